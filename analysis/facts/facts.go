@@ -1,0 +1,266 @@
+// Package facts defines what the language extractors produce for one file:
+// imports, functions, resolved calls, tool registrations and suppression
+// comments. Facts depend only on the file's text (they are cached by
+// content hash); everything that spans files — the call graph, taint across
+// calls, rule matching — happens later, in the index.
+//
+// # Symbols
+//
+// A call or property read whose callee is rooted in an import or a global is
+// recorded with a canonical symbol: Module plus a dotted member path.
+//
+//	JS/TS   import { exec as run } from "node:child_process"; run(c)
+//	        → Module "child_process", Member "exec"
+//	        fs.promises.readFile / import fs from "fs/promises" → Module "fs", Member "promises.readFile"
+//	        fetch(u), globalThis.fetch(u), window.fetch(u) → Module "globalThis", Member "fetch"
+//	        const c = new pg.Client(o); c.query(q)  → Module "pg", Member "Client().query"
+//	        import axios from "axios"; axios(cfg) → Module "axios", Member ""
+//	Python  import os.path as osp; osp.exists(p) → Module "os.path", Member "exists"
+//	        import os; os.path.exists(p)          → Module "os", Member "path.exists"
+//	        (the rule index matches on Module+"."+Member, so both are "os.path.exists")
+//	        open(p) → Module "builtins", Member "open"
+//	        s = requests.Session(); s.get(u) → Module "requests", Member "Session().get"
+//	Go      exec.Command(n) → Module "os/exec", Member "Command"
+//	        c := &http.Client{}; c.Do(r) → Module "net/http", Member "Client().Do"
+//
+// "()" after a member marks "a value returned by calling (or constructing)
+// that member": instances are followed through local variables, fields with
+// declared types, `with ... as x`, and method chains.
+//
+// Module names are normalised by the extractor: JS drops "node:" and maps
+// "X/promises" to Module X with "promises." in front of the member; Go uses the
+// full import path; Python uses the dotted module name.
+package facts
+
+import "github.com/mcpriv/mcpriv/analysis/source"
+
+// Version changes whenever the meaning of facts changes, so caches of old
+// facts are dropped.
+const Version = 1
+
+// File is everything extracted from one source file.
+type File struct {
+	Path string      `json:"path"` // as given to the extractor (slash-separated, workspace-relative or absolute)
+	Lang source.Lang `json:"lang"`
+	// Package groups files whose unexported names see each other: for Go the
+	// package clause plus directory ("dir:pkgname"); for Python and JS the file
+	// itself (they link through Imports).
+	Package string `json:"package"`
+	// Hash is the content hash the facts were extracted from (hex SHA-256).
+	Hash string `json:"hash"`
+
+	Imports      []Import      `json:"imports,omitempty"`
+	Functions    []Function    `json:"functions,omitempty"`
+	Calls        []Call        `json:"calls,omitempty"`
+	Tools        []Tool        `json:"tools,omitempty"`
+	Suppressions []Suppression `json:"suppressions,omitempty"`
+	// Exports maps names other files can import to a function index (JS
+	// `export function f`, `module.exports.f = f`, `exports.f = …`, Python and
+	// Go top-level definitions). Default export under "default".
+	Exports map[string]int `json:"exports,omitempty"`
+	// Constants maps top-level names bound to literal strings (`const NAME =
+	// "read_file"`, Python `NAME = "x"`, Go `const Name = "x"`), so tool names
+	// and scopes held in constants in other files of the package resolve.
+	Constants map[string]string `json:"constants,omitempty"`
+	// ParseErrors are spans the parser could not parse (ERROR or MISSING
+	// nodes), capped in number; facts from the rest of the file stand.
+	ParseErrors []source.Span `json:"parseErrors,omitempty"`
+}
+
+// Import is one import or require of the file (libraries and project files
+// alike), so the index can follow the module graph.
+type Import struct {
+	// Spec is the specifier as written ("./helpers.js", ".utils", "example.com/srv/internal/fsx").
+	Spec string `json:"spec"`
+	// Local is the name bound in this file ("" for side-effect imports),
+	// Name the imported name ("*" for a namespace/module import, "default").
+	Local string      `json:"local,omitempty"`
+	Name  string      `json:"name,omitempty"`
+	Span  source.Span `json:"span"`
+}
+
+// Function is a function, method, arrow function, lambda or closure.
+// Index 0 of File.Functions is always the synthetic top level of the file
+// (module body; for Go, package-level var initialisers and init()).
+type Function struct {
+	Name string `json:"name"` // "" for anonymous
+	// Class is the receiver type or enclosing class for methods ("" otherwise).
+	Class string `json:"class,omitempty"`
+	// Parent is the index of the lexically enclosing function (-1 for the top level).
+	Parent int         `json:"parent"`
+	Span   source.Span `json:"span"`
+	// NameSpan is the span of the name (or of the whole head for anonymous functions).
+	NameSpan source.Span `json:"nameSpan"`
+	// Params are the parameter names in order ("" for patterns such as
+	// destructuring; the destructured names are in ParamFields).
+	Params []string `json:"params,omitempty"`
+	// ParamFields[i] lists, for a destructured parameter i, the property names
+	// taken from it ({ path, mode: m } → ["path", "mode"]).
+	ParamFields map[int][]string `json:"paramFields,omitempty"`
+	// Calls made directly in this function's body to functions that may be
+	// defined in this project (not resolved to a library symbol): the call
+	// graph's edges before linking.
+	LocalCalls []LocalCall `json:"localCalls,omitempty"`
+	// Refs are functions referenced without being called here (passed as a
+	// callback, stored in a table, returned): they may run on behalf of this
+	// function, so the call graph treats them as calls with unknown arguments.
+	Refs []Callee `json:"refs,omitempty"`
+	// Returns lists the taint of the values this function returns.
+	Returns []ParamRef `json:"returns,omitempty"`
+}
+
+// Callee names the target of a local call, to be resolved by the index.
+//
+// Calls through imports of other project files are NOT LocalCalls: they are
+// Calls whose Module is the import specifier as written ("./helpers.js",
+// ".utils", "example.com/srv/internal/fsx"); the index turns a Call whose
+// Module resolves to a project file or package into a call-graph edge to
+// that file's export Member ("" = default export / the module value).
+type Callee struct {
+	// Kind says how Name is looked up:
+	//   "local"    a name in lexical scope of this file (function declaration,
+	//              variable bound to a function); Func is its index in
+	//              File.Functions when the extractor resolved it, else -1
+	//   "method"   a method call recv.Name(...) on this/self/a receiver whose
+	//              class or type is Class ("" when unknown: any method of that
+	//              name in the file, or in the package for Go)
+	//   "package"  Go: a package-level function of the same package, by Name
+	Kind  string      `json:"kind"`
+	Name  string      `json:"name"`
+	Class string      `json:"class,omitempty"`
+	Func  int         `json:"func"`
+	Span  source.Span `json:"span"`
+}
+
+// LocalCall is a call to a function of the project.
+type LocalCall struct {
+	Callee Callee `json:"callee"`
+	Args   []Arg  `json:"args,omitempty"`
+	// Receiver is the taint of the receiver of a method call (recv.m()).
+	Receiver []ParamRef  `json:"receiver,omitempty"`
+	Span     source.Span `json:"span"`
+}
+
+// Call is a call (or `new`, or a property read when Access is true) resolved
+// to a library or global symbol. Extractors record every such call, whether
+// or not a rule knows it: the rules decide later.
+type Call struct {
+	Module string `json:"module"`
+	Member string `json:"member"`
+	// Func is the index of the enclosing function in File.Functions.
+	Func int `json:"func"`
+	// Access marks a property read rather than a call (process.env.HOME,
+	// os.environ["X"], os.Environ is still a call).
+	Access bool `json:"access,omitempty"`
+	// New marks a constructor call (`new X()`, Go composite literal).
+	New bool `json:"new,omitempty"`
+	// Span covers the whole call expression; CalleeSpan just the callee
+	// (where diagnostics point: `fs.writeFile`).
+	Span       source.Span `json:"span"`
+	CalleeSpan source.Span `json:"calleeSpan"`
+	Args       []Arg       `json:"args,omitempty"`
+	// Spread is true when an argument list contains a spread (...xs) or
+	// Python *args/**kwargs, so argument indices after it are uncertain.
+	Spread bool `json:"spread,omitempty"`
+	// Key is the literal key of an Access with a subscript or further member
+	// (process.env.HOME → "HOME", os.environ["X"] → "X").
+	Key string `json:"key,omitempty"`
+	// KeyRefs is the taint of a computed key (process.env[name]).
+	KeyRefs []ParamRef `json:"keyRefs,omitempty"`
+}
+
+// Arg is one argument of a call.
+type Arg struct {
+	Span source.Span `json:"span"`
+	// Name is the keyword of a Python keyword argument (timeout=3 → "timeout").
+	Name string `json:"name,omitempty"`
+	// Value is the argument's string value when the extractor knows it:
+	// a string literal, a constant, a concatenation or template of known parts.
+	// If only a leading part is known (`https://api.x.com/v1/${id}`), Value is
+	// that part and Prefix is true.
+	Value  string `json:"value,omitempty"`
+	Known  bool   `json:"known,omitempty"` // Value is meaningful (it may be "")
+	Prefix bool   `json:"prefix,omitempty"`
+	// Number holds a numeric literal's text (ports: listen(3000)).
+	Number string `json:"number,omitempty"`
+	// Props are the properties of an object literal argument, one level deep
+	// ({ host: "db", port: 5432 } → Props["host"], Props["port"]); Go composite
+	// literal fields and Python dict literals likewise.
+	Props map[string]Arg `json:"props,omitempty"`
+	// Refs says which parameters of the enclosing function (and which paths
+	// into them) the argument's value derives from. Empty when it depends on
+	// none.
+	Refs []ParamRef `json:"refs,omitempty"`
+	// Elems are the elements of an array/list/slice literal argument
+	// (["git", "status"]), at most 16.
+	Elems []Arg `json:"elems,omitempty"`
+	// Func is set when the argument is a function (arrow, lambda, function
+	// expression, or a name resolved to one): its index in File.Functions, else -1.
+	Func int `json:"func"`
+}
+
+// ParamRef says "derived from parameter Param of the enclosing function, at
+// access path Path" (args.path → Param 0, Path ["path"]; request.params.arguments.url
+// → Path ["params","arguments","url"]). Path is at most 4 long; a value
+// derived from a whole parameter has an empty Path. Param -1 means the
+// receiver (this/self/Go receiver).
+type ParamRef struct {
+	Param int      `json:"param"`
+	Path  []string `json:"path,omitempty"`
+}
+
+// Tool is an MCP tool registration.
+type Tool struct {
+	// Name is the tool name when literal or resolved from a constant in this
+	// file; else NameRef is the identifier holding it (resolved by the index
+	// through File.Constants of the package) and Name is "".
+	Name     string      `json:"name"`
+	NameRef  string      `json:"nameRef,omitempty"`
+	NameSpan source.Span `json:"nameSpan"`
+	// Span covers the registration call or decorator.
+	Span source.Span `json:"span"`
+	// SDK is "ts-sdk", "ts-sdk-lowlevel", "python-sdk", "fastmcp",
+	// "python-lowlevel", "go-sdk", "mcp-go".
+	SDK string `json:"sdk"`
+	// Handler is the function that runs for this tool: an index into
+	// File.Functions, or -1 with HandlerRef naming it for the index to resolve.
+	Handler    int     `json:"handler"`
+	HandlerRef *Callee `json:"handlerRef,omitempty"`
+	// Dispatcher is set for low-level servers that dispatch on the tool name
+	// (`switch (request.params.name) { case "read_file": … }`, Python
+	// `if name == "read_file":`): each case body is a synthetic Function
+	// (Name "case <tool>", Parent the dispatcher, the dispatcher's Params) that
+	// is this tool's Handler, and Dispatcher is the index of the dispatching
+	// function, whose code outside the cases runs for every tool it serves.
+	// -1 when there is none.
+	Dispatcher int `json:"dispatcher"`
+	// Inputs say which handler parameters carry tool input (the values the
+	// model chooses) and how a ParamRef path maps to an input field.
+	Inputs []ToolInput `json:"inputs,omitempty"`
+	// Annotations are the MCP tool annotations given literally
+	// (readOnlyHint, destructiveHint, idempotentHint, openWorldHint).
+	Annotations map[string]bool `json:"annotations,omitempty"`
+	// AnnotationSpans locate each annotation's value, for diagnostics.
+	AnnotationSpans map[string]source.Span `json:"annotationSpans,omitempty"`
+}
+
+// ToolInput describes a handler parameter that carries tool input.
+// A ParamRef{Param, Path} is tool input when Param == Index and Path starts
+// with Prefix; the input field is then Name if set, else Path[len(Prefix)]
+// if present, else "arguments" (the whole input).
+type ToolInput struct {
+	Index  int      `json:"index"`
+	Prefix []string `json:"prefix,omitempty"`
+	Name   string   `json:"name,omitempty"`
+}
+
+// Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.
+type Suppression struct {
+	// Line is the 0-based line the comment is on. It suppresses findings on
+	// that line and, when the comment is alone on its line, on the next line.
+	Line         int         `json:"line"`
+	OwnLine      bool        `json:"ownLine"`
+	Capabilities []string    `json:"capabilities"` // as written (validated later)
+	Reason       string      `json:"reason"`
+	Span         source.Span `json:"span"`
+}

@@ -1,0 +1,138 @@
+// Package finding holds what the engine reports: findings, tool summaries and
+// per-file errors. The CLI printers and the language server only translate
+// these; docs/json-schema.md documents their JSON form.
+package finding
+
+import (
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// Severity is how a finding is shown: error, warning, info or hint (the LSP's
+// four levels; SARIF maps them to error, warning, note, note).
+type Severity string
+
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+	Info    Severity = "info"
+	Hint    Severity = "hint"
+)
+
+// Rank orders severities: hint 1 … error 4; 0 for unknown.
+func (s Severity) Rank() int {
+	switch s {
+	case Hint:
+		return 1
+	case Info:
+		return 2
+	case Warning:
+		return 3
+	case Error:
+		return 4
+	}
+	return 0
+}
+
+// Kind says what a finding is about.
+type Kind string
+
+const (
+	// KindCapability is a sensitive call (the only kind without a manifest).
+	KindCapability Kind = "capability"
+	// KindUnusedGrant is a manifest grant that no code needs.
+	KindUnusedGrant Kind = "unused-grant"
+	// KindHintMismatch is a tool whose MCP annotations contradict its code.
+	KindHintMismatch Kind = "hint-mismatch"
+	// KindInvalidManifest is a YAML or schema error in the manifest.
+	KindInvalidManifest Kind = "invalid-manifest"
+	// KindSuppression is a suppression comment without a reason, with an
+	// unknown capability, or that suppresses nothing.
+	KindSuppression Kind = "suppression"
+)
+
+// ManifestState is how a capability finding relates to the manifest.
+type ManifestState string
+
+const (
+	NotChecked ManifestState = ""             // manifest checks not run
+	NoManifest ManifestState = "no-manifest"  // there is no manifest: undeclared, low severity
+	Declared   ManifestState = "declared"     // every reaching tool has a grant that covers it
+	Undeclared ManifestState = "undeclared"   // some reaching tool (or server) has no grant
+	OutOfScope ManifestState = "out-of-scope" // a grant exists but the literal argument lies outside it
+)
+
+// Finding is one reported problem or privilege use.
+type Finding struct {
+	Kind Kind `json:"kind"`
+	// File is slash-separated, relative to the scan root (absolute in the LSP).
+	File string `json:"file"`
+	// Span is where to point (the callee of a call, a YAML key, a comment).
+	Span source.Span `json:"span"`
+	// CallSpan is the whole call expression (capability findings).
+	CallSpan source.Span `json:"callSpan"`
+
+	Capability capability.ID    `json:"capability,omitempty"`
+	Class      capability.Class `json:"class,omitempty"`
+	// API is the resolved symbol in readable form: "fs.writeFile",
+	// "requests.Session().get", "os/exec.Command".
+	API     string `json:"api,omitempty"`
+	Rule    string `json:"rule"` // rule ID ("js.fs.write", "manifest.unused", …)
+	Message string `json:"message"`
+
+	Risk     capability.Risk `json:"-"`
+	Severity Severity        `json:"severity"`
+
+	// Tools that reach the call, sorted; Server is true when code outside any
+	// tool (start-up, transport) reaches it too, or nothing else does.
+	Tools  []string `json:"tools"`
+	Server bool     `json:"server"`
+
+	// Tainted: the rule's argument derives from tool input. TaintSource is the
+	// input field ("path"), TaintTool the tool whose input it is.
+	Tainted     bool   `json:"tainted"`
+	TaintSource string `json:"taintSource,omitempty"`
+	TaintTool   string `json:"taintTool,omitempty"`
+
+	// Scope is the inferred scope (host, path, program, env name, port) when a
+	// literal argument gives it; ScopeKind what kind of scope it is.
+	Scope     string `json:"scope,omitempty"`
+	ScopeKind string `json:"scopeKind,omitempty"`
+
+	Manifest ManifestState `json:"manifest,omitempty"`
+	// UndeclaredFor lists the tools ("" for server) whose grants do not cover this call.
+	UndeclaredFor []string `json:"undeclaredFor,omitempty"`
+
+	// Suppression is the reason given, for findings listed as suppressed.
+	Suppression string `json:"suppression,omitempty"`
+}
+
+// Tool summarises one MCP tool.
+type Tool struct {
+	Name         string          `json:"name"`
+	File         string          `json:"file"`
+	Span         source.Span     `json:"span"`     // the registration
+	NameSpan     source.Span     `json:"nameSpan"` // the tool name literal
+	SDK          string          `json:"sdk"`
+	Capabilities []capability.ID `json:"capabilities"` // sorted, distinct
+	Annotations  map[string]bool `json:"annotations,omitempty"`
+}
+
+// FileError is a file that could not be analysed, or was skipped.
+type FileError struct {
+	File    string `json:"file"`
+	Message string `json:"message"`
+	// Skipped is true for notices (too large, binary); false for real errors.
+	Skipped bool `json:"skipped"`
+}
+
+// Result is the outcome of analysing a tree.
+type Result struct {
+	Root       string      `json:"root"`
+	Findings   []Finding   `json:"findings"`
+	Tools      []Tool      `json:"tools"`
+	Suppressed []Finding   `json:"suppressed"`
+	Errors     []FileError `json:"errors"`
+	Files      int         `json:"files"`
+	Bytes      int64       `json:"bytes"`
+}

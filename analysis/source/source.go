@@ -1,0 +1,265 @@
+// Package source reads source files safely (size limits, binary detection)
+// and maps byte offsets to lines and columns in the three units the
+// front-ends need: bytes, Unicode code points (CLI, JSON, SARIF) and UTF-16
+// code units (LSP).
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Lang is a source language.
+type Lang string
+
+const (
+	JavaScript Lang = "javascript" // .js .mjs .cjs .jsx
+	TypeScript Lang = "typescript" // .ts .mts .cts
+	TSX        Lang = "tsx"        // .tsx
+	Python     Lang = "python"     // .py
+	Go         Lang = "go"         // .go
+)
+
+// Family is the rule language a Lang belongs to: "js" (JavaScript and
+// TypeScript), "python" or "go".
+func (l Lang) Family() string {
+	switch l {
+	case JavaScript, TypeScript, TSX:
+		return "js"
+	case Python:
+		return "python"
+	case Go:
+		return "go"
+	}
+	return ""
+}
+
+// DetectLang returns the language of a file by its name, or "" if it is not analysed.
+func DetectLang(path string) Lang {
+	name := strings.ToLower(filepath.Base(path))
+	if strings.HasSuffix(name, ".d.ts") || strings.HasSuffix(name, ".d.mts") || strings.HasSuffix(name, ".d.cts") {
+		return "" // declarations only: no code runs
+	}
+	switch filepath.Ext(name) {
+	case ".js", ".mjs", ".cjs", ".jsx":
+		return JavaScript
+	case ".ts", ".mts", ".cts":
+		return TypeScript
+	case ".tsx":
+		return TSX
+	case ".py":
+		return Python
+	case ".go":
+		return Go
+	}
+	return ""
+}
+
+// DefaultMaxSize is the default limit on the size of an analysed file.
+const DefaultMaxSize = 16 << 20
+
+// Skip errors: the file is not analysed, and the reason is a notice, not a failure.
+var (
+	ErrTooLarge = errors.New("file is larger than the size limit")
+	ErrBinary   = errors.New("file looks binary")
+)
+
+// ReadFile reads a source file, refusing files over maxSize bytes (0 means
+// DefaultMaxSize) and files that look binary. Errors wrap ErrTooLarge or
+// ErrBinary where that is the reason.
+func ReadFile(path string, maxSize int64) ([]byte, error) {
+	if maxSize <= 0 {
+		maxSize = DefaultMaxSize
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if st.Size() > maxSize {
+		return nil, fmt.Errorf("%s: %w (%d > %d bytes)", path, ErrTooLarge, st.Size(), maxSize)
+	}
+	// Read through a limit: the file may grow between Stat and Read.
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > maxSize {
+		return nil, fmt.Errorf("%s: %w (> %d bytes)", path, ErrTooLarge, maxSize)
+	}
+	if err := CheckText(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
+}
+
+// CheckText returns ErrBinary if data looks like a binary file: a NUL byte in
+// its first 8 KiB, or mostly invalid UTF-8 there.
+func CheckText(data []byte) error {
+	head := data
+	if len(head) > 8192 {
+		head = head[:8192]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return ErrBinary
+	}
+	bad := 0
+	for i := 0; i < len(head); {
+		r, n := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && n == 1 && len(head)-i >= utf8.UTFMax {
+			bad++
+		}
+		i += n
+	}
+	if len(head) > 0 && bad*10 > len(head) {
+		return ErrBinary
+	}
+	return nil
+}
+
+// Pos is a position in a file. All fields are 0-based.
+type Pos struct {
+	Offset int `json:"offset"` // byte offset
+	Line   int `json:"line"`
+	Col    int `json:"col"`   // in Unicode code points
+	Col16  int `json:"col16"` // in UTF-16 code units (LSP)
+}
+
+// Span is a half-open range [Start, End).
+type Span struct {
+	Start Pos `json:"start"`
+	End   Pos `json:"end"`
+}
+
+// Contains reports whether offset lies in s.
+func (s Span) Contains(offset int) bool { return s.Start.Offset <= offset && offset < s.End.Offset }
+
+// Lines maps byte offsets of one text to positions. It is immutable once built
+// and safe for concurrent use.
+type Lines struct {
+	text   []byte
+	starts []int // byte offset of each line start
+}
+
+// NewLines indexes text. Lines end at "\n"; a "\r" before it belongs to the line ending.
+func NewLines(text []byte) *Lines {
+	starts := make([]int, 1, 64+len(text)/40)
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		starts = append(starts, i)
+	}
+	return &Lines{text: text, starts: starts}
+}
+
+// Count returns the number of lines.
+func (l *Lines) Count() int { return len(l.starts) }
+
+// LineStart returns the byte offset at which line begins (clamped).
+func (l *Lines) LineStart(line int) int {
+	if line < 0 {
+		return 0
+	}
+	if line >= len(l.starts) {
+		return len(l.text)
+	}
+	return l.starts[line]
+}
+
+// LineEnd returns the byte offset of the end of line's content (before "\r\n" or "\n").
+func (l *Lines) LineEnd(line int) int {
+	if line < 0 {
+		return 0
+	}
+	if line+1 >= len(l.starts) {
+		return len(l.text)
+	}
+	end := l.starts[line+1] - 1 // the '\n'
+	if end > l.starts[line] && l.text[end-1] == '\r' {
+		end--
+	}
+	return end
+}
+
+// LineText returns the content of line without its line ending.
+func (l *Lines) LineText(line int) []byte {
+	if line < 0 || line >= len(l.starts) {
+		return nil
+	}
+	return l.text[l.starts[line]:l.LineEnd(line)]
+}
+
+// Pos returns the position of a byte offset, clamped to the text. An offset
+// inside a multi-byte character counts as that character's start.
+func (l *Lines) Pos(offset int) Pos {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset > len(l.text) {
+		offset = len(l.text)
+	}
+	line := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
+	start := l.starts[line]
+	col, col16 := 0, 0
+	for i := start; i < offset; {
+		r, n := utf8.DecodeRune(l.text[i:])
+		if i+n > offset {
+			break
+		}
+		col++
+		if r >= 0x10000 {
+			col16 += 2
+		} else {
+			col16++
+		}
+		i += n
+	}
+	return Pos{Offset: offset, Line: line, Col: col, Col16: col16}
+}
+
+// Span returns the span of the byte range [start, end).
+func (l *Lines) Span(start, end int) Span { return Span{Start: l.Pos(start), End: l.Pos(end)} }
+
+// OffsetUTF16 returns the byte offset of a (line, UTF-16 column) position,
+// as the LSP sends them. A line past the end gives the end of the text; a
+// column past the end of the line gives the end of the line; a column inside
+// a surrogate pair gives the start of that character.
+func (l *Lines) OffsetUTF16(line, col16 int) int {
+	if line < 0 {
+		return 0
+	}
+	if line >= len(l.starts) {
+		return len(l.text)
+	}
+	i, end := l.starts[line], l.LineEnd(line)
+	for c := 0; i < end; {
+		r, n := utf8.DecodeRune(l.text[i:end])
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if c+w > col16 {
+			break
+		}
+		c += w
+		i += n
+	}
+	return i
+}

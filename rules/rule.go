@@ -1,0 +1,74 @@
+// Package rules holds the rule data: YAML files embedded from this directory
+// (one per language and library family) plus any rule directories the user
+// adds. A rule maps resolved symbols (see package facts) to a capability and
+// says which argument carries the scope. The same Set serves the CLI and the
+// language server.
+package rules
+
+import "github.com/mcpriv/mcpriv/analysis/capability"
+
+// Rule is one entry of a rule file. See docs/rules.md for the file format.
+type Rule struct {
+	// ID is stable and unique: "<family>.<library>.<what>", e.g. "js.fs.write".
+	ID string `yaml:"id"`
+	// Language is the rule family: "js" (JavaScript and TypeScript), "python" or "go".
+	Language   string        `yaml:"language"`
+	Capability capability.ID `yaml:"capability"`
+	// Modules are canonical module names ("child_process", "globalThis",
+	// "os.path", "net/http"). Go module paths may hold "*" for one path
+	// segment ("github.com/google/go-github/v*/github").
+	Modules []string `yaml:"modules"`
+	// Calls are member paths under each module that fire when called (or
+	// constructed): "writeFile", "promises.writeFile", "Session().get", "" for
+	// calling the module value itself, "Client().*" for any method of an instance.
+	Calls []string `yaml:"calls,omitempty"`
+	// Access are member paths that fire when read as a property
+	// ("process.env"); the read key becomes the scope where Scope says kind env.
+	Access []string `yaml:"access,omitempty"`
+	// Scope lists where the scope may be found, first match wins.
+	Scope []ScopeArg `yaml:"scope,omitempty"`
+	// When lists conditions that must all hold for the rule to fire.
+	When []Condition `yaml:"when,omitempty"`
+	// Taint lists the argument indices whose tool-input taint escalates the
+	// finding; default: the Scope arguments, or every argument when none.
+	Taint []int `yaml:"taint,omitempty"`
+	// Message is the one-line diagnostic text; Note a longer explanation.
+	Message string `yaml:"message"`
+	Note    string `yaml:"note,omitempty"`
+	// Risk overrides the capability's base risk ("low" … "critical").
+	Risk string `yaml:"risk,omitempty"`
+
+	// Source is the file the rule came from ("embedded:node.yaml" or a path).
+	Source string `yaml:"-"`
+}
+
+// ScopeArg says where a call's scope is.
+type ScopeArg struct {
+	// Arg is the 0-based positional index; Name a Python keyword or Go/JS
+	// option name alternative; Key a property of an object/dict literal at
+	// Arg ({ url: … }). Arg -1 with Access rules means the read key.
+	Arg  int    `yaml:"arg"`
+	Name string `yaml:"name,omitempty"`
+	Key  string `yaml:"key,omitempty"`
+	// Kind is url, host, hostport, port, addr (Go "host:port" listen address),
+	// path, command (a shell command line: the program is its first word),
+	// program, env, code or library.
+	Kind string `yaml:"kind"`
+}
+
+// Condition tests one argument's literal value.
+type Condition struct {
+	Arg  int    `yaml:"arg"`
+	Name string `yaml:"name,omitempty"` // keyword alternative (Python mode=)
+	Key  string `yaml:"key,omitempty"`  // property of an object literal ({ flag: "w" })
+	// Matches is a regular expression the literal value must match; NotMatches
+	// one it must not match. Absent: the argument must be missing (true) or
+	// present (false). Literal: the value must be known (true) or not (false).
+	Matches    string `yaml:"matches,omitempty"`
+	NotMatches string `yaml:"notMatches,omitempty"`
+	Absent     *bool  `yaml:"absent,omitempty"`
+	Literal    *bool  `yaml:"literal,omitempty"`
+	// Unknown is the outcome of Matches/NotMatches when the argument is
+	// present but its value is not known (default false).
+	Unknown bool `yaml:"unknown,omitempty"`
+}
