@@ -199,12 +199,17 @@ type Arg struct {
 	Func int `json:"func"`
 }
 
-// ParamRef says "derived from parameter Param of the enclosing function, at
-// access path Path" (args.path → Param 0, Path ["path"]; request.params.arguments.url
-// → Path ["params","arguments","url"]). Path is at most 4 long; a value
+// ParamRef says "derived from parameter Param of function Fn, at access path
+// Path" (args.path → Param 0, Path ["path"]; request.params.arguments.url →
+// Path ["params","arguments","url"]). Fn is the index in File.Functions of the
+// function that declares the parameter: usually the function holding the
+// call, but a closure that uses its parent's parameter refers to the parent
+// (`async ({ cmd }) => new Promise(r => exec(cmd, r))`: exec's argument is
+// {Fn: handler, Param: 0, Path: ["cmd"]}). Path is at most 4 long; a value
 // derived from a whole parameter has an empty Path. Param -1 means the
 // receiver (this/self/Go receiver).
 type ParamRef struct {
+	Fn    int      `json:"fn"`
 	Param int      `json:"param"`
 	Path  []string `json:"path,omitempty"`
 }
