@@ -67,7 +67,7 @@ func sampleResult(t *testing.T) *finding.Result {
 			},
 			{
 				Kind: finding.KindCapability, File: "src/index.ts",
-				Span: spanOf(t, lines, "process.env", 0),
+				Span:       spanOf(t, lines, "process.env", 0),
 				Capability: capability.SystemEnv, Class: capability.System, API: "process.env",
 				Rule: "js.process.env", Message: "reads the environment variable NOTES_TOKEN",
 				Risk: capability.Low, Severity: finding.Info, Server: true, Scope: "NOTES_TOKEN", ScopeKind: "env",
