@@ -1,0 +1,959 @@
+package golang
+
+import (
+	"path"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+// fnCtx is the function whose body is being analysed.
+type fnCtx struct{ idx int }
+
+// exprTypes are the node types walk hands to eval.
+var exprTypes = map[string]bool{
+	"identifier": true, "selector_expression": true, "call_expression": true,
+	"composite_literal": true, "unary_expression": true, "binary_expression": true,
+	"parenthesized_expression": true, "index_expression": true, "slice_expression": true,
+	"type_assertion_expression": true, "type_conversion_expression": true,
+	"type_instantiation_expression": true, "func_literal": true,
+	"interpreted_string_literal": true, "raw_string_literal": true, "int_literal": true,
+	"float_literal": true, "imaginary_literal": true, "rune_literal": true,
+	"true": true, "false": true, "nil": true, "iota": true, "expression_list": true,
+}
+
+// builtins are the predeclared functions: calls to them are neither library
+// nor project calls (unless the file declares the name).
+var builtins = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true,
+	"new": true, "panic": true, "print": true, "println": true, "real": true, "recover": true,
+}
+
+// builtinTypes are the predeclared types (conversions, not calls).
+var builtinTypes = map[string]bool{
+	"bool": true, "byte": true, "complex64": true, "complex128": true, "error": true,
+	"float32": true, "float64": true, "int": true, "int8": true, "int16": true, "int32": true,
+	"int64": true, "rune": true, "string": true, "uint": true, "uint8": true, "uint16": true,
+	"uint32": true, "uint64": true, "uintptr": true, "any": true, "comparable": true,
+}
+
+// analyseDecl analyses a top-level function or method body.
+func (x *extractor) analyseDecl(n int32) {
+	t := x.t
+	idx, ok := x.fnOf[n]
+	if !ok {
+		return
+	}
+	c := &fnCtx{idx: idx}
+	sc := x.globals.child()
+	skip := 0
+	if t.typ(n) == "method_declaration" {
+		skip = 1
+		if rl := t.kid(n, "parameter_list"); rl >= 0 {
+			if pd := t.nth(rl, 0); pd >= 0 {
+				v := x.typeVal(paramType(t, pd))
+				v.refs = []facts.ParamRef{{Fn: idx, Param: -1}}
+				if name := t.kid(pd, "identifier"); name >= 0 {
+					sc.bind(t.text(name), v)
+				}
+			}
+		}
+	}
+	params, _ := x.signature(n, skip)
+	x.bindParams(params, sc, idx)
+	x.walk(t.kid(n, "block"), sc, c)
+}
+
+// bindParams binds each declared parameter to its type and its own taint.
+func (x *extractor) bindParams(list int32, sc *scope, idx int) {
+	t := x.t
+	i := 0
+	for _, pd := range t.kids(list) {
+		if typ := t.typ(pd); typ != "parameter_declaration" && typ != "variadic_parameter_declaration" {
+			continue
+		}
+		tv := x.typeVal(paramType(t, pd))
+		names := 0
+		for _, k := range t.kids(pd) {
+			if t.typ(k) != "identifier" {
+				continue
+			}
+			v := tv
+			v.refs = []facts.ParamRef{{Fn: idx, Param: i}}
+			sc.bind(t.text(k), v)
+			names++
+			i++
+		}
+		if names == 0 {
+			i++
+		}
+	}
+}
+
+// typeVal is the value a variable of the declared type ty has.
+func (x *extractor) typeVal(ty int32) val {
+	t := x.t
+	v := unknown()
+	for depth := 0; ty >= 0 && depth < 8; depth++ {
+		switch t.typ(ty) {
+		case "pointer_type", "parenthesized_type", "generic_type":
+			ty = t.nth(ty, 0)
+			continue
+		case "qualified_type":
+			pkg := t.text(t.kid(ty, "package_identifier"))
+			if p, ok := x.imports[pkg]; ok {
+				v.mod, v.member = p, t.text(t.kid(ty, "type_identifier"))+"()"
+			}
+		case "type_identifier":
+			name := t.text(ty)
+			switch {
+			case x.types[name]:
+				v.local = name
+			case builtinTypes[name]:
+			case len(x.dotImports) > 0 && !x.declared[name]:
+				v.mod, v.member = x.dotImports[0], name+"()"
+			default:
+				v.local = name // declared in another file of the package
+			}
+		}
+		break
+	}
+	return v
+}
+
+// walk analyses a statement (or any node) in scope sc.
+func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
+	if n < 0 {
+		return
+	}
+	t := x.t
+	typ := t.typ(n)
+	if exprTypes[typ] {
+		x.eval(n, sc, c)
+		return
+	}
+	x.depth++
+	defer func() { x.depth-- }()
+	if x.depth > maxDepth {
+		return
+	}
+	switch typ {
+	case "comment":
+	case "block", "if_statement", "for_statement", "expression_switch_statement",
+		"select_statement", "expression_case", "default_case", "communication_case", "type_case":
+		inner := sc.child()
+		for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+			if t.nodes[k].named {
+				x.walk(k, inner, c)
+			}
+		}
+	case "short_var_declaration":
+		x.assign(n, sc, c, true)
+	case "assignment_statement":
+		x.assign(n, sc, c, false)
+	case "inc_statement", "dec_statement":
+	case "var_declaration", "const_declaration":
+		for _, s := range specs(t, n) {
+			x.varSpec(s, sc, c)
+		}
+	case "range_clause":
+		right := t.nodes[n].first
+		var left int32 = none
+		for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+			if t.nodes[k].named {
+				if left < 0 && t.typ(k) == "expression_list" && t.nodes[k].next >= 0 {
+					left = k
+				}
+				right = k
+			}
+		}
+		rv := x.eval(right, sc, c)
+		ev := unknown()
+		ev.refs = rv.refs
+		if left >= 0 {
+			define := t.hasAnon(n, ":=")
+			for _, l := range t.kids(left) {
+				x.store(l, ev, sc, define, "=", c)
+			}
+		}
+	case "type_switch_statement":
+		inner := sc.child()
+		var alias int32 = none
+		for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+			if !t.nodes[k].named {
+				continue
+			}
+			switch t.typ(k) {
+			case "expression_list":
+				if alias < 0 && t.hasAnon(n, ":=") {
+					alias = k
+					continue
+				}
+				x.eval(k, inner, c)
+			case "type_case", "default_case":
+				cs := inner.child()
+				if alias >= 0 {
+					av := inner.lookup("\x00alias")
+					if av != nil {
+						for _, a := range t.kids(alias) {
+							cs.bind(t.text(a), *av)
+						}
+					}
+				}
+				for kk := t.nodes[k].first; kk >= 0; kk = t.nodes[kk].next {
+					if t.nodes[kk].named && !isType(t.typ(kk)) {
+						x.walk(kk, cs, c)
+					}
+				}
+			default:
+				if exprTypes[t.typ(k)] {
+					v := x.eval(k, inner, c)
+					inner.bind("\x00alias", val{fn: -1, refs: v.refs, mod: v.mod, member: v.member, local: v.local})
+				} else {
+					x.walk(k, inner, c)
+				}
+			}
+		}
+	case "return_statement":
+		for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+			if !t.nodes[k].named {
+				continue
+			}
+			list := []int32{k}
+			if t.typ(k) == "expression_list" {
+				list = t.kids(k)
+			}
+			for _, e := range list {
+				v := x.eval(e, sc, c)
+				fn := &x.f.Functions[c.idx]
+				fn.Returns = addRefs(fn.Returns, v.refs)
+			}
+		}
+	case "function_declaration", "method_declaration", "type_declaration", "import_declaration", "package_clause":
+		// analysed on their own
+	default:
+		for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+			if t.nodes[k].named {
+				x.walk(k, sc, c)
+			}
+		}
+	}
+}
+
+func isType(typ string) bool {
+	return strings.HasSuffix(typ, "_type") || typ == "type_identifier"
+}
+
+// assign handles `a, b := …` and `a = …`, `a += …`.
+func (x *extractor) assign(n int32, sc *scope, c *fnCtx, define bool) {
+	t := x.t
+	var lists []int32
+	for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+		if t.nodes[k].named && t.typ(k) != "comment" {
+			lists = append(lists, k)
+		}
+	}
+	if len(lists) < 2 {
+		for _, l := range lists {
+			x.eval(l, sc, c)
+		}
+		return
+	}
+	left, right := lists[0], lists[len(lists)-1]
+	op := ":="
+	if !define {
+		op = t.operator(n)
+		for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+			if !t.nodes[k].named {
+				op = t.nodes[k].typ
+				break
+			}
+		}
+	}
+	rs := exprs(t, right)
+	vals := make([]val, len(rs))
+	for i, r := range rs {
+		vals[i] = x.eval(r, sc, c)
+	}
+	ls := exprs(t, left)
+	for i, l := range ls {
+		var v val
+		switch {
+		case len(vals) == len(ls):
+			v = vals[i]
+		case len(vals) == 1 && (i < len(ls)-1 || len(ls) == 1):
+			v = vals[0] // multi-value: the leading results carry the value
+		default:
+			v = unknown()
+		}
+		x.store(l, v, sc, define, op, c)
+	}
+}
+
+func exprs(t *tree, list int32) []int32 {
+	if t.typ(list) == "expression_list" {
+		return t.kids(list)
+	}
+	return []int32{list}
+}
+
+// store assigns v to the target expression l.
+func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *fnCtx) {
+	t := x.t
+	if t.typ(l) != "identifier" {
+		x.eval(l, sc, c) // calls inside index or selector targets still run
+		return
+	}
+	name := t.text(l)
+	if define {
+		sc.bind(name, v)
+		return
+	}
+	cur := sc.lookup(name)
+	if cur == nil {
+		return
+	}
+	if op == "+=" {
+		*cur = concat(*cur, v)
+		return
+	}
+	if op != "=" {
+		cur.refs = addRefs(cur.refs, v.refs)
+		return
+	}
+	// A plain assignment replaces the value but keeps a declared type.
+	if v.mod == "" && v.local == "" {
+		v.mod, v.member, v.local = cur.mod, cur.member, cur.local
+	}
+	*cur = v
+}
+
+// varSpec handles `var a, b T = x, y` and `const A = "x"`.
+func (x *extractor) varSpec(s int32, sc *scope, c *fnCtx) {
+	t := x.t
+	var names []int32
+	var ty, values int32 = none, none
+	for k := t.nodes[s].first; k >= 0; k = t.nodes[k].next {
+		if !t.nodes[k].named {
+			continue
+		}
+		switch typ := t.typ(k); {
+		case typ == "identifier":
+			names = append(names, k)
+		case typ == "expression_list":
+			values = k
+		case typ == "comment":
+		default:
+			ty = k
+		}
+	}
+	tv := x.typeVal(ty)
+	var vals []val
+	for _, e := range exprs(t, values) {
+		if e >= 0 {
+			vals = append(vals, x.eval(e, sc, c))
+		}
+	}
+	for i, nm := range names {
+		v := tv
+		switch {
+		case len(vals) == len(names):
+			v = vals[i]
+		case len(vals) == 1 && i < len(names)-1:
+			v = vals[0]
+		}
+		if v.mod == "" && v.local == "" {
+			v.mod, v.member, v.local = tv.mod, tv.member, tv.local
+		}
+		name := t.text(nm)
+		sc.bind(name, v)
+		if sc == x.globals && v.known && !v.prefix && name != "_" {
+			if x.f.Constants == nil {
+				x.f.Constants = map[string]string{}
+			}
+			x.f.Constants[name] = v.str
+		}
+	}
+}
+
+// addRef records that function c references function callee without calling it.
+func (x *extractor) addRef(c *fnCtx, callee facts.Callee) {
+	key := callee.Kind + "\x00" + callee.Class + "\x00" + callee.Name
+	if callee.Func >= 0 && callee.Name == "" {
+		key += "\x00" + itoa(callee.Func)
+	}
+	seen := x.refSeen[c.idx]
+	if seen == nil {
+		seen = map[string]bool{}
+		x.refSeen[c.idx] = seen
+	}
+	if seen[key] {
+		return
+	}
+	seen[key] = true
+	fn := &x.f.Functions[c.idx]
+	fn.Refs = append(fn.Refs, callee)
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	p := len(b)
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	for i > 0 {
+		p--
+		b[p] = byte('0' + i%10)
+		i /= 10
+	}
+	if neg {
+		p--
+		b[p] = '-'
+	}
+	return string(b[p:])
+}
+
+// eval returns what is known about expression n, recording the calls it makes.
+func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
+	if n < 0 {
+		return unknown()
+	}
+	x.depth++
+	defer func() { x.depth-- }()
+	if x.depth > maxDepth {
+		return unknown()
+	}
+	t := x.t
+	switch t.typ(n) {
+	case "identifier":
+		return x.evalIdent(n, sc, c)
+	case "interpreted_string_literal", "raw_string_literal":
+		v := unknown()
+		v.str, v.known = stringLit(t, n)
+		return v
+	case "int_literal", "float_literal", "imaginary_literal":
+		v := unknown()
+		v.num = t.text(n)
+		return v
+	case "true":
+		return val{fn: -1, boolean: 2}
+	case "false":
+		return val{fn: -1, boolean: 1}
+	case "nil", "iota", "rune_literal":
+		return unknown()
+	case "parenthesized_expression":
+		return x.eval(t.nth(n, 0), sc, c)
+	case "selector_expression":
+		return x.evalSelector(n, sc, c)
+	case "call_expression":
+		return x.evalCall(n, sc, c)
+	case "composite_literal":
+		return x.evalComposite(n, t.nth(n, 0), t.kid(n, "literal_value"), sc, c)
+	case "literal_value": // elided type in a nested literal
+		return x.evalComposite(n, none, n, sc, c)
+	case "func_literal":
+		idx := x.funcLiteral(n, sc)
+		x.addRef(c, facts.Callee{Kind: "local", Func: idx, Span: x.span(n)})
+		return val{fn: idx}
+	case "unary_expression":
+		op := t.operator(n)
+		v := x.eval(t.nth(n, 0), sc, c)
+		switch op {
+		case "!":
+			if v.boolean != 0 {
+				v.boolean = 3 - v.boolean
+			}
+			v.known = false
+		case "-", "+":
+			if v.num != "" {
+				v.num = op + v.num
+			}
+		case "<-":
+			v = val{fn: -1, refs: v.refs}
+		}
+		return v
+	case "binary_expression":
+		l := x.eval(t.nth(n, 0), sc, c)
+		r := x.eval(t.nth(n, 1), sc, c)
+		if t.operator(n) == "+" {
+			return concat(l, r)
+		}
+		v := unknown()
+		v.refs = addRefs(l.refs, r.refs)
+		return v
+	case "type_assertion_expression":
+		v := x.eval(t.nth(n, 0), sc, c)
+		tv := x.typeVal(t.nth(n, 1))
+		return val{fn: v.fn, fnRef: v.fnRef, refs: v.refs, mod: tv.mod, member: tv.member, local: tv.local,
+			str: v.str, known: v.known, prefix: v.prefix}
+	case "index_expression":
+		base := x.eval(t.nth(n, 0), sc, c)
+		idx := t.nth(n, 1)
+		iv := x.eval(idx, sc, c)
+		v := unknown()
+		if base.fn >= 0 || base.fnRef != nil { // generic instantiation f[T]
+			v.fn, v.fnRef = base.fn, base.fnRef
+		}
+		if iv.known && !iv.prefix {
+			v.refs = extend(base.refs, iv.str)
+		} else {
+			v.refs = base.refs
+		}
+		return v
+	case "slice_expression":
+		base := x.eval(t.nth(n, 0), sc, c)
+		for _, k := range t.kids(n)[1:] {
+			x.eval(k, sc, c)
+		}
+		return val{fn: -1, refs: base.refs}
+	case "type_conversion_expression":
+		ks := t.kids(n)
+		v := unknown()
+		for _, k := range ks[1:] {
+			e := x.eval(k, sc, c)
+			v.refs = addRefs(v.refs, e.refs)
+			v.str, v.known, v.prefix = e.str, e.known, e.prefix
+		}
+		tv := x.typeVal(ks[0])
+		v.mod, v.member, v.local = tv.mod, tv.member, tv.local
+		return v
+	case "expression_list":
+		v := unknown()
+		for _, k := range t.kids(n) {
+			e := x.eval(k, sc, c)
+			v.refs = addRefs(v.refs, e.refs)
+		}
+		return v
+	}
+	if isType(t.typ(n)) {
+		return unknown()
+	}
+	v := unknown()
+	for k := t.nodes[n].first; k >= 0; k = t.nodes[k].next {
+		if t.nodes[k].named {
+			if exprTypes[t.typ(k)] || t.typ(k) == "literal_value" {
+				e := x.eval(k, sc, c)
+				v.refs = addRefs(v.refs, e.refs)
+			} else {
+				x.walk(k, sc, c)
+			}
+		}
+	}
+	return v
+}
+
+// funcLiteral analyses a func literal in the scope where it appears and
+// returns its function index.
+func (x *extractor) funcLiteral(n int32, sc *scope) int {
+	idx, ok := x.fnOf[n]
+	if !ok {
+		return -1
+	}
+	inner := sc.child()
+	params, _ := x.signature(n, 0)
+	x.bindParams(params, inner, idx)
+	x.walk(x.t.kid(n, "block"), inner, &fnCtx{idx: idx})
+	return idx
+}
+
+func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
+	t := x.t
+	name := t.text(n)
+	if v := sc.lookup(name); v != nil {
+		out := *v
+		if out.fn >= 0 {
+			x.addRef(c, facts.Callee{Kind: "local", Name: name, Func: out.fn, Span: x.span(n)})
+		}
+		return out
+	}
+	if idx, ok := x.funcs[name]; ok {
+		x.addRef(c, facts.Callee{Kind: "package", Name: name, Func: idx, Span: x.span(n)})
+		return val{fn: idx}
+	}
+	if len(x.dotImports) > 0 && !x.declared[name] && !builtins[name] && !builtinTypes[name] {
+		return val{fn: -1, mod: x.dotImports[0], member: name}
+	}
+	v := unknown()
+	v.ident = name
+	if !x.types[name] && !builtins[name] && !builtinTypes[name] {
+		v.fnRef = &facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(n)}
+	}
+	return v
+}
+
+// pkgOf returns the import path an identifier operand names, if it is an
+// import not hidden by a local.
+func (x *extractor) pkgOf(op int32, sc *scope) (string, bool) {
+	t := x.t
+	if t.typ(op) != "identifier" {
+		return "", false
+	}
+	name := t.text(op)
+	p, ok := x.imports[name]
+	if !ok || sc.lookup(name) != nil {
+		return "", false
+	}
+	return p, true
+}
+
+func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
+	t := x.t
+	op, field := t.nth(n, 0), t.nth(n, 1)
+	name := t.text(field)
+	if p, ok := x.pkgOf(op, sc); ok {
+		return val{fn: -1, mod: p, member: name}
+	}
+	base := x.eval(op, sc, c)
+	v := unknown()
+	v.refs = extend(base.refs, name)
+	switch {
+	case base.mod != "":
+		v.mod, v.member = base.mod, base.member+"."+name
+	case base.local != "":
+		if ft, ok := x.fields[base.local][name]; ok {
+			tv := x.typeVal(ft)
+			v.mod, v.member, v.local = tv.mod, tv.member, tv.local
+		} else if idx, ok := x.methods[base.local+"."+name]; ok {
+			v.fn = idx
+			x.addRef(c, facts.Callee{Kind: "method", Name: name, Class: base.local, Func: idx, Span: x.span(field)})
+		} else if _, isStruct := x.fields[base.local]; !isStruct || !x.types[base.local] {
+			// a method declared in another file, or a field of a type declared there
+			v.fnRef = &facts.Callee{Kind: "method", Name: name, Class: base.local, Func: -1, Span: x.span(field)}
+		}
+	default:
+		v.fnRef = &facts.Callee{Kind: "method", Name: name, Func: -1, Span: x.span(field)}
+	}
+	return v
+}
+
+// evalComposite handles T{…}, &T{…} and nested literals with elided types.
+func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
+	t := x.t
+	tv := x.typeVal(ty)
+	out := unknown()
+	fieldVals := map[string]val{}
+	for _, el := range t.kids(body) {
+		switch t.typ(el) {
+		case "keyed_element":
+			parts := t.kids(el)
+			if len(parts) < 2 {
+				continue
+			}
+			key, value := inner(t, parts[0]), inner(t, parts[1])
+			var k string
+			switch t.typ(key) {
+			case "identifier", "field_identifier":
+				k = t.text(key)
+			case "interpreted_string_literal", "raw_string_literal":
+				k, _ = stringLit(t, key)
+			default:
+				x.eval(key, sc, c)
+			}
+			v := x.eval(value, sc, c)
+			out.refs = addRefs(out.refs, v.refs)
+			if k != "" {
+				fieldVals[k] = v
+				if out.props == nil {
+					out.props = map[string]facts.Arg{}
+				}
+				out.props[k] = shallow(x.arg(value, v))
+			}
+		case "literal_element":
+			e := inner(t, el)
+			v := x.eval(e, sc, c)
+			out.refs = addRefs(out.refs, v.refs)
+			if len(out.elems) < maxElems {
+				out.elems = append(out.elems, shallow(x.arg(e, v)))
+			}
+		default:
+			x.eval(el, sc, c)
+		}
+	}
+	out.mod, out.member, out.local = tv.mod, tv.member, tv.local
+	if tv.mod != "" {
+		typeName := strings.TrimSuffix(tv.member, "()")
+		call := facts.Call{
+			Module: tv.mod, Member: typeName, Func: c.idx, New: true,
+			Span: x.span(n), CalleeSpan: x.span(ty),
+			Args: []facts.Arg{{Span: x.span(body), Func: -1, Props: out.props, Elems: out.elems, Refs: out.refs}},
+		}
+		x.f.Calls = append(x.f.Calls, call)
+		x.compositeTool(&out, tv.mod, typeName, fieldVals, n)
+	}
+	return out
+}
+
+// inner unwraps a literal_element to its expression.
+func inner(t *tree, el int32) int32 {
+	if t.typ(el) == "literal_element" {
+		if k := t.nth(el, 0); k >= 0 {
+			return k
+		}
+	}
+	return el
+}
+
+// evalCall resolves a call, records it and returns its result.
+func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
+	t := x.t
+	callee := t.nth(n, 0)
+	for t.typ(callee) == "parenthesized_expression" {
+		callee = t.nth(callee, 0)
+	}
+	alist := t.kid(n, "argument_list")
+
+	// new(T) is an instance of T; new(expr) (Go 1.26) a pointer to a value.
+	if t.typ(callee) == "identifier" && t.is(callee, "new") && sc.lookup("new") == nil && !x.declared["new"] {
+		a := t.nth(alist, 0)
+		if tv := x.typeVal(a); tv.mod != "" || tv.local != "" {
+			return tv
+		}
+		return x.eval(a, sc, c)
+	}
+
+	var argNodes []int32
+	var args []val
+	spread := false
+	for _, k := range t.kids(alist) {
+		e := k
+		if t.typ(k) == "variadic_argument" {
+			spread = true
+			e = t.nth(k, 0)
+		}
+		if isType(t.typ(e)) { // make([]T, n), generic type arguments
+			continue
+		}
+		argNodes = append(argNodes, e)
+		args = append(args, x.eval(e, sc, c))
+	}
+	var argRefs []facts.ParamRef
+	for _, a := range args {
+		argRefs = addRefs(argRefs, a.refs)
+	}
+	res := unknown()
+	res.refs = argRefs
+
+	switch t.typ(callee) {
+	case "func_literal": // immediately invoked (go func(){…}(), defer func(){…}())
+		idx := x.funcLiteral(callee, sc)
+		x.localCall(n, c, facts.Callee{Kind: "local", Func: idx, Span: x.span(callee)}, argNodes, args, nil)
+		return res
+	case "identifier":
+		name := t.text(callee)
+		if v := sc.lookup(name); v != nil {
+			switch {
+			case v.mod != "":
+				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil)
+			case v.fn >= 0:
+				x.localCall(n, c, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: x.span(callee)}, argNodes, args, nil)
+			case v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != "":
+				x.localCall(n, c, *v.fnRef, argNodes, args, v.refs)
+			}
+			return x.wrapped(res, args)
+		}
+		if idx, ok := x.funcs[name]; ok {
+			x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: idx, Span: x.span(callee)}, argNodes, args, nil)
+			if rt, ok := x.results[idx]; ok {
+				tv := x.typeVal(rt)
+				res.mod, res.member, res.local = tv.mod, tv.member, tv.local
+			}
+			return x.wrapped(res, args)
+		}
+		if builtins[name] || builtinTypes[name] {
+			if len(args) > 0 && builtinTypes[name] {
+				res.str, res.known, res.prefix = args[0].str, args[0].known, args[0].prefix
+			}
+			return res
+		}
+		if x.types[name] {
+			res.local = name // a conversion to a type of this package
+			return res
+		}
+		if len(x.dotImports) > 0 && !x.declared[name] {
+			return x.libCall(n, callee, x.dotImports[0], name, sc, c, argNodes, args, spread, nil)
+		}
+		x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(callee)}, argNodes, args, nil)
+		return x.wrapped(res, args)
+	case "selector_expression":
+		op, field := t.nth(callee, 0), t.nth(callee, 1)
+		name := t.text(field)
+		if p, ok := x.pkgOf(op, sc); ok {
+			return x.libCall(n, callee, p, name, sc, c, argNodes, args, spread, nil)
+		}
+		recv := x.eval(op, sc, c)
+		if acc, ok := x.accessor(name, recv, args, argNodes, sc); ok {
+			if recv.mod != "" {
+				x.libCall(n, callee, recv.mod, recv.member+"."+name, sc, c, argNodes, args, spread, recv.refs)
+			}
+			return acc
+		}
+		switch {
+		case recv.mod != "":
+			return x.libCall(n, callee, recv.mod, recv.member+"."+name, sc, c, argNodes, args, spread, recv.refs)
+		case recv.local != "":
+			if ft, ok := x.fields[recv.local][name]; ok { // a func-typed field
+				_ = ft
+				res.refs = addRefs(res.refs, recv.refs)
+				return res
+			}
+			idx := -1
+			if i, ok := x.methods[recv.local+"."+name]; ok {
+				idx = i
+				if rt, ok := x.results[i]; ok {
+					tv := x.typeVal(rt)
+					res.mod, res.member, res.local = tv.mod, tv.member, tv.local
+				}
+			}
+			x.localCall(n, c, facts.Callee{Kind: "method", Name: name, Class: recv.local, Func: idx, Span: x.span(field)}, argNodes, args, recv.refs)
+		default:
+			x.localCall(n, c, facts.Callee{Kind: "method", Name: name, Func: -1, Span: x.span(field)}, argNodes, args, recv.refs)
+		}
+		res.refs = addRefs(res.refs, recv.refs)
+		x.registration(n, name, "", args, argNodes)
+		return x.wrapped(res, args)
+	case "index_expression", "generic_type": // f[T](…)
+		base := t.nth(callee, 0)
+		if t.typ(base) == "identifier" {
+			name := t.text(base)
+			if idx, ok := x.funcs[name]; ok && sc.lookup(name) == nil {
+				x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: idx, Span: x.span(base)}, argNodes, args, nil)
+				return x.wrapped(res, args)
+			}
+		}
+		if t.typ(base) == "selector_expression" {
+			if p, ok := x.pkgOf(t.nth(base, 0), sc); ok {
+				return x.libCall(n, base, p, t.text(t.nth(base, 1)), sc, c, argNodes, args, spread, nil)
+			}
+		}
+	}
+	// Calls of computed functions: f()(), m[k](…), a call result's value.
+	fv := x.eval(callee, sc, c)
+	if fv.mod != "" {
+		return x.libCall(n, callee, fv.mod, fv.member, sc, c, argNodes, args, spread, fv.refs)
+	}
+	if fv.fn >= 0 {
+		x.localCall(n, c, facts.Callee{Kind: "local", Func: fv.fn, Span: x.span(callee)}, argNodes, args, nil)
+	}
+	res.refs = addRefs(res.refs, fv.refs)
+	return res
+}
+
+// wrapped passes a function through a call that takes exactly one function
+// (handler wrappers such as withLogging(h)), and a literal bool through
+// pointer helpers (ptr(true), mcp.ToBoolPtr(false), new(true)).
+func (x *extractor) wrapped(res val, args []val) val {
+	var fnArg *val
+	for i := range args {
+		a := &args[i]
+		if a.fn >= 0 || (a.fnRef != nil && a.fnRef.Kind == "method" && a.fnRef.Class != "") {
+			if fnArg != nil {
+				fnArg = nil
+				break
+			}
+			fnArg = a
+		}
+	}
+	if fnArg != nil && res.fn < 0 && res.fnRef == nil {
+		res.fn, res.fnRef, res.typed = fnArg.fn, fnArg.fnRef, fnArg.typed
+	}
+	if len(args) == 1 && args[0].boolean != 0 {
+		res.boolean = args[0].boolean
+	}
+	return res
+}
+
+func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes []int32, args []val, recv []facts.ParamRef) {
+	lc := facts.LocalCall{Callee: callee, Receiver: recv, Span: x.span(n)}
+	for i, a := range args {
+		lc.Args = append(lc.Args, x.arg(argNodes[i], a))
+	}
+	fn := &x.f.Functions[c.idx]
+	fn.LocalCalls = append(fn.LocalCalls, lc)
+}
+
+// libCall records a call resolved to a library symbol and returns its result.
+func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *fnCtx, argNodes []int32, args []val, spread bool, recv []facts.ParamRef) val {
+	call := facts.Call{Module: mod, Member: member, Func: c.idx, Span: x.span(n), CalleeSpan: x.span(callee), Spread: spread}
+	res := unknown()
+	res.mod, res.member = mod, member+"()"
+	res.refs = recv
+	for i, a := range args {
+		call.Args = append(call.Args, x.arg(argNodes[i], a))
+		res.refs = addRefs(res.refs, a.refs)
+	}
+	x.f.Calls = append(x.f.Calls, call)
+
+	last := member
+	if i := strings.LastIndexByte(member, '.'); i >= 0 {
+		last = member[i+1:]
+	}
+	switch {
+	case mod == "fmt" && (member == "Sprintf" || member == "Errorf") && len(args) > 0 && args[0].known:
+		p, full := formatPrefix(args[0].str)
+		res.str, res.known, res.prefix = p, true, !full || args[0].prefix
+	case mod == "fmt" && member == "Sprint" && len(args) > 0:
+		v := args[0]
+		for _, a := range args[1:] {
+			v = concat(v, a)
+		}
+		res.str, res.known, res.prefix = v.str, v.known, v.prefix
+	case (mod == "path/filepath" || mod == "path") && member == "Join" && len(args) > 0 && args[0].known:
+		parts := []string{}
+		full := true
+		for _, a := range args {
+			if !a.known || a.prefix {
+				full = false
+				break
+			}
+			parts = append(parts, a.str)
+		}
+		if full {
+			res.str, res.known = path.Join(parts...), true
+		} else {
+			res.str, res.known, res.prefix = strings.TrimSuffix(args[0].str, "/")+"/", true, true
+		}
+	case mod == "strings" && (member == "TrimSpace" || member == "ToLower" || member == "ToUpper") && len(args) == 1 && args[0].known && !args[0].prefix:
+		switch member {
+		case "TrimSpace":
+			res.str = strings.TrimSpace(args[0].str)
+		case "ToLower":
+			res.str = strings.ToLower(args[0].str)
+		default:
+			res.str = strings.ToUpper(args[0].str)
+		}
+		res.known = true
+	case strings.HasSuffix(last, "Unmarshal") || last == "Decode":
+		// json.Unmarshal(data, &v), dec.Decode(&v): v now holds the data.
+		for i, a := range argNodes {
+			if t := x.t; t.typ(a) == "unary_expression" && t.operator(a) == "&" {
+				if id := t.nth(a, 0); t.typ(id) == "identifier" {
+					if v := sc.lookup(t.text(id)); v != nil {
+						from := recv
+						for j, o := range args {
+							if j != i {
+								from = addRefs(from, o.refs)
+							}
+						}
+						v.refs = addRefs(v.refs, from)
+					}
+				}
+			}
+		}
+	}
+	if tv, ok := x.toolConstructor(mod, member, args, argNodes, n); ok {
+		res.tool, res.annots = tv.tool, tv.annots
+		if tv.typed {
+			res.fn, res.fnRef, res.typed = tv.fn, tv.fnRef, true
+		}
+		if tv.boolean != 0 {
+			res.boolean = tv.boolean
+		}
+	}
+	x.registration(n, last, mod, args, argNodes)
+	return x.wrapped(res, args)
+}

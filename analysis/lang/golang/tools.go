@@ -1,0 +1,319 @@
+package golang
+
+import (
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// toolDef is an MCP tool definition seen in the code (before registration).
+type toolDef struct {
+	sdk      string
+	name     string
+	nameRef  string
+	nameSpan source.Span
+	annots   map[string]annot
+}
+
+// annotationKeys maps Go field names and mcp-go option functions to the
+// MCP annotation keys.
+var annotationKeys = map[string]string{
+	"ReadOnlyHint": "readOnlyHint", "DestructiveHint": "destructiveHint",
+	"IdempotentHint": "idempotentHint", "OpenWorldHint": "openWorldHint",
+	"WithReadOnlyHintAnnotation": "readOnlyHint", "WithDestructiveHintAnnotation": "destructiveHint",
+	"WithIdempotentHintAnnotation": "idempotentHint", "WithOpenWorldHintAnnotation": "openWorldHint",
+}
+
+// isMCPModule reports whether an import path is one of the SDKs' tool packages.
+func isMCPModule(mod string) bool {
+	return strings.HasSuffix(mod, "modelcontextprotocol/go-sdk/mcp") || strings.HasSuffix(mod, "mark3labs/mcp-go/mcp") ||
+		strings.HasSuffix(mod, "mark3labs/mcp-go/server")
+}
+
+func sdkOf(mod string) string {
+	if strings.Contains(mod, "mark3labs/mcp-go") {
+		return "mcp-go"
+	}
+	return "go-sdk"
+}
+
+func mergeAnnots(dst map[string]annot, src map[string]annot) map[string]annot {
+	if len(src) == 0 {
+		return dst
+	}
+	if dst == nil {
+		dst = map[string]annot{}
+	}
+	for k, v := range src {
+		dst[k] = v
+	}
+	return dst
+}
+
+// toolConstructor recognises the mcp-go builders: mcp.NewTool(name, opts…),
+// the annotation options and the typed handler adapters.
+func (x *extractor) toolConstructor(mod, member string, args []val, argNodes []int32, n int32) (val, bool) {
+	if !isMCPModule(mod) {
+		return val{}, false
+	}
+	out := unknown()
+	switch member {
+	case "NewTool", "NewToolWithRawSchema":
+		if len(args) == 0 {
+			return val{}, false
+		}
+		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(argNodes[0])}
+		x.toolName(td, args[0])
+		for _, a := range args[1:] {
+			td.annots = mergeAnnots(td.annots, a.annots)
+		}
+		out.tool = td
+		return out, true
+	case "WithToolAnnotation":
+		if len(args) > 0 {
+			out.annots = mergeAnnots(nil, args[0].annots)
+			return out, true
+		}
+	case "NewTypedToolHandler", "NewStructuredToolHandler":
+		if len(args) > 0 {
+			out.fn, out.fnRef, out.typed = args[0].fn, args[0].fnRef, true
+			return out, true
+		}
+	case "ToBoolPtr":
+		if len(args) == 1 {
+			out.boolean = args[0].boolean
+			return out, true
+		}
+	default:
+		if key, ok := annotationKeys[member]; ok && strings.HasPrefix(member, "With") && len(args) == 1 && args[0].boolean != 0 {
+			out.annots = map[string]annot{key: {v: args[0].boolean == 2, span: x.span(argNodes[0])}}
+			return out, true
+		}
+	}
+	return val{}, false
+}
+
+func (x *extractor) toolName(td *toolDef, v val) {
+	switch {
+	case v.known && !v.prefix:
+		td.name = v.str
+	case v.ident != "":
+		td.nameRef = v.ident
+	}
+}
+
+// compositeTool recognises tool structs: go-sdk &mcp.Tool{Name: …,
+// Annotations: &mcp.ToolAnnotations{…}}, mcp-go mcp.ToolAnnotation{…} and
+// server.ServerTool{Tool: …, Handler: …}.
+func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[string]val, n int32) {
+	if !isMCPModule(mod) {
+		return
+	}
+	switch typeName {
+	case "Tool":
+		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(n)}
+		if nv, ok := fields["Name"]; ok {
+			x.toolName(td, nv)
+			if p, ok := out.props["Name"]; ok {
+				td.nameSpan = p.Span
+			}
+		}
+		if av, ok := fields["Annotations"]; ok {
+			td.annots = mergeAnnots(nil, av.annots)
+		}
+		out.tool = td
+	case "ToolAnnotations", "ToolAnnotation":
+		for field, v := range fields {
+			if key, ok := annotationKeys[field]; ok && v.boolean != 0 {
+				if out.annots == nil {
+					out.annots = map[string]annot{}
+				}
+				out.annots[key] = annot{v: v.boolean == 2, span: out.props[field].Span}
+			}
+		}
+	case "ServerTool":
+		if tv, ok := fields["Tool"]; ok && tv.tool != nil {
+			out.tool = tv.tool
+		}
+		if hv, ok := fields["Handler"]; ok {
+			h := hv
+			out.handler = &h
+		}
+	}
+}
+
+// registration records AddTool/AddTools calls whose tool definition is known.
+func (x *extractor) registration(n int32, method, mod string, args []val, argNodes []int32) {
+	switch method {
+	case "AddTool":
+		switch {
+		case mod != "" && strings.HasSuffix(mod, "/mcp") && len(args) >= 3 && args[1].tool != nil:
+			// go-sdk generic mcp.AddTool(server, tool, handler): typed input.
+			x.addTool(n, args[1].tool, args[2], true)
+		case len(args) >= 2 && args[0].tool != nil:
+			x.addTool(n, args[0].tool, args[1], false)
+		}
+	case "AddTools":
+		for _, a := range args {
+			if a.tool != nil && a.handler != nil {
+				x.addTool(n, a.tool, *a.handler, false)
+			}
+		}
+	}
+}
+
+func (x *extractor) addTool(n int32, td *toolDef, h val, typed bool) {
+	tool := facts.Tool{
+		Name: td.name, NameRef: td.nameRef, NameSpan: td.nameSpan, Span: x.span(n),
+		SDK: td.sdk, Handler: -1, Dispatcher: -1,
+	}
+	if tool.SDK == "" {
+		tool.SDK = x.sdkGuess
+	}
+	switch {
+	case h.fn >= 0:
+		tool.Handler = h.fn
+	case h.fnRef != nil:
+		ref := *h.fnRef
+		if ref.Kind == "method" && ref.Class != "" {
+			if idx, ok := x.methods[ref.Class+"."+ref.Name]; ok {
+				tool.Handler = idx
+				break
+			}
+		}
+		if ref.Kind == "package" {
+			if idx, ok := x.funcs[ref.Name]; ok {
+				tool.Handler = idx
+				break
+			}
+		}
+		tool.HandlerRef = &ref
+	}
+	typed = typed || h.typed
+	prefix := []string(nil)
+	if tool.Handler >= 0 {
+		fn := x.f.Functions[tool.Handler]
+		if len(fn.Params) >= 3 {
+			typed = true
+			// go-sdk before v0.3: (ctx, *ServerSession, *CallToolParamsFor[In]).
+			if strings.Contains(x.paramTypeText(tool.Handler, 2), "CallToolParamsFor") {
+				prefix = []string{"Arguments"}
+			}
+		} else if len(fn.Params) == 2 {
+			typed = false
+		}
+	}
+	if typed {
+		tool.Inputs = []facts.ToolInput{{Index: 2, Prefix: prefix}}
+	} else {
+		tool.Inputs = []facts.ToolInput{{Index: 1, Prefix: []string{"Params", "Arguments"}}}
+	}
+	for _, k := range sortedKeys(td.annots) {
+		a := td.annots[k]
+		if tool.Annotations == nil {
+			tool.Annotations = map[string]bool{}
+			tool.AnnotationSpans = map[string]source.Span{}
+		}
+		tool.Annotations[k] = a.v
+		tool.AnnotationSpans[k] = a.span
+	}
+	x.f.Tools = append(x.f.Tools, tool)
+}
+
+// paramTypeText returns the source text of the type of parameter i of function fn.
+func (x *extractor) paramTypeText(fn, i int) string {
+	t := x.t
+	for node, idx := range x.fnOf {
+		if idx != fn {
+			continue
+		}
+		skip := 0
+		if t.typ(node) == "method_declaration" {
+			skip = 1
+		}
+		params, _ := x.signature(node, skip)
+		k := 0
+		for _, pd := range t.kids(params) {
+			names := 0
+			for _, id := range t.kids(pd) {
+				if t.typ(id) == "identifier" {
+					names++
+				}
+			}
+			if names == 0 {
+				names = 1
+			}
+			if i < k+names {
+				return t.text(paramType(t, pd))
+			}
+			k += names
+		}
+	}
+	return ""
+}
+
+// accessorKinds are mcp-go's CallToolRequest argument accessors.
+func isAccessor(name string) bool {
+	rest, ok := strings.CutPrefix(name, "Get")
+	if !ok {
+		rest, ok = strings.CutPrefix(name, "Require")
+	}
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSuffix(rest, "Slice")
+	switch rest {
+	case "String", "Int", "Float", "Bool":
+		return true
+	}
+	return false
+}
+
+// accessor normalises mcp-go's argument accessors on a tainted request to
+// the Params.Arguments path: request.GetString("path", "") → [Params Arguments path].
+func (x *extractor) accessor(name string, recv val, args []val, argNodes []int32, sc *scope) (val, bool) {
+	if len(recv.refs) == 0 {
+		return val{}, false
+	}
+	if recv.mod != "" && !isMCPModule(recv.mod) {
+		return val{}, false
+	}
+	out := unknown()
+	switch {
+	case isAccessor(name):
+		if len(args) == 0 || !args[0].known || args[0].prefix {
+			return val{}, false
+		}
+		out.refs = argumentsPath(recv.refs, args[0].str)
+	case name == "GetArguments" || name == "GetRawArguments":
+		out.refs = argumentsPath(recv.refs, "")
+	case name == "BindArguments":
+		t := x.t
+		if len(argNodes) > 0 && t.typ(argNodes[0]) == "unary_expression" {
+			if id := t.nth(argNodes[0], 0); t.typ(id) == "identifier" {
+				if v := sc.lookup(t.text(id)); v != nil {
+					v.refs = addRefs(v.refs, argumentsPath(recv.refs, ""))
+				}
+			}
+		}
+	default:
+		return val{}, false
+	}
+	return out, true
+}
+
+func argumentsPath(refs []facts.ParamRef, key string) []facts.ParamRef {
+	out := make([]facts.ParamRef, 0, len(refs))
+	for _, r := range refs {
+		segs := []string{key}
+		if len(r.Path) == 0 {
+			segs = []string{"Params", "Arguments", key}
+		}
+		if key == "" {
+			segs = segs[:len(segs)-1]
+		}
+		out = append(out, extend([]facts.ParamRef{r}, segs...)...)
+	}
+	return out
+}

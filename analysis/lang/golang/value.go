@@ -1,0 +1,202 @@
+package golang
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// val is what the extractor knows about the value of an expression.
+type val struct {
+	// mod/member: the value is a library symbol or an instance of one
+	// ("net/http", "Client()"); mod "" when not.
+	mod, member string
+	// local is the name of a type of this package the value has (method
+	// calls on it become LocalCalls of kind "method" with that Class).
+	local string
+	// fn is the index of the function the value is (-1 none); fnRef names
+	// a function outside this file (a method value, a package function).
+	fn    int
+	fnRef *facts.Callee
+	// ident is the identifier the value was read from when it could not be
+	// resolved here (a constant of another file of the package).
+	ident string
+
+	str           string
+	known, prefix bool
+	num           string
+	boolean       int8 // 0 unknown, 1 false, 2 true
+
+	refs  []facts.ParamRef
+	props map[string]facts.Arg
+	elems []facts.Arg
+
+	tool    *toolDef // an MCP tool definition (mcp.NewTool, &mcp.Tool{…})
+	handler *val     // server.ServerTool{Handler: …}
+	annots  map[string]annot
+	typed   bool // a typed tool handler (mcp.NewTypedToolHandler)
+}
+
+type annot struct {
+	v    bool
+	span source.Span
+}
+
+func unknown() val { return val{fn: -1} }
+
+// scope is a lexical block of variables.
+type scope struct {
+	parent *scope
+	vars   map[string]*val
+}
+
+func (s *scope) child() *scope { return &scope{parent: s} }
+
+func (s *scope) lookup(name string) *val {
+	for ; s != nil; s = s.parent {
+		if v, ok := s.vars[name]; ok {
+			return v
+		}
+	}
+	return nil
+}
+
+func (s *scope) bind(name string, v val) {
+	if name == "_" || name == "" {
+		return
+	}
+	if s.vars == nil {
+		s.vars = map[string]*val{}
+	}
+	s.vars[name] = &v
+}
+
+// addRefs returns the union of a and b, without duplicates, capped.
+func addRefs(a, b []facts.ParamRef) []facts.ParamRef {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return append([]facts.ParamRef(nil), b...)
+	}
+	out := append([]facts.ParamRef(nil), a...)
+next:
+	for _, r := range b {
+		if len(out) >= maxRefs {
+			break
+		}
+		for _, o := range out {
+			if sameRef(o, r) {
+				continue next
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func sameRef(a, b facts.ParamRef) bool {
+	if a.Fn != b.Fn || a.Param != b.Param || len(a.Path) != len(b.Path) {
+		return false
+	}
+	for i := range a.Path {
+		if a.Path[i] != b.Path[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// extend appends access path segments to every ref (capped at maxPath).
+func extend(refs []facts.ParamRef, segs ...string) []facts.ParamRef {
+	if len(refs) == 0 {
+		return nil
+	}
+	out := make([]facts.ParamRef, len(refs))
+	for i, r := range refs {
+		p := make([]string, 0, len(r.Path)+len(segs))
+		p = append(p, r.Path...)
+		for _, s := range segs {
+			if len(p) < maxPath {
+				p = append(p, s)
+			}
+		}
+		out[i] = facts.ParamRef{Fn: r.Fn, Param: r.Param, Path: p}
+	}
+	return out
+}
+
+// stringLit decodes a Go string literal node.
+func stringLit(t *tree, i int32) (string, bool) {
+	raw := t.text(i)
+	if t.typ(i) == "raw_string_literal" {
+		if len(raw) >= 2 {
+			return strings.ReplaceAll(raw[1:len(raw)-1], "\r", ""), true
+		}
+		return "", false
+	}
+	if s, err := strconv.Unquote(raw); err == nil {
+		return s, true
+	}
+	if len(raw) >= 2 && raw[0] == '"' {
+		return raw[1 : len(raw)-1], true // malformed escapes: the text as written
+	}
+	return "", false
+}
+
+// concat is the value of a + b for strings.
+func concat(a, b val) val {
+	v := unknown()
+	v.refs = addRefs(a.refs, b.refs)
+	switch {
+	case a.known && !a.prefix && b.known:
+		v.str, v.known, v.prefix = a.str+b.str, true, b.prefix
+	case a.known:
+		v.str, v.known, v.prefix = a.str, true, true
+	}
+	if len(v.str) > maxStr {
+		v.str, v.prefix = v.str[:maxStr], true
+	}
+	return v
+}
+
+// formatPrefix is the known leading part of a Printf format: everything
+// before the first verb ("%%" is a literal percent). full is true when the
+// format has no verbs.
+func formatPrefix(format string) (prefix string, full bool) {
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 < len(format) && format[i+1] == '%' {
+			b.WriteByte('%')
+			i++
+			continue
+		}
+		return b.String(), false
+	}
+	return b.String(), true
+}
+
+// arg converts a value to a call argument.
+func (x *extractor) arg(i int32, v val) facts.Arg {
+	a := facts.Arg{Span: x.span(i), Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
+	if v.known {
+		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
+	}
+	return a
+}
+
+// shallow drops nested Props (Arg.Props are one level deep) but keeps Elems.
+func shallow(a facts.Arg) facts.Arg {
+	a.Props = nil
+	for i := range a.Elems {
+		a.Elems[i].Props, a.Elems[i].Elems = nil, nil
+	}
+	return a
+}
