@@ -1,0 +1,447 @@
+package manifest
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// does says what code with a capability does, for messages.
+var does = map[capability.ID]string{
+	capability.NetworkClient: "connects to the network",
+	capability.NetworkServer: "listens for connections",
+	capability.SystemExec:    "runs programs",
+	capability.SystemCode:    "evaluates code chosen at run time",
+	capability.SystemEnv:     "reads environment variables",
+	capability.SystemProcess: "controls processes",
+	capability.SystemInfo:    "reads host facts",
+	capability.FileRead:      "reads files",
+	capability.FileWrite:     "writes files",
+	capability.FileDelete:    "deletes files",
+	capability.MemoryUnsafe:  "uses unchecked memory",
+	capability.MemoryShared:  "uses shared memory",
+	capability.MemoryNative:  "loads native code",
+}
+
+// Grant returns the narrowest grant that covers f: a literal URL gives its
+// host (with its port when the URL names one), a path the path (a known
+// prefix "dir/" gives "dir/**"), a command its program, an env access the
+// variable name. exact is false when the scope had to be widened: a
+// non-literal argument gives "*" (the quick-fix says so). Capabilities
+// without scopes always give "*", exactly.
+func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
+	id = f.Capability
+	info, ok := capability.Lookup(id)
+	if !ok {
+		return id, "*", false
+	}
+	if info.Scope == capability.ScopeNone {
+		return id, "*", true
+	}
+	lit := litScope(f)
+	if lit == "" {
+		return id, "*", false
+	}
+	scope, exact = lit, true
+	switch info.Scope {
+	case capability.ScopeHost:
+		h, port, _ := litHost(lit)
+		scope = h
+		if strings.Contains(h, ":") {
+			scope = "[" + h + "]" // IPv6
+		}
+		if port != "" {
+			if strings.Contains(h, ":") {
+				scope += ":" + port
+			} else {
+				scope = h + ":" + port
+			}
+		}
+	case capability.ScopePath:
+		root, _, escaped := normPath(lit)
+		if escaped {
+			return id, "*", false // climbs out of its directory: no narrower grant is sure
+		}
+		scope = NormalizePath(lit)
+		if strings.HasSuffix(lit, "/") {
+			scope = strings.TrimSuffix(scope, "/") + "/**"
+			if root == "/" && scope == "//**" {
+				scope = "/**"
+			}
+			exact = false
+		}
+	case capability.ScopeProgram:
+		scope = strings.Trim(lit, `"'`)
+	}
+	if ValidateScope(info.Scope, scope) != nil {
+		return id, "*", false
+	}
+	return id, scope, exact
+}
+
+// litScope returns the literal scope of f to match against grants: the
+// program of a command line, else f.Scope as is.
+func litScope(f *finding.Finding) string {
+	s := strings.TrimSpace(f.Scope)
+	if f.ScopeKind == "command" || (f.Capability == capability.SystemExec && strings.ContainsAny(s, " \t")) {
+		if fs := strings.Fields(s); len(fs) > 0 {
+			return strings.Trim(fs[0], `"'`)
+		}
+		return ""
+	}
+	return s
+}
+
+// checker holds the state of one Check.
+type checker struct {
+	m         *Manifest
+	usedGrant map[*Entry]bool
+	usedScope map[*Scope]bool
+}
+
+// Check marks every capability finding of res whose file files accepts
+// (nil: all) with its manifest state, and appends the manifest's own
+// findings. Call it once per Result.
+//
+//   - m == nil (or Broken): NoManifest, UndeclaredFor = every reaching
+//     principal; the finding keeps its rule and message.
+//   - Declared: every reaching tool (and the server, when start-up code
+//     reaches the call) has a covering grant of its own or of server.
+//   - Undeclared (rule manifest.undeclared): some principal has no grant of
+//     the capability at all.
+//   - OutOfScope (rule manifest.out-of-scope): grants exist but the literal
+//     scope lies outside all of them.
+//
+// UndeclaredFor lists the principals not covered ("" = server). A finding
+// whose scope is unknown (not a literal) is covered by any grant of its
+// capability, and credits every scope of that grant as used.
+//
+// Appended: manifest.unused (a grant or single scope no call needs, at its
+// YAML position), manifest.unknown-tool (a tool section for a tool the code
+// does not register) and manifest.hint-mismatch (annotations contradicting
+// the code, at the tool's name in the source). Parse's findings are not
+// re-reported: the caller appends those.
+func Check(m *Manifest, res *finding.Result, files func(file string) bool) {
+	if res == nil {
+		return
+	}
+	if files == nil {
+		files = func(string) bool { return true }
+	}
+	if m != nil && m.Broken {
+		m = nil
+	}
+	c := &checker{m: m, usedGrant: map[*Entry]bool{}, usedScope: map[*Scope]bool{}}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.Kind == finding.KindCapability && files(f.File) {
+			c.finding(f)
+		}
+	}
+	var extra []finding.Finding
+	tools := map[string]bool{}
+	for i := range res.Tools {
+		t := &res.Tools[i]
+		if files(t.File) {
+			tools[t.Name] = true
+			extra = append(extra, hintMismatches(t, res)...)
+		}
+	}
+	if m != nil {
+		extra = append(extra, c.unknownTools(tools)...)
+		extra = append(extra, c.unused(tools)...)
+	}
+	res.Findings = append(res.Findings, extra...)
+}
+
+func principals(f *finding.Finding) []string {
+	ps := append([]string(nil), f.Tools...)
+	sort.Strings(ps)
+	if f.Server || len(ps) == 0 {
+		ps = append(ps, "")
+	}
+	return ps
+}
+
+func (c *checker) finding(f *finding.Finding) {
+	ps := principals(f)
+	if c.m == nil {
+		f.Manifest = finding.NoManifest
+		f.UndeclaredFor = ps
+		return
+	}
+	info, ok := capability.Lookup(f.Capability)
+	if !ok {
+		return
+	}
+	lit := litScope(f)
+	var undeclared, outside []string
+	for _, p := range ps {
+		var own, srv *Entry
+		if p != "" {
+			own = c.m.Tool(p).Lookup(f.Capability)
+		}
+		srv = c.m.Server.Lookup(f.Capability)
+		if own == nil && srv == nil {
+			undeclared = append(undeclared, p)
+			continue
+		}
+		if !c.cover(info.Scope, lit, own) && !c.cover(info.Scope, lit, srv) {
+			outside = append(outside, p)
+		}
+	}
+	switch {
+	case len(undeclared) > 0:
+		f.Manifest = finding.Undeclared
+		f.Rule = RuleUndeclared
+		f.UndeclaredFor = append(undeclared, outside...)
+		f.Message = c.undeclaredMessage(f, undeclared)
+	case len(outside) > 0:
+		f.Manifest = finding.OutOfScope
+		f.Rule = RuleOutOfScope
+		f.UndeclaredFor = outside
+		f.Message = c.outOfScopeMessage(f, lit, outside)
+	default:
+		f.Manifest = finding.Declared
+		f.UndeclaredFor = nil
+	}
+}
+
+// cover reports whether g covers literal lit ("" = unknown), crediting the
+// scopes that do.
+func (c *checker) cover(kind capability.ScopeKind, lit string, g *Entry) bool {
+	if g == nil {
+		return false
+	}
+	hit := false
+	for i := range g.Scopes {
+		s := &g.Scopes[i]
+		if lit == "" || Match(kind, s.Value, lit) {
+			c.usedScope[s] = true
+			hit = true
+		}
+	}
+	if hit {
+		c.usedGrant[g] = true
+	}
+	return hit
+}
+
+func who(ps []string) string {
+	var tools []string
+	server := false
+	for _, p := range ps {
+		if p == "" {
+			server = true
+		} else {
+			tools = append(tools, p)
+		}
+	}
+	var parts []string
+	switch len(tools) {
+	case 0:
+	case 1:
+		parts = append(parts, "tool "+tools[0])
+	default:
+		parts = append(parts, "tools "+strings.Join(tools, ", "))
+	}
+	if server {
+		parts = append(parts, "server (start-up code)")
+	}
+	return strings.Join(parts, " and ")
+}
+
+func apiName(f *finding.Finding) string {
+	if f.API != "" {
+		return f.API
+	}
+	return "this call"
+}
+
+func addHint(f *finding.Finding) string {
+	_, scope, exact := Grant(f)
+	if exact {
+		return fmt.Sprintf("add %s", strconv.Quote(scope))
+	}
+	if scope == "*" {
+		return `add "*": the argument is not a literal`
+	}
+	return fmt.Sprintf("add %s, widened from %s", strconv.Quote(scope), strconv.Quote(f.Scope))
+}
+
+func (c *checker) undeclaredMessage(f *finding.Finding, ps []string) string {
+	verb := "declare"
+	if len(ps) == 1 {
+		verb = "declares"
+	}
+	return fmt.Sprintf("%s %s but %s %s no %s (%s)", apiName(f), does[f.Capability], who(ps), verb, f.Capability, addHint(f))
+}
+
+func (c *checker) outOfScopeMessage(f *finding.Finding, lit string, ps []string) string {
+	var granted []string
+	for _, p := range ps {
+		for _, g := range []*Entry{c.m.Tool(p).Lookup(f.Capability), c.m.Server.Lookup(f.Capability)} {
+			if g == nil || (p == "" && g != c.m.Server.Lookup(f.Capability)) {
+				continue
+			}
+			for _, s := range g.Scopes {
+				granted = appendUnique(granted, s.Value)
+			}
+		}
+	}
+	return fmt.Sprintf("%s %s %s, outside the %s grant of %s [%s] (%s)", apiName(f), does[f.Capability], strconv.Quote(lit),
+		f.Capability, who(ps), strings.Join(granted, ", "), addHint(f))
+}
+
+func appendUnique(xs []string, s string) []string {
+	for _, x := range xs {
+		if x == s {
+			return xs
+		}
+	}
+	return append(xs, s)
+}
+
+func (c *checker) unknownTools(tools map[string]bool) []finding.Finding {
+	var out []finding.Finding
+	var known []string
+	for t := range tools {
+		known = append(known, t)
+	}
+	sort.Strings(known)
+	list := strings.Join(known, ", ")
+	if len(known) > 12 {
+		list = strings.Join(known[:12], ", ") + ", …"
+	}
+	if len(known) == 0 {
+		list = "none found"
+	}
+	for _, t := range c.m.Tools {
+		if tools[t.Name] {
+			continue
+		}
+		out = append(out, finding.Finding{
+			Kind: finding.KindInvalidManifest, File: c.m.Path, Span: t.Span, CallSpan: t.Span,
+			Rule: RuleUnknownTool, Severity: finding.Error,
+			Message: fmt.Sprintf("tool %q is not registered by the code (registered: %s)", t.Name, list),
+		})
+	}
+	return out
+}
+
+func (c *checker) unused(tools map[string]bool) []finding.Finding {
+	var out []finding.Finding
+	sections := []*Section{&c.m.Server}
+	for i := range c.m.Tools {
+		if tools[c.m.Tools[i].Name] {
+			sections = append(sections, &c.m.Tools[i])
+		}
+	}
+	for _, sec := range sections {
+		owner := "the server"
+		if sec.Name != "" {
+			owner = "tool " + sec.Name
+		}
+		for gi := range sec.Entries {
+			g := &sec.Entries[gi]
+			if g.Invalid {
+				continue
+			}
+			if !c.usedGrant[g] {
+				out = append(out, unusedFinding(c.m.Path, g.Span, g.Capability, fmt.Sprintf(
+					"%s is granted %s but no code it reaches %s (excess privilege: remove the grant)", owner, g.Capability, does[g.Capability])))
+				continue
+			}
+			for si := range g.Scopes {
+				s := &g.Scopes[si]
+				if !c.usedScope[s] {
+					out = append(out, unusedFinding(c.m.Path, s.Span, g.Capability, fmt.Sprintf(
+						"scope %s of %s's %s is not needed by any call (excess privilege: remove it)", strconv.Quote(s.Value), owner, g.Capability)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func unusedFinding(path string, sp source.Span, id capability.ID, msg string) finding.Finding {
+	return finding.Finding{
+		Kind: finding.KindUnusedGrant, File: path, Span: sp, CallSpan: sp,
+		Capability: id, Class: id.Class(), Rule: RuleUnused, Message: msg, Severity: finding.Warning,
+	}
+}
+
+// hint is one annotation check: hint set to value contradicts caps.
+var hints = []struct {
+	name  string
+	value bool
+	caps  []capability.ID
+}{
+	{"readOnlyHint", true, []capability.ID{capability.FileWrite, capability.FileDelete, capability.SystemExec}},
+	{"destructiveHint", false, []capability.ID{capability.FileDelete}},
+	{"openWorldHint", false, []capability.ID{capability.NetworkClient}},
+}
+
+func hintMismatches(t *finding.Tool, res *finding.Result) []finding.Finding {
+	var out []finding.Finding
+	for _, h := range hints {
+		v, ok := t.Annotations[h.name]
+		if !ok || v != h.value {
+			continue
+		}
+		var bad []string
+		for _, id := range h.caps {
+			if !hasCap(t.Capabilities, id) {
+				continue
+			}
+			what := does[id]
+			if ev := evidence(res, t.Name, id); ev != "" {
+				what += " (" + ev + ")"
+			}
+			bad = append(bad, what)
+		}
+		if len(bad) == 0 {
+			continue
+		}
+		sp := t.NameSpan
+		if sp == (source.Span{}) {
+			sp = t.Span
+		}
+		out = append(out, finding.Finding{
+			Kind: finding.KindHintMismatch, File: t.File, Span: sp, CallSpan: t.Span,
+			Rule: RuleHintMismatch, Severity: finding.Warning, Tools: []string{t.Name},
+			Message: fmt.Sprintf("tool %s declares %s: %v but it %s", t.Name, h.name, h.value, strings.Join(bad, " and ")),
+		})
+	}
+	return out
+}
+
+func hasCap(caps []capability.ID, id capability.ID) bool {
+	for _, c := range caps {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
+// evidence names the first call through which tool reaches id.
+func evidence(res *finding.Result, tool string, id capability.ID) string {
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.Kind != finding.KindCapability || f.Capability != id || f.API == "" {
+			continue
+		}
+		for _, t := range f.Tools {
+			if t == tool {
+				return fmt.Sprintf("%s at %s:%d", f.API, f.File, f.Span.Start.Line+1)
+			}
+		}
+	}
+	return ""
+}
