@@ -74,18 +74,18 @@ type extractor struct {
 	dotImports []string
 	qualifiers map[string]bool // identifiers used as `x.` qualifiers in the file
 
-	declared  map[string]bool             // package-level names declared in this file
-	types     map[string]bool             // type names declared in this file
-	fields    map[string]map[string]int32 // struct type → field → type node
-	funcs     map[string]int              // package-level func → index
-	methods   map[string]int              // "Type.Method" → index
-	results   map[int]int32               // function index → its first result type node
-	fnOf      map[int32]int               // func node → function index
-	consts    map[string]string           // package-level names bound to known strings
-	globals   *scope
-	sdkGuess  string // "go-sdk" or "mcp-go" from the imports
-	depth     int
-	refSeen   map[int]map[string]bool // function → Refs already recorded
+	declared map[string]bool             // package-level names declared in this file
+	types    map[string]bool             // type names declared in this file
+	fields   map[string]map[string]int32 // struct type → field → type node
+	funcs    map[string]int              // package-level func → index
+	methods  map[string]int              // "Type.Method" → index
+	results  map[int]int32               // function index → its first result type node
+	fnOf     map[int32]int               // func node → function index
+	fnNode   []int32                     // function index → its node (-1 for the top level)
+	globals  *scope
+	sdkGuess string // "go-sdk" or "mcp-go" from the imports
+	depth    int
+	refSeen  map[int]map[string]bool // function → Refs already recorded
 }
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
@@ -95,7 +95,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 		declared: map[string]bool{}, types: map[string]bool{},
 		fields: map[string]map[string]int32{}, funcs: map[string]int{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
-		consts: map[string]string{}, refSeen: map[int]map[string]bool{},
+		refSeen: map[int]map[string]bool{},
 		globals: &scope{vars: map[string]*val{}},
 	}
 }
@@ -139,8 +139,6 @@ func (x *extractor) run() {
 		}
 	}
 	x.f.Package = pkgKey(x.f.Path, pkg)
-	top := t.nodes[0]
-	_ = top
 	x.topDecls(0)
 	x.exports()
 
@@ -170,6 +168,11 @@ func (x *extractor) run() {
 			x.analyseDecl(int32(i))
 		}
 	}
+	// Calls are recorded as evaluated (arguments first); report them in
+	// source order, inner calls of a chain before the outer ones.
+	sort.SliceStable(x.f.Calls, func(a, b int) bool {
+		return x.f.Calls[a].Span.Start.Offset < x.f.Calls[b].Span.Start.Offset
+	})
 }
 
 // declareFunc numbers a function node and records its name, class and parameters.
@@ -177,6 +180,10 @@ func (x *extractor) declareFunc(i int32) {
 	t := x.t
 	idx := len(x.f.Functions)
 	x.fnOf[i] = idx
+	for len(x.fnNode) < idx {
+		x.fnNode = append(x.fnNode, none)
+	}
+	x.fnNode = append(x.fnNode, i)
 	fn := facts.Function{Parent: 0, Span: x.span(i)}
 	var params, result int32 = none, none
 	switch t.typ(i) {

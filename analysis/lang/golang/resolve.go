@@ -513,11 +513,24 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 		return val{fn: -1, refs: base.refs}
 	case "type_conversion_expression":
 		ks := t.kids(n)
+		if len(ks) == 0 {
+			return unknown()
+		}
 		v := unknown()
+		var vals []val
 		for _, k := range ks[1:] {
 			e := x.eval(k, sc, c)
+			vals = append(vals, e)
 			v.refs = addRefs(v.refs, e.refs)
 			v.str, v.known, v.prefix = e.str, e.known, e.prefix
+		}
+		// pkg.F(x) read as a conversion (error recovery, or a conversion to
+		// a library type): recorded like a call, the rules decide.
+		if t.typ(ks[0]) == "qualified_type" {
+			if p, ok := x.imports[t.text(t.kid(ks[0], "package_identifier"))]; ok {
+				name := t.text(t.kid(ks[0], "type_identifier"))
+				return x.libCall(n, ks[0], p, name, sc, c, ks[1:], vals, false, nil)
+			}
 		}
 		tv := x.typeVal(ks[0])
 		v.mod, v.member, v.local = tv.mod, tv.member, tv.local
@@ -621,8 +634,9 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 		} else if idx, ok := x.methods[base.local+"."+name]; ok {
 			v.fn = idx
 			x.addRef(c, facts.Callee{Kind: "method", Name: name, Class: base.local, Func: idx, Span: x.span(field)})
-		} else if _, isStruct := x.fields[base.local]; !isStruct || !x.types[base.local] {
-			// a method declared in another file, or a field of a type declared there
+		} else {
+			// a method declared in another file of the package (or a field
+			// of a type declared there)
 			v.fnRef = &facts.Callee{Kind: "method", Name: name, Class: base.local, Func: -1, Span: x.span(field)}
 		}
 	default:
@@ -710,6 +724,10 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 	// new(T) is an instance of T; new(expr) (Go 1.26) a pointer to a value.
 	if t.typ(callee) == "identifier" && t.is(callee, "new") && sc.lookup("new") == nil && !x.declared["new"] {
 		a := t.nth(alist, 0)
+		if t.typ(a) == "type_identifier" && (t.is(a, "true") || t.is(a, "false")) {
+			// The grammar reads new's argument as a type.
+			return val{fn: -1, boolean: map[bool]int8{false: 1, true: 2}[t.is(a, "true")]}
+		}
 		if tv := x.typeVal(a); tv.mod != "" || tv.local != "" {
 			return tv
 		}

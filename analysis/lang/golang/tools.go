@@ -155,9 +155,9 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 			x.addTool(n, args[0].tool, args[1], false)
 		}
 	case "AddTools":
-		for _, a := range args {
+		for i, a := range args {
 			if a.tool != nil && a.handler != nil {
-				x.addTool(n, a.tool, *a.handler, false)
+				x.addTool(argNodes[i], a.tool, *a.handler, false)
 			}
 		}
 	}
@@ -224,10 +224,11 @@ func (x *extractor) addTool(n int32, td *toolDef, h val, typed bool) {
 // paramTypeText returns the source text of the type of parameter i of function fn.
 func (x *extractor) paramTypeText(fn, i int) string {
 	t := x.t
-	for node, idx := range x.fnOf {
-		if idx != fn {
-			continue
-		}
+	if fn <= 0 || fn >= len(x.fnNode) {
+		return ""
+	}
+	{
+		node := x.fnNode[fn]
 		skip := 0
 		if t.typ(node) == "method_declaration" {
 			skip = 1
