@@ -46,18 +46,26 @@ type Rule struct {
 type ScopeArg struct {
 	// Arg is the 0-based positional index; Name a Python keyword or Go/JS
 	// option name alternative; Key a property of an object/dict literal at
-	// Arg ({ url: … }). Arg -1 with Access rules means the read key.
+	// Arg ({ url: … }). Arg -1 with a Name is a keyword-only argument; Arg -1
+	// without one, in Access rules, means the read key.
 	Arg  int    `yaml:"arg"`
 	Name string `yaml:"name,omitempty"`
 	Key  string `yaml:"key,omitempty"`
 	// Kind is url, host, hostport, port, addr (Go "host:port" listen address),
 	// path, command (a shell command line: the program is its first word),
-	// program, env, code or library.
+	// program, env, code or library; dir (a directory the call creates
+	// files under: its path + "/**") or prefix (a file name prefix such as
+	// mkdtemp's "/tmp/app-": its directory + "/**").
 	Kind string `yaml:"kind"`
+	// Fixed is a scope that holds whatever the arguments are (simple-git
+	// always runs "git", go-github always talks to "api.github.com"); Arg,
+	// Name and Key are then ignored.
+	Fixed string `yaml:"fixed,omitempty"`
 }
 
 // Condition tests one argument's literal value.
 type Condition struct {
+	// Arg is the 0-based positional index, -1 for a keyword-only Name.
 	Arg  int    `yaml:"arg"`
 	Name string `yaml:"name,omitempty"` // keyword alternative (Python mode=)
 	Key  string `yaml:"key,omitempty"`  // property of an object literal ({ flag: "w" })
@@ -71,4 +79,8 @@ type Condition struct {
 	// Unknown is the outcome of Matches/NotMatches when the argument is
 	// present but its value is not known (default false).
 	Unknown bool `yaml:"unknown,omitempty"`
+	// Prefix says Matches decides on the known leading part of a value whose
+	// end is computed ("sqlite:///" + path matches ^sqlite:), instead of
+	// giving Unknown. Only for patterns that look at the start of the value.
+	Prefix bool `yaml:"prefix,omitempty"`
 }
