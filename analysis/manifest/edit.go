@@ -71,7 +71,10 @@ func load(data []byte) (*doc, error) {
 		return nil, errors.New("the manifest is not a mapping")
 	}
 	d.root = n.Content[0]
-	d.p.flow = flowNodes(d.root)
+	var aliases int
+	if d.p.flow, aliases = flowNodes(d.root); aliases > maxAliases {
+		return nil, fmt.Errorf("the manifest has %d aliases, more than %d", aliases, maxAliases)
+	}
 	d.learnStyle()
 	return d, nil
 }

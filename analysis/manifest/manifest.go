@@ -208,7 +208,14 @@ func Parse(path string, data []byte) (m *Manifest, errs []finding.Finding) {
 		return m, nil // an empty file grants nothing and is valid
 	}
 	root := doc.Content[0]
-	p.flow = flowNodes(root)
+	var aliases int
+	p.flow, aliases = flowNodes(root)
+	if aliases > maxAliases {
+		// Refused outright: an alias bomb multiplies with every level.
+		p.errorNode(root, fmt.Sprintf("the manifest has %d aliases, more than %d: refusing a possible alias bomb", aliases, maxAliases))
+		m.Broken = true
+		return m, p.errs
+	}
 	if n, ok := p.resolve(root, 0); !ok {
 		m.Broken = true
 		return m, p.errs
@@ -526,7 +533,7 @@ func scalarEnd(data []byte, off int, flow bool) int {
 // flowNodes returns the nodes that sit inside a flow collection, where a
 // plain scalar ends at ',', ']' or '}'. Aliases are not followed, so the
 // walk is bounded by the size of the text.
-func flowNodes(root *yaml.Node) map[*yaml.Node]bool {
+func flowNodes(root *yaml.Node) (flow map[*yaml.Node]bool, aliases int) {
 	out := map[*yaml.Node]bool{}
 	var walk func(n *yaml.Node, flow bool, depth int)
 	walk = func(n *yaml.Node, flow bool, depth int) {
@@ -536,13 +543,16 @@ func flowNodes(root *yaml.Node) map[*yaml.Node]bool {
 		if flow {
 			out[n] = true
 		}
+		if n.Kind == yaml.AliasNode {
+			aliases++
+		}
 		inner := flow || (n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode) && n.Style&yaml.FlowStyle != 0
 		for _, c := range n.Content {
 			walk(c, inner, depth+1)
 		}
 	}
 	walk(root, false, 0)
-	return out
+	return out, aliases
 }
 
 // sortedTools lists the tool names of m, sorted.
