@@ -1,0 +1,659 @@
+package python
+
+import (
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+// eval evaluates an expression in value position.
+func (e *extractor) eval(fc *fnCtx, n int32) val { return e.eval1(fc, n, false) }
+
+// evalObj evaluates the object of an attribute, subscript or call: a
+// library member read there is part of a longer path, not an access.
+func (e *extractor) evalObj(fc *fnCtx, n int32) val { return e.eval1(fc, n, true) }
+
+func accessible(v val) bool {
+	return v.sym && v.mem != "" && !strings.Contains(v.mem, "(") && v.mod != "builtins" && !strings.HasPrefix(v.mod, ".")
+}
+
+func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
+	if n < 0 {
+		return val{}
+	}
+	if e.depth > maxDepth {
+		return val{}
+	}
+	e.depth++
+	defer func() { e.depth-- }()
+	t := e.t
+	switch t.n[n].typ {
+	case "identifier":
+		v := e.resolve(fc, t.text(n))
+		if !obj {
+			if v.isFn {
+				e.emitRef(fc, facts.Callee{Kind: "local", Name: t.text(n), Func: v.fn, Span: e.span(n)})
+			} else if accessible(v) {
+				e.emitAccess(fc, v, n, n, "", nil)
+			}
+		}
+		return v
+	case "attribute":
+		o := e.evalObj(fc, t.field(n, "object"))
+		attr := t.text(t.field(n, "attribute"))
+		v := e.member(fc, o, attr)
+		if !obj {
+			switch {
+			case v.meth != "":
+				e.emitRef(fc, facts.Callee{Kind: "method", Name: v.meth, Class: v.cls, Func: e.resolveMethod(v.cls, v.meth), Span: e.span(n)})
+			case v.isFn:
+				e.emitRef(fc, facts.Callee{Kind: "local", Name: attr, Func: v.fn, Span: e.span(n)})
+			case accessible(v):
+				e.emitAccess(fc, v, n, n, "", nil)
+			}
+		}
+		return v
+	case "call":
+		return e.call(fc, n)
+	case "subscript":
+		return e.subscript(fc, n)
+	case "string":
+		return e.str(fc, n)
+	case "concatenated_string":
+		out := val{known: true, lit: true}
+		for c := t.n[n].first; c >= 0; c = t.n[c].next {
+			if t.n[c].typ != "string" {
+				continue
+			}
+			v := e.str(fc, c)
+			out.refs = union(out.refs, v.refs)
+			if !out.prefix {
+				out.s += v.s
+				out.prefix = v.prefix
+			}
+		}
+		return out
+	case "integer", "float":
+		return val{num: t.text(n), lit: true}
+	case "true":
+		return val{s: "True", known: true, lit: true}
+	case "false":
+		return val{s: "False", known: true, lit: true}
+	case "none":
+		return val{s: "None", known: true, lit: true}
+	case "unary_operator":
+		v := e.eval(fc, t.field(n, "argument"))
+		if v.num != "" && e.operator(n) == "-" {
+			return val{num: "-" + v.num, lit: true}
+		}
+		return taint(v)
+	case "binary_operator":
+		return e.binary(fc, n)
+	case "parenthesized_expression":
+		return e.eval1(fc, t.firstNamed(n), obj)
+	case "await":
+		return e.eval1(fc, t.firstNamed(n), obj)
+	case "conditional_expression", "boolean_operator", "comparison_operator", "not_operator",
+		"expression_list", "set", "pair", "slice", "keyword_argument", "list_splat", "dictionary_splat",
+		"parenthesized_list_splat", "interpolation", "format_expression":
+		return e.evalKids(fc, n)
+	case "list", "tuple", "dictionary":
+		v := e.evalKids(fc, n)
+		v.lit = true
+		return v
+	case "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
+		return e.comprehension(fc, n)
+	case "lambda":
+		return e.lambda(fc, n)
+	case "named_expression":
+		v := e.eval(fc, t.field(n, "value"))
+		e.bindTarget(fc, t.field(n, "name"), v)
+		return v
+	case "yield":
+		v := e.evalKids(fc, n)
+		e.addReturn(fc, v.refs)
+		return val{}
+	case "ellipsis", "type", "comment", "escape_sequence", "string_content":
+		return val{}
+	}
+	if statementTypes[t.n[n].typ] {
+		e.stmt(fc, n)
+		return val{}
+	}
+	return e.evalKids(fc, n)
+}
+
+func (e *extractor) str(fc *fnCtx, n int32) val {
+	var refs []facts.ParamRef
+	s, _, prefix := e.stringLit(n, func(ip int32) (string, bool) {
+		x := e.t.field(ip, "expression")
+		if x < 0 {
+			x = e.t.firstNamed(ip)
+		}
+		v := e.eval(fc, x)
+		refs = union(refs, v.refs)
+		return v.s, v.known && !v.prefix
+	})
+	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs}
+}
+
+func (e *extractor) binary(fc *fnCtx, n int32) val {
+	t := e.t
+	op := e.operator(n)
+	l := e.eval(fc, t.field(n, "left"))
+	r := e.eval(fc, t.field(n, "right"))
+	out := val{refs: union(l.refs, r.refs)}
+	switch op {
+	case "+":
+		if l.known {
+			out.known, out.s, out.prefix = true, l.s, l.prefix
+			if !l.prefix {
+				if r.known {
+					out.s += r.s
+					out.prefix = r.prefix
+				} else {
+					out.prefix = true
+				}
+			}
+		}
+	case "%":
+		if l.known {
+			out.known, out.s, out.prefix = true, l.s, true
+			if i := strings.IndexByte(l.s, '%'); i >= 0 {
+				out.s = l.s[:i]
+			} else {
+				out.prefix = l.prefix
+			}
+		}
+	case "/":
+		if isPath(l) {
+			out.sym, out.mod, out.mem = true, l.mod, l.mem
+		}
+	}
+	return out
+}
+
+// member is o.attr.
+func (e *extractor) member(fc *fnCtx, o val, attr string) val {
+	switch {
+	case o.sym:
+		if len(o.mem) > maxMember {
+			return val{refs: o.refs}
+		}
+		return normSym(val{sym: true, mod: o.mod, mem: joinMember(o.mem, attr), refs: o.refs})
+	case o.self || o.cls != "":
+		var refs []facts.ParamRef
+		if o.self {
+			refs = []facts.ParamRef{{Fn: fc.decl, Param: -1, Path: []string{attr}}}
+		} else {
+			refs = o.refs
+		}
+		if ci := e.classes[o.cls]; ci != nil {
+			if av, ok := e.classAttr(ci, attr, 0); ok {
+				av.refs = refs
+				return av
+			}
+		}
+		if e.resolveMethod(o.cls, attr) >= 0 || (o.self && e.methods[attr]) {
+			return val{meth: attr, cls: o.cls, refs: o.refs}
+		}
+		return val{refs: refs, direct: o.self}
+	case o.classDef != "":
+		if s, ok := e.f.Constants[o.classDef+"."+attr]; ok {
+			return val{s: s, known: true}
+		}
+		if ci := e.classes[o.classDef]; ci != nil {
+			if av, ok := ci.attrs[attr]; ok {
+				return av
+			}
+		}
+		if e.resolveMethod(o.classDef, attr) >= 0 {
+			return val{meth: attr, cls: o.classDef}
+		}
+		return val{}
+	case o.known && attr == "value":
+		return o // Enum member .value
+	case o.direct:
+		return val{refs: extendPath(o.refs, attr), direct: true}
+	}
+	return val{refs: o.refs}
+}
+
+func (e *extractor) classAttr(ci *classInfo, attr string, depth int) (val, bool) {
+	if av, ok := ci.attrs[attr]; ok {
+		return av, true
+	}
+	if depth < 5 {
+		for _, b := range ci.bases {
+			if bc := e.classes[b]; bc != nil && bc != ci {
+				if av, ok := e.classAttr(bc, attr, depth+1); ok {
+					return av, true
+				}
+			}
+		}
+	}
+	return val{}, false
+}
+
+// resolveMethod finds method name of class cls (or its bases in the file), else -1.
+func (e *extractor) resolveMethod(cls, name string) int {
+	ci := e.classes[cls]
+	for depth := 0; ci != nil && depth < 6; depth++ {
+		if idx, ok := ci.methods[name]; ok {
+			return idx
+		}
+		var next *classInfo
+		for _, b := range ci.bases {
+			if bc := e.classes[b]; bc != nil && bc != ci {
+				if _, ok := bc.methods[name]; ok {
+					return bc.methods[name]
+				}
+				if next == nil {
+					next = bc
+				}
+			}
+		}
+		ci = next
+	}
+	return -1
+}
+
+func (e *extractor) subscript(fc *fnCtx, n int32) val {
+	t := e.t
+	o := e.evalObj(fc, t.field(n, "value"))
+	var key string
+	keyKnown := false
+	var krefs []facts.ParamRef
+	for c := t.n[n].first; c >= 0; c = t.n[c].next {
+		if t.n[c].field != "subscript" {
+			continue
+		}
+		k := e.eval(fc, c)
+		krefs = union(krefs, k.refs)
+		if k.known && !k.prefix && k.num == "" {
+			key, keyKnown = k.s, true
+		}
+	}
+	if accessible(o) {
+		e.emitAccess(fc, o, n, t.field(n, "value"), key, krefs)
+	}
+	switch {
+	case o.direct && keyKnown:
+		return val{refs: extendPath(o.refs, key), direct: true}
+	case isPath(o):
+		return o
+	}
+	return val{refs: union(o.refs, krefs)}
+}
+
+func (e *extractor) comprehension(fc *fnCtx, n int32) val {
+	t := e.t
+	sub := *fc
+	sub.scope = newScope(fc.scope)
+	var out val
+	for c := t.n[n].first; c >= 0; c = t.n[c].next {
+		switch t.n[c].typ {
+		case "for_in_clause":
+			it := e.eval(&sub, t.field(c, "right"))
+			out.refs = union(out.refs, it.refs)
+			e.bindTarget(&sub, t.field(c, "left"), elementOf(it))
+		case "if_clause":
+			e.evalKids(&sub, c)
+		}
+	}
+	b := e.eval(&sub, t.field(n, "body"))
+	out.refs = union(out.refs, b.refs)
+	return out
+}
+
+func (e *extractor) lambda(fc *fnCtx, n int32) val {
+	idx, ok := e.fnOf[n]
+	if !ok {
+		return val{}
+	}
+	for _, p := range e.params(n) {
+		if p.def >= 0 {
+			e.eval(fc, p.def)
+		}
+	}
+	sub := &fnCtx{idx: idx, decl: idx, scope: newScope(fc.scope), deferred: &[]deferredDef{}}
+	e.bindParams(sub, n)
+	v := e.eval(sub, e.t.field(n, "body"))
+	e.addReturn(sub, v.refs)
+	e.runDeferred(sub)
+	e.emitRef(fc, facts.Callee{Kind: "local", Func: idx, Span: e.span(n)})
+	return val{isFn: true, fn: idx}
+}
+
+// ---- calls
+
+type argList struct {
+	args   []facts.Arg
+	pos    []int32 // positional argument nodes
+	posV   []val
+	kw     map[string]int32
+	refs   []facts.ParamRef
+	spread bool
+}
+
+func (e *extractor) args(fc *fnCtx, an int32) argList {
+	t := e.t
+	var al argList
+	if an < 0 {
+		return al
+	}
+	if t.n[an].typ == "generator_expression" {
+		a, v := e.arg(fc, an, 0)
+		al.args, al.pos, al.posV, al.refs = []facts.Arg{a}, []int32{an}, []val{v}, v.refs
+		return al
+	}
+	var kws, splats []facts.Arg
+	for c := t.n[an].first; c >= 0; c = t.n[c].next {
+		if !t.n[c].named || t.n[c].typ == "comment" {
+			continue
+		}
+		switch t.n[c].typ {
+		case "keyword_argument":
+			a, v := e.arg(fc, t.field(c, "value"), 0)
+			a.Name = t.text(t.field(c, "name"))
+			a.Span = e.span(c)
+			kws = append(kws, a)
+			al.refs = union(al.refs, v.refs)
+			if al.kw == nil {
+				al.kw = map[string]int32{}
+			}
+			al.kw[a.Name] = t.field(c, "value")
+		case "dictionary_splat":
+			a, v := e.arg(fc, c, 0)
+			a.Name = "**"
+			splats = append(splats, a)
+			al.refs = union(al.refs, v.refs)
+			al.spread = true
+		default:
+			a, v := e.arg(fc, c, 0)
+			if t.n[c].typ == "list_splat" {
+				al.spread = true
+			}
+			al.args = append(al.args, a)
+			al.pos = append(al.pos, c)
+			al.posV = append(al.posV, v)
+			al.refs = union(al.refs, v.refs)
+		}
+	}
+	al.args = append(append(al.args, kws...), splats...)
+	return al
+}
+
+// maxElems bounds Arg.Elems.
+const maxElems = 16
+
+// arg evaluates one argument expression into an Arg (and its value).
+func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
+	t := e.t
+	a := facts.Arg{Span: e.span(x), Func: -1}
+	u := t.unparen(x)
+	switch t.typ(u) {
+	case "dictionary":
+		if depth < 2 {
+			var v val
+			v.lit = true
+			for c := t.n[u].first; c >= 0; c = t.n[c].next {
+				if !t.n[c].named || t.n[c].typ == "comment" {
+					continue
+				}
+				if t.n[c].typ != "pair" {
+					cv := e.eval(fc, c)
+					v.refs = union(v.refs, cv.refs)
+					continue
+				}
+				kv := e.eval(fc, t.field(c, "key"))
+				sub, sv := e.arg(fc, t.field(c, "value"), depth+1)
+				v.refs = union(v.refs, union(kv.refs, sv.refs))
+				if kv.known && !kv.prefix && kv.num == "" {
+					if a.Props == nil {
+						a.Props = map[string]facts.Arg{}
+					}
+					a.Props[kv.s] = sub
+				}
+			}
+			a.Refs = e.remap(fc, v.refs)
+			return a, v
+		}
+	case "list", "tuple":
+		if depth < 2 {
+			var v val
+			v.lit = true
+			for c := t.n[u].first; c >= 0; c = t.n[c].next {
+				if !t.n[c].named || t.n[c].typ == "comment" {
+					continue
+				}
+				if len(a.Elems) < maxElems {
+					sub, sv := e.arg(fc, c, depth+1)
+					a.Elems = append(a.Elems, sub)
+					v.refs = union(v.refs, sv.refs)
+				} else {
+					sv := e.eval(fc, c)
+					v.refs = union(v.refs, sv.refs)
+				}
+			}
+			a.Refs = e.remap(fc, v.refs)
+			return a, v
+		}
+	}
+	v := e.eval(fc, x)
+	if v.known && (!v.prefix || v.s != "") {
+		a.Value, a.Known, a.Prefix = v.s, true, v.prefix
+	}
+	a.Number = v.num
+	if v.isFn {
+		a.Func = v.fn
+	}
+	a.Refs = e.remap(fc, v.refs)
+	return a, v
+}
+
+func (e *extractor) call(fc *fnCtx, n int32) val {
+	t := e.t
+	fnN := t.field(n, "function")
+	argsN := t.field(n, "arguments")
+	fu := t.unparen(fnN)
+	switch t.typ(fu) {
+	case "attribute":
+		o := e.evalObj(fc, t.field(fu, "object"))
+		attr := t.text(t.field(fu, "attribute"))
+		al := e.args(fc, argsN)
+		res := val{refs: union(al.refs, o.refs)}
+		m := e.member(fc, o, attr)
+		switch {
+		case m.sym:
+			e.emitCall(fc, m.mod, m.mem, n, fu, al.args, al.spread)
+			res = e.callResult(m, al, res.refs)
+			if attr == "add_tool" && !o.self {
+				if sdk := sdkOf(o); sdk != "" {
+					e.registerCall(fc, sdk, n, al, -1)
+				}
+			}
+			if attr == "Tool" || strings.HasSuffix(m.mem, ".Tool") || m.mem == "Tool" {
+				e.recordToolLiteral(fc, n)
+			}
+		case m.meth != "" || o.self || o.cls != "" || o.classDef != "":
+			cls := o.cls
+			if o.classDef != "" {
+				cls = o.classDef
+			}
+			if m.isFn || m.meth != "" || o.self || o.classDef != "" {
+				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Class: cls, Func: e.resolveMethod(cls, attr), Span: e.span(fu)}, al, o.refs, n)
+			}
+		case attr == "get" && o.direct && len(al.posV) > 0 && al.posV[0].known && !al.posV[0].prefix:
+			res = val{refs: extendPath(o.refs, al.posV[0].s), direct: true}
+		case o.known && !o.prefix && attr == "format":
+			res.known, res.prefix, res.s = true, true, o.s
+			if i := strings.IndexByte(o.s, '{'); i >= 0 {
+				res.s = o.s[:i]
+			} else {
+				res.prefix = false
+			}
+		case o.lit || o.builtin != "":
+		default:
+			if attr == "add_tool" && !o.self {
+				e.registerCall(fc, sdkFastMCP, n, al, -1)
+			}
+			if e.methods[attr] {
+				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Func: -1, Span: e.span(fu)}, al, o.refs, n)
+			}
+		}
+		return res
+	case "identifier":
+		name := t.text(fu)
+		v := e.resolve(fc, name)
+		if v.builtin == "getattr" {
+			if ks := t.namedKids(argsN, nil); len(ks) >= 2 {
+				if s, ok := e.staticString(ks[1], e.f.Constants, ""); ok {
+					o := e.evalObj(fc, ks[0])
+					for _, k := range ks[2:] {
+						e.eval(fc, k)
+					}
+					return e.member(fc, o, s)
+				}
+			}
+		}
+		al := e.args(fc, argsN)
+		res := val{refs: al.refs}
+		switch {
+		case v.isFn:
+			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: e.span(fu)}, al, nil, n)
+		case v.classDef != "":
+			e.emitLocal(fc, facts.Callee{Kind: "method", Name: "__init__", Class: v.classDef, Func: e.resolveMethod(v.classDef, "__init__"), Span: e.span(fu)}, al, nil, n)
+			res.cls = v.classDef
+		case v.sym:
+			e.emitCall(fc, v.mod, v.mem, n, fu, al.args, al.spread)
+			res = e.callResult(v, al, al.refs)
+			if v.mem == "Tool" || strings.HasSuffix(v.mem, ".Tool") {
+				e.recordToolLiteral(fc, n)
+			}
+		case v.unbound != "":
+			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: -1, Span: e.span(fu)}, al, nil, n)
+		}
+		return res
+	}
+	// Calling the result of an expression: f()(x), getattr(o, "m")(x), mcp.tool()(fn).
+	v := e.evalObj(fc, fnN)
+	al := e.args(fc, argsN)
+	res := val{refs: union(al.refs, v.refs)}
+	if inner := fu; t.typ(inner) == "call" {
+		if f2 := t.unparen(t.field(inner, "function")); t.typ(f2) == "attribute" && t.textEq(t.field(f2, "attribute"), "tool") {
+			recv := e.pureVal(fc, t.field(f2, "object"))
+			if sdk := sdkOf(recv); sdk != "" && !recv.self {
+				e.registerCall(fc, sdk, n, al, inner)
+			}
+		}
+	}
+	switch {
+	case v.sym:
+		e.emitCall(fc, v.mod, v.mem, n, fnN, al.args, al.spread)
+		res = e.callResult(v, al, res.refs)
+	case v.isFn:
+		e.emitLocal(fc, facts.Callee{Kind: "local", Func: v.fn, Span: e.span(fnN)}, al, nil, n)
+	case v.meth != "":
+		e.emitLocal(fc, facts.Callee{Kind: "method", Name: v.meth, Class: v.cls, Func: e.resolveMethod(v.cls, v.meth), Span: e.span(fnN)}, al, v.refs, n)
+	}
+	return res
+}
+
+// callResult is the value a call to library member m returns: an instance
+// "m()", or the module a dynamic import with a literal name loads.
+func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
+	if (m.mod == "builtins" && m.mem == "__import__") || (m.mod == "importlib" && m.mem == "import_module") {
+		if len(al.posV) > 0 && al.posV[0].known && !al.posV[0].prefix && al.posV[0].s != "" && !strings.HasPrefix(al.posV[0].s, ".") {
+			return val{sym: true, mod: al.posV[0].s, refs: refs}
+		}
+		return val{refs: refs}
+	}
+	if len(m.mem) > maxMember {
+		return val{refs: refs}
+	}
+	return normSym(val{sym: true, mod: m.mod, mem: m.mem + "()", refs: refs})
+}
+
+// registerCall records `server.add_tool(fn, name=…)` or `server.tool(…)(fn)`:
+// the handler is the first positional argument of call n; nameCall is the
+// `.tool(…)` call holding the options (-1: n itself).
+func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nameCall int32) {
+	if e.dry || len(al.pos) == 0 {
+		return
+	}
+	t := e.t
+	h := t.unparen(al.pos[0])
+	hv := al.posV[0]
+	idx := -1
+	var ref *facts.Callee
+	fnName := t.text(h)
+	nameSpan := e.span(h)
+	switch {
+	case hv.isFn:
+		idx = hv.fn
+		if nm := e.f.Functions[idx].Name; nm != "" {
+			fnName = nm
+		}
+	case hv.meth != "":
+		idx = e.resolveMethod(hv.cls, hv.meth)
+		fnName = hv.meth
+		if idx < 0 {
+			ref = &facts.Callee{Kind: "method", Name: hv.meth, Class: hv.cls, Func: -1, Span: e.span(h)}
+		}
+	case t.typ(h) == "identifier" || t.typ(h) == "attribute":
+		if i := strings.LastIndexByte(fnName, '.'); i >= 0 {
+			fnName = fnName[i+1:]
+		}
+		ref = &facts.Callee{Kind: "local", Name: fnName, Func: -1, Span: e.span(h)}
+	default:
+		return
+	}
+	if nameCall >= 0 {
+		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, nameCall, 0)
+	} else {
+		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
+	}
+}
+
+// ---- emission
+
+func (e *extractor) emitCall(fc *fnCtx, mod, mem string, n, callee int32, args []facts.Arg, spread bool) {
+	if e.dry {
+		return
+	}
+	e.f.Calls = append(e.f.Calls, facts.Call{
+		Module: mod, Member: mem, Func: fc.idx, Span: e.span(n), CalleeSpan: e.span(callee), Args: args, Spread: spread,
+	})
+}
+
+func (e *extractor) emitAccess(fc *fnCtx, v val, n, callee int32, key string, keyRefs []facts.ParamRef) {
+	if e.dry {
+		return
+	}
+	e.f.Calls = append(e.f.Calls, facts.Call{
+		Module: v.mod, Member: v.mem, Func: fc.idx, Access: true, Span: e.span(n), CalleeSpan: e.span(callee),
+		Key: key, KeyRefs: e.remap(fc, keyRefs),
+	})
+}
+
+func (e *extractor) emitLocal(fc *fnCtx, c facts.Callee, al argList, recv []facts.ParamRef, n int32) {
+	if e.dry {
+		return
+	}
+	fn := &e.f.Functions[fc.idx]
+	fn.LocalCalls = append(fn.LocalCalls, facts.LocalCall{Callee: c, Args: al.args, Receiver: e.remap(fc, recv), Span: e.span(n)})
+}
+
+func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {
+	if e.dry {
+		return
+	}
+	fn := &e.f.Functions[fc.idx]
+	for _, r := range fn.Refs {
+		if r.Kind == c.Kind && r.Name == c.Name && r.Class == c.Class && r.Func == c.Func {
+			return
+		}
+	}
+	fn.Refs = append(fn.Refs, c)
+}

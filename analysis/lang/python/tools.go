@@ -1,0 +1,518 @@
+package python
+
+import (
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+const (
+	sdkOfficial = "python-sdk"
+	sdkFastMCP  = "fastmcp"
+	sdkLowLevel = "python-lowlevel"
+)
+
+// decoratorAttr returns the attribute name and receiver of a decorator
+// expression `@recv.attr` or `@recv.attr(...)`, plus the call node (-1 when bare).
+func (e *extractor) decoratorAttr(dec int32) (attr string, recv, call int32) {
+	t := e.t
+	x := t.firstNamed(dec)
+	call = -1
+	if t.typ(x) == "call" {
+		call = x
+		x = t.field(x, "function")
+	}
+	if t.typ(x) != "attribute" {
+		return "", -1, -1
+	}
+	return t.text(t.field(x, "attribute")), t.field(x, "object"), call
+}
+
+// dispatchers finds low-level `@server.call_tool()` handlers and turns each
+// branch that tests the tool name into a synthetic function and a Tool.
+func (e *extractor) dispatchers() {
+	t := e.t
+	for i := range t.n {
+		if t.n[i].typ != "decorated_definition" {
+			continue
+		}
+		def := t.field(int32(i), "definition")
+		h, ok := e.fnOf[def]
+		if !ok {
+			continue
+		}
+		for c := t.n[i].first; c >= 0; c = t.n[c].next {
+			if t.n[c].typ != "decorator" {
+				continue
+			}
+			if attr, _, call := e.decoratorAttr(c); attr == "call_tool" && call >= 0 {
+				e.dispatcher(h, def, c)
+			}
+		}
+	}
+}
+
+func (e *extractor) dispatcher(h int, def, dec int32) {
+	t := e.t
+	ps := e.params(def)
+	first := 0
+	if e.f.Functions[h].Class != "" && len(ps) > 0 && t.text(ps[0].name) == "self" {
+		first = 1
+	}
+	if len(ps) < first+1 {
+		return
+	}
+	nameParam := t.text(ps[first].name)
+	argIdx := first + 1
+	body := t.field(def, "body")
+	if body < 0 {
+		return
+	}
+	var walk func(n int32, depth int)
+	walk = func(n int32, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		for c := t.n[n].first; c >= 0; c = t.n[c].next {
+			switch t.n[c].typ {
+			case "function_definition", "class_definition", "lambda", "decorated_definition":
+				continue
+			case "if_statement":
+				e.ifBranches(h, c, nameParam, argIdx, dec)
+			case "match_statement":
+				if subj := t.field(c, "subject"); t.textEq(t.unparen(subj), nameParam) {
+					e.matchBranches(h, c, argIdx, dec)
+				}
+			}
+			walk(c, depth+1)
+		}
+	}
+	walk(body, 0)
+}
+
+// nameTest returns the compared tool-name expression when cond is
+// `name == X` or `X == name`, else -1.
+func (e *extractor) nameTest(cond int32, nameParam string) int32 {
+	t := e.t
+	cond = t.unparen(cond)
+	if t.typ(cond) != "comparison_operator" || e.operator(cond) != "==" {
+		return -1
+	}
+	ks := t.namedKids(cond, nil)
+	if len(ks) != 2 {
+		return -1
+	}
+	if t.textEq(ks[0], nameParam) {
+		return ks[1]
+	}
+	if t.textEq(ks[1], nameParam) {
+		return ks[0]
+	}
+	return -1
+}
+
+func (e *extractor) ifBranches(h int, ifn int32, nameParam string, argIdx int, dec int32) {
+	t := e.t
+	if x := e.nameTest(t.field(ifn, "condition"), nameParam); x >= 0 {
+		e.branch(h, t.field(ifn, "consequence"), []int32{x}, argIdx, dec)
+	}
+	for c := t.n[ifn].first; c >= 0; c = t.n[c].next {
+		if t.n[c].typ == "elif_clause" {
+			if x := e.nameTest(t.field(c, "condition"), nameParam); x >= 0 {
+				e.branch(h, t.field(c, "consequence"), []int32{x}, argIdx, dec)
+			}
+		}
+	}
+}
+
+func (e *extractor) matchBranches(h int, m int32, argIdx int, dec int32) {
+	t := e.t
+	body := t.field(m, "body")
+	if body < 0 {
+		return
+	}
+	for c := t.n[body].first; c >= 0; c = t.n[c].next {
+		if t.n[c].typ != "case_clause" {
+			continue
+		}
+		var names []int32
+		for p := t.n[c].first; p >= 0; p = t.n[p].next {
+			if t.n[p].typ != "case_pattern" {
+				continue
+			}
+			x := t.firstNamed(p)
+			if t.typ(x) == "union_pattern" {
+				names = append(names, t.namedKids(x, nil)...)
+			} else if x >= 0 {
+				names = append(names, x)
+			}
+		}
+		if t.field(c, "guard") >= 0 || len(names) == 0 {
+			continue
+		}
+		e.branch(h, t.field(c, "consequence"), names, argIdx, dec)
+	}
+}
+
+// toolName resolves a tool-name expression: a literal, a constant of the
+// file (NAME, Class.MEMBER, Class.MEMBER.value) or else a reference by text.
+func (e *extractor) toolName(x int32) (name, ref string, ok bool) {
+	t := e.t
+	x = t.unparen(x)
+	switch t.typ(x) {
+	case "string", "concatenated_string":
+		s, known := e.staticString(x, e.f.Constants, "")
+		return s, "", known
+	case "identifier", "attribute", "dotted_name":
+		txt := strings.Join(strings.Fields(t.text(x)), "")
+		txt = strings.TrimSuffix(txt, ".value")
+		if v, found := e.f.Constants[txt]; found {
+			return v, "", true
+		}
+		return "", txt, true
+	}
+	return "", "", false
+}
+
+func (e *extractor) branch(h int, body int32, names []int32, argIdx int, dec int32) {
+	if body < 0 {
+		return
+	}
+	if _, dup := e.branchFn[body]; dup {
+		return
+	}
+	hf := e.f.Functions[h]
+	idx := -1
+	for _, x := range names {
+		name, ref, ok := e.toolName(x)
+		if !ok {
+			continue
+		}
+		if idx < 0 {
+			label := name
+			if label == "" {
+				label = ref
+			}
+			idx = len(e.f.Functions)
+			e.f.Functions = append(e.f.Functions, facts.Function{
+				Name: "case " + label, Class: hf.Class, Parent: h, Span: e.span(body),
+				NameSpan: e.span(x), Params: append([]string(nil), hf.Params...),
+			})
+			e.fnNode = append(e.fnNode, -1)
+			e.branchFn[body] = idx
+		}
+		e.lowTools = append(e.lowTools, len(e.f.Tools))
+		e.f.Tools = append(e.f.Tools, facts.Tool{
+			Name: name, NameRef: ref, NameSpan: e.span(x), Span: e.span(x), SDK: sdkLowLevel,
+			Handler: idx, Dispatcher: h, Inputs: []facts.ToolInput{{Index: argIdx}},
+		})
+	}
+}
+
+// sdkOf classifies the receiver of `.tool`: "" when it is known not to be an
+// MCP server (pydantic-ai's agent.tool, for instance).
+func sdkOf(recv val) string {
+	if recv.cls != "" || recv.classDef != "" || recv.isFn || recv.lit || recv.known || recv.meth != "" {
+		return "" // an object of this file's own making
+	}
+	if !recv.sym {
+		return sdkFastMCP
+	}
+	m := recv.mod
+	switch {
+	case strings.HasPrefix(m, "mcp.server.fastmcp"), strings.HasPrefix(m, "mcp.server.mcpserver"), m == "mcp" || strings.HasPrefix(m, "mcp."):
+		return sdkOfficial
+	case m == "fastmcp" || strings.HasPrefix(m, "fastmcp."):
+		return sdkFastMCP
+	case strings.HasPrefix(m, "."):
+		return sdkFastMCP // a server object from a project module
+	}
+	return ""
+}
+
+// fastTool records a FastMCP registration. handler is the def/lambda
+// function index or -1 with ref naming it; call is the `.tool(...)` /
+// `.add_tool(...)` call node or -1; nameFromPos says the first positional
+// argument (of `.tool("x")`) may be the name.
+func (e *extractor) fastTool(fc *fnCtx, sdk string, spanNode int32, handler int, ref *facts.Callee, fnName string, fnNameSpan source.Span, call int32, skipPos int) {
+	if e.dry {
+		return
+	}
+	t := e.t
+	tool := facts.Tool{Name: fnName, NameSpan: fnNameSpan, Span: e.span(spanNode), SDK: sdk, Handler: handler, HandlerRef: ref, Dispatcher: -1}
+	if call >= 0 {
+		args := t.field(call, "arguments")
+		pos := 0
+		for _, a := range t.namedKids(args, nil) {
+			switch t.n[a].typ {
+			case "keyword_argument":
+				key := t.text(t.field(a, "name"))
+				v := t.field(a, "value")
+				switch key {
+				case "name":
+					e.setToolName(fc, &tool, v)
+				case "annotations":
+					e.annotations(fc, &tool, v)
+				}
+				if c := annotationKey(key); c != "" {
+					e.annotation(&tool, c, v)
+				}
+			case "comment":
+			default:
+				if pos == skipPos && (t.n[a].typ == "string" || t.n[a].typ == "concatenated_string" || t.n[a].typ == "identifier") {
+					if t.n[a].typ != "identifier" || e.isConstName(fc, a) {
+						e.setToolName(fc, &tool, a)
+					}
+				}
+				pos++
+			}
+		}
+	}
+	if handler >= 0 && e.fnNode[handler] >= 0 {
+		tool.Inputs = e.toolInputs(handler)
+	}
+	e.f.Tools = append(e.f.Tools, tool)
+}
+
+func (e *extractor) isConstName(fc *fnCtx, a int32) bool {
+	v := fc.scope.lookup(e.t.text(a))
+	return v.known
+}
+
+func (e *extractor) setToolName(fc *fnCtx, tool *facts.Tool, v int32) {
+	t := e.t
+	v = t.unparen(v)
+	tool.NameSpan = e.span(v)
+	tool.Name, tool.NameRef = "", ""
+	switch t.typ(v) {
+	case "string", "concatenated_string", "binary_operator":
+		if s, ok := e.staticString(v, e.f.Constants, ""); ok {
+			tool.Name = s
+			return
+		}
+	case "identifier", "attribute":
+		if x := fc.scope.lookup(t.text(v)); x.known && !x.prefix && t.n[v].typ == "identifier" {
+			tool.Name = x.s
+			return
+		}
+		if s, ok := e.f.Constants[strings.TrimSuffix(t.text(v), ".value")]; ok {
+			tool.Name = s
+			return
+		}
+	}
+	tool.NameRef = strings.TrimSuffix(t.text(v), ".value")
+}
+
+// annotationKey maps an annotation keyword (camel or snake case) to its MCP name.
+func annotationKey(k string) string {
+	switch k {
+	case "readOnlyHint", "read_only_hint", "readonly_hint":
+		return "readOnlyHint"
+	case "destructiveHint", "destructive_hint":
+		return "destructiveHint"
+	case "idempotentHint", "idempotent_hint":
+		return "idempotentHint"
+	case "openWorldHint", "open_world_hint":
+		return "openWorldHint"
+	}
+	return ""
+}
+
+// annotations reads `ToolAnnotations(readOnlyHint=True, …)` or a dict literal.
+func (e *extractor) annotations(fc *fnCtx, tool *facts.Tool, v int32) {
+	t := e.t
+	v = t.unparen(v)
+	switch t.typ(v) {
+	case "call":
+		for _, a := range t.namedKids(t.field(v, "arguments"), nil) {
+			if t.n[a].typ == "keyword_argument" {
+				if k := annotationKey(t.text(t.field(a, "name"))); k != "" {
+					e.annotation(tool, k, t.field(a, "value"))
+				}
+			}
+		}
+	case "dictionary":
+		for _, p := range t.namedKids(v, nil) {
+			if t.n[p].typ != "pair" {
+				continue
+			}
+			key := t.field(p, "key")
+			if ks, ok := e.staticString(key, nil, ""); ok {
+				if k := annotationKey(ks); k != "" {
+					e.annotation(tool, k, t.field(p, "value"))
+				}
+			}
+		}
+	}
+}
+
+func (e *extractor) annotation(tool *facts.Tool, key string, v int32) {
+	t := e.t
+	v = t.unparen(v)
+	var b bool
+	switch t.typ(v) {
+	case "true":
+		b = true
+	case "false":
+	default:
+		return
+	}
+	if tool.Annotations == nil {
+		tool.Annotations = map[string]bool{}
+		tool.AnnotationSpans = map[string]source.Span{}
+	}
+	tool.Annotations[key] = b
+	tool.AnnotationSpans[key] = e.span(v)
+}
+
+// toolInputs lists a FastMCP handler's input parameters: all but self and
+// the Context; a pydantic-model parameter maps its first path element.
+func (e *extractor) toolInputs(h int) []facts.ToolInput {
+	t := e.t
+	var out []facts.ToolInput
+	fn := e.f.Functions[h]
+	for i, p := range e.params(e.fnNode[h]) {
+		name := t.text(p.name)
+		if i == 0 && fn.Class != "" && (name == "self" || name == "cls") {
+			continue
+		}
+		if p.typ >= 0 {
+			tn := e.typeName(p.typ)
+			if tn == "Context" || strings.HasSuffix(tn, ".Context") {
+				continue
+			}
+			if e.isModelType(tn) {
+				out = append(out, facts.ToolInput{Index: i})
+				continue
+			}
+		}
+		out = append(out, facts.ToolInput{Index: i, Name: name})
+	}
+	return out
+}
+
+// typeName returns the main name of an annotation: Annotated[X, …],
+// Optional[X], X | None and "X" give X; Context[S, L] gives Context.
+func (e *extractor) typeName(ty int32) string {
+	t := e.t
+	for depth := 0; depth < 8 && ty >= 0; depth++ {
+		switch t.n[ty].typ {
+		case "type", "parenthesized_expression":
+			ty = t.firstNamed(ty)
+			continue
+		case "generic_type", "subscript":
+			head := t.firstNamed(ty)
+			hn := t.text(head)
+			if hn == "Annotated" || hn == "Optional" || strings.HasSuffix(hn, ".Annotated") || strings.HasSuffix(hn, ".Optional") {
+				args := t.field(ty, "subscript")
+				if args < 0 {
+					if tp := t.n[head].next; tp >= 0 {
+						args = tp
+					}
+				}
+				if t.typ(args) == "type_parameter" {
+					args = t.firstNamed(args)
+				}
+				ty = args
+				continue
+			}
+			return hn
+		case "binary_operator":
+			l, r := t.field(ty, "left"), t.field(ty, "right")
+			if t.typ(r) == "none" {
+				ty = l
+			} else if t.typ(l) == "none" {
+				ty = r
+			} else {
+				return ""
+			}
+			continue
+		case "union_type":
+			ks := t.namedKids(ty, nil)
+			ty = -1
+			for _, k := range ks {
+				if t.text(k) != "None" {
+					ty = k
+					break
+				}
+			}
+			continue
+		case "string":
+			s, _, _ := e.stringLit(ty, nil)
+			return strings.TrimSpace(s)
+		case "identifier", "attribute", "dotted_name":
+			return t.text(ty)
+		}
+		return ""
+	}
+	return ""
+}
+
+// notModels are annotation names that are plain values, not models.
+var notModels = map[string]bool{
+	"str": true, "int": true, "float": true, "bool": true, "bytes": true, "list": true, "dict": true, "set": true,
+	"tuple": true, "List": true, "Dict": true, "Set": true, "Tuple": true, "Union": true, "Any": true,
+	"Literal": true, "Sequence": true, "Iterable": true, "Mapping": true, "Path": true, "None": true,
+	"datetime": true, "date": true, "time": true, "timedelta": true, "Decimal": true, "UUID": true,
+	"Field": true, "HttpUrl": true, "AnyUrl": true, "FilePath": true, "DirectoryPath": true, "Json": true,
+	"Image": true, "object": true, "Callable": true, "Type": true,
+}
+
+func (e *extractor) isModelType(tn string) bool {
+	if tn == "" {
+		return false
+	}
+	if ci := e.classes[tn]; ci != nil {
+		return ci.model
+	}
+	last := tn[strings.LastIndexByte(tn, '.')+1:]
+	if notModels[last] || last == "" {
+		return false
+	}
+	// An imported capitalised type that is not a known value type is taken
+	// to be a model (pydantic or dataclass) whose fields are the inputs.
+	return last[0] >= 'A' && last[0] <= 'Z' && !strings.HasSuffix(last, "Enum")
+}
+
+// recordToolLiteral remembers `Tool(name="x", annotations=…)` from list_tools.
+func (e *extractor) recordToolLiteral(fc *fnCtx, call int32) {
+	if e.dry {
+		return
+	}
+	t := e.t
+	var tool facts.Tool
+	name := ""
+	for _, a := range t.namedKids(t.field(call, "arguments"), nil) {
+		if t.n[a].typ != "keyword_argument" {
+			continue
+		}
+		switch t.text(t.field(a, "name")) {
+		case "name":
+			e.setToolName(fc, &tool, t.field(a, "value"))
+			name = tool.Name
+			if name == "" {
+				name = tool.NameRef
+			}
+		case "annotations":
+			e.annotations(fc, &tool, t.field(a, "value"))
+		}
+	}
+	if name != "" && tool.Annotations != nil {
+		e.toolAnns[name] = toolAnns{vals: tool.Annotations, spans: tool.AnnotationSpans}
+	}
+}
+
+func (e *extractor) applyToolAnnotations() {
+	for _, i := range e.lowTools {
+		tl := &e.f.Tools[i]
+		key := tl.Name
+		if key == "" {
+			key = tl.NameRef
+		}
+		a, ok := e.toolAnns[key]
+		if ok {
+			tl.Annotations, tl.AnnotationSpans = a.vals, a.spans
+		}
+	}
+}
