@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+export declare function resolveInWorkspace(requested: string): string;
