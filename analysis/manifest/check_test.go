@@ -1,0 +1,216 @@
+package manifest
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+func capFinding(id capability.ID, api, scope, kind string, server bool, tools ...string) finding.Finding {
+	return finding.Finding{
+		Kind: finding.KindCapability, File: "src/index.ts", Capability: id, Class: id.Class(),
+		API: api, Rule: "js.rule", Message: "orig", Tools: tools, Server: server, Scope: scope, ScopeKind: kind,
+		Span: source.Span{Start: source.Pos{Line: 9}},
+	}
+}
+
+const checkManifest = `version: 1
+server:
+  network.server: ["127.0.0.1:3000"]
+  system.env: [GITHUB_TOKEN, "NOTES_*"]
+tools:
+  search_issues:
+    network.client: [api.github.com]
+  save_note:
+    file.write: ["${ROOT}/notes/**", "/var/unused/**"]
+  delete_note:
+    file.delete: ["${ROOT}/notes/**"]
+    system.exec: [git]
+  ghost:
+    file.read: ["*"]
+`
+
+func TestCheckStates(t *testing.T) {
+	tests := []struct {
+		name      string
+		f         finding.Finding
+		state     finding.ManifestState
+		undecl    []string
+		rule, msg string
+	}{
+		{"declared by the tool", capFinding(capability.NetworkClient, "fetch", "api.github.com", "host", false, "search_issues"),
+			finding.Declared, nil, "js.rule", "orig"},
+		{"declared by the server for a tool", capFinding(capability.SystemEnv, "process.env", "GITHUB_TOKEN", "env", false, "search_issues"),
+			finding.Declared, nil, "js.rule", "orig"},
+		{"env prefix grant", capFinding(capability.SystemEnv, "process.env", "NOTES_DIR", "env", true),
+			finding.Declared, nil, "js.rule", "orig"},
+		{"path in glob", capFinding(capability.FileWrite, "fs.writeFile", "${ROOT}/notes/a.md", "path", false, "save_note"),
+			finding.Declared, nil, "js.rule", "orig"},
+		{"unknown scope is covered by any grant", capFinding(capability.FileWrite, "fs.writeFile", "", "", false, "save_note"),
+			finding.Declared, nil, "js.rule", "orig"},
+		{"undeclared for a tool", capFinding(capability.FileWrite, "fs.writeFile", "/tmp/notes/x", "path", false, "search_issues"),
+			finding.Undeclared, []string{"search_issues"}, RuleUndeclared,
+			`fs.writeFile writes files but tool search_issues declares no file.write (add "/tmp/notes/x")`},
+		{"undeclared, non-literal", capFinding(capability.SystemCode, "eval", "", "", false, "save_note"),
+			finding.Undeclared, []string{"save_note"}, RuleUndeclared,
+			`eval evaluates code chosen at run time but tool save_note declares no system.code (add "*")`},
+		{"undeclared, unknown path", capFinding(capability.FileRead, "fs.readFile", "", "", false, "save_note"),
+			finding.Undeclared, []string{"save_note"}, RuleUndeclared, `(add "*": the argument is not a literal)`},
+		{"undeclared for server and one of two tools", capFinding(capability.FileDelete, "fs.rm", "${ROOT}/notes/x", "path", true, "save_note", "delete_note"),
+			finding.Undeclared, []string{"save_note", ""}, RuleUndeclared,
+			"but tool save_note and server (start-up code) declare no file.delete"},
+		{"out of scope", capFinding(capability.NetworkClient, "fetch", "https://evil.example/x", "url", false, "search_issues"),
+			finding.OutOfScope, []string{"search_issues"}, RuleOutOfScope,
+			`fetch connects to the network "https://evil.example/x", outside the network.client grant of tool search_issues [api.github.com] (add "evil.example")`},
+		{"listen wider than granted", capFinding(capability.NetworkServer, "app.listen", "3000", "port", true),
+			finding.OutOfScope, []string{""}, RuleOutOfScope, `[127.0.0.1:3000] (add "3000")`},
+		{"path escapes the grant", capFinding(capability.FileDelete, "fs.rm", "${ROOT}/notes/../../etc", "path", false, "delete_note"),
+			finding.OutOfScope, []string{"delete_note"}, RuleOutOfScope, `(add "*"`},
+		{"command line program", capFinding(capability.SystemExec, "child_process.exec", "git status --short", "command", false, "delete_note"),
+			finding.Declared, nil, "js.rule", "orig"},
+		{"other program", capFinding(capability.SystemExec, "child_process.exec", "rm -rf /", "command", false, "delete_note"),
+			finding.OutOfScope, []string{"delete_note"}, RuleOutOfScope, `(add "rm")`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, errs := Parse("mcp-capabilities.yaml", []byte(checkManifest))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			res := &finding.Result{Findings: []finding.Finding{tc.f}}
+			Check(m, res, nil)
+			f := res.Findings[0]
+			if f.Manifest != tc.state || !reflect.DeepEqual(f.UndeclaredFor, tc.undecl) || f.Rule != tc.rule {
+				t.Errorf("state %s undeclaredFor %q rule %s; want %s %q %s", f.Manifest, f.UndeclaredFor, f.Rule, tc.state, tc.undecl, tc.rule)
+			}
+			if !strings.Contains(f.Message, tc.msg) {
+				t.Errorf("message %q does not contain %q", f.Message, tc.msg)
+			}
+		})
+	}
+}
+
+func TestCheckNoManifest(t *testing.T) {
+	for _, m := range []*Manifest{nil, {Broken: true}} {
+		res := &finding.Result{
+			Findings: []finding.Finding{capFinding(capability.FileRead, "fs.readFile", "/x", "path", true, "b", "a")},
+			Tools:    []finding.Tool{{Name: "a", Capabilities: []capability.ID{capability.FileRead}}},
+		}
+		Check(m, res, nil)
+		f := res.Findings[0]
+		if f.Manifest != finding.NoManifest || !reflect.DeepEqual(f.UndeclaredFor, []string{"a", "b", ""}) || f.Rule != "js.rule" {
+			t.Errorf("%+v", f)
+		}
+		if len(res.Findings) != 1 {
+			t.Errorf("no manifest: no unused or unknown-tool findings, got %v", res.Findings[1:])
+		}
+		if p := (finding.Policy{}).Severity(&f); p != finding.Info {
+			t.Errorf("no manifest must be low severity, got %s", p)
+		}
+	}
+}
+
+func TestCheckManifestFindings(t *testing.T) {
+	m, _ := Parse("mcp-capabilities.yaml", []byte(checkManifest))
+	res := &finding.Result{
+		Findings: []finding.Finding{
+			capFinding(capability.NetworkServer, "app.listen", "127.0.0.1:3000", "port", true),
+			capFinding(capability.SystemEnv, "process.env", "GITHUB_TOKEN", "env", true),
+			capFinding(capability.NetworkClient, "fetch", "api.github.com", "host", false, "search_issues"),
+			capFinding(capability.FileWrite, "fs.writeFile", "${ROOT}/notes/a.md", "path", false, "save_note"),
+			capFinding(capability.FileDelete, "fs.unlink", "", "", false, "delete_note"),
+			capFinding(capability.FileDelete, "fs.unlink", "", "", false, "delete_note"),
+			// Another server's file: not governed by this manifest.
+			{Kind: finding.KindCapability, File: "other/x.ts", Capability: capability.SystemExec, Tools: []string{"delete_note"}},
+		},
+		Tools: []finding.Tool{
+			{Name: "search_issues", File: "src/index.ts", Capabilities: []capability.ID{capability.NetworkClient},
+				Annotations: map[string]bool{"openWorldHint": false, "readOnlyHint": true},
+				NameSpan:    source.Span{Start: source.Pos{Line: 20, Col: 4}}},
+			{Name: "save_note", File: "src/index.ts", Capabilities: []capability.ID{capability.FileWrite}},
+			{Name: "delete_note", File: "src/index.ts", Capabilities: []capability.ID{capability.FileDelete},
+				Annotations: map[string]bool{"readOnlyHint": true, "destructiveHint": false}},
+			{Name: "other_tool", File: "other/x.ts", Annotations: map[string]bool{"readOnlyHint": true},
+				Capabilities: []capability.ID{capability.SystemExec}},
+		},
+	}
+	Check(m, res, func(f string) bool { return strings.HasPrefix(f, "src/") })
+	if f := res.Findings[6]; f.Manifest != finding.NotChecked {
+		t.Errorf("ungoverned file checked: %+v", f)
+	}
+	var got []string
+	for _, f := range res.Findings[7:] {
+		got = append(got, string(f.Kind)+" "+f.Rule+" "+f.File+":"+strconv.Itoa(f.Span.Start.Line)+":"+strconv.Itoa(f.Span.Start.Col)+" "+f.Message)
+	}
+	want := []string{
+		"hint-mismatch manifest.hint-mismatch src/index.ts:20:4 tool search_issues declares openWorldHint: false but it connects to the network (fetch at src/index.ts:10)",
+		"hint-mismatch manifest.hint-mismatch src/index.ts:0:0 tool delete_note declares readOnlyHint: true but it deletes files (fs.unlink at src/index.ts:10)",
+		"hint-mismatch manifest.hint-mismatch src/index.ts:0:0 tool delete_note declares destructiveHint: false but it deletes files (fs.unlink at src/index.ts:10)",
+		`invalid-manifest manifest.unknown-tool mcp-capabilities.yaml:12:2 tool "ghost" is not registered by the code (registered: delete_note, save_note, search_issues)`,
+		`unused-grant manifest.unused mcp-capabilities.yaml:3:29 scope "NOTES_*" of the server's system.env is not needed by any call (excess privilege: remove it)`,
+		`unused-grant manifest.unused mcp-capabilities.yaml:8:37 scope "/var/unused/**" of tool save_note's file.write is not needed by any call (excess privilege: remove it)`,
+		"unused-grant manifest.unused mcp-capabilities.yaml:11:4 tool delete_note is granted system.exec but no code it reaches runs programs (excess privilege: remove the grant)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, f := range res.Findings[:6] {
+		if f.Manifest != finding.Declared {
+			t.Errorf("%s %s: %s %s", f.API, f.Scope, f.Manifest, f.Message)
+		}
+	}
+}
+
+func TestCheckServerGrantCreditedOnlyWhenNeeded(t *testing.T) {
+	// The tool's own grant covers the call: the same server grant is excess.
+	m, _ := Parse("m.yaml", []byte("server:\n  network.client: [api.github.com]\ntools:\n  a:\n    network.client: [api.github.com]\n"))
+	res := &finding.Result{
+		Findings: []finding.Finding{capFinding(capability.NetworkClient, "fetch", "api.github.com", "host", false, "a")},
+		Tools:    []finding.Tool{{Name: "a"}},
+	}
+	Check(m, res, nil)
+	if len(res.Findings) != 2 || res.Findings[1].Rule != RuleUnused || res.Findings[1].Span.Start.Line != 1 {
+		t.Errorf("want the server grant reported unused: %+v", res.Findings[1:])
+	}
+}
+
+func TestGrant(t *testing.T) {
+	tests := []struct {
+		f     finding.Finding
+		scope string
+		exact bool
+	}{
+		{capFinding(capability.NetworkClient, "", "https://API.GitHub.com/repos", "url", false), "api.github.com", true},
+		{capFinding(capability.NetworkClient, "", "api.github.com", "host", false), "api.github.com", true},
+		{capFinding(capability.NetworkClient, "", "http://localhost:8080/x", "url", false), "localhost:8080", true},
+		{capFinding(capability.NetworkClient, "", "[::1]:5432", "host", false), "[::1]:5432", true},
+		{capFinding(capability.NetworkClient, "", "[::1]", "host", false), "[::1]", true},
+		{capFinding(capability.NetworkClient, "", "", "", false), "*", false},
+		{capFinding(capability.NetworkServer, "", "3000", "port", false), "3000", true},
+		{capFinding(capability.NetworkServer, "", "127.0.0.1:3000", "port", false), "127.0.0.1:3000", true},
+		{capFinding(capability.FileRead, "", "/etc/../etc/hosts", "path", false), "/etc/hosts", true},
+		{capFinding(capability.FileRead, "", "~/.npmrc", "path", false), "${HOME}/.npmrc", true},
+		{capFinding(capability.FileRead, "", "config.json", "path", false), "${CWD}/config.json", true},
+		{capFinding(capability.FileWrite, "", "/tmp/notes/", "path", false), "/tmp/notes/**", false},
+		{capFinding(capability.FileWrite, "", "/tmp/notes/**", "path", false), "/tmp/notes/**", true},
+		{capFinding(capability.FileWrite, "", "${ROOT}/../x", "path", false), "*", false},
+		{capFinding(capability.SystemExec, "", "git status", "command", false), "git", true},
+		{capFinding(capability.SystemExec, "", "/usr/bin/git", "program", false), "/usr/bin/git", true},
+		{capFinding(capability.SystemEnv, "", "GITHUB_TOKEN", "env", false), "GITHUB_TOKEN", true},
+		{capFinding(capability.SystemEnv, "", "APP_*", "env", false), "APP_*", true},
+		{capFinding(capability.SystemEnv, "", "bad-name", "env", false), "*", false},
+		{capFinding(capability.SystemCode, "", "", "", false), "*", true},
+		{capFinding(capability.MemoryNative, "", "libfoo.so", "library", false), "libfoo.so", true},
+	}
+	for _, tc := range tests {
+		id, scope, exact := Grant(&tc.f)
+		if id != tc.f.Capability || scope != tc.scope || exact != tc.exact {
+			t.Errorf("Grant(%s %q) = %s %q %v, want %q %v", tc.f.Capability, tc.f.Scope, id, scope, exact, tc.scope, tc.exact)
+		}
+	}
+}
