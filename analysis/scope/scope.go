@@ -354,16 +354,15 @@ func inferPath(v string, prefix bool) (string, bool) {
 	}
 	home := false
 	if v == "~" || strings.HasPrefix(v, "~/") {
-		home, v = true, "."+v[1:]
+		// Clean the rest as if rooted, so "~/../x" cannot climb out of ${HOME}'s spelling.
+		home, v = true, "/"+strings.TrimPrefix(v[1:], "/")
 	}
 	if prefix {
 		// Only the start is known: cover the directory it names.
 		j := strings.LastIndexByte(v, '/')
 		switch {
-		case j < 0 && !home:
-			return "", false // "pre" + x: could be anywhere under the working directory
 		case j < 0:
-			v = "."
+			return "", false // "pre" + x: could be anywhere under the working directory
 		case j == 0:
 			v = "/"
 		default:
@@ -376,11 +375,10 @@ func inferPath(v string, prefix bool) (string, bool) {
 		c = "/" + c // keep //server/share
 	}
 	if home {
-		c = strings.TrimPrefix(strings.TrimPrefix(c, "."), "/")
-		if c == "" {
+		if c == "/" {
 			c = "${HOME}"
 		} else {
-			c = "${HOME}/" + c
+			c = "${HOME}" + c
 		}
 	}
 	if prefix {
