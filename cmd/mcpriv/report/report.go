@@ -57,6 +57,12 @@ func sortFindings(fs []finding.Finding) []finding.Finding {
 	out := make([]finding.Finding, len(fs))
 	for i, f := range fs {
 		f.Tools = sortedTools(f.Tools)
+		if f.Severity == "" {
+			// The engine applies the policy to live findings only; the
+			// contract promises every finding a severity, so suppressed ones
+			// get the default policy's.
+			f.Severity = finding.Policy{}.Severity(&f)
+		}
 		out[i] = f
 	}
 	slices.SortStableFunc(out, compareFindings)

@@ -296,3 +296,25 @@ func TestColumnUnits(t *testing.T) {
 		t.Fatalf("file.write found %d times, want once in each format", found)
 	}
 }
+
+// Suppressed findings reach the printers without a severity (the policy
+// runs on live findings only); the contract still gives them one.
+func TestSuppressedSeverityFilled(t *testing.T) {
+	res := sampleResult(t)
+	res.Suppressed[0].Severity = ""
+	res.Suppressed[0].Risk = capability.Critical
+	var b bytes.Buffer
+	if err := JSON(&b, res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Suppressed []struct{ Severity string } }
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Suppressed[0].Severity != "error" {
+		t.Errorf("suppressed severity %q, want the default policy's error", doc.Suppressed[0].Severity)
+	}
+	if res.Suppressed[0].Severity != "" {
+		t.Errorf("printer modified its input")
+	}
+}
