@@ -271,7 +271,9 @@ func (d *doc) quoteScalar(s string, flow bool) string {
 // plainOrQuoted writes s plain when YAML reads it back as the same string,
 // else double-quoted.
 func plainOrQuoted(s string, flow bool) string {
-	if s != "" && !strings.ContainsAny(s, "\"'\\\n\r\t#") {
+	// ':' is quoted too: "127.0.0.1:3000" is a plain string to YAML 1.2 but
+	// not to every YAML reader that may open the file.
+	if s != "" && !strings.ContainsAny(s, "\"'\\\n\r\t#:") {
 		src := "k:\n  - " + s
 		if flow {
 			src = "k: [" + s + "]"
