@@ -1,16 +1,216 @@
-// Package jsts extracts facts from JavaScript and TypeScript files.
+// Package jsts extracts facts from JavaScript and TypeScript files: imports,
+// functions, calls resolved through bindings to library and global symbols,
+// intra-procedural taint from parameters, MCP tool registrations and
+// suppression comments. It reads tsc, esbuild, webpack and ncc output as well
+// as hand-written sources, since bundles are what users install.
 package jsts
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"runtime/debug"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/analysis/suppress"
 )
 
-// Extract reads the facts of one JS/TS file. (Placeholder until the extractor lands.)
-func Extract(path string, lang source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
-	return &facts.File{Path: path, Lang: lang, Package: path}, errors.New("jsts: extractor not built yet")
+const (
+	maxParseErrors = 50
+	maxDepth       = 2500 // deeper syntax is skipped rather than risking the stack
+	maxPath        = 4    // ParamRef.Path length
+	maxTaint       = 8    // ParamRefs kept per value
+	maxElems       = 16
+)
+
+// Extract reads the facts of one JS/TS file. tree is parse.Parse(ctx, lang, src, nil) of src
+// (lang is source.JavaScript, source.TypeScript or source.TSX). It never panics on any input
+// (recover internally and return what was extracted plus the error); File.Hash is set by the caller.
+func Extract(path string, lang source.Lang, src []byte, tree *sitter.Tree) (f *facts.File, err error) {
+	f = &facts.File{Path: path, Lang: lang, Package: path}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("jsts: internal error extracting %s: %v\n%s", path, r, debug.Stack())
+		}
+	}()
+	if tree == nil {
+		return f, errors.New("jsts: no syntax tree")
+	}
+	gl := parse.Language(lang)
+	if gl == nil || lang.Family() != "js" {
+		return f, fmt.Errorf("jsts: %q is not JavaScript or TypeScript", lang)
+	}
+	t, err := flatten(tree, gl)
+	if err != nil {
+		return f, err
+	}
+	e := newExtractor(t, src, f)
+	e.run()
+	return f, nil
+}
+
+// extractor holds the state of one extraction.
+type extractor struct {
+	t     *tree
+	src   []byte
+	lines *source.Lines
+	f     *facts.File
+
+	scopes   map[int32]*scope // scope-opening node → scope
+	module   *scope
+	fnIndex  map[int32]int32 // function node → index in f.Functions
+	fnNodes  []int32         // index → function node (-1 for synthetic)
+	fnScope  []*scope        // index → scope of its parameters
+	fnClass  []string
+	classes  map[string]*classInfo
+	wpTable  map[int32]bool   // module-table entry function nodes (webpack/ncc)
+	wpIDs    map[string]string // module id → external module name
+	dispatch map[int32]bool   // function nodes registered as CallToolRequestSchema handlers
+	pending  []pendingHandler // handler names to resolve after declaration
+	toolAnn  map[string]toolAnnotations
+	refSeen  map[[2]int32]bool
+	done     map[int32]bool // functions already evaluated
+	handlerArg map[int32]bool // argument nodes that are tool handlers (not Refs)
+	depth    int
+	buf      []int32
+}
+
+type classInfo struct {
+	fields  map[string]val
+	methods map[string]int32
+}
+
+type pendingHandler struct {
+	sc   *scope
+	name string
+}
+
+type toolAnnotations struct {
+	vals  map[string]bool
+	spans map[string]source.Span
+}
+
+func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
+	return &extractor{
+		t: t, src: src, lines: source.NewLines(src), f: f,
+		scopes:   map[int32]*scope{},
+		fnIndex:  map[int32]int32{},
+		classes:  map[string]*classInfo{},
+		wpTable:  map[int32]bool{},
+		wpIDs:    map[string]string{},
+		dispatch: map[int32]bool{},
+		toolAnn:  map[string]toolAnnotations{},
+		refSeen:  map[[2]int32]bool{},
+	}
+}
+
+func (e *extractor) run() {
+	t := e.t
+	// Function 0 is the module body.
+	e.module = &scope{fn: 0}
+	e.scopes[0] = e.module
+	e.f.Functions = append(e.f.Functions, facts.Function{Name: "", Parent: -1, Span: e.span(0), NameSpan: e.lines.Span(0, 0)})
+	e.fnNodes = append(e.fnNodes, 0)
+	e.fnScope = append(e.fnScope, e.module)
+	e.fnClass = append(e.fnClass, "")
+	e.declare(0, e.module, e.module, 0, "")
+	for _, p := range e.pending {
+		if b := p.sc.lookup(p.name); b != nil && b.v.fnp > 0 {
+			e.dispatch[e.fnNodes[b.v.fn()]] = true
+		}
+	}
+	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}
+	e.evalBody(0, c)
+	e.comments()
+	e.parseErrors()
+	e.attachListAnnotations()
+	_ = t
+}
+
+// span returns the span of node i.
+func (e *extractor) span(i int32) source.Span {
+	n := &e.t.nodes[i]
+	return e.lines.Span(int(n.start), int(n.end))
+}
+
+// bytesOf returns the source text of node i without copying.
+func (e *extractor) bytesOf(i int32) []byte {
+	n := &e.t.nodes[i]
+	s, end := int(n.start), int(n.end)
+	if s > len(e.src) {
+		s = len(e.src)
+	}
+	if end > len(e.src) {
+		end = len(e.src)
+	}
+	if end < s {
+		end = s
+	}
+	return e.src[s:end]
+}
+
+func (e *extractor) text(i int32) string {
+	if i < 0 {
+		return ""
+	}
+	return string(e.bytesOf(i))
+}
+
+// comments records suppressions. Comments are extras, found anywhere in the tree.
+func (e *extractor) comments() {
+	t := e.t
+	for i := range t.nodes {
+		if t.k(int32(i)) != kComment {
+			continue
+		}
+		txt := e.bytesOf(int32(i))
+		if !bytes.Contains(txt, []byte(suppress.Marker)) {
+			continue
+		}
+		caps, reason, ok := suppress.Parse(string(txt))
+		if !ok {
+			continue
+		}
+		sp := e.span(int32(i))
+		start := e.lines.LineStart(sp.Start.Line)
+		own := len(bytes.TrimSpace(e.src[start:sp.Start.Offset])) == 0
+		if caps == nil {
+			caps = []string{}
+		}
+		e.f.Suppressions = append(e.f.Suppressions, facts.Suppression{Line: sp.Start.Line, OwnLine: own, Capabilities: caps, Reason: reason, Span: sp})
+	}
+}
+
+func (e *extractor) parseErrors() {
+	t := e.t
+	for i := range t.nodes {
+		if len(e.f.ParseErrors) >= maxParseErrors {
+			return
+		}
+		if t.nodes[i].sym == symError || t.nodes[i].flags&flagMissing != 0 {
+			// Report the outermost error only.
+			if p := t.nodes[i].parent; p >= 0 && t.nodes[p].sym == symError {
+				continue
+			}
+			e.f.ParseErrors = append(e.f.ParseErrors, e.span(int32(i)))
+		}
+	}
+}
+
+// attachListAnnotations gives low-level tools the annotations their ListTools
+// entries declare.
+func (e *extractor) attachListAnnotations() {
+	for i := range e.f.Tools {
+		tl := &e.f.Tools[i]
+		if tl.Annotations != nil || tl.Name == "" {
+			continue
+		}
+		if a, ok := e.toolAnn[tl.Name]; ok {
+			tl.Annotations, tl.AnnotationSpans = a.vals, a.spans
+		}
+	}
 }

@@ -1,0 +1,464 @@
+package jsts
+
+import (
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+// unwrapCallee strips parentheses, TS wrappers and tsc's `(0, f)` sequence.
+func (e *extractor) unwrapCallee(n int32) int32 {
+	t := e.t
+	for i := 0; i < 8 && n >= 0; i++ {
+		switch t.k(n) {
+		case kParen:
+			n = t.firstNamed(n)
+		case kPassThrough:
+			if ex := t.child(n, "expression"); ex >= 0 {
+				n = ex
+			} else {
+				n = t.firstNamed(n)
+			}
+		case kSequence:
+			last := int32(-1)
+			for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+				if t.nodes[ch].flags&flagNamed != 0 && t.k(ch) != kComment {
+					last = ch
+				}
+			}
+			n = last
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+type argVal struct {
+	node int32
+	v    val
+}
+
+// call evaluates a call or `new`, recording a Call for library and global
+// symbols and a LocalCall for project functions.
+func (e *extractor) call(n int32, c *ctx, isNew bool) val {
+	t := e.t
+	calleeField := "function"
+	if isNew {
+		calleeField = "constructor"
+	}
+	calleeNode := t.child(n, calleeField)
+	cn := e.unwrapCallee(calleeNode)
+	argsNode := t.child(n, "arguments")
+
+	// Module loaders are recognised by name, wherever they are bound: bundles
+	// pass them around as parameters and rename nothing else consistently.
+	if cn >= 0 && !isNew {
+		switch t.k(cn) {
+		case kImport:
+			return e.dynamicImport(n, cn, argsNode, c)
+		case kIdentifier:
+			name := string(e.bytesOf(cn))
+			if requireNames[name] {
+				return e.require(n, cn, argsNode, c, name)
+			}
+			if wrapperNames[name] {
+				args, _ := e.args(argsNode, c)
+				if len(args) > 0 && args[0].v.sym != nil {
+					r := args[0].v
+					r.wrap, r.read = true, false
+					return r
+				}
+				return val{}
+			}
+		}
+	}
+
+	var cv val
+	var obj val
+	var propName string
+	isMethod := false
+	if cn >= 0 && t.k(cn) == kMember {
+		obj = e.evalRef(t.child(cn, "object"), c, true)
+		propName = e.text(t.child(cn, "property"))
+		cv = e.member(obj, propName, c)
+		isMethod = true
+	} else if cn >= 0 && t.k(cn) == kIdentifier {
+		cv = e.identifier(cn, c)
+	} else {
+		cv = e.evalRef(cn, c, true)
+	}
+	if cv.req {
+		return e.require(n, cn, argsNode, c, "__webpack_require__")
+	}
+
+	args, spread := e.args(argsNode, c)
+	var argTaint []facts.ParamRef
+	for _, a := range args {
+		argTaint = union(argTaint, a.v.taint)
+	}
+	result := plain(union(argTaint, obj.taint))
+	sp := e.span(n)
+	if isMethod {
+		e.toolRegistration(n, propName, args, c)
+	}
+
+	switch {
+	case cv.sym != nil && !cv.intr:
+		call := facts.Call{Module: cv.sym.mod, Member: cv.sym.member, Func: int(c.fn), New: isNew, Span: sp,
+			CalleeSpan: e.span(calleeNode), Spread: spread}
+		for _, a := range args {
+			call.Args = append(call.Args, e.arg(a.node, a.v, 0))
+		}
+		e.f.Calls = append(e.f.Calls, call)
+		if isPromisify(cv.sym) && len(args) > 0 && args[0].v.sym != nil {
+			r := args[0].v
+			r.read = false
+			return r
+		}
+		result.sym = &symbol{mod: cv.sym.mod, member: cv.sym.member + "()"}
+	case cv.intr:
+		e.refArgs(c, args)
+	case isMethod:
+		callee := facts.Callee{Kind: "method", Name: propName, Func: -1, Span: e.span(calleeNode)}
+		switch {
+		case cv.fnp > 0 && obj.props != nil:
+			callee.Kind, callee.Func = "local", int(cv.fn())
+		case obj.this:
+			callee.Class = c.cls
+			if cv.fnp > 0 {
+				callee.Func = int(cv.fn())
+			}
+		case obj.cls != "" || obj.clsRef != "":
+			callee.Class = obj.cls + obj.clsRef
+			if cv.fnp > 0 {
+				callee.Func = int(cv.fn())
+			}
+		}
+		e.localCall(n, c, callee, args, obj.taint)
+		e.refArgs(c, args)
+	case cn >= 0 && t.k(cn) == kIdentifier:
+		name := e.text(cn)
+		if cv.clsRef != "" {
+			e.localCall(n, c, facts.Callee{Kind: "method", Name: "constructor", Class: cv.clsRef, Func: e.ctorOf(cv.clsRef), Span: e.span(calleeNode)}, args, nil)
+			result.cls = cv.clsRef
+		} else {
+			e.localCall(n, c, facts.Callee{Kind: "local", Name: name, Func: int(cv.fn()), Span: e.span(calleeNode)}, args, nil)
+		}
+		e.refArgs(c, args)
+	case cv.fnp > 0:
+		// An immediately invoked function expression.
+		e.localCall(n, c, facts.Callee{Kind: "local", Name: e.f.Functions[cv.fn()].Name, Func: int(cv.fn()), Span: e.span(calleeNode)}, args, nil)
+		e.refArgs(c, args)
+	default:
+		e.refArgs(c, args)
+	}
+	return result
+}
+
+func (e *extractor) ctorOf(cls string) int {
+	if ci := e.classes[cls]; ci != nil {
+		if m, ok := ci.methods["constructor"]; ok {
+			return int(m)
+		}
+	}
+	return -1
+}
+
+func isPromisify(s *symbol) bool {
+	return s.mod == "util" && (s.member == "promisify" || s.member == "default.promisify")
+}
+
+// args evaluates an argument list.
+func (e *extractor) args(argsNode int32, c *ctx) ([]argVal, bool) {
+	if argsNode < 0 {
+		return nil, false
+	}
+	t := e.t
+	var out []argVal
+	spread := false
+	for a := t.nodes[argsNode].first; a >= 0; a = t.nodes[a].next {
+		if t.nodes[a].flags&flagNamed == 0 || t.k(a) == kComment {
+			continue
+		}
+		if t.k(a) == kSpread {
+			spread = true
+		}
+		out = append(out, argVal{node: a, v: e.eval(a, c)})
+	}
+	if t.k(argsNode) == kTemplate { // tagged template: tag`...`
+		return []argVal{{node: argsNode, v: e.eval(argsNode, c)}}, false
+	}
+	return out, spread
+}
+
+// refArgs records functions passed to calls that are not library calls.
+func (e *extractor) refArgs(c *ctx, args []argVal) {
+	for _, a := range args {
+		if a.v.fnp > 0 && !e.handlerArg[a.node] {
+			e.ref(c, a.v.fn(), a.node)
+		}
+	}
+}
+
+func (e *extractor) localCall(n int32, c *ctx, callee facts.Callee, args []argVal, recv []facts.ParamRef) {
+	lc := facts.LocalCall{Callee: callee, Receiver: recv, Span: e.span(n)}
+	for _, a := range args {
+		lc.Args = append(lc.Args, e.arg(a.node, a.v, 0))
+	}
+	f := &e.f.Functions[c.fn]
+	f.LocalCalls = append(f.LocalCalls, lc)
+}
+
+// arg describes one argument; object and array literals one level deep.
+func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
+	a := facts.Arg{Span: e.span(n), Func: int(v.fn()), Refs: v.taint, Number: v.num}
+	if v.known {
+		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
+	}
+	if depth > 0 {
+		return a
+	}
+	lit := e.unwrapCallee(n)
+	if lit >= 0 && e.t.k(lit) == kObject && len(v.props) > 0 {
+		a.Props = make(map[string]facts.Arg, len(v.props))
+		for k, p := range v.props {
+			a.Props[k] = e.arg(p.node, p.v, 1)
+		}
+	}
+	if lit >= 0 && e.t.k(lit) == kArray && len(v.elems) > 0 {
+		for _, p := range v.elems {
+			a.Elems = append(a.Elems, e.arg(p.node, p.v, 1))
+		}
+	}
+	return a
+}
+
+// require handles require("m") and the bundlers' loaders.
+func (e *extractor) require(n, cn, argsNode int32, c *ctx, name string) val {
+	args, spread := e.args(argsNode, c)
+	if len(args) == 0 {
+		return val{}
+	}
+	a := args[0].v
+	spec := ""
+	switch {
+	case a.known && !a.prefix:
+		spec = a.str
+		if name == "__webpack_require__" || name == "__nccwpck_require__" {
+			if m, ok := e.wpIDs[a.str]; ok {
+				spec = m
+			}
+		}
+	case a.num != "" && (name == "__webpack_require__" || name == "__nccwpck_require__"):
+		m, ok := e.wpIDs[a.num]
+		if !ok {
+			return val{} // a module of the bundle itself
+		}
+		spec = m
+	case name == "__webpack_require__" || name == "__nccwpck_require__":
+		return val{}
+	default:
+		// require(nonLiteral): loads code chosen at run time.
+		call := facts.Call{Module: "globalThis", Member: "require", Func: int(c.fn), Span: e.span(n), CalleeSpan: e.span(cn), Spread: spread}
+		for _, x := range args {
+			call.Args = append(call.Args, e.arg(x.node, x.v, 0))
+		}
+		e.f.Calls = append(e.f.Calls, call)
+		return plain(a.taint)
+	}
+	e.f.Imports = append(e.f.Imports, facts.Import{Spec: spec, Name: "*", Span: e.span(n)})
+	v := moduleVal(spec)
+	v.impp = int32(len(e.f.Imports))
+	return v
+}
+
+// dynamicImport records import(x) as a call of globalThis.import; a literal
+// specifier also yields the module value.
+func (e *extractor) dynamicImport(n, cn, argsNode int32, c *ctx) val {
+	args, spread := e.args(argsNode, c)
+	call := facts.Call{Module: "globalThis", Member: "import", Func: int(c.fn), Span: e.span(n), CalleeSpan: e.span(cn), Spread: spread}
+	for _, x := range args {
+		call.Args = append(call.Args, e.arg(x.node, x.v, 0))
+	}
+	e.f.Calls = append(e.f.Calls, call)
+	if len(args) > 0 && args[0].v.known && !args[0].v.prefix {
+		spec := args[0].v.str
+		e.f.Imports = append(e.f.Imports, facts.Import{Spec: spec, Name: "*", Span: e.span(n)})
+		v := moduleVal(spec)
+		v.impp = int32(len(e.f.Imports))
+		return v
+	}
+	if len(args) > 0 {
+		return plain(args[0].v.taint)
+	}
+	return val{}
+}
+
+// assign evaluates `left = right`.
+func (e *extractor) assign(n int32, c *ctx) val {
+	t := e.t
+	rv := e.eval(t.child(n, "right"), c)
+	left := t.child(n, "left")
+	switch t.k(left) {
+	case kIdentifier:
+		if b := c.sc.lookupBytes(e.bytesOf(left)); b != nil {
+			v := rv
+			v.read = false
+			b.v = v
+		}
+	case kObjectPattern, kArrayPattern:
+		e.bind(left, rv, c, nil)
+	default:
+		e.assignTo(left, rv, c)
+	}
+	return rv
+}
+
+// assignTo stores rv into a property: class fields, CommonJS exports, or a
+// write to a global (process.env.X = …).
+func (e *extractor) assignTo(left int32, rv val, c *ctx) {
+	t := e.t
+	switch t.k(left) {
+	case kMember:
+		obj := e.evalRef(t.child(left, "object"), c, true)
+		key := e.text(t.child(left, "property"))
+		switch {
+		case obj.this && c.cls != "":
+			v := rv
+			v.read = false
+			e.class(c.cls).fields[key] = v
+		case obj.modObj && key == "exports":
+			e.exportValue("default", rv)
+			for k, p := range rv.props {
+				e.exportValue(k, p.v)
+			}
+		case obj.expObj:
+			e.exportValue(key, rv)
+		case obj.sym != nil:
+			lv := e.member(obj, key, c)
+			e.access(left, lv, c, nil)
+		}
+		if rv.fnp > 0 && !obj.expObj && !obj.modObj {
+			e.ref(c, rv.fn(), left)
+		}
+	case kSubscript:
+		obj := e.evalRef(t.child(left, "object"), c, true)
+		iv := e.eval(t.child(left, "index"), c)
+		if obj.sym != nil {
+			if iv.known && !iv.prefix {
+				e.access(left, e.member(obj, iv.str, c), c, nil)
+			} else {
+				k := obj
+				k.keyed = false
+				e.access(left, k, c, nonNil(iv.taint))
+			}
+		}
+		if rv.fnp > 0 {
+			e.ref(c, rv.fn(), left)
+		}
+	default:
+		e.eval(left, c)
+	}
+}
+
+func (e *extractor) augAssign(n int32, c *ctx) val {
+	t := e.t
+	rv := e.eval(t.child(n, "right"), c)
+	left := t.child(n, "left")
+	if t.k(left) == kIdentifier {
+		if b := c.sc.lookupBytes(e.bytesOf(left)); b != nil {
+			old := b.v
+			nv := plain(union(old.taint, rv.taint))
+			if old.known && !old.prefix {
+				nv.known, nv.str = true, old.str
+				if rv.known {
+					nv.str += rv.str
+					nv.prefix = rv.prefix
+				} else {
+					nv.prefix = true
+				}
+			}
+			b.v = nv
+			return nv
+		}
+	}
+	lv := e.eval(left, c)
+	return plain(union(lv.taint, rv.taint))
+}
+
+// exportValue records an export when the value is a function of this file.
+func (e *extractor) exportValue(name string, v val) {
+	if v.fnp <= 0 {
+		return
+	}
+	if e.f.Exports == nil {
+		e.f.Exports = map[string]int{}
+	}
+	e.f.Exports[name] = int(v.fn())
+}
+
+// exportStmt evaluates an export declaration and records what it exports.
+func (e *extractor) exportStmt(n int32, c *ctx) {
+	t := e.t
+	isDefault := false
+	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		if t.k(ch) == kDefaultTok {
+			isDefault = true
+		}
+	}
+	if src := t.child(n, "source"); src >= 0 {
+		spec, _ := decodeString(e.bytesOf(src))
+		e.f.Imports = append(e.f.Imports, facts.Import{Spec: spec, Name: "*", Span: e.span(n)})
+		return
+	}
+	if d := t.child(n, "declaration"); d >= 0 {
+		v := e.evalRef(d, c, false)
+		switch t.k(d) {
+		case kFunctionDecl, kClassDecl:
+			name := e.text(t.child(d, "name"))
+			if isDefault {
+				name = "default"
+			}
+			if t.k(d) == kFunctionDecl {
+				e.exportValue(name, val{fnp: e.fnIndex[d] + 1})
+			}
+		case kLexicalDecl, kVarDecl:
+			for dd := t.nodes[d].first; dd >= 0; dd = t.nodes[dd].next {
+				if t.k(dd) != kDeclarator {
+					continue
+				}
+				nm := t.child(dd, "name")
+				if nm >= 0 && t.k(nm) == kIdentifier {
+					if b := c.sc.lookupBytes(e.bytesOf(nm)); b != nil {
+						e.exportValue(e.text(nm), b.v)
+					}
+				}
+			}
+		default:
+			_ = v
+		}
+		return
+	}
+	if v := t.child(n, "value"); v >= 0 {
+		e.exportValue("default", e.eval(v, c))
+		return
+	}
+	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		if t.k(ch) != kExportClause {
+			continue
+		}
+		for s := t.nodes[ch].first; s >= 0; s = t.nodes[s].next {
+			if t.k(s) != kExportSpecifier {
+				continue
+			}
+			name := t.child(s, "name")
+			alias := t.child(s, "alias")
+			out := e.propKey(name)
+			if alias >= 0 {
+				out = e.propKey(alias)
+			}
+			if b := c.sc.lookupBytes(e.bytesOf(name)); b != nil {
+				e.exportValue(out, b.v)
+			}
+		}
+	}
+}

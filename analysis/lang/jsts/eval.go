@@ -1,0 +1,478 @@
+package jsts
+
+import (
+	"bytes"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+// ctx is where evaluation is: which function runs the code and which scope resolves names.
+type ctx struct {
+	fn         int32 // function the code belongs to (a synthetic case function inside a dispatcher)
+	self       int32 // the function being evaluated (owner of Returns)
+	sc         *scope
+	cls        string // class of `this`
+	thisFn     int32  // function whose receiver `this` is (-1: none)
+	dispatcher int32  // index of the CallTool handler being evaluated, or -1
+	caseFn     bool   // fn is a synthetic case function
+}
+
+func (c *ctx) with(sc *scope) *ctx {
+	n := *c
+	n.sc = sc
+	return &n
+}
+
+// evalBody evaluates the statements of a node (program, block, case body).
+func (e *extractor) evalBody(n int32, c *ctx) {
+	if sc := e.scopes[n]; sc != nil && n != 0 {
+		c = c.with(sc)
+	}
+	for ch := e.t.nodes[n].first; ch >= 0; ch = e.t.nodes[ch].next {
+		if e.t.nodes[ch].flags&flagNamed != 0 {
+			e.eval(ch, c)
+		}
+	}
+}
+
+// eval evaluates node n in value position: reads of library or global
+// properties that are not called become Access calls.
+func (e *extractor) eval(n int32, c *ctx) val {
+	v := e.evalRef(n, c, false)
+	if v.read {
+		e.access(n, v, c, nil)
+		v.read = false
+	}
+	return v
+}
+
+// access records a property read rooted in an import or global.
+func (e *extractor) access(n int32, v val, c *ctx, keyRefs []facts.ParamRef) {
+	if v.sym == nil || v.intr || v.req {
+		return
+	}
+	member, key := v.sym.member, ""
+	if v.keyed {
+		member, key = v.objMem, v.key
+	}
+	if (member == "" && key == "" && keyRefs == nil) || (v.bare && member == "require") {
+		return
+	}
+	sp := e.span(n)
+	e.f.Calls = append(e.f.Calls, facts.Call{Module: v.sym.mod, Member: member, Func: int(c.fn), Access: true,
+		Span: sp, CalleeSpan: sp, Key: key, KeyRefs: keyRefs})
+}
+
+// evalRef evaluates n; a final property read is left to the caller (callee
+// true: it is being called).
+func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
+	e.depth++
+	defer func() { e.depth-- }()
+	if e.depth > maxDepth || n < 0 {
+		return val{}
+	}
+	t := e.t
+	switch t.k(n) {
+	case kIdentifier, kShorthandProp:
+		return e.identifier(n, c)
+	case kThis:
+		v := val{this: true, cls: ""}
+		if c.thisFn >= 0 {
+			v.taint = []facts.ParamRef{{Fn: int(c.thisFn), Param: -1}}
+		}
+		return v
+	case kMember:
+		obj := e.evalRef(t.child(n, "object"), c, true)
+		prop := t.child(n, "property")
+		return e.member(obj, e.text(prop), c)
+	case kSubscript:
+		obj := e.evalRef(t.child(n, "object"), c, true)
+		idxNode := t.child(n, "index")
+		iv := e.eval(idxNode, c)
+		if iv.known && !iv.prefix {
+			return e.member(obj, iv.str, c)
+		}
+		if iv.num != "" {
+			return e.member(obj, iv.num, c)
+		}
+		if !callee && obj.sym != nil {
+			// process.env[name]: the key is computed.
+			k := obj
+			k.keyed, k.objMem, k.key = false, "", ""
+			e.access(n, k, c, nonNil(iv.taint))
+		}
+		return plain(obj.taint)
+	case kCall:
+		return e.call(n, c, false)
+	case kNew:
+		return e.call(n, c, true)
+	case kString:
+		s, ok := decodeString(e.bytesOf(n))
+		return val{str: s, known: ok}
+	case kTemplate:
+		return e.template(n, c)
+	case kNumber:
+		return val{num: e.text(n)}
+	case kTrue:
+		return val{boolean: 2}
+	case kFalse:
+		return val{boolean: 1}
+	case kParen, kPassThrough, kAwait:
+		in := t.firstNamed(n)
+		if t.k(n) == kPassThrough {
+			if ex := t.child(n, "expression"); ex >= 0 {
+				in = ex
+			}
+		}
+		return e.evalRef(in, c, callee)
+	case kSequence:
+		var last val
+		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+			if t.nodes[ch].flags&flagNamed != 0 && t.k(ch) != kComment {
+				if t.nodes[ch].next < 0 || !e.hasNamedAfter(ch) {
+					last = e.evalRef(ch, c, callee)
+				} else {
+					e.eval(ch, c)
+				}
+			}
+		}
+		return last
+	case kObject:
+		return e.object(n, c)
+	case kArray:
+		return e.array(n, c)
+	case kFunctionExpr, kArrow, kFunctionDecl, kMethod:
+		return e.function(n, c)
+	case kClassDecl, kClassExpr:
+		return e.classDef(n, c)
+	case kLexicalDecl, kVarDecl:
+		e.declaration(n, c)
+		return val{}
+	case kAssign:
+		return e.assign(n, c)
+	case kAugAssign:
+		return e.augAssign(n, c)
+	case kBinary:
+		return e.binary(n, c)
+	case kTernary:
+		e.eval(t.child(n, "condition"), c)
+		a := e.eval(t.child(n, "consequence"), c)
+		b := e.eval(t.child(n, "alternative"), c)
+		r := plain(union(a.taint, b.taint))
+		if a.known && b.known && a.str == b.str && a.prefix == b.prefix {
+			r.str, r.known, r.prefix = a.str, true, a.prefix
+		}
+		return r
+	case kReturn:
+		if a := t.firstNamed(n); a >= 0 {
+			v := e.eval(a, c)
+			fn := &e.f.Functions[c.self]
+			fn.Returns = union(fn.Returns, v.taint)
+			if v.fnp > 0 {
+				e.ref(c, v.fn(), a)
+			}
+		}
+		return val{}
+	case kSwitch:
+		e.switchStmt(n, c)
+		return val{}
+	case kIf:
+		e.ifStmt(n, c)
+		return val{}
+	case kBlock, kProgram:
+		e.evalBody(n, c)
+		return val{}
+	case kForIn:
+		c2 := c
+		if sc := e.scopes[n]; sc != nil {
+			c2 = c.with(sc)
+		}
+		rv := e.eval(t.child(n, "right"), c2)
+		if left := t.child(n, "left"); left >= 0 {
+			e.bind(left, plain(rv.taint), c2, nil)
+		}
+		if b := t.child(n, "body"); b >= 0 {
+			e.eval(b, c2)
+		}
+		return val{}
+	case kFor, kCatch, kSwitchBody:
+		e.evalBody(n, c)
+		return val{}
+	case kImportStmt, kTypeNode, kComment, kTypeAnnotation, kTypeIdentifier, kNestedTypeIdentifier, kGenericType:
+		return val{}
+	case kExportStmt:
+		e.exportStmt(n, c)
+		return val{}
+	case kEnum:
+		e.enum(n, c)
+		return val{}
+	case kExprStmt, kStatement, kElse:
+		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+			if t.nodes[ch].flags&flagNamed != 0 {
+				e.eval(ch, c)
+			}
+		}
+		return val{}
+	case kSpread:
+		return e.eval(t.firstNamed(n), c)
+	case kUnary:
+		if op := t.child(n, "operator"); op >= 0 && bytes.Equal(e.bytesOf(op), []byte("typeof")) {
+			// typeof fetch only tests for a global; it uses nothing.
+			in := e.unwrapCallee(t.child(n, "argument"))
+			if in >= 0 && (t.k(in) == kIdentifier || t.k(in) == kMember) {
+				return val{}
+			}
+		}
+	}
+	// Any other expression: its value derives from its parts.
+	var taint []facts.ParamRef
+	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		if t.nodes[ch].flags&flagNamed != 0 {
+			taint = union(taint, e.eval(ch, c).taint)
+		}
+	}
+	return plain(taint)
+}
+
+func nonNil(r []facts.ParamRef) []facts.ParamRef {
+	if r == nil {
+		return []facts.ParamRef{}
+	}
+	return r
+}
+
+func (e *extractor) hasNamedAfter(ch int32) bool {
+	for s := e.t.nodes[ch].next; s >= 0; s = e.t.nodes[s].next {
+		if e.t.nodes[s].flags&flagNamed != 0 && e.t.k(s) != kComment {
+			return true
+		}
+	}
+	return false
+}
+
+// identifier resolves a name through the scopes; unbound names are globals.
+func (e *extractor) identifier(n int32, c *ctx) val {
+	name := e.bytesOf(n)
+	if b := c.sc.lookupBytes(name); b != nil {
+		v := b.v
+		if v.sym != nil && b.kind == bImport && v.sym.member != "" {
+			v.read = true
+		}
+		return v
+	}
+	s := string(name)
+	switch {
+	case globalRoots[s]:
+		return val{sym: &symbol{mod: "globalThis"}, bare: true}
+	case intrinsics[s]:
+		return val{intr: true}
+	case s == "module":
+		return val{modObj: true}
+	case s == "exports":
+		return val{expObj: true}
+	}
+	return val{sym: &symbol{mod: "globalThis", member: s}, bare: true, read: true}
+}
+
+// member reads property key of obj.
+func (e *extractor) member(obj val, key string, c *ctx) val {
+	switch {
+	case obj.req || obj.intr:
+		return val{intr: true, taint: obj.taint}
+	case obj.sym != nil:
+		if obj.wrap && key == "default" {
+			r := obj
+			r.wrap, r.read, r.keyed = false, false, false
+			return r
+		}
+		r := val{sym: &symbol{mod: obj.sym.mod, member: join(obj.sym.member, key)}, read: true, taint: obj.taint}
+		if obj.sym.mod == "globalThis" && obj.sym.member == "" {
+			r.bare = true // globalThis.fetch is fetch
+		} else if obj.sym.member != "" && !obj.bare {
+			r.keyed, r.objMem, r.key = true, obj.sym.member, key
+		}
+		if obj.bare && obj.sym.mod == "globalThis" && intrinsics[obj.sym.member] {
+			return val{intr: true, taint: obj.taint}
+		}
+		return r
+	case obj.modObj:
+		if key == "exports" {
+			return val{expObj: true}
+		}
+		return val{}
+	case obj.props != nil:
+		if p, ok := obj.props[key]; ok {
+			return p.v
+		}
+	case obj.this:
+		if ci := e.classes[c.cls]; ci != nil {
+			if f, ok := ci.fields[key]; ok {
+				return f
+			}
+			if m, ok := ci.methods[key]; ok {
+				return val{fnp: m + 1}
+			}
+		}
+	case obj.cls != "" || obj.clsRef != "":
+		name := obj.cls
+		if name == "" {
+			name = obj.clsRef
+		}
+		if ci := e.classes[name]; ci != nil {
+			if f, ok := ci.fields[key]; ok && obj.cls != "" {
+				return f
+			}
+			if m, ok := ci.methods[key]; ok {
+				return val{fnp: m + 1}
+			}
+		}
+	}
+	return plain(extend(obj.taint, key))
+}
+
+// template evaluates a template string: known leading text, taint of the substitutions.
+func (e *extractor) template(n int32, c *ctx) val {
+	t := e.t
+	nd := t.nodes[n]
+	pos := nd.start + 1
+	var sb bytes.Buffer
+	known, prefix := true, false
+	var taint []facts.ParamRef
+	for ch := nd.first; ch >= 0; ch = t.nodes[ch].next {
+		if t.k(ch) != kTemplateSubst {
+			continue
+		}
+		if known && !prefix {
+			sb.WriteString(unescape(e.src[pos:t.nodes[ch].start]))
+		}
+		var sv val
+		if in := t.firstNamed(ch); in >= 0 {
+			sv = e.eval(in, c)
+		}
+		taint = union(taint, sv.taint)
+		if known && !prefix {
+			if sv.known && !sv.prefix {
+				sb.WriteString(sv.str)
+			} else if sv.known {
+				sb.WriteString(sv.str)
+				prefix = true
+			} else {
+				prefix = true
+			}
+		}
+		pos = t.nodes[ch].end
+	}
+	if known && !prefix && nd.end > pos {
+		end := nd.end - 1
+		if end >= pos && int(end) <= len(e.src) {
+			sb.WriteString(unescape(e.src[pos:end]))
+		}
+	}
+	return val{str: sb.String(), known: known, prefix: prefix, taint: taint}
+}
+
+// binary evaluates operators; `+` concatenates known strings.
+func (e *extractor) binary(n int32, c *ctx) val {
+	t := e.t
+	l := e.eval(t.child(n, "left"), c)
+	r := e.eval(t.child(n, "right"), c)
+	v := plain(union(l.taint, r.taint))
+	op := t.child(n, "operator")
+	if op >= 0 && bytes.Equal(e.bytesOf(op), []byte("+")) && l.known {
+		v.known = true
+		if l.prefix {
+			v.str, v.prefix = l.str, true
+		} else if r.known {
+			v.str, v.prefix = l.str+r.str, r.prefix
+		} else if r.num != "" {
+			v.str = l.str + r.num
+		} else {
+			v.str, v.prefix = l.str, true
+		}
+	}
+	return v
+}
+
+// object evaluates an object literal, keeping its properties one level deep.
+func (e *extractor) object(n int32, c *ctx) val {
+	t := e.t
+	v := val{props: map[string]prop{}}
+	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		switch t.k(ch) {
+		case kPair:
+			kn := t.child(ch, "key")
+			key := e.propKey(kn)
+			if kn >= 0 && t.k(kn) == kComputedProp {
+				kv := e.eval(t.firstNamed(kn), c)
+				if kv.known && !kv.prefix {
+					key = kv.str
+				}
+			}
+			vn := t.child(ch, "value")
+			pv := e.eval(vn, c)
+			if pv.fnp > 0 {
+				e.ref(c, pv.fn(), vn)
+			}
+			v.taint = union(v.taint, pv.taint)
+			if key != "" {
+				v.props[key] = prop{node: vn, v: pv}
+			}
+		case kShorthandProp:
+			pv := e.eval(ch, c)
+			if pv.fnp > 0 {
+				e.ref(c, pv.fn(), ch)
+			}
+			v.taint = union(v.taint, pv.taint)
+			v.props[e.text(ch)] = prop{node: ch, v: pv}
+		case kMethod:
+			pv := e.function(ch, c)
+			if name := e.propKey(t.child(ch, "name")); name != "" {
+				v.props[name] = prop{node: ch, v: pv}
+			}
+		case kSpread:
+			sv := e.eval(t.firstNamed(ch), c)
+			v.taint = union(v.taint, sv.taint)
+			for k, p := range sv.props {
+				v.props[k] = p
+			}
+		}
+	}
+	e.noteToolObject(v)
+	return v
+}
+
+func (e *extractor) array(n int32, c *ctx) val {
+	t := e.t
+	var v val
+	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		if t.nodes[ch].flags&flagNamed == 0 || t.k(ch) == kComment {
+			continue
+		}
+		ev := e.eval(ch, c)
+		if ev.fnp > 0 {
+			e.ref(c, ev.fn(), ch)
+		}
+		v.taint = union(v.taint, ev.taint)
+		if len(v.elems) < maxElems {
+			v.elems = append(v.elems, prop{node: ch, v: ev})
+		}
+	}
+	if v.elems == nil {
+		v.elems = []prop{}
+	}
+	return v
+}
+
+// ref records that the current function references function fn without calling it.
+func (e *extractor) ref(c *ctx, fn int32, at int32) {
+	if fn < 0 || int(fn) >= len(e.f.Functions) {
+		return
+	}
+	k := [2]int32{c.fn, fn}
+	if e.refSeen[k] {
+		return
+	}
+	e.refSeen[k] = true
+	f := &e.f.Functions[c.fn]
+	f.Refs = append(f.Refs, facts.Callee{Kind: "local", Name: e.f.Functions[fn].Name, Func: int(fn), Span: e.span(at)})
+}

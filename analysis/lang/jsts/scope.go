@@ -1,0 +1,413 @@
+package jsts
+
+import (
+	"bytes"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+type bindKind uint8
+
+const (
+	bVar bindKind = iota
+	bParam
+	bFunc
+	bClass
+	bImport
+	bEnum
+)
+
+type binding struct {
+	v    val
+	kind bindKind
+}
+
+// scope maps names to bindings. Scopes are built before evaluation so that
+// hoisted functions, later declarations and closures all resolve.
+type scope struct {
+	parent *scope
+	names  map[string]*binding
+	fn     int32 // function whose body holds the scope
+}
+
+func (s *scope) declare(name string, k bindKind) *binding {
+	if s.names == nil {
+		s.names = map[string]*binding{}
+	}
+	if b, ok := s.names[name]; ok {
+		if k == bFunc || k == bClass || k == bImport {
+			b.kind = k
+		}
+		return b
+	}
+	b := &binding{kind: k}
+	s.names[name] = b
+	return b
+}
+
+func (s *scope) lookup(name string) *binding {
+	for ; s != nil; s = s.parent {
+		if b, ok := s.names[name]; ok {
+			return b
+		}
+	}
+	return nil
+}
+
+// lookupBytes avoids allocating the key (the compiler elides the conversion).
+func (s *scope) lookupBytes(name []byte) *binding {
+	for ; s != nil; s = s.parent {
+		if b, ok := s.names[string(name)]; ok {
+			return b
+		}
+	}
+	return nil
+}
+
+// declare is the first pass: it creates functions (pre-order indices), scopes
+// and bindings, imports, bundler module tables and dispatcher marks.
+func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
+	e.depth++
+	defer func() { e.depth-- }()
+	if e.depth > maxDepth {
+		return
+	}
+	t := e.t
+	switch t.k(n) {
+	case kTypeNode, kComment:
+		return
+	case kFunctionDecl:
+		name := t.child(n, "name")
+		idx := e.newFunction(n, fn, e.text(name), "", name)
+		if name >= 0 {
+			sc.declare(e.text(name), bFunc).v = val{fnp: idx + 1}
+		}
+		e.declareFunction(n, idx, sc)
+		return
+	case kFunctionExpr, kArrow:
+		name, nameNode := e.inferName(n)
+		c := ""
+		if p := t.nodes[n].parent; p >= 0 && t.k(p) == kField {
+			c = cls
+		}
+		idx := e.newFunction(n, fn, name, c, nameNode)
+		fs := e.declareFunction(n, idx, sc)
+		if own := t.child(n, "name"); own >= 0 && t.k(n) == kFunctionExpr {
+			fs.declare(e.text(own), bFunc).v = val{fnp: idx + 1}
+		}
+		return
+	case kMethod:
+		name := t.child(n, "name")
+		c := ""
+		if p := t.nodes[n].parent; p >= 0 && t.k(p) == kClassBody {
+			c = cls
+		}
+		idx := e.newFunction(n, fn, e.text(name), c, name)
+		if c != "" {
+			e.class(c).methods[e.text(name)] = idx
+		}
+		e.declareFunction(n, idx, sc)
+		return
+	case kClassDecl, kClassExpr:
+		name := t.child(n, "name")
+		cname := e.text(name)
+		if name < 0 {
+			cname, _ = e.inferName(n)
+		}
+		if cname == "" {
+			cname = "(anonymous class)"
+		}
+		if t.k(n) == kClassDecl && name >= 0 {
+			sc.declare(cname, bClass).v = val{clsRef: cname}
+		}
+		e.class(cname)
+		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+			if ch != name {
+				e.declare(ch, sc, fsc, fn, cname)
+			}
+		}
+		return
+	case kLexicalDecl, kVarDecl:
+		target := sc
+		if t.k(n) == kVarDecl {
+			target = fsc
+		}
+		for d := t.nodes[n].first; d >= 0; d = t.nodes[d].next {
+			if t.k(d) != kDeclarator {
+				continue
+			}
+			if name := t.child(d, "name"); name >= 0 {
+				e.declarePattern(name, target, bVar)
+			}
+			if v := t.child(d, "value"); v >= 0 {
+				e.declare(v, sc, fsc, fn, cls)
+			}
+		}
+		return
+	case kImportStmt:
+		e.importStatement(n, sc)
+		return
+	case kEnum:
+		if name := t.child(n, "name"); name >= 0 {
+			sc.declare(e.text(name), bEnum)
+		}
+		return
+	case kBlock, kFor, kForIn, kCatch, kSwitchBody:
+		ns := &scope{parent: sc, fn: fn}
+		e.scopes[n] = ns
+		if t.k(n) == kForIn {
+			if left := t.child(n, "left"); left >= 0 && e.declaresLoopVar(n, left) {
+				e.declarePattern(left, ns, bVar)
+			}
+		}
+		if t.k(n) == kCatch {
+			if p := t.child(n, "parameter"); p >= 0 {
+				e.declarePattern(p, ns, bVar)
+			}
+		}
+		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+			e.declare(ch, ns, fsc, fn, cls)
+		}
+		return
+	case kObject, kArray:
+		e.moduleTable(n)
+	case kCall:
+		e.noteDispatcher(n, sc)
+	}
+	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		e.declare(ch, sc, fsc, fn, cls)
+	}
+}
+
+func (e *extractor) class(name string) *classInfo {
+	ci := e.classes[name]
+	if ci == nil {
+		ci = &classInfo{fields: map[string]val{}, methods: map[string]int32{}}
+		e.classes[name] = ci
+	}
+	return ci
+}
+
+// declaresLoopVar reports whether `for (const x of …)` declares x (as
+// opposed to assigning an existing variable).
+func (e *extractor) declaresLoopVar(n, left int32) bool {
+	head := e.src[e.t.nodes[n].start:e.t.nodes[left].start]
+	return bytes.Contains(head, []byte("const")) || bytes.Contains(head, []byte("let")) || bytes.Contains(head, []byte("var"))
+}
+
+// newFunction appends a Function with its parameters.
+func (e *extractor) newFunction(n, parent int32, name, class string, nameNode int32) int32 {
+	t := e.t
+	idx := int32(len(e.f.Functions))
+	fn := facts.Function{Name: name, Class: class, Parent: int(parent), Span: e.span(n)}
+	if nameNode >= 0 && t.nodes[nameNode].start >= t.nodes[n].start && t.nodes[nameNode].end <= t.nodes[n].end {
+		fn.NameSpan = e.span(nameNode)
+	} else {
+		// Anonymous: the head, up to the body.
+		end := t.nodes[n].end
+		if b := t.child(n, "body"); b >= 0 {
+			end = t.nodes[b].start
+		}
+		head := e.src[t.nodes[n].start:end]
+		head = bytes.TrimRight(head, " \t\r\n")
+		head = bytes.TrimSuffix(head, []byte("=>"))
+		head = bytes.TrimRight(head, " \t\r\n")
+		fn.NameSpan = e.lines.Span(int(t.nodes[n].start), int(t.nodes[n].start)+len(head))
+	}
+	for i, p := range e.params(n) {
+		name, fields := e.paramShape(p)
+		fn.Params = append(fn.Params, name)
+		if fields != nil {
+			if fn.ParamFields == nil {
+				fn.ParamFields = map[int][]string{}
+			}
+			fn.ParamFields[i] = fields
+		}
+	}
+	e.f.Functions = append(e.f.Functions, fn)
+	e.fnNodes = append(e.fnNodes, n)
+	e.fnScope = append(e.fnScope, nil)
+	e.fnClass = append(e.fnClass, class)
+	e.fnIndex[n] = idx
+	return idx
+}
+
+// params returns the parameter nodes of a function.
+func (e *extractor) params(n int32) []int32 {
+	t := e.t
+	if p := t.child(n, "parameter"); p >= 0 {
+		return []int32{p}
+	}
+	ps := t.child(n, "parameters")
+	if ps < 0 {
+		return nil
+	}
+	var out []int32
+	for c := t.nodes[ps].first; c >= 0; c = t.nodes[c].next {
+		if t.nodes[c].flags&flagNamed == 0 || t.k(c) == kComment || t.k(c) == kTypeNode {
+			continue
+		}
+		if t.k(c) == kOther && bytes.Equal(e.bytesOf(c), []byte("this")) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// paramPattern unwraps TS parameter and default wrappers to the binding pattern.
+func (e *extractor) paramPattern(p int32) int32 {
+	t := e.t
+	for i := 0; i < 4 && p >= 0; i++ {
+		switch t.k(p) {
+		case kRequiredParam:
+			p = t.child(p, "pattern")
+		case kAssignPattern:
+			p = t.child(p, "left")
+		default:
+			return p
+		}
+	}
+	return p
+}
+
+// paramShape returns a parameter's name, or for an object pattern its property names.
+func (e *extractor) paramShape(p int32) (string, []string) {
+	t := e.t
+	p = e.paramPattern(p)
+	if p < 0 {
+		return "", nil
+	}
+	switch t.k(p) {
+	case kIdentifier:
+		return e.text(p), nil
+	case kRestPattern:
+		if c := t.firstNamed(p); c >= 0 && t.k(c) == kIdentifier {
+			return e.text(c), nil
+		}
+	case kObjectPattern:
+		fields := []string{}
+		for c := t.nodes[p].first; c >= 0; c = t.nodes[c].next {
+			if k := e.patternKey(c); k != "" {
+				fields = append(fields, k)
+			}
+		}
+		return "", fields
+	}
+	return "", nil
+}
+
+// patternKey is the property name an object-pattern entry reads.
+func (e *extractor) patternKey(c int32) string {
+	t := e.t
+	switch t.k(c) {
+	case kShorthandPattern:
+		return e.text(c)
+	case kPairPattern:
+		return e.propKey(t.child(c, "key"))
+	case kObjAssignPattern:
+		if l := t.child(c, "left"); l >= 0 {
+			return e.text(l)
+		}
+	}
+	return ""
+}
+
+// propKey is the literal name of a property key node ("" when computed).
+func (e *extractor) propKey(k int32) string {
+	if k < 0 {
+		return ""
+	}
+	switch e.t.k(k) {
+	case kPropertyIdentifier, kIdentifier, kNumber:
+		return e.text(k)
+	case kString:
+		s, _ := decodeString(e.bytesOf(k))
+		return s
+	}
+	return ""
+}
+
+// declareFunction opens the function's scope with its parameters and declares its body.
+func (e *extractor) declareFunction(n, idx int32, sc *scope) *scope {
+	fs := &scope{parent: sc, fn: idx}
+	e.scopes[n] = fs
+	e.fnScope[idx] = fs
+	cls := e.fnClass[idx]
+	for _, p := range e.params(n) {
+		e.declarePattern(p, fs, bParam)
+		e.declare(p, fs, fs, idx, cls)
+	}
+	if b := e.t.child(n, "body"); b >= 0 {
+		e.declare(b, fs, fs, idx, cls)
+	}
+	return fs
+}
+
+// declarePattern declares every name bound by a pattern.
+func (e *extractor) declarePattern(p int32, sc *scope, k bindKind) {
+	t := e.t
+	if p < 0 {
+		return
+	}
+	switch t.k(p) {
+	case kIdentifier, kShorthandPattern:
+		sc.declare(e.text(p), k)
+	case kRequiredParam:
+		e.declarePattern(t.child(p, "pattern"), sc, k)
+	case kAssignPattern, kObjAssignPattern:
+		e.declarePattern(t.child(p, "left"), sc, k)
+	case kPairPattern:
+		e.declarePattern(t.child(p, "value"), sc, k)
+	case kObjectPattern, kArrayPattern, kRestPattern:
+		for c := t.nodes[p].first; c >= 0; c = t.nodes[c].next {
+			e.declarePattern(c, sc, k)
+		}
+	}
+}
+
+// inferName names an anonymous function or class after what it is bound to.
+func (e *extractor) inferName(n int32) (string, int32) {
+	t := e.t
+	if own := t.child(n, "name"); own >= 0 {
+		return e.text(own), own
+	}
+	p := t.nodes[n].parent
+	for p >= 0 && (t.k(p) == kParen || t.k(p) == kPassThrough) {
+		p = t.nodes[p].parent
+	}
+	if p < 0 {
+		return "", -1
+	}
+	switch t.k(p) {
+	case kDeclarator:
+		if nm := t.child(p, "name"); nm >= 0 && t.k(nm) == kIdentifier {
+			return e.text(nm), nm
+		}
+	case kPair:
+		if k := t.child(p, "key"); k >= 0 {
+			return e.propKey(k), k
+		}
+	case kAssign:
+		l := t.child(p, "left")
+		if l >= 0 && t.k(l) == kIdentifier {
+			return e.text(l), l
+		}
+		if l >= 0 && t.k(l) == kMember {
+			if pr := t.child(l, "property"); pr >= 0 {
+				return e.text(pr), pr
+			}
+		}
+	case kField:
+		k := t.child(p, "property")
+		if k < 0 {
+			k = t.child(p, "name")
+		}
+		if k >= 0 {
+			return e.text(k), k
+		}
+	case kExportStmt:
+		return "default", -1
+	}
+	return "", -1
+}

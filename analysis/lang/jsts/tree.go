@@ -1,0 +1,265 @@
+package jsts
+
+/*
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdbool.h>
+
+// The tree-sitter runtime is linked in by github.com/smacker/go-tree-sitter.
+// Its Go binding allocates and caches a Go object per node visited, which
+// costs more than the parse itself on multi-megabyte bundles, so the tree is
+// flattened here in one C call. The layouts below are those of tree-sitter's
+// api.h; the cursor is declared with spare room (the runtime writes at most
+// its own size) so that both the 2- and 3-word cursor context fit.
+typedef struct { uint32_t context[4]; const void *id; const void *tree; } mcpNode;
+typedef struct { const void *tree; const void *id; uint32_t context[6]; } mcpCursor;
+
+extern mcpCursor ts_tree_cursor_new(mcpNode);
+extern void ts_tree_cursor_delete(mcpCursor *);
+extern mcpNode ts_tree_cursor_current_node(const mcpCursor *);
+extern uint16_t ts_tree_cursor_current_field_id(const mcpCursor *);
+extern bool ts_tree_cursor_goto_first_child(mcpCursor *);
+extern bool ts_tree_cursor_goto_next_sibling(mcpCursor *);
+extern bool ts_tree_cursor_goto_parent(mcpCursor *);
+extern uint16_t ts_node_symbol(mcpNode);
+extern uint32_t ts_node_start_byte(mcpNode);
+extern uint32_t ts_node_end_byte(mcpNode);
+extern bool ts_node_is_named(mcpNode);
+extern bool ts_node_is_missing(mcpNode);
+
+typedef struct {
+	uint32_t start, end;
+	int32_t parent, first, last, next;
+	uint16_t sym, field;
+	uint8_t flags;
+} mcpFlat;
+
+enum { FLAG_NAMED = 1, FLAG_MISSING = 2 };
+
+// mcp_flatten stores the kept nodes in pre-order. A node is kept when it is
+// named, has a field, is missing, or its symbol is flagged in keep. Children
+// of a dropped node are attached to its nearest kept ancestor.
+static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, int64_t *count) {
+	int64_t cap = 1024, n = 0;
+	mcpFlat *out = malloc(cap * sizeof(mcpFlat));
+	if (!out) { *count = -1; return NULL; }
+	int64_t stack_cap = 256, depth = 0;
+	int32_t *stack = malloc(stack_cap * sizeof(int32_t)); // kept index per cursor depth, -1 when dropped
+	if (!stack) { free(out); *count = -1; return NULL; }
+	mcpCursor c = ts_tree_cursor_new(root);
+	for (;;) {
+		mcpNode nd = ts_tree_cursor_current_node(&c);
+		uint16_t sym = ts_node_symbol(nd);
+		uint16_t field = ts_tree_cursor_current_field_id(&c);
+		bool named = ts_node_is_named(nd), missing = ts_node_is_missing(nd);
+		int32_t parent = -1;
+		for (int64_t d = depth - 1; d >= 0; d--) {
+			if (stack[d] >= 0) { parent = stack[d]; break; }
+		}
+		int32_t me = -1;
+		if (named || field || missing || sym == 0xFFFF || (sym < nkeep && keep[sym]) || depth == 0) {
+			if (n == cap) {
+				cap *= 2;
+				mcpFlat *grown = realloc(out, cap * sizeof(mcpFlat));
+				if (!grown) { free(out); free(stack); ts_tree_cursor_delete(&c); *count = -1; return NULL; }
+				out = grown;
+			}
+			me = (int32_t)n++;
+			mcpFlat *f = &out[me];
+			f->start = ts_node_start_byte(nd);
+			f->end = ts_node_end_byte(nd);
+			f->parent = parent; f->first = -1; f->last = -1; f->next = -1;
+			f->sym = sym; f->field = field;
+			f->flags = (named ? FLAG_NAMED : 0) | (missing ? FLAG_MISSING : 0);
+			if (parent >= 0) {
+				mcpFlat *p = &out[parent];
+				if (p->last >= 0) out[p->last].next = me; else p->first = me;
+				p->last = me;
+			}
+		}
+		if (depth == stack_cap) {
+			stack_cap *= 2;
+			int32_t *grown = realloc(stack, stack_cap * sizeof(int32_t));
+			if (!grown) { free(out); free(stack); ts_tree_cursor_delete(&c); *count = -1; return NULL; }
+			stack = grown;
+		}
+		stack[depth] = me;
+		if (ts_tree_cursor_goto_first_child(&c)) { depth++; continue; }
+		for (;;) {
+			if (ts_tree_cursor_goto_next_sibling(&c)) break;
+			if (!ts_tree_cursor_goto_parent(&c)) goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	free(stack);
+	*count = n;
+	return out;
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"sync"
+	"unsafe"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// node is one kept syntax node; indices refer to tree.nodes, -1 is none.
+type node struct {
+	start, end                uint32
+	parent, first, last, next int32
+	sym, field                uint16
+	flags                     uint8
+}
+
+const (
+	flagNamed   = 1
+	flagMissing = 2
+	symError    = 0xFFFF
+)
+
+// grammar holds the symbol and field names of one tree-sitter language.
+type grammar struct {
+	kinds  []string // by symbol
+	kid    []kind   // by symbol
+	fields []string // by field id
+	keep   []uint8  // anonymous symbols worth keeping
+}
+
+var grammars sync.Map // *sitter.Language → *grammar
+
+// keptAnonymous are unnamed tokens the extractor looks at.
+var keptAnonymous = map[string]bool{"default": true, "const": true, "async": true, "...": true}
+
+func grammarOf(lang *sitter.Language) *grammar {
+	if g, ok := grammars.Load(lang); ok {
+		return g.(*grammar)
+	}
+	n := int(lang.SymbolCount())
+	g := &grammar{kinds: make([]string, n), kid: make([]kind, n), keep: make([]uint8, n)}
+	for i := 0; i < n; i++ {
+		name := lang.SymbolName(sitter.Symbol(i))
+		g.kinds[i] = name
+		if lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular || keptAnonymous[name] || name == "import" || name == "true" || name == "false" || name == "this" {
+			g.kid[i] = kindNames[name]
+		}
+		if lang.SymbolType(sitter.Symbol(i)) != sitter.SymbolTypeRegular && keptAnonymous[name] {
+			g.keep[i] = 1
+		}
+	}
+	g.fields = []string{""}
+	for i := 1; ; i++ {
+		name := lang.FieldName(i)
+		if name == "" {
+			break
+		}
+		g.fields = append(g.fields, name)
+	}
+	grammars.Store(lang, g)
+	return g
+}
+
+// tree is a flattened syntax tree.
+type tree struct {
+	nodes []node
+	g     *grammar
+}
+
+func (t *tree) kind(i int32) string {
+	s := t.nodes[i].sym
+	if s == symError {
+		return "ERROR"
+	}
+	if int(s) < len(t.g.kinds) {
+		return t.g.kinds[s]
+	}
+	return ""
+}
+
+// k returns the extractor's kind of node i.
+func (t *tree) k(i int32) kind {
+	s := t.nodes[i].sym
+	if s == symError {
+		return kError
+	}
+	if int(s) < len(t.g.kid) {
+		return t.g.kid[s]
+	}
+	return kOther
+}
+
+func (t *tree) fieldName(i int32) string {
+	f := t.nodes[i].field
+	if int(f) < len(t.g.fields) {
+		return t.g.fields[f]
+	}
+	return ""
+}
+
+// child returns the first child of i with the given field name, or -1.
+func (t *tree) child(i int32, field string) int32 {
+	for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
+		if t.nodes[c].field != 0 && t.fieldName(c) == field {
+			return c
+		}
+	}
+	return -1
+}
+
+// named returns the named children of i.
+func (t *tree) namedChildren(i int32, buf []int32) []int32 {
+	buf = buf[:0]
+	for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
+		if t.nodes[c].flags&flagNamed != 0 && t.k(c) != kComment {
+			buf = append(buf, c)
+		}
+	}
+	return buf
+}
+
+// firstNamed returns the first named non-comment child of i, or -1.
+func (t *tree) firstNamed(i int32) int32 {
+	for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
+		if t.nodes[c].flags&flagNamed != 0 && t.k(c) != kComment {
+			return c
+		}
+	}
+	return -1
+}
+
+var errLayout = errors.New("jsts: unexpected tree-sitter node layout")
+
+// flatten copies the tree into Go memory.
+func flatten(st *sitter.Tree, lang *sitter.Language) (*tree, error) {
+	root := st.RootNode()
+	g := grammarOf(lang)
+	var count C.int64_t
+	var keep *C.uint8_t
+	if len(g.keep) > 0 {
+		keep = (*C.uint8_t)(unsafe.Pointer(&g.keep[0]))
+	}
+	// Node's first field is the C TSNode (go-tree-sitter's Node{c C.TSNode; t *Tree}).
+	cnode := *(*C.mcpNode)(unsafe.Pointer(root))
+	out := C.mcp_flatten(cnode, keep, C.uint32_t(len(g.keep)), &count)
+	if out == nil || count <= 0 {
+		return nil, errors.New("jsts: out of memory flattening the tree")
+	}
+	defer C.free(unsafe.Pointer(out))
+	flat := unsafe.Slice((*C.mcpFlat)(unsafe.Pointer(out)), int(count))
+	t := &tree{nodes: make([]node, len(flat)), g: g}
+	for i := range flat {
+		f := &flat[i]
+		t.nodes[i] = node{start: uint32(f.start), end: uint32(f.end), parent: int32(f.parent), first: int32(f.first),
+			last: int32(f.last), next: int32(f.next), sym: uint16(f.sym), field: uint16(f.field), flags: uint8(f.flags)}
+	}
+	// Guard against a binding whose Node layout changed: the root must match.
+	r := t.nodes[0]
+	if r.start != root.StartByte() || r.end != root.EndByte() || r.sym != uint16(root.Symbol()) {
+		return nil, errLayout
+	}
+	return t, nil
+}

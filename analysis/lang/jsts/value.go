@@ -1,0 +1,185 @@
+package jsts
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+// symbol is a library, global or project-import symbol: Module plus member path.
+type symbol struct{ mod, member string }
+
+// val is what the extractor knows about an expression's value.
+type val struct {
+	sym     *symbol
+	modRoot bool // the module value itself (require/import result)
+	bare    bool // a global named directly (process, fetch) or the global object
+	read    bool // produced by reading a name or property (an Access candidate)
+	keyed   bool // the last step read key of objMember (process.env.HOME)
+	objMem  string
+	key     string
+	wrap    bool // compiler import wrapper: .default is the module itself
+	intr    bool // ECMAScript intrinsic
+	req     bool // a bundler require function
+	modObj  bool // CommonJS `module`
+	expObj  bool // CommonJS `exports` / `module.exports`
+	this    bool
+	fnp     int32 // function index + 1
+	impp    int32 // index + 1 into File.Imports of the require producing this module value
+	cls     string
+	clsRef  string
+	str     string
+	known   bool
+	prefix  bool
+	num     string
+	boolean int8 // 1 false, 2 true
+	taint   []facts.ParamRef
+	props   map[string]prop
+	elems   []prop
+}
+
+type prop struct {
+	node int32
+	v    val
+}
+
+func (v val) fn() int32 { return v.fnp - 1 }
+
+// plain keeps only what survives being passed through an unknown operation.
+func plain(taint []facts.ParamRef) val { return val{taint: taint} }
+
+func sameRef(a, b facts.ParamRef) bool {
+	if a.Fn != b.Fn || a.Param != b.Param || len(a.Path) != len(b.Path) {
+		return false
+	}
+	for i := range a.Path {
+		if a.Path[i] != b.Path[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// union merges taint sets, deduplicated and capped.
+func union(a, b []facts.ParamRef) []facts.ParamRef {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]facts.ParamRef, len(a), len(a)+len(b))
+	copy(out, a)
+next:
+	for _, r := range b {
+		if len(out) >= maxTaint {
+			break
+		}
+		for _, o := range out {
+			if sameRef(o, r) {
+				continue next
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// extend appends a property step to every path.
+func extend(taint []facts.ParamRef, key string) []facts.ParamRef {
+	if len(taint) == 0 {
+		return nil
+	}
+	out := make([]facts.ParamRef, len(taint))
+	for i, r := range taint {
+		out[i] = r
+		if len(r.Path) < maxPath {
+			p := make([]string, len(r.Path)+1)
+			copy(p, r.Path)
+			p[len(r.Path)] = key
+			out[i].Path = p
+		}
+	}
+	return out
+}
+
+// decodeString decodes a JS string literal (with its quotes).
+func decodeString(raw []byte) (string, bool) {
+	if len(raw) < 2 {
+		return "", false
+	}
+	q := raw[0]
+	if (q != '"' && q != '\'') || raw[len(raw)-1] != q {
+		return "", false
+	}
+	return unescape(raw[1 : len(raw)-1]), true
+}
+
+// unescape decodes the escapes of string and template text.
+func unescape(b []byte) string {
+	if !strings.ContainsRune(string(b), '\\') {
+		return string(b)
+	}
+	var sb strings.Builder
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' || i+1 >= len(b) {
+			sb.WriteByte(c)
+			continue
+		}
+		i++
+		switch b[i] {
+		case 'n':
+			sb.WriteByte('\n')
+		case 't':
+			sb.WriteByte('\t')
+		case 'r':
+			sb.WriteByte('\r')
+		case 'b':
+			sb.WriteByte('\b')
+		case 'f':
+			sb.WriteByte('\f')
+		case 'v':
+			sb.WriteByte('\v')
+		case '0':
+			sb.WriteByte(0)
+		case '\n':
+			// line continuation
+		case '\r':
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+		case 'x':
+			if i+2 < len(b) {
+				if r, err := strconv.ParseUint(string(b[i+1:i+3]), 16, 8); err == nil {
+					sb.WriteRune(rune(r))
+					i += 2
+					continue
+				}
+			}
+			sb.WriteByte('x')
+		case 'u':
+			if i+1 < len(b) && b[i+1] == '{' {
+				if j := strings.IndexByte(string(b[i+1:]), '}'); j > 0 {
+					if r, err := strconv.ParseUint(string(b[i+2:i+1+j]), 16, 32); err == nil && utf8.ValidRune(rune(r)) {
+						sb.WriteRune(rune(r))
+						i += 1 + j
+						continue
+					}
+				}
+			} else if i+4 < len(b) {
+				if r, err := strconv.ParseUint(string(b[i+1:i+5]), 16, 16); err == nil {
+					sb.WriteRune(rune(r))
+					i += 4
+					continue
+				}
+			}
+			sb.WriteByte('u')
+		default:
+			sb.WriteByte(b[i])
+		}
+	}
+	return sb.String()
+}
