@@ -83,7 +83,7 @@ func TestParseErrors(t *testing.T) {
 		broken    bool
 	}{
 		{"syntax", "version: 1\ntools:\n  a: [x\n", 1, 0, // yaml.v3 names the line of the enclosing key
-			 "YAML syntax error", true},
+			"YAML syntax error", true},
 		{"tab indentation", "version: 1\ntools:\n\ta: {}\n", 2, 0, "YAML syntax error", true},
 		{"not a mapping", "- a\n- b\n", 0, 0, "must be a mapping", true},
 		{"bad version", "version: 2\n", 0, 9, "unsupported manifest version", false},
