@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -428,6 +429,9 @@ func AddGrant(data []byte, tool string, id capability.ID, scope string) ([]Edit,
 	}
 	if err := ValidateScope(info.Scope, scope); err != nil {
 		return nil, fmt.Errorf("bad %s scope %q: %v", id, scope, err)
+	}
+	if tool != "" && strings.TrimSpace(tool) == "" || !utf8.ValidString(tool) {
+		return nil, errors.New("a tool name must be a non-empty UTF-8 string")
 	}
 	d, err := load(data)
 	if err != nil {

@@ -204,3 +204,57 @@ func isSubsequence(a, b []byte) bool {
 	}
 	return i == len(a)
 }
+
+// FuzzEdits: on any manifest that parses cleanly, an accepted AddGrant or
+// RemoveGrant must give a manifest that parses cleanly and holds exactly the
+// intended grants.
+func FuzzEdits(f *testing.F) {
+	for _, name := range []string{"commented.yaml", "flow.yaml", "odd-indent.yaml", "crlf.yaml", "nulls.yaml", "noeol.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata/edit", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, "save_note", uint8(9), "/tmp/x/**", false)
+		f.Add(data, "", uint8(4), "A_*", true)
+		f.Add(data, "fetch_url", uint8(0), "*.example.com", true)
+	}
+	ids := capability.IDs()
+	f.Fuzz(func(t *testing.T, data []byte, tool string, capIdx uint8, scope string, remove bool) {
+		m, errs := Parse("f.yaml", data)
+		if len(errs) > 0 || m.Broken {
+			return
+		}
+		id := capability.ID(ids[int(capIdx)%len(ids)])
+		before := grantSetOf(t, data)
+		var edits []Edit
+		var err error
+		if remove {
+			edits, err = RemoveGrant(data, tool, id, scope)
+		} else {
+			edits, err = AddGrant(data, tool, id, scope)
+		}
+		if err != nil {
+			return
+		}
+		out := Apply(data, edits)
+		m2, errs := Parse("f.yaml", out)
+		if len(errs) > 0 || m2.Broken {
+			t.Fatalf("edit broke the manifest: %v\n--- in\n%q\n--- out\n%q", errs, data, out)
+		}
+		after := grantSetOf(t, out)
+		key := tool + "|" + string(id) + "|"
+		for k := range before {
+			if !after[k] && !(remove && strings.HasPrefix(k, key) && (scope == "" || k == key+scope)) {
+				t.Fatalf("grant %s lost\n--- in\n%q\n--- out\n%q", k, data, out)
+			}
+		}
+		for k := range after {
+			if !before[k] && !(!remove && k == key+scope) {
+				t.Fatalf("grant %s appeared\n--- in\n%q\n--- out\n%q", k, data, out)
+			}
+		}
+		if !remove && !after[key+scope] {
+			t.Fatalf("grant %s%s missing\n--- in\n%q\n--- out\n%q", key, scope, data, out)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 )
@@ -29,6 +30,14 @@ func ValidateScope(k capability.ScopeKind, s string) error {
 	}
 	if s != strings.TrimSpace(s) {
 		return errors.New("leading or trailing space")
+	}
+	if !utf8.ValidString(s) {
+		return errors.New("not valid UTF-8")
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return errors.New("control character in scope")
+		}
 	}
 	switch k {
 	case capability.ScopeNone:
