@@ -50,7 +50,12 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 		return f, errors.New("golang: no syntax tree")
 	}
 	root := tree.RootNode()
-	x := newExtractor(path, src, flatten(src, root, root.HasError()), f)
+	hasError := root.HasError()
+	t, ok := flattenC(src, root, hasError)
+	if !ok {
+		t = flatten(src, root, hasError)
+	}
+	x := newExtractor(path, src, t, f)
 	x.run()
 	return f, nil
 }
@@ -113,6 +118,7 @@ func (x *extractor) run() {
 		return
 	}
 	x.f.Functions = []facts.Function{topLevel(x.lines, len(t.src))}
+	x.f.Calls = make([]facts.Call, 0, len(t.src)/256)
 	pkg := ""
 	// One linear pass over the pre-order node list: package clause,
 	// comments, errors, qualifiers and the numbering of functions.

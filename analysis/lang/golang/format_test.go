@@ -66,7 +66,7 @@ func render(f *facts.File) string {
 			fmt.Fprintf(&b, " input=%d%q", in.Index, in.Prefix)
 		}
 		for _, k := range keys(t.Annotations) {
-			fmt.Fprintf(&b, " %s=%v@%s", k, t.Annotations[k], pos(t.AnnotationSpans[k]))
+			fmt.Fprintf(&b, " %s=%v%s", k, t.Annotations[k], pos(t.AnnotationSpans[k]))
 		}
 		b.WriteString("\n")
 	}

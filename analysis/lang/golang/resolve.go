@@ -576,18 +576,18 @@ func (x *extractor) funcLiteral(n int32, sc *scope) int {
 
 func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 	t := x.t
-	name := t.text(n)
-	if v := sc.lookup(name); v != nil {
+	if v := sc.lookupBytes(t.bytes(n)); v != nil {
 		out := *v
 		if out.fn >= 0 {
-			x.addRef(c, facts.Callee{Kind: "local", Name: name, Func: out.fn, Span: x.span(n)})
+			x.addRef(c, facts.Callee{Kind: "local", Name: t.text(n), Func: out.fn, Span: x.span(n)})
 		}
 		return out
 	}
-	if idx, ok := x.funcs[name]; ok {
-		x.addRef(c, facts.Callee{Kind: "package", Name: name, Func: idx, Span: x.span(n)})
+	if idx, ok := x.funcs[string(t.bytes(n))]; ok {
+		x.addRef(c, facts.Callee{Kind: "package", Name: t.text(n), Func: idx, Span: x.span(n)})
 		return val{fn: idx}
 	}
+	name := t.text(n)
 	if len(x.dotImports) > 0 && !x.declared[name] && !builtins[name] && !builtinTypes[name] {
 		return val{fn: -1, mod: x.dotImports[0], member: name}
 	}
@@ -606,9 +606,9 @@ func (x *extractor) pkgOf(op int32, sc *scope) (string, bool) {
 	if t.typ(op) != "identifier" {
 		return "", false
 	}
-	name := t.text(op)
-	p, ok := x.imports[name]
-	if !ok || sc.lookup(name) != nil {
+	name := t.bytes(op)
+	p, ok := x.imports[string(name)]
+	if !ok || sc.lookupBytes(name) != nil {
 		return "", false
 	}
 	return p, true
@@ -897,6 +897,9 @@ func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes [
 // libCall records a call resolved to a library symbol and returns its result.
 func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *fnCtx, argNodes []int32, args []val, spread bool, recv []facts.ParamRef) val {
 	call := facts.Call{Module: mod, Member: member, Func: c.idx, Span: x.span(n), CalleeSpan: x.span(callee), Spread: spread}
+	if len(args) > 0 {
+		call.Args = make([]facts.Arg, 0, len(args))
+	}
 	res := unknown()
 	res.mod, res.member = mod, member+"()"
 	res.refs = recv

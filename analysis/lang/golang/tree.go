@@ -55,7 +55,7 @@ func symbols() {
 // whether the tree holds ERROR or MISSING nodes (only then is IsMissing asked).
 func flatten(src []byte, root *sitter.Node, hasError bool) *tree {
 	symbols()
-	t := &tree{src: src, nodes: make([]node, 0, len(src)/3+16)}
+	t := &tree{src: src, nodes: make([]node, 0, len(src)/2+16)}
 	c := sitter.NewTreeCursor(root)
 	defer c.Close()
 	// last[d] is the last node added at depth d, to link siblings.
@@ -64,7 +64,7 @@ func flatten(src []byte, root *sitter.Node, hasError bool) *tree {
 	for {
 		n := c.CurrentNode()
 		sym := int(n.Symbol())
-		nd := node{start: int32(n.StartByte()), end: int32(n.EndByte()), first: none, next: none}
+		nd := node{first: none, next: none}
 		if sym < len(symNames) {
 			nd.typ, nd.named = symNames[sym], symNamed[sym]
 		} else { // the builtin error symbol (0xFFFF)
@@ -73,8 +73,13 @@ func flatten(src []byte, root *sitter.Node, hasError bool) *tree {
 		if hasError && !nd.error && n.IsMissing() {
 			nd.error = true
 		}
-		if nd.end > int32(len(src)) || nd.start > nd.end || nd.start < 0 {
-			nd.start, nd.end = clamp32(nd.start, len(src)), clamp32(nd.end, len(src))
+		// Tokens (anonymous nodes) are read by type only; their positions
+		// cost two cgo calls each and are needed only to report errors.
+		if nd.named || nd.error {
+			nd.start, nd.end = int32(n.StartByte()), int32(n.EndByte())
+			if nd.end > int32(len(src)) || nd.start > nd.end || nd.start < 0 {
+				nd.start, nd.end = clamp32(nd.start, len(src)), clamp32(nd.end, len(src))
+			}
 		}
 		d := len(parents) - 1
 		nd.parent = parents[d]
@@ -124,6 +129,14 @@ func (t *tree) text(i int32) string {
 		return ""
 	}
 	return string(t.src[t.nodes[i].start:t.nodes[i].end])
+}
+
+// bytes returns the source bytes of node i (for allocation-free map lookups).
+func (t *tree) bytes(i int32) []byte {
+	if i < 0 {
+		return nil
+	}
+	return t.src[t.nodes[i].start:t.nodes[i].end]
 }
 
 // is reports whether node i's text equals s, without allocating.

@@ -63,6 +63,16 @@ func (s *scope) lookup(name string) *val {
 	return nil
 }
 
+// lookupBytes is lookup without converting name to a string first.
+func (s *scope) lookupBytes(name []byte) *val {
+	for ; s != nil; s = s.parent {
+		if v, ok := s.vars[string(name)]; ok {
+			return v
+		}
+	}
+	return nil
+}
+
 func (s *scope) bind(name string, v val) {
 	if name == "_" || name == "" {
 		return
@@ -75,13 +85,17 @@ func (s *scope) bind(name string, v val) {
 
 // addRefs returns the union of a and b, without duplicates, capped.
 func addRefs(a, b []facts.ParamRef) []facts.ParamRef {
+	// Ref slices are never modified in place, so they can be shared.
 	if len(b) == 0 {
 		return a
 	}
 	if len(a) == 0 {
-		return append([]facts.ParamRef(nil), b...)
+		return b
 	}
-	out := append([]facts.ParamRef(nil), a...)
+	if subset(b, a) {
+		return a
+	}
+	out := append(make([]facts.ParamRef, 0, len(a)+len(b)), a...)
 next:
 	for _, r := range b {
 		if len(out) >= maxRefs {
@@ -95,6 +109,20 @@ next:
 		out = append(out, r)
 	}
 	return out
+}
+
+// subset reports whether every ref of b is in a.
+func subset(b, a []facts.ParamRef) bool {
+next:
+	for _, r := range b {
+		for _, o := range a {
+			if sameRef(o, r) {
+				continue next
+			}
+		}
+		return false
+	}
+	return true
 }
 
 func sameRef(a, b facts.ParamRef) bool {

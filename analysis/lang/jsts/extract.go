@@ -60,23 +60,23 @@ type extractor struct {
 	lines *source.Lines
 	f     *facts.File
 
-	scopes   map[int32]*scope // scope-opening node → scope
-	module   *scope
-	fnIndex  map[int32]int32 // function node → index in f.Functions
-	fnNodes  []int32         // index → function node (-1 for synthetic)
-	fnScope  []*scope        // index → scope of its parameters
-	fnClass  []string
-	classes  map[string]*classInfo
-	wpTable  map[int32]bool   // module-table entry function nodes (webpack/ncc)
-	wpIDs    map[string]string // module id → external module name
-	dispatch map[int32]bool   // function nodes registered as CallToolRequestSchema handlers
-	pending  []pendingHandler // handler names to resolve after declaration
-	toolAnn  map[string]toolAnnotations
-	refSeen  map[[2]int32]bool
-	done     map[int32]bool // functions already evaluated
+	scopes     map[int32]*scope // scope-opening node → scope
+	module     *scope
+	fnIndex    map[int32]int32 // function node → index in f.Functions
+	fnNodes    []int32         // index → function node (-1 for synthetic)
+	fnScope    []*scope        // index → scope of its parameters
+	fnClass    []string
+	classes    map[string]*classInfo
+	wpTable    map[int32]bool    // module-table entry function nodes (webpack/ncc)
+	wpIDs      map[string]string // module id → external module name
+	dispatch   map[int32]bool    // function nodes registered as CallToolRequestSchema handlers
+	pending    []pendingHandler  // handler names to resolve after declaration
+	toolAnn    map[string]toolAnnotations
+	refSeen    map[[2]int32]bool
+	done       map[int32]bool // functions already evaluated
 	handlerArg map[int32]bool // argument nodes that are tool handlers (not Refs)
-	depth    int
-	buf      []int32
+	depth      int
+	buf        []int32
 }
 
 type classInfo struct {

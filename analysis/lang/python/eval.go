@@ -66,8 +66,8 @@ type deferredDef struct {
 
 // fnCtx is the function whose body is being walked.
 type fnCtx struct {
-	idx  int // function that owns calls made here
-	decl int // function whose parameters are bound here (differs in dispatch branches)
+	idx       int // function that owns calls made here
+	decl      int // function whose parameters are bound here (differs in dispatch branches)
 	scope     *scope
 	class     *classInfo // class of a method (self)
 	selfName  string
@@ -261,6 +261,9 @@ func (e *extractor) runDeferred(fc *fnCtx) {
 
 func (e *extractor) function(d deferredDef) {
 	idx := e.fnOf[d.node]
+	if e.dry && d.class == nil && !e.holdsClass[idx] {
+		return
+	}
 	fc := &fnCtx{idx: idx, decl: idx, scope: newScope(d.parent), class: d.class, deferred: &[]deferredDef{}}
 	e.bindParams(fc, d.node)
 	e.block(fc, e.t.field(d.node, "body"))

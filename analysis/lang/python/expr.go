@@ -649,11 +649,14 @@ func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {
 	if e.dry {
 		return
 	}
-	fn := &e.f.Functions[fc.idx]
-	for _, r := range fn.Refs {
-		if r.Kind == c.Kind && r.Name == c.Name && r.Class == c.Class && r.Func == c.Func {
-			return
-		}
+	k := refKey{fn: fc.idx, kind: c.Kind, name: c.Name, class: c.Class, target: c.Func}
+	if _, dup := e.refSeen[k]; dup {
+		return
 	}
+	if e.refSeen == nil {
+		e.refSeen = map[refKey]struct{}{}
+	}
+	e.refSeen[k] = struct{}{}
+	fn := &e.f.Functions[fc.idx]
 	fn.Refs = append(fn.Refs, c)
 }

@@ -53,7 +53,11 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 			err = fmt.Errorf("python: internal error extracting %s: %v\n%s", path, r, debug.Stack())
 		}
 	}()
-	e.t = flatten(tree, src)
+	if ft, ok := cFlatten(tree, src); ok {
+		e.t = ft
+	} else {
+		e.t = flatten(tree, src)
+	}
 	if len(e.t.n) == 0 {
 		return f, nil
 	}
@@ -69,16 +73,26 @@ type extractor struct {
 	dry   bool // collecting class attributes only: emit nothing
 	depth int
 
-	fnOf     map[int32]int       // def/lambda node → function index
-	fnNode   []int32             // function index → def/lambda node (-1 for synthetic)
+	fnOf     map[int32]int // def/lambda node → function index
+	fnNode   []int32       // function index → def/lambda node (-1 for synthetic)
 	classes  map[string]*classInfo
 	methods  map[string]bool     // every method name defined in the file
 	branchFn map[int32]int       // dispatch branch body → synthetic function
 	toolAnns map[string]toolAnns // list_tools Tool(name=…, annotations=…) literals
 	lowTools []int               // indices in f.Tools of low-level tools
 	hasClass bool
+	// holdsClass marks functions with a class inside: the only ones the
+	// attribute-collecting first pass needs to walk besides methods.
+	holdsClass map[int]bool
+	refSeen    map[refKey]struct{}
 
 	buf []int32
+}
+
+type refKey struct {
+	fn                int
+	kind, name, class string
+	target            int
 }
 
 type classInfo struct {
@@ -108,6 +122,7 @@ func (e *extractor) run() {
 	e.methods = map[string]bool{}
 	e.branchFn = map[int32]int{}
 	e.toolAnns = map[string]toolAnns{}
+	e.holdsClass = map[int]bool{}
 	e.prepass()
 	e.constants()
 	e.dispatchers()
@@ -142,6 +157,14 @@ func (e *extractor) prepass() {
 			e.newFunction(id)
 		case "class_definition":
 			e.hasClass = true
+			for p := t.n[id].parent; p >= 0; p = t.n[p].parent {
+				if idx, ok := e.fnOf[p]; ok {
+					if e.holdsClass[idx] {
+						break
+					}
+					e.holdsClass[idx] = true
+				}
+			}
 			name := t.text(t.field(id, "name"))
 			ci := &classInfo{name: name, node: id, attrs: map[string]val{}, methods: map[string]int{}}
 			if sup := t.field(id, "superclasses"); sup >= 0 {
@@ -265,7 +288,7 @@ func (e *extractor) newFunction(i int32) {
 // param is one declared parameter: its name node, annotation and default.
 type param struct {
 	name, typ, def int32
-	star          bool
+	star           bool
 }
 
 // params lists the parameters of a def or lambda in order ("*" and "/"

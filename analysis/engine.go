@@ -1,0 +1,390 @@
+// Package analysis is the engine behind both front-ends: it walks a tree,
+// extracts per-file facts (cached by content), links them into a package
+// index (call graph, tool reachability, taint), applies the rules and
+// produces findings. The CLI and the language server call the same Engine,
+// so they report identical results.
+package analysis
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang/golang"
+	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
+	"github.com/mcpriv/mcpriv/analysis/lang/python"
+	"github.com/mcpriv/mcpriv/analysis/parse"
+	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/rules"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Rules is the rule set; nil means rules.Default().
+	Rules *rules.Set
+	// MaxFileSize is the largest file analysed, in bytes (0: source.DefaultMaxSize).
+	MaxFileSize int64
+	// Excludes are glob patterns of paths not to analyse, matched against the
+	// slash-separated path relative to the root and against each path element
+	// ("dist/**", "*.min.js", "fixtures"). DefaultExcludes are always applied
+	// unless NoDefaultExcludes is set.
+	Excludes          []string
+	NoDefaultExcludes bool
+	// Jobs is the number of files analysed at once (0: GOMAXPROCS).
+	Jobs int
+	// Policy sets severities.
+	Policy finding.Policy
+}
+
+// DefaultExcludes are directories that never hold a server's own source.
+var DefaultExcludes = []string{"node_modules", ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", "vendor", "testdata"}
+
+// Engine analyses files. It is safe for concurrent use; facts are cached by
+// language and content hash, so re-analysing an unchanged file costs a hash.
+type Engine struct {
+	opts  Options
+	rules *rules.Set
+	words map[string]map[string]bool // family → pre-filter words
+	cache *factCache
+	gomod *goModules
+}
+
+// New returns an engine with opts.
+func New(opts Options) (*Engine, error) {
+	if opts.Rules == nil {
+		rs, err := rules.Default()
+		if err != nil {
+			return nil, fmt.Errorf("loading the embedded rules: %w", err)
+		}
+		opts.Rules = rs
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = source.DefaultMaxSize
+	}
+	if opts.Jobs <= 0 {
+		opts.Jobs = runtime.GOMAXPROCS(0)
+	}
+	for _, g := range opts.Excludes {
+		if _, err := path.Match(strings.ReplaceAll(g, "**", "*"), ""); err != nil {
+			return nil, fmt.Errorf("bad exclude pattern %q: %w", g, err)
+		}
+	}
+	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: newGoModules()}
+	e.words = map[string]map[string]bool{}
+	for _, fam := range []string{"js", "python", "go"} {
+		w := map[string]bool{}
+		for k := range opts.Rules.Words(fam) {
+			w[k] = true
+		}
+		for _, k := range registrationWords {
+			w[k] = true
+		}
+		e.words[fam] = w
+	}
+	return e, nil
+}
+
+// registrationWords name MCP tool registrations in every SDK: a file that
+// mentions none of them and no rule word has no findings and no tools.
+var registrationWords = []string{"tool", "registerTool", "setRequestHandler", "CallToolRequestSchema",
+	"call_tool", "add_tool", "AddTool", "AddTools", "NewTool", "Tool"}
+
+// Rules returns the engine's rule set.
+func (e *Engine) Rules() *rules.Set { return e.rules }
+
+// Options returns the engine's options (with defaults filled in).
+func (e *Engine) Options() Options { return e.opts }
+
+// Files lists the files under root that are analysed, plus notices for the
+// ones skipped. root may be a single file.
+func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.FileError, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.IsDir() {
+		if source.DetectLang(root) == "" {
+			return nil, nil, fmt.Errorf("%s: not a JavaScript, TypeScript, Python or Go file", root)
+		}
+		return []string{root}, nil, nil
+	}
+	var files []string
+	var notes []finding.FileError
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if err != nil {
+			notes = append(notes, finding.FileError{File: rel, Message: err.Error()})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p != root && e.Excluded(rel, d.IsDir()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || d.Type()&fs.ModeSymlink != 0 || source.DetectLang(p) == "" {
+			return nil // symlinks are never followed: they may leave the tree
+		}
+		if info, err := d.Info(); err == nil && info.Size() > e.opts.MaxFileSize {
+			notes = append(notes, finding.FileError{File: rel, Skipped: true,
+				Message: fmt.Sprintf("skipped: %d bytes is over the size limit of %d bytes", info.Size(), e.opts.MaxFileSize)})
+			return nil
+		}
+		files = append(files, p)
+		return nil
+	})
+	return files, notes, err
+}
+
+// Excluded reports whether a slash-separated path relative to a root is
+// excluded by the engine's patterns.
+func (e *Engine) Excluded(rel string, dir bool) bool {
+	if !e.opts.NoDefaultExcludes {
+		base := path.Base(rel)
+		for _, x := range DefaultExcludes {
+			if base == x && dir {
+				return true
+			}
+		}
+	}
+	for _, g := range e.opts.Excludes {
+		if matchExclude(g, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchExclude matches a glob against a relative path: a pattern without "/"
+// matches any path element; one with "/" matches the whole path, "**"
+// spanning directories; "dir/**" also matches "dir" itself.
+func matchExclude(pattern, rel string) bool {
+	pattern = strings.TrimPrefix(pattern, "./")
+	if !strings.Contains(pattern, "/") {
+		for _, el := range strings.Split(rel, "/") {
+			if ok, _ := path.Match(pattern, el); ok {
+				return true
+			}
+		}
+		return false
+	}
+	pattern = strings.TrimSuffix(pattern, "/")
+	if strings.HasSuffix(pattern, "/**") && matchGlob(strings.TrimSuffix(pattern, "/**"), rel) {
+		return true
+	}
+	return matchGlob(pattern, rel)
+}
+
+// matchGlob matches slash paths with "**" for any number of elements.
+func matchGlob(pattern, name string) bool {
+	ps, ns := strings.Split(pattern, "/"), strings.Split(name, "/")
+	var match func(i, j int) bool
+	match = func(i, j int) bool {
+		for i < len(ps) {
+			if ps[i] == "**" {
+				for k := j; k <= len(ns); k++ {
+					if match(i+1, k) {
+						return true
+					}
+				}
+				return false
+			}
+			if j >= len(ns) {
+				return false
+			}
+			if ok, _ := path.Match(ps[i], ns[j]); !ok {
+				return false
+			}
+			i, j = i+1, j+1
+		}
+		return j == len(ns)
+	}
+	return match(0, 0)
+}
+
+// Extract parses src and extracts its facts. A file that names no rule word
+// and no tool registration is not parsed: its facts are empty but for the
+// path (Scan parses such files later if another file's calls lead into them).
+func (e *Engine) Extract(ctx context.Context, p string, src []byte) (*facts.File, error) {
+	return e.extract(ctx, p, src, false)
+}
+
+// ExtractFull is Extract without the literal pre-filter.
+func (e *Engine) ExtractFull(ctx context.Context, p string, src []byte) (*facts.File, error) {
+	return e.extract(ctx, p, src, true)
+}
+
+func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (*facts.File, error) {
+	lang := source.DetectLang(p)
+	if lang == "" {
+		return nil, fmt.Errorf("%s: not a JavaScript, TypeScript, Python or Go file", p)
+	}
+	if int64(len(src)) > e.opts.MaxFileSize {
+		return nil, fmt.Errorf("%s: %w (%d > %d bytes)", p, source.ErrTooLarge, len(src), e.opts.MaxFileSize)
+	}
+	if err := source.CheckText(src); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	hash := contentHash(src)
+	if f := e.cache.get(p, lang, hash, full); f != nil {
+		return f, nil
+	}
+	if !full && !mentionsAny(src, e.words[lang.Family()]) {
+		f := &facts.File{Path: p, Lang: lang, Package: p, Hash: hash, Functions: []facts.Function{{Parent: -1}}}
+		if lang == source.Go {
+			f.Package = "" // unknown until parsed; Scan parses Go packages that matter
+		}
+		e.cache.put(p, lang, hash, false, f)
+		return f, errPrefiltered
+	}
+	tree, err := parse.Parse(ctx, lang, src, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: parse: %w", p, err)
+	}
+	defer tree.Close()
+	f, err := e.extractTree(p, lang, src, tree)
+	if f != nil {
+		f.Hash = hash
+		e.cache.put(p, lang, hash, true, f)
+	}
+	return f, err
+}
+
+// errPrefiltered marks facts that were not extracted because the file names
+// no rule word; Scan may extract them in full later.
+var errPrefiltered = errors.New("prefiltered")
+
+// ExtractTree extracts facts from a tree the caller parsed itself.
+func (e *Engine) ExtractTree(p string, src []byte, tree *sitter.Tree) (*facts.File, error) {
+	lang := source.DetectLang(p)
+	if lang == "" {
+		return nil, fmt.Errorf("%s: not a JavaScript, TypeScript, Python or Go file", p)
+	}
+	f, err := e.extractTree(p, lang, src, tree)
+	if f != nil {
+		f.Hash = contentHash(src)
+	}
+	return f, err
+}
+
+func (e *Engine) extractTree(p string, lang source.Lang, src []byte, tree *sitter.Tree) (f *facts.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("%s: internal error while extracting facts: %v", p, r)
+		}
+	}()
+	switch lang.Family() {
+	case "js":
+		f, err = jsts.Extract(p, lang, src, tree)
+	case "python":
+		f, err = python.Extract(p, src, tree)
+	case "go":
+		f, err = golang.Extract(p, src, tree)
+	default:
+		return nil, fmt.Errorf("%s: no extractor for %s", p, lang)
+	}
+	if f != nil && len(f.Functions) == 0 {
+		f.Functions = []facts.Function{{Parent: -1}}
+	}
+	return f, err
+}
+
+func contentHash(src []byte) string {
+	h := sha256.Sum256(src)
+	return hex.EncodeToString(h[:])
+}
+
+// mentionsAny reports whether src holds an identifier token in words.
+func mentionsAny(src []byte, words map[string]bool) bool {
+	if len(words) == 0 {
+		return true // no rules known: cannot prove anything
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		if !isIdent(c) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(src) && isIdent(src[j]) {
+			j++
+		}
+		if words[string(src[i:j])] {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// factCache maps (path, language, content hash) to facts, bounded in size.
+type factCache struct {
+	mu  sync.Mutex
+	max int
+	m   map[cacheKey]*facts.File
+}
+
+type cacheKey struct {
+	path, hash string
+	lang       source.Lang
+	full       bool
+}
+
+func newFactCache(max int) *factCache { return &factCache{max: max, m: map[cacheKey]*facts.File{}} }
+
+func (c *factCache) get(p string, lang source.Lang, hash string, full bool) *facts.File {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f := c.m[cacheKey{p, hash, lang, true}]; f != nil {
+		return f // a full extraction serves a pre-filtered request too
+	}
+	if !full {
+		return c.m[cacheKey{p, hash, lang, false}]
+	}
+	return nil
+}
+
+func (c *factCache) put(p string, lang source.Lang, hash string, full bool, f *facts.File) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		// Drop an arbitrary half: cheap, and the working set re-fills quickly.
+		n := 0
+		for k := range c.m {
+			delete(c.m, k)
+			if n++; n >= c.max/2 {
+				break
+			}
+		}
+	}
+	c.m[cacheKey{p, hash, lang, full}] = f
+}
+
+// Check runs the manifest checks and applies the policy.
+func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]byte) {
+	e.opts.Policy.Apply(res)
+}

@@ -1,0 +1,109 @@
+package analysis
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/finding"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestGolden scans each directory of testdata/link and compares a compact
+// rendering of the result (findings with tools and taint, tools, suppressed,
+// errors) with its golden file.
+func TestGolden(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/link/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no test cases in testdata/link")
+	}
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		st, err := os.Stat(dir)
+		if err != nil || !st.IsDir() {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			res, err := e.Scan(context.Background(), dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := render(res)
+			golden := dir + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("result differs from %s (run with -update after checking):\n--- got\n%s\n--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+func render(r *finding.Result) string {
+	var b strings.Builder
+	line := func(f finding.Finding) string {
+		s := fmt.Sprintf("%s:%d:%d %s %s %s", f.File, f.Span.Start.Line+1, f.Span.Start.Col+1, f.Kind, f.Capability, f.API)
+		if f.Kind == finding.KindCapability {
+			s += fmt.Sprintf(" risk=%s tools=%s", f.Risk, strings.Join(f.Tools, ","))
+			if f.Server {
+				s += " server"
+			}
+			if f.Tainted {
+				s += fmt.Sprintf(" tainted=%s.%s", f.TaintTool, f.TaintSource)
+			}
+			if f.Scope != "" {
+				s += fmt.Sprintf(" scope=%q", f.Scope)
+			}
+		} else {
+			s += " " + f.Rule
+		}
+		if f.Suppression != "" {
+			s += fmt.Sprintf(" reason=%q", f.Suppression)
+		}
+		return s + "\n"
+	}
+	b.WriteString("# findings\n")
+	for _, f := range r.Findings {
+		b.WriteString(line(f))
+	}
+	b.WriteString("# tools\n")
+	for _, t := range r.Tools {
+		caps := make([]string, len(t.Capabilities))
+		for i, c := range t.Capabilities {
+			caps[i] = string(c)
+		}
+		fmt.Fprintf(&b, "%s %s:%d %s [%s]\n", t.Name, t.File, t.Span.Start.Line+1, t.SDK, strings.Join(caps, " "))
+	}
+	if len(r.Suppressed) > 0 {
+		b.WriteString("# suppressed\n")
+		for _, f := range r.Suppressed {
+			b.WriteString(line(f))
+		}
+	}
+	if len(r.Errors) > 0 {
+		b.WriteString("# errors\n")
+		for _, e := range r.Errors {
+			fmt.Fprintf(&b, "%s skipped=%v %s\n", e.File, e.Skipped, e.Message)
+		}
+	}
+	return b.String()
+}

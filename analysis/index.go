@@ -1,0 +1,935 @@
+package analysis
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/rules"
+)
+
+// The index links the facts of many files: it resolves local calls and
+// imports of project files into a call graph over function IDs, finds which
+// tools reach each function, follows tool input across calls, and applies the
+// rules to every library call.
+
+type fnID int32
+
+type index struct {
+	e     *Engine
+	root  string // absolute OS path
+	files []*facts.File
+	base  []fnID // first fnID of each file
+	owner []int32
+
+	byName      []map[string][]int // per file: function name → indices (all classes)
+	pyModules   map[string]int     // dotted module name → file
+	fileByPath  map[string]int
+	goPkgs      map[string][]int // package dir (slash, as in facts paths) → files
+	goImportDir map[string]string
+
+	edges   [][]fnID
+	callers [][]callSite
+	handler map[fnID]bool
+
+	tools       []toolInfo
+	toolSets    [][]uint64 // fnID → bitset of tools reaching it
+	serverReach []bool
+
+	taintMemo map[taintKey][]taintSrc
+	inFlight  map[taintKey]bool
+}
+
+type callSite struct {
+	caller fnID
+	args   []facts.Arg
+	recv   []facts.ParamRef
+}
+
+type toolInfo struct {
+	name       string
+	file       int
+	t          *facts.Tool
+	handler    fnID // -1 if unresolved
+	dispatcher fnID // -1 if none
+}
+
+type taintSrc struct {
+	tool  int
+	field string
+}
+
+type taintKey struct {
+	fn    fnID
+	param int
+	path  string
+	tool  int // restrict to one tool (-1: any)
+}
+
+// Link builds the index over files and returns capability findings, tool
+// summaries, suppressed findings and bad-suppression findings. The manifest
+// checks and the policy are not applied (see Check).
+func (e *Engine) Link(root string, files []*facts.File) *finding.Result {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		abs = root
+	}
+	res := e.link(abs, files)
+	res.Root = root
+	res.Files = len(files)
+	return res
+}
+
+func (e *Engine) link(root string, files []*facts.File) *finding.Result {
+	ix := &index{e: e, root: root, files: files, handler: map[fnID]bool{},
+		taintMemo: map[taintKey][]taintSrc{}, inFlight: map[taintKey]bool{}}
+	ix.build()
+	return ix.result()
+}
+
+func (ix *index) build() {
+	n := fnID(0)
+	ix.base = make([]fnID, len(ix.files))
+	ix.byName = make([]map[string][]int, len(ix.files))
+	ix.fileByPath = make(map[string]int, len(ix.files))
+	ix.pyModules = map[string]int{}
+	ix.goPkgs = map[string][]int{}
+	for i, f := range ix.files {
+		ix.base[i] = n
+		n += fnID(len(f.Functions))
+		names := map[string][]int{}
+		for j, fn := range f.Functions {
+			if fn.Name != "" {
+				names[fn.Name] = append(names[fn.Name], j)
+			}
+		}
+		ix.byName[i] = names
+		ix.fileByPath[f.Path] = i
+		switch f.Lang.Family() {
+		case "python":
+			for _, m := range pyModuleNames(f.Path) {
+				if _, dup := ix.pyModules[m]; !dup {
+					ix.pyModules[m] = i
+				}
+			}
+		case "go":
+			d := path.Dir(f.Path)
+			ix.goPkgs[d] = append(ix.goPkgs[d], i)
+		}
+	}
+	ix.owner = make([]int32, n)
+	for i, f := range ix.files {
+		for j := range f.Functions {
+			ix.owner[ix.base[i]+fnID(j)] = int32(i)
+		}
+	}
+	ix.edges = make([][]fnID, n)
+	ix.callers = make([][]callSite, n)
+
+	// Tools first: their handlers are not reached through the registration.
+	for i, f := range ix.files {
+		for k := range f.Tools {
+			t := &f.Tools[k]
+			ti := toolInfo{name: ix.toolName(i, t), file: i, t: t, handler: -1, dispatcher: -1}
+			if t.Handler > 0 && t.Handler < len(f.Functions) {
+				ti.handler = ix.base[i] + fnID(t.Handler)
+			} else if t.HandlerRef != nil {
+				if ts := ix.resolveCallee(i, -1, *t.HandlerRef); len(ts) > 0 {
+					ti.handler = ts[0]
+				}
+			}
+			if t.Dispatcher > 0 && t.Dispatcher < len(f.Functions) {
+				ti.dispatcher = ix.base[i] + fnID(t.Dispatcher)
+			}
+			if ti.handler >= 0 {
+				ix.handler[ti.handler] = true
+			}
+			if ti.dispatcher >= 0 {
+				ix.handler[ti.dispatcher] = true
+			}
+			ix.tools = append(ix.tools, ti)
+		}
+	}
+
+	for i, f := range ix.files {
+		for j := range f.Functions {
+			from := ix.base[i] + fnID(j)
+			fn := &f.Functions[j]
+			for _, lc := range fn.LocalCalls {
+				for _, to := range ix.resolveCallee(i, j, lc.Callee) {
+					ix.addCall(from, to, lc.Args, lc.Receiver)
+				}
+				ix.callbackEdges(i, from, lc.Args)
+			}
+			for _, r := range fn.Refs {
+				for _, to := range ix.resolveCallee(i, j, r) {
+					if !ix.handler[to] {
+						ix.addCall(from, to, nil, nil)
+					}
+				}
+			}
+		}
+		for k := range f.Calls {
+			c := &f.Calls[k]
+			if c.Func < 0 || c.Func >= len(f.Functions) {
+				continue
+			}
+			from := ix.base[i] + fnID(c.Func)
+			for _, to := range ix.resolveModuleCall(i, c) {
+				ix.addCall(from, to, c.Args, nil)
+			}
+			ix.callbackEdges(i, from, c.Args)
+		}
+	}
+	ix.reach()
+}
+
+func (ix *index) addCall(from, to fnID, args []facts.Arg, recv []facts.ParamRef) {
+	ix.edges[from] = append(ix.edges[from], to)
+	ix.callers[to] = append(ix.callers[to], callSite{caller: from, args: args, recv: recv})
+}
+
+// callbackEdges: a function passed as an argument may run on behalf of the
+// caller (array.map(fn), setTimeout(fn), promise callbacks), except a tool
+// handler passed to its registration.
+func (ix *index) callbackEdges(file int, from fnID, args []facts.Arg) {
+	f := ix.files[file]
+	var visit func(a *facts.Arg, depth int)
+	visit = func(a *facts.Arg, depth int) {
+		if a.Func > 0 && a.Func < len(f.Functions) {
+			to := ix.base[file] + fnID(a.Func)
+			if !ix.handler[to] {
+				ix.addCall(from, to, nil, nil)
+			}
+		}
+		if depth > 0 {
+			for k := range a.Props {
+				p := a.Props[k]
+				visit(&p, depth-1)
+			}
+			for k := range a.Elems {
+				visit(&a.Elems[k], depth-1)
+			}
+		}
+	}
+	for k := range args {
+		visit(&args[k], 1)
+	}
+}
+
+// resolveCallee finds the functions a local call may reach. fromFn is the
+// calling function's index in the file (-1 when unknown).
+func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
+	f := ix.files[file]
+	var out []fnID
+	add := func(fi, j int) { out = append(out, ix.base[fi]+fnID(j)) }
+	switch c.Kind {
+	case "local":
+		// Index 0 is the file's top level, never a call target: 0 means unresolved.
+		if c.Func > 0 && c.Func < len(f.Functions) {
+			add(file, c.Func)
+			return out
+		}
+		// Prefer a plain function of that name in this file.
+		for _, j := range ix.byName[file][c.Name] {
+			if f.Functions[j].Class == "" {
+				add(file, j)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+		if f.Lang.Family() == "go" {
+			return ix.goPackageFuncs(file, c.Name, "", false)
+		}
+		// An imported name: follow the import to the project file.
+		for _, imp := range f.Imports {
+			if imp.Local == c.Name {
+				name := imp.Name
+				if name == "" || name == "*" {
+					name = "default"
+				}
+				return ix.exportsOf(file, imp.Spec, name)
+			}
+		}
+	case "method":
+		if f.Lang.Family() == "go" {
+			return ix.goPackageFuncs(file, c.Name, c.Class, true)
+		}
+		for _, j := range ix.byName[file][c.Name] {
+			cls := f.Functions[j].Class
+			if cls != "" && (c.Class == "" || cls == c.Class) {
+				add(file, j)
+			}
+		}
+	case "package":
+		return ix.goPackageFuncs(file, c.Name, "", false)
+	}
+	return out
+}
+
+// goPackageFuncs finds functions (or methods, of class cls or any class) named
+// name in the Go package of file.
+func (ix *index) goPackageFuncs(file int, name, cls string, method bool) []fnID {
+	var out []fnID
+	for _, fi := range ix.goPkgs[path.Dir(ix.files[file].Path)] {
+		for _, j := range ix.byName[fi][name] {
+			fc := ix.files[fi].Functions[j].Class
+			if method && fc != "" && (cls == "" || fc == cls) || !method && fc == "" && ix.files[fi].Functions[j].Parent <= 0 {
+				out = append(out, ix.base[fi]+fnID(j))
+			}
+		}
+	}
+	return out
+}
+
+// resolveModuleCall returns the project functions a Call reaches when its
+// Module names a project file or package; nil for library calls.
+func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
+	f := ix.files[file]
+	switch f.Lang.Family() {
+	case "js":
+		if !strings.HasPrefix(c.Module, ".") && !strings.HasPrefix(c.Module, "/") {
+			return nil
+		}
+		member := c.Member
+		if member == "" {
+			member = "default"
+		}
+		if i := strings.IndexAny(member, ".("); i >= 0 {
+			member = member[:i]
+		}
+		return ix.exportsOf(file, c.Module, member)
+	case "python":
+		full := c.Module
+		if c.Member != "" {
+			full += "." + c.Member
+		}
+		for mod, member := range pySplits(full) {
+			if fi := ix.pyModule(file, mod); fi >= 0 {
+				if i := strings.IndexAny(member, ".("); i >= 0 {
+					member = member[:i]
+				}
+				if j, ok := ix.files[fi].Exports[member]; ok {
+					return []fnID{ix.base[fi] + fnID(j)}
+				}
+				if j := ix.byName[fi][member]; len(j) > 0 && ix.files[fi].Functions[j[0]].Parent <= 0 {
+					return []fnID{ix.base[fi] + fnID(j[0])}
+				}
+				return nil
+			}
+		}
+	case "go":
+		dir := ix.goLocalDir(file, c.Module)
+		if dir == "" {
+			return nil
+		}
+		member := c.Member
+		if i := strings.IndexAny(member, "("); i >= 0 {
+			member = member[:i]
+		}
+		var out []fnID
+		for _, fi := range ix.goPkgs[dir] {
+			if j, ok := ix.files[fi].Exports[member]; ok {
+				out = append(out, ix.base[fi]+fnID(j))
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// pySplits yields (module, member) splits of a dotted name, longest module first.
+func pySplits(full string) func(func(string, string) bool) {
+	return func(yield func(string, string) bool) {
+		lead := 0
+		for lead < len(full) && full[lead] == '.' {
+			lead++
+		}
+		rest := full[lead:]
+		parts := strings.Split(rest, ".")
+		for k := len(parts) - 1; k >= 1; k-- {
+			if !yield(full[:lead]+strings.Join(parts[:k], "."), strings.Join(parts[k:], ".")) {
+				return
+			}
+		}
+	}
+}
+
+func (ix *index) pyModule(file int, mod string) int {
+	if strings.HasPrefix(mod, ".") {
+		for _, c := range pyCandidates(path.Dir(ix.files[file].Path), mod) {
+			if fi, ok := ix.fileByPath[c]; ok {
+				return fi
+			}
+		}
+		return -1
+	}
+	if fi, ok := ix.pyModules[mod]; ok && fi != file {
+		return fi
+	}
+	return -1
+}
+
+// exportsOf resolves a relative JS import to the project file and its export.
+func (ix *index) exportsOf(file int, spec, name string) []fnID {
+	for _, c := range jsCandidates(path.Dir(ix.files[file].Path), spec) {
+		fi, ok := ix.fileByPath[c]
+		if !ok {
+			continue
+		}
+		tf := ix.files[fi]
+		if j, ok := tf.Exports[name]; ok && j >= 0 && j < len(tf.Functions) {
+			return []fnID{ix.base[fi] + fnID(j)}
+		}
+		if js := ix.byName[fi][name]; len(js) > 0 {
+			return []fnID{ix.base[fi] + fnID(js[0])}
+		}
+		return nil
+	}
+	return nil
+}
+
+// goLocalDir maps an import path to the slash directory (as facts paths
+// spell it) of a package of this project, or "".
+func (ix *index) goLocalDir(file int, importPath string) string {
+	p := ix.files[file].Path
+	absDir := filepath.Dir(filepath.FromSlash(p))
+	if !filepath.IsAbs(absDir) {
+		absDir = filepath.Join(ix.root, absDir)
+	}
+	m := ix.e.gomod.lookup(absDir)
+	if m.path == "" || (importPath != m.path && !strings.HasPrefix(importPath, m.path+"/")) {
+		return ""
+	}
+	sub := strings.TrimPrefix(strings.TrimPrefix(importPath, m.path), "/")
+	target := filepath.Join(m.dir, filepath.FromSlash(sub))
+	// Back to the facts' spelling: relative to root unless facts are absolute.
+	if filepath.IsAbs(filepath.FromSlash(p)) {
+		return filepath.ToSlash(target)
+	}
+	rel, err := filepath.Rel(ix.root, target)
+	if err != nil {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// toolName resolves a tool's name, through constants of the file and then of
+// the other files.
+func (ix *index) toolName(file int, t *facts.Tool) string {
+	if t.Name != "" || t.NameRef == "" {
+		return t.Name
+	}
+	if v, ok := ix.files[file].Constants[t.NameRef]; ok {
+		return v
+	}
+	for i, f := range ix.files {
+		if i == file {
+			continue
+		}
+		if v, ok := f.Constants[t.NameRef]; ok {
+			return v
+		}
+		// An imported constant may be spelled with a namespace: ns.NAME.
+		if k := strings.LastIndexByte(t.NameRef, '.'); k >= 0 {
+			if v, ok := f.Constants[t.NameRef[k+1:]]; ok && f.Lang == ix.files[file].Lang {
+				return v
+			}
+		}
+	}
+	return t.NameRef
+}
+
+// reach computes, for every function, the set of tools that reach it and
+// whether start-up code does.
+func (ix *index) reach() {
+	n := len(ix.edges)
+	words := (len(ix.tools) + 63) / 64
+	ix.toolSets = make([][]uint64, n)
+	for t, ti := range ix.tools {
+		var roots []fnID
+		if ti.handler >= 0 {
+			roots = append(roots, ti.handler)
+		}
+		if ti.dispatcher >= 0 {
+			roots = append(roots, ti.dispatcher)
+		}
+		ix.walk(roots, func(fn fnID) bool {
+			if ix.toolSets[fn] == nil {
+				ix.toolSets[fn] = make([]uint64, words)
+			}
+			bit := uint64(1) << (t % 64)
+			if ix.toolSets[fn][t/64]&bit != 0 {
+				return false
+			}
+			ix.toolSets[fn][t/64] |= bit
+			return true
+		}, func(from, to fnID) bool {
+			// A dispatcher's own code runs for its tools; its case bodies are
+			// separate functions reached only by their own tool.
+			return !ix.handler[to] || to == ti.handler || to == ti.dispatcher
+		})
+	}
+	ix.serverReach = make([]bool, n)
+	var roots []fnID
+	for i, f := range ix.files {
+		roots = append(roots, ix.base[i])
+		if f.Lang.Family() == "go" {
+			for j, fn := range f.Functions {
+				if fn.Class == "" && fn.Parent <= 0 && (fn.Name == "main" || fn.Name == "init") {
+					roots = append(roots, ix.base[i]+fnID(j))
+				}
+			}
+		}
+	}
+	ix.walk(roots, func(fn fnID) bool {
+		if ix.serverReach[fn] {
+			return false
+		}
+		ix.serverReach[fn] = true
+		return true
+	}, func(from, to fnID) bool { return !ix.handler[to] })
+}
+
+func (ix *index) walk(roots []fnID, visit func(fnID) bool, follow func(from, to fnID) bool) {
+	stack := append([]fnID(nil), roots...)
+	for len(stack) > 0 {
+		fn := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if !visit(fn) {
+			continue
+		}
+		for _, to := range ix.edges[fn] {
+			if follow(fn, to) {
+				stack = append(stack, to)
+			}
+		}
+	}
+}
+
+func (ix *index) toolsOf(fn fnID) []int {
+	var out []int
+	for w, bits := range ix.toolSets[fn] {
+		for b := 0; b < 64; b++ {
+			if bits&(1<<b) != 0 {
+				out = append(out, w*64+b)
+			}
+		}
+	}
+	return out
+}
+
+// taint returns the tool inputs a parameter reference of function fn derives
+// from. callFn is the function holding the use (for dispatchers: which case).
+func (ix *index) taint(file int, callFn int, ref facts.ParamRef, depth int) []taintSrc {
+	f := ix.files[file]
+	decl := ref.Fn
+	if decl < 0 || decl >= len(f.Functions) {
+		decl = callFn
+	}
+	if decl < 0 || decl >= len(f.Functions) {
+		return nil
+	}
+	fn := ix.base[file] + fnID(decl)
+	only := -1
+	// A use inside one case of a dispatcher (or a closure in it) is that
+	// tool's input: find the case body among the use's enclosing functions.
+	for j := callFn; j > 0 && j < len(f.Functions) && j != decl; j = f.Functions[j].Parent {
+		caseFn := ix.base[file] + fnID(j)
+		for t, ti := range ix.tools {
+			if ti.dispatcher == fn && ti.handler == caseFn {
+				only = t
+			}
+		}
+		if only >= 0 {
+			break
+		}
+	}
+	return ix.taintOf(fn, ref.Param, ref.Path, only, depth)
+}
+
+func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) []taintSrc {
+	key := taintKey{fn: fn, param: param, path: strings.Join(p, "\x00"), tool: only}
+	if r, ok := ix.taintMemo[key]; ok {
+		return r
+	}
+	if ix.inFlight[key] || depth > 12 {
+		return nil
+	}
+	ix.inFlight[key] = true
+	defer delete(ix.inFlight, key)
+
+	var out []taintSrc
+	for t, ti := range ix.tools {
+		if only >= 0 && t != only {
+			continue
+		}
+		if ti.handler != fn && ti.dispatcher != fn {
+			continue
+		}
+		for _, in := range ti.t.Inputs {
+			if in.Index != param {
+				continue
+			}
+			if field, ok := inputField(in, p); ok {
+				out = append(out, taintSrc{tool: t, field: field})
+			}
+		}
+	}
+	file := int(ix.owner[fn])
+	for _, cs := range ix.callers[fn] {
+		var refs []facts.ParamRef
+		if param == -1 {
+			refs = cs.recv
+		} else if param >= 0 && param < len(cs.args) {
+			refs = argRefs(&cs.args[param], nil, 2)
+		}
+		callerFile := int(ix.owner[cs.caller])
+		callerIdx := int(cs.caller - ix.base[callerFile])
+		for _, r := range refs {
+			joined := append(append([]string(nil), r.Path...), p...)
+			if len(joined) > 4 {
+				joined = joined[:4]
+			}
+			r.Path = joined
+			out = append(out, ix.taint(callerFile, callerIdx, r, depth+1)...)
+		}
+	}
+	_ = file
+	out = dedupeTaint(out)
+	ix.taintMemo[key] = out
+	return out
+}
+
+// inputField maps a parameter path to the tool input field it reads.
+func inputField(in facts.ToolInput, p []string) (string, bool) {
+	n := min(len(in.Prefix), len(p))
+	for i := 0; i < n; i++ {
+		if in.Prefix[i] != p[i] {
+			return "", false
+		}
+	}
+	switch {
+	case in.Name != "":
+		return in.Name, true
+	case len(p) > len(in.Prefix):
+		return p[len(in.Prefix)], true
+	}
+	return "arguments", true
+}
+
+func argRefs(a *facts.Arg, out []facts.ParamRef, depth int) []facts.ParamRef {
+	out = append(out, a.Refs...)
+	if depth > 0 {
+		for k := range a.Props {
+			p := a.Props[k]
+			out = argRefs(&p, out, depth-1)
+		}
+		for k := range a.Elems {
+			out = argRefs(&a.Elems[k], out, depth-1)
+		}
+	}
+	return out
+}
+
+// dedupeTaint drops repeated sources, keeping the first occurrence: the
+// order says which argument the source came from, and the first is reported.
+func dedupeTaint(in []taintSrc) []taintSrc {
+	if len(in) < 2 {
+		return in
+	}
+	seen := make(map[taintSrc]bool, len(in))
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// result applies the rules to every library call and assembles findings.
+func (ix *index) result() *finding.Result {
+	res := &finding.Result{Root: ix.root}
+	for i, f := range ix.files {
+		fam := f.Lang.Family()
+		var fileFindings []finding.Finding
+		for k := range f.Calls {
+			c := &f.Calls[k]
+			if c.Func < 0 || c.Func >= len(f.Functions) {
+				continue
+			}
+			if ix.isLocalModule(i, c) {
+				continue
+			}
+			for _, m := range ix.e.rules.Match(fam, c) {
+				fileFindings = append(fileFindings, ix.newFinding(i, c, m))
+			}
+		}
+		kept, suppressed, bad := applySuppressions(f, fileFindings)
+		res.Findings = append(res.Findings, kept...)
+		res.Findings = append(res.Findings, bad...)
+		res.Suppressed = append(res.Suppressed, suppressed...)
+	}
+	sortFindings(res.Findings)
+	sortFindings(res.Suppressed)
+	res.Tools = ix.toolSummaries(res.Findings)
+	return res
+}
+
+func (ix *index) isLocalModule(file int, c *facts.Call) bool {
+	switch ix.files[file].Lang.Family() {
+	case "js":
+		return strings.HasPrefix(c.Module, ".") || strings.HasPrefix(c.Module, "/")
+	case "python":
+		if strings.HasPrefix(c.Module, ".") {
+			return true
+		}
+		return len(ix.resolveModuleCall(file, c)) > 0
+	case "go":
+		return ix.goLocalDir(file, c.Module) != ""
+	}
+	return false
+}
+
+func (ix *index) newFinding(file int, c *facts.Call, m rules.Match) finding.Finding {
+	f := ix.files[file]
+	r := m.Rule
+	info, _ := capability.Lookup(r.Capability)
+	fd := finding.Finding{
+		Kind:       finding.KindCapability,
+		File:       f.Path,
+		Span:       c.CalleeSpan,
+		CallSpan:   c.Span,
+		Capability: r.Capability,
+		Class:      r.Capability.Class(),
+		API:        apiName(f.Lang.Family(), c),
+		Rule:       r.ID,
+		Message:    r.Message,
+		Risk:       info.BaseRisk,
+	}
+	if fd.Span == (source.Span{}) {
+		fd.Span = c.Span
+	}
+	if r.Risk != "" {
+		if rk, err := capability.ParseRisk(r.Risk); err == nil {
+			fd.Risk = rk
+		}
+	}
+	fn := ix.base[file] + fnID(c.Func)
+	for _, t := range ix.toolsOf(fn) {
+		fd.Tools = append(fd.Tools, ix.tools[t].name)
+	}
+	fd.Tools = sortedUnique(fd.Tools)
+	fd.Server = ix.serverReach[fn] || len(fd.Tools) == 0
+	if m.Scope != "" {
+		fd.Scope = m.Scope
+		fd.ScopeKind = string(info.Scope)
+	}
+
+	var refs []facts.ParamRef
+	for _, a := range m.TaintArgs {
+		refs = argRefs(a, refs, 2)
+	}
+	if m.TaintKey {
+		refs = append(refs, c.KeyRefs...)
+	}
+	var srcs []taintSrc
+	for _, ref := range refs {
+		srcs = append(srcs, ix.taint(file, c.Func, ref, 0)...)
+	}
+	srcs = dedupeTaint(srcs)
+	if info.Scope == capability.ScopeHost && fd.Scope != "" {
+		// The host is literal: input that only fills the path or query
+		// cannot redirect the connection.
+		srcs = nil
+	}
+	if len(srcs) > 0 {
+		fd.Tainted = true
+		fd.TaintTool = ix.tools[srcs[0].tool].name
+		fd.TaintSource = srcs[0].field
+		fd.Risk = fd.Risk.Escalate()
+		if r.Capability == capability.SystemExec || r.Capability == capability.SystemCode {
+			fd.Risk = capability.Critical
+		}
+	}
+	return fd
+}
+
+// apiName is the readable form of a resolved symbol.
+func apiName(family string, c *facts.Call) string {
+	mod := c.Module
+	switch family {
+	case "js":
+		if mod == "globalThis" {
+			return c.Member
+		}
+	case "python":
+		if mod == "builtins" {
+			return c.Member
+		}
+	case "go":
+		mod = goPackageName(mod)
+	}
+	if c.Member == "" {
+		return mod
+	}
+	return mod + "." + c.Member
+}
+
+// goPackageName guesses the package name of an import path: its last
+// element, skipping a major-version suffix.
+func goPackageName(p string) string {
+	parts := strings.Split(p, "/")
+	name := parts[len(parts)-1]
+	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = parts[len(parts)-2]
+	}
+	if i := strings.IndexAny(name, ".-"); i > 0 && strings.HasPrefix(p, "gopkg.in/") {
+		name = name[:i]
+	}
+	return name
+}
+
+func (ix *index) toolSummaries(fs []finding.Finding) []finding.Tool {
+	caps := map[string]map[capability.ID]bool{}
+	for _, f := range fs {
+		if f.Kind != finding.KindCapability {
+			continue
+		}
+		for _, t := range f.Tools {
+			if caps[t] == nil {
+				caps[t] = map[capability.ID]bool{}
+			}
+			caps[t][f.Capability] = true
+		}
+	}
+	var out []finding.Tool
+	for _, ti := range ix.tools {
+		f := ix.files[ti.file]
+		t := finding.Tool{Name: ti.name, File: f.Path, Span: ti.t.Span, NameSpan: ti.t.NameSpan,
+			SDK: ti.t.SDK, Annotations: ti.t.Annotations, Capabilities: []capability.ID{}}
+		for c := range caps[ti.name] {
+			t.Capabilities = append(t.Capabilities, c)
+		}
+		sort.Slice(t.Capabilities, func(i, j int) bool { return t.Capabilities[i] < t.Capabilities[j] })
+		out = append(out, t)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Span.Start.Offset < out[j].Span.Start.Offset
+	})
+	return out
+}
+
+func sortedUnique(s []string) []string {
+	if len(s) == 0 {
+		return []string{}
+	}
+	sort.Strings(s)
+	out := s[:1]
+	for _, x := range s[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sortFindings(fs []finding.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Span.Start.Offset != b.Span.Start.Offset {
+			return a.Span.Start.Offset < b.Span.Start.Offset
+		}
+		if a.Capability != b.Capability {
+			return a.Capability < b.Capability
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+// applySuppressions moves findings covered by an mcpriv-ignore comment to
+// the suppressed list and reports suppressions that are malformed or unused.
+func applySuppressions(f *facts.File, fs []finding.Finding) (kept, suppressed, bad []finding.Finding) {
+	if len(f.Suppressions) == 0 {
+		return fs, nil, nil
+	}
+	used := make([]bool, len(f.Suppressions))
+	for _, fd := range fs {
+		line := fd.Span.Start.Line
+		hit := -1
+		for k, s := range f.Suppressions {
+			if (s.Line == line || s.OwnLine && s.Line+1 == line) && covers(s.Capabilities, fd.Capability) {
+				hit = k
+				break
+			}
+		}
+		if hit < 0 {
+			kept = append(kept, fd)
+			continue
+		}
+		used[hit] = true
+		fd.Suppression = f.Suppressions[hit].Reason
+		suppressed = append(suppressed, fd)
+	}
+	for k, s := range f.Suppressions {
+		mk := func(rule, msg string) finding.Finding {
+			return finding.Finding{Kind: finding.KindSuppression, File: f.Path, Span: s.Span, CallSpan: s.Span,
+				Rule: rule, Message: msg, Tools: []string{}}
+		}
+		for _, c := range s.Capabilities {
+			if !validSuppressionCap(c) {
+				msg := fmt.Sprintf("mcpriv-ignore names %q, which is not a capability", c)
+				if sug := capability.Suggest(c); sug != "" {
+					msg += fmt.Sprintf(" (did you mean %s?)", sug)
+				}
+				bad = append(bad, mk("suppression.unknown-capability", msg))
+			}
+		}
+		if len(s.Capabilities) == 0 {
+			bad = append(bad, mk("suppression.no-capability", "mcpriv-ignore must name the capabilities it suppresses: `mcpriv-ignore: file.write -- reason`"))
+		}
+		if s.Reason == "" {
+			bad = append(bad, mk("suppression.no-reason", "mcpriv-ignore needs a reason after `--`: say why this use is acceptable"))
+		}
+		if !used[k] && len(s.Capabilities) > 0 {
+			bad = append(bad, mk("suppression.unused", fmt.Sprintf("mcpriv-ignore: %s suppresses nothing on this or the next line", strings.Join(s.Capabilities, ", "))))
+		}
+	}
+	return kept, suppressed, bad
+}
+
+// covers: a suppression may name a capability ID, a whole class ("file") or "*".
+func covers(list []string, id capability.ID) bool {
+	for _, c := range list {
+		if c == "*" || capability.ID(c) == id || capability.Class(c) == id.Class() {
+			return true
+		}
+	}
+	return false
+}
+
+func validSuppressionCap(c string) bool {
+	if c == "*" || capability.Valid(capability.ID(c)) {
+		return true
+	}
+	switch capability.Class(c) {
+	case capability.Network, capability.System, capability.File, capability.Memory:
+		return true
+	}
+	return false
+}

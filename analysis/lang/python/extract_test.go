@@ -1,0 +1,374 @@
+package python
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/parse"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+func callKeys(f *facts.File) map[string]facts.Call {
+	m := map[string]facts.Call{}
+	for _, c := range f.Calls {
+		k := c.Module + "." + c.Member
+		if c.Member == "" {
+			k = c.Module
+		}
+		if c.Access {
+			k = "access:" + k
+		}
+		if _, dup := m[k]; !dup {
+			m[k] = c
+		}
+	}
+	return m
+}
+
+// TestSymbols checks that bindings, not text, decide the canonical symbol.
+func TestSymbols(t *testing.T) {
+	tests := []struct {
+		name   string
+		src    string
+		want   []string // Module+"."+Member that must be called
+		absent []string // that must not be
+	}{
+		{"import module", "import os\nos.path.exists(p)\n", []string{"os.path.exists"}, nil},
+		{"import dotted binds first", "import os.path\nos.path.exists(p)\n", []string{"os.path.exists"}, nil},
+		{"import as", "import os.path as osp\nosp.exists(p)\n", []string{"os.path.exists"}, nil},
+		{"from import as", "from subprocess import run as r\nr(c)\n", []string{"subprocess.run"}, nil},
+		{"reassigned module", "import subprocess\nsp = subprocess\nsp.run(c)\n", []string{"subprocess.run"}, nil},
+		{"reassigned function", "import subprocess\nrun = subprocess.run\nrun(c)\n", []string{"subprocess.run"}, nil},
+		{"getattr literal", "import os\ngetattr(os, 'system')(c)\n", []string{"os.system"}, nil},
+		{"getattr constant", "import os\nN = 'system'\ngetattr(os, N)(c)\n", []string{"os.system"}, nil},
+		{"builtins", "open(p)\neval(s)\n__import__(n)\n", []string{"builtins.open", "builtins.eval", "builtins.__import__"}, nil},
+		{"shadowed builtin", "def open(p):\n    pass\nopen(x)\n", nil, []string{"builtins.open"}},
+		{"parameter named exec", "def f(exec):\n    exec(x)\n", nil, []string{"builtins.exec"}},
+		{"import in function", "def f():\n    import shutil\n    shutil.rmtree(p)\n", []string{"shutil.rmtree"}, nil},
+		{"try import", "try:\n    import ujson as json\nexcept ImportError:\n    import json\njson.dumps(x)\n", []string{"json.dumps"}, nil},
+		{"star import guesses nothing", "from os import *\nsystem(c)\n", nil, []string{"os.system"}},
+		{"relative", "from .utils import run_cmd\nrun_cmd(c)\n", []string{".utils.run_cmd"}, nil},
+		{"relative module", "from . import helpers\nhelpers.go(c)\n", []string{".helpers.go"}, nil},
+		{"project absolute", "from mypkg.utils import x\nx(c)\n", []string{"mypkg.utils.x"}, nil},
+		{"importlib", "import importlib\nimportlib.import_module(n)\n", []string{"importlib.import_module"}, nil},
+		{"importlib literal module", "import importlib\nm = importlib.import_module('os')\nm.remove(p)\n", []string{"os.remove"}, nil},
+		{"session", "import requests\ns = requests.Session()\ns.get(u)\n", []string{"requests.Session().get"}, nil},
+		{"with session", "import requests\nwith requests.Session() as s:\n    s.get(u)\n", []string{"requests.Session().get"}, nil},
+		{"async with", "import httpx\nasync def f(u):\n    async with httpx.AsyncClient() as client:\n        await client.get(u)\n", []string{"httpx.AsyncClient().get"}, nil},
+		{"aiohttp nested", "import aiohttp\nasync def f(u):\n    async with aiohttp.ClientSession() as session:\n        async with session.get(u) as r:\n            pass\n", []string{"aiohttp.ClientSession().get"}, nil},
+		{"await connect", "import asyncpg\nasync def f(d):\n    conn = await asyncpg.connect(d)\n    await conn.fetch(q)\n", []string{"asyncpg.connect().fetch"}, nil},
+		{"path instance", "from pathlib import Path\np = Path(x)\np.read_text()\n", []string{"pathlib.Path().read_text"}, nil},
+		{"path div", "from pathlib import Path\n(Path(x) / 'a').unlink()\n", []string{"pathlib.Path().unlink"}, nil},
+		{"path home", "from pathlib import Path\nc = Path.home() / '.config'\nc.mkdir()\n", []string{"pathlib.Path().mkdir"}, nil},
+		{"path parent", "from pathlib import Path\nPath(__file__).parent.joinpath('x').read_bytes()\n", []string{"pathlib.Path().read_bytes"}, nil},
+		{"self attribute", "import httpx\nclass C:\n    def m(self, u):\n        return self.client.get(u)\n    def __init__(self):\n        self.client = httpx.AsyncClient()\n", []string{"httpx.AsyncClient().get"}, nil},
+		{"annotated attribute", "import httpx\nclass C:\n    client: httpx.AsyncClient\n    def m(self, u):\n        self.client.get(u)\n", []string{"httpx.AsyncClient().get"}, nil},
+		{"annotated param", "import requests\ndef f(s: requests.Session):\n    s.get(u)\n", []string{"requests.Session().get"}, nil},
+		{"environ", "import os\nos.environ['X']\n", []string{"access:os.environ"}, nil},
+		{"environ get", "import os\nos.environ.get('X')\nos.getenv('Y')\n", []string{"os.environ.get", "os.getenv"}, []string{"access:os.environ"}},
+		{"re compile is re", "import re\nre.compile(p)\n", []string{"re.compile"}, []string{"builtins.compile"}},
+		{"cursor execute", "def f(cursor):\n    cursor.execute(sql)\n", nil, []string{"builtins.exec"}},
+		{"strings are not calls", "x = 'os.system(1)'\n# os.system(2)\n'''subprocess.run()'''\n", nil, []string{"os.system", "subprocess.run"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := extractSrc(t, "t.py", []byte(tc.src))
+			got := callKeys(f)
+			for _, w := range tc.want {
+				if _, ok := got[w]; !ok {
+					t.Errorf("missing %s; got %v", w, keys(got))
+				}
+			}
+			for _, a := range tc.absent {
+				if _, ok := got[a]; ok {
+					t.Errorf("unexpected %s", a)
+				}
+			}
+			if len(tc.want) == 0 && len(got) > 0 && len(tc.absent) > 0 {
+				for k, c := range got {
+					if c.Module == "builtins" || c.Module == "os" || c.Module == "subprocess" {
+						t.Errorf("look-alike produced library call %s", k)
+					}
+				}
+			}
+		})
+	}
+}
+
+func keys(m map[string]facts.Call) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestArgs checks argument facts: order, keywords, literal values, taint.
+func TestArgs(t *testing.T) {
+	src := `import subprocess, os, requests
+BASE = "https://api.example.com"
+def f(args, arguments: dict, *rest, **kw):
+    subprocess.run(["git", "status"], cwd=args.root, check=True)
+    requests.get(BASE + "/v1/" + args.id, timeout=3.5)
+    requests.get(f"{BASE}/items/{args.id}")
+    requests.post("a" "b", json={"q": arguments["query"], "n": -1})
+    os.system(arguments.get("cmd"))
+    subprocess.call(*rest, **kw)
+`
+	f := extractSrc(t, "t.py", []byte(src))
+	byLine := map[int]facts.Call{}
+	for _, c := range f.Calls {
+		byLine[c.Span.Start.Line+1] = c
+	}
+	run := byLine[4]
+	if len(run.Args) != 3 || len(run.Args[0].Elems) != 2 || run.Args[0].Elems[1].Value != "status" {
+		t.Fatalf("run args = %+v", run.Args)
+	}
+	if run.Args[1].Name != "cwd" || len(run.Args[1].Refs) != 1 || run.Args[1].Refs[0].Path[0] != "root" || run.Args[1].Refs[0].Fn != 1 {
+		t.Errorf("cwd arg = %+v", run.Args[1])
+	}
+	if run.Args[2].Name != "check" || run.Args[2].Value != "True" {
+		t.Errorf("check arg = %+v", run.Args[2])
+	}
+	get := byLine[5]
+	if a := get.Args[0]; !a.Known || !a.Prefix || a.Value != "https://api.example.com/v1/" {
+		t.Errorf("concat arg = %+v", a)
+	}
+	if a := get.Args[1]; a.Name != "timeout" || a.Number != "3.5" {
+		t.Errorf("timeout arg = %+v", a)
+	}
+	if a := byLine[6].Args[0]; !a.Prefix || a.Value != "https://api.example.com/items/" || len(a.Refs) != 1 {
+		t.Errorf("f-string arg = %+v", a)
+	}
+	post := byLine[7]
+	if a := post.Args[0]; a.Value != "ab" || a.Prefix {
+		t.Errorf("implicit concat = %+v", a)
+	}
+	if p := post.Args[1].Props; p["q"].Refs[0].Param != 1 || p["q"].Refs[0].Path[0] != "query" || p["n"].Number != "-1" {
+		t.Errorf("props = %+v", p)
+	}
+	if a := byLine[8].Args[0]; len(a.Refs) != 1 || a.Refs[0].Param != 1 || a.Refs[0].Path[0] != "cmd" {
+		t.Errorf("arguments.get arg = %+v", a)
+	}
+	if c := byLine[9]; !c.Spread || c.Args[1].Name != "**" {
+		t.Errorf("spread call = %+v", c)
+	}
+}
+
+// TestTools checks each registration form.
+func TestTools(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string // "name sdk handlerName inputs"
+	}{
+		{"decorator call", "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n@mcp.tool()\ndef read(path: str):\n    pass\n",
+			[]string{"read python-sdk read [0:path]"}},
+		{"decorator bare fastmcp", "from fastmcp import FastMCP\nserver = FastMCP('x')\n@server.tool\ndef a(x, ctx: Context):\n    pass\n",
+			[]string{"a fastmcp a [0:x]"}},
+		{"decorator name kw", "from fastmcp import FastMCP\napp = FastMCP('x')\n@app.tool(name='renamed')\ndef a(x):\n    pass\n",
+			[]string{"renamed fastmcp a [0:x]"}},
+		{"name constant", "from fastmcp import FastMCP\nN = 'n1'\napp = FastMCP('x')\n@app.tool(name=N)\ndef a():\n    pass\n",
+			[]string{"n1 fastmcp a []"}},
+		{"add_tool", "from mcp.server.fastmcp import FastMCP\nm = FastMCP('x')\ndef w(p, c):\n    pass\nm.add_tool(w, name='write')\n",
+			[]string{"write python-sdk w [0:p 1:c]"}},
+		{"tool()(fn)", "from mcp.server.fastmcp import FastMCP\nm = FastMCP('x')\ndef d(p):\n    pass\nm.tool()(d)\n",
+			[]string{"d python-sdk d [0:p]"}},
+		{"server held in self", "import mcp.server.fastmcp as fm\nclass S:\n    def __init__(self):\n        self.mcp = fm.FastMCP('x')\n    def reg(self):\n        @self.mcp.tool()\n        def t(a):\n            pass\n",
+			[]string{"t python-sdk t [0:a]"}},
+		{"unknown receiver", "from .server import mcp\n@mcp.tool()\ndef t(a):\n    pass\n", []string{"t fastmcp t [0:a]"}},
+		{"pydantic-ai is not mcp", "from pydantic_ai import Agent\nagent = Agent('m')\n@agent.tool\ndef t(a):\n    pass\n", nil},
+		{"low-level if", "from mcp.server import Server\ns = Server('x')\n@s.call_tool()\nasync def h(name, arguments):\n    if name == 'a':\n        pass\n    elif name == 'b':\n        pass\n",
+			[]string{"a python-lowlevel case a [1]", "b python-lowlevel case b [1]"}},
+		{"low-level enum match", "from enum import Enum\nclass T(str, Enum):\n    R = 'read'\n@server.call_tool()\nasync def h(name, arguments):\n    match name:\n        case T.R:\n            pass\n        case T.W.value:\n            pass\n",
+			[]string{"read python-lowlevel case read [1]", "ref:T.W python-lowlevel case T.W [1]"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := extractSrc(t, "t.py", []byte(tc.src))
+			var got []string
+			for _, tl := range f.Tools {
+				name := tl.Name
+				if name == "" {
+					name = "ref:" + tl.NameRef
+				}
+				h := "-"
+				if tl.Handler >= 0 {
+					h = f.Functions[tl.Handler].Name
+				}
+				var in []string
+				for _, x := range tl.Inputs {
+					s := fmt.Sprint(x.Index)
+					if x.Name != "" {
+						s += ":" + x.Name
+					}
+					in = append(in, s)
+				}
+				got = append(got, fmt.Sprintf("%s %s %s [%s]", name, tl.SDK, h, strings.Join(in, " ")))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("tools:\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDispatchBranch checks that calls in a case body belong to the
+// synthetic function and their taint names its parameters.
+func TestDispatchBranch(t *testing.T) {
+	src := "import os\nfrom mcp.server import Server\napp = Server('x')\n@app.call_tool()\nasync def h(name: str, arguments: dict):\n    if name == 'rm':\n        os.remove(arguments['path'])\n"
+	f := extractSrc(t, "t.py", []byte(src))
+	if len(f.Tools) != 1 {
+		t.Fatalf("tools = %+v", f.Tools)
+	}
+	tl := f.Tools[0]
+	var rm *facts.Call
+	for i := range f.Calls {
+		if f.Calls[i].Member == "remove" {
+			rm = &f.Calls[i]
+		}
+	}
+	if rm == nil || rm.Func != tl.Handler || tl.Dispatcher != 1 {
+		t.Fatalf("remove call %+v, tool %+v", rm, tl)
+	}
+	r := rm.Args[0].Refs
+	if len(r) != 1 || r[0].Fn != tl.Handler || r[0].Param != 1 || r[0].Path[0] != "path" {
+		t.Errorf("refs = %+v", r)
+	}
+	if fn := f.Functions[tl.Handler]; fn.Name != "case rm" || fn.Parent != 1 || len(fn.Params) != 2 {
+		t.Errorf("synthetic = %+v", fn)
+	}
+}
+
+// TestClosureRefs: a closure's use of its parent's parameter names the parent.
+func TestClosureRefs(t *testing.T) {
+	src := "import subprocess\ndef outer(cmd):\n    def inner():\n        subprocess.run(cmd)\n    return inner\n"
+	f := extractSrc(t, "t.py", []byte(src))
+	if len(f.Calls) != 1 || f.Calls[0].Func != 2 {
+		t.Fatalf("calls = %+v", f.Calls)
+	}
+	if r := f.Calls[0].Args[0].Refs; len(r) != 1 || r[0].Fn != 1 || r[0].Param != 0 {
+		t.Errorf("refs = %+v", r)
+	}
+	if rs := f.Functions[1].Refs; len(rs) != 1 || rs[0].Func != 2 {
+		t.Errorf("outer refs = %+v", rs)
+	}
+}
+
+// TestBadInput: malformed, deep and odd input never panics and keeps spans in the text.
+func TestBadInput(t *testing.T) {
+	inputs := []string{
+		"",
+		"def",
+		"((((((((((((((((((((",
+		strings.Repeat("(", 5000) + "x" + strings.Repeat(")", 5000),
+		strings.Repeat("x = ", 3000) + "1",
+		"a" + strings.Repeat(".b()", 3000),
+		strings.Repeat("if x:\n", 300) + "  pass\n",
+		"\xff\xfe def f(:\n\tmatch x:\n case",
+		"s = f'{a' + \"\"\"unterminated",
+		"class A(B, metaclass=M):\n  x: int\n  def f(self): self.y = self\n",
+		"@a.tool\n@b.call_tool()\nasync def h(name):\n  match name:\n    case 'x' if y:\n      pass\n",
+		"lambda: (yield)",
+		"print >>sys.stderr, 'x'\nexec 'code'\n",
+	}
+	for i, in := range inputs {
+		src := []byte(in)
+		f := extractSrc(t, fmt.Sprintf("bad%d.py", i), src)
+		checkSpans(t, f, len(src))
+	}
+}
+
+func checkSpans(t testing.TB, f *facts.File, n int) {
+	t.Helper()
+	bad := func(s source.Span) bool {
+		return s.Start.Offset < 0 || s.End.Offset > n || s.Start.Offset > s.End.Offset
+	}
+	for _, c := range f.Calls {
+		if bad(c.Span) || bad(c.CalleeSpan) {
+			t.Fatalf("call span out of text: %+v", c)
+		}
+	}
+	for _, fn := range f.Functions {
+		if bad(fn.Span) || bad(fn.NameSpan) {
+			t.Fatalf("function span out of text: %+v", fn)
+		}
+	}
+	for _, s := range f.ParseErrors {
+		if bad(s) {
+			t.Fatalf("parse error span out of text: %+v", s)
+		}
+	}
+	if len(f.ParseErrors) > maxParseErrors {
+		t.Fatalf("%d parse errors, cap is %d", len(f.ParseErrors), maxParseErrors)
+	}
+	for _, tl := range f.Tools {
+		if tl.Handler >= len(f.Functions) || tl.Dispatcher >= len(f.Functions) {
+			t.Fatalf("tool refers past functions: %+v", tl)
+		}
+	}
+}
+
+// TestNilTree: a missing tree is an error, not a panic.
+func TestNilTree(t *testing.T) {
+	f, err := Extract("x.py", []byte("x"), nil)
+	if err == nil || f == nil || len(f.Functions) != 1 {
+		t.Fatalf("Extract(nil tree) = %+v, %v", f, err)
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, s := range []string{
+		"import os\nos.system(x)\n",
+		"from mcp.server.fastmcp import FastMCP\nm = FastMCP('a')\n@m.tool()\ndef t(p: str):\n    open(p).read()\n",
+		"@s.call_tool()\nasync def h(name, arguments):\n    match name:\n        case 'a':\n            os.remove(arguments['p'])\n",
+		"class C:\n    def __init__(self):\n        self.c = httpx.Client()\n    def g(self, u):\n        return self.c.get(f'{u}/x')\n",
+		"x = [y for y in z if (w := y)]\n# mcpriv-ignore: file.read -- ok\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if !utf8.Valid(src) && len(src) > 0 && src[0] == 0 {
+			return
+		}
+		tree, err := parse.Parse(context.Background(), source.Python, src, nil)
+		if err != nil {
+			return
+		}
+		defer tree.Close()
+		fa, err := Extract("f.py", src, tree)
+		if err != nil {
+			t.Fatalf("extract: %v", err)
+		}
+		checkSpans(t, fa, len(src))
+	})
+}
+
+// TestFlattenAgree: the one-call C copy of the tree equals the portable cursor walk.
+func TestFlattenAgree(t *testing.T) {
+	srcs := [][]byte{generated(64 << 10), []byte("def f(:\n  x = [1,\n"), []byte("")}
+	for _, src := range srcs {
+		tree, err := parse.Parse(context.Background(), source.Python, src, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, ok := cFlatten(tree, src)
+		if !ok {
+			t.Fatal("cFlatten refused the binding's tree")
+		}
+		slow := flatten(tree, src)
+		if len(fast.n) != len(slow.n) {
+			t.Fatalf("node counts differ: %d vs %d", len(fast.n), len(slow.n))
+		}
+		for i := range fast.n {
+			if fast.n[i] != slow.n[i] {
+				t.Fatalf("node %d differs: %+v vs %+v", i, fast.n[i], slow.n[i])
+			}
+		}
+		tree.Close()
+	}
+}

@@ -1,0 +1,5 @@
+const fs = require("fs");
+function broken( {
+  fs.writeFileSync("/tmp/out.txt", "x");
+}
+fs.readFileSync("/etc/hosts");
