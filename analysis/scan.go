@@ -125,7 +125,9 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 			res.Files++
 		}
 		if s.err != nil {
-			msg := s.err.Error()
+			// The file is named by the entry: drop the absolute path errors start with.
+			msg := strings.TrimPrefix(s.err.Error(), paths[i]+": ")
+			msg = strings.TrimPrefix(msg, rel(paths[i])+": ")
 			res.Errors = append(res.Errors, finding.FileError{File: rel(paths[i]), Message: msg, Skipped: isSkip(s.err)})
 		}
 	}

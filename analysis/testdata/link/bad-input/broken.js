@@ -1,5 +1,6 @@
 const fs = require("fs");
-function broken( {
+function a() {
   fs.writeFileSync("/tmp/out.txt", "x");
+  let x = ;
 }
 fs.readFileSync("/etc/hosts");
