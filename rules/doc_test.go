@@ -109,7 +109,7 @@ func TestDocMentionsFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := string(doc[:max(0, bytes.Index(doc, []byte(tableBegin)))])
-	for _, f := range []string{"id", "language", "capability", "modules", "calls", "access", "scope", "when", "taint", "message", "note", "risk",
+	for _, f := range []string{"id", "language", "capability", "modules", "calls", "access", "except", "scope", "when", "taint", "message", "note", "risk",
 		"arg", "name", "key", "kind", "fixed", "matches", "notMatches", "absent", "literal", "unknown", "prefix"} {
 		if !strings.Contains(ref, "`"+f+"`") {
 			t.Errorf("%s does not document field %q", docPath, f)

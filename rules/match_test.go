@@ -85,7 +85,7 @@ func TestMatch(t *testing.T) {
 		{"Worker eval false", "js", call("worker_threads", "Worker", dyn(), obj(map[string]facts.Arg{"eval": lit("false")})), nil},
 		{"axios default", "js", call("axios", "", obj(map[string]facts.Arg{"url": lit("https://x.example/a")})), []string{"js.axios.request=x.example"}},
 		{"axios instance", "js", call("axios", "create().get", lit("/users")), []string{"js.axios.request="}},
-		{"axios instance deep", "js", call("axios", "create().interceptors.request.use", dyn()), []string{"js.axios.request="}},
+		{"axios interceptors excepted", "js", call("axios", "create().interceptors.request.use", dyn()), nil},
 		{"pg query", "js", call("pg", "Pool().query", lit("select 1")), []string{"js.pg.query="}},
 		{"pg Client constructor not flagged", "js", &facts.Call{Module: "pg", Member: "Client", New: true}, nil},
 		{"puppeteer goto chain", "js", call("puppeteer", "launch().newPage().goto", lit("https://internal.corp/")), []string{"js.browser.navigate=internal.corp"}},
@@ -158,6 +158,8 @@ func TestMatch(t *testing.T) {
 		{"exec.CommandContext", "go", call("os/exec", "CommandContext", dyn(), lit("sh"), lit("-c"), dyn()), []string{"go.exec.command-context=sh"}},
 		{"go-github glob", "go", call("github.com/google/go-github/v62/github", "NewClient().Issues.ListByRepo", dyn()), []string{"go.github.api=api.github.com"}},
 		{"go-github deeper module no", "go", call("github.com/google/go-github/v62/github/extra", "NewClient().Issues.ListByRepo"), nil},
+		{"go-github config excepted", "go", call("github.com/google/go-github/v62/github", "NewClient().WithAuthToken", dyn()), nil},
+		{"go-github after config", "go", call("github.com/google/go-github/v62/github", "NewClient().WithAuthToken().Repositories.Get", dyn()), []string{"go.github.api=api.github.com"}},
 		{"go-github constructor no", "go", call("github.com/google/go-github/v62/github", "NewClient", dyn()), nil},
 		{"resty chain", "go", call("github.com/go-resty/resty/v2", "New().R().SetHeader().SetBody().Post", lit("https://api.example.com/x")), []string{"go.resty.request=api.example.com"}},
 		{"resty setter not flagged", "go", call("github.com/go-resty/resty/v2", "New().R().SetHeader", lit("A"), lit("b")), nil},
@@ -340,5 +342,63 @@ func BenchmarkMatch(b *testing.B) {
 				s.Match(bc.family, bc.c)
 			}
 		})
+	}
+}
+
+// TestMatchForms covers path forms the embedded rules use little: "*",
+// Except across Python's module/member splits, Go globs with Access.
+func TestMatchForms(t *testing.T) {
+	dir := writeRules(t, map[string]string{"forms.yaml": `rules:
+  - id: python.test.ospath
+    language: python
+    capability: file.read
+    modules: [os.path]
+    calls: ["*"]
+    except: [join, splitext]
+    message: m
+  - id: go.test.glob-access
+    language: go
+    capability: system.env
+    modules: [example.com/cfg/v*]
+    access: [Env.*]
+    message: m
+  - id: js.test.module-only
+    language: js
+    capability: system.exec
+    modules: [runner]
+    calls: [""]
+    message: m
+`})
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		family string
+		c      *facts.Call
+		want   string
+	}{
+		{"python", call("os", "path.exists"), "python.test.ospath"},
+		{"python", call("os.path", "isfile"), "python.test.ospath"},
+		{"python", call("os", "path.join"), ""},
+		{"python", call("os.path", "join"), ""},
+		{"python", call("os.path.join", ""), ""},
+		{"python", call("os", "path"), ""},
+		{"go", access("example.com/cfg/v2", "Env.HOME", ""), "go.test.glob-access"},
+		{"go", call("example.com/cfg/v2", "Env.HOME"), ""},
+		{"go", access("example.com/cfg/v2/sub", "Env.HOME", ""), ""},
+		{"js", call("runner", ""), "js.test.module-only"},
+		{"js", call("runner", "x"), ""},
+	}
+	for _, tt := range tests {
+		var ids []string
+		for _, m := range s.Match(tt.family, tt.c) {
+			if strings.Contains(m.Rule.ID, ".test.") {
+				ids = append(ids, m.Rule.ID)
+			}
+		}
+		if strings.Join(ids, " ") != tt.want {
+			t.Errorf("%s %s.%s access=%v: got %v, want %q", tt.family, tt.c.Module, tt.c.Member, tt.c.Access, ids, tt.want)
+		}
 	}
 }

@@ -25,6 +25,10 @@ type Rule struct {
 	// Access are member paths that fire when read as a property
 	// ("process.env"); the read key becomes the scope where Scope says kind env.
 	Access []string `yaml:"access,omitempty"`
+	// Except are member paths (same syntax as Calls) that do not fire even
+	// though Calls or Access match them: configuration methods under a
+	// wildcard ("NewClient().WithAuthToken" under "NewClient().*").
+	Except []string `yaml:"except,omitempty"`
 	// Scope lists where the scope may be found, first match wins.
 	Scope []ScopeArg `yaml:"scope,omitempty"`
 	// When lists conditions that must all hold for the rule to fire.

@@ -330,6 +330,9 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 			return out
 		}
 	}
+	if r.excepted(c) {
+		return out
+	}
 	for i := range r.when {
 		if !r.when[i].holds(c) {
 			return out
@@ -384,6 +387,52 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 	}
 	m.TaintKey = c.Access
 	return append(out, m)
+}
+
+// excepted reports whether c's member path, taken relative to one of the
+// rule's modules, matches one of the rule's Except paths.
+func (r *compiled) excepted(c *facts.Call) bool {
+	if len(r.rule.Except) == 0 {
+		return false
+	}
+	for _, mod := range r.rule.Modules {
+		m, ok := relMember(mod, c)
+		if !ok {
+			continue
+		}
+		for _, p := range r.rule.Except {
+			if memberMatch(p, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relMember returns c's member path relative to rule module mod, which may
+// split the dotted key differently (Python "os.path" vs "os" + "path.…").
+func relMember(mod string, c *facts.Call) (string, bool) {
+	switch {
+	case strings.Contains(mod, "*"):
+		ok, _ := path.Match(mod, c.Module)
+		return c.Member, ok
+	case c.Module == mod:
+		return c.Member, true
+	case strings.HasPrefix(mod, c.Module+"."):
+		rel := mod[len(c.Module)+1:]
+		if c.Member == rel {
+			return "", true
+		}
+		if strings.HasPrefix(c.Member, rel+".") {
+			return c.Member[len(rel)+1:], true
+		}
+	case strings.HasPrefix(c.Module, mod+"."):
+		if c.Member == "" {
+			return c.Module[len(mod)+1:], true
+		}
+		return c.Module[len(mod)+1:] + "." + c.Member, true
+	}
+	return "", false
 }
 
 // findArg returns positional argument i (Python: the i-th argument without a
@@ -861,6 +910,11 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 	for i, p := range r.Access {
 		if err := checkPath(p, false); err != "" {
 			bad(item(field(n, "access"), i), "access %q: %s", p, err)
+		}
+	}
+	for i, p := range r.Except {
+		if err := checkPath(p, true); err != "" {
+			bad(item(field(n, "except"), i), "except %q: %s", p, err)
 		}
 	}
 	for i, s := range r.Scope {
