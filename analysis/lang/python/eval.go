@@ -1,6 +1,7 @@
 package python
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -253,6 +254,15 @@ func (e *extractor) module() *scope {
 }
 
 func (e *extractor) runDeferred(fc *fnCtx) {
+	// Methods that set self attributes first (in source order), so the
+	// other methods see the instance types; an attribute one setter reads
+	// from a later setter stays unknown.
+	ds := *fc.deferred
+	if len(e.setsSelf) > 0 {
+		sort.SliceStable(ds, func(i, j int) bool {
+			return e.setsSelf[e.fnOf[ds[i].node]] && !e.setsSelf[e.fnOf[ds[j].node]]
+		})
+	}
 	// Bodies may defer more definitions into their own lists, never into this one.
 	for i := 0; i < len(*fc.deferred); i++ {
 		e.function((*fc.deferred)[i])
@@ -261,9 +271,6 @@ func (e *extractor) runDeferred(fc *fnCtx) {
 
 func (e *extractor) function(d deferredDef) {
 	idx := e.fnOf[d.node]
-	if e.dry && d.class == nil && !e.holdsClass[idx] {
-		return
-	}
 	fc := &fnCtx{idx: idx, decl: idx, scope: newScope(d.parent), class: d.class, deferred: &[]deferredDef{}}
 	e.bindParams(fc, d.node)
 	e.block(fc, e.t.field(d.node, "body"))
@@ -524,7 +531,7 @@ func (e *extractor) evalKids(fc *fnCtx, n int32) val {
 }
 
 func (e *extractor) addReturn(fc *fnCtx, refs []facts.ParamRef) {
-	if e.dry || len(refs) == 0 {
+	if len(refs) == 0 {
 		return
 	}
 	fn := &e.f.Functions[fc.idx]
@@ -631,9 +638,6 @@ func (e *extractor) class(fc *fnCtx, n int32) {
 // ---- imports
 
 func (e *extractor) addImport(spec, local, name string, n int32) {
-	if e.dry {
-		return
-	}
 	e.f.Imports = append(e.f.Imports, facts.Import{Spec: spec, Local: local, Name: name, Span: e.span(n)})
 }
 

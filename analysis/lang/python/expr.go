@@ -579,7 +579,7 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 // the handler is the first positional argument of call n; nameCall is the
 // `.tool(…)` call holding the options (-1: n itself).
 func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nameCall int32) {
-	if e.dry || len(al.pos) == 0 {
+	if len(al.pos) == 0 {
 		return
 	}
 	t := e.t
@@ -619,18 +619,12 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 // ---- emission
 
 func (e *extractor) emitCall(fc *fnCtx, mod, mem string, n, callee int32, args []facts.Arg, spread bool) {
-	if e.dry {
-		return
-	}
 	e.f.Calls = append(e.f.Calls, facts.Call{
 		Module: mod, Member: mem, Func: fc.idx, Span: e.span(n), CalleeSpan: e.span(callee), Args: args, Spread: spread,
 	})
 }
 
 func (e *extractor) emitAccess(fc *fnCtx, v val, n, callee int32, key string, keyRefs []facts.ParamRef) {
-	if e.dry {
-		return
-	}
 	e.f.Calls = append(e.f.Calls, facts.Call{
 		Module: v.mod, Member: v.mem, Func: fc.idx, Access: true, Span: e.span(n), CalleeSpan: e.span(callee),
 		Key: key, KeyRefs: e.remap(fc, keyRefs),
@@ -638,17 +632,11 @@ func (e *extractor) emitAccess(fc *fnCtx, v val, n, callee int32, key string, ke
 }
 
 func (e *extractor) emitLocal(fc *fnCtx, c facts.Callee, al argList, recv []facts.ParamRef, n int32) {
-	if e.dry {
-		return
-	}
 	fn := &e.f.Functions[fc.idx]
 	fn.LocalCalls = append(fn.LocalCalls, facts.LocalCall{Callee: c, Args: al.args, Receiver: e.remap(fc, recv), Span: e.span(n)})
 }
 
 func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {
-	if e.dry {
-		return
-	}
 	k := refKey{fn: fc.idx, kind: c.Kind, name: c.Name, class: c.Class, target: c.Func}
 	if _, dup := e.refSeen[k]; dup {
 		return

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -70,7 +71,6 @@ type extractor struct {
 	lines *source.Lines
 	f     *facts.File
 
-	dry   bool // collecting class attributes only: emit nothing
 	depth int
 
 	fnOf     map[int32]int // def/lambda node → function index
@@ -80,11 +80,10 @@ type extractor struct {
 	branchFn map[int32]int       // dispatch branch body → synthetic function
 	toolAnns map[string]toolAnns // list_tools Tool(name=…, annotations=…) literals
 	lowTools []int               // indices in f.Tools of low-level tools
-	hasClass bool
-	// holdsClass marks functions with a class inside: the only ones the
-	// attribute-collecting first pass needs to walk besides methods.
-	holdsClass map[int]bool
-	refSeen    map[refKey]struct{}
+	// setsSelf marks methods that assign self attributes: they run before
+	// the other deferred bodies so that every method sees the attributes.
+	setsSelf map[int]bool
+	refSeen  map[refKey]struct{}
 
 	buf []int32
 }
@@ -122,18 +121,19 @@ func (e *extractor) run() {
 	e.methods = map[string]bool{}
 	e.branchFn = map[int32]int{}
 	e.toolAnns = map[string]toolAnns{}
-	e.holdsClass = map[int]bool{}
+	e.setsSelf = map[int]bool{}
 	e.prepass()
 	e.constants()
 	e.dispatchers()
-	if e.hasClass {
-		// A first silent pass learns instance attributes (self.x = …) set in
-		// any method, so every method sees them regardless of order.
-		e.dry = true
-		e.module()
-		e.dry = false
-	}
 	mod := e.module()
+	// Bodies run in dependency order, not source order: present calls by position.
+	sort.SliceStable(e.f.Calls, func(i, j int) bool {
+		a, b := e.f.Calls[i].Span, e.f.Calls[j].Span
+		if a.Start.Offset != b.Start.Offset {
+			return a.Start.Offset < b.Start.Offset
+		}
+		return a.End.Offset > b.End.Offset
+	})
 	e.exports(mod)
 	e.applyToolAnnotations()
 }
@@ -156,15 +156,6 @@ func (e *extractor) prepass() {
 		case "function_definition", "lambda":
 			e.newFunction(id)
 		case "class_definition":
-			e.hasClass = true
-			for p := t.n[id].parent; p >= 0; p = t.n[p].parent {
-				if idx, ok := e.fnOf[p]; ok {
-					if e.holdsClass[idx] {
-						break
-					}
-					e.holdsClass[idx] = true
-				}
-			}
 			name := t.text(t.field(id, "name"))
 			ci := &classInfo{name: name, node: id, attrs: map[string]val{}, methods: map[string]int{}}
 			if sup := t.field(id, "superclasses"); sup >= 0 {
@@ -186,6 +177,8 @@ func (e *extractor) prepass() {
 			if name != "" {
 				e.classes[name] = ci
 			}
+		case "assignment", "augmented_assignment":
+			e.noteSelfAssign(id)
 		case "comment":
 			e.comment(id)
 		case "ERROR":
@@ -203,6 +196,23 @@ func (e *extractor) prepass() {
 				ci.model = true
 			}
 		}
+	}
+}
+
+// noteSelfAssign marks the method holding `self.x = …`.
+func (e *extractor) noteSelfAssign(a int32) {
+	t := e.t
+	l := t.field(a, "left")
+	if t.typ(l) != "attribute" {
+		return
+	}
+	obj := t.field(l, "object")
+	if t.typ(obj) != "identifier" {
+		return
+	}
+	idx := e.enclosingFn(a)
+	if fn := &e.f.Functions[idx]; fn.Class != "" && len(fn.Params) > 0 && t.textEq(obj, fn.Params[0]) {
+		e.setsSelf[idx] = true
 	}
 }
 

@@ -236,9 +236,6 @@ func sdkOf(recv val) string {
 // `.add_tool(...)` call node or -1; nameFromPos says the first positional
 // argument (of `.tool("x")`) may be the name.
 func (e *extractor) fastTool(fc *fnCtx, sdk string, spanNode int32, handler int, ref *facts.Callee, fnName string, fnNameSpan source.Span, call int32, skipPos int) {
-	if e.dry {
-		return
-	}
 	t := e.t
 	tool := facts.Tool{Name: fnName, NameSpan: fnNameSpan, Span: e.span(spanNode), SDK: sdk, Handler: handler, HandlerRef: ref, Dispatcher: -1}
 	if call >= 0 {
@@ -477,9 +474,6 @@ func (e *extractor) isModelType(tn string) bool {
 
 // recordToolLiteral remembers `Tool(name="x", annotations=…)` from list_tools.
 func (e *extractor) recordToolLiteral(fc *fnCtx, call int32) {
-	if e.dry {
-		return
-	}
 	t := e.t
 	var tool facts.Tool
 	name := ""
