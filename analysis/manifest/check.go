@@ -68,6 +68,9 @@ func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
 			return id, "*", false // climbs out of its directory: no narrower grant is sure
 		}
 		scope = NormalizePath(lit)
+		if strings.ContainsAny(scope, "*?[") {
+			exact = false // a prefix the scope inference already widened
+		}
 		if strings.HasSuffix(lit, "/") {
 			scope = strings.TrimSuffix(scope, "/") + "/**"
 			if root == "/" && scope == "//**" {
@@ -77,6 +80,8 @@ func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
 		}
 	case capability.ScopeProgram:
 		scope = strings.Trim(lit, `"'`)
+	case capability.ScopeEnv:
+		exact = !strings.HasSuffix(lit, "*") // "APP_*": only the prefix was known
 	}
 	if ValidateScope(info.Scope, scope) != nil {
 		return id, "*", false
@@ -271,7 +276,7 @@ func addHint(f *finding.Finding) string {
 	if scope == "*" {
 		return `add "*": the argument is not a literal`
 	}
-	return fmt.Sprintf("add %s, widened from %s", strconv.Quote(scope), strconv.Quote(f.Scope))
+	return fmt.Sprintf("add %s: only the start of the argument is known", strconv.Quote(scope))
 }
 
 func (c *checker) undeclaredMessage(f *finding.Finding, ps []string) string {

@@ -449,13 +449,23 @@ func MatchPath(g, lit string) bool {
 	if groot != lroot {
 		return false
 	}
-	if strings.HasSuffix(lit, "/") {
+	// A prefix: "dir/" as written, or "dir/**" as the scope inference
+	// writes a path whose start only is known.
+	if strings.HasSuffix(lit, "/") || strings.HasSuffix(lit, "/**") && !strings.ContainsAny(strings.TrimSuffix(lit, "/**"), "*?[") {
+		lsegs = trimStars(lsegs)
 		// A prefix: any name, one or two levels down, must be covered.
 		const any = "\x00"
 		return globSegs(gsegs, append(lsegs[:len(lsegs):len(lsegs)], any)) &&
 			globSegs(gsegs, append(lsegs[:len(lsegs):len(lsegs)], any, any))
 	}
 	return globSegs(gsegs, lsegs)
+}
+
+func trimStars(segs []string) []string {
+	if len(segs) > 0 && segs[len(segs)-1] == "**" {
+		return segs[:len(segs)-1]
+	}
+	return segs
 }
 
 func globSegs(g, l []string) bool {

@@ -106,8 +106,11 @@ func TestMatchPath(t *testing.T) {
 		{"data/**", "data/x.csv", true},
 		{"${TMP}/**", "/tmp/x", false}, // ${TMP} is not assumed to be /tmp
 		{"/home/u/link/**", "/home/u/target/x", false},
-		{"/tmp/notes/**", "/tmp/notes/", true}, // a prefix: everything under it is covered
-		{"/tmp/notes/*", "/tmp/notes/", false}, // only one level would be
+		{"/tmp/notes/**", "/tmp/notes/", true},   // a prefix: everything under it is covered
+		{"/tmp/notes/*", "/tmp/notes/", false},   // only one level would be
+		{"/tmp/notes/*", "/tmp/notes/**", false}, // a prefix as the scope inference writes it
+		{"/tmp/**", "/tmp/notes/**", true},
+		{"/tmp/notes/**", "/tmp/notes/**", true},
 		{"/tmp/notes/**", "/tmp/notes-", false},
 		{"*", "/anything", true},
 		{"/a/**/**/**/**/**/**/**/**/**/b", "/a/b", false}, // over the ** limit: no match, no hang
