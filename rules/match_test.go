@@ -136,6 +136,8 @@ func TestMatch(t *testing.T) {
 		{"fastmcp stdio", "python", call("fastmcp", "FastMCP().run", kw("transport", lit("stdio"))), nil},
 		{"fastmcp default", "python", call("fastmcp", "FastMCP().run"), nil},
 		{"tempfile default", "python", call("tempfile", "mkstemp"), []string{"python.tempfile.write=${TMP}/**"}},
+		{"tempfile computed dir", "python", call("tempfile", "mkdtemp", kw("dir", dyn())), []string{"python.tempfile.write="}},
+		{"dotenv computed path", "js", call("dotenv", "config", obj(map[string]facts.Arg{"path": dyn()})), []string{"js.dotenv.env=", "js.dotenv.read="}},
 		{"tempfile dir", "python", call("tempfile", "NamedTemporaryFile", kw("dir", lit("/srv/cache"))), []string{"python.tempfile.write=/srv/cache/**"}},
 		{"pathlib chain", "python", call("pathlib", "Path().parent.mkdir", kw("parents", lit("True"))), []string{"python.pathlib.write="}},
 		{"pathlib read_text", "python", call("pathlib", "Path().read_text"), []string{"python.pathlib.read="}},

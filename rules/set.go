@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,8 +83,9 @@ type Match struct {
 	// Scope is the manifest scope inferred from the call ("" when unknown).
 	Scope string
 	// ScopeKind is the kind of the rule's ScopeArg that produced Scope (url,
-	// host, hostport → host scopes; port, addr → "[host:]port"; path; command,
-	// program → program names; env; library). When no scope could be
+	// host, hostport → host scopes; port, addr → "[host:]port"; path, dir,
+	// prefix → path globs; command, program → program names; env; library).
+	// A Fixed scope gives its entry's kind. When no scope could be
 	// inferred it is the kind of the first scope argument present in the call
 	// (so the caller can say "non-literal path"), or "" when none is.
 	ScopeKind string
@@ -343,7 +345,9 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 	var present []*facts.Arg
 	for _, sa := range rule.Scope {
 		if sa.Fixed != "" {
-			if m.Scope == "" {
+			// A fallback only when no earlier scope argument is present: a
+			// computed dir= must not read as the default ${TMP}.
+			if m.Scope == "" && m.ScopeArg == nil {
 				m.Scope, m.ScopeKind = sa.Fixed, sa.Kind
 			}
 			continue
@@ -361,7 +365,9 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 		if a == nil {
 			continue
 		}
-		present = append(present, a)
+		if !slices.Contains(present, a) {
+			present = append(present, a)
+		}
 		if m.ScopeArg == nil {
 			m.ScopeArg, m.ScopeKind = a, sa.Kind
 		}
@@ -374,7 +380,7 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 	switch {
 	case len(rule.Taint) > 0:
 		for _, i := range rule.Taint {
-			if a := findArg(c, i, "", ""); a != nil {
+			if a := findArg(c, i, "", ""); a != nil && !slices.Contains(m.TaintArgs, a) {
 				m.TaintArgs = append(m.TaintArgs, a)
 			}
 		}
@@ -470,13 +476,14 @@ func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
 // unknown gives Unknown.
 func (k *cond) holds(c *facts.Call) bool {
 	a := findArg(c, k.Arg, k.Name, k.Key)
-	// After a spread, a missing argument may be there after all.
+	// After a spread, a missing argument may be there after all: its
+	// presence and value are unknown.
 	uncertain := a == nil && c.Spread && k.Key == ""
 	if k.Absent != nil {
-		if uncertain {
+		if uncertain && !k.Unknown {
 			return false
 		}
-		if *k.Absent != (a == nil) {
+		if !uncertain && *k.Absent != (a == nil) {
 			return false
 		}
 	}
