@@ -357,6 +357,37 @@ func main() {
 			"ref:ToolName mcp-go ref:package handleWrite  1[Params Arguments] destructiveHint=true",
 			"typed mcp-go ref:package typedH  2[]",
 		}},
+		{"returned tool and handler", `import ("github.com/mark3labs/mcp-go/mcp"; "github.com/mark3labs/mcp-go/server")
+func GetMe() (mcp.Tool, server.ToolHandlerFunc) {
+	return mcp.NewTool("get_me"), func(ctx context.Context, r mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil }
+}
+func reg(s *server.MCPServer) {
+	s.AddTool(GetMe())
+	s.AddTools([]server.ServerTool{{Tool: mcp.NewTool("a"), Handler: ha}, {Tool: mcp.NewTool("b"), Handler: hb}}...)
+}`, []string{
+			"get_me mcp-go #2 1[Params Arguments]",
+			"a mcp-go ref:package ha  1[Params Arguments]",
+			"b mcp-go ref:package hb  1[Params Arguments]",
+		}},
+		{"go-sdk pair and older handler", `import "github.com/modelcontextprotocol/go-sdk/mcp"
+func Search() (mcp.Tool, mcp.ToolHandlerFor[In, any]) {
+	return mcp.Tool{Name: "search", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true}}, search
+}
+func search(ctx context.Context, req *mcp.CallToolRequest, in In) (*mcp.CallToolResult, any, error) { return nil, nil, nil }
+func old(ctx context.Context, ss *mcp.ServerSession, p *mcp.CallToolParamsFor[In]) (*mcp.CallToolResultFor[any], error) { return nil, nil }
+func main() {
+	s := mcp.NewServer(nil, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "old"}, old)
+}`, []string{
+			"search go-sdk search 2[] readOnlyHint=true",
+			"old go-sdk old 2[Arguments]",
+		}},
+		{"no tool definition, no tool", `import "github.com/mark3labs/mcp-go/server"
+func reg(s *server.MCPServer, t Tool) {
+	s.AddTool(t, handler)
+	var m Menu
+	m.AddTool("x", nil)
+}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

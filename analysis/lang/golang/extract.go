@@ -79,18 +79,19 @@ type extractor struct {
 	dotImports []string
 	qualifiers map[string]bool // identifiers used as `x.` qualifiers in the file
 
-	declared map[string]bool             // package-level names declared in this file
-	types    map[string]bool             // type names declared in this file
-	fields   map[string]map[string]int32 // struct type → field → type node
-	funcs    map[string]int              // package-level func → index
-	methods  map[string]int              // "Type.Method" → index
-	results  map[int]int32               // function index → its first result type node
-	fnOf     map[int32]int               // func node → function index
-	fnNode   []int32                     // function index → its node (-1 for the top level)
-	globals  *scope
-	sdkGuess string // "go-sdk" or "mcp-go" from the imports
-	depth    int
-	refSeen  map[int]map[string]bool // function → Refs already recorded
+	declared  map[string]bool             // package-level names declared in this file
+	types     map[string]bool             // type names declared in this file
+	fields    map[string]map[string]int32 // struct type → field → type node
+	funcTypes map[string]int32            // function type name → function_type node
+	funcs     map[string]int              // package-level func → index
+	methods   map[string]int              // "Type.Method" → index
+	results   map[int]int32               // function index → its first result type node
+	fnOf      map[int32]int               // func node → function index
+	fnNode    []int32                     // function index → its node (-1 for the top level)
+	globals   *scope
+	sdkGuess  string // "go-sdk" or "mcp-go" from the imports
+	depth     int
+	refSeen   map[int]map[string]bool // function → Refs already recorded
 }
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
@@ -98,7 +99,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 		t: t, lines: source.NewLines(src), f: f,
 		imports: map[string]string{}, qualifiers: map[string]bool{},
 		declared: map[string]bool{}, types: map[string]bool{},
-		fields: map[string]map[string]int32{}, funcs: map[string]int{},
+		fields: map[string]map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
 		refSeen: map[int]map[string]bool{},
 		globals: &scope{vars: map[string]*val{}},
@@ -358,6 +359,9 @@ func (x *extractor) topDecls(root int32) {
 				}
 				name := t.text(t.kid(s, "type_identifier"))
 				x.types[name], x.declared[name] = true, true
+				if ft := t.kid(s, "function_type"); ft >= 0 {
+					x.funcTypes[name] = ft
+				}
 				if st := t.kid(s, "struct_type"); st >= 0 {
 					x.structFields(name, st)
 				}

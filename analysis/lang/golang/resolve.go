@@ -105,11 +105,16 @@ func (x *extractor) typeVal(ty int32) val {
 			if p, ok := x.imports[pkg]; ok {
 				v.mod, v.member = p, t.text(t.kid(ty, "type_identifier"))+"()"
 			}
+		case "function_type":
+			v.ret, v.hasRet = x.resultType(ty)
 		case "type_identifier":
 			name := t.text(ty)
 			switch {
 			case x.types[name]:
 				v.local = name
+				if ft, ok := x.funcTypes[name]; ok {
+					v.ret, v.hasRet = x.resultType(ft)
+				}
 			case builtinTypes[name]:
 			case len(x.dotImports) > 0 && !x.declared[name]:
 				v.mod, v.member = x.dotImports[0], name+"()"
@@ -120,6 +125,20 @@ func (x *extractor) typeVal(ty int32) val {
 		break
 	}
 	return v
+}
+
+// resultType returns the (first) result type of a function type node.
+func (x *extractor) resultType(ft int32) (int32, bool) {
+	t := x.t
+	_, r := x.signature(ft, 0)
+	if t.typ(r) == "parameter_list" {
+		if pd := t.kid(r, "parameter_declaration"); pd >= 0 {
+			r = paramType(t, pd)
+		} else {
+			r = none
+		}
+	}
+	return r, r >= 0
 }
 
 // walk analyses a statement (or any node) in scope sc.
@@ -224,10 +243,26 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 			if t.typ(k) == "expression_list" {
 				list = t.kids(k)
 			}
+			var tool *toolDef
+			var handler *val
 			for _, e := range list {
 				v := x.eval(e, sc, c)
 				fn := &x.f.Functions[c.idx]
 				fn.Returns = addRefs(fn.Returns, v.refs)
+				switch {
+				case v.tool != nil && tool == nil:
+					tool = v.tool
+				case handler == nil && (v.fn >= 0 || v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != ""):
+					h := v
+					handler = &h
+				}
+			}
+			// A function returning a tool and its handler defines a tool
+			// (`return mcp.NewTool("get_issue", …), func(ctx, req) {…}`):
+			// it is registered elsewhere, often through a toolset, so the
+			// definition is where the tool is recorded.
+			if tool != nil && handler != nil {
+				x.addTool(n, tool, *handler, false)
 			}
 		}
 	case "function_declaration", "method_declaration", "type_declaration", "import_declaration", "package_clause":
@@ -651,6 +686,23 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 	tv := x.typeVal(ty)
 	out := unknown()
 	fieldVals := map[string]val{}
+	// Elements of slice, array and map literals may elide their type:
+	// []server.ServerTool{{Tool: …, Handler: …}}.
+	elemTy := none
+	switch t.typ(ty) {
+	case "slice_type", "array_type", "implicit_length_array_type":
+		ks := t.kids(ty)
+		elemTy = ks[len(ks)-1]
+	case "map_type":
+		ks := t.kids(ty)
+		elemTy = ks[len(ks)-1]
+	}
+	elem := func(e int32) val {
+		if t.typ(e) == "literal_value" && elemTy >= 0 {
+			return x.evalComposite(e, elemTy, e, sc, c)
+		}
+		return x.eval(e, sc, c)
+	}
 	for _, el := range t.kids(body) {
 		switch t.typ(el) {
 		case "keyed_element":
@@ -668,7 +720,7 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			default:
 				x.eval(key, sc, c)
 			}
-			v := x.eval(value, sc, c)
+			v := elem(value)
 			out.refs = addRefs(out.refs, v.refs)
 			if k != "" {
 				fieldVals[k] = v
@@ -679,10 +731,13 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			}
 		case "literal_element":
 			e := inner(t, el)
-			v := x.eval(e, sc, c)
+			v := elem(e)
 			out.refs = addRefs(out.refs, v.refs)
 			if len(out.elems) < maxElems {
 				out.elems = append(out.elems, shallow(x.arg(e, v)))
+			}
+			if v.tool != nil && len(out.items) < maxElems {
+				out.items = append(out.items, v) // []server.ServerTool{…}
 			}
 		default:
 			x.eval(el, sc, c)
@@ -764,6 +819,12 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 	case "identifier":
 		name := t.text(callee)
 		if v := sc.lookup(name); v != nil {
+			if v.hasRet { // a value of function type: func() *http.Client
+				tv := x.typeVal(v.ret)
+				res.mod, res.member, res.local = tv.mod, tv.member, tv.local
+				res.refs = addRefs(res.refs, v.refs)
+				return res
+			}
 			switch {
 			case v.mod != "":
 				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil)

@@ -159,6 +159,11 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 			if a.tool != nil && a.handler != nil {
 				x.addTool(argNodes[i], a.tool, *a.handler, false)
 			}
+			for _, it := range a.items { // s.AddTools([]server.ServerTool{…}...)
+				if it.handler != nil {
+					x.addTool(argNodes[i], it.tool, *it.handler, false)
+				}
+			}
 		}
 	}
 }

@@ -20,6 +20,10 @@ type val struct {
 	// a function outside this file (a method value, a package function).
 	fn    int
 	fnRef *facts.Callee
+	// ret is the result type of a value of function type (hasRet set):
+	// calling it yields an instance of that type.
+	ret    int32
+	hasRet bool
 	// ident is the identifier the value was read from when it could not be
 	// resolved here (a constant of another file of the package).
 	ident string
@@ -37,6 +41,7 @@ type val struct {
 	handler *val     // server.ServerTool{Handler: …}
 	annots  map[string]annot
 	typed   bool // a typed tool handler (mcp.NewTypedToolHandler)
+	items   []val // tool definitions among the elements of a slice literal
 }
 
 type annot struct {
