@@ -40,7 +40,7 @@ type val struct {
 	tool    *toolDef // an MCP tool definition (mcp.NewTool, &mcp.Tool{…})
 	handler *val     // server.ServerTool{Handler: …}
 	annots  map[string]annot
-	typed   bool // a typed tool handler (mcp.NewTypedToolHandler)
+	typed   bool  // a typed tool handler (mcp.NewTypedToolHandler)
 	items   []val // tool definitions among the elements of a slice literal
 }
 
