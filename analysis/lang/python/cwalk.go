@@ -115,7 +115,7 @@ func cFlatten(t *sitter.Tree, src []byte) (out *tree, ok bool) {
 		uint16(C.mp_symbol(cn)) != uint16(root.Symbol()) || uint32(C.mp_child_count(cn)) != root.ChildCount() {
 		return nil, false
 	}
-	capacity := int64(len(src)/2 + 64)
+	capacity := int64(len(src)/3 + 64)
 	var flat []C.mp_flat_t
 	var count int64
 	for {

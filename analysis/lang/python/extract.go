@@ -79,6 +79,9 @@ type extractor struct {
 	methods  map[string]bool     // every method name defined in the file
 	branchFn map[int32]int       // dispatch branch body → synthetic function
 	toolAnns map[string]toolAnns // list_tools Tool(name=…, annotations=…) literals
+	listed   []listedTool        // every Tool(name=…) literal, in order
+	// plain are call_tool handlers without name dispatch: every listed tool runs them whole.
+	plain []plainHandler
 	lowTools []int               // indices in f.Tools of low-level tools
 	// setsSelf marks methods that assign self attributes: they run before
 	// the other deferred bodies so that every method sees the attributes.
@@ -102,6 +105,16 @@ type classInfo struct {
 	methods map[string]int
 	enum    bool
 	model   bool
+}
+
+type listedTool struct {
+	name, ref string
+	span      source.Span
+}
+
+type plainHandler struct {
+	fn, argIdx int
+	dec        int32
 }
 
 type toolAnns struct {
@@ -135,6 +148,7 @@ func (e *extractor) run() {
 		return a.End.Offset > b.End.Offset
 	})
 	e.exports(mod)
+	e.plainTools()
 	e.applyToolAnnotations()
 }
 
@@ -385,6 +399,11 @@ func (e *extractor) constants() {
 // staticString evaluates a literal string expression (literals, implicit and
 // `+` concatenation, names of constants already seen).
 func (e *extractor) staticString(i int32, consts map[string]string, prefix string) (string, bool) {
+	if e.depth > maxDepth {
+		return "", false
+	}
+	e.depth++
+	defer func() { e.depth-- }()
 	t := e.t
 	i = t.unparen(i)
 	switch t.typ(i) {

@@ -88,7 +88,33 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 			walk(c, depth+1)
 		}
 	}
+	before := len(e.f.Tools)
 	walk(body, 0)
+	if len(e.f.Tools) == before {
+		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec})
+	}
+}
+
+// plainTools gives a handler that never tests the tool name (a server with
+// one tool, such as a fetch server) the tools list_tools declares.
+func (e *extractor) plainTools() {
+	if len(e.plain) != 1 {
+		return // several handlers: which serves which tool is unknown
+	}
+	p := e.plain[0]
+	seen := map[string]bool{}
+	for _, l := range e.listed {
+		key := l.name + "\x00" + l.ref
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		e.lowTools = append(e.lowTools, len(e.f.Tools))
+		e.f.Tools = append(e.f.Tools, facts.Tool{
+			Name: l.name, NameRef: l.ref, NameSpan: l.span, Span: e.span(p.dec), SDK: sdkLowLevel,
+			Handler: p.fn, Dispatcher: -1, Inputs: []facts.ToolInput{{Index: p.argIdx}},
+		})
+	}
 }
 
 // nameTest returns the compared tool-name expression when cond is
@@ -491,6 +517,9 @@ func (e *extractor) recordToolLiteral(fc *fnCtx, call int32) {
 		case "annotations":
 			e.annotations(fc, &tool, t.field(a, "value"))
 		}
+	}
+	if name != "" {
+		e.listed = append(e.listed, listedTool{name: tool.Name, ref: tool.NameRef, span: tool.NameSpan})
 	}
 	if name != "" && tool.Annotations != nil {
 		e.toolAnns[name] = toolAnns{vals: tool.Annotations, spans: tool.AnnotationSpans}
