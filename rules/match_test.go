@@ -97,6 +97,9 @@ func TestMatch(t *testing.T) {
 		{"dotenv", "js", call("dotenv", "config"), []string{"js.dotenv.env=", "js.dotenv.read=.env"}},
 		{"sqlite memory", "js", call("better-sqlite3", "", lit(":memory:")), nil},
 		{"sqlite file", "js", call("better-sqlite3", "", lit("data/app.db")), []string{"js.sqlite.open=data/app.db"}},
+		{"octokit", "js", call("@octokit/rest", "Octokit().rest.issues.listForRepo", obj(nil)), []string{"js.octokit.api=api.github.com"}},
+		{"octokit hook excepted", "js", call("@octokit/rest", "Octokit().hook.before", lit("request"), dyn()), nil},
+		{"openai default import", "js", call("openai", "().chat.completions.create", obj(nil)), []string{"js.openai.api=api.openai.com"}},
 		{"path.join not flagged", "js", call("path", "join", lit("a"), lit("b")), nil},
 		{"RegExp exec not flagged", "js", call("globalThis", "RegExp().exec", dyn()), nil},
 		{"stdio transport not flagged", "js", call("@modelcontextprotocol/sdk/server/stdio.js", "StdioServerTransport"), nil},
@@ -152,6 +155,7 @@ func TestMatch(t *testing.T) {
 		{"git command", "python", call("git", "Repo().git.log", lit("--oneline")), []string{"python.git.run=git"}},
 		{"logging basicConfig no file", "python", call("logging", "basicConfig", kw("level", dyn())), nil},
 		{"logging basicConfig file", "python", call("logging", "basicConfig", kw("filename", lit("app.log"))), []string{"python.logging.basic-config-file=app.log"}},
+		{"PyGithub", "python", call("github", "Github().get_repo", dyn()), []string{"python.github.api=api.github.com"}},
 		{"shutil.which not flagged", "python", call("shutil", "which", lit("git")), nil},
 		// ------------------------------------------------------------- go
 		{"os.ReadFile", "go", call("os", "ReadFile", lit("config.yaml")), []string{"go.os.read=config.yaml"}},
