@@ -19,6 +19,7 @@
 package manifest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -414,6 +415,9 @@ func (p *parser) offset(line, col int) int {
 	}
 	off := p.lines.LineStart(line - 1)
 	end := p.lines.LineEnd(line - 1)
+	if line == 1 && bytes.HasPrefix(p.data, []byte("\xef\xbb\xbf")) {
+		off += 3 // yaml.v3 does not count a byte-order mark as a column
+	}
 	for c := 1; c < col && off < end; c++ {
 		_, n := utf8.DecodeRune(p.data[off:end])
 		off += n

@@ -217,6 +217,10 @@ func TestParseCRLFAndEmpty(t *testing.T) {
 	if s.Start.Line != 3 || s.Start.Col != 16 || s.End.Col != 18 {
 		t.Errorf("CRLF span %+v", s)
 	}
+	m, _ = Parse("m.yaml", []byte("\xef\xbb\xbfserver:\n  system.env: [A]\n"))
+	if sp := m.Server.Span; sp.Start.Offset != 3 || sp.End.Offset != 9 {
+		t.Errorf("span after a byte-order mark: %+v", sp)
+	}
 	for _, src := range []string{"", "# only a comment\n", "---\n", "~\n"} {
 		m, errs := Parse("m.yaml", []byte(src))
 		if len(errs) > 0 || m.Broken || len(m.Tools) != 0 {
