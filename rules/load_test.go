@@ -175,6 +175,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad language", strings.Replace(goodRule, "language: js", "language: ruby", 1), []string{"bad.yaml:1:11", `unknown language "ruby"`}},
 		{"no language", strings.Replace(goodRule, "language: js\n", "", 1), []string{"bad.yaml:", "no language"}},
 		{"glob outside go", strings.Replace(goodRule, `"@acme/sdk"`, `"@acme/*"`, 1), []string{"bad.yaml:5:", "only for Go module paths"}},
+		{"module without identifier", strings.Replace(goodRule, `"@acme/sdk"`, `"@/-"`, 1), []string{"bad.yaml:5:", "has no identifier"}},
+		{"global without name", strings.Replace(strings.Replace(goodRule, `"@acme/sdk"`, "globalThis", 1), "Client().upload", `""`, 1), []string{"bad.yaml:5:", "must start with a global name"}},
 		{"bad id", strings.Replace(goodRule, "js.acme.upload", "Upload Rule", 1), []string{"bad.yaml:3:9", "must look like"}},
 		{"no message", strings.Replace(goodRule, "    message: uploads a file to Acme\n", "", 1), []string{"bad.yaml:3:5", "no message"}},
 		{"bad risk", strings.Replace(goodRule, "    message:", "    risk: extreme\n    message:", 1), []string{"bad.yaml:8:11", "unknown risk"}},

@@ -582,7 +582,16 @@ func addWords(words map[string]bool, r *Rule, mod string) {
 		}
 		return
 	}
-	if r.Language == "python" {
+	if w := wordOf(r.Language, mod); w != "" {
+		words[w] = true
+	}
+}
+
+// wordOf returns the pre-filter word of an imported module: its longest
+// identifier token outside glob segments (for Python, of the first dotted
+// component, which every import form spells out).
+func wordOf(lang, mod string) string {
+	if lang == "python" {
 		if i := strings.IndexByte(mod, '.'); i >= 0 {
 			mod = mod[:i]
 		}
@@ -593,9 +602,7 @@ func addWords(words map[string]bool, r *Rule, mod string) {
 			best = t
 		}
 	}
-	if best != "" {
-		words[best] = true
-	}
+	return best
 }
 
 // tokens splits s into maximal identifier runs; a run touching "*" is kept
@@ -903,6 +910,18 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 		case strings.Contains(m, "*"):
 			if _, err := path.Match(m, ""); err != nil || strings.Contains(m, "**") {
 				bad(at, "module %q: bad pattern", m)
+			}
+		}
+		// Words (the pre-filter) needs a literal identifier in every module
+		// and, for the global namespaces, at the start of every path.
+		if wordOf(r.Language, m) == "" && m != "globalThis" && m != "builtins" {
+			bad(at, "module %q has no identifier outside \"*\" segments", m)
+		}
+		if m == "globalThis" || m == "builtins" {
+			for _, p := range append(append([]string(nil), r.Calls...), r.Access...) {
+				if firstToken(p) == "" {
+					bad(at, "a path under %s must start with a global name, not %q", m, p)
+				}
 			}
 		}
 	}
