@@ -8,7 +8,9 @@
 //     of every key and scope, and reports invalid-manifest findings.
 //   - Find says which manifest governs a source directory.
 //   - Check marks every capability finding with its manifest state and
-//     appends unused-grant, hint-mismatch and unknown-tool findings.
+//     appends unused-grant, hint-mismatch and unknown-tool findings;
+//     CheckAll does Find, Parse and Check for every manifest of a result,
+//     and Disagreements lists what fails `mcpriv manifest --check`.
 //   - Grant gives the narrowest grant that covers one finding.
 //   - AddGrant, RemoveGrant, Create and Update produce minimal text edits that
 //     keep comments, key order, quoting, flow/block style and line endings.
