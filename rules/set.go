@@ -119,31 +119,14 @@ func Default() (*Set, error) {
 // ID already exists replaces the earlier one. All errors found are returned
 // together, each as "file:line:col: message".
 func Load(dirs ...string) (*Set, error) {
-	var errs []error
-	byID := map[string]*Rule{}
-	add := func(name string, data []byte, user bool) {
-		rs, err := parseFile(name, data)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		for _, r := range rs {
-			if old, ok := byID[r.ID]; ok && !user {
-				errs = append(errs, fmt.Errorf("%s: rule %q is also defined in %s", r.Source, r.ID, old.Source))
-				continue
-			}
-			byID[r.ID] = r
-		}
-	}
-	names, err := fs.Glob(embedded, "*.yaml")
+	base, err := embeddedRules()
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range names {
-		data, err := embedded.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		add("embedded:"+n, data, false)
+	var errs []error
+	byID := make(map[string]*Rule, len(base))
+	for _, r := range base {
+		byID[r.ID] = r
 	}
 	for _, dir := range dirs {
 		entries, err := os.ReadDir(dir)
@@ -162,13 +145,60 @@ func Load(dirs ...string) (*Set, error) {
 				errs = append(errs, err)
 				continue
 			}
-			add(p, data, true)
+			rs, err := parseFile(p, data)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			for _, r := range rs {
+				byID[r.ID] = r // a user rule replaces the rule of the same ID
+			}
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return build(byID), nil
+}
+
+var (
+	embeddedOnce  sync.Once
+	embeddedCache []*Rule
+	embeddedErr   error
+)
+
+// embeddedRules parses the embedded files once; their rules are shared by
+// every Set (rules are never modified after loading).
+func embeddedRules() ([]*Rule, error) {
+	embeddedOnce.Do(func() {
+		names, err := fs.Glob(embedded, "*.yaml")
+		if err != nil {
+			embeddedErr = err
+			return
+		}
+		var errs []error
+		seen := map[string]*Rule{}
+		for _, n := range names {
+			data, err := embedded.ReadFile(n)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			rs, err := parseFile("embedded:"+n, data)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			for _, r := range rs {
+				if old, ok := seen[r.ID]; ok {
+					errs = append(errs, fmt.Errorf("%s: rule %q is also defined in %s", r.Source, r.ID, old.Source))
+					continue
+				}
+				seen[r.ID] = r
+				embeddedCache = append(embeddedCache, r)
+			}
+		}
+		embeddedErr = errors.Join(errs...)
+	})
+	return embeddedCache, embeddedErr
 }
 
 func readLimited(p string) ([]byte, error) {
