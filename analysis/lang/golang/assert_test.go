@@ -382,6 +382,11 @@ func main() {
 			"search go-sdk search 2[] readOnlyHint=true",
 			"old go-sdk old 2[Arguments]",
 		}},
+		{"project wrapper with dependencies", `import "github.com/modelcontextprotocol/go-sdk/mcp"
+func GetTeams() ServerTool {
+	return NewTool(Meta, mcp.Tool{Name: "get_teams"}, nil,
+		func(ctx context.Context, deps Deps, _ *mcp.CallToolRequest, args map[string]any) (*mcp.CallToolResult, any, error) { return nil, nil, nil })
+}`, []string{"get_teams go-sdk #2 3[]"}},
 		{"no tool definition, no tool", `import "github.com/mark3labs/mcp-go/server"
 func reg(s *server.MCPServer, t Tool) {
 	s.AddTool(t, handler)

@@ -841,22 +841,27 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 				tv := x.typeVal(rt)
 				res.mod, res.member, res.local = tv.mod, tv.member, tv.local
 			}
+			x.registration(n, name, "", args, argNodes)
 			return x.wrapped(res, args)
 		}
 		if builtins[name] || builtinTypes[name] {
-			if len(args) > 0 && builtinTypes[name] {
-				res.str, res.known, res.prefix = args[0].str, args[0].known, args[0].prefix
+			if len(args) == 1 && builtinTypes[name] { // string(NameConst)
+				res.str, res.known, res.prefix, res.ident = args[0].str, args[0].known, args[0].prefix, args[0].ident
 			}
 			return res
 		}
 		if x.types[name] {
 			res.local = name // a conversion to a type of this package
+			if len(args) == 1 {
+				res.str, res.known, res.prefix, res.ident = args[0].str, args[0].known, args[0].prefix, args[0].ident
+			}
 			return res
 		}
 		if len(x.dotImports) > 0 && !x.declared[name] {
 			return x.libCall(n, callee, x.dotImports[0], name, sc, c, argNodes, args, spread, nil)
 		}
 		x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(callee)}, argNodes, args, nil)
+		x.registration(n, name, "", args, argNodes)
 		return x.wrapped(res, args)
 	case "selector_expression":
 		op, field := t.nth(callee, 0), t.nth(callee, 1)
@@ -899,8 +904,13 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		base := t.nth(callee, 0)
 		if t.typ(base) == "identifier" {
 			name := t.text(base)
-			if idx, ok := x.funcs[name]; ok && sc.lookup(name) == nil {
+			if sc.lookup(name) == nil && !builtins[name] {
+				idx, ok := x.funcs[name]
+				if !ok {
+					idx = -1
+				}
 				x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: idx, Span: x.span(base)}, argNodes, args, nil)
+				x.registration(n, name, "", args, argNodes)
 				return x.wrapped(res, args)
 			}
 		}

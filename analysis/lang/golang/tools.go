@@ -154,6 +154,27 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 		case len(args) >= 2 && args[0].tool != nil:
 			x.addTool(n, args[0].tool, args[1], false)
 		}
+	default:
+		// A project helper taking a tool definition and its handler
+		// (NewTool(toolset, mcp.Tool{…}, scopes, func(ctx, deps, req, args) …)).
+		ti := -1
+		for i, a := range args {
+			if a.tool != nil {
+				if ti >= 0 {
+					return // several tools: not a single registration
+				}
+				ti = i
+			}
+		}
+		if ti < 0 {
+			return
+		}
+		for i := len(args) - 1; i > ti; i-- {
+			if h := args[i]; h.fn >= 0 || h.fnRef != nil && h.fnRef.Kind == "method" && h.fnRef.Class != "" {
+				x.addTool(n, args[ti].tool, h, false)
+				return
+			}
+		}
 	case "AddTools":
 		for i, a := range args {
 			if a.tool != nil && a.handler != nil {
@@ -210,7 +231,15 @@ func (x *extractor) addTool(n int32, td *toolDef, h val, typed bool) {
 		}
 	}
 	if typed {
-		tool.Inputs = []facts.ToolInput{{Index: 2, Prefix: prefix}}
+		idx := 2
+		if tool.Handler >= 0 {
+			// Typed handlers take the input last: (ctx, req, args), or
+			// (ctx, deps, req, args) behind project wrappers.
+			if n := len(x.f.Functions[tool.Handler].Params); n > 3 {
+				idx = n - 1
+			}
+		}
+		tool.Inputs = []facts.ToolInput{{Index: idx, Prefix: prefix}}
 	} else {
 		tool.Inputs = []facts.ToolInput{{Index: 1, Prefix: []string{"Params", "Arguments"}}}
 	}
