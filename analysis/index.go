@@ -31,8 +31,8 @@ type index struct {
 	byName      []map[string][]int // per file: function name → indices (all classes)
 	pyModules   map[string]int     // dotted module name → file
 	fileByPath  map[string]int
-	goPkgs      map[string][]int // package dir (slash, as in facts paths) → files
-	goImportDir map[string]string
+	goPkgs      map[string][]int              // package dir (slash, as in facts paths) → files
+	goNames     map[string]map[string][]fnID // package dir → "Class.name" (".name" for functions) → functions
 
 	edges   [][]fnID
 	callers [][]callSite
@@ -122,6 +122,26 @@ func (ix *index) build() {
 			d := path.Dir(f.Path)
 			ix.goPkgs[d] = append(ix.goPkgs[d], i)
 		}
+	}
+	ix.goNames = map[string]map[string][]fnID{}
+	for d, fis := range ix.goPkgs {
+		names := map[string][]fnID{}
+		for _, fi := range fis {
+			for name, js := range ix.byName[fi] {
+				for _, j := range js {
+					fn := &ix.files[fi].Functions[j]
+					if fn.Class == "" && fn.Parent > 0 {
+						continue // a closure is not callable by name from elsewhere
+					}
+					id := ix.base[fi] + fnID(j)
+					names[fn.Class+"."+name] = append(names[fn.Class+"."+name], id)
+					if fn.Class != "" {
+						names["*."+name] = append(names["*."+name], id)
+					}
+				}
+			}
+		}
+		ix.goNames[d] = names
 	}
 	ix.owner = make([]int32, n)
 	for i, f := range ix.files {
@@ -268,6 +288,9 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 				add(file, j)
 			}
 		}
+		if c.Class == "" && len(out) > maxUntypedTargets {
+			return nil
+		}
 	case "package":
 		return ix.goPackageFuncs(file, c.Name, "", false)
 	}
@@ -277,17 +300,25 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 // goPackageFuncs finds functions (or methods, of class cls or any class) named
 // name in the Go package of file.
 func (ix *index) goPackageFuncs(file int, name, cls string, method bool) []fnID {
-	var out []fnID
-	for _, fi := range ix.goPkgs[path.Dir(ix.files[file].Path)] {
-		for _, j := range ix.byName[fi][name] {
-			fc := ix.files[fi].Functions[j].Class
-			if method && fc != "" && (cls == "" || fc == cls) || !method && fc == "" && ix.files[fi].Functions[j].Parent <= 0 {
-				out = append(out, ix.base[fi]+fnID(j))
-			}
-		}
+	names := ix.goNames[path.Dir(ix.files[file].Path)]
+	switch {
+	case !method:
+		return names["."+name]
+	case cls != "":
+		return names[cls+"."+name]
 	}
-	return out
+	// A method of an unknown receiver type: any method of that name, unless
+	// so many types have one that the call says nothing (String, Close…).
+	if ms := names["*."+name]; len(ms) <= maxUntypedTargets {
+		return ms
+	}
+	return nil
 }
+
+// maxUntypedTargets bounds the methods a call on a receiver of unknown type
+// may reach: beyond it the over-approximation would attribute privileges to
+// tools that never use them.
+const maxUntypedTargets = 4
 
 // resolveModuleCall returns the project functions a Call reaches when its
 // Module names a project file or package; nil for library calls.
