@@ -28,11 +28,11 @@ type index struct {
 	base  []fnID // first fnID of each file
 	owner []int32
 
-	byName      []map[string][]int // per file: function name → indices (all classes)
-	pyModules   map[string]int     // dotted module name → file
-	fileByPath  map[string]int
-	goPkgs      map[string][]int              // package dir (slash, as in facts paths) → files
-	goNames     map[string]map[string][]fnID // package dir → "Class.name" (".name" for functions) → functions
+	byName     []map[string][]int // per file: function name → indices (all classes)
+	pyModules  map[string]int     // dotted module name → file
+	fileByPath map[string]int
+	goPkgs     map[string][]int             // package dir (slash, as in facts paths) → files
+	goNames    map[string]map[string][]fnID // package dir → "Class.name" (".name" for functions) → functions
 
 	edges   [][]fnID
 	callers [][]callSite

@@ -292,7 +292,7 @@ func TestWords(t *testing.T) {
 	for fam, want := range map[string][]string{
 		"js":     {"fs", "child_process", "fetch", "process", "Buffer", "eval", "axios", "modelcontextprotocol"},
 		"python": {"os", "subprocess", "open", "eval", "requests", "pathlib", "fastmcp", "mcp"},
-		"go":     {"os", "exec", "http", "github", "unsafe", "resty"},
+		"go":     {"os", "exec", "http", "google", "unsafe", "resty", "net"},
 	} {
 		w := s.Words(fam)
 		for _, x := range want {
@@ -303,6 +303,11 @@ func TestWords(t *testing.T) {
 		for x := range w {
 			if strings.Contains(x, "*") || x == "" {
 				t.Errorf("Words(%s) holds %q", fam, x)
+			}
+		}
+		for _, x := range []string{"github", "com", "js", "promise"} {
+			if w[x] {
+				t.Errorf("Words(%s) holds the unselective %q", fam, x)
 			}
 		}
 	}

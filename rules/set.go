@@ -617,22 +617,42 @@ func addWords(words map[string]bool, r *Rule, mod string) {
 	}
 }
 
-// wordOf returns the pre-filter word of an imported module: its longest
-// identifier token outside glob segments (for Python, of the first dotted
-// component, which every import form spells out).
+// wordOf returns the pre-filter word of an imported module: every
+// identifier token of the module name is in the import, so any one will do;
+// the longest outside glob segments and common path words ("github", "com")
+// is the most selective. For Python only the first dotted component counts:
+// every import form spells it out.
 func wordOf(lang, mod string) string {
 	if lang == "python" {
 		if i := strings.IndexByte(mod, '.'); i >= 0 {
 			mod = mod[:i]
 		}
 	}
-	best := ""
+	best, fallback := "", ""
 	for _, t := range tokens(mod) {
-		if !strings.Contains(t, "*") && len(t) > len(best) {
+		if strings.Contains(t, "*") {
+			continue
+		}
+		if len(t) > len(fallback) {
+			fallback = t
+		}
+		if !commonPathWords[t] && len(t) > len(best) {
 			best = t
 		}
 	}
+	if best == "" {
+		return fallback
+	}
 	return best
+}
+
+// commonPathWords occur in most import paths of a language, so they select
+// nothing.
+var commonPathWords = map[string]bool{
+	"com": true, "org": true, "net": true, "io": true, "dev": true, "in": true,
+	"github": true, "gitlab": true, "golang": true, "gopkg": true, "go": true, "x": true,
+	"js": true, "mjs": true, "cjs": true, "lib": true, "dist": true, "src": true, "pkg": true,
+	"sdk": true, "client": true, "server": true, "promise": true,
 }
 
 // tokens splits s into maximal identifier runs; a run touching "*" is kept

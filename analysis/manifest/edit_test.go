@@ -218,6 +218,16 @@ func FuzzEdits(f *testing.F) {
 		f.Add(data, "", uint8(4), "A_*", true)
 		f.Add(data, "fetch_url", uint8(0), "*.example.com", true)
 	}
+	for _, src := range []string{
+		"{version: 1, tools: {a: {file.read: [x]}}}\n",
+		"tools: {a: {}, b: {system.env: [A, B]}}\nserver: {}\n",
+		"---\nversion: 1\ntools:\n  a:\n    file.read:\n      - /x  # c\n      # - /y\n...\n",
+		"tools:\n  a:\n    network.client: [a.com,  # first\n      b.com]\n",
+	} {
+		f.Add([]byte(src), "a", uint8(7), "/z", false)
+		f.Add([]byte(src), "b", uint8(4), "B", true)
+		f.Add([]byte(src), "", uint8(0), "*", false)
+	}
 	ids := capability.IDs()
 	f.Fuzz(func(t *testing.T, data []byte, tool string, capIdx uint8, scope string, remove bool) {
 		m, errs := Parse("f.yaml", data)

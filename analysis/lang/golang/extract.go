@@ -78,6 +78,7 @@ type extractor struct {
 	imports    map[string]string // bound package name → import path
 	dotImports []string
 	qualifiers map[string]bool // identifiers used as `x.` qualifiers in the file
+	locals     map[string]bool // names bound by a declaration anywhere in the file
 
 	declared  map[string]bool             // package-level names declared in this file
 	types     map[string]bool             // type names declared in this file
@@ -97,7 +98,7 @@ type extractor struct {
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 	return &extractor{
 		t: t, lines: source.NewLines(src), f: f,
-		imports: map[string]string{}, qualifiers: map[string]bool{},
+		imports: map[string]string{}, qualifiers: map[string]bool{}, locals: map[string]bool{},
 		declared: map[string]bool{}, types: map[string]bool{},
 		fields: map[string]map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
@@ -106,7 +107,12 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 	}
 }
 
+// span returns the span of node i; a missing node (-1, in broken code) has
+// an empty span at the start of the file.
 func (x *extractor) span(i int32) source.Span {
+	if i < 0 {
+		return source.Span{}
+	}
 	n := x.t.nodes[i]
 	return x.lines.Span(int(n.start), int(n.end))
 }
@@ -138,6 +144,20 @@ func (x *extractor) run() {
 			}
 		case "qualified_type":
 			x.qualifiers[t.text(t.kid(int32(i), "package_identifier"))] = true
+		case "parameter_declaration", "variadic_parameter_declaration", "var_spec", "const_spec":
+			for c := n.first; c >= 0; c = t.nodes[c].next {
+				if t.nodes[c].typ == "identifier" {
+					x.locals[string(t.bytes(c))] = true
+				}
+			}
+		case "short_var_declaration", "range_clause":
+			if l := t.nth(int32(i), 0); t.typ(l) == "expression_list" {
+				for _, id := range t.kids(l) {
+					if t.typ(id) == "identifier" {
+						x.locals[t.text(id)] = true
+					}
+				}
+			}
 		case "function_declaration", "method_declaration", "func_literal":
 			x.declareFunc(int32(i))
 		}
@@ -542,7 +562,7 @@ func (x *extractor) looseQualifier(spec string, bound map[string]bool) string {
 	norm := loose(last)
 	var best string
 	for q := range x.qualifiers {
-		if bound[q] || x.declared[q] || len(q) < 2 {
+		if bound[q] || x.declared[q] || x.locals[q] || len(q) < 2 {
 			continue
 		}
 		lq := loose(q)

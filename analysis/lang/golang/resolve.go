@@ -541,8 +541,12 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 		}
 		return v
 	case "slice_expression":
-		base := x.eval(t.nth(n, 0), sc, c)
-		for _, k := range t.kids(n)[1:] {
+		ks := t.kids(n)
+		if len(ks) == 0 {
+			return unknown()
+		}
+		base := x.eval(ks[0], sc, c)
+		for _, k := range ks[1:] {
 			x.eval(k, sc, c)
 		}
 		return val{fn: -1, refs: base.refs}
@@ -690,12 +694,10 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 	// []server.ServerTool{{Tool: …, Handler: …}}.
 	elemTy := none
 	switch t.typ(ty) {
-	case "slice_type", "array_type", "implicit_length_array_type":
-		ks := t.kids(ty)
-		elemTy = ks[len(ks)-1]
-	case "map_type":
-		ks := t.kids(ty)
-		elemTy = ks[len(ks)-1]
+	case "slice_type", "array_type", "implicit_length_array_type", "map_type":
+		if ks := t.kids(ty); len(ks) > 0 {
+			elemTy = ks[len(ks)-1]
+		}
 	}
 	elem := func(e int32) val {
 		if t.typ(e) == "literal_value" && elemTy >= 0 {

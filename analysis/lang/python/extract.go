@@ -81,8 +81,8 @@ type extractor struct {
 	toolAnns map[string]toolAnns // list_tools Tool(name=…, annotations=…) literals
 	listed   []listedTool        // every Tool(name=…) literal, in order
 	// plain are call_tool handlers without name dispatch: every listed tool runs them whole.
-	plain []plainHandler
-	lowTools []int               // indices in f.Tools of low-level tools
+	plain    []plainHandler
+	lowTools []int // indices in f.Tools of low-level tools
 	// setsSelf marks methods that assign self attributes: they run before
 	// the other deferred bodies so that every method sees the attributes.
 	setsSelf map[int]bool
