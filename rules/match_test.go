@@ -306,7 +306,7 @@ func TestWords(t *testing.T) {
 			}
 		}
 		for _, x := range []string{"github", "com", "js", "promise"} {
-			if w[x] {
+			if w[x] && !(fam == "python" && x == "github") { // PyGithub's module is "github"
 				t.Errorf("Words(%s) holds the unselective %q", fam, x)
 			}
 		}
