@@ -241,14 +241,13 @@ func (s *Set) Rule(id string) *Rule {
 // Guarantee: split a file's text into maximal runs of [A-Za-z0-9_$]. If none
 // of those tokens is in Words(family), no Call the extractors can emit for
 // that file matches a rule of the family. This holds because every rule
-// key's module is named in the file: for an imported module the import
-// specifier holds every identifier token of the module name (the word kept
-// is the module's longest token, or for Python the first dotted component of
-// the key, which every import form of it spells out); for the JS global
-// object ("globalThis") and Python "builtins" the word is the first member
-// segment, the global name the code writes (fetch, process, open). Glob
-// segments of Go modules ("v*") never become words. The map is shared: do
-// not modify it.
+// key's module is named in the file: an imported module's specifier holds
+// every identifier token of the module name, and one of them is kept (see
+// wordOf; for Python one of the first dotted component, which every import
+// form spells out); for the JS global object ("globalThis") and Python
+// "builtins" the word is the first member segment, the global name the code
+// writes (fetch, process, open). The loader rejects rules that would break
+// this. The map is shared: do not modify it.
 func (s *Set) Words(family string) map[string]bool {
 	if s == nil {
 		return nil
