@@ -26,6 +26,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/lang/golang"
 	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
 	"github.com/mcpriv/mcpriv/analysis/lang/python"
+	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/rules"
@@ -384,7 +385,26 @@ func (c *factCache) put(p string, lang source.Lang, hash string, full bool, f *f
 	c.m[cacheKey{p, hash, lang, full}] = f
 }
 
-// Check runs the manifest checks and applies the policy.
+// Check runs the manifest checks for every manifest governing files of res
+// (the nearest mcp-capabilities.yaml above a file, else one at root), reading
+// manifests from overlay (unsaved editor buffers, by absolute path) or the
+// disk, then applies the policy.
 func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]byte) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		abs = root
+	}
+	manifest.CheckAll(abs, res, func(p string) ([]byte, bool) {
+		if data, ok := overlay[p]; ok {
+			return data, true
+		}
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() {
+			return nil, false
+		}
+		data, err := os.ReadFile(p) // Parse refuses oversized manifests
+		return data, err == nil
+	})
 	e.opts.Policy.Apply(res)
+	sortFindings(res.Findings)
 }

@@ -61,7 +61,7 @@ func TestGolden(t *testing.T) {
 func render(r *finding.Result) string {
 	var b strings.Builder
 	line := func(f finding.Finding) string {
-		s := fmt.Sprintf("%s:%d:%d %s %s %s", f.File, f.Span.Start.Line+1, f.Span.Start.Col+1, f.Kind, f.Capability, f.API)
+		s := fmt.Sprintf("%s:%d:%d %s %s %s %s", f.File, f.Span.Start.Line+1, f.Span.Start.Col+1, f.Severity, f.Kind, f.Capability, f.API)
 		if f.Kind == finding.KindCapability {
 			s += fmt.Sprintf(" risk=%s tools=%s", f.Risk, strings.Join(f.Tools, ","))
 			if f.Server {
@@ -73,8 +73,12 @@ func render(r *finding.Result) string {
 			if f.Scope != "" {
 				s += fmt.Sprintf(" scope=%q", f.Scope)
 			}
+			s += fmt.Sprintf(" manifest=%s", f.Manifest)
+			if len(f.UndeclaredFor) > 0 {
+				s += fmt.Sprintf(" undeclaredFor=%q", f.UndeclaredFor)
+			}
 		} else {
-			s += " " + f.Rule
+			s += fmt.Sprintf(" %s %q", f.Rule, f.Message)
 		}
 		if f.Suppression != "" {
 			s += fmt.Sprintf(" reason=%q", f.Suppression)
