@@ -128,7 +128,8 @@ type checker struct {
 //
 // Appended: manifest.unused (a grant or single scope no call needs, at its
 // YAML position), manifest.unknown-tool (a tool section for a tool the code
-// does not register) and manifest.hint-mismatch (annotations contradicting
+// does not register; skipped when it registers none at all, as then the
+// names could not be read) and manifest.hint-mismatch (annotations contradicting
 // the code, at the tool's name in the source). Parse's findings are not
 // re-reported: the caller appends those.
 func Check(m *Manifest, res *finding.Result, files func(file string) bool) {
@@ -324,7 +325,9 @@ func (c *checker) unknownTools(tools map[string]bool) []finding.Finding {
 		list = strings.Join(known[:12], ", ") + ", …"
 	}
 	if len(known) == 0 {
-		list = "none found"
+		// No registration was found at all (names built at run time, an
+		// SDK the extractors do not know): every tool would be "unknown".
+		return nil
 	}
 	for _, t := range c.m.Tools {
 		if tools[t.Name] {

@@ -216,3 +216,16 @@ func TestGrant(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNoRegisteredTools(t *testing.T) {
+	// Tool names the extractors could not read: no unknown-tool errors.
+	m, _ := Parse("m.yaml", []byte("tools:\n  a:\n    file.read: [/x]\n"))
+	res := &finding.Result{Findings: []finding.Finding{capFinding(capability.FileRead, "open", "/x", "path", false, "a")}}
+	res.Tools = nil
+	Check(m, res, nil)
+	for _, f := range res.Findings[1:] {
+		if f.Rule == RuleUnknownTool {
+			t.Errorf("unexpected %s", f.Message)
+		}
+	}
+}
