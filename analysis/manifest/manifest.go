@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -559,14 +558,4 @@ func flowNodes(root *yaml.Node) (flow map[*yaml.Node]bool, aliases int) {
 	}
 	walk(root, false, 0)
 	return out, aliases
-}
-
-// sortedTools lists the tool names of m, sorted.
-func (m *Manifest) sortedTools() []string {
-	out := make([]string, 0, len(m.Tools))
-	for _, t := range m.Tools {
-		out = append(out, t.Name)
-	}
-	sort.Strings(out)
-	return out
 }
