@@ -378,7 +378,7 @@ func (p *parser) parseGrants(v *yaml.Node, g *Section, depth int) {
 			if !ok {
 				return
 			}
-			if it.Kind != yaml.ScalarNode || it.Tag == "!!null" {
+			if it.Kind != yaml.ScalarNode || it.Tag == "!!null" || it.Tag == "!!bool" {
 				p.errorNode(it, fmt.Sprintf("a scope of %s must be a string", id))
 				gr.Invalid = true
 				continue

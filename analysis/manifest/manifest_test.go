@@ -92,6 +92,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown capability", "tools:\n  a:\n    file.wirte: [/tmp/x]\n", 2, 4, "did you mean file.write?", false},
 		{"scopes not a list", "server:\n  system.env: {A: 1}\n", 1, 14, "must be a list of strings", false},
 		{"scope not a string", "server:\n  system.env: [[A]]\n", 1, 15, "must be a string", false},
+		{"boolean scope", "server:\n  system.env: [true]\n", 1, 15, "must be a string", false},
 		{"empty scope list", "server:\n  system.env: []\n", 1, 14, "empty scope list", false},
 		{"no scopes", "server:\n  system.env:\n", 1, 2, "has no scopes", false},
 		{"url as host", "tools:\n  f:\n    network.client: [\"https://api.github.com/x\"]\n", 2, 21, "write the host, not a URL: api.github.com", false},
