@@ -378,7 +378,10 @@ func (e *exporter) toolHive() []byte {
 					continue
 				}
 				if strings.HasPrefix(h, "*.") {
-					h = h[1:] // ToolHive's egress proxy matches ".example.com" for subdomains
+					// ToolHive writes subdomains as ".example.com" (its
+					// registry entries do), which admits the apex too.
+					h = h[1:]
+					e.note("%s is exported as %s, which also allows %s itself", s, h, h[1:])
 				}
 				hosts = appendUnique(hosts, h)
 				if p == "" {
