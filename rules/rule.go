@@ -46,6 +46,10 @@ type Rule struct {
 	Source string `yaml:"-"`
 }
 
+// RecvArg addresses the receiver of a method call on an instance
+// (facts.Call.Recv): `Path(p).write_text()` has its path there.
+const RecvArg = -2
+
 // ScopeArg says where a call's scope is.
 type ScopeArg struct {
 	// Arg is the 0-based positional index; Name a Python keyword or Go/JS

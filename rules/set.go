@@ -475,6 +475,10 @@ func relMember(mod string, c *facts.Call) (string, bool) {
 // key of that argument's object literal. nil when absent.
 func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
 	var a *facts.Arg
+	if i == RecvArg {
+		a = c.Recv
+		name = ""
+	}
 	pos := 0
 	for j := range c.Args {
 		arg := &c.Args[j]
@@ -483,6 +487,9 @@ func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
 				a = arg
 			}
 			continue
+		}
+		if a != nil {
+			break
 		}
 		if pos == i && i >= 0 {
 			a = arg
@@ -1000,8 +1007,8 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 		if s.Fixed != "" {
 			continue
 		}
-		if s.Arg < -1 || s.Arg > 64 {
-			bad(field(at, "arg"), "scope arg %d out of range (0-based index, or -1 for a keyword-only argument or the read key)", s.Arg)
+		if s.Arg < RecvArg || s.Arg > 64 {
+			bad(field(at, "arg"), "scope arg %d out of range (0-based index, -1 for a keyword-only argument or the read key, -2 for the receiver)", s.Arg)
 		}
 		if s.Arg == -1 && s.Name == "" && len(r.Access) == 0 {
 			bad(field(at, "arg"), "scope arg -1 without a name means the read key, which needs access paths")
@@ -1009,8 +1016,8 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 	}
 	for i, w := range r.When {
 		at := item(field(n, "when"), i)
-		if w.Arg < -1 || w.Arg > 64 || w.Arg == -1 && w.Name == "" {
-			bad(field(at, "arg"), "condition arg %d out of range (0-based index, or -1 with a keyword name)", w.Arg)
+		if w.Arg < RecvArg || w.Arg > 64 || w.Arg == -1 && w.Name == "" {
+			bad(field(at, "arg"), "condition arg %d out of range (0-based index, -1 with a keyword name, -2 for the receiver)", w.Arg)
 		}
 		if w.Matches == "" && w.NotMatches == "" && w.Absent == nil && w.Literal == nil {
 			bad(at, "condition tests nothing (set matches, notMatches, absent or literal)")

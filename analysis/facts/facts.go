@@ -162,6 +162,15 @@ type Call struct {
 	// Spread is true when an argument list contains a spread (...xs) or
 	// Python *args/**kwargs, so argument indices after it are uncertain.
 	Spread bool `json:"spread,omitempty"`
+	// Recv describes the instance a method is called on, for calls whose
+	// Member goes through an instance ("Path().write_text", "Client().query"):
+	// Refs is the taint of the receiver expression (Path(root) / name is
+	// tainted by name); Value/Known/Prefix the instance's literal path or URL
+	// when the extractor knows it (Path("/etc") / "hosts" → "/etc/hosts");
+	// Props the properties of the options object it was constructed with
+	// (new pg.Client({ host: "db" }) → Props["host"]). nil otherwise.
+	// Rules address it as argument -2.
+	Recv *Arg `json:"recv,omitempty"`
 	// Key is the literal key of an Access with a subscript or further member
 	// (process.env.HOME → "HOME", os.environ["X"] → "X").
 	Key string `json:"key,omitempty"`
