@@ -1,0 +1,484 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/manifest"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p CodeActionParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	d, lines, text, rr, err := s.docAt(ctx, p.TextDocument.URI)
+	if d == nil || err != nil || rr == nil {
+		return []CodeAction{}, err
+	}
+	want := func(kind string) bool {
+		if len(p.Context.Only) == 0 {
+			return true
+		}
+		for _, o := range p.Context.Only {
+			if kind == o || strings.HasPrefix(kind, o+".") {
+				return true
+			}
+		}
+		return false
+	}
+	start := lines.OffsetUTF16(int(p.Range.Start.Line), int(p.Range.Start.Character))
+	end := lines.OffsetUTF16(int(p.Range.End.Line), int(p.Range.End.Character))
+	if end < start {
+		start, end = end, start
+	}
+	actions := []CodeAction{}
+	mpath := s.manifestFor(rr.root, d.path)
+	for _, f := range rr.byFile[d.path] {
+		if !overlaps(f.Span, start, end) && !overlaps(f.CallSpan, start, end) {
+			continue
+		}
+		diag := s.toDiagnostic(rr, f, pathToURI(mpath))
+		switch f.Kind {
+		case finding.KindCapability:
+			if want("quickfix") {
+				actions = append(actions, s.declareActions(f, mpath, diag)...)
+				if a, ok := suppressAction(d, lines, text, f, diag); ok {
+					actions = append(actions, a)
+				}
+			}
+		case finding.KindUnusedGrant:
+			if want("quickfix") && d.manifest {
+				if a, ok := s.removeGrantAction(d, f, diag); ok {
+					actions = append(actions, a)
+				}
+			}
+		}
+	}
+	if want(KindDeclareAll) {
+		var grants []Grant
+		var covered []Diagnostic
+		for _, f := range rr.byFile[d.path] {
+			if g := grantsFor(f); len(g) > 0 {
+				grants = append(grants, g...)
+				covered = append(covered, s.toDiagnostic(rr, f, pathToURI(mpath)))
+			}
+		}
+		if len(grants) > 0 {
+			var we *WorkspaceEdit
+			var err error
+			if !s.manifestExists(mpath) {
+				// A new manifest for this file's findings, minimised and with the
+				// header package manifest writes.
+				sub := &finding.Result{Tools: rr.res.Tools}
+				for _, f := range rr.byFile[d.path] {
+					if f.Kind == finding.KindCapability {
+						sub.Findings = append(sub.Findings, *f)
+					}
+				}
+				we, err = s.replaceManifest(mpath, nil, manifest.Create(sub), false)
+			} else {
+				we, err = s.manifestEdit(mpath, grants)
+			}
+			if err == nil {
+				actions = append(actions, CodeAction{
+					Title: fmt.Sprintf("Declare all %d undeclared privilege uses of this file in %s", len(covered), ManifestName),
+					Kind:  KindDeclareAll, Diagnostics: covered, Edit: we,
+				})
+			}
+		}
+	}
+	return actions, nil
+}
+
+func overlaps(sp source.Span, start, end int) bool {
+	if sp.End.Offset <= sp.Start.Offset {
+		return false
+	}
+	if start == end {
+		return sp.Start.Offset <= start && start <= sp.End.Offset
+	}
+	return sp.Start.Offset < end && start < sp.End.Offset
+}
+
+// grantsFor returns the narrowest grants that make f declared (manifest.Grant:
+// a URL's host, a path, a program; "*" only for a non-literal argument), one
+// per tool lacking it ("" = server). Without a manifest every reaching tool
+// needs one.
+func grantsFor(f *finding.Finding) []Grant {
+	if f.Kind != finding.KindCapability {
+		return nil
+	}
+	var targets []string
+	switch f.Manifest {
+	case finding.Undeclared, finding.OutOfScope:
+		targets = f.UndeclaredFor
+	case finding.NoManifest, finding.NotChecked:
+		targets = append(targets, f.Tools...)
+		if f.Server || len(f.Tools) == 0 {
+			targets = append(targets, "")
+		}
+	}
+	id, scope, exact := manifest.Grant(f)
+	var out []Grant
+	for _, t := range targets {
+		out = append(out, Grant{Tool: t, Capability: id, Scope: scope, Exact: exact})
+	}
+	return out
+}
+
+func (s *Server) declareActions(f *finding.Finding, mpath string, diag Diagnostic) []CodeAction {
+	var out []CodeAction
+	for i, g := range grantsFor(f) {
+		we, err := s.manifestEdit(mpath, []Grant{g})
+		if err != nil {
+			continue
+		}
+		who := "server"
+		if g.Tool != "" {
+			who = "tool `" + g.Tool + "`"
+		}
+		verb := "Declare"
+		if !s.manifestExists(mpath) {
+			verb = "Create " + ManifestName + ":"
+		}
+		title := fmt.Sprintf("%s %s %s for %s", verb, g.Capability, strconv.Quote(g.Scope), who)
+		if verb == "Declare" {
+			title += " in " + ManifestName
+		}
+		if g.Scope == "*" && !g.Exact {
+			title += " (the argument is not a literal: any scope)"
+		}
+		out = append(out, CodeAction{Title: title, Kind: "quickfix", Diagnostics: []Diagnostic{diag}, IsPreferred: i == 0, Edit: we})
+	}
+	return out
+}
+
+// suppressAction inserts `mcpriv-ignore: <cap> -- <reason>` on its own line
+// above the finding, indented like it, in the language's comment syntax.
+func suppressAction(d *document, lines *source.Lines, text []byte, f *finding.Finding, diag Diagnostic) (CodeAction, bool) {
+	if d.lang == "" {
+		return CodeAction{}, false
+	}
+	line := f.Span.Start.Line
+	if line < 0 || line >= lines.Count() {
+		return CodeAction{}, false
+	}
+	prefix := "//"
+	if d.lang == source.Python {
+		prefix = "#"
+	}
+	eol := "\n"
+	if e := lines.LineEnd(line); e < len(text) && text[e] == '\r' {
+		eol = "\r\n"
+	}
+	comment := fmt.Sprintf("%s%s mcpriv-ignore: %s -- TODO: reason%s", indentOf(lines.LineText(line)), prefix, f.Capability, eol)
+	pos := Position{Line: uint32(line)}
+	return CodeAction{
+		Title: fmt.Sprintf("Suppress %s here (mcpriv-ignore with a reason)", f.Capability),
+		Kind:  "quickfix", Diagnostics: []Diagnostic{diag},
+		Edit: &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{d.uri: {{Range: Range{Start: pos, End: pos}, NewText: comment}}}},
+	}, true
+}
+
+func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag Diagnostic) (CodeAction, bool) {
+	s.mu.Lock()
+	text := d.text
+	s.mu.Unlock()
+	g, ok := grantAt(d.path, text, f.Span.Start.Offset)
+	if !ok {
+		return CodeAction{}, false
+	}
+	edits, err := manifest.RemoveGrant(text, g.Tool, g.Capability, g.Scope)
+	if err != nil || len(edits) == 0 {
+		return CodeAction{}, false
+	}
+	what := string(g.Capability)
+	if g.Scope != "" {
+		what = strconv.Quote(g.Scope) + " of " + what
+	}
+	who := "server"
+	if g.Tool != "" {
+		who = "tool `" + g.Tool + "`"
+	}
+	return CodeAction{
+		Title: fmt.Sprintf("Remove unused grant %s from %s", what, who), Kind: "quickfix", IsPreferred: true,
+		Diagnostics: []Diagnostic{diag},
+		Edit:        &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{d.uri: byteEditsToLSP(text, edits)}},
+	}, true
+}
+
+// grantAt finds the grant (a capability key, or one scope) that starts at
+// offset in the manifest text: unused-grant findings point there.
+func grantAt(path string, text []byte, offset int) (Grant, bool) {
+	m, _ := manifest.Parse(path, text)
+	if m == nil || m.Broken {
+		return Grant{}, false
+	}
+	sections := append([]manifest.Section{m.Server}, m.Tools...)
+	for _, sec := range sections {
+		for _, e := range sec.Entries {
+			if e.Span.Start.Offset == offset {
+				return Grant{Tool: sec.Name, Capability: e.Capability}, true
+			}
+			for _, sc := range e.Scopes {
+				if sc.Span.Start.Offset == offset {
+					return Grant{Tool: sec.Name, Capability: e.Capability, Scope: sc.Value}, true
+				}
+			}
+		}
+	}
+	return Grant{}, false
+}
+
+// manifestText returns the manifest's text: the open buffer, else the disk.
+func (s *Server) manifestText(mpath string) ([]byte, bool) {
+	s.mu.Lock()
+	d := s.docs[mpath]
+	s.mu.Unlock()
+	if d != nil {
+		return d.text, true
+	}
+	b, err := os.ReadFile(mpath)
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
+func (s *Server) manifestExists(mpath string) bool {
+	_, ok := s.manifestText(mpath)
+	return ok
+}
+
+// manifestEdit returns the WorkspaceEdit granting grants in the manifest at
+// mpath, creating the file when it does not exist. Edits come from package
+// manifest, which keeps the user's comments and style. The edit is in the
+// `changes` form (Neovim 0.7 and eglot need it); creating a file uses
+// documentChanges only when the client supports create operations.
+func (s *Server) manifestEdit(mpath string, grants []Grant) (*WorkspaceEdit, error) {
+	text, exists := s.manifestText(mpath)
+	cur := text
+	for _, g := range grants {
+		e, err := manifest.AddGrant(cur, g.Tool, g.Capability, g.Scope)
+		if err != nil {
+			return nil, err
+		}
+		cur = manifest.Apply(cur, e)
+	}
+	return s.replaceManifest(mpath, text, cur, exists)
+}
+
+// replaceManifest returns the edit turning old into new (a minimal diff) in
+// the manifest at mpath.
+func (s *Server) replaceManifest(mpath string, old, new []byte, exists bool) (*WorkspaceEdit, error) {
+	if string(old) == string(new) {
+		return nil, errors.New("already granted")
+	}
+	uri := s.uriOf(mpath)
+	if !exists {
+		ins := TextEdit{NewText: string(new)}
+		s.mu.Lock()
+		canCreate := s.caps.Workspace.WorkspaceEdit.DocumentChanges && contains(s.caps.Workspace.WorkspaceEdit.ResourceOperations, "create")
+		s.mu.Unlock()
+		if canCreate {
+			return &WorkspaceEdit{DocumentChanges: []any{
+				CreateFile{Kind: "create", URI: uri, Options: &CreateFileOptions{IgnoreIfExists: true}},
+				TextDocumentEdit{TextDocument: OptionalVersionedTextDocumentIdentifier{URI: uri}, Edits: []TextEdit{ins}},
+			}}, nil
+		}
+		// Clients without create operations (Neovim 0.7) load the missing file
+		// into an empty buffer and insert the text; saving creates it.
+		return &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{uri: {ins}}}, nil
+	}
+	return &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{uri: byteEditsToLSP(old, manifest.Diff(old, new))}}, nil
+}
+
+func byteEditsToLSP(text []byte, edits []manifest.Edit) []TextEdit {
+	lines := source.NewLines(text)
+	out := make([]TextEdit, 0, len(edits))
+	for _, e := range edits {
+		st, en := clamp(e.Start, 0, len(text)), clamp(e.End, 0, len(text))
+		out = append(out, TextEdit{Range: offsetRange(lines, st, max(st, en)), NewText: e.NewText})
+	}
+	return out
+}
+
+func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
+
+// --- code lens ---
+
+func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p CodeLensParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	d, _, _, rr, err := s.docAt(ctx, p.TextDocument.URI)
+	if d == nil || err != nil || rr == nil {
+		return []CodeLens{}, err
+	}
+	lenses := []CodeLens{}
+	for _, t := range rr.toolFile[d.path] {
+		caps := make([]string, len(t.Capabilities))
+		for i, c := range t.Capabilities {
+			caps[i] = string(c)
+		}
+		title := "mcpriv: no privileges"
+		if len(caps) > 0 {
+			title = "mcpriv: " + strings.Join(caps, ", ")
+			if n := len(rr.undeclared[t.Name]); n > 0 {
+				title += fmt.Sprintf(" · %d undeclared", n)
+			}
+		}
+		line := uint32(max(t.Span.Start.Line, 0))
+		lenses = append(lenses, CodeLens{
+			Range:   Range{Start: Position{Line: line}, End: Position{Line: line}},
+			Command: &Command{Title: title, Command: CmdShowToolPrivileges, Arguments: []any{t.Name}},
+		})
+	}
+	return lenses, nil
+}
+
+// --- commands ---
+
+func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p ExecuteCommandParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	switch p.Command {
+	case CmdShowToolPrivileges:
+		var name string
+		if len(p.Arguments) == 0 || json.Unmarshal(p.Arguments[0], &name) != nil || name == "" {
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, CmdShowToolPrivileges+" takes the tool name as its argument")
+		}
+		release(ctx)
+		s.waitIdle(ctx)
+		s.mu.Lock()
+		var found *rootResult
+		for _, rr := range s.results {
+			if rr.tools[name] != nil {
+				found = rr
+				break
+			}
+		}
+		s.mu.Unlock()
+		if found == nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "no tool named %q in the workspace", name)
+		}
+		return s.toolMarkdown(found, name), nil
+	case CmdScanWorkspace:
+		release(ctx)
+		s.scanWorkspace(ctx)
+		s.waitIdle(ctx)
+		return s.summary(), nil
+	case CmdGenerateManifest:
+		release(ctx)
+		s.waitIdle(ctx)
+		return s.generateManifest(ctx, p.Arguments)
+	}
+	return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "unknown command %q", p.Command)
+}
+
+// waitIdle waits until no analysis is pending (bounded).
+func (s *Server) waitIdle(ctx context.Context) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		busy := s.runCancel != nil || len(s.dirtyRoots) > 0
+		for _, d := range s.docs {
+			busy = busy || d.dirty
+		}
+		ch := s.updated
+		s.mu.Unlock()
+		if !busy {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Server) summary() map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	findings, tools := 0, 0
+	for _, rr := range s.results {
+		if rr.res != nil {
+			findings += len(rr.res.Findings)
+			tools += len(rr.res.Tools)
+		}
+	}
+	return map[string]any{"roots": len(s.roots), "files": len(s.files), "findings": findings, "tools": tools}
+}
+
+// generateManifest writes (or extends) the manifest of a root with a grant
+// for every undeclared use, through workspace/applyEdit. Argument: an
+// optional URI of the root or of a file in it.
+func (s *Server) generateManifest(ctx context.Context, args []json.RawMessage) (any, error) {
+	s.mu.Lock()
+	root := ""
+	if len(s.roots) > 0 {
+		root = s.roots[0]
+	}
+	if len(args) > 0 {
+		var u string
+		if json.Unmarshal(args[0], &u) == nil {
+			if p, err := uriToPath(DocumentURI(u)); err == nil {
+				root = s.rootOfLocked(p)
+				if contains(s.roots, p) {
+					root = p
+				}
+			}
+		}
+	}
+	rr := s.results[root]
+	canApply := s.caps.Workspace.ApplyEdit
+	s.mu.Unlock()
+	if rr == nil {
+		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "no analysed workspace root to generate a manifest for")
+	}
+	mpath := filepath.Join(root, ManifestName)
+	text, exists := s.manifestText(mpath)
+	var next []byte
+	if !exists || len(bytes.TrimSpace(text)) == 0 {
+		next = manifest.Create(rr.res)
+	} else {
+		edits, err := manifest.Update(text, rr.res)
+		if err != nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "generate manifest: %v", err)
+		}
+		next = manifest.Apply(text, edits)
+	}
+	if string(next) == string(text) {
+		return map[string]any{"applied": false, "manifest": pathToURI(mpath), "message": "the manifest already grants everything the code needs"}, nil
+	}
+	we, err := s.replaceManifest(mpath, text, next, exists)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "generate manifest: %v", err)
+	}
+	if !canApply {
+		return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "the client does not support workspace/applyEdit")
+	}
+	var res ApplyWorkspaceEditResult
+	if _, err := s.conn.Call(ctx, "workspace/applyEdit", ApplyWorkspaceEditParams{Label: "mcpriv: generate manifest", Edit: *we}, &res); err != nil {
+		return nil, err
+	}
+	return map[string]any{"applied": res.Applied, "manifest": pathToURI(mpath)}, nil
+}

@@ -1,0 +1,276 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+)
+
+// testClient is an in-process LSP client connected to a server over a pipe.
+type testClient struct {
+	t        *testing.T
+	conn     jsonrpc2.Conn
+	done     chan error
+	root     string
+	mu       sync.Mutex
+	diags    map[DocumentURI]PublishDiagnosticsParams
+	logs     []LogMessageParams
+	progress []WorkDoneProgress
+	applied  []WorkspaceEdit
+	changed  chan struct{}
+	versions map[DocumentURI]int32
+}
+
+type clientOpts struct {
+	caps     map[string]any
+	initOpts any
+	folders  []string
+}
+
+func defaultCaps() map[string]any {
+	return map[string]any{
+		"workspace": map[string]any{
+			"applyEdit":             true,
+			"workspaceEdit":         map[string]any{"documentChanges": false},
+			"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true},
+		},
+		"window": map[string]any{"workDoneProgress": true},
+	}
+}
+
+// startServer starts a server on root (written from files) and initializes it.
+func startServer(t *testing.T, files map[string]string, o clientOpts) *testClient {
+	t.Helper()
+	root := t.TempDir()
+	root, _ = filepath.EvalSymlinks(root)
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return startServerAt(t, root, o)
+}
+
+func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
+	t.Helper()
+	a, b := net.Pipe()
+	c := &testClient{t: t, root: root, done: make(chan error, 1), diags: map[DocumentURI]PublishDiagnosticsParams{},
+		changed: make(chan struct{}, 1), versions: map[DocumentURI]int32{}}
+	go func() {
+		c.done <- Serve(context.Background(), a, Options{NewEngine: newFakeEngine, Debounce: 5 * time.Millisecond})
+	}()
+	c.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
+	c.conn.Go(context.Background(), jsonrpc2.AsyncHandler(c.handle))
+	t.Cleanup(func() {
+		c.conn.Close()
+		select {
+		case <-c.done:
+		case <-time.After(5 * time.Second):
+			t.Error("server did not stop after the connection closed")
+		}
+	})
+	caps := o.caps
+	if caps == nil {
+		caps = defaultCaps()
+	}
+	folders := o.folders
+	if folders == nil {
+		folders = []string{root}
+	}
+	var wf []WorkspaceFolder
+	for _, f := range folders {
+		wf = append(wf, WorkspaceFolder{URI: pathToURI(f), Name: filepath.Base(f)})
+	}
+	var res map[string]any
+	c.call("initialize", map[string]any{"processId": nil, "rootUri": pathToURI(root), "capabilities": caps,
+		"workspaceFolders": wf, "initializationOptions": o.initOpts}, &res)
+	if _, ok := res["capabilities"]; !ok {
+		t.Fatalf("initialize result without capabilities: %v", res)
+	}
+	c.notify("initialized", map[string]any{})
+	return c
+}
+
+func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+	var params json.RawMessage = append([]byte(nil), req.Params()...)
+	switch req.Method() {
+	case "textDocument/publishDiagnostics":
+		var p PublishDiagnosticsParams
+		if err := json.Unmarshal(params, &p); err != nil {
+			c.t.Errorf("bad publishDiagnostics: %v", err)
+		}
+		c.mu.Lock()
+		c.diags[p.URI] = p
+		c.mu.Unlock()
+	case "window/logMessage":
+		var p LogMessageParams
+		_ = json.Unmarshal(params, &p)
+		c.mu.Lock()
+		c.logs = append(c.logs, p)
+		c.mu.Unlock()
+	case "$/progress":
+		var p struct{ Value WorkDoneProgress }
+		_ = json.Unmarshal(params, &p)
+		c.mu.Lock()
+		c.progress = append(c.progress, p.Value)
+		c.mu.Unlock()
+	case "workspace/applyEdit":
+		var p ApplyWorkspaceEditParams
+		_ = json.Unmarshal(params, &p)
+		c.mu.Lock()
+		c.applied = append(c.applied, p.Edit)
+		c.mu.Unlock()
+		return ApplyWorkspaceEditResult{Applied: true}, nil
+	case "client/registerCapability", "window/workDoneProgress/create":
+		return nil, nil
+	}
+	select {
+	case c.changed <- struct{}{}:
+	default:
+	}
+	return nil, nil
+}
+
+func (c *testClient) call(method string, params, result any) error {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := c.conn.Call(ctx, method, params, result)
+	return err
+}
+
+func (c *testClient) mustCall(method string, params, result any) {
+	c.t.Helper()
+	if err := c.call(method, params, result); err != nil {
+		c.t.Fatalf("%s: %v", method, err)
+	}
+}
+
+func (c *testClient) notify(method string, params any) {
+	c.t.Helper()
+	if err := c.conn.Notify(context.Background(), method, params); err != nil {
+		c.t.Fatalf("%s: %v", method, err)
+	}
+}
+
+func (c *testClient) path(name string) string     { return filepath.Join(c.root, filepath.FromSlash(name)) }
+func (c *testClient) uri(name string) DocumentURI { return pathToURI(c.path(name)) }
+
+func (c *testClient) open(name, text string) {
+	c.t.Helper()
+	c.mu.Lock()
+	c.versions[c.uri(name)] = 1
+	c.mu.Unlock()
+	lang := "typescript"
+	if strings.HasSuffix(name, ".yaml") {
+		lang = "yaml"
+	}
+	c.notify("textDocument/didOpen", DidOpenTextDocumentParams{TextDocument: TextDocumentItem{URI: c.uri(name), LanguageID: lang, Version: 1, Text: text}})
+}
+
+func (c *testClient) change(name string, changes ...TextDocumentContentChangeEvent) int32 {
+	c.t.Helper()
+	c.mu.Lock()
+	c.versions[c.uri(name)]++
+	v := c.versions[c.uri(name)]
+	c.mu.Unlock()
+	c.notify("textDocument/didChange", DidChangeTextDocumentParams{TextDocument: VersionedTextDocumentIdentifier{URI: c.uri(name), Version: v}, ContentChanges: changes})
+	return v
+}
+
+// waitDiags waits until the diagnostics of name satisfy ok.
+func (c *testClient) waitDiags(name string, ok func([]Diagnostic) bool) []Diagnostic {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		p, seen := c.diags[c.uri(name)]
+		c.mu.Unlock()
+		if seen && ok(p.Diagnostics) {
+			return p.Diagnostics
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("timed out waiting for diagnostics of %s; last: %+v (seen %v)", name, p.Diagnostics, seen)
+		}
+		select {
+		case <-c.changed:
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func count(n int) func([]Diagnostic) bool { return func(d []Diagnostic) bool { return len(d) == n } }
+
+func (c *testClient) hover(name string, line, col uint32) string {
+	c.t.Helper()
+	var h *Hover
+	c.mustCall("textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri(name)}, Position: Position{line, col}}, &h)
+	if h == nil {
+		return ""
+	}
+	return h.Contents.Value
+}
+
+func (c *testClient) codeActions(name string, r Range, only ...string) []CodeAction {
+	c.t.Helper()
+	var out []CodeAction
+	c.mustCall("textDocument/codeAction", CodeActionParams{TextDocument: TextDocumentIdentifier{URI: c.uri(name)}, Range: r,
+		Context: CodeActionContext{Diagnostics: []Diagnostic{}, Only: only}}, &out)
+	return out
+}
+
+func (c *testClient) shutdown() {
+	c.t.Helper()
+	c.mustCall("shutdown", nil, nil)
+	c.notify("exit", nil)
+	select {
+	case err := <-c.done:
+		if err != nil {
+			c.t.Errorf("Serve after shutdown and exit: %v", err)
+		}
+		c.done <- nil
+	case <-time.After(5 * time.Second):
+		c.t.Fatal("server did not exit")
+	}
+}
+
+// applyEdits applies LSP text edits to text (UTF-16 positions).
+func applyTextEdits(t *testing.T, text string, edits []TextEdit) string {
+	t.Helper()
+	// Apply from the last edit backwards so earlier offsets stay valid.
+	type bed struct {
+		s, e int
+		txt  string
+	}
+	var bs []bed
+	for _, e := range edits {
+		doc := newDocument("file:///x", "/x", 0, []byte(text))
+		bs = append(bs, bed{doc.lines.OffsetUTF16(int(e.Range.Start.Line), int(e.Range.Start.Character)),
+			doc.lines.OffsetUTF16(int(e.Range.End.Line), int(e.Range.End.Character)), e.NewText})
+	}
+	for i := len(bs) - 1; i >= 0; i-- {
+		for j := 0; j < i; j++ {
+			if bs[j].s > bs[j+1].s {
+				bs[j], bs[j+1] = bs[j+1], bs[j]
+			}
+		}
+	}
+	for i := len(bs) - 1; i >= 0; i-- {
+		text = text[:bs[i].s] + bs[i].txt + text[bs[i].e:]
+	}
+	return text
+}
+
+func netPipe() (net.Conn, net.Conn) { return net.Pipe() }

@@ -1,0 +1,616 @@
+// Package lsp is mcpriv's language server: `mcpriv lsp` over stdio.
+//
+// The design follows gopls: a thin protocol layer (this file) translates LSP
+// messages into operations on server state — open documents, per-file facts
+// and the latest linked result of each workspace root — and back. Parsing,
+// extraction and linking run on one analysis goroutine, never on the
+// connection's read loop; edits bump a generation counter that cancels a
+// parse in progress, and a short debounce coalesces keystrokes. Handlers only
+// translate engine results (finding.Finding, finding.Tool) into LSP types.
+//
+// docs/lsp.md is the user-facing reference: capabilities, settings, commands,
+// diagnostic codes and data.
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// Command names (workspace/executeCommand). The editor plugins rely on them.
+const (
+	CmdScanWorkspace      = "mcpriv.scanWorkspace"
+	CmdGenerateManifest   = "mcpriv.generateManifest"
+	CmdShowToolPrivileges = "mcpriv.showToolPrivileges"
+)
+
+// KindDeclareAll is the source action that declares every undeclared use in a file.
+const KindDeclareAll = "source.mcpriv.declareAll"
+
+// Options configure a server.
+type Options struct {
+	// NewEngine builds the analysis engine for a configuration; it is called
+	// at start-up and again when settings that affect analysis change.
+	NewEngine func(EngineConfig) (Engine, error)
+	// Debounce is the quiet time after an edit before analysis starts (default 40ms).
+	Debounce time.Duration
+	// ParseTimeout bounds one parse (default 2s); the previous diagnostics stay
+	// shown meanwhile.
+	ParseTimeout time.Duration
+	// Logf receives the server's own log lines (stderr in `mcpriv lsp`); may be nil.
+	Logf func(format string, args ...any)
+	// Version is reported in serverInfo.
+	Version string
+}
+
+// ErrExitWithoutShutdown is returned by Serve when the client sent exit
+// before shutdown (the LSP says the process should then exit with code 1).
+var ErrExitWithoutShutdown = errors.New("exit without shutdown")
+
+// Serve runs a server on rwc until the client sends exit or closes the
+// stream. It returns nil after a clean shutdown and exit.
+func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
+	s := newServer(opts)
+	stream := newTolerantStream(rwc, func(err error) { s.logf(msgWarning, "skipped a malformed message: %v", err) })
+	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(stdCodec{}))
+	s.conn = conn
+	conn.Go(ctx, s.handle)
+	defer s.stop()
+	select {
+	case <-s.exited:
+		conn.Close()
+	case <-conn.Done():
+	case <-ctx.Done():
+		conn.Close()
+	}
+	s.mu.Lock()
+	shut, exited := s.shutdown, s.exitSeen
+	s.mu.Unlock()
+	switch {
+	case exited && !shut:
+		return ErrExitWithoutShutdown
+	case exited:
+		return nil
+	}
+	if err := conn.Err(); err != nil {
+		return err
+	}
+	if !shut {
+		return errors.New("the client closed the connection without shutdown and exit")
+	}
+	return nil
+}
+
+const (
+	msgError   = 1
+	msgWarning = 2
+	msgInfo    = 3
+	msgLog     = 4
+)
+
+// Server is one language server session.
+type Server struct {
+	opts Options
+	conn jsonrpc2.Conn
+	// inflight maps the ids of running calls to their cancel functions, for
+	// $/cancelRequest. (jsonrpc2.CancelHandler is not used: its context
+	// outlives the pooled request context it derives from.)
+	inflight sync.Map // jsonrpc2.ID → context.CancelFunc
+
+	ctx    context.Context // lives until exit; background work uses it
+	cancel context.CancelFunc
+	exited chan struct{}
+	wg     sync.WaitGroup
+
+	mu          sync.Mutex
+	initialized bool
+	shutdown    bool
+	exitSeen    bool
+	caps        ClientCapabilities
+	settings    Settings
+	engine      Engine
+	engineErr   error
+	roots       []string
+	docs        map[string]*document   // open documents by absolute path
+	files       map[string]*fileFacts  // facts of every known file by absolute path
+	results     map[string]*rootResult // latest result by root
+	published   map[DocumentURI]string // last diagnostics sent, to send only changes
+	dirtyRoots  map[string]bool        // roots to re-link on the next run
+	loggedOnce  map[string]bool        // extraction errors already logged
+	gen         uint64                 // bumped by every edit; a run started at an older gen is stale
+	runCancel   context.CancelFunc     // cancels the parse in progress
+	wake        chan struct{}          // analysis worker signal (buffer 1)
+	updated     chan struct{}          // closed and replaced after each run: hover waiters
+	stats       Stats
+	progressSeq int
+}
+
+// Stats are counters for tests and benchmarks.
+type Stats struct {
+	Runs      int           // analysis runs completed
+	Parses    int           // incremental or full parses
+	LastRun   time.Duration // analysis start to last publish of the latest run
+	Published int           // publishDiagnostics notifications sent
+}
+
+func newServer(opts Options) *Server {
+	if opts.Debounce <= 0 {
+		opts.Debounce = 40 * time.Millisecond
+	}
+	if opts.ParseTimeout <= 0 {
+		opts.ParseTimeout = 2 * time.Second
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		opts: opts, ctx: ctx, cancel: cancel, exited: make(chan struct{}),
+		docs: map[string]*document{}, files: map[string]*fileFacts{}, results: map[string]*rootResult{},
+		published: map[DocumentURI]string{}, dirtyRoots: map[string]bool{}, loggedOnce: map[string]bool{},
+		wake: make(chan struct{}, 1), updated: make(chan struct{}),
+	}
+	s.wg.Add(1)
+	go s.worker()
+	return s
+}
+
+func (s *Server) stop() {
+	s.cancel()
+	s.wg.Wait()
+	s.mu.Lock()
+	s.docs = map[string]*document{}
+	s.mu.Unlock()
+}
+
+// logf sends a window/logMessage and copies it to Options.Logf.
+func (s *Server) logf(level int, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if s.opts.Logf != nil {
+		s.opts.Logf("%s", msg)
+	}
+	if s.conn != nil {
+		_ = s.conn.Notify(s.ctx, "window/logMessage", LogMessageParams{Type: level, Message: msg})
+	}
+}
+
+// notify sends a notification; failures mean the client is gone and are only logged.
+func (s *Server) notify(method string, params any) {
+	if s.conn == nil {
+		return
+	}
+	if err := s.conn.Notify(s.ctx, method, params); err != nil && s.opts.Logf != nil {
+		s.opts.Logf("notify %s: %v", method, err)
+	}
+}
+
+// handle dispatches one message. It never panics and never returns an error
+// for a notification (jsonrpc2 would close the connection): failures are
+// logged with window/logMessage instead.
+func (s *Server) handle(rctx context.Context, req *jsonrpc2.Request) (result any, err error) {
+	method := strings.Clone(req.Method())
+	isCall := req.IsCall()
+	// Handlers use a context of their own, derived from the connection's:
+	// the request context is pooled and must not be retained by goroutines
+	// (context.WithCancel would). Async still needs the request context.
+	ctx, cancel := context.WithCancel(jsonrpc2.DetachContext(rctx))
+	ctx = context.WithValue(ctx, reqCtxKey{}, rctx)
+	defer cancel()
+	if isCall {
+		id := req.ID()
+		s.inflight.Store(id, cancel)
+		defer s.inflight.Delete(id)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.logf(msgError, "internal error in %s: %v\n%s", method, r, debug.Stack())
+			result = nil
+			if isCall {
+				err = jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, r)
+			} else {
+				err = nil
+			}
+		}
+		if err != nil && !isCall {
+			s.logf(msgWarning, "%s: %v", method, err)
+			err = nil
+		}
+	}()
+
+	s.mu.Lock()
+	inited, shut := s.initialized, s.shutdown
+	s.mu.Unlock()
+	switch {
+	case method == "exit":
+		s.mu.Lock()
+		s.exitSeen = true
+		s.mu.Unlock()
+		s.closeExited()
+		return nil, nil
+	case method == "$/cancelRequest":
+		var p CancelParams
+		if err := json.Unmarshal(req.Params(), &p); err != nil {
+			return nil, err
+		}
+		var n int64
+		var str string
+		var id jsonrpc2.ID
+		if json.Unmarshal(p.ID, &n) == nil {
+			id = jsonrpc2.NewNumberID(n)
+		} else if json.Unmarshal(p.ID, &str) == nil {
+			id = jsonrpc2.NewStringID(str)
+		}
+		if c, ok := s.inflight.Load(id); ok {
+			c.(context.CancelFunc)()
+		}
+		return nil, nil
+	case method == "initialize":
+		if inited {
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "initialize was already received")
+		}
+		return s.initialize(json.RawMessage(req.Params()))
+	case !inited:
+		if isCall {
+			return nil, jsonrpc2.NewError(jsonrpc2.ServerNotInitialized, "the server is not initialized")
+		}
+		return nil, nil
+	case shut && method != "shutdown":
+		if isCall {
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "the server is shutting down")
+		}
+		return nil, nil
+	}
+
+	h, ok := handlers[method]
+	if !ok {
+		if isCall {
+			return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "method not supported: %s", method)
+		}
+		return nil, nil // $/… and unknown notifications are ignorable
+	}
+	return h(s, ctx, json.RawMessage(req.Params()))
+}
+
+type handlerFunc func(s *Server, ctx context.Context, params json.RawMessage) (any, error)
+
+var handlers map[string]handlerFunc
+
+func init() {
+	handlers = map[string]handlerFunc{
+		"initialized":                         (*Server).initializedNote,
+		"shutdown":                            (*Server).shutdownReq,
+		"textDocument/didOpen":                (*Server).didOpen,
+		"textDocument/didChange":              (*Server).didChange,
+		"textDocument/didClose":               (*Server).didClose,
+		"textDocument/didSave":                (*Server).didSave,
+		"textDocument/hover":                  (*Server).hover,
+		"textDocument/codeAction":             (*Server).codeAction,
+		"textDocument/codeLens":               (*Server).codeLens,
+		"workspace/executeCommand":            (*Server).executeCommand,
+		"workspace/didChangeConfiguration":    (*Server).didChangeConfiguration,
+		"workspace/didChangeWatchedFiles":     (*Server).didChangeWatchedFiles,
+		"workspace/didChangeWorkspaceFolders": (*Server).didChangeWorkspaceFolders,
+	}
+}
+
+type reqCtxKey struct{}
+
+// release lets the read loop go on while this request's handler waits for
+// analysis (jsonrpc2.Async on the original request context).
+func release(ctx context.Context) {
+	if rctx, ok := ctx.Value(reqCtxKey{}).(context.Context); ok {
+		jsonrpc2.Async(rctx)
+	}
+}
+
+func (s *Server) closeExited() {
+	select {
+	case <-s.exited:
+	default:
+		close(s.exited)
+	}
+}
+
+func unmarshalParams(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return jsonrpc2.NewError(jsonrpc2.InvalidParams, "missing params")
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return jsonrpc2.Errorf(jsonrpc2.InvalidParams, "invalid params: %v", err)
+	}
+	return nil
+}
+
+func (s *Server) initialize(raw json.RawMessage) (any, error) {
+	var p InitializeParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	var roots []string
+	for _, f := range p.WorkspaceFolders {
+		if dir, err := uriToPath(f.URI); err == nil {
+			roots = append(roots, dir)
+		}
+	}
+	if len(roots) == 0 && p.RootURI != "" {
+		if dir, err := uriToPath(p.RootURI); err == nil {
+			roots = append(roots, dir)
+		}
+	}
+	if len(roots) == 0 && p.RootPath != "" && filepath.IsAbs(p.RootPath) {
+		roots = append(roots, filepath.Clean(p.RootPath))
+	}
+	settings, _, serr := parseSettings(p.InitializationOptions)
+
+	s.mu.Lock()
+	s.initialized = true
+	s.caps = p.Capabilities
+	s.roots = dedupRoots(roots)
+	s.settings = settings
+	s.mu.Unlock()
+	if serr != nil {
+		s.logf(msgWarning, "%v", serr)
+	}
+	s.rebuildEngine()
+
+	return map[string]any{
+		"capabilities": map[string]any{
+			"positionEncoding": "utf-16",
+			"textDocumentSync": map[string]any{"openClose": true, "change": 2, "save": map[string]any{"includeText": false}},
+			"hoverProvider":    true,
+			"codeActionProvider": map[string]any{
+				"codeActionKinds": []string{"quickfix", KindDeclareAll},
+				"resolveProvider": false,
+			},
+			"codeLensProvider":       map[string]any{"resolveProvider": false},
+			"executeCommandProvider": map[string]any{"commands": []string{CmdScanWorkspace, CmdGenerateManifest, CmdShowToolPrivileges}},
+			"workspace": map[string]any{
+				"workspaceFolders": map[string]any{"supported": true, "changeNotifications": true},
+			},
+		},
+		"serverInfo": map[string]any{"name": "mcpriv", "version": s.opts.Version},
+	}, nil
+}
+
+func dedupRoots(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range in {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// rebuildEngine builds the engine from the current settings and re-analyses
+// everything with it.
+func (s *Server) rebuildEngine() {
+	s.mu.Lock()
+	cfg := s.settings.engineConfig()
+	s.mu.Unlock()
+	var eng Engine
+	var err error
+	if s.opts.NewEngine == nil {
+		err = errors.New("no analysis engine configured")
+	} else {
+		eng, err = s.opts.NewEngine(cfg)
+	}
+	if err != nil {
+		s.logf(msgError, "mcpriv: cannot start the analysis engine: %v", err)
+	}
+	s.mu.Lock()
+	if err == nil {
+		s.engine = eng
+	}
+	s.engineErr = err
+	// Facts depend on the extractors only, but excludes and the size limit
+	// change which files count: rescanning is the simple, correct answer.
+	for _, d := range s.docs {
+		d.dirty = true
+	}
+	for _, r := range s.roots {
+		s.dirtyRoots[r] = true
+	}
+	s.mu.Unlock()
+}
+
+func (s *Server) initializedNote(ctx context.Context, _ json.RawMessage) (any, error) {
+	s.mu.Lock()
+	dyn := s.caps.Workspace.DidChangeWatchedFiles.DynamicRegistration
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if dyn {
+			s.registerWatchers()
+		}
+		s.scanWorkspace(s.ctx)
+	}()
+	return nil, nil
+}
+
+func (s *Server) registerWatchers() {
+	globs := []string{"**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py,go}", "**/" + ManifestName}
+	var watchers []map[string]any
+	for _, g := range globs {
+		watchers = append(watchers, map[string]any{"globPattern": g})
+	}
+	params := map[string]any{"registrations": []map[string]any{{
+		"id": "mcpriv-watch", "method": "workspace/didChangeWatchedFiles",
+		"registerOptions": map[string]any{"watchers": watchers},
+	}}}
+	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	defer cancel()
+	if _, err := s.conn.Call(ctx, "client/registerCapability", params, nil); err != nil {
+		s.logf(msgLog, "file watching not registered: %v", err)
+	}
+}
+
+func (s *Server) shutdownReq(ctx context.Context, _ json.RawMessage) (any, error) {
+	s.mu.Lock()
+	s.shutdown = true
+	s.mu.Unlock()
+	s.cancel() // stop background work; exit follows
+	return nil, nil
+}
+
+// --- documents ---
+
+func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p DidOpenTextDocumentParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	path, err := uriToPath(p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	d := newDocument(p.TextDocument.URI, path, p.TextDocument.Version, []byte(p.TextDocument.Text))
+	s.mu.Lock()
+	s.docs[path] = d
+	s.markDirtyLocked(d)
+	s.mu.Unlock()
+	s.kick()
+	return nil, nil
+}
+
+func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p DidChangeTextDocumentParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	path, err := uriToPath(p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	d := s.docs[path]
+	if d == nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("didChange for a document that is not open: %s", p.TextDocument.URI)
+	}
+	err = d.apply(p.TextDocument.Version, p.ContentChanges)
+	s.markDirtyLocked(d)
+	s.mu.Unlock()
+	s.kick()
+	return nil, err
+}
+
+func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p DidCloseTextDocumentParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	path, err := uriToPath(p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	d := s.docs[path]
+	delete(s.docs, path)
+	if d != nil {
+		// The buffer may differ from the disk: fall back to the disk's facts.
+		delete(s.files, path)
+		s.dirtyRoots[s.rootOfLocked(path)] = true
+	}
+	s.mu.Unlock()
+	if d != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.refreshFromDisk(path)
+		}()
+	}
+	return nil, nil
+}
+
+func (s *Server) didSave(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p DidSaveTextDocumentParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	path, err := uriToPath(p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	if filepath.Base(path) == ManifestName {
+		// Unopened files governed by it are checked against the saved text.
+		s.mu.Lock()
+		s.dirtyRoots[s.rootOfLocked(path)] = true
+		s.mu.Unlock()
+		s.kick()
+	}
+	return nil, nil
+}
+
+func (s *Server) markDirtyLocked(d *document) {
+	d.dirty = true
+	s.dirtyRoots[s.rootOfLocked(d.path)] = true
+}
+
+// rootOfLocked returns the workspace root holding path (the deepest one), or
+// path's directory for a file outside every root.
+func (s *Server) rootOfLocked(path string) string {
+	best := ""
+	for _, r := range s.roots {
+		if within(r, path) && len(r) > len(best) {
+			best = r
+		}
+	}
+	if best == "" {
+		return filepath.Dir(path)
+	}
+	return best
+}
+
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// kick starts a new generation: a parse in progress for an older one is
+// cancelled and the worker wakes up.
+func (s *Server) kick() {
+	s.mu.Lock()
+	s.gen++
+	if s.runCancel != nil {
+		s.runCancel()
+	}
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// langOf returns the language a path is analysed as.
+func langOf(path string) source.Lang { return source.DetectLang(path) }
+
+// readSource reads a workspace file within the size limit.
+func (s *Server) readSource(path string) ([]byte, error) {
+	s.mu.Lock()
+	limit := s.settings.MaxFileSize
+	s.mu.Unlock()
+	return source.ReadFile(path, limit)
+}
+
+// fileExists reports whether path is a regular file on disk.
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}
+
+var _ = finding.Result{}

@@ -1,0 +1,348 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+// scanWorkspace extracts the facts of every file of every root in the
+// background, reporting $/progress, then links and publishes. Open documents
+// keep their buffer's facts.
+func (s *Server) scanWorkspace(ctx context.Context) {
+	s.mu.Lock()
+	roots := append([]string(nil), s.roots...)
+	eng := s.engine
+	progress := s.caps.Window.WorkDoneProgress
+	s.progressSeq++
+	token := fmt.Sprintf("mcpriv-scan-%d", s.progressSeq)
+	s.mu.Unlock()
+	if eng == nil || len(roots) == 0 {
+		return
+	}
+	if progress {
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err := s.conn.Call(cctx, "window/workDoneProgress/create", map[string]any{"token": token}, nil)
+		cancel()
+		progress = err == nil
+	}
+	report := func(v WorkDoneProgress) {
+		if progress {
+			s.notify("$/progress", ProgressParams{Token: token, Value: v})
+		}
+	}
+	report(WorkDoneProgress{Kind: "begin", Title: "mcpriv: analysing workspace", Percentage: intp(0)})
+
+	type entry struct{ root, path string }
+	var all []entry
+	for _, root := range roots {
+		files, skipped, err := eng.Files(ctx, root)
+		if err != nil {
+			s.logf(msgWarning, "mcpriv: listing %s: %v", root, err)
+			continue
+		}
+		for _, fe := range skipped {
+			if !fe.Skipped {
+				s.logf(msgLog, "mcpriv: %s: %s", fe.File, fe.Message)
+			}
+		}
+		for _, f := range files {
+			p := s.absPath(root, f)
+			if s.excluded(root, p) {
+				continue
+			}
+			all = append(all, entry{root, p})
+		}
+	}
+	last := time.Now()
+	for i, e := range all {
+		if ctx.Err() != nil {
+			report(WorkDoneProgress{Kind: "end", Message: "cancelled"})
+			return
+		}
+		s.extractFromDisk(ctx, eng, e.path)
+		if time.Since(last) > 200*time.Millisecond {
+			last = time.Now()
+			report(WorkDoneProgress{Kind: "report", Message: fmt.Sprintf("%d/%d files", i+1, len(all)), Percentage: intp(100 * (i + 1) / len(all))})
+		}
+	}
+	s.mu.Lock()
+	for _, r := range roots {
+		s.dirtyRoots[r] = true
+	}
+	s.mu.Unlock()
+	s.kick()
+	report(WorkDoneProgress{Kind: "end", Message: fmt.Sprintf("%d files analysed", len(all))})
+}
+
+func intp(i int) *int { return &i }
+
+// extractFromDisk reads and extracts one unopened file into the facts store.
+func (s *Server) extractFromDisk(ctx context.Context, eng Engine, path string) {
+	s.mu.Lock()
+	_, open := s.docs[path]
+	s.mu.Unlock()
+	if open || langOf(path) == "" {
+		return
+	}
+	src, err := s.readSource(path)
+	if err != nil {
+		s.mu.Lock()
+		delete(s.files, path)
+		s.mu.Unlock()
+		return
+	}
+	// Not cancellable on purpose: a cancellable context makes the pinned
+	// tree-sitter binding race on the pooled parser's cancellation flag.
+	f, err := eng.Extract(context.WithoutCancel(ctx), filepath.ToSlash(path), src)
+	if err != nil {
+		s.logOnce(path+"#"+err.Error(), msgLog, "mcpriv: %s: %v", path, err)
+	}
+	if f == nil {
+		return
+	}
+	s.mu.Lock()
+	if _, open := s.docs[path]; !open {
+		s.files[path] = &fileFacts{facts: f}
+	}
+	s.mu.Unlock()
+}
+
+// refreshFromDisk re-reads a file after it was closed or changed on disk.
+func (s *Server) refreshFromDisk(path string) {
+	s.mu.Lock()
+	eng := s.engine
+	root := s.rootOfLocked(path)
+	s.mu.Unlock()
+	if eng == nil || s.excluded(root, path) {
+		return
+	}
+	s.extractFromDisk(s.ctx, eng, path)
+	s.mu.Lock()
+	s.dirtyRoots[root] = true
+	s.mu.Unlock()
+	s.kick()
+}
+
+func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p DidChangeWatchedFilesParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	var changed []string
+	s.mu.Lock()
+	for _, ev := range p.Changes {
+		path, err := uriToPath(ev.URI)
+		if err != nil {
+			continue
+		}
+		root := s.rootOfLocked(path)
+		if filepath.Base(path) == ManifestName {
+			s.dirtyRoots[root] = true // re-check every file against the new manifest
+			continue
+		}
+		if _, open := s.docs[path]; open || langOf(path) == "" {
+			continue // the buffer, not the disk, is the truth for open files
+		}
+		if ev.Type == 3 {
+			delete(s.files, path)
+			s.dirtyRoots[root] = true
+			continue
+		}
+		changed = append(changed, path)
+	}
+	s.mu.Unlock()
+	// Reading files is I/O: not on the connection goroutine.
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for _, path := range changed {
+			s.mu.Lock()
+			eng, root := s.engine, s.rootOfLocked(path)
+			s.mu.Unlock()
+			if eng != nil && !s.excluded(root, path) {
+				s.extractFromDisk(s.ctx, eng, path)
+			}
+			s.mu.Lock()
+			s.dirtyRoots[root] = true
+			s.mu.Unlock()
+		}
+		s.kick()
+	}()
+	return nil, nil
+}
+
+func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p DidChangeConfigurationParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	settings, ok, err := parseSettings(p.Settings)
+	if err != nil {
+		s.logf(msgWarning, "%v", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	s.mu.Lock()
+	s.settings = settings
+	// Files now excluded (or too large) leave the store; a rescan adds the rest.
+	for path, ff := range s.files {
+		if !ff.open && s.excludedLocked(s.rootOfLocked(path), path) {
+			delete(s.files, path)
+		}
+	}
+	s.mu.Unlock()
+	s.rebuildEngine()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.scanWorkspace(s.ctx)
+	}()
+	return nil, nil
+}
+
+func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p DidChangeWorkspaceFoldersParams
+	if err := unmarshalParams(raw, &p); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	for _, f := range p.Event.Removed {
+		dir, err := uriToPath(f.URI)
+		if err != nil {
+			continue
+		}
+		for i, r := range s.roots {
+			if r == dir {
+				s.roots = append(s.roots[:i], s.roots[i+1:]...)
+				break
+			}
+		}
+		if rr := s.results[dir]; rr != nil {
+			delete(s.results, dir)
+			// Clear what was published for the removed root.
+			s.mu.Unlock()
+			s.publish(&rootResult{root: dir}, rr)
+			s.mu.Lock()
+		}
+		for path, ff := range s.files {
+			if !ff.open && within(dir, path) {
+				delete(s.files, path)
+			}
+		}
+	}
+	for _, f := range p.Event.Added {
+		if dir, err := uriToPath(f.URI); err == nil {
+			s.roots = dedupRoots(append(s.roots, dir))
+		}
+	}
+	for _, d := range s.docs {
+		s.dirtyRoots[s.rootOfLocked(d.path)] = true
+	}
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.scanWorkspace(s.ctx)
+	}()
+	return nil, nil
+}
+
+// excluded reports whether the user's excludes (settings) cover path. The
+// engine applies its defaults (node_modules, .git, …) and the same list in
+// Files; this check covers files that arrive by watcher events.
+func (s *Server) excluded(root, path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.excludedLocked(root, path)
+}
+
+func (s *Server) excludedLocked(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	if err != nil {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, dir := range defaultExcludedDirs {
+		for _, el := range strings.Split(rel, "/") {
+			if el == dir {
+				return true
+			}
+		}
+	}
+	for _, g := range s.settings.Excludes {
+		if matchExclude(g, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultExcludedDirs mirror analysis.DefaultExcludes (dependencies, VCS data,
+// build output) for watcher events; the engine's Files applies the real list.
+var defaultExcludedDirs = []string{"node_modules", ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", "vendor", "dist", "build", "out"}
+
+// matchExclude matches a glob against a slash path relative to the root, and
+// against each of its elements ("fixtures" excludes any directory so named).
+// "**" matches any number of path elements, "*" and "?" stay within one.
+func matchExclude(glob, rel string) bool {
+	re, err := globRegexp(glob)
+	if err != nil {
+		return false
+	}
+	if re.MatchString(rel) {
+		return true
+	}
+	if !strings.Contains(glob, "/") {
+		for _, el := range strings.Split(rel, "/") {
+			if re.MatchString(el) {
+				return true
+			}
+		}
+	}
+	// A pattern naming a directory excludes what is under it.
+	parts := strings.Split(rel, "/")
+	for i := 1; i < len(parts); i++ {
+		if re.MatchString(strings.Join(parts[:i], "/")) {
+			return true
+		}
+	}
+	return false
+}
+
+func globRegexp(glob string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(glob); i++ {
+		c := glob[i]
+		switch c {
+		case '*':
+			if i+1 < len(glob) && glob[i+1] == '*' {
+				i++
+				if i+1 < len(glob) && glob[i+1] == '/' {
+					i++
+					b.WriteString("(?:.*/)?")
+				} else {
+					b.WriteString(".*")
+				}
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString("[^/]")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.Compile(b.String())
+}
+
+var _ = facts.Version
