@@ -451,6 +451,8 @@ type T struct{}
 func (t *T) Method(_ int, b string, _ ...int) {} // mcpriv-ignore: system.exec
 
 func unnamed(int, string) {}
+
+/* mcpriv-ignore: network.client -- probe */ var probe = 1
 `
 	f := extract(t, "internal/fsx/a.go", []byte(src))
 	if f.Package != "internal/fsx:fsx" || f.Lang != "go" || f.Path != "internal/fsx/a.go" {
@@ -473,6 +475,7 @@ func unnamed(int, string) {}
 	want := []facts.Suppression{
 		{Line: 4, OwnLine: true, Capabilities: []string{"file.read"}, Reason: "config is read at start-up"},
 		{Line: 11, OwnLine: false, Capabilities: []string{"system.exec"}, Reason: ""},
+		{Line: 15, OwnLine: false, Capabilities: []string{"network.client"}, Reason: "probe"},
 	}
 	if len(f.Suppressions) != len(want) {
 		t.Fatalf("suppressions = %+v", f.Suppressions)

@@ -10,6 +10,7 @@
 package golang
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -596,17 +597,20 @@ func (x *extractor) exports() {
 
 // comment records a suppression comment.
 func (x *extractor) comment(i int32) {
-	text := x.t.text(i)
-	if !strings.Contains(text, suppress.Marker) {
+	if !bytes.Contains(x.t.bytes(i), []byte(suppress.Marker)) {
 		return
 	}
-	caps, reason, ok := suppress.Parse(text)
+	caps, reason, ok := suppress.Parse(x.t.text(i))
 	if !ok {
 		return
 	}
 	sp := x.span(i)
 	lineStart := x.lines.LineStart(sp.Start.Line)
-	own := strings.TrimSpace(string(x.t.src[lineStart:x.t.nodes[i].start])) == ""
+	// Alone on its line: nothing but blanks before it and after it.
+	lineEnd := x.lines.LineEnd(sp.End.Line)
+	end := int(x.t.nodes[i].end)
+	own := len(bytes.TrimSpace(x.t.src[lineStart:x.t.nodes[i].start])) == 0 &&
+		(end >= lineEnd || len(bytes.TrimSpace(x.t.src[end:lineEnd])) == 0)
 	if caps == nil {
 		caps = []string{}
 	}
