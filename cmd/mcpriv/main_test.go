@@ -324,3 +324,34 @@ func TestProgressBar(t *testing.T) {
 	var nilBar *progressBar
 	nilBar.Stop() // no bar: no-op
 }
+
+// blockingScanner never returns on its own, like an engine stuck opening a
+// FIFO.
+type blockingScanner struct{ started chan struct{} }
+
+func (b blockingScanner) Scan(context.Context, string, func(int, int)) (*finding.Result, error) {
+	close(b.started)
+	select {}
+}
+
+func TestInterruptStuckScan(t *testing.T) {
+	dir := t.TempDir()
+	b := blockingScanner{started: make(chan struct{})}
+	old := newEngine
+	newEngine = func(*scanConfig) (scanner, error) { return b, nil }
+	t.Cleanup(func() { newEngine = old })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errb bytes.Buffer
+	go func() { done <- run(ctx, []string{"scan", dir}, nil, &out, &errb) }()
+	<-b.started
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitError || !strings.Contains(errb.String(), "interrupted") || out.Len() != 0 {
+			t.Errorf("exit %d stdout %q stderr %q", code, out.String(), errb.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("scan did not return after cancellation")
+	}
+}

@@ -206,7 +206,7 @@ func scanRoots(ctx context.Context, eng scanner, paths []string, bar *progressBa
 		if bar != nil {
 			progress = bar.Callback(p)
 		}
-		res, err := eng.Scan(ctx, p, progress)
+		res, err := scanInterruptible(ctx, eng, p, progress)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -218,6 +218,28 @@ func scanRoots(ctx context.Context, eng scanner, paths []string, bar *progressBa
 		out = append(out, rootResult{path: p, dir: dir, res: res})
 	}
 	return out, fatal
+}
+
+// scanInterruptible runs one Scan but returns as soon as ctx ends, even if
+// the engine is stuck in a system call it cannot cancel (an open of a FIFO,
+// a hung network file system): Ctrl-C must always end mcpriv. The abandoned
+// scan dies with the process.
+func scanInterruptible(ctx context.Context, eng scanner, root string, progress func(done, total int)) (*finding.Result, error) {
+	type outcome struct {
+		res *finding.Result
+		err error
+	}
+	ch := make(chan outcome, 1)
+	go func() {
+		res, err := eng.Scan(ctx, root, progress)
+		ch <- outcome{res, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.res, o.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // scanner is the part of the engine the scan command needs.
