@@ -83,7 +83,7 @@
       ;; quick fix: list the actions at the call, run the one that declares the grant
       (let* ((before (e2e-file-text manifest))
              (actions (eglot-code-actions (point) (point) nil nil))
-             (chosen (cl-find-if (lambda (a) (string-match-p "Declare file\\.write for tool save_note" (plist-get a :title)))
+             (chosen (cl-find-if (lambda (a) (string-match-p "\\`Declare file\\.write.* for tool .*save_note" (plist-get a :title)))
                                  actions)))
         (when chosen
           (eglot--read-execute-code-action (list chosen) (eglot-current-server) "quickfix"))

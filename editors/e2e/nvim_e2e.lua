@@ -115,13 +115,16 @@ local ok, err = xpcall(function()
   step('show_tool_privileges', md ~= nil and md:find('file.write', 1, true) ~= nil, md)
 
   -- Quick fix through Neovim's own code-action path, picking by title.
-  local want = 'Declare file.write for tool save_note'
+  -- "Declare file.write [scope] for tool save_note in mcp-capabilities.yaml …"
+  local function wanted(title)
+    return title:match('^Declare file%.write') and title:find('for tool', 1, true) and title:find('save_note', 1, true)
+  end
   local offered, picked = {}, nil
   vim.ui.select = function(items, _, on_choice)
     for _, it in ipairs(items) do
       local action = it[2] or it.action
       table.insert(offered, action.title)
-      if not picked and action.title:find(want, 1, true) then
+      if not picked and wanted(action.title) then
         picked = it
       end
     end

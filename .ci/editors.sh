@@ -1,0 +1,72 @@
+#!/bin/bash
+# Editor end-to-end tests: Neovim, Vim + ALE, Emacs + eglot (seconds each)
+# and VS Code through code-server in headless Chromium (about a minute, plus
+# a few minutes of installs on a fresh machine). Called by .ci/run.
+#
+# Installs what is missing: apt packages (needs root), code-server and
+# playwright-core from npm into $MCPRIV_CACHE (outside the repository, kept
+# between runs), the extension's npm dependencies. Exits non-zero on failure.
+#
+#   MCPRIV_CACHE=/var/cache/mcpriv-ci   install cache (default; ~/.cache/mcpriv when not root)
+#   EDITORS_SKIP_VSCODE=1               run only the headless editors
+#   MCPRIV_E2E_ARTIFACTS=DIR            keep VS Code screenshots there (default: a temp dir, printed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CI=true                 # a missing editor is a failure, not a skip
+export npm_config_nodedir=${npm_config_nodedir:-/usr}
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+if [ "$(id -u)" = 0 ]; then CACHE_DEFAULT=/var/cache/mcpriv-ci; else CACHE_DEFAULT=$HOME/.cache/mcpriv; fi
+export MCPRIV_CACHE=${MCPRIV_CACHE:-$CACHE_DEFAULT}
+CODE_SERVER_VERSION=4.100.3    # the last release on Node 20
+PLAYWRIGHT_VERSION=1.65.1
+mkdir -p "$MCPRIV_CACHE"
+t0=$(date +%s)
+say() { echo "== editors [$(( $(date +%s) - t0 ))s] $*"; }
+
+# 1. apt packages, only those missing.
+pkgs=(neovim vim vim-ale emacs-nox elpa-eglot)
+[ "${EDITORS_SKIP_VSCODE:-}" = 1 ] || pkgs+=(chromium build-essential python3 pkg-config ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev curl)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "apt-get install ${missing[*]}"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. the server binary, built once for every editor.
+BIN_DIR=$(mktemp -d)
+trap 'rm -rf "$BIN_DIR"' EXIT
+say "go build ./cmd/mcpriv"
+go build -o "$BIN_DIR/mcpriv" ./cmd/mcpriv
+export MCPRIV_BIN=$BIN_DIR/mcpriv
+
+# 3. the headless editors.
+say "Neovim, Vim + ALE, Emacs + eglot"
+go test -count=1 -v -run 'TestNeovim|TestVimALE|TestEmacsEglot|TestDocs|TestFixture' ./editors/e2e/
+
+[ "${EDITORS_SKIP_VSCODE:-}" = 1 ] && { say "VS Code skipped (EDITORS_SKIP_VSCODE=1)"; exit 0; }
+
+# 4. VS Code: code-server and playwright-core into the cache, the .vsix with
+#    the server and the manifest schema inside.
+say "code-server $CODE_SERVER_VERSION"
+editors/e2e/vscode/install-code-server.sh "$MCPRIV_CACHE/code-server" "$CODE_SERVER_VERSION" > "$MCPRIV_CACHE/code-server-install.log" 2>&1 \
+  || { tail -40 "$MCPRIV_CACHE/code-server-install.log"; exit 1; }
+if [ ! -d "$MCPRIV_CACHE/playwright/node_modules/playwright-core" ]; then
+  say "playwright-core $PLAYWRIGHT_VERSION"
+  mkdir -p "$MCPRIV_CACHE/playwright"
+  (cd "$MCPRIV_CACHE/playwright" && { [ -f package.json ] || npm init -y >/dev/null; } \
+    && npm install --silent "playwright-core@$PLAYWRIGHT_VERSION")
+fi
+say "extension: npm ci, package"
+(cd editors/vscode && npm ci --silent && npm test --silent \
+  && MCPRIV_BUNDLE_BINARY="$MCPRIV_BIN" npm run --silent package)
+export MCPRIV_VSIX=$ROOT/editors/vscode/dist/mcpriv.vsix
+
+say "VS Code (code-server + headless Chromium)"
+MCPRIV_E2E_VSCODE=1 go test -count=1 -v -timeout 15m -run TestVSCode ./editors/e2e/
+say "done"
