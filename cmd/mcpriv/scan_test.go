@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -71,7 +72,7 @@ func TestScanGolden(t *testing.T) {
 					t.Fatalf("%v (run go test ./cmd/mcpriv -run TestScanGolden -update)", err)
 				}
 				if got != string(want) {
-					t.Errorf("output differs from %s (run with -update and review the diff):\n%s", path, got)
+					t.Errorf("output differs from %s (run with -update and review the diff):\n%s", path, firstDiff(got, string(want)))
 				}
 			})
 		}
@@ -195,4 +196,25 @@ func TestScanSingleFile(t *testing.T) {
 			t.Errorf("tool file %q, want server.py", tool.File)
 		}
 	}
+}
+
+// firstDiff shows where two outputs part, with a little context: whole
+// SARIF logs are too long to compare by eye in a test failure.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < max(len(g), len(w)); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			from := max(0, i-3)
+			ctx := strings.Join(g[from:i], "\n")
+			return fmt.Sprintf("line %d:\n%s\n- want: %s\n+ got:  %s", i+1, ctx, wl, gl)
+		}
+	}
+	return "(no difference)"
 }
