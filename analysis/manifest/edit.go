@@ -360,6 +360,10 @@ func (d *doc) insertEntry(k, m *yaml.Node, e entry, before int) ([]Edit, error) 
 			s := d.start(m)
 			return []Edit{{s, d.end(m), "{" + d.flowText(e) + "}"}}, nil
 		}
+		if d.p.flow[k] { // "{a: }" inside a flow mapping
+			pos := d.keyEnd(k)
+			return []Edit{{pos, pos, " {" + d.flowText(e) + "}"}}, nil
+		}
 		pos := d.p.lines.LineEnd(k.Line - 1)
 		col := d.p.lines.Pos(d.start(k)).Col
 		return []Edit{{pos, pos, d.nl + strings.Repeat(" ", col+d.unit) + d.blockText(e, col+d.unit)}}, nil

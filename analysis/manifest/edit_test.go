@@ -100,6 +100,10 @@ func TestEditsRoundTrip(t *testing.T) {
 		{"nulls-idle", "nulls.yaml", false, "idle", capability.FileRead, "${ROOT}/**"},
 		{"nulls-quiet", "nulls.yaml", false, "quiet", capability.SystemExec, "git"},
 		{"nulls-empty", "nulls.yaml", false, "empty", capability.NetworkClient, "*"},
+		{"flow-nulls-tool", "flow-nulls.yaml", false, "a", capability.FileRead, "/x"},
+		{"flow-nulls-grant", "flow-nulls.yaml", false, "b", capability.FileRead, "/y"},
+		{"flow-nulls-scope", "flow-nulls.yaml", false, "b", capability.SystemEnv, "B"},
+		{"flow-nulls-new-tool", "flow-nulls.yaml", false, "c", capability.SystemExec, "git"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,7 +213,7 @@ func isSubsequence(a, b []byte) bool {
 // RemoveGrant must give a manifest that parses cleanly and holds exactly the
 // intended grants.
 func FuzzEdits(f *testing.F) {
-	for _, name := range []string{"commented.yaml", "flow.yaml", "odd-indent.yaml", "crlf.yaml", "nulls.yaml", "noeol.yaml"} {
+	for _, name := range []string{"commented.yaml", "flow.yaml", "odd-indent.yaml", "crlf.yaml", "nulls.yaml", "noeol.yaml", "flow-nulls.yaml"} {
 		data, err := os.ReadFile(filepath.Join("testdata/edit", name))
 		if err != nil {
 			f.Fatal(err)
