@@ -379,6 +379,9 @@ func trimExe(s string) string {
 // path escape (escaped true): it can only be matched by "/**" or "*".
 func normPath(p string) (root string, segs []string, escaped bool) {
 	switch {
+	case isDrive(p):
+		// A Windows drive path, as the scope inference writes it ("C:/x").
+		root, p = strings.ToUpper(p[:1])+":/", strings.TrimPrefix(p[2:], "/")
 	case p == "~" || strings.HasPrefix(p, "~/"):
 		root, p = "${HOME}", strings.TrimPrefix(p[1:], "/")
 	case strings.HasPrefix(p, "/"):
@@ -397,10 +400,10 @@ func normPath(p string) (root string, segs []string, escaped bool) {
 		case "", ".":
 		case "..":
 			if len(segs) == 0 || segs[len(segs)-1] == "**" {
-				if root != "/" {
+				if !strings.HasSuffix(root, "/") {
 					escaped = true
 				}
-				continue // "/.." is "/"
+				continue // "/.." is "/", "C:/.." is "C:/"
 			}
 			segs = segs[:len(segs)-1]
 		case "**":
@@ -414,12 +417,16 @@ func normPath(p string) (root string, segs []string, escaped bool) {
 	return root, segs, escaped
 }
 
+func isDrive(p string) bool {
+	return len(p) >= 2 && p[1] == ':' && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z') && (len(p) == 2 || p[2] == '/')
+}
+
 // NormalizePath returns the canonical form of a path or glob ("~/x" →
 // "${HOME}/x", "a/../b" → "${CWD}/b").
 func NormalizePath(p string) string {
 	root, segs, _ := normPath(p)
-	if root == "/" {
-		return "/" + strings.Join(segs, "/")
+	if strings.HasSuffix(root, "/") {
+		return root + strings.Join(segs, "/")
 	}
 	if len(segs) == 0 {
 		return root

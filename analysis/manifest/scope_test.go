@@ -113,6 +113,9 @@ func TestMatchPath(t *testing.T) {
 		{"/tmp/notes/**", "/tmp/notes/**", true},
 		{"/tmp/notes/**", "/tmp/notes-", false},
 		{"*", "/anything", true},
+		{"C:/Users/u/notes/**", "c:/Users/u/notes/a.md", true}, // Windows drive paths, slash-separated
+		{"C:/Users/u/notes/**", "D:/Users/u/notes/a.md", false},
+		{"/Users/**", "C:/Users/x", false},
 		{"/a/**/**/**/**/**/**/**/**/**/b", "/a/b", false}, // over the ** limit: no match, no hang
 	}
 	for _, tc := range tests {
@@ -190,6 +193,7 @@ func TestValidateScope(t *testing.T) {
 		{capability.ScopePath, "/a/b**", false},
 		{capability.ScopePath, "/a/[", false},
 		{capability.ScopePath, `C:\x`, false},
+		{capability.ScopePath, "C:/Users/**", true},
 		{capability.ScopeEnv, "GITHUB_TOKEN", true},
 		{capability.ScopeEnv, "GITHUB_*", true},
 		{capability.ScopeEnv, "GIT*HUB", false},
@@ -221,6 +225,7 @@ func TestNormalizePath(t *testing.T) {
 		"/a/**/**/b":   "/a/**/b",
 		"/../../etc":   "/etc",
 		"${TMP}/a/../": "${TMP}",
+		"c:/a/../../b": "C:/b",
 	}
 	for in, want := range tests {
 		if got := NormalizePath(in); got != want {
