@@ -143,6 +143,29 @@ func f() { run := exec.Command; run("git"); osWriteFile("p", nil, 0) }`, func(t 
 			oneCall(t, f, "os/exec", "Command")
 			oneCall(t, f, "os", "WriteFile")
 		}},
+		{"receiver of instance calls", `import ("net/http"; "os"; "database/sql")
+func f(name string) {
+	srv := &http.Server{Addr: ":8080"}
+	srv.ListenAndServe()
+	fh, _ := os.Create("/tmp/out.txt")
+	fh.WriteString(name)
+	db, _ := sql.Open("postgres", "dbname=x")
+	db.Query("SELECT 1")
+	os.Getenv("X")
+}`, func(t *testing.T, f *facts.File) {
+			if r := oneCall(t, f, "net/http", "Server().ListenAndServe").Recv; r == nil || r.Props["Addr"].Value != ":8080" {
+				t.Errorf("ListenAndServe recv = %+v", r)
+			}
+			if r := oneCall(t, f, "os", "Create().WriteString").Recv; r == nil || r.Value != "/tmp/out.txt" || !r.Known {
+				t.Errorf("WriteString recv = %+v", r)
+			}
+			if r := oneCall(t, f, "database/sql", "Open().Query").Recv; r == nil || r.Known {
+				t.Errorf("Query recv = %+v", r)
+			}
+			if r := oneCall(t, f, "os", "Getenv").Recv; r != nil {
+				t.Errorf("package function with a receiver: %+v", r)
+			}
+		}},
 		{"env", `import "os"
 func f() { os.Getenv("A"); os.LookupEnv("B"); os.Environ() }`, func(t *testing.T, f *facts.File) {
 			for _, m := range []string{"Getenv", "LookupEnv", "Environ"} {

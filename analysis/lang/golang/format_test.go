@@ -50,7 +50,11 @@ func render(f *facts.File) string {
 		if c.Key != "" {
 			fmt.Fprintf(&b, " key=%q", c.Key)
 		}
-		fmt.Fprintf(&b, " %s callee=%s%s\n", pos(c.Span), rng(c.CalleeSpan), args(c.Args))
+		fmt.Fprintf(&b, " %s callee=%s%s", pos(c.Span), rng(c.CalleeSpan), args(c.Args))
+		if c.Recv != nil {
+			fmt.Fprintf(&b, " recv=%s@%s", argStr(*c.Recv), rng(c.Recv.Span))
+		}
+		b.WriteString("\n")
 	}
 	for _, t := range f.Tools {
 		fmt.Fprintf(&b, "tool %q", t.Name)

@@ -568,7 +568,7 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 		if t.typ(ks[0]) == "qualified_type" {
 			if p, ok := x.imports[t.text(t.kid(ks[0], "package_identifier"))]; ok {
 				name := t.text(t.kid(ks[0], "type_identifier"))
-				return x.libCall(n, ks[0], p, name, sc, c, ks[1:], vals, false, nil)
+				return x.libCall(n, ks[0], p, name, sc, c, ks[1:], vals, false, nil, none)
 			}
 		}
 		tv := x.typeVal(ks[0])
@@ -829,7 +829,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 			}
 			switch {
 			case v.mod != "":
-				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil)
+				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil, none)
 			case v.fn >= 0:
 				x.localCall(n, c, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: x.span(callee)}, argNodes, args, nil)
 			case v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != "":
@@ -860,7 +860,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 			return res
 		}
 		if len(x.dotImports) > 0 && !x.declared[name] {
-			return x.libCall(n, callee, x.dotImports[0], name, sc, c, argNodes, args, spread, nil)
+			return x.libCall(n, callee, x.dotImports[0], name, sc, c, argNodes, args, spread, nil, none)
 		}
 		x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(callee)}, argNodes, args, nil)
 		x.registration(n, name, "", args, argNodes)
@@ -869,18 +869,18 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		op, field := t.nth(callee, 0), t.nth(callee, 1)
 		name := t.text(field)
 		if p, ok := x.pkgOf(op, sc); ok {
-			return x.libCall(n, callee, p, name, sc, c, argNodes, args, spread, nil)
+			return x.libCall(n, callee, p, name, sc, c, argNodes, args, spread, nil, none)
 		}
 		recv := x.eval(op, sc, c)
 		if acc, ok := x.accessor(name, recv, args, argNodes, sc); ok {
 			if recv.mod != "" {
-				x.libCall(n, callee, recv.mod, recv.member+"."+name, sc, c, argNodes, args, spread, recv.refs)
+				x.libCall(n, callee, recv.mod, recv.member+"."+name, sc, c, argNodes, args, spread, &recv, op)
 			}
 			return acc
 		}
 		switch {
 		case recv.mod != "":
-			return x.libCall(n, callee, recv.mod, recv.member+"."+name, sc, c, argNodes, args, spread, recv.refs)
+			return x.libCall(n, callee, recv.mod, recv.member+"."+name, sc, c, argNodes, args, spread, &recv, op)
 		case recv.local != "":
 			if ft, ok := x.fields[recv.local][name]; ok { // a func-typed field
 				_ = ft
@@ -918,20 +918,36 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		}
 		if t.typ(base) == "selector_expression" {
 			if p, ok := x.pkgOf(t.nth(base, 0), sc); ok {
-				return x.libCall(n, base, p, t.text(t.nth(base, 1)), sc, c, argNodes, args, spread, nil)
+				return x.libCall(n, base, p, t.text(t.nth(base, 1)), sc, c, argNodes, args, spread, nil, none)
 			}
 		}
 	}
 	// Calls of computed functions: f()(), m[k](…), a call result's value.
 	fv := x.eval(callee, sc, c)
 	if fv.mod != "" {
-		return x.libCall(n, callee, fv.mod, fv.member, sc, c, argNodes, args, spread, fv.refs)
+		return x.libCall(n, callee, fv.mod, fv.member, sc, c, argNodes, args, spread, &fv, none)
 	}
 	if fv.fn >= 0 {
 		x.localCall(n, c, facts.Callee{Kind: "local", Func: fv.fn, Span: x.span(callee)}, argNodes, args, nil)
 	}
 	res.refs = addRefs(res.refs, fv.refs)
 	return res
+}
+
+// instanceLiteral is the literal an instance returned by a constructor is
+// about, for Call.Recv: os.Create("/tmp/x") → "/tmp/x", url.Parse(u). The
+// first known argument that looks like a path, URL or address wins; a lone
+// argument otherwise (sql.Open("postgres", dsn) names a driver, not a place).
+func instanceLiteral(args []val) literal {
+	for _, a := range args {
+		if a.known && strings.ContainsAny(a.str, "/:.") {
+			return literal{str: a.str, known: true, prefix: a.prefix}
+		}
+	}
+	if len(args) == 1 && args[0].known {
+		return literal{str: args[0].str, known: true, prefix: args[0].prefix}
+	}
+	return literal{}
 }
 
 // wrapped passes a function through a call that takes exactly one function
@@ -968,14 +984,28 @@ func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes [
 }
 
 // libCall records a call resolved to a library symbol and returns its result.
-func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *fnCtx, argNodes []int32, args []val, spread bool, recv []facts.ParamRef) val {
+//
+// recv is the value the method is called on (nil for package functions)
+// and recvNode its expression (-1 when there is none in the source, as for
+// a method value called through a local).
+func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *fnCtx, argNodes []int32, args []val, spread bool, recv *val, recvNode int32) val {
 	call := facts.Call{Module: mod, Member: member, Func: c.idx, Span: x.span(n), CalleeSpan: x.span(callee), Spread: spread}
 	if len(args) > 0 {
 		call.Args = make([]facts.Arg, 0, len(args))
 	}
 	res := unknown()
 	res.mod, res.member = mod, member+"()"
-	res.refs = recv
+	if recv != nil {
+		res.refs = recv.refs
+		if recvNode >= 0 && strings.Contains(member, "().") {
+			ra := facts.Arg{Span: x.span(recvNode), Func: -1, Refs: recv.refs, Props: recv.props}
+			if recv.inst.known {
+				ra.Value, ra.Known, ra.Prefix = recv.inst.str, true, recv.inst.prefix
+			}
+			call.Recv = &ra
+		}
+	}
+	res.inst = instanceLiteral(args)
 	for i, a := range args {
 		call.Args = append(call.Args, x.arg(argNodes[i], a))
 		res.refs = addRefs(res.refs, a.refs)
@@ -1027,7 +1057,10 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 			if t := x.t; t.typ(a) == "unary_expression" && t.operator(a) == "&" {
 				if id := t.nth(a, 0); t.typ(id) == "identifier" {
 					if v := sc.lookup(t.text(id)); v != nil {
-						from := recv
+						var from []facts.ParamRef
+						if recv != nil {
+							from = recv.refs
+						}
 						for j, o := range args {
 							if j != i {
 								from = addRefs(from, o.refs)

@@ -30,6 +30,8 @@ type val struct {
 
 	str           string
 	known, prefix bool
+	// inst is the literal an instance was created from (os.Open("/etc/x")).
+	inst literal
 	num           string
 	boolean       int8 // 0 unknown, 1 false, 2 true
 
@@ -42,6 +44,11 @@ type val struct {
 	annots  map[string]annot
 	typed   bool  // a typed tool handler (mcp.NewTypedToolHandler)
 	items   []val // tool definitions among the elements of a slice literal
+}
+
+type literal struct {
+	str           string
+	known, prefix bool
 }
 
 type annot struct {
