@@ -18,9 +18,9 @@ func TestApplyChangeUTF16(t *testing.T) {
 	rng := func(l1, c1, l2, c2 uint32) *Range { return &Range{Position{l1, c1}, Position{l2, c2}} }
 	for _, tc := range []struct {
 		name, text string
-		r        *Range
-		insert   string
-		want     string
+		r          *Range
+		insert     string
+		want       string
 	}{
 		{"ascii", "hello\nworld\n", rng(1, 0, 1, 5), "there", "hello\nthere\n"},
 		{"after emoji (surrogate pair = 2 units)", "a😀b\n", rng(0, 3, 0, 4), "B", "a😀B\n"},
