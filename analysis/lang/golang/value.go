@@ -31,9 +31,9 @@ type val struct {
 	str           string
 	known, prefix bool
 	// inst is the literal an instance was created from (os.Open("/etc/x")).
-	inst literal
-	num           string
-	boolean       int8 // 0 unknown, 1 false, 2 true
+	inst    literal
+	num     string
+	boolean int8 // 0 unknown, 1 false, 2 true
 
 	refs  []facts.ParamRef
 	props map[string]facts.Arg
