@@ -277,7 +277,10 @@ func (e *extractor) function(d deferredDef) {
 	e.runDeferred(fc)
 }
 
-func (e *extractor) isStatic(def int32) bool {
+func (e *extractor) isStatic(def int32) bool { return e.hasDecorator(def, "staticmethod") }
+
+// hasDecorator reports whether def is decorated with name (or x.name).
+func (e *extractor) hasDecorator(def int32, name string) bool {
 	t := e.t
 	p := t.n[def].parent
 	if p < 0 || t.n[p].typ != "decorated_definition" {
@@ -286,7 +289,7 @@ func (e *extractor) isStatic(def int32) bool {
 	for c := t.n[p].first; c >= 0; c = t.n[c].next {
 		if t.n[c].typ == "decorator" {
 			x := t.text(t.firstNamed(c))
-			if x == "staticmethod" || strings.HasSuffix(x, ".staticmethod") {
+			if x == name || strings.HasSuffix(x, "."+name) {
 				return true
 			}
 		}

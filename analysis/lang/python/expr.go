@@ -481,8 +481,13 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			if o.classDef != "" {
 				cls = o.classDef
 			}
+			recv := o.refs
+			if o.self {
+				// The caller's own receiver: the callee's self.x paths continue from it.
+				recv = []facts.ParamRef{{Fn: fc.decl, Param: -1}}
+			}
 			if m.isFn || m.meth != "" || o.self || o.classDef != "" {
-				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Class: cls, Func: e.resolveMethod(cls, attr), Span: e.span(fu)}, al, o.refs, n)
+				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Class: cls, Func: e.resolveMethod(cls, attr), Span: e.span(fu)}, al, recv, n, t.field(fu, "object"), o.classDef == "")
 			}
 		case attr == "get" && o.direct && len(al.posV) > 0 && al.posV[0].known && !al.posV[0].prefix:
 			res = val{refs: extendPath(o.refs, al.posV[0].s), direct: true}
@@ -499,7 +504,7 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 				e.registerCall(fc, sdkFastMCP, n, al, -1)
 			}
 			if e.methods[attr] {
-				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Func: -1, Span: e.span(fu)}, al, o.refs, n)
+				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Func: -1, Span: e.span(fu)}, al, o.refs, n, t.field(fu, "object"), true)
 			}
 		}
 		return res
@@ -521,9 +526,9 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		res := val{refs: al.refs}
 		switch {
 		case v.isFn:
-			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: e.span(fu)}, al, nil, n)
+			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: e.span(fu)}, al, nil, n, -1, false)
 		case v.classDef != "":
-			e.emitLocal(fc, facts.Callee{Kind: "method", Name: "__init__", Class: v.classDef, Func: e.resolveMethod(v.classDef, "__init__"), Span: e.span(fu)}, al, nil, n)
+			e.emitLocal(fc, facts.Callee{Kind: "method", Name: "__init__", Class: v.classDef, Func: e.resolveMethod(v.classDef, "__init__"), Span: e.span(fu)}, al, nil, n, fu, true)
 			res.cls = v.classDef
 		case v.sym:
 			e.emitCall(fc, v.mod, v.mem, n, fu, al.args, al.spread)
@@ -532,7 +537,7 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 				e.recordToolLiteral(fc, n)
 			}
 		case v.unbound != "":
-			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: -1, Span: e.span(fu)}, al, nil, n)
+			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: -1, Span: e.span(fu)}, al, nil, n, -1, false)
 		}
 		return res
 	}
@@ -553,9 +558,9 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		e.emitCall(fc, v.mod, v.mem, n, fnN, al.args, al.spread)
 		res = e.callResult(v, al, res.refs)
 	case v.isFn:
-		e.emitLocal(fc, facts.Callee{Kind: "local", Func: v.fn, Span: e.span(fnN)}, al, nil, n)
+		e.emitLocal(fc, facts.Callee{Kind: "local", Func: v.fn, Span: e.span(fnN)}, al, nil, n, -1, false)
 	case v.meth != "":
-		e.emitLocal(fc, facts.Callee{Kind: "method", Name: v.meth, Class: v.cls, Func: e.resolveMethod(v.cls, v.meth), Span: e.span(fnN)}, al, v.refs, n)
+		e.emitLocal(fc, facts.Callee{Kind: "method", Name: v.meth, Class: v.cls, Func: e.resolveMethod(v.cls, v.meth), Span: e.span(fnN)}, al, v.refs, n, fnN, true)
 	}
 	return res
 }
@@ -631,9 +636,71 @@ func (e *extractor) emitAccess(fc *fnCtx, v val, n, callee int32, key string, ke
 	})
 }
 
-func (e *extractor) emitLocal(fc *fnCtx, c facts.Callee, al argList, recv []facts.ParamRef, n int32) {
+// emitLocal records a call to a function of the project. Args are laid out
+// so that Args[i] is what the callee's parameter i receives, as Params keep
+// self: a method called on an instance (bound) gets its receiver as Args[0];
+// for a callee resolved in this file, keyword arguments move to the index of
+// the parameter they name, gaps holding empty Args that span the call.
+func (e *extractor) emitLocal(fc *fnCtx, c facts.Callee, al argList, recv []facts.ParamRef, n, recvNode int32, bound bool) {
+	recv = e.remap(fc, recv)
+	var def int32 = -1
+	if c.Func >= 0 && c.Func < len(e.fnNode) {
+		def = e.fnNode[c.Func]
+	}
+	if def >= 0 && c.Kind == "method" {
+		switch {
+		case e.hasDecorator(def, "staticmethod"):
+			bound = false
+		case e.hasDecorator(def, "classmethod"):
+			bound = true
+		}
+	}
+	args := al.args
+	if bound {
+		sp := n
+		if recvNode >= 0 {
+			sp = recvNode
+		}
+		args = append([]facts.Arg{{Span: e.span(sp), Refs: recv, Func: -1}}, args...)
+	}
+	if def >= 0 && len(al.kw) > 0 {
+		args = e.alignKeywords(args, e.f.Functions[c.Func].Params, n)
+	}
 	fn := &e.f.Functions[fc.idx]
-	fn.LocalCalls = append(fn.LocalCalls, facts.LocalCall{Callee: c, Args: al.args, Receiver: e.remap(fc, recv), Span: e.span(n)})
+	fn.LocalCalls = append(fn.LocalCalls, facts.LocalCall{Callee: c, Args: args, Receiver: recv, Span: e.span(n)})
+}
+
+// alignKeywords moves keyword arguments to the index of the parameter they name.
+func (e *extractor) alignKeywords(args []facts.Arg, params []string, n int32) []facts.Arg {
+	pos := 0
+	for pos < len(args) && args[pos].Name == "" {
+		pos++
+	}
+	out := append([]facts.Arg(nil), args[:pos]...)
+	filled := make([]bool, len(out), len(params))
+	for i := range filled {
+		filled[i] = true
+	}
+	var rest []facts.Arg
+	for _, a := range args[pos:] {
+		j := -1
+		for k, p := range params {
+			if p == a.Name {
+				j = k
+				break
+			}
+		}
+		if j < 0 || (j < len(out) && filled[j]) {
+			rest = append(rest, a)
+			continue
+		}
+		for len(out) <= j {
+			out = append(out, facts.Arg{Span: e.span(n), Func: -1})
+			filled = append(filled, false)
+		}
+		out[j], filled[j] = a, true
+	}
+	return append(out, rest...)
 }
 
 func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {

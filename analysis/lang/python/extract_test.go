@@ -372,3 +372,37 @@ func TestFlattenAgree(t *testing.T) {
 		tree.Close()
 	}
 }
+
+// TestLocalCallArgs: Args[i] is what the callee's parameter i receives.
+func TestLocalCallArgs(t *testing.T) {
+	src := `class S:
+    def helper(self, path, mode="r"):
+        pass
+    @staticmethod
+    def util(a, b):
+        pass
+    def run(self, p):
+        self.helper(mode="w", path=p)
+        S.util(b=p, a=1)
+def free(x, y):
+    pass
+free(y=2, x=1, z=3)
+`
+	f := extractSrc(t, "t.py", []byte(src))
+	got := map[string]string{}
+	for _, fn := range f.Functions {
+		for _, lc := range fn.LocalCalls {
+			got[lc.Callee.Name] = argsStr(lc.Args)
+		}
+	}
+	want := map[string]string{
+		"helper": `(?<f3.p-1>, path=?<f3.p1>, mode="w")`,
+		"util":   `(a=1, b=?<f3.p1>)`,
+		"free":   `(x=1, y=2, z=3)`,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s args = %s, want %s", k, got[k], w)
+		}
+	}
+}
