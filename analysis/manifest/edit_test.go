@@ -272,3 +272,57 @@ func FuzzEdits(f *testing.F) {
 		}
 	})
 }
+
+// TestEditSequence applies quick-fixes one after another to a manifest full
+// of comments, as a user accepting several fixes would: every comment that
+// is not on a removed line survives, in order.
+func TestEditSequence(t *testing.T) {
+	data, err := os.ReadFile("testdata/edit/commented.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		remove bool
+		tool   string
+		cap    capability.ID
+		scope  string
+	}{
+		{false, "search_issues", capability.NetworkClient, "uploads.github.com"},
+		{false, "", capability.NetworkClient, "telemetry.example.com:443"},
+		{true, "", capability.SystemEnv, "NOTES_DIR"},
+		{false, "export_notes", capability.FileWrite, "${TMP}/**"},
+		{false, "export_notes", capability.FileRead, "${ROOT}/notes/**"},
+		{true, "delete_note", capability.FileDelete, ""},
+		{false, "delete_note", capability.FileDelete, "${ROOT}/notes/*.md"},
+	}
+	cur := data
+	for _, s := range steps {
+		var edits []Edit
+		if s.remove {
+			edits, err = RemoveGrant(cur, s.tool, s.cap, s.scope)
+		} else {
+			edits, err = AddGrant(cur, s.tool, s.cap, s.scope)
+		}
+		if err != nil {
+			t.Fatalf("%+v: %v", s, err)
+		}
+		cur = Apply(cur, edits)
+		grantSetOf(t, cur) // parses cleanly after every step
+	}
+	golden(t, "edit/out/sequence.yaml", cur)
+	var comments []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if i := strings.Index(l, "#"); i >= 0 && !strings.Contains(l, "NOTES_DIR") {
+			comments = append(comments, l[i:])
+		}
+	}
+	rest := string(cur)
+	for _, c := range comments {
+		i := strings.Index(rest, c)
+		if i < 0 {
+			t.Errorf("comment %q lost or out of order", c)
+			continue
+		}
+		rest = rest[i+len(c):]
+	}
+}
