@@ -355,3 +355,46 @@ func TestInterruptStuckScan(t *testing.T) {
 		t.Fatal("scan did not return after cancellation")
 	}
 }
+
+func TestJoinSymbol(t *testing.T) {
+	for _, tc := range [][3]string{
+		{"fs", "writeFile", "fs.writeFile"},
+		{"axios", "", "axios"},
+		{"@anthropic-ai/sdk", "().messages.create", "@anthropic-ai/sdk().messages.create"},
+		{"pg", "Client().query", "pg.Client().query"},
+	} {
+		if got := joinSymbol(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("joinSymbol(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
+		}
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	dir := t.TempDir()
+	rule := "rules:\n  - id: js.acme.upload\n    language: js\n    capability: network.client\n    modules: [\"@acme/sdk\"]\n    calls: [\"Client().upload\"]\n    message: uploads to the Acme cloud\n"
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "rules", "--rules", dir, "--language", "js", "--capability", "network")
+	if code != exitOK || !strings.Contains(out, "js.acme.upload  network.client  ("+filepath.Join(dir, "acme.yaml")+")\n    @acme/sdk.Client().upload\n") {
+		t.Errorf("exit %d stderr %q\n%s", code, errs, out)
+	}
+	if strings.Contains(out, "file.") || strings.Contains(out, "python.") {
+		t.Errorf("filters not applied:\n%s", out)
+	}
+	_, all, _ := runCLI(t, "rules", "--format", "json")
+	var list []struct{ ID, Capability string }
+	if err := json.Unmarshal([]byte(all), &list); err != nil || len(list) == 0 {
+		t.Fatalf("rules --format json: %v (%d rules)", err, len(list))
+	}
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "bad.yaml"), []byte("rules:\n  - id: x\n    capability: net.client\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "rules", "--rules", bad); code != exitError || !strings.Contains(errs, "bad.yaml:") {
+		t.Errorf("bad rule file: exit %d stderr %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, "scan", "--rules", bad, t.TempDir()); code != exitError || !strings.Contains(errs, "bad.yaml:") {
+		t.Errorf("scan with a bad rule file: exit %d stderr %q", code, errs)
+	}
+}

@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/rules"
@@ -67,12 +67,16 @@ func runRules(_ context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if format == "json" {
 		return printRulesJSON(stdout, stderr, list)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCAPABILITY\tSYMBOLS\tSOURCE")
+	// One block per rule: symbol lists run to dozens of entries, which no
+	// table column holds readably.
+	bw := bufio.NewWriter(stdout)
 	for _, r := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Capability, strings.Join(symbols(r), ", "), r.Source)
+		fmt.Fprintf(bw, "%s  %s  (%s)\n", r.ID, r.Capability, r.Source)
+		for _, s := range symbols(r) {
+			fmt.Fprintf(bw, "    %s\n", s)
+		}
 	}
-	if err := tw.Flush(); err != nil {
+	if err := bw.Flush(); err != nil {
 		fmt.Fprintf(stderr, "mcpriv rules: %v\n", err)
 		return exitError
 	}
@@ -102,8 +106,11 @@ func symbols(r *rules.Rule) []string {
 }
 
 func joinSymbol(module, member string) string {
-	if member == "" {
+	switch {
+	case member == "":
 		return module
+	case strings.HasPrefix(member, "("):
+		return module + member // a call of the module value itself: axios().get
 	}
 	return module + "." + member
 }
