@@ -77,6 +77,8 @@ type fnCtx struct {
 	// cond > 0 inside conditional code (branches, loops, handlers): a
 	// binding there merges with the previous one instead of replacing it.
 	cond int
+	// globals are names declared `global` here: bindings go to the module scope.
+	globals map[string]bool
 }
 
 // recordedBuiltins are builtins whose calls are facts (rules decide).
@@ -386,8 +388,17 @@ var statementTypes = map[string]bool{
 func (e *extractor) stmt(fc *fnCtx, n int32) {
 	t := e.t
 	switch t.n[n].typ {
-	case "comment", "pass_statement", "break_statement", "continue_statement", "global_statement",
+	case "comment", "pass_statement", "break_statement", "continue_statement",
 		"nonlocal_statement", "future_import_statement", "type_alias_statement":
+	case "global_statement":
+		for c := t.n[n].first; c >= 0; c = t.n[c].next {
+			if t.n[c].typ == "identifier" {
+				if fc.globals == nil {
+					fc.globals = map[string]bool{}
+				}
+				fc.globals[t.text(c)] = true
+			}
+		}
 	case "import_statement":
 		e.importStmt(fc, n)
 	case "import_from_statement":
@@ -793,12 +804,18 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 	switch t.n[l].typ {
 	case "identifier":
 		name := t.text(l)
-		if fc.cond > 0 {
-			if old, ok := fc.scope.vars[name]; ok {
+		sc := fc.scope
+		if fc.globals[name] {
+			for sc.parent != nil {
+				sc = sc.parent
+			}
+		}
+		if fc.cond > 0 || sc != fc.scope {
+			if old, ok := sc.vars[name]; ok {
 				v = merge(old, v)
 			}
 		}
-		fc.scope.vars[name] = v
+		sc.vars[name] = v
 		if fc.classBody != nil && keep(v) {
 			fc.classBody.attrs[name] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known}
 		}

@@ -468,8 +468,12 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		case m.sym:
 			e.emitCall(fc, m.mod, m.mem, n, fu, al.args, al.spread)
 			res = e.callResult(m, al, res.refs)
-			if attr == "add_tool" && !o.self {
-				if sdk := sdkOf(o); sdk != "" {
+			if sdk := sdkOf(o); sdk != "" && !o.self {
+				switch {
+				case attr == "add_tool":
+					e.registerCall(fc, sdk, n, al, -1)
+				case attr == "tool" && len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
+					// fastmcp's server.tool(fn, name=…) registers directly.
 					e.registerCall(fc, sdk, n, al, -1)
 				}
 			}
