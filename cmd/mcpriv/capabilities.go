@@ -131,8 +131,27 @@ func capabilitiesMarkdown() string {
 			codeOrDash(c.AgentBound), codeOrDash(c.DenoFlag), codeOrDash(c.NodeFlag))
 		fmt.Fprintf(&b, "\nSuppress one call with a justified comment: `mcpriv-ignore: %s -- reason`.\n", c.ID)
 	}
+	b.WriteString(suppressionDoc)
 	return b.String()
 }
+
+const suppressionDoc = `
+## Suppressing a finding
+
+A call that is reviewed and acceptable can be silenced with a comment on the same line or alone on
+the line above, in the language's comment syntax:
+
+` + "```" + `ts
+// mcpriv-ignore: file.write -- writes only the cache file under ${TMP}
+await writeFile(cachePath, data);
+` + "```" + `
+
+List one or more capability IDs (comma-separated) and give the reason after ` + "`--`" + `. Suppressed
+findings are still reported, in ` + "`suppressed`" + ` (JSON) or as SARIF results with an ` + "`inSource`" + `
+suppression, and never fail ` + "`--fail-on`" + `. A suppression without a reason, naming an unknown
+capability or suppressing nothing is itself reported (` + "`mcpriv.suppression`" + ` in SARIF), so
+suppressions stay justified and current.
+`
 
 // anchor is the GitHub heading anchor of a capability section: the fragment
 // of Info.DocsURL.

@@ -84,3 +84,17 @@ func TestCLIDocComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestSuppressionAnchor(t *testing.T) {
+	doc := capabilitiesMarkdown()
+	if !strings.Contains(doc, "\n## Suppressing a finding\n") || githubAnchor("Suppressing a finding") != "suppressing-a-finding" {
+		t.Errorf("the SARIF suppression rule's helpUri anchor #suppressing-a-finding has no section")
+	}
+	manifest, err := os.ReadFile(filepath.Join(docsDir, "manifest.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(manifest), "\n## Checks\n") {
+		t.Errorf("docs/manifest.md has no \"## Checks\" section, the manifest rules' helpUri")
+	}
+}

@@ -44,25 +44,32 @@ type kindRule struct {
 	full     string
 	risk     capability.Risk
 	tag      string
+	help     string
 }
+
+// Documentation of the non-capability rules.
+const (
+	manifestChecksURL = InformationURI + "/blob/main/docs/manifest.md#checks"
+	suppressionURL    = capability.DocsBase + "#suppressing-a-finding"
+)
 
 var kindRules = []kindRule{
 	{finding.KindUnusedGrant, RuleUnusedGrant, "UnusedGrant",
 		"manifest grants a privilege no code needs",
 		"A grant in mcp-capabilities.yaml (a capability, or one of its scopes) that no code of the server or tool needs. Excess privilege widens what a compromised or misled server can do; remove the grant.",
-		capability.Medium, "manifest"},
+		capability.Medium, "manifest", manifestChecksURL},
 	{finding.KindHintMismatch, RuleHintMismatch, "HintMismatch",
 		"tool annotations contradict the tool's code",
 		"A tool's MCP annotations promise less than its code does: readOnlyHint is true yet the tool writes, deletes or runs programs; destructiveHint is false yet it deletes; openWorldHint is false yet it opens network connections. Clients use these hints to decide what to ask the user, so a wrong hint skips a confirmation.",
-		capability.High, "manifest"},
+		capability.High, "manifest", manifestChecksURL},
 	{finding.KindInvalidManifest, RuleInvalidManifest, "InvalidManifest",
 		"the least-privilege manifest is invalid",
 		"mcp-capabilities.yaml has a YAML error, an unknown capability ID, a malformed scope or an unknown tool name, so its grants cannot be checked.",
-		capability.Low, "manifest"},
+		capability.Low, "manifest", manifestChecksURL},
 	{finding.KindSuppression, RuleSuppression, "BadSuppression",
 		"suppression comment without a reason or without effect",
 		"An `mcpriv-ignore` comment must name the capabilities it suppresses and give a reason after `--`; one that has no reason, names an unknown capability or suppresses nothing is reported so that suppressions stay justified and current.",
-		capability.Low, "suppression"},
+		capability.Low, "suppression", suppressionURL},
 }
 
 // SecuritySeverity is GitHub's security-severity score for a risk level.
@@ -289,7 +296,7 @@ func sarifRules(res *finding.Result) ([]sarifRule, map[string]int) {
 			ShortDescription:     sarifMessage{Text: k.short},
 			FullDescription:      sarifMessage{Text: k.full},
 			Help:                 sarifMessage{Text: k.full, Markdown: "**" + k.short + "**\n\n" + k.full},
-			HelpURI:              InformationURI + "/blob/main/docs/cli.md",
+			HelpURI:              k.help,
 			DefaultConfiguration: sarifRuleConf{Level: "warning"},
 			Properties:           sarifRuleProps{SecuritySeverity: SecuritySeverity(k.risk), Tags: []string{"security", k.tag}, Risk: k.risk.String()},
 		})
