@@ -218,3 +218,18 @@ func mustKind(id capability.ID) capability.ScopeKind {
 	info, _ := capability.Lookup(id)
 	return info.Scope
 }
+
+func TestUpdateKeepsHandNarrowedGrants(t *testing.T) {
+	// delete_note's argument is not a literal: Create wrote "*", the user
+	// narrowed it; an update must not widen it again.
+	res := loadResult(t, "notes-ts")
+	narrowed := bytes.Replace(Create(res), []byte(`file.delete: ["*"]  # an argument is not a literal: narrow this by hand`),
+		[]byte(`file.delete: ["${CWD}/notes/**"]`), 1)
+	if bytes.Equal(narrowed, Create(res)) {
+		t.Fatal("fixture did not change")
+	}
+	edits, err := Update(narrowed, res)
+	if err != nil || len(edits) != 0 {
+		t.Errorf("update widened a hand-narrowed grant: %v %v", edits, err)
+	}
+}
