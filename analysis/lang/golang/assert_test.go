@@ -127,6 +127,25 @@ type S struct { gh *github.Client }
 func (s *S) get() { s.gh.Issues.Get(nil, "o", "r", 1) }`, func(t *testing.T, f *facts.File) {
 			oneCall(t, f, "github.com/google/go-github/v62/github", "Client().Issues.Get")
 		}},
+		{"embedded fields", `import ("net/http"; "github.com/google/go-github/v62/github")
+type base struct{ gh *github.Client }
+func (b *base) helper() {}
+type Srv struct {
+	*base
+	http.Client
+}
+func (s *Srv) run(r *http.Request) {
+	s.gh.Users.Get(nil, "u")
+	s.helper()
+	s.Do(r)
+}`, func(t *testing.T, f *facts.File) {
+			oneCall(t, f, "github.com/google/go-github/v62/github", "Client().Users.Get")
+			oneCall(t, f, "net/http", "Client().Do")
+			lc := f.Functions[funcIndex(t, f, "run")].LocalCalls
+			if len(lc) != 1 || lc[0].Callee.Class != "base" || lc[0].Callee.Func != funcIndex(t, f, "helper") {
+				t.Errorf("promoted method call = %+v", lc)
+			}
+		}},
 		{"package var and default client", `import "net/http"
 var client = &http.Client{}
 func f() { client.Get("u"); http.DefaultClient.Do(nil) }`, func(t *testing.T, f *facts.File) {

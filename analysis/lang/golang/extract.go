@@ -85,6 +85,7 @@ type extractor struct {
 	types     map[string]bool             // type names declared in this file
 	fields    map[string]map[string]int32 // struct type → field → type node
 	funcTypes map[string]int32            // function type name → function_type node
+	embedded  map[string][]int32          // struct type → embedded field types
 	funcs     map[string]int              // package-level func → index
 	methods   map[string]int              // "Type.Method" → index
 	results   map[int]int32               // function index → its first result type node
@@ -101,7 +102,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 		t: t, lines: source.NewLines(src), f: f,
 		imports: map[string]string{}, qualifiers: map[string]bool{}, locals: map[string]bool{},
 		declared: map[string]bool{}, types: map[string]bool{},
-		fields: map[string]map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{},
+		fields: map[string]map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
 		refSeen: map[int]map[string]bool{},
 		globals: &scope{vars: map[string]*val{}},
@@ -441,6 +442,7 @@ func (x *extractor) structFields(typ string, st int32) {
 		if !named && ty >= 0 { // embedded: reachable by its type name
 			if n := embeddedName(t, ty); n != "" {
 				m[n] = ty
+				x.embedded[typ] = append(x.embedded[typ], ty)
 			}
 		}
 	}

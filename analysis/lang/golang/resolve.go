@@ -667,13 +667,17 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 	case base.mod != "":
 		v.mod, v.member = base.mod, base.member+"."+name
 	case base.local != "":
-		if ft, ok := x.fields[base.local][name]; ok {
-			tv := x.typeVal(ft)
+		m := x.findMember(base.local, name, 0)
+		switch {
+		case m.field >= 0:
+			tv := x.typeVal(m.field)
 			v.mod, v.member, v.local = tv.mod, tv.member, tv.local
-		} else if idx, ok := x.methods[base.local+"."+name]; ok {
-			v.fn = idx
-			x.addRef(c, facts.Callee{Kind: "method", Name: name, Class: base.local, Func: idx, Span: x.span(field)})
-		} else {
+		case m.method >= 0:
+			v.fn = m.method
+			x.addRef(c, facts.Callee{Kind: "method", Name: name, Class: m.owner, Func: m.method, Span: x.span(field)})
+		case m.lib.mod != "": // promoted from an embedded library type
+			v.mod, v.member = m.lib.mod, m.lib.member+"."+name
+		default:
 			// a method declared in another file of the package (or a field
 			// of a type declared there)
 			v.fnRef = &facts.Callee{Kind: "method", Name: name, Class: base.local, Func: -1, Span: x.span(field)}
@@ -682,6 +686,43 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 		v.fnRef = &facts.Callee{Kind: "method", Name: name, Func: -1, Span: x.span(field)}
 	}
 	return v
+}
+
+// member is where a selector on a value of a local type leads.
+type member struct {
+	owner  string // the type declaring the field or method
+	field  int32  // the field's type node, or -1
+	method int    // the method's function index, or -1
+	lib    val    // an embedded library type the name may be promoted from
+}
+
+// findMember looks name up in local type typ: its fields and methods, then
+// those promoted from embedded fields (a few levels deep).
+func (x *extractor) findMember(typ, name string, depth int) member {
+	m := member{field: none, method: -1}
+	if ft, ok := x.fields[typ][name]; ok {
+		m.owner, m.field = typ, ft
+		return m
+	}
+	if idx, ok := x.methods[typ+"."+name]; ok {
+		m.owner, m.method = typ, idx
+		return m
+	}
+	if depth >= 3 {
+		return m
+	}
+	for _, et := range x.embedded[typ] {
+		ev := x.typeVal(et)
+		switch {
+		case ev.local != "" && ev.local != typ:
+			if sub := x.findMember(ev.local, name, depth+1); sub.field >= 0 || sub.method >= 0 || sub.lib.mod != "" {
+				return sub
+			}
+		case ev.mod != "" && m.lib.mod == "":
+			m.lib = ev
+		}
+	}
+	return m
 }
 
 // evalComposite handles T{…}, &T{…} and nested literals with elided types.
@@ -882,20 +923,25 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		case recv.mod != "":
 			return x.libCall(n, callee, recv.mod, recv.member+"."+name, sc, c, argNodes, args, spread, &recv, op)
 		case recv.local != "":
-			if ft, ok := x.fields[recv.local][name]; ok { // a func-typed field
-				_ = ft
+			m := x.findMember(recv.local, name, 0)
+			switch {
+			case m.field >= 0: // a func-typed field
 				res.refs = addRefs(res.refs, recv.refs)
 				return res
+			case m.method < 0 && m.lib.mod != "": // a method promoted from an embedded library type
+				lib := m.lib
+				lib.refs, lib.props = recv.refs, recv.props
+				return x.libCall(n, callee, lib.mod, lib.member+"."+name, sc, c, argNodes, args, spread, &lib, op)
 			}
-			idx := -1
-			if i, ok := x.methods[recv.local+"."+name]; ok {
-				idx = i
-				if rt, ok := x.results[i]; ok {
+			owner := recv.local
+			if m.method >= 0 {
+				owner = m.owner
+				if rt, ok := x.results[m.method]; ok {
 					tv := x.typeVal(rt)
 					res.mod, res.member, res.local = tv.mod, tv.member, tv.local
 				}
 			}
-			x.localCall(n, c, facts.Callee{Kind: "method", Name: name, Class: recv.local, Func: idx, Span: x.span(field)}, argNodes, args, recv.refs)
+			x.localCall(n, c, facts.Callee{Kind: "method", Name: name, Class: owner, Func: m.method, Span: x.span(field)}, argNodes, args, recv.refs)
 		default:
 			x.localCall(n, c, facts.Callee{Kind: "method", Name: name, Func: -1, Span: x.span(field)}, argNodes, args, recv.refs)
 		}
