@@ -847,7 +847,8 @@ func (ix *index) toolSummaries(fs []finding.Finding) []finding.Tool {
 	for _, ti := range ix.tools {
 		f := ix.files[ti.file]
 		t := finding.Tool{Name: ti.name, File: f.Path, Span: ti.t.Span, NameSpan: ti.t.NameSpan,
-			SDK: ti.t.SDK, Annotations: ti.t.Annotations, Capabilities: []capability.ID{}}
+			SDK: ti.t.SDK, Annotations: ti.t.Annotations, AnnotationSpans: ti.t.AnnotationSpans,
+			Capabilities: []capability.ID{}}
 		for c := range caps[ti.name] {
 			t.Capabilities = append(t.Capabilities, c)
 		}

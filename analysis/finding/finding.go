@@ -116,6 +116,8 @@ type Tool struct {
 	SDK          string          `json:"sdk"`
 	Capabilities []capability.ID `json:"capabilities"` // sorted, distinct
 	Annotations  map[string]bool `json:"annotations,omitempty"`
+	// AnnotationSpans locate each annotation's value in File.
+	AnnotationSpans map[string]source.Span `json:"annotationSpans,omitempty"`
 }
 
 // FileError is a file that could not be analysed, or was skipped.
