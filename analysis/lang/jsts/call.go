@@ -419,7 +419,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 				name = "default"
 			}
 			if t.k(d) == kFunctionDecl {
-				e.exportValue(name, val{fnp: e.fnIndex[d] + 1})
+				e.exportValue(name, val{fnp: e.fnIndex[d]})
 			}
 		case kLexicalDecl, kVarDecl:
 			for dd := t.nodes[d].first; dd >= 0; dd = t.nodes[dd].next {

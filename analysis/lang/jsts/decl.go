@@ -7,8 +7,8 @@ import (
 // function evaluates a function's body once, where it is defined, so that
 // closures see the values of the enclosing bindings.
 func (e *extractor) function(n int32, c *ctx) val {
-	idx, ok := e.fnIndex[n]
-	if !ok {
+	idx := e.fnIndex[n] - 1
+	if idx < 0 {
 		return val{}
 	}
 	v := val{fnp: idx + 1}

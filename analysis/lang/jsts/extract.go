@@ -44,11 +44,13 @@ func Extract(path string, lang source.Lang, src []byte, tree *sitter.Tree) (f *f
 	if gl == nil || lang.Family() != "js" {
 		return f, fmt.Errorf("jsts: %q is not JavaScript or TypeScript", lang)
 	}
-	t, err := flatten(tree, gl)
+	t, err := flatten(tree, gl, src)
 	if err != nil {
 		return f, err
 	}
+	defer t.free()
 	e := newExtractor(t, src, f)
+	e.presize()
 	e.run()
 	return f, nil
 }
@@ -57,14 +59,14 @@ func Extract(path string, lang source.Lang, src []byte, tree *sitter.Tree) (f *f
 type extractor struct {
 	t     *tree
 	src   []byte
-	lines *source.Lines
+	lines *posMap // positions as source.Lines computes them
 	f     *facts.File
 
 	scopes     map[int32]*scope // scope-opening node → scope
 	module     *scope
-	fnIndex    map[int32]int32 // function node → index in f.Functions
-	fnNodes    []int32         // index → function node (-1 for synthetic)
-	fnScope    []*scope        // index → scope of its parameters
+	fnIndex    []int32  // by node: index+1 in f.Functions of the function it starts, else 0
+	fnNodes    []int32  // index → function node (-1 for synthetic)
+	fnScope    []*scope // index → scope of its parameters
 	fnClass    []string
 	classes    map[string]*classInfo
 	wpTable    map[int32]bool    // module-table entry function nodes (webpack/ncc)
@@ -96,9 +98,8 @@ type toolAnnotations struct {
 
 func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
 	return &extractor{
-		t: t, src: src, lines: source.NewLines(src), f: f,
+		t: t, src: src, lines: newPosMap(src), f: f,
 		scopes:   map[int32]*scope{},
-		fnIndex:  map[int32]int32{},
 		classes:  map[string]*classInfo{},
 		wpTable:  map[int32]bool{},
 		wpIDs:    map[string]string{},
@@ -113,7 +114,7 @@ func (e *extractor) run() {
 	// Function 0 is the module body.
 	e.module = &scope{fn: 0}
 	e.scopes[0] = e.module
-	e.f.Functions = append(e.f.Functions, facts.Function{Name: "", Parent: -1, Span: e.span(0), NameSpan: e.lines.Span(0, 0)})
+	e.f.Functions = append(e.f.Functions, facts.Function{Name: "", Parent: -1, Span: e.span(0), NameSpan: e.lines.span(0, 0)})
 	e.fnNodes = append(e.fnNodes, 0)
 	e.fnScope = append(e.fnScope, e.module)
 	e.fnClass = append(e.fnClass, "")
@@ -131,10 +132,31 @@ func (e *extractor) run() {
 	_ = t
 }
 
+// presize reserves the output slices from a count of the nodes that
+// produce them: on bundles, growing them costs more than filling them.
+func (e *extractor) presize() {
+	fns, calls := 1, 0
+	for i := range e.t.nodes {
+		switch e.t.k(int32(i)) {
+		case kFunctionDecl, kFunctionExpr, kArrow, kMethod:
+			fns++
+		case kCall, kNew:
+			calls++
+		}
+	}
+	e.fnIndex = make([]int32, len(e.t.nodes))
+	e.f.Functions = make([]facts.Function, 0, fns)
+	e.fnNodes = make([]int32, 0, fns)
+	e.fnScope = make([]*scope, 0, fns)
+	e.fnClass = make([]string, 0, fns)
+	e.f.Calls = make([]facts.Call, 0, calls/2+16)
+	e.scopes = make(map[int32]*scope, fns*2)
+}
+
 // span returns the span of node i.
 func (e *extractor) span(i int32) source.Span {
 	n := &e.t.nodes[i]
-	return e.lines.Span(int(n.start), int(n.end))
+	return e.lines.span(int(n.start), int(n.end))
 }
 
 // bytesOf returns the source text of node i without copying.
@@ -176,7 +198,7 @@ func (e *extractor) comments() {
 			continue
 		}
 		sp := e.span(int32(i))
-		start := e.lines.LineStart(sp.Start.Line)
+		start := e.lines.starts[sp.Start.Line]
 		own := len(bytes.TrimSpace(e.src[start:sp.Start.Offset])) == 0
 		if caps == nil {
 			caps = []string{}

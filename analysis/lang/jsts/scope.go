@@ -212,7 +212,7 @@ func (e *extractor) newFunction(n, parent int32, name, class string, nameNode in
 		head = bytes.TrimRight(head, " \t\r\n")
 		head = bytes.TrimSuffix(head, []byte("=>"))
 		head = bytes.TrimRight(head, " \t\r\n")
-		fn.NameSpan = e.lines.Span(int(t.nodes[n].start), int(t.nodes[n].start)+len(head))
+		fn.NameSpan = e.lines.span(int(t.nodes[n].start), int(t.nodes[n].start)+len(head))
 	}
 	for i, p := range e.params(n) {
 		name, fields := e.paramShape(p)
@@ -228,7 +228,7 @@ func (e *extractor) newFunction(n, parent int32, name, class string, nameNode in
 	e.fnNodes = append(e.fnNodes, n)
 	e.fnScope = append(e.fnScope, nil)
 	e.fnClass = append(e.fnClass, class)
-	e.fnIndex[n] = idx
+	e.fnIndex[n] = idx + 1
 	return idx
 }
 

@@ -24,7 +24,6 @@ extern bool ts_tree_cursor_goto_parent(mcpCursor *);
 extern uint16_t ts_node_symbol(mcpNode);
 extern uint32_t ts_node_start_byte(mcpNode);
 extern uint32_t ts_node_end_byte(mcpNode);
-extern bool ts_node_is_named(mcpNode);
 extern bool ts_node_is_missing(mcpNode);
 
 typedef struct {
@@ -35,12 +34,17 @@ typedef struct {
 } mcpFlat;
 
 enum { FLAG_NAMED = 1, FLAG_MISSING = 2 };
+#include <stddef.h>
+static size_t mcp_off_parent(void) { return offsetof(mcpFlat, parent); }
+static size_t mcp_off_sym(void) { return offsetof(mcpFlat, sym); }
+static size_t mcp_off_flags(void) { return offsetof(mcpFlat, flags); }
 
-// mcp_flatten stores the kept nodes in pre-order. A node is kept when it is
-// named, has a field, is missing, or its symbol is flagged in keep. Children
+// mcp_flatten stores the kept nodes in pre-order. keep[sym] has bit 1 for
+// symbols worth keeping and bit 2 for named ones; a node is also kept when it
+// has a field or is missing. Children
 // of a dropped node are attached to its nearest kept ancestor.
-static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, int64_t *count) {
-	int64_t cap = 1024, n = 0;
+static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, int64_t hint, int64_t *count) {
+	int64_t cap = hint > 1024 ? hint : 1024, n = 0;
 	mcpFlat *out = malloc(cap * sizeof(mcpFlat));
 	if (!out) { *count = -1; return NULL; }
 	int64_t stack_cap = 256, depth = 0;
@@ -51,13 +55,14 @@ static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, i
 		mcpNode nd = ts_tree_cursor_current_node(&c);
 		uint16_t sym = ts_node_symbol(nd);
 		uint16_t field = ts_tree_cursor_current_field_id(&c);
-		bool named = ts_node_is_named(nd), missing = ts_node_is_missing(nd);
+		uint8_t k = sym < nkeep ? keep[sym] : 0;
+		bool named = k & 2, missing = ts_node_is_missing(nd);
 		int32_t parent = -1;
 		for (int64_t d = depth - 1; d >= 0; d--) {
 			if (stack[d] >= 0) { parent = stack[d]; break; }
 		}
 		int32_t me = -1;
-		if (named || field || missing || sym == 0xFFFF || (sym < nkeep && keep[sym]) || depth == 0) {
+		if (k || field || missing || sym == 0xFFFF || depth == 0) {
 			if (n == cap) {
 				cap *= 2;
 				mcpFlat *grown = realloc(out, cap * sizeof(mcpFlat));
@@ -70,7 +75,7 @@ static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, i
 			f->end = ts_node_end_byte(nd);
 			f->parent = parent; f->first = -1; f->last = -1; f->next = -1;
 			f->sym = sym; f->field = field;
-			f->flags = (named ? FLAG_NAMED : 0) | (missing ? FLAG_MISSING : 0);
+			f->flags = (named || sym == 0xFFFF ? FLAG_NAMED : 0) | (missing ? FLAG_MISSING : 0);
 			if (parent >= 0) {
 				mcpFlat *p = &out[parent];
 				if (p->last >= 0) out[p->last].next = me; else p->first = me;
@@ -127,7 +132,7 @@ type grammar struct {
 	kinds  []string // by symbol
 	kid    []kind   // by symbol
 	fields []string // by field id
-	keep   []uint8  // anonymous symbols worth keeping
+	keep   []uint8  // by symbol: 1 keep, 2 named
 }
 
 var grammars sync.Map // *sitter.Language → *grammar
@@ -147,7 +152,10 @@ func grammarOf(lang *sitter.Language) *grammar {
 		if lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular || keptAnonymous[name] || name == "import" || name == "true" || name == "false" || name == "this" {
 			g.kid[i] = kindNames[name]
 		}
-		if lang.SymbolType(sitter.Symbol(i)) != sitter.SymbolTypeRegular && keptAnonymous[name] {
+		switch {
+		case lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular:
+			g.keep[i] = 3
+		case keptAnonymous[name]:
 			g.keep[i] = 1
 		}
 	}
@@ -163,10 +171,26 @@ func grammarOf(lang *sitter.Language) *grammar {
 	return g
 }
 
-// tree is a flattened syntax tree.
+// tree is a flattened syntax tree. Its nodes live in C memory until free.
 type tree struct {
 	nodes []node
 	g     *grammar
+	mem   unsafe.Pointer
+}
+
+func (t *tree) free() {
+	if t.mem != nil {
+		C.free(t.mem)
+		t.mem, t.nodes = nil, nil
+	}
+}
+
+// flatSize is the size of the C node record, for the layout test.
+const flatSize = C.sizeof_mcpFlat
+
+// flatOffsets are the C offsets of parent, sym and flags, for the layout test.
+func flatOffsets() [3]uintptr {
+	return [3]uintptr{uintptr(C.mcp_off_parent()), uintptr(C.mcp_off_sym()), uintptr(C.mcp_off_flags())}
 }
 
 func (t *tree) kind(i int32) string {
@@ -234,7 +258,7 @@ func (t *tree) firstNamed(i int32) int32 {
 var errLayout = errors.New("jsts: unexpected tree-sitter node layout")
 
 // flatten copies the tree into Go memory.
-func flatten(st *sitter.Tree, lang *sitter.Language) (*tree, error) {
+func flatten(st *sitter.Tree, lang *sitter.Language, src []byte) (*tree, error) {
 	root := st.RootNode()
 	g := grammarOf(lang)
 	var count C.int64_t
@@ -244,21 +268,18 @@ func flatten(st *sitter.Tree, lang *sitter.Language) (*tree, error) {
 	}
 	// Node's first field is the C TSNode (go-tree-sitter's Node{c C.TSNode; t *Tree}).
 	cnode := *(*C.mcpNode)(unsafe.Pointer(root))
-	out := C.mcp_flatten(cnode, keep, C.uint32_t(len(g.keep)), &count)
+	// Kept nodes are about one per three bytes of minified code.
+	out := C.mcp_flatten(cnode, keep, C.uint32_t(len(g.keep)), C.int64_t(len(src)/3), &count)
 	if out == nil || count <= 0 {
 		return nil, errors.New("jsts: out of memory flattening the tree")
 	}
-	defer C.free(unsafe.Pointer(out))
-	flat := unsafe.Slice((*C.mcpFlat)(unsafe.Pointer(out)), int(count))
-	t := &tree{nodes: make([]node, len(flat)), g: g}
-	for i := range flat {
-		f := &flat[i]
-		t.nodes[i] = node{start: uint32(f.start), end: uint32(f.end), parent: int32(f.parent), first: int32(f.first),
-			last: int32(f.last), next: int32(f.next), sym: uint16(f.sym), field: uint16(f.field), flags: uint8(f.flags)}
-	}
+	// The nodes stay in C memory (no copy, nothing for the GC to scan);
+	// node has mcpFlat's layout, checked by TestNodeLayout.
+	t := &tree{nodes: unsafe.Slice((*node)(unsafe.Pointer(out)), int(count)), g: g, mem: unsafe.Pointer(out)}
 	// Guard against a binding whose Node layout changed: the root must match.
 	r := t.nodes[0]
 	if r.start != root.StartByte() || r.end != root.EndByte() || r.sym != uint16(root.Symbol()) {
+		t.free()
 		return nil, errLayout
 	}
 	return t, nil
