@@ -327,7 +327,14 @@ func (s *Srv) h(in In, req Req) string {
 	os.Chmod(a, 0)
 	return in.Path
 }
-func split(s string) (string, error) { return s, nil }`
+func split(s string) (string, error) { return s, nil }
+func fields(in In, name string) {
+	cfg := In{Path: in.Path}
+	os.Truncate(cfg.Path, 0)
+	var out In
+	out.Path = name
+	os.Lchown(out.Path, 0, 0)
+}`
 	f := extract(t, "x/main.go", []byte(src))
 	h := funcIndex(t, f, "h")
 	if got := f.Functions[h].Params; !reflect.DeepEqual(got, []string{"in", "req"}) {
@@ -357,6 +364,13 @@ func split(s string) (string, error) { return s, nil }`
 	}
 	if !hasRef(f.Functions[h].Returns, ref(h, 0, "Path")) {
 		t.Errorf("returns = %+v", f.Functions[h].Returns)
+	}
+	fi := funcIndex(t, f, "fields")
+	if r := oneCall(t, f, "os", "Truncate").Args[0].Refs; len(r) != 1 || !hasRef(r, ref(fi, 0, "Path")) {
+		t.Errorf("composite field refs = %+v", r)
+	}
+	if r := oneCall(t, f, "os", "Lchown").Args[0].Refs; !hasRef(r, ref(fi, 1)) {
+		t.Errorf("field assignment refs = %+v", r)
 	}
 	sp := funcIndex(t, f, "split")
 	if !hasRef(f.Functions[sp].Returns, ref(sp, 0)) {

@@ -338,6 +338,32 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 	t := x.t
 	if t.typ(l) != "identifier" {
 		x.eval(l, sc, c) // calls inside index or selector targets still run
+		// x.f = v, x[k] = v, *x = v: x now (partly) holds v.
+		root := l
+		for d := 0; d < 8; d++ {
+			switch t.typ(root) {
+			case "selector_expression", "index_expression", "unary_expression", "parenthesized_expression":
+				root = t.nth(root, 0)
+				continue
+			}
+			break
+		}
+		if t.typ(root) == "identifier" && len(v.refs) > 0 {
+			if cur := sc.lookupBytes(t.bytes(root)); cur != nil {
+				cur.refs = addRefs(cur.refs, v.refs)
+				if t.typ(l) == "selector_expression" && t.nth(l, 0) == root {
+					// x.f = v: reading x.f later gives v's taint exactly.
+					fr := make(map[string][]facts.ParamRef, len(cur.fieldRefs)+1)
+					for k, r := range cur.fieldRefs {
+						fr[k] = r
+					}
+					fr[t.text(t.nth(l, 1))] = v.refs
+					cur.fieldRefs = fr
+				} else {
+					cur.fieldRefs = nil
+				}
+			}
+		}
 		return
 	}
 	name := t.text(l)
@@ -662,7 +688,11 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 	}
 	base := x.eval(op, sc, c)
 	v := unknown()
-	v.refs = extend(base.refs, name)
+	if fr, ok := base.fieldRefs[name]; ok {
+		v.refs = fr
+	} else {
+		v.refs = extend(base.refs, name)
+	}
 	switch {
 	case base.mod != "":
 		v.mod, v.member = base.mod, base.member+"."+name
@@ -767,6 +797,10 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			out.refs = addRefs(out.refs, v.refs)
 			if k != "" {
 				fieldVals[k] = v
+				if out.fieldRefs == nil {
+					out.fieldRefs = map[string][]facts.ParamRef{}
+				}
+				out.fieldRefs[k] = v.refs
 				if out.props == nil {
 					out.props = map[string]facts.Arg{}
 				}

@@ -35,9 +35,12 @@ type val struct {
 	num     string
 	boolean int8 // 0 unknown, 1 false, 2 true
 
-	refs  []facts.ParamRef
-	props map[string]facts.Arg
-	elems []facts.Arg
+	refs []facts.ParamRef
+	// fieldRefs is the taint of each field of a composite literal
+	// (In{Path: args.Path}.Path derives from args.Path alone).
+	fieldRefs map[string][]facts.ParamRef
+	props     map[string]facts.Arg
+	elems     []facts.Arg
 
 	tool    *toolDef // an MCP tool definition (mcp.NewTool, &mcp.Tool{…})
 	handler *val     // server.ServerTool{Handler: …}
