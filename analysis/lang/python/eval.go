@@ -26,6 +26,8 @@ type val struct {
 	known, prefix bool
 	num           string
 	lit           bool // a literal (str, number, container): its methods are not project calls
+	// props are the keyword options an instance was constructed with.
+	props map[string]facts.Arg
 	refs          []facts.ParamRef
 	// direct: the value is a parameter or a path into one (args.path), so
 	// further attribute and key reads extend the path.
@@ -817,7 +819,7 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 		}
 		sc.vars[name] = v
 		if fc.classBody != nil && keep(v) {
-			fc.classBody.attrs[name] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known}
+			fc.classBody.attrs[name] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
 		}
 	case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "expression_list":
 		el := taint(v)
@@ -832,7 +834,7 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 		obj := t.unparen(t.field(l, "object"))
 		if fc.class != nil && t.typ(obj) == "identifier" && fc.selfName != "" && t.textEq(obj, fc.selfName) {
 			if keep(v) {
-				fc.class.attrs[t.text(t.field(l, "attribute"))] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls}
+				fc.class.attrs[t.text(t.field(l, "attribute"))] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
 			}
 			return
 		}

@@ -168,6 +168,7 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 	case "/":
 		if isPath(l) {
 			out.sym, out.mod, out.mem = true, l.mod, l.mem
+			out.s, out.known, out.prefix = joinPath(l, r)
 		}
 	}
 	return out
@@ -467,7 +468,21 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		switch {
 		case m.sym:
 			e.emitCall(fc, m.mod, m.mem, n, fu, al.args, al.spread)
+			if o.sym && strings.Contains(o.mem, "(") {
+				e.setRecv(fc, o, t.field(fu, "object"))
+			}
 			res = e.callResult(m, al, res.refs)
+			if isPath(o) && isPath(res) {
+				switch attr {
+				case "resolve", "absolute", "expanduser":
+					res.s, res.known, res.prefix = o.s, o.known, o.prefix
+				case "joinpath":
+					res.s, res.known, res.prefix = o.s, o.known, o.prefix
+					for _, x := range al.posV {
+						res.s, res.known, res.prefix = joinPath(res, x)
+					}
+				}
+			}
 			if sdk := sdkOf(o); sdk != "" && !o.self {
 				switch {
 				case attr == "add_tool":
@@ -569,6 +584,74 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 	return res
 }
 
+// joinPath is the literal path of p / x, as far as it is known.
+func joinPath(p, x val) (string, bool, bool) {
+	if !p.known {
+		return "", false, false
+	}
+	if p.prefix {
+		return p.s, true, true
+	}
+	s := strings.TrimSuffix(p.s, "/") + "/"
+	if strings.HasPrefix(x.s, "/") && x.known {
+		s = "" // an absolute right side replaces the left
+	}
+	if !x.known || x.num != "" {
+		return s, true, true
+	}
+	return s + x.s, true, x.prefix
+}
+
+// instance fills in what a constructed instance's Recv will say: the
+// literal path of a pathlib path, or the URL and keyword options of a client.
+func instance(m val, al argList, res *val) {
+	if strings.Contains(m.mem, "(") || !res.sym {
+		return
+	}
+	if m.mod == "pathlib" {
+		switch {
+		case pathClasses[m.mem] && len(al.posV) > 0:
+			p := al.posV[0]
+			res.s, res.known, res.prefix = p.s, p.known && p.num == "", p.prefix
+			for _, x := range al.posV[1:] {
+				if !res.known {
+					break
+				}
+				res.s, res.known, res.prefix = joinPath(*res, x)
+			}
+		case strings.HasSuffix(m.mem, ".home"):
+			res.s, res.known = "~", true
+		}
+		return
+	}
+	for _, a := range al.args {
+		if a.Name == "" || a.Name == "**" {
+			continue
+		}
+		if res.props == nil {
+			res.props = map[string]facts.Arg{}
+		}
+		opt := a
+		opt.Name = ""
+		res.props[a.Name] = opt
+		if (a.Name == "base_url" || a.Name == "url" || a.Name == "dsn") && a.Known && !res.known {
+			res.s, res.known, res.prefix = a.Value, true, a.Prefix
+		}
+	}
+	if len(al.args) > 0 && al.args[0].Name == "" {
+		first := al.args[0]
+		for k, v := range first.Props {
+			if res.props == nil {
+				res.props = map[string]facts.Arg{}
+			}
+			res.props[k] = v
+		}
+		if first.Known && strings.Contains(first.Value, "://") && !res.known {
+			res.s, res.known, res.prefix = first.Value, true, first.Prefix
+		}
+	}
+}
+
 // callResult is the value a call to library member m returns: an instance
 // "m()", or the module a dynamic import with a literal name loads.
 func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
@@ -581,7 +664,9 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 	if len(m.mem) > maxMember {
 		return val{refs: refs}
 	}
-	return normSym(val{sym: true, mod: m.mod, mem: m.mem + "()", refs: refs})
+	res := normSym(val{sym: true, mod: m.mod, mem: m.mem + "()", refs: refs})
+	instance(m, al, &res)
+	return res
 }
 
 // registerCall records `server.add_tool(fn, name=…)` or `server.tool(…)(fn)`:
@@ -631,6 +716,16 @@ func (e *extractor) emitCall(fc *fnCtx, mod, mem string, n, callee int32, args [
 	e.f.Calls = append(e.f.Calls, facts.Call{
 		Module: mod, Member: mem, Func: fc.idx, Span: e.span(n), CalleeSpan: e.span(callee), Args: args, Spread: spread,
 	})
+}
+
+// setRecv describes the instance the call just emitted was made on.
+func (e *extractor) setRecv(fc *fnCtx, o val, objNode int32) {
+	c := &e.f.Calls[len(e.f.Calls)-1]
+	r := &facts.Arg{Span: e.span(objNode), Func: -1, Refs: e.remap(fc, o.refs), Props: o.props}
+	if o.known && (!o.prefix || o.s != "") {
+		r.Value, r.Known, r.Prefix = o.s, true, o.prefix
+	}
+	c.Recv = r
 }
 
 func (e *extractor) emitAccess(fc *fnCtx, v val, n, callee int32, key string, keyRefs []facts.ParamRef) {

@@ -409,3 +409,48 @@ free(y=2, x=1, z=3)
 		}
 	}
 }
+
+// TestRecv: calls on instances describe the instance (Call.Recv).
+func TestRecv(t *testing.T) {
+	src := `from pathlib import Path
+import httpx
+def f(name, body):
+    (Path("/etc") / "hosts").read_text()
+    t = Path.home() / ".config" / name
+    t.write_text(body)
+    c = httpx.Client(base_url="https://api.example.com", timeout=3)
+    c.get("/v1")
+`
+	f := extractSrc(t, "t.py", []byte(src))
+	want := map[string]string{
+		"Path().read_text":  `"/etc/hosts"`,
+		"Path().write_text": `"~/.config/"…<f1.p0>`,
+		"Client().get":      `{base_url: "https://api.example.com", timeout: 3}`,
+	}
+	for _, c := range f.Calls {
+		w, ok := want[c.Member]
+		if !ok {
+			continue
+		}
+		delete(want, c.Member)
+		if c.Recv == nil {
+			t.Errorf("%s: no Recv", c.Member)
+			continue
+		}
+		got := argStr(*c.Recv)
+		if c.Member == "Client().get" {
+			r := *c.Recv
+			r.Value, r.Known = "", false
+			got = argStr(r)
+			if c.Recv.Value != "https://api.example.com" {
+				t.Errorf("client Recv value = %q", c.Recv.Value)
+			}
+		}
+		if got != w {
+			t.Errorf("%s: Recv = %s, want %s", c.Member, got, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("calls not found: %v", want)
+	}
+}

@@ -192,6 +192,9 @@ func dump(f *facts.File) string {
 		if !c.Access {
 			s += argsStr(c.Args)
 		}
+		if c.Recv != nil {
+			s += " recv=" + argStr(*c.Recv)
+		}
 		if c.Spread {
 			s += " spread"
 		}
