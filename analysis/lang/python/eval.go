@@ -28,7 +28,7 @@ type val struct {
 	lit           bool // a literal (str, number, container): its methods are not project calls
 	// props are the keyword options an instance was constructed with.
 	props map[string]facts.Arg
-	refs          []facts.ParamRef
+	refs  []facts.ParamRef
 	// direct: the value is a parameter or a path into one (args.path), so
 	// further attribute and key reads extend the path.
 	direct bool
