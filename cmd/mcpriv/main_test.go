@@ -127,8 +127,6 @@ func TestUsage(t *testing.T) {
 		{[]string{"capabilities", "-h"}, exitOK, "markdown", ""},
 		{[]string{"rules", "--language", "cobol"}, exitError, "", "unknown --language"},
 		{[]string{"rules", "--capability", "file.wrte"}, exitError, "", "did you mean file.write"},
-		{[]string{"lsp"}, exitError, "", ""},
-		{[]string{"manifest"}, exitError, "", ""},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errs := runCLI(t, tc.args...)
@@ -187,6 +185,13 @@ func TestMultiplePaths(t *testing.T) {
 	_, out, _ = runCLI(t, "scan", "a", "--format", "sarif")
 	if !strings.Contains(out, `"uri": "a/src/x.ts"`) {
 		t.Errorf("SARIF uri not relative to the working directory:\n%s", out)
+	}
+	// A PATH outside the working directory is its own %SRCROOT%.
+	outside := t.TempDir()
+	fake.results[outside] = &finding.Result{Findings: []finding.Finding{sev("src/y.ts", 0, finding.Warning, capability.FileRead)}}
+	_, out, _ = runCLI(t, "scan", outside, "--format", "sarif")
+	if !strings.Contains(out, `"uri": "src/y.ts"`) || !strings.Contains(out, `"uri": "file://`+filepath.ToSlash(outside)+`/"`) {
+		t.Errorf("SARIF for a PATH outside the working directory:\n%s", out)
 	}
 }
 
