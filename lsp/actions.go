@@ -94,7 +94,7 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 			}
 			if err == nil {
 				actions = append(actions, CodeAction{
-					Title: fmt.Sprintf("Declare all %d undeclared privilege uses of this file in %s", len(covered), ManifestName),
+					Title: fmt.Sprintf("Declare every undeclared privilege use of this file in %s (%d)", ManifestName, len(covered)),
 					Kind:  KindDeclareAll, Diagnostics: covered, Edit: we,
 				})
 			}

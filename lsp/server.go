@@ -72,10 +72,10 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	defer s.stop()
 	select {
 	case <-s.exited:
-		conn.Close()
+		closeConn(conn)
 	case <-conn.Done():
 	case <-ctx.Done():
-		conn.Close()
+		closeConn(conn)
 	}
 	s.mu.Lock()
 	shut, exited := s.shutdown, s.exitSeen
@@ -93,6 +93,18 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 		return errors.New("the client closed the connection without shutdown and exit")
 	}
 	return nil
+}
+
+// closeConn closes the connection without waiting forever: Close waits for
+// the read goroutine, and a read blocked on a non-pollable stdin (a pipe
+// opened in blocking mode) does not end when the file is closed. The process
+// exits right after Serve returns, which ends that read too.
+func closeConn(conn jsonrpc2.Conn) {
+	go conn.Close()
+	select {
+	case <-conn.Done():
+	case <-time.After(time.Second):
+	}
 }
 
 const (
