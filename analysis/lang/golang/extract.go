@@ -7,6 +7,11 @@
 // composite literals, constructor calls, functions of this file), not
 // inferred. What cannot be known here is left for the index (LocalCall
 // kinds "package" and "method", HandlerRef, NameRef).
+//
+// The tree-sitter tree is first copied into a flat Go slice (flat_c.go, with
+// tree.go's cursor walk as the checked fallback); the analysis then runs in
+// pure Go: extract.go reads declarations, resolve.go follows values through
+// scopes and records calls, tools.go recognises the MCP SDKs.
 package golang
 
 import (
