@@ -219,7 +219,7 @@ func TestTextLine(t *testing.T) {
 		`srv/src/index.ts:2:15: info: system.env process.env — reads the environment variable NOTES_TOKEN [server]`,
 		`srv/mcp-capabilities.yaml:4:23: warning: unused-grant network.client — grant network.client`,
 		"4 findings (1 error, 2 warnings, 1 info) in 3 files, 2 tools, 1 suppressed",
-		"save_note   file.write, network.client  srv/src/index.ts:1:1",
+		"save_note   srv/src/index.ts:1:1  file.write, network.client",
 		"errors (files not analysed):\n  srv/src/broken.ts: permission denied",
 		"skipped:\n  srv/dist/bundle.js: file is larger",
 	} {

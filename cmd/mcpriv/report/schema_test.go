@@ -17,7 +17,7 @@ var schemaPath = filepath.Join("..", "..", "..", "docs", "schema", "scan.schema.
 
 // validate checks v against the subset of JSON Schema 2020-12 the contract
 // uses: type, const, enum, required, properties, additionalProperties,
-// items, minimum, allOf and local $ref. It returns every violation.
+// items, minimum, allOf, anyOf and local $ref. It returns every violation.
 func validate(root, schema map[string]any, v any, at string) []string {
 	var errs []string
 	if ref, ok := schema["$ref"].(string); ok {
@@ -31,6 +31,15 @@ func validate(root, schema map[string]any, v any, at string) []string {
 	if all, ok := schema["allOf"].([]any); ok {
 		for _, s := range all {
 			errs = append(errs, validate(root, s.(map[string]any), v, at)...)
+		}
+	}
+	if anyOf, ok := schema["anyOf"].([]any); ok {
+		matched := false
+		for _, s := range anyOf {
+			matched = matched || len(validate(root, s.(map[string]any), v, at)) == 0
+		}
+		if !matched {
+			errs = append(errs, fmt.Sprintf("%s: %v matches no anyOf branch", at, v))
 		}
 	}
 	if c, ok := schema["const"]; ok && !reflect.DeepEqual(c, v) {
@@ -166,6 +175,9 @@ func TestSchemaCheckerCatchesBreaks(t *testing.T) {
 		{"zero line", func(m map[string]any) { finding0(m)["line"] = 0.0 }},
 		{"string column", func(m map[string]any) { finding0(m)["column"] = "5" }},
 		{"unknown capability", func(m map[string]any) { finding0(m)["capability"] = "net.client" }},
+		{"empty tool capability", func(m map[string]any) {
+			m["tools"].([]any)[0].(map[string]any)["capabilities"] = []any{""}
+		}},
 		{"missing tools", func(m map[string]any) { delete(finding0(m), "tools") }},
 		{"bad severity", func(m map[string]any) { finding0(m)["severity"] = "fatal" }},
 		{"suppressed without reason", func(m map[string]any) { delete(m["suppressed"].([]any)[0].(map[string]any), "reason") }},

@@ -38,11 +38,17 @@ func Text(w io.Writer, res *finding.Result, opts Options) error {
 	p.summary(res)
 	if len(res.Tools) > 0 {
 		p.printf("\n%s\n", p.style(ansiBold, "tools:"))
-		width := 0
-		for _, t := range res.Tools {
-			width = max(width, len(t.Name))
+		// Columns: name, where it is registered, capabilities (the longest
+		// field last, so nothing after it needs aligning).
+		nameW, whereW := 0, 0
+		wheres := make([]string, len(res.Tools))
+		for i, t := range res.Tools {
+			at := pointOf(t.NameSpan, t.Span)
+			wheres[i] = fmt.Sprintf("%s:%d:%d", p.path(t.File), at.Line+1, at.Col+1)
+			nameW = max(nameW, len(t.Name))
+			whereW = max(whereW, len(wheres[i]))
 		}
-		for _, t := range res.Tools {
+		for i, t := range res.Tools {
 			caps := make([]string, len(t.Capabilities))
 			for i, c := range t.Capabilities {
 				caps[i] = string(c)
@@ -51,9 +57,8 @@ func Text(w io.Writer, res *finding.Result, opts Options) error {
 			if list == "" {
 				list = "(no sensitive capability)"
 			}
-			at := pointOf(t.NameSpan, t.Span)
-			p.printf("  %-*s  %s  %s\n", width, t.Name, list,
-				p.style(ansiDim, fmt.Sprintf("%s:%d:%d", p.path(t.File), at.Line+1, at.Col+1)))
+			where := wheres[i] + strings.Repeat(" ", whereW-len(wheres[i]))
+			p.printf("  %-*s  %s  %s\n", nameW, t.Name, p.style(ansiDim, where), list)
 		}
 	}
 	var errs, notices []finding.FileError
