@@ -318,3 +318,19 @@ func TestSuppressedSeverityFilled(t *testing.T) {
 		t.Errorf("printer modified its input")
 	}
 }
+
+func TestTextOddFindings(t *testing.T) {
+	res := &finding.Result{Findings: []finding.Finding{
+		{Kind: finding.KindCapability, File: "a.js", Capability: capability.SystemCode, API: "eval", Severity: finding.Error},
+		{Kind: finding.KindInvalidManifest, File: "mcp-capabilities.yaml", Message: "line one\nline two", Severity: finding.Error},
+	}}
+	var b bytes.Buffer
+	if err := Text(&b, res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"a.js:1:1: error: system.code eval\n", "mcp-capabilities.yaml:1:1: error: invalid-manifest — line one line two\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, b.String())
+		}
+	}
+}

@@ -130,11 +130,12 @@ func (p *textPrinter) finding(f finding.Finding) {
 	if f.API != "" {
 		head = append(head, f.API)
 	}
-	if len(head) > 0 {
-		b.WriteString(strings.Join(head, " "))
+	msg := oneLine(f.Message)
+	b.WriteString(strings.Join(head, " "))
+	if len(head) > 0 && msg != "" {
 		b.WriteString(" — ")
 	}
-	b.WriteString(oneLine(f.Message))
+	b.WriteString(msg)
 	if who := reach(f); who != "" {
 		b.WriteString(" [" + who + "]")
 	}
