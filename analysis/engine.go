@@ -143,8 +143,8 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 			}
 			return nil
 		}
-		if d.IsDir() || d.Type()&fs.ModeSymlink != 0 || source.DetectLang(p) == "" {
-			return nil // symlinks are never followed: they may leave the tree
+		if d.IsDir() || !d.Type().IsRegular() || source.DetectLang(p) == "" {
+			return nil // symlinks are never followed (they may leave the tree), pipes and devices never read
 		}
 		if info, err := d.Info(); err == nil && info.Size() > e.opts.MaxFileSize {
 			notes = append(notes, finding.FileError{File: rel, Skipped: true,

@@ -75,4 +75,7 @@ func (p Policy) Apply(r *Result) {
 		out = append(out, *f)
 	}
 	r.Findings = out
+	for i := range r.Suppressed {
+		r.Suppressed[i].Severity = p.Severity(&r.Suppressed[i])
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -50,6 +51,12 @@ func TestReadFile(t *testing.T) {
 	bin := write("bin.js", []byte("\x7fELF\x00\x01"))
 	if _, err := ReadFile(bin, 100); !errors.Is(err, ErrBinary) {
 		t.Errorf("ReadFile(bin) error = %v, want ErrBinary", err)
+	}
+	fifo := filepath.Join(dir, "pipe.js")
+	if err := syscall.Mkfifo(fifo, 0o644); err == nil {
+		if _, err := ReadFile(fifo, 100); err == nil {
+			t.Error("ReadFile(fifo) gave no error")
+		}
 	}
 	if _, err := ReadFile(dir, 100); err == nil {
 		t.Error("ReadFile(directory) gave no error")
