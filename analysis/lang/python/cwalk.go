@@ -115,11 +115,18 @@ func cFlatten(t *sitter.Tree, src []byte) (out *tree, ok bool) {
 		uint16(C.mp_symbol(cn)) != uint16(root.Symbol()) || uint32(C.mp_child_count(cn)) != root.ChildCount() {
 		return nil, false
 	}
-	capacity := int64(len(src)/3 + 64)
+	capacity := int64(len(src)/2 + 64)
 	var flat []C.mp_flat_t
+	if p, _ := flatPool.Get().(*[]C.mp_flat_t); p != nil {
+		flat = *p
+	}
 	var count int64
 	for {
-		flat = make([]C.mp_flat_t, capacity)
+		if int64(cap(flat)) < capacity {
+			flat = make([]C.mp_flat_t, capacity)
+		}
+		flat = flat[:cap(flat)]
+		capacity = int64(len(flat))
 		depth := min(capacity, maxTreeDepth)
 		stack := make([]C.int32_t, depth+1)
 		last := make([]C.int32_t, depth+1)
@@ -133,6 +140,7 @@ func cFlatten(t *sitter.Tree, src []byte) (out *tree, ok bool) {
 		}
 		capacity *= 2
 	}
+	defer flatPool.Put(&flat)
 	fields := fieldTable()
 	out = &tree{src: src, n: make([]node, count)}
 	n := uint32(len(src))
@@ -145,7 +153,7 @@ func cFlatten(t *sitter.Tree, src []byte) (out *tree, ok bool) {
 			named: f.named != 0, missing: f.missing != 0,
 		}
 		if int(f.field) < len(fields) {
-			nd.field = fields[f.field]
+			nd.field = uint16(f.field)
 		}
 		if nd.end > n {
 			nd.end = n
@@ -157,6 +165,9 @@ func cFlatten(t *sitter.Tree, src []byte) (out *tree, ok bool) {
 	}
 	return out, true
 }
+
+// flatPool reuses the C-side copy buffers (the C walk overwrites what it uses).
+var flatPool sync.Pool
 
 var fields struct {
 	once  sync.Once

@@ -266,7 +266,7 @@ func (e *extractor) subscript(fc *fnCtx, n int32) val {
 	keyKnown := false
 	var krefs []facts.ParamRef
 	for c := t.n[n].first; c >= 0; c = t.n[c].next {
-		if t.n[c].field != "subscript" {
+		if fieldTable()[t.n[c].field] != "subscript" {
 			continue
 		}
 		k := e.eval(fc, c)

@@ -10,11 +10,25 @@
 // their enclosing body is done so that they see its final bindings, as
 // Python does at call time.
 //
-// Argument order: Call.Args and LocalCall.Args hold the positional
-// arguments first, in order (so a rule's Arg index is the positional
-// index), then keyword arguments with Name set, then `**kw` splats with
-// Name "**". A `*xs` splat is a positional argument and sets Call.Spread.
-// True, False and None are Known values "True", "False", "None".
+// Argument order: Call.Args hold the positional arguments first, in order
+// (so a rule's Arg index is the positional index), then keyword arguments
+// with Name set, then `**kw` splats with Name "**". A `*xs` splat is a
+// positional argument and sets Call.Spread. True, False and None are Known
+// values "True", "False", "None". LocalCall.Args are laid out by parameter:
+// Params keep self, so a method called on an instance has its receiver as
+// Args[0], and for a callee defined in this file keyword arguments sit at
+// the index of the parameter they name (see emitLocal).
+//
+// Call.Recv describes the instance of a method call ("Path().write_text"):
+// its taint, the literal path of a pathlib path (through `/` and joinpath)
+// or the URL (base_url=, url=, dsn=, or a "://" first argument) and keyword
+// options a client was constructed with.
+//
+// Instances are followed through names, `with … as`, await, self
+// attributes (set in any method or annotated on the class) and annotated
+// parameters. Methods that assign self attributes are walked before the
+// other methods of the file, so an attribute one setter method reads from a
+// later setter stays unknown.
 package python
 
 import (

@@ -18,7 +18,7 @@ import (
 // next-sibling; -1 ends a list.
 type node struct {
 	typ        string // grammar symbol name (interned: compare freely)
-	field      string // field name in the parent ("" if none)
+	field      uint16 // field id in the parent (0 if none; see fieldTable)
 	start, end uint32
 	parent     int32
 	first      int32
@@ -57,18 +57,17 @@ func symbolInfo(sym sitter.Symbol) (string, bool) {
 	return "ERROR", true
 }
 
-// fieldNames interns field names: CurrentFieldName allocates a new string each call.
-var fieldNames sync.Map
-
-func internField(s string) string {
-	if s == "" {
-		return ""
+// fieldID returns the id of a field name (0 for none or unknown).
+func fieldID(name string) uint16 {
+	if name == "" {
+		return 0
 	}
-	if v, ok := fieldNames.Load(s); ok {
-		return v.(string)
+	for i, n := range fieldTable() {
+		if n == name {
+			return uint16(i)
+		}
 	}
-	v, _ := fieldNames.LoadOrStore(s, s)
-	return v.(string)
+	return 0
 }
 
 // flatten copies t into a node table in pre-order (index 0 is the root).
@@ -92,7 +91,7 @@ func flatten(t *sitter.Tree, src []byte) *tree {
 		parent := stack[len(stack)-1]
 		nd := node{
 			typ:    typ,
-			field:  internField(cur.CurrentFieldName()),
+			field:  fieldID(cur.CurrentFieldName()),
 			start:  sn.StartByte(),
 			end:    sn.EndByte(),
 			parent: parent,
@@ -159,8 +158,9 @@ func (t *tree) field(i int32, name string) int32 {
 	if i < 0 {
 		return -1
 	}
+	names := fieldTable()
 	for c := t.n[i].first; c >= 0; c = t.n[c].next {
-		if t.n[c].field == name {
+		if f := t.n[c].field; f != 0 && int(f) < len(names) && names[f] == name {
 			return c
 		}
 	}
