@@ -170,9 +170,17 @@ func (e *extractor) run() {
 // (suppressions) and parse errors.
 func (e *extractor) prepass() {
 	t := e.t
+	calls := 0
+	defer func() {
+		// Most call nodes become a Call: size the slice once.
+		e.f.Calls = make([]facts.Call, 0, calls)
+	}()
 	for i := range t.n {
 		n := &t.n[i]
 		id := int32(i)
+		if n.typ == "call" {
+			calls++
+		}
 		if !n.named {
 			// Keywords share names with nodes ("lambda", "await"): only named nodes count.
 			if n.missing {
