@@ -52,7 +52,7 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 	}()
 	if tree == nil {
 		f.Package = pkgKey(path, "")
-		f.Functions = []facts.Function{topLevel(source.NewLines(src), len(src))}
+		f.Functions = []facts.Function{topLevel(newPositions(src), len(src))}
 		return f, errors.New("golang: no syntax tree")
 	}
 	root := tree.RootNode()
@@ -70,15 +70,15 @@ func pkgKey(p, name string) string {
 	return path.Dir(strings.ReplaceAll(p, "\\", "/")) + ":" + name
 }
 
-func topLevel(lines *source.Lines, n int) facts.Function {
-	return facts.Function{Name: "", Parent: -1, Span: lines.Span(0, n), NameSpan: lines.Span(0, 0)}
+func topLevel(lines *positions, n int) facts.Function {
+	return facts.Function{Name: "", Parent: -1, Span: lines.span(0, n), NameSpan: lines.span(0, 0)}
 }
 
 // extractor holds the per-file state. Functions are numbered before any
 // body is analysed, so references to later declarations resolve.
 type extractor struct {
 	t     *tree
-	lines *source.Lines
+	lines *positions
 	f     *facts.File
 
 	imports    map[string]string // bound package name → import path
@@ -96,6 +96,7 @@ type extractor struct {
 	results   map[int]int32               // function index → its first result type node
 	fnOf      map[int32]int               // func node → function index
 	fnNode    []int32                     // function index → its node (-1 for the top level)
+	inner     []int32                     // node → index of the innermost function holding it (0: top level)
 	globals   *scope
 	sdkGuess  string // "go-sdk" or "mcp-go" from the imports
 	depth     int
@@ -104,7 +105,7 @@ type extractor struct {
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 	return &extractor{
-		t: t, lines: source.NewLines(src), f: f,
+		t: t, lines: newPositions(src), f: f,
 		imports: map[string]string{}, qualifiers: map[string]bool{}, locals: map[string]bool{},
 		declared: map[string]bool{}, types: map[string]bool{},
 		fields: map[string]map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
@@ -121,7 +122,7 @@ func (x *extractor) span(i int32) source.Span {
 		return source.Span{}
 	}
 	n := x.t.nodes[i]
-	return x.lines.Span(int(n.start), int(n.end))
+	return x.lines.span(int(n.start), int(n.end))
 }
 
 func (x *extractor) run() {
@@ -136,8 +137,13 @@ func (x *extractor) run() {
 	pkg := ""
 	// One linear pass over the pre-order node list: package clause,
 	// comments, errors, qualifiers and the numbering of functions.
+	x.inner = make([]int32, len(t.nodes))
 	for i := range t.nodes {
 		n := &t.nodes[i]
+		// Pre-order: the parent's innermost function is already known.
+		if n.parent >= 0 {
+			x.inner[i] = x.inner[n.parent]
+		}
 		switch n.typ {
 		case "package_clause":
 			if pkg == "" {
@@ -218,6 +224,7 @@ func (x *extractor) declareFunc(i int32) {
 		x.fnNode = append(x.fnNode, none)
 	}
 	x.fnNode = append(x.fnNode, i)
+	x.inner[i] = int32(idx)
 	fn := facts.Function{Parent: 0, Span: x.span(i)}
 	var params, result int32 = none, none
 	switch t.typ(i) {
@@ -238,12 +245,9 @@ func (x *extractor) declareFunc(i int32) {
 		if b := t.kid(i, "block"); b >= 0 {
 			end = t.nodes[b].start
 		}
-		fn.NameSpan = x.lines.Span(int(t.nodes[i].start), int(end))
-		for p := t.nodes[i].parent; p >= 0; p = t.nodes[p].parent {
-			if k, ok := x.fnOf[p]; ok {
-				fn.Parent = k
-				break
-			}
+		fn.NameSpan = x.lines.span(int(t.nodes[i].start), int(end))
+		if p := t.nodes[i].parent; p >= 0 {
+			fn.Parent = int(x.inner[p])
 		}
 	}
 	fn.Params = paramNames(t, params)

@@ -35,41 +35,53 @@ typedef struct {
 	int32_t parent;
 } mcpriv_rec;
 
-// mcpriv_walk writes the nodes under root in pre-order into out and returns
-// their number; when there are more than cap it keeps counting without
-// writing, so the caller can retry with the exact size.
-static int64_t mcpriv_walk(mcpriv_ts_node root, mcpriv_rec *out, int64_t cap, int check_missing) {
-	mcpriv_ts_cursor c = ts_tree_cursor_new(root);
-	int64_t n = 0, depth = 0, stack_cap = 256;
+// mcpriv_walk returns the nodes under root in pre-order, in a malloc'd
+// array the caller frees, and their number in *count (-1 when out of memory).
+static mcpriv_rec *mcpriv_walk(mcpriv_ts_node root, int64_t hint, int check_missing, int64_t *count) {
+	int64_t n = 0, cap = hint > 64 ? hint : 64, depth = 0, stack_cap = 256;
+	mcpriv_rec *out = malloc(cap * sizeof(mcpriv_rec));
 	int32_t *stack = malloc(stack_cap * sizeof(int32_t));
-	if (stack == NULL) {
-		ts_tree_cursor_delete(&c);
-		return -1;
+	*count = -1;
+	if (out == NULL || stack == NULL) {
+		free(out);
+		free(stack);
+		return NULL;
 	}
+	mcpriv_ts_cursor c = ts_tree_cursor_new(root);
 	stack[0] = -1;
 	for (;;) {
-		mcpriv_ts_node node = ts_tree_cursor_current_node(&c);
-		if (n < cap) {
-			mcpriv_rec *r = &out[n];
-			r->sym = ts_node_symbol(node);
-			r->start = ts_node_start_byte(node);
-			r->end = ts_node_end_byte(node);
-			r->missing = check_missing ? ts_node_is_missing(node) : 0;
-			r->parent = stack[depth];
+		if (n == cap || n == INT32_MAX) {
+			mcpriv_rec *o = n < INT32_MAX ? realloc(out, 2 * cap * sizeof(mcpriv_rec)) : NULL;
+			if (o == NULL) {
+				free(out);
+				free(stack);
+				ts_tree_cursor_delete(&c);
+				return NULL;
+			}
+			out = o;
+			cap *= 2;
 		}
-		int32_t self = n < INT32_MAX ? (int32_t)n : -1;
+		mcpriv_ts_node node = ts_tree_cursor_current_node(&c);
+		mcpriv_rec *r = &out[n];
+		r->sym = ts_node_symbol(node);
+		r->start = ts_node_start_byte(node);
+		r->end = ts_node_end_byte(node);
+		r->missing = check_missing ? ts_node_is_missing(node) : 0;
+		r->parent = stack[depth];
+		int32_t self = (int32_t)n;
 		n++;
 		if (ts_tree_cursor_goto_first_child(&c)) {
 			depth++;
 			if (depth >= stack_cap) {
-				stack_cap *= 2;
-				int32_t *s = realloc(stack, stack_cap * sizeof(int32_t));
-				if (s == NULL) {
+				int32_t *st = realloc(stack, 2 * stack_cap * sizeof(int32_t));
+				if (st == NULL) {
+					free(out);
 					free(stack);
 					ts_tree_cursor_delete(&c);
-					return -1;
+					return NULL;
 				}
-				stack = s;
+				stack = st;
+				stack_cap *= 2;
 			}
 			stack[depth] = self;
 			continue;
@@ -81,7 +93,8 @@ static int64_t mcpriv_walk(mcpriv_ts_node root, mcpriv_rec *out, int64_t cap, in
 			if (depth == 0 || !ts_tree_cursor_goto_parent(&c)) {
 				free(stack);
 				ts_tree_cursor_delete(&c);
-				return n;
+				*count = n;
+				return out;
 			}
 			depth--;
 		}
@@ -118,16 +131,17 @@ func flattenC(src []byte, root *sitter.Node, hasError bool) (*tree, bool) {
 	if hasError {
 		check = 1
 	}
-	recs := make([]C.mcpriv_rec, len(src)/2+64)
-	n := int64(C.mcpriv_walk(cn, &recs[0], C.int64_t(len(recs)), check))
-	if n > int64(len(recs)) && n < 1<<31 {
-		recs = make([]C.mcpriv_rec, n)
-		n = int64(C.mcpriv_walk(cn, &recs[0], C.int64_t(len(recs)), check))
-	}
-	if n <= 0 || n > int64(len(recs)) {
+	var count C.int64_t
+	p := C.mcpriv_walk(cn, C.int64_t(len(src)/2+64), check, &count)
+	if p == nil {
 		return nil, false
 	}
-	recs = recs[:n]
+	defer C.free(unsafe.Pointer(p))
+	n := int64(count)
+	if n <= 0 {
+		return nil, false
+	}
+	recs := unsafe.Slice(p, n)
 	// The root record must agree with what the binding says about the root.
 	r0 := recs[0]
 	if int(r0.sym) != int(root.Symbol()) || uint32(r0.start) != root.StartByte() || uint32(r0.end) != root.EndByte() || r0.parent != -1 {
