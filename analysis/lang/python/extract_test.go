@@ -187,6 +187,8 @@ func TestTools(t *testing.T) {
 		{"pydantic-ai is not mcp", "from pydantic_ai import Agent\nagent = Agent('m')\n@agent.tool\ndef t(a):\n    pass\n", nil},
 		{"low-level if", "from mcp.server import Server\ns = Server('x')\n@s.call_tool()\nasync def h(name, arguments):\n    if name == 'a':\n        pass\n    elif name == 'b':\n        pass\n",
 			[]string{"a python-lowlevel case a [1]", "b python-lowlevel case b [1]"}},
+		{"low-level in tuple", "from mcp.server import Server\ns = Server('x')\n@s.call_tool()\nasync def h(name, arguments):\n    if name in ('a', 'b'):\n        pass\n",
+			[]string{"a python-lowlevel case a [1]", "b python-lowlevel case a [1]"}},
 		{"low-level enum match", "from enum import Enum\nclass T(str, Enum):\n    R = 'read'\n@server.call_tool()\nasync def h(name, arguments):\n    match name:\n        case T.R:\n            pass\n        case T.W.value:\n            pass\n",
 			[]string{"read python-lowlevel case read [1]", "ref:T.W python-lowlevel case T.W [1]"}},
 	}

@@ -117,36 +117,43 @@ func (e *extractor) plainTools() {
 	}
 }
 
-// nameTest returns the compared tool-name expression when cond is
-// `name == X` or `X == name`, else -1.
-func (e *extractor) nameTest(cond int32, nameParam string) int32 {
+// nameTest returns the tool-name expressions cond compares the name with:
+// `name == X`, `X == name`, `name in ("a", "b")`.
+func (e *extractor) nameTest(cond int32, nameParam string) []int32 {
 	t := e.t
 	cond = t.unparen(cond)
-	if t.typ(cond) != "comparison_operator" || e.operator(cond) != "==" {
-		return -1
+	if t.typ(cond) != "comparison_operator" {
+		return nil
 	}
 	ks := t.namedKids(cond, nil)
 	if len(ks) != 2 {
-		return -1
+		return nil
 	}
-	if t.textEq(ks[0], nameParam) {
-		return ks[1]
+	switch e.operator(cond) {
+	case "==":
+		if t.textEq(ks[0], nameParam) {
+			return ks[1:]
+		}
+		if t.textEq(ks[1], nameParam) {
+			return ks[:1]
+		}
+	case "in":
+		if seq := t.unparen(ks[1]); t.textEq(ks[0], nameParam) && (isSeq(t.typ(seq)) || t.typ(seq) == "set") {
+			return t.namedKids(seq, nil)
+		}
 	}
-	if t.textEq(ks[1], nameParam) {
-		return ks[0]
-	}
-	return -1
+	return nil
 }
 
 func (e *extractor) ifBranches(h int, ifn int32, nameParam string, argIdx int, dec int32) {
 	t := e.t
-	if x := e.nameTest(t.field(ifn, "condition"), nameParam); x >= 0 {
-		e.branch(h, t.field(ifn, "consequence"), []int32{x}, argIdx, dec)
+	if xs := e.nameTest(t.field(ifn, "condition"), nameParam); len(xs) > 0 {
+		e.branch(h, t.field(ifn, "consequence"), xs, argIdx, dec)
 	}
 	for c := t.n[ifn].first; c >= 0; c = t.n[c].next {
 		if t.n[c].typ == "elif_clause" {
-			if x := e.nameTest(t.field(c, "condition"), nameParam); x >= 0 {
-				e.branch(h, t.field(c, "consequence"), []int32{x}, argIdx, dec)
+			if xs := e.nameTest(t.field(c, "condition"), nameParam); len(xs) > 0 {
+				e.branch(h, t.field(c, "consequence"), xs, argIdx, dec)
 			}
 		}
 	}
