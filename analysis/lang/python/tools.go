@@ -91,8 +91,119 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 	before := len(e.f.Tools)
 	walk(body, 0)
 	if len(e.f.Tools) == before {
+		e.tableDispatch(h, def, body, nameParam)
+	}
+	if len(e.f.Tools) == before {
 		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec})
 	}
+}
+
+// tableDispatch reads `await HANDLERS[name](arguments)` where HANDLERS is
+// a dict literal of tool names to functions, assigned in the handler or at
+// module level: each entry is a tool whose Handler is the function.
+func (e *extractor) tableDispatch(h int, def, body int32, nameParam string) {
+	t := e.t
+	var call int32 = -1
+	var table string
+	var find func(n int32, depth int)
+	find = func(n int32, depth int) {
+		if depth > maxDepth || call >= 0 {
+			return
+		}
+		for c := t.n[n].first; c >= 0 && call < 0; c = t.n[c].next {
+			switch t.n[c].typ {
+			case "function_definition", "class_definition", "lambda", "decorated_definition":
+				continue
+			case "call":
+				f := t.unparen(t.field(c, "function"))
+				if t.typ(f) == "subscript" && t.typ(t.field(f, "value")) == "identifier" && t.textEq(t.unparen(t.field(f, "subscript")), nameParam) {
+					call, table = c, t.text(t.field(f, "value"))
+					return
+				}
+			}
+			find(c, depth+1)
+		}
+	}
+	find(body, 0)
+	if call < 0 {
+		return
+	}
+	dict := e.dictAssigned(body, table)
+	if dict < 0 {
+		dict = e.dictAssigned(0, table)
+	}
+	if dict < 0 {
+		return
+	}
+	// Which argument of the call carries the tool input.
+	in := -1
+	spread := false
+	for i, a := range t.namedKids(t.field(call, "arguments"), nil) {
+		switch {
+		case t.n[a].typ == "dictionary_splat" && t.textEq(t.firstNamed(a), e.f.Functions[h].Params[min(len(e.f.Functions[h].Params)-1, 1)]):
+			spread = true
+		case in < 0 && t.n[a].typ != "keyword_argument":
+			ps := e.f.Functions[h].Params
+			if len(ps) > 1 && t.textEq(a, ps[len(ps)-1]) {
+				in = i
+			}
+		}
+	}
+	for _, p := range t.namedKids(dict, nil) {
+		if t.n[p].typ != "pair" {
+			continue
+		}
+		key, val := t.field(p, "key"), t.unparen(t.field(p, "value"))
+		name, ref, ok := e.toolName(key)
+		if !ok || (t.typ(val) != "identifier" && t.typ(val) != "lambda") {
+			continue
+		}
+		fnName := t.text(val)
+		idx := -1
+		if t.typ(val) == "lambda" {
+			idx, fnName = e.fnOf[val], ""
+		}
+		for j, fn := range e.f.Functions {
+			if idx >= 0 {
+				break
+			}
+			if fn.Name == fnName && e.fnNode[j] >= 0 && (fn.Parent == 0 || fn.Parent == h || fn.Parent == e.f.Functions[h].Parent) && fn.Class == "" {
+				idx = j
+				break
+			}
+		}
+		tool := facts.Tool{Name: name, NameRef: ref, NameSpan: e.span(key), Span: e.span(p), SDK: sdkLowLevel, Handler: idx, Dispatcher: h}
+		if idx < 0 {
+			tool.HandlerRef = &facts.Callee{Kind: "local", Name: fnName, Func: -1, Span: e.span(val)}
+		}
+		switch {
+		case in >= 0:
+			tool.Inputs = []facts.ToolInput{{Index: in}}
+		case spread && idx >= 0:
+			for i, pn := range e.f.Functions[idx].Params {
+				tool.Inputs = append(tool.Inputs, facts.ToolInput{Index: i, Name: pn})
+			}
+		}
+		e.lowTools = append(e.lowTools, len(e.f.Tools))
+		e.f.Tools = append(e.f.Tools, tool)
+	}
+}
+
+// dictAssigned finds `name = {…}` directly in block and returns the dict node, or -1.
+func (e *extractor) dictAssigned(block int32, name string) int32 {
+	t := e.t
+	for c := t.n[block].first; c >= 0; c = t.n[c].next {
+		if t.n[c].typ != "expression_statement" {
+			continue
+		}
+		a := t.firstNamed(c)
+		if t.typ(a) == "assignment" && t.textEq(t.field(a, "left"), name) {
+			if r := t.unparen(t.field(a, "right")); t.typ(r) == "dictionary" {
+				return r
+			}
+		}
+	}
+	return -1
 }
 
 // plainTools gives a handler that never tests the tool name (a server with
