@@ -51,6 +51,12 @@ func ruleTable(s *Set) string {
 				switch {
 				case sa.Fixed != "":
 					scopes = append(scopes, fmt.Sprintf("%s `%s`", sa.Kind, sa.Fixed))
+				case sa.Arg == RecvArg:
+					where := "receiver"
+					if sa.Key != "" {
+						where += "." + sa.Key
+					}
+					scopes = append(scopes, sa.Kind+" ("+where+")")
 				case sa.Arg < 0 && sa.Name == "":
 					scopes = append(scopes, sa.Kind+" key")
 				default:

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -285,8 +286,13 @@ func (s *Set) Match(family string, c *facts.Call) []Match {
 	if len(wild) > 0 {
 		// "X().*" fires on any longer path: try every dotted prefix of the
 		// key ("*" alone is indexed under the module: the prefix before Member).
+		// The part "*" stands for holds no call result: a wildcard names the
+		// client's methods, not what their results do (see crossesCall).
 		for i := len(key) - 1; i > 0; i-- {
 			if key[i] == '.' {
+				if bytes.Contains(key[i+1:], callMark) {
+					continue
+				}
 				for _, r := range wild[string(key[:i])] {
 					out = r.try(out, c)
 				}
@@ -339,10 +345,10 @@ func bytesLastDot(b []byte) int {
 func memberMatch(p, m string) bool {
 	switch {
 	case p == "*":
-		return m != ""
+		return m != "" && !crossesCall(m)
 	case strings.HasSuffix(p, ".*"):
 		pre := p[:len(p)-1] // keeps the dot
-		return len(m) > len(pre) && strings.HasPrefix(m, pre)
+		return len(m) > len(pre) && strings.HasPrefix(m, pre) && !crossesCall(m[len(pre):])
 	case strings.Contains(p, "**"):
 		i := strings.Index(p, "**")
 		pre, suf := p[:i], p[i+2:] // "P." and ".S" (P may be empty)
@@ -353,6 +359,18 @@ func memberMatch(p, m string) bool {
 	}
 	return p == m
 }
+
+// crossesCall reports whether the member path rest, matched by a "*"
+// wildcard, goes through the result of a call: in "Client().*",
+// "Issues.Get" is a method of the client (a request) but
+// "Issues.Get().Body.Close" works on what the request returned, a local
+// value. Rules that mean a result's methods say so: "get_repo().*",
+// "launch().**.goto".
+func crossesCall(rest string) bool {
+	return strings.Contains(rest, "()")
+}
+
+var callMark = []byte("()")
 
 // try appends r's match on c when its conditions hold and it is not there yet.
 func (r *compiled) try(out []Match, c *facts.Call) []Match {
@@ -381,8 +399,9 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 			}
 			continue
 		}
-		if sa.Arg < 0 && sa.Name == "" {
-			// The read key of an Access ("process.env.HOME").
+		if sa.Arg == -1 && sa.Name == "" {
+			// The read key of an Access ("process.env.HOME"); RecvArg (-2)
+			// is the receiver, found by findArg below.
 			if c.Access && c.Key != "" && m.Scope == "" {
 				if v, ok := scope.Infer(sa.Kind, &facts.Arg{Value: c.Key, Known: true}); ok {
 					m.Scope, m.ScopeKind = v, sa.Kind
