@@ -81,6 +81,11 @@ func (s *Server) runOnce(ctx context.Context, gen uint64, trees map[string]*tree
 		s.mu.Lock()
 		s.stats.Runs++
 		s.stats.LastRun = time.Since(start)
+		s.stats.phases.Total = s.stats.LastRun
+		if s.opts.runHook != nil {
+			s.opts.runHook(s.stats.phases)
+		}
+		s.stats.phases = RunTimes{}
 		close(s.updated)
 		s.updated = make(chan struct{})
 		s.mu.Unlock()
@@ -191,7 +196,9 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, tr
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	t0 := time.Now()
 	tree, err := parseBounded(parsers, j.lang, j.text, t.tree, s.opts.ParseTimeout)
+	t1 := time.Now()
 	if err != nil {
 		// Pathological input or a time-out: drop the tree so the next edit
 		// starts afresh, and keep the previous facts (and diagnostics).
@@ -206,7 +213,12 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, tr
 		t.tree.Close()
 	}
 	t.tree, t.needsParse = tree, false
-	return eng.ExtractTree(filepath.ToSlash(j.path), j.text, tree)
+	f, err := eng.ExtractTree(filepath.ToSlash(j.path), j.text, tree)
+	s.mu.Lock()
+	s.stats.phases.Parse += t1.Sub(t0)
+	s.stats.phases.Extract += time.Since(t1)
+	s.mu.Unlock()
+	return f, err
 }
 
 func (s *Server) logOnce(key string, level int, format string, args ...any) {

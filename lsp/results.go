@@ -109,17 +109,23 @@ func (s *Server) relink(root string, eng Engine) {
 	}
 	s.mu.Unlock()
 	sort.Slice(list, func(i, j int) bool { return list[i].Path < list[j].Path })
+	t0 := time.Now()
 	res := eng.Link(root, list)
 	if res == nil {
 		res = &finding.Result{Root: root}
 	}
 	eng.Check(root, res, overlay)
 	rr := s.buildRootResult(root, res)
+	t1 := time.Now()
 	s.mu.Lock()
 	prev := s.results[root]
 	s.results[root] = rr
 	s.mu.Unlock()
 	s.publish(rr, prev)
+	s.mu.Lock()
+	s.stats.phases.Link += t1.Sub(t0)
+	s.stats.phases.Publish += time.Since(t1)
+	s.mu.Unlock()
 }
 
 // publish sends diagnostics for every file of rr, and clears files that had
@@ -141,7 +147,13 @@ func (s *Server) publish(rr, prev *rootResult) {
 	sort.Strings(sorted)
 	for _, p := range sorted {
 		params := s.diagnosticsFor(rr, p)
-		key, _ := json.Marshal(params.Diagnostics)
+		// Diagnostics are encoded once: the bytes are both the change check
+		// and the payload (a big file has thousands of diagnostics).
+		key, err := json.Marshal(params.Diagnostics)
+		if err != nil {
+			s.logf(msgError, "encoding diagnostics of %s: %v", p, err)
+			continue
+		}
 		s.mu.Lock()
 		same := s.published[params.URI] == string(key)
 		if !same {
@@ -154,9 +166,16 @@ func (s *Server) publish(rr, prev *rootResult) {
 		}
 		s.mu.Unlock()
 		if !same {
-			s.notify("textDocument/publishDiagnostics", params)
+			s.notify("textDocument/publishDiagnostics", rawPublishParams{URI: params.URI, Version: params.Version, Diagnostics: key})
 		}
 	}
+}
+
+// rawPublishParams is PublishDiagnosticsParams with pre-encoded diagnostics.
+type rawPublishParams struct {
+	URI         DocumentURI     `json:"uri"`
+	Version     *int32          `json:"version,omitempty"`
+	Diagnostics json.RawMessage `json:"diagnostics"`
 }
 
 // uriOf returns the URI to use for path: the client's own for open documents.

@@ -55,6 +55,15 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Version is reported in serverInfo.
 	Version string
+
+	// runHook, when set (tests and benchmarks), receives the duration of each
+	// analysis run: from its start after the debounce to its last publish.
+	runHook func(RunTimes)
+}
+
+// RunTimes breaks one analysis run down by phase.
+type RunTimes struct {
+	Total, Parse, Extract, Link, Publish time.Duration
 }
 
 // ErrExitWithoutShutdown is returned by Serve when the client sent exit
@@ -156,6 +165,7 @@ type Stats struct {
 	Runs      int           // analysis runs completed
 	Parses    int           // incremental or full parses
 	LastRun   time.Duration // analysis start to last publish of the latest run
+	phases    RunTimes      // of the run in progress
 	Published int           // publishDiagnostics notifications sent
 }
 

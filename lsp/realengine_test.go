@@ -1,0 +1,193 @@
+package lsp
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+
+	"github.com/mcpriv/mcpriv/analysis"
+)
+
+// The tests in this file run the server with the real engine.
+
+func realEngine(cfg EngineConfig) (Engine, error) {
+	return analysis.New(analysis.Options{Excludes: cfg.Excludes, MaxFileSize: cfg.MaxFileSize, Policy: cfg.Policy})
+}
+
+// bigTS returns a TypeScript MCP server of about n lines: tools, helpers and
+// sensitive calls spread through the file.
+func bigTS(n int) string {
+	var b strings.Builder
+	b.WriteString("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { promises as fs } from \"node:fs\";\nimport { z } from \"zod\";\n\nconst server = new McpServer({ name: \"big\", version: \"1.0.0\" });\n\n")
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, `// Block %d: a tool and its helpers.
+async function helper%d(p: string, body: string): Promise<string> {
+  const full = "/srv/data/%d/" + p;
+  await fs.writeFile(full, body);
+  const items = [1, 2, 3].map((x) => x * %d);
+  return items.join(",") + full;
+}
+
+server.tool("tool_%d", { path: z.string(), body: z.string() }, async ({ path, body }) => {
+  const out = await helper%d(path, body);
+  const r = await fetch("https://api%d.example.com/v1/items");
+  return { content: [{ type: "text", text: out + (await r.text()) }] };
+});
+
+`, i, i, i, i, i, i, i)
+	}
+	return b.String()
+}
+
+// bigPy returns a Python FastMCP server of about n lines.
+func bigPy(n int) string {
+	var b strings.Builder
+	b.WriteString("import os\nimport subprocess\nimport requests\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"big\")\n\n")
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, `# Block %d: a tool and its helper.
+def helper_%d(p: str, body: str) -> str:
+    full = "/srv/data/%d/" + p
+    with open(full, "w") as f:
+        f.write(body)
+    return ",".join(str(x * %d) for x in [1, 2, 3]) + full
+
+
+@mcp.tool()
+def tool_%d(path: str, body: str) -> str:
+    """Writes a note and fetches an item."""
+    out = helper_%d(path, body)
+    r = requests.get("https://api%d.example.com/v1/items", timeout=5)
+    return out + r.text
+
+
+`, i, i, i, i, i, i, i)
+	}
+	return b.String()
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+// measureEdits opens name with text in a server on the real engine and makes
+// edits one-character edits in the middle of the file, alternately typing and
+// deleting a character of a path literal so every edit changes a diagnostic.
+// It returns the analysis-to-publish time of each run and the client-observed
+// didChange-to-publishDiagnostics time (debounce of 1 ms included).
+func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []time.Duration, phases []RunTimes) {
+	var mu sync.Mutex
+	root := t.TempDir()
+	a, b := net.Pipe()
+	published := make(chan time.Time, 1000)
+	go Serve(context.Background(), a, Options{NewEngine: realEngine, Debounce: time.Millisecond,
+		runHook: func(rt RunTimes) { mu.Lock(); runs = append(runs, rt.Total); phases = append(phases, rt); mu.Unlock() }})
+	conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
+	conn.Go(context.Background(), jsonrpc2.AsyncHandler(func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		if req.Method() == "textDocument/publishDiagnostics" && strings.Contains(string(req.Params()), name) {
+			published <- time.Now()
+		}
+		return nil, nil
+	}))
+	defer conn.Close()
+	ctx := context.Background()
+	if _, err := conn.Call(ctx, "initialize", map[string]any{"rootUri": pathToURI(root), "capabilities": map[string]any{}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Notify(ctx, "initialized", map[string]any{})
+	uri := pathToURI(root + "/" + name)
+	_ = conn.Notify(ctx, "textDocument/didOpen", DidOpenTextDocumentParams{TextDocument: TextDocumentItem{URI: uri, Version: 1, Text: text}})
+	select {
+	case <-published:
+	case <-time.After(60 * time.Second):
+		t.Fatal("no diagnostics for the opened file")
+	}
+	// The literal "/srv/data/N/" of the block in the middle of the file.
+	lines := strings.Split(text, "\n")
+	target := -1
+	for i := len(lines) / 2; i < len(lines); i++ {
+		if strings.Contains(lines[i], "\"/srv/data/") {
+			target = i
+			break
+		}
+	}
+	col := uint32(strings.Index(lines[target], "/srv/data/") + len("/srv/data/"))
+	time.Sleep(50 * time.Millisecond)
+	mu.Lock()
+	runs, phases = nil, nil
+	mu.Unlock()
+	for i := 0; i < edits; i++ {
+		ch := TextDocumentContentChangeEvent{Range: &Range{Position{uint32(target), col}, Position{uint32(target), col}}, Text: "x"}
+		if i%2 == 1 {
+			ch = TextDocumentContentChangeEvent{Range: &Range{Position{uint32(target), col}, Position{uint32(target), col + 1}}, Text: ""}
+		}
+		start := time.Now()
+		_ = conn.Notify(ctx, "textDocument/didChange", DidChangeTextDocumentParams{TextDocument: VersionedTextDocumentIdentifier{URI: uri, Version: int32(i + 2)}, ContentChanges: []TextDocumentContentChangeEvent{ch}})
+		select {
+		case at := <-published:
+			observed = append(observed, at.Sub(start))
+		case <-time.After(30 * time.Second):
+			t.Fatalf("edit %d: no diagnostics", i)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]time.Duration(nil), runs...), observed, append([]RunTimes(nil), phases...)
+}
+
+// BenchmarkEditLatency prints the analysis-to-publish latency after a
+// one-character edit of a 10,000-line file (targets: p50 ≤ 5 ms, p99 ≤ 25 ms,
+// debounce excluded).
+//
+//	go test -run '^$' -bench EditLatency -benchtime 1x ./lsp
+func BenchmarkEditLatency(b *testing.B) {
+	for _, tc := range []struct{ name, text string }{{"big.ts", bigTS(10000)}, {"big.py", bigPy(10000)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			runs, observed, phases := measureEdits(b, tc.name, tc.text, 200*b.N)
+			var parse, extract, link, publish []time.Duration
+			for _, p := range phases {
+				parse, extract, link, publish = append(parse, p.Parse), append(extract, p.Extract), append(link, p.Link), append(publish, p.Publish)
+			}
+			b.Logf("%s phases p50/p99: parse %v/%v, extract (engine, whole file) %v/%v, link+check %v/%v, publish %v/%v", tc.name,
+				percentile(parse, .5), percentile(parse, .99), percentile(extract, .5), percentile(extract, .99),
+				percentile(link, .5), percentile(link, .99), percentile(publish, .5), percentile(publish, .99))
+			b.ReportMetric(float64(percentile(runs, 0.5).Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(percentile(runs, 0.99).Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(percentile(observed, 0.5).Microseconds())/1000, "client-p50-ms")
+			b.ReportMetric(float64(percentile(observed, 0.99).Microseconds())/1000, "client-p99-ms")
+			b.Logf("%s (%d lines, %d bytes): %d runs; analysis→publish p50 %v p99 %v; didChange→publishDiagnostics p50 %v p99 %v",
+				tc.name, strings.Count(tc.text, "\n"), len(tc.text), len(runs), percentile(runs, 0.5), percentile(runs, 0.99),
+				percentile(observed, 0.5), percentile(observed, 0.99))
+		})
+	}
+}
+
+// TestEditLatencyRealEngine keeps the latency path honest in ordinary test
+// runs: edits of a big file publish every time, with the real engine.
+func TestEditLatencyRealEngine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	runs, observed, _ := measureEdits(t, "mid.ts", bigTS(2000), 20)
+	if len(observed) != 20 || len(runs) < 20 {
+		t.Fatalf("%d publishes, %d runs for 20 edits", len(observed), len(runs))
+	}
+	t.Logf("2k-line TS: analysis→publish p50 %v max %v", percentile(runs, 0.5), percentile(runs, 1))
+}
+
+func heapMB() float64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc) / (1 << 20)
+}
