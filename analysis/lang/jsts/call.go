@@ -108,7 +108,7 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		for _, a := range args {
 			call.Args = append(call.Args, e.arg(a.node, a.v, 0))
 		}
-		e.f.Calls = append(e.f.Calls, call)
+		e.addCall(call)
 		if isPromisify(cv.sym) && len(args) > 0 && args[0].v.sym != nil {
 			r := args[0].v
 			r.read = false
@@ -262,7 +262,7 @@ func (e *extractor) require(n, cn, argsNode int32, c *ctx, name string) val {
 		for _, x := range args {
 			call.Args = append(call.Args, e.arg(x.node, x.v, 0))
 		}
-		e.f.Calls = append(e.f.Calls, call)
+		e.addCall(call)
 		return plain(a.taint)
 	}
 	e.f.Imports = append(e.f.Imports, facts.Import{Spec: spec, Name: "*", Span: e.span(n)})
@@ -279,7 +279,7 @@ func (e *extractor) dynamicImport(n, cn, argsNode int32, c *ctx) val {
 	for _, x := range args {
 		call.Args = append(call.Args, e.arg(x.node, x.v, 0))
 	}
-	e.f.Calls = append(e.f.Calls, call)
+	e.addCall(call)
 	if len(args) > 0 && args[0].v.known && !args[0].v.prefix {
 		spec := args[0].v.str
 		e.f.Imports = append(e.f.Imports, facts.Import{Spec: spec, Name: "*", Span: e.span(n)})

@@ -17,7 +17,7 @@ func (e *extractor) function(n int32, c *ctx) val {
 	}
 	e.markEvaluated(idx)
 	t := e.t
-	fs := e.scopes[n]
+	fs := e.scopeOf(n)
 	if fs == nil {
 		return v
 	}
@@ -57,12 +57,12 @@ func (e *extractor) function(n int32, c *ctx) val {
 }
 
 func (e *extractor) evaluated(idx int32) bool {
-	return e.done != nil && e.done[idx]
+	return int(idx) < len(e.done) && e.done[idx]
 }
 
 func (e *extractor) markEvaluated(idx int32) {
-	if e.done == nil {
-		e.done = map[int32]bool{}
+	for int(idx) >= len(e.done) {
+		e.done = append(e.done, false)
 	}
 	e.done[idx] = true
 }

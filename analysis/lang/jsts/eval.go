@@ -25,7 +25,7 @@ func (c *ctx) with(sc *scope) *ctx {
 
 // evalBody evaluates the statements of a node (program, block, case body).
 func (e *extractor) evalBody(n int32, c *ctx) {
-	if sc := e.scopes[n]; sc != nil && n != 0 {
+	if sc := e.scopeOf(n); sc != nil && n != 0 {
 		c = c.with(sc)
 	}
 	for ch := e.t.nodes[n].first; ch >= 0; ch = e.t.nodes[ch].next {
@@ -59,7 +59,7 @@ func (e *extractor) access(n int32, v val, c *ctx, keyRefs []facts.ParamRef) {
 		return
 	}
 	sp := e.span(n)
-	e.f.Calls = append(e.f.Calls, facts.Call{Module: v.sym.mod, Member: member, Func: int(c.fn), Access: true,
+	e.addCall(facts.Call{Module: v.sym.mod, Member: member, Func: int(c.fn), Access: true,
 		Span: sp, CalleeSpan: sp, Key: key, KeyRefs: keyRefs})
 }
 
@@ -184,7 +184,7 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		return val{}
 	case kForIn:
 		c2 := c
-		if sc := e.scopes[n]; sc != nil {
+		if sc := e.scopeOf(n); sc != nil {
 			c2 = c.with(sc)
 		}
 		rv := e.eval(t.child(n, "right"), c2)
@@ -216,9 +216,10 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 	case kSpread:
 		return e.eval(t.firstNamed(n), c)
 	case kUnary:
-		if op := t.child(n, "operator"); op >= 0 && bytes.Equal(e.bytesOf(op), []byte("typeof")) {
+		in := t.child(n, "argument")
+		if in >= 0 && bytes.Equal(e.between(n, -1, in), []byte("typeof")) {
 			// typeof fetch only tests for a global; it uses nothing.
-			in := e.unwrapCallee(t.child(n, "argument"))
+			in = e.unwrapCallee(in)
 			if in >= 0 && (t.k(in) == kIdentifier || t.k(in) == kMember) {
 				return val{}
 			}
@@ -374,11 +375,11 @@ func (e *extractor) template(n int32, c *ctx) val {
 // binary evaluates operators; `+` concatenates known strings.
 func (e *extractor) binary(n int32, c *ctx) val {
 	t := e.t
-	l := e.eval(t.child(n, "left"), c)
-	r := e.eval(t.child(n, "right"), c)
+	ln, rn := t.child(n, "left"), t.child(n, "right")
+	l := e.eval(ln, c)
+	r := e.eval(rn, c)
 	v := plain(union(l.taint, r.taint))
-	op := t.child(n, "operator")
-	if op >= 0 && bytes.Equal(e.bytesOf(op), []byte("+")) && l.known {
+	if l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
 		v.known = true
 		if l.prefix {
 			v.str, v.prefix = l.str, true
@@ -475,4 +476,21 @@ func (e *extractor) ref(c *ctx, fn int32, at int32) {
 	e.refSeen[k] = true
 	f := &e.f.Functions[c.fn]
 	f.Refs = append(f.Refs, facts.Callee{Kind: "local", Name: e.f.Functions[fn].Name, Func: int(fn), Span: e.span(at)})
+}
+
+// between returns the trimmed source text of n between children a and b
+// (a -1: from n's start): operators are not kept as nodes.
+func (e *extractor) between(n, a, b int32) []byte {
+	start := e.t.nodes[n].start
+	if a >= 0 {
+		start = e.t.nodes[a].end
+	}
+	end := e.t.nodes[n].end
+	if b >= 0 {
+		end = e.t.nodes[b].start
+	}
+	if start > end || int(end) > len(e.src) {
+		return nil
+	}
+	return bytes.TrimSpace(e.src[start:end])
 }

@@ -62,7 +62,9 @@ type extractor struct {
 	lines *posMap // positions as source.Lines computes them
 	f     *facts.File
 
-	scopes     map[int32]*scope // scope-opening node → scope
+	scopeIx    []int32 // by node: index+1 in scopeList of the scope it opens
+	scopeList  []*scope
+	calls      [][]facts.Call // in chunks: copying one growing slice costs more than filling it
 	module     *scope
 	fnIndex    []int32  // by node: index+1 in f.Functions of the function it starts, else 0
 	fnNodes    []int32  // index → function node (-1 for synthetic)
@@ -75,7 +77,7 @@ type extractor struct {
 	pending    []pendingHandler  // handler names to resolve after declaration
 	toolAnn    map[string]toolAnnotations
 	refSeen    map[[2]int32]bool
-	done       map[int32]bool // functions already evaluated
+	done       []bool         // by function: already evaluated
 	handlerArg map[int32]bool // argument nodes that are tool handlers (not Refs)
 	depth      int
 	buf        []int32
@@ -99,7 +101,6 @@ type toolAnnotations struct {
 func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
 	return &extractor{
 		t: t, src: src, lines: newPosMap(src), f: f,
-		scopes:   map[int32]*scope{},
 		classes:  map[string]*classInfo{},
 		wpTable:  map[int32]bool{},
 		wpIDs:    map[string]string{},
@@ -113,7 +114,7 @@ func (e *extractor) run() {
 	t := e.t
 	// Function 0 is the module body.
 	e.module = &scope{fn: 0}
-	e.scopes[0] = e.module
+	e.setScope(0, e.module)
 	e.f.Functions = append(e.f.Functions, facts.Function{Name: "", Parent: -1, Span: e.span(0), NameSpan: e.lines.span(0, 0)})
 	e.fnNodes = append(e.fnNodes, 0)
 	e.fnScope = append(e.fnScope, e.module)
@@ -126,6 +127,7 @@ func (e *extractor) run() {
 	}
 	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}
 	e.evalBody(0, c)
+	e.flushCalls()
 	e.comments()
 	e.parseErrors()
 	e.attachListAnnotations()
@@ -149,8 +151,47 @@ func (e *extractor) presize() {
 	e.fnNodes = make([]int32, 0, fns)
 	e.fnScope = make([]*scope, 0, fns)
 	e.fnClass = make([]string, 0, fns)
-	e.f.Calls = make([]facts.Call, 0, calls/2+16)
-	e.scopes = make(map[int32]*scope, fns*2)
+	e.scopeIx = make([]int32, len(e.t.nodes))
+	e.done = make([]bool, fns)
+	_ = calls
+}
+
+func (e *extractor) setScope(n int32, sc *scope) {
+	e.scopeList = append(e.scopeList, sc)
+	e.scopeIx[n] = int32(len(e.scopeList))
+}
+
+func (e *extractor) scopeOf(n int32) *scope {
+	if i := e.scopeIx[n]; i > 0 {
+		return e.scopeList[i-1]
+	}
+	return nil
+}
+
+const callChunk = 4096
+
+func (e *extractor) addCall(c facts.Call) {
+	if len(e.calls) == 0 || len(e.calls[len(e.calls)-1]) == callChunk {
+		e.calls = append(e.calls, make([]facts.Call, 0, callChunk))
+	}
+	last := &e.calls[len(e.calls)-1]
+	*last = append(*last, c)
+}
+
+// flushCalls moves the recorded calls into the File, in order.
+func (e *extractor) flushCalls() {
+	n := 0
+	for _, ch := range e.calls {
+		n += len(ch)
+	}
+	if n == 0 {
+		return
+	}
+	out := make([]facts.Call, 0, n)
+	for _, ch := range e.calls {
+		out = append(out, ch...)
+	}
+	e.f.Calls, e.calls = out, nil
 }
 
 // span returns the span of node i.

@@ -154,7 +154,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 		return
 	case kBlock, kFor, kForIn, kCatch, kSwitchBody:
 		ns := &scope{parent: sc, fn: fn}
-		e.scopes[n] = ns
+		e.setScope(n, ns)
 		if t.k(n) == kForIn {
 			if left := t.child(n, "left"); left >= 0 && e.declaresLoopVar(n, left) {
 				e.declarePattern(left, ns, bVar)
@@ -331,7 +331,7 @@ func (e *extractor) propKey(k int32) string {
 // declareFunction opens the function's scope with its parameters and declares its body.
 func (e *extractor) declareFunction(n, idx int32, sc *scope) *scope {
 	fs := &scope{parent: sc, fn: idx}
-	e.scopes[n] = fs
+	e.setScope(n, fs)
 	e.fnScope[idx] = fs
 	cls := e.fnClass[idx]
 	for _, p := range e.params(n) {

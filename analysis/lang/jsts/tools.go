@@ -104,10 +104,14 @@ func itoa(i int) string {
 func (e *extractor) externalModule(fn int32) string {
 	t := e.t
 	ps := e.params(fn)
-	if len(ps) == 0 || t.k(ps[0]) != kIdentifier {
+	if len(ps) == 0 {
 		return ""
 	}
-	mod := e.bytesOf(ps[0])
+	p0 := e.paramPattern(ps[0])
+	if p0 < 0 || t.k(p0) != kIdentifier {
+		return ""
+	}
+	mod := e.bytesOf(p0)
 	body := t.child(fn, "body")
 	if body < 0 {
 		return ""
@@ -331,7 +335,7 @@ func (e *extractor) switchStmt(n int32, c *ctx) {
 		return
 	}
 	bc := c
-	if sc := e.scopes[body]; sc != nil {
+	if sc := e.scopeOf(body); sc != nil {
 		bc = c.with(sc)
 	}
 	dispatch := c.isToolName(sv)
@@ -402,8 +406,12 @@ func (e *extractor) nameTests(n int32, c *ctx, acc []toolLabel) []toolLabel {
 	if n < 0 || t.k(n) != kBinary {
 		return nil
 	}
-	op := string(e.bytesOf(t.child(n, "operator")))
-	l, r := e.unwrapCallee(t.child(n, "left")), e.unwrapCallee(t.child(n, "right"))
+	ln, rn := t.child(n, "left"), t.child(n, "right")
+	if ln < 0 || rn < 0 {
+		return nil
+	}
+	op := string(e.between(n, ln, rn))
+	l, r := e.unwrapCallee(ln), e.unwrapCallee(rn)
 	switch op {
 	case "||":
 		a := e.nameTests(l, c, acc)

@@ -40,8 +40,8 @@ static size_t mcp_off_sym(void) { return offsetof(mcpFlat, sym); }
 static size_t mcp_off_flags(void) { return offsetof(mcpFlat, flags); }
 
 // mcp_flatten stores the kept nodes in pre-order. keep[sym] has bit 1 for
-// symbols worth keeping and bit 2 for named ones; a node is also kept when it
-// has a field or is missing. Children
+// symbols worth keeping, bit 2 for named ones and bit 4 for leaves-in-effect; missing and error nodes
+// are kept too. Operators are dropped (read from the text between operands). Children
 // of a dropped node are attached to its nearest kept ancestor.
 static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, int64_t hint, int64_t *count) {
 	int64_t cap = hint > 1024 ? hint : 1024, n = 0;
@@ -54,7 +54,6 @@ static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, i
 	for (;;) {
 		mcpNode nd = ts_tree_cursor_current_node(&c);
 		uint16_t sym = ts_node_symbol(nd);
-		uint16_t field = ts_tree_cursor_current_field_id(&c);
 		uint8_t k = sym < nkeep ? keep[sym] : 0;
 		bool named = k & 2, missing = ts_node_is_missing(nd);
 		int32_t parent = -1;
@@ -62,7 +61,7 @@ static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, i
 			if (stack[d] >= 0) { parent = stack[d]; break; }
 		}
 		int32_t me = -1;
-		if (k || field || missing || sym == 0xFFFF || depth == 0) {
+		if (k || missing || sym == 0xFFFF || depth == 0) {
 			if (n == cap) {
 				cap *= 2;
 				mcpFlat *grown = realloc(out, cap * sizeof(mcpFlat));
@@ -74,7 +73,7 @@ static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, i
 			f->start = ts_node_start_byte(nd);
 			f->end = ts_node_end_byte(nd);
 			f->parent = parent; f->first = -1; f->last = -1; f->next = -1;
-			f->sym = sym; f->field = field;
+			f->sym = sym; f->field = ts_tree_cursor_current_field_id(&c);
 			f->flags = (named || sym == 0xFFFF ? FLAG_NAMED : 0) | (missing ? FLAG_MISSING : 0);
 			if (parent >= 0) {
 				mcpFlat *p = &out[parent];
@@ -89,7 +88,8 @@ static mcpFlat *mcp_flatten(mcpNode root, const uint8_t *keep, uint32_t nkeep, i
 			stack = grown;
 		}
 		stack[depth] = me;
-		if (ts_tree_cursor_goto_first_child(&c)) { depth++; continue; }
+		// Literals are read from their text: their inner tokens are skipped.
+		if (!(k & 4) && ts_tree_cursor_goto_first_child(&c)) { depth++; continue; }
 		for (;;) {
 			if (ts_tree_cursor_goto_next_sibling(&c)) break;
 			if (!ts_tree_cursor_goto_parent(&c)) goto done;
@@ -132,7 +132,7 @@ type grammar struct {
 	kinds  []string // by symbol
 	kid    []kind   // by symbol
 	fields []string // by field id
-	keep   []uint8  // by symbol: 1 keep, 2 named
+	keep   []uint8  // by symbol: 1 keep, 2 named, 4 skip the children
 }
 
 var grammars sync.Map // *sitter.Language → *grammar
@@ -153,6 +153,8 @@ func grammarOf(lang *sitter.Language) *grammar {
 			g.kid[i] = kindNames[name]
 		}
 		switch {
+		case lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular && (name == "string" || name == "regex"):
+			g.keep[i] = 3 | 4
 		case lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular:
 			g.keep[i] = 3
 		case keptAnonymous[name]:
