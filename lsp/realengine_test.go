@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"strconv"
 	"runtime"
 	"sort"
 	"strings"
@@ -190,4 +192,129 @@ func heapMB() float64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return float64(m.HeapAlloc) / (1 << 20)
+}
+
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+// TestMemoryLongSession opens a 1,000-file workspace with the real engine,
+// then makes 10,000 edits (100 bursts of 100, each burst analysed once after
+// the debounce) and checks that memory stays flat. Figures are logged.
+func TestMemoryLongSession(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	files := map[string]string{}
+	for i := 0; i < 1000; i++ {
+		if i%10 == 0 {
+			files[fmt.Sprintf("src/tools%03d.ts", i)] = fmt.Sprintf(`import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { save%d } from "./helpers%03d.js";
+const server = new McpServer({ name: "s%d", version: "1.0.0" });
+server.tool("save_%d", {}, async ({ p }) => { await save%d(p); return { content: [] }; });
+server.tool("get_%d", {}, async () => ({ content: [{ type: "text", text: await (await fetch("https://h%d.example.com")).text() }] }));
+`, i+1, i+1, i, i, i+1, i, i)
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "import { promises as fs } from \"node:fs\";\n\nexport async function save%d(p: string) {\n  await fs.writeFile(\"/data/%d/\" + p, \"x\");\n}\n", i, i)
+		for k := 0; k < 20; k++ {
+			fmt.Fprintf(&b, "export function pure%d_%d(a: number, b: number): number {\n  return a * %d + b;\n}\n", i, k, k)
+		}
+		files[fmt.Sprintf("src/helpers%03d.ts", i)] = b.String()
+	}
+	root := t.TempDir()
+	for name, text := range files {
+		p := root + "/" + name
+		_ = os.MkdirAll(p[:strings.LastIndexByte(p, '/')], 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := heapMB()
+	a, b := net.Pipe()
+	var mu sync.Mutex
+	runs := 0
+	go Serve(context.Background(), a, Options{NewEngine: realEngine, Debounce: 2 * time.Millisecond,
+		runHook: func(RunTimes) { mu.Lock(); runs++; mu.Unlock() }})
+	scanned := make(chan struct{}, 1)
+	published := make(chan struct{}, 1)
+	conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
+	conn.Go(context.Background(), jsonrpc2.AsyncHandler(func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		switch req.Method() {
+		case "$/progress":
+			if strings.Contains(string(req.Params()), `"end"`) {
+				scanned <- struct{}{}
+			}
+		case "textDocument/publishDiagnostics":
+			if strings.Contains(string(req.Params()), "helpers001.ts") {
+				select {
+				case published <- struct{}{}:
+				default:
+				}
+			}
+		}
+		return nil, nil
+	}))
+	defer conn.Close()
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := conn.Call(ctx, "initialize", map[string]any{"rootUri": pathToURI(root), "capabilities": map[string]any{"window": map[string]any{"workDoneProgress": true}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Notify(ctx, "initialized", map[string]any{})
+	select {
+	case <-scanned:
+	case <-time.After(120 * time.Second):
+		t.Fatal("workspace scan did not end")
+	}
+	<-published
+	scan := time.Since(start)
+	opened := heapMB()
+	rssOpened := rssMB()
+
+	name := root + "/src/helpers001.ts"
+	uri := pathToURI(name)
+	text := files["src/helpers001.ts"]
+	_ = conn.Notify(ctx, "textDocument/didOpen", DidOpenTextDocumentParams{TextDocument: TextDocumentItem{URI: uri, Version: 1, Text: text}})
+	version := int32(1)
+	var mid float64
+	for burst := 0; burst < 100; burst++ {
+		for k := 0; k < 100; k++ {
+			version++
+			// Type into the path literal and delete again: the diagnostic's scope changes.
+			ch := TextDocumentContentChangeEvent{Range: &Range{Position{3, 29}, Position{3, 29}}, Text: "y"}
+			if version%2 == 1 {
+				ch = TextDocumentContentChangeEvent{Range: &Range{Position{3, 29}, Position{3, 30}}, Text: ""}
+			}
+			_ = conn.Notify(ctx, "textDocument/didChange", DidChangeTextDocumentParams{TextDocument: VersionedTextDocumentIdentifier{URI: uri, Version: version}, ContentChanges: []TextDocumentContentChangeEvent{ch}})
+		}
+		// Wait until the burst is analysed (a request waits for analysis).
+		if _, err := conn.Call(ctx, "textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: uri}, Position: Position{3, 10}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if burst == 9 {
+			mid = heapMB()
+		}
+	}
+	after := heapMB()
+	rssAfter := rssMB()
+	mu.Lock()
+	n := runs
+	mu.Unlock()
+	t.Logf("1,000-file workspace: scan %v; Go heap %.1f MB before, %.1f MB open (RSS %.1f MB); after 10,000 edits (%d analysis runs): heap %.1f MB (after 1,000: %.1f MB), RSS %.1f MB",
+		scan.Round(time.Millisecond), base, opened, rssOpened, n, after, mid, rssAfter)
+	if after > mid*1.25+10 {
+		t.Errorf("heap grows over the session: %.1f MB after 1,000 edits, %.1f MB after 10,000", mid, after)
+	}
 }

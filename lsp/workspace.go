@@ -100,7 +100,17 @@ func (s *Server) extractFromDisk(ctx context.Context, eng Engine, path string) {
 	}
 	// Not cancellable on purpose: a cancellable context makes the pinned
 	// tree-sitter binding race on the pooled parser's cancellation flag.
-	f, err := eng.Extract(context.WithoutCancel(ctx), filepath.ToSlash(path), src)
+	// ExtractFull when the engine has it: its plain Extract skips files that
+	// name no rule word, but such a file can still sit on the call path from
+	// a tool to a sensitive call, and the index needs its functions.
+	var f *facts.File
+	if full, ok := eng.(interface {
+		ExtractFull(context.Context, string, []byte) (*facts.File, error)
+	}); ok {
+		f, err = full.ExtractFull(context.WithoutCancel(ctx), filepath.ToSlash(path), src)
+	} else {
+		f, err = eng.Extract(context.WithoutCancel(ctx), filepath.ToSlash(path), src)
+	}
 	if err != nil {
 		s.logOnce(path+"#"+err.Error(), msgLog, "mcpriv: %s: %v", path, err)
 	}
@@ -345,4 +355,3 @@ func globRegexp(glob string) (*regexp.Regexp, error) {
 	return regexp.Compile(b.String())
 }
 
-var _ = facts.Version
