@@ -202,12 +202,50 @@ func (ix *index) build() {
 			}
 			from := ix.base[i] + fnID(c.Func)
 			for _, to := range ix.resolveModuleCall(i, c) {
-				ix.addCall(from, to, c.Args, nil)
+				ix.addCall(from, to, ix.alignArgs(to, c.Args), nil)
 			}
 			ix.callbackEdges(i, from, c.Args)
 		}
 	}
 	ix.reach()
+}
+
+// alignArgs lays a call's arguments out by the callee's parameters: Python
+// keyword arguments (Arg.Name) go to the parameter of that name, so taint
+// follows `helper(path=p)` as well as `helper(p)`.
+func (ix *index) alignArgs(to fnID, args []facts.Arg) []facts.Arg {
+	named := false
+	for _, a := range args {
+		if a.Name != "" {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return args
+	}
+	fi := int(ix.owner[to])
+	params := ix.files[fi].Functions[to-ix.base[fi]].Params
+	out := make([]facts.Arg, len(params))
+	for i := range out {
+		out[i].Func = -1
+	}
+	pos := 0
+	for _, a := range args {
+		if a.Name == "" {
+			if pos < len(out) {
+				out[pos] = a
+			}
+			pos++
+			continue
+		}
+		for k, p := range params {
+			if p == a.Name {
+				out[k] = a
+			}
+		}
+	}
+	return out
 }
 
 func (ix *index) addCall(from, to fnID, args []facts.Arg, recv []facts.ParamRef) {

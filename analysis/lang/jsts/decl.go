@@ -135,7 +135,9 @@ func (e *extractor) typeInstance(ty int32, c *ctx) val {
 // Access calls of destructured global properties (const { HOME } = process.env).
 func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 	t := e.t
-	if p < 0 {
+	e.depth++
+	defer func() { e.depth-- }()
+	if p < 0 || e.depth > maxDepth {
 		return
 	}
 	switch t.k(p) {

@@ -301,3 +301,25 @@ func TestBadInput(t *testing.T) {
 		t.Error("python: no error")
 	}
 }
+
+// TestDeepNesting checks that pathological nesting neither crashes nor
+// takes long: deep syntax past maxDepth is skipped.
+func TestDeepNesting(t *testing.T) {
+	n := 60000
+	inputs := map[string]string{
+		"arrays":   strings.Repeat("[", n) + strings.Repeat("]", n),
+		"parens":   "f(" + strings.Repeat("(", n) + "x" + strings.Repeat(")", n) + ")",
+		"pattern":  "const " + strings.Repeat("[", n) + "a" + strings.Repeat("]", n) + " = b;",
+		"concat":   "fetch(\"a\"" + strings.Repeat(" + x", n) + ")",
+		"calls":    strings.Repeat("f(", n) + strings.Repeat(")", n),
+		"closures": strings.Repeat("() => ", n) + "exec(x)",
+		"unclosed": strings.Repeat("{ function f() { if (x) { ", 5000),
+		"sequence": "(" + strings.Repeat("a, ", n) + "b)",
+	}
+	for name, src := range inputs {
+		t.Run(name, func(t *testing.T) {
+			f := extractSrc(t, "x.js", []byte(src))
+			checkSpans(t, f, []byte(src))
+		})
+	}
+}

@@ -347,7 +347,9 @@ func (e *extractor) declareFunction(n, idx int32, sc *scope) *scope {
 // declarePattern declares every name bound by a pattern.
 func (e *extractor) declarePattern(p int32, sc *scope, k bindKind) {
 	t := e.t
-	if p < 0 {
+	e.depth++
+	defer func() { e.depth-- }()
+	if p < 0 || e.depth > maxDepth {
 		return
 	}
 	switch t.k(p) {

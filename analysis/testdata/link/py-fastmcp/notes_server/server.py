@@ -20,7 +20,7 @@ def write_note(name: str, body: str, ctx: Context) -> str:
 
 @mcp.tool(name="git_log", annotations={"readOnlyHint": True})
 def log(repo: str, limit: int = 10) -> str:
-    return run_git(repo, ["log", f"-{limit}"])
+    return run_git(args=["log", f"-{limit}"], repo=repo)
 
 
 @mcp.tool()
