@@ -77,6 +77,7 @@ func TestVSCode(t *testing.T) {
 		"workbench.enableExperiments":      false,
 		"chat.disableAIFeatures":           true,
 		"editor.hover.delay":               200,
+		"mcpriv.trace.server":              "messages",
 		// The fixture's npm dependencies are not installed: keep TypeScript's
 		// own "cannot find module" errors out of the Problems panel.
 		"typescript.validate.enable": false,

@@ -37,6 +37,11 @@ export const selector: DocumentSelector = [
   { scheme: 'file', pattern: manifestGlob },
 ];
 
+// Markdown answers of mcpriv.showToolPrivileges, served read-only.
+const toolScheme = 'mcpriv-tool';
+const toolDocs = new Map<string, string>();
+const toolDocsChanged = new vscode.EventEmitter<vscode.Uri>();
+
 let client: LanguageClient | undefined;
 let server: ServerLocation | undefined;
 let output: vscode.OutputChannel;
@@ -58,7 +63,13 @@ export async function activate(context: vscode.ExtensionContext) {
   status = vscode.window.createStatusBarItem('mcpriv.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'mcpriv';
   status.command = 'mcpriv.menu';
-  context.subscriptions.push(output, status);
+  context.subscriptions.push(output, status, toolDocsChanged);
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(toolScheme, {
+      onDidChange: toolDocsChanged.event,
+      provideTextDocumentContent: (uri) => toolDocs.get(uri.toString()) ?? '',
+    }),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand('mcpriv.restartServer', restart),
@@ -265,10 +276,17 @@ async function showToolPrivileges(args: unknown[], next: Next) {
     void vscode.window.showWarningMessage(`mcpriv: no privileges known for tool "${tool}".`);
     return result;
   }
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
-  await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri).then(undefined, () =>
-    vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true }),
-  );
+  // A read-only virtual document (no "save changes?" on close), shown as a
+  // rendered Markdown preview where the Markdown extension is present.
+  const uri = vscode.Uri.from({ scheme: toolScheme, path: `/${tool}.md` });
+  toolDocs.set(uri.toString(), md);
+  toolDocsChanged.fire(uri);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+  } catch {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
   return result;
 }
 
