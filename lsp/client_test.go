@@ -27,9 +27,11 @@ type testClient struct {
 	applied  []WorkspaceEdit
 	changed  chan struct{}
 	versions map[DocumentURI]int32
+	config   string // answer to workspace/configuration
 }
 
 type clientOpts struct {
+	config   string
 	caps     map[string]any
 	initOpts any
 	folders  []string
@@ -67,7 +69,7 @@ func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
 	t.Helper()
 	a, b := net.Pipe()
 	c := &testClient{t: t, root: root, done: make(chan error, 1), diags: map[DocumentURI]PublishDiagnosticsParams{},
-		changed: make(chan struct{}, 1), versions: map[DocumentURI]int32{}}
+		changed: make(chan struct{}, 1), versions: map[DocumentURI]int32{}, config: o.config}
 	go func() {
 		c.done <- Serve(context.Background(), a, Options{NewEngine: newFakeEngine, Debounce: 5 * time.Millisecond})
 	}()
@@ -135,6 +137,14 @@ func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, er
 		return ApplyWorkspaceEditResult{Applied: true}, nil
 	case "client/registerCapability", "window/workDoneProgress/create":
 		return nil, nil
+	case "workspace/configuration":
+		c.mu.Lock()
+		cfg := c.config
+		c.mu.Unlock()
+		if cfg == "" {
+			cfg = "null"
+		}
+		return json.RawMessage("[" + cfg + "]"), nil
 	}
 	select {
 	case c.changed <- struct{}{}:

@@ -77,9 +77,23 @@ func parseSettings(raw json.RawMessage) (Settings, bool, error) {
 	}
 	if inner, ok := wrapped["mcpriv"]; ok {
 		raw = inner
+		if string(raw) == "null" {
+			return s, false, nil
+		}
+		wrapped = nil
+		if err := json.Unmarshal(raw, &wrapped); err != nil {
+			return s, false, fmt.Errorf("mcpriv settings are not a JSON object: %w", err)
+		}
 	} else if !looksLikeSection(wrapped) {
 		return s, false, nil // another tool's settings only
 	}
+	// Lua and Vim script encode an empty table as [], not {}.
+	for _, k := range []string{"severity", "excludes", "ruleDirs"} {
+		if string(wrapped[k]) == "[]" || string(wrapped[k]) == "{}" || string(wrapped[k]) == "null" {
+			delete(wrapped, k)
+		}
+	}
+	raw, _ = json.Marshal(wrapped)
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return Settings{}, false, fmt.Errorf("mcpriv settings: %w", err)
 	}

@@ -255,6 +255,7 @@ type InitializeParams struct {
 type ClientCapabilities struct {
 	Workspace struct {
 		ApplyEdit     bool `json:"applyEdit"`
+		Configuration bool `json:"configuration"`
 		WorkspaceEdit struct {
 			DocumentChanges    bool     `json:"documentChanges"`
 			ResourceOperations []string `json:"resourceOperations"`

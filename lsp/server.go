@@ -452,12 +452,16 @@ func (s *Server) rebuildEngine() {
 func (s *Server) initializedNote(ctx context.Context, _ json.RawMessage) (any, error) {
 	s.mu.Lock()
 	dyn := s.caps.Workspace.DidChangeWatchedFiles.DynamicRegistration
+	pull := s.caps.Workspace.Configuration
 	s.mu.Unlock()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		if dyn {
 			s.registerWatchers()
+		}
+		if pull {
+			s.pullConfiguration()
 		}
 		s.scanWorkspace(s.ctx)
 	}()

@@ -470,3 +470,58 @@ func TestLifecycleErrors(t *testing.T) {
 	}
 	conn.Close()
 }
+
+// TestPulledConfiguration: clients that answer workspace/configuration (and
+// send didChangeConfiguration without settings) are asked; Lua's empty
+// tables ([] for {}) are accepted.
+func TestPulledConfiguration(t *testing.T) {
+	caps := defaultCaps()
+	caps["workspace"].(map[string]any)["configuration"] = true
+	c := startServer(t, fixture(), clientOpts{caps: caps, config: `{"severity": {"file.write": "error"}, "excludes": []}`})
+	c.open("src/helper.ts", helperTS)
+	c.waitDiags("src/helper.ts", func(ds []Diagnostic) bool { return len(ds) == 1 && ds[0].Severity == SeverityError })
+	c.mu.Lock()
+	c.config = `{"severity": [], "showDeclared": true}`
+	c.mu.Unlock()
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+	c.waitDiags("src/helper.ts", func(ds []Diagnostic) bool { return len(ds) == 1 && ds[0].Severity == SeverityInformation })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, l := range c.logs {
+		if strings.Contains(l.Message, "settings") {
+			t.Errorf("settings rejected: %s", l.Message)
+		}
+	}
+}
+
+func TestParseSettings(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		ok     bool
+		errIn  string
+		sev    string
+		declar bool
+	}{
+		{`{"mcpriv": {"severity": {"system.exec": "error"}, "showDeclared": false}}`, true, "", "error", false},
+		{`{"severity": {"system.exec": "hint"}}`, true, "", "hint", true},
+		{`{"mcpriv": {"severity": [], "excludes": {}, "ruleDirs": null}}`, true, "", "", true},
+		{`{"python": {"x": 1}}`, false, "", "", true},
+		{`{"mcpriv": null}`, false, "", "", true},
+		{`null`, false, "", "", true},
+		{`[1]`, false, "not a JSON object", "", true},
+		{`{"mcpriv": {"severity": {"system.exek": "loud"}}}`, true, "system.exek", "", true},
+		{`{"mcpriv": {"maxFileSize": -1}}`, true, "negative", "", true},
+	} {
+		s, ok, err := parseSettings(json.RawMessage(tc.in))
+		if ok != tc.ok || (err == nil) != (tc.errIn == "") || (err != nil && !strings.Contains(err.Error(), tc.errIn)) {
+			t.Errorf("%s: ok %v err %v", tc.in, ok, err)
+			continue
+		}
+		if got := string(s.engineConfig().Policy.Capability["system.exec"]); got != tc.sev {
+			t.Errorf("%s: system.exec severity %q, want %q", tc.in, got, tc.sev)
+		}
+		if s.showDeclared() != tc.declar {
+			t.Errorf("%s: showDeclared %v", tc.in, s.showDeclared())
+		}
+	}
+}

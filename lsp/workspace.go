@@ -198,8 +198,53 @@ func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage
 		s.logf(msgWarning, "%v", err)
 	}
 	if !ok {
+		// Pull-model clients (VS Code without configurationSection, eglot)
+		// send no settings: ask for them.
+		s.mu.Lock()
+		pull := s.caps.Workspace.Configuration
+		s.mu.Unlock()
+		if pull {
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				if s.pullConfiguration() {
+					s.scanWorkspace(s.ctx)
+				}
+			}()
+		}
 		return nil, nil
 	}
+	s.applySettings(settings)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.scanWorkspace(s.ctx)
+	}()
+	return nil, nil
+}
+
+// pullConfiguration asks the client for the "mcpriv" section
+// (workspace/configuration) and applies it; it reports whether it changed.
+func (s *Server) pullConfiguration() bool {
+	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	defer cancel()
+	var res []json.RawMessage
+	if _, err := s.conn.Call(ctx, "workspace/configuration", map[string]any{"items": []map[string]any{{"section": "mcpriv"}}}, &res); err != nil || len(res) == 0 {
+		return false
+	}
+	settings, ok, err := parseSettings(json.RawMessage(`{"mcpriv":` + string(res[0]) + `}`))
+	if err != nil {
+		s.logf(msgWarning, "%v", err)
+	}
+	if !ok {
+		return false
+	}
+	s.applySettings(settings)
+	return true
+}
+
+// applySettings installs new settings and rebuilds the engine with them.
+func (s *Server) applySettings(settings Settings) {
 	s.mu.Lock()
 	s.settings = settings
 	// Files now excluded (or too large) leave the store; a rescan adds the rest.
@@ -210,12 +255,7 @@ func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage
 	}
 	s.mu.Unlock()
 	s.rebuildEngine()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		s.scanWorkspace(s.ctx)
-	}()
-	return nil, nil
+	s.kick()
 }
 
 func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMessage) (any, error) {
