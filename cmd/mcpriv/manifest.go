@@ -218,7 +218,9 @@ func generateManifest(ctx context.Context, cfg *manifestConfig, stdout, stderr i
 	for _, t := range unknown {
 		notes = append(notes, fmt.Sprintf("tool %q is in the manifest but the code does not register it: remove it by hand if it is gone", t))
 	}
-	if len(own.Tools) == 0 && len(own.Findings) > 0 {
+	if res.Files == 0 {
+		notes = append(notes, "no source file was found (.js, .ts, .py, .go …): the manifest grants nothing")
+	} else if len(own.Tools) == 0 && len(own.Findings) > 0 {
 		notes = append(notes, "no MCP tool registration was found: every grant went to server")
 	}
 	notes = append(notes, others...)
@@ -251,6 +253,9 @@ func generateManifest(ctx context.Context, cfg *manifestConfig, stdout, stderr i
 func readManifest(path string) (data []byte, exists bool, err error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(path); lerr == nil {
+			return nil, false, fmt.Errorf("%s is a symlink to a missing file", path)
+		}
 		return nil, false, nil
 	}
 	if err != nil {

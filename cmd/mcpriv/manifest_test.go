@@ -379,6 +379,24 @@ func TestManifestNested(t *testing.T) {
 	}
 }
 
+func TestManifestEngineFlags(t *testing.T) {
+	dir := copyTree(t, filepath.Join(manifestTestdata, "monorepo"))
+	code, _, stderr := runManifestCLI(t, "--exclude", "server.py", "--jobs", "1", "--max-file-size", "1M", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	m := parseClean(t, readFile(t, filepath.Join(dir, manifest.FileName)))
+	if len(m.Tools) != 0 {
+		t.Errorf("--exclude server.py: tools %+v, want none", m.Tools)
+	}
+	if !strings.Contains(stderr, "no source file was found") {
+		t.Errorf("no note about the empty scan:\n%s", stderr)
+	}
+	if code, _, stderr := runManifestCLI(t, "--rules", filepath.Join(dir, "nope"), dir); code != exitError || !strings.Contains(stderr, "loading rules") {
+		t.Errorf("--rules with a missing directory: exit %d\n%s", code, stderr)
+	}
+}
+
 func TestManifestUsage(t *testing.T) {
 	dir := server(t, "weather-mcpgo")
 	tests := []struct {
