@@ -126,17 +126,16 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		}
 		return e.evalRef(in, c, callee)
 	case kSequence:
-		var last val
+		last := int32(-1)
 		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
 			if t.nodes[ch].flags&flagNamed != 0 && t.k(ch) != kComment {
-				if t.nodes[ch].next < 0 || !e.hasNamedAfter(ch) {
-					last = e.evalRef(ch, c, callee)
-				} else {
-					e.eval(ch, c)
+				if last >= 0 {
+					e.eval(last, c)
 				}
+				last = ch
 			}
 		}
-		return last
+		return e.evalRef(last, c, callee)
 	case kObject:
 		return e.object(n, c)
 	case kArray:
@@ -242,15 +241,6 @@ func nonNil(r []facts.ParamRef) []facts.ParamRef {
 	return r
 }
 
-func (e *extractor) hasNamedAfter(ch int32) bool {
-	for s := e.t.nodes[ch].next; s >= 0; s = e.t.nodes[s].next {
-		if e.t.nodes[s].flags&flagNamed != 0 && e.t.k(s) != kComment {
-			return true
-		}
-	}
-	return false
-}
-
 // identifier resolves a name through the scopes; unbound names are globals.
 func (e *extractor) identifier(n int32, c *ctx) val {
 	name := e.bytesOf(n)
@@ -351,6 +341,9 @@ func (e *extractor) template(n int32, c *ctx) val {
 			sv = e.eval(in, c)
 		}
 		taint = union(taint, sv.taint)
+		if known && !prefix && sb.Len() >= maxValue {
+			prefix = true
+		}
 		if known && !prefix {
 			if sv.known && !sv.prefix {
 				sb.WriteString(sv.str)
@@ -379,7 +372,10 @@ func (e *extractor) binary(n int32, c *ctx) val {
 	l := e.eval(ln, c)
 	r := e.eval(rn, c)
 	v := plain(union(l.taint, r.taint))
-	if l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
+	if l.known && len(l.str) >= maxValue {
+		// Long concatenations keep a bounded prefix: copying them grows quadratically.
+		v.str, v.known, v.prefix = l.str, true, true
+	} else if l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
 		v.known = true
 		if l.prefix {
 			v.str, v.prefix = l.str, true

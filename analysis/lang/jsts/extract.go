@@ -25,6 +25,7 @@ const (
 	maxPath        = 4    // ParamRef.Path length
 	maxTaint       = 8    // ParamRefs kept per value
 	maxElems       = 16
+	maxValue       = 4096 // bytes of a concatenated string value kept
 )
 
 // Extract reads the facts of one JS/TS file. tree is parse.Parse(ctx, lang, src, nil) of src

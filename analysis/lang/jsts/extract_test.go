@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/parse"
@@ -311,6 +312,7 @@ func TestDeepNesting(t *testing.T) {
 		"parens":   "f(" + strings.Repeat("(", n) + "x" + strings.Repeat(")", n) + ")",
 		"pattern":  "const " + strings.Repeat("[", n) + "a" + strings.Repeat("]", n) + " = b;",
 		"concat":   "fetch(\"a\"" + strings.Repeat(" + x", n) + ")",
+		"literals": "fetch(\"a\"" + strings.Repeat(" + \"abcdefgh\"", n) + ")",
 		"calls":    strings.Repeat("f(", n) + strings.Repeat(")", n),
 		"closures": strings.Repeat("() => ", n) + "exec(x)",
 		"unclosed": strings.Repeat("{ function f() { if (x) { ", 5000),
@@ -318,8 +320,21 @@ func TestDeepNesting(t *testing.T) {
 	}
 	for name, src := range inputs {
 		t.Run(name, func(t *testing.T) {
-			f := extractSrc(t, "x.js", []byte(src))
-			checkSpans(t, f, []byte(src))
+			tree, err := parse.Parse(context.Background(), source.JavaScript, []byte(src), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			f, err := Extract("x.js", source.JavaScript, []byte(src), tree)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("extract took %v", d)
+			}
+			if len(f.Functions) == 0 {
+				t.Error("no top level")
+			}
 		})
 	}
 }
