@@ -397,6 +397,45 @@ func TestManifestEngineFlags(t *testing.T) {
 	}
 }
 
+// Grants that only unanalysed files need must not be pruned as unused.
+func TestManifestPruneSkippedWhenFilesUnanalysed(t *testing.T) {
+	dir := server(t, "weather-mcpgo")
+	target := filepath.Join(dir, manifest.FileName)
+	before := readFile(t, target)
+	code, _, stderr := runManifestCLI(t, "--prune", "--max-file-size", "100", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if readFile(t, target) != before {
+		t.Errorf("grants were pruned although the code was not analysed:\n%s", readFile(t, target))
+	}
+	if !strings.Contains(stderr, "not pruning: ") {
+		t.Errorf("no note on why nothing was pruned:\n%s", stderr)
+	}
+}
+
+func TestManifestWritesThroughSymlink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges on Windows")
+	}
+	dir := server(t, "notes-ts")
+	real := filepath.Join(t.TempDir(), "shared.yaml")
+	writeFile(t, real, "version: 1\n# shared across checkouts\n")
+	link := filepath.Join(dir, manifest.FileName)
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runManifestCLI(t, dir); code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symlink was replaced by a file")
+	}
+	if text := readFile(t, real); !strings.Contains(text, "# shared across checkouts") || !strings.Contains(text, "save_note:") {
+		t.Errorf("the link's target was not updated:\n%s", text)
+	}
+}
+
 func TestManifestUsage(t *testing.T) {
 	dir := server(t, "weather-mcpgo")
 	tests := []struct {
