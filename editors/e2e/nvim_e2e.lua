@@ -150,6 +150,12 @@ local ok, err = xpcall(function()
   end, 50)
   step('diagnostic_after_fix', lowered, { before = severity_before, after = after and after.severity })
 
+  -- :checkhealth mcpriv reports the binary and the running client.
+  vim.cmd('checkhealth mcpriv')
+  local health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  step('checkhealth', health:find(env('MCPRIV'), 1, true) ~= nil and health:find('client %d+, root') ~= nil
+    and not health:find('ERROR', 1, true), health)
+
   finish(results.ok and 0 or 1)
 end, debug.traceback)
 if not ok then
