@@ -97,6 +97,15 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	}
 	result := plain(union(argTaint, obj.taint))
 	sp := e.span(n)
+	if isMethod && obj.fnp > 0 && obj.sym == nil {
+		switch propName {
+		case "bind": // f.bind(x) is f
+			return val{fnp: obj.fnp}
+		case "call", "apply":
+			e.localCall(n, c, facts.Callee{Kind: "local", Name: e.f.Functions[obj.fn()].Name, Func: int(obj.fn()), Span: e.span(calleeNode)}, args, nil)
+			return result
+		}
+	}
 	if isMethod {
 		e.toolRegistration(n, propName, args, c)
 	}

@@ -214,6 +214,15 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		return val{}
 	case kSpread:
 		return e.eval(t.firstNamed(n), c)
+	case kJSXTag:
+		// <div …>: the tag name is markup, not a read; attributes are code.
+		var taint []facts.ParamRef
+		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+			if t.nodes[ch].flags&flagNamed != 0 && t.fieldName(ch) != "name" {
+				taint = union(taint, e.eval(ch, c).taint)
+			}
+		}
+		return plain(taint)
 	case kUnary:
 		in := t.child(n, "argument")
 		if in >= 0 && bytes.Equal(e.between(n, -1, in), []byte("typeof")) {

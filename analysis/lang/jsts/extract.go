@@ -90,8 +90,9 @@ type classInfo struct {
 }
 
 type pendingHandler struct {
-	sc   *scope
-	name string
+	sc     *scope
+	name   string
+	method bool // a method of a class in this file
 }
 
 type toolAnnotations struct {
@@ -122,7 +123,13 @@ func (e *extractor) run() {
 	e.fnClass = append(e.fnClass, "")
 	e.declare(0, e.module, e.module, 0, "")
 	for _, p := range e.pending {
-		if b := p.sc.lookup(p.name); b != nil && b.v.fnp > 0 {
+		if p.method {
+			for _, ci := range e.classes {
+				if m, ok := ci.methods[p.name]; ok {
+					e.dispatch[e.fnNodes[m]] = true
+				}
+			}
+		} else if b := p.sc.lookup(p.name); b != nil && b.v.fnp > 0 {
 			e.dispatch[e.fnNodes[b.v.fn()]] = true
 		}
 	}

@@ -89,6 +89,7 @@ const (
 	kConstTok
 	kAccessibility
 	kUnary
+	kJSXTag
 	kStatement // statements whose children are walked as they come
 	kTypeNode  // type-level syntax: never evaluated
 	kLastKind

@@ -21,13 +21,80 @@ func (e *extractor) noteDispatcher(n int32, sc *scope) {
 	if len(args) < 2 || !bytes.HasSuffix(e.bytesOf(args[0]), []byte("CallToolRequestSchema")) {
 		return
 	}
-	h := e.unwrapCallee(args[len(args)-1])
+	e.noteHandler(e.unwrapCallee(args[len(args)-1]), sc, true)
+}
+
+// noteHandler marks a CallTool handler: an inline function, a named one, a
+// method (this.handle, this.handle.bind(this)), and the function an inline
+// handler delegates the request to (async (req) => this.handleCall(req)).
+func (e *extractor) noteHandler(h int32, sc *scope, top bool) {
+	t := e.t
+	if h < 0 {
+		return
+	}
 	switch t.k(h) {
 	case kArrow, kFunctionExpr:
 		e.dispatch[h] = true
+		if top {
+			if d := e.delegate(h); d >= 0 {
+				e.noteHandler(d, sc, false)
+			}
+		}
 	case kIdentifier:
 		e.pending = append(e.pending, pendingHandler{sc: sc, name: e.text(h)})
+	case kMember:
+		obj := e.unwrapCallee(t.child(h, "object"))
+		if obj >= 0 && t.k(obj) == kThis {
+			e.pending = append(e.pending, pendingHandler{sc: sc, name: e.text(t.child(h, "property")), method: true})
+		}
+	case kCall: // this.handle.bind(this)
+		fn := e.unwrapCallee(t.child(h, "function"))
+		if fn >= 0 && t.k(fn) == kMember && bytes.Equal(e.bytesOf(t.child(fn, "property")), []byte("bind")) {
+			e.noteHandler(e.unwrapCallee(t.child(fn, "object")), sc, false)
+		}
 	}
+}
+
+// delegate returns the callee when an inline handler's body only passes its
+// request on: (req) => f(req), async (req) => { return await this.m(req) }.
+func (e *extractor) delegate(fn int32) int32 {
+	t := e.t
+	ps := e.params(fn)
+	if len(ps) == 0 {
+		return -1
+	}
+	p0 := e.paramPattern(ps[0])
+	if p0 < 0 || t.k(p0) != kIdentifier {
+		return -1
+	}
+	body := t.child(fn, "body")
+	if body >= 0 && t.k(body) == kBlock {
+		var only int32 = -1
+		for ch := t.nodes[body].first; ch >= 0; ch = t.nodes[ch].next {
+			if t.nodes[ch].flags&flagNamed == 0 || t.k(ch) == kComment {
+				continue
+			}
+			if only >= 0 {
+				return -1
+			}
+			only = ch
+		}
+		if only < 0 || (t.k(only) != kReturn && t.k(only) != kExprStmt) {
+			return -1
+		}
+		body = t.firstNamed(only)
+	}
+	for body >= 0 && (t.k(body) == kAwait || t.k(body) == kParen || t.k(body) == kPassThrough) {
+		body = t.firstNamed(body)
+	}
+	if body < 0 || t.k(body) != kCall {
+		return -1
+	}
+	args := t.namedChildren(t.child(body, "arguments"), nil)
+	if len(args) == 0 || !bytes.Equal(e.bytesOf(args[0]), e.bytesOf(p0)) {
+		return -1
+	}
+	return e.unwrapCallee(t.child(body, "function"))
 }
 
 // moduleTable finds a webpack/ncc module table (an object or array of module
