@@ -228,6 +228,11 @@ func TestMatch(t *testing.T) {
 		{"googleapis service constructor not flagged", "js", call("googleapis", "google.drive", lit("v3")), nil},
 		{"googleapis response not flagged", "js", call("googleapis", "google.drive().files.list().data.files.map", dyn()), nil},
 		{"local-auth", "js", call("@google-cloud/local-auth", "authenticate", obj(nil)), []string{"js.google-local-auth.browser=", "js.google-local-auth.listen="}},
+		{"stagehand init", "js", call("@browserbasehq/stagehand", "Stagehand().init"), []string{"js.stagehand.browser="}},
+		{"stagehand goto", "js", call("@browserbasehq/stagehand", "Stagehand().page.goto", lit("https://example.org/")), []string{"js.stagehand.browser=example.org"}},
+		{"stagehand act", "js", call("@browserbasehq/stagehand", "Stagehand().act", dyn()), []string{"js.stagehand.browser="}},
+		{"stagehand close not flagged", "js", call("@browserbasehq/stagehand", "Stagehand().close"), nil},
+		{"browserbase sessions", "js", call("@browserbasehq/sdk", "().sessions.debug", dyn()), []string{"js.browserbase.api=api.browserbase.com"}},
 		// --------------------------------------------------------- misses
 		{"unknown module", "js", call("lodash", "map", dyn()), nil},
 		{"unknown family", "rust", call("fs", "readFile", lit("x")), nil},
