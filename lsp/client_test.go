@@ -31,6 +31,7 @@ type testClient struct {
 }
 
 type clientOpts struct {
+	engine   func(EngineConfig) (Engine, error)
 	config   string
 	caps     map[string]any
 	initOpts any
@@ -70,8 +71,12 @@ func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
 	a, b := net.Pipe()
 	c := &testClient{t: t, root: root, done: make(chan error, 1), diags: map[DocumentURI]PublishDiagnosticsParams{},
 		changed: make(chan struct{}, 1), versions: map[DocumentURI]int32{}, config: o.config}
+	eng := o.engine
+	if eng == nil {
+		eng = newFakeEngine
+	}
 	go func() {
-		c.done <- Serve(context.Background(), a, Options{NewEngine: newFakeEngine, Debounce: 5 * time.Millisecond})
+		c.done <- Serve(context.Background(), a, Options{NewEngine: eng, Debounce: 5 * time.Millisecond})
 	}()
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
 	c.conn.Go(context.Background(), jsonrpc2.AsyncHandler(c.handle))

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -24,7 +25,8 @@ import (
 // a file's calls to the tools of every file that imports it, and runs the
 // real manifest checks. The protocol layer cannot tell it from the engine.
 type fakeEngine struct {
-	cfg EngineConfig
+	cfg       EngineConfig
+	linkDelay time.Duration // makes analysis slow, for cancellation tests
 }
 
 func newFakeEngine(cfg EngineConfig) (Engine, error) { return &fakeEngine{cfg: cfg}, nil }
@@ -148,6 +150,7 @@ func (e *fakeEngine) ExtractTree(path string, src []byte, tree *sitter.Tree) (*f
 // server; a file's exported calls also reach every tool of another file that
 // imports one of its names and calls it in the registration.
 func (e *fakeEngine) Link(root string, files []*facts.File) *finding.Result {
+	time.Sleep(e.linkDelay)
 	res := &finding.Result{Root: root, Files: len(files)}
 	for _, f := range files {
 		for _, t := range f.Tools {

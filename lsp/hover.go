@@ -15,6 +15,9 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
+// errCancelled answers a request cancelled with $/cancelRequest (LSP RequestCancelled).
+var errCancelled = jsonrpc2.NewError(-32800, "request cancelled")
+
 // analysisWait bounds how long a request waits for the analysis of the
 // latest edit before answering from the previous result.
 const analysisWait = 3 * time.Second
@@ -36,6 +39,9 @@ func (s *Server) docAt(ctx context.Context, uri DocumentURI) (d *document, lines
 	}
 	release(ctx)
 	s.waitAnalysed(ctx, path, analysisWait)
+	if ctx.Err() != nil {
+		return nil, nil, nil, nil, errCancelled
+	}
 	s.mu.Lock()
 	d = s.docs[path]
 	if d == nil {

@@ -1,11 +1,13 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 )
@@ -523,5 +525,39 @@ func TestParseSettings(t *testing.T) {
 		if s.showDeclared() != tc.declar {
 			t.Errorf("%s: showDeclared %v", tc.in, s.showDeclared())
 		}
+	}
+}
+
+// TestCancelRequest: a hover waiting for a slow analysis ends with
+// RequestCancelled when the client cancels it, and the server goes on.
+func TestCancelRequest(t *testing.T) {
+	slow := func(cfg EngineConfig) (Engine, error) {
+		return &fakeEngine{cfg: cfg, linkDelay: 300 * time.Millisecond}, nil
+	}
+	c := startServer(t, fixture(), clientOpts{engine: slow})
+	c.open("src/server.ts", serverTS)
+	c.waitDiags("src/server.ts", count(1))
+	c.change("src/server.ts", TextDocumentContentChangeEvent{Range: &Range{Position{0, 0}, Position{0, 0}}, Text: " "})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.conn.Call(ctx, "textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/server.ts")}, Position: Position{11, 20}}, nil)
+		errc <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	// jsonrpc2's Call does not send $/cancelRequest itself: send it, then stop waiting.
+	c.notify("$/cancelRequest", map[string]any{"id": 2})
+	select {
+	case err := <-errc:
+		var werr *jsonrpc2.Error
+		if !errors.As(err, &werr) || werr.Code != -32800 {
+			t.Errorf("cancelled hover: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the cancelled hover was not answered")
+	}
+	cancel()
+	if h := c.hover("src/server.ts", 11, 21); !strings.Contains(h, "network.client") {
+		t.Errorf("hover after the cancelled one: %q", h)
 	}
 }
