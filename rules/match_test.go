@@ -233,6 +233,9 @@ func TestMatch(t *testing.T) {
 		{"stagehand act", "js", call("@browserbasehq/stagehand", "Stagehand().act", dyn()), []string{"js.stagehand.browser="}},
 		{"stagehand close not flagged", "js", call("@browserbasehq/stagehand", "Stagehand().close"), nil},
 		{"browserbase sessions", "js", call("@browserbasehq/sdk", "().sessions.debug", dyn()), []string{"js.browserbase.api=api.browserbase.com"}},
+		{"mysql pool query", "js", call("mysql2/promise", "createPool().query", dyn()), []string{"js.mysql.pool-query="}},
+		{"mysql pool end not flagged", "js", call("mysql2/promise", "createPool().end"), nil},
+		{"mysql pool creation", "js", call("mysql2", "createPool", obj(map[string]facts.Arg{"host": lit("db.internal")})), []string{"js.mysql.connect=db.internal"}},
 		// --------------------------------------------------------- misses
 		{"unknown module", "js", call("lodash", "map", dyn()), nil},
 		{"unknown family", "rust", call("fs", "readFile", lit("x")), nil},
