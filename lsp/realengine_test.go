@@ -318,3 +318,13 @@ server.tool("get_%d", {}, async () => ({ content: [{ type: "text", text: await (
 		t.Errorf("heap grows over the session: %.1f MB after 1,000 edits, %.1f MB after 10,000", mid, after)
 	}
 }
+
+// TestIncrementalFactsRealEngine: the real extractors give the same facts on
+// the incrementally re-parsed tree as on a fresh parse, over random edits.
+func TestIncrementalFactsRealEngine(t *testing.T) {
+	eng, err := realEngine(EngineConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	incrementalMatchesFresh(t, eng, 2000)
+}

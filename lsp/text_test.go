@@ -107,11 +107,14 @@ def helper(p):
 // incremental parse) and checks after each batch that the tree and the
 // extracted facts equal a fresh parse of the same text, byte for byte.
 func TestIncrementalParseMatchesFresh(t *testing.T) {
-	n := 3000
-	if testing.Short() {
-		n = 300
-	}
 	eng, _ := newFakeEngine(EngineConfig{})
+	incrementalMatchesFresh(t, eng, 3000)
+}
+
+func incrementalMatchesFresh(t *testing.T, eng Engine, n int) {
+	if testing.Short() {
+		n /= 10
+	}
 	for name, text := range samples {
 		t.Run(name, func(t *testing.T) {
 			r := rand.New(rand.NewSource(int64(len(name) + len(text))))
