@@ -257,8 +257,6 @@ func (t *tree) firstNamed(i int32) int32 {
 	return -1
 }
 
-var errLayout = errors.New("jsts: unexpected tree-sitter node layout")
-
 // flatten copies the tree into Go memory.
 func flatten(st *sitter.Tree, lang *sitter.Language, src []byte) (*tree, error) {
 	root := st.RootNode()
@@ -282,7 +280,71 @@ func flatten(st *sitter.Tree, lang *sitter.Language, src []byte) (*tree, error) 
 	r := t.nodes[0]
 	if r.start != root.StartByte() || r.end != root.EndByte() || r.sym != uint16(root.Symbol()) {
 		t.free()
-		return nil, errLayout
+		return flattenSlow(root, g), nil
 	}
 	return t, nil
+}
+
+// flattenSlow builds the same tree through the binding's API. It is the
+// fallback should the binding's node layout ever differ from the C view.
+func flattenSlow(root *sitter.Node, g *grammar) *tree {
+	t := &tree{g: g}
+	c := sitter.NewTreeCursor(root)
+	defer c.Close()
+	stack := []int32{}
+	fieldIDs := map[string]uint16{}
+	for i, name := range g.fields {
+		fieldIDs[name] = uint16(i)
+	}
+	for {
+		n := c.CurrentNode()
+		sym := uint16(n.Symbol())
+		var k uint8
+		if int(sym) < len(g.keep) {
+			k = g.keep[sym]
+		}
+		depth := len(stack)
+		parent := int32(-1)
+		for d := depth - 1; d >= 0; d-- {
+			if stack[d] >= 0 {
+				parent = stack[d]
+				break
+			}
+		}
+		me := int32(-1)
+		if k != 0 || n.IsMissing() || sym == symError || depth == 0 {
+			me = int32(len(t.nodes))
+			var flags uint8
+			if k&2 != 0 || sym == symError {
+				flags |= flagNamed
+			}
+			if n.IsMissing() {
+				flags |= flagMissing
+			}
+			t.nodes = append(t.nodes, node{start: n.StartByte(), end: n.EndByte(), parent: parent, first: -1, last: -1, next: -1,
+				sym: sym, field: fieldIDs[c.CurrentFieldName()], flags: flags})
+			if parent >= 0 {
+				p := &t.nodes[parent]
+				if p.last >= 0 {
+					t.nodes[p.last].next = me
+				} else {
+					p.first = me
+				}
+				p.last = me
+			}
+		}
+		stack = append(stack, me)
+		if k&4 == 0 && c.GoToFirstChild() {
+			continue
+		}
+		for {
+			stack = stack[:len(stack)-1]
+			if c.GoToNextSibling() {
+				break
+			}
+			if !c.GoToParent() {
+				return t
+			}
+		}
+	}
 }
