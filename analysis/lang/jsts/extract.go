@@ -71,6 +71,7 @@ type extractor struct {
 	fnNodes    []int32  // index → function node (-1 for synthetic)
 	fnScope    []*scope // index → scope of its parameters
 	fnClass    []string
+	fnParams   [][]int32 // by function: parameter nodes
 	classes    map[string]*classInfo
 	wpTable    map[int32]bool    // module-table entry function nodes (webpack/ncc)
 	wpIDs      map[string]string // module id → external module name
@@ -115,10 +116,11 @@ func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
 func (e *extractor) run() {
 	t := e.t
 	// Function 0 is the module body.
-	e.module = &scope{fn: 0}
+	e.module = &scope{fn: 0, slab: &slab{}}
 	e.setScope(0, e.module)
 	e.f.Functions = append(e.f.Functions, facts.Function{Name: "", Parent: -1, Span: e.span(0), NameSpan: e.lines.span(0, 0)})
 	e.fnNodes = append(e.fnNodes, 0)
+	e.fnParams = append(e.fnParams, []int32{})
 	e.fnScope = append(e.fnScope, e.module)
 	e.fnClass = append(e.fnClass, "")
 	e.declare(0, e.module, e.module, 0, "")
@@ -159,6 +161,7 @@ func (e *extractor) presize() {
 	e.fnNodes = make([]int32, 0, fns)
 	e.fnScope = make([]*scope, 0, fns)
 	e.fnClass = make([]string, 0, fns)
+	e.fnParams = make([][]int32, 0, fns)
 	e.scopeIx = make([]int32, len(e.t.nodes))
 	e.done = make([]bool, fns)
 	_ = calls

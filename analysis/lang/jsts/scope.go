@@ -28,11 +28,26 @@ type scope struct {
 	parent *scope
 	names  map[string]*binding
 	fn     int32 // function whose body holds the scope
+	slab   *slab
 }
+
+// slab allocates bindings in blocks: bundles declare millions of names.
+type slab struct{ free []binding }
+
+func (sl *slab) alloc() *binding {
+	if len(sl.free) == 0 {
+		sl.free = make([]binding, 1024)
+	}
+	b := &sl.free[0]
+	sl.free = sl.free[1:]
+	return b
+}
+
+func (s *scope) child(fn int32) *scope { return &scope{parent: s, fn: fn, slab: s.slab} }
 
 func (s *scope) declare(name string, k bindKind) *binding {
 	if s.names == nil {
-		s.names = map[string]*binding{}
+		s.names = make(map[string]*binding, 4)
 	}
 	if b, ok := s.names[name]; ok {
 		if k == bFunc || k == bClass || k == bImport {
@@ -40,7 +55,8 @@ func (s *scope) declare(name string, k bindKind) *binding {
 		}
 		return b
 	}
-	b := &binding{kind: k}
+	b := s.slab.alloc()
+	b.kind = k
 	s.names[name] = b
 	return b
 }
@@ -153,7 +169,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 		}
 		return
 	case kBlock, kFor, kForIn, kCatch, kSwitchBody:
-		ns := &scope{parent: sc, fn: fn}
+		ns := sc.child(fn)
 		e.setScope(n, ns)
 		if t.k(n) == kForIn {
 			if left := t.child(n, "left"); left >= 0 && e.declaresLoopVar(n, left) {
@@ -214,7 +230,12 @@ func (e *extractor) newFunction(n, parent int32, name, class string, nameNode in
 		head = bytes.TrimRight(head, " \t\r\n")
 		fn.NameSpan = e.lines.span(int(t.nodes[n].start), int(t.nodes[n].start)+len(head))
 	}
-	for i, p := range e.params(n) {
+	ps := e.paramNodes(n)
+	if ps == nil {
+		ps = []int32{}
+	}
+	e.fnParams = append(e.fnParams, ps)
+	for i, p := range ps {
 		name, fields := e.paramShape(p)
 		fn.Params = append(fn.Params, name)
 		if fields != nil {
@@ -232,8 +253,15 @@ func (e *extractor) newFunction(n, parent int32, name, class string, nameNode in
 	return idx
 }
 
-// params returns the parameter nodes of a function.
+// params returns the parameter nodes of a function (cached per function).
 func (e *extractor) params(n int32) []int32 {
+	if i := e.fnIndex[n] - 1; i >= 0 && int(i) < len(e.fnParams) && e.fnParams[i] != nil {
+		return e.fnParams[i]
+	}
+	return e.paramNodes(n)
+}
+
+func (e *extractor) paramNodes(n int32) []int32 {
 	t := e.t
 	if p := t.child(n, "parameter"); p >= 0 {
 		return []int32{p}
@@ -330,7 +358,7 @@ func (e *extractor) propKey(k int32) string {
 
 // declareFunction opens the function's scope with its parameters and declares its body.
 func (e *extractor) declareFunction(n, idx int32, sc *scope) *scope {
-	fs := &scope{parent: sc, fn: idx}
+	fs := sc.child(idx)
 	e.setScope(n, fs)
 	e.fnScope[idx] = fs
 	cls := e.fnClass[idx]

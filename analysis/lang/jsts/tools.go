@@ -366,6 +366,7 @@ func (e *extractor) caseFunction(label string, at int32, c *ctx) *ctx {
 	e.fnNodes = append(e.fnNodes, -1)
 	e.fnScope = append(e.fnScope, nil)
 	e.fnClass = append(e.fnClass, "")
+	e.fnParams = append(e.fnParams, e.fnParams[c.dispatcher])
 	nc := *c
 	nc.fn, nc.caseFn = idx, true
 	return &nc
