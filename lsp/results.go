@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,10 @@ type rootResult struct {
 	toolFile map[string][]*finding.Tool    // absolute path → registrations in it
 	// undeclared counts, per tool, the capabilities some call reached from it lacks a grant for.
 	undeclared map[string]map[capability.ID]bool
-	at         time.Time
+	// toolLoc is where each tool is registered, built once per result:
+	// every diagnostic a tool reaches points there.
+	toolLoc map[string]Location
+	at      time.Time
 }
 
 func (s *Server) absPath(root, p string) string {
@@ -63,7 +67,7 @@ func (s *Server) absPath(root, p string) string {
 }
 
 func (s *Server) buildRootResult(root string, res *finding.Result) *rootResult {
-	rr := &rootResult{root: root, res: res, byFile: map[string][]*finding.Finding{}, tools: map[string]*finding.Tool{},
+	rr := &rootResult{root: root, res: res, byFile: map[string][]*finding.Finding{}, tools: map[string]*finding.Tool{}, toolLoc: map[string]Location{},
 		toolFile: map[string][]*finding.Tool{}, undeclared: map[string]map[capability.ID]bool{}, at: time.Now()}
 	if res == nil {
 		return rr
@@ -81,10 +85,12 @@ func (s *Server) buildRootResult(root string, res *finding.Result) *rootResult {
 			}
 		}
 	}
+	rr.toolLoc = map[string]Location{}
 	for i := range res.Tools {
 		t := &res.Tools[i]
 		if _, dup := rr.tools[t.Name]; !dup {
 			rr.tools[t.Name] = t
+			rr.toolLoc[t.Name] = Location{URI: s.uriOf(s.absPath(root, t.File)), Range: lspRange(nameOrSpan(t))}
 		}
 		p := s.absPath(root, t.File)
 		rr.toolFile[p] = append(rr.toolFile[p], t)
@@ -251,13 +257,12 @@ func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI Do
 		d.Message = string(f.Kind)
 	}
 	for _, name := range f.Tools {
-		t := rr.tools[name]
-		if t == nil {
+		loc, ok := rr.toolLoc[name]
+		if !ok {
 			continue
 		}
 		d.RelatedInformation = append(d.RelatedInformation, DiagnosticRelatedInformation{
-			Location: Location{URI: s.uriOf(s.absPath(rr.root, t.File)), Range: lspRange(nameOrSpan(t))},
-			Message:  fmt.Sprintf("tool %q reaches this call", name),
+			Location: loc, Message: "tool " + strconv.Quote(name) + " reaches this call",
 		})
 	}
 	return d
