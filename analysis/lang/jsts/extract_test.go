@@ -2,8 +2,11 @@ package jsts
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -336,5 +339,36 @@ func TestDeepNesting(t *testing.T) {
 				t.Error("no top level")
 			}
 		})
+	}
+}
+
+// TestConcurrent extracts one tree from several goroutines (the engine runs
+// files in parallel and the LSP may re-extract a cached tree).
+func TestConcurrent(t *testing.T) {
+	src, err := os.ReadFile("testdata/mcp_low.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := parse.Parse(context.Background(), source.TypeScript, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dump(extractSrc(t, "testdata/mcp_low.ts", src))
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := Extract("testdata/mcp_low.ts", source.TypeScript, src, tree)
+			if err != nil || dump(f) != want {
+				errs <- fmt.Sprint(err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent extract differs: %s", e)
 	}
 }
