@@ -160,6 +160,15 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	default:
 		e.refArgs(c, args)
 	}
+	if isMethod && len(args) > 0 {
+		// Schema validation returns its input: Schema.parse(args).path is args.path.
+		switch propName {
+		case "parse", "parseAsync":
+			return plain(args[0].v.taint)
+		case "safeParse", "safeParseAsync":
+			return val{taint: args[0].v.taint, parsed: true}
+		}
+	}
 	return result
 }
 

@@ -277,6 +277,8 @@ func (e *extractor) identifier(n int32, c *ctx) val {
 // member reads property key of obj.
 func (e *extractor) member(obj val, key string, c *ctx) val {
 	switch {
+	case obj.parsed && key == "data":
+		return plain(obj.taint)
 	case obj.req || obj.intr:
 		return val{intr: true, taint: obj.taint}
 	case obj.sym != nil:
