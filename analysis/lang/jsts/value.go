@@ -26,7 +26,7 @@ type val struct {
 	modObj  bool // CommonJS `module`
 	expObj  bool // CommonJS `exports` / `module.exports`
 	this    bool
-	parsed  bool // a schema's safeParse result: .data is the parsed input itself
+	parsed  bool  // a schema's safeParse result: .data is the parsed input itself
 	fnp     int32 // function index + 1
 	impp    int32 // index + 1 into File.Imports of the require producing this module value
 	cls     string
