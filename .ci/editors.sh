@@ -9,6 +9,7 @@
 #
 #   MCPRIV_CACHE=/var/cache/mcpriv-ci   install cache (default; ~/.cache/mcpriv when not root)
 #   EDITORS_SKIP_VSCODE=1               run only the headless editors
+#   MCPRIV_BIN=PATH                     test this binary (default: go build ./cmd/mcpriv)
 #   MCPRIV_E2E_ARTIFACTS=DIR            keep VS Code screenshots there (default: a temp dir, printed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,11 +40,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # 2. the server binary, built once for every editor.
-BIN_DIR=$(mktemp -d)
-trap 'rm -rf "$BIN_DIR"' EXIT
-say "go build ./cmd/mcpriv"
-go build -o "$BIN_DIR/mcpriv" ./cmd/mcpriv
-export MCPRIV_BIN=$BIN_DIR/mcpriv
+#    (MCPRIV_BIN=/path/to/mcpriv tests a given binary instead.)
+if [ -z "${MCPRIV_BIN:-}" ]; then
+  BIN_DIR=$(mktemp -d)
+  trap 'rm -rf "$BIN_DIR"' EXIT
+  say "go build ./cmd/mcpriv"
+  go build -o "$BIN_DIR/mcpriv" ./cmd/mcpriv
+  export MCPRIV_BIN=$BIN_DIR/mcpriv
+fi
 
 # 3. the headless editors.
 say "Neovim, Vim + ALE, Emacs + eglot"
@@ -62,9 +66,11 @@ if [ ! -d "$MCPRIV_CACHE/playwright/node_modules/playwright-core" ]; then
   (cd "$MCPRIV_CACHE/playwright" && { [ -f package.json ] || npm init -y >/dev/null; } \
     && npm install --silent "playwright-core@$PLAYWRIGHT_VERSION")
 fi
-say "extension: npm ci, package"
+# The .vsix ships this machine's binary, so it is a platform-specific package.
+case "$(uname -m)" in x86_64) VSCE_TARGET=linux-x64 ;; aarch64) VSCE_TARGET=linux-arm64 ;; *) VSCE_TARGET=linux-$(uname -m) ;; esac
+say "extension: npm ci, package ($VSCE_TARGET)"
 (cd editors/vscode && npm ci --silent && npm test --silent \
-  && MCPRIV_BUNDLE_BINARY="$MCPRIV_BIN" npm run --silent package)
+  && MCPRIV_BUNDLE_BINARY="$MCPRIV_BIN" npm run --silent package -- --target "$VSCE_TARGET")
 export MCPRIV_VSIX=$ROOT/editors/vscode/dist/mcpriv.vsix
 
 say "VS Code (code-server + headless Chromium)"
