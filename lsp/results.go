@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"go.lsp.dev/jsonrpc2"
+
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -172,16 +174,22 @@ func (s *Server) publish(rr, prev *rootResult) {
 		}
 		s.mu.Unlock()
 		if !same {
-			s.notify("textDocument/publishDiagnostics", rawPublishParams{URI: params.URI, Version: params.Version, Diagnostics: key})
+			// Assembled by hand: encoding/json would re-validate and compact
+			// the pre-encoded diagnostics, which costs more than encoding them.
+			uri, _ := json.Marshal(params.URI)
+			msg := make([]byte, 0, len(key)+len(uri)+48)
+			msg = append(msg, `{"uri":`...)
+			msg = append(msg, uri...)
+			if params.Version != nil {
+				msg = append(msg, `,"version":`...)
+				msg = strconv.AppendInt(msg, int64(*params.Version), 10)
+			}
+			msg = append(msg, `,"diagnostics":`...)
+			msg = append(msg, key...)
+			msg = append(msg, '}')
+			s.notify("textDocument/publishDiagnostics", jsonrpc2.RawMessage(msg))
 		}
 	}
-}
-
-// rawPublishParams is PublishDiagnosticsParams with pre-encoded diagnostics.
-type rawPublishParams struct {
-	URI         DocumentURI     `json:"uri"`
-	Version     *int32          `json:"version,omitempty"`
-	Diagnostics json.RawMessage `json:"diagnostics"`
 }
 
 // uriOf returns the URI to use for path: the client's own for open documents.
