@@ -6,6 +6,9 @@
 #   .ci/realworld.sh            scan every server below
 #   .ci/realworld.sh --manifest also generate each server's manifest into the cache
 #   MCPRIV_REALWORLD=/path      cache directory (default ~/.cache/mcpriv/realworld)
+#
+# No Python servers: PyPI is not reachable from the build machine. Findings
+# and figures from these scans: docs/realworld.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache=${MCPRIV_REALWORLD:-$HOME/.cache/mcpriv/realworld}
@@ -48,7 +51,16 @@ go_servers=(
 )
 
 bin="$cache/mcpriv"
-go build -o "$bin" ./cmd/mcpriv
+# Teammates edit this checkout while the script runs: when the working tree
+# does not build, build the last commit instead (from an exported copy, so
+# nobody's files are touched) and say so.
+if ! go build -o "$bin" ./cmd/mcpriv 2>"$cache/build.err"; then
+  echo "working tree does not build (see $cache/build.err); scanning with HEAD $(git rev-parse --short HEAD)" >&2
+  snap=$(mktemp -d)
+  trap 'rm -rf "$snap"' EXIT
+  git archive HEAD | tar -x -C "$snap"
+  (cd "$snap" && go build -o "$bin" ./cmd/mcpriv)
+fi
 
 dirs=()
 for spec in "${npm_servers[@]}"; do
@@ -65,16 +77,25 @@ for spec in "${go_servers[@]}"; do
   dirs+=("$dir")
 done
 
-printf '%-48s %6s %8s %6s %5s %5s %5s %5s %6s %8s\n' server files findings tools net sys file mem tainted seconds
+printf '%-48s %6s %8s %6s %5s %5s %5s %5s %6s %9s %8s\n' server files findings tools net sys file mem tainted kbytes seconds
 for d in "${dirs[@]}"; do
   name=$(basename "$d")
   out="$cache/out/$name.json"
   start=$(date +%s.%N)
   "$bin" scan --format json --no-progress "$d" >"$out" 2>"$cache/out/$name.err" || true
   end=$(date +%s.%N)
-  python3 - "$out" "$name" "$start" "$end" <<'PY'
-import json, sys
-out, name, start, end = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+  python3 - "$out" "$name" "$start" "$end" "$d" <<'PY'
+import json, os, sys
+out, name, start, end, root = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+# Source bytes the scan reads: the languages mcpriv analyses, without the
+# directories it skips by default.
+skip = {"node_modules", ".git", "vendor", "testdata", "venv", ".venv", "__pycache__"}
+exts = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".py", ".go")
+size = 0
+for base, dirs, names in os.walk(root):
+    dirs[:] = [x for x in dirs if x not in skip]
+    size += sum(os.path.getsize(os.path.join(base, n)) for n in names
+                if n.endswith(exts) and not n.endswith(".d.ts"))
 try:
     r = json.load(open(out))
 except Exception as e:
@@ -82,7 +103,7 @@ except Exception as e:
 fs = [f for f in r.get("findings", []) if f.get("capability")]
 cls = lambda c: sum(1 for f in fs if f.get("class") == c)
 files = len({f["file"] for f in fs})
-print(f"{name[:48]:<48} {files:>6} {len(fs):>8} {len(r.get('tools', [])):>6} {cls('network'):>5} {cls('system'):>5} {cls('file'):>5} {cls('memory'):>5} {sum(1 for f in fs if f.get('tainted')):>6} {end-start:>8.2f}")
+print(f"{name[:48]:<48} {files:>6} {len(fs):>8} {len(r.get('tools', [])):>6} {cls('network'):>5} {cls('system'):>5} {cls('file'):>5} {cls('memory'):>5} {sum(1 for f in fs if f.get('tainted')):>6} {size//1024:>9} {end-start:>8.2f}")
 PY
   if [ $want_manifest = 1 ]; then
     rm -rf "$cache/out/$name.m" && cp -r "$d" "$cache/out/$name.m" && chmod -R u+w "$cache/out/$name.m"
