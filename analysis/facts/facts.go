@@ -172,7 +172,11 @@ type Call struct {
 	// Rules address it as argument -2.
 	Recv *Arg `json:"recv,omitempty"`
 	// Key is the literal key of an Access with a subscript or further member
-	// (process.env.HOME → "HOME", os.environ["X"] → "X").
+	// (process.env.HOME → "HOME", os.environ["X"] → "X"). The split is the
+	// same in every language: when the read goes through a property path, the
+	// last step is the Key and the rest the Member (process.env.HOME →
+	// Member "process.env", Key "HOME"); a bare read has Key "" (process.env
+	// passed on whole → Member "process.env", Key "").
 	Key string `json:"key,omitempty"`
 	// KeyRefs is the taint of a computed key (process.env[name]).
 	KeyRefs []ParamRef `json:"keyRefs,omitempty"`
@@ -187,6 +191,8 @@ type Arg struct {
 	// a string literal, a constant, a concatenation or template of known parts.
 	// If only a leading part is known (`https://api.x.com/v1/${id}`), Value is
 	// that part and Prefix is true.
+	// Boolean literals are Known values "true"/"false" in JS and Go and
+	// "True"/"False" in Python (None is "None"), as the source spells them.
 	Value  string `json:"value,omitempty"`
 	Known  bool   `json:"known,omitempty"` // Value is meaningful (it may be "")
 	Prefix bool   `json:"prefix,omitempty"`

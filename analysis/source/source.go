@@ -161,7 +161,17 @@ func (s Span) Contains(offset int) bool { return s.Start.Offset <= offset && off
 type Lines struct {
 	text   []byte
 	starts []int // byte offset of each line start
+	// marks are column checkpoints inside long lines (minified bundles have
+	// megabyte lines), so Pos costs O(checkpointGap), not O(line length).
+	marks []mark
 }
+
+type mark struct{ offset, col, col16 int }
+
+const (
+	longLine      = 4096
+	checkpointGap = 1024
+)
 
 // NewLines indexes text. Lines end at "\n"; a "\r" before it belongs to the line ending.
 func NewLines(text []byte) *Lines {
@@ -174,7 +184,42 @@ func NewLines(text []byte) *Lines {
 		i += j + 1
 		starts = append(starts, i)
 	}
-	return &Lines{text: text, starts: starts}
+	l := &Lines{text: text, starts: starts}
+	for i, st := range starts {
+		end := len(text)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		if end-st > longLine {
+			l.markLine(st, end)
+		}
+	}
+	return l
+}
+
+func (l *Lines) markLine(start, end int) {
+	col, col16, next := 0, 0, start+checkpointGap
+	for i := start; i < end; {
+		if i >= next {
+			l.marks = append(l.marks, mark{i, col, col16})
+			next = i + checkpointGap
+		}
+		c := l.text[i]
+		if c < utf8.RuneSelf {
+			col++
+			col16++
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(l.text[i:end])
+		col++
+		if r >= 0x10000 {
+			col16 += 2
+		} else {
+			col16++
+		}
+		i += n
+	}
 }
 
 // Count returns the number of lines.
@@ -226,6 +271,13 @@ func (l *Lines) Pos(offset int) Pos {
 	line := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
 	start := l.starts[line]
 	col, col16 := 0, 0
+	if len(l.marks) > 0 && offset-start > checkpointGap {
+		k := sort.Search(len(l.marks), func(i int) bool { return l.marks[i].offset > offset }) - 1
+		if k >= 0 && l.marks[k].offset > start {
+			m := l.marks[k]
+			start, col, col16 = m.offset, m.col, m.col16
+		}
+	}
 	for i := start; i < offset; {
 		r, n := utf8.DecodeRune(l.text[i:])
 		if i+n > offset {

@@ -191,3 +191,37 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestLongLines checks the checkpoints of long (minified) lines against a
+// naive scan.
+func TestLongLines(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("short\n")
+	for i := 0; i < 3000; i++ {
+		b.WriteString([]string{"a", "é", "😀", "日", "x=1;"}[i%5])
+	}
+	b.WriteString("\n")
+	for i := 0; i < 2000; i++ {
+		b.WriteString("ab😀")
+	}
+	text := []byte(b.String())
+	l := NewLines(text)
+	if len(l.marks) == 0 {
+		t.Fatal("no checkpoints on long lines")
+	}
+	for off := 0; off <= len(text); off += 7 {
+		want := naive(text, off)
+		if got := l.Pos(off); got.Line != want.Line || got.Col != want.Col || got.Col16 != want.Col16 {
+			t.Fatalf("Pos(%d) = %+v, want %+v", off, got, want)
+		}
+	}
+}
+
+func BenchmarkPosLongLine(b *testing.B) {
+	text := []byte(strings.Repeat("var a=1;", 1<<20)) // one 8 MB line
+	l := NewLines(text)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l.Pos((i * 7919) % len(text))
+	}
+}
