@@ -86,17 +86,20 @@ type extractor struct {
 	qualifiers map[string]bool // identifiers used as `x.` qualifiers in the file
 	locals     map[string]bool // names bound by a declaration anywhere in the file
 
-	declared  map[string]bool             // package-level names declared in this file
-	types     map[string]bool             // type names declared in this file
-	fields    map[string]map[string]int32 // struct type → field → type node
-	funcTypes map[string]int32            // function type name → function_type node
-	embedded  map[string][]int32          // struct type → embedded field types
-	funcs     map[string]int              // package-level func → index
-	methods   map[string]int              // "Type.Method" → index
-	results   map[int]int32               // function index → its first result type node
-	fnOf      map[int32]int               // func node → function index
-	fnNode    []int32                     // function index → its node (-1 for the top level)
-	inner     []int32                     // node → index of the innermost function holding it (0: top level)
+	declared  map[string]bool              // package-level names declared in this file
+	types     map[string]bool              // type names declared in this file
+	fields    map[string]map[string]int32  // struct type → field → type node
+	funcTypes map[string]int32             // function type name → function_type node
+	embedded  map[string][]int32           // struct type → embedded field types
+	jsonNames map[string]map[string]string // struct type → field → JSON name, where they differ
+	anonJSONs map[int32]map[string]string  // the same for anonymous struct types, by node
+	structs   map[string]int32             // struct type → its struct_type node
+	funcs     map[string]int               // package-level func → index
+	methods   map[string]int               // "Type.Method" → index
+	results   map[int]int32                // function index → its first result type node
+	fnOf      map[int32]int                // func node → function index
+	fnNode    []int32                      // function index → its node (-1 for the top level)
+	inner     []int32                      // node → index of the innermost function holding it (0: top level)
 	globals   *scope
 	sdkGuess  string // "go-sdk" or "mcp-go" from the imports
 	depth     int
@@ -108,7 +111,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 		t: t, lines: newPositions(src), f: f,
 		imports: map[string]string{}, qualifiers: map[string]bool{}, locals: map[string]bool{},
 		declared: map[string]bool{}, types: map[string]bool{},
-		fields: map[string]map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
+		fields: map[string]map[string]int32{}, jsonNames: map[string]map[string]string{}, structs: map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
 		refSeen: map[int]map[string]bool{},
 		globals: &scope{vars: map[string]*val{}},
@@ -213,6 +216,8 @@ func (x *extractor) run() {
 	sort.SliceStable(x.f.Calls, func(a, b int) bool {
 		return x.f.Calls[a].Span.Start.Offset < x.f.Calls[b].Span.Start.Offset
 	})
+	x.dropHiddenInputs()
+	x.resolveToolRefs()
 }
 
 // declareFunc numbers a function node and records its name, class and parameters.
@@ -434,6 +439,10 @@ func (x *extractor) structFields(typ string, st int32) {
 	if m == nil {
 		m = map[string]int32{}
 		x.fields[typ] = m
+	}
+	x.structs[typ] = st
+	if js := structJSON(t, st); js != nil {
+		x.jsonNames[typ] = js
 	}
 	list := t.kid(st, "field_declaration_list")
 	for _, fd := range t.kids(list) {

@@ -2,6 +2,7 @@ package golang
 
 import (
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -107,6 +108,8 @@ func (x *extractor) typeVal(ty int32) val {
 			}
 		case "function_type":
 			v.ret, v.hasRet = x.resultType(ty)
+		case "struct_type":
+			v.anon = ty
 		case "type_identifier":
 			name := t.text(ty)
 			switch {
@@ -192,8 +195,12 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 		ev.refs = rv.refs
 		if left >= 0 {
 			define := t.hasAnon(n, ":=")
-			for _, l := range t.kids(left) {
-				x.store(l, ev, sc, define, "=", c)
+			for i, l := range t.kids(left) {
+				v := ev
+				if i == 1 && len(rv.items) > 0 { // the element of a tool table
+					v = eachOf(rv)
+				}
+				x.store(l, v, sc, define, "=", c)
 			}
 		}
 	case "type_switch_statement":
@@ -262,7 +269,12 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 			// it is registered elsewhere, often through a toolset, so the
 			// definition is where the tool is recorded.
 			if tool != nil && handler != nil {
-				x.addTool(n, tool, *handler, false)
+				x.addTool(x.span(n), tool, *handler, false)
+			}
+			// A package function returning a tool: other files register
+			// its result (s.AddTool(ReadTool(), h) → NameRef "func:ReadTool").
+			if fn := &x.f.Functions[c.idx]; tool != nil && tool.name != "" && fn.Parent == 0 && fn.Class == "" && fn.Name != "" {
+				x.defineConstant("func:"+fn.Name, tool.name)
 			}
 		}
 	case "function_declaration", "method_declaration", "type_declaration", "import_declaration", "package_clause":
@@ -384,8 +396,8 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 		return
 	}
 	// A plain assignment replaces the value but keeps a declared type.
-	if v.mod == "" && v.local == "" {
-		v.mod, v.member, v.local = cur.mod, cur.member, cur.local
+	if v.mod == "" && v.local == "" && v.anon == 0 {
+		v.mod, v.member, v.local, v.anon = cur.mod, cur.member, cur.local, cur.anon
 	}
 	*cur = v
 }
@@ -424,8 +436,8 @@ func (x *extractor) varSpec(s int32, sc *scope, c *fnCtx) {
 		case len(vals) == 1 && i < len(names)-1:
 			v = vals[0]
 		}
-		if v.mod == "" && v.local == "" {
-			v.mod, v.member, v.local = tv.mod, tv.member, tv.local
+		if v.mod == "" && v.local == "" && v.anon == 0 {
+			v.mod, v.member, v.local, v.anon = tv.mod, tv.member, tv.local, tv.anon
 		}
 		name := t.text(nm)
 		sc.bind(name, v)
@@ -434,6 +446,10 @@ func (x *extractor) varSpec(s int32, sc *scope, c *fnCtx) {
 				x.f.Constants = map[string]string{}
 			}
 			x.f.Constants[name] = v.str
+		}
+		// A package-level tool variable: other files register it by name.
+		if sc == x.globals && v.tool != nil && v.tool.name != "" && name != "_" {
+			x.defineConstant(name, v.tool.name)
 		}
 	}
 }
@@ -550,7 +566,7 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 	case "type_assertion_expression":
 		v := x.eval(t.nth(n, 0), sc, c)
 		tv := x.typeVal(t.nth(n, 1))
-		return val{fn: v.fn, fnRef: v.fnRef, refs: v.refs, mod: tv.mod, member: tv.member, local: tv.local,
+		return val{fn: v.fn, fnRef: v.fnRef, refs: v.refs, mod: tv.mod, member: tv.member, local: tv.local, anon: tv.anon,
 			str: v.str, known: v.known, prefix: v.prefix}
 	case "index_expression":
 		base := x.eval(t.nth(n, 0), sc, c)
@@ -559,6 +575,18 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 		v := unknown()
 		if base.fn >= 0 || base.fnRef != nil { // generic instantiation f[T]
 			v.fn, v.fnRef = base.fn, base.fnRef
+		}
+		if len(base.items) > 0 { // an entry of a tool table: tools[0], tools[i]
+			switch t.typ(idx) {
+			case "int_literal":
+				if k, err := strconv.Atoi(t.text(idx)); err == nil && k >= 0 && k < len(base.items) {
+					v = base.items[k]
+				}
+			case "interpreted_string_literal", "raw_string_literal":
+				// a map entry by key: which one is not known
+			default:
+				v = eachOf(base)
+			}
 		}
 		if iv.known && !iv.prefix {
 			v.refs = extend(base.refs, iv.str)
@@ -660,6 +688,7 @@ func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 	v.ident = name
 	if !x.types[name] && !builtins[name] && !builtinTypes[name] {
 		v.fnRef = &facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(n)}
+		v.toolRef = name
 	}
 	return v
 }
@@ -688,20 +717,30 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 	}
 	base := x.eval(op, sc, c)
 	v := unknown()
+	m := member{field: none, method: -1}
+	if base.local != "" && base.mod == "" {
+		m = x.findMember(base.local, name, 0)
+	}
 	if fr, ok := base.fieldRefs[name]; ok {
 		v.refs = fr
-	} else {
-		v.refs = extend(base.refs, name)
+	} else if len(base.refs) > 0 {
+		if seg := x.jsonSeg(base, name, m); seg == jsonFlat {
+			v.refs = base.refs
+		} else {
+			v.refs = extend(base.refs, seg)
+		}
+	}
+	if base.each {
+		return x.selectEach(base, name, v)
 	}
 	switch {
 	case base.mod != "":
 		v.mod, v.member = base.mod, base.member+"."+name
 	case base.local != "":
-		m := x.findMember(base.local, name, 0)
 		switch {
 		case m.field >= 0:
 			tv := x.typeVal(m.field)
-			v.mod, v.member, v.local = tv.mod, tv.member, tv.local
+			v.mod, v.member, v.local, v.anon = tv.mod, tv.member, tv.local, tv.anon
 		case m.method >= 0:
 			v.fn = m.method
 			x.addRef(c, facts.Callee{Kind: "method", Name: name, Class: m.owner, Func: m.method, Span: x.span(field)})
@@ -770,6 +809,11 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			elemTy = ks[len(ks)-1]
 		}
 	}
+	isMap := t.typ(ty) == "map_type"
+	_, isStruct := x.structs[tv.local]
+	isStruct = isStruct || tv.anon != 0
+	var positional []val // elements of a struct literal without keys
+	hasTool := false     // a field holds a tool definition: maybe a table entry
 	elem := func(e int32) val {
 		if t.typ(e) == "literal_value" && elemTy >= 0 {
 			return x.evalComposite(e, elemTy, e, sc, c)
@@ -795,6 +839,10 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			}
 			v := elem(value)
 			out.refs = addRefs(out.refs, v.refs)
+			hasTool = hasTool || v.tool != nil
+			if isMap && v.tool != nil && len(out.items) < maxTools {
+				out.items = append(out.items, v) // map[string]server.ServerTool{…}
+			}
 			if k != "" {
 				fieldVals[k] = v
 				if out.fieldRefs == nil {
@@ -813,8 +861,12 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			if len(out.elems) < maxElems {
 				out.elems = append(out.elems, shallow(x.arg(e, v)))
 			}
-			if v.tool != nil && len(out.items) < maxElems {
+			if v.tool != nil && len(out.items) < maxTools {
 				out.items = append(out.items, v) // []server.ServerTool{…}
+			}
+			if isStruct && len(positional) < maxElems {
+				positional = append(positional, v)
+				hasTool = hasTool || v.tool != nil
 			}
 		default:
 			x.eval(el, sc, c)
@@ -830,8 +882,44 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 		}
 		x.f.Calls = append(x.f.Calls, call)
 		x.compositeTool(&out, tv.mod, typeName, fieldVals, n)
+	} else if hasTool && !isMap {
+		var names []string
+		if len(fieldVals) == 0 {
+			names = x.fieldOrder(tv)
+		}
+		x.tableEntry(&out, fieldVals, positional, names)
 	}
 	return out
+}
+
+// fieldOrder lists the field names of a struct type of this file (named
+// or anonymous) in declaration order, for positional literals.
+func (x *extractor) fieldOrder(tv val) []string {
+	t := x.t
+	st := tv.anon
+	if st == 0 {
+		var ok bool
+		if st, ok = x.structs[tv.local]; !ok {
+			return nil
+		}
+	}
+	var names []string
+	for _, fd := range t.kids(t.kid(st, "field_declaration_list")) {
+		if t.typ(fd) != "field_declaration" {
+			continue
+		}
+		named := false
+		for _, k := range t.kids(fd) {
+			if t.typ(k) == "field_identifier" {
+				names = append(names, t.text(k))
+				named = true
+			}
+		}
+		if !named {
+			names = append(names, embeddedName(t, paramType(t, fd)))
+		}
+	}
+	return names
 }
 
 // inner unwraps a literal_element to its expression.
@@ -918,8 +1006,13 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 				tv := x.typeVal(rt)
 				res.mod, res.member, res.local = tv.mod, tv.member, tv.local
 			}
+			res.toolRef, res.toolCall = name, true
 			x.registration(n, name, "", args, argNodes)
 			return x.wrapped(res, args)
+		}
+		if name == "append" && len(args) > 0 && !x.declared[name] {
+			res.items = appendItems(args, spread)
+			return res
 		}
 		if builtins[name] || builtinTypes[name] {
 			if len(args) == 1 && builtinTypes[name] { // string(NameConst)
@@ -938,6 +1031,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 			return x.libCall(n, callee, x.dotImports[0], name, sc, c, argNodes, args, spread, nil, none)
 		}
 		x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(callee)}, argNodes, args, nil)
+		res.toolRef, res.toolCall = name, true
 		x.registration(n, name, "", args, argNodes)
 		return x.wrapped(res, args)
 	case "selector_expression":

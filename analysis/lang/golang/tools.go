@@ -13,8 +13,15 @@ type toolDef struct {
 	name     string
 	nameRef  string
 	nameSpan source.Span
+	span     source.Span // the definition (mcp.NewTool(…), &mcp.Tool{…})
 	annots   map[string]annot
 }
+
+// serverToolKeys are the fields of mcp-go's server.ServerTool.
+var serverToolKeys = &entryKeys{tool: "Tool", handler: "Handler"}
+
+// maxTools caps the tool definitions a table value carries.
+const maxTools = 512
 
 // annotationKeys maps Go field names and mcp-go option functions to the
 // MCP annotation keys.
@@ -63,7 +70,7 @@ func (x *extractor) toolConstructor(mod, member string, args []val, argNodes []i
 		if len(args) == 0 {
 			return val{}, false
 		}
-		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(argNodes[0])}
+		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(argNodes[0]), span: x.span(n)}
 		x.toolName(td, args[0])
 		for _, a := range args[1:] {
 			td.annots = mergeAnnots(td.annots, a.annots)
@@ -112,7 +119,7 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 	}
 	switch typeName {
 	case "Tool":
-		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(n)}
+		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(n), span: x.span(n)}
 		if nv, ok := fields["Name"]; ok {
 			x.toolName(td, nv)
 			if p, ok := out.props["Name"]; ok {
@@ -140,19 +147,153 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 			h := hv
 			out.handler = &h
 		}
+		out.entry = serverToolKeys
 	}
 }
 
-// registration records AddTool/AddTools calls whose tool definition is known.
+// tableEntry recognises an entry of a project's tool table: a literal of a
+// struct type of the package holding one tool definition and its handler
+// ({Tool: mcp.NewTool("x"), Handler: h}, or positionally {mcp.NewTool("x"), h}).
+// names are the struct's field names in order, for positional literals.
+func (x *extractor) tableEntry(out *val, keyed map[string]val, positional []val, names []string) {
+	fields := keyed
+	if len(fields) == 0 && len(positional) > 0 {
+		if len(positional) > len(names) {
+			return
+		}
+		fields = make(map[string]val, len(positional))
+		for i, v := range positional {
+			fields[names[i]] = v
+		}
+	}
+	toolKey, handlerKey := "", ""
+	funcs := 0
+	funcKey := ""
+	for _, k := range sortedKeys(fields) {
+		v := fields[k]
+		if v.tool != nil {
+			if toolKey != "" {
+				return // several tools: not one entry
+			}
+			toolKey = k
+			continue
+		}
+		if !isHandler(v) {
+			continue
+		}
+		if strings.Contains(strings.ToLower(k), "handler") {
+			handlerKey = k
+		}
+		funcs++
+		funcKey = k
+	}
+	if handlerKey == "" && funcs == 1 {
+		handlerKey = funcKey
+	}
+	if toolKey == "" || handlerKey == "" {
+		return
+	}
+	h := fields[handlerKey]
+	out.tool, out.handler = fields[toolKey].tool, &h
+	out.entry = &entryKeys{tool: toolKey, handler: handlerKey}
+}
+
+// isHandler reports whether v may be a tool handler: a function of this
+// file, a method value or a function named but declared elsewhere.
+func isHandler(v val) bool {
+	return v.fn >= 0 || v.fnRef != nil
+}
+
+// otherPackageFunc reports whether v names a function of another package
+// of the module (tools.HandleLint): a handler the index cannot link yet,
+// but the registration is still a tool.
+func otherPackageFunc(v val) bool {
+	return v.mod != "" && !isMCPModule(v.mod) && strings.Contains(v.mod, ".") && v.member != "" && !strings.ContainsAny(v.member, ".()")
+}
+
+// selectEach selects field name in every item of a table value (t.Tool,
+// t.Handler for a range variable t); v is the selection's plain value.
+func (x *extractor) selectEach(base val, name string, v val) val {
+	out := unknown()
+	out.refs, out.each = v.refs, true
+	out.items = make([]val, 0, len(base.items))
+	for _, it := range base.items {
+		sel := unknown()
+		if it.entry != nil {
+			switch name {
+			case it.entry.tool:
+				sel.tool = it.tool
+			case it.entry.handler:
+				if it.handler != nil {
+					sel = *it.handler
+				}
+			}
+		}
+		out.items = append(out.items, sel)
+	}
+	return out
+}
+
+// eachOf is the value "any one of the items of v" (a range variable, v[i]).
+func eachOf(v val) val {
+	out := unknown()
+	out.refs, out.items, out.each = v.refs, v.items, true
+	return out
+}
+
+// appendItems is the tool table built by append(table, entries…).
+func appendItems(args []val, spread bool) []val {
+	items := args[0].items
+	for i, a := range args[1:] {
+		switch {
+		case spread && i == len(args)-2:
+			items = append(items[:len(items):len(items)], a.items...)
+		case a.tool != nil:
+			items = append(items[:len(items):len(items)], a)
+		}
+	}
+	if len(items) > maxTools {
+		items = items[:maxTools]
+	}
+	return items
+}
+
+// registration records AddTool/AddTools calls whose tool definition is known
+// here, loops over tool tables, and tools defined in other files of the
+// package (NameRef) when the call is a method of an SDK server.
 func (x *extractor) registration(n int32, method, mod string, args []val, argNodes []int32) {
 	switch method {
 	case "AddTool":
-		switch {
-		case mod != "" && strings.HasSuffix(mod, "/mcp") && len(args) >= 3 && args[1].tool != nil:
+		ti, hi, typed := 0, 1, false
+		if mod != "" && strings.HasSuffix(mod, "/mcp") && len(args) >= 3 {
 			// go-sdk generic mcp.AddTool(server, tool, handler): typed input.
-			x.addTool(n, args[1].tool, args[2], true)
-		case len(args) >= 2 && args[0].tool != nil:
-			x.addTool(n, args[0].tool, args[1], false)
+			ti, hi, typed = 1, 2, true
+		}
+		if len(args) <= hi {
+			return
+		}
+		tv, hv := args[ti], args[hi]
+		switch {
+		case tv.tool != nil:
+			x.addTool(x.span(n), tv.tool, hv, typed)
+		case tv.each: // for _, t := range tools { s.AddTool(t.Tool, t.Handler) }
+			for i, it := range tv.items {
+				h := hv
+				if hv.each {
+					if i >= len(hv.items) {
+						break
+					}
+					h = hv.items[i]
+				}
+				if it.tool != nil {
+					x.addTool(it.tool.span, it.tool, h, typed)
+				}
+			}
+		case isMCPModule(mod) && (isHandler(hv) || otherPackageFunc(hv)):
+			if ref := x.toolRefOf(tv); ref != "" {
+				td := &toolDef{sdk: sdkOf(mod), nameRef: ref, nameSpan: x.span(argNodes[ti])}
+				x.addTool(x.span(n), td, hv, typed)
+			}
 		}
 	default:
 		// A project helper taking a tool definition and its handler
@@ -171,27 +312,84 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 		}
 		for i := len(args) - 1; i > ti; i-- {
 			if h := args[i]; h.fn >= 0 || h.fnRef != nil && h.fnRef.Kind == "method" && h.fnRef.Class != "" {
-				x.addTool(n, args[ti].tool, h, false)
+				x.addTool(x.span(n), args[ti].tool, h, false)
 				return
 			}
 		}
-	case "AddTools":
+	case "AddTools", "SetTools":
 		for i, a := range args {
 			if a.tool != nil && a.handler != nil {
-				x.addTool(argNodes[i], a.tool, *a.handler, false)
+				x.addTool(x.span(argNodes[i]), a.tool, *a.handler, false)
 			}
-			for _, it := range a.items { // s.AddTools([]server.ServerTool{…}...)
-				if it.handler != nil {
-					x.addTool(argNodes[i], it.tool, *it.handler, false)
+			// s.AddTools(tools...) over a table, or s.AddTools(t) in a loop
+			// over one: each entry is a tool, located at its definition.
+			for _, it := range a.items {
+				if it.tool != nil && it.handler != nil {
+					x.addTool(it.tool.span, it.tool, *it.handler, false)
 				}
 			}
 		}
 	}
 }
 
-func (x *extractor) addTool(n int32, td *toolDef, h val, typed bool) {
+// toolRefOf is the NameRef of a tool definition held outside this file:
+// a package-level name ("readTool"), a package function's result
+// ("func:ReadTool"), or the same through another package of the module
+// ("tools.ReadTool", "func:ReadTool").
+func (x *extractor) toolRefOf(v val) string {
+	switch {
+	case v.toolRef != "" && v.toolCall:
+		return "func:" + v.toolRef
+	case v.toolRef != "":
+		return v.toolRef
+	case v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, "."):
+		return "" // the standard library defines no tools
+	}
+	member := v.member
+	if fn, ok := strings.CutSuffix(member, "()"); ok {
+		if fn != "" && !strings.ContainsAny(fn, ".()") {
+			return "func:" + fn
+		}
+		return ""
+	}
+	if member == "" || strings.ContainsAny(member, ".()") {
+		return ""
+	}
+	for alias, p := range x.imports {
+		if p == v.mod {
+			return alias + "." + member
+		}
+	}
+	return member
+}
+
+// resolveToolRefs names the tools whose NameRef this file defines (a tool
+// variable or a function returning a tool declared after the registration).
+func (x *extractor) resolveToolRefs() {
+	for i := range x.f.Tools {
+		tool := &x.f.Tools[i]
+		if tool.Name != "" || tool.NameRef == "" {
+			continue
+		}
+		if v, ok := x.f.Constants[tool.NameRef]; ok {
+			tool.Name, tool.NameRef = v, ""
+		}
+	}
+}
+
+// defineConstant records a package-level name for the index (first wins).
+func (x *extractor) defineConstant(name, value string) {
+	if x.f.Constants == nil {
+		x.f.Constants = map[string]string{}
+	}
+	if _, ok := x.f.Constants[name]; !ok {
+		x.f.Constants[name] = value
+	}
+}
+
+func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 	tool := facts.Tool{
-		Name: td.name, NameRef: td.nameRef, NameSpan: td.nameSpan, Span: x.span(n),
+		Name: td.name, NameRef: td.nameRef, NameSpan: td.nameSpan, Span: span,
 		SDK: td.sdk, Handler: -1, Dispatcher: -1,
 	}
 	if tool.SDK == "" {
@@ -257,9 +455,14 @@ func (x *extractor) addTool(n int32, td *toolDef, h val, typed bool) {
 
 // paramTypeText returns the source text of the type of parameter i of function fn.
 func (x *extractor) paramTypeText(fn, i int) string {
+	return x.t.text(x.paramTypeNode(fn, i))
+}
+
+// paramTypeNode returns the type node of parameter i of function fn (-1 if none).
+func (x *extractor) paramTypeNode(fn, i int) int32 {
 	t := x.t
 	if fn <= 0 || fn >= len(x.fnNode) {
-		return ""
+		return none
 	}
 	{
 		node := x.fnNode[fn]
@@ -280,12 +483,12 @@ func (x *extractor) paramTypeText(fn, i int) string {
 				names = 1
 			}
 			if i < k+names {
-				return t.text(paramType(t, pd))
+				return paramType(t, pd)
 			}
 			k += names
 		}
 	}
-	return ""
+	return none
 }
 
 // accessorKinds are mcp-go's CallToolRequest argument accessors.

@@ -27,6 +27,14 @@ type val struct {
 	// ident is the identifier the value was read from when it could not be
 	// resolved here (a constant of another file of the package).
 	ident string
+	// toolRef is the Tool.NameRef of a tool definition held elsewhere: a
+	// package-level name of another file ("readTool", "tools.ReadTool") or
+	// the result of a function of the package ("func:ReadTool").
+	toolRef  string
+	toolCall bool // toolRef names a function whose result this is
+	// anon is the struct_type node of a value of an anonymous struct type
+	// (`args struct{ Path string }`), 0 otherwise (node 0 is the file).
+	anon int32
 
 	str           string
 	known, prefix bool
@@ -46,8 +54,16 @@ type val struct {
 	handler *val     // server.ServerTool{Handler: …}
 	annots  map[string]annot
 	typed   bool  // a typed tool handler (mcp.NewTypedToolHandler)
-	items   []val // tool definitions among the elements of a slice literal
+	items   []val // tool definitions among the elements of a slice or map literal
+	// each marks a value that is any one of items (a range variable over a
+	// tool table, tools[i]); selecting a field selects it in every item.
+	each bool
+	// entry names the fields of a table entry (a struct literal holding a
+	// tool definition and its handler) that hold the tool and the handler.
+	entry *entryKeys
 }
+
+type entryKeys struct{ tool, handler string }
 
 type literal struct {
 	str           string
