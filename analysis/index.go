@@ -28,8 +28,10 @@ type index struct {
 	base  []fnID // first fnID of each file
 	owner []int32
 
-	byName     []map[string][]int // per file: function name → indices (all classes)
-	pyModules  map[string]int     // dotted module name → file
+	// byName, per file: "Class.name" (".name" for plain functions, "*.name"
+	// for a method of any class) → function indices.
+	byName     []map[string][]int
+	pyModules  map[string]int // dotted module name → file
 	fileByPath map[string]int
 	goPkgs     map[string][]int             // package dir (slash, as in facts paths) → files
 	goNames    map[string]map[string][]fnID // package dir → "Class.name" (".name" for functions) → functions
@@ -105,8 +107,12 @@ func (ix *index) build() {
 		n += fnID(len(f.Functions))
 		names := map[string][]int{}
 		for j, fn := range f.Functions {
-			if fn.Name != "" {
-				names[fn.Name] = append(names[fn.Name], j)
+			if fn.Name == "" {
+				continue
+			}
+			names[fn.Class+"."+fn.Name] = append(names[fn.Class+"."+fn.Name], j)
+			if fn.Class != "" {
+				names["*."+fn.Name] = append(names["*."+fn.Name], j)
 			}
 		}
 		ix.byName[i] = names
@@ -127,17 +133,12 @@ func (ix *index) build() {
 	for d, fis := range ix.goPkgs {
 		names := map[string][]fnID{}
 		for _, fi := range fis {
-			for name, js := range ix.byName[fi] {
+			for key, js := range ix.byName[fi] {
 				for _, j := range js {
-					fn := &ix.files[fi].Functions[j]
-					if fn.Class == "" && fn.Parent > 0 {
+					if fn := &ix.files[fi].Functions[j]; fn.Class == "" && fn.Parent > 0 {
 						continue // a closure is not callable by name from elsewhere
 					}
-					id := ix.base[fi] + fnID(j)
-					names[fn.Class+"."+name] = append(names[fn.Class+"."+name], id)
-					if fn.Class != "" {
-						names["*."+name] = append(names["*."+name], id)
-					}
+					names[key] = append(names[key], ix.base[fi]+fnID(j))
 				}
 			}
 		}
@@ -295,10 +296,8 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 			return out
 		}
 		// Prefer a plain function of that name in this file.
-		for _, j := range ix.byName[file][c.Name] {
-			if f.Functions[j].Class == "" {
-				add(file, j)
-			}
+		for _, j := range ix.byName[file]["."+c.Name] {
+			add(file, j)
 		}
 		if len(out) > 0 {
 			return out
@@ -320,14 +319,15 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 		if f.Lang.Family() == "go" {
 			return ix.goPackageFuncs(file, c.Name, c.Class, true)
 		}
-		for _, j := range ix.byName[file][c.Name] {
-			cls := f.Functions[j].Class
-			if cls != "" && (c.Class == "" || cls == c.Class) {
-				add(file, j)
+		key := c.Class + "." + c.Name
+		if c.Class == "" {
+			key = "*." + c.Name
+			if len(ix.byName[file][key]) > maxUntypedTargets {
+				return nil
 			}
 		}
-		if c.Class == "" && len(out) > maxUntypedTargets {
-			return nil
+		for _, j := range ix.byName[file][key] {
+			add(file, j)
 		}
 	case "package":
 		return ix.goPackageFuncs(file, c.Name, "", false)
@@ -388,7 +388,7 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 				if j, ok := ix.files[fi].Exports[member]; ok {
 					return []fnID{ix.base[fi] + fnID(j)}
 				}
-				if j := ix.byName[fi][member]; len(j) > 0 && ix.files[fi].Functions[j[0]].Parent <= 0 {
+				if j := ix.byName[fi]["."+member]; len(j) > 0 && ix.files[fi].Functions[j[0]].Parent <= 0 {
 					return []fnID{ix.base[fi] + fnID(j[0])}
 				}
 				return nil
@@ -457,7 +457,7 @@ func (ix *index) exportsOf(file int, spec, name string) []fnID {
 		if j, ok := tf.Exports[name]; ok && j >= 0 && j < len(tf.Functions) {
 			return []fnID{ix.base[fi] + fnID(j)}
 		}
-		if js := ix.byName[fi][name]; len(js) > 0 {
+		if js := ix.byName[fi]["."+name]; len(js) > 0 {
 			return []fnID{ix.base[fi] + fnID(js[0])}
 		}
 		return nil
