@@ -77,7 +77,7 @@ func TestVSCode(t *testing.T) {
 		"workbench.enableExperiments":      false,
 		"chat.disableAIFeatures":           true,
 		"editor.hover.delay":               200,
-		"mcpriv.trace.server":              "messages",
+		"mcpriv.trace.server":              "messages", // LSP traffic in the kept logs (MCPRIV_E2E_KEEP)
 		// The fixture's npm dependencies are not installed: keep TypeScript's
 		// own "cannot find module" errors out of the Problems panel.
 		"typescript.validate.enable": false,
