@@ -32,6 +32,14 @@ import (
 	"time"
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildPath != "" {
+		os.RemoveAll(filepath.Dir(buildPath)) // the binary built by serverBinary
+	}
+	os.Exit(code)
+}
+
 // inCI reports whether missing editors are failures rather than skips.
 func inCI() bool { return os.Getenv("CI") == "true" }
 
