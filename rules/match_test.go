@@ -245,6 +245,10 @@ func TestMatch(t *testing.T) {
 		{"otlp exporter", "js", &facts.Call{Module: "@opentelemetry/exporter-trace-otlp-http", Member: "OTLPTraceExporter", New: true,
 			Args: []facts.Arg{obj(map[string]facts.Arg{"url": lit("https://otel.example.net/v1/traces")})}}, []string{"js.otel.otlp=otel.example.net"}},
 		{"sentry init", "js", call("@sentry/node", "init", obj(map[string]facts.Arg{"dsn": lit("https://abc@o1.ingest.sentry.io/2")})), []string{"js.sentry.init=o1.ingest.sentry.io"}},
+		{"jose remote jwks", "js", call("jose", "createRemoteJWKSet", lit("https://login.example.com/keys")), []string{"js.jose.remote-jwks=login.example.com"}},
+		{"jose local verify not flagged", "js", call("jose", "jwtVerify", dyn(), dyn()), nil},
+		{"PyJWKClient", "python", call("jwt", "PyJWKClient", lit("https://idp.example.com/.well-known/jwks.json")), []string{"python.jwt.remote-jwks=idp.example.com"}},
+		{"jwt.decode not flagged", "python", call("jwt", "decode", dyn(), dyn()), nil},
 		// --------------------------------------------------------- misses
 		{"unknown module", "js", call("lodash", "map", dyn()), nil},
 		{"unknown family", "rust", call("fs", "readFile", lit("x")), nil},
