@@ -11,7 +11,12 @@
 #   EDITORS_SKIP_VSCODE=1               run only the headless editors
 #   MCPRIV_BIN=PATH                     test this binary (default: go build ./cmd/mcpriv)
 #   MCPRIV_E2E_ARTIFACTS=DIR            keep VS Code screenshots there (default: a temp dir, printed)
+#
+#   .ci/editors.sh --install-only       install and build everything the editor tests need, run nothing
+#                                       (.ci/run does this, then runs the whole test suite)
 set -euo pipefail
+install_only=0
+[ "${1:-}" = "--install-only" ] && install_only=1
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CI=true                 # a missing editor is a failure, not a skip
@@ -50,8 +55,10 @@ if [ -z "${MCPRIV_BIN:-}" ]; then
 fi
 
 # 3. the headless editors.
-say "Neovim, Vim + ALE, Emacs + eglot"
-go test -count=1 -v -run 'TestNeovim|TestVimALE|TestEmacsEglot|TestDocs|TestFixture' ./editors/e2e/
+if [ $install_only = 0 ]; then
+  say "Neovim, Vim + ALE, Emacs + eglot"
+  go test -count=1 -v -run 'TestNeovim|TestVimALE|TestEmacsEglot|TestDocs|TestFixture' ./editors/e2e/
+fi
 
 [ "${EDITORS_SKIP_VSCODE:-}" = 1 ] && { say "VS Code skipped (EDITORS_SKIP_VSCODE=1)"; exit 0; }
 
@@ -73,6 +80,8 @@ say "extension: npm ci, package ($VSCE_TARGET)"
   && MCPRIV_BUNDLE_BINARY="$MCPRIV_BIN" npm run --silent package -- --target "$VSCE_TARGET")
 export MCPRIV_VSIX=$ROOT/editors/vscode/dist/mcpriv.vsix
 
-say "VS Code (code-server + headless Chromium)"
-MCPRIV_E2E_VSCODE=1 go test -count=1 -v -timeout 15m -run TestVSCode ./editors/e2e/
+if [ $install_only = 0 ]; then
+  say "VS Code (code-server + headless Chromium)"
+  MCPRIV_E2E_VSCODE=1 go test -count=1 -v -timeout 15m -run TestVSCode ./editors/e2e/
+fi
 say "done"

@@ -18,7 +18,7 @@ import (
 
 // The VS Code tier. Variables:
 //
-//	MCPRIV_E2E_VSCODE=1     run it
+//	MCPRIV_E2E_VSCODE=1     run it (CI=true runs it too: .ci/run installs what it needs)
 //	MCPRIV_CACHE            where .ci/editors.sh installed code-server and playwright-core
 //	                        (default /var/cache/mcpriv-ci, else ~/.cache/mcpriv)
 //	MCPRIV_VSIX             the extension to install (default editors/vscode/dist/mcpriv.vsix)
@@ -40,8 +40,8 @@ func cacheDir() string {
 }
 
 func TestVSCode(t *testing.T) {
-	if os.Getenv("MCPRIV_E2E_VSCODE") != "1" {
-		t.Skip("VS Code tier: set MCPRIV_E2E_VSCODE=1 (takes about a minute; .ci/editors.sh does)")
+	if os.Getenv("MCPRIV_E2E_VSCODE") != "1" && !inCI() {
+		t.Skip("VS Code tier: set MCPRIV_E2E_VSCODE=1 (takes about a minute; .ci/editors.sh installs it)")
 	}
 	node := requireProgram(t, "node")
 	chromium := os.Getenv("CHROMIUM")
