@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/didyoumean"
 	"io/fs"
 	"os"
 	"path"
@@ -863,7 +864,7 @@ func checkFields(file string, n *yaml.Node, t reflect.Type) error {
 		ft, ok := fields[k.Value]
 		if !ok {
 			msg := fmt.Sprintf("unknown field %q", k.Value)
-			if s := closest(k.Value, names); s != "" {
+			if s := didyoumean.Closest(k.Value, names, 3); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			errs = append(errs, posErr(file, k, "%s", msg))
@@ -874,36 +875,6 @@ func checkFields(file string, n *yaml.Node, t reflect.Type) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func closest(s string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(n)); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // field returns the value node of key in mapping n, or nil.

@@ -7,6 +7,7 @@ package capability
 
 import (
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/didyoumean"
 	"sort"
 	"strings"
 )
@@ -215,13 +216,11 @@ func (id ID) Class() Class {
 
 // Suggest returns the known ID closest to s, for "did you mean" messages, or "".
 func Suggest(s string) ID {
-	best, bestD := ID(""), 4
-	for _, i := range all {
-		if d := distance(strings.ToLower(s), string(i.ID)); d < bestD {
-			best, bestD = i.ID, d
-		}
+	ids := make([]string, len(all))
+	for i, c := range all {
+		ids[i] = string(c.ID)
 	}
-	return best
+	return ID(didyoumean.Closest(s, ids, 4))
 }
 
 // IDs returns the capability IDs, sorted.
@@ -232,24 +231,4 @@ func IDs() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
