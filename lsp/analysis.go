@@ -245,14 +245,12 @@ func (s *Server) waitAnalysed(ctx context.Context, path string, timeout time.Dur
 	for {
 		s.mu.Lock()
 		d := s.docs[path]
-		ff := s.files[path]
 		ch := s.updated
-		busy := d != nil && (d.dirty || s.runCancel != nil)
+		// Nothing pending and nothing running: the facts are as fresh as they
+		// will get (a file too large or too slow to parse keeps older ones).
+		busy := d != nil && s.engine != nil && (d.dirty || s.runCancel != nil)
 		s.mu.Unlock()
-		if d == nil || (!busy && ff != nil && ff.version >= d.version) || (!busy && s.engine == nil) {
-			return
-		}
-		if !busy && ff == nil && d.lang == "" {
+		if !busy {
 			return
 		}
 		select {
