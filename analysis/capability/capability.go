@@ -7,9 +7,10 @@ package capability
 
 import (
 	"fmt"
-	"github.com/mcpriv/mcpriv/analysis/didyoumean"
 	"sort"
 	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/didyoumean"
 )
 
 // ID is a capability identifier such as "file.write".

@@ -8,6 +8,36 @@
 // inferred. What cannot be known here is left for the index (LocalCall
 // kinds "package" and "method", HandlerRef, NameRef).
 //
+// # Tools
+//
+// A registration (s.AddTool, mcp.AddTool, s.AddTools/SetTools, a project
+// helper taking a tool and its handler, a function returning both) whose
+// tool definition is in this file gives a Tool with its Name. Tool tables
+// are followed: slice and map literals of server.ServerTool or of a project
+// struct holding a tool and its handler, grown with append, ranged over
+// (`for _, t := range tools { s.AddTool(t.Tool, t.Handler) }`), indexed or
+// spread; each entry is a Tool located at its definition. Entries of a
+// package-level table this file never reads are recorded here, for the
+// file of the package that registers it cannot see them.
+//
+// A tool defined outside the file, registered on an SDK server with a
+// handler, gets a NameRef the index resolves through File.Constants:
+//
+//	s.AddTool(readTool, h)        NameRef "readTool"         (a package-level var)
+//	s.AddTool(ReadTool(), h)      NameRef "func:ReadTool"    (a function returning the tool)
+//	s.AddTool(tools.Lint, h)      NameRef "tools.Lint"       (another package of the module)
+//	s.AddTool(tools.LintTool(), h) NameRef "func:LintTool"
+//
+// and the defining file puts the tool's name in its Constants under the
+// same key: Constants["readTool"] for `var readTool = mcp.NewTool("read_file")`,
+// Constants["func:ReadTool"] for a package function returning a tool.
+// Annotations of such tools stay with the definition and are not linked.
+//
+// Typed inputs are decoded from JSON, so a field of a struct declared in
+// this file is named in ParamRef paths by its JSON name (`json:"path"`),
+// the input field the model fills; fields the decoder never sets (`json:"-"`,
+// unexported) are not tool input of the handler (see json.go).
+//
 // The tree-sitter tree is first copied into a flat Go slice (flat_c.go, with
 // tree.go's cursor walk as the checked fallback); the analysis then runs in
 // pure Go: extract.go reads declarations, resolve.go follows values through
@@ -86,24 +116,26 @@ type extractor struct {
 	qualifiers map[string]bool // identifiers used as `x.` qualifiers in the file
 	locals     map[string]bool // names bound by a declaration anywhere in the file
 
-	declared  map[string]bool              // package-level names declared in this file
-	types     map[string]bool              // type names declared in this file
-	fields    map[string]map[string]int32  // struct type → field → type node
-	funcTypes map[string]int32             // function type name → function_type node
-	embedded  map[string][]int32           // struct type → embedded field types
-	jsonNames map[string]map[string]string // struct type → field → JSON name, where they differ
-	anonJSONs map[int32]map[string]string  // the same for anonymous struct types, by node
-	structs   map[string]int32             // struct type → its struct_type node
-	funcs     map[string]int               // package-level func → index
-	methods   map[string]int               // "Type.Method" → index
-	results   map[int]int32                // function index → its first result type node
-	fnOf      map[int32]int                // func node → function index
-	fnNode    []int32                      // function index → its node (-1 for the top level)
-	inner     []int32                      // node → index of the innermost function holding it (0: top level)
-	globals   *scope
-	sdkGuess  string // "go-sdk" or "mcp-go" from the imports
-	depth     int
-	refSeen   map[int]map[string]bool // function → Refs already recorded
+	declared   map[string]bool              // package-level names declared in this file
+	types      map[string]bool              // type names declared in this file
+	fields     map[string]map[string]int32  // struct type → field → type node
+	funcTypes  map[string]int32             // function type name → function_type node
+	embedded   map[string][]int32           // struct type → embedded field types
+	jsonNames  map[string]map[string]string // struct type → field → JSON name, where they differ
+	anonJSONs  map[int32]map[string]string  // the same for anonymous struct types, by node
+	structs    map[string]int32             // struct type → its struct_type node
+	funcs      map[string]int               // package-level func → index
+	methods    map[string]int               // "Type.Method" → index
+	results    map[int]int32                // function index → its first result type node
+	fnOf       map[int32]int                // func node → function index
+	fnNode     []int32                      // function index → its node (-1 for the top level)
+	inner      []int32                      // node → index of the innermost function holding it (0: top level)
+	globals    *scope
+	sdkGuess   string // "go-sdk" or "mcp-go" from the imports
+	depth      int
+	refSeen    map[int]map[string]bool // function → Refs already recorded
+	registered map[*toolDef]bool       // tool definitions recorded as tools
+	usedTables map[*val]bool           // package-level tool tables read in this file
 }
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
@@ -113,7 +145,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 		declared: map[string]bool{}, types: map[string]bool{},
 		fields: map[string]map[string]int32{}, jsonNames: map[string]map[string]string{}, structs: map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
-		refSeen: map[int]map[string]bool{},
+		refSeen: map[int]map[string]bool{}, registered: map[*toolDef]bool{}, usedTables: map[*val]bool{},
 		globals: &scope{vars: map[string]*val{}},
 	}
 }
@@ -216,6 +248,7 @@ func (x *extractor) run() {
 	sort.SliceStable(x.f.Calls, func(a, b int) bool {
 		return x.f.Calls[a].Span.Start.Offset < x.f.Calls[b].Span.Start.Offset
 	})
+	x.unregisteredTables()
 	x.dropHiddenInputs()
 	x.resolveToolRefs()
 }

@@ -259,7 +259,7 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 				switch {
 				case v.tool != nil && tool == nil:
 					tool = v.tool
-				case handler == nil && (v.fn >= 0 || v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != ""):
+				case handler == nil && isHandler(v):
 					h := v
 					handler = &h
 				}
@@ -580,7 +580,7 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 			switch t.typ(idx) {
 			case "int_literal":
 				if k, err := strconv.Atoi(t.text(idx)); err == nil && k >= 0 && k < len(base.items) {
-					v = base.items[k]
+					v = eachOf(val{items: base.items[k : k+1]})
 				}
 			case "interpreted_string_literal", "raw_string_literal":
 				// a map entry by key: which one is not known
@@ -671,6 +671,9 @@ func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 	t := x.t
 	if v := sc.lookupBytes(t.bytes(n)); v != nil {
 		out := *v
+		if len(out.items) > 0 && x.globals.vars[string(t.bytes(n))] == v {
+			x.usedTables[v] = true // this file decides which entries it registers
+		}
 		if out.fn >= 0 {
 			x.addRef(c, facts.Callee{Kind: "local", Name: t.text(n), Func: out.fn, Span: x.span(n)})
 		}

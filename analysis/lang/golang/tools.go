@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -250,6 +251,12 @@ func appendItems(args []val, spread bool) []val {
 			items = append(items[:len(items):len(items)], a.items...)
 		case a.tool != nil:
 			items = append(items[:len(items):len(items)], a)
+		case a.each: // append(tools, all[0]), append(tools, t) in a loop
+			for _, it := range a.items {
+				if it.tool != nil {
+					items = append(items[:len(items):len(items)], it)
+				}
+			}
 		}
 	}
 	if len(items) > maxTools {
@@ -387,7 +394,34 @@ func (x *extractor) defineConstant(name, value string) {
 	}
 }
 
+// unregisteredTables records the entries of package-level tool tables that
+// this file never reads: another file of the package ranges over the table
+// or passes it to AddTools, and cannot see its entries.
+func (x *extractor) unregisteredTables() {
+	var entries []val
+	for _, v := range x.globals.vars {
+		if x.usedTables[v] {
+			continue
+		}
+		for _, it := range v.items {
+			if it.tool != nil && it.handler != nil && !x.registered[it.tool] {
+				entries = append(entries, it)
+			}
+		}
+	}
+	sort.SliceStable(entries, func(a, b int) bool {
+		return entries[a].tool.span.Start.Offset < entries[b].tool.span.Start.Offset
+	})
+	for i, it := range entries {
+		if i > 0 && entries[i-1].tool == it.tool {
+			continue // one entry in two tables
+		}
+		x.addTool(it.tool.span, it.tool, *it.handler, false)
+	}
+}
+
 func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
+	x.registered[td] = true
 	tool := facts.Tool{
 		Name: td.name, NameRef: td.nameRef, NameSpan: td.nameSpan, Span: span,
 		SDK: td.sdk, Handler: -1, Dispatcher: -1,
