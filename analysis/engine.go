@@ -50,8 +50,15 @@ type Options struct {
 	Policy finding.Policy
 }
 
-// DefaultExcludes are directories that never hold a server's own source.
-var DefaultExcludes = []string{"node_modules", ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", "vendor", "testdata"}
+// DefaultExcludes are directories that never hold a server's own source:
+// dependencies, tool caches and tests (test code is not what the server
+// runs, and it would add privileges no tool needs).
+var DefaultExcludes = []string{"node_modules", ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", "vendor", "testdata",
+	"test", "tests", "__tests__", "__mocks__"}
+
+// DefaultExcludeFiles are file-name patterns of tests, never part of a server.
+var DefaultExcludeFiles = []string{"*_test.go", "*.test.js", "*.test.ts", "*.test.mjs", "*.test.cjs", "*.test.jsx", "*.test.tsx",
+	"*.spec.js", "*.spec.ts", "*.spec.mjs", "*.spec.cjs", "*.spec.jsx", "*.spec.tsx", "test_*.py", "*_test.py", "conftest.py"}
 
 // Engine analyses files. It is safe for concurrent use; facts are cached by
 // language and content hash, so re-analysing an unchanged file costs a hash.
@@ -162,9 +169,17 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 func (e *Engine) Excluded(rel string, dir bool) bool {
 	if !e.opts.NoDefaultExcludes {
 		base := path.Base(rel)
-		for _, x := range DefaultExcludes {
-			if base == x && dir {
-				return true
+		if dir {
+			for _, x := range DefaultExcludes {
+				if base == x {
+					return true
+				}
+			}
+		} else {
+			for _, x := range DefaultExcludeFiles {
+				if ok, _ := path.Match(x, base); ok {
+					return true
+				}
 			}
 		}
 	}

@@ -111,3 +111,45 @@ func render(r *finding.Result) string {
 	}
 	return b.String()
 }
+
+func TestExcluded(t *testing.T) {
+	e, err := New(Options{Excludes: []string{"dist/**", "*.min.js", "gen"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		rel  string
+		dir  bool
+		want bool
+	}{
+		{"node_modules", true, true},
+		{"src/__tests__", true, true},
+		{"tests", true, true},
+		{"src/server.test.ts", false, true},
+		{"pkg/handler_test.go", false, true},
+		{"tests_helpers.py", false, false},
+		{"test_server.py", false, true},
+		{"conftest.py", false, true},
+		{"src/index.ts", false, false},
+		{"dist", true, true},
+		{"dist/index.js", false, true},
+		{"lib/app.min.js", false, true},
+		{"a/gen/x.go", false, true},
+		{"src/generator.ts", false, false},
+		{"testing.go", false, false},
+	} {
+		if got := e.Excluded(tc.rel, tc.dir); got != tc.want {
+			t.Errorf("Excluded(%q, dir=%v) = %v, want %v", tc.rel, tc.dir, got, tc.want)
+		}
+	}
+	all, err := New(Options{NoDefaultExcludes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Excluded("node_modules", true) || all.Excluded("x_test.go", false) {
+		t.Error("NoDefaultExcludes still excludes the defaults")
+	}
+	if _, err := New(Options{Excludes: []string{"["}}); err == nil {
+		t.Error("a malformed exclude pattern was accepted")
+	}
+}
