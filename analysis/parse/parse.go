@@ -40,6 +40,16 @@ func Parse(ctx context.Context, lang source.Lang, src []byte, old *sitter.Tree) 
 	if l == nil {
 		return nil, fmt.Errorf("no grammar for language %q", lang)
 	}
+	if ctx.Done() != nil {
+		// The binding watches a cancellable context from a goroutine that may
+		// set the parser's cancel flag after the parse is over, and nothing
+		// clears it: such a parser must never be reused. It is left to the
+		// garbage collector (not closed here) because that goroutine may
+		// still hold it.
+		p := sitter.NewParser()
+		p.SetLanguage(l)
+		return p.ParseCtx(ctx, old, src)
+	}
 	pv, _ := pools.LoadOrStore(lang, &sync.Pool{New: func() any {
 		p := sitter.NewParser()
 		p.SetLanguage(l)
@@ -48,13 +58,6 @@ func Parse(ctx context.Context, lang source.Lang, src []byte, old *sitter.Tree) 
 	pool := pv.(*sync.Pool)
 	p := pool.Get().(*sitter.Parser)
 	tree, err := p.ParseCtx(ctx, old, src)
-	if err != nil {
-		// A cancelled parser keeps partial state: reset it before reuse.
-		p.Reset()
-	}
 	pool.Put(p)
-	if err != nil {
-		return nil, err
-	}
-	return tree, nil
+	return tree, err
 }
