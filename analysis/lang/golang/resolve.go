@@ -691,7 +691,6 @@ func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 	v.ident = name
 	if !x.types[name] && !builtins[name] && !builtinTypes[name] {
 		v.fnRef = &facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(n)}
-		v.toolRef = name
 	}
 	return v
 }
@@ -1009,7 +1008,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 				tv := x.typeVal(rt)
 				res.mod, res.member, res.local = tv.mod, tv.member, tv.local
 			}
-			res.toolRef, res.toolCall = name, true
+			res.ident, res.toolCall = name, true
 			x.registration(n, name, "", args, argNodes)
 			return x.wrapped(res, args)
 		}
@@ -1019,14 +1018,20 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		}
 		if builtins[name] || builtinTypes[name] {
 			if len(args) == 1 && builtinTypes[name] { // string(NameConst)
-				res.str, res.known, res.prefix, res.ident = args[0].str, args[0].known, args[0].prefix, args[0].ident
+				res.str, res.known, res.prefix = args[0].str, args[0].known, args[0].prefix
+				if !args[0].toolCall { // a conversion of a call's result names no constant
+					res.ident = args[0].ident
+				}
 			}
 			return res
 		}
 		if x.types[name] {
 			res.local = name // a conversion to a type of this package
 			if len(args) == 1 {
-				res.str, res.known, res.prefix, res.ident = args[0].str, args[0].known, args[0].prefix, args[0].ident
+				res.str, res.known, res.prefix = args[0].str, args[0].known, args[0].prefix
+				if !args[0].toolCall { // a conversion of a call's result names no constant
+					res.ident = args[0].ident
+				}
 			}
 			return res
 		}
@@ -1034,7 +1039,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 			return x.libCall(n, callee, x.dotImports[0], name, sc, c, argNodes, args, spread, nil, none)
 		}
 		x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(callee)}, argNodes, args, nil)
-		res.toolRef, res.toolCall = name, true
+		res.ident, res.toolCall = name, true
 		x.registration(n, name, "", args, argNodes)
 		return x.wrapped(res, args)
 	case "selector_expression":

@@ -106,7 +106,7 @@ func (x *extractor) toolName(td *toolDef, v val) {
 	switch {
 	case v.known && !v.prefix:
 		td.name = v.str
-	case v.ident != "":
+	case v.ident != "" && !v.toolCall:
 		td.nameRef = v.ident
 	}
 }
@@ -345,10 +345,10 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 // ("tools.ReadTool", "func:ReadTool").
 func (x *extractor) toolRefOf(v val) string {
 	switch {
-	case v.toolRef != "" && v.toolCall:
-		return "func:" + v.toolRef
-	case v.toolRef != "":
-		return v.toolRef
+	case v.ident != "" && v.toolCall:
+		return "func:" + v.ident
+	case v.ident != "":
+		return v.ident
 	case v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, "."):
 		return "" // the standard library defines no tools
 	}

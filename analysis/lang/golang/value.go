@@ -20,28 +20,16 @@ type val struct {
 	// a function outside this file (a method value, a package function).
 	fn    int
 	fnRef *facts.Callee
-	// ret is the result type of a value of function type (hasRet set):
-	// calling it yields an instance of that type.
-	ret    int32
-	hasRet bool
 	// ident is the identifier the value was read from when it could not be
-	// resolved here (a constant of another file of the package).
+	// resolved here (a constant or tool variable of another file of the
+	// package), or, with toolCall set, the package function whose result
+	// the value is (a tool defined there: Tool.NameRef "func:"+ident).
 	ident string
-	// toolRef is the Tool.NameRef of a tool definition held elsewhere: a
-	// package-level name of another file ("readTool", "tools.ReadTool") or
-	// the result of a function of the package ("func:ReadTool").
-	toolRef  string
-	toolCall bool // toolRef names a function whose result this is
-	// anon is the struct_type node of a value of an anonymous struct type
-	// (`args struct{ Path string }`), 0 otherwise (node 0 is the file).
-	anon int32
 
-	str           string
-	known, prefix bool
+	str string
 	// inst is the literal an instance was created from (os.Open("/etc/x")).
-	inst    literal
-	num     string
-	boolean int8 // 0 unknown, 1 false, 2 true
+	inst literal
+	num  string
 
 	refs []facts.ParamRef
 	// fieldRefs is the taint of each field of a composite literal
@@ -53,14 +41,26 @@ type val struct {
 	tool    *toolDef // an MCP tool definition (mcp.NewTool, &mcp.Tool{…})
 	handler *val     // server.ServerTool{Handler: …}
 	annots  map[string]annot
-	typed   bool  // a typed tool handler (mcp.NewTypedToolHandler)
 	items   []val // tool definitions among the elements of a slice or map literal
-	// each marks a value that is any one of items (a range variable over a
-	// tool table, tools[i]); selecting a field selects it in every item.
-	each bool
 	// entry names the fields of a table entry (a struct literal holding a
 	// tool definition and its handler) that hold the tool and the handler.
 	entry *entryKeys
+
+	// ret is the result type of a value of function type (hasRet set):
+	// calling it yields an instance of that type.
+	ret int32
+	// anon is the struct_type node of a value of an anonymous struct type
+	// (`args struct{ Path string }`), 0 otherwise (node 0 is the file).
+	anon int32
+	// The small fields last, packed.
+	hasRet        bool
+	known, prefix bool // str is meaningful; only its leading part is known
+	boolean       int8 // 0 unknown, 1 false, 2 true
+	typed         bool // a typed tool handler (mcp.NewTypedToolHandler)
+	toolCall      bool // ident names a function whose result this is
+	// each marks a value that is any one of items (a range variable over a
+	// tool table, tools[i]); selecting a field selects it in every item.
+	each bool
 }
 
 type entryKeys struct{ tool, handler string }
