@@ -8,7 +8,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"time"
 
 	"github.com/mcpriv/mcpriv/analysis"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -43,6 +45,7 @@ type scanConfig struct {
 	noProgress   bool
 	showDeclared bool
 	output       string
+	stats        bool
 	paths        []string
 }
 
@@ -62,6 +65,7 @@ func runScan(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.BoolVar(&cfg.noProgress, "no-progress", false, "never show the progress bar (it is shown only when stderr is a terminal)")
 	fs.BoolVar(&cfg.showDeclared, "show-declared", false, "also list calls the manifest declares within scope (as info)")
 	fs.StringVar(&cfg.output, "o", "", "write the report to `FILE` instead of stdout")
+	fs.BoolVar(&cfg.stats, "stats", false, "print timing, throughput and peak memory to stderr")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -102,7 +106,9 @@ func runScan(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if !cfg.noProgress && isTerminal(stderr) {
 		bar = newProgressBar(stderr)
 	}
+	start := time.Now()
 	results, fatal := scanRoots(ctx, eng, cfg.paths, bar, stderr)
+	elapsed := time.Since(start)
 	bar.Stop()
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "mcpriv scan: interrupted")
@@ -115,6 +121,9 @@ func runScan(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return exitError // nothing was scanned: an empty report would mislead
 	}
 	res, opts := prepare(results, cfg.format)
+	if cfg.stats {
+		printStats(stderr, res, elapsed, cfg.jobs)
+	}
 	opts.Version = mcprivVersion()
 	opts.Color = out == stdout && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	switch cfg.format {
@@ -375,4 +384,34 @@ func failed(res *finding.Result, failOn string) bool {
 		}
 	}
 	return false
+}
+
+// printStats reports a scan's cost: files, bytes, wall time, throughput and
+// the process's peak resident memory (Linux: VmHWM).
+func printStats(w io.Writer, res *finding.Result, elapsed time.Duration, jobs int) {
+	mb := float64(res.Bytes) / (1 << 20)
+	secs := elapsed.Seconds()
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	rate := 0.0
+	if secs > 0 {
+		rate = mb / secs
+	}
+	fmt.Fprintf(w, "mcpriv: %d files, %.1f MB in %.2fs (%.1f MB/s, %d jobs), %d findings, peak memory %s\n",
+		res.Files, mb, secs, rate, jobs, len(res.Findings), peakMemory())
+}
+
+func peakMemory() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "VmHWM:") {
+				return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+			}
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return fmt.Sprintf("%d kB (Go heap)", ms.HeapSys/1024)
 }
