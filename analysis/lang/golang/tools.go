@@ -245,6 +245,9 @@ func eachOf(v val) val {
 // appendItems is the tool table built by append(table, entries…).
 func appendItems(args []val, spread bool) []val {
 	items := args[0].items
+	if len(items) >= maxTools {
+		return items // full: no copy per further append
+	}
 	for i, a := range args[1:] {
 		switch {
 		case spread && i == len(args)-2:
