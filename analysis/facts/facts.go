@@ -62,6 +62,18 @@ type File struct {
 	// "read_file"`, Python `NAME = "x"`, Go `const Name = "x"`), so tool names
 	// and scopes held in constants in other files of the package resolve.
 	Constants map[string]string `json:"constants,omitempty"`
+	// Types maps names of this file's package-level types to what a value of
+	// that type is, as a canonical symbol "Module\x00Member" (Go only):
+	//   type GetClientFn func(context.Context) (*github.Client, error)
+	//     → "GetClientFn()" : "github.com/google/go-github/v79/github\x00Client()"
+	//       (what calling a value of the type returns)
+	//   type Server struct { client *http.Client }
+	//     → "Server.client" : "net/http\x00Client()"
+	// Calls on values whose type is a named type of another file of the
+	// package are emitted with Module "type:<TypeName>" and Member the path
+	// after it ("type:GetClientFn" + "().Users.Get"); the index rewrites them
+	// with the Types of the package's files before applying the rules.
+	Types map[string]string `json:"types,omitempty"`
 	// ParseErrors are spans the parser could not parse (ERROR or MISSING
 	// nodes), capped in number; facts from the rest of the file stand.
 	ParseErrors []source.Span `json:"parseErrors,omitempty"`
