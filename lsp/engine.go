@@ -24,6 +24,9 @@ type Engine interface {
 	ExtractTree(path string, src []byte, tree *sitter.Tree) (*facts.File, error)
 	Link(root string, files []*facts.File) *finding.Result
 	Check(root string, res *finding.Result, overlay map[string][]byte)
+	// Excluded reports whether a slash-separated path relative to a root
+	// (a directory when dir is set) is excluded from analysis.
+	Excluded(rel string, dir bool) bool
 }
 
 // EngineConfig is what an engine is built from; it changes with the settings.

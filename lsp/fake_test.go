@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -37,17 +38,41 @@ func (e *fakeEngine) Files(ctx context.Context, root string) ([]string, []findin
 		if err != nil {
 			return nil
 		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git") {
-			return filepath.SkipDir
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if rel != "." && e.Excluded(rel, d.IsDir()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		if !d.IsDir() && source.DetectLang(p) != "" {
-			rel, _ := filepath.Rel(root, p)
-			out = append(out, filepath.ToSlash(rel))
+			out = append(out, rel)
 		}
 		return nil
 	})
 	sort.Strings(out)
 	return out, nil, err
+}
+
+// Excluded skips node_modules and .git, and the configured excludes: a
+// pattern without "/" matches any path element, one with "/" the whole path.
+func (e *fakeEngine) Excluded(rel string, dir bool) bool {
+	if dir && (path.Base(rel) == "node_modules" || path.Base(rel) == ".git") {
+		return true
+	}
+	for _, g := range e.cfg.Excludes {
+		if !strings.Contains(g, "/") {
+			for _, el := range strings.Split(rel, "/") {
+				if ok, _ := path.Match(g, el); ok {
+					return true
+				}
+			}
+		} else if ok, _ := path.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *fakeEngine) Extract(ctx context.Context, path string, src []byte) (*facts.File, error) {

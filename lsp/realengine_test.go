@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -327,4 +328,43 @@ func TestIncrementalFactsRealEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	incrementalMatchesFresh(t, eng, 2000)
+}
+
+// TestExcluded: the server excludes what the engine excludes (defaults, test
+// files, the user's patterns) for the file and each directory above it, plus
+// build output.
+func TestExcluded(t *testing.T) {
+	eng, err := realEngine(EngineConfig{Excludes: []string{"fixtures", "gen/**"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{engine: eng}
+	root := t.TempDir()
+	for _, tc := range []struct {
+		rel  string
+		want bool
+	}{
+		{"src/server.ts", false},
+		{"server.py", false},
+		{"node_modules/x/index.ts", true},
+		{"src/.venv/lib/a.py", true},
+		{"src/server.test.ts", true},
+		{"tests/test_server.py", true},
+		{"pkg/handler_test.go", true},
+		{"testing.go", false},
+		{"dist/index.js", true},
+		{"build/lib/a.py", true},
+		{"out/main.js", true},
+		{"src/output.ts", false},
+		{"a/fixtures/b.ts", true},
+		{"gen/x/y.go", true},
+		{"src/gen.ts", false},
+	} {
+		if got := s.excludedLocked(root, filepath.Join(root, filepath.FromSlash(tc.rel))); got != tc.want {
+			t.Errorf("excluded(%q) = %v, want %v", tc.rel, got, tc.want)
+		}
+	}
+	if (&Server{}).excludedLocked(root, filepath.Join(root, "src", "a.ts")) {
+		t.Error("a file is excluded without an engine")
+	}
 }

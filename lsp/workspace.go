@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -247,14 +246,17 @@ func (s *Server) pullConfiguration() bool {
 func (s *Server) applySettings(settings Settings) {
 	s.mu.Lock()
 	s.settings = settings
-	// Files now excluded (or too large) leave the store; a rescan adds the rest.
+	s.mu.Unlock()
+	s.rebuildEngine()
+	// Files now excluded leave the store (the new engine holds the new
+	// excludes); a rescan adds the rest.
+	s.mu.Lock()
 	for path, ff := range s.files {
 		if !ff.open && s.excludedLocked(s.rootOfLocked(path), path) {
 			delete(s.files, path)
 		}
 	}
 	s.mu.Unlock()
-	s.rebuildEngine()
 	s.kick()
 }
 
@@ -305,9 +307,12 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMess
 	return nil, nil
 }
 
-// excluded reports whether the user's excludes (settings) cover path. The
-// engine applies its defaults (node_modules, .git, …) and the same list in
-// Files; this check covers files that arrive by watcher events.
+// excluded reports whether path is not analysed: the engine's own rule
+// (analysis.DefaultExcludes, DefaultExcludeFiles and the user's excludes,
+// the same rule its Files applies while walking) for the file and every
+// directory above it, plus buildOutputDirs. Files arriving by watcher
+// events, and files already in the store when the settings change, pass
+// through here.
 func (s *Server) excluded(root, path string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -316,81 +321,19 @@ func (s *Server) excluded(root, path string) bool {
 
 func (s *Server) excludedLocked(root, path string) bool {
 	rel, err := filepath.Rel(root, path)
-	if err != nil {
+	if err != nil || rel == "." {
 		return false
 	}
-	rel = filepath.ToSlash(rel)
-	for _, dir := range defaultExcludedDirs {
-		for _, el := range strings.Split(rel, "/") {
-			if el == dir {
-				return true
-			}
-		}
-	}
-	for _, g := range s.settings.Excludes {
-		if matchExclude(g, rel) {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	for i, el := range parts[:len(parts)-1] {
+		if buildOutputDirs[el] || (s.engine != nil && s.engine.Excluded(strings.Join(parts[:i+1], "/"), true)) {
 			return true
 		}
 	}
-	return false
+	return s.engine != nil && s.engine.Excluded(strings.Join(parts, "/"), false)
 }
 
-// defaultExcludedDirs mirror analysis.DefaultExcludes (dependencies, VCS data,
-// build output) for watcher events; the engine's Files applies the real list.
-var defaultExcludedDirs = []string{"node_modules", ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", "vendor", "dist", "build", "out"}
-
-// matchExclude matches a glob against a slash path relative to the root, and
-// against each of its elements ("fixtures" excludes any directory so named).
-// "**" matches any number of path elements, "*" and "?" stay within one.
-func matchExclude(glob, rel string) bool {
-	re, err := globRegexp(glob)
-	if err != nil {
-		return false
-	}
-	if re.MatchString(rel) {
-		return true
-	}
-	if !strings.Contains(glob, "/") {
-		for _, el := range strings.Split(rel, "/") {
-			if re.MatchString(el) {
-				return true
-			}
-		}
-	}
-	// A pattern naming a directory excludes what is under it.
-	parts := strings.Split(rel, "/")
-	for i := 1; i < len(parts); i++ {
-		if re.MatchString(strings.Join(parts[:i], "/")) {
-			return true
-		}
-	}
-	return false
-}
-
-func globRegexp(glob string) (*regexp.Regexp, error) {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(glob); i++ {
-		c := glob[i]
-		switch c {
-		case '*':
-			if i+1 < len(glob) && glob[i+1] == '*' {
-				i++
-				if i+1 < len(glob) && glob[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?")
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("$")
-	return regexp.Compile(b.String())
-}
+// buildOutputDirs are excluded by the language server on top of the engine's
+// defaults: generated bundles next to the sources they are built from would
+// repeat every diagnostic. (The CLI scans what it is pointed at.)
+var buildOutputDirs = map[string]bool{"dist": true, "build": true, "out": true}
