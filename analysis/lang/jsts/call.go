@@ -77,7 +77,8 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	var propName string
 	isMethod := false
 	if cn >= 0 && t.k(cn) == kMember {
-		obj = e.evalRef(t.child(cn, "object"), c, true)
+		on := t.child(cn, "object")
+		obj = e.valueOf(on, e.evalRef(on, c, true), c)
 		propName = e.text(t.child(cn, "property"))
 		cv = e.member(obj, propName, c)
 		isMethod = true

@@ -82,11 +82,13 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		}
 		return v
 	case kMember:
-		obj := e.evalRef(t.child(n, "object"), c, true)
+		on := t.child(n, "object")
+		obj := e.valueOf(on, e.evalRef(on, c, true), c)
 		prop := t.child(n, "property")
 		return e.member(obj, e.text(prop), c)
 	case kSubscript:
-		obj := e.evalRef(t.child(n, "object"), c, true)
+		on := t.child(n, "object")
+		obj := e.valueOf(on, e.evalRef(on, c, true), c)
 		idxNode := t.child(n, "index")
 		iv := e.eval(idxNode, c)
 		if iv.known && !iv.prefix {
@@ -95,7 +97,7 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		if iv.num != "" {
 			return e.member(obj, iv.num, c)
 		}
-		if !callee && obj.sym != nil {
+		if (!callee || obj.isEnv()) && obj.sym != nil {
 			// process.env[name]: the key is computed.
 			k := obj
 			k.keyed, k.objMem, k.key = false, "", ""
@@ -272,6 +274,22 @@ func (e *extractor) identifier(n int32, c *ctx) val {
 		return val{expObj: true}
 	}
 	return val{sym: &symbol{mod: "globalThis", member: s}, bare: true, read: true}
+}
+
+// isEnv reports whether v is process.env itself.
+func (v val) isEnv() bool {
+	return v.sym != nil && !v.keyed && v.sym.mod == "globalThis" && v.sym.member == "process.env"
+}
+
+// valueOf settles the object of a property read: an environment variable
+// (process.env.X) holds a string, so reading or calling something on it
+// (process.env.X?.trim()) is the read of process.env.X and a string method.
+func (e *extractor) valueOf(n int32, obj val, c *ctx) val {
+	if obj.sym != nil && obj.keyed && obj.read && obj.objMem == "process.env" && obj.sym.mod == "globalThis" {
+		e.access(n, obj, c, nil)
+		return plain(obj.taint)
+	}
+	return obj
 }
 
 // member reads property key of obj.
