@@ -240,3 +240,13 @@ func benchScan(b *testing.B, dir string) {
 	b.ReportMetric(float64(findings), "findings")
 	b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
 }
+
+// BenchmarkScanDir scans the tree named by MCPRIV_BENCH_DIR (for example the
+// cache of .ci/realworld.sh), to measure real servers; skipped when unset.
+func BenchmarkScanDir(b *testing.B) {
+	dir := os.Getenv("MCPRIV_BENCH_DIR")
+	if dir == "" {
+		b.Skip("set MCPRIV_BENCH_DIR to a tree of MCP servers")
+	}
+	benchScan(b, dir)
+}
