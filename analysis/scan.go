@@ -90,10 +90,16 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 		close(jobs)
 		wg.Wait()
 	}
+	// Largest first: a big bundle started last would leave the other cores idle.
 	all := make([]int, len(paths))
+	sizes := make([]int64, len(paths))
 	for i := range all {
 		all[i] = i
+		if st, err := os.Stat(paths[i]); err == nil {
+			sizes[i] = st.Size()
+		}
 	}
+	sort.SliceStable(all, func(a, b int) bool { return sizes[all[a]] > sizes[all[b]] })
 	run(all, false)
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -145,6 +145,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 		e.localCall(n, c, callee, args, obj.taint)
 		e.refArgs(c, args)
+		if cv.fnp > 0 {
+			result = e.withReturn(result, cv.fn())
+		}
 	case cn >= 0 && t.k(cn) == kIdentifier:
 		name := e.text(cn)
 		if cv.clsRef != "" {
@@ -152,12 +155,17 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			result.cls = cv.clsRef
 		} else {
 			e.localCall(n, c, facts.Callee{Kind: "local", Name: name, Func: int(cv.fn()), Span: e.span(calleeNode)}, args, nil)
+			if cv.fnp > 0 {
+				e.evalOnDemand(cv.fn())
+				result = e.withReturn(result, cv.fn())
+			}
 		}
 		e.refArgs(c, args)
 	case cv.fnp > 0:
 		// An immediately invoked function expression.
 		e.localCall(n, c, facts.Callee{Kind: "local", Name: e.f.Functions[cv.fn()].Name, Func: int(cv.fn()), Span: e.span(calleeNode)}, args, nil)
 		e.refArgs(c, args)
+		result = e.withReturn(result, cv.fn())
 	default:
 		e.refArgs(c, args)
 	}
@@ -171,6 +179,58 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 	}
 	return result
+}
+
+// withReturn gives the result of calling local function fn its returned
+// value (the first return that was a library value, a function or a literal).
+func (e *extractor) withReturn(result val, fn int32) val {
+	if fn < 0 || int(fn) >= len(e.fnRet) || e.fnRet[fn].empty() {
+		return result
+	}
+	r := e.fnRet[fn]
+	r.taint = result.taint
+	return r
+}
+
+// noteReturn remembers what function fn returns, for its callers.
+func (e *extractor) noteReturn(fn int32, v val) {
+	if !v.symbolic() && !v.known {
+		return
+	}
+	for int(fn) >= len(e.fnRet) {
+		e.fnRet = append(e.fnRet, val{})
+	}
+	if e.fnRet[fn].empty() {
+		e.fnRet[fn] = returned(v)
+	}
+}
+
+// evalOnDemand evaluates a function called before the evaluation reached
+// its definition (a hoisted declaration, or a top-level arrow called from a
+// function evaluated earlier), as it runs when called: its returned value
+// and its assignments to outer variables are then known to the caller.
+func (e *extractor) evalOnDemand(fn int32) {
+	if fn <= 0 || e.evaluated(fn) || int(fn) >= len(e.fnNodes) {
+		return
+	}
+	n := e.fnNodes[fn]
+	if n < 0 {
+		return
+	}
+	parent := int32(e.f.Functions[fn].Parent)
+	if parent < 0 || (parent > 0 && !e.evaluated(parent)) {
+		return
+	}
+	switch e.t.k(n) {
+	case kFunctionDecl:
+	case kArrow, kFunctionExpr:
+		if parent != 0 {
+			return // its `this` and class come from where it is defined
+		}
+	default:
+		return
+	}
+	e.function(n, &ctx{fn: parent, self: parent, sc: e.module, thisFn: -1, dispatcher: -1})
 }
 
 func (e *extractor) ctorOf(cls string) int {
@@ -320,9 +380,7 @@ func (e *extractor) assign(n int32, c *ctx) val {
 	switch t.k(left) {
 	case kIdentifier:
 		if b := c.sc.lookupBytes(e.bytesOf(left)); b != nil {
-			v := rv
-			v.read = false
-			b.v = v
+			b.v = merge(b.v, rv)
 		}
 	case kObjectPattern, kArrayPattern:
 		e.bind(left, rv, c, nil)

@@ -49,6 +49,7 @@ func (e *extractor) function(n int32, c *ctx) val {
 		rv := e.eval(body, nc)
 		f := &e.f.Functions[idx]
 		f.Returns = union(f.Returns, rv.taint)
+		e.noteReturn(idx, rv)
 		if rv.fnp > 0 {
 			e.ref(nc, rv.fn(), body)
 		}

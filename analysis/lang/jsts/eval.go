@@ -169,6 +169,7 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 			v := e.eval(a, c)
 			fn := &e.f.Functions[c.self]
 			fn.Returns = union(fn.Returns, v.taint)
+			e.noteReturn(c.self, v)
 			if v.fnp > 0 {
 				e.ref(c, v.fn(), a)
 			}

@@ -79,8 +79,10 @@ type extractor struct {
 	pending    []pendingHandler  // handler names to resolve after declaration
 	toolAnn    map[string]toolAnnotations
 	refSeen    map[[2]int32]bool
-	done       []bool         // by function: already evaluated
-	handlerArg map[int32]bool // argument nodes that are tool handlers (not Refs)
+	done       []bool               // by function: already evaluated
+	fnRet      []val                // by function: the value its callers get (see noteReturn)
+	assigners  map[*binding][]int32 // variables assigned in functions other than their own
+	handlerArg map[int32]bool       // argument nodes that are tool handlers (not Refs)
 	depth      int
 	buf        []int32
 }

@@ -23,6 +23,7 @@ type val struct {
 	wrap    bool // compiler import wrapper: .default is the module itself
 	intr    bool // ECMAScript intrinsic
 	req     bool // a bundler require function
+	nodeReq bool // Node's require (global, createRequire's result, esbuild's shim)
 	modObj  bool // CommonJS `module`
 	expObj  bool // CommonJS `exports` / `module.exports`
 	this    bool
@@ -47,6 +48,55 @@ type prop struct {
 }
 
 func (v val) fn() int32 { return v.fnp - 1 }
+
+// symbolic reports whether v is more than a string, number or taint: a
+// symbol, function, class, object or loader.
+func (v val) symbolic() bool {
+	return v.sym != nil || v.fnp > 0 || v.req || v.nodeReq || v.intr || v.cls != "" || v.clsRef != "" ||
+		v.props != nil || v.elems != nil || v.modObj || v.expObj || v.this || v.parsed || v.wrap
+}
+
+// empty reports whether nothing is known of v (an unassigned variable).
+func (v val) empty() bool {
+	return !v.symbolic() && !v.known && v.num == "" && v.boolean == 0 && len(v.taint) == 0
+}
+
+// merge is a variable's value after another assignment: flow-insensitively,
+// it may hold either, so taint is the union, literals survive only when
+// equal, and the newest symbolic value wins (else the older one stays).
+func merge(old, nv val) val {
+	nv.read = false
+	if old.empty() {
+		return nv
+	}
+	r := nv
+	if !nv.symbolic() {
+		r = old
+		r.read = false
+	}
+	r.taint = union(old.taint, nv.taint)
+	r.str, r.known, r.prefix = "", false, false
+	if old.known && nv.known && old.str == nv.str && old.prefix == nv.prefix {
+		r.str, r.known, r.prefix = nv.str, true, nv.prefix
+	}
+	r.num, r.boolean = "", 0
+	if old.num == nv.num {
+		r.num = nv.num
+	}
+	if old.boolean == nv.boolean {
+		r.boolean = nv.boolean
+	}
+	return r
+}
+
+// returned is the value a call of a local function yields as seen by the
+// caller: the callee's symbolic value or literal, without its taint (which
+// names the callee's parameters).
+func returned(v val) val {
+	v.taint, v.props, v.elems = nil, nil, nil
+	v.read, v.impp, v.this, v.modObj, v.expObj, v.parsed, v.keyed = false, 0, false, false, false, false, false
+	return v
+}
 
 // plain keeps only what survives being passed through an unknown operation.
 func plain(taint []facts.ParamRef) val { return val{taint: taint} }
