@@ -257,6 +257,9 @@ func nonNil(r []facts.ParamRef) []facts.ParamRef {
 func (e *extractor) identifier(n int32, c *ctx) val {
 	name := e.bytesOf(n)
 	if b := c.sc.lookupBytes(name); b != nil {
+		if b.foreign && !b.v.symbolic() {
+			e.runAssigners(b)
+		}
 		v := b.v
 		if v.sym != nil && b.kind == bImport && v.sym.member != "" {
 			v.read = true

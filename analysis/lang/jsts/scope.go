@@ -20,6 +20,9 @@ const (
 type binding struct {
 	v    val
 	kind bindKind
+	// foreign: assigned in a function other than the declaring one
+	// (extractor.assigners lists them).
+	foreign bool
 }
 
 // scope maps names to bindings. Scopes are built before evaluation so that
@@ -59,6 +62,16 @@ func (s *scope) declare(name string, k bindKind) *binding {
 	b.kind = k
 	s.names[name] = b
 	return b
+}
+
+// lookupScope is lookup that also returns the scope declaring the name.
+func (s *scope) lookupScope(name []byte) (*binding, *scope) {
+	for ; s != nil; s = s.parent {
+		if b, ok := s.names[string(name)]; ok {
+			return b, s
+		}
+	}
+	return nil, nil
 }
 
 func (s *scope) lookup(name string) *binding {
@@ -152,11 +165,20 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 			if t.k(d) != kDeclarator {
 				continue
 			}
-			if name := t.child(d, "name"); name >= 0 {
+			name := t.child(d, "name")
+			if name >= 0 {
 				e.declarePattern(name, target, bVar)
 			}
 			if v := t.child(d, "value"); v >= 0 {
 				e.declare(v, sc, fsc, fn, cls)
+				// const f = () => …: functions evaluated before the declaration
+				// (which call f when they run, later) see f.
+				if fv := e.unwrapCallee(v); name >= 0 && t.k(name) == kIdentifier && fv >= 0 &&
+					(t.k(fv) == kArrow || t.k(fv) == kFunctionExpr) && e.fnIndex[fv] > 0 {
+					if b := target.names[e.text(name)]; b != nil && b.v.empty() {
+						b.v = val{fnp: e.fnIndex[fv]}
+					}
+				}
 			}
 		}
 		return
@@ -189,9 +211,45 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 		e.moduleTable(n)
 	case kCall:
 		e.noteDispatcher(n, sc)
+	case kAssign:
+		e.noteAssigner(n, sc, fn)
 	}
 	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
 		e.declare(ch, sc, fsc, fn, cls)
+	}
+}
+
+// noteAssigner records `x = …` in function fn when x belongs to another
+// function (`let browser;` at module level, assigned in ensureBrowser()).
+func (e *extractor) noteAssigner(n int32, sc *scope, fn int32) {
+	left := e.t.child(n, "left")
+	if left < 0 || e.t.k(left) != kIdentifier {
+		return
+	}
+	b, bs := sc.lookupScope(e.bytesOf(left))
+	if b == nil || bs.fn == fn || b.kind != bVar {
+		return
+	}
+	if e.assigners == nil {
+		e.assigners = map[*binding][]int32{}
+	}
+	list := e.assigners[b]
+	if len(list) > 0 && list[len(list)-1] == fn {
+		return
+	}
+	b.foreign = true
+	e.assigners[b] = append(list, fn)
+}
+
+// runAssigners evaluates, before a read of b finds nothing, the functions
+// that assign it and have not run yet (as they would have at run time for
+// the read to see a value).
+func (e *extractor) runAssigners(b *binding) {
+	list := e.assigners[b]
+	b.foreign = false
+	delete(e.assigners, b)
+	for _, fn := range list {
+		e.evalOnDemand(fn)
 	}
 }
 
