@@ -90,6 +90,10 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	if cv.req {
 		return e.require(n, cn, argsNode, c, "__webpack_require__")
 	}
+	if cv.nodeReq && !isMethod {
+		// createRequire's result, esbuild's __require shim bound to any name.
+		return e.require(n, cn, argsNode, c, "require")
+	}
 
 	args, spread := e.args(argsNode, c)
 	var argTaint []facts.ParamRef
@@ -125,6 +129,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			return r
 		}
 		result.sym = &symbol{mod: cv.sym.mod, member: cv.sym.member + "()"}
+		if cv.sym.mod == "module" && (cv.sym.member == "createRequire" || cv.sym.member == "default.createRequire") {
+			result.nodeReq = true
+		}
 	case cv.intr:
 		e.refArgs(c, args)
 	case isMethod:

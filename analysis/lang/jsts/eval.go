@@ -160,6 +160,16 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		a := e.eval(t.child(n, "consequence"), c)
 		b := e.eval(t.child(n, "alternative"), c)
 		r := plain(union(a.taint, b.taint))
+		// A library value on one side only is kept: the other is typically a
+		// fallback (esbuild's `typeof require < "u" ? require : …` shim).
+		if a.symbolic() != b.symbolic() {
+			if a.symbolic() {
+				r = a
+			} else {
+				r = b
+			}
+			r.taint, r.str, r.known, r.prefix, r.num = union(a.taint, b.taint), "", false, false, ""
+		}
 		if a.known && b.known && a.str == b.str && a.prefix == b.prefix {
 			r.str, r.known, r.prefix = a.str, true, a.prefix
 		}
@@ -277,7 +287,7 @@ func (e *extractor) identifier(n int32, c *ctx) val {
 	case s == "exports":
 		return val{expObj: true}
 	}
-	return val{sym: &symbol{mod: "globalThis", member: s}, bare: true, read: true}
+	return val{sym: &symbol{mod: "globalThis", member: s}, bare: true, read: true, nodeReq: s == "require"}
 }
 
 // isEnv reports whether v is process.env itself.
