@@ -1,6 +1,9 @@
 package jsts
 
 import (
+	"net/url"
+	"strings"
+
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
@@ -132,6 +135,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		if cv.sym.mod == "module" && (cv.sym.member == "createRequire" || cv.sym.member == "default.createRequire") {
 			result.nodeReq = true
 		}
+		if cv.sym.mod == "globalThis" && cv.sym.member == "URL" {
+			result.str, result.known, result.prefix = urlValue(args)
+		}
 	case cv.intr:
 		e.refArgs(c, args)
 	case isMethod:
@@ -175,6 +181,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		result = e.withReturn(result, cv.fn())
 	default:
 		e.refArgs(c, args)
+	}
+	if isMethod && obj.known && len(args) == 0 && propName == "toString" {
+		result.str, result.known, result.prefix = obj.str, true, obj.prefix // url.toString()
 	}
 	if isMethod && len(args) > 0 {
 		// Schema validation returns its input: Schema.parse(args).path is args.path.
@@ -238,6 +247,34 @@ func (e *extractor) evalOnDemand(fn int32) {
 		return
 	}
 	e.function(n, &ctx{fn: parent, self: parent, sc: e.module, thisFn: -1, dispatcher: -1})
+}
+
+// urlValue is the URL `new URL(input[, base])` holds when the extractor
+// knows enough of it: an absolute input, or a known relative part resolved
+// against a fully known base.
+func urlValue(args []argVal) (string, bool, bool) {
+	if len(args) == 0 || !args[0].v.known {
+		return "", false, false
+	}
+	in := args[0].v
+	if abs, err := url.Parse(in.str); err == nil && abs.Scheme != "" && strings.Contains(in.str, ":") {
+		if in.prefix && !strings.Contains(in.str, "//") {
+			return "", false, false // the scheme alone says nothing of the host
+		}
+		return in.str, true, in.prefix
+	}
+	if len(args) < 2 || !args[1].v.known || args[1].v.prefix || (in.prefix && in.str == "") {
+		return "", false, false
+	}
+	base, err := url.Parse(args[1].v.str)
+	if err != nil || base.Scheme == "" {
+		return "", false, false
+	}
+	ref, err := url.Parse(in.str)
+	if err != nil {
+		return "", false, false
+	}
+	return base.ResolveReference(ref).String(), true, in.prefix
 }
 
 func (e *extractor) ctorOf(cls string) int {

@@ -320,6 +320,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 			return r
 		}
 		r := val{sym: &symbol{mod: obj.sym.mod, member: join(obj.sym.member, key)}, read: true, taint: obj.taint}
+		if obj.known && key == "href" {
+			r.str, r.known, r.prefix = obj.str, true, obj.prefix // new URL(…).href
+		}
 		if obj.sym.mod == "globalThis" && obj.sym.member == "" {
 			r.bare = true // globalThis.fetch is fetch
 		} else if obj.sym.member != "" && !obj.bare {
