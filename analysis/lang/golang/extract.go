@@ -118,6 +118,7 @@ type extractor struct {
 
 	declared   map[string]bool              // package-level names declared in this file
 	types      map[string]bool              // type names declared in this file
+	ifaces     map[string]bool              // interface type names declared in this file
 	fields     map[string]map[string]int32  // struct type → field → type node
 	funcTypes  map[string]int32             // function type name → function_type node
 	embedded   map[string][]int32           // struct type → embedded field types
@@ -142,7 +143,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 	return &extractor{
 		t: t, lines: newPositions(src), f: f,
 		imports: map[string]string{}, qualifiers: map[string]bool{}, locals: map[string]bool{},
-		declared: map[string]bool{}, types: map[string]bool{},
+		declared: map[string]bool{}, types: map[string]bool{}, ifaces: map[string]bool{},
 		fields: map[string]map[string]int32{}, jsonNames: map[string]map[string]string{}, structs: map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
 		refSeen: map[int]map[string]bool{}, registered: map[*toolDef]bool{}, usedTables: map[*val]bool{},
@@ -216,6 +217,7 @@ func (x *extractor) run() {
 	x.f.Package = pkgKey(x.f.Path, pkg)
 	x.topDecls(0)
 	x.exports()
+	x.typeTable()
 
 	// Package-level initialisers run first and are visible to every function.
 	ctx := &fnCtx{idx: 0}
@@ -433,6 +435,9 @@ func (x *extractor) topDecls(root int32) {
 				}
 				if st := t.kid(s, "struct_type"); st >= 0 {
 					x.structFields(name, st)
+				}
+				if t.kid(s, "interface_type") >= 0 {
+					x.ifaces[name] = true
 				}
 			}
 		case "var_declaration", "const_declaration":

@@ -83,6 +83,9 @@ func render(f *facts.File) string {
 	for _, k := range keys(f.Constants) {
 		fmt.Fprintf(&b, "const %s=%q\n", k, f.Constants[k])
 	}
+	for _, k := range keys(f.Types) {
+		fmt.Fprintf(&b, "type %s=%q\n", k, f.Types[k])
+	}
 	for _, e := range f.ParseErrors {
 		fmt.Fprintf(&b, "parseerror %s\n", rng(e))
 	}

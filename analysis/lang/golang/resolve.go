@@ -379,27 +379,49 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 		return
 	}
 	name := t.text(l)
+	var cur *val
 	if define {
-		sc.bind(name, v)
-		return
-	}
-	cur := sc.lookup(name)
-	if cur == nil {
+		// `a, err := …` assigns to a variable already declared in the
+		// same block; otherwise it declares a new one.
+		if cur = sc.vars[name]; cur == nil {
+			sc.bind(name, v)
+			return
+		}
+	} else if cur = sc.lookup(name); cur == nil {
 		return
 	}
 	if op == "+=" {
 		*cur = concat(*cur, v)
 		return
 	}
-	if op != "=" {
+	if op != "=" && op != ":=" {
 		cur.refs = addRefs(cur.refs, v.refs)
 		return
 	}
-	// A plain assignment replaces the value but keeps a declared type.
+	*cur = merge(*cur, v)
+}
+
+// merge is a variable's value after another assignment. The analysis is
+// flow-insensitive: `p := args.Path; if p == "" { p = cwd }` may hold
+// either, so the taint is the union and an instance or declared type
+// seen in any assignment is kept; literal facts are the last one's.
+func merge(cur, v val) val {
 	if v.mod == "" && v.local == "" && v.anon == 0 {
 		v.mod, v.member, v.local, v.anon = cur.mod, cur.member, cur.local, cur.anon
+		if v.mod != "" {
+			v.inst, v.props = cur.inst, cur.props
+		}
 	}
-	*cur = v
+	if len(cur.refs) > 0 {
+		if len(v.refs) > 0 || v.fieldRefs != nil {
+			v.fieldRefs = nil // field reads fall back to the merged taint
+		}
+		v.refs = addRefs(cur.refs, v.refs)
+	}
+	if v.fn < 0 && v.fnRef == nil {
+		v.fn, v.fnRef, v.typed = cur.fn, cur.fnRef, cur.typed
+	}
+	return v
 }
 
 // varSpec handles `var a, b T = x, y` and `const A = "x"`.
@@ -750,8 +772,10 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 			v.mod, v.member = m.lib.mod, m.lib.member+"."+name
 		default:
 			// a method declared in another file of the package (or a field
-			// of a type declared there)
+			// of a type declared there): the index resolves the field's
+			// type through File.Types ("type:Server" + ".client").
 			v.fnRef = &facts.Callee{Kind: "method", Name: name, Class: base.local, Func: -1, Span: x.span(field)}
+			v.mod, v.member = typeRoot+base.local, "."+name
 		}
 	default:
 		v.fnRef = &facts.Callee{Kind: "method", Name: name, Func: -1, Span: x.span(field)}
@@ -992,13 +1016,24 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 				res.refs = addRefs(res.refs, v.refs)
 				return res
 			}
+			if v.mod == "" && v.fn < 0 && v.fnRef == nil && x.external(v.local) {
+				// A value of a function type declared in another file
+				// (getClient GetClientFn): what it returns is in that file's Types.
+				res.mod, res.member = typeRoot+v.local, "()"
+				res.refs = addRefs(res.refs, v.refs)
+				return res
+			}
+			methodRef := v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != ""
 			switch {
-			case v.mod != "":
+			case v.mod != "" && !(methodRef && strings.HasPrefix(v.mod, typeRoot)):
 				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil, none)
 			case v.fn >= 0:
 				x.localCall(n, c, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: x.span(callee)}, argNodes, args, nil)
-			case v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != "":
+			case methodRef:
 				x.localCall(n, c, *v.fnRef, argNodes, args, v.refs)
+				if v.mod != "" { // a method value or func-typed field of a type of another file
+					res.mod, res.member = v.mod, v.member+"()"
+				}
 			}
 			return x.wrapped(res, args)
 		}
@@ -1063,6 +1098,13 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 			switch {
 			case m.field >= 0: // a func-typed field
 				res.refs = addRefs(res.refs, recv.refs)
+				switch fv := x.typeVal(m.field); {
+				case fv.hasRet:
+					tv := x.typeVal(fv.ret)
+					res.mod, res.member, res.local = tv.mod, tv.member, tv.local
+				case fv.mod == "" && x.external(fv.local):
+					res.mod, res.member = typeRoot+fv.local, "()"
+				}
 				return res
 			case m.method < 0 && m.lib.mod != "": // a method promoted from an embedded library type
 				lib := m.lib
@@ -1076,6 +1118,13 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 					tv := x.typeVal(rt)
 					res.mod, res.member, res.local = tv.mod, tv.member, tv.local
 				}
+			} else {
+				// A method (or func-typed field) declared in another file:
+				// its result is in that file's Types ("Server.gh()").
+				res.mod, res.member = typeRoot+recv.local, "."+name+"()"
+			}
+			if x.ifaces[owner] {
+				owner = "" // implemented by any type of the package
 			}
 			x.localCall(n, c, facts.Callee{Kind: "method", Name: name, Class: owner, Func: m.method, Span: x.span(field)}, argNodes, args, recv.refs)
 		default:
@@ -1197,6 +1246,20 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	last := member
 	if i := strings.LastIndexByte(member, '.'); i >= 0 {
 		last = member[i+1:]
+	}
+	if strings.HasPrefix(mod, typeRoot) && last != "" && !strings.HasSuffix(last, ")") {
+		// The index may turn the call into a library call; until then it
+		// may be a method of a project type (or an interface field's
+		// implementation), as any call on a value of unknown type is.
+		sp := x.span(callee)
+		if x.t.typ(callee) == "selector_expression" {
+			sp = x.span(x.t.nth(callee, 1))
+		}
+		var rr []facts.ParamRef
+		if recv != nil {
+			rr = recv.refs
+		}
+		x.localCall(n, c, facts.Callee{Kind: "method", Name: last, Func: -1, Span: sp}, argNodes, args, rr)
 	}
 	switch {
 	case mod == "fmt" && (member == "Sprintf" || member == "Errorf") && len(args) > 0 && args[0].known:

@@ -551,7 +551,7 @@ func (x *extractor) accessor(name string, recv val, args []val, argNodes []int32
 	if len(recv.refs) == 0 {
 		return val{}, false
 	}
-	if recv.mod != "" && !isMCPModule(recv.mod) {
+	if recv.mod != "" && !isMCPModule(recv.mod) && !strings.HasPrefix(recv.mod, typeRoot) {
 		return val{}, false
 	}
 	out := unknown()
