@@ -83,6 +83,10 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		on := t.child(cn, "object")
 		obj = e.valueOf(on, e.evalRef(on, c, true), c)
 		propName = e.text(t.child(cn, "property"))
+		switch propName {
+		case "tool", "registerTool", "setRequestHandler", "addTool":
+			e.markHandlers(propName, argsNode)
+		}
 		cv = e.member(obj, propName, c)
 		isMethod = true
 	} else if cn >= 0 && t.k(cn) == kIdentifier {
@@ -115,7 +119,11 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 	}
 	if isMethod {
-		e.toolRegistration(n, propName, args, c)
+		if propName == "addTool" {
+			e.fastMCPTool(n, args, c)
+		} else {
+			e.toolRegistration(n, propName, args, c)
+		}
 	}
 
 	switch {

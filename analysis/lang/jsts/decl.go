@@ -29,8 +29,8 @@ func (e *extractor) function(n int32, c *ctx) val {
 	if t.k(n) != kArrow {
 		nc.cls, nc.thisFn = e.fnClass[idx], idx
 	}
-	if e.dispatch[n] {
-		nc.dispatcher = idx
+	if sp := e.dispatch[n]; sp != nil {
+		nc.dispatcher, nc.dspec = idx, sp
 	}
 	for i, p := range e.params(n) {
 		pv := val{taint: []facts.ParamRef{{Fn: int(idx), Param: i}}}

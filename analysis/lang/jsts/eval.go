@@ -15,6 +15,7 @@ type ctx struct {
 	thisFn     int32  // function whose receiver `this` is (-1: none)
 	dispatcher int32  // index of the CallTool handler being evaluated, or -1
 	caseFn     bool   // fn is a synthetic case function
+	dspec      *dispatchSpec
 }
 
 func (c *ctx) with(sc *scope) *ctx {
@@ -29,9 +30,16 @@ func (e *extractor) evalBody(n int32, c *ctx) {
 		c = c.with(sc)
 	}
 	for ch := e.t.nodes[n].first; ch >= 0; ch = e.t.nodes[ch].next {
-		if e.t.nodes[ch].flags&flagNamed != 0 {
-			e.eval(ch, c)
+		if e.t.nodes[ch].flags&flagNamed == 0 {
+			continue
 		}
+		if c.dispatcher >= 0 && !c.caseFn && e.t.k(ch) == kIf {
+			if cc := e.guard(ch, n, c); cc != nil {
+				c = cc // the rest of the body serves the guarded tool(s)
+				continue
+			}
+		}
+		e.eval(ch, c)
 	}
 }
 
@@ -453,7 +461,7 @@ func (e *extractor) object(n int32, c *ctx) val {
 			}
 			vn := t.child(ch, "value")
 			pv := e.eval(vn, c)
-			if pv.fnp > 0 {
+			if pv.fnp > 0 && !e.handlerArg[vn] {
 				e.ref(c, pv.fn(), vn)
 			}
 			v.taint = union(v.taint, pv.taint)

@@ -73,10 +73,10 @@ type extractor struct {
 	fnClass    []string
 	fnParams   [][]int32 // by function: parameter nodes
 	classes    map[string]*classInfo
-	wpTable    map[int32]bool    // module-table entry function nodes (webpack/ncc)
-	wpIDs      map[string]string // module id → external module name
-	dispatch   map[int32]bool    // function nodes registered as CallToolRequestSchema handlers
-	pending    []pendingHandler  // handler names to resolve after declaration
+	wpTable    map[int32]bool          // module-table entry function nodes (webpack/ncc)
+	wpIDs      map[string]string       // module id → external module name
+	dispatch   map[int32]*dispatchSpec // function nodes registered as CallToolRequestSchema handlers
+	pending    []pendingHandler        // handler names to resolve after declaration
 	toolAnn    map[string]toolAnnotations
 	refSeen    map[[2]int32]bool
 	done       []bool               // by function: already evaluated
@@ -96,6 +96,7 @@ type pendingHandler struct {
 	sc     *scope
 	name   string
 	method bool // a method of a class in this file
+	spec   *dispatchSpec
 }
 
 type toolAnnotations struct {
@@ -109,7 +110,7 @@ func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
 		classes:  map[string]*classInfo{},
 		wpTable:  map[int32]bool{},
 		wpIDs:    map[string]string{},
-		dispatch: map[int32]bool{},
+		dispatch: map[int32]*dispatchSpec{},
 		toolAnn:  map[string]toolAnnotations{},
 		refSeen:  map[[2]int32]bool{},
 	}
@@ -130,11 +131,11 @@ func (e *extractor) run() {
 		if p.method {
 			for _, ci := range e.classes {
 				if m, ok := ci.methods[p.name]; ok {
-					e.dispatch[e.fnNodes[m]] = true
+					e.dispatch[e.fnNodes[m]] = p.spec
 				}
 			}
 		} else if b := p.sc.lookup(p.name); b != nil && b.v.fnp > 0 {
-			e.dispatch[e.fnNodes[b.v.fn()]] = true
+			e.dispatch[e.fnNodes[b.v.fn()]] = p.spec
 		}
 	}
 	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}

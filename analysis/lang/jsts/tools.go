@@ -21,51 +21,55 @@ func (e *extractor) noteDispatcher(n int32, sc *scope) {
 	if len(args) < 2 || !bytes.HasSuffix(e.bytesOf(args[0]), []byte("CallToolRequestSchema")) {
 		return
 	}
-	e.noteHandler(e.unwrapCallee(args[len(args)-1]), sc, true)
+	e.noteHandler(e.unwrapCallee(args[len(args)-1]), sc, true, stdDispatch)
 }
 
 // noteHandler marks a CallTool handler: an inline function, a named one, a
 // method (this.handle, this.handle.bind(this)), and the function an inline
 // handler delegates the request to (async (req) => this.handleCall(req)).
-func (e *extractor) noteHandler(h int32, sc *scope, top bool) {
+func (e *extractor) noteHandler(h int32, sc *scope, top bool, spec *dispatchSpec) {
 	t := e.t
 	if h < 0 {
 		return
 	}
 	switch t.k(h) {
 	case kArrow, kFunctionExpr:
-		e.dispatch[h] = true
+		e.dispatch[h] = spec
 		if top {
-			if d := e.delegate(h); d >= 0 {
-				e.noteHandler(d, sc, false)
+			if d, ds := e.delegate(h); d >= 0 {
+				e.noteHandler(d, sc, false, ds)
 			}
 		}
 	case kIdentifier:
-		e.pending = append(e.pending, pendingHandler{sc: sc, name: e.text(h)})
+		e.pending = append(e.pending, pendingHandler{sc: sc, name: e.text(h), spec: spec})
 	case kMember:
 		obj := e.unwrapCallee(t.child(h, "object"))
 		if obj >= 0 && t.k(obj) == kThis {
-			e.pending = append(e.pending, pendingHandler{sc: sc, name: e.text(t.child(h, "property")), method: true})
+			e.pending = append(e.pending, pendingHandler{sc: sc, name: e.text(t.child(h, "property")), method: true, spec: spec})
 		}
-	case kCall: // this.handle.bind(this)
+	case kCall:
 		fn := e.unwrapCallee(t.child(h, "function"))
 		if fn >= 0 && t.k(fn) == kMember && bytes.Equal(e.bytesOf(t.child(fn, "property")), []byte("bind")) {
-			e.noteHandler(e.unwrapCallee(t.child(fn, "object")), sc, false)
+			e.noteHandler(e.unwrapCallee(t.child(fn, "object")), sc, false, spec) // this.handle.bind(this)
+		} else if w := e.wrappedFunc(h); w >= 0 {
+			e.noteHandler(w, sc, top, spec) // withTelemetry(async (request) => …)
 		}
 	}
 }
 
 // delegate returns the callee when an inline handler's body only passes its
-// request on: (req) => f(req), async (req) => { return await this.m(req) }.
-func (e *extractor) delegate(fn int32) int32 {
+// request on: (req) => f(req), async (req) => { return await this.m(req) },
+// or its name and arguments: (req) => handle(req.params.name, req.params.arguments ?? {}),
+// with where the callee finds the tool name and input.
+func (e *extractor) delegate(fn int32) (int32, *dispatchSpec) {
 	t := e.t
 	ps := e.params(fn)
 	if len(ps) == 0 {
-		return -1
+		return -1, nil
 	}
 	p0 := e.paramPattern(ps[0])
 	if p0 < 0 || t.k(p0) != kIdentifier {
-		return -1
+		return -1, nil
 	}
 	body := t.child(fn, "body")
 	if body >= 0 && t.k(body) == kBlock {
@@ -75,12 +79,12 @@ func (e *extractor) delegate(fn int32) int32 {
 				continue
 			}
 			if only >= 0 {
-				return -1
+				return -1, nil
 			}
 			only = ch
 		}
 		if only < 0 || (t.k(only) != kReturn && t.k(only) != kExprStmt) {
-			return -1
+			return -1, nil
 		}
 		body = t.firstNamed(only)
 	}
@@ -88,13 +92,48 @@ func (e *extractor) delegate(fn int32) int32 {
 		body = t.firstNamed(body)
 	}
 	if body < 0 || t.k(body) != kCall {
-		return -1
+		return -1, nil
 	}
 	args := t.namedChildren(t.child(body, "arguments"), nil)
-	if len(args) == 0 || !bytes.Equal(e.bytesOf(args[0]), e.bytesOf(p0)) {
-		return -1
+	req := e.bytesOf(p0)
+	spec := &dispatchSpec{nameParam: -1}
+	for i, a := range args {
+		a = e.unwrapCallee(a)
+		if a >= 0 && t.k(a) == kBinary { // req.params.arguments ?? {}
+			if l, r := t.child(a, "left"), t.child(a, "right"); l >= 0 && r >= 0 {
+				if op := e.between(a, l, r); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+					a = e.unwrapCallee(l)
+				}
+			}
+		}
+		if a < 0 {
+			continue
+		}
+		switch x := compact(e.bytesOf(a)); {
+		case bytes.Equal(x, req):
+			if i == 0 && len(args) == 1 {
+				return e.unwrapCallee(t.child(body, "function")), stdDispatch
+			}
+			spec.inputs = append(spec.inputs, facts.ToolInput{Index: i, Prefix: []string{"params", "arguments"}})
+			if spec.nameParam < 0 {
+				spec.nameParam, spec.namePath = i, []string{"params", "name"}
+			}
+		case len(x) > len(req) && bytes.HasPrefix(x, req) && string(x[len(req):]) == ".params.name":
+			spec.nameParam, spec.namePath = i, nil
+		case len(x) > len(req) && bytes.HasPrefix(x, req) && string(x[len(req):]) == ".params.arguments":
+			spec.inputs = append(spec.inputs, facts.ToolInput{Index: i})
+		}
 	}
-	return e.unwrapCallee(t.child(body, "function"))
+	if spec.nameParam < 0 || len(spec.inputs) == 0 {
+		return -1, nil
+	}
+	return e.unwrapCallee(t.child(body, "function")), spec
+}
+
+// compact drops white space and optional-chaining marks: `req.params?.name` is req.params.name.
+func compact(b []byte) []byte {
+	b = bytes.Join(bytes.Fields(b), nil)
+	return bytes.ReplaceAll(b, []byte("?."), []byte("."))
 }
 
 // moduleTable finds a webpack/ncc module table (an object or array of module
@@ -250,6 +289,8 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 	switch {
 	case last.v.fnp > 0:
 		tool.Handler = int(last.v.fn())
+	case e.wrappedFunc(h) >= 0 && e.fnIndex[e.wrappedFunc(h)] > 0:
+		tool.Handler = int(e.fnIndex[e.wrappedFunc(h)] - 1) // wrap(async (args) => …)
 	case h >= 0 && t.k(h) == kIdentifier:
 		tool.HandlerRef = &facts.Callee{Kind: "local", Name: e.text(h), Func: -1, Span: e.span(h)}
 	case h >= 0 && t.k(h) == kMember:
@@ -348,9 +389,19 @@ func (c *ctx) isToolName(v val) bool {
 	if c.dispatcher < 0 {
 		return false
 	}
+	sp := c.dspec
+	if sp == nil {
+		sp = stdDispatch
+	}
 	for _, r := range v.taint {
-		if r.Fn == int(c.dispatcher) && r.Param == 0 && len(r.Path) == 2 && r.Path[0] == "params" && r.Path[1] == "name" {
-			return true
+		if r.Fn == int(c.dispatcher) && r.Param == sp.nameParam && len(r.Path) == len(sp.namePath) {
+			same := true
+			for i := range r.Path {
+				same = same && r.Path[i] == sp.namePath[i]
+			}
+			if same {
+				return true
+			}
 		}
 	}
 	return false
@@ -358,9 +409,12 @@ func (c *ctx) isToolName(v val) bool {
 
 // caseFunction opens a synthetic function for one dispatched tool body.
 func (e *extractor) caseFunction(label string, at int32, c *ctx) *ctx {
+	return e.caseFunctionSpan(label, e.span(at), c)
+}
+
+func (e *extractor) caseFunctionSpan(label string, sp source.Span, c *ctx) *ctx {
 	d := e.f.Functions[c.dispatcher]
 	idx := int32(len(e.f.Functions))
-	sp := e.span(at)
 	e.f.Functions = append(e.f.Functions, facts.Function{Name: "case " + label, Parent: int(c.dispatcher), Span: sp,
 		NameSpan: sp, Params: d.Params, ParamFields: d.ParamFields})
 	e.fnNodes = append(e.fnNodes, -1)
@@ -381,8 +435,7 @@ func (e *extractor) addCaseTools(labels []toolLabel, fn int32, at int32, c *ctx)
 	for _, l := range labels {
 		name, ref, _ := e.toolName(l.node, l.v)
 		e.f.Tools = append(e.f.Tools, facts.Tool{Name: name, NameRef: ref, NameSpan: e.span(l.node), Span: e.span(at),
-			SDK: "ts-sdk-lowlevel", Handler: int(fn), Dispatcher: int(c.dispatcher),
-			Inputs: []facts.ToolInput{{Index: 0, Prefix: []string{"params", "arguments"}}}})
+			SDK: "ts-sdk-lowlevel", Handler: int(fn), Dispatcher: int(c.dispatcher), Inputs: c.inputs()})
 	}
 }
 
@@ -516,4 +569,209 @@ func (e *extractor) simpleOperand(n int32) bool {
 		return e.t.firstNamed(n) < 0 || e.t.k(e.t.firstNamed(n)) != kTemplateSubst
 	}
 	return false
+}
+
+// dispatchSpec says where a CallTool dispatcher finds the tool name and the
+// tool input among its parameters.
+type dispatchSpec struct {
+	nameParam int
+	namePath  []string
+	inputs    []facts.ToolInput
+}
+
+// stdDispatch is the SDK's handler: (request) with request.params.name and
+// request.params.arguments.
+var stdDispatch = &dispatchSpec{nameParam: 0, namePath: []string{"params", "name"},
+	inputs: []facts.ToolInput{{Index: 0, Prefix: []string{"params", "arguments"}}}}
+
+// guard handles `if (name !== "t") throw …;` at the start of a dispatcher's
+// code: the statements after it (up to the end of the block) are tool t's
+// synthetic function, returned as the context to evaluate them in. nil when
+// the statement is no such guard.
+func (e *extractor) guard(n, block int32, c *ctx) *ctx {
+	t := e.t
+	cons := t.child(n, "consequence")
+	if t.child(n, "alternative") >= 0 || cons < 0 || !e.exits(cons) {
+		return nil
+	}
+	labels := e.negNameTests(e.unwrapCallee(t.child(n, "condition")), c, nil)
+	if len(labels) == 0 {
+		return nil
+	}
+	e.eval(cons, c)
+	end := t.nodes[block].end
+	if t.k(block) == kBlock && end > t.nodes[n].start {
+		end-- // the closing brace
+	}
+	sp := e.lines.span(int(t.nodes[n].start), int(end))
+	cc := e.caseFunctionSpan(e.labelText(labels[0]), sp, c)
+	for _, l := range labels {
+		name, ref, _ := e.toolName(l.node, l.v)
+		e.f.Tools = append(e.f.Tools, facts.Tool{Name: name, NameRef: ref, NameSpan: e.span(l.node), Span: sp,
+			SDK: "ts-sdk-lowlevel", Handler: int(cc.fn), Dispatcher: int(c.dispatcher), Inputs: c.inputs()})
+	}
+	return cc
+}
+
+// exits reports whether a statement always leaves the function (throw or return).
+func (e *extractor) exits(n int32) bool {
+	t := e.t
+	for i := 0; i < 4 && n >= 0; i++ {
+		switch t.k(n) {
+		case kReturn:
+			return true
+		case kStatement:
+			return t.kind(n) == "throw_statement"
+		case kBlock:
+			n = t.nodes[n].last
+			for n >= 0 && (t.nodes[n].flags&flagNamed == 0 || t.k(n) == kComment) {
+				n = prevSibling(t, n)
+			}
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func prevSibling(t *tree, n int32) int32 {
+	p := t.nodes[n].parent
+	if p < 0 {
+		return -1
+	}
+	prev := int32(-1)
+	for c := t.nodes[p].first; c >= 0 && c != n; c = t.nodes[c].next {
+		prev = c
+	}
+	return prev
+}
+
+// negNameTests collects the tool names of `name !== "x" && name !== "y"`;
+// nil when the condition is anything else.
+func (e *extractor) negNameTests(n int32, c *ctx, acc []toolLabel) []toolLabel {
+	t := e.t
+	if n < 0 || t.k(n) != kBinary {
+		return nil
+	}
+	ln, rn := t.child(n, "left"), t.child(n, "right")
+	if ln < 0 || rn < 0 {
+		return nil
+	}
+	op := string(e.between(n, ln, rn))
+	l, r := e.unwrapCallee(ln), e.unwrapCallee(rn)
+	switch op {
+	case "&&":
+		a := e.negNameTests(l, c, acc)
+		if a == nil {
+			return nil
+		}
+		return e.negNameTests(r, c, a)
+	case "!==", "!=":
+		if !e.simpleOperand(l) || !e.simpleOperand(r) {
+			return nil
+		}
+		lv, rv := e.evalRef(l, c, true), e.evalRef(r, c, true)
+		switch {
+		case c.isToolName(lv):
+			return append(acc, toolLabel{node: r, v: rv})
+		case c.isToolName(rv):
+			return append(acc, toolLabel{node: l, v: lv})
+		}
+	}
+	return nil
+}
+
+// inputs are the tool inputs of the dispatcher being evaluated.
+func (c *ctx) inputs() []facts.ToolInput {
+	if c.dspec == nil {
+		return stdDispatch.inputs
+	}
+	return c.dspec.inputs
+}
+
+// wrappedFunc returns the function literal passed to a wrapper call
+// (withTelemetry(async (req) => …)), or -1.
+func (e *extractor) wrappedFunc(call int32) int32 {
+	t := e.t
+	if call < 0 || t.k(call) != kCall {
+		return -1
+	}
+	args := t.child(call, "arguments")
+	if args < 0 || t.k(args) != kArguments {
+		return -1
+	}
+	for a := t.nodes[args].last; a >= 0; a = prevSibling(t, a) {
+		if u := e.unwrapCallee(a); u >= 0 && (t.k(u) == kArrow || t.k(u) == kFunctionExpr) {
+			return u
+		}
+	}
+	return -1
+}
+
+// markHandlers notes, before a registration's arguments are evaluated, the
+// handler functions nested in them (wrapped, or FastMCP's execute), so they
+// are not recorded as Refs of the registering code.
+func (e *extractor) markHandlers(method string, argsNode int32) {
+	t := e.t
+	if argsNode < 0 || t.k(argsNode) != kArguments {
+		return
+	}
+	last := t.nodes[argsNode].last
+	for last >= 0 && (t.nodes[last].flags&flagNamed == 0 || t.k(last) == kComment) {
+		last = prevSibling(t, last)
+	}
+	if last < 0 {
+		return
+	}
+	if e.handlerArg == nil {
+		e.handlerArg = map[int32]bool{}
+	}
+	u := e.unwrapCallee(last)
+	if method == "addTool" && u >= 0 && t.k(u) == kObject {
+		for p := t.nodes[u].first; p >= 0; p = t.nodes[p].next {
+			if t.k(p) == kPair && e.propKey(t.child(p, "key")) == "execute" {
+				e.handlerArg[t.child(p, "value")] = true
+			}
+		}
+		return
+	}
+	if w := e.wrappedFunc(u); w >= 0 {
+		for a := t.nodes[t.child(u, "arguments")].first; a >= 0; a = t.nodes[a].next {
+			if e.unwrapCallee(a) == w {
+				e.handlerArg[a] = true
+			}
+		}
+	}
+}
+
+// fastMCPTool recognises FastMCP's server.addTool({ name, execute, … }).
+func (e *extractor) fastMCPTool(n int32, args []argVal, c *ctx) {
+	if len(args) != 1 || args[0].v.props == nil {
+		return
+	}
+	props := args[0].v.props
+	name, ok1 := props["name"]
+	exec, ok2 := props["execute"]
+	if !ok1 || !ok2 {
+		return
+	}
+	tn, ref, ok := e.toolName(name.node, name.v)
+	if !ok {
+		return
+	}
+	tool := facts.Tool{Name: tn, NameRef: ref, NameSpan: e.span(name.node), Span: e.span(n), SDK: "fastmcp-ts",
+		Handler: -1, Dispatcher: -1, Inputs: []facts.ToolInput{{Index: 0}}}
+	h := e.unwrapCallee(exec.node)
+	switch {
+	case exec.v.fnp > 0:
+		tool.Handler = int(exec.v.fn())
+	case h >= 0 && e.t.k(h) == kIdentifier:
+		tool.HandlerRef = &facts.Callee{Kind: "local", Name: e.text(h), Func: -1, Span: e.span(h)}
+	default:
+		return
+	}
+	if a, ok := props["annotations"]; ok {
+		e.annotations(&tool, a.v)
+	}
+	e.f.Tools = append(e.f.Tools, tool)
 }
