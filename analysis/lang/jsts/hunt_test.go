@@ -283,4 +283,3 @@ func within(f *facts.File, fn, h int) bool {
 	}
 	return false
 }
-
