@@ -38,6 +38,26 @@
 // the input field the model fills; fields the decoder never sets (`json:"-"`,
 // unexported) are not tool input of the handler (see json.go).
 //
+// # Types of other files
+//
+// A value whose type is a named type declared in another file of the
+// package (a `getClient GetClientFn` parameter, a field of a struct declared
+// there, a method of such a type) cannot be followed here. Calls through it
+// are recorded with Module "type:<TypeName>" and the path after it as Member
+// ("type:GetClientFn" + "().Users.Get", "type:Server" + ".client.Do",
+// "type:Server" + ".gh().Issues.Get"), together with the class-less method
+// LocalCall a call on a value of unknown type gives; every file lists what
+// values of its types are in File.Types ("GetClientFn()", "Server.client",
+// "Server.gh()" for a method's result, "C" for `type C = github.Client`),
+// and the index rewrites the calls with the Types of the package. Invoking
+// such a value (getClient(ctx)) records no call. A method call through a
+// field or variable of an interface type of this file is a LocalCall of
+// kind "method" with Class "": any implementation in the package may run.
+//
+// A variable's value is the merge of its assignments (flow-insensitive):
+// the taint is their union and a library instance seen in any of them is
+// kept; literal values are the last assignment's.
+//
 // The tree-sitter tree is first copied into a flat Go slice (flat_c.go, with
 // tree.go's cursor walk as the checked fallback); the analysis then runs in
 // pure Go: extract.go reads declarations, resolve.go follows values through
