@@ -108,9 +108,18 @@ func (ix *index) rewriteGoType(file int, mod, member string, typesOf func(string
 	var outMod, outMember string
 	found := false
 	for range goTypeDepth {
-		sym, rest, ok := longestTypeKey(typesOf(dir), s)
+		types := typesOf(dir)
+		sym, rest, ok := longestTypeKey(types, s)
 		if !ok {
-			break
+			// s.Users on a struct embedding *github.Client: the selector
+			// goes through the embedded field, named after its type.
+			typ, sel, dot := strings.Cut(s, ".")
+			e := embeddedField(types, typ)
+			if !dot || e == "" {
+				break
+			}
+			s = typ + "." + e + "." + sel
+			continue
 		}
 		m, mem, _ := strings.Cut(sym, "\x00")
 		if name, ok := strings.CutPrefix(m, goTypeRoot); ok {
@@ -128,6 +137,28 @@ func (ix *index) rewriteGoType(file int, mod, member string, typesOf func(string
 		s = inst // a type of another package of the project: follow its Types
 	}
 	return outMod, outMember, found
+}
+
+// embeddedField returns the one field of struct type typ (in types) that
+// looks embedded — named after its own type, as `*github.Client` or `Base`
+// fields are — or "" when there is none or several.
+func embeddedField(types map[string]string, typ string) string {
+	var out string
+	for k, sym := range types {
+		name, ok := strings.CutPrefix(k, typ+".")
+		if !ok || name == "" || strings.ContainsAny(name, ".(") {
+			continue
+		}
+		m, mem, _ := strings.Cut(sym, "\x00")
+		local, isLocal := strings.CutPrefix(m, goTypeRoot)
+		if (isLocal && local == name && mem == "") || (!isLocal && mem == name+"()") {
+			if out != "" {
+				return ""
+			}
+			out = name
+		}
+	}
+	return out
 }
 
 // instanceOfType turns a Member naming an instance of a type ("Client()…")

@@ -55,6 +55,11 @@ func TestResolveGoTypes(t *testing.T) {
 			"Loop.next":      "type:Loop\x00",
 			"Server.raw":     "example.com/m/raw\x00Client()",
 			"Server.missing": "type:Nowhere\x00",
+			"Embeds.Client":  gh + "\x00Client()",
+			"Embeds.name":    "net/http\x00Client()",
+			"Outer.Embeds":   "type:Embeds\x00",
+			"Two.Client":     gh + "\x00Client()",
+			"Two.Base":       "type:Base\x00",
 		}}
 	raw := &facts.File{Path: "raw/raw.go", Lang: source.Go, Package: "raw:raw",
 		Functions: []facts.Function{{Parent: -1}},
@@ -73,7 +78,11 @@ func TestResolveGoTypes(t *testing.T) {
 		{"type:Server", ".missing.Do", "type:Server", ".missing.Do"},
 		{"type:Server", ".other.Do", "type:Server", ".other.Do"},
 		{"type:Unknown", ".Do", "type:Unknown", ".Do"},
-		{"net/http", "Client().Do", "net/http", "Client().Do"}, // a library instance: untouched
+		{"net/http", "Client().Do", "net/http", "Client().Do"},  // a library instance: untouched
+		{"type:Embeds", ".Users.Get", gh, "Client().Users.Get"}, // promoted from an embedded field
+		{"type:Outer", ".Users.Get", gh, "Client().Users.Get"},  // through two embedded levels
+		{"type:Embeds", ".name.Do", "net/http", "Client().Do"},  // a named field still wins
+		{"type:Two", ".Users.Get", "type:Two", ".Users.Get"},    // which embedded field: unknown
 	}
 	tools := &facts.File{Path: "srv/tools.go", Lang: source.Go, Package: "srv:srv",
 		Functions: []facts.Function{{Parent: -1}}}
