@@ -208,10 +208,10 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 // withReturn gives the result of calling local function fn its returned
 // value (the first return that was a library value, a function or a literal).
 func (e *extractor) withReturn(result val, fn int32) val {
-	if fn < 0 || int(fn) >= len(e.fnRet) || e.fnRet[fn].empty() {
+	r, ok := e.fnRet[fn]
+	if !ok {
 		return result
 	}
-	r := e.fnRet[fn]
 	r.taint = result.taint
 	return r
 }
@@ -221,12 +221,13 @@ func (e *extractor) noteReturn(fn int32, v val) {
 	if !v.symbolic() && !v.known {
 		return
 	}
-	for int(fn) >= len(e.fnRet) {
-		e.fnRet = append(e.fnRet, val{})
+	if _, ok := e.fnRet[fn]; ok {
+		return
 	}
-	if e.fnRet[fn].empty() {
-		e.fnRet[fn] = returned(v)
+	if e.fnRet == nil {
+		e.fnRet = map[int32]val{}
 	}
+	e.fnRet[fn] = returned(v)
 }
 
 // evalOnDemand evaluates a function called before the evaluation reached

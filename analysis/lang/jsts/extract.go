@@ -80,7 +80,7 @@ type extractor struct {
 	toolAnn    map[string]toolAnnotations
 	refSeen    map[[2]int32]bool
 	done       []bool               // by function: already evaluated
-	fnRet      []val                // by function: the value its callers get (see noteReturn)
+	fnRet      map[int32]val        // by function: the value its callers get (see noteReturn)
 	assigners  map[*binding][]int32 // variables assigned in functions other than their own
 	handlerArg map[int32]bool       // argument nodes that are tool handlers (not Refs)
 	depth      int
