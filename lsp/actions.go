@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
@@ -20,7 +21,7 @@ import (
 )
 
 func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p CodeActionParams
+	var p protocol.CodeActionParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
@@ -28,12 +29,12 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 	if d == nil || err != nil || rr == nil {
 		return []CodeAction{}, err
 	}
-	want := func(kind string) bool {
+	want := func(kind protocol.CodeActionKind) bool {
 		if len(p.Context.Only) == 0 {
 			return true
 		}
 		for _, o := range p.Context.Only {
-			if kind == o || strings.HasPrefix(kind, o+".") {
+			if kind == o || strings.HasPrefix(string(kind), string(o)+".") {
 				return true
 			}
 		}
@@ -53,14 +54,14 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 		diag := s.toDiagnostic(rr, f, pathToURI(mpath))
 		switch f.Kind {
 		case finding.KindCapability:
-			if want("quickfix") {
+			if want(protocol.QuickFix) {
 				actions = append(actions, s.declareActions(f, mpath, diag)...)
 				if a, ok := suppressAction(d, lines, text, f, diag); ok {
 					actions = append(actions, a)
 				}
 			}
 		case finding.KindUnusedGrant:
-			if want("quickfix") && d.manifest {
+			if want(protocol.QuickFix) && d.manifest {
 				if a, ok := s.removeGrantAction(d, f, diag); ok {
 					actions = append(actions, a)
 				}
@@ -69,7 +70,7 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 	}
 	if want(KindDeclareAll) {
 		var grants []Grant
-		var covered []Diagnostic
+		var covered []protocol.Diagnostic
 		for _, f := range rr.byFile[d.path] {
 			if g := grantsFor(f); len(g) > 0 {
 				grants = append(grants, g...)
@@ -139,7 +140,7 @@ func grantsFor(f *finding.Finding) []Grant {
 	return out
 }
 
-func (s *Server) declareActions(f *finding.Finding, mpath string, diag Diagnostic) []CodeAction {
+func (s *Server) declareActions(f *finding.Finding, mpath string, diag protocol.Diagnostic) []CodeAction {
 	var out []CodeAction
 	for i, g := range grantsFor(f) {
 		we, err := s.manifestEdit(mpath, []Grant{g})
@@ -161,14 +162,14 @@ func (s *Server) declareActions(f *finding.Finding, mpath string, diag Diagnosti
 		if g.Scope == "*" && !g.Exact {
 			title += " (the argument is not a literal: any scope)"
 		}
-		out = append(out, CodeAction{Title: title, Kind: "quickfix", Diagnostics: []Diagnostic{diag}, IsPreferred: i == 0, Edit: we})
+		out = append(out, CodeAction{Title: title, Kind: protocol.QuickFix, Diagnostics: []protocol.Diagnostic{diag}, IsPreferred: i == 0, Edit: we})
 	}
 	return out
 }
 
 // suppressAction inserts `mcpriv-ignore: <cap> -- <reason>` on its own line
 // above the finding, indented like it, in the language's comment syntax.
-func suppressAction(d *document, lines *source.Lines, text []byte, f *finding.Finding, diag Diagnostic) (CodeAction, bool) {
+func suppressAction(d *document, lines *source.Lines, text []byte, f *finding.Finding, diag protocol.Diagnostic) (CodeAction, bool) {
 	if d.lang == "" {
 		return CodeAction{}, false
 	}
@@ -185,15 +186,15 @@ func suppressAction(d *document, lines *source.Lines, text []byte, f *finding.Fi
 		eol = "\r\n"
 	}
 	comment := fmt.Sprintf("%s%s mcpriv-ignore: %s -- TODO: reason%s", indentOf(lines.LineText(line)), prefix, f.Capability, eol)
-	pos := Position{Line: uint32(line)}
+	pos := protocol.Position{Line: uint32(line)}
 	return CodeAction{
 		Title: fmt.Sprintf("Suppress %s here (mcpriv-ignore with a reason)", f.Capability),
-		Kind:  "quickfix", Diagnostics: []Diagnostic{diag},
-		Edit: &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{d.uri: {{Range: Range{Start: pos, End: pos}, NewText: comment}}}},
+		Kind:  protocol.QuickFix, Diagnostics: []protocol.Diagnostic{diag},
+		Edit: &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{d.uri: {{Range: protocol.Range{Start: pos, End: pos}, NewText: comment}}}},
 	}, true
 }
 
-func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag Diagnostic) (CodeAction, bool) {
+func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag protocol.Diagnostic) (CodeAction, bool) {
 	s.mu.Lock()
 	text := d.text
 	s.mu.Unlock()
@@ -214,9 +215,9 @@ func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag Diagnos
 		who = "tool `" + g.Tool + "`"
 	}
 	return CodeAction{
-		Title: fmt.Sprintf("Remove unused grant %s from %s", what, who), Kind: "quickfix", IsPreferred: true,
-		Diagnostics: []Diagnostic{diag},
-		Edit:        &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{d.uri: byteEditsToLSP(text, edits)}},
+		Title: fmt.Sprintf("Remove unused grant %s from %s", what, who), Kind: protocol.QuickFix, IsPreferred: true,
+		Diagnostics: []protocol.Diagnostic{diag},
+		Edit:        &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{d.uri: byteEditsToLSP(text, edits)}},
 	}, true
 }
 
@@ -289,29 +290,32 @@ func (s *Server) replaceManifest(mpath string, old, new []byte, exists bool) (*W
 	}
 	uri := s.uriOf(mpath)
 	if !exists {
-		ins := TextEdit{NewText: string(new)}
+		ins := protocol.TextEdit{NewText: string(new)}
 		s.mu.Lock()
-		canCreate := s.caps.Workspace.WorkspaceEdit.DocumentChanges && contains(s.caps.Workspace.WorkspaceEdit.ResourceOperations, "create")
+		canCreate := s.caps.documentChanges && s.caps.createFiles
 		s.mu.Unlock()
 		if canCreate {
 			return &WorkspaceEdit{DocumentChanges: []any{
-				CreateFile{Kind: "create", URI: uri, Options: &CreateFileOptions{IgnoreIfExists: true}},
-				TextDocumentEdit{TextDocument: OptionalVersionedTextDocumentIdentifier{URI: uri}, Edits: []TextEdit{ins}},
+				protocol.CreateFile{Kind: protocol.CreateResourceOperation, URI: uri, Options: &protocol.CreateFileOptions{IgnoreIfExists: true}},
+				protocol.TextDocumentEdit{
+					TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri}},
+					Edits:        []protocol.TextEdit{ins},
+				},
 			}}, nil
 		}
 		// Clients without create operations (Neovim 0.7) load the missing file
 		// into an empty buffer and insert the text; saving creates it.
-		return &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{uri: {ins}}}, nil
+		return &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{uri: {ins}}}, nil
 	}
-	return &WorkspaceEdit{Changes: map[DocumentURI][]TextEdit{uri: byteEditsToLSP(old, manifest.Diff(old, new))}}, nil
+	return &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{uri: byteEditsToLSP(old, manifest.Diff(old, new))}}, nil
 }
 
-func byteEditsToLSP(text []byte, edits []manifest.Edit) []TextEdit {
+func byteEditsToLSP(text []byte, edits []manifest.Edit) []protocol.TextEdit {
 	lines := source.NewLines(text)
-	out := make([]TextEdit, 0, len(edits))
+	out := make([]protocol.TextEdit, 0, len(edits))
 	for _, e := range edits {
 		st, en := clamp(e.Start, 0, len(text)), clamp(e.End, 0, len(text))
-		out = append(out, TextEdit{Range: offsetRange(lines, st, max(st, en)), NewText: e.NewText})
+		out = append(out, protocol.TextEdit{Range: offsetRange(lines, st, max(st, en)), NewText: e.NewText})
 	}
 	return out
 }
@@ -321,15 +325,15 @@ func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
 // --- code lens ---
 
 func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p CodeLensParams
+	var p protocol.CodeLensParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
 	d, _, _, rr, err := s.docAt(ctx, p.TextDocument.URI)
 	if d == nil || err != nil || rr == nil {
-		return []CodeLens{}, err
+		return []protocol.CodeLens{}, err
 	}
-	lenses := []CodeLens{}
+	lenses := []protocol.CodeLens{}
 	for _, t := range rr.toolFile[d.path] {
 		caps := make([]string, len(t.Capabilities))
 		for i, c := range t.Capabilities {
@@ -343,9 +347,9 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 			}
 		}
 		line := uint32(max(t.Span.Start.Line, 0))
-		lenses = append(lenses, CodeLens{
-			Range:   Range{Start: Position{Line: line}, End: Position{Line: line}},
-			Command: &Command{Title: title, Command: CmdShowToolPrivileges, Arguments: []any{t.Name}},
+		lenses = append(lenses, protocol.CodeLens{
+			Range:   protocol.Range{Start: protocol.Position{Line: line}, End: protocol.Position{Line: line}},
+			Command: &protocol.Command{Title: title, Command: CmdShowToolPrivileges, Arguments: []any{t.Name}},
 		})
 	}
 	return lenses, nil
@@ -354,14 +358,17 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 // --- commands ---
 
 func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p ExecuteCommandParams
+	var p protocol.ExecuteCommandParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
 	switch p.Command {
 	case CmdShowToolPrivileges:
 		var name string
-		if len(p.Arguments) == 0 || json.Unmarshal(p.Arguments[0], &name) != nil || name == "" {
+		if len(p.Arguments) > 0 {
+			name, _ = p.Arguments[0].(string)
+		}
+		if name == "" {
 			return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, CmdShowToolPrivileges+" takes the tool name as its argument")
 		}
 		release(ctx)
@@ -431,16 +438,15 @@ func (s *Server) summary() map[string]any {
 // generateManifest writes (or extends) the manifest of a root with a grant
 // for every undeclared use, through workspace/applyEdit. Argument: an
 // optional URI of the root or of a file in it.
-func (s *Server) generateManifest(ctx context.Context, args []json.RawMessage) (any, error) {
+func (s *Server) generateManifest(ctx context.Context, args []any) (any, error) {
 	s.mu.Lock()
 	root := ""
 	if len(s.roots) > 0 {
 		root = s.roots[0]
 	}
 	if len(args) > 0 {
-		var u string
-		if json.Unmarshal(args[0], &u) == nil {
-			if p, err := uriToPath(DocumentURI(u)); err == nil {
+		if u, ok := args[0].(string); ok {
+			if p, err := uriToPath(protocol.DocumentURI(u)); err == nil {
 				root = s.rootOfLocked(p)
 				if contains(s.roots, p) {
 					root = p
@@ -449,7 +455,7 @@ func (s *Server) generateManifest(ctx context.Context, args []json.RawMessage) (
 		}
 	}
 	rr := s.results[root]
-	canApply := s.caps.Workspace.ApplyEdit
+	canApply := s.caps.applyEdit
 	s.mu.Unlock()
 	if rr == nil {
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "no analysed workspace root to generate a manifest for")
@@ -476,8 +482,8 @@ func (s *Server) generateManifest(ctx context.Context, args []json.RawMessage) (
 	if !canApply {
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "the client does not support workspace/applyEdit")
 	}
-	var res ApplyWorkspaceEditResult
-	if _, err := s.conn.Call(ctx, "workspace/applyEdit", ApplyWorkspaceEditParams{Label: "mcpriv: generate manifest", Edit: *we}, &res); err != nil {
+	var res protocol.ApplyWorkspaceEditResponse
+	if err := s.call(ctx, protocol.MethodWorkspaceApplyEdit, &ApplyWorkspaceEditParams{Label: "mcpriv: generate manifest", Edit: *we}, &res); err != nil {
 		return nil, err
 	}
 	return map[string]any{"applied": res.Applied, "manifest": pathToURI(mpath)}, nil

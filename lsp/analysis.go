@@ -9,6 +9,7 @@ import (
 	"time"
 
 	sitter "github.com/smacker/go-tree-sitter"
+	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/parse"
@@ -221,7 +222,7 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, tr
 	return f, err
 }
 
-func (s *Server) logOnce(key string, level int, format string, args ...any) {
+func (s *Server) logOnce(key string, level protocol.MessageType, format string, args ...any) {
 	s.mu.Lock()
 	seen := s.loggedOnce[key]
 	if !seen {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 )
 
 // testClient is an in-process LSP client connected to a server over a pipe.
@@ -21,13 +22,34 @@ type testClient struct {
 	done     chan error
 	root     string
 	mu       sync.Mutex
-	diags    map[DocumentURI]PublishDiagnosticsParams
-	logs     []LogMessageParams
-	progress []WorkDoneProgress
+	diags    map[protocol.DocumentURI]publishedDiags
+	logs     []protocol.LogMessageParams
+	progress []progressValue
 	applied  []WorkspaceEdit
 	changed  chan struct{}
-	versions map[DocumentURI]int32
+	versions map[protocol.DocumentURI]int32
 	config   string // answer to workspace/configuration
+}
+
+// diagnostic is a published protocol.Diagnostic with its data decoded.
+type diagnostic struct {
+	protocol.Diagnostic
+	Data *DiagnosticData `json:"data"` // shadows protocol's any
+}
+
+type publishedDiags struct {
+	URI         protocol.DocumentURI `json:"uri"`
+	Version     *int32               `json:"version"`
+	Diagnostics []diagnostic         `json:"diagnostics"`
+}
+
+// progressValue is the value of a $/progress notification: the fields of
+// begin, report and end.
+type progressValue struct {
+	Kind       protocol.WorkDoneProgressKind `json:"kind"`
+	Title      string                        `json:"title"`
+	Message    string                        `json:"message"`
+	Percentage *uint32                       `json:"percentage"`
 }
 
 type clientOpts struct {
@@ -69,8 +91,8 @@ func startServer(t *testing.T, files map[string]string, o clientOpts) *testClien
 func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
 	t.Helper()
 	a, b := net.Pipe()
-	c := &testClient{t: t, root: root, done: make(chan error, 1), diags: map[DocumentURI]PublishDiagnosticsParams{},
-		changed: make(chan struct{}, 1), versions: map[DocumentURI]int32{}, config: o.config}
+	c := &testClient{t: t, root: root, done: make(chan error, 1), diags: map[protocol.DocumentURI]publishedDiags{},
+		changed: make(chan struct{}, 1), versions: map[protocol.DocumentURI]int32{}, config: o.config}
 	eng := o.engine
 	if eng == nil {
 		eng = newFakeEngine
@@ -78,8 +100,8 @@ func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
 	go func() {
 		c.done <- Serve(context.Background(), a, Options{NewEngine: eng, Debounce: 5 * time.Millisecond})
 	}()
-	c.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
-	c.conn.Go(context.Background(), jsonrpc2.AsyncHandler(c.handle))
+	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(b))
+	c.conn.Go(context.Background(), jsonrpc2.AsyncHandler(replyWith(c.handle)))
 	t.Cleanup(func() {
 		c.conn.Close()
 		select {
@@ -96,9 +118,9 @@ func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
 	if folders == nil {
 		folders = []string{root}
 	}
-	var wf []WorkspaceFolder
+	var wf []protocol.WorkspaceFolder
 	for _, f := range folders {
-		wf = append(wf, WorkspaceFolder{URI: pathToURI(f), Name: filepath.Base(f)})
+		wf = append(wf, protocol.WorkspaceFolder{URI: string(pathToURI(f)), Name: filepath.Base(f)})
 	}
 	var res map[string]any
 	c.call("initialize", map[string]any{"processId": nil, "rootUri": pathToURI(root), "capabilities": caps,
@@ -110,11 +132,19 @@ func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
 	return c
 }
 
-func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+// replyWith adapts a function returning the result to a jsonrpc2.Handler.
+func replyWith(h func(ctx context.Context, req jsonrpc2.Request) (any, error)) jsonrpc2.Handler {
+	return func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+		res, err := h(ctx, req)
+		return reply(ctx, res, err)
+	}
+}
+
+func (c *testClient) handle(ctx context.Context, req jsonrpc2.Request) (any, error) {
 	var params json.RawMessage = append([]byte(nil), req.Params()...)
 	switch req.Method() {
 	case "textDocument/publishDiagnostics":
-		var p PublishDiagnosticsParams
+		var p publishedDiags
 		if err := json.Unmarshal(params, &p); err != nil {
 			c.t.Errorf("bad publishDiagnostics: %v", err)
 		}
@@ -122,14 +152,20 @@ func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, er
 		c.diags[p.URI] = p
 		c.mu.Unlock()
 	case "window/logMessage":
-		var p LogMessageParams
+		var p protocol.LogMessageParams
 		_ = json.Unmarshal(params, &p)
 		c.mu.Lock()
 		c.logs = append(c.logs, p)
 		c.mu.Unlock()
 	case "$/progress":
-		var p struct{ Value WorkDoneProgress }
+		var p struct {
+			Token any
+			Value progressValue
+		}
 		_ = json.Unmarshal(params, &p)
+		if tok, _ := p.Token.(string); tok == "" {
+			c.t.Errorf("$/progress without a token: %s", params)
+		}
 		c.mu.Lock()
 		c.progress = append(c.progress, p.Value)
 		c.mu.Unlock()
@@ -139,7 +175,7 @@ func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, er
 		c.mu.Lock()
 		c.applied = append(c.applied, p.Edit)
 		c.mu.Unlock()
-		return ApplyWorkspaceEditResult{Applied: true}, nil
+		return protocol.ApplyWorkspaceEditResponse{Applied: true}, nil
 	case "client/registerCapability", "window/workDoneProgress/create":
 		return nil, nil
 	case "workspace/configuration":
@@ -180,8 +216,8 @@ func (c *testClient) notify(method string, params any) {
 	}
 }
 
-func (c *testClient) path(name string) string     { return filepath.Join(c.root, filepath.FromSlash(name)) }
-func (c *testClient) uri(name string) DocumentURI { return pathToURI(c.path(name)) }
+func (c *testClient) path(name string) string              { return filepath.Join(c.root, filepath.FromSlash(name)) }
+func (c *testClient) uri(name string) protocol.DocumentURI { return pathToURI(c.path(name)) }
 
 func (c *testClient) open(name, text string) {
 	c.t.Helper()
@@ -192,7 +228,7 @@ func (c *testClient) open(name, text string) {
 	if strings.HasSuffix(name, ".yaml") {
 		lang = "yaml"
 	}
-	c.notify("textDocument/didOpen", DidOpenTextDocumentParams{TextDocument: TextDocumentItem{URI: c.uri(name), LanguageID: lang, Version: 1, Text: text}})
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: c.uri(name), LanguageID: protocol.LanguageIdentifier(lang), Version: 1, Text: text}})
 }
 
 func (c *testClient) change(name string, changes ...TextDocumentContentChangeEvent) int32 {
@@ -201,12 +237,12 @@ func (c *testClient) change(name string, changes ...TextDocumentContentChangeEve
 	c.versions[c.uri(name)]++
 	v := c.versions[c.uri(name)]
 	c.mu.Unlock()
-	c.notify("textDocument/didChange", DidChangeTextDocumentParams{TextDocument: VersionedTextDocumentIdentifier{URI: c.uri(name), Version: v}, ContentChanges: changes})
+	c.notify("textDocument/didChange", DidChangeTextDocumentParams{TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: c.uri(name)}, Version: v}, ContentChanges: changes})
 	return v
 }
 
 // waitDiags waits until the diagnostics of name satisfy ok.
-func (c *testClient) waitDiags(name string, ok func([]Diagnostic) bool) []Diagnostic {
+func (c *testClient) waitDiags(name string, ok func([]diagnostic) bool) []diagnostic {
 	c.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -226,23 +262,23 @@ func (c *testClient) waitDiags(name string, ok func([]Diagnostic) bool) []Diagno
 	}
 }
 
-func count(n int) func([]Diagnostic) bool { return func(d []Diagnostic) bool { return len(d) == n } }
+func count(n int) func([]diagnostic) bool { return func(d []diagnostic) bool { return len(d) == n } }
 
 func (c *testClient) hover(name string, line, col uint32) string {
 	c.t.Helper()
-	var h *Hover
-	c.mustCall("textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri(name)}, Position: Position{line, col}}, &h)
+	var h *protocol.Hover
+	c.mustCall("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri(name)}, Position: pos(line, col)}, &h)
 	if h == nil {
 		return ""
 	}
 	return h.Contents.Value
 }
 
-func (c *testClient) codeActions(name string, r Range, only ...string) []CodeAction {
+func (c *testClient) codeActions(name string, r protocol.Range, only ...protocol.CodeActionKind) []CodeAction {
 	c.t.Helper()
 	var out []CodeAction
-	c.mustCall("textDocument/codeAction", CodeActionParams{TextDocument: TextDocumentIdentifier{URI: c.uri(name)}, Range: r,
-		Context: CodeActionContext{Diagnostics: []Diagnostic{}, Only: only}}, &out)
+	c.mustCall("textDocument/codeAction", protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri(name)}, Range: r,
+		Context: protocol.CodeActionContext{Diagnostics: []protocol.Diagnostic{}, Only: only}}, &out)
 	return out
 }
 
@@ -262,7 +298,7 @@ func (c *testClient) shutdown() {
 }
 
 // applyEdits applies LSP text edits to text (UTF-16 positions).
-func applyTextEdits(t *testing.T, text string, edits []TextEdit) string {
+func applyTextEdits(t *testing.T, text string, edits []protocol.TextEdit) string {
 	t.Helper()
 	// Apply from the last edit backwards so earlier offsets stay valid.
 	type bed struct {
@@ -289,3 +325,14 @@ func applyTextEdits(t *testing.T, text string, edits []TextEdit) string {
 }
 
 func netPipe() (net.Conn, net.Conn) { return net.Pipe() }
+
+func pos(line, char uint32) protocol.Position { return protocol.Position{Line: line, Character: char} }
+
+func rangeOf(start, end protocol.Position) protocol.Range {
+	return protocol.Range{Start: start, End: end}
+}
+
+func rangePtr(start, end protocol.Position) *protocol.Range {
+	r := rangeOf(start, end)
+	return &r
+}

@@ -6,6 +6,8 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"go.lsp.dev/protocol"
+
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -13,7 +15,7 @@ import (
 // document is an open editor buffer. Its fields are guarded by Server.mu;
 // the syntax tree belongs to the analysis worker (see treeState).
 type document struct {
-	uri      DocumentURI // as the client sent it: diagnostics go back to the same string
+	uri      protocol.DocumentURI // as the client sent it: diagnostics go back to the same string
 	path     string
 	lang     source.Lang // "" when the file is not source (the manifest, other files)
 	manifest bool
@@ -27,7 +29,7 @@ type document struct {
 	dirty bool
 }
 
-func newDocument(uri DocumentURI, path string, version int32, text []byte) *document {
+func newDocument(uri protocol.DocumentURI, path string, version int32, text []byte) *document {
 	return &document{
 		uri: uri, path: path, lang: langOf(path), manifest: filepath.Base(path) == ManifestName,
 		version: version, text: text, lines: source.NewLines(text), full: true,

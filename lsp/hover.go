@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -16,7 +17,7 @@ import (
 )
 
 // errCancelled answers a request cancelled with $/cancelRequest (LSP RequestCancelled).
-var errCancelled = jsonrpc2.NewError(-32800, "request cancelled")
+var errCancelled = jsonrpc2.NewError(protocol.CodeRequestCancelled, "request cancelled")
 
 // analysisWait bounds how long a request waits for the analysis of the
 // latest edit before answering from the previous result.
@@ -26,7 +27,7 @@ const analysisWait = 3 * time.Second
 // the current facts were extracted from (finding offsets refer to those),
 // and the root's result. It waits for pending analysis first, off the read
 // loop (Async), so requests after an edit see the edit.
-func (s *Server) docAt(ctx context.Context, uri DocumentURI) (d *document, lines *source.Lines, text []byte, rr *rootResult, err error) {
+func (s *Server) docAt(ctx context.Context, uri protocol.DocumentURI) (d *document, lines *source.Lines, text []byte, rr *rootResult, err error) {
 	path, err := uriToPath(uri)
 	if err != nil {
 		return nil, nil, nil, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%v", err)
@@ -58,7 +59,7 @@ func (s *Server) docAt(ctx context.Context, uri DocumentURI) (d *document, lines
 }
 
 func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p TextDocumentPositionParams
+	var p protocol.HoverParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
@@ -87,14 +88,14 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 	for _, t := range rr.toolFile[d.path] {
 		if nameOrSpan(t).Contains(off) || (best == nil && t.Span.Contains(off)) {
 			r := lspRange(nameOrSpan(t))
-			return &Hover{Contents: MarkupContent{Kind: "markdown", Value: s.toolMarkdown(rr, t.Name)}, Range: &r}, nil
+			return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: s.toolMarkdown(rr, t.Name)}, Range: &r}, nil
 		}
 	}
 	if best == nil {
 		return nil, nil
 	}
 	r := lspRange(best.Span)
-	return &Hover{Contents: MarkupContent{Kind: "markdown", Value: s.findingMarkdown(rr, best)}, Range: &r}, nil
+	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: s.findingMarkdown(rr, best)}, Range: &r}, nil
 }
 
 func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
@@ -261,7 +262,7 @@ func contains(list []string, s string) bool {
 
 // manifestHover explains the capability ID (or section) under the cursor in
 // mcp-capabilities.yaml.
-func manifestHover(text []byte, lines *source.Lines, off int) *Hover {
+func manifestHover(text []byte, lines *source.Lines, off int) *protocol.Hover {
 	isWord := func(c byte) bool {
 		return c == '.' || c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 	}
@@ -292,7 +293,7 @@ func manifestHover(text []byte, lines *source.Lines, off int) *Hover {
 			return nil
 		}
 	}
-	return &Hover{Contents: MarkupContent{Kind: "markdown", Value: v}, Range: &r}
+	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: v}, Range: &r}
 }
 
 func capabilityMarkdown(info capability.Info) string {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis"
 )
@@ -94,13 +95,13 @@ func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []
 	published := make(chan time.Time, 1000)
 	go Serve(context.Background(), a, Options{NewEngine: realEngine, Debounce: time.Millisecond,
 		runHook: func(rt RunTimes) { mu.Lock(); runs = append(runs, rt.Total); phases = append(phases, rt); mu.Unlock() }})
-	conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
-	conn.Go(context.Background(), jsonrpc2.AsyncHandler(func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(b))
+	conn.Go(context.Background(), jsonrpc2.AsyncHandler(replyWith(func(ctx context.Context, req jsonrpc2.Request) (any, error) {
 		if req.Method() == "textDocument/publishDiagnostics" && strings.Contains(string(req.Params()), name) {
 			published <- time.Now()
 		}
 		return nil, nil
-	}))
+	})))
 	defer conn.Close()
 	ctx := context.Background()
 	if _, err := conn.Call(ctx, "initialize", map[string]any{"rootUri": pathToURI(root), "capabilities": map[string]any{}}, nil); err != nil {
@@ -108,7 +109,7 @@ func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []
 	}
 	_ = conn.Notify(ctx, "initialized", map[string]any{})
 	uri := pathToURI(root + "/" + name)
-	_ = conn.Notify(ctx, "textDocument/didOpen", DidOpenTextDocumentParams{TextDocument: TextDocumentItem{URI: uri, Version: 1, Text: text}})
+	_ = conn.Notify(ctx, "textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: uri, Version: 1, Text: text}})
 	select {
 	case <-published:
 	case <-time.After(60 * time.Second):
@@ -129,12 +130,12 @@ func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []
 	runs, phases = nil, nil
 	mu.Unlock()
 	for i := 0; i < edits; i++ {
-		ch := TextDocumentContentChangeEvent{Range: &Range{Position{uint32(target), col}, Position{uint32(target), col}}, Text: "x"}
+		ch := TextDocumentContentChangeEvent{Range: rangePtr(pos(uint32(target), col), pos(uint32(target), col)), Text: "x"}
 		if i%2 == 1 {
-			ch = TextDocumentContentChangeEvent{Range: &Range{Position{uint32(target), col}, Position{uint32(target), col + 1}}, Text: ""}
+			ch = TextDocumentContentChangeEvent{Range: rangePtr(pos(uint32(target), col), pos(uint32(target), col+1)), Text: ""}
 		}
 		start := time.Now()
-		_ = conn.Notify(ctx, "textDocument/didChange", DidChangeTextDocumentParams{TextDocument: VersionedTextDocumentIdentifier{URI: uri, Version: int32(i + 2)}, ContentChanges: []TextDocumentContentChangeEvent{ch}})
+		_ = conn.Notify(ctx, "textDocument/didChange", DidChangeTextDocumentParams{TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri}, Version: int32(i + 2)}, ContentChanges: []TextDocumentContentChangeEvent{ch}})
 		select {
 		case at := <-published:
 			observed = append(observed, at.Sub(start))
@@ -250,8 +251,8 @@ server.tool("get_%d", {}, async () => ({ content: [{ type: "text", text: await (
 		runHook: func(RunTimes) { mu.Lock(); runs++; mu.Unlock() }})
 	scanned := make(chan struct{}, 1)
 	published := make(chan struct{}, 1)
-	conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
-	conn.Go(context.Background(), jsonrpc2.AsyncHandler(func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(b))
+	conn.Go(context.Background(), jsonrpc2.AsyncHandler(replyWith(func(ctx context.Context, req jsonrpc2.Request) (any, error) {
 		switch req.Method() {
 		case "$/progress":
 			if strings.Contains(string(req.Params()), `"end"`) {
@@ -266,7 +267,7 @@ server.tool("get_%d", {}, async () => ({ content: [{ type: "text", text: await (
 			}
 		}
 		return nil, nil
-	}))
+	})))
 	defer conn.Close()
 	ctx := context.Background()
 	start := time.Now()
@@ -287,21 +288,21 @@ server.tool("get_%d", {}, async () => ({ content: [{ type: "text", text: await (
 	name := root + "/src/helpers001.ts"
 	uri := pathToURI(name)
 	text := files["src/helpers001.ts"]
-	_ = conn.Notify(ctx, "textDocument/didOpen", DidOpenTextDocumentParams{TextDocument: TextDocumentItem{URI: uri, Version: 1, Text: text}})
+	_ = conn.Notify(ctx, "textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: uri, Version: 1, Text: text}})
 	version := int32(1)
 	var mid float64
 	for burst := 0; burst < 100; burst++ {
 		for k := 0; k < 100; k++ {
 			version++
 			// Type into the path literal and delete again: the diagnostic's scope changes.
-			ch := TextDocumentContentChangeEvent{Range: &Range{Position{3, 29}, Position{3, 29}}, Text: "y"}
+			ch := TextDocumentContentChangeEvent{Range: rangePtr(pos(3, 29), pos(3, 29)), Text: "y"}
 			if version%2 == 1 {
-				ch = TextDocumentContentChangeEvent{Range: &Range{Position{3, 29}, Position{3, 30}}, Text: ""}
+				ch = TextDocumentContentChangeEvent{Range: rangePtr(pos(3, 29), pos(3, 30)), Text: ""}
 			}
-			_ = conn.Notify(ctx, "textDocument/didChange", DidChangeTextDocumentParams{TextDocument: VersionedTextDocumentIdentifier{URI: uri, Version: version}, ContentChanges: []TextDocumentContentChangeEvent{ch}})
+			_ = conn.Notify(ctx, "textDocument/didChange", DidChangeTextDocumentParams{TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri}, Version: version}, ContentChanges: []TextDocumentContentChangeEvent{ch}})
 		}
 		// Wait until the burst is analysed (a request waits for analysis).
-		if _, err := conn.Call(ctx, "textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: uri}, Position: Position{3, 10}}, nil); err != nil {
+		if _, err := conn.Call(ctx, "textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: pos(3, 10)}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if burst == 9 {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -41,7 +41,7 @@ type DiagnosticData struct {
 	// TaintSource is the tool input field the argument comes from.
 	TaintSource string `json:"taintSource,omitempty"`
 	// ManifestURI is the manifest governing the file (it may not exist yet).
-	ManifestURI DocumentURI `json:"manifestUri,omitempty"`
+	ManifestURI protocol.DocumentURI `json:"manifestUri,omitempty"`
 }
 
 // rootResult is the latest linked and checked result of one workspace root,
@@ -56,7 +56,7 @@ type rootResult struct {
 	undeclared map[string]map[capability.ID]bool
 	// toolLoc is where each tool is registered, built once per result:
 	// every diagnostic a tool reaches points there.
-	toolLoc map[string]Location
+	toolLoc map[string]protocol.Location
 	at      time.Time
 }
 
@@ -69,7 +69,7 @@ func (s *Server) absPath(root, p string) string {
 }
 
 func (s *Server) buildRootResult(root string, res *finding.Result) *rootResult {
-	rr := &rootResult{root: root, res: res, byFile: map[string][]*finding.Finding{}, tools: map[string]*finding.Tool{}, toolLoc: map[string]Location{},
+	rr := &rootResult{root: root, res: res, byFile: map[string][]*finding.Finding{}, tools: map[string]*finding.Tool{}, toolLoc: map[string]protocol.Location{},
 		toolFile: map[string][]*finding.Tool{}, undeclared: map[string]map[capability.ID]bool{}, at: time.Now()}
 	if res == nil {
 		return rr
@@ -87,12 +87,12 @@ func (s *Server) buildRootResult(root string, res *finding.Result) *rootResult {
 			}
 		}
 	}
-	rr.toolLoc = map[string]Location{}
+	rr.toolLoc = map[string]protocol.Location{}
 	for i := range res.Tools {
 		t := &res.Tools[i]
 		if _, dup := rr.tools[t.Name]; !dup {
 			rr.tools[t.Name] = t
-			rr.toolLoc[t.Name] = Location{URI: s.uriOf(s.absPath(root, t.File)), Range: lspRange(nameOrSpan(t))}
+			rr.toolLoc[t.Name] = protocol.Location{URI: s.uriOf(s.absPath(root, t.File)), Range: lspRange(nameOrSpan(t))}
 		}
 		p := s.absPath(root, t.File)
 		rr.toolFile[p] = append(rr.toolFile[p], t)
@@ -187,13 +187,13 @@ func (s *Server) publish(rr, prev *rootResult) {
 			msg = append(msg, `,"diagnostics":`...)
 			msg = append(msg, key...)
 			msg = append(msg, '}')
-			s.notify("textDocument/publishDiagnostics", jsonrpc2.RawMessage(msg))
+			s.notify(protocol.MethodTextDocumentPublishDiagnostics, json.RawMessage(msg))
 		}
 	}
 }
 
 // uriOf returns the URI to use for path: the client's own for open documents.
-func (s *Server) uriOf(path string) DocumentURI {
+func (s *Server) uriOf(path string) protocol.DocumentURI {
 	s.mu.Lock()
 	d := s.docs[path]
 	s.mu.Unlock()
@@ -203,7 +203,7 @@ func (s *Server) uriOf(path string) DocumentURI {
 	return pathToURI(path)
 }
 
-func (s *Server) diagnosticsFor(rr *rootResult, path string) PublishDiagnosticsParams {
+func (s *Server) diagnosticsFor(rr *rootResult, path string) publishDiagnosticsParams {
 	s.mu.Lock()
 	show := s.settings.showDeclared()
 	var version *int32
@@ -212,7 +212,7 @@ func (s *Server) diagnosticsFor(rr *rootResult, path string) PublishDiagnosticsP
 		version = &v
 	}
 	s.mu.Unlock()
-	params := PublishDiagnosticsParams{URI: s.uriOf(path), Version: version, Diagnostics: []Diagnostic{}}
+	params := publishDiagnosticsParams{URI: s.uriOf(path), Version: version, Diagnostics: []protocol.Diagnostic{}}
 	manifestURI := pathToURI(s.manifestFor(rr.root, path))
 	for _, f := range rr.byFile[path] {
 		if !show && f.Kind == finding.KindCapability && f.Manifest == finding.Declared {
@@ -223,43 +223,44 @@ func (s *Server) diagnosticsFor(rr *rootResult, path string) PublishDiagnosticsP
 	return params
 }
 
-func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI DocumentURI) Diagnostic {
+func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI protocol.DocumentURI) protocol.Diagnostic {
 	sev := f.Severity
 	if sev == "" {
 		sev = finding.Policy{}.Severity(f)
 	}
-	d := Diagnostic{
+	data := &DiagnosticData{
+		Kind: string(f.Kind), Capability: string(f.Capability), Class: string(f.Class), Rule: f.Rule, API: f.API,
+		Tools: f.Tools, Server: f.Server, Manifest: string(f.Manifest), UndeclaredFor: f.UndeclaredFor,
+		Scope: f.Scope, ScopeKind: f.ScopeKind, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
+		ManifestURI: manifestURI,
+	}
+	d := protocol.Diagnostic{
 		Range:    lspRange(f.Span),
 		Severity: lspSeverity(sev),
 		Source:   "mcpriv",
 		Message:  f.Message,
-		Data: &DiagnosticData{
-			Kind: string(f.Kind), Capability: string(f.Capability), Class: string(f.Class), Rule: f.Rule, API: f.API,
-			Tools: f.Tools, Server: f.Server, Manifest: string(f.Manifest), UndeclaredFor: f.UndeclaredFor,
-			Scope: f.Scope, ScopeKind: f.ScopeKind, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
-			ManifestURI: manifestURI,
-		},
+		Data:     data,
 	}
 	if f.Risk > 0 {
-		d.Data.Risk = f.Risk.String()
+		data.Risk = f.Risk.String()
 	}
 	if f.Kind == finding.KindCapability {
 		d.Code = string(f.Capability)
 		if info, ok := capability.Lookup(f.Capability); ok {
-			d.CodeDescription = &CodeDescription{Href: info.DocsURL()}
+			d.CodeDescription = &protocol.CodeDescription{Href: protocol.URI(info.DocsURL())}
 			if d.Message == "" {
 				d.Message = fmt.Sprintf("%s: %s", f.API, info.Title)
 			}
-			if d.Data.Class == "" {
-				d.Data.Class = string(info.Class)
+			if data.Class == "" {
+				data.Class = string(info.Class)
 			}
 		}
-		if d.Data.Scope == "" {
-			d.Data.Scope = "*"
+		if data.Scope == "" {
+			data.Scope = "*"
 		}
 	} else {
 		d.Code = string(f.Kind)
-		d.CodeDescription = &CodeDescription{Href: docsLSP + "#" + string(f.Kind)}
+		d.CodeDescription = &protocol.CodeDescription{Href: protocol.URI(docsLSP + "#" + string(f.Kind))}
 	}
 	if d.Message == "" {
 		d.Message = string(f.Kind)
@@ -269,7 +270,7 @@ func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI Do
 		if !ok {
 			continue
 		}
-		d.RelatedInformation = append(d.RelatedInformation, DiagnosticRelatedInformation{
+		d.RelatedInformation = append(d.RelatedInformation, protocol.DiagnosticRelatedInformation{
 			Location: loc, Message: "tool " + strconv.Quote(name) + " reaches this call",
 		})
 	}
@@ -285,16 +286,16 @@ func nameOrSpan(t *finding.Tool) source.Span {
 	return t.Span
 }
 
-func lspSeverity(s finding.Severity) DiagnosticSeverity {
+func lspSeverity(s finding.Severity) protocol.DiagnosticSeverity {
 	switch s {
 	case finding.Error:
-		return SeverityError
+		return protocol.DiagnosticSeverityError
 	case finding.Warning:
-		return SeverityWarning
+		return protocol.DiagnosticSeverityWarning
 	case finding.Hint:
-		return SeverityHint
+		return protocol.DiagnosticSeverityHint
 	}
-	return SeverityInformation
+	return protocol.DiagnosticSeverityInformation
 }
 
 // manifestFor returns the manifest governing path: the nearest ancestor

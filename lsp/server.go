@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/source"
@@ -74,10 +75,10 @@ var ErrExitWithoutShutdown = errors.New("exit without shutdown")
 // stream. It returns nil after a clean shutdown and exit.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	s := newServer(opts)
-	stream := newTolerantStream(rwc, func(err error) { s.logf(msgWarning, "skipped a malformed message: %v", err) })
-	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(stdCodec{}))
+	stream := newHeaderStream(rwc, func(err error) { s.logf(msgWarning, "skipped a malformed message: %v", err) })
+	conn := jsonrpc2.NewConn(stream)
 	s.conn = conn
-	conn.Go(ctx, s.handle)
+	conn.Go(ctx, s.dispatch)
 	defer s.stop()
 	select {
 	case <-s.exited:
@@ -95,7 +96,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	case exited:
 		return nil
 	}
-	if err := conn.Err(); err != nil {
+	if err := conn.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
 	if !shut {
@@ -117,10 +118,10 @@ func closeConn(conn jsonrpc2.Conn) {
 }
 
 const (
-	msgError   = 1
-	msgWarning = 2
-	msgInfo    = 3
-	msgLog     = 4
+	msgError   = protocol.MessageTypeError
+	msgWarning = protocol.MessageTypeWarning
+	msgInfo    = protocol.MessageTypeInfo
+	msgLog     = protocol.MessageTypeLog
 )
 
 // Server is one language server session.
@@ -128,8 +129,8 @@ type Server struct {
 	opts Options
 	conn jsonrpc2.Conn
 	// inflight maps the ids of running calls to their cancel functions, for
-	// $/cancelRequest. (jsonrpc2.CancelHandler is not used: its context
-	// outlives the pooled request context it derives from.)
+	// $/cancelRequest. (jsonrpc2.CancelHandler is not used: the server's own
+	// handler context, not jsonrpc2's, is the one to cancel.)
 	inflight sync.Map // jsonrpc2.ID → context.CancelFunc
 
 	ctx    context.Context // lives until exit; background work uses it
@@ -141,21 +142,21 @@ type Server struct {
 	initialized bool
 	shutdown    bool
 	exitSeen    bool
-	caps        ClientCapabilities
+	caps        clientCaps
 	settings    Settings
 	engine      Engine
 	engineErr   error
 	roots       []string
-	docs        map[string]*document   // open documents by absolute path
-	files       map[string]*fileFacts  // facts of every known file by absolute path
-	results     map[string]*rootResult // latest result by root
-	published   map[DocumentURI]string // last diagnostics sent, to send only changes
-	dirtyRoots  map[string]bool        // roots to re-link on the next run
-	loggedOnce  map[string]bool        // extraction errors already logged
-	gen         uint64                 // bumped by every edit; a run started at an older gen is stale
-	runCancel   context.CancelFunc     // cancels the parse in progress
-	wake        chan struct{}          // analysis worker signal (buffer 1)
-	updated     chan struct{}          // closed and replaced after each run: hover waiters
+	docs        map[string]*document            // open documents by absolute path
+	files       map[string]*fileFacts           // facts of every known file by absolute path
+	results     map[string]*rootResult          // latest result by root
+	published   map[protocol.DocumentURI]string // last diagnostics sent, to send only changes
+	dirtyRoots  map[string]bool                 // roots to re-link on the next run
+	loggedOnce  map[string]bool                 // extraction errors already logged
+	gen         uint64                          // bumped by every edit; a run started at an older gen is stale
+	runCancel   context.CancelFunc              // cancels the parse in progress
+	wake        chan struct{}                   // analysis worker signal (buffer 1)
+	updated     chan struct{}                   // closed and replaced after each run: hover waiters
 	stats       Stats
 	progressSeq int
 }
@@ -180,7 +181,7 @@ func newServer(opts Options) *Server {
 	s := &Server{
 		opts: opts, ctx: ctx, cancel: cancel, exited: make(chan struct{}),
 		docs: map[string]*document{}, files: map[string]*fileFacts{}, results: map[string]*rootResult{},
-		published: map[DocumentURI]string{}, dirtyRoots: map[string]bool{}, loggedOnce: map[string]bool{},
+		published: map[protocol.DocumentURI]string{}, dirtyRoots: map[string]bool{}, loggedOnce: map[string]bool{},
 		wake: make(chan struct{}, 1), updated: make(chan struct{}),
 	}
 	s.wg.Add(1)
@@ -197,13 +198,15 @@ func (s *Server) stop() {
 }
 
 // logf sends a window/logMessage and copies it to Options.Logf.
-func (s *Server) logf(level int, format string, args ...any) {
+func (s *Server) logf(level protocol.MessageType, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if s.opts.Logf != nil {
 		s.opts.Logf("%s", msg)
 	}
 	if s.conn != nil {
-		_ = s.conn.Notify(s.ctx, "window/logMessage", LogMessageParams{Type: level, Message: msg})
+		if raw, err := marshalPayload(&protocol.LogMessageParams{Type: level, Message: msg}); err == nil {
+			_ = s.conn.Notify(s.ctx, protocol.MethodWindowLogMessage, raw)
+		}
 	}
 }
 
@@ -212,25 +215,84 @@ func (s *Server) notify(method string, params any) {
 	if s.conn == nil {
 		return
 	}
-	if err := s.conn.Notify(s.ctx, method, params); err != nil && s.opts.Logf != nil {
+	raw, err := marshalPayload(params)
+	if err == nil {
+		err = s.conn.Notify(s.ctx, method, raw)
+	}
+	if err != nil && s.opts.Logf != nil {
 		s.opts.Logf("notify %s: %v", method, err)
 	}
 }
 
-// handle dispatches one message. It never panics and never returns an error
-// for a notification (jsonrpc2 would close the connection): failures are
-// logged with window/logMessage instead.
-func (s *Server) handle(rctx context.Context, req *jsonrpc2.Request) (result any, err error) {
-	method := strings.Clone(req.Method())
-	isCall := req.IsCall()
-	// Handlers use a context of their own, derived from the connection's:
-	// the request context is pooled and must not be retained by goroutines
-	// (context.WithCancel would). Async still needs the request context.
-	ctx, cancel := context.WithCancel(jsonrpc2.DetachContext(rctx))
-	ctx = context.WithValue(ctx, reqCtxKey{}, rctx)
+// call sends a request to the client and decodes its result into result
+// (which may be nil).
+func (s *Server) call(ctx context.Context, method string, params, result any) error {
+	raw, err := marshalPayload(params)
+	if err != nil {
+		return err
+	}
+	var res json.RawMessage
+	if _, err := s.conn.Call(ctx, method, raw, &res); err != nil {
+		return err
+	}
+	if result == nil || len(res) == 0 {
+		return nil
+	}
+	return json.Unmarshal(res, result)
+}
+
+// releaseKey holds, in a handler's context, the function that lets the
+// connection read the next message while the handler goes on (release).
+type releaseKey struct{}
+
+// dispatch is the connection's jsonrpc2.Handler. jsonrpc2 calls it on its
+// read loop, one message at a time; the handler runs on a goroutine of its
+// own and dispatch returns when it has replied or called release. So
+// messages are handled in order — an edit is applied before the hover that
+// follows it — yet a request waiting for analysis does not hold up the
+// edits behind it.
+func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+	released := make(chan struct{})
+	var once sync.Once
+	rel := func() { once.Do(func() { close(released) }) }
+	go func() {
+		defer rel()
+		result, err := s.handle(context.WithValue(ctx, releaseKey{}, rel), req)
+		if _, isCall := req.(*jsonrpc2.Call); !isCall {
+			return
+		}
+		if err == nil {
+			var raw json.RawMessage
+			if raw, err = marshalPayload(result); err == nil {
+				result = raw
+			} else {
+				err = jsonrpc2.Errorf(jsonrpc2.InternalError, "encoding the result of %s: %v", req.Method(), err)
+			}
+		}
+		if err != nil {
+			result = nil
+		}
+		// Replies go out on the connection's context, not the server's:
+		// shutdown cancels the server's, and its reply must still be sent.
+		if rerr := reply(ctx, result, err); rerr != nil && s.opts.Logf != nil {
+			s.opts.Logf("reply to %s: %v", req.Method(), rerr)
+		}
+	}()
+	<-released
+	return nil
+}
+
+// handle routes one message to its handler. It never panics and never
+// returns an error for a notification: failures are logged with
+// window/logMessage instead.
+func (s *Server) handle(cctx context.Context, req jsonrpc2.Request) (result any, err error) {
+	method := req.Method()
+	call, isCall := req.(*jsonrpc2.Call)
+	// Each handler has a context of its own, cancelled by $/cancelRequest.
+	ctx, cancel := context.WithCancel(cctx)
 	defer cancel()
 	if isCall {
-		id := req.ID()
+		id := call.ID()
 		s.inflight.Store(id, cancel)
 		defer s.inflight.Delete(id)
 	}
@@ -254,30 +316,34 @@ func (s *Server) handle(rctx context.Context, req *jsonrpc2.Request) (result any
 	inited, shut := s.initialized, s.shutdown
 	s.mu.Unlock()
 	switch {
-	case method == "exit":
+	case method == protocol.MethodExit:
 		s.mu.Lock()
 		s.exitSeen = true
 		s.mu.Unlock()
 		s.closeExited()
 		return nil, nil
-	case method == "$/cancelRequest":
-		var p CancelParams
+	case method == protocol.MethodCancelRequest:
+		var p protocol.CancelParams
 		if err := json.Unmarshal(req.Params(), &p); err != nil {
 			return nil, err
 		}
-		var n int64
-		var str string
 		var id jsonrpc2.ID
-		if json.Unmarshal(p.ID, &n) == nil {
-			id = jsonrpc2.NewNumberID(n)
-		} else if json.Unmarshal(p.ID, &str) == nil {
-			id = jsonrpc2.NewStringID(str)
+		switch v := p.ID.(type) {
+		case float64:
+			if v != float64(int32(v)) {
+				return nil, nil // no request of ours has that id
+			}
+			id = jsonrpc2.NewNumberID(int32(v))
+		case string:
+			id = jsonrpc2.NewStringID(v)
+		default:
+			return nil, nil
 		}
 		if c, ok := s.inflight.Load(id); ok {
 			c.(context.CancelFunc)()
 		}
 		return nil, nil
-	case method == "initialize":
+	case method == protocol.MethodInitialize:
 		if inited {
 			return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "initialize was already received")
 		}
@@ -287,7 +353,7 @@ func (s *Server) handle(rctx context.Context, req *jsonrpc2.Request) (result any
 			return nil, jsonrpc2.NewError(jsonrpc2.ServerNotInitialized, "the server is not initialized")
 		}
 		return nil, nil
-	case shut && method != "shutdown":
+	case shut && method != protocol.MethodShutdown:
 		if isCall {
 			return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "the server is shutting down")
 		}
@@ -310,29 +376,27 @@ var handlers map[string]handlerFunc
 
 func init() {
 	handlers = map[string]handlerFunc{
-		"initialized":                         (*Server).initializedNote,
-		"shutdown":                            (*Server).shutdownReq,
-		"textDocument/didOpen":                (*Server).didOpen,
-		"textDocument/didChange":              (*Server).didChange,
-		"textDocument/didClose":               (*Server).didClose,
-		"textDocument/didSave":                (*Server).didSave,
-		"textDocument/hover":                  (*Server).hover,
-		"textDocument/codeAction":             (*Server).codeAction,
-		"textDocument/codeLens":               (*Server).codeLens,
-		"workspace/executeCommand":            (*Server).executeCommand,
-		"workspace/didChangeConfiguration":    (*Server).didChangeConfiguration,
-		"workspace/didChangeWatchedFiles":     (*Server).didChangeWatchedFiles,
-		"workspace/didChangeWorkspaceFolders": (*Server).didChangeWorkspaceFolders,
+		protocol.MethodInitialized:                        (*Server).initializedNote,
+		protocol.MethodShutdown:                           (*Server).shutdownReq,
+		protocol.MethodTextDocumentDidOpen:                (*Server).didOpen,
+		protocol.MethodTextDocumentDidChange:              (*Server).didChange,
+		protocol.MethodTextDocumentDidClose:               (*Server).didClose,
+		protocol.MethodTextDocumentDidSave:                (*Server).didSave,
+		protocol.MethodTextDocumentHover:                  (*Server).hover,
+		protocol.MethodTextDocumentCodeAction:             (*Server).codeAction,
+		protocol.MethodTextDocumentCodeLens:               (*Server).codeLens,
+		protocol.MethodWorkspaceExecuteCommand:            (*Server).executeCommand,
+		protocol.MethodWorkspaceDidChangeConfiguration:    (*Server).didChangeConfiguration,
+		protocol.MethodWorkspaceDidChangeWatchedFiles:     (*Server).didChangeWatchedFiles,
+		protocol.MethodWorkspaceDidChangeWorkspaceFolders: (*Server).didChangeWorkspaceFolders,
 	}
 }
 
-type reqCtxKey struct{}
-
-// release lets the read loop go on while this request's handler waits for
-// analysis (jsonrpc2.Async on the original request context).
+// release lets the connection read the next message while this handler
+// waits (for analysis, or for the client's answer to a request of ours).
 func release(ctx context.Context) {
-	if rctx, ok := ctx.Value(reqCtxKey{}).(context.Context); ok {
-		jsonrpc2.Async(rctx)
+	if rel, ok := ctx.Value(releaseKey{}).(func()); ok {
+		rel()
 	}
 }
 
@@ -355,13 +419,23 @@ func unmarshalParams(raw json.RawMessage, v any) error {
 }
 
 func (s *Server) initialize(raw json.RawMessage) (any, error) {
-	var p InitializeParams
-	if err := unmarshalParams(raw, &p); err != nil {
-		return nil, err
+	var p protocol.InitializeParams
+	if len(raw) == 0 {
+		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "missing params")
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		// protocol v0.12.0 types the client capabilities of LSP 3.16; a client
+		// that sends one in another shape (a later LSP) is still served:
+		// encoding/json has decoded every other field.
+		var terr *json.UnmarshalTypeError
+		if !errors.As(err, &terr) {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "invalid params: %v", err)
+		}
+		defer s.logf(msgWarning, "initialize: %v (ignored)", err)
 	}
 	var roots []string
 	for _, f := range p.WorkspaceFolders {
-		if dir, err := uriToPath(f.URI); err == nil {
+		if dir, err := uriToPath(protocol.DocumentURI(f.URI)); err == nil {
 			roots = append(roots, dir)
 		}
 	}
@@ -373,11 +447,15 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 	if len(roots) == 0 && p.RootPath != "" && filepath.IsAbs(p.RootPath) {
 		roots = append(roots, filepath.Clean(p.RootPath))
 	}
-	settings, _, serr := parseSettings(p.InitializationOptions)
+	var settings Settings
+	opts, serr := json.Marshal(p.InitializationOptions)
+	if serr == nil {
+		settings, _, serr = parseSettings(opts)
+	}
 
 	s.mu.Lock()
 	s.initialized = true
-	s.caps = p.Capabilities
+	s.caps = readClientCaps(p.Capabilities)
 	s.roots = dedupRoots(roots)
 	s.settings = settings
 	s.mu.Unlock()
@@ -386,22 +464,24 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 	}
 	s.rebuildEngine()
 
-	return map[string]any{
-		"capabilities": map[string]any{
-			"positionEncoding": "utf-16",
-			"textDocumentSync": map[string]any{"openClose": true, "change": 2, "save": map[string]any{"includeText": false}},
-			"hoverProvider":    true,
-			"codeActionProvider": map[string]any{
-				"codeActionKinds": []string{"quickfix", KindDeclareAll},
-				"resolveProvider": false,
+	return &initializeResult{
+		Capabilities: serverCapabilities{
+			ServerCapabilities: protocol.ServerCapabilities{
+				TextDocumentSync: &textDocumentSyncOptions{
+					TextDocumentSyncOptions: protocol.TextDocumentSyncOptions{OpenClose: true, Change: protocol.TextDocumentSyncKindIncremental},
+					Save:                    &saveOptions{IncludeText: false},
+				},
+				HoverProvider:          true,
+				CodeActionProvider:     &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, KindDeclareAll}},
+				ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: []string{CmdScanWorkspace, CmdGenerateManifest, CmdShowToolPrivileges}},
+				Workspace: &protocol.ServerCapabilitiesWorkspace{
+					WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{Supported: true, ChangeNotifications: true},
+				},
 			},
-			"codeLensProvider":       map[string]any{"resolveProvider": false},
-			"executeCommandProvider": map[string]any{"commands": []string{CmdScanWorkspace, CmdGenerateManifest, CmdShowToolPrivileges}},
-			"workspace": map[string]any{
-				"workspaceFolders": map[string]any{"supported": true, "changeNotifications": true},
-			},
+			PositionEncoding: "utf-16",
+			CodeLensProvider: &codeLensOptions{ResolveProvider: false},
 		},
-		"serverInfo": map[string]any{"name": "mcpriv", "version": s.opts.Version},
+		ServerInfo: &protocol.ServerInfo{Name: "mcpriv", Version: s.opts.Version},
 	}, nil
 }
 
@@ -451,8 +531,8 @@ func (s *Server) rebuildEngine() {
 
 func (s *Server) initializedNote(ctx context.Context, _ json.RawMessage) (any, error) {
 	s.mu.Lock()
-	dyn := s.caps.Workspace.DidChangeWatchedFiles.DynamicRegistration
-	pull := s.caps.Workspace.Configuration
+	dyn := s.caps.watchFiles
+	pull := s.caps.configuration
 	s.mu.Unlock()
 	s.wg.Add(1)
 	go func() {
@@ -469,18 +549,16 @@ func (s *Server) initializedNote(ctx context.Context, _ json.RawMessage) (any, e
 }
 
 func (s *Server) registerWatchers() {
-	globs := []string{"**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py,go}", "**/" + ManifestName}
-	var watchers []map[string]any
-	for _, g := range globs {
-		watchers = append(watchers, map[string]any{"globPattern": g})
-	}
-	params := map[string]any{"registrations": []map[string]any{{
-		"id": "mcpriv-watch", "method": "workspace/didChangeWatchedFiles",
-		"registerOptions": map[string]any{"watchers": watchers},
+	params := &protocol.RegistrationParams{Registrations: []protocol.Registration{{
+		ID: "mcpriv-watch", Method: protocol.MethodWorkspaceDidChangeWatchedFiles,
+		RegisterOptions: protocol.DidChangeWatchedFilesRegistrationOptions{Watchers: []protocol.FileSystemWatcher{
+			{GlobPattern: "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py,go}"},
+			{GlobPattern: "**/" + ManifestName},
+		}},
 	}}}
 	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
 	defer cancel()
-	if _, err := s.conn.Call(ctx, "client/registerCapability", params, nil); err != nil {
+	if err := s.call(ctx, protocol.MethodClientRegisterCapability, params, nil); err != nil {
 		s.logf(msgLog, "file watching not registered: %v", err)
 	}
 }
@@ -496,7 +574,7 @@ func (s *Server) shutdownReq(ctx context.Context, _ json.RawMessage) (any, error
 // --- documents ---
 
 func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p DidOpenTextDocumentParams
+	var p protocol.DidOpenTextDocumentParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
@@ -536,7 +614,7 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 }
 
 func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p DidCloseTextDocumentParams
+	var p protocol.DidCloseTextDocumentParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
@@ -564,7 +642,7 @@ func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error)
 }
 
 func (s *Server) didSave(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p DidSaveTextDocumentParams
+	var p protocol.DidSaveTextDocumentParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 )
 
 const serverTS = `import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -39,7 +40,7 @@ func fixture() map[string]string {
 	return map[string]string{"src/server.ts": serverTS, "src/helper.ts": helperTS}
 }
 
-func byCode(ds []Diagnostic, code string) *Diagnostic {
+func byCode(ds []diagnostic, code string) *diagnostic {
 	for i := range ds {
 		if ds[i].Code == code {
 			return &ds[i]
@@ -53,22 +54,22 @@ func TestDiagnostics(t *testing.T) {
 	c.open("src/server.ts", serverTS)
 	ds := c.waitDiags("src/server.ts", count(1))
 	d := ds[0]
-	if d.Code != "network.client" || d.Source != "mcpriv" || d.CodeDescription == nil || !strings.Contains(d.CodeDescription.Href, "#networkclient") {
+	if d.Code != "network.client" || d.Source != "mcpriv" || d.CodeDescription == nil || !strings.Contains(string(d.CodeDescription.Href), "#networkclient") {
 		t.Errorf("diagnostic header: %+v", d)
 	}
 	// `fetch` on line 11 (0-based), columns 18–23.
-	if d.Range != (Range{Position{11, 18}, Position{11, 23}}) {
+	if d.Range != (rangeOf(pos(11, 18), pos(11, 23))) {
 		t.Errorf("range = %+v", d.Range)
 	}
-	if d.Severity != SeverityInformation {
-		t.Errorf("severity without a manifest = %d, want information", d.Severity)
+	if d.Severity != protocol.DiagnosticSeverityInformation {
+		t.Errorf("severity without a manifest = %v, want information", d.Severity)
 	}
 	if d.Data == nil || d.Data.Capability != "network.client" || d.Data.Scope != "api.example.com" && d.Data.Scope != "https://api.example.com/v1/page" ||
 		len(d.Data.Tools) != 1 || d.Data.Tools[0] != "fetch_page" || d.Data.Manifest != "no-manifest" || d.Data.ManifestURI != c.uri(ManifestName) {
 		t.Errorf("data = %+v", d.Data)
 	}
 	if len(d.RelatedInformation) != 1 || d.RelatedInformation[0].Location.URI != c.uri("src/server.ts") ||
-		d.RelatedInformation[0].Location.Range.Start != (Position{10, 12}) {
+		d.RelatedInformation[0].Location.Range.Start != (pos(10, 12)) {
 		t.Errorf("related = %+v", d.RelatedInformation)
 	}
 	// The unopened helper was analysed by the workspace scan; its call is reached by write_note.
@@ -95,7 +96,7 @@ func TestEditsUpdateDiagnosticsAcrossFiles(t *testing.T) {
 	c.waitDiags("src/helper.ts", count(1))
 
 	// Add a second write in the helper: incremental insert at the end of line 3.
-	c.change("src/helper.ts", TextDocumentContentChangeEvent{Range: &Range{Position{3, 44}, Position{3, 44}},
+	c.change("src/helper.ts", TextDocumentContentChangeEvent{Range: rangePtr(pos(3, 44), pos(3, 44)),
 		Text: "\n  await fs.writeFile(\"/tmp/notes/b.txt\", t);"})
 	ds := c.waitDiags("src/helper.ts", count(2))
 	if ds[1].Range.Start.Line != 4 {
@@ -104,8 +105,8 @@ func TestEditsUpdateDiagnosticsAcrossFiles(t *testing.T) {
 	// Editing the importer changes which tool reaches the helper: drop the
 	// import and the helper's calls are reached by the server only.
 	c.open("src/server.ts", serverTS)
-	c.change("src/server.ts", TextDocumentContentChangeEvent{Range: &Range{Position{1, 0}, Position{2, 0}}, Text: ""})
-	c.waitDiags("src/helper.ts", func(ds []Diagnostic) bool {
+	c.change("src/server.ts", TextDocumentContentChangeEvent{Range: rangePtr(pos(1, 0), pos(2, 0)), Text: ""})
+	c.waitDiags("src/helper.ts", func(ds []diagnostic) bool {
 		return len(ds) == 2 && len(ds[0].Data.Tools) == 0 && ds[0].Data.Server
 	})
 }
@@ -116,18 +117,18 @@ func TestManifestChecksAndActions(t *testing.T) {
 	c := startServer(t, files, clientOpts{})
 	c.open("src/server.ts", serverTS)
 	ds := c.waitDiags("src/server.ts", count(1))
-	if ds[0].Data.Manifest != "undeclared" || ds[0].Severity != SeverityWarning || len(ds[0].Data.UndeclaredFor) != 1 || ds[0].Data.UndeclaredFor[0] != "fetch_page" {
+	if ds[0].Data.Manifest != "undeclared" || ds[0].Severity != protocol.DiagnosticSeverityWarning || len(ds[0].Data.UndeclaredFor) != 1 || ds[0].Data.UndeclaredFor[0] != "fetch_page" {
 		t.Fatalf("undeclared fetch: %+v %+v", ds[0], ds[0].Data)
 	}
 	// The helper's write is declared: information.
 	hd := c.waitDiags("src/helper.ts", count(1))
-	if hd[0].Data.Manifest != "declared" || hd[0].Severity != SeverityInformation {
+	if hd[0].Data.Manifest != "declared" || hd[0].Severity != protocol.DiagnosticSeverityInformation {
 		t.Errorf("declared write: %+v", hd[0].Data)
 	}
 	// The manifest itself: network.client of write_note is unused.
-	md := c.waitDiags(ManifestName, func(ds []Diagnostic) bool { return byCode(ds, "unused-grant") != nil })
+	md := c.waitDiags(ManifestName, func(ds []diagnostic) bool { return byCode(ds, "unused-grant") != nil })
 	unused := byCode(md, "unused-grant")
-	if unused.Range.Start != (Position{4, 4}) {
+	if unused.Range.Start != (pos(4, 4)) {
 		t.Errorf("unused grant at %+v, want 4:4", unused.Range.Start)
 	}
 
@@ -155,10 +156,10 @@ func TestManifestChecksAndActions(t *testing.T) {
 	// Editing the (opened) manifest re-checks open files: declare fetch_page.
 	c.open(ManifestName, files[ManifestName])
 	c.change(ManifestName, TextDocumentContentChangeEvent{Text: got})
-	c.waitDiags("src/server.ts", func(ds []Diagnostic) bool { return len(ds) == 1 && ds[0].Data.Manifest == "declared" })
+	c.waitDiags("src/server.ts", func(ds []diagnostic) bool { return len(ds) == 1 && ds[0].Data.Manifest == "declared" })
 
 	// Remove the unused grant from the manifest.
-	md = c.waitDiags(ManifestName, func(ds []Diagnostic) bool { return byCode(ds, "unused-grant") != nil })
+	md = c.waitDiags(ManifestName, func(ds []diagnostic) bool { return byCode(ds, "unused-grant") != nil })
 	unused = byCode(md, "unused-grant")
 	acts = c.codeActions(ManifestName, unused.Range)
 	if len(acts) != 1 || !strings.HasPrefix(acts[0].Title, "Remove unused grant") {
@@ -188,7 +189,7 @@ func TestCreateManifestQuickFix(t *testing.T) {
 			c := startServer(t, fixture(), clientOpts{caps: caps})
 			c.open("src/server.ts", serverTS)
 			ds := c.waitDiags("src/server.ts", count(1))
-			acts := c.codeActions("src/server.ts", Range{ds[0].Range.Start, ds[0].Range.Start})
+			acts := c.codeActions("src/server.ts", rangeOf(ds[0].Range.Start, ds[0].Range.Start))
 			var create *CodeAction
 			for i := range acts {
 				if strings.HasPrefix(acts[i].Title, "Create "+ManifestName) {
@@ -208,7 +209,7 @@ func TestCreateManifestQuickFix(t *testing.T) {
 				if !strings.Contains(string(b), `"kind":"create"`) {
 					t.Errorf("no create operation: %s", b)
 				}
-				var tde []TextDocumentEdit
+				var tde []protocol.TextDocumentEdit
 				_ = json.Unmarshal(b, &tde)
 				text = tde[1].Edits[0].NewText
 			} else {
@@ -240,7 +241,7 @@ func TestSuppressAndDeclareAll(t *testing.T) {
 	if !strings.Contains(got, "\r\n\t\t// mcpriv-ignore: file.write -- TODO: reason\r\n\t\tfs.writeFile(\"/a\"") {
 		t.Errorf("suppression inserted wrongly:\n%q", got)
 	}
-	all := c.codeActions("s.ts", Range{}, KindDeclareAll)
+	all := c.codeActions("s.ts", protocol.Range{}, KindDeclareAll)
 	if len(all) != 1 || all[0].Kind != KindDeclareAll || len(all[0].Diagnostics) != 2 {
 		t.Fatalf("declare-all: %+v", all)
 	}
@@ -279,8 +280,8 @@ func TestHoverAndCodeLens(t *testing.T) {
 	if h := c.hover("src/server.ts", 0, 0); h != "" {
 		t.Errorf("hover on an import: %q", h)
 	}
-	var lenses []CodeLens
-	c.mustCall("textDocument/codeLens", CodeLensParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, &lenses)
+	var lenses []protocol.CodeLens
+	c.mustCall("textDocument/codeLens", protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, &lenses)
 	if len(lenses) != 2 {
 		t.Fatalf("lenses: %+v", lenses)
 	}
@@ -291,11 +292,11 @@ func TestHoverAndCodeLens(t *testing.T) {
 		t.Errorf("lens 1: %+v", lenses[1].Command)
 	}
 	var md string
-	c.mustCall("workspace/executeCommand", ExecuteCommandParams{Command: CmdShowToolPrivileges, Arguments: []json.RawMessage{json.RawMessage(`"fetch_page"`)}}, &md)
+	c.mustCall("workspace/executeCommand", protocol.ExecuteCommandParams{Command: CmdShowToolPrivileges, Arguments: []any{"fetch_page"}}, &md)
 	if !strings.Contains(md, "**undeclared**") {
 		t.Errorf("showToolPrivileges:\n%s", md)
 	}
-	err := c.call("workspace/executeCommand", ExecuteCommandParams{Command: CmdShowToolPrivileges, Arguments: []json.RawMessage{json.RawMessage(`"nope"`)}}, &md)
+	err := c.call("workspace/executeCommand", protocol.ExecuteCommandParams{Command: CmdShowToolPrivileges, Arguments: []any{"nope"}}, &md)
 	if err == nil {
 		t.Error("showToolPrivileges of an unknown tool succeeded")
 	}
@@ -306,12 +307,12 @@ func TestCommands(t *testing.T) {
 	c.open("src/server.ts", serverTS)
 	c.waitDiags("src/server.ts", count(1))
 	var sum map[string]any
-	c.mustCall("workspace/executeCommand", ExecuteCommandParams{Command: CmdScanWorkspace}, &sum)
+	c.mustCall("workspace/executeCommand", protocol.ExecuteCommandParams{Command: CmdScanWorkspace}, &sum)
 	if sum["findings"] != float64(2) || sum["tools"] != float64(2) {
 		t.Errorf("scan summary: %v", sum)
 	}
 	var gen map[string]any
-	c.mustCall("workspace/executeCommand", ExecuteCommandParams{Command: CmdGenerateManifest}, &gen)
+	c.mustCall("workspace/executeCommand", protocol.ExecuteCommandParams{Command: CmdGenerateManifest}, &gen)
 	c.mu.Lock()
 	applied := append([]WorkspaceEdit(nil), c.applied...)
 	c.mu.Unlock()
@@ -324,7 +325,7 @@ func TestCommands(t *testing.T) {
 			t.Errorf("generated manifest lacks %q:\n%s", want, text)
 		}
 	}
-	if err := c.call("workspace/executeCommand", ExecuteCommandParams{Command: "mcpriv.nope"}, nil); err == nil {
+	if err := c.call("workspace/executeCommand", protocol.ExecuteCommandParams{Command: "mcpriv.nope"}, nil); err == nil {
 		t.Error("unknown command succeeded")
 	}
 }
@@ -335,20 +336,22 @@ func TestConfiguration(t *testing.T) {
 	c := startServer(t, files, clientOpts{initOpts: map[string]any{"severity": map[string]string{"network.client": "error"}}})
 	c.open("src/server.ts", serverTS)
 	ds := c.waitDiags("src/server.ts", count(1))
-	if ds[0].Severity != SeverityError {
-		t.Errorf("severity override from initializationOptions: %d", ds[0].Severity)
+	if ds[0].Severity != protocol.DiagnosticSeverityError {
+		t.Errorf("severity override from initializationOptions: %v", ds[0].Severity)
 	}
 	c.waitDiags("src/helper.ts", count(1))
-	c.notify("workspace/didChangeConfiguration", DidChangeConfigurationParams{Settings: json.RawMessage(
+	c.notify("workspace/didChangeConfiguration", protocol.DidChangeConfigurationParams{Settings: json.RawMessage(
 		`{"mcpriv": {"showDeclared": false, "severity": {"network.client": "hint"}}}`)})
 	c.waitDiags("src/helper.ts", count(0)) // the declared write is hidden
-	c.waitDiags("src/server.ts", func(ds []Diagnostic) bool { return len(ds) == 1 && ds[0].Severity == SeverityHint })
+	c.waitDiags("src/server.ts", func(ds []diagnostic) bool {
+		return len(ds) == 1 && ds[0].Severity == protocol.DiagnosticSeverityHint
+	})
 	// Excludes drop unopened files.
-	c.notify("workspace/didChangeConfiguration", DidChangeConfigurationParams{Settings: json.RawMessage(`{"mcpriv": {"excludes": ["src/helper.ts"]}}`)})
+	c.notify("workspace/didChangeConfiguration", protocol.DidChangeConfigurationParams{Settings: json.RawMessage(`{"mcpriv": {"excludes": ["src/helper.ts"]}}`)})
 	c.waitDiags("src/helper.ts", count(0))
 	// Bad settings are reported, not fatal.
-	c.notify("workspace/didChangeConfiguration", DidChangeConfigurationParams{Settings: json.RawMessage(`{"mcpriv": {"severity": {"file.wrte": "loud"}}}`)})
-	c.mustCall("textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, nil)
+	c.notify("workspace/didChangeConfiguration", protocol.DidChangeConfigurationParams{Settings: json.RawMessage(`{"mcpriv": {"severity": {"file.wrte": "loud"}}}`)})
+	c.mustCall("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, nil)
 	c.mu.Lock()
 	var warned bool
 	for _, l := range c.logs {
@@ -371,15 +374,15 @@ func TestWatchedFilesAndMultiRoot(t *testing.T) {
 	}
 	// A new file on disk arrives by a watcher event; a deleted one is cleared.
 	_ = os.WriteFile(rootA+"/c.ts", []byte(`server.tool("c", {}, () => fs.writeFile("/c", ""));`), 0o644)
-	c.notify("workspace/didChangeWatchedFiles", DidChangeWatchedFilesParams{Changes: []FileEvent{{URI: c.uri("c.ts"), Type: 1}}})
+	c.notify("workspace/didChangeWatchedFiles", protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{{URI: c.uri("c.ts"), Type: protocol.FileChangeTypeCreated}}})
 	c.waitDiags("c.ts", count(1))
 	_ = os.Remove(rootA + "/a.ts")
-	c.notify("workspace/didChangeWatchedFiles", DidChangeWatchedFilesParams{Changes: []FileEvent{{URI: c.uri("a.ts"), Type: 3}}})
+	c.notify("workspace/didChangeWatchedFiles", protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{{URI: c.uri("a.ts"), Type: protocol.FileChangeTypeDeleted}}})
 	c.waitDiags("a.ts", count(0))
 	// Excluded directories are ignored even when the watcher reports them.
 	_ = os.MkdirAll(rootA+"/node_modules/x", 0o755)
 	_ = os.WriteFile(rootA+"/node_modules/x/i.ts", []byte(`fs.writeFile("/i", "")`), 0o644)
-	c.notify("workspace/didChangeWatchedFiles", DidChangeWatchedFilesParams{Changes: []FileEvent{{URI: c.uri("node_modules/x/i.ts"), Type: 1}}})
+	c.notify("workspace/didChangeWatchedFiles", protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{{URI: c.uri("node_modules/x/i.ts"), Type: protocol.FileChangeTypeCreated}}})
 	c.shutdown()
 	c.mu.Lock()
 	_, got := c.diags[c.uri("node_modules/x/i.ts")]
@@ -409,28 +412,28 @@ func TestRobustness(t *testing.T) {
 		t.Errorf("non-file URI: %v", err)
 	}
 	// Out-of-range positions clamp; unopened files answer null.
-	for _, pos := range []Position{{999, 0}, {11, 9999}, {0, 1 << 31}} {
-		var h *Hover
-		c.mustCall("textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/server.ts")}, Position: pos}, &h)
+	for _, at := range []protocol.Position{pos(999, 0), pos(11, 9999), pos(0, 1<<31)} {
+		var h *protocol.Hover
+		c.mustCall("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("src/server.ts")}, Position: at}, &h)
 	}
-	var h *Hover
-	c.mustCall("textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/helper.ts")}}, &h)
+	var h *protocol.Hover
+	c.mustCall("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("src/helper.ts")}}, &h)
 	if h != nil {
 		t.Errorf("hover on an unopened file: %+v", h)
 	}
 	var acts []CodeAction
-	c.mustCall("textDocument/codeAction", CodeActionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("nope.ts")}}, &acts)
+	c.mustCall("textDocument/codeAction", protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("nope.ts")}}, &acts)
 	if acts == nil || len(acts) != 0 {
 		t.Errorf("code actions of an unopened file: %+v", acts)
 	}
 	// Notifications that fail are logged; the connection lives on.
 	c.change("src/missing.ts", TextDocumentContentChangeEvent{Text: "x"})
-	c.change("src/server.ts", TextDocumentContentChangeEvent{Range: &Range{Position{5, 4}, Position{2, 0}}, Text: "x"})
+	c.change("src/server.ts", TextDocumentContentChangeEvent{Range: rangePtr(pos(5, 4), pos(2, 0)), Text: "x"})
 	c.notify("textDocument/didOpen", json.RawMessage(`{"textDocument": null}`))
 	c.notify("$/setTrace", map[string]any{"value": "off"})
 	c.notify("$/cancelRequest", map[string]any{"id": 12345})
 	c.notify("$/cancelRequest", map[string]any{"id": "abc"})
-	c.mustCall("textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, nil)
+	c.mustCall("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, nil)
 	c.mu.Lock()
 	n := len(c.logs)
 	c.mu.Unlock()
@@ -439,7 +442,7 @@ func TestRobustness(t *testing.T) {
 	}
 	// A request after shutdown is refused; exit ends the server cleanly.
 	c.mustCall("shutdown", nil, nil)
-	if err := c.call("textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, nil); err == nil {
+	if err := c.call("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("src/server.ts")}}, nil); err == nil {
 		t.Error("request after shutdown succeeded")
 	}
 	c.notify("exit", nil)
@@ -453,7 +456,7 @@ func TestLifecycleErrors(t *testing.T) {
 	a, b := netPipe()
 	done := make(chan error, 1)
 	go func() { done <- Serve(t.Context(), a, Options{NewEngine: newFakeEngine}) }()
-	conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(stdCodec{}))
+	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(b))
 	conn.Go(t.Context(), jsonrpc2.MethodNotFoundHandler)
 	var werr *jsonrpc2.Error
 	_, err := conn.Call(t.Context(), "textDocument/hover", map[string]any{}, nil)
@@ -481,12 +484,16 @@ func TestPulledConfiguration(t *testing.T) {
 	caps["workspace"].(map[string]any)["configuration"] = true
 	c := startServer(t, fixture(), clientOpts{caps: caps, config: `{"severity": {"file.write": "error"}, "excludes": []}`})
 	c.open("src/helper.ts", helperTS)
-	c.waitDiags("src/helper.ts", func(ds []Diagnostic) bool { return len(ds) == 1 && ds[0].Severity == SeverityError })
+	c.waitDiags("src/helper.ts", func(ds []diagnostic) bool {
+		return len(ds) == 1 && ds[0].Severity == protocol.DiagnosticSeverityError
+	})
 	c.mu.Lock()
 	c.config = `{"severity": [], "showDeclared": true}`
 	c.mu.Unlock()
 	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
-	c.waitDiags("src/helper.ts", func(ds []Diagnostic) bool { return len(ds) == 1 && ds[0].Severity == SeverityInformation })
+	c.waitDiags("src/helper.ts", func(ds []diagnostic) bool {
+		return len(ds) == 1 && ds[0].Severity == protocol.DiagnosticSeverityInformation
+	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, l := range c.logs {
@@ -537,11 +544,11 @@ func TestCancelRequest(t *testing.T) {
 	c := startServer(t, fixture(), clientOpts{engine: slow})
 	c.open("src/server.ts", serverTS)
 	c.waitDiags("src/server.ts", count(1))
-	c.change("src/server.ts", TextDocumentContentChangeEvent{Range: &Range{Position{0, 0}, Position{0, 0}}, Text: " "})
+	c.change("src/server.ts", TextDocumentContentChangeEvent{Range: rangePtr(pos(0, 0), pos(0, 0)), Text: " "})
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := c.conn.Call(ctx, "textDocument/hover", TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: c.uri("src/server.ts")}, Position: Position{11, 20}}, nil)
+		_, err := c.conn.Call(ctx, "textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("src/server.ts")}, Position: pos(11, 20)}, nil)
 		errc <- err
 	}()
 	time.Sleep(50 * time.Millisecond)
@@ -560,4 +567,30 @@ func TestCancelRequest(t *testing.T) {
 	if h := c.hover("src/server.ts", 11, 21); !strings.Contains(h, "network.client") {
 		t.Errorf("hover after the cancelled one: %q", h)
 	}
+}
+
+// TestInitializeOddCapabilities: a capability in a shape protocol v0.12.0
+// does not expect (here workspace.workspaceFolders as an object) is logged
+// and ignored; the rest of the capabilities still count.
+func TestInitializeOddCapabilities(t *testing.T) {
+	caps := defaultCaps()
+	caps["workspace"].(map[string]any)["workspaceFolders"] = map[string]any{"supported": true}
+	c := startServer(t, fixture(), clientOpts{caps: caps})
+	c.open("src/server.ts", serverTS)
+	c.waitDiags("src/server.ts", count(1))
+	c.mustCall("workspace/executeCommand", protocol.ExecuteCommandParams{Command: CmdGenerateManifest}, nil)
+	c.mu.Lock()
+	applied, progress := len(c.applied), len(c.progress)
+	var warned bool
+	for _, l := range c.logs {
+		warned = warned || strings.Contains(l.Message, "initialize:") && l.Type == protocol.MessageTypeWarning
+	}
+	c.mu.Unlock()
+	if applied != 1 || progress == 0 {
+		t.Errorf("capabilities next to the odd one were lost: %d edits applied, %d progress reports", applied, progress)
+	}
+	if !warned {
+		t.Error("the odd capability was not logged")
+	}
+	c.shutdown()
 }

@@ -10,6 +10,8 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"go.lsp.dev/protocol"
+
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -56,20 +58,22 @@ func point(lines *source.Lines, off int) sitter.Point {
 }
 
 // lspPos converts a source position to an LSP one (UTF-16 columns).
-func lspPos(p source.Pos) Position {
-	return Position{Line: uint32(max(p.Line, 0)), Character: uint32(max(p.Col16, 0))}
+func lspPos(p source.Pos) protocol.Position {
+	return protocol.Position{Line: uint32(max(p.Line, 0)), Character: uint32(max(p.Col16, 0))}
 }
 
-func lspRange(s source.Span) Range { return Range{Start: lspPos(s.Start), End: lspPos(s.End)} }
+func lspRange(s source.Span) protocol.Range {
+	return protocol.Range{Start: lspPos(s.Start), End: lspPos(s.End)}
+}
 
 // offsetRange converts a byte range of text to an LSP range.
-func offsetRange(lines *source.Lines, start, end int) Range {
-	return Range{Start: lspPos(lines.Pos(start)), End: lspPos(lines.Pos(end))}
+func offsetRange(lines *source.Lines, start, end int) protocol.Range {
+	return protocol.Range{Start: lspPos(lines.Pos(start)), End: lspPos(lines.Pos(end))}
 }
 
 // uriToPath turns a file URI into a clean absolute path. Non-file URIs
 // (untitled:, git:) are rejected: there is nothing on disk to analyse.
-func uriToPath(u DocumentURI) (string, error) {
+func uriToPath(u protocol.DocumentURI) (string, error) {
 	pu, err := url.Parse(string(u))
 	if err != nil {
 		return "", fmt.Errorf("bad URI %q: %w", u, err)
@@ -89,12 +93,12 @@ func uriToPath(u DocumentURI) (string, error) {
 
 // pathToURI turns an absolute path into a file URI, escaping as VS Code does
 // so the URIs we send compare equal to the ones the client sent.
-func pathToURI(p string) DocumentURI {
+func pathToURI(p string) protocol.DocumentURI {
 	p = filepath.ToSlash(p)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
-	return DocumentURI((&url.URL{Scheme: "file", Path: p}).String())
+	return protocol.DocumentURI((&url.URL{Scheme: "file", Path: p}).String())
 }
 
 // indentOf returns the leading whitespace of line.

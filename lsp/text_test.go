@@ -12,13 +12,17 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/source"
+
+	"go.lsp.dev/protocol"
 )
 
 func TestApplyChangeUTF16(t *testing.T) {
-	rng := func(l1, c1, l2, c2 uint32) *Range { return &Range{Position{l1, c1}, Position{l2, c2}} }
+	rng := func(l1, c1, l2, c2 uint32) *protocol.Range {
+		return rangePtr(pos(l1, c1), pos(l2, c2))
+	}
 	for _, tc := range []struct {
 		name, text string
-		r          *Range
+		r          *protocol.Range
 		insert     string
 		want       string
 	}{
@@ -118,7 +122,7 @@ func incrementalMatchesFresh(t *testing.T, eng Engine, n int) {
 	for name, text := range samples {
 		t.Run(name, func(t *testing.T) {
 			r := rand.New(rand.NewSource(int64(len(name) + len(text))))
-			d := newDocument(DocumentURI("file:///"+name), "/"+name, 1, []byte(text))
+			d := newDocument(protocol.DocumentURI("file:///"+name), "/"+name, 1, []byte(text))
 			lang := d.lang
 			parsers := map[source.Lang]*sitter.Parser{}
 			tree, err := parseBounded(parsers, lang, d.text, nil, time.Second)
@@ -206,7 +210,7 @@ func randomChange(r *rand.Rand, d *document) TextDocumentContentChangeEvent {
 		return o
 	}
 	a, b = fix(a), fix(b)
-	return TextDocumentContentChangeEvent{Range: &Range{lspPos(d.lines.Pos(a)), lspPos(d.lines.Pos(b))}, Text: ins}
+	return TextDocumentContentChangeEvent{Range: rangePtr(lspPos(d.lines.Pos(a)), lspPos(d.lines.Pos(b))), Text: ins}
 }
 
 // dumpTree prints a tree with the byte range of every node: points are not

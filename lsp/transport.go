@@ -1,32 +1,226 @@
 package lsp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
+	"strings"
+	"sync"
 
 	"go.lsp.dev/jsonrpc2"
 )
 
-// stdCodec encodes payloads with encoding/json: LSP clients send fields in
-// the exact case of the spec, and encoding/json's omitempty rules are the ones
-// the protocol types above are written for.
-type stdCodec struct{}
+// headerStream is the jsonrpc2.Stream of the server: LSP base-protocol
+// framing (Content-Length headers) that survives malformed input. The stock
+// jsonrpc2.NewStream reports a bad header line or an unparsable body as a
+// read error, which ends the connection's read loop and with it the server;
+// here such a frame is answered with a JSON-RPC error (null id, as the spec
+// says when the id cannot be known) and reading resumes at the next frame.
+// Only the end of the input or a transport error stops the stream.
+type headerStream struct {
+	rwc     io.ReadWriteCloser
+	in      *bufio.Reader
+	onError func(error) // logs a skipped frame; may be nil
 
-func (stdCodec) Marshal(v any) ([]byte, error) {
+	// writeMu serializes writes: the connection writes under its own lock,
+	// but Read also writes (the error replies).
+	writeMu sync.Mutex
+}
+
+func newHeaderStream(rwc io.ReadWriteCloser, onError func(error)) *headerStream {
+	return &headerStream{rwc: rwc, in: bufio.NewReader(rwc), onError: onError}
+}
+
+const (
+	// maxSkippedFrames bounds how long garbage is tolerated without a single
+	// good frame in between: a peer sending nothing but noise is not a client.
+	maxSkippedFrames = 10000
+	// maxFrameSize bounds one message body, so a lying Content-Length cannot
+	// make the server allocate gigabytes; a larger body is skipped.
+	maxFrameSize = 256 << 20
+)
+
+// frameError is a problem with one frame; the stream stays usable.
+type frameError struct {
+	code jsonrpc2.Code
+	msg  string
+}
+
+func (e *frameError) Error() string { return e.msg }
+
+// Read returns the next well-formed message.
+func (s *headerStream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
+	var total int64
+	for skipped := 0; ; skipped++ {
+		if err := ctx.Err(); err != nil {
+			return nil, total, err
+		}
+		msg, n, err := s.readFrame()
+		total += n
+		var ferr *frameError
+		if err == nil || !errors.As(err, &ferr) || skipped >= maxSkippedFrames {
+			return msg, total, err
+		}
+		if s.onError != nil {
+			s.onError(err)
+		}
+		// A reply to a peer that stopped reading is not our problem: ignore the
+		// write error, the next read will see the closed input.
+		_ = s.writeRaw(nullIDError(ferr.code, ferr.msg))
+	}
+}
+
+// readFrame reads one header block and body. A malformed header is read up
+// to its blank line, so the next frame starts in sync.
+func (s *headerStream) readFrame() (jsonrpc2.Message, int64, error) {
+	var total, length int64 = 0, -1
+	var bad error
+	inFrame := false // a header line was read
+	for {
+		line, n, err := s.readLine()
+		total += n
+		if err != nil {
+			if err == io.EOF && (inFrame || line != "") {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, total, err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			if inFrame {
+				break
+			}
+			continue // a stray blank line between frames
+		}
+		inFrame = true
+		name, value, ok := strings.Cut(line, ":")
+		switch {
+		case !ok:
+			bad = fmt.Errorf("invalid header line %q", truncate(line, 80))
+		case strings.EqualFold(strings.TrimSpace(name), "Content-Length"):
+			n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+			if err != nil || n < 0 {
+				bad = fmt.Errorf("invalid Content-Length %q", truncate(value, 40))
+			} else {
+				length = n
+			}
+		}
+	}
+	if bad == nil && length < 0 {
+		bad = errors.New("missing Content-Length header")
+	}
+	if bad != nil {
+		return nil, total, &frameError{code: jsonrpc2.ParseError, msg: bad.Error()}
+	}
+	if length > maxFrameSize {
+		n, err := io.CopyN(io.Discard, s.in, length)
+		total += n
+		if err != nil {
+			return nil, total, io.ErrUnexpectedEOF
+		}
+		return nil, total, &frameError{code: jsonrpc2.ParseError, msg: fmt.Sprintf("message of %d bytes is larger than %d bytes", length, maxFrameSize)}
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(s.in, body); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, total, err
+	}
+	total += length
+	if !json.Valid(body) {
+		return nil, total, &frameError{code: jsonrpc2.ParseError, msg: "message body is not valid JSON"}
+	}
+	msg, err := jsonrpc2.DecodeMessage(body)
+	if err != nil {
+		return nil, total, &frameError{code: jsonrpc2.InvalidRequest, msg: "not a JSON-RPC 2.0 message: " + err.Error()}
+	}
+	return msg, total, nil
+}
+
+// readLine reads one header line. A line longer than the reader's buffer
+// is no header: it is consumed and reported truncated, so noise without
+// newlines cannot grow memory.
+func (s *headerStream) readLine() (string, int64, error) {
+	b, err := s.in.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		return string(b), int64(len(b)), err
+	}
+	line, n := string(b), int64(len(b))
+	for err == bufio.ErrBufferFull {
+		b, err = s.in.ReadSlice('\n')
+		n += int64(len(b))
+	}
+	return line, n, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// nullIDError is an error response whose id is null: jsonrpc2.Response
+// always encodes an id, and ID{} encodes as 0, a valid request id.
+func nullIDError(code jsonrpc2.Code, msg string) []byte {
+	m, _ := json.Marshal(msg)
+	return []byte(`{"jsonrpc":"2.0","id":null,"error":{"code":` + strconv.Itoa(int(code)) + `,"message":` + string(m) + `}}`)
+}
+
+// Write sends one message. The messages encode themselves; payloads inside
+// them were encoded with encoding/json before they reached the connection
+// (see marshalPayload).
+func (s *headerStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var data []byte
+	var err error
+	if m, ok := msg.(json.Marshaler); ok {
+		data, err = m.MarshalJSON()
+	} else {
+		data, err = json.Marshal(msg)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("marshaling message: %w", err)
+	}
+	return int64(len(data)), s.writeRaw(data)
+}
+
+func (s *headerStream) writeRaw(body []byte) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	// Header and body in one write: one system call per message.
+	var buf bytes.Buffer
+	buf.Grow(len(body) + 32)
+	buf.WriteString("Content-Length: ")
+	buf.WriteString(strconv.Itoa(len(body)))
+	buf.WriteString("\r\n\r\n")
+	buf.Write(body)
+	_, err := s.rwc.Write(buf.Bytes())
+	return err
+}
+
+func (s *headerStream) Close() error { return s.rwc.Close() }
+
+// marshalPayload encodes params and results with encoding/json (HTML left
+// unescaped) before they are handed to the connection as raw JSON: the
+// protocol types rely on encoding/json's rules (pointer-receiver marshalers
+// such as protocol.ProgressToken's, omitempty), and jsonrpc2 then only
+// copies the bytes into the envelope.
+func marshalPayload(v any) (json.RawMessage, error) {
 	switch m := v.(type) {
 	case nil:
-		return []byte("null"), nil
-	case jsonrpc2.RawMessage:
-		if m == nil {
-			return []byte("null"), nil
-		}
-		return m, nil
+		return json.RawMessage("null"), nil
 	case json.RawMessage:
 		if m == nil {
-			return []byte("null"), nil
+			return json.RawMessage("null"), nil
 		}
 		return m, nil
 	}
@@ -37,73 +231,4 @@ func (stdCodec) Marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
-}
-
-func (stdCodec) Unmarshal(data []byte, v any) error {
-	switch p := v.(type) {
-	case *jsonrpc2.RawMessage:
-		*p = append((*p)[:0], data...)
-		return nil
-	case *json.RawMessage:
-		*p = append((*p)[:0], data...)
-		return nil
-	}
-	return json.Unmarshal(data, v)
-}
-
-// tolerantStream keeps the connection alive through malformed input. The
-// stock header stream reports an unparsable body or a bad header line as a
-// read error, which ends jsonrpc2's read loop and with it the server; here
-// such a frame is answered with a JSON-RPC error (null id, as the spec says
-// for parse errors) and reading continues with the next frame. Only the end
-// of the input stops the stream.
-//
-// It deliberately exposes only the Stream methods, so the connection uses
-// Read/Write instead of the raw-frame fast path, which has no such recovery.
-type tolerantStream struct {
-	jsonrpc2.Stream
-	onError func(error) // logs a skipped frame; may be nil
-}
-
-func newTolerantStream(rwc io.ReadWriteCloser, onError func(error)) *tolerantStream {
-	return &tolerantStream{Stream: jsonrpc2.NewHeaderStream(rwc), onError: onError}
-}
-
-// maxSkippedFrames bounds how long garbage is tolerated without a single
-// good frame in between: a peer sending nothing but noise is not a client.
-const maxSkippedFrames = 10000
-
-func (s *tolerantStream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
-	for skipped := 0; ; skipped++ {
-		msg, n, err := s.Stream.Read(ctx)
-		if err == nil {
-			return msg, n, nil
-		}
-		if !recoverable(err) || skipped >= maxSkippedFrames {
-			return nil, n, err
-		}
-		if s.onError != nil {
-			s.onError(err)
-		}
-		var werr *jsonrpc2.Error
-		if !errors.As(err, &werr) {
-			werr = jsonrpc2.NewError(jsonrpc2.ParseError, err.Error())
-		}
-		// A reply to a peer that stopped reading is not our problem: ignore the
-		// write error, the next Read will see the closed input.
-		_, _ = s.Stream.Write(ctx, jsonrpc2.NewResponse(jsonrpc2.ID{}, nil, werr))
-	}
-}
-
-// recoverable reports whether err concerns one frame rather than the transport.
-func recoverable(err error) bool {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.ErrClosedPipe) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var werr *jsonrpc2.Error
-	if errors.As(err, &werr) {
-		return true
-	}
-	return errors.Is(err, jsonrpc2.ErrInvalidHeader)
 }

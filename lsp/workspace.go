@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
@@ -18,25 +21,27 @@ func (s *Server) scanWorkspace(ctx context.Context) {
 	s.mu.Lock()
 	roots := append([]string(nil), s.roots...)
 	eng := s.engine
-	progress := s.caps.Window.WorkDoneProgress
+	progress := s.caps.workDoneProgress
 	s.progressSeq++
-	token := fmt.Sprintf("mcpriv-scan-%d", s.progressSeq)
+	token := protocol.NewProgressToken(fmt.Sprintf("mcpriv-scan-%d", s.progressSeq))
 	s.mu.Unlock()
 	if eng == nil || len(roots) == 0 {
 		return
 	}
 	if progress {
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err := s.conn.Call(cctx, "window/workDoneProgress/create", map[string]any{"token": token}, nil)
+		err := s.call(cctx, protocol.MethodWorkDoneProgressCreate, &protocol.WorkDoneProgressCreateParams{Token: *token}, nil)
 		cancel()
 		progress = err == nil
 	}
-	report := func(v WorkDoneProgress) {
+	// Params by pointer: ProgressToken's MarshalJSON has a pointer receiver.
+	report := func(v any) {
 		if progress {
-			s.notify("$/progress", ProgressParams{Token: token, Value: v})
+			s.notify(protocol.MethodProgress, &protocol.ProgressParams{Token: *token, Value: v})
 		}
 	}
-	report(WorkDoneProgress{Kind: "begin", Title: "mcpriv: analysing workspace", Percentage: intp(0)})
+	zero := uint32(0)
+	report(&workDoneProgressBegin{Kind: protocol.WorkDoneProgressKindBegin, Title: "mcpriv: analysing workspace", Percentage: &zero})
 
 	type entry struct{ root, path string }
 	var all []entry
@@ -62,13 +67,14 @@ func (s *Server) scanWorkspace(ctx context.Context) {
 	last := time.Now()
 	for i, e := range all {
 		if ctx.Err() != nil {
-			report(WorkDoneProgress{Kind: "end", Message: "cancelled"})
+			report(&protocol.WorkDoneProgressEnd{Kind: protocol.WorkDoneProgressKindEnd, Message: "cancelled"})
 			return
 		}
 		s.extractFromDisk(ctx, eng, e.path)
 		if time.Since(last) > 200*time.Millisecond {
 			last = time.Now()
-			report(WorkDoneProgress{Kind: "report", Message: fmt.Sprintf("%d/%d files", i+1, len(all)), Percentage: intp(100 * (i + 1) / len(all))})
+			report(&protocol.WorkDoneProgressReport{Kind: protocol.WorkDoneProgressKindReport,
+				Message: fmt.Sprintf("%d/%d files", i+1, len(all)), Percentage: uint32(100 * (i + 1) / len(all))})
 		}
 	}
 	s.mu.Lock()
@@ -77,10 +83,8 @@ func (s *Server) scanWorkspace(ctx context.Context) {
 	}
 	s.mu.Unlock()
 	s.kick()
-	report(WorkDoneProgress{Kind: "end", Message: fmt.Sprintf("%d files analysed", len(all))})
+	report(&protocol.WorkDoneProgressEnd{Kind: protocol.WorkDoneProgressKindEnd, Message: fmt.Sprintf("%d files analysed", len(all))})
 }
-
-func intp(i int) *int { return &i }
 
 // extractFromDisk reads and extracts one unopened file into the facts store.
 func (s *Server) extractFromDisk(ctx context.Context, eng Engine, path string) {
@@ -140,13 +144,16 @@ func (s *Server) refreshFromDisk(path string) {
 }
 
 func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p DidChangeWatchedFilesParams
+	var p protocol.DidChangeWatchedFilesParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
 	var changed []string
 	s.mu.Lock()
 	for _, ev := range p.Changes {
+		if ev == nil {
+			continue
+		}
 		path, err := uriToPath(ev.URI)
 		if err != nil {
 			continue
@@ -159,7 +166,7 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 		if _, open := s.docs[path]; open || langOf(path) == "" {
 			continue // the buffer, not the disk, is the truth for open files
 		}
-		if ev.Type == 3 {
+		if ev.Type == protocol.FileChangeTypeDeleted {
 			delete(s.files, path)
 			s.dirtyRoots[root] = true
 			continue
@@ -188,11 +195,15 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 }
 
 func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p DidChangeConfigurationParams
+	var p protocol.DidChangeConfigurationParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
-	settings, ok, err := parseSettings(p.Settings)
+	raw, err := json.Marshal(p.Settings)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "invalid settings: %v", err)
+	}
+	settings, ok, err := parseSettings(raw)
 	if err != nil {
 		s.logf(msgWarning, "%v", err)
 	}
@@ -200,7 +211,7 @@ func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage
 		// Pull-model clients (VS Code without configurationSection, eglot)
 		// send no settings: ask for them.
 		s.mu.Lock()
-		pull := s.caps.Workspace.Configuration
+		pull := s.caps.configuration
 		s.mu.Unlock()
 		if pull {
 			s.wg.Add(1)
@@ -228,7 +239,8 @@ func (s *Server) pullConfiguration() bool {
 	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
 	defer cancel()
 	var res []json.RawMessage
-	if _, err := s.conn.Call(ctx, "workspace/configuration", map[string]any{"items": []map[string]any{{"section": "mcpriv"}}}, &res); err != nil || len(res) == 0 {
+	params := &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: "mcpriv"}}}
+	if err := s.call(ctx, protocol.MethodWorkspaceConfiguration, params, &res); err != nil || len(res) == 0 {
 		return false
 	}
 	settings, ok, err := parseSettings(json.RawMessage(`{"mcpriv":` + string(res[0]) + `}`))
@@ -261,13 +273,13 @@ func (s *Server) applySettings(settings Settings) {
 }
 
 func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p DidChangeWorkspaceFoldersParams
+	var p protocol.DidChangeWorkspaceFoldersParams
 	if err := unmarshalParams(raw, &p); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	for _, f := range p.Event.Removed {
-		dir, err := uriToPath(f.URI)
+		dir, err := uriToPath(protocol.DocumentURI(f.URI))
 		if err != nil {
 			continue
 		}
@@ -291,7 +303,7 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMess
 		}
 	}
 	for _, f := range p.Event.Added {
-		if dir, err := uriToPath(f.URI); err == nil {
+		if dir, err := uriToPath(protocol.DocumentURI(f.URI)); err == nil {
 			s.roots = dedupRoots(append(s.roots, dir))
 		}
 	}
