@@ -137,6 +137,8 @@ type grammar struct {
 
 var grammars sync.Map // *sitter.Language → *grammar
 
+var rootMu sync.Mutex
+
 // keptAnonymous are unnamed tokens the extractor looks at.
 var keptAnonymous = map[string]bool{"default": true, "const": true, "async": true, "...": true}
 
@@ -259,7 +261,11 @@ func (t *tree) firstNamed(i int32) int32 {
 
 // flatten copies the tree into Go memory.
 func flatten(st *sitter.Tree, lang *sitter.Language, src []byte) (*tree, error) {
+	// RootNode writes the binding's per-tree node cache: extractions of one
+	// tree from several goroutines must not call it at once.
+	rootMu.Lock()
 	root := st.RootNode()
+	rootMu.Unlock()
 	g := grammarOf(lang)
 	var count C.int64_t
 	var keep *C.uint8_t
@@ -280,6 +286,8 @@ func flatten(st *sitter.Tree, lang *sitter.Language, src []byte) (*tree, error) 
 	r := t.nodes[0]
 	if r.start != root.StartByte() || r.end != root.EndByte() || r.sym != uint16(root.Symbol()) {
 		t.free()
+		rootMu.Lock() // the cursor caches nodes too
+		defer rootMu.Unlock()
 		return flattenSlow(root, g), nil
 	}
 	return t, nil
