@@ -174,8 +174,12 @@ server.tool("read", {}, async (args) => {
 	if want := []facts.ParamRef{{Fn: h, Param: 0, Path: []string{"path"}}}; !reflect.DeepEqual(r.Args[0].Refs, want) {
 		t.Errorf("readFile refs %+v, want %+v", r.Args[0].Refs, want)
 	}
-	if a := findCall(t, f, "globalThis", "fetch").Args[0]; a.Known && !a.Prefix {
-		t.Errorf("two different literals merged into one known value: %+v", a)
+	if a := findCall(t, f, "globalThis", "fetch").Args[0]; !a.Known || !a.Prefix || a.Value != "https://" {
+		t.Errorf("two literals merge into their common prefix, got %+v", a)
+	}
+	f = extractSrc(t, "x.js", []byte(`let u = "https://api.example.com"; if (v) u = u + "/v2"; fetch(u);`))
+	if a := findCall(t, f, "globalThis", "fetch").Args[0]; !a.Known || !a.Prefix || a.Value != "https://api.example.com" {
+		t.Errorf("extended literal: %+v", a)
 	}
 }
 

@@ -76,8 +76,18 @@ func merge(old, nv val) val {
 	}
 	r.taint = union(old.taint, nv.taint)
 	r.str, r.known, r.prefix = "", false, false
-	if old.known && nv.known && old.str == nv.str && old.prefix == nv.prefix {
-		r.str, r.known, r.prefix = nv.str, true, nv.prefix
+	if old.known && nv.known {
+		// Either value: the text they share is still known (url = url + "/x").
+		n := 0
+		for n < len(old.str) && n < len(nv.str) && old.str[n] == nv.str[n] {
+			n++
+		}
+		switch {
+		case old.str == nv.str && old.prefix == nv.prefix:
+			r.str, r.known, r.prefix = nv.str, true, nv.prefix
+		case n > 0:
+			r.str, r.known, r.prefix = old.str[:n], true, true
+		}
 	}
 	r.num, r.boolean = "", 0
 	if old.num == nv.num {
