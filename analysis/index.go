@@ -344,7 +344,11 @@ func (ix *index) goPackageFuncs(file int, name, cls string, method bool) []fnID 
 	case !method:
 		return names["."+name]
 	case cls != "":
-		return names[cls+"."+name]
+		if ms := names[cls+"."+name]; len(ms) > 0 {
+			return ms
+		}
+		// No such method on that type: it is likely an interface (declared in
+		// another file), so any implementation may run.
 	}
 	// A method of an unknown receiver type: any method of that name, unless
 	// so many types have one that the call says nothing (String, Close…).
@@ -400,8 +404,11 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 		if dir == "" {
 			return nil
 		}
+		// "Func", or "Type().Method" for a method of an instance of a project type.
 		member := c.Member
-		if i := strings.IndexAny(member, "("); i >= 0 {
+		if t, m, ok := strings.Cut(member, "()."); ok && !strings.ContainsAny(m, ".(") {
+			member = t + "." + m
+		} else if i := strings.IndexAny(member, "("); i >= 0 {
 			member = member[:i]
 		}
 		var out []fnID

@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 1
+const Version = 2
 
 // File is everything extracted from one source file.
 type File struct {
@@ -69,6 +69,8 @@ type File struct {
 	//       (what calling a value of the type returns)
 	//   type Server struct { client *http.Client }
 	//     → "Server.client" : "net/http\x00Client()"
+	//   "T.method()" is what a method of T returns, "T.field()" what calling a
+	//   func-typed field returns, "T.Embedded" an embedded field.
 	// Calls on values whose type is a named type of another file of the
 	// package are emitted with Module "type:<TypeName>" and Member the path
 	// after it ("type:GetClientFn" + "().Users.Get"); the index rewrites them
