@@ -224,6 +224,15 @@ async function handleToolCall(name, args) {
     case "get": return fetch(args.url);
   }
 }`, []want{{"read", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 1}}, []string{"fs:readFileSync"}}, {"get", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 1}}, []string{"globalThis:fetch"}}}},
+		{"helper dispatcher after destructuring", `import fs from "fs";
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const { name, arguments: args = {} } = request.params;
+  return await dispatchTool(name, args);
+});
+function dispatchTool(tool, input) {
+  if (tool === "read") return fs.readFileSync(input.path);
+  throw new Error("unknown");
+}`, []want{{"read", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 1}}, []string{"fs:readFileSync"}}}},
 		{"fastmcp", `import { FastMCP } from "fastmcp";
 const server = new FastMCP({ name: "s", version: "1.0.0" });
 server.addTool({

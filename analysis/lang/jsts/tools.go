@@ -71,6 +71,8 @@ func (e *extractor) delegate(fn int32) (int32, *dispatchSpec) {
 	if p0 < 0 || t.k(p0) != kIdentifier {
 		return -1, nil
 	}
+	req := e.bytesOf(p0)
+	var alias map[string][]byte
 	body := t.child(fn, "body")
 	if body >= 0 && t.k(body) == kBlock {
 		var only int32 = -1
@@ -79,7 +81,15 @@ func (e *extractor) delegate(fn int32) (int32, *dispatchSpec) {
 				continue
 			}
 			if only >= 0 {
-				return -1, nil
+				// Only declarations that name parts of the request may come first:
+				// const { name, arguments: args } = request.params;
+				if t.k(only) != kLexicalDecl && t.k(only) != kVarDecl {
+					return -1, nil
+				}
+				if alias == nil {
+					alias = map[string][]byte{}
+				}
+				e.requestAliases(only, req, alias)
 			}
 			only = ch
 		}
@@ -95,21 +105,17 @@ func (e *extractor) delegate(fn int32) (int32, *dispatchSpec) {
 		return -1, nil
 	}
 	args := t.namedChildren(t.child(body, "arguments"), nil)
-	req := e.bytesOf(p0)
 	spec := &dispatchSpec{nameParam: -1}
 	for i, a := range args {
-		a = e.unwrapCallee(a)
-		if a >= 0 && t.k(a) == kBinary { // req.params.arguments ?? {}
-			if l, r := t.child(a, "left"), t.child(a, "right"); l >= 0 && r >= 0 {
-				if op := e.between(a, l, r); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
-					a = e.unwrapCallee(l)
-				}
-			}
-		}
+		a = e.orDefault(a)
 		if a < 0 {
 			continue
 		}
-		switch x := compact(e.bytesOf(a)); {
+		x := compact(e.bytesOf(a))
+		if al, ok := alias[string(x)]; ok {
+			x = al
+		}
+		switch {
 		case bytes.Equal(x, req):
 			if i == 0 && len(args) == 1 {
 				return e.unwrapCallee(t.child(body, "function")), stdDispatch
@@ -128,6 +134,63 @@ func (e *extractor) delegate(fn int32) (int32, *dispatchSpec) {
 		return -1, nil
 	}
 	return e.unwrapCallee(t.child(body, "function")), spec
+}
+
+// orDefault strips a default (`x ?? {}`, `x || {}`) and wrappers from an expression.
+func (e *extractor) orDefault(a int32) int32 {
+	t := e.t
+	a = e.unwrapCallee(a)
+	if a >= 0 && t.k(a) == kBinary {
+		if l, r := t.child(a, "left"), t.child(a, "right"); l >= 0 && r >= 0 {
+			if op := e.between(a, l, r); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+				return e.unwrapCallee(l)
+			}
+		}
+	}
+	return a
+}
+
+// requestAliases records the locals a declaration binds to parts of the
+// request: `const { name, arguments: args } = req.params` maps name to
+// req.params.name and args to req.params.arguments.
+func (e *extractor) requestAliases(decl int32, req []byte, alias map[string][]byte) {
+	t := e.t
+	for d := t.nodes[decl].first; d >= 0; d = t.nodes[d].next {
+		if t.k(d) != kDeclarator {
+			continue
+		}
+		name, v := t.child(d, "name"), e.orDefault(t.child(d, "value"))
+		if name < 0 || v < 0 {
+			continue
+		}
+		path := compact(e.bytesOf(v))
+		if !bytes.HasPrefix(path, req) {
+			continue
+		}
+		if t.k(name) == kIdentifier {
+			alias[e.text(name)] = path
+			continue
+		}
+		if t.k(name) != kObjectPattern {
+			continue
+		}
+		for ch := t.nodes[name].first; ch >= 0; ch = t.nodes[ch].next {
+			key := e.patternKey(ch)
+			local := ch
+			switch t.k(ch) {
+			case kPairPattern:
+				local = t.child(ch, "value")
+			case kObjAssignPattern:
+				local = t.child(ch, "left")
+			}
+			if local >= 0 && t.k(local) == kAssignPattern {
+				local = t.child(local, "left") // arguments: args = {}
+			}
+			if key != "" && local >= 0 && (t.k(local) == kIdentifier || t.k(local) == kShorthandPattern) {
+				alias[e.text(local)] = append(append(append([]byte{}, path...), '.'), key...)
+			}
+		}
+	}
 }
 
 // compact drops white space and optional-chaining marks: `req.params?.name` is req.params.name.
