@@ -77,7 +77,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	s := newServer(opts)
 	stream := newHeaderStream(rwc, func(err error) { s.logf(msgWarning, "skipped a malformed message: %v", err) })
 	conn := jsonrpc2.NewConn(stream)
-	s.conn = conn
+	s.conn, s.stream = conn, stream
 	conn.Go(ctx, s.dispatch)
 	defer s.stop()
 	select {
@@ -126,8 +126,9 @@ const (
 
 // Server is one language server session.
 type Server struct {
-	opts Options
-	conn jsonrpc2.Conn
+	opts   Options
+	conn   jsonrpc2.Conn
+	stream *headerStream // notifications go straight to it (headerStream.notify)
 	// inflight maps the ids of running calls to their cancel functions, for
 	// $/cancelRequest. (jsonrpc2.CancelHandler is not used: the server's own
 	// handler context, not jsonrpc2's, is the one to cancel.)
@@ -203,21 +204,21 @@ func (s *Server) logf(level protocol.MessageType, format string, args ...any) {
 	if s.opts.Logf != nil {
 		s.opts.Logf("%s", msg)
 	}
-	if s.conn != nil {
+	if s.stream != nil {
 		if raw, err := marshalPayload(&protocol.LogMessageParams{Type: level, Message: msg}); err == nil {
-			_ = s.conn.Notify(s.ctx, protocol.MethodWindowLogMessage, raw)
+			_ = s.stream.notify(s.ctx, protocol.MethodWindowLogMessage, raw)
 		}
 	}
 }
 
 // notify sends a notification; failures mean the client is gone and are only logged.
 func (s *Server) notify(method string, params any) {
-	if s.conn == nil {
+	if s.stream == nil {
 		return
 	}
 	raw, err := marshalPayload(params)
 	if err == nil {
-		err = s.conn.Notify(s.ctx, method, raw)
+		err = s.stream.notify(s.ctx, method, raw)
 	}
 	if err != nil && s.opts.Logf != nil {
 		s.opts.Logf("notify %s: %v", method, err)
