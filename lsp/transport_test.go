@@ -111,8 +111,23 @@ func TestMalformedInput(t *testing.T) {
 			t.Errorf("%s: reply %v, want error code %v", tc.name, m, tc.code)
 		}
 	}
-	// A broken header line is skipped; the next frame is read normally.
-	fmt.Fprintf(b, "Content-Type nonsense\r\n\r\n")
+	// Broken headers get one error per frame and the next frame is read
+	// normally: a line without a colon, a line longer than any header, a bad
+	// or missing length.
+	for _, hdr := range []string{
+		"Content-Type nonsense\r\n\r\n",
+		strings.Repeat("x", 10000) + "\r\n\r\n",
+		"Content-Length: -5\r\n\r\n",
+		"Content-Type: application/vscode-jsonrpc\r\n\r\n",
+	} {
+		fmt.Fprint(b, hdr)
+		m := c.next(isResponse(nil))
+		if e, _ := m["error"].(map[string]any); e == nil || e["code"] != float64(-32700) {
+			t.Errorf("header %.30q: reply %v, want a parse error", hdr, m)
+		}
+	}
+	// Blank lines between frames are no frame.
+	fmt.Fprint(b, "\r\n\r\n")
 	c.send(`{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"capabilities":{}}}`)
 	m := c.next(isResponse(float64(2)))
 	if _, ok := m["result"].(map[string]any)["capabilities"]; !ok {
