@@ -856,8 +856,11 @@ func apiName(family string, c *facts.Call) string {
 	case "go":
 		mod = goPackageName(mod)
 	}
-	if c.Member == "" {
+	switch {
+	case c.Member == "":
 		return mod
+	case strings.HasPrefix(c.Member, "("):
+		return mod + c.Member // the module value called: express().listen
 	}
 	return mod + "." + c.Member
 }
