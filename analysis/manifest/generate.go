@@ -246,7 +246,7 @@ func sortedKeys(m map[string]grantSet) []string {
 // Diff returns line-granular edits that turn old into new, touching only
 // the lines that differ.
 func Diff(old, new []byte) []Edit {
-	a, b := splitLines(old), splitLines(new)
+	a, b := SplitLines(old), SplitLines(new)
 	// Trim the common head and tail; the middle is what an update changed.
 	pre := 0
 	for pre < len(a) && pre < len(b) && bytes.Equal(a[pre], b[pre]) {
@@ -322,17 +322,12 @@ func total(ls [][]byte) int {
 	return n
 }
 
-// splitLines splits after each "\n", keeping line endings.
-func splitLines(b []byte) [][]byte {
-	var out [][]byte
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			out = append(out, b)
-			break
-		}
-		out = append(out, b[:i+1])
-		b = b[i+1:]
+// SplitLines splits after each "\n", keeping the line endings (no empty
+// last element for text that ends with a newline).
+func SplitLines(b []byte) [][]byte {
+	out := bytes.SplitAfter(b, []byte("\n"))
+	if len(out) > 0 && len(out[len(out)-1]) == 0 {
+		out = out[:len(out)-1]
 	}
 	return out
 }

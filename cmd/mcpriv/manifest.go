@@ -642,7 +642,7 @@ func unifiedDiff(from, to string, old, new []byte) string {
 	if bytes.Equal(old, new) {
 		return ""
 	}
-	a := splitKeep(old)
+	a := manifest.SplitLines(old)
 	starts := make([]int, len(a)+1) // byte offset of each line of old
 	for i, l := range a {
 		starts[i+1] = starts[i] + len(l)
@@ -657,7 +657,7 @@ func unifiedDiff(from, to string, old, new []byte) string {
 	var cs []change
 	for _, e := range manifest.Diff(old, new) {
 		c := change{a0: lineAt(e.Start), a1: lineAt(e.End)}
-		for _, l := range splitKeep([]byte(e.NewText)) {
+		for _, l := range manifest.SplitLines([]byte(e.NewText)) {
 			c.ins = append(c.ins, string(l))
 		}
 		cs = append(cs, c)
@@ -714,21 +714,6 @@ func unifiedDiff(from, to string, old, new []byte) string {
 		i = j
 	}
 	return b.String()
-}
-
-// splitKeep splits after each "\n", keeping the line endings.
-func splitKeep(b []byte) [][]byte {
-	var out [][]byte
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			out = append(out, b)
-			break
-		}
-		out = append(out, b[:i+1])
-		b = b[i+1:]
-	}
-	return out
 }
 
 // exportConfig is the parsed command line of `mcpriv manifest export`.
