@@ -1,0 +1,199 @@
+package syntax
+
+/*
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdbool.h>
+
+// The tree-sitter runtime is linked in by github.com/smacker/go-tree-sitter;
+// these are the layouts and prototypes of its api.h. The cursor is declared
+// with spare room (the runtime writes at most its own size, three context
+// words today) so that a slightly larger cursor would still fit.
+typedef struct { uint32_t context[4]; const void *id; const void *tree; } mcp_ts_node;
+typedef struct { const void *tree; const void *id; uint32_t context[6]; } mcp_ts_cursor;
+
+extern mcp_ts_cursor ts_tree_cursor_new(mcp_ts_node);
+extern void ts_tree_cursor_delete(mcp_ts_cursor *);
+extern mcp_ts_node ts_tree_cursor_current_node(const mcp_ts_cursor *);
+extern uint16_t ts_tree_cursor_current_field_id(const mcp_ts_cursor *);
+extern bool ts_tree_cursor_goto_first_child(mcp_ts_cursor *);
+extern bool ts_tree_cursor_goto_next_sibling(mcp_ts_cursor *);
+extern bool ts_tree_cursor_goto_parent(mcp_ts_cursor *);
+extern uint16_t ts_node_symbol(mcp_ts_node);
+extern uint32_t ts_node_start_byte(mcp_ts_node);
+extern uint32_t ts_node_end_byte(mcp_ts_node);
+extern uint32_t ts_node_child_count(mcp_ts_node);
+extern bool ts_node_is_missing(mcp_ts_node);
+
+// mcp_syntax_node is Node's layout (checked by TestNodeLayout).
+typedef struct {
+	uint32_t start, end;
+	int32_t parent, first, last, next;
+	uint16_t sym, field;
+	uint8_t flags;
+} mcp_syntax_node;
+
+enum { SYN_KEEP = 1, SYN_NAMED = 2, SYN_LEAF = 4 };
+enum { FLAG_NAMED = 1, FLAG_MISSING = 2 };
+
+#include <stddef.h>
+static size_t mcp_syntax_off_parent(void) { return offsetof(mcp_syntax_node, parent); }
+static size_t mcp_syntax_off_sym(void) { return offsetof(mcp_syntax_node, sym); }
+static size_t mcp_syntax_off_flags(void) { return offsetof(mcp_syntax_node, flags); }
+
+static uint32_t mcp_syntax_start(mcp_ts_node n) { return ts_node_start_byte(n); }
+static uint32_t mcp_syntax_end(mcp_ts_node n) { return ts_node_end_byte(n); }
+static uint16_t mcp_syntax_symbol(mcp_ts_node n) { return ts_node_symbol(n); }
+static uint32_t mcp_syntax_child_count(mcp_ts_node n) { return ts_node_child_count(n); }
+
+// mcp_syntax_flatten stores the kept nodes under root in pre-order in a
+// malloc'd array (the caller frees it) and their number in *count, -1 when
+// out of memory. table[sym] holds SYN_* bits; the root, ERROR and MISSING
+// nodes are always kept, and the children of a dropped node are attached to
+// its nearest kept ancestor. SYN_LEAF nodes are not descended into, nor
+// nodes at cursor depth max_depth-1 (max_depth <= 0: no limit). Positions
+// are clamped to src_len.
+static mcp_syntax_node *mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32_t ntable,
+		uint32_t src_len, bool check_missing, int64_t max_depth, int64_t hint, int64_t *count) {
+	int64_t cap = hint > 64 ? hint : 64, n = 0;
+	int64_t stack_cap = 256, depth = 0;
+	mcp_syntax_node *out = malloc(cap * sizeof(mcp_syntax_node));
+	int32_t *stack = malloc(stack_cap * sizeof(int32_t)); // kept index per cursor depth, -1 when dropped
+	*count = -1;
+	if (!out || !stack) { free(out); free(stack); return NULL; }
+	mcp_ts_cursor c = ts_tree_cursor_new(root);
+	for (;;) {
+		mcp_ts_node nd = ts_tree_cursor_current_node(&c);
+		uint16_t sym = ts_node_symbol(nd);
+		uint8_t k = sym < ntable ? table[sym] : 0;
+		bool missing = check_missing && ts_node_is_missing(nd);
+		int32_t parent = -1;
+		for (int64_t d = depth - 1; d >= 0; d--) {
+			if (stack[d] >= 0) { parent = stack[d]; break; }
+		}
+		int32_t me = -1;
+		if ((k & SYN_KEEP) || missing || sym == 0xFFFF || depth == 0) {
+			if (n == cap || n == INT32_MAX) {
+				mcp_syntax_node *grown = n < INT32_MAX ? realloc(out, 2 * cap * sizeof(mcp_syntax_node)) : NULL;
+				if (!grown) { free(out); free(stack); ts_tree_cursor_delete(&c); return NULL; }
+				out = grown;
+				cap *= 2;
+			}
+			me = (int32_t)n++;
+			mcp_syntax_node *f = &out[me];
+			uint32_t end = ts_node_end_byte(nd), start = ts_node_start_byte(nd);
+			if (end > src_len) end = src_len;
+			if (start > end) start = end;
+			f->start = start;
+			f->end = end;
+			f->parent = parent; f->first = -1; f->last = -1; f->next = -1;
+			f->sym = sym;
+			f->field = ts_tree_cursor_current_field_id(&c);
+			f->flags = ((k & SYN_NAMED) || sym == 0xFFFF ? FLAG_NAMED : 0) | (missing ? FLAG_MISSING : 0);
+			if (parent >= 0) {
+				mcp_syntax_node *p = &out[parent];
+				if (p->last >= 0) out[p->last].next = me; else p->first = me;
+				p->last = me;
+			}
+		}
+		if (depth == stack_cap) {
+			int32_t *grown = realloc(stack, 2 * stack_cap * sizeof(int32_t));
+			if (!grown) { free(out); free(stack); ts_tree_cursor_delete(&c); return NULL; }
+			stack = grown;
+			stack_cap *= 2;
+		}
+		stack[depth] = me;
+		if (!(k & SYN_LEAF) && (max_depth <= 0 || depth + 1 < max_depth) && ts_tree_cursor_goto_first_child(&c)) {
+			depth++;
+			continue;
+		}
+		for (;;) {
+			if (ts_tree_cursor_goto_next_sibling(&c)) break;
+			if (depth == 0 || !ts_tree_cursor_goto_parent(&c)) {
+				ts_tree_cursor_delete(&c);
+				free(stack);
+				*count = n;
+				return out;
+			}
+			depth--;
+		}
+	}
+}
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// Flag bits of Node.Flags.
+const (
+	FlagNamed   = C.FLAG_NAMED
+	FlagMissing = C.FLAG_MISSING
+)
+
+// Bits of a Filter's per-symbol table.
+const (
+	bitKeep  = C.SYN_KEEP
+	bitNamed = C.SYN_NAMED
+	bitLeaf  = C.SYN_LEAF
+)
+
+// nodeSize and nodeOffsets describe the C record, for the layout test.
+const nodeSize = C.sizeof_mcp_syntax_node
+
+func nodeOffsets() [3]uintptr {
+	return [3]uintptr{uintptr(C.mcp_syntax_off_parent()), uintptr(C.mcp_syntax_off_sym()), uintptr(C.mcp_syntax_off_flags())}
+}
+
+// cRoot reads the C node inside the binding's Node (Node{c C.TSNode; t
+// *Tree}) and checks it against the binding's own answers, so that a binding
+// whose layout changed is detected rather than misread.
+func cRoot(root *sitter.Node) (C.mcp_ts_node, bool) {
+	var cn C.mcp_ts_node
+	if unsafe.Sizeof(*root) != unsafe.Sizeof(cn)+unsafe.Sizeof(uintptr(0)) {
+		return cn, false
+	}
+	cn = *(*C.mcp_ts_node)(unsafe.Pointer(root))
+	ok := cn.id != nil && uint32(C.mcp_syntax_start(cn)) == root.StartByte() && uint32(C.mcp_syntax_end(cn)) == root.EndByte() &&
+		uint16(C.mcp_syntax_symbol(cn)) == uint16(root.Symbol()) && uint32(C.mcp_syntax_child_count(cn)) == root.ChildCount()
+	return cn, ok
+}
+
+// flattenC walks the tree in one C call. The nodes stay in C memory (no
+// copy, nothing for the GC to scan) until Tree.Free. ok is false when the
+// binding's layout is not the expected one or memory ran out.
+func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Options, hasError bool) (*Tree, bool) {
+	cn, ok := cRoot(root)
+	if !ok {
+		return nil, false
+	}
+	hint := len(src)/2 + 64
+	if opt.Filter != nil {
+		hint = len(src)/3 + 64 // kept nodes are about one per three bytes of minified code
+	}
+	var tab *C.uint8_t
+	if len(table) > 0 {
+		tab = (*C.uint8_t)(unsafe.Pointer(&table[0]))
+	}
+	var count C.int64_t
+	out := C.mcp_syntax_flatten(cn, tab, C.uint32_t(len(table)), C.uint32_t(min(len(src), 1<<32-1)), C.bool(hasError),
+		C.int64_t(opt.MaxDepth), C.int64_t(hint), &count)
+	if out == nil || count <= 0 {
+		if out != nil {
+			C.free(unsafe.Pointer(out))
+		}
+		return nil, false
+	}
+	t := &Tree{Nodes: unsafe.Slice((*Node)(unsafe.Pointer(out)), int(count)), Grammar: g, mem: unsafe.Pointer(out)}
+	// The root record must agree with the binding too.
+	if r := t.Nodes[0]; r.Sym != uint16(root.Symbol()) || r.Start != min(root.StartByte(), r.End) || r.End != min(root.EndByte(), uint32(len(src))) || r.Parent != -1 {
+		t.Free()
+		return nil, false
+	}
+	return t, true
+}
+
+func freeC(p unsafe.Pointer) { C.free(p) }
