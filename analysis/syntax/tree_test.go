@@ -2,6 +2,8 @@ package syntax
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unsafe"
@@ -116,6 +118,40 @@ func TestWalksAgree(t *testing.T) {
 			fast.Free()
 		}
 		st.Close()
+	}
+}
+
+// TestWalksAgreeOnExtractorFixtures runs both walks over the extractors'
+// test sources (real-world shapes: bundles, broken files, every language).
+func TestWalksAgreeOnExtractorFixtures(t *testing.T) {
+	paths, _ := filepath.Glob("../lang/*/testdata/*")
+	seen := map[source.Lang]bool{}
+	for _, p := range paths {
+		lang := source.DetectLang(strings.TrimSuffix(p, ".txt"))
+		if lang == "" {
+			continue
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[lang] = true
+		st := mustParse(t, lang, src)
+		opts := []Options{{}}
+		if lang.Family() == "js" {
+			opts = append(opts, Options{Filter: jsFilter(parse.Language(lang))})
+		}
+		for _, opt := range opts {
+			fast, slow := bothWalks(t, st, parse.Language(lang), src, opt)
+			sameTrees(t, p, fast, slow)
+			fast.Free()
+		}
+		st.Close()
+	}
+	for _, lang := range []source.Lang{source.Go, source.Python, source.JavaScript, source.TypeScript} {
+		if !seen[lang] {
+			t.Errorf("no %s fixture found", lang)
+		}
 	}
 }
 

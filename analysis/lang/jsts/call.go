@@ -22,8 +22,8 @@ func (e *extractor) unwrapCallee(n int32) int32 {
 			}
 		case kSequence:
 			last := int32(-1)
-			for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-				if t.nodes[ch].flags&flagNamed != 0 && t.k(ch) != kComment {
+			for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+				if t.nodes[ch].Flags&flagNamed != 0 && t.k(ch) != kComment {
 					last = ch
 				}
 			}
@@ -307,8 +307,8 @@ func (e *extractor) args(argsNode int32, c *ctx) ([]argVal, bool) {
 	t := e.t
 	var out []argVal
 	spread := false
-	for a := t.nodes[argsNode].first; a >= 0; a = t.nodes[a].next {
-		if t.nodes[a].flags&flagNamed == 0 || t.k(a) == kComment {
+	for a := t.nodes[argsNode].First; a >= 0; a = t.nodes[a].Next {
+		if t.nodes[a].Flags&flagNamed == 0 || t.k(a) == kComment {
 			continue
 		}
 		if t.k(a) == kSpread {
@@ -530,7 +530,7 @@ func (e *extractor) exportValue(name string, v val) {
 func (e *extractor) exportStmt(n int32, c *ctx) {
 	t := e.t
 	isDefault := false
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) == kDefaultTok {
 			isDefault = true
 		}
@@ -552,7 +552,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 				e.exportValue(name, val{fnp: e.fnIndex[d]})
 			}
 		case kLexicalDecl, kVarDecl:
-			for dd := t.nodes[d].first; dd >= 0; dd = t.nodes[dd].next {
+			for dd := t.nodes[d].First; dd >= 0; dd = t.nodes[dd].Next {
 				if t.k(dd) != kDeclarator {
 					continue
 				}
@@ -572,11 +572,11 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 		e.exportValue("default", e.eval(v, c))
 		return
 	}
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) != kExportClause {
 			continue
 		}
-		for s := t.nodes[ch].first; s >= 0; s = t.nodes[s].next {
+		for s := t.nodes[ch].First; s >= 0; s = t.nodes[s].Next {
 			if t.k(s) != kExportSpecifier {
 				continue
 			}

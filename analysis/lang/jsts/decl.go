@@ -84,7 +84,7 @@ func (e *extractor) bindParam(p int32, pv val, c *ctx) {
 			}
 		}
 		// constructor(private db: Pool) also declares a field.
-		for ch := t.nodes[p].first; ch >= 0; ch = t.nodes[ch].next {
+		for ch := t.nodes[p].First; ch >= 0; ch = t.nodes[ch].Next {
 			if t.k(ch) == kAccessibility && c.cls != "" && pat >= 0 && t.k(pat) == kIdentifier {
 				e.class(c.cls).fields[e.text(pat)] = pv
 			}
@@ -161,7 +161,7 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 	case kObjectPattern:
 		fromModule := v.modRoot && v.sym != nil
 		first := true
-		for ch := t.nodes[p].first; ch >= 0; ch = t.nodes[ch].next {
+		for ch := t.nodes[p].First; ch >= 0; ch = t.nodes[ch].Next {
 			key := e.patternKey(ch)
 			if t.k(ch) == kRestPattern {
 				e.bind(t.firstNamed(ch), plain(v.taint), c, nil)
@@ -205,8 +205,8 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 			}
 		}
 	case kArrayPattern:
-		for ch := t.nodes[p].first; ch >= 0; ch = t.nodes[ch].next {
-			if t.nodes[ch].flags&flagNamed != 0 {
+		for ch := t.nodes[p].First; ch >= 0; ch = t.nodes[ch].Next {
+			if t.nodes[ch].Flags&flagNamed != 0 {
 				e.bind(ch, plain(v.taint), c, nil)
 			}
 		}
@@ -238,12 +238,12 @@ func (e *extractor) recordImportName(i int32, first bool, name, local string) {
 func (e *extractor) declaration(n int32, c *ctx) {
 	t := e.t
 	isConst := false
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) == kConstTok {
 			isConst = true
 		}
 	}
-	for d := t.nodes[n].first; d >= 0; d = t.nodes[d].next {
+	for d := t.nodes[n].First; d >= 0; d = t.nodes[d].Next {
 		if t.k(d) != kDeclarator {
 			continue
 		}
@@ -297,7 +297,7 @@ func (e *extractor) enum(n int32, c *ctx) {
 		return
 	}
 	v := val{props: map[string]prop{}}
-	for m := t.nodes[body].first; m >= 0; m = t.nodes[m].next {
+	for m := t.nodes[body].First; m >= 0; m = t.nodes[m].Next {
 		switch t.k(m) {
 		case kEnumAssign:
 			key := e.propKey(t.child(m, "name"))
@@ -333,8 +333,8 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 	ci := e.class(cname)
 	cc := *c
 	cc.cls = cname
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-		if t.k(ch) == kOther && t.nodes[ch].flags&flagNamed != 0 {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+		if t.k(ch) == kOther && t.nodes[ch].Flags&flagNamed != 0 {
 			e.eval(ch, c) // heritage: extends X
 		}
 	}
@@ -342,7 +342,7 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 	if body >= 0 {
 		var methods []int32
 		var ctor int32 = -1
-		for m := t.nodes[body].first; m >= 0; m = t.nodes[m].next {
+		for m := t.nodes[body].First; m >= 0; m = t.nodes[m].Next {
 			switch t.k(m) {
 			case kField:
 				key := t.child(m, "property")

@@ -29,8 +29,8 @@ func (e *extractor) evalBody(n int32, c *ctx) {
 	if sc := e.scopeOf(n); sc != nil && n != 0 {
 		c = c.with(sc)
 	}
-	for ch := e.t.nodes[n].first; ch >= 0; ch = e.t.nodes[ch].next {
-		if e.t.nodes[ch].flags&flagNamed == 0 {
+	for ch := e.t.nodes[n].First; ch >= 0; ch = e.t.nodes[ch].Next {
+		if e.t.nodes[ch].Flags&flagNamed == 0 {
 			continue
 		}
 		if c.dispatcher >= 0 && !c.caseFn && e.t.k(ch) == kIf {
@@ -137,8 +137,8 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		return e.evalRef(in, c, callee)
 	case kSequence:
 		last := int32(-1)
-		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-			if t.nodes[ch].flags&flagNamed != 0 && t.k(ch) != kComment {
+		for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+			if t.nodes[ch].Flags&flagNamed != 0 && t.k(ch) != kComment {
 				if last >= 0 {
 					e.eval(last, c)
 				}
@@ -227,8 +227,8 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		e.enum(n, c)
 		return val{}
 	case kExprStmt, kStatement, kElse:
-		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-			if t.nodes[ch].flags&flagNamed != 0 {
+		for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+			if t.nodes[ch].Flags&flagNamed != 0 {
 				e.eval(ch, c)
 			}
 		}
@@ -238,8 +238,8 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 	case kJSXTag:
 		// <div …>: the tag name is markup, not a read; attributes are code.
 		var taint []facts.ParamRef
-		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-			if t.nodes[ch].flags&flagNamed != 0 && t.fieldName(ch) != "name" {
+		for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+			if t.nodes[ch].Flags&flagNamed != 0 && t.fieldName(ch) != "name" {
 				taint = union(taint, e.eval(ch, c).taint)
 			}
 		}
@@ -256,8 +256,8 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 	}
 	// Any other expression: its value derives from its parts.
 	var taint []facts.ParamRef
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-		if t.nodes[ch].flags&flagNamed != 0 {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+		if t.nodes[ch].Flags&flagNamed != 0 {
 			taint = union(taint, e.eval(ch, c).taint)
 		}
 	}
@@ -379,16 +379,16 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 func (e *extractor) template(n int32, c *ctx) val {
 	t := e.t
 	nd := t.nodes[n]
-	pos := nd.start + 1
+	pos := nd.Start + 1
 	var sb bytes.Buffer
 	known, prefix := true, false
 	var taint []facts.ParamRef
-	for ch := nd.first; ch >= 0; ch = t.nodes[ch].next {
+	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) != kTemplateSubst {
 			continue
 		}
 		if known && !prefix {
-			sb.WriteString(unescape(e.src[pos:t.nodes[ch].start]))
+			sb.WriteString(unescape(e.src[pos:t.nodes[ch].Start]))
 		}
 		var sv val
 		if in := t.firstNamed(ch); in >= 0 {
@@ -408,10 +408,10 @@ func (e *extractor) template(n int32, c *ctx) val {
 				prefix = true
 			}
 		}
-		pos = t.nodes[ch].end
+		pos = t.nodes[ch].End
 	}
-	if known && !prefix && nd.end > pos {
-		end := nd.end - 1
+	if known && !prefix && nd.End > pos {
+		end := nd.End - 1
 		if end >= pos && int(end) <= len(e.src) {
 			sb.WriteString(unescape(e.src[pos:end]))
 		}
@@ -448,7 +448,7 @@ func (e *extractor) binary(n int32, c *ctx) val {
 func (e *extractor) object(n int32, c *ctx) val {
 	t := e.t
 	v := val{props: map[string]prop{}}
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 		switch t.k(ch) {
 		case kPair:
 			kn := t.child(ch, "key")
@@ -495,8 +495,8 @@ func (e *extractor) object(n int32, c *ctx) val {
 func (e *extractor) array(n int32, c *ctx) val {
 	t := e.t
 	var v val
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-		if t.nodes[ch].flags&flagNamed == 0 || t.k(ch) == kComment {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+		if t.nodes[ch].Flags&flagNamed == 0 || t.k(ch) == kComment {
 			continue
 		}
 		ev := e.eval(ch, c)
@@ -531,13 +531,13 @@ func (e *extractor) ref(c *ctx, fn int32, at int32) {
 // between returns the trimmed source text of n between children a and b
 // (a -1: from n's start): operators are not kept as nodes.
 func (e *extractor) between(n, a, b int32) []byte {
-	start := e.t.nodes[n].start
+	start := e.t.nodes[n].Start
 	if a >= 0 {
-		start = e.t.nodes[a].end
+		start = e.t.nodes[a].End
 	}
-	end := e.t.nodes[n].end
+	end := e.t.nodes[n].End
 	if b >= 0 {
-		end = e.t.nodes[b].start
+		end = e.t.nodes[b].Start
 	}
 	if start > end || int(end) > len(e.src) {
 		return nil

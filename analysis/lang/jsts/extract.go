@@ -211,13 +211,13 @@ func (e *extractor) flushCalls() {
 // span returns the span of node i.
 func (e *extractor) span(i int32) source.Span {
 	n := &e.t.nodes[i]
-	return e.lines.span(int(n.start), int(n.end))
+	return e.lines.span(int(n.Start), int(n.End))
 }
 
 // bytesOf returns the source text of node i without copying.
 func (e *extractor) bytesOf(i int32) []byte {
 	n := &e.t.nodes[i]
-	s, end := int(n.start), int(n.end)
+	s, end := int(n.Start), int(n.End)
 	if s > len(e.src) {
 		s = len(e.src)
 	}
@@ -268,9 +268,9 @@ func (e *extractor) parseErrors() {
 		if len(e.f.ParseErrors) >= maxParseErrors {
 			return
 		}
-		if t.nodes[i].sym == symError || t.nodes[i].flags&flagMissing != 0 {
+		if t.nodes[i].Sym == symError || t.nodes[i].Flags&flagMissing != 0 {
 			// Report the outermost error only.
-			if p := t.nodes[i].parent; p >= 0 && t.nodes[p].sym == symError {
+			if p := t.nodes[i].Parent; p >= 0 && t.nodes[p].Sym == symError {
 				continue
 			}
 			e.f.ParseErrors = append(e.f.ParseErrors, e.span(int32(i)))

@@ -54,11 +54,11 @@ func (e *extractor) importStatement(n int32, sc *scope) {
 			b.v = v
 		}
 	}
-	for c := t.nodes[n].first; c >= 0; c = t.nodes[c].next {
+	for c := t.nodes[n].First; c >= 0; c = t.nodes[c].Next {
 		if t.k(c) != kImportClause {
 			continue
 		}
-		for cl := t.nodes[c].first; cl >= 0; cl = t.nodes[cl].next {
+		for cl := t.nodes[c].First; cl >= 0; cl = t.nodes[cl].Next {
 			switch t.k(cl) {
 			case kIdentifier:
 				add(e.text(cl), "default", mod)
@@ -67,7 +67,7 @@ func (e *extractor) importStatement(n int32, sc *scope) {
 					add(e.text(id), "*", mod)
 				}
 			case kNamedImports:
-				for s := t.nodes[cl].first; s >= 0; s = t.nodes[s].next {
+				for s := t.nodes[cl].First; s >= 0; s = t.nodes[s].Next {
 					if t.k(s) != kImportSpecifier {
 						continue
 					}

@@ -116,7 +116,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 	case kFunctionExpr, kArrow:
 		name, nameNode := e.inferName(n)
 		c := ""
-		if p := t.nodes[n].parent; p >= 0 && t.k(p) == kField {
+		if p := t.nodes[n].Parent; p >= 0 && t.k(p) == kField {
 			c = cls
 		}
 		idx := e.newFunction(n, fn, name, c, nameNode)
@@ -128,7 +128,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 	case kMethod:
 		name := t.child(n, "name")
 		c := ""
-		if p := t.nodes[n].parent; p >= 0 && t.k(p) == kClassBody {
+		if p := t.nodes[n].Parent; p >= 0 && t.k(p) == kClassBody {
 			c = cls
 		}
 		idx := e.newFunction(n, fn, e.text(name), c, name)
@@ -150,7 +150,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 			sc.declare(cname, bClass).v = val{clsRef: cname}
 		}
 		e.class(cname)
-		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 			if ch != name {
 				e.declare(ch, sc, fsc, fn, cname)
 			}
@@ -161,7 +161,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 		if t.k(n) == kVarDecl {
 			target = fsc
 		}
-		for d := t.nodes[n].first; d >= 0; d = t.nodes[d].next {
+		for d := t.nodes[n].First; d >= 0; d = t.nodes[d].Next {
 			if t.k(d) != kDeclarator {
 				continue
 			}
@@ -203,7 +203,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 				e.declarePattern(p, ns, bVar)
 			}
 		}
-		for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+		for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 			e.declare(ch, ns, fsc, fn, cls)
 		}
 		return
@@ -214,7 +214,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 	case kAssign:
 		e.noteAssigner(n, sc, fn)
 	}
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 		e.declare(ch, sc, fsc, fn, cls)
 	}
 }
@@ -265,7 +265,7 @@ func (e *extractor) class(name string) *classInfo {
 // declaresLoopVar reports whether `for (const x of …)` declares x (as
 // opposed to assigning an existing variable).
 func (e *extractor) declaresLoopVar(n, left int32) bool {
-	head := e.src[e.t.nodes[n].start:e.t.nodes[left].start]
+	head := e.src[e.t.nodes[n].Start:e.t.nodes[left].Start]
 	return bytes.Contains(head, []byte("const")) || bytes.Contains(head, []byte("let")) || bytes.Contains(head, []byte("var"))
 }
 
@@ -274,19 +274,19 @@ func (e *extractor) newFunction(n, parent int32, name, class string, nameNode in
 	t := e.t
 	idx := int32(len(e.f.Functions))
 	fn := facts.Function{Name: name, Class: class, Parent: int(parent), Span: e.span(n)}
-	if nameNode >= 0 && t.nodes[nameNode].start >= t.nodes[n].start && t.nodes[nameNode].end <= t.nodes[n].end {
+	if nameNode >= 0 && t.nodes[nameNode].Start >= t.nodes[n].Start && t.nodes[nameNode].End <= t.nodes[n].End {
 		fn.NameSpan = e.span(nameNode)
 	} else {
 		// Anonymous: the head, up to the body.
-		end := t.nodes[n].end
+		end := t.nodes[n].End
 		if b := t.child(n, "body"); b >= 0 {
-			end = t.nodes[b].start
+			end = t.nodes[b].Start
 		}
-		head := e.src[t.nodes[n].start:end]
+		head := e.src[t.nodes[n].Start:end]
 		head = bytes.TrimRight(head, " \t\r\n")
 		head = bytes.TrimSuffix(head, []byte("=>"))
 		head = bytes.TrimRight(head, " \t\r\n")
-		fn.NameSpan = e.lines.span(int(t.nodes[n].start), int(t.nodes[n].start)+len(head))
+		fn.NameSpan = e.lines.span(int(t.nodes[n].Start), int(t.nodes[n].Start)+len(head))
 	}
 	ps := e.paramNodes(n)
 	if ps == nil {
@@ -329,8 +329,8 @@ func (e *extractor) paramNodes(n int32) []int32 {
 		return nil
 	}
 	var out []int32
-	for c := t.nodes[ps].first; c >= 0; c = t.nodes[c].next {
-		if t.nodes[c].flags&flagNamed == 0 || t.k(c) == kComment || t.k(c) == kTypeNode {
+	for c := t.nodes[ps].First; c >= 0; c = t.nodes[c].Next {
+		if t.nodes[c].Flags&flagNamed == 0 || t.k(c) == kComment || t.k(c) == kTypeNode {
 			continue
 		}
 		if t.k(c) == kOther && bytes.Equal(e.bytesOf(c), []byte("this")) {
@@ -373,7 +373,7 @@ func (e *extractor) paramShape(p int32) (string, []string) {
 		}
 	case kObjectPattern:
 		fields := []string{}
-		for c := t.nodes[p].first; c >= 0; c = t.nodes[c].next {
+		for c := t.nodes[p].First; c >= 0; c = t.nodes[c].Next {
 			if k := e.patternKey(c); k != "" {
 				fields = append(fields, k)
 			}
@@ -448,7 +448,7 @@ func (e *extractor) declarePattern(p int32, sc *scope, k bindKind) {
 	case kPairPattern:
 		e.declarePattern(t.child(p, "value"), sc, k)
 	case kObjectPattern, kArrayPattern, kRestPattern:
-		for c := t.nodes[p].first; c >= 0; c = t.nodes[c].next {
+		for c := t.nodes[p].First; c >= 0; c = t.nodes[c].Next {
 			e.declarePattern(c, sc, k)
 		}
 	}
@@ -460,9 +460,9 @@ func (e *extractor) inferName(n int32) (string, int32) {
 	if own := t.child(n, "name"); own >= 0 {
 		return e.text(own), own
 	}
-	p := t.nodes[n].parent
+	p := t.nodes[n].Parent
 	for p >= 0 && (t.k(p) == kParen || t.k(p) == kPassThrough) {
-		p = t.nodes[p].parent
+		p = t.nodes[p].Parent
 	}
 	if p < 0 {
 		return "", -1

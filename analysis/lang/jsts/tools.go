@@ -76,8 +76,8 @@ func (e *extractor) delegate(fn int32) (int32, *dispatchSpec) {
 	body := t.child(fn, "body")
 	if body >= 0 && t.k(body) == kBlock {
 		var only int32 = -1
-		for ch := t.nodes[body].first; ch >= 0; ch = t.nodes[ch].next {
-			if t.nodes[ch].flags&flagNamed == 0 || t.k(ch) == kComment {
+		for ch := t.nodes[body].First; ch >= 0; ch = t.nodes[ch].Next {
+			if t.nodes[ch].Flags&flagNamed == 0 || t.k(ch) == kComment {
 				continue
 			}
 			if only >= 0 {
@@ -155,7 +155,7 @@ func (e *extractor) orDefault(a int32) int32 {
 // req.params.name and args to req.params.arguments.
 func (e *extractor) requestAliases(decl int32, req []byte, alias map[string][]byte) {
 	t := e.t
-	for d := t.nodes[decl].first; d >= 0; d = t.nodes[d].next {
+	for d := t.nodes[decl].First; d >= 0; d = t.nodes[d].Next {
 		if t.k(d) != kDeclarator {
 			continue
 		}
@@ -174,7 +174,7 @@ func (e *extractor) requestAliases(decl int32, req []byte, alias map[string][]by
 		if t.k(name) != kObjectPattern {
 			continue
 		}
-		for ch := t.nodes[name].first; ch >= 0; ch = t.nodes[ch].next {
+		for ch := t.nodes[name].First; ch >= 0; ch = t.nodes[ch].Next {
 			key := e.patternKey(ch)
 			local := ch
 			switch t.k(ch) {
@@ -212,8 +212,8 @@ func (e *extractor) moduleTable(n int32) {
 	var entries []entry
 	numeric := t.k(n) == kArray
 	i := 0
-	for ch := t.nodes[n].first; ch >= 0; ch = t.nodes[ch].next {
-		if t.nodes[ch].flags&flagNamed == 0 || t.k(ch) == kComment {
+	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
+		if t.nodes[ch].Flags&flagNamed == 0 || t.k(ch) == kComment {
 			continue
 		}
 		var key string
@@ -288,8 +288,8 @@ func (e *extractor) externalModule(fn int32) string {
 	stmt := body
 	if t.k(body) == kBlock {
 		stmt = -1
-		for ch := t.nodes[body].first; ch >= 0; ch = t.nodes[ch].next {
-			if t.nodes[ch].flags&flagNamed == 0 || t.k(ch) == kComment {
+		for ch := t.nodes[body].First; ch >= 0; ch = t.nodes[ch].Next {
+			if t.nodes[ch].Flags&flagNamed == 0 || t.k(ch) == kComment {
 				continue
 			}
 			if t.k(ch) == kExprStmt {
@@ -524,17 +524,17 @@ func (e *extractor) switchStmt(n int32, c *ctx) {
 	}
 	dispatch := c.isToolName(sv)
 	var labels []toolLabel
-	for cs := t.nodes[body].first; cs >= 0; cs = t.nodes[cs].next {
+	for cs := t.nodes[body].First; cs >= 0; cs = t.nodes[cs].Next {
 		k := t.k(cs)
 		if k != kSwitchCase && k != kSwitchDefault {
 			continue
 		}
 		var stmts []int32
-		for ch := t.nodes[cs].first; ch >= 0; ch = t.nodes[ch].next {
-			if t.nodes[ch].flags&flagNamed == 0 || t.k(ch) == kComment {
+		for ch := t.nodes[cs].First; ch >= 0; ch = t.nodes[ch].Next {
+			if t.nodes[ch].Flags&flagNamed == 0 || t.k(ch) == kComment {
 				continue
 			}
-			if k == kSwitchCase && t.nodes[ch].field != 0 && t.fieldName(ch) == "value" {
+			if k == kSwitchCase && t.nodes[ch].Field != 0 && t.fieldName(ch) == "value" {
 				lv := e.eval(ch, bc)
 				labels = append(labels, toolLabel{node: ch, v: lv})
 				continue
@@ -662,11 +662,11 @@ func (e *extractor) guard(n, block int32, c *ctx) *ctx {
 		return nil
 	}
 	e.eval(cons, c)
-	end := t.nodes[block].end
-	if t.k(block) == kBlock && end > t.nodes[n].start {
+	end := t.nodes[block].End
+	if t.k(block) == kBlock && end > t.nodes[n].Start {
 		end-- // the closing brace
 	}
-	sp := e.lines.span(int(t.nodes[n].start), int(end))
+	sp := e.lines.span(int(t.nodes[n].Start), int(end))
 	cc := e.caseFunctionSpan(e.labelText(labels[0]), sp, c)
 	for _, l := range labels {
 		name, ref, _ := e.toolName(l.node, l.v)
@@ -686,8 +686,8 @@ func (e *extractor) exits(n int32) bool {
 		case kStatement:
 			return t.kind(n) == "throw_statement"
 		case kBlock:
-			n = t.nodes[n].last
-			for n >= 0 && (t.nodes[n].flags&flagNamed == 0 || t.k(n) == kComment) {
+			n = t.nodes[n].Last
+			for n >= 0 && (t.nodes[n].Flags&flagNamed == 0 || t.k(n) == kComment) {
 				n = prevSibling(t, n)
 			}
 		default:
@@ -698,12 +698,12 @@ func (e *extractor) exits(n int32) bool {
 }
 
 func prevSibling(t *tree, n int32) int32 {
-	p := t.nodes[n].parent
+	p := t.nodes[n].Parent
 	if p < 0 {
 		return -1
 	}
 	prev := int32(-1)
-	for c := t.nodes[p].first; c >= 0 && c != n; c = t.nodes[c].next {
+	for c := t.nodes[p].First; c >= 0 && c != n; c = t.nodes[c].Next {
 		prev = c
 	}
 	return prev
@@ -763,7 +763,7 @@ func (e *extractor) wrappedFunc(call int32) int32 {
 	if args < 0 || t.k(args) != kArguments {
 		return -1
 	}
-	for a := t.nodes[args].last; a >= 0; a = prevSibling(t, a) {
+	for a := t.nodes[args].Last; a >= 0; a = prevSibling(t, a) {
 		if u := e.unwrapCallee(a); u >= 0 && (t.k(u) == kArrow || t.k(u) == kFunctionExpr) {
 			return u
 		}
@@ -779,8 +779,8 @@ func (e *extractor) markHandlers(method string, argsNode int32) {
 	if argsNode < 0 || t.k(argsNode) != kArguments {
 		return
 	}
-	last := t.nodes[argsNode].last
-	for last >= 0 && (t.nodes[last].flags&flagNamed == 0 || t.k(last) == kComment) {
+	last := t.nodes[argsNode].Last
+	for last >= 0 && (t.nodes[last].Flags&flagNamed == 0 || t.k(last) == kComment) {
 		last = prevSibling(t, last)
 	}
 	if last < 0 {
@@ -791,7 +791,7 @@ func (e *extractor) markHandlers(method string, argsNode int32) {
 	}
 	u := e.unwrapCallee(last)
 	if method == "addTool" && u >= 0 && t.k(u) == kObject {
-		for p := t.nodes[u].first; p >= 0; p = t.nodes[p].next {
+		for p := t.nodes[u].First; p >= 0; p = t.nodes[p].Next {
 			if t.k(p) == kPair && e.propKey(t.child(p, "key")) == "execute" {
 				e.handlerArg[t.child(p, "value")] = true
 			}
@@ -799,7 +799,7 @@ func (e *extractor) markHandlers(method string, argsNode int32) {
 		return
 	}
 	if w := e.wrappedFunc(u); w >= 0 {
-		for a := t.nodes[t.child(u, "arguments")].first; a >= 0; a = t.nodes[a].next {
+		for a := t.nodes[t.child(u, "arguments")].First; a >= 0; a = t.nodes[a].Next {
 			if e.unwrapCallee(a) == w {
 				e.handlerArg[a] = true
 			}
