@@ -12,7 +12,6 @@ package syntax
 import (
 	"errors"
 	"sync"
-	"unsafe"
 
 	sitter "github.com/smacker/go-tree-sitter"
 )
@@ -148,19 +147,19 @@ type Options struct {
 	MaxDepth int     // nodes this deep are stored without children (only hostile input nests so far); 0: no limit
 }
 
-// Tree is a flattened syntax tree; Nodes[0] is the root. Its nodes may live
-// in C memory: call Free when done, and do not keep Nodes past it.
+// Tree is a flattened syntax tree; Nodes[0] is the root. Call Free when
+// done (the table is reused), and do not keep Nodes past it.
 type Tree struct {
 	Nodes   []Node
 	Grammar *Grammar
-	mem     unsafe.Pointer
+	buf     *[]Node // pooled table behind Nodes
 }
 
-// Free releases the node table.
+// Free hands the node table back for reuse.
 func (t *Tree) Free() {
-	if t.mem != nil {
-		freeC(t.mem)
-		t.mem = nil
+	if t.buf != nil {
+		bufs.Put(t.buf)
+		t.buf = nil
 	}
 	t.Nodes = nil
 }

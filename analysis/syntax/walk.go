@@ -46,21 +46,18 @@ static uint32_t mcp_syntax_end(mcp_ts_node n) { return ts_node_end_byte(n); }
 static uint16_t mcp_syntax_symbol(mcp_ts_node n) { return ts_node_symbol(n); }
 static uint32_t mcp_syntax_child_count(mcp_ts_node n) { return ts_node_child_count(n); }
 
-// mcp_syntax_flatten stores the kept nodes under root in pre-order in a
-// malloc'd array (the caller frees it) and their number in *count, -1 when
-// out of memory. table[sym] holds SYN_* bits; the root, ERROR and MISSING
+// mcp_syntax_flatten stores the kept nodes under root in pre-order in out
+// and returns their number: -1 when cap is too small (the caller grows out
+// and walks again), -2 when out of memory. table[sym] holds SYN_* bits; the root, ERROR and MISSING
 // nodes are always kept, and the children of a dropped node are attached to
 // its nearest kept ancestor. SYN_LEAF nodes are not descended into, nor
 // nodes at cursor depth max_depth-1 (max_depth <= 0: no limit). Positions
 // are clamped to src_len.
-static mcp_syntax_node *mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32_t ntable,
-		uint32_t src_len, bool check_missing, int64_t max_depth, int64_t hint, int64_t *count) {
-	int64_t cap = hint > 64 ? hint : 64, n = 0;
-	int64_t stack_cap = 256, depth = 0;
-	mcp_syntax_node *out = malloc(cap * sizeof(mcp_syntax_node));
+static int64_t mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32_t ntable,
+		uint32_t src_len, bool check_missing, int64_t max_depth, mcp_syntax_node *out, int64_t cap) {
+	int64_t n = 0, stack_cap = 256, depth = 0;
 	int32_t *stack = malloc(stack_cap * sizeof(int32_t)); // kept index per cursor depth, -1 when dropped
-	*count = -1;
-	if (!out || !stack) { free(out); free(stack); return NULL; }
+	if (!stack) return -2;
 	mcp_ts_cursor c = ts_tree_cursor_new(root);
 	for (;;) {
 		mcp_ts_node nd = ts_tree_cursor_current_node(&c);
@@ -74,10 +71,9 @@ static mcp_syntax_node *mcp_syntax_flatten(mcp_ts_node root, const uint8_t *tabl
 		int32_t me = -1;
 		if ((k & SYN_KEEP) || missing || sym == 0xFFFF || depth == 0) {
 			if (n == cap || n == INT32_MAX) {
-				mcp_syntax_node *grown = n < INT32_MAX ? realloc(out, 2 * cap * sizeof(mcp_syntax_node)) : NULL;
-				if (!grown) { free(out); free(stack); ts_tree_cursor_delete(&c); return NULL; }
-				out = grown;
-				cap *= 2;
+				free(stack);
+				ts_tree_cursor_delete(&c);
+				return -1;
 			}
 			me = (int32_t)n++;
 			mcp_syntax_node *f = &out[me];
@@ -98,7 +94,7 @@ static mcp_syntax_node *mcp_syntax_flatten(mcp_ts_node root, const uint8_t *tabl
 		}
 		if (depth == stack_cap) {
 			int32_t *grown = realloc(stack, 2 * stack_cap * sizeof(int32_t));
-			if (!grown) { free(out); free(stack); ts_tree_cursor_delete(&c); return NULL; }
+			if (!grown) { free(stack); ts_tree_cursor_delete(&c); return -2; }
 			stack = grown;
 			stack_cap *= 2;
 		}
@@ -112,8 +108,7 @@ static mcp_syntax_node *mcp_syntax_flatten(mcp_ts_node root, const uint8_t *tabl
 			if (depth == 0 || !ts_tree_cursor_goto_parent(&c)) {
 				ts_tree_cursor_delete(&c);
 				free(stack);
-				*count = n;
-				return out;
+				return n;
 			}
 			depth--;
 		}
@@ -123,6 +118,8 @@ static mcp_syntax_node *mcp_syntax_flatten(mcp_ts_node root, const uint8_t *tabl
 import "C"
 
 import (
+	"runtime"
+	"sync"
 	"unsafe"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -162,32 +159,52 @@ func cRoot(root *sitter.Node) (C.mcp_ts_node, bool) {
 	return cn, ok
 }
 
-// flattenC walks the tree in one C call. The nodes stay in C memory (no
-// copy, nothing for the GC to scan) until Tree.Free. ok is false when the
-// binding's layout is not the expected one or memory ran out.
+// bufs reuses node tables: a fresh one costs page faults on every byte of
+// it, more than the walk that fills it.
+var bufs sync.Pool // *[]Node
+
+// flattenC walks the tree in one C call into a pooled table (plain Go
+// memory without pointers: nothing for the GC to scan) that Tree.Free
+// returns. ok is false when the binding's layout is not the expected one or
+// memory ran out.
 func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Options, hasError bool) (*Tree, bool) {
 	cn, ok := cRoot(root)
 	if !ok {
 		return nil, false
 	}
-	hint := len(src)/2 + 64
+	want := len(src)/2 + 64
 	if opt.Filter != nil {
-		hint = len(src)/3 + 64 // kept nodes are about one per three bytes of minified code
+		want = len(src)/3 + 64 // kept nodes are about one per three bytes of minified code
+	}
+	var buf *[]Node
+	if p, _ := bufs.Get().(*[]Node); p != nil {
+		buf = p
+	} else {
+		buf = new([]Node)
 	}
 	var tab *C.uint8_t
 	if len(table) > 0 {
 		tab = (*C.uint8_t)(unsafe.Pointer(&table[0]))
 	}
-	var count C.int64_t
-	out := C.mcp_syntax_flatten(cn, tab, C.uint32_t(len(table)), C.uint32_t(min(len(src), 1<<32-1)), C.bool(hasError),
-		C.int64_t(opt.MaxDepth), C.int64_t(hint), &count)
-	if out == nil || count <= 0 {
-		if out != nil {
-			C.free(unsafe.Pointer(out))
+	var count int64
+	for {
+		if cap(*buf) < want {
+			*buf = make([]Node, want)
 		}
-		return nil, false
+		nodes := (*buf)[:cap(*buf)]
+		count = int64(C.mcp_syntax_flatten(cn, tab, C.uint32_t(len(table)), C.uint32_t(min(len(src), 1<<32-1)), C.bool(hasError),
+			C.int64_t(opt.MaxDepth), (*C.mcp_syntax_node)(unsafe.Pointer(&nodes[0])), C.int64_t(len(nodes))))
+		runtime.KeepAlive(root)
+		if count > 0 {
+			break
+		}
+		if count != -1 || len(nodes) >= 1<<31-1 {
+			bufs.Put(buf)
+			return nil, false
+		}
+		want = min(2*len(nodes), 1<<31-1)
 	}
-	t := &Tree{Nodes: unsafe.Slice((*Node)(unsafe.Pointer(out)), int(count)), Grammar: g, mem: unsafe.Pointer(out)}
+	t := &Tree{Nodes: (*buf)[:count:count], Grammar: g, buf: buf}
 	// The root record must agree with the binding too.
 	if r := t.Nodes[0]; r.Sym != uint16(root.Symbol()) || r.Start != min(root.StartByte(), r.End) || r.End != min(root.EndByte(), uint32(len(src))) || r.Parent != -1 {
 		t.Free()
@@ -195,5 +212,3 @@ func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Opti
 	}
 	return t, true
 }
-
-func freeC(p unsafe.Pointer) { C.free(p) }

@@ -68,10 +68,8 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 			err = fmt.Errorf("python: internal error extracting %s: %v\n%s", path, r, debug.Stack())
 		}
 	}()
-	if ft, ok := cFlatten(tree, src); ok {
-		e.t = ft
-	} else {
-		e.t = flatten(tree, src)
+	if e.t, err = flatten(tree, src); err != nil {
+		return f, err
 	}
 	if len(e.t.n) == 0 {
 		return f, nil

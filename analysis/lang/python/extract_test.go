@@ -353,31 +353,6 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-// TestFlattenAgree: the one-call C copy of the tree equals the portable cursor walk.
-func TestFlattenAgree(t *testing.T) {
-	srcs := [][]byte{generated(64 << 10), []byte("def f(:\n  x = [1,\n"), []byte("")}
-	for _, src := range srcs {
-		tree, err := parse.Parse(context.Background(), source.Python, src, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fast, ok := cFlatten(tree, src)
-		if !ok {
-			t.Fatal("cFlatten refused the binding's tree")
-		}
-		slow := flatten(tree, src)
-		if len(fast.n) != len(slow.n) {
-			t.Fatalf("node counts differ: %d vs %d", len(fast.n), len(slow.n))
-		}
-		for i := range fast.n {
-			if fast.n[i] != slow.n[i] {
-				t.Fatalf("node %d differs: %+v vs %+v", i, fast.n[i], slow.n[i])
-			}
-		}
-		tree.Close()
-	}
-}
-
 // TestLocalCallArgs: Args[i] is what the callee's parameter i receives.
 func TestLocalCallArgs(t *testing.T) {
 	src := `class S:

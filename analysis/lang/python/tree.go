@@ -1,18 +1,17 @@
 package python
 
 import (
-	"sync"
-
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/analysis/syntax"
 )
 
-// The smacker binding allocates a Go *Node per node access and crosses cgo
-// for every property, and Node.Child(i) is linear in i. So the tree is copied
-// once, with a TreeCursor, into a flat table; every later pass reads only Go
-// memory.
+// Package syntax copies the tree-sitter tree once into a flat table (the
+// binding allocates a Go *Node per node access, crosses cgo for every
+// property, and Node.Child(i) is linear in i); it is then converted to this
+// package's nodes, whose interned type names the passes compare directly.
 
 // node is one tree-sitter node. Children are linked first-child /
 // next-sibling; -1 ends a list.
@@ -32,102 +31,41 @@ type tree struct {
 	src []byte
 }
 
-// symbols caches symbol names and kinds of the Python grammar: Type() and
-// IsNamed() would each cross cgo and allocate per node.
-var symbols struct {
-	once  sync.Once
-	names []string
-	named []bool
-}
+// maxTreeDepth bounds the walk; deeper subtrees (only hostile input nests
+// this far) are cut off.
+const maxTreeDepth = 100000
 
-func symbolInfo(sym sitter.Symbol) (string, bool) {
-	symbols.once.Do(func() {
-		lang := parse.Language(source.Python)
-		c := int(lang.SymbolCount())
-		symbols.names = make([]string, c)
-		symbols.named = make([]bool, c)
-		for i := 0; i < c; i++ {
-			symbols.names[i] = lang.SymbolName(sitter.Symbol(i))
-			symbols.named[i] = lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular
-		}
-	})
-	if int(sym) < len(symbols.names) {
-		return symbols.names[sym], symbols.named[sym]
-	}
-	return "ERROR", true
-}
+// grammar returns the Python grammar's symbol and field names.
+func grammar() *syntax.Grammar { return syntax.GrammarOf(parse.Language(source.Python)) }
 
-// fieldID returns the id of a field name (0 for none or unknown).
-func fieldID(name string) uint16 {
-	if name == "" {
-		return 0
-	}
-	for i, n := range fieldTable() {
-		if n == name {
-			return uint16(i)
-		}
-	}
-	return 0
-}
+// fieldTable maps field ids of the Python grammar to names.
+func fieldTable() []string { return grammar().Fields }
 
-// flatten copies t into a node table in pre-order (index 0 is the root).
-func flatten(t *sitter.Tree, src []byte) *tree {
-	out := &tree{src: src}
-	root := t.RootNode()
-	if root == nil {
-		return out
+// flatten copies st into a node table in pre-order (index 0 is the root).
+func flatten(st *sitter.Tree, src []byte) (*tree, error) {
+	ft, err := syntax.Flatten(st, parse.Language(source.Python), src, syntax.Options{MaxDepth: maxTreeDepth})
+	if err != nil {
+		return nil, err
 	}
-	hasErr := root.HasError()
-	out.n = make([]node, 0, 16+len(src)/3)
-	cur := sitter.NewTreeCursor(root)
-	defer cur.Close()
-	// last[i] is the last child appended so far under the node at stack depth i.
-	stack := []int32{-1}
-	last := []int32{-1}
-	for {
-		sn := cur.CurrentNode()
-		typ, named := symbolInfo(sn.Symbol())
-		idx := int32(len(out.n))
-		parent := stack[len(stack)-1]
+	defer ft.Free()
+	g := ft.Grammar
+	out := &tree{src: src, n: make([]node, len(ft.Nodes))}
+	for i := range ft.Nodes {
+		f := &ft.Nodes[i]
 		nd := node{
-			typ:    typ,
-			field:  fieldID(cur.CurrentFieldName()),
-			start:  sn.StartByte(),
-			end:    sn.EndByte(),
-			parent: parent,
-			first:  -1,
-			next:   -1,
-			named:  named,
+			typ: "ERROR", start: f.Start, end: f.End,
+			parent: f.Parent, first: f.First, next: f.Next,
+			named: f.Named(), missing: f.Missing(),
 		}
-		if nd.end > uint32(len(src)) {
-			nd.end = uint32(len(src))
+		if int(f.Sym) < len(g.Kinds) {
+			nd.typ = g.Kinds[f.Sym]
 		}
-		if nd.start > nd.end {
-			nd.start = nd.end
+		if int(f.Field) < len(g.Fields) {
+			nd.field = f.Field
 		}
-		if hasErr && nd.start == nd.end && sn.IsMissing() {
-			nd.missing = true
-		}
-		out.n = append(out.n, nd)
-		if prev := last[len(last)-1]; prev >= 0 {
-			out.n[prev].next = idx
-		} else if parent >= 0 {
-			out.n[parent].first = idx
-		}
-		last[len(last)-1] = idx
-		if cur.GoToFirstChild() {
-			stack = append(stack, idx)
-			last = append(last, -1)
-			continue
-		}
-		for !cur.GoToNextSibling() {
-			if !cur.GoToParent() {
-				return out
-			}
-			stack = stack[:len(stack)-1]
-			last = last[:len(last)-1]
-		}
+		out.n[i] = nd
 	}
+	return out, nil
 }
 
 // text returns the source of node i.
