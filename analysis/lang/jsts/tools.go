@@ -563,7 +563,7 @@ func (e *extractor) ifStmt(n int32, c *ctx) {
 	cond := t.child(n, "condition")
 	var labels []toolLabel
 	if c.dispatcher >= 0 {
-		labels = e.nameTests(e.unwrapCallee(cond), c, labels)
+		labels = e.nameTests(e.unwrapCallee(cond), c, labels, false)
 	}
 	if labels == nil {
 		e.eval(cond, c)
@@ -583,9 +583,14 @@ func (e *extractor) ifStmt(n int32, c *ctx) {
 	}
 }
 
-// nameTests collects the tool names of `name === "x" || name === "y"`; nil
-// when the condition is anything else.
-func (e *extractor) nameTests(n int32, c *ctx, acc []toolLabel) []toolLabel {
+// nameTests collects the tool names of `name === "x" || name === "y"`, or
+// with negated of `name !== "x" && name !== "y"`; nil when the condition is
+// anything else.
+func (e *extractor) nameTests(n int32, c *ctx, acc []toolLabel, negated bool) []toolLabel {
+	join, strict, loose := "||", "===", "=="
+	if negated {
+		join, strict, loose = "&&", "!==", "!="
+	}
 	t := e.t
 	if n < 0 || t.k(n) != kBinary {
 		return nil
@@ -597,13 +602,13 @@ func (e *extractor) nameTests(n int32, c *ctx, acc []toolLabel) []toolLabel {
 	op := string(e.between(n, ln, rn))
 	l, r := e.unwrapCallee(ln), e.unwrapCallee(rn)
 	switch op {
-	case "||":
-		a := e.nameTests(l, c, acc)
+	case join:
+		a := e.nameTests(l, c, acc, negated)
 		if a == nil {
 			return nil
 		}
-		return e.nameTests(r, c, a)
-	case "===", "==":
+		return e.nameTests(r, c, a, negated)
+	case strict, loose:
 		if !e.simpleOperand(l) || !e.simpleOperand(r) {
 			return nil
 		}
@@ -657,7 +662,7 @@ func (e *extractor) guard(n, block int32, c *ctx) *ctx {
 	if t.child(n, "alternative") >= 0 || cons < 0 || !e.exits(cons) {
 		return nil
 	}
-	labels := e.negNameTests(e.unwrapCallee(t.child(n, "condition")), c, nil)
+	labels := e.nameTests(e.unwrapCallee(t.child(n, "condition")), c, nil, true)
 	if len(labels) == 0 {
 		return nil
 	}
@@ -707,41 +712,6 @@ func prevSibling(t *tree, n int32) int32 {
 		prev = c
 	}
 	return prev
-}
-
-// negNameTests collects the tool names of `name !== "x" && name !== "y"`;
-// nil when the condition is anything else.
-func (e *extractor) negNameTests(n int32, c *ctx, acc []toolLabel) []toolLabel {
-	t := e.t
-	if n < 0 || t.k(n) != kBinary {
-		return nil
-	}
-	ln, rn := t.child(n, "left"), t.child(n, "right")
-	if ln < 0 || rn < 0 {
-		return nil
-	}
-	op := string(e.between(n, ln, rn))
-	l, r := e.unwrapCallee(ln), e.unwrapCallee(rn)
-	switch op {
-	case "&&":
-		a := e.negNameTests(l, c, acc)
-		if a == nil {
-			return nil
-		}
-		return e.negNameTests(r, c, a)
-	case "!==", "!=":
-		if !e.simpleOperand(l) || !e.simpleOperand(r) {
-			return nil
-		}
-		lv, rv := e.evalRef(l, c, true), e.evalRef(r, c, true)
-		switch {
-		case c.isToolName(lv):
-			return append(acc, toolLabel{node: r, v: rv})
-		case c.isToolName(rv):
-			return append(acc, toolLabel{node: l, v: lv})
-		}
-	}
-	return nil
 }
 
 // inputs are the tool inputs of the dispatcher being evaluated.
