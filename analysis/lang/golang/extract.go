@@ -101,19 +101,23 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 		}
 	}()
 	if tree == nil {
-		f.Package = pkgKey(path, "")
-		f.Functions = []facts.Function{topLevel(newPositions(src), len(src))}
-		return f, errors.New("golang: no syntax tree")
+		return unread(f, path, src, errors.New("golang: no syntax tree"))
 	}
-	root := tree.RootNode()
-	hasError := root.HasError()
-	t, ok := flattenC(src, root, hasError)
-	if !ok {
-		t = flatten(src, root, hasError)
+	flat, err := flatten(src, tree)
+	if err != nil {
+		return unread(f, path, src, err)
 	}
-	x := newExtractor(path, src, t, f)
+	x := newExtractor(path, src, flat, f)
 	x.run()
 	return f, nil
+}
+
+// unread returns the facts of a file whose tree could not be read: its
+// top-level function only.
+func unread(f *facts.File, path string, src []byte, err error) (*facts.File, error) {
+	f.Package = pkgKey(path, "")
+	f.Functions = []facts.Function{topLevel(newPositions(src), len(src))}
+	return f, err
 }
 
 func pkgKey(p, name string) string {

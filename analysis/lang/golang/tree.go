@@ -1,17 +1,17 @@
 package golang
 
 import (
-	"sync"
-
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/analysis/syntax"
 )
 
-// The extractor copies the tree-sitter tree once into a flat Go slice: every
-// access through the cgo binding allocates a *Node and costs a cgo call, and
-// the analysis visits most nodes several times (scopes, values, arguments).
+// The extractor reads the tree from package syntax's flat copy (every access
+// through the cgo binding allocates a *Node and costs a cgo call, and the
+// analysis visits most nodes several times: scopes, values, arguments),
+// converted to nodes carrying their interned type name.
 
 // node is one syntax node of the flat tree. Children are linked through
 // first/next (indices into tree.nodes, -1 for none).
@@ -30,90 +30,27 @@ type tree struct {
 
 const none = int32(-1)
 
-var (
-	symOnce  sync.Once
-	symNames []string
-	symNamed []bool
-)
-
-// symbols builds the symbol → (type name, named) table of the Go grammar once.
-func symbols() {
-	symOnce.Do(func() {
-		lang := parse.Language(source.Go)
-		n := int(lang.SymbolCount())
-		symNames = make([]string, n)
-		symNamed = make([]bool, n)
-		for i := 0; i < n; i++ {
-			s := sitter.Symbol(i)
-			symNames[i] = lang.SymbolName(s)
-			symNamed[i] = lang.SymbolType(s) == sitter.SymbolTypeRegular
-		}
-	})
-}
-
-// flatten copies the tree under root with one cursor walk. hasError says
-// whether the tree holds ERROR or MISSING nodes (only then is IsMissing asked).
-func flatten(src []byte, root *sitter.Node, hasError bool) *tree {
-	symbols()
-	t := &tree{src: src, nodes: make([]node, 0, len(src)/2+16)}
-	c := sitter.NewTreeCursor(root)
-	defer c.Close()
-	// last[d] is the last node added at depth d, to link siblings.
-	parents := []int32{none}
-	lastChild := []int32{none}
-	for {
-		n := c.CurrentNode()
-		sym := int(n.Symbol())
-		nd := node{first: none, next: none}
-		if sym < len(symNames) {
-			nd.typ, nd.named = symNames[sym], symNamed[sym]
+// flatten copies st, parsed from src, into a tree.
+func flatten(src []byte, st *sitter.Tree) (*tree, error) {
+	ft, err := syntax.Flatten(st, parse.Language(source.Go), src, syntax.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer ft.Free()
+	kinds := ft.Grammar.Kinds
+	t := &tree{src: src, nodes: make([]node, len(ft.Nodes))}
+	for i := range ft.Nodes {
+		f := &ft.Nodes[i]
+		nd := node{start: int32(f.Start), end: int32(f.End), parent: f.Parent, first: f.First, next: f.Next,
+			named: f.Named(), error: f.Missing()}
+		if int(f.Sym) < len(kinds) {
+			nd.typ = kinds[f.Sym]
 		} else { // the builtin error symbol (0xFFFF)
 			nd.typ, nd.named, nd.error = "ERROR", true, true
 		}
-		if hasError && !nd.error && n.IsMissing() {
-			nd.error = true
-		}
-		// Tokens (anonymous nodes) are read by type only; their positions
-		// cost two cgo calls each and are needed only to report errors.
-		if nd.named || nd.error {
-			nd.start, nd.end = int32(n.StartByte()), int32(n.EndByte())
-			if nd.end > int32(len(src)) || nd.start > nd.end || nd.start < 0 {
-				nd.start, nd.end = clamp32(nd.start, len(src)), clamp32(nd.end, len(src))
-			}
-		}
-		d := len(parents) - 1
-		nd.parent = parents[d]
-		idx := int32(len(t.nodes))
-		t.nodes = append(t.nodes, nd)
-		if lastChild[d] >= 0 {
-			t.nodes[lastChild[d]].next = idx
-		} else if nd.parent >= 0 {
-			t.nodes[nd.parent].first = idx
-		}
-		lastChild[d] = idx
-		if c.GoToFirstChild() {
-			parents = append(parents, idx)
-			lastChild = append(lastChild, none)
-			continue
-		}
-		for !c.GoToNextSibling() {
-			if !c.GoToParent() {
-				return t
-			}
-			parents = parents[:len(parents)-1]
-			lastChild = lastChild[:len(lastChild)-1]
-		}
+		t.nodes[i] = nd
 	}
-}
-
-func clamp32(v int32, n int) int32 {
-	if v < 0 {
-		return 0
-	}
-	if int(v) > n {
-		return int32(n)
-	}
-	return v
+	return t, nil
 }
 
 func (t *tree) typ(i int32) string {
