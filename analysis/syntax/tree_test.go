@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -323,6 +324,54 @@ func TestDeepNesting(t *testing.T) {
 		t.Fatalf("MaxDepth 100 kept %d nodes", len(cut.Nodes))
 	}
 	cut.Free()
+}
+
+// TestGrowTable: a tree with more nodes than the first table holds is
+// walked again into a bigger one.
+func TestGrowTable(t *testing.T) {
+	src := []byte(strings.Repeat("[", 3000) + strings.Repeat("]", 3000)) // 1.5 nodes a byte
+	lang := parse.Language(source.JavaScript)
+	st := mustParse(t, source.JavaScript, src)
+	defer st.Close()
+	bufs = sync.Pool{} // no bigger table left over from other tests
+	fast, slow := bothWalks(t, st, lang, src, Options{})
+	if len(fast.Nodes) <= len(src)/2+64 {
+		t.Fatalf("%d nodes: the first table was big enough, nothing grew", len(fast.Nodes))
+	}
+	sameTrees(t, "grown", fast, slow)
+	fast.Free()
+}
+
+// TestConcurrent flattens one tree from several goroutines (run with -race).
+func TestConcurrent(t *testing.T) {
+	src := []byte("import os\nos.system('x')\n")
+	lang := parse.Language(source.Python)
+	st := mustParse(t, source.Python, src)
+	defer st.Close()
+	want, _ := Flatten(st, lang, src, Options{})
+	wantN := len(want.Nodes)
+	want.Free()
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				tr, err := Flatten(st, lang, src, Options{})
+				if err != nil || len(tr.Nodes) != wantN {
+					errs <- "a concurrent flatten differs"
+					return
+				}
+				tr.Free()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
 }
 
 // TestEmptyInput: an empty source flattens to its root alone.

@@ -59,7 +59,7 @@ func grammarOf(lang *sitter.Language) *grammar {
 	return v.(*grammar)
 }
 
-// tree is a flattened syntax tree. Its nodes live in C memory until free.
+// tree is a flattened syntax tree. Its node table is pooled: free hands it back.
 type tree struct {
 	nodes []node
 	g     *grammar
