@@ -46,21 +46,48 @@ static uint32_t mcp_syntax_end(mcp_ts_node n) { return ts_node_end_byte(n); }
 static uint16_t mcp_syntax_symbol(mcp_ts_node n) { return ts_node_symbol(n); }
 static uint32_t mcp_syntax_child_count(mcp_ts_node n) { return ts_node_child_count(n); }
 
-// mcp_syntax_flatten stores the kept nodes under root in pre-order in out
-// and returns their number: -1 when cap is too small (the caller grows out
-// and walks again), -2 when out of memory. table[sym] holds SYN_* bits; the root, ERROR and MISSING
-// nodes are always kept, and the children of a dropped node are attached to
-// its nearest kept ancestor. SYN_LEAF nodes are not descended into, nor
-// nodes at cursor depth max_depth-1 (max_depth <= 0: no limit). Positions
-// are clamped to src_len.
-static int64_t mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32_t ntable,
+// mcp_syntax_walk is the state of one walk, kept between calls so that a
+// walk that filled its output resumes into a bigger one.
+typedef struct {
+	mcp_ts_cursor c;
+	int32_t *stack; // kept index per cursor depth, -1 when dropped
+	int64_t stack_cap, depth, n;
+} mcp_syntax_walk;
+
+static mcp_syntax_walk *mcp_syntax_walk_begin(mcp_ts_node root) {
+	mcp_syntax_walk *w = malloc(sizeof(mcp_syntax_walk));
+	if (!w) return NULL;
+	w->stack_cap = 256;
+	w->stack = malloc(w->stack_cap * sizeof(int32_t));
+	if (!w->stack) { free(w); return NULL; }
+	w->depth = 0;
+	w->n = 0;
+	w->c = ts_tree_cursor_new(root);
+	return w;
+}
+
+static void mcp_syntax_walk_end(mcp_syntax_walk *w) {
+	ts_tree_cursor_delete(&w->c);
+	free(w->stack);
+	free(w);
+}
+
+// mcp_syntax_flatten stores the kept nodes in pre-order in out and returns
+// their number; -1 when out (cap records, holding the w->n stored so far) is
+// full: the caller copies it into a bigger one and calls again; -2 when out
+// of memory. table[sym] holds SYN_* bits; the root, ERROR and MISSING nodes
+// are always kept, and the children of a dropped node are attached to its
+// nearest kept ancestor. SYN_LEAF nodes are not descended into, nor nodes at
+// cursor depth max_depth-1 (max_depth <= 0: no limit). Positions are
+// clamped to src_len.
+static int64_t mcp_syntax_flatten(mcp_syntax_walk *w, const uint8_t *table, uint32_t ntable,
 		uint32_t src_len, bool check_missing, int64_t max_depth, mcp_syntax_node *out, int64_t cap) {
-	int64_t n = 0, stack_cap = 256, depth = 0;
-	int32_t *stack = malloc(stack_cap * sizeof(int32_t)); // kept index per cursor depth, -1 when dropped
-	if (!stack) return -2;
-	mcp_ts_cursor c = ts_tree_cursor_new(root);
+	int64_t n = w->n, depth = w->depth;
+	int32_t *stack = w->stack;
+	mcp_ts_cursor *c = &w->c;
 	for (;;) {
-		mcp_ts_node nd = ts_tree_cursor_current_node(&c);
+		// Nothing changes before the capacity check: a full walk resumes here.
+		mcp_ts_node nd = ts_tree_cursor_current_node(c);
 		uint16_t sym = ts_node_symbol(nd);
 		uint8_t k = sym < ntable ? table[sym] : 0;
 		bool missing = check_missing && ts_node_is_missing(nd);
@@ -71,9 +98,9 @@ static int64_t mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32
 		int32_t me = -1;
 		if ((k & SYN_KEEP) || missing || sym == 0xFFFF || depth == 0) {
 			if (n == cap || n == INT32_MAX) {
-				free(stack);
-				ts_tree_cursor_delete(&c);
-				return -1;
+				w->n = n;
+				w->depth = depth;
+				return n == INT32_MAX ? -2 : -1;
 			}
 			me = (int32_t)n++;
 			mcp_syntax_node *f = &out[me];
@@ -84,7 +111,7 @@ static int64_t mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32
 			f->end = end;
 			f->parent = parent; f->first = -1; f->last = -1; f->next = -1;
 			f->sym = sym;
-			f->field = ts_tree_cursor_current_field_id(&c);
+			f->field = ts_tree_cursor_current_field_id(c);
 			f->flags = ((k & SYN_NAMED) || sym == 0xFFFF ? FLAG_NAMED : 0) | (missing ? FLAG_MISSING : 0);
 			if (parent >= 0) {
 				mcp_syntax_node *p = &out[parent];
@@ -92,22 +119,22 @@ static int64_t mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32
 				p->last = me;
 			}
 		}
-		if (depth == stack_cap) {
-			int32_t *grown = realloc(stack, 2 * stack_cap * sizeof(int32_t));
-			if (!grown) { free(stack); ts_tree_cursor_delete(&c); return -2; }
-			stack = grown;
-			stack_cap *= 2;
+		if (depth == w->stack_cap) {
+			int32_t *grown = realloc(stack, 2 * w->stack_cap * sizeof(int32_t));
+			if (!grown) return -2;
+			w->stack = stack = grown;
+			w->stack_cap *= 2;
 		}
 		stack[depth] = me;
-		if (!(k & SYN_LEAF) && (max_depth <= 0 || depth + 1 < max_depth) && ts_tree_cursor_goto_first_child(&c)) {
+		if (!(k & SYN_LEAF) && (max_depth <= 0 || depth + 1 < max_depth) && ts_tree_cursor_goto_first_child(c)) {
 			depth++;
 			continue;
 		}
 		for (;;) {
-			if (ts_tree_cursor_goto_next_sibling(&c)) break;
-			if (depth == 0 || !ts_tree_cursor_goto_parent(&c)) {
-				ts_tree_cursor_delete(&c);
-				free(stack);
+			if (ts_tree_cursor_goto_next_sibling(c)) break;
+			if (depth == 0 || !ts_tree_cursor_goto_parent(c)) {
+				w->n = n;
+				w->depth = depth;
 				return n;
 			}
 			depth--;
@@ -118,6 +145,7 @@ static int64_t mcp_syntax_flatten(mcp_ts_node root, const uint8_t *table, uint32
 import "C"
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -186,23 +214,31 @@ func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Opti
 	if len(table) > 0 {
 		tab = (*C.uint8_t)(unsafe.Pointer(&table[0]))
 	}
+	w := C.mcp_syntax_walk_begin(cn)
+	if w == nil {
+		bufs.Put(buf)
+		return nil, false
+	}
+	defer C.mcp_syntax_walk_end(w)
+	if cap(*buf) < want {
+		*buf = make([]Node, want)
+	}
 	var count int64
 	for {
-		if cap(*buf) < want {
-			*buf = make([]Node, want)
-		}
 		nodes := (*buf)[:cap(*buf)]
-		count = int64(C.mcp_syntax_flatten(cn, tab, C.uint32_t(len(table)), C.uint32_t(min(len(src), 1<<32-1)), C.bool(hasError),
+		count = int64(C.mcp_syntax_flatten(w, tab, C.uint32_t(len(table)), C.uint32_t(min(uint64(len(src)), math.MaxUint32)), C.bool(hasError),
 			C.int64_t(opt.MaxDepth), (*C.mcp_syntax_node)(unsafe.Pointer(&nodes[0])), C.int64_t(len(nodes))))
 		runtime.KeepAlive(root)
 		if count > 0 {
 			break
 		}
-		if count != -1 || len(nodes) >= 1<<31-1 {
+		if count != -1 {
 			bufs.Put(buf)
 			return nil, false
 		}
-		want = min(2*len(nodes), 1<<31-1)
+		grown := make([]Node, 2*len(nodes))
+		copy(grown, nodes)
+		*buf = grown
 	}
 	t := &Tree{Nodes: (*buf)[:count:count], Grammar: g, buf: buf}
 	// The root record must agree with the binding too.
