@@ -54,6 +54,19 @@ var fixtures = []struct {
 	{"junk", source.Go, "}{)(\x00\xff func ("},
 }
 
+// flat parses src and flattens it; both are released when the test ends.
+func flat(t *testing.T, lang source.Lang, src []byte, opt Options) (*sitter.Tree, *Tree) {
+	t.Helper()
+	st := mustParse(t, lang, src)
+	t.Cleanup(st.Close)
+	tr, err := Flatten(st, parse.Language(lang), src, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tr.Free)
+	return st, tr
+}
+
 func mustParse(t testing.TB, lang source.Lang, src []byte) *sitter.Tree {
 	t.Helper()
 	st, err := parse.Parse(context.Background(), lang, src, nil)
@@ -185,13 +198,7 @@ func checkLinks(t *testing.T, name string, tr *Tree) {
 // with its kind, field and named flag.
 func TestAllNodes(t *testing.T) {
 	src := []byte("def f(a, b=1):\n    return a.b(c=2)\n")
-	st := mustParse(t, source.Python, src)
-	defer st.Close()
-	tr, err := Flatten(st, parse.Language(source.Python), src, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Free()
+	st, tr := flat(t, source.Python, src, Options{})
 	want := 0
 	var count func(n *sitter.Node)
 	count = func(n *sitter.Node) {
@@ -225,13 +232,7 @@ func TestAllNodes(t *testing.T) {
 func TestFilter(t *testing.T) {
 	src := []byte("f(a + 'b' + `c${d}`)")
 	lang := parse.Language(source.JavaScript)
-	st := mustParse(t, source.JavaScript, src)
-	defer st.Close()
-	tr, err := Flatten(st, lang, src, Options{Filter: jsFilter(lang)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Free()
+	st, tr := flat(t, source.JavaScript, src, Options{Filter: jsFilter(lang)})
 	var kinds []string
 	for i := range tr.Nodes {
 		if !tr.Nodes[i].Named() {
@@ -284,11 +285,7 @@ func TestErrorAndMissing(t *testing.T) {
 		tr.Free()
 	}
 	// A valid file has neither.
-	ok := []byte("package p\n")
-	st2 := mustParse(t, source.Go, ok)
-	defer st2.Close()
-	tr, _ := Flatten(st2, lang, ok, Options{})
-	defer tr.Free()
+	_, tr := flat(t, source.Go, []byte("package p\n"), Options{})
 	for i := range tr.Nodes {
 		if tr.Nodes[i].Missing() || tr.Nodes[i].Sym == SymError {
 			t.Fatalf("node %d of a valid file is an error: %+v", i, tr.Nodes[i])
