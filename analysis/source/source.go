@@ -161,12 +161,19 @@ func (s Span) Contains(offset int) bool { return s.Start.Offset <= offset && off
 type Lines struct {
 	text   []byte
 	starts []int // byte offset of each line start
-	// marks are column checkpoints inside long lines (minified bundles have
-	// megabyte lines), so Pos costs O(checkpointGap), not O(line length).
+	// ascii[i] says line i holds only ASCII bytes: there a column is the
+	// byte distance from the line start, found in O(1).
+	ascii []bool
+	// marks are column checkpoints inside long non-ASCII lines (minified
+	// bundles have megabyte lines), so Pos costs O(checkpointGap), not
+	// O(line length); ascii says the bytes up to the next mark are ASCII.
 	marks []mark
 }
 
-type mark struct{ offset, col, col16 int }
+type mark struct {
+	offset, col, col16 int
+	ascii              bool
+}
 
 const (
 	longLine      = 4096
@@ -184,24 +191,35 @@ func NewLines(text []byte) *Lines {
 		i += j + 1
 		starts = append(starts, i)
 	}
-	l := &Lines{text: text, starts: starts}
+	l := &Lines{text: text, starts: starts, ascii: make([]bool, len(starts))}
 	for i, st := range starts {
 		end := len(text)
 		if i+1 < len(starts) {
 			end = starts[i+1]
 		}
-		if end-st > longLine {
+		l.ascii[i] = isASCII(text[st:end])
+		if !l.ascii[i] && end-st > longLine {
 			l.markLine(st, end)
 		}
 	}
 	return l
 }
 
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func (l *Lines) markLine(start, end int) {
 	col, col16, next := 0, 0, start+checkpointGap
 	for i := start; i < end; {
 		if i >= next {
-			l.marks = append(l.marks, mark{i, col, col16})
+			seg := min(i+checkpointGap, end)
+			l.marks = append(l.marks, mark{i, col, col16, isASCII(l.text[i:seg])})
 			next = i + checkpointGap
 		}
 		c := l.text[i]
@@ -270,11 +288,19 @@ func (l *Lines) Pos(offset int) Pos {
 	}
 	line := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
 	start := l.starts[line]
+	if l.ascii[line] {
+		c := offset - start
+		return Pos{Offset: offset, Line: line, Col: c, Col16: c}
+	}
 	col, col16 := 0, 0
 	if len(l.marks) > 0 && offset-start > checkpointGap {
 		k := sort.Search(len(l.marks), func(i int) bool { return l.marks[i].offset > offset }) - 1
 		if k >= 0 && l.marks[k].offset > start {
 			m := l.marks[k]
+			if m.ascii { // the checkpoint's segment is ASCII up to offset
+				c := offset - m.offset
+				return Pos{Offset: offset, Line: line, Col: m.col + c, Col16: m.col16 + c}
+			}
 			start, col, col16 = m.offset, m.col, m.col16
 		}
 	}

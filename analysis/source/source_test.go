@@ -204,12 +204,14 @@ func TestLongLines(t *testing.T) {
 	for i := 0; i < 2000; i++ {
 		b.WriteString("ab😀")
 	}
+	// ASCII stretches around one emoji: checkpoints with ASCII segments.
+	b.WriteString("\n" + strings.Repeat("a", 5000) + "😀" + strings.Repeat("b", 5000) + "\né")
 	text := []byte(b.String())
 	l := NewLines(text)
 	if len(l.marks) == 0 {
 		t.Fatal("no checkpoints on long lines")
 	}
-	for off := 0; off <= len(text); off += 7 {
+	for off := 0; off <= len(text); off += 3 {
 		want := naive(text, off)
 		if got := l.Pos(off); got.Line != want.Line || got.Col != want.Col || got.Col16 != want.Col16 {
 			t.Fatalf("Pos(%d) = %+v, want %+v", off, got, want)
