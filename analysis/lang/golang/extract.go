@@ -116,7 +116,7 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 // top-level function only.
 func unread(f *facts.File, path string, src []byte, err error) (*facts.File, error) {
 	f.Package = pkgKey(path, "")
-	f.Functions = []facts.Function{topLevel(newPositions(src), len(src))}
+	f.Functions = []facts.Function{topLevel(source.NewLines(src), len(src))}
 	return f, err
 }
 
@@ -124,15 +124,15 @@ func pkgKey(p, name string) string {
 	return path.Dir(strings.ReplaceAll(p, "\\", "/")) + ":" + name
 }
 
-func topLevel(lines *positions, n int) facts.Function {
-	return facts.Function{Name: "", Parent: -1, Span: lines.span(0, n), NameSpan: lines.span(0, 0)}
+func topLevel(lines *source.Lines, n int) facts.Function {
+	return facts.Function{Name: "", Parent: -1, Span: lines.Span(0, n), NameSpan: lines.Span(0, 0)}
 }
 
 // extractor holds the per-file state. Functions are numbered before any
 // body is analysed, so references to later declarations resolve.
 type extractor struct {
 	t     *tree
-	lines *positions
+	lines *source.Lines
 	f     *facts.File
 
 	imports    map[string]string // bound package name → import path
@@ -165,7 +165,7 @@ type extractor struct {
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 	return &extractor{
-		t: t, lines: newPositions(src), f: f,
+		t: t, lines: source.NewLines(src), f: f,
 		imports: map[string]string{}, qualifiers: map[string]bool{}, locals: map[string]bool{},
 		declared: map[string]bool{}, types: map[string]bool{}, ifaces: map[string]bool{},
 		fields: map[string]map[string]int32{}, jsonNames: map[string]map[string]string{}, structs: map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
@@ -182,7 +182,7 @@ func (x *extractor) span(i int32) source.Span {
 		return source.Span{}
 	}
 	n := x.t.nodes[i]
-	return x.lines.span(int(n.start), int(n.end))
+	return x.lines.Span(int(n.start), int(n.end))
 }
 
 func (x *extractor) run() {
@@ -309,7 +309,7 @@ func (x *extractor) declareFunc(i int32) {
 		if b := t.kid(i, "block"); b >= 0 {
 			end = t.nodes[b].start
 		}
-		fn.NameSpan = x.lines.span(int(t.nodes[i].start), int(end))
+		fn.NameSpan = x.lines.Span(int(t.nodes[i].start), int(end))
 		if p := t.nodes[i].parent; p >= 0 {
 			fn.Parent = int(x.inner[p])
 		}

@@ -60,7 +60,7 @@ func Extract(path string, lang source.Lang, src []byte, tree *sitter.Tree) (f *f
 type extractor struct {
 	t     *tree
 	src   []byte
-	lines *posMap // positions as source.Lines computes them
+	lines *source.Lines
 	f     *facts.File
 
 	scopeIx    []int32 // by node: index+1 in scopeList of the scope it opens
@@ -106,7 +106,7 @@ type toolAnnotations struct {
 
 func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
 	return &extractor{
-		t: t, src: src, lines: newPosMap(src), f: f,
+		t: t, src: src, lines: source.NewLines(src), f: f,
 		classes:  map[string]*classInfo{},
 		wpTable:  map[int32]bool{},
 		wpIDs:    map[string]string{},
@@ -121,7 +121,7 @@ func (e *extractor) run() {
 	// Function 0 is the module body.
 	e.module = &scope{fn: 0, slab: &slab{}}
 	e.setScope(0, e.module)
-	e.f.Functions = append(e.f.Functions, facts.Function{Name: "", Parent: -1, Span: e.span(0), NameSpan: e.lines.span(0, 0)})
+	e.f.Functions = append(e.f.Functions, facts.Function{Name: "", Parent: -1, Span: e.span(0), NameSpan: e.lines.Span(0, 0)})
 	e.fnNodes = append(e.fnNodes, 0)
 	e.fnParams = append(e.fnParams, []int32{})
 	e.fnScope = append(e.fnScope, e.module)
@@ -211,7 +211,7 @@ func (e *extractor) flushCalls() {
 // span returns the span of node i.
 func (e *extractor) span(i int32) source.Span {
 	n := &e.t.nodes[i]
-	return e.lines.span(int(n.Start), int(n.End))
+	return e.lines.Span(int(n.Start), int(n.End))
 }
 
 // bytesOf returns the source text of node i without copying.
@@ -253,7 +253,7 @@ func (e *extractor) comments() {
 			continue
 		}
 		sp := e.span(int32(i))
-		start := e.lines.starts[sp.Start.Line]
+		start := e.lines.LineStart(sp.Start.Line)
 		own := len(bytes.TrimSpace(e.src[start:sp.Start.Offset])) == 0
 		if caps == nil {
 			caps = []string{}

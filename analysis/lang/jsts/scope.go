@@ -286,7 +286,7 @@ func (e *extractor) newFunction(n, parent int32, name, class string, nameNode in
 		head = bytes.TrimRight(head, " \t\r\n")
 		head = bytes.TrimSuffix(head, []byte("=>"))
 		head = bytes.TrimRight(head, " \t\r\n")
-		fn.NameSpan = e.lines.span(int(t.nodes[n].Start), int(t.nodes[n].Start)+len(head))
+		fn.NameSpan = e.lines.Span(int(t.nodes[n].Start), int(t.nodes[n].Start)+len(head))
 	}
 	ps := e.paramNodes(n)
 	if ps == nil {

@@ -671,7 +671,7 @@ func (e *extractor) guard(n, block int32, c *ctx) *ctx {
 	if t.k(block) == kBlock && end > t.nodes[n].Start {
 		end-- // the closing brace
 	}
-	sp := e.lines.span(int(t.nodes[n].Start), int(end))
+	sp := e.lines.Span(int(t.nodes[n].Start), int(end))
 	cc := e.caseFunctionSpan(e.labelText(labels[0]), sp, c)
 	for _, l := range labels {
 		name, ref, _ := e.toolName(l.node, l.v)
