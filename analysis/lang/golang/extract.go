@@ -85,7 +85,6 @@ const (
 	maxParseErrors = 50
 	maxDepth       = 400  // expression/statement nesting followed
 	maxRefs        = 16   // ParamRefs kept per value
-	maxPath        = 4    // ParamRef.Path length (facts contract)
 	maxElems       = 16   // Arg.Elems (facts contract)
 	maxStr         = 4096 // known string values are cut here (then Prefix)
 )

@@ -115,76 +115,11 @@ func (s *scope) bind(name string, v val) {
 }
 
 // addRefs returns the union of a and b, without duplicates, capped.
-func addRefs(a, b []facts.ParamRef) []facts.ParamRef {
-	// Ref slices are never modified in place, so they can be shared.
-	if len(b) == 0 {
-		return a
-	}
-	if len(a) == 0 {
-		return b
-	}
-	if subset(b, a) {
-		return a
-	}
-	out := append(make([]facts.ParamRef, 0, len(a)+len(b)), a...)
-next:
-	for _, r := range b {
-		if len(out) >= maxRefs {
-			break
-		}
-		for _, o := range out {
-			if sameRef(o, r) {
-				continue next
-			}
-		}
-		out = append(out, r)
-	}
-	return out
-}
+func addRefs(a, b []facts.ParamRef) []facts.ParamRef { return facts.UnionRefs(a, b, maxRefs) }
 
-// subset reports whether every ref of b is in a.
-func subset(b, a []facts.ParamRef) bool {
-next:
-	for _, r := range b {
-		for _, o := range a {
-			if sameRef(o, r) {
-				continue next
-			}
-		}
-		return false
-	}
-	return true
-}
-
-func sameRef(a, b facts.ParamRef) bool {
-	if a.Fn != b.Fn || a.Param != b.Param || len(a.Path) != len(b.Path) {
-		return false
-	}
-	for i := range a.Path {
-		if a.Path[i] != b.Path[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// extend appends access path segments to every ref (capped at maxPath).
+// extend appends access path segments to every ref (capped at facts.MaxPath).
 func extend(refs []facts.ParamRef, segs ...string) []facts.ParamRef {
-	if len(refs) == 0 {
-		return nil
-	}
-	out := make([]facts.ParamRef, len(refs))
-	for i, r := range refs {
-		p := make([]string, 0, len(r.Path)+len(segs))
-		p = append(p, r.Path...)
-		for _, s := range segs {
-			if len(p) < maxPath {
-				p = append(p, s)
-			}
-		}
-		out[i] = facts.ParamRef{Fn: r.Fn, Param: r.Param, Path: p}
-	}
-	return out
+	return facts.ExtendRefs(refs, segs...)
 }
 
 // stringLit decodes a Go string literal node.

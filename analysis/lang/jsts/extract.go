@@ -22,7 +22,6 @@ import (
 const (
 	maxParseErrors = 50
 	maxDepth       = 2500 // deeper syntax is skipped rather than risking the stack
-	maxPath        = 4    // ParamRef.Path length
 	maxTaint       = 8    // ParamRefs kept per value
 	maxElems       = 16
 	maxValue       = 4096 // bytes of a concatenated string value kept

@@ -111,60 +111,11 @@ func returned(v val) val {
 // plain keeps only what survives being passed through an unknown operation.
 func plain(taint []facts.ParamRef) val { return val{taint: taint} }
 
-func sameRef(a, b facts.ParamRef) bool {
-	if a.Fn != b.Fn || a.Param != b.Param || len(a.Path) != len(b.Path) {
-		return false
-	}
-	for i := range a.Path {
-		if a.Path[i] != b.Path[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // union merges taint sets, deduplicated and capped.
-func union(a, b []facts.ParamRef) []facts.ParamRef {
-	if len(b) == 0 {
-		return a
-	}
-	if len(a) == 0 {
-		return b
-	}
-	out := make([]facts.ParamRef, len(a), len(a)+len(b))
-	copy(out, a)
-next:
-	for _, r := range b {
-		if len(out) >= maxTaint {
-			break
-		}
-		for _, o := range out {
-			if sameRef(o, r) {
-				continue next
-			}
-		}
-		out = append(out, r)
-	}
-	return out
-}
+func union(a, b []facts.ParamRef) []facts.ParamRef { return facts.UnionRefs(a, b, maxTaint) }
 
 // extend appends a property step to every path.
-func extend(taint []facts.ParamRef, key string) []facts.ParamRef {
-	if len(taint) == 0 {
-		return nil
-	}
-	out := make([]facts.ParamRef, len(taint))
-	for i, r := range taint {
-		out[i] = r
-		if len(r.Path) < maxPath {
-			p := make([]string, len(r.Path)+1)
-			copy(p, r.Path)
-			p[len(r.Path)] = key
-			out[i].Path = p
-		}
-	}
-	return out
-}
+func extend(taint []facts.ParamRef, key string) []facts.ParamRef { return facts.ExtendRefs(taint, key) }
 
 // decodeString decodes a JS string literal (with its quotes).
 func decodeString(raw []byte) (string, bool) {

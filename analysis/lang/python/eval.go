@@ -169,60 +169,18 @@ func isPath(v val) bool { return v.sym && v.mod == "pathlib" && v.mem == "Path()
 // maxRefs bounds the taint carried by one value.
 const maxRefs = 16
 
-func union(a, b []facts.ParamRef) []facts.ParamRef {
-	if len(b) == 0 {
-		return a
-	}
-	if len(a) == 0 {
-		return b
-	}
-	out := make([]facts.ParamRef, len(a), len(a)+len(b))
-	copy(out, a)
-	for _, r := range b {
-		if len(out) >= maxRefs {
-			break
-		}
-		if !hasRef(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+func union(a, b []facts.ParamRef) []facts.ParamRef { return facts.UnionRefs(a, b, maxRefs) }
 
 func hasRef(rs []facts.ParamRef, r facts.ParamRef) bool {
 	for _, x := range rs {
-		if x.Fn == r.Fn && x.Param == r.Param && len(x.Path) == len(r.Path) {
-			same := true
-			for i := range x.Path {
-				if x.Path[i] != r.Path[i] {
-					same = false
-					break
-				}
-			}
-			if same {
-				return true
-			}
+		if x.Equal(r) {
+			return true
 		}
 	}
 	return false
 }
 
-// maxPath bounds ParamRef.Path.
-const maxPath = 4
-
-func extendPath(rs []facts.ParamRef, key string) []facts.ParamRef {
-	out := make([]facts.ParamRef, len(rs))
-	for i, r := range rs {
-		out[i] = r
-		if len(r.Path) < maxPath {
-			p := make([]string, len(r.Path)+1)
-			copy(p, r.Path)
-			p[len(r.Path)] = key
-			out[i].Path = p
-		}
-	}
-	return out
-}
+func extendPath(rs []facts.ParamRef, key string) []facts.ParamRef { return facts.ExtendRefs(rs, key) }
 
 func taint(v val) val { return val{refs: v.refs} }
 
