@@ -58,8 +58,8 @@
 // the taint is their union and a library instance seen in any of them is
 // kept; literal values are the last assignment's.
 //
-// The tree-sitter tree is first copied into a flat Go slice (flat_c.go, with
-// tree.go's cursor walk as the checked fallback); the analysis then runs in
+// The tree-sitter tree is first copied into a flat Go slice (package
+// analysis/syntax, then tree.go's node table); the analysis then runs in
 // pure Go: extract.go reads declarations, resolve.go follows values through
 // scopes and records calls, tools.go recognises the MCP SDKs.
 package golang
