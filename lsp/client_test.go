@@ -29,6 +29,8 @@ type testClient struct {
 	changed  chan struct{}
 	versions map[protocol.DocumentURI]int32
 	config   string // answer to workspace/configuration
+	// lensRefreshes counts workspace/codeLens/refresh requests.
+	lensRefreshes int
 }
 
 // diagnostic is a published protocol.Diagnostic with its data decoded.
@@ -177,6 +179,11 @@ func (c *testClient) handle(ctx context.Context, req jsonrpc2.Request) (any, err
 		c.mu.Unlock()
 		return protocol.ApplyWorkspaceEditResponse{Applied: true}, nil
 	case "client/registerCapability", "window/workDoneProgress/create":
+		return nil, nil
+	case "workspace/codeLens/refresh":
+		c.mu.Lock()
+		c.lensRefreshes++
+		c.mu.Unlock()
 		return nil, nil
 	case "workspace/configuration":
 		c.mu.Lock()

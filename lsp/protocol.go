@@ -103,6 +103,7 @@ type saveOptions struct {
 // protocol.ClientCapabilities (whose parts are all optional pointers).
 type clientCaps struct {
 	applyEdit, configuration, documentChanges, createFiles, watchFiles, workDoneProgress bool
+	codeLensRefresh                                                                      bool
 }
 
 func readClientCaps(c protocol.ClientCapabilities) clientCaps {
@@ -114,6 +115,7 @@ func readClientCaps(c protocol.ClientCapabilities) clientCaps {
 			cc.createFiles = contains(we.ResourceOperations, string(protocol.CreateResourceOperation))
 		}
 		cc.watchFiles = w.DidChangeWatchedFiles != nil && w.DidChangeWatchedFiles.DynamicRegistration
+		cc.codeLensRefresh = w.CodeLens != nil && w.CodeLens.RefreshSupport
 	}
 	cc.workDoneProgress = c.Window != nil && c.Window.WorkDoneProgress
 	return cc

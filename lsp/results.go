@@ -58,6 +58,9 @@ type rootResult struct {
 	// every diagnostic a tool reaches points there.
 	toolLoc map[string]protocol.Location
 	at      time.Time
+	// lenses summarises what the code lenses show (tools, their
+	// capabilities, undeclared counts), to know when to ask for a refresh.
+	lenses string
 }
 
 func (s *Server) absPath(root, p string) string {
@@ -97,6 +100,12 @@ func (s *Server) buildRootResult(root string, res *finding.Result) *rootResult {
 		p := s.absPath(root, t.File)
 		rr.toolFile[p] = append(rr.toolFile[p], t)
 	}
+	var key strings.Builder
+	for i := range res.Tools {
+		t := &res.Tools[i]
+		fmt.Fprintf(&key, "%s@%s:%d %v %d;", t.Name, t.File, t.Span.Start.Line, t.Capabilities, len(rr.undeclared[t.Name]))
+	}
+	rr.lenses = key.String()
 	return rr
 }
 
@@ -130,6 +139,11 @@ func (s *Server) relink(root string, eng Engine) {
 	s.results[root] = rr
 	s.mu.Unlock()
 	s.publish(rr, prev)
+	if prev != nil && prev.lenses != rr.lenses && s.caps.codeLensRefresh {
+		// Lenses of unchanged files (or after a manifest edit) are stale:
+		// clients ask again only when told to.
+		go s.call(s.ctx, "workspace/codeLens/refresh", nil, nil)
+	}
 	s.mu.Lock()
 	s.stats.phases.Link += t1.Sub(t0)
 	s.stats.phases.Publish += time.Since(t1)

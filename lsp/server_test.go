@@ -594,3 +594,37 @@ func TestInitializeOddCapabilities(t *testing.T) {
 	}
 	c.shutdown()
 }
+
+// TestCodeLensRefresh: when what the lenses show changes (here a manifest
+// edit declares the missing grant), clients that support it are asked to
+// refresh their code lenses; others are not.
+func TestCodeLensRefresh(t *testing.T) {
+	for _, support := range []bool{true, false} {
+		files := fixture()
+		files[ManifestName] = "version: 1\ntools:\n  write_note:\n    file.write: [\"/tmp/notes/a.txt\"]\n"
+		caps := defaultCaps()
+		caps["workspace"].(map[string]any)["codeLens"] = map[string]any{"refreshSupport": support}
+		c := startServer(t, files, clientOpts{caps: caps})
+		c.open("src/server.ts", serverTS)
+		c.waitDiags("src/server.ts", func(ds []diagnostic) bool { return len(ds) == 1 && ds[0].Data.Manifest == "undeclared" })
+		c.open(ManifestName, files[ManifestName])
+		c.change(ManifestName, TextDocumentContentChangeEvent{Text: files[ManifestName] + "  fetch_page:\n    network.client: [\"*\"]\n"})
+		c.waitDiags("src/server.ts", func(ds []diagnostic) bool { return len(ds) == 1 && ds[0].Data.Manifest == "declared" })
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			c.mu.Lock()
+			n := c.lensRefreshes
+			c.mu.Unlock()
+			if support && n > 0 || !support && time.Now().After(deadline.Add(-4500*time.Millisecond)) {
+				if !support && n != 0 {
+					t.Errorf("refresh sent to a client without refreshSupport")
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no workspace/codeLens/refresh after the lenses changed (support=%v)", support)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
