@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestGolden scans each directory of testdata/link and compares a compact
 // rendering of the result (findings with tools and taint, tools, suppressed,
@@ -40,20 +38,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := render(res)
-			golden := dir + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("result differs from %s (run with -update after checking):\n--- got\n%s\n--- want\n%s", golden, got, want)
-			}
+			goldenPath := dir + ".golden"
+			golden.Check(t, goldenPath, got)
 		})
 	}
 }

@@ -2,19 +2,16 @@ package golang
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/golden"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func extract(t testing.TB, path string, src []byte) *facts.File {
 	t.Helper()
@@ -44,37 +41,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := render(extract(t, "srv/"+name+".go", src))
-			golden := strings.TrimSuffix(file, ".go.txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("facts differ from %s (run with -update after review):\n%s", golden, diff(string(want), got))
-			}
+			goldenPath := strings.TrimSuffix(file, ".go.txt") + ".golden"
+			golden.Check(t, goldenPath, got)
 		})
 	}
-}
-
-// diff lists the lines only in want (-) or only in got (+).
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for _, l := range w {
-		if !slices.Contains(g, l) {
-			b.WriteString("- " + l + "\n")
-		}
-	}
-	for _, l := range g {
-		if !slices.Contains(w, l) {
-			b.WriteString("+ " + l + "\n")
-		}
-	}
-	return b.String()
 }

@@ -2,18 +2,15 @@ package jsts
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/golden"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func extractSrc(t testing.TB, name string, src []byte) *facts.File {
 	t.Helper()
@@ -51,20 +48,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := dump(extractSrc(t, path, src))
-			golden := strings.TrimSuffix(path, filepath.Ext(path)) + filepath.Ext(path) + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("facts differ from %s (run with -update to accept):\n%s", golden, got)
-			}
+			goldenPath := path + ".golden"
+			golden.Check(t, goldenPath, got)
 		})
 	}
 }

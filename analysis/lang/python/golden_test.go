@@ -2,7 +2,6 @@ package python
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,11 +11,10 @@ import (
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/golden"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func extractSrc(t testing.TB, name string, src []byte) *facts.File {
 	t.Helper()
@@ -47,40 +45,10 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := dump(extractSrc(t, filepath.Base(path), src))
-			golden := strings.TrimSuffix(path, ".py") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("facts differ from %s (run with -update to accept):\n%s", golden, diff(string(want), got))
-			}
+			goldenPath := strings.TrimSuffix(path, ".py") + ".golden"
+			golden.Check(t, goldenPath, got)
 		})
 	}
-}
-
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var x, y string
-		if i < len(w) {
-			x = w[i]
-		}
-		if i < len(g) {
-			y = g[i]
-		}
-		if x != y {
-			fmt.Fprintf(&b, "line %d:\n- %s\n+ %s\n", i+1, x, y)
-		}
-	}
-	return b.String()
 }
 
 func pos(s source.Span) string { return fmt.Sprintf("%d:%d", s.Start.Line+1, s.Start.Col+1) }
