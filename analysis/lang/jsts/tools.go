@@ -335,25 +335,17 @@ func (e *extractor) externalModule(fn int32) string {
 	return s
 }
 
-// toolRegistration recognises McpServer.tool / registerTool calls.
-func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *ctx) {
-	if (method != "tool" && method != "registerTool") || len(args) < 2 {
-		return
-	}
+// toolHandler sets tool's handler from the argument that holds it: a
+// function, a wrapped function (wrap(async (args) => …)), or a name or
+// method to resolve later. It reports false when the argument is none of them.
+func (e *extractor) toolHandler(tool *facts.Tool, node int32, v val, c *ctx) bool {
 	t := e.t
-	first, last := args[0], args[len(args)-1]
-	name, nameRef, ok := e.toolName(first.node, first.v)
-	if !ok {
-		return
-	}
-	tool := facts.Tool{Name: name, NameRef: nameRef, NameSpan: e.span(first.node), Span: e.span(n), SDK: "ts-sdk",
-		Handler: -1, Dispatcher: -1, Inputs: []facts.ToolInput{{Index: 0}}}
-	h := e.unwrapCallee(last.node)
+	h := e.unwrapCallee(node)
 	switch {
-	case last.v.fnp > 0:
-		tool.Handler = int(last.v.fn())
+	case v.fnp > 0:
+		tool.Handler = int(v.fn())
 	case e.wrappedFunc(h) >= 0 && e.fnIndex[e.wrappedFunc(h)] > 0:
-		tool.Handler = int(e.fnIndex[e.wrappedFunc(h)] - 1) // wrap(async (args) => …)
+		tool.Handler = int(e.fnIndex[e.wrappedFunc(h)] - 1)
 	case h >= 0 && t.k(h) == kIdentifier:
 		tool.HandlerRef = &facts.Callee{Kind: "local", Name: e.text(h), Func: -1, Span: e.span(h)}
 	case h >= 0 && t.k(h) == kMember:
@@ -362,6 +354,24 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 			tool.HandlerRef.Class = c.cls
 		}
 	default:
+		return false
+	}
+	return true
+}
+
+// toolRegistration recognises McpServer.tool / registerTool calls.
+func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *ctx) {
+	if (method != "tool" && method != "registerTool") || len(args) < 2 {
+		return
+	}
+	first, last := args[0], args[len(args)-1]
+	name, nameRef, ok := e.toolName(first.node, first.v)
+	if !ok {
+		return
+	}
+	tool := facts.Tool{Name: name, NameRef: nameRef, NameSpan: e.span(first.node), Span: e.span(n), SDK: "ts-sdk",
+		Handler: -1, Dispatcher: -1, Inputs: []facts.ToolInput{{Index: 0}}}
+	if !e.toolHandler(&tool, last.node, last.v, c) {
 		return
 	}
 	if e.handlerArg == nil {
@@ -794,13 +804,7 @@ func (e *extractor) fastMCPTool(n int32, args []argVal, c *ctx) {
 	}
 	tool := facts.Tool{Name: tn, NameRef: ref, NameSpan: e.span(name.node), Span: e.span(n), SDK: "fastmcp-ts",
 		Handler: -1, Dispatcher: -1, Inputs: []facts.ToolInput{{Index: 0}}}
-	h := e.unwrapCallee(exec.node)
-	switch {
-	case exec.v.fnp > 0:
-		tool.Handler = int(exec.v.fn())
-	case h >= 0 && e.t.k(h) == kIdentifier:
-		tool.HandlerRef = &facts.Callee{Kind: "local", Name: e.text(h), Func: -1, Span: e.span(h)}
-	default:
+	if !e.toolHandler(&tool, exec.node, exec.v, c) {
 		return
 	}
 	if a, ok := props["annotations"]; ok {
