@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/parse"
+	"github.com/mcpriv/mcpriv/analysis/ranged"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -21,15 +23,21 @@ import (
 // Only it touches syntax trees, so trees need no locking.
 func (s *Server) worker() {
 	defer s.wg.Done()
-	trees := map[string]*treeState{}
-	parsers := map[source.Lang]*sitter.Parser{}
+	w := &workerState{
+		trees:      map[string]*treeState{},
+		parsers:    map[source.Lang]*sitter.Parser{},
+		states:     map[string]*ranged.State{},
+		unverified: map[string]bool{},
+	}
 	defer func() {
-		for _, t := range trees {
+		for _, t := range w.trees {
 			t.close()
 		}
 	}()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	verify := time.NewTimer(time.Hour)
+	verify.Stop()
 	for {
 		select {
 		case <-s.ctx.Done():
@@ -37,6 +45,10 @@ func (s *Server) worker() {
 		case <-s.wake:
 			// Debounce: every kick restarts the quiet period.
 			timer.Reset(s.opts.Debounce)
+			verify.Stop()
+			continue
+		case <-verify.C:
+			s.verifyRanged(w)
 			continue
 		case <-timer.C:
 		}
@@ -45,7 +57,7 @@ func (s *Server) worker() {
 		s.runCancel = cancel
 		gen := s.gen
 		s.mu.Unlock()
-		s.runOnce(ctx, gen, trees, parsers)
+		s.runOnce(ctx, gen, w)
 		cancel()
 		s.mu.Lock()
 		s.runCancel = nil
@@ -53,8 +65,21 @@ func (s *Server) worker() {
 		s.mu.Unlock()
 		if again {
 			timer.Reset(s.opts.Debounce)
+		} else if len(w.unverified) > 0 && s.opts.VerifyDelay > 0 {
+			verify.Reset(s.opts.VerifyDelay)
 		}
 	}
+}
+
+// workerState is what only the analysis worker touches: syntax trees of
+// open documents, parsers, and the ranged-extraction state of each document.
+type workerState struct {
+	trees   map[string]*treeState
+	parsers map[source.Lang]*sitter.Parser
+	states  map[string]*ranged.State
+	// unverified documents had facts updated by range since their last
+	// whole-file extraction.
+	unverified map[string]bool
 }
 
 type parseJob struct {
@@ -70,7 +95,7 @@ type parseJob struct {
 type parseEdit = sitterEdit
 
 // runOnce analyses what changed since the last run.
-func (s *Server) runOnce(ctx context.Context, gen uint64, trees map[string]*treeState, parsers map[source.Lang]*sitter.Parser) {
+func (s *Server) runOnce(ctx context.Context, gen uint64, w *workerState) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.logf(msgError, "internal error during analysis: %v", r)
@@ -115,10 +140,12 @@ func (s *Server) runOnce(ctx context.Context, gen uint64, trees map[string]*tree
 
 	// Trees of closed documents are freed here, the only goroutine that owns them.
 	s.mu.Lock()
-	for p, t := range trees {
+	for p, t := range w.trees {
 		if _, open := s.docs[p]; !open {
 			t.close()
-			delete(trees, p)
+			delete(w.trees, p)
+			delete(w.states, p)
+			delete(w.unverified, p)
 		}
 	}
 	s.mu.Unlock()
@@ -134,7 +161,7 @@ func (s *Server) runOnce(ctx context.Context, gen uint64, trees map[string]*tree
 			}
 			continue
 		}
-		f, err := s.parseAndExtract(ctx, eng, j, trees, parsers)
+		f, err := s.parseAndExtract(ctx, eng, j, w)
 		if err != nil {
 			if ctx.Err() != nil {
 				// A newer edit arrived: put the rest back for the next run. The
@@ -176,17 +203,20 @@ func (s *Server) requeue(jobs []parseJob) {
 	}
 }
 
-// parseAndExtract brings the document's tree up to date — incrementally when
-// it can — and extracts facts from it.
-func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, trees map[string]*treeState, parsers map[source.Lang]*sitter.Parser) (*facts.File, error) {
-	t := trees[j.path]
+// parseAndExtract brings the document's facts up to date: by range when the
+// edit can be confined (analysis/ranged: a small parse and extraction),
+// otherwise by an incremental parse of the whole tree and a whole-file
+// extraction.
+func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, w *workerState) (*facts.File, error) {
+	t := w.trees[j.path]
 	if t != nil && (j.full || t.lang != j.lang) {
 		t.close()
 		t = nil
 	}
 	if t == nil {
 		t = &treeState{lang: j.lang}
-		trees[j.path] = t
+		w.trees[j.path] = t
+		delete(w.states, j.path)
 	}
 	for _, e := range j.edits {
 		if t.tree != nil {
@@ -198,14 +228,52 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, tr
 		return nil, ctx.Err()
 	}
 	t0 := time.Now()
-	tree, err := parseBounded(parsers, j.lang, j.text, t.tree, s.opts.ParseTimeout)
+	if st := w.states[j.path]; st != nil && t.tree != nil {
+		// The tree keeps its edits, unparsed, for the next whole-file run.
+		f, next, _, err := st.Update(j.text, j.lines, ranged.Hooks{
+			Parse: func(src []byte) (*sitter.Tree, error) {
+				return parseBounded(w.parsers, j.lang, src, nil, s.opts.ParseTimeout)
+			},
+			Extract: func(src []byte, tree *sitter.Tree) (*facts.File, error) {
+				return eng.ExtractTree(filepath.ToSlash(j.path), src, tree)
+			},
+		})
+		if err == nil {
+			f.Hash = "" // not computed for ranged facts: nothing reads it for open documents
+			w.states[j.path] = next
+			w.unverified[j.path] = true
+			s.mu.Lock()
+			s.stats.Ranged++
+			s.stats.phases.Extract += time.Since(t0)
+			s.mu.Unlock()
+			return f, nil
+		}
+		delete(w.states, j.path)
+	}
+	f, tree, err := s.wholeFile(eng, j.path, j.lang, j.text, t, w)
+	if err != nil || f == nil {
+		return f, err
+	}
+	w.states[j.path] = ranged.New(j.lang, j.text, j.lines, tree, f)
+	delete(w.unverified, j.path)
+	s.mu.Lock()
+	s.stats.Whole++
+	s.mu.Unlock()
+	return f, nil
+}
+
+// wholeFile parses text incrementally with t's tree and extracts all of it.
+func (s *Server) wholeFile(eng Engine, path string, lang source.Lang, text []byte, t *treeState, w *workerState) (*facts.File, *sitter.Tree, error) {
+	t0 := time.Now()
+	tree, err := parseBounded(w.parsers, lang, text, t.tree, s.opts.ParseTimeout)
 	t1 := time.Now()
 	if err != nil {
 		// Pathological input or a time-out: drop the tree so the next edit
 		// starts afresh, and keep the previous facts (and diagnostics).
 		t.close()
-		delete(trees, j.path)
-		return nil, err
+		delete(w.trees, path)
+		delete(w.states, path)
+		return nil, nil, err
 	}
 	s.mu.Lock()
 	s.stats.Parses++
@@ -214,12 +282,79 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, tr
 		t.tree.Close()
 	}
 	t.tree, t.needsParse = tree, false
-	f, err := eng.ExtractTree(filepath.ToSlash(j.path), j.text, tree)
+	f, err := eng.ExtractTree(filepath.ToSlash(path), text, tree)
 	s.mu.Lock()
 	s.stats.phases.Parse += t1.Sub(t0)
 	s.stats.phases.Extract += time.Since(t1)
 	s.mu.Unlock()
-	return f, err
+	return f, tree, err
+}
+
+// verifyRanged re-extracts, whole, the documents whose facts were updated by
+// range, once the editor is idle, and publishes any difference. Ranged
+// extraction links chunks by the names they mention, which covers what the
+// extractors resolve; this check keeps the rest honest.
+func (s *Server) verifyRanged(w *workerState) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.logf(msgError, "internal error while verifying ranged analysis: %v", r)
+		}
+	}()
+	s.mu.Lock()
+	eng := s.engine
+	s.mu.Unlock()
+	if eng == nil {
+		return
+	}
+	paths := make([]string, 0, len(w.unverified))
+	for p := range w.unverified {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	roots := map[string]bool{}
+	for _, p := range paths {
+		s.mu.Lock()
+		d, ff := s.docs[p], s.files[p]
+		busy := d == nil || d.dirty || ff == nil || ff.version != d.version
+		var text []byte
+		var lines *source.Lines
+		var lang source.Lang
+		if !busy {
+			text, lines, lang = d.text, d.lines, d.lang
+		}
+		s.mu.Unlock()
+		if busy {
+			return // an edit is pending: its run will schedule another check
+		}
+		t := w.trees[p]
+		if t == nil {
+			delete(w.unverified, p)
+			continue
+		}
+		f, tree, err := s.wholeFile(eng, p, lang, text, t, w)
+		delete(w.unverified, p)
+		if err != nil || f == nil {
+			continue
+		}
+		w.states[p] = ranged.New(lang, text, lines, tree, f)
+		s.mu.Lock()
+		s.stats.Verified++
+		cur := s.files[p]
+		stale := cur == nil || cur.version != d.version || s.docs[p] != d || d.dirty
+		same := !stale && bytes.Equal(ranged.Canonical(cur.facts), ranged.Canonical(f))
+		if !stale && !same {
+			s.stats.Mismatches++
+			s.files[p] = &fileFacts{facts: f, open: true, version: cur.version, text: cur.text, lines: cur.lines}
+			roots[s.rootOfLocked(p)] = true
+		}
+		s.mu.Unlock()
+		if !stale && !same {
+			s.logf(msgLog, "mcpriv: %s: the ranged analysis differed from a whole-file one; republished", p)
+		}
+	}
+	for root := range roots {
+		s.relink(root, eng)
+	}
 }
 
 func (s *Server) logOnce(key string, level protocol.MessageType, format string, args ...any) {

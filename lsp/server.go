@@ -56,6 +56,10 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Version is reported in serverInfo.
 	Version string
+	// VerifyDelay is the idle time after which a document whose facts were
+	// updated by range is re-extracted whole and any difference published
+	// (default 400ms; negative disables the check).
+	VerifyDelay time.Duration
 
 	// runHook, when set (tests and benchmarks), receives the duration of each
 	// analysis run: from its start after the debounce to its last publish.
@@ -169,6 +173,10 @@ type Stats struct {
 	LastRun   time.Duration // analysis start to last publish of the latest run
 	phases    RunTimes      // of the run in progress
 	Published int           // publishDiagnostics notifications sent
+	// Ranged counts edits analysed by range (analysis/ranged), Whole those
+	// needing a whole-file extraction; Verified counts idle whole-file checks
+	// of ranged results and Mismatches those that found a difference.
+	Ranged, Whole, Verified, Mismatches int
 }
 
 func newServer(opts Options) *Server {
@@ -177,6 +185,9 @@ func newServer(opts Options) *Server {
 	}
 	if opts.ParseTimeout <= 0 {
 		opts.ParseTimeout = 2 * time.Second
+	}
+	if opts.VerifyDelay == 0 {
+		opts.VerifyDelay = 400 * time.Millisecond
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{

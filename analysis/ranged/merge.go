@@ -275,6 +275,17 @@ func (m *merger) merge() (*facts.File, error) {
 		}
 	}
 	orw, crw := m.oldRW(), m.compRW()
+	// When every kept old function keeps its index (the usual case: an
+	// edit inside a body), old facts before R change neither positions nor
+	// indexes and are shared, not copied. Facts are never mutated.
+	identity := true
+	for i, k := range m.oldMap {
+		if k >= 0 && k != i {
+			identity = false
+			break
+		}
+	}
+	before := func(sp source.Span) bool { return identity && sp.End.Offset <= m.rsOld }
 
 	f := &facts.File{Path: old.Path, Lang: old.Lang, Package: old.Package}
 	f.Functions = make([]facts.Function, len(fns)+1)
@@ -315,13 +326,21 @@ func (m *merger) merge() (*facts.File, error) {
 	for k, r := range fns {
 		if r.comp {
 			f.Functions[k+1] = crw.function(comp.Functions[r.i])
+		} else if fn := old.Functions[r.i]; before(fn.Span) {
+			f.Functions[k+1] = fn
 		} else {
-			f.Functions[k+1] = orw.function(old.Functions[r.i])
+			f.Functions[k+1] = orw.function(fn)
 		}
 	}
 
+	f.Calls = make([]facts.Call, 0, len(old.Calls)+len(comp.Calls))
 	for _, c := range old.Calls {
-		if m.keptOld(c.Span.Start.Offset) {
+		if !m.keptOld(c.Span.Start.Offset) {
+			continue
+		}
+		if before(c.Span) {
+			f.Calls = append(f.Calls, c)
+		} else {
 			f.Calls = append(f.Calls, orw.call(c))
 		}
 	}

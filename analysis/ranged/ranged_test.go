@@ -194,3 +194,35 @@ func firstDiff(a, b []byte) string {
 	return fmt.Sprintf("ranged: …%s…\nwhole:  …%s…", a[lo:min(len(a), i+200)], b[lo:min(len(b), i+200)])
 }
 
+
+// BenchmarkUpdate measures a one-character edit in the middle of a
+// 10,000-line file, typed and deleted in turn.
+//
+//	go test -run '^$' -bench Update ./analysis/ranged
+func BenchmarkUpdate(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		lang source.Lang
+		text string
+	}{{"big.ts", source.TypeScript, bigTS(667)}, {"big.py", source.Python, bigPy(625)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			text := []byte(tc.text)
+			_, st := full(b, tc.name, tc.lang, text)
+			at := len(text)/2 + bytes.Index(text[len(text)/2:], []byte("/srv/data/")) + len("/srv/data/")
+			typed := append(append(append([]byte{}, text[:at]...), 'x'), text[at:]...)
+			h := hooks(tc.name, tc.lang)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				next := typed
+				if i%2 == 1 {
+					next = text
+				}
+				_, ns, _, err := st.Update(next, nil, h)
+				if err != nil {
+					b.Fatal(err)
+				}
+				st = ns
+			}
+		})
+	}
+}
