@@ -44,6 +44,7 @@ func Supported(lang source.Lang) bool {
 type State struct {
 	lang   source.Lang
 	text   []byte
+	lines  *source.Lines
 	facts  *facts.File
 	chunks []chunk
 }
@@ -67,7 +68,7 @@ func New(lang source.Lang, text []byte, lines *source.Lines, tree *sitter.Tree, 
 	nodes := topLevel(tree)
 	chunks := group(nodes, text, lines, 0, len(text))
 	describe(chunks, nodes, lang, text)
-	return &State{lang: lang, text: text, facts: f, chunks: chunks}
+	return &State{lang: lang, text: text, lines: lines, facts: f, chunks: chunks}
 }
 
 // Hooks are the parser and extractor Update uses on the compact text.
@@ -111,7 +112,7 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 	p := commonPrefix(old, text)
 	q := commonSuffix(old[p:], text[p:])
 	delta := len(text) - len(old)
-	oldLines := source.NewLines(old)
+	oldLines := s.lines
 	if p == len(old) && q == 0 && delta == 0 {
 		return s.facts, s, st, nil // no change
 	}
@@ -254,7 +255,7 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 	if err != nil {
 		return nil, nil, st, err
 	}
-	return f, &State{lang: s.lang, text: text, facts: f, chunks: chunks}, st, nil
+	return f, &State{lang: s.lang, text: text, lines: lines, facts: f, chunks: chunks}, st, nil
 }
 
 // segment is a run of the text copied into the compact text.
