@@ -28,7 +28,8 @@ type merger struct {
 	droppedNames map[string]bool
 
 	oldMap, compMap []int // function index → merged index (-1: gone)
-	missing         bool  // a kept fact refers to a function that is gone
+	arena           arena
+	missing         bool // a kept fact refers to a function that is gone
 }
 
 // keptOld reports whether an old fact at offset stays (it lies outside
@@ -81,14 +82,50 @@ func (m *merger) compSpan(s source.Span) source.Span {
 type rewriter struct {
 	span func(source.Span) source.Span
 	fn   func(int) int
+	a    *arena // nil: allocate each slice
 }
 
+// arena hands out slices carved from large blocks: a merge copies thousands
+// of small argument and reference lists, and allocating each costs more
+// than the copying.
+type arena struct {
+	args    []facts.Arg
+	refs    []facts.ParamRef
+	lcs     []facts.LocalCall
+	callees []facts.Callee
+}
+
+const arenaBlock = 4096
+
+func carve[T any](pool *[]T, n int) []T {
+	if n > cap(*pool)-len(*pool) {
+		// Blocks double from 64 up to arenaBlock, so a small merge
+		// zeroes little memory it does not use.
+		*pool = make([]T, 0, max(n, min(arenaBlock, 2*cap(*pool)), 64))
+	}
+	i := len(*pool)
+	*pool = (*pool)[:i+n]
+	return (*pool)[i : i+n : i+n]
+}
+
+func makeSlice[T any](a *arena, pool func(*arena) *[]T, n int) []T {
+	if a == nil {
+		return make([]T, n)
+	}
+	return carve(pool(a), n)
+}
+
+func argPool(a *arena) *[]facts.Arg       { return &a.args }
+func refPool(a *arena) *[]facts.ParamRef  { return &a.refs }
+func lcPool(a *arena) *[]facts.LocalCall  { return &a.lcs }
+func calleePool(a *arena) *[]facts.Callee { return &a.callees }
+
 func (m *merger) oldRW() rewriter {
-	return rewriter{span: m.shiftSpan, fn: func(i int) int { return m.mapFn(m.oldMap, i) }}
+	return rewriter{span: m.shiftSpan, fn: func(i int) int { return m.mapFn(m.oldMap, i) }, a: &m.arena}
 }
 
 func (m *merger) compRW() rewriter {
-	return rewriter{span: m.compSpan, fn: func(i int) int { return m.mapFn(m.compMap, i) }}
+	return rewriter{span: m.compSpan, fn: func(i int) int { return m.mapFn(m.compMap, i) }, a: &m.arena}
 }
 
 func (m *merger) mapFn(table []int, i int) int {
@@ -106,7 +143,7 @@ func (r rewriter) refs(in []facts.ParamRef) []facts.ParamRef {
 	if in == nil {
 		return nil
 	}
-	out := make([]facts.ParamRef, len(in))
+	out := makeSlice(r.a, refPool, len(in))
 	for i, p := range in {
 		p.Fn = r.fn(p.Fn)
 		out[i] = p
@@ -139,7 +176,7 @@ func (r rewriter) args(in []facts.Arg) []facts.Arg {
 	if in == nil {
 		return nil
 	}
-	out := make([]facts.Arg, len(in))
+	out := makeSlice(r.a, argPool, len(in))
 	for i, a := range in {
 		out[i] = r.arg(a)
 	}
@@ -175,14 +212,14 @@ func (r rewriter) function(f facts.Function) facts.Function {
 	f.NameSpan = r.span(f.NameSpan)
 	f.Returns = r.refs(f.Returns)
 	if f.LocalCalls != nil {
-		lc := make([]facts.LocalCall, len(f.LocalCalls))
+		lc := makeSlice(r.a, lcPool, len(f.LocalCalls))
 		for i, c := range f.LocalCalls {
 			lc[i] = r.localCall(c)
 		}
 		f.LocalCalls = lc
 	}
 	if f.Refs != nil {
-		refs := make([]facts.Callee, len(f.Refs))
+		refs := makeSlice(r.a, calleePool, len(f.Refs))
 		for i, c := range f.Refs {
 			refs[i] = r.callee(c)
 		}
@@ -347,7 +384,9 @@ func (m *merger) merge() (*facts.File, error) {
 	for _, c := range comp.Calls {
 		f.Calls = append(f.Calls, crw.call(c))
 	}
-	sort.SliceStable(f.Calls, func(i, j int) bool { return f.Calls[i].Span.Start.Offset < f.Calls[j].Span.Start.Offset })
+	// Calls stay in extraction order (old, then re-extracted): consumers
+	// sort what they report, and sorting thousands of large structs costs
+	// more than the rest of the merge.
 
 	for _, t := range old.Tools {
 		if m.keptOld(t.Span.Start.Offset) {

@@ -194,7 +194,6 @@ func firstDiff(a, b []byte) string {
 	return fmt.Sprintf("ranged: …%s…\nwhole:  …%s…", a[lo:min(len(a), i+200)], b[lo:min(len(b), i+200)])
 }
 
-
 // BenchmarkUpdate measures a one-character edit in the middle of a
 // 10,000-line file, typed and deleted in turn.
 //

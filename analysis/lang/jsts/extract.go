@@ -84,6 +84,7 @@ type extractor struct {
 	handlerArg map[int32]bool       // argument nodes that are tool handlers (not Refs)
 	depth      int
 	buf        []int32
+	callHint   int // call and new expressions in the tree
 }
 
 type classInfo struct {
@@ -166,7 +167,7 @@ func (e *extractor) presize() {
 	e.fnParams = make([][]int32, 0, fns)
 	e.scopeIx = make([]int32, len(e.t.nodes))
 	e.done = make([]bool, fns)
-	_ = calls
+	e.callHint = calls
 }
 
 func (e *extractor) setScope(n int32, sc *scope) {
@@ -184,8 +185,15 @@ func (e *extractor) scopeOf(n int32) *scope {
 const callChunk = 4096
 
 func (e *extractor) addCall(c facts.Call) {
-	if len(e.calls) == 0 || len(e.calls[len(e.calls)-1]) == callChunk {
-		e.calls = append(e.calls, make([]facts.Call, 0, callChunk))
+	if len(e.calls) == 0 || len(e.calls[len(e.calls)-1]) == cap(e.calls[len(e.calls)-1]) {
+		// The first chunk is sized from the count of call nodes: a small
+		// text (the language server's ranged extraction) must not pay for
+		// zeroing a large one.
+		n := callChunk
+		if len(e.calls) == 0 && e.callHint < callChunk {
+			n = e.callHint + 1
+		}
+		e.calls = append(e.calls, make([]facts.Call, 0, n))
 	}
 	last := &e.calls[len(e.calls)-1]
 	*last = append(*last, c)
