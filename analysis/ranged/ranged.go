@@ -308,6 +308,7 @@ func closure(text []byte, others []chunk, rs, re int, rDecl []string, split int)
 	}
 	// Up: chunks mentioning a name R, or a chunk depending on R, declares.
 	upNames := append([]string(nil), rDecl...)
+	up := make([]bool, len(others)) // chunks known to depend on R (kept ones too)
 	seenName := map[string]bool{}
 	for len(upNames) > 0 {
 		name := upNames[len(upNames)-1]
@@ -322,7 +323,8 @@ func closure(text []byte, others []chunk, rs, re int, rDecl []string, split int)
 				break
 			}
 			at += j
-			if i := chunkAt(others, at); i >= 0 && !in[i] {
+			if i := chunkAt(others, at); i >= 0 && !up[i] {
+				up[i] = true
 				if !add(i) {
 					return nil, whole("the edit reaches more than a third of the file (%d bytes, %d chunks)", size, len(out))
 				}
@@ -486,6 +488,13 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 		return nil, whole("parsing the compact text: %v", err)
 	}
 	run := &compactRun{segs: segs, kept: kept, tree: tree}
+	if root := tree.RootNode(); root == nil || root.HasError() {
+		// How the parser recovers from an error depends on text the compact
+		// copy does not hold (measured: recovery inside a statement can still
+		// differ from the file's); broken code takes the whole-file path.
+		run.close()
+		return nil, whole("the edited code does not parse")
+	}
 	nodes := topLevel(tree)
 	// Every top-level node must lie in one segment: otherwise the edit
 	// changed how the statements around it parse.
@@ -507,16 +516,6 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 		if n.start < sg.cstart || n.end > sg.cstart+(sg.end-sg.start) {
 			run.close()
 			return nil, whole("a statement crosses a chunk boundary")
-		}
-		if !sg.isR && (n.node.IsError() || n.node.IsMissing()) {
-			run.close()
-			return nil, whole("an unchanged chunk no longer parses")
-		}
-		if sg.isR && n.node.HasError() {
-			// Error recovery depends on what follows, which differs
-			// between the compact text and the file.
-			run.close()
-			return nil, whole("the edited statement does not parse")
 		}
 		seen[k] = true
 		if sg.isR {

@@ -225,3 +225,109 @@ func BenchmarkUpdate(b *testing.B) {
 		})
 	}
 }
+
+// TestTypingMatchesWholeFile makes the edits of someone typing in a valid
+// file — a character inside a string or a name, a new line, a comment, a
+// deleted character of a name — chained, and checks every ranged result
+// against a whole-file extraction. Most of them must be ranged: that is
+// the point of the package.
+func TestTypingMatchesWholeFile(t *testing.T) {
+	n := 600
+	if testing.Short() {
+		n = 150
+	}
+	for _, cf := range corpus(t) {
+		t.Run(filepath.Base(cf.name), func(t *testing.T) {
+			rng := rand.New(rand.NewSource(7))
+			text := []byte(cf.text)
+			_, st := full(t, cf.name, cf.lang, text)
+			if st == nil {
+				t.Skip("the file does not parse cleanly")
+			}
+			h := hooks(cf.name, cf.lang)
+			ranged, mismatches, valid := 0, 0, 0
+			for i := 0; i < n; i++ {
+				next := typingEdit(rng, text, cf.lang)
+				want, wantSt := full(t, cf.name, cf.lang, next)
+				if wantSt == nil {
+					continue // the edit broke the file: not a typing step this test is about
+				}
+				valid++
+				got, gotSt, _, err := st.Update(next, nil, h)
+				text = next
+				if err != nil {
+					st = wantSt
+					continue
+				}
+				ranged++
+				if g, w := Canonical(got), Canonical(want); !bytes.Equal(g, w) {
+					mismatches++
+					if mismatches <= 3 {
+						t.Errorf("edit %d: ranged facts differ from whole-file facts\n%s", i, firstDiff(g, w))
+					}
+					st = wantSt
+					continue
+				}
+				st = gotSt
+			}
+			t.Logf("%s: %d valid edits, %d ranged (%.0f%%), %d mismatches", cf.name, valid, ranged, 100*float64(ranged)/float64(max(valid, 1)), mismatches)
+			if strings.HasPrefix(cf.name, "big.") && ranged*10 < valid*8 {
+				t.Errorf("only %d of %d typing edits were ranged", ranged, valid)
+			}
+		})
+	}
+}
+
+// typingEdit returns text after one edit of the kinds typing makes.
+func typingEdit(rng *rand.Rand, text []byte, lang source.Lang) []byte {
+	insert := func(at int, s string) []byte {
+		return append(append(append([]byte{}, text[:at]...), s...), text[at:]...)
+	}
+	pick := func(c byte) int { // a random occurrence of c
+		for tries := 0; tries < 50; tries++ {
+			at := rng.Intn(len(text))
+			if j := bytes.IndexByte(text[at:], c); j >= 0 {
+				return at + j
+			}
+		}
+		return -1
+	}
+	comment := "// "
+	if lang.Family() == "python" {
+		comment = "# "
+	}
+	switch rng.Intn(5) {
+	case 0: // a character inside a string
+		if at := pick('"'); at >= 0 {
+			return insert(at+1, string(rune('a'+rng.Intn(26))))
+		}
+	case 1: // a character at the end of a name
+		for tries := 0; tries < 50; tries++ {
+			at := rng.Intn(len(text))
+			if isIdent(text[at]) && at+1 < len(text) && !isIdent(text[at+1]) {
+				return insert(at+1, string(rune('a'+rng.Intn(26))))
+			}
+		}
+	case 2: // a new line after a line
+		if at := pick('\n'); at >= 0 {
+			return insert(at+1, "\n")
+		}
+	case 3: // a comment line
+		if at := pick('\n'); at >= 0 {
+			end := at + 1
+			indent := 0
+			for end+indent < len(text) && text[end+indent] == ' ' {
+				indent++
+			}
+			return insert(end, strings.Repeat(" ", indent)+comment+"note é😀\n")
+		}
+	case 4: // delete a character of a long name
+		for tries := 0; tries < 50; tries++ {
+			at := rng.Intn(len(text) - 3)
+			if isIdent(text[at]) && isIdent(text[at+1]) && isIdent(text[at+2]) && text[at] > '9' {
+				return append(append([]byte{}, text[:at+1]...), text[at+2:]...)
+			}
+		}
+	}
+	return insert(len(text), "\n")
+}
