@@ -237,6 +237,23 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, w 
 			Extract: func(src []byte, tree *sitter.Tree) (*facts.File, error) {
 				return eng.ExtractTree(filepath.ToSlash(j.path), src, tree)
 			},
+			// Broken code: the file's own incremental parse settles how the
+			// parser recovers. The tree stays the worker's.
+			Full: func() (*sitter.Tree, error) {
+				if !t.needsParse {
+					return t.tree, nil
+				}
+				tree, err := parseBounded(w.parsers, j.lang, j.text, t.tree, s.opts.ParseTimeout)
+				if err != nil {
+					return nil, err
+				}
+				t.tree.Close()
+				t.tree, t.needsParse = tree, false
+				s.mu.Lock()
+				s.stats.Parses++
+				s.mu.Unlock()
+				return tree, nil
+			},
 		})
 		if err == nil {
 			f.Hash = "" // not computed for ranged facts: nothing reads it for open documents

@@ -3,6 +3,7 @@ package ranged
 import (
 	"bytes"
 	"sort"
+	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -206,8 +207,29 @@ func jsDeclares(n *sitter.Node, text []byte, ch *chunk) {
 			}
 		}
 	case "export_statement":
+		// Exports are attributed to the chunk naming them: a kept old
+		// export survives only if its name is declared by a kept chunk.
+		for i := 0; i < int(n.ChildCount()); i++ {
+			if n.Child(i).Type() == "default" {
+				ch.declares = append(ch.declares, "default")
+			}
+		}
 		if d := n.ChildByFieldName("declaration"); d != nil {
 			jsDeclares(d, text, ch)
+		}
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			if c.Type() != "export_clause" {
+				continue
+			}
+			for j := 0; j < int(c.NamedChildCount()); j++ {
+				sp := c.NamedChild(j)
+				name := sp.ChildByFieldName("alias")
+				if name == nil {
+					name = sp.ChildByFieldName("name")
+				}
+				ch.declares = append(ch.declares, content(name, text))
+			}
 		}
 	case "ambient_declaration":
 		for i := 0; i < int(n.NamedChildCount()); i++ {
@@ -220,7 +242,13 @@ func jsDeclares(n *sitter.Node, text []byte, ch *chunk) {
 		}
 		switch e.Type() {
 		case "assignment_expression", "augmented_assignment_expression":
-			assigned(e.ChildByFieldName("left"), text, ch, false)
+			left := e.ChildByFieldName("left")
+			if l := content(left, text); l == "module.exports" || strings.HasPrefix(l, "exports.") || strings.HasPrefix(l, "module.exports.") {
+				// CommonJS exports name what they export only in their
+				// values: re-extract them with every edit (they are short).
+				ch.opaque = true
+			}
+			assigned(left, text, ch, false)
 		case "sequence_expression", "parenthesized_expression":
 			ch.opaque = true
 		}
@@ -392,7 +420,8 @@ func indexWord(b []byte, word string) int {
 		}
 		at := i + j
 		end := at + len(word)
-		if (at == 0 || !isIdent(b[at-1])) && (end == len(b) || !isIdent(b[end])) {
+		// A digit before the name may be a number the lexer splits off.
+		if (at == 0 || !isIdent(b[at-1]) || b[at-1] >= '0' && b[at-1] <= '9') && (end == len(b) || !isIdent(b[end])) {
 			return at
 		}
 		i = at + 1
@@ -403,14 +432,16 @@ func indexWord(b []byte, word string) int {
 // included: mentioning a name anywhere links conservatively).
 func words(b []byte, fn func(w []byte)) {
 	for i := 0; i < len(b); {
-		if !isIdent(b[i]) || b[i] >= '0' && b[i] <= '9' {
-			if isIdent(b[i]) { // a number or a word starting with a digit
-				for i < len(b) && isIdent(b[i]) {
-					i++
-				}
-				continue
-			}
+		if !isIdent(b[i]) {
 			i++
+			continue
+		}
+		if b[i] >= '0' && b[i] <= '9' {
+			// A number; what follows its digits may be a name the lexer
+			// splits off (`2helper` in broken code is 2 then helper).
+			for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+				i++
+			}
 			continue
 		}
 		j := i

@@ -428,7 +428,9 @@ func (m *merger) merge() (*facts.File, error) {
 
 	for _, s := range old.ParseErrors {
 		if m.keptOld(s.Start.Offset) {
-			f.ParseErrors = append(f.ParseErrors, m.shiftSpan(s))
+			// How the parser recovers in a chunk that was not re-extracted
+			// may depend on the edit: measured, it does.
+			return nil, whole("the file has syntax errors outside the edit")
 		}
 	}
 	for _, s := range comp.ParseErrors {
@@ -439,9 +441,10 @@ func (m *merger) merge() (*facts.File, error) {
 	}
 	sort.SliceStable(f.ParseErrors, func(i, j int) bool { return f.ParseErrors[i].Start.Offset < f.ParseErrors[j].Start.Offset })
 
-	// Exports point at functions: kept old ones stay unless re-exported.
+	// Exports belong to the chunk declaring their name (CommonJS export
+	// chunks are always re-extracted): kept old ones stay unless re-exported.
 	for name, i := range old.Exports {
-		if _, again := comp.Exports[name]; again {
+		if _, again := comp.Exports[name]; again || !m.droppedNames[name] {
 			continue
 		}
 		if i > 0 && i < len(m.oldMap) && m.oldMap[i] > 0 {

@@ -58,8 +58,8 @@ func New(lang source.Lang, text []byte, lines *source.Lines, tree *sitter.Tree, 
 	if !Supported(lang) || tree == nil || f == nil {
 		return nil
 	}
-	if root := tree.RootNode(); root == nil || root.HasError() {
-		// Chunks of a broken file are not statements: wait for one that parses.
+	root := tree.RootNode()
+	if root == nil || root.IsError() {
 		return nil
 	}
 	if lines == nil {
@@ -75,6 +75,11 @@ func New(lang source.Lang, text []byte, lines *source.Lines, tree *sitter.Tree, 
 type Hooks struct {
 	Parse   func(src []byte) (*sitter.Tree, error)
 	Extract func(src []byte, tree *sitter.Tree) (*facts.File, error)
+	// Full, when set, returns the syntax tree of the whole new text (the
+	// language server's incremental parse; Update does not close it). It is
+	// asked for only when the edited code has syntax errors, to check that
+	// the file parses them as the compact text does.
+	Full func() (*sitter.Tree, error)
 }
 
 // Stats describes one update.
@@ -265,7 +270,8 @@ type segment struct {
 	cline      int // line of start in the text
 	ccline     int // line of cstart in the compact text
 	isR        bool
-	chunk      int // index in others (not R)
+	chunk      int  // index in others (not R)
+	broken     bool // its compact parse has syntax errors
 }
 
 // closure returns the indexes (in others, sorted) of the chunks to
@@ -488,21 +494,25 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 		return nil, whole("parsing the compact text: %v", err)
 	}
 	run := &compactRun{segs: segs, kept: kept, tree: tree}
-	if root := tree.RootNode(); root == nil || root.HasError() {
-		// How the parser recovers from an error depends on text the compact
-		// copy does not hold (measured: recovery inside a statement can still
-		// differ from the file's); broken code takes the whole-file path.
+	root := tree.RootNode()
+	if root == nil || root.IsError() {
 		run.close()
-		return nil, whole("the edited code does not parse")
+		return nil, whole("the compact text does not parse")
 	}
+	broken := root.HasError()
 	nodes := topLevel(tree)
 	// Every top-level node must lie in one segment: otherwise the edit
 	// changed how the statements around it parse.
 	var rNodes []topNode
 	k := 0
 	seen := make([]bool, len(segs))
+	segNodes := make([][]topNode, len(segs))
 	for _, n := range nodes {
 		if n.end <= n.start {
+			if broken {
+				run.close()
+				return nil, whole("a statement boundary is missing")
+			}
 			continue
 		}
 		for k < len(segs) && segs[k].cstart+(segs[k].end-segs[k].start) <= n.start {
@@ -517,9 +527,23 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 			run.close()
 			return nil, whole("a statement crosses a chunk boundary")
 		}
+		if n.node.HasError() {
+			segs[k].broken = true
+		}
 		seen[k] = true
+		segNodes[k] = append(segNodes[k], n)
 		if sg.isR {
 			rNodes = append(rNodes, n)
+		}
+	}
+	if broken {
+		// How the parser recovers from an error depends on text the compact
+		// copy does not hold (measured: it can differ even inside one
+		// statement), so the file's own parse must agree with the compact
+		// one over every segment holding an error.
+		if err := sameAsFile(h, segs, segNodes); err != nil {
+			run.close()
+			return nil, err
 		}
 	}
 	for i, sg := range segs {
@@ -547,4 +571,86 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 		run.rChunks = rChunks
 	}
 	return run, nil
+}
+
+// sameAsFile checks that the whole file's syntax tree holds, over every
+// segment with syntax errors, the same statements as the compact tree, node
+// for node.
+func sameAsFile(h Hooks, segs []segment, segNodes [][]topNode) error {
+	if h.Full == nil {
+		return whole("the edited code does not parse")
+	}
+	full, err := h.Full()
+	if err != nil || full == nil {
+		return whole("the edited code does not parse, and the file could not be parsed: %v", err)
+	}
+	top := topLevel(full)
+	for k, sg := range segs {
+		if !sg.broken {
+			continue
+		}
+		var in []topNode
+		for _, n := range top {
+			if n.end <= sg.start && n.start < sg.start || n.start >= sg.end && n.end > n.start {
+				continue // before or after the segment
+			}
+			if n.start < sg.start || n.end > sg.end || n.end <= n.start {
+				return whole("the file parses the edited code across its chunk")
+			}
+			in = append(in, n)
+		}
+		want := segNodes[k]
+		if len(in) != len(want) {
+			return whole("the file parses the edited code differently")
+		}
+		for i := range in {
+			if !sameTree(in[i].node, want[i].node, sg.start-sg.cstart) {
+				return whole("the file parses the edited code differently")
+			}
+		}
+	}
+	return nil
+}
+
+// sameTree reports whether a (in the file) and b (in the compact text,
+// shifted by shift bytes) are the same syntax tree.
+func sameTree(a, b *sitter.Node, shift int) bool {
+	ca, cb := sitter.NewTreeCursor(a), sitter.NewTreeCursor(b)
+	defer ca.Close()
+	defer cb.Close()
+	for {
+		x, y := ca.CurrentNode(), cb.CurrentNode()
+		if x.Symbol() != y.Symbol() || int(x.StartByte()) != int(y.StartByte())+shift ||
+			int(x.EndByte()) != int(y.EndByte())+shift || x.IsMissing() != y.IsMissing() {
+			return false
+		}
+		if ca.GoToFirstChild() {
+			if !cb.GoToFirstChild() {
+				return false
+			}
+			continue
+		}
+		if cb.GoToFirstChild() {
+			return false
+		}
+		for {
+			na, nb := ca.GoToNextSibling(), cb.GoToNextSibling()
+			if na != nb {
+				return false
+			}
+			if na {
+				break
+			}
+			pa, pb := ca.GoToParent(), cb.GoToParent()
+			if pa != pb {
+				return false
+			}
+			if !pa {
+				return true
+			}
+			if ca.CurrentNode().Equal(a) {
+				return true
+			}
+		}
+	}
 }

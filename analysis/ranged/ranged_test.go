@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,6 +29,27 @@ func hooks(path string, lang source.Lang) Hooks {
 			}
 			return jsts.Extract(path, lang, src, tree)
 		},
+	}
+}
+
+// withFull returns h whose Full parses next from scratch, and a func
+// closing that tree.
+func withFull(h Hooks, lang source.Lang, next []byte) (Hooks, func()) {
+	var tree *sitter.Tree
+	h.Full = func() (*sitter.Tree, error) {
+		if tree == nil {
+			t, err := parse.Parse(context.Background(), lang, next, nil)
+			if err != nil {
+				return nil, err
+			}
+			tree = t
+		}
+		return tree, nil
+	}
+	return h, func() {
+		if tree != nil {
+			tree.Close()
+		}
 	}
 }
 
@@ -127,10 +149,7 @@ func corpus(t testing.TB) []corpusFile {
 // TestRandomEditsMatchWholeFile applies random edits and checks that every
 // ranged result equals a whole-file extraction of the same text.
 func TestRandomEditsMatchWholeFile(t *testing.T) {
-	n := 1500
-	if testing.Short() {
-		n = 200
-	}
+	n := editCount(150, 60)
 	for _, cf := range corpus(t) {
 		t.Run(filepath.Base(cf.name), func(t *testing.T) {
 			rng := rand.New(rand.NewSource(int64(len(cf.text))))
@@ -151,7 +170,9 @@ func TestRandomEditsMatchWholeFile(t *testing.T) {
 					next = append(append(append([]byte{}, text[:at]...), s...), text[at:]...)
 				}
 				want, wantSt := full(t, cf.name, cf.lang, next)
-				got, gotSt, _, err := st.Update(next, nil, h)
+				hf, done := withFull(h, cf.lang, next)
+				got, gotSt, _, err := st.Update(next, nil, hf)
+				done()
 				text = next
 				if i%4 == 3 { // two-edit chains at most from the original: random edits soon make garbage
 					text, st = orig, origSt
@@ -232,10 +253,7 @@ func BenchmarkUpdate(b *testing.B) {
 // against a whole-file extraction. Most of them must be ranged: that is
 // the point of the package.
 func TestTypingMatchesWholeFile(t *testing.T) {
-	n := 600
-	if testing.Short() {
-		n = 150
-	}
+	n := editCount(80, 30)
 	for _, cf := range corpus(t) {
 		t.Run(filepath.Base(cf.name), func(t *testing.T) {
 			rng := rand.New(rand.NewSource(7))
@@ -246,16 +264,20 @@ func TestTypingMatchesWholeFile(t *testing.T) {
 			}
 			h := hooks(cf.name, cf.lang)
 			ranged, mismatches, valid := 0, 0, 0
+			reasons := map[string]int{}
 			for i := 0; i < n; i++ {
 				next := typingEdit(rng, text, cf.lang)
 				want, wantSt := full(t, cf.name, cf.lang, next)
-				if wantSt == nil {
-					continue // the edit broke the file: not a typing step this test is about
+				if wantSt == nil || len(want.ParseErrors) > 0 {
+					continue // the edit broke the file: TestTypingStatement types through broken code
 				}
 				valid++
-				got, gotSt, _, err := st.Update(next, nil, h)
+				hf, done := withFull(h, cf.lang, next)
+				got, gotSt, _, err := st.Update(next, nil, hf)
+				done()
 				text = next
 				if err != nil {
+					reasons[err.Error()]++
 					st = wantSt
 					continue
 				}
@@ -269,6 +291,11 @@ func TestTypingMatchesWholeFile(t *testing.T) {
 					continue
 				}
 				st = gotSt
+			}
+			if os.Getenv("MCPRIV_RANGED_REASONS") != "" {
+				for r, k := range reasons {
+					t.Logf("  %4d × %s", k, r)
+				}
 			}
 			t.Logf("%s: %d valid edits, %d ranged (%.0f%%), %d mismatches", cf.name, valid, ranged, 100*float64(ranged)/float64(max(valid, 1)), mismatches)
 			if strings.HasPrefix(cf.name, "big.") && ranged*10 < valid*8 {
@@ -330,4 +357,111 @@ func typingEdit(rng *rand.Rand, text []byte, lang source.Lang) []byte {
 		}
 	}
 	return insert(len(text), "\n")
+}
+
+// TestTypingStatement types statements character by character at the start
+// of lines inside function bodies: most intermediate texts do not parse
+// (the ranged path then checks the file's own parse), and every result must
+// equal a whole-file extraction.
+func TestTypingStatement(t *testing.T) {
+	lines := editCount(3, 1)
+	stmts := map[string]string{
+		"js":     "const q = await fs.readFile(\"/etc/\" + p, \"utf8\");",
+		"python": "q = open(\"/etc/\" + p).read()",
+	}
+	for _, cf := range corpus(t) {
+		t.Run(filepath.Base(cf.name), func(t *testing.T) {
+			rng := rand.New(rand.NewSource(3))
+			orig := []byte(cf.text)
+			_, origSt := full(t, cf.name, cf.lang, orig)
+			if origSt == nil {
+				t.Skip("the file does not parse cleanly")
+			}
+			h := hooks(cf.name, cf.lang)
+			stmt := stmts[cf.lang.Family()]
+			steps, ranged, mismatches := 0, 0, 0
+			reasons := map[string]int{}
+			for l := 0; l < lines; l++ {
+				// The end of an indented line followed by another: a new line
+				// typed there is inside the same body.
+				at, indent := 0, 0
+				for tries := 0; tries < 200 && at == 0; tries++ {
+					i := rng.Intn(len(orig))
+					j := bytes.LastIndexByte(orig[:i], '\n') + 1 // line start
+					e := bytes.IndexByte(orig[j:], '\n')
+					if e < 0 {
+						continue
+					}
+					e += j
+					ind, next := 0, 0
+					for j+ind < e && orig[j+ind] == ' ' {
+						ind++
+					}
+					for e+1+next < len(orig) && orig[e+1+next] == ' ' {
+						next++
+					}
+					if ind >= 2 && next == ind && j+ind < e && orig[e-1] != ',' && orig[e-1] != '(' && orig[e-1] != '{' && orig[e-1] != '[' {
+						at, indent = e, ind
+					}
+				}
+				if at == 0 {
+					continue
+				}
+				text, st := orig, origSt
+				typed := "\n" + strings.Repeat(" ", indent) + stmt
+				for c := 1; c <= len(typed); c++ {
+					next := append(append(append([]byte{}, orig[:at]...), typed[:c]...), orig[at:]...)
+					want, wantSt := full(t, cf.name, cf.lang, next)
+					hf, done := withFull(h, cf.lang, next)
+					var got *facts.File
+					var gotSt *State
+					err := ErrWhole
+					if st != nil {
+						got, gotSt, _, err = st.Update(next, nil, hf)
+					}
+					done()
+					steps++
+					text = next
+					if err != nil {
+						reasons[err.Error()]++
+						st = wantSt
+						continue
+					}
+					ranged++
+					if g, w := Canonical(got), Canonical(want); !bytes.Equal(g, w) {
+						mismatches++
+						if mismatches <= 3 {
+							t.Errorf("typing %q: ranged facts differ from whole-file facts\n%s", typed[:c], firstDiff(g, w))
+						}
+						st = wantSt
+						continue
+					}
+					st = gotSt
+				}
+				_ = text
+			}
+			if os.Getenv("MCPRIV_RANGED_REASONS") != "" {
+				for r, k := range reasons {
+					t.Logf("  %4d × %s", k, r)
+				}
+			}
+			t.Logf("%s: %d keystrokes, %d ranged (%.0f%%), %d mismatches", cf.name, steps, ranged, 100*float64(ranged)/float64(max(steps, 1)), mismatches)
+			if strings.HasPrefix(cf.name, "big.") && ranged*2 < steps {
+				t.Errorf("only %d of %d keystrokes were ranged", ranged, steps)
+			}
+		})
+	}
+}
+
+// editCount is how many edits a randomized test makes: fewer with -short,
+// as many as MCPRIV_RANGED_EDITS says when set (the figures in docs/lsp.md
+// come from MCPRIV_RANGED_EDITS=1500).
+func editCount(normal, short int) int {
+	if v, err := strconv.Atoi(os.Getenv("MCPRIV_RANGED_EDITS")); err == nil && v > 0 {
+		return v
+	}
+	if testing.Short() {
+		return short
+	}
+	return normal
 }
