@@ -256,6 +256,9 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, w 
 			},
 		})
 		if err == nil {
+			if s.opts.rangedHook != nil {
+				s.opts.rangedHook(j.path, f)
+			}
 			f.Hash = "" // not computed for ranged facts: nothing reads it for open documents
 			w.states[j.path] = next
 			w.unverified[j.path] = true

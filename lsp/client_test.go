@@ -60,6 +60,7 @@ type clientOpts struct {
 	caps     map[string]any
 	initOpts any
 	folders  []string
+	options  func(*Options) // adjusts the server's options
 }
 
 func defaultCaps() map[string]any {
@@ -99,8 +100,12 @@ func startServerAt(t *testing.T, root string, o clientOpts) *testClient {
 	if eng == nil {
 		eng = newFakeEngine
 	}
+	opts := Options{NewEngine: eng, Debounce: 5 * time.Millisecond}
+	if o.options != nil {
+		o.options(&opts)
+	}
 	go func() {
-		c.done <- Serve(context.Background(), a, Options{NewEngine: eng, Debounce: 5 * time.Millisecond})
+		c.done <- Serve(context.Background(), a, opts)
 	}()
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(b))
 	c.conn.Go(context.Background(), jsonrpc2.AsyncHandler(replyWith(c.handle)))

@@ -28,6 +28,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
+	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -64,6 +65,11 @@ type Options struct {
 	// runHook, when set (tests and benchmarks), receives the duration of each
 	// analysis run: from its start after the debounce to its last publish.
 	runHook func(RunTimes)
+	// rangedHook, when set (tests), sees each ranged result before it is
+	// installed, and may alter it to simulate a wrong one.
+	rangedHook func(path string, f *facts.File)
+	// created, when set (tests), receives the server once it is built.
+	created func(*Server)
 }
 
 // RunTimes breaks one analysis run down by phase.
@@ -79,6 +85,9 @@ var ErrExitWithoutShutdown = errors.New("exit without shutdown")
 // stream. It returns nil after a clean shutdown and exit.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	s := newServer(opts)
+	if opts.created != nil {
+		opts.created(s)
+	}
 	stream := newHeaderStream(rwc, func(err error) { s.logf(msgWarning, "skipped a malformed message: %v", err) })
 	conn := jsonrpc2.NewConn(stream)
 	s.conn, s.stream = conn, stream
