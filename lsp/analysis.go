@@ -28,6 +28,7 @@ func (s *Server) worker() {
 		parsers:    map[source.Lang]*sitter.Parser{},
 		states:     map[string]*ranged.State{},
 		unverified: map[string]bool{},
+		verified:   make(chan verifyResult),
 	}
 	defer func() {
 		for _, t := range w.trees {
@@ -49,6 +50,9 @@ func (s *Server) worker() {
 			continue
 		case <-verify.C:
 			s.verifyRanged(w)
+			continue
+		case r := <-w.verified:
+			s.installVerified(r, w)
 			continue
 		case <-timer.C:
 		}
@@ -80,6 +84,8 @@ type workerState struct {
 	// unverified documents had facts updated by range since their last
 	// whole-file extraction.
 	unverified map[string]bool
+	// verified receives the checks verifyRanged started.
+	verified chan verifyResult
 }
 
 type parseJob struct {
@@ -313,66 +319,101 @@ func (s *Server) wholeFile(eng Engine, path string, lang source.Lang, text []byt
 // verifyRanged re-extracts, whole, the documents whose facts were updated by
 // range, once the editor is idle, and publishes any difference. Ranged
 // extraction links chunks by the names they mention, which covers what the
-// extractors resolve; this check keeps the rest honest.
+// extractors resolve; this check keeps the rest honest. It runs on a copy
+// of the syntax tree in its own goroutine, so an edit arriving meanwhile is
+// analysed at once; results for an older version are dropped.
 func (s *Server) verifyRanged(w *workerState) {
-	defer func() {
-		if r := recover(); r != nil {
-			s.logf(msgError, "internal error while verifying ranged analysis: %v", r)
-		}
-	}()
 	s.mu.Lock()
 	eng := s.engine
 	s.mu.Unlock()
 	if eng == nil {
 		return
 	}
-	paths := make([]string, 0, len(w.unverified))
 	for p := range w.unverified {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	roots := map[string]bool{}
-	for _, p := range paths {
+		t := w.trees[p]
 		s.mu.Lock()
 		d, ff := s.docs[p], s.files[p]
-		busy := d == nil || d.dirty || ff == nil || ff.version != d.version
-		var text []byte
-		var lines *source.Lines
-		var lang source.Lang
-		if !busy {
-			text, lines, lang = d.text, d.lines, d.lang
+		ready := d != nil && !d.dirty && ff != nil && ff.version == d.version && t != nil && t.tree != nil
+		var job verifyJob
+		if ready {
+			job = verifyJob{path: p, lang: d.lang, version: d.version, text: d.text, lines: d.lines, current: ff.facts, tree: t.tree.Copy()}
 		}
 		s.mu.Unlock()
-		if busy {
-			return // an edit is pending: its run will schedule another check
+		if !ready {
+			continue // an edit is pending: its run schedules another check
 		}
-		t := w.trees[p]
-		if t == nil {
-			delete(w.unverified, p)
-			continue
-		}
-		f, tree, err := s.wholeFile(eng, p, lang, text, t, w)
 		delete(w.unverified, p)
-		if err != nil || f == nil {
-			continue
+		s.wg.Add(1)
+		go s.verifyOne(eng, job, w.verified)
+	}
+}
+
+// verifyJob is one document to re-extract whole; tree is the worker's tree,
+// copied, with the edits since its last parse applied but not parsed.
+type verifyJob struct {
+	path    string
+	lang    source.Lang
+	version int32
+	text    []byte
+	lines   *source.Lines
+	current *facts.File
+	tree    *sitter.Tree
+}
+
+// verifyResult is a whole-file extraction of a document at version, and
+// whether it equals the ranged facts it checks.
+type verifyResult struct {
+	path    string
+	version int32
+	facts   *facts.File
+	state   *ranged.State
+	same    bool
+}
+
+func (s *Server) verifyOne(eng Engine, j verifyJob, out chan<- verifyResult) {
+	defer s.wg.Done()
+	defer j.tree.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			s.logf(msgError, "internal error while verifying ranged analysis: %v", r)
 		}
-		w.states[p] = ranged.New(lang, text, lines, tree, f)
-		s.mu.Lock()
+	}()
+	tree, err := parse.Parse(context.Background(), j.lang, j.text, j.tree)
+	if err != nil {
+		return
+	}
+	defer tree.Close()
+	f, err := eng.ExtractTree(filepath.ToSlash(j.path), j.text, tree)
+	if err != nil || f == nil {
+		return
+	}
+	r := verifyResult{path: j.path, version: j.version, facts: f, state: ranged.New(j.lang, j.text, j.lines, tree, f),
+		same: bytes.Equal(ranged.Canonical(j.current), ranged.Canonical(f))}
+	select {
+	case out <- r:
+	case <-s.ctx.Done():
+	}
+}
+
+// installVerified takes a verification result in the worker: a difference
+// replaces the ranged facts and is published.
+func (s *Server) installVerified(r verifyResult, w *workerState) {
+	s.mu.Lock()
+	d, cur := s.docs[r.path], s.files[r.path]
+	fresh := d != nil && !d.dirty && d.version == r.version && cur != nil && cur.version == r.version
+	if fresh {
 		s.stats.Verified++
-		cur := s.files[p]
-		stale := cur == nil || cur.version != d.version || s.docs[p] != d || d.dirty
-		same := !stale && bytes.Equal(ranged.Canonical(cur.facts), ranged.Canonical(f))
-		if !stale && !same {
+		w.states[r.path] = r.state
+		if !r.same {
 			s.stats.Mismatches++
-			s.files[p] = &fileFacts{facts: f, open: true, version: cur.version, text: cur.text, lines: cur.lines}
-			roots[s.rootOfLocked(p)] = true
-		}
-		s.mu.Unlock()
-		if !stale && !same {
-			s.logf(msgLog, "mcpriv: %s: the ranged analysis differed from a whole-file one; republished", p)
+			s.files[r.path] = &fileFacts{facts: r.facts, open: true, version: cur.version, text: cur.text, lines: cur.lines}
 		}
 	}
-	for root := range roots {
+	root := s.rootOfLocked(r.path)
+	eng := s.engine
+	s.mu.Unlock()
+	if fresh && !r.same && eng != nil {
+		s.logf(msgLog, "mcpriv: %s: the ranged analysis differed from a whole-file one; republished", r.path)
 		s.relink(root, eng)
 	}
 }
