@@ -83,6 +83,8 @@ type rewriter struct {
 	span func(source.Span) source.Span
 	fn   func(int) int
 	a    *arena // nil: allocate each slice
+	// sameFns: fn is the identity on every index this origin uses.
+	sameFns bool
 }
 
 // arena hands out slices carved from large blocks: a merge copies thousands
@@ -140,8 +142,8 @@ func (m *merger) mapFn(table []int, i int) int {
 }
 
 func (r rewriter) refs(in []facts.ParamRef) []facts.ParamRef {
-	if in == nil {
-		return nil
+	if in == nil || r.sameFns {
+		return in // references hold no positions: shared when indexes stay
 	}
 	out := makeSlice(r.a, refPool, len(in))
 	for i, p := range in {
@@ -323,6 +325,7 @@ func (m *merger) merge() (*facts.File, error) {
 		}
 	}
 	before := func(sp source.Span) bool { return identity && sp.End.Offset <= m.rsOld }
+	orw.sameFns = identity
 
 	f := &facts.File{Path: old.Path, Lang: old.Lang, Package: old.Package}
 	f.Functions = make([]facts.Function, len(fns)+1)
