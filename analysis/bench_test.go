@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
 // Synthetic corpora shaped like real MCP servers: mostly ordinary code with
@@ -249,4 +251,127 @@ func BenchmarkScanDir(b *testing.B) {
 		b.Skip("set MCPRIV_BENCH_DIR to a tree of MCP servers")
 	}
 	benchScan(b, dir)
+}
+
+// bigTS and bigPy are the 10,000-line servers of the language server's
+// edit-latency benchmark (lsp/realengine_test.go), so the figures of
+// BenchmarkLinkBig explain its "link+check" phase.
+func bigTS(n int) string {
+	var b strings.Builder
+	b.WriteString("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { promises as fs } from \"node:fs\";\nimport { z } from \"zod\";\n\nconst server = new McpServer({ name: \"big\", version: \"1.0.0\" });\n\n")
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, `// Block %d: a tool and its helpers.
+async function helper%d(p: string, body: string): Promise<string> {
+  const full = "/srv/data/%d/" + p;
+  await fs.writeFile(full, body);
+  const items = [1, 2, 3].map((x) => x * %d);
+  return items.join(",") + full;
+}
+
+server.tool("tool_%d", { path: z.string(), body: z.string() }, async ({ path, body }) => {
+  const out = await helper%d(path, body);
+  const r = await fetch("https://api%d.example.com/v1/items");
+  return { content: [{ type: "text", text: out + (await r.text()) }] };
+});
+
+`, i, i, i, i, i, i, i)
+	}
+	return b.String()
+}
+
+func bigPy(n int) string {
+	var b strings.Builder
+	b.WriteString("import os\nimport subprocess\nimport requests\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"big\")\n\n")
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, `# Block %d: a tool and its helper.
+def helper_%d(p: str, body: str) -> str:
+    full = "/srv/data/%d/" + p
+    with open(full, "w") as f:
+        f.write(body)
+    return ",".join(str(x * %d) for x in [1, 2, 3]) + full
+
+
+@mcp.tool()
+def tool_%d(path: str, body: str) -> str:
+    """Writes a note and fetches an item."""
+    out = helper_%d(path, body)
+    r = requests.get("https://api%d.example.com/v1/items", timeout=5)
+    return out + r.text
+
+
+`, i, i, i, i, i, i, i)
+	}
+	return b.String()
+}
+
+// editedFacts extracts text at p and a copy of it with one path literal in
+// the middle changed, as the language server does after a keystroke.
+func editedFacts(b *testing.B, e *Engine, p, text string) (before, after *facts.File) {
+	mid := strings.Index(text[len(text)/2:], "/srv/data/") + len(text)/2 + len("/srv/data/")
+	edited := text[:mid] + "x" + text[mid:]
+	var err error
+	if before, err = e.ExtractFull(context.Background(), p, []byte(text)); err != nil {
+		b.Fatal(err)
+	}
+	if after, err = e.ExtractFull(context.Background(), p, []byte(edited)); err != nil {
+		b.Fatal(err)
+	}
+	return before, after
+}
+
+// BenchmarkLinkBig measures Link+Check after a one-file edit, as the
+// language server runs them on every keystroke: a 10,000-line TypeScript or
+// Python file whose facts change each iteration, and a 1,000-file workspace
+// where one file's facts change and the others keep their pointers.
+//
+//	go test -run '^$' -bench LinkBig -benchmem ./analysis
+func BenchmarkLinkBig(b *testing.B) {
+	e, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	root := b.TempDir()
+	run := func(b *testing.B, files []*facts.File, changed int, alt [2]*facts.File) {
+		var findings int
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			files[changed] = alt[i%2]
+			res := e.Link(root, files)
+			e.Check(root, res, nil)
+			findings = len(res.Findings)
+		}
+		b.ReportMetric(float64(findings), "findings")
+	}
+	for _, tc := range []struct{ name, text string }{{"ts10k", bigTS(10000)}, {"py10k", bigPy(10000)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			ext := ".ts"
+			if tc.name == "py10k" {
+				ext = ".py"
+			}
+			before, after := editedFacts(b, e, filepath.ToSlash(filepath.Join(root, "big"+ext)), tc.text)
+			run(b, []*facts.File{before}, 0, [2]*facts.File{after, before})
+		})
+	}
+	b.Run("ws1000", func(b *testing.B) {
+		// 1,000 files of about 100 lines, half TypeScript, half Python.
+		var files []*facts.File
+		for i := 0; i < 1000; i++ {
+			var p, text string
+			if i%2 == 0 {
+				p, text = fmt.Sprintf("src/m%d/server.ts", i), bigTS(100)
+			} else {
+				p, text = fmt.Sprintf("pkg/m%d/server.py", i), bigPy(100)
+			}
+			f, err := e.ExtractFull(context.Background(), filepath.ToSlash(filepath.Join(root, p)), []byte(text))
+			if err != nil {
+				b.Fatal(err)
+			}
+			files = append(files, f)
+		}
+		const changed = 500
+		before, after := editedFacts(b, e, files[changed].Path, bigTS(100))
+		files[changed] = before
+		run(b, files, changed, [2]*facts.File{after, before})
+	})
 }

@@ -26,7 +26,6 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/lang/golang"
 	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
 	"github.com/mcpriv/mcpriv/analysis/lang/python"
-	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/rules"
@@ -409,7 +408,7 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 	if err != nil {
 		abs = root
 	}
-	manifest.CheckAll(abs, res, func(p string) ([]byte, bool) {
+	checkManifests(abs, res, func(p string) ([]byte, bool) {
 		if data, ok := overlay[p]; ok {
 			return data, true
 		}
@@ -421,5 +420,5 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 		return data, err == nil
 	})
 	e.opts.Policy.Apply(res)
-	sortFindings(res.Findings)
+	sortResultFindings(res.Findings)
 }

@@ -51,23 +51,14 @@ func (ix *index) resolveGoTypes() {
 		tables[dir] = m
 		return m
 	}
-	localDirs := map[string]string{} // file dir + import path → project package dir
-	localDir := func(file int, mod string) string {
-		key := path.Dir(ix.files[file].Path) + "\x00" + mod
-		d, ok := localDirs[key]
-		if !ok {
-			d = ix.goLocalDir(file, mod)
-			localDirs[key] = d
-		}
-		return d
-	}
+	localDir := ix.goLocalDir // memoised per directory and import path
 	copied := false
 	for i, f := range ix.files {
 		if f.Lang.Family() != "go" {
 			continue
 		}
 		var calls []facts.Call
-		for k := range f.Calls {
+		for _, k := range ix.statics[i].goTypeCalls {
 			c := &f.Calls[k]
 			mod, member, ok := ix.rewriteGoType(i, c.Module, c.Member, typesOf, localDir)
 			if !ok {
@@ -88,6 +79,14 @@ func (ix *index) resolveGoTypes() {
 		nf := *f
 		nf.Calls = calls
 		ix.files[i] = &nf
+		// The rewritten calls match other rules than the cached ones; the
+		// rest of what the file gives alone stands.
+		st := *ix.statics[i]
+		st.cands, st.order = fileCandidates(ix.e, &nf)
+		if &ix.statics[0] == &ix.cached[0] {
+			ix.statics = slices.Clone(ix.statics) // the cached ones stand for the facts as given
+		}
+		ix.statics[i] = &st
 	}
 }
 

@@ -94,8 +94,7 @@ func TestResolveGoTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := []*facts.File{types, tools, raw}
-	ix := &index{e: e, root: root, files: files, handler: map[fnID]bool{},
-		taintMemo: map[taintKey][]taintSrc{}, inFlight: map[taintKey]bool{}}
+	ix := newIndex(e, root, files)
 	ix.build()
 	got := ix.files[1].Calls
 	for i, tc := range cases {

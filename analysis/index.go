@@ -2,16 +2,16 @@ package analysis
 
 import (
 	"fmt"
+	"math/bits"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
-	"github.com/mcpriv/mcpriv/analysis/source"
-	"github.com/mcpriv/mcpriv/rules"
 )
 
 // The index links the facts of many files: it resolves local calls and
@@ -25,8 +25,11 @@ type index struct {
 	e     *Engine
 	root  string // absolute OS path
 	files []*facts.File
-	base  []fnID // first fnID of each file
-	owner []int32
+	// statics holds what each file's facts give alone (cached across
+	// links); cached is the same before Go type rewrites.
+	statics, cached []*fileStatic
+	base            []fnID // first fnID of each file
+	owner           []int32
 
 	// byName, per file: "Class.name" (".name" for plain functions, "*.name"
 	// for a method of any class) → function indices.
@@ -38,14 +41,30 @@ type index struct {
 
 	edges   [][]fnID
 	callers [][]callSite
-	handler map[fnID]bool
+	handler []bool // fnID → is a tool's handler or dispatcher
 
-	tools       []toolInfo
-	toolSets    [][]uint64 // fnID → bitset of tools reaching it
+	tools []toolInfo
+	// reachedBy lists, per function, the tools reaching it, ascending.
+	reachedBy   [][]int32
+	toolNames   [][]string // fnID → sorted unique names of reachedBy (memo)
 	serverReach []bool
+	// rootTools: function → tools whose handler or dispatcher it is, ascending.
+	rootTools map[fnID][]int
+	// caseTool: (dispatcher, case body) → the tool of that case.
+	caseTool map[[2]fnID]int
 
 	taintMemo map[taintKey][]taintSrc
 	inFlight  map[taintKey]bool
+
+	localDirs map[localDirKey]string
+	pyLocal   map[pyLocalKey]bool
+}
+
+type localDirKey struct{ dir, mod string }
+
+type pyLocalKey struct {
+	file           int
+	module, member string
 }
 
 type callSite struct {
@@ -57,6 +76,7 @@ type callSite struct {
 type toolInfo struct {
 	name       string
 	file       int
+	k          int // index in the file's Tools
 	t          *facts.Tool
 	handler    fnID // -1 if unresolved
 	dispatcher fnID // -1 if none
@@ -89,14 +109,27 @@ func (e *Engine) Link(root string, files []*facts.File) *finding.Result {
 }
 
 func (e *Engine) link(root string, files []*facts.File) *finding.Result {
-	ix := &index{e: e, root: root, files: files, handler: map[fnID]bool{},
-		taintMemo: map[taintKey][]taintSrc{}, inFlight: map[taintKey]bool{}}
+	c := e.linkCache()
+	if res := c.relink(e, root, files); res != nil {
+		return res
+	}
+	ix := newIndex(e, root, files)
 	ix.build()
-	return ix.result()
+	out := ix.result()
+	c.remember(root, files, ix.cached, out)
+	return out.assemble(root)
+}
+
+func newIndex(e *Engine, root string, files []*facts.File) *index {
+	return &index{e: e, root: root, files: files,
+		taintMemo: map[taintKey][]taintSrc{}, inFlight: map[taintKey]bool{},
+		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
 }
 
 func (ix *index) build() {
 	n := fnID(0)
+	ix.statics = ix.e.linkCache().statics(ix.e, ix.root, ix.files)
+	ix.cached = ix.statics
 	ix.base = make([]fnID, len(ix.files))
 	ix.byName = make([]map[string][]int, len(ix.files))
 	ix.fileByPath = make(map[string]int, len(ix.files))
@@ -105,21 +138,11 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		ix.base[i] = n
 		n += fnID(len(f.Functions))
-		names := map[string][]int{}
-		for j, fn := range f.Functions {
-			if fn.Name == "" {
-				continue
-			}
-			names[fn.Class+"."+fn.Name] = append(names[fn.Class+"."+fn.Name], j)
-			if fn.Class != "" {
-				names["*."+fn.Name] = append(names["*."+fn.Name], j)
-			}
-		}
-		ix.byName[i] = names
+		ix.byName[i] = ix.statics[i].byName
 		ix.fileByPath[f.Path] = i
 		switch f.Lang.Family() {
 		case "python":
-			for _, m := range pyModuleNames(f.Path) {
+			for _, m := range ix.statics[i].pyModules {
 				if _, dup := ix.pyModules[m]; !dup {
 					ix.pyModules[m] = i
 				}
@@ -153,12 +176,15 @@ func (ix *index) build() {
 	}
 	ix.edges = make([][]fnID, n)
 	ix.callers = make([][]callSite, n)
+	ix.handler = make([]bool, n)
+	ix.rootTools = map[fnID][]int{}
+	ix.caseTool = map[[2]fnID]int{}
 
 	// Tools first: their handlers are not reached through the registration.
 	for i, f := range ix.files {
 		for k := range f.Tools {
 			t := &f.Tools[k]
-			ti := toolInfo{name: ix.toolName(i, t), file: i, t: t, handler: -1, dispatcher: -1}
+			ti := toolInfo{name: ix.toolName(i, t), file: i, k: k, t: t, handler: -1, dispatcher: -1}
 			if t.Handler > 0 && t.Handler < len(f.Functions) {
 				ti.handler = ix.base[i] + fnID(t.Handler)
 			} else if t.HandlerRef != nil {
@@ -169,11 +195,17 @@ func (ix *index) build() {
 			if t.Dispatcher > 0 && t.Dispatcher < len(f.Functions) {
 				ti.dispatcher = ix.base[i] + fnID(t.Dispatcher)
 			}
+			tn := len(ix.tools)
 			if ti.handler >= 0 {
 				ix.handler[ti.handler] = true
+				ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
 			}
 			if ti.dispatcher >= 0 {
 				ix.handler[ti.dispatcher] = true
+				if ti.dispatcher != ti.handler {
+					ix.rootTools[ti.dispatcher] = append(ix.rootTools[ti.dispatcher], tn)
+				}
+				ix.caseTool[[2]fnID{ti.dispatcher, ti.handler}] = tn // the last tool of a case wins
 			}
 			ix.tools = append(ix.tools, ti)
 		}
@@ -257,29 +289,28 @@ func (ix *index) addCall(from, to fnID, args []facts.Arg, recv []facts.ParamRef)
 
 // callbackEdges: a function passed as an argument may run on behalf of the
 // caller (array.map(fn), setTimeout(fn), promise callbacks), except a tool
-// handler passed to its registration.
+// handler passed to its registration. Arguments are looked into one level:
+// the properties and elements of an object or array literal.
 func (ix *index) callbackEdges(file int, from fnID, args []facts.Arg) {
-	f := ix.files[file]
-	var visit func(a *facts.Arg, depth int)
-	visit = func(a *facts.Arg, depth int) {
-		if a.Func > 0 && a.Func < len(f.Functions) {
-			to := ix.base[file] + fnID(a.Func)
-			if !ix.handler[to] {
+	nf := len(ix.files[file].Functions)
+	edge := func(fn int) {
+		if fn > 0 && fn < nf {
+			if to := ix.base[file] + fnID(fn); !ix.handler[to] {
 				ix.addCall(from, to, nil, nil)
-			}
-		}
-		if depth > 0 {
-			for k := range a.Props {
-				p := a.Props[k]
-				visit(&p, depth-1)
-			}
-			for k := range a.Elems {
-				visit(&a.Elems[k], depth-1)
 			}
 		}
 	}
 	for k := range args {
-		visit(&args[k], 1)
+		a := &args[k]
+		edge(a.Func)
+		if len(a.Props) > 0 {
+			for _, p := range a.Props {
+				edge(p.Func)
+			}
+		}
+		for e := range a.Elems {
+			edge(a.Elems[e].Func)
+		}
 	}
 }
 
@@ -474,8 +505,19 @@ func (ix *index) exportsOf(file int, spec, name string) []fnID {
 }
 
 // goLocalDir maps an import path to the slash directory (as facts paths
-// spell it) of a package of this project, or "".
+// spell it) of a package of this project, or "". It depends on the file's
+// directory only, and is asked for every Go library call: memoised.
 func (ix *index) goLocalDir(file int, importPath string) string {
+	key := localDirKey{path.Dir(ix.files[file].Path), importPath}
+	if d, ok := ix.localDirs[key]; ok {
+		return d
+	}
+	d := ix.goLocalDirOf(file, importPath)
+	ix.localDirs[key] = d
+	return d
+}
+
+func (ix *index) goLocalDirOf(file int, importPath string) string {
 	p := ix.files[file].Path
 	absDir := filepath.Dir(filepath.FromSlash(p))
 	if !filepath.IsAbs(absDir) {
@@ -528,8 +570,8 @@ func (ix *index) toolName(file int, t *facts.Tool) string {
 // whether start-up code does.
 func (ix *index) reach() {
 	n := len(ix.edges)
-	words := (len(ix.tools) + 63) / 64
-	ix.toolSets = make([][]uint64, n)
+	ix.reachedBy = make([][]int32, n)
+	ix.toolNames = make([][]string, n)
 	for t, ti := range ix.tools {
 		var roots []fnID
 		if ti.handler >= 0 {
@@ -539,14 +581,11 @@ func (ix *index) reach() {
 			roots = append(roots, ti.dispatcher)
 		}
 		ix.walk(roots, func(fn fnID) bool {
-			if ix.toolSets[fn] == nil {
-				ix.toolSets[fn] = make([]uint64, words)
-			}
-			bit := uint64(1) << (t % 64)
-			if ix.toolSets[fn][t/64]&bit != 0 {
+			// Tools are walked in order, so t is new to fn unless it is last.
+			if l := ix.reachedBy[fn]; len(l) > 0 && l[len(l)-1] == int32(t) {
 				return false
 			}
-			ix.toolSets[fn][t/64] |= bit
+			ix.reachedBy[fn] = append(ix.reachedBy[fn], int32(t))
 			return true
 		}, func(from, to fnID) bool {
 			// A dispatcher's own code runs for its tools; its case bodies are
@@ -591,16 +630,20 @@ func (ix *index) walk(roots []fnID, visit func(fnID) bool, follow func(from, to 
 	}
 }
 
-func (ix *index) toolsOf(fn fnID) []int {
-	var out []int
-	for w, bits := range ix.toolSets[fn] {
-		for b := 0; b < 64; b++ {
-			if bits&(1<<b) != 0 {
-				out = append(out, w*64+b)
-			}
-		}
+// toolNamesOf returns the sorted names of the tools reaching fn. The slice
+// is shared by every finding in fn: its capacity is clipped, so appending to
+// it copies.
+func (ix *index) toolNamesOf(fn fnID) []string {
+	if names := ix.toolNames[fn]; names != nil {
+		return names
 	}
-	return out
+	var names []string
+	for _, t := range ix.reachedBy[fn] {
+		names = append(names, ix.tools[t].name)
+	}
+	names = slices.Clip(sortedUnique(names)) // never nil: findings list no tools as []
+	ix.toolNames[fn] = names
+	return names
 }
 
 // taint returns the tool inputs a parameter reference of function fn derives
@@ -618,15 +661,12 @@ func (ix *index) taint(file int, callFn int, ref facts.ParamRef, depth int) []ta
 	only := -1
 	// A use inside one case of a dispatcher (or a closure in it) is that
 	// tool's input: find the case body among the use's enclosing functions.
-	for j := callFn; j > 0 && j < len(f.Functions) && j != decl; j = f.Functions[j].Parent {
-		caseFn := ix.base[file] + fnID(j)
-		for t, ti := range ix.tools {
-			if ti.dispatcher == fn && ti.handler == caseFn {
+	if len(ix.caseTool) > 0 {
+		for j := callFn; j > 0 && j < len(f.Functions) && j != decl; j = f.Functions[j].Parent {
+			if t, ok := ix.caseTool[[2]fnID{fn, ix.base[file] + fnID(j)}]; ok {
 				only = t
+				break
 			}
-		}
-		if only >= 0 {
-			break
 		}
 	}
 	return ix.taintOf(fn, ref.Param, ref.Path, only, depth)
@@ -644,14 +684,11 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) []
 	defer delete(ix.inFlight, key)
 
 	var out []taintSrc
-	for t, ti := range ix.tools {
+	for _, t := range ix.rootTools[fn] {
 		if only >= 0 && t != only {
 			continue
 		}
-		if ti.handler != fn && ti.dispatcher != fn {
-			continue
-		}
-		for _, in := range ti.t.Inputs {
+		for _, in := range ix.tools[t].t.Inputs {
 			if in.Index != param {
 				continue
 			}
@@ -660,7 +697,6 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) []
 			}
 		}
 	}
-	file := int(ix.owner[fn])
 	for _, cs := range ix.callers[fn] {
 		var refs []facts.ParamRef
 		if param == -1 {
@@ -679,7 +715,6 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) []
 			out = append(out, ix.taint(callerFile, callerIdx, r, depth+1)...)
 		}
 	}
-	_ = file
 	out = dedupeTaint(out)
 	ix.taintMemo[key] = out
 	return out
@@ -733,35 +768,163 @@ func dedupeTaint(in []taintSrc) []taintSrc {
 	return out
 }
 
-// result applies the rules to every library call and assembles findings.
-func (ix *index) result() *finding.Result {
-	res := &finding.Result{Root: ix.root}
+// result decides, for every rule match of every file, what the other files
+// decide (see linkOut.assemble for the findings).
+func (ix *index) result() *linkOut {
+	out := &linkOut{files: ix.files, statics: ix.statics,
+		links: make([][]linked, len(ix.files)), bads: make([][]finding.Finding, len(ix.files))}
+	// Files in the caller's order, candidates in emission order: taint is
+	// memoised with cycle cuts, so the order of evaluation is part of the result.
 	for i, f := range ix.files {
-		fam := f.Lang.Family()
-		var fileFindings []finding.Finding
-		for k := range f.Calls {
-			c := &f.Calls[k]
-			if c.Func < 0 || c.Func >= len(f.Functions) {
+		st := ix.statics[i]
+		if len(st.cands) == 0 && len(f.Suppressions) == 0 {
+			continue
+		}
+		ls := make([]linked, len(st.cands))
+		for k := range st.cands {
+			cd := &st.cands[k]
+			c := &f.Calls[cd.call]
+			if cd.dynamic && ix.isLocalModule(i, c) {
 				continue
 			}
-			if ix.isLocalModule(i, c) {
+			ix.link(&ls[k], i, c, cd)
+		}
+		out.links[i] = ls
+		out.bads[i] = fileBadSuppressions(f, st, ls)
+	}
+	out.tools = make([]toolRef, len(ix.tools))
+	for t, ti := range ix.tools {
+		out.tools[t] = toolRef{name: ti.name, file: ti.file, k: ti.k}
+	}
+	return out
+}
+
+// fileBadSuppressions returns the sorted suppression findings of a file
+// whose candidates are linked as ls.
+func fileBadSuppressions(f *facts.File, st *fileStatic, ls []linked) []finding.Finding {
+	if len(f.Suppressions) == 0 {
+		return nil
+	}
+	used := make([]bool, len(f.Suppressions))
+	for k := range st.cands {
+		if ls[k].keep && st.cands[k].supp >= 0 {
+			used[st.cands[k].supp] = true
+		}
+	}
+	bad := badSuppressions(f, used)
+	sortFindings(bad)
+	return bad
+}
+
+// linkOut is a link's outcome per file: rule matches (statics), what the
+// other files decide about each (links), suppression findings, and tools.
+// It is immutable once built: the next link of the root may reuse it.
+type linkOut struct {
+	files   []*facts.File // as linked (Go files with rewritten calls are copies)
+	statics []*fileStatic
+	links   [][]linked
+	bads    [][]finding.Finding
+	tools   []toolRef
+}
+
+// toolRef is a registered tool: its resolved name, file and index there.
+type toolRef struct {
+	name    string
+	file, k int
+}
+
+// assemble builds the Result: findings and suppressed findings sorted as
+// sortFindings sorts them, and tool summaries.
+func (o *linkOut) assemble(root string) *finding.Result {
+	res := &finding.Result{Root: root}
+	nFind, nSupp := 0, 0
+	for i, ls := range o.links {
+		cands := o.statics[i].cands
+		for k := range ls {
+			if !ls[k].keep {
 				continue
 			}
-			for _, m := range ix.e.rules.Match(fam, c) {
-				fileFindings = append(fileFindings, ix.newFinding(i, c, m))
+			if cands[k].supp >= 0 {
+				nSupp++
+			} else {
+				nFind++
 			}
 		}
-		kept, suppressed, bad := applySuppressions(f, fileFindings)
-		res.Findings = append(res.Findings, kept...)
-		res.Findings = append(res.Findings, bad...)
-		res.Suppressed = append(res.Suppressed, suppressed...)
+		nFind += len(o.bads[i])
 	}
-	sortFindings(res.Findings)
-	sortFindings(res.Suppressed)
-	res.Tools = ix.toolSummaries(res.Findings)
+	// Each file's findings are sorted (candidates in their cached order,
+	// merged with the suppression findings, which sort after an equal
+	// candidate as they were appended after them); files are taken in path
+	// order, which gives the order sortFindings would.
+	order, dupPaths := filesByPath(o.files)
+	res.Findings = make([]finding.Finding, 0, nFind)
+	if nSupp > 0 {
+		res.Suppressed = make([]finding.Finding, 0, nSupp)
+	}
+	for _, i := range order {
+		f, st, ls, bad := o.files[i], o.statics[i], o.links[i], o.bads[i]
+		if ls == nil {
+			continue
+		}
+		for _, k := range st.order {
+			l := &ls[k]
+			if !l.keep {
+				continue
+			}
+			cd := &st.cands[k]
+			if cd.supp >= 0 {
+				res.Suppressed = append(res.Suppressed, cd.finding(f, l))
+				continue
+			}
+			res.Findings = append(res.Findings, cd.finding(f, l))
+			fd := &res.Findings[len(res.Findings)-1]
+			if len(bad) > 0 && compareFindings(&bad[0], fd) < 0 {
+				// Rare: slide the suppression findings that sort before it in front.
+				res.Findings = res.Findings[:len(res.Findings)-1]
+				held := cd.finding(f, l)
+				for len(bad) > 0 && compareFindings(&bad[0], &held) < 0 {
+					res.Findings = append(res.Findings, bad[0])
+					bad = bad[1:]
+				}
+				res.Findings = append(res.Findings, held)
+			}
+		}
+		res.Findings = append(res.Findings, bad...)
+	}
+	if dupPaths {
+		// Files sharing a path interleave: sort them as a whole (stable, so
+		// equal findings keep the caller's file order, as before).
+		sortFindings(res.Findings)
+		sortFindings(res.Suppressed)
+	}
+	res.Tools = o.toolSummaries(res.Findings, order, dupPaths)
 	return res
 }
 
+// filesByPath returns the file indices ordered by path (stable) and whether
+// two files share a path.
+func filesByPath(files []*facts.File) ([]int, bool) {
+	order := make([]int, len(files))
+	sorted := true
+	for i := range order {
+		order[i] = i
+		if i > 0 && files[i-1].Path > files[i].Path {
+			sorted = false
+		}
+	}
+	if !sorted {
+		slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(files[a].Path, files[b].Path) })
+	}
+	for k := 1; k < len(order); k++ {
+		if files[order[k-1]].Path == files[order[k]].Path {
+			return order, true
+		}
+	}
+	return order, false
+}
+
+// isLocalModule reports whether a call's module is a file or package of
+// the project (a call-graph edge, not a library call).
 func (ix *index) isLocalModule(file int, c *facts.Call) bool {
 	switch ix.files[file].Lang.Family() {
 	case "js":
@@ -770,75 +933,63 @@ func (ix *index) isLocalModule(file int, c *facts.Call) bool {
 		if strings.HasPrefix(c.Module, ".") {
 			return true
 		}
-		return len(ix.resolveModuleCall(file, c)) > 0
+		// Most calls are to libraries no project module is named after:
+		// that answer holds for every file, so it is memoised without one.
+		lib := pyLocalKey{-1, c.Module, c.Member}
+		if _, ok := ix.pyLocal[lib]; ok {
+			return false
+		}
+		if !ix.pyMayBeProject(c) {
+			ix.pyLocal[lib] = false
+			return false
+		}
+		key := pyLocalKey{file, c.Module, c.Member}
+		local, ok := ix.pyLocal[key]
+		if !ok {
+			local = len(ix.resolveModuleCall(file, c)) > 0
+			ix.pyLocal[key] = local
+		}
+		return local
 	case "go":
 		return ix.goLocalDir(file, c.Module) != ""
 	}
 	return false
 }
 
-func (ix *index) newFinding(file int, c *facts.Call, m rules.Match) finding.Finding {
-	f := ix.files[file]
-	r := m.Rule
-	info, _ := capability.Lookup(r.Capability)
-	fd := finding.Finding{
-		Kind:       finding.KindCapability,
-		File:       f.Path,
-		Span:       c.CalleeSpan,
-		CallSpan:   c.Span,
-		Capability: r.Capability,
-		Class:      r.Capability.Class(),
-		API:        apiName(f.Lang.Family(), c),
-		Rule:       r.ID,
-		Message:    r.Message,
-		Risk:       info.BaseRisk,
+// pyMayBeProject reports whether some module split of a (non-relative)
+// Python call names a project module: if none does, resolveModuleCall
+// finds nothing from any file.
+func (ix *index) pyMayBeProject(c *facts.Call) bool {
+	full := c.Module
+	if c.Member != "" {
+		full += "." + c.Member
 	}
-	if fd.Span == (source.Span{}) {
-		fd.Span = c.Span
-	}
-	if r.Risk != "" {
-		if rk, err := capability.ParseRisk(r.Risk); err == nil {
-			fd.Risk = rk
+	for mod := range pySplits(full) {
+		if _, ok := ix.pyModules[mod]; ok {
+			return true
 		}
 	}
-	fn := ix.base[file] + fnID(c.Func)
-	for _, t := range ix.toolsOf(fn) {
-		fd.Tools = append(fd.Tools, ix.tools[t].name)
-	}
-	fd.Tools = sortedUnique(fd.Tools)
-	fd.Server = ix.serverReach[fn] || len(fd.Tools) == 0
-	if m.Scope != "" {
-		fd.Scope = m.Scope
-		fd.ScopeKind = string(info.Scope)
-	}
+	return false
+}
 
-	var refs []facts.ParamRef
-	for _, a := range m.TaintArgs {
-		refs = argRefs(a, refs, 2)
-	}
-	if m.TaintKey {
-		refs = append(refs, c.KeyRefs...)
-	}
+// link decides what the other files decide about a candidate: the tools
+// and start-up code reaching the call, and tool-input taint.
+func (ix *index) link(l *linked, file int, c *facts.Call, cd *candidate) {
+	fn := ix.base[file] + fnID(c.Func)
+	l.keep = true
+	l.tools = ix.toolNamesOf(fn)
+	l.server = ix.serverReach[fn] || len(l.tools) == 0
+
 	var srcs []taintSrc
-	for _, ref := range refs {
+	for _, ref := range cd.refs {
 		srcs = append(srcs, ix.taint(file, c.Func, ref, 0)...)
 	}
 	srcs = dedupeTaint(srcs)
-	if info.Scope == capability.ScopeHost && fd.Scope != "" {
-		// The host is literal: input that only fills the path or query
-		// cannot redirect the connection.
-		srcs = nil
-	}
 	if len(srcs) > 0 {
-		fd.Tainted = true
-		fd.TaintTool = ix.tools[srcs[0].tool].name
-		fd.TaintSource = srcs[0].field
-		fd.Risk = fd.Risk.Escalate()
-		if r.Capability == capability.SystemExec || r.Capability == capability.SystemCode {
-			fd.Risk = capability.Critical
-		}
+		l.tainted = true
+		l.taintTool = ix.tools[srcs[0].tool].name
+		l.taintSource = srcs[0].field
 	}
-	return fd
 }
 
 // apiName is the readable form of a resolved symbol.
@@ -879,37 +1030,90 @@ func goPackageName(p string) string {
 	return name
 }
 
-func (ix *index) toolSummaries(fs []finding.Finding) []finding.Tool {
-	caps := map[string]map[capability.ID]bool{}
-	for _, f := range fs {
+// toolSummaries lists the tools, by file and position, with the
+// capabilities of the findings they reach. order and dupPaths are
+// filesByPath's.
+func (o *linkOut) toolSummaries(fs []finding.Finding, order []int, dupPaths bool) []finding.Tool {
+	// Capabilities per tool name as a bit set over the known capabilities
+	// (rules only use those; others, never seen, go to a list).
+	masks := make(map[string]uint64, len(o.tools))
+	var other map[string][]capability.ID
+	for i := range fs {
+		f := &fs[i]
 		if f.Kind != finding.KindCapability {
 			continue
 		}
+		bit, known := capBits[f.Capability]
 		for _, t := range f.Tools {
-			if caps[t] == nil {
-				caps[t] = map[capability.ID]bool{}
+			if known {
+				masks[t] |= bit
+			} else if !slices.Contains(other[t], f.Capability) {
+				if other == nil {
+					other = map[string][]capability.ID{}
+				}
+				other[t] = append(other[t], f.Capability)
 			}
-			caps[t][f.Capability] = true
 		}
 	}
-	var out []finding.Tool
-	for _, ti := range ix.tools {
-		f := ix.files[ti.file]
-		t := finding.Tool{Name: ti.name, File: f.Path, Span: ti.t.Span, NameSpan: ti.t.NameSpan,
-			SDK: ti.t.SDK, Annotations: ti.t.Annotations, AnnotationSpans: ti.t.AnnotationSpans,
-			Capabilities: []capability.ID{}}
-		for c := range caps[ti.name] {
-			t.Capabilities = append(t.Capabilities, c)
-		}
-		sort.Slice(t.Capabilities, func(i, j int) bool { return t.Capabilities[i] < t.Capabilities[j] })
-		out = append(out, t)
+	byFile := make([][]int, len(o.files))
+	for k, tr := range o.tools {
+		byFile[tr.file] = append(byFile[tr.file], k)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].File != out[j].File {
-			return out[i].File < out[j].File
+	out := make([]finding.Tool, 0, len(o.tools))
+	for _, i := range order {
+		start := len(out)
+		for _, k := range byFile[i] {
+			tr := &o.tools[k]
+			ft := &o.files[i].Tools[tr.k]
+			t := finding.Tool{Name: tr.name, File: o.files[i].Path, Span: ft.Span, NameSpan: ft.NameSpan,
+				SDK: ft.SDK, Annotations: ft.Annotations, AnnotationSpans: ft.AnnotationSpans,
+				Capabilities: capsOf(masks[tr.name], other[tr.name])}
+			out = append(out, t)
 		}
-		return out[i].Span.Start.Offset < out[j].Span.Start.Offset
-	})
+		slices.SortStableFunc(out[start:], func(a, b finding.Tool) int { return a.Span.Start.Offset - b.Span.Start.Offset })
+	}
+	if dupPaths {
+		sort.SliceStable(out, func(i, j int) bool {
+			if out[i].File != out[j].File {
+				return out[i].File < out[j].File
+			}
+			return out[i].Span.Start.Offset < out[j].Span.Start.Offset
+		})
+	}
+	return out
+}
+
+// capBits numbers the known capabilities in sorted order, so a bit set
+// lists them sorted.
+var capBits, capByBit = func() (map[capability.ID]uint64, []capability.ID) {
+	var ids []capability.ID
+	for _, info := range capability.All() {
+		ids = append(ids, info.ID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > 64 {
+		ids = ids[:64] // the rest are listed the slow way
+	}
+	bits := make(map[capability.ID]uint64, len(ids))
+	for i, id := range ids {
+		bits[id] = 1 << i
+	}
+	return bits, ids
+}()
+
+// capsOf lists the capabilities of a bit set plus others, sorted.
+func capsOf(mask uint64, others []capability.ID) []capability.ID {
+	out := make([]capability.ID, 0, bits.OnesCount64(mask)+len(others))
+	for i, id := range capByBit {
+		if mask&(1<<i) != 0 {
+			out = append(out, id)
+		}
+	}
+	if len(others) > 0 {
+		out = append(out, others...)
+		slices.Sort(out)
+	}
 	return out
 }
 
@@ -928,45 +1132,12 @@ func sortedUnique(s []string) []string {
 }
 
 func sortFindings(fs []finding.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Span.Start.Offset != b.Span.Start.Offset {
-			return a.Span.Start.Offset < b.Span.Start.Offset
-		}
-		if a.Capability != b.Capability {
-			return a.Capability < b.Capability
-		}
-		return a.Rule < b.Rule
-	})
+	slices.SortStableFunc(fs, func(a, b finding.Finding) int { return compareFindings(&a, &b) })
 }
 
-// applySuppressions moves findings covered by an mcpriv-ignore comment to
-// the suppressed list and reports suppressions that are malformed or unused.
-func applySuppressions(f *facts.File, fs []finding.Finding) (kept, suppressed, bad []finding.Finding) {
-	if len(f.Suppressions) == 0 {
-		return fs, nil, nil
-	}
-	used := make([]bool, len(f.Suppressions))
-	for _, fd := range fs {
-		line := fd.Span.Start.Line
-		hit := -1
-		for k, s := range f.Suppressions {
-			if (s.Line == line || s.OwnLine && s.Line+1 == line) && covers(s.Capabilities, fd.Capability) {
-				hit = k
-				break
-			}
-		}
-		if hit < 0 {
-			kept = append(kept, fd)
-			continue
-		}
-		used[hit] = true
-		fd.Suppression = f.Suppressions[hit].Reason
-		suppressed = append(suppressed, fd)
-	}
+// badSuppressions reports the suppressions of f that are malformed or, by
+// used, suppress nothing.
+func badSuppressions(f *facts.File, used []bool) (bad []finding.Finding) {
 	for k, s := range f.Suppressions {
 		mk := func(rule, msg string) finding.Finding {
 			return finding.Finding{Kind: finding.KindSuppression, File: f.Path, Span: s.Span, CallSpan: s.Span,
@@ -991,7 +1162,7 @@ func applySuppressions(f *facts.File, fs []finding.Finding) (kept, suppressed, b
 			bad = append(bad, mk("suppression.unused", fmt.Sprintf("mcpriv-ignore: %s suppresses nothing on this or the next line", strings.Join(s.Capabilities, ", "))))
 		}
 	}
-	return kept, suppressed, bad
+	return bad
 }
 
 // covers: a suppression may name a capability ID, a whole class ("file") or "*".
