@@ -1,9 +1,13 @@
 package lsp
 
 import (
-	"encoding/json"
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
+	"math/bits"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,9 +62,15 @@ type rootResult struct {
 	// every diagnostic a tool reaches points there.
 	toolLoc map[string]protocol.Location
 	at      time.Time
-	// lenses summarises what the code lenses show (tools, their
+	// lenses hashes what the code lenses show (tools, their
 	// capabilities, undeclared counts), to know when to ask for a refresh.
-	lenses string
+	lenses uint64
+	// undeclaredMask is undeclared as bit sets (capabilityBit), to tell
+	// the next result which maps it can share; nil when some ID has no bit.
+	undeclaredMask map[string]uint64
+	// diags is the encoding cache of the publish of this result, set when
+	// that publish ends and taken by the next one (under Server.mu).
+	diags *diagCache
 }
 
 func (s *Server) absPath(root, p string) string {
@@ -71,43 +81,123 @@ func (s *Server) absPath(root, p string) string {
 	return filepath.Clean(p)
 }
 
-func (s *Server) buildRootResult(root string, res *finding.Result) *rootResult {
+// buildRootResult indexes res. prev, the root's previous result (or nil),
+// only lends parts that are equal in both.
+func (s *Server) buildRootResult(root string, res *finding.Result, prev *rootResult) *rootResult {
 	rr := &rootResult{root: root, res: res, byFile: map[string][]*finding.Finding{}, tools: map[string]*finding.Tool{}, toolLoc: map[string]protocol.Location{},
 		toolFile: map[string][]*finding.Tool{}, undeclared: map[string]map[capability.ID]bool{}, at: time.Now()}
 	if res == nil {
 		return rr
 	}
+	rr.tools = make(map[string]*finding.Tool, len(res.Tools))
+	rr.toolLoc = make(map[string]protocol.Location, len(res.Tools))
+	// This runs after every edit over every finding of the root: a file's
+	// findings share one File string, so each path is cleaned once.
+	abs := map[string]string{}
+	absOf := func(file string) string {
+		p, ok := abs[file]
+		if !ok {
+			p = s.absPath(root, file)
+			abs[file] = p
+		}
+		return p
+	}
+	masks := map[string]uint64{}
+	unknown := false // a capability ID outside the taxonomy
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		p := s.absPath(root, f.File)
+		p := absOf(f.File)
 		rr.byFile[p] = append(rr.byFile[p], f)
-		if f.Kind == finding.KindCapability {
+		if f.Kind == finding.KindCapability && len(f.UndeclaredFor) > 0 {
+			bit, ok := capabilityBit[f.Capability]
+			unknown = unknown || !ok
 			for _, t := range f.UndeclaredFor {
-				if rr.undeclared[t] == nil {
-					rr.undeclared[t] = map[capability.ID]bool{}
-				}
-				rr.undeclared[t][f.Capability] = true
+				masks[t] |= bit
 			}
 		}
 	}
-	rr.toolLoc = map[string]protocol.Location{}
+	if unknown {
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			if f.Kind == finding.KindCapability {
+				for _, t := range f.UndeclaredFor {
+					if rr.undeclared[t] == nil {
+						rr.undeclared[t] = map[capability.ID]bool{}
+					}
+					rr.undeclared[t][f.Capability] = true
+				}
+			}
+		}
+	} else {
+		// A tool's set rarely changes from one edit to the next: the
+		// previous result's map (never written once built) is shared then,
+		// instead of allocating one map per tool per edit.
+		rr.undeclared = make(map[string]map[capability.ID]bool, len(masks))
+		for t, m := range masks {
+			if prev != nil && prev.undeclaredMask != nil && prev.undeclaredMask[t] == m && prev.undeclared[t] != nil {
+				rr.undeclared[t] = prev.undeclared[t]
+				continue
+			}
+			set := make(map[capability.ID]bool, bits.OnesCount64(m))
+			for ; m != 0; m &= m - 1 {
+				set[capabilityByBit[bits.TrailingZeros64(m)]] = true
+			}
+			rr.undeclared[t] = set
+		}
+		rr.undeclaredMask = masks
+	}
+	uris := map[string]protocol.DocumentURI{}
 	for i := range res.Tools {
 		t := &res.Tools[i]
+		p := absOf(t.File)
 		if _, dup := rr.tools[t.Name]; !dup {
 			rr.tools[t.Name] = t
-			rr.toolLoc[t.Name] = protocol.Location{URI: s.uriOf(s.absPath(root, t.File)), Range: lspRange(nameOrSpan(t))}
+			uri, ok := uris[p]
+			if !ok {
+				uri = s.uriOf(p)
+				uris[p] = uri
+			}
+			rr.toolLoc[t.Name] = protocol.Location{URI: uri, Range: lspRange(nameOrSpan(t))}
 		}
-		p := s.absPath(root, t.File)
 		rr.toolFile[p] = append(rr.toolFile[p], t)
 	}
-	var key strings.Builder
+	var key maphash.Hash
+	key.SetSeed(hashSeed)
+	var num [8]byte
 	for i := range res.Tools {
 		t := &res.Tools[i]
-		fmt.Fprintf(&key, "%s@%s:%d %v %d;", t.Name, t.File, t.Span.Start.Line, t.Capabilities, len(rr.undeclared[t.Name]))
+		key.WriteString(t.Name)
+		key.WriteByte(0)
+		key.WriteString(t.File)
+		key.WriteByte(0)
+		binary.LittleEndian.PutUint64(num[:], uint64(t.Span.Start.Line))
+		key.Write(num[:])
+		binary.LittleEndian.PutUint64(num[:], uint64(len(t.Capabilities)))
+		key.Write(num[:])
+		for _, c := range t.Capabilities {
+			key.WriteString(string(c))
+			key.WriteByte(0)
+		}
+		binary.LittleEndian.PutUint64(num[:], uint64(len(rr.undeclared[t.Name])))
+		key.Write(num[:])
 	}
-	rr.lenses = key.String()
+	rr.lenses = key.Sum64()
 	return rr
 }
+
+// capabilityBit numbers the capabilities of the taxonomy for bit sets.
+var capabilityBit, capabilityByBit = func() (map[capability.ID]uint64, []capability.ID) {
+	bit := map[capability.ID]uint64{}
+	var ids []capability.ID
+	for i, c := range capability.All() {
+		if i == 64 {
+			break // the rest take the map path
+		}
+		bit[c.ID] = 1 << i
+		ids = append(ids, c.ID)
+	}
+	return bit, ids
+}()
 
 // relink links and checks one root and publishes what changed.
 func (s *Server) relink(root string, eng Engine) {
@@ -132,10 +222,13 @@ func (s *Server) relink(root string, eng Engine) {
 		res = &finding.Result{Root: root}
 	}
 	eng.Check(root, res, overlay)
-	rr := s.buildRootResult(root, res)
-	t1 := time.Now()
 	s.mu.Lock()
 	prev := s.results[root]
+	s.mu.Unlock()
+	rr := s.buildRootResult(root, res, prev)
+	t1 := time.Now()
+	s.mu.Lock()
+	prev = s.results[root]
 	s.results[root] = rr
 	s.mu.Unlock()
 	s.publish(rr, prev)
@@ -167,43 +260,219 @@ func (s *Server) publish(rr, prev *rootResult) {
 		sorted = append(sorted, p)
 	}
 	sort.Strings(sorted)
+	// The cache passes from result to result. Taking it under the lock
+	// means two publishes of one root never share it: the later one finds
+	// none and encodes everything, which is only slower.
+	var old *diagCache
+	s.mu.Lock()
+	if prev != nil {
+		old, prev.diags = prev.diags, nil
+	}
+	s.mu.Unlock()
+	cur := &diagCache{}
+	if old != nil {
+		cur.entries = make(map[uint64]encodedDiag, len(old.entries))
+		cur.frame, cur.list, cur.key, cur.scratch = old.frame, old.list, old.key, old.scratch
+	} else {
+		cur.entries = map[uint64]encodedDiag{}
+	}
 	for _, p := range sorted {
-		params := s.diagnosticsFor(rr, p)
-		// Diagnostics are encoded once: the bytes are both the change check
-		// and the payload (a big file has thousands of diagnostics).
-		key, err := json.Marshal(params.Diagnostics)
-		if err != nil {
-			s.logf(msgError, "encoding diagnostics of %s: %v", p, err)
+		s.publishFile(rr, p, old, cur)
+	}
+	s.mu.Lock()
+	rr.diags = cur
+	s.mu.Unlock()
+}
+
+// diagCache holds the encoded diagnostics of one root's last publish. Results
+// are rebuilt on every run, so entries are keyed by what a diagnostic is
+// made of (diagKey), not by finding; after an edit most findings of a big
+// file encode as before and are copied, not encoded again. Entries not used
+// by a publish are dropped with the previous cache.
+type diagCache struct {
+	// entries are by the hash of the key; a collision costs an encoding.
+	entries map[uint64]encodedDiag
+	// Buffers kept from one publish to the next.
+	frame   []byte        // the message
+	list    []encodedDiag // the diagnostics of one file
+	key     []byte        // diagKey's
+	scratch []byte        // an encoding
+}
+
+type encodedDiag struct {
+	key  string
+	json []byte
+}
+
+// hashSeed seeds the hashes of diagnostic keys. It is random per process, so
+// no input can be crafted to collide. Server.published holds, per URI, a hash
+// of the key hashes of the diagnostics sent and their count: keeping the
+// bytes sent (a megabyte for a big file) would cost a copy on every change,
+// and two different arrays share a fingerprint with odds of 2⁻⁶⁴.
+var hashSeed = maphash.MakeSeed()
+
+func (c *diagCache) lookup(h uint64, key []byte) (encodedDiag, bool) {
+	if c == nil {
+		return encodedDiag{}, false
+	}
+	e, ok := c.entries[h]
+	if !ok || e.key != string(key) {
+		return encodedDiag{}, false
+	}
+	return e, true
+}
+
+// publishFile sends the diagnostics of path if they differ from what was last
+// sent. The message is assembled in a frame buffer from the encoded
+// diagnostics and written as is: nothing re-encodes or validates it on the
+// way to the wire.
+func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
+	s.mu.Lock()
+	show := s.settings.showDeclared()
+	var version *int32
+	if ff := s.files[path]; ff != nil && ff.open {
+		v := ff.version
+		version = &v
+	}
+	s.mu.Unlock()
+	uri := s.uriOf(path)
+	manifestURI := pathToURI(s.manifestFor(rr.root, path))
+
+	// First the diagnostics, each from the cache or encoded, and their
+	// fingerprint; the message is assembled only when that changed.
+	var fp maphash.Hash
+	fp.SetSeed(hashSeed)
+	list := cur.list[:0]
+	defer func() { clear(list); cur.list = list[:0] }()
+	size := 0
+	for _, f := range rr.byFile[path] {
+		if !show && f.Kind == finding.KindCapability && f.Manifest == finding.Declared {
 			continue
 		}
-		s.mu.Lock()
-		same := s.published[params.URI] == string(key)
-		if !same {
-			if len(params.Diagnostics) == 0 {
-				delete(s.published, params.URI)
-			} else {
-				s.published[params.URI] = string(key)
-			}
-			s.stats.Published++
+		cur.key = diagKey(cur.key[:0], rr, f, manifestURI)
+		h := maphash.Bytes(hashSeed, cur.key)
+		e, ok := old.lookup(h, cur.key)
+		if !ok {
+			e, ok = cur.lookup(h, cur.key)
 		}
-		s.mu.Unlock()
-		if !same {
-			// Assembled by hand: encoding/json would re-validate and compact
-			// the pre-encoded diagnostics, which costs more than encoding them.
-			uri, _ := json.Marshal(params.URI)
-			msg := make([]byte, 0, len(key)+len(uri)+48)
-			msg = append(msg, `{"uri":`...)
-			msg = append(msg, uri...)
-			if params.Version != nil {
-				msg = append(msg, `,"version":`...)
-				msg = strconv.AppendInt(msg, int64(*params.Version), 10)
+		if !ok {
+			d := s.toDiagnostic(rr, f, manifestURI)
+			enc, err := appendDiagnostic(cur.scratch[:0], &d)
+			cur.scratch = enc
+			if err != nil {
+				s.logf(msgError, "encoding diagnostics of %s: %v", path, err)
+				return
 			}
-			msg = append(msg, `,"diagnostics":`...)
-			msg = append(msg, key...)
-			msg = append(msg, '}')
-			s.notify(protocol.MethodTextDocumentPublishDiagnostics, json.RawMessage(msg))
+			e = encodedDiag{key: string(cur.key), json: bytes.Clone(enc)}
+		}
+		cur.entries[h] = e
+		list = append(list, e)
+		size += len(e.json) + 1
+		// Equal keys give equal bytes, so the sequence of key hashes
+		// fingerprints the array without hashing its megabyte.
+		var hb [8]byte
+		binary.LittleEndian.PutUint64(hb[:], h)
+		fp.Write(hb[:])
+	}
+	var fb [16]byte
+	binary.LittleEndian.PutUint64(fb[:8], fp.Sum64())
+	binary.LittleEndian.PutUint64(fb[8:], uint64(len(list)))
+	sum := string(fb[:])
+
+	s.mu.Lock()
+	same := s.published[uri] == sum
+	if !same {
+		if len(list) == 0 {
+			delete(s.published, uri)
+		} else {
+			s.published[uri] = sum
+		}
+		s.stats.Published++
+	}
+	s.mu.Unlock()
+	if same || s.stream == nil {
+		return
+	}
+
+	frame := startFrame(cur.frame)
+	frame = slices.Grow(frame, size+len(uri)+128)
+	defer func() { cur.frame = frame[:0] }()
+	frame = append(frame, `{"jsonrpc":"2.0","method":"`+protocol.MethodTextDocumentPublishDiagnostics+`","params":{"uri":`...)
+	frame = appendString(frame, string(uri))
+	if version != nil {
+		frame = append(frame, `,"version":`...)
+		frame = strconv.AppendInt(frame, int64(*version), 10)
+	}
+	frame = append(frame, `,"diagnostics":[`...)
+	for i, e := range list {
+		if i > 0 {
+			frame = append(frame, ',')
+		}
+		frame = append(frame, e.json...)
+	}
+	frame = append(frame, "]}}"...)
+	if err := s.stream.writeFrame(s.ctx, frame); err != nil && s.opts.Logf != nil {
+		s.opts.Logf("notify %s: %v", protocol.MethodTextDocumentPublishDiagnostics, err)
+	}
+}
+
+// diagKey appends to b everything toDiagnostic reads to build the diagnostic
+// of f: equal keys give equal diagnostics. The finding's File, CallSpan,
+// Suppression and the offsets and code-point columns of its Span do not show
+// in a diagnostic (TestDiagKeyCoversFinding keeps the list honest). Strings are
+// length-prefixed so adjacent fields cannot run into each other.
+func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.DocumentURI) []byte {
+	b = keyString(b, string(f.Kind))
+	b = keyString(b, string(f.Capability))
+	b = keyString(b, string(f.Class))
+	b = keyString(b, f.Rule)
+	b = keyString(b, f.API)
+	b = keyString(b, f.Message)
+	b = keyString(b, string(f.Severity))
+	b = binary.AppendVarint(b, int64(f.Risk))
+	b = keyString(b, string(f.Manifest))
+	b = keyString(b, f.Scope)
+	b = keyString(b, f.ScopeKind)
+	b = keyString(b, f.TaintSource)
+	b = keyString(b, f.TaintTool)
+	var flags byte
+	if f.Server {
+		flags |= 1
+	}
+	if f.Tainted {
+		flags |= 2
+	}
+	b = append(b, flags)
+	for _, v := range [...]int{f.Span.Start.Line, f.Span.Start.Col16, f.Span.End.Line, f.Span.End.Col16} {
+		b = binary.AppendVarint(b, int64(v))
+	}
+	b = keyString(b, string(manifestURI))
+	b = binary.AppendUvarint(b, uint64(len(f.UndeclaredFor)))
+	for _, t := range f.UndeclaredFor {
+		b = keyString(b, t)
+	}
+	// A tool's registration is part of the diagnostics it reaches (their
+	// related information).
+	b = binary.AppendUvarint(b, uint64(len(f.Tools)))
+	for _, t := range f.Tools {
+		b = keyString(b, t)
+		loc, ok := rr.toolLoc[t]
+		if !ok {
+			b = append(b, 0)
+			continue
+		}
+		b = append(b, 1)
+		b = keyString(b, string(loc.URI))
+		for _, v := range [...]uint32{loc.Range.Start.Line, loc.Range.Start.Character, loc.Range.End.Line, loc.Range.End.Character} {
+			b = binary.AppendUvarint(b, uint64(v))
 		}
 	}
+	return b
+}
+
+func keyString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 // uriOf returns the URI to use for path: the client's own for open documents.
@@ -215,26 +484,6 @@ func (s *Server) uriOf(path string) protocol.DocumentURI {
 		return d.uri
 	}
 	return pathToURI(path)
-}
-
-func (s *Server) diagnosticsFor(rr *rootResult, path string) publishDiagnosticsParams {
-	s.mu.Lock()
-	show := s.settings.showDeclared()
-	var version *int32
-	if ff := s.files[path]; ff != nil && ff.open {
-		v := ff.version
-		version = &v
-	}
-	s.mu.Unlock()
-	params := publishDiagnosticsParams{URI: s.uriOf(path), Version: version, Diagnostics: []protocol.Diagnostic{}}
-	manifestURI := pathToURI(s.manifestFor(rr.root, path))
-	for _, f := range rr.byFile[path] {
-		if !show && f.Kind == finding.KindCapability && f.Manifest == finding.Declared {
-			continue
-		}
-		params.Diagnostics = append(params.Diagnostics, s.toDiagnostic(rr, f, manifestURI))
-	}
-	return params
 }
 
 func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI protocol.DocumentURI) protocol.Diagnostic {

@@ -208,6 +208,42 @@ func (s *headerStream) notify(ctx context.Context, method string, params json.Ra
 	return s.writeRaw([]byte(`{"jsonrpc":"2.0","method":`), m, []byte(`,"params":`), params, []byte("}"))
 }
 
+// frameRoom is what startFrame reserves for the header: "Content-Length: ",
+// the longest int64 and the blank line.
+const frameRoom = len("Content-Length: ") + 20 + len("\r\n\r\n")
+
+// startFrame returns buf emptied, with room for a header: the caller appends
+// a message body and hands the buffer to writeFrame. A big message (the
+// diagnostics of a large file, a megabyte) is then written from the buffer it
+// was encoded in, not copied into a frame.
+func startFrame(buf []byte) []byte {
+	if cap(buf) < frameRoom {
+		buf = make([]byte, 0, frameRoom+4096)
+	}
+	return buf[:frameRoom]
+}
+
+// writeFrame writes the body appended to a startFrame buffer, with its
+// header, in one write. The stream does not keep frame.
+func (s *headerStream) writeFrame(ctx context.Context, frame []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(frame) < frameRoom {
+		return errors.New("writeFrame: buffer not from startFrame")
+	}
+	var hdr [frameRoom]byte
+	h := append(hdr[:0], "Content-Length: "...)
+	h = strconv.AppendInt(h, int64(len(frame)-frameRoom), 10)
+	h = append(h, "\r\n\r\n"...)
+	start := frameRoom - len(h)
+	copy(frame[start:], h)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	_, err := s.rwc.Write(frame[start:])
+	return err
+}
+
 // writeRaw writes one frame whose body is the concatenation of parts,
 // header and body in one write (one system call, one copy).
 func (s *headerStream) writeRaw(parts ...[]byte) error {
