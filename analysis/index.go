@@ -873,15 +873,17 @@ func (o *linkOut) assemble(root string) *finding.Result {
 			}
 			cd := &st.cands[k]
 			if cd.supp >= 0 {
-				res.Suppressed = append(res.Suppressed, cd.finding(f, l))
+				res.Suppressed = res.Suppressed[:len(res.Suppressed)+1]
+				cd.fill(&res.Suppressed[len(res.Suppressed)-1], f, l)
 				continue
 			}
-			res.Findings = append(res.Findings, cd.finding(f, l))
+			res.Findings = res.Findings[:len(res.Findings)+1]
 			fd := &res.Findings[len(res.Findings)-1]
+			cd.fill(fd, f, l)
 			if len(bad) > 0 && compareFindings(&bad[0], fd) < 0 {
 				// Rare: slide the suppression findings that sort before it in front.
+				held := *fd
 				res.Findings = res.Findings[:len(res.Findings)-1]
-				held := cd.finding(f, l)
 				for len(bad) > 0 && compareFindings(&bad[0], &held) < 0 {
 					res.Findings = append(res.Findings, bad[0])
 					bad = bad[1:]

@@ -180,12 +180,13 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	return cd
 }
 
-// finding builds the candidate's finding with the part the other files
-// decide (l) filled in.
-func (cd *candidate) finding(f *facts.File, l *linked) finding.Finding {
+// fill writes the candidate's finding, with the part the other files
+// decide (l), to fd: in place in the result, as a finding is large and a
+// big file has thousands.
+func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 	c := &f.Calls[cd.call]
 	r := cd.rule
-	fd := finding.Finding{
+	*fd = finding.Finding{
 		Kind:       finding.KindCapability,
 		File:       f.Path,
 		Span:       candidateSpan(f, cd),
@@ -216,7 +217,6 @@ func (cd *candidate) finding(f *facts.File, l *linked) finding.Finding {
 	if cd.supp >= 0 {
 		fd.Suppression = f.Suppressions[cd.supp].Reason
 	}
-	return fd
 }
 
 // linked is what a link decides about a candidate. It depends on the call

@@ -38,6 +38,26 @@ func checkManifests(root string, res *finding.Result, read func(path string) ([]
 	display := map[string]string{}
 	governed := map[string]bool{} // files already grouped
 	byDir := map[string]string{}  // directory → governing manifest
+	// find is manifest.Find with every directory on the way memoised: files
+	// of a workspace share their ancestors.
+	cleanRoot := filepath.Clean(root)
+	var find func(dir string) string
+	find = func(dir string) string {
+		dir = filepath.Clean(dir)
+		if mp, ok := byDir[dir]; ok {
+			return mp
+		}
+		mp := filepath.Join(dir, manifest.FileName)
+		if !exists(mp) {
+			if parent := filepath.Dir(dir); dir == cleanRoot || parent == dir || !within(dir, cleanRoot) {
+				mp = filepath.Join(cleanRoot, manifest.FileName)
+			} else {
+				mp = find(parent)
+			}
+		}
+		byDir[dir] = mp
+		return mp
+	}
 	add := func(file string) {
 		if governed[file] {
 			return
@@ -48,12 +68,7 @@ func checkManifests(root string, res *finding.Result, read func(path string) ([]
 		if rel {
 			abs = filepath.Join(root, abs)
 		}
-		dir := filepath.Dir(abs)
-		mp, ok := byDir[dir]
-		if !ok {
-			mp = manifest.Find(dir, root, exists)
-			byDir[dir] = mp
-		}
+		mp := find(filepath.Dir(abs))
 		if groups[mp] == nil {
 			groups[mp] = map[string]bool{}
 			display[mp] = filepath.ToSlash(mp)
@@ -95,6 +110,12 @@ func checkManifests(root string, res *finding.Result, read func(path string) ([]
 		}
 		manifest.Check(m, res, accept)
 	}
+}
+
+// within reports whether dir is root or below it (manifest.Find's test).
+func within(dir, root string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // sortResultFindings sorts findings as sortFindings does, cheaply when they

@@ -287,6 +287,9 @@ func sameRefs(a, b []facts.ParamRef) bool {
 	if len(a) != len(b) {
 		return false
 	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true // ranged extraction shares the lists it keeps
+	}
 	for i := range a {
 		if a[i].Fn != b[i].Fn || a[i].Param != b[i].Param || !slices.Equal(a[i].Path, b[i].Path) {
 			return false
