@@ -308,7 +308,21 @@ def tool_%d(path: str, body: str) -> str:
 // the middle changed, as the language server does after a keystroke.
 func editedFacts(b *testing.B, e *Engine, p, text string) (before, after *facts.File) {
 	mid := strings.Index(text[len(text)/2:], "/srv/data/") + len(text)/2 + len("/srv/data/")
-	edited := text[:mid] + "x" + text[mid:]
+	return extractPair(b, e, p, text, text[:mid]+"x"+text[mid:])
+}
+
+// graphEditedFacts is editedFacts with an edit the call graph sees: a new
+// call in the middle of the file.
+func graphEditedFacts(b *testing.B, e *Engine, p, text string) (before, after *facts.File) {
+	mid := strings.Index(text[len(text)/2:], "\n") + len(text)/2 + 1
+	line := "fetch(\"https://x.example.com\");\n"
+	if strings.HasSuffix(p, ".py") {
+		line = "requests.get(\"https://x.example.com\")\n"
+	}
+	return extractPair(b, e, p, text, text[:mid]+line+text[mid:])
+}
+
+func extractPair(b *testing.B, e *Engine, p, text, edited string) (before, after *facts.File) {
 	var err error
 	if before, err = e.ExtractFull(context.Background(), p, []byte(text)); err != nil {
 		b.Fatal(err)
@@ -321,8 +335,10 @@ func editedFacts(b *testing.B, e *Engine, p, text string) (before, after *facts.
 
 // BenchmarkLinkBig measures Link+Check after a one-file edit, as the
 // language server runs them on every keystroke: a 10,000-line TypeScript or
-// Python file whose facts change each iteration, and a 1,000-file workspace
-// where one file's facts change and the others keep their pointers.
+// Python file whose facts change each iteration (a literal, or, in the
+// -graph variants, a new call, which needs a full link), and a 1,000-file
+// workspace where one file's facts change and the others keep their
+// pointers.
 //
 //	go test -run '^$' -bench LinkBig -benchmem ./analysis
 func BenchmarkLinkBig(b *testing.B) {
@@ -350,6 +366,14 @@ func BenchmarkLinkBig(b *testing.B) {
 				ext = ".py"
 			}
 			before, after := editedFacts(b, e, filepath.ToSlash(filepath.Join(root, "big"+ext)), tc.text)
+			run(b, []*facts.File{before}, 0, [2]*facts.File{after, before})
+		})
+		b.Run(tc.name+"-graph", func(b *testing.B) {
+			ext := ".ts"
+			if tc.name == "py10k" {
+				ext = ".py"
+			}
+			before, after := graphEditedFacts(b, e, filepath.ToSlash(filepath.Join(root, "big"+ext)), tc.text)
 			run(b, []*facts.File{before}, 0, [2]*facts.File{after, before})
 		})
 	}
