@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -68,12 +69,19 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 	if len(old.Calls) != len(nf.Calls) {
 		return nil, nil, false
 	}
-	// The comparison is most of the work: on a big file, compare the calls
-	// on another core meanwhile.
+	// The comparison is most of the work: on a big file, another core
+	// compares calls meanwhile, and both share the rest in chunks.
 	status := make([]callChange, len(nf.Calls))
+	var next atomic.Int64
 	compareCalls := func() {
-		for k := range nf.Calls {
-			status[k] = compareCall(&old.Calls[k], &nf.Calls[k])
+		for {
+			lo := int(next.Add(compareChunk)) - compareChunk
+			if lo >= len(nf.Calls) {
+				return
+			}
+			for k := lo; k < min(lo+compareChunk, len(nf.Calls)); k++ {
+				status[k] = compareCall(&old.Calls[k], &nf.Calls[k])
+			}
 		}
 	}
 	var same bool
@@ -81,6 +89,7 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 		var wg sync.WaitGroup
 		wg.Go(compareCalls)
 		same = sameGraph(old, nf)
+		compareCalls()
 		wg.Wait()
 	} else {
 		same = sameGraph(old, nf)
@@ -141,6 +150,9 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 // compares them on a second goroutine (below it, starting one costs more
 // than it saves).
 const parallelCompareCalls = 1000
+
+// compareChunk is how many calls a goroutine takes at a time.
+const compareChunk = 256
 
 type callChange uint8
 
