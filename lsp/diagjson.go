@@ -18,11 +18,24 @@ import (
 // published bytes stay comparable with earlier ones; diagjson_test.go holds
 // it to that.
 
-// appendDiagnostic appends the JSON encoding of d to b.
+// appendDiagnostic appends the JSON encoding of d to b. It is the
+// concatenation of the range, appendDiagnosticHead, appendRelated and
+// appendDiagnosticTail, which the publish path caches and splices apart.
 func appendDiagnostic(b []byte, d *protocol.Diagnostic) ([]byte, error) {
-	var err error
 	b = append(b, `{"range":`...)
 	b = appendRange(b, d.Range)
+	b, err := appendDiagnosticHead(b, d)
+	if err != nil {
+		return b, err
+	}
+	b = appendRelated(b, d.RelatedInformation)
+	return appendDiagnosticTail(b, d)
+}
+
+// appendDiagnosticHead appends the fields between range and
+// relatedInformation, each with its leading comma.
+func appendDiagnosticHead(b []byte, d *protocol.Diagnostic) ([]byte, error) {
+	var err error
 	if d.Severity != 0 {
 		b = append(b, `,"severity":`...)
 		if b, err = appendFloat(b, float64(d.Severity)); err != nil {
@@ -58,23 +71,36 @@ func appendDiagnostic(b []byte, d *protocol.Diagnostic) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
-	if len(d.RelatedInformation) > 0 {
-		b = append(b, `,"relatedInformation":[`...)
-		for i := range d.RelatedInformation {
-			ri := &d.RelatedInformation[i]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"location":{"uri":`...)
-			b = appendString(b, string(ri.Location.URI))
-			b = append(b, `,"range":`...)
-			b = appendRange(b, ri.Location.Range)
-			b = append(b, `},"message":`...)
-			b = appendString(b, ri.Message)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+	return b, nil
+}
+
+// appendRelated appends the relatedInformation field, if any.
+func appendRelated(b []byte, related []protocol.DiagnosticRelatedInformation) []byte {
+	if len(related) == 0 {
+		return b
 	}
+	b = append(b, `,"relatedInformation":[`...)
+	for i := range related {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRelatedItem(b, &related[i])
+	}
+	return append(b, ']')
+}
+
+func appendRelatedItem(b []byte, ri *protocol.DiagnosticRelatedInformation) []byte {
+	b = append(b, `{"location":{"uri":`...)
+	b = appendString(b, string(ri.Location.URI))
+	b = append(b, `,"range":`...)
+	b = appendRange(b, ri.Location.Range)
+	b = append(b, `},"message":`...)
+	b = appendString(b, ri.Message)
+	return append(b, '}')
+}
+
+// appendDiagnosticTail appends the data field, if any, and closes the object.
+func appendDiagnosticTail(b []byte, d *protocol.Diagnostic) ([]byte, error) {
 	if d.Data != nil {
 		b = append(b, `,"data":`...)
 		switch data := d.Data.(type) {
@@ -88,6 +114,7 @@ func appendDiagnostic(b []byte, d *protocol.Diagnostic) ([]byte, error) {
 		case DiagnosticData:
 			b = appendDiagnosticData(b, &data)
 		default:
+			var err error
 			if b, err = appendAny(b, data); err != nil {
 				return b, err
 			}

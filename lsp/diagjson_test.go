@@ -259,37 +259,41 @@ func testFinding() finding.Finding {
 }
 
 // TestDiagKeyCoversFinding changes each field of a finding in turn: a field
-// the key leaves out must not change the diagnostic, any other must change
-// the key. A field added to finding.Finding fails here until it is placed.
+// the key leaves out must not change the cached part of the diagnostic (all
+// but the range and the related information), any other must change the
+// key. A field added to finding.Finding fails here until it is placed.
 func TestDiagKeyCoversFinding(t *testing.T) {
 	s := &Server{}
 	rr := &rootResult{toolLoc: map[string]protocol.Location{
 		"save": {URI: "file:///w/src/tools.ts", Range: protocol.Range{Start: protocol.Position{Line: 5, Character: 12}}},
 	}}
 	const manifest = protocol.DocumentURI("file:///w/mcp-capabilities.yaml")
-	encode := func(f *finding.Finding) string {
+	encode := func(rr *rootResult, f *finding.Finding) string {
 		d := s.toDiagnostic(rr, f, manifest)
-		b, err := appendDiagnostic(nil, &d)
+		b, err := appendDiagnosticHead(nil, &d)
+		if err == nil {
+			b, err = appendDiagnosticTail(append(b, '|'), &d)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		return string(b)
 	}
 	base := testFinding()
-	baseKey, baseJSON := string(diagKey(nil, rr, &base, manifest)), encode(&base)
+	baseKey, baseJSON := string(diagKey(nil, rr, &base, manifest)), encode(rr, &base)
 	ignored := func(path string) bool {
 		switch path {
-		case "File", "Suppression", "Span.Start.Offset", "Span.Start.Col", "Span.End.Offset", "Span.End.Col":
+		case "File", "Suppression":
 			return true
 		}
-		return strings.HasPrefix(path, "CallSpan.")
+		return strings.HasPrefix(path, "CallSpan.") || strings.HasPrefix(path, "Span.")
 	}
 
 	var visit func(path string, v reflect.Value)
 	check := func(path string) {
 		f := base
 		set(t, reflect.ValueOf(&f).Elem(), strings.Split(path, "."))
-		key, js := string(diagKey(nil, rr, &f, manifest)), encode(&f)
+		key, js := string(diagKey(nil, rr, &f, manifest)), encode(rr, &f)
 		if ignored(path) {
 			if js != baseJSON {
 				t.Errorf("%s is left out of the key but changes the diagnostic:\n%s\n%s", path, baseJSON, js)
@@ -316,12 +320,11 @@ func TestDiagKeyCoversFinding(t *testing.T) {
 		t.Error("the manifest URI is not in the key")
 	}
 	moved := &rootResult{toolLoc: map[string]protocol.Location{"save": {URI: "file:///w/src/tools.ts", Range: protocol.Range{Start: protocol.Position{Line: 6, Character: 12}}}}}
-	if k := string(diagKey(nil, moved, &base, manifest)); k == baseKey {
-		t.Error("a tool's location is not in the key")
-	}
 	gone := &rootResult{toolLoc: map[string]protocol.Location{}}
-	if k := string(diagKey(nil, gone, &base, manifest)); k == baseKey {
-		t.Error("a tool's absence is not in the key")
+	for _, other := range []*rootResult{moved, gone} {
+		if encode(other, &base) != baseJSON {
+			t.Errorf("the tools' locations change the cached part:\n%s\n%s", baseJSON, encode(other, &base))
+		}
 	}
 	// Adjacent strings cannot trade characters.
 	a, b := base, base
@@ -407,11 +410,17 @@ func TestPublishMatchesEncodingJSON(t *testing.T) {
 	pathA, pathB := filepath.Join(root, "src", "a.ts"), filepath.Join(root, "b.py")
 	s.files[pathA] = &fileFacts{open: true, version: 0}
 
-	mk := func(n int, msg string) *finding.Result {
-		res := &finding.Result{Root: root, Tools: []finding.Tool{{Name: "save", File: "src/tools.ts", NameSpan: source.Span{End: source.Pos{Offset: 4, Col16: 4}}}}}
+	// n findings, every third in b.py; shift moves them all down, toolLine
+	// moves the tool's registration (-1: not registered).
+	mk := func(n int, msg string, shift, toolLine int) *finding.Result {
+		res := &finding.Result{Root: root}
+		if toolLine >= 0 {
+			res.Tools = []finding.Tool{{Name: "save", File: "src/tools.ts", NameSpan: source.Span{
+				Start: source.Pos{Line: toolLine}, End: source.Pos{Offset: 4, Line: toolLine, Col16: 4}}}}
+		}
 		for i := 0; i < n; i++ {
 			f := testFinding()
-			f.Span.Start.Line, f.Span.End.Line = i, i
+			f.Span.Start.Line, f.Span.End.Line = i+shift, i+shift
 			f.Message = fmt.Sprintf("%s %d \u2028<%c>", msg, i, rune('a'+i%26))
 			if i%3 == 0 {
 				f.File = "b.py"
@@ -447,12 +456,16 @@ func TestPublishMatchesEncodingJSON(t *testing.T) {
 		res  *finding.Result
 		sent []string // paths expected to be published, in order
 	}{
-		{mk(30, "first"), []string{pathB, pathA}},
-		{mk(30, "first"), nil},                     // unchanged: nothing sent
-		{mk(31, "first"), []string{pathB}},         // one more finding, in b.py
-		{mk(32, "first"), []string{pathA}},         // one more, in a.ts
-		{mk(32, "second"), []string{pathB, pathA}}, // every message changed
-		{mk(2, "second"), []string{pathB, pathA}},  // most findings gone
+		{mk(30, "first", 0, 0), []string{pathB, pathA}},
+		{mk(30, "first", 0, 0), nil},                     // unchanged: nothing sent
+		{mk(31, "first", 0, 0), []string{pathB}},         // one more finding, in b.py
+		{mk(32, "first", 0, 0), []string{pathA}},         // one more, in a.ts
+		{mk(32, "first", 1, 0), []string{pathB, pathA}},  // a line inserted above them all
+		{mk(32, "first", 1, 7), []string{pathB, pathA}},  // the tool moved
+		{mk(32, "first", 1, -1), []string{pathB, pathA}}, // the tool gone
+		{mk(32, "first", 1, 7), []string{pathB, pathA}},  // and back
+		{mk(32, "second", 1, 7), []string{pathB, pathA}}, // every message changed
+		{mk(2, "second", 1, 7), []string{pathB, pathA}},  // most findings gone
 		{&finding.Result{Root: root}, []string{pathB, pathA}},
 		{&finding.Result{Root: root}, nil},
 	} {

@@ -61,6 +61,9 @@ type rootResult struct {
 	// toolLoc is where each tool is registered, built once per result:
 	// every diagnostic a tool reaches points there.
 	toolLoc map[string]protocol.Location
+	// toolRel is the encoded related information pointing at each
+	// tool's registration, spliced into every diagnostic the tool reaches.
+	toolRel map[string]encodedRelated
 	at      time.Time
 	// lenses hashes what the code lenses show (tools, their
 	// capabilities, undeclared counts), to know when to ask for a refresh.
@@ -91,6 +94,7 @@ func (s *Server) buildRootResult(root string, res *finding.Result, prev *rootRes
 	}
 	rr.tools = make(map[string]*finding.Tool, len(res.Tools))
 	rr.toolLoc = make(map[string]protocol.Location, len(res.Tools))
+	rr.toolRel = make(map[string]encodedRelated, len(res.Tools))
 	// This runs after every edit over every finding of the root: a file's
 	// findings share one File string, so each path is cleaned once.
 	abs := map[string]string{}
@@ -157,7 +161,15 @@ func (s *Server) buildRootResult(root string, res *finding.Result, prev *rootRes
 				uri = s.uriOf(p)
 				uris[p] = uri
 			}
-			rr.toolLoc[t.Name] = protocol.Location{URI: uri, Range: lspRange(nameOrSpan(t))}
+			loc := protocol.Location{URI: uri, Range: lspRange(nameOrSpan(t))}
+			rr.toolLoc[t.Name] = loc
+			if r, ok := prev.relatedOf(t.Name); ok && r.loc == loc {
+				rr.toolRel[t.Name] = r
+			} else {
+				ri := relatedInfo(t.Name, loc)
+				enc := appendRelatedItem(nil, &ri)
+				rr.toolRel[t.Name] = encodedRelated{loc: loc, json: enc, hash: maphash.Bytes(hashSeed, enc)}
+			}
 		}
 		rr.toolFile[p] = append(rr.toolFile[p], t)
 	}
@@ -272,7 +284,7 @@ func (s *Server) publish(rr, prev *rootResult) {
 	cur := &diagCache{}
 	if old != nil {
 		cur.entries = make(map[uint64]encodedDiag, len(old.entries))
-		cur.frame, cur.list, cur.key, cur.scratch = old.frame, old.list, old.key, old.scratch
+		cur.frame, cur.list, cur.rels, cur.key, cur.scratch = old.frame, old.list, old.rels, old.key, old.scratch
 	} else {
 		cur.entries = map[uint64]encodedDiag{}
 	}
@@ -286,29 +298,49 @@ func (s *Server) publish(rr, prev *rootResult) {
 
 // diagCache holds the encoded diagnostics of one root's last publish. Results
 // are rebuilt on every run, so entries are keyed by what a diagnostic is
-// made of (diagKey), not by finding; after an edit most findings of a big
-// file encode as before and are copied, not encoded again. Entries not used
-// by a publish are dropped with the previous cache.
+// made of (diagKey), not by finding. Positions are left out of the key and
+// spliced in at each publish: an edit moves the findings below it, and the
+// tools' registrations, without changing anything else about them. Entries
+// not used by a publish are dropped with the previous cache.
 type diagCache struct {
 	// entries are by the hash of the key; a collision costs an encoding.
 	entries map[uint64]encodedDiag
 	// Buffers kept from one publish to the next.
-	frame   []byte        // the message
-	list    []encodedDiag // the diagnostics of one file
-	key     []byte        // diagKey's
-	scratch []byte        // an encoding
+	frame   []byte       // the message
+	list    []listedDiag // the diagnostics of one file
+	rels    [][]byte     // their related information items
+	key     []byte       // diagKey's
+	scratch []byte       // an encoding
 }
 
+// encodedDiag is a diagnostic's encoding without range and related
+// information: json[:split] goes between those two, json[split:] after.
 type encodedDiag struct {
-	key  string
+	key   string
+	json  []byte
+	split int
+}
+
+// encodedRelated is the relatedInformation item pointing at a tool's
+// registration, and the hash of its bytes.
+type encodedRelated struct {
+	loc  protocol.Location
 	json []byte
+	hash uint64
+}
+
+type listedDiag struct {
+	f          *finding.Finding
+	e          encodedDiag
+	rels, rele int // its items in diagCache.rels
 }
 
 // hashSeed seeds the hashes of diagnostic keys. It is random per process, so
-// no input can be crafted to collide. Server.published holds, per URI, a hash
-// of the key hashes of the diagnostics sent and their count: keeping the
-// bytes sent (a megabyte for a big file) would cost a copy on every change,
-// and two different arrays share a fingerprint with odds of 2⁻⁶⁴.
+// no input can be crafted to collide. Server.published holds, per URI, a
+// fingerprint of the diagnostics sent (key hashes, positions, related
+// information) rather than the bytes: keeping those (a megabyte for a big
+// file) would cost a copy on every change, and two different arrays share a
+// fingerprint with odds of 2⁻⁶⁴.
 var hashSeed = maphash.MakeSeed()
 
 func (c *diagCache) lookup(h uint64, key []byte) (encodedDiag, bool) {
@@ -320,6 +352,14 @@ func (c *diagCache) lookup(h uint64, key []byte) (encodedDiag, bool) {
 		return encodedDiag{}, false
 	}
 	return e, true
+}
+
+func (rr *rootResult) relatedOf(name string) (encodedRelated, bool) {
+	if rr == nil {
+		return encodedRelated{}, false
+	}
+	r, ok := rr.toolRel[name]
+	return r, ok
 }
 
 // publishFile sends the diagnostics of path if they differ from what was last
@@ -342,8 +382,17 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 	// fingerprint; the message is assembled only when that changed.
 	var fp maphash.Hash
 	fp.SetSeed(hashSeed)
-	list := cur.list[:0]
-	defer func() { clear(list); cur.list = list[:0] }()
+	var num [8]byte
+	hashNum := func(v uint64) {
+		binary.LittleEndian.PutUint64(num[:], v)
+		fp.Write(num[:])
+	}
+	list, rels := cur.list[:0], cur.rels[:0]
+	defer func() {
+		clear(list)
+		clear(rels)
+		cur.list, cur.rels = list[:0], rels[:0]
+	}()
 	size := 0
 	for _, f := range rr.byFile[path] {
 		if !show && f.Kind == finding.KindCapability && f.Manifest == finding.Declared {
@@ -357,27 +406,37 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 		}
 		if !ok {
 			d := s.toDiagnostic(rr, f, manifestURI)
-			enc, err := appendDiagnostic(cur.scratch[:0], &d)
+			enc, err := appendDiagnosticHead(cur.scratch[:0], &d)
+			split := len(enc)
+			if err == nil {
+				enc, err = appendDiagnosticTail(enc, &d)
+			}
 			cur.scratch = enc
 			if err != nil {
 				s.logf(msgError, "encoding diagnostics of %s: %v", path, err)
 				return
 			}
-			e = encodedDiag{key: string(cur.key), json: bytes.Clone(enc)}
+			e = encodedDiag{key: string(cur.key), json: bytes.Clone(enc), split: split}
 		}
 		cur.entries[h] = e
-		list = append(list, e)
-		size += len(e.json) + 1
-		// Equal keys give equal bytes, so the sequence of key hashes
-		// fingerprints the array without hashing its megabyte.
-		var hb [8]byte
-		binary.LittleEndian.PutUint64(hb[:], h)
-		fp.Write(hb[:])
+		size += len(e.json) + 80
+		// The key determines the cached bytes; the rest is what is spliced.
+		hashNum(h)
+		r := lspRange(f.Span)
+		hashNum(uint64(r.Start.Line)<<32 | uint64(r.Start.Character))
+		hashNum(uint64(r.End.Line)<<32 | uint64(r.End.Character))
+		relStart := len(rels)
+		for _, t := range f.Tools {
+			if rel, ok := rr.toolRel[t]; ok {
+				hashNum(rel.hash)
+				size += len(rel.json) + 1
+				rels = append(rels, rel.json)
+			}
+		}
+		list = append(list, listedDiag{f: f, e: e, rels: relStart, rele: len(rels)})
 	}
-	var fb [16]byte
-	binary.LittleEndian.PutUint64(fb[:8], fp.Sum64())
-	binary.LittleEndian.PutUint64(fb[8:], uint64(len(list)))
-	sum := string(fb[:])
+	hashNum(uint64(len(list)))
+	sum := string(binary.LittleEndian.AppendUint64(nil, fp.Sum64()))
 
 	s.mu.Lock()
 	same := s.published[uri] == sum
@@ -404,11 +463,25 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 		frame = strconv.AppendInt(frame, int64(*version), 10)
 	}
 	frame = append(frame, `,"diagnostics":[`...)
-	for i, e := range list {
+	for i, d := range list {
 		if i > 0 {
 			frame = append(frame, ',')
 		}
-		frame = append(frame, e.json...)
+		// What appendDiagnostic writes, from the cached pieces.
+		frame = append(frame, `{"range":`...)
+		frame = appendRange(frame, lspRange(d.f.Span))
+		frame = append(frame, d.e.json[:d.e.split]...)
+		if d.rele > d.rels {
+			frame = append(frame, `,"relatedInformation":[`...)
+			for j, rel := range rels[d.rels:d.rele] {
+				if j > 0 {
+					frame = append(frame, ',')
+				}
+				frame = append(frame, rel...)
+			}
+			frame = append(frame, ']')
+		}
+		frame = append(frame, d.e.json[d.e.split:]...)
 	}
 	frame = append(frame, "]}}"...)
 	if err := s.stream.writeFrame(s.ctx, frame); err != nil && s.opts.Logf != nil {
@@ -417,10 +490,12 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 }
 
 // diagKey appends to b everything toDiagnostic reads to build the diagnostic
-// of f: equal keys give equal diagnostics. The finding's File, CallSpan,
-// Suppression and the offsets and code-point columns of its Span do not show
-// in a diagnostic (TestDiagKeyCoversFinding keeps the list honest). Strings are
-// length-prefixed so adjacent fields cannot run into each other.
+// of f, except what publishFile splices in: the range, and the locations of
+// the tools in the related information. Equal keys give equal cached bytes.
+// The finding's File, CallSpan, Suppression and the offsets and code-point
+// columns of its Span do not show in a diagnostic (TestDiagKeyCoversFinding
+// keeps the list honest). Strings are length-prefixed so adjacent fields
+// cannot run into each other.
 func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.DocumentURI) []byte {
 	b = keyString(b, string(f.Kind))
 	b = keyString(b, string(f.Capability))
@@ -443,29 +518,14 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 		flags |= 2
 	}
 	b = append(b, flags)
-	for _, v := range [...]int{f.Span.Start.Line, f.Span.Start.Col16, f.Span.End.Line, f.Span.End.Col16} {
-		b = binary.AppendVarint(b, int64(v))
-	}
 	b = keyString(b, string(manifestURI))
 	b = binary.AppendUvarint(b, uint64(len(f.UndeclaredFor)))
 	for _, t := range f.UndeclaredFor {
 		b = keyString(b, t)
 	}
-	// A tool's registration is part of the diagnostics it reaches (their
-	// related information).
 	b = binary.AppendUvarint(b, uint64(len(f.Tools)))
 	for _, t := range f.Tools {
 		b = keyString(b, t)
-		loc, ok := rr.toolLoc[t]
-		if !ok {
-			b = append(b, 0)
-			continue
-		}
-		b = append(b, 1)
-		b = keyString(b, string(loc.URI))
-		for _, v := range [...]uint32{loc.Range.Start.Line, loc.Range.Start.Character, loc.Range.End.Line, loc.Range.End.Character} {
-			b = binary.AppendUvarint(b, uint64(v))
-		}
 	}
 	return b
 }
@@ -529,15 +589,16 @@ func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI pr
 		d.Message = string(f.Kind)
 	}
 	for _, name := range f.Tools {
-		loc, ok := rr.toolLoc[name]
-		if !ok {
-			continue
+		if loc, ok := rr.toolLoc[name]; ok {
+			d.RelatedInformation = append(d.RelatedInformation, relatedInfo(name, loc))
 		}
-		d.RelatedInformation = append(d.RelatedInformation, protocol.DiagnosticRelatedInformation{
-			Location: loc, Message: "tool " + strconv.Quote(name) + " reaches this call",
-		})
 	}
 	return d
+}
+
+// relatedInfo points a diagnostic at the registration of a tool reaching it.
+func relatedInfo(name string, loc protocol.Location) protocol.DiagnosticRelatedInformation {
+	return protocol.DiagnosticRelatedInformation{Location: loc, Message: "tool " + strconv.Quote(name) + " reaches this call"}
 }
 
 const docsLSP = "https://github.com/mcpriv/mcpriv/blob/main/docs/lsp.md"
