@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"math/bits"
 	"path/filepath"
 	"slices"
@@ -288,8 +289,17 @@ func (s *Server) publish(rr, prev *rootResult) {
 	} else {
 		cur.entries = map[uint64]encodedDiag{}
 	}
+	// Files of one directory share a manifest: look it up (a stat per
+	// ancestor) once per directory, not once per file.
+	manifests := map[string]protocol.DocumentURI{}
 	for _, p := range sorted {
-		s.publishFile(rr, p, old, cur)
+		dir := filepath.Dir(p)
+		m, ok := manifests[dir]
+		if !ok {
+			m = pathToURI(s.manifestFor(rr.root, p))
+			manifests[dir] = m
+		}
+		s.publishFile(rr, p, m, old, cur)
 	}
 	s.mu.Lock()
 	rr.diags = cur
@@ -366,7 +376,7 @@ func (rr *rootResult) relatedOf(name string) (encodedRelated, bool) {
 // sent. The message is assembled in a frame buffer from the encoded
 // diagnostics and written as is: nothing re-encodes or validates it on the
 // way to the wire.
-func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
+func (s *Server) publishFile(rr *rootResult, path string, manifestURI protocol.DocumentURI, old, cur *diagCache) {
 	s.mu.Lock()
 	show := s.settings.showDeclared()
 	var version *int32
@@ -376,7 +386,6 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 	}
 	s.mu.Unlock()
 	uri := s.uriOf(path)
-	manifestURI := pathToURI(s.manifestFor(rr.root, path))
 
 	// First the diagnostics, each from the cache or encoded, and their
 	// fingerprint; the message is assembled only when that changed.
@@ -405,7 +414,7 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 			e, ok = cur.lookup(h, cur.key)
 		}
 		if !ok {
-			d := s.toDiagnostic(rr, f, manifestURI)
+			d := diagnosticOf(f, manifestURI)
 			enc, err := appendDiagnosticHead(cur.scratch[:0], &d)
 			split := len(enc)
 			if err == nil {
@@ -419,7 +428,9 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 			e = encodedDiag{key: string(cur.key), json: bytes.Clone(enc), split: split}
 		}
 		cur.entries[h] = e
-		size += len(e.json) + 80
+		// An upper bound, so the frame grows once: `{"range":`, the
+		// longest range, a comma.
+		size += len(e.json) + len(`{"range":`) + maxRangeLen + 1
 		// The key determines the cached bytes; the rest is what is spliced.
 		hashNum(h)
 		r := lspRange(f.Span)
@@ -432,6 +443,9 @@ func (s *Server) publishFile(rr *rootResult, path string, old, cur *diagCache) {
 				size += len(rel.json) + 1
 				rels = append(rels, rel.json)
 			}
+		}
+		if len(rels) > relStart {
+			size += len(`,"relatedInformation":[]`)
 		}
 		list = append(list, listedDiag{f: f, e: e, rels: relStart, rele: len(rels)})
 	}
@@ -530,6 +544,12 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 	return b
 }
 
+// maxRangeLen is the length of the longest encoded protocol.Range.
+var maxRangeLen = len(appendRange(nil, protocol.Range{
+	Start: protocol.Position{Line: math.MaxUint32, Character: math.MaxUint32},
+	End:   protocol.Position{Line: math.MaxUint32, Character: math.MaxUint32},
+}))
+
 func keyString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
@@ -547,6 +567,18 @@ func (s *Server) uriOf(path string) protocol.DocumentURI {
 }
 
 func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI protocol.DocumentURI) protocol.Diagnostic {
+	d := diagnosticOf(f, manifestURI)
+	for _, name := range f.Tools {
+		if loc, ok := rr.toolLoc[name]; ok {
+			d.RelatedInformation = append(d.RelatedInformation, relatedInfo(name, loc))
+		}
+	}
+	return d
+}
+
+// diagnosticOf is the diagnostic of f without its related information
+// (which publishFile splices in from rootResult.toolRel).
+func diagnosticOf(f *finding.Finding, manifestURI protocol.DocumentURI) protocol.Diagnostic {
 	sev := f.Severity
 	if sev == "" {
 		sev = finding.Policy{}.Severity(f)
@@ -587,11 +619,6 @@ func (s *Server) toDiagnostic(rr *rootResult, f *finding.Finding, manifestURI pr
 	}
 	if d.Message == "" {
 		d.Message = string(f.Kind)
-	}
-	for _, name := range f.Tools {
-		if loc, ok := rr.toolLoc[name]; ok {
-			d.RelatedInformation = append(d.RelatedInformation, relatedInfo(name, loc))
-		}
 	}
 	return d
 }
