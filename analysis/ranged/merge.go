@@ -264,7 +264,7 @@ func (m *merger) merge() (*facts.File, error) {
 		i    int
 		at   source.Span // in the text
 	}
-	var fns []ref
+	fns := make([]ref, 0, len(old.Functions)+len(comp.Functions))
 	for i := 1; i < len(old.Functions); i++ {
 		if m.keptOld(old.Functions[i].Span.Start.Offset) {
 			fns = append(fns, ref{false, i, m.shiftSpan(old.Functions[i].Span)})
@@ -391,6 +391,7 @@ func (m *merger) merge() (*facts.File, error) {
 	// sort what they report, and sorting thousands of large structs costs
 	// more than the rest of the merge.
 
+	f.Tools = make([]facts.Tool, 0, len(old.Tools)+len(comp.Tools))
 	for _, t := range old.Tools {
 		if m.keptOld(t.Span.Start.Offset) {
 			f.Tools = append(f.Tools, orw.tool(t))

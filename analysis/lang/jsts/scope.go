@@ -35,11 +35,17 @@ type scope struct {
 }
 
 // slab allocates bindings in blocks: bundles declare millions of names.
-type slab struct{ free []binding }
+// Blocks double from 32 to 1024 so a small text (the language server's
+// ranged extraction) does not pay for a large one.
+type slab struct {
+	free []binding
+	next int
+}
 
 func (sl *slab) alloc() *binding {
 	if len(sl.free) == 0 {
-		sl.free = make([]binding, 1024)
+		sl.next = min(max(2*sl.next, 32), 1024)
+		sl.free = make([]binding, sl.next)
 	}
 	b := &sl.free[0]
 	sl.free = sl.free[1:]
