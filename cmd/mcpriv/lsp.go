@@ -26,6 +26,7 @@ func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return exitError
 		}
 	}
+	lsp.TuneRuntime()
 	var logMu sync.Mutex
 	opts := lsp.Options{
 		Version:   mcprivVersion(),
