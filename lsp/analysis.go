@@ -275,15 +275,20 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, w 
 			return f, nil
 		}
 		delete(w.states, j.path)
+		s.mu.Lock()
+		s.stats.phases.Extract += time.Since(t0) // the attempt counts too
+		s.mu.Unlock()
 	}
 	f, tree, err := s.wholeFile(eng, j.path, j.lang, j.text, t, w)
 	if err != nil || f == nil {
 		return f, err
 	}
+	t1 := time.Now()
 	w.states[j.path] = ranged.New(j.lang, j.text, j.lines, tree, f)
 	delete(w.unverified, j.path)
 	s.mu.Lock()
 	s.stats.Whole++
+	s.stats.phases.Extract += time.Since(t1) // chunking is part of the extraction
 	s.mu.Unlock()
 	return f, nil
 }

@@ -93,6 +93,13 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 // client does not decode what it receives (rawClient): its garbage would
 // otherwise be collected on the server's time.
 func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []time.Duration, phases []RunTimes) {
+	return measureEditsAt(t, name, text, "\"/srv/data/", "/srv/data/", edits)
+}
+
+// measureEditsAt is measureEdits typing after the first occurrence of at on
+// the first line from the middle of the file holding marker (from its start
+// when no line after the middle does).
+func measureEditsAt(t testing.TB, name, text, marker, at string, edits int) (runs, observed []time.Duration, phases []RunTimes) {
 	var mu sync.Mutex
 	root := t.TempDir()
 	a, b := net.Pipe()
@@ -117,16 +124,16 @@ func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []
 	case <-time.After(60 * time.Second):
 		t.Fatal("no diagnostics for the opened file")
 	}
-	// The literal "/srv/data/N/" of the block in the middle of the file.
 	lines := strings.Split(text, "\n")
 	target := -1
-	for i := len(lines) / 2; i < len(lines); i++ {
-		if strings.Contains(lines[i], "\"/srv/data/") {
-			target = i
-			break
+	for _, from := range []int{len(lines) / 2, 0} {
+		for i := from; i < len(lines) && target < 0; i++ {
+			if strings.Contains(lines[i], marker) {
+				target = i
+			}
 		}
 	}
-	col := uint32(strings.Index(lines[target], "/srv/data/") + len("/srv/data/"))
+	col := uint32(strings.Index(lines[target], at) + len(at))
 	time.Sleep(50 * time.Millisecond)
 	mu.Lock()
 	runs, phases = nil, nil
@@ -160,9 +167,21 @@ func BenchmarkEditLatency(b *testing.B) {
 	limit := debug.SetMemoryLimit(-1)
 	defer func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(limit) }()
 	TuneRuntime() // as `mcpriv lsp` does
-	for _, tc := range []struct{ name, text string }{{"big.ts", bigTS(10000)}, {"big.py", bigPy(10000)}} {
+	ts, py := bigTS(10000), bigPy(10000)
+	for _, tc := range []struct {
+		name, text, marker, at string
+		edits                  int
+	}{
+		// Typing in a path literal in the middle of the file: the ranged path.
+		{"big.ts", ts, "\"/srv/data/", "/srv/data/", 600},
+		{"big.py", py, "\"/srv/data/", "/srv/data/", 600},
+		// Typing in an import every tool uses: the whole-file path.
+		{"big.ts/whole-file", ts, "from \"node:fs\"", "from \"node:f", 40},
+		{"big.py/whole-file", py, "import requests", "import reque", 40},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
-			runs, observed, phases := measureEdits(b, tc.name, tc.text, 600*b.N)
+			file := strings.SplitN(tc.name, "/", 2)[0]
+			runs, observed, phases := measureEditsAt(b, file, tc.text, tc.marker, tc.at, tc.edits*b.N)
 			var parse, extract, link, publish, other []time.Duration
 			for _, p := range phases {
 				parse, extract, link, publish = append(parse, p.Parse), append(extract, p.Extract), append(link, p.Link), append(publish, p.Publish)
