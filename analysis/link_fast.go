@@ -212,6 +212,9 @@ func sameFunction(a, b *facts.Function) bool {
 			return false
 		}
 	}
+	if len(a.LocalCalls) > 0 && &a.LocalCalls[0] == &b.LocalCalls[0] && (len(a.Refs) == 0 || &a.Refs[0] == &b.Refs[0]) {
+		return true // shared by ranged extraction: the same lists
+	}
 	for i := range a.LocalCalls {
 		x, y := &a.LocalCalls[i], &b.LocalCalls[i]
 		if !sameCallee(&x.Callee, &y.Callee) || !sameRefs(x.Receiver, y.Receiver) || !sameArgs(x.Args, y.Args, false) {
@@ -264,6 +267,9 @@ func sameCall(a, b *facts.Call, lits bool) bool {
 func sameArgs(a, b []facts.Arg, lits bool) bool {
 	if len(a) != len(b) {
 		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true // ranged extraction shares the lists it keeps
 	}
 	for i := range a {
 		if !sameArg(&a[i], &b[i], lits) {
