@@ -373,6 +373,9 @@ type verifyResult struct {
 	facts   *facts.File
 	state   *ranged.State
 	same    bool
+	// tree is the parse of the document at version: the worker adopts it
+	// (its own tree has gathered the edits since its last parse).
+	tree *sitter.Tree
 }
 
 func (s *Server) verifyOne(eng Engine, j verifyJob, out chan<- verifyResult) {
@@ -387,16 +390,17 @@ func (s *Server) verifyOne(eng Engine, j verifyJob, out chan<- verifyResult) {
 	if err != nil {
 		return
 	}
-	defer tree.Close()
 	f, err := eng.ExtractTree(filepath.ToSlash(j.path), j.text, tree)
 	if err != nil || f == nil {
+		tree.Close()
 		return
 	}
 	r := verifyResult{path: j.path, version: j.version, facts: f, state: ranged.New(j.lang, j.text, j.lines, tree, f),
-		same: bytes.Equal(ranged.Canonical(j.current), ranged.Canonical(f))}
+		same: bytes.Equal(ranged.Canonical(j.current), ranged.Canonical(f)), tree: tree}
 	select {
 	case out <- r:
 	case <-s.ctx.Done():
+		tree.Close()
 	}
 }
 
@@ -406,6 +410,14 @@ func (s *Server) installVerified(r verifyResult, w *workerState) {
 	s.mu.Lock()
 	d, cur := s.docs[r.path], s.files[r.path]
 	fresh := d != nil && !d.dirty && d.version == r.version && cur != nil && cur.version == r.version
+	if t := w.trees[r.path]; fresh && t != nil && t.lang == d.lang {
+		t.close()
+		t.tree, t.needsParse = r.tree, false
+		r.tree = nil
+	}
+	if r.tree != nil {
+		r.tree.Close()
+	}
 	if fresh {
 		s.stats.Verified++
 		w.states[r.path] = r.state
