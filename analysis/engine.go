@@ -26,6 +26,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/lang/golang"
 	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
 	"github.com/mcpriv/mcpriv/analysis/lang/python"
+	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/rules"
@@ -408,7 +409,7 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 	if err != nil {
 		abs = root
 	}
-	checkManifests(abs, res, func(p string) ([]byte, bool) {
+	manifest.CheckAll(abs, res, func(p string) ([]byte, bool) {
 		if data, ok := overlay[p]; ok {
 			return data, true
 		}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
-	"github.com/mcpriv/mcpriv/analysis/manifest"
 )
 
 // workspace is a tree's sources by slash path relative to its root.
@@ -296,69 +295,4 @@ func TestLinkCacheBounded(t *testing.T) {
 	if n != maxCachedRoots {
 		t.Errorf("%d roots cached, want %d", n, maxCachedRoots)
 	}
-}
-
-// TestCheckManifestsMatchesCheckAll holds checkManifests to
-// manifest.CheckAll on trees with nested and broken manifests.
-func TestCheckManifestsMatchesCheckAll(t *testing.T) {
-	e, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dirs := []string{"../cmd/mcpriv/testdata/manifest", "testdata/link/ts-crossfile", "manifest/testdata/servers", "manifest/testdata/engine"}
-	read := func(p string) ([]byte, bool) {
-		data, err := os.ReadFile(p)
-		return data, err == nil
-	}
-	checked := 0
-	for _, d := range dirs {
-		if _, err := os.Stat(d); err != nil {
-			continue
-		}
-		root, _ := filepath.Abs(d)
-		res, err := e.Scan(context.Background(), root, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Scan has checked res already: start both from the linked findings.
-		linked := &finding.Result{Root: res.Root, Tools: res.Tools}
-		for _, f := range res.Findings {
-			if f.Kind == finding.KindCapability || f.Kind == finding.KindSuppression {
-				f.Manifest, f.UndeclaredFor = "", nil
-				linked.Findings = append(linked.Findings, f)
-			}
-		}
-		for _, abs := range []bool{false, true} {
-			a, b := cloneResult(linked), cloneResult(linked)
-			if abs {
-				for _, r := range []*finding.Result{a, b} {
-					for i := range r.Findings {
-						r.Findings[i].File = filepath.ToSlash(filepath.Join(root, r.Findings[i].File))
-					}
-					for i := range r.Tools {
-						r.Tools[i].File = filepath.ToSlash(filepath.Join(root, r.Tools[i].File))
-					}
-				}
-			}
-			checkManifests(root, a, read)
-			manifest.CheckAll(root, b, read)
-			if !reflect.DeepEqual(a, b) {
-				t.Errorf("%s (absolute paths: %v): checkManifests differs from manifest.CheckAll:\n%s", d, abs, diffResults(a, b))
-			}
-			checked += len(a.Findings)
-		}
-	}
-	if checked == 0 {
-		t.Fatal("no findings checked")
-	}
-}
-
-func cloneResult(r *finding.Result) *finding.Result {
-	c := *r
-	c.Findings = append([]finding.Finding(nil), r.Findings...)
-	for i := range c.Findings {
-		c.Findings[i].Tools = append([]string(nil), c.Findings[i].Tools...)
-	}
-	c.Tools = append([]finding.Tool(nil), r.Tools...)
-	return &c
 }

@@ -16,6 +16,11 @@ import (
 // manifest are checked as having none. File paths in res may be relative to
 // root (the CLI) or absolute (the language server); a manifest's findings
 // carry its path in the same style.
+//
+// The language server runs this after every keystroke, and a 10,000-line
+// file has over a thousand findings but one governing manifest, so the
+// grouping is done per file rather than per finding, and the directory
+// lookups share their ancestors through a finder.
 func CheckAll(root string, res *finding.Result, read func(path string) ([]byte, bool)) {
 	if res == nil {
 		return
@@ -34,17 +39,22 @@ func CheckAll(root string, res *finding.Result, read func(path string) ([]byte, 
 		return t
 	}
 	exists := func(p string) bool { return load(p).ok }
+	find := newFinder(root)
 
-	// Group the files by governing manifest.
-	groups := map[string]map[string]bool{}
+	groups := map[string]map[string]bool{} // manifest → files it governs
 	display := map[string]string{}
+	governed := map[string]bool{}
 	add := func(file string) {
+		if governed[file] {
+			return
+		}
+		governed[file] = true
 		abs := filepath.FromSlash(file)
 		rel := !filepath.IsAbs(abs)
 		if rel {
 			abs = filepath.Join(root, abs)
 		}
-		mp := Find(filepath.Dir(abs), root, exists)
+		mp := find.find(filepath.Dir(abs), exists)
 		if groups[mp] == nil {
 			groups[mp] = map[string]bool{}
 			display[mp] = filepath.ToSlash(mp)
@@ -54,13 +64,17 @@ func CheckAll(root string, res *finding.Result, read func(path string) ([]byte, 
 		}
 		groups[mp][file] = true
 	}
-	for _, f := range res.Findings {
-		if f.Kind == finding.KindCapability {
+	// Findings come in runs of one file (Link sorts them by file); checking
+	// the previous file skips most map lookups.
+	last, started := "", false
+	for i := range res.Findings {
+		if f := &res.Findings[i]; f.Kind == finding.KindCapability && (!started || f.File != last) {
+			last, started = f.File, true
 			add(f.File)
 		}
 	}
-	for _, t := range res.Tools {
-		add(t.File)
+	for i := range res.Tools {
+		add(res.Tools[i].File)
 	}
 	paths := make([]string, 0, len(groups))
 	for p := range groups {
@@ -74,9 +88,49 @@ func CheckAll(root string, res *finding.Result, read func(path string) ([]byte, 
 			m, errs = Parse(display[p], t.data)
 			res.Findings = append(res.Findings, errs...)
 		}
-		files := groups[p]
-		Check(m, res, func(file string) bool { return files[file] })
+		// A sole manifest governs every file Check asks about (each
+		// capability finding's and each tool's file was grouped above), so
+		// it need not look the files up.
+		var accept func(string) bool
+		if files := groups[p]; len(groups) > 1 {
+			accept = func(file string) bool { return files[file] }
+		}
+		Check(m, res, accept)
 	}
+}
+
+// finder answers Find(dir, root, exists) for many directories, remembering
+// the answer for every directory on the way up: the files of a workspace
+// share their ancestors, so each directory is asked about once. exists is
+// passed to each call rather than kept, which lets CheckAll's caches stay
+// off the heap.
+type finder struct {
+	root  string // clean
+	byDir map[string]string
+}
+
+func newFinder(root string) finder {
+	return finder{root: filepath.Clean(root), byDir: map[string]string{}}
+}
+
+// find follows Find step by step: the manifest in dir if there is one, else
+// root's when dir is root, the top of the file system or outside root, else
+// the parent's answer. exists must be the same function on every call.
+func (f *finder) find(dir string, exists func(string) bool) string {
+	dir = filepath.Clean(dir)
+	if mp, ok := f.byDir[dir]; ok {
+		return mp
+	}
+	mp := filepath.Join(dir, FileName)
+	if exists == nil || !exists(mp) {
+		if parent := filepath.Dir(dir); dir == f.root || parent == dir || !within(dir, f.root) {
+			mp = filepath.Join(f.root, FileName)
+		} else {
+			mp = f.find(parent, exists)
+		}
+	}
+	f.byDir[dir] = mp
+	return mp
 }
 
 // Disagreements returns the findings that make `mcpriv manifest --check`
