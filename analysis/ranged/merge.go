@@ -342,7 +342,7 @@ func (m *merger) merge() (*facts.File, error) {
 	} else {
 		mod.Span.End = m.shiftPos(mod.Span.End)
 	}
-	mod.NameSpan = m.shiftSpan(mod.NameSpan)
+	// NameSpan stays: the module is named at offset 0 whatever the edit.
 	mod.LocalCalls, mod.Refs = nil, nil
 	for _, c := range old.Functions[0].LocalCalls {
 		if m.keptOld(c.Span.Start.Offset) {

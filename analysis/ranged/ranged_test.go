@@ -129,7 +129,10 @@ type corpusFile struct {
 }
 
 func corpus(t testing.TB) []corpusFile {
-	c := []corpusFile{{"big.ts", source.TypeScript, bigTS(30)}, {"big.py", source.Python, bigPy(30)}}
+	c := []corpusFile{{"big.ts", source.TypeScript, bigTS(30)}, {"big.py", source.Python, bigPy(30)},
+		// CRLF line ends and non-ASCII text before and after the edits.
+		{"crlf.ts", source.TypeScript, strings.ReplaceAll("// héllo 😀\n"+bigTS(8), "\n", "\r\n")},
+		{"crlf.py", source.Python, strings.ReplaceAll("# héllo 😀\n"+bigPy(8), "\n", "\r\n")}}
 	files, _ := filepath.Glob("../../testdata/servers/*/*")
 	more, _ := filepath.Glob("../../testdata/servers/*/*/*")
 	for _, p := range append(files, more...) {
@@ -466,4 +469,41 @@ func editCount(normal, short int) int {
 		return short
 	}
 	return normal
+}
+
+// FuzzUpdate: any edit of any text either is refused or gives the facts of
+// a whole-file extraction; Update never panics.
+//
+//	go test -fuzz FuzzUpdate ./analysis/ranged
+func FuzzUpdate(f *testing.F) {
+	f.Add(bigTS(3), 200, 0, "x", false)
+	f.Add(bigPy(3), 150, 3, "\n    os.system(p)\n", true)
+	f.Add("import os\nx = 1\n", 0, 9, "", true)
+	f.Add("const a = 1;\n\nfunction f() { return a; }\n", 14, 0, "function g() {}\n", false)
+	f.Fuzz(func(t *testing.T, text string, at, del int, ins string, py bool) {
+		lang, name := source.TypeScript, "f.ts"
+		if py {
+			lang, name = source.Python, "f.py"
+		}
+		if len(text) > 1<<14 || len(ins) > 256 {
+			return
+		}
+		_, st := full(t, name, lang, []byte(text))
+		if st == nil {
+			return
+		}
+		at = min(max(at, 0), len(text))
+		end := min(at+max(del, 0)%16, len(text))
+		next := []byte(text[:at] + ins + text[end:])
+		hf, done := withFull(hooks(name, lang), lang, next)
+		defer done()
+		got, _, _, err := st.Update(next, nil, hf)
+		if err != nil {
+			return
+		}
+		want, _ := full(t, name, lang, next)
+		if g, w := Canonical(got), Canonical(want); !bytes.Equal(g, w) {
+			t.Fatalf("ranged facts differ from whole-file facts\n%s", firstDiff(g, w))
+		}
+	})
 }
