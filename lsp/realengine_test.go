@@ -99,8 +99,15 @@ func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []
 // measureEditsAt is measureEdits typing after the first occurrence of at on
 // the first line from the middle of the file holding marker (from its start
 // when no line after the middle does).
-func measureEditsAt(t testing.TB, name, text, marker, at string, edits int) (runs, observed []time.Duration, phases []RunTimes) {
-	var mu sync.Mutex
+func measureEditsAt(t testing.TB, name, text, marker, at string, edits int) ([]time.Duration, []time.Duration, []RunTimes) {
+	// Not the named results: the server's hook may still run after the
+	// return copies them out.
+	var (
+		mu       sync.Mutex
+		runs     []time.Duration
+		phases   []RunTimes
+		observed []time.Duration
+	)
 	root := t.TempDir()
 	a, b := net.Pipe()
 	published := make(chan time.Time, 1000)
@@ -150,6 +157,15 @@ func measureEditsAt(t testing.TB, name, text, marker, at string, edits int) (run
 			observed = append(observed, at.Sub(start))
 		case <-time.After(30 * time.Second):
 			t.Fatalf("edit %d: no diagnostics", i)
+		}
+	}
+	// A run's hook is called after its publish: wait for the last one.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		mu.Lock()
+		n := len(runs)
+		mu.Unlock()
+		if n >= edits {
+			break
 		}
 	}
 	mu.Lock()
