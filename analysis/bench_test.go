@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcpriv/mcpriv/analysis/bigserver"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
@@ -253,57 +254,6 @@ func BenchmarkScanDir(b *testing.B) {
 	benchScan(b, dir)
 }
 
-// bigTS and bigPy are the 10,000-line servers of the language server's
-// edit-latency benchmark (lsp/realengine_test.go), so the figures of
-// BenchmarkLinkBig explain its "link+check" phase.
-func bigTS(n int) string {
-	var b strings.Builder
-	b.WriteString("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { promises as fs } from \"node:fs\";\nimport { z } from \"zod\";\n\nconst server = new McpServer({ name: \"big\", version: \"1.0.0\" });\n\n")
-	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
-		fmt.Fprintf(&b, `// Block %d: a tool and its helpers.
-async function helper%d(p: string, body: string): Promise<string> {
-  const full = "/srv/data/%d/" + p;
-  await fs.writeFile(full, body);
-  const items = [1, 2, 3].map((x) => x * %d);
-  return items.join(",") + full;
-}
-
-server.tool("tool_%d", { path: z.string(), body: z.string() }, async ({ path, body }) => {
-  const out = await helper%d(path, body);
-  const r = await fetch("https://api%d.example.com/v1/items");
-  return { content: [{ type: "text", text: out + (await r.text()) }] };
-});
-
-`, i, i, i, i, i, i, i)
-	}
-	return b.String()
-}
-
-func bigPy(n int) string {
-	var b strings.Builder
-	b.WriteString("import os\nimport subprocess\nimport requests\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"big\")\n\n")
-	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
-		fmt.Fprintf(&b, `# Block %d: a tool and its helper.
-def helper_%d(p: str, body: str) -> str:
-    full = "/srv/data/%d/" + p
-    with open(full, "w") as f:
-        f.write(body)
-    return ",".join(str(x * %d) for x in [1, 2, 3]) + full
-
-
-@mcp.tool()
-def tool_%d(path: str, body: str) -> str:
-    """Writes a note and fetches an item."""
-    out = helper_%d(path, body)
-    r = requests.get("https://api%d.example.com/v1/items", timeout=5)
-    return out + r.text
-
-
-`, i, i, i, i, i, i, i)
-	}
-	return b.String()
-}
-
 // editedFacts extracts text at p and a copy of it with one path literal in
 // the middle changed, as the language server does after a keystroke.
 func editedFacts(b *testing.B, e *Engine, p, text string) (before, after *facts.File) {
@@ -359,7 +309,7 @@ func BenchmarkLinkBig(b *testing.B) {
 		}
 		b.ReportMetric(float64(findings), "findings")
 	}
-	for _, tc := range []struct{ name, text string }{{"ts10k", bigTS(10000)}, {"py10k", bigPy(10000)}} {
+	for _, tc := range []struct{ name, text string }{{"ts10k", bigserver.TypeScript(10000)}, {"py10k", bigserver.Python(10000)}} {
 		b.Run(tc.name, func(b *testing.B) {
 			ext := ".ts"
 			if tc.name == "py10k" {
@@ -383,9 +333,9 @@ func BenchmarkLinkBig(b *testing.B) {
 		for i := 0; i < 1000; i++ {
 			var p, text string
 			if i%2 == 0 {
-				p, text = fmt.Sprintf("src/m%d/server.ts", i), bigTS(100)
+				p, text = fmt.Sprintf("src/m%d/server.ts", i), bigserver.TypeScript(100)
 			} else {
-				p, text = fmt.Sprintf("pkg/m%d/server.py", i), bigPy(100)
+				p, text = fmt.Sprintf("pkg/m%d/server.py", i), bigserver.Python(100)
 			}
 			f, err := e.ExtractFull(context.Background(), filepath.ToSlash(filepath.Join(root, p)), []byte(text))
 			if err != nil {
@@ -394,7 +344,7 @@ func BenchmarkLinkBig(b *testing.B) {
 			files = append(files, f)
 		}
 		const changed = 500
-		before, after := editedFacts(b, e, files[changed].Path, bigTS(100))
+		before, after := editedFacts(b, e, files[changed].Path, bigserver.TypeScript(100))
 		files[changed] = before
 		run(b, files, changed, [2]*facts.File{after, before})
 	})

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mcpriv/mcpriv/analysis/bigserver"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 )
@@ -155,7 +156,7 @@ func TestRelinkMatchesFullLink(t *testing.T) {
 		}
 	}
 	big := &workspace{root: t.TempDir(), paths: []string{"big.py", "big.ts"},
-		texts: map[string]string{"big.ts": bigTS(600), "big.py": bigPy(600)}}
+		texts: map[string]string{"big.ts": bigserver.TypeScript(600), "big.py": bigserver.Python(600)}}
 	trees = append(trees, big)
 
 	e, err := New(Options{})
@@ -239,7 +240,7 @@ func TestLinkConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := map[string]string{"a/server.ts": bigTS(200), "b/server.py": bigPy(200)}
+	base := map[string]string{"a/server.ts": bigserver.TypeScript(200), "b/server.py": bigserver.Python(200)}
 	w := &workspace{root: t.TempDir(), paths: []string{"a/server.ts", "b/server.py"}, texts: base}
 	edited := map[string]string{"a/server.ts": replaceNth(base["a/server.ts"], `"/`, `"/x`, 2)}
 	versions := [2][]*facts.File{w.extract(t, e, nil), w.extract(t, e, edited)}
@@ -277,7 +278,7 @@ func TestLinkCacheBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &workspace{root: t.TempDir(), paths: []string{"a.ts", "b.ts"}, texts: map[string]string{"a.ts": bigTS(50), "b.ts": bigTS(60)}}
+	w := &workspace{root: t.TempDir(), paths: []string{"a.ts", "b.ts"}, texts: map[string]string{"a.ts": bigserver.TypeScript(50), "b.ts": bigserver.TypeScript(60)}}
 	files := w.extract(t, e, nil)
 	e.Link(w.root, files)
 	e.Link(w.root, files[:1])

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcpriv/mcpriv/analysis/bigserver"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 )
@@ -31,7 +32,7 @@ func publishFixture(b *testing.B) (*Server, string, [3]*finding.Result) {
 	}
 	root := b.TempDir()
 	path := filepath.Join(root, "big.ts")
-	text := bigTS(10000)
+	text := bigserver.TypeScript(10000)
 	at := strings.Index(text[len(text)/2:], "/srv/data/") + len(text)/2 + len("/srv/data/")
 	var res [3]*finding.Result
 	for i, t := range []string{text, text[:at] + "x" + text[at:], "\n" + text} {

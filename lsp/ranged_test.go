@@ -7,14 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcpriv/mcpriv/analysis/bigserver"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
-// rangedServer starts a server on the real engine with a 300-block TS file
+// rangedServer starts a server on the real engine with a 4,500-line TS file
 // open, returning the client, the server and the file's text.
 func rangedServer(t *testing.T, hook func(string, *facts.File), verify time.Duration) (*testClient, *Server, string) {
 	t.Helper()
-	text := bigTS(4500)
+	text := bigserver.TypeScript(4500)
 	var srv atomic.Pointer[Server]
 	c := startServer(t, map[string]string{}, clientOpts{engine: realEngine, options: func(o *Options) {
 		o.VerifyDelay = verify

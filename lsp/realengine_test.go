@@ -20,63 +20,13 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/bigserver"
 )
 
 // The tests in this file run the server with the real engine.
 
 func realEngine(cfg EngineConfig) (Engine, error) {
 	return analysis.New(analysis.Options{Excludes: cfg.Excludes, MaxFileSize: cfg.MaxFileSize, Policy: cfg.Policy})
-}
-
-// bigTS returns a TypeScript MCP server of about n lines: tools, helpers and
-// sensitive calls spread through the file.
-func bigTS(n int) string {
-	var b strings.Builder
-	b.WriteString("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { promises as fs } from \"node:fs\";\nimport { z } from \"zod\";\n\nconst server = new McpServer({ name: \"big\", version: \"1.0.0\" });\n\n")
-	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
-		fmt.Fprintf(&b, `// Block %d: a tool and its helpers.
-async function helper%d(p: string, body: string): Promise<string> {
-  const full = "/srv/data/%d/" + p;
-  await fs.writeFile(full, body);
-  const items = [1, 2, 3].map((x) => x * %d);
-  return items.join(",") + full;
-}
-
-server.tool("tool_%d", { path: z.string(), body: z.string() }, async ({ path, body }) => {
-  const out = await helper%d(path, body);
-  const r = await fetch("https://api%d.example.com/v1/items");
-  return { content: [{ type: "text", text: out + (await r.text()) }] };
-});
-
-`, i, i, i, i, i, i, i)
-	}
-	return b.String()
-}
-
-// bigPy returns a Python FastMCP server of about n lines.
-func bigPy(n int) string {
-	var b strings.Builder
-	b.WriteString("import os\nimport subprocess\nimport requests\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"big\")\n\n")
-	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
-		fmt.Fprintf(&b, `# Block %d: a tool and its helper.
-def helper_%d(p: str, body: str) -> str:
-    full = "/srv/data/%d/" + p
-    with open(full, "w") as f:
-        f.write(body)
-    return ",".join(str(x * %d) for x in [1, 2, 3]) + full
-
-
-@mcp.tool()
-def tool_%d(path: str, body: str) -> str:
-    """Writes a note and fetches an item."""
-    out = helper_%d(path, body)
-    r = requests.get("https://api%d.example.com/v1/items", timeout=5)
-    return out + r.text
-
-
-`, i, i, i, i, i, i, i)
-	}
-	return b.String()
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
@@ -183,7 +133,7 @@ func BenchmarkEditLatency(b *testing.B) {
 	limit := debug.SetMemoryLimit(-1)
 	defer func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(limit) }()
 	TuneRuntime() // as `mcpriv lsp` does
-	ts, py := bigTS(10000), bigPy(10000)
+	ts, py := bigserver.TypeScript(10000), bigserver.Python(10000)
 	for _, tc := range []struct {
 		name, text, marker, at string
 		edits                  int
@@ -224,7 +174,7 @@ func TestEditLatencyRealEngine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	runs, observed, _ := measureEdits(t, "mid.ts", bigTS(2000), 20)
+	runs, observed, _ := measureEdits(t, "mid.ts", bigserver.TypeScript(2000), 20)
 	if len(observed) != 20 || len(runs) < 20 {
 		t.Fatalf("%d publishes, %d runs for 20 edits", len(observed), len(runs))
 	}

@@ -13,6 +13,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/mcpriv/mcpriv/analysis/bigserver"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
 	"github.com/mcpriv/mcpriv/analysis/lang/python"
@@ -68,54 +69,6 @@ func full(t testing.TB, path string, lang source.Lang, text []byte) (*facts.File
 	return f, New(lang, text, nil, tree, f)
 }
 
-func bigTS(blocks int) string {
-	var b strings.Builder
-	b.WriteString("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { promises as fs } from \"node:fs\";\nimport { z } from \"zod\";\n\nconst server = new McpServer({ name: \"big\", version: \"1.0.0\" });\n\n")
-	for i := 0; i < blocks; i++ {
-		fmt.Fprintf(&b, `// Block %d: a tool and its helpers.
-async function helper%d(p: string, body: string): Promise<string> {
-  const full = "/srv/data/%d/" + p;
-  await fs.writeFile(full, body);
-  const items = [1, 2, 3].map((x) => x * %d);
-  return items.join(",") + full;
-}
-
-server.tool("tool_%d", { path: z.string(), body: z.string() }, async ({ path, body }) => {
-  const out = await helper%d(path, body);
-  const r = await fetch("https://api%d.example.com/v1/items");
-  return { content: [{ type: "text", text: out + (await r.text()) }] };
-});
-
-`, i, i, i, i, i, i, i)
-	}
-	return b.String()
-}
-
-func bigPy(blocks int) string {
-	var b strings.Builder
-	b.WriteString("import os\nimport subprocess\nimport requests\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"big\")\n\n")
-	for i := 0; i < blocks; i++ {
-		fmt.Fprintf(&b, `# Block %d: a tool and its helper.
-def helper_%d(p: str, body: str) -> str:
-    full = "/srv/data/%d/" + p
-    with open(full, "w") as f:
-        f.write(body)
-    return ",".join(str(x * %d) for x in [1, 2, 3]) + full
-
-
-@mcp.tool()
-def tool_%d(path: str, body: str) -> str:
-    """Writes a note and fetches an item."""
-    out = helper_%d(path, body)
-    r = requests.get("https://api%d.example.com/v1/items", timeout=5)
-    return out + r.text
-
-
-`, i, i, i, i, i, i, i)
-	}
-	return b.String()
-}
-
 // snippets are what the random edits type.
 var snippets = []string{"x", "x", "x", "\n", " ", "(", ")", "{", "}", "\"", "'", ":", ",", ".", "=",
 	"// note\n", "# note\n", "helper1(p)", "helper_1(p)", "fs", "server", "mcp", "let q = 1;\n", "q = 2\n",
@@ -129,10 +82,10 @@ type corpusFile struct {
 }
 
 func corpus(t testing.TB) []corpusFile {
-	c := []corpusFile{{"big.ts", source.TypeScript, bigTS(30)}, {"big.py", source.Python, bigPy(30)},
+	c := []corpusFile{{"big.ts", source.TypeScript, bigserver.TypeScript(420)}, {"big.py", source.Python, bigserver.Python(480)},
 		// CRLF line ends and non-ASCII text before and after the edits.
-		{"crlf.ts", source.TypeScript, strings.ReplaceAll("// héllo 😀\n"+bigTS(8), "\n", "\r\n")},
-		{"crlf.py", source.Python, strings.ReplaceAll("# héllo 😀\n"+bigPy(8), "\n", "\r\n")}}
+		{"crlf.ts", source.TypeScript, strings.ReplaceAll("// héllo 😀\n"+bigserver.TypeScript(112), "\n", "\r\n")},
+		{"crlf.py", source.Python, strings.ReplaceAll("# héllo 😀\n"+bigserver.Python(128), "\n", "\r\n")}}
 	files, _ := filepath.Glob("../../testdata/servers/*/*")
 	more, _ := filepath.Glob("../../testdata/servers/*/*/*")
 	for _, p := range append(files, more...) {
@@ -227,7 +180,7 @@ func BenchmarkUpdate(b *testing.B) {
 		name string
 		lang source.Lang
 		text string
-	}{{"big.ts", source.TypeScript, bigTS(667)}, {"big.py", source.Python, bigPy(625)}} {
+	}{{"big.ts", source.TypeScript, bigserver.TypeScript(10000)}, {"big.py", source.Python, bigserver.Python(10000)}} {
 		b.Run(tc.name, func(b *testing.B) {
 			text := []byte(tc.text)
 			_, st := full(b, tc.name, tc.lang, text)
@@ -476,8 +429,8 @@ func editCount(normal, short int) int {
 //
 //	go test -fuzz FuzzUpdate ./analysis/ranged
 func FuzzUpdate(f *testing.F) {
-	f.Add(bigTS(3), 200, 0, "x", false)
-	f.Add(bigPy(3), 150, 3, "\n    os.system(p)\n", true)
+	f.Add(bigserver.TypeScript(42), 200, 0, "x", false)
+	f.Add(bigserver.Python(48), 150, 3, "\n    os.system(p)\n", true)
 	f.Add("import os\nx = 1\n", 0, 9, "", true)
 	f.Add("const a = 1;\n\nfunction f() { return a; }\n", 14, 0, "function g() {}\n", false)
 	f.Fuzz(func(t *testing.T, text string, at, del int, ins string, py bool) {
