@@ -31,32 +31,40 @@ func newRawClient(rw io.ReadWriter, onPublish func([]byte)) *rawClient {
 	return c
 }
 
+// readFrame reads one LSP-framed message into buf (grown as needed) and
+// returns its body; the tests' hand-rolled clients share it.
+func readFrame(r *bufio.Reader, buf []byte) ([]byte, error) {
+	n := -1
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			break
+		}
+		if v, ok := strings.CutPrefix(line, "Content-Length:"); ok {
+			n, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("a message without Content-Length")
+	}
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	_, err := io.ReadFull(r, buf)
+	return buf, err
+}
+
 func (c *rawClient) read(r *bufio.Reader) {
 	var body []byte
 	publish := []byte(`"textDocument/publishDiagnostics"`)
 	for {
-		n := -1
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			line = strings.TrimSpace(line)
-			if line == "" {
-				break
-			}
-			if v, ok := strings.CutPrefix(line, "Content-Length:"); ok {
-				n, _ = strconv.Atoi(strings.TrimSpace(v))
-			}
-		}
-		if n < 0 {
-			return
-		}
-		if cap(body) < n {
-			body = make([]byte, n)
-		}
-		body = body[:n]
-		if _, err := io.ReadFull(r, body); err != nil {
+		var err error
+		if body, err = readFrame(r, body); err != nil {
 			return
 		}
 		head := body[:min(len(body), 256)]

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,22 +27,8 @@ func newRawConn(t *testing.T, rw io.ReadWriter) *rawConn {
 		defer close(c.msgs)
 		r := bufio.NewReader(rw)
 		for {
-			n := -1
-			for {
-				line, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				line = strings.TrimSpace(line)
-				if line == "" {
-					break
-				}
-				if v, found := strings.CutPrefix(line, "Content-Length: "); found {
-					n, _ = strconv.Atoi(v)
-				}
-			}
-			body := make([]byte, max(n, 0))
-			if _, err := io.ReadFull(r, body); err != nil {
+			body, err := readFrame(r, nil)
+			if err != nil {
 				return
 			}
 			var m map[string]any
