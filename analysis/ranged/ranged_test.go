@@ -102,6 +102,59 @@ func corpus(t testing.TB) []corpusFile {
 	return c
 }
 
+// tally checks ranged updates of one file against whole-file extractions
+// and counts them, for the randomized tests.
+type tally struct {
+	t                         *testing.T
+	cf                        corpusFile
+	h                         Hooks
+	steps, ranged, mismatches int
+	reasons                   map[string]int
+}
+
+func newTally(t *testing.T, cf corpusFile) *tally {
+	return &tally{t: t, cf: cf, h: hooks(cf.name, cf.lang), reasons: map[string]int{}}
+}
+
+// step updates st (nil: no state) to next by range and compares the result
+// with want, the whole-file facts of next; it returns the state to go on
+// from: the ranged one, or wantSt when the update was refused or wrong.
+func (y *tally) step(st *State, next []byte, want *facts.File, wantSt *State, what string) *State {
+	y.steps++
+	hf, done := withFull(y.h, y.cf.lang, next)
+	got, gotSt, _, err := st.Update(next, nil, hf)
+	done()
+	if err != nil {
+		y.reasons[err.Error()]++
+		return wantSt
+	}
+	y.ranged++
+	if g, w := Canonical(got), Canonical(want); !bytes.Equal(g, w) {
+		y.mismatches++
+		if y.mismatches <= 3 {
+			y.t.Errorf("%s: ranged facts differ from whole-file facts\n%s", what, firstDiff(g, w))
+		}
+		return wantSt
+	}
+	return gotSt
+}
+
+// report logs the counts (and, with MCPRIV_RANGED_REASONS set, why updates
+// were refused) and fails when fewer than min of the steps were ranged in
+// the big files.
+func (y *tally) report(unit string, min float64) {
+	if os.Getenv("MCPRIV_RANGED_REASONS") != "" {
+		for r, k := range y.reasons {
+			y.t.Logf("  %4d × %s", k, r)
+		}
+	}
+	share := float64(y.ranged) / float64(max(y.steps, 1))
+	y.t.Logf("%s: %d %s, %d ranged (%.0f%%), %d mismatches", y.cf.name, y.steps, unit, y.ranged, 100*share, y.mismatches)
+	if strings.HasPrefix(y.cf.name, "big.") && share < min {
+		y.t.Errorf("only %d of %d %s were ranged", y.ranged, y.steps, unit)
+	}
+}
+
 // TestRandomEditsMatchWholeFile applies random edits and checks that every
 // ranged result equals a whole-file extraction of the same text.
 func TestRandomEditsMatchWholeFile(t *testing.T) {
@@ -112,9 +165,7 @@ func TestRandomEditsMatchWholeFile(t *testing.T) {
 			orig := []byte(cf.text)
 			_, origSt := full(t, cf.name, cf.lang, orig)
 			text, st := orig, origSt
-			h := hooks(cf.name, cf.lang)
-			ranged, mismatches := 0, 0
-			reasons := map[string]int{}
+			y := newTally(t, cf)
 			for i := 0; i < n; i++ {
 				at := rng.Intn(len(text) + 1)
 				var next []byte
@@ -126,41 +177,12 @@ func TestRandomEditsMatchWholeFile(t *testing.T) {
 					next = append(append(append([]byte{}, text[:at]...), s...), text[at:]...)
 				}
 				want, wantSt := full(t, cf.name, cf.lang, next)
-				hf, done := withFull(h, cf.lang, next)
-				got, gotSt, _, err := st.Update(next, nil, hf)
-				done()
-				text = next
+				text, st = next, y.step(st, next, want, wantSt, fmt.Sprintf("edit %d at %d", i, at))
 				if i%4 == 3 { // two-edit chains at most from the original: random edits soon make garbage
 					text, st = orig, origSt
 				}
-				if err != nil {
-					reasons[err.Error()]++
-					if i%4 != 3 {
-						st = wantSt
-					}
-					continue
-				}
-				ranged++
-				if g, w := Canonical(got), Canonical(want); !bytes.Equal(g, w) {
-					mismatches++
-					if mismatches <= 3 {
-						t.Errorf("edit %d at %d: ranged facts differ from whole-file facts\n%s", i, at, firstDiff(g, w))
-					}
-					if i%4 != 3 {
-						st = wantSt
-					}
-					continue
-				}
-				if i%4 != 3 {
-					st = gotSt
-				}
 			}
-			if os.Getenv("MCPRIV_RANGED_REASONS") != "" {
-				for r, k := range reasons {
-					t.Logf("  %4d × %s", k, r)
-				}
-			}
-			t.Logf("%s: %d edits, %d ranged (%.0f%%), %d mismatches", cf.name, n, ranged, 100*float64(ranged)/float64(n), mismatches)
+			y.report("edits", 0)
 		})
 	}
 }
@@ -220,45 +242,16 @@ func TestTypingMatchesWholeFile(t *testing.T) {
 			if st == nil {
 				t.Skip("the file does not parse cleanly")
 			}
-			h := hooks(cf.name, cf.lang)
-			ranged, mismatches, valid := 0, 0, 0
-			reasons := map[string]int{}
+			y := newTally(t, cf)
 			for i := 0; i < n; i++ {
 				next := typingEdit(rng, text, cf.lang)
 				want, wantSt := full(t, cf.name, cf.lang, next)
 				if wantSt == nil || len(want.ParseErrors) > 0 {
 					continue // the edit broke the file: TestTypingStatement types through broken code
 				}
-				valid++
-				hf, done := withFull(h, cf.lang, next)
-				got, gotSt, _, err := st.Update(next, nil, hf)
-				done()
-				text = next
-				if err != nil {
-					reasons[err.Error()]++
-					st = wantSt
-					continue
-				}
-				ranged++
-				if g, w := Canonical(got), Canonical(want); !bytes.Equal(g, w) {
-					mismatches++
-					if mismatches <= 3 {
-						t.Errorf("edit %d: ranged facts differ from whole-file facts\n%s", i, firstDiff(g, w))
-					}
-					st = wantSt
-					continue
-				}
-				st = gotSt
+				text, st = next, y.step(st, next, want, wantSt, fmt.Sprintf("edit %d", i))
 			}
-			if os.Getenv("MCPRIV_RANGED_REASONS") != "" {
-				for r, k := range reasons {
-					t.Logf("  %4d × %s", k, r)
-				}
-			}
-			t.Logf("%s: %d valid edits, %d ranged (%.0f%%), %d mismatches", cf.name, valid, ranged, 100*float64(ranged)/float64(max(valid, 1)), mismatches)
-			if strings.HasPrefix(cf.name, "big.") && ranged*10 < valid*8 {
-				t.Errorf("only %d of %d typing edits were ranged", ranged, valid)
-			}
+			y.report("valid edits", 0.8)
 		})
 	}
 }
@@ -335,10 +328,8 @@ func TestTypingStatement(t *testing.T) {
 			if origSt == nil {
 				t.Skip("the file does not parse cleanly")
 			}
-			h := hooks(cf.name, cf.lang)
+			y := newTally(t, cf)
 			stmt := stmts[cf.lang.Family()]
-			steps, ranged, mismatches := 0, 0, 0
-			reasons := map[string]int{}
 			for l := 0; l < lines; l++ {
 				// The end of an indented line followed by another: a new line
 				// typed there is inside the same body.
@@ -365,48 +356,15 @@ func TestTypingStatement(t *testing.T) {
 				if at == 0 {
 					continue
 				}
-				text, st := orig, origSt
+				st := origSt
 				typed := "\n" + strings.Repeat(" ", indent) + stmt
 				for c := 1; c <= len(typed); c++ {
 					next := append(append(append([]byte{}, orig[:at]...), typed[:c]...), orig[at:]...)
 					want, wantSt := full(t, cf.name, cf.lang, next)
-					hf, done := withFull(h, cf.lang, next)
-					var got *facts.File
-					var gotSt *State
-					err := ErrWhole
-					if st != nil {
-						got, gotSt, _, err = st.Update(next, nil, hf)
-					}
-					done()
-					steps++
-					text = next
-					if err != nil {
-						reasons[err.Error()]++
-						st = wantSt
-						continue
-					}
-					ranged++
-					if g, w := Canonical(got), Canonical(want); !bytes.Equal(g, w) {
-						mismatches++
-						if mismatches <= 3 {
-							t.Errorf("typing %q: ranged facts differ from whole-file facts\n%s", typed[:c], firstDiff(g, w))
-						}
-						st = wantSt
-						continue
-					}
-					st = gotSt
-				}
-				_ = text
-			}
-			if os.Getenv("MCPRIV_RANGED_REASONS") != "" {
-				for r, k := range reasons {
-					t.Logf("  %4d × %s", k, r)
+					st = y.step(st, next, want, wantSt, fmt.Sprintf("typing %q", typed[:c]))
 				}
 			}
-			t.Logf("%s: %d keystrokes, %d ranged (%.0f%%), %d mismatches", cf.name, steps, ranged, 100*float64(ranged)/float64(max(steps, 1)), mismatches)
-			if strings.HasPrefix(cf.name, "big.") && ranged*2 < steps {
-				t.Errorf("only %d of %d keystrokes were ranged", ranged, steps)
-			}
+			y.report("keystrokes", 0.5)
 		})
 	}
 }
