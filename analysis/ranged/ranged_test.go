@@ -88,13 +88,23 @@ func corpus(t testing.TB) []corpusFile {
 		{"crlf.py", source.Python, strings.ReplaceAll("# héllo 😀\n"+bigserver.Python(128), "\n", "\r\n")}}
 	files, _ := filepath.Glob("../../testdata/servers/*/*")
 	more, _ := filepath.Glob("../../testdata/servers/*/*/*")
+	// MCPRIV_RANGED_CORPUS adds the sources under a directory, e.g. the real
+	// servers .ci/realworld.sh downloads (~/.cache/mcpriv/realworld).
+	if dir := os.Getenv("MCPRIV_RANGED_CORPUS"); dir != "" {
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.Contains(p, "/node_modules/") && !strings.HasSuffix(p, ".d.ts") {
+				more = append(more, p)
+			}
+			return nil
+		})
+	}
 	for _, p := range append(files, more...) {
 		lang := source.DetectLang(p)
 		if !Supported(lang) {
 			continue
 		}
 		b, err := os.ReadFile(p)
-		if err != nil || len(b) > 200_000 {
+		if err != nil || len(b) > 200_000 || len(b) < 200 {
 			continue
 		}
 		c = append(c, corpusFile{p, lang, string(b)})
