@@ -141,6 +141,9 @@ func BenchmarkEditLatency(b *testing.B) {
 		// Typing in a path literal in the middle of the file: the ranged path.
 		{"big.ts", ts, "\"/srv/data/", "/srv/data/", 600},
 		{"big.py", py, "\"/srv/data/", "/srv/data/", 600},
+		// Typing in a call's name: the call graph changes, so link is full.
+		{"big.ts-call", ts, "const out = await helper", "const out = await helper", 200},
+		{"big.py-call", py, "out = helper_", "out = helper_", 200},
 		// Typing in an import every tool uses: the whole-file path.
 		{"big.ts-whole", ts, "from \"node:fs\"", "from \"node:f", 40},
 		{"big.py-whole", py, "import requests", "import reque", 40},
