@@ -63,16 +63,7 @@ type candidate struct {
 }
 
 func newFileStatic(e *Engine, f *facts.File) *fileStatic {
-	st := &fileStatic{byName: map[string][]int{}}
-	for j, fn := range f.Functions {
-		if fn.Name == "" {
-			continue
-		}
-		st.byName[fn.Class+"."+fn.Name] = append(st.byName[fn.Class+"."+fn.Name], j)
-		if fn.Class != "" {
-			st.byName["*."+fn.Name] = append(st.byName["*."+fn.Name], j)
-		}
-	}
+	st := &fileStatic{byName: functionNames(f)}
 	switch f.Lang.Family() {
 	case "python":
 		st.pyModules = pyModuleNames(f.Path)
@@ -85,6 +76,22 @@ func newFileStatic(e *Engine, f *facts.File) *fileStatic {
 	}
 	st.cands, st.order = fileCandidates(e, f)
 	return st
+}
+
+// functionNames indexes f's named functions by "Class.name", and methods
+// also by "*.name".
+func functionNames(f *facts.File) map[string][]int {
+	byName := map[string][]int{}
+	for j, fn := range f.Functions {
+		if fn.Name == "" {
+			continue
+		}
+		byName[fn.Class+"."+fn.Name] = append(byName[fn.Class+"."+fn.Name], j)
+		if fn.Class != "" {
+			byName["*."+fn.Name] = append(byName["*."+fn.Name], j)
+		}
+	}
+	return byName
 }
 
 // fileCandidates applies the rules to every library call of f.
@@ -323,16 +330,26 @@ func (c *linkCache) store(root string, snap *linkSnapshot) {
 // root's latest link.
 func (c *linkCache) statics(e *Engine, root string, files []*facts.File) []*fileStatic {
 	var prev map[*facts.File]*fileStatic
-	if snap := c.snapshot(root); snap != nil {
+	var byPath map[string]int // index in snap.given, for files edited since
+	snap := c.snapshot(root)
+	if snap != nil {
 		prev = make(map[*facts.File]*fileStatic, len(snap.given))
+		byPath = make(map[string]int, len(snap.given))
 		for i, f := range snap.given {
 			prev[f] = snap.base[i]
+			if f != nil {
+				byPath[f.Path] = i
+			}
 		}
 	}
 	out := make([]*fileStatic, len(files))
 	for i, f := range files {
 		if out[i] = prev[f]; out[i] == nil {
-			out[i] = newFileStatic(e, f)
+			if j, ok := byPath[f.Path]; ok && f != nil && snap.given[j] != nil && snap.base[j] != nil {
+				out[i] = updatedStatic(e, snap.given[j], f, snap.base[j])
+			} else {
+				out[i] = newFileStatic(e, f)
+			}
 			if prev != nil {
 				prev[f] = out[i] // a file listed twice
 			}

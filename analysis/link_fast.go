@@ -99,11 +99,29 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 		return nil, nil, false
 	}
 	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules, goTypeCalls: ost.goTypeCalls}
-	cands := make([]candidate, 0, len(ost.cands))
 	var ls []linked
 	if len(ost.cands) > 0 || len(nf.Suppressions) > 0 {
 		ls = make([]linked, 0, len(ost.cands))
 	}
+	cands, ok := reuseCandidates(e, nf, ost, status, true, func(lo, hi int) {
+		ls = append(ls, ols[lo:hi]...)
+	})
+	if !ok {
+		return nil, nil, false
+	}
+	st.cands, st.order = cands, candidateOrder(nf, cands)
+	return st, ls, true
+}
+
+// reuseCandidates builds the candidates of nf, a new version of the file
+// whose static is ost, from status, the comparison of each call with the
+// old one at the same index: an unchanged call keeps its candidates. With
+// strict, a changed call fails and a call whose literals changed must ask
+// the same taint questions (relinkFile keeps the old links); otherwise both
+// are matched afresh. each, when set, sees the range of old candidates of
+// every call.
+func reuseCandidates(e *Engine, nf *facts.File, ost *fileStatic, status []callChange, strict bool, each func(lo, hi int)) ([]candidate, bool) {
+	cands := make([]candidate, 0, len(ost.cands))
 	ci := 0
 	var fresh []candidate
 	for k := range nf.Calls {
@@ -112,28 +130,32 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 			end++
 		}
 		olds := ost.cands[ci:end]
-		switch status[k] {
-		case callSame:
+		switch {
+		case status[k] == callSame:
 			cands = append(cands, olds...)
-		case callChanged:
-			return nil, nil, false // an edge or a taint reference changed
+		case strict && status[k] == callChanged:
+			return nil, false // an edge or a taint reference changed
 		default:
 			fresh = callCandidates(e, nf, k, fresh[:0])
-			if len(fresh) != len(olds) {
-				return nil, nil, false
-			}
-			for j := range fresh {
-				if !sameRefs(fresh[j].refs, olds[j].refs) {
-					return nil, nil, false
+			if strict {
+				if len(fresh) != len(olds) {
+					return nil, false
+				}
+				for j := range fresh {
+					if !sameRefs(fresh[j].refs, olds[j].refs) {
+						return nil, false
+					}
 				}
 			}
 			cands = append(cands, fresh...)
 		}
-		ls = append(ls, ols[ci:end]...)
+		if each != nil {
+			each(ci, end)
+		}
 		ci = end
 	}
 	if ci != len(ost.cands) {
-		return nil, nil, false
+		return nil, false
 	}
 	for j := range cands {
 		cd := &cands[j]
@@ -142,8 +164,28 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 			cd.supp = int32(suppressionFor(nf, candidateSpan(nf, cd).Start.Line, cd.rule.Capability))
 		}
 	}
+	return cands, true
+}
+
+// updatedStatic is newFileStatic for nf, a new version of old (whose static
+// is ost) that a full link needs (its call graph changed): the candidates
+// of calls that did not change are kept, since matching every call of a big
+// file against the rules is a good part of a link.
+func updatedStatic(e *Engine, old, nf *facts.File, ost *fileStatic) *fileStatic {
+	if nf.Lang.Family() == "go" || old.Lang != nf.Lang || len(old.Calls) != len(nf.Calls) {
+		return newFileStatic(e, nf)
+	}
+	status := make([]callChange, len(nf.Calls))
+	for k := range nf.Calls {
+		status[k] = compareCall(&old.Calls[k], &nf.Calls[k])
+	}
+	cands, ok := reuseCandidates(e, nf, ost, status, false, nil)
+	if !ok {
+		return newFileStatic(e, nf)
+	}
+	st := &fileStatic{byName: functionNames(nf), pyModules: ost.pyModules}
 	st.cands, st.order = cands, candidateOrder(nf, cands)
-	return st, ls, true
+	return st
 }
 
 // parallelCompareCalls is the number of calls from which relinkFile
