@@ -103,7 +103,7 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 	if len(ost.cands) > 0 || len(nf.Suppressions) > 0 {
 		ls = make([]linked, 0, len(ost.cands))
 	}
-	cands, ok := reuseCandidates(e, nf, ost, status, true, func(lo, hi int) {
+	cands, ok := reuseCandidates(e, nf, ost, status, func(lo, hi int) {
 		ls = append(ls, ols[lo:hi]...)
 	})
 	if !ok {
@@ -115,12 +115,11 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 
 // reuseCandidates builds the candidates of nf, a new version of the file
 // whose static is ost, from status, the comparison of each call with the
-// old one at the same index: an unchanged call keeps its candidates. With
-// strict, a changed call fails and a call whose literals changed must ask
-// the same taint questions (relinkFile keeps the old links); otherwise both
-// are matched afresh. each, when set, sees the range of old candidates of
-// every call.
-func reuseCandidates(e *Engine, nf *facts.File, ost *fileStatic, status []callChange, strict bool, each func(lo, hi int)) ([]candidate, bool) {
+// old one at the same index: an unchanged call keeps its candidates, a call
+// whose literals changed is matched again and must ask the same taint
+// questions (relinkFile keeps the old links), a changed call fails. each
+// sees the range of old candidates of every call.
+func reuseCandidates(e *Engine, nf *facts.File, ost *fileStatic, status []callChange, each func(lo, hi int)) ([]candidate, bool) {
 	cands := make([]candidate, 0, len(ost.cands))
 	ci := 0
 	var fresh []candidate
@@ -133,25 +132,21 @@ func reuseCandidates(e *Engine, nf *facts.File, ost *fileStatic, status []callCh
 		switch {
 		case status[k] == callSame:
 			cands = append(cands, olds...)
-		case strict && status[k] == callChanged:
+		case status[k] == callChanged:
 			return nil, false // an edge or a taint reference changed
 		default:
 			fresh = callCandidates(e, nf, k, fresh[:0])
-			if strict {
-				if len(fresh) != len(olds) {
+			if len(fresh) != len(olds) {
+				return nil, false
+			}
+			for j := range fresh {
+				if !sameRefs(fresh[j].refs, olds[j].refs) {
 					return nil, false
-				}
-				for j := range fresh {
-					if !sameRefs(fresh[j].refs, olds[j].refs) {
-						return nil, false
-					}
 				}
 			}
 			cands = append(cands, fresh...)
 		}
-		if each != nil {
-			each(ci, end)
-		}
+		each(ci, end)
 		ci = end
 	}
 	if ci != len(ost.cands) {
@@ -168,23 +163,47 @@ func reuseCandidates(e *Engine, nf *facts.File, ost *fileStatic, status []callCh
 }
 
 // updatedStatic is newFileStatic for nf, a new version of old (whose static
-// is ost) that a full link needs (its call graph changed): the candidates
-// of calls that did not change are kept, since matching every call of a big
-// file against the rules is a good part of a link.
+// is ost) that a full link needs (its call graph changed). Matching every
+// call of a big file against the rules is a good part of a link, and an
+// edit changes calls in one place: the calls before and after it that did
+// not change keep their candidates, and only those between are matched.
 func updatedStatic(e *Engine, old, nf *facts.File, ost *fileStatic) *fileStatic {
-	if nf.Lang.Family() == "go" || old.Lang != nf.Lang || len(old.Calls) != len(nf.Calls) {
+	if nf.Lang.Family() == "go" || old.Lang != nf.Lang {
 		return newFileStatic(e, nf)
 	}
-	status := make([]callChange, len(nf.Calls))
-	for k := range nf.Calls {
-		status[k] = compareCall(&old.Calls[k], &nf.Calls[k])
+	n, o := len(nf.Calls), len(old.Calls)
+	pre := 0
+	for pre < n && pre < o && compareCall(&old.Calls[pre], &nf.Calls[pre]) == callSame {
+		pre++
 	}
-	cands, ok := reuseCandidates(e, nf, ost, status, false, nil)
-	if !ok {
-		return newFileStatic(e, nf)
+	suf := 0
+	for suf < n-pre && suf < o-pre && compareCall(&old.Calls[o-1-suf], &nf.Calls[n-1-suf]) == callSame {
+		suf++
+	}
+	cands := make([]candidate, 0, len(ost.cands)+8)
+	i := 0
+	for ; i < len(ost.cands) && int(ost.cands[i].call) < pre; i++ {
+		cands = append(cands, ost.cands[i])
+	}
+	for k := pre; k < n-suf; k++ {
+		cands = callCandidates(e, nf, k, cands)
+	}
+	for ; i < len(ost.cands); i++ {
+		if c := int(ost.cands[i].call); c >= o-suf {
+			cd := ost.cands[i]
+			cd.call = int32(c + n - o)
+			cands = append(cands, cd)
+		}
+	}
+	for j := range cands {
+		cd := &cands[j]
+		cd.supp = -1
+		if len(nf.Suppressions) > 0 {
+			cd.supp = int32(suppressionFor(nf, candidateSpan(nf, cd).Start.Line, cd.rule.Capability))
+		}
 	}
 	st := &fileStatic{byName: functionNames(nf), pyModules: ost.pyModules}
-	st.cands, st.order = cands, candidateOrder(nf, cands)
+	st.cands, st.order = slices.Clip(cands), candidateOrder(nf, cands)
 	return st
 }
 

@@ -91,6 +91,18 @@ var edits = []struct {
 	{"rename", func(s string) string { return renameFirstFunction(s) }},
 	{"tool-name", func(s string) string { return replaceNth(s, `"tool_`, `"renamed_`, 1) }},
 	{"drop-line", func(s string) string { return dropLineWith(s, "writeFile") }},
+	{"dup-line", func(s string) string { return dupLineWith(s, "writeFile") }},
+}
+
+// dupLineWith repeats the first line holding word: a new call.
+func dupLineWith(s, word string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, word) {
+			return strings.Join(append(lines[:i+1:i+1], lines[i:]...), "\n")
+		}
+	}
+	return s
 }
 
 func replaceNth(s, old, new string, n int) string {
