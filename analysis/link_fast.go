@@ -73,8 +73,9 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 	// compares calls meanwhile, and both share the rest in chunks.
 	status := make([]callChange, len(nf.Calls))
 	var next atomic.Int64
+	var stop atomic.Bool // the graph differs: the comparison is moot
 	compareCalls := func() {
-		for {
+		for !stop.Load() {
 			lo := int(next.Add(compareChunk)) - compareChunk
 			if lo >= len(nf.Calls) {
 				return
@@ -89,10 +90,10 @@ func relinkFile(e *Engine, old, nf *facts.File, ost *fileStatic, ols []linked) (
 		var wg sync.WaitGroup
 		wg.Go(compareCalls)
 		same = sameGraph(old, nf)
+		stop.Store(!same)
 		compareCalls()
 		wg.Wait()
-	} else {
-		same = sameGraph(old, nf)
+	} else if same = sameGraph(old, nf); same {
 		compareCalls()
 	}
 	if !same {
