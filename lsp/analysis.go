@@ -236,7 +236,7 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, w 
 	t0 := time.Now()
 	if st := w.states[j.path]; st != nil && t.tree != nil {
 		// The tree keeps its edits, unparsed, for the next whole-file run.
-		f, next, _, err := st.Update(j.text, j.lines, ranged.Hooks{
+		f, next, err := st.Update(j.text, j.lines, ranged.Hooks{
 			Parse: func(src []byte) (*sitter.Tree, error) {
 				return parseBounded(w.parsers, j.lang, src, nil, s.opts.ParseTimeout)
 			},

@@ -20,7 +20,6 @@ type merger struct {
 	delta        int // bytes the edit added
 	lineDelta    int // lines the edit added
 	rsOld, reOld int // R in the old text
-	lines        *source.Lines
 	text         []byte
 	// replaced are the old ranges whose facts the compact text replaces, sorted.
 	replaced []span

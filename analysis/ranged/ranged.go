@@ -82,12 +82,6 @@ type Hooks struct {
 	Full func() (*sitter.Tree, error)
 }
 
-// Stats describes one update.
-type Stats struct {
-	Chunks, Kept int // chunks in the file, chunks re-extracted
-	KeptBytes    int // bytes of the compact text
-}
-
 // ErrWhole means the edit cannot be confined: extract the whole file.
 var ErrWhole = errors.New("ranged: the edit needs a whole-file extraction")
 
@@ -104,10 +98,9 @@ const (
 // Update returns the facts of text (the document after edits to s.text) and
 // the state for it. lines indexes text. Facts carry Path, Lang and Package of
 // the old facts; Hash is left empty for the caller.
-func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, *State, Stats, error) {
-	var st Stats
+func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, *State, error) {
 	if s == nil {
-		return nil, nil, st, whole("no previous state")
+		return nil, nil, whole("no previous state")
 	}
 	if lines == nil {
 		lines = source.NewLines(text)
@@ -119,7 +112,7 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 	delta := len(text) - len(old)
 	oldLines := s.lines
 	if p == len(old) && q == 0 && delta == 0 {
-		return s.facts, s, st, nil // no change
+		return s.facts, s, nil // no change
 	}
 	eOld := len(old) - q
 
@@ -177,7 +170,6 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 		c.end += delta
 		after[i] = c
 	}
-	st.Chunks = len(s.chunks)
 
 	// What depends on R is found from the names R declared before the edit;
 	// if the edit declares new ones, the closure is taken again with them.
@@ -191,14 +183,14 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 	for attempt := 0; ; attempt++ {
 		kept, err := closure(text, others, rsNew, reNew, rDecl, len(before))
 		if err != nil {
-			return nil, nil, st, err
+			return nil, nil, err
 		}
 		if run != nil {
 			run.close()
 		}
-		run, err = s.compact(text, lines, others, kept, rsNew, reNew, h, &st)
+		run, err = s.compact(text, lines, others, kept, rsNew, reNew, h)
 		if err != nil {
-			return nil, nil, st, err
+			return nil, nil, err
 		}
 		known := map[string]bool{}
 		for _, d := range rDecl {
@@ -218,7 +210,7 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 		}
 		if attempt == 1 {
 			run.close()
-			return nil, nil, st, whole("the edit keeps declaring new names")
+			return nil, nil, whole("the edit keeps declaring new names")
 		}
 	}
 	defer run.close()
@@ -228,7 +220,7 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 
 	m := &merger{
 		old: s.facts, comp: cf, segs: segs, delta: delta, lineDelta: lineDelta,
-		rsOld: rs, reOld: re, lines: lines, text: text,
+		rsOld: rs, reOld: re, text: text,
 	}
 	// Old facts in kept chunks are replaced, like those in R.
 	m.replaced = append(m.replaced, span{rs, re})
@@ -258,9 +250,9 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 	m.droppedNames = dropped
 	f, err := m.merge()
 	if err != nil {
-		return nil, nil, st, err
+		return nil, nil, err
 	}
-	return f, &State{lang: s.lang, text: text, lines: lines, facts: f, chunks: chunks}, st, nil
+	return f, &State{lang: s.lang, text: text, lines: lines, facts: f, chunks: chunks}, nil
 }
 
 // segment is a run of the text copied into the compact text.
@@ -270,7 +262,6 @@ type segment struct {
 	cline      int // line of start in the text
 	ccline     int // line of cstart in the compact text
 	isR        bool
-	chunk      int  // index in others (not R)
 	broken     bool // its compact parse has syntax errors
 }
 
@@ -454,7 +445,7 @@ func (r *compactRun) close() {
 
 // compact copies R and the kept chunks into a compact text, parses and
 // extracts it, and checks that every statement stayed inside its chunk.
-func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept []int, rsNew, reNew int, h Hooks, st *Stats) (*compactRun, error) {
+func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept []int, rsNew, reNew int, h Hooks) (*compactRun, error) {
 	segs := make([]segment, 0, len(kept)+1)
 	rAdded := false
 	for _, i := range kept {
@@ -463,7 +454,7 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 			segs = append(segs, segment{start: rsNew, end: reNew, isR: true})
 			rAdded = true
 		}
-		segs = append(segs, segment{start: c.start, end: c.end, chunk: i})
+		segs = append(segs, segment{start: c.start, end: c.end})
 	}
 	if !rAdded {
 		segs = append(segs, segment{start: rsNew, end: reNew, isR: true})
@@ -472,7 +463,6 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 	for _, sg := range segs {
 		size += sg.end - sg.start
 	}
-	st.KeptBytes, st.Kept = size, len(segs)
 	if size > maxKeptBytes || size*maxKeptFraction > len(text) && size > 4096 {
 		return nil, whole("the edit reaches %d of %d bytes", size, len(text))
 	}

@@ -132,7 +132,7 @@ func newTally(t *testing.T, cf corpusFile) *tally {
 func (y *tally) step(st *State, next []byte, want *facts.File, wantSt *State, what string) *State {
 	y.steps++
 	hf, done := withFull(y.h, y.cf.lang, next)
-	got, gotSt, _, err := st.Update(next, nil, hf)
+	got, gotSt, err := st.Update(next, nil, hf)
 	done()
 	if err != nil {
 		y.reasons[err.Error()]++
@@ -227,7 +227,7 @@ func BenchmarkUpdate(b *testing.B) {
 				if i%2 == 1 {
 					next, lines = text, textLines
 				}
-				_, ns, _, err := st.Update(next, lines, h)
+				_, ns, err := st.Update(next, lines, h)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -418,7 +418,7 @@ func FuzzUpdate(f *testing.F) {
 		next := []byte(text[:at] + ins + text[end:])
 		hf, done := withFull(hooks(name, lang), lang, next)
 		defer done()
-		got, _, _, err := st.Update(next, nil, hf)
+		got, _, err := st.Update(next, nil, hf)
 		if err != nil {
 			return
 		}
