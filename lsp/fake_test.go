@@ -136,7 +136,7 @@ func (e *fakeEngine) ExtractTree(path string, src []byte, tree *sitter.Tree) (*f
 					Span:       lines.Span(int(n.StartByte()), int(n.EndByte())),
 					CalleeSpan: lines.Span(int(fn.StartByte()), int(fn.EndByte()))}
 				if first != nil {
-					c.Args = []facts.Arg{{Span: lines.Span(int(first.StartByte()), int(first.EndByte())), Value: lit, Known: known, Func: -1}}
+					c.Args = []facts.Arg{{Value: lit, Known: known, Func: -1}}
 				}
 				f.Calls = append(f.Calls, c)
 			case "tool", "registerTool":

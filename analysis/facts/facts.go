@@ -196,9 +196,10 @@ type Call struct {
 	KeyRefs []ParamRef `json:"keyRefs,omitempty"`
 }
 
-// Arg is one argument of a call.
+// Arg is one argument of a call. It holds no position: nothing reports
+// one, and without positions the argument lists of code an edit does not
+// reach are shared between versions of a file instead of shifted.
 type Arg struct {
-	Span source.Span `json:"span"`
 	// Name is the keyword of a Python keyword argument (timeout=3 → "timeout").
 	Name string `json:"name,omitempty"`
 	// Value is the argument's string value when the extractor knows it:

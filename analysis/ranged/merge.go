@@ -158,8 +158,12 @@ func (r rewriter) callee(c facts.Callee) facts.Callee {
 	return c
 }
 
+// arg rewrites an argument's function indexes. Arguments hold no
+// positions, so when the indexes stay they are shared, not copied.
 func (r rewriter) arg(a facts.Arg) facts.Arg {
-	a.Span = r.span(a.Span)
+	if r.sameFns {
+		return a
+	}
 	a.Func = r.fn(a.Func)
 	a.Refs = r.refs(a.Refs)
 	if a.Props != nil {
@@ -174,8 +178,8 @@ func (r rewriter) arg(a facts.Arg) facts.Arg {
 }
 
 func (r rewriter) args(in []facts.Arg) []facts.Arg {
-	if in == nil {
-		return nil
+	if in == nil || r.sameFns {
+		return in
 	}
 	out := makeSlice(r.a, argPool, len(in))
 	for i, a := range in {
@@ -197,7 +201,7 @@ func (r rewriter) call(c facts.Call) facts.Call {
 	c.Span = r.span(c.Span)
 	c.CalleeSpan = r.span(c.CalleeSpan)
 	c.Args = r.args(c.Args)
-	if c.Recv != nil {
+	if c.Recv != nil && !r.sameFns {
 		a := r.arg(*c.Recv)
 		c.Recv = &a
 	}

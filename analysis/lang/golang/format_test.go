@@ -52,7 +52,7 @@ func render(f *facts.File) string {
 		}
 		fmt.Fprintf(&b, " %s callee=%s%s", pos(c.Span), rng(c.CalleeSpan), args(c.Args))
 		if c.Recv != nil {
-			fmt.Fprintf(&b, " recv=%s@%s", argStr(*c.Recv), rng(c.Recv.Span))
+			fmt.Fprintf(&b, " recv=%s", argStr(*c.Recv))
 		}
 		b.WriteString("\n")
 	}

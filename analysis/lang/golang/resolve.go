@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
 // fnCtx is the function whose body is being analysed.
@@ -826,6 +827,7 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 	tv := x.typeVal(ty)
 	out := unknown()
 	fieldVals := map[string]val{}
+	var fieldSpans map[string]source.Span
 	// Elements of slice, array and map literals may elide their type:
 	// []server.ServerTool{{Tool: …, Handler: …}}.
 	elemTy := none
@@ -871,6 +873,10 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			}
 			if k != "" {
 				fieldVals[k] = v
+				if fieldSpans == nil {
+					fieldSpans = map[string]source.Span{}
+				}
+				fieldSpans[k] = x.span(value)
 				if out.fieldRefs == nil {
 					out.fieldRefs = map[string][]facts.ParamRef{}
 				}
@@ -904,10 +910,10 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 		call := facts.Call{
 			Module: tv.mod, Member: typeName, Func: c.idx, New: true,
 			Span: x.span(n), CalleeSpan: x.span(ty),
-			Args: []facts.Arg{{Span: x.span(body), Func: -1, Props: out.props, Elems: out.elems, Refs: out.refs}},
+			Args: []facts.Arg{{Func: -1, Props: out.props, Elems: out.elems, Refs: out.refs}},
 		}
 		x.f.Calls = append(x.f.Calls, call)
-		x.compositeTool(&out, tv.mod, typeName, fieldVals, n)
+		x.compositeTool(&out, tv.mod, typeName, fieldVals, fieldSpans, n)
 	} else if hasTool && !isMap {
 		var names []string
 		if len(fieldVals) == 0 {
@@ -1229,7 +1235,7 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	if recv != nil {
 		res.refs = recv.refs
 		if recvNode >= 0 && strings.Contains(member, "().") {
-			ra := facts.Arg{Span: x.span(recvNode), Func: -1, Refs: recv.refs, Props: recv.props}
+			ra := facts.Arg{Func: -1, Refs: recv.refs, Props: recv.props}
 			if recv.inst.known {
 				ra.Value, ra.Known, ra.Prefix = recv.inst.str, true, recv.inst.prefix
 			}

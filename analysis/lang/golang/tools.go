@@ -114,7 +114,7 @@ func (x *extractor) toolName(td *toolDef, v val) {
 // compositeTool recognises tool structs: go-sdk &mcp.Tool{Name: …,
 // Annotations: &mcp.ToolAnnotations{…}}, mcp-go mcp.ToolAnnotation{…} and
 // server.ServerTool{Tool: …, Handler: …}.
-func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[string]val, n int32) {
+func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[string]val, spans map[string]source.Span, n int32) {
 	if !isMCPModule(mod) {
 		return
 	}
@@ -123,8 +123,8 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(n), span: x.span(n)}
 		if nv, ok := fields["Name"]; ok {
 			x.toolName(td, nv)
-			if p, ok := out.props["Name"]; ok {
-				td.nameSpan = p.Span
+			if sp, ok := spans["Name"]; ok {
+				td.nameSpan = sp
 			}
 		}
 		if av, ok := fields["Annotations"]; ok {
@@ -137,7 +137,7 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 				if out.annots == nil {
 					out.annots = map[string]annot{}
 				}
-				out.annots[key] = annot{v: v.boolean == 2, span: out.props[field].Span}
+				out.annots[key] = annot{v: v.boolean == 2, span: spans[field]}
 			}
 		}
 	case "ServerTool":

@@ -179,7 +179,7 @@ func formatPrefix(format string) (prefix string, full bool) {
 
 // arg converts a value to a call argument.
 func (x *extractor) arg(i int32, v val) facts.Arg {
-	a := facts.Arg{Span: x.span(i), Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
+	a := facts.Arg{Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
 	if v.known {
 		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
 	}

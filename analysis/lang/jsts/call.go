@@ -342,7 +342,7 @@ func (e *extractor) localCall(n int32, c *ctx, callee facts.Callee, args []argVa
 
 // arg describes one argument; object and array literals one level deep.
 func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
-	a := facts.Arg{Span: e.span(n), Func: int(v.fn()), Refs: v.taint, Number: v.num}
+	a := facts.Arg{Func: int(v.fn()), Refs: v.taint, Number: v.num}
 	if v.known {
 		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
 	}

@@ -357,7 +357,6 @@ func (e *extractor) args(fc *fnCtx, an int32) argList {
 		case "keyword_argument":
 			a, v := e.arg(fc, t.field(c, "value"), 0)
 			a.Name = t.text(t.field(c, "name"))
-			a.Span = e.span(c)
 			kws = append(kws, a)
 			al.refs = union(al.refs, v.refs)
 			if al.kw == nil {
@@ -391,7 +390,7 @@ const maxElems = 16
 // arg evaluates one argument expression into an Arg (and its value).
 func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 	t := e.t
-	a := facts.Arg{Span: e.span(x), Func: -1}
+	a := facts.Arg{Func: -1}
 	u := t.unparen(x)
 	switch t.typ(u) {
 	case "dictionary":
@@ -721,7 +720,7 @@ func (e *extractor) emitCall(fc *fnCtx, mod, mem string, n, callee int32, args [
 // setRecv describes the instance the call just emitted was made on.
 func (e *extractor) setRecv(fc *fnCtx, o val, objNode int32) {
 	c := &e.f.Calls[len(e.f.Calls)-1]
-	r := &facts.Arg{Span: e.span(objNode), Func: -1, Refs: e.remap(fc, o.refs), Props: o.props}
+	r := &facts.Arg{Func: -1, Refs: e.remap(fc, o.refs), Props: o.props}
 	if o.known && (!o.prefix || o.s != "") {
 		r.Value, r.Known, r.Prefix = o.s, true, o.prefix
 	}
@@ -756,11 +755,7 @@ func (e *extractor) emitLocal(fc *fnCtx, c facts.Callee, al argList, recv []fact
 	}
 	args := al.args
 	if bound {
-		sp := n
-		if recvNode >= 0 {
-			sp = recvNode
-		}
-		args = append([]facts.Arg{{Span: e.span(sp), Refs: recv, Func: -1}}, args...)
+		args = append([]facts.Arg{{Refs: recv, Func: -1}}, args...)
 	}
 	if def >= 0 && len(al.kw) > 0 {
 		args = e.alignKeywords(args, e.f.Functions[c.Func].Params, n)
@@ -794,7 +789,7 @@ func (e *extractor) alignKeywords(args []facts.Arg, params []string, n int32) []
 			continue
 		}
 		for len(out) <= j {
-			out = append(out, facts.Arg{Span: e.span(n), Func: -1})
+			out = append(out, facts.Arg{Func: -1})
 			filled = append(filled, false)
 		}
 		out[j], filled[j] = a, true
