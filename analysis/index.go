@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"path"
 	"path/filepath"
@@ -39,7 +40,10 @@ type index struct {
 	goPkgs     map[string][]int             // package dir (slash, as in facts paths) → files
 	goNames    map[string]map[string][]fnID // package dir → "Class.name" (".name" for functions) → functions
 
-	edges   [][]fnID
+	edges [][]fnID
+	// fnEdges: per function, how many of its edges (the first ones) come
+	// from its LocalCalls and Refs; the rest come from its Calls.
+	fnEdges []int32
 	callers [][]callSite
 	handler []bool // fnID → is a tool's handler or dispatcher
 
@@ -53,11 +57,20 @@ type index struct {
 	// caseTool: (dispatcher, case body) → the tool of that case.
 	caseTool map[[2]fnID]int
 
-	taintMemo map[taintKey][]taintSrc
+	taintMemo map[taintKey]taintEntry
 	inFlight  map[taintKey]bool
+	// taintCut: a taint question was cut short (a cycle, or deeper than
+	// maxTaintDepth), so answers may depend on the order of the questions.
+	taintCut bool
+	// rootHeight is the greatest height of a candidate's taint question.
+	rootHeight int32
 
 	localDirs map[localDirKey]string
 	pyLocal   map[pyLocalKey]bool
+
+	// diffs compare changed files with the root's latest link (statics
+	// reuse the comparison); nil when there is none.
+	diffs *linkDiff
 }
 
 type localDirKey struct{ dir, mod string }
@@ -67,11 +80,20 @@ type pyLocalKey struct {
 	module, member string
 }
 
+// callSite is an edge as its target sees it. unit says where build added
+// it: the index of the caller in its file for an edge from the caller's
+// LocalCalls or Refs, callPhase for one from the file's Calls (added after
+// all functions of the file). Every callers list is in build order, that
+// is by (file of the caller, unit), which the incremental link relies on.
 type callSite struct {
 	caller fnID
+	unit   int32
 	args   []facts.Arg
 	recv   []facts.ParamRef
 }
+
+// callPhase is the unit of the edges a file's Calls give.
+const callPhase = math.MaxInt32
 
 type toolInfo struct {
 	name       string
@@ -94,6 +116,16 @@ type taintKey struct {
 	tool  int // restrict to one tool (-1: any)
 }
 
+// taintEntry is a memoised taint answer and the height of the question:
+// the longest chain of questions it asked below it (0: none).
+type taintEntry struct {
+	srcs   []taintSrc
+	height int32
+}
+
+// maxTaintDepth bounds the chains of callers taint follows.
+const maxTaintDepth = 12
+
 // Link builds the index over files and returns capability findings, tool
 // summaries, suppressed findings and bad-suppression findings. The manifest
 // checks and the policy are not applied (see Check).
@@ -110,25 +142,30 @@ func (e *Engine) Link(root string, files []*facts.File) *finding.Result {
 
 func (e *Engine) link(root string, files []*facts.File) *finding.Result {
 	c := e.linkCache()
-	if res := c.relink(e, root, files); res != nil {
+	ld := diffSnapshot(c.snapshot(root), files)
+	if res := c.relink(e, root, files, ld); res != nil {
+		return res
+	}
+	if res := c.graphLink(e, root, files, ld); res != nil {
 		return res
 	}
 	ix := newIndex(e, root, files)
+	ix.diffs = ld
 	ix.build()
 	out := ix.result()
-	c.remember(root, files, ix.cached, out)
+	c.remember(root, files, ix, out)
 	return out.assemble(root)
 }
 
 func newIndex(e *Engine, root string, files []*facts.File) *index {
 	return &index{e: e, root: root, files: files,
-		taintMemo: map[taintKey][]taintSrc{}, inFlight: map[taintKey]bool{},
+		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]bool{},
 		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
 }
 
 func (ix *index) build() {
 	n := fnID(0)
-	ix.statics = ix.e.linkCache().statics(ix.e, ix.root, ix.files)
+	ix.statics = ix.e.linkCache().statics(ix.e, ix.root, ix.files, ix.diffs)
 	ix.cached = ix.statics
 	ix.base = make([]fnID, len(ix.files))
 	ix.byName = make([]map[string][]int, len(ix.files))
@@ -175,6 +212,7 @@ func (ix *index) build() {
 		}
 	}
 	ix.edges = make([][]fnID, n)
+	ix.fnEdges = make([]int32, n)
 	ix.callers = make([][]callSite, n)
 	ix.handler = make([]bool, n)
 	ix.rootTools = map[fnID][]int{}
@@ -214,31 +252,15 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		for j := range f.Functions {
 			from := ix.base[i] + fnID(j)
-			fn := &f.Functions[j]
-			for _, lc := range fn.LocalCalls {
-				for _, to := range ix.resolveCallee(i, j, lc.Callee) {
-					ix.addCall(from, to, lc.Args, lc.Receiver)
-				}
-				ix.callbackEdges(i, from, lc.Args)
-			}
-			for _, r := range fn.Refs {
-				for _, to := range ix.resolveCallee(i, j, r) {
-					if !ix.handler[to] {
-						ix.addCall(from, to, nil, nil)
-					}
-				}
-			}
+			ix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef) {
+				ix.addCall(from, to, int32(j), args, recv)
+			})
+			ix.fnEdges[from] = int32(len(ix.edges[from]))
 		}
 		for k := range f.Calls {
-			c := &f.Calls[k]
-			if c.Func < 0 || c.Func >= len(f.Functions) {
-				continue
-			}
-			from := ix.base[i] + fnID(c.Func)
-			for _, to := range ix.resolveModuleCall(i, c) {
-				ix.addCall(from, to, ix.alignArgs(to, c.Args), nil)
-			}
-			ix.callbackEdges(i, from, c.Args)
+			ix.callSites(i, &f.Calls[k], func(from, to fnID, args []facts.Arg) {
+				ix.addCall(from, to, callPhase, args, nil)
+			})
 		}
 	}
 	ix.reach()
@@ -282,21 +304,54 @@ func (ix *index) alignArgs(to fnID, args []facts.Arg) []facts.Arg {
 	return out
 }
 
-func (ix *index) addCall(from, to fnID, args []facts.Arg, recv []facts.ParamRef) {
+func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef) {
 	ix.edges[from] = append(ix.edges[from], to)
-	ix.callers[to] = append(ix.callers[to], callSite{caller: from, args: args, recv: recv})
+	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv})
+}
+
+// functionSites yields, in build order, the edges function j of file i
+// makes by its LocalCalls and Refs.
+func (ix *index) functionSites(i, j int, add func(to fnID, args []facts.Arg, recv []facts.ParamRef)) {
+	fn := &ix.files[i].Functions[j]
+	for k := range fn.LocalCalls {
+		lc := &fn.LocalCalls[k]
+		for _, to := range ix.resolveCallee(i, j, lc.Callee) {
+			add(to, lc.Args, lc.Receiver)
+		}
+		ix.callbackEdges(i, lc.Args, func(to fnID) { add(to, nil, nil) })
+	}
+	for _, r := range fn.Refs {
+		for _, to := range ix.resolveCallee(i, j, r) {
+			if !ix.handler[to] {
+				add(to, nil, nil)
+			}
+		}
+	}
+}
+
+// callSites yields, in build order, the edges call c of file i makes: to
+// the project functions its module names, and to its callbacks.
+func (ix *index) callSites(i int, c *facts.Call, add func(from, to fnID, args []facts.Arg)) {
+	if c.Func < 0 || c.Func >= len(ix.files[i].Functions) {
+		return
+	}
+	from := ix.base[i] + fnID(c.Func)
+	for _, to := range ix.resolveModuleCall(i, c) {
+		add(from, to, ix.alignArgs(to, c.Args))
+	}
+	ix.callbackEdges(i, c.Args, func(to fnID) { add(from, to, nil) })
 }
 
 // callbackEdges: a function passed as an argument may run on behalf of the
 // caller (array.map(fn), setTimeout(fn), promise callbacks), except a tool
 // handler passed to its registration. Arguments are looked into one level:
 // the properties and elements of an object or array literal.
-func (ix *index) callbackEdges(file int, from fnID, args []facts.Arg) {
+func (ix *index) callbackEdges(file int, args []facts.Arg, add func(to fnID)) {
 	nf := len(ix.files[file].Functions)
 	edge := func(fn int) {
 		if fn > 0 && fn < nf {
 			if to := ix.base[file] + fnID(fn); !ix.handler[to] {
-				ix.addCall(from, to, nil, nil)
+				add(to)
 			}
 		}
 	}
@@ -646,16 +701,28 @@ func (ix *index) toolNamesOf(fn fnID) []string {
 	return names
 }
 
-// taint returns the tool inputs a parameter reference of function fn derives
-// from. callFn is the function holding the use (for dispatchers: which case).
-func (ix *index) taint(file int, callFn int, ref facts.ParamRef, depth int) []taintSrc {
-	f := ix.files[file]
+// taintDecl returns the function declaring the parameter a reference
+// names, used in function callFn of file (-1: none, no question is asked).
+func (ix *index) taintDecl(file int, callFn int, ref facts.ParamRef) int {
+	nf := len(ix.files[file].Functions)
 	decl := ref.Fn
-	if decl < 0 || decl >= len(f.Functions) {
+	if decl < 0 || decl >= nf {
 		decl = callFn
 	}
-	if decl < 0 || decl >= len(f.Functions) {
-		return nil
+	if decl < 0 || decl >= nf {
+		return -1
+	}
+	return decl
+}
+
+// taint returns the tool inputs a parameter reference of function fn derives
+// from, and the height of the question asked (-1: none). callFn is the
+// function holding the use (for dispatchers: which case).
+func (ix *index) taint(file int, callFn int, ref facts.ParamRef, depth int) ([]taintSrc, int32) {
+	f := ix.files[file]
+	decl := ix.taintDecl(file, callFn, ref)
+	if decl < 0 {
+		return nil, -1
 	}
 	fn := ix.base[file] + fnID(decl)
 	only := -1
@@ -672,18 +739,20 @@ func (ix *index) taint(file int, callFn int, ref facts.ParamRef, depth int) []ta
 	return ix.taintOf(fn, ref.Param, ref.Path, only, depth)
 }
 
-func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) []taintSrc {
+func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) ([]taintSrc, int32) {
 	key := taintKey{fn: fn, param: param, path: strings.Join(p, "\x00"), tool: only}
 	if r, ok := ix.taintMemo[key]; ok {
-		return r
+		return r.srcs, r.height
 	}
-	if ix.inFlight[key] || depth > 12 {
-		return nil
+	if ix.inFlight[key] || depth > maxTaintDepth {
+		ix.taintCut = true
+		return nil, 0
 	}
 	ix.inFlight[key] = true
 	defer delete(ix.inFlight, key)
 
 	var out []taintSrc
+	height := int32(0)
 	for _, t := range ix.rootTools[fn] {
 		if only >= 0 && t != only {
 			continue
@@ -712,12 +781,14 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) []
 				joined = joined[:4]
 			}
 			r.Path = joined
-			out = append(out, ix.taint(callerFile, callerIdx, r, depth+1)...)
+			srcs, h := ix.taint(callerFile, callerIdx, r, depth+1)
+			out = append(out, srcs...)
+			height = max(height, h+1)
 		}
 	}
 	out = dedupeTaint(out)
-	ix.taintMemo[key] = out
-	return out
+	ix.taintMemo[key] = taintEntry{srcs: out, height: height}
+	return out, height
 }
 
 // inputField maps a parameter path to the tool input field it reads.
@@ -982,11 +1053,20 @@ func (ix *index) link(l *linked, file int, c *facts.Call, cd *candidate) {
 	l.tools = ix.toolNamesOf(fn)
 	l.server = ix.serverReach[fn] || len(l.tools) == 0
 
+	ix.linkTaint(l, file, c, cd)
+}
+
+// linkTaint decides a candidate's tool-input taint, and notes the height of
+// its questions.
+func (ix *index) linkTaint(l *linked, file int, c *facts.Call, cd *candidate) {
 	var srcs []taintSrc
 	for _, ref := range cd.refs {
-		srcs = append(srcs, ix.taint(file, c.Func, ref, 0)...)
+		s, h := ix.taint(file, c.Func, ref, 0)
+		srcs = append(srcs, s...)
+		ix.rootHeight = max(ix.rootHeight, h)
 	}
 	srcs = dedupeTaint(srcs)
+	l.tainted, l.taintTool, l.taintSource = false, "", ""
 	if len(srcs) > 0 {
 		l.tainted = true
 		l.taintTool = ix.tools[srcs[0].tool].name

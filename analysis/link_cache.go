@@ -279,6 +279,11 @@ type linkSnapshot struct {
 	given []*facts.File // the files as the caller passed them
 	base  []*fileStatic // what each gives alone (before Go type rewrites)
 	out   *linkOut
+	// ix is the call graph, reach and name tables of the link, kept when
+	// its taint answers do not depend on the order of the questions (see
+	// graphLink); nil otherwise. Its files and tools may be older versions
+	// of out's with the same graph (relink keeps it).
+	ix *index
 }
 
 // maxCachedRoots bounds the roots kept: an editor has a few workspace
@@ -327,8 +332,8 @@ func (c *linkCache) store(root string, snap *linkSnapshot) {
 }
 
 // statics returns the fileStatic of every file, reusing those of the
-// root's latest link.
-func (c *linkCache) statics(e *Engine, root string, files []*facts.File) []*fileStatic {
+// root's latest link and the comparisons of changed files with it (diffs).
+func (c *linkCache) statics(e *Engine, root string, files []*facts.File, ld *linkDiff) []*fileStatic {
 	var prev map[*facts.File]*fileStatic
 	var byPath map[string]int // index in snap.given, for files edited since
 	snap := c.snapshot(root)
@@ -343,8 +348,23 @@ func (c *linkCache) statics(e *Engine, root string, files []*facts.File) []*file
 		}
 	}
 	out := make([]*fileStatic, len(files))
+	var diffs []*fileDiff
+	if ld != nil {
+		diffs = ld.files
+	}
+	for _, d := range diffs {
+		if d.i < len(files) && files[d.i] == d.nf {
+			out[d.i] = d.static(e)
+			if prev != nil {
+				prev[d.nf] = out[d.i]
+			}
+		}
+	}
 	for i, f := range files {
-		if out[i] = prev[f]; out[i] == nil {
+		if out[i] == nil {
+			out[i] = prev[f]
+		}
+		if out[i] == nil {
 			if j, ok := byPath[f.Path]; ok && f != nil && snap.given[j] != nil && snap.base[j] != nil {
 				out[i] = updatedStatic(e, snap.given[j], f, snap.base[j])
 			} else {
@@ -358,9 +378,16 @@ func (c *linkCache) statics(e *Engine, root string, files []*facts.File) []*file
 	return out
 }
 
-// remember makes a full link the root's latest.
-func (c *linkCache) remember(root string, given []*facts.File, base []*fileStatic, out *linkOut) {
-	c.store(root, &linkSnapshot{given: slices.Clone(given), base: base, out: out})
+// remember makes a full link the root's latest. Its index is kept for
+// graphLink when its taint answers are exact (see graphLink), without the
+// memos: graphLink asks its questions afresh.
+func (c *linkCache) remember(root string, given []*facts.File, ix *index, out *linkOut) {
+	snap := &linkSnapshot{given: slices.Clone(given), base: ix.cached, out: out}
+	if ix.taintExact() {
+		ix.taintMemo, ix.inFlight, ix.localDirs, ix.pyLocal, ix.diffs = nil, nil, nil, nil, nil
+		snap.ix = ix
+	}
+	c.store(root, snap)
 }
 
 // compareFindings is the order of findings in a Result: file, position,
