@@ -272,6 +272,18 @@ func graphEditedFacts(b *testing.B, e *Engine, p, text string) (before, after *f
 	return extractPair(b, e, p, text, text[:mid]+line+text[mid:])
 }
 
+// callEditedFacts is editedFacts with the edit the language server's
+// -call benchmark types: a letter into the name of a called helper in the
+// middle of the file, so the call no longer resolves.
+func callEditedFacts(b *testing.B, e *Engine, p, text string) (before, after *facts.File) {
+	marker := "const out = await helper"
+	if strings.HasSuffix(p, ".py") {
+		marker = "out = helper_"
+	}
+	mid := strings.Index(text[len(text)/2:], marker) + len(text)/2 + len(marker)
+	return extractPair(b, e, p, text, text[:mid]+"x"+text[mid:])
+}
+
 func extractPair(b *testing.B, e *Engine, p, text, edited string) (before, after *facts.File) {
 	var err error
 	if before, err = e.ExtractFull(context.Background(), p, []byte(text)); err != nil {
@@ -285,8 +297,9 @@ func extractPair(b *testing.B, e *Engine, p, text, edited string) (before, after
 
 // BenchmarkLinkBig measures Link+Check after a one-file edit, as the
 // language server runs them on every keystroke: a 10,000-line TypeScript or
-// Python file whose facts change each iteration (a literal, or, in the
-// -graph variants, a new call, which needs a full link), and a 1,000-file
+// Python file whose facts change each iteration (a literal; in the -graph
+// variants a new call; in the -call variants a helper's name typed into,
+// so a call no longer resolves), and a 1,000-file
 // workspace where one file's facts change and the others keep their
 // pointers.
 //
@@ -324,6 +337,14 @@ func BenchmarkLinkBig(b *testing.B) {
 				ext = ".py"
 			}
 			before, after := graphEditedFacts(b, e, filepath.ToSlash(filepath.Join(root, "big"+ext)), tc.text)
+			run(b, []*facts.File{before}, 0, [2]*facts.File{after, before})
+		})
+		b.Run(tc.name+"-call", func(b *testing.B) {
+			ext := ".ts"
+			if tc.name == "py10k" {
+				ext = ".py"
+			}
+			before, after := callEditedFacts(b, e, filepath.ToSlash(filepath.Join(root, "big"+ext)), tc.text)
 			run(b, []*facts.File{before}, 0, [2]*facts.File{after, before})
 		})
 	}

@@ -45,12 +45,19 @@ type index struct {
 	// from its LocalCalls and Refs; the rest come from its Calls.
 	fnEdges []int32
 	callers [][]callSite
+	// askers[d] lists the functions whose taint questions may ask one of
+	// d: the targets of the sites whose arguments refer to a parameter d
+	// declares (taintDecl). graphLink adds to it and never removes, so it
+	// may list more.
+	askers  [][]fnID
 	handler []bool // fnID → is a tool's handler or dispatcher
 
 	tools []toolInfo
 	// reachedBy lists, per function, the tools reaching it, ascending.
 	reachedBy   [][]int32
 	toolNames   [][]string // fnID → sorted unique names of reachedBy (memo)
+	// toolNamesShared: toolNames is another index's, read only (graphLink).
+	toolNamesShared bool
 	serverReach []bool
 	// rootTools: function → tools whose handler or dispatcher it is, ascending.
 	rootTools map[fnID][]int
@@ -214,6 +221,7 @@ func (ix *index) build() {
 	ix.edges = make([][]fnID, n)
 	ix.fnEdges = make([]int32, n)
 	ix.callers = make([][]callSite, n)
+	ix.askers = make([][]fnID, n)
 	ix.handler = make([]bool, n)
 	ix.rootTools = map[fnID][]int{}
 	ix.caseTool = map[[2]fnID]int{}
@@ -307,6 +315,49 @@ func (ix *index) alignArgs(to fnID, args []facts.Arg) []facts.Arg {
 func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef) {
 	ix.edges[from] = append(ix.edges[from], to)
 	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv})
+	ix.siteDecls(from, args, recv, func(d fnID) {
+		if as := ix.askers[d]; len(as) == 0 || as[len(as)-1] != to {
+			ix.askers[d] = append(as, to)
+		}
+	})
+}
+
+// siteDecls yields the functions a taint question about a site's target
+// may ask questions of: those declaring the parameters its arguments (as
+// argRefs reads them) and receiver refer to.
+func (ix *index) siteDecls(caller fnID, args []facts.Arg, recv []facts.ParamRef, yield func(fnID)) {
+	if len(args) == 0 && len(recv) == 0 {
+		return
+	}
+	file := int(ix.owner[caller])
+	callFn := int(caller - ix.base[file])
+	each := func(r *facts.ParamRef) {
+		if d := ix.taintDecl(file, callFn, *r); d >= 0 {
+			yield(ix.base[file] + fnID(d))
+		}
+	}
+	for k := range recv {
+		each(&recv[k])
+	}
+	for k := range args {
+		eachArgRef(&args[k], 2, each)
+	}
+}
+
+// eachArgRef visits the references argRefs(a, nil, depth) returns.
+func eachArgRef(a *facts.Arg, depth int, f func(*facts.ParamRef)) {
+	for k := range a.Refs {
+		f(&a.Refs[k])
+	}
+	if depth > 0 {
+		for key := range a.Props {
+			p := a.Props[key]
+			eachArgRef(&p, depth-1, f)
+		}
+		for k := range a.Elems {
+			eachArgRef(&a.Elems[k], depth-1, f)
+		}
+	}
 }
 
 // functionSites yields, in build order, the edges function j of file i
@@ -642,19 +693,15 @@ func (ix *index) reach() {
 			}
 			ix.reachedBy[fn] = append(ix.reachedBy[fn], int32(t))
 			return true
-		}, func(from, to fnID) bool {
-			// A dispatcher's own code runs for its tools; its case bodies are
-			// separate functions reached only by their own tool.
-			return !ix.handler[to] || to == ti.handler || to == ti.dispatcher
-		})
+		}, func(from, to fnID) bool { return ix.follows(t, to) })
 	}
 	ix.serverReach = make([]bool, n)
 	var roots []fnID
 	for i, f := range ix.files {
 		roots = append(roots, ix.base[i])
 		if f.Lang.Family() == "go" {
-			for j, fn := range f.Functions {
-				if fn.Class == "" && fn.Parent <= 0 && (fn.Name == "main" || fn.Name == "init") {
+			for j := range f.Functions {
+				if goEntry(f, j) {
 					roots = append(roots, ix.base[i]+fnID(j))
 				}
 			}
@@ -666,7 +713,29 @@ func (ix *index) reach() {
 		}
 		ix.serverReach[fn] = true
 		return true
-	}, func(from, to fnID) bool { return !ix.handler[to] })
+	}, func(from, to fnID) bool { return ix.follows(-1, to) })
+}
+
+// goEntry reports whether function j of Go file f is main or init, which
+// run at start-up.
+func goEntry(f *facts.File, j int) bool {
+	fn := &f.Functions[j]
+	return fn.Class == "" && fn.Parent <= 0 && (fn.Name == "main" || fn.Name == "init")
+}
+
+// serverRoot reports whether fn is start-up code: a file's top level, or
+// Go main/init.
+func (ix *index) serverRoot(fn fnID) bool {
+	i := int(ix.owner[fn])
+	f := ix.files[i]
+	return fn == ix.base[i] || f.Lang.Family() == "go" && goEntry(f, int(fn-ix.base[i]))
+}
+
+// follows reports whether reach goes along an edge to `to` for tool t (-1:
+// start-up code): a dispatcher's own code runs for its tools, its case
+// bodies are separate functions reached only by their own tool.
+func (ix *index) follows(t int, to fnID) bool {
+	return !ix.handler[to] || t >= 0 && (to == ix.tools[t].handler || to == ix.tools[t].dispatcher)
 }
 
 func (ix *index) walk(roots []fnID, visit func(fnID) bool, follow func(from, to fnID) bool) {
@@ -697,7 +766,9 @@ func (ix *index) toolNamesOf(fn fnID) []string {
 		names = append(names, ix.tools[t].name)
 	}
 	names = slices.Clip(sortedUnique(names)) // never nil: findings list no tools as []
-	ix.toolNames[fn] = names
+	if !ix.toolNamesShared {
+		ix.toolNames[fn] = names
+	}
 	return names
 }
 

@@ -100,11 +100,15 @@ type graphEdit struct {
 	touched []fnID // targets of removed or added sites (with repeats)
 	// moved lists the functions whose callers list changed.
 	moved []fnID
-	// edgesMoved: some function's edges changed (reach is recomputed);
-	// reachMoved: the recomputed reach differs for some function.
-	edgesMoved, reachMoved bool
-	// affected memoises taintAffected per function.
-	affected []uint8
+	// edgesMoved: some function's edges changed, those of movedRows.
+	edgesMoved bool
+	movedRows  []fnID
+	// reachMoved: per function, whether the recomputed reach differs (nil:
+	// for none).
+	reachMoved []bool
+	// affected: a taint question about the function may have another
+	// answer (nil: none may).
+	affected []bool
 }
 
 type siteChange struct {
@@ -124,7 +128,7 @@ func (g *graphEdit) start(root string) {
 		files: slices.Clone(snap.out.files), statics: slices.Clone(snap.out.statics), cached: slices.Clone(snap.base),
 		base: old.base, owner: old.owner, byName: old.byName, pyModules: old.pyModules, fileByPath: old.fileByPath,
 		goPkgs: old.goPkgs, goNames: old.goNames,
-		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, handler: old.handler,
+		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, askers: old.askers, handler: old.handler,
 		reachedBy: old.reachedBy, serverReach: old.serverReach, rootTools: old.rootTools, caseTool: old.caseTool,
 		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]bool{},
 		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
@@ -220,6 +224,7 @@ func (g *graphEdit) redoEdges() {
 		row := make([]fnID, 0, len(fnPart)+len(callPart))
 		nix.edges[r.from] = append(append(row, fnPart...), callPart...)
 		nix.fnEdges[r.from] = int32(len(fnPart))
+		g.movedRows = append(g.movedRows, r.from)
 	}
 
 	// Callers: each touched target's list without the removed sites, with
@@ -260,6 +265,21 @@ func (g *graphEdit) redoEdges() {
 		}
 		nix.callers[to] = next
 		g.moved = append(g.moved, to)
+	}
+	cloned = false
+	for _, a := range g.added {
+		nix.siteDecls(a.cs.caller, a.cs.args, a.cs.recv, func(d fnID) {
+			if slices.Contains(nix.askers[d], a.to) {
+				return
+			}
+			if !cloned {
+				nix.askers = slices.Clone(old.askers)
+				cloned = true
+			}
+			row := make([]fnID, len(nix.askers[d]), len(nix.askers[d])+1)
+			copy(row, nix.askers[d])
+			nix.askers[d] = append(row, a.to)
+		})
 	}
 }
 
@@ -333,24 +353,102 @@ func sameSiteList(a, b []callSite) bool {
 	return true
 }
 
-// redoReach recomputes reach when an edge changed.
+// redoReach recomputes reach where an edge changed it. A function that no
+// function whose edges changed leads to, in the old graph or the new, is
+// reached along the same paths in both: it keeps its reach. The others
+// (the region) take the reach of their callers outside the region, plus
+// their own roots, and pass it on along the region's edges to a fixed
+// point; this is what the walks of reach find, function by function.
 func (g *graphEdit) redoReach() {
-	nix := g.nix
+	old, nix := g.old, g.nix
+	nix.toolNames, nix.toolNamesShared = old.toolNames, true
 	if !g.edgesMoved {
-		nix.toolNames = make([][]string, len(nix.edges))
 		return
 	}
-	nix.reach()
-	for fn := range nix.reachedBy {
-		if !g.sameReach(fnID(fn)) {
-			g.reachMoved = true
-			return
+	n := len(nix.edges)
+	at := make(map[fnID]int32, 16) // region member → index in region
+	var region []fnID
+	stack := slices.Clone(g.movedRows)
+	for len(stack) > 0 {
+		fn := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, ok := at[fn]; ok {
+			continue
+		}
+		at[fn] = int32(len(region))
+		region = append(region, fn)
+		stack = append(stack, old.edges[fn]...)
+		stack = append(stack, nix.edges[fn]...)
+	}
+	tools := make([][]int32, len(region))
+	server := make([]bool, len(region))
+	add := func(k int32, t int32) bool {
+		l := tools[k]
+		i, found := slices.BinarySearch(l, t)
+		if found {
+			return false
+		}
+		tools[k] = slices.Insert(l, i, t)
+		return true
+	}
+	for k, fn := range region {
+		for _, t := range nix.rootTools[fn] {
+			add(int32(k), int32(t))
+		}
+		server[k] = nix.serverRoot(fn)
+		for _, cs := range nix.callers[fn] {
+			if _, in := at[cs.caller]; in {
+				continue
+			}
+			// Outside the region: its reach is the old one.
+			for _, t := range old.reachedBy[cs.caller] {
+				if nix.follows(int(t), fn) {
+					add(int32(k), t)
+				}
+			}
+			if old.serverReach[cs.caller] && nix.follows(-1, fn) {
+				server[k] = true
+			}
 		}
 	}
-}
-
-func (g *graphEdit) sameReach(fn fnID) bool {
-	return g.old.serverReach[fn] == g.nix.serverReach[fn] && slices.Equal(g.old.reachedBy[fn], g.nix.reachedBy[fn])
+	work := make([]int32, len(region))
+	for k := range work {
+		work[k] = int32(k)
+	}
+	for len(work) > 0 {
+		k := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, to := range nix.edges[region[k]] {
+			j, in := at[to]
+			if !in {
+				continue
+			}
+			grew := false
+			for _, t := range tools[k] {
+				if nix.follows(int(t), to) && add(j, t) {
+					grew = true
+				}
+			}
+			if server[k] && !server[j] && nix.follows(-1, to) {
+				server[j], grew = true, true
+			}
+			if grew {
+				work = append(work, j)
+			}
+		}
+	}
+	for k, fn := range region {
+		if server[k] == old.serverReach[fn] && slices.Equal(tools[k], old.reachedBy[fn]) {
+			continue
+		}
+		if g.reachMoved == nil {
+			g.reachMoved = make([]bool, n)
+			nix.reachedBy, nix.serverReach = slices.Clone(old.reachedBy), slices.Clone(old.serverReach)
+			nix.toolNames, nix.toolNamesShared = slices.Clone(old.toolNames), false
+		}
+		g.reachMoved[fn] = true
+		nix.reachedBy[fn], nix.serverReach[fn], nix.toolNames[fn] = tools[k], server[k], nil
+	}
 }
 
 // relinkCandidates decides every candidate: the changed files' new ones
@@ -361,15 +459,12 @@ func (g *graphEdit) relinkCandidates() (*linkOut, bool) {
 	out := &linkOut{files: nix.files, statics: nix.statics, links: slices.Clone(prev.links),
 		bads: slices.Clone(prev.bads), tools: prev.tools}
 	if len(g.moved) > 0 {
-		g.affected = make([]uint8, len(nix.edges))
-		for _, fn := range g.moved {
-			g.affected[fn] = affectedYes
-		}
+		g.markAffected()
 	}
 	for _, d := range g.ld.files {
 		g.relinkChanged(out, d)
 	}
-	if g.reachMoved || g.affected != nil {
+	if g.reachMoved != nil || g.affected != nil {
 		for i, ols := range prev.links {
 			if len(ols) == 0 || slices.ContainsFunc(g.ld.files, func(d *fileDiff) bool { return d.i == i }) {
 				continue
@@ -450,14 +545,14 @@ func (g *graphEdit) update(l linked, file int, c *facts.Call, cd *candidate) (li
 	nix := g.nix
 	fn := nix.base[file] + fnID(c.Func)
 	moved := false
-	if g.reachMoved && !g.sameReach(fn) {
+	if g.reachMoved != nil && g.reachMoved[fn] {
 		l.tools = nix.toolNamesOf(fn)
 		l.server = nix.serverReach[fn] || len(l.tools) == 0
 		moved = true
 	}
 	if g.affected != nil {
 		for _, ref := range cd.refs {
-			if decl := nix.taintDecl(file, c.Func, ref); decl >= 0 && g.taintAffected(nix.base[file]+fnID(decl)) {
+			if decl := nix.taintDecl(file, c.Func, ref); decl >= 0 && g.affected[nix.base[file]+fnID(decl)] {
 				nix.linkTaint(&l, file, c, cd)
 				moved = true
 				break
@@ -467,76 +562,24 @@ func (g *graphEdit) update(l linked, file int, c *facts.Call, cd *candidate) (li
 	return l, moved
 }
 
-const (
-	affectedUnknown uint8 = iota
-	affectedBusy
-	affectedNo
-	affectedYes
-)
-
-// taintAffected reports whether a taint question about fn may be read from
-// a changed callers list: fn's, or that of a function declaring a
-// parameter one of fn's callers passes, and so on. It over-approximates:
-// every argument of every caller counts, and a function met again while
-// its answer is being found counts as affected.
-func (g *graphEdit) taintAffected(fn fnID) bool {
-	switch g.affected[fn] {
-	case affectedYes, affectedBusy:
-		return true
-	case affectedNo:
-		return false
+// markAffected marks the functions a taint question may be read from a
+// changed callers list for: the moved ones, and, transitively, those whose
+// questions ask questions of a marked one (askers, which may list more:
+// marking more only re-asks more).
+func (g *graphEdit) markAffected() {
+	g.affected = make([]bool, len(g.nix.edges))
+	queue := slices.Clone(g.moved)
+	for _, fn := range queue {
+		g.affected[fn] = true
 	}
-	g.affected[fn] = affectedBusy
-	nix := g.nix
-	res := false
-	for k := range nix.callers[fn] {
-		cs := &nix.callers[fn][k]
-		cf := int(nix.owner[cs.caller])
-		ci := int(cs.caller - nix.base[cf])
-		visit := func(r *facts.ParamRef) bool {
-			decl := nix.taintDecl(cf, ci, *r)
-			return decl >= 0 && g.taintAffected(nix.base[cf]+fnID(decl))
-		}
-		if anyRef(cs.recv, visit) || anyArgRef(cs.args, 2, visit) {
-			res = true
-			break
-		}
-	}
-	g.affected[fn] = affectedNo
-	if res {
-		g.affected[fn] = affectedYes
-	}
-	return res
-}
-
-func anyRef(refs []facts.ParamRef, f func(*facts.ParamRef) bool) bool {
-	for k := range refs {
-		if f(&refs[k]) {
-			return true
-		}
-	}
-	return false
-}
-
-// anyArgRef visits the references argRefs gives for any of args.
-func anyArgRef(args []facts.Arg, depth int, f func(*facts.ParamRef) bool) bool {
-	for k := range args {
-		a := &args[k]
-		if anyRef(a.Refs, f) {
-			return true
-		}
-		if depth == 0 {
-			continue
-		}
-		for key := range a.Props {
-			p := a.Props[key]
-			if anyArgRef([]facts.Arg{p}, depth-1, f) {
-				return true
+	for len(queue) > 0 {
+		d := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, fn := range g.nix.askers[d] {
+			if !g.affected[fn] {
+				g.affected[fn] = true
+				queue = append(queue, fn)
 			}
 		}
-		if anyArgRef(a.Elems, depth-1, f) {
-			return true
-		}
 	}
-	return false
 }

@@ -36,6 +36,7 @@ type rServer struct {
 	acyclic bool // a helper only calls helpers after it: no recursion
 	helpers []rHelper
 	tools   [][]rCall
+	top     []rCall   // calls at the top level of the first file: start-up code
 	renamed []callRef // calls renamed to an unknown name, to be renamed back
 }
 
@@ -102,6 +103,9 @@ func randomServer(r *rand.Rand, py, acyclic bool) *rServer {
 	for n := 2 + r.IntN(3); n > 0; n-- {
 		s.tools = append(s.tools, []rCall{s.randomCall(r, s.targets(-1))})
 	}
+	for n := r.IntN(2); n > 0; n-- {
+		s.top = append(s.top, s.randomCall(r, s.targets(-1)))
+	}
 	return s
 }
 
@@ -111,7 +115,7 @@ func (s *rServer) randomCall(r *rand.Rand, targets []int) rCall {
 
 // callRef is a call of the server, by where it is.
 type callRef struct {
-	tool, helper, k int // helper -1: a tool's; k -1: the callback's
+	tool, helper, k int // helper -1: a tool's, -2: the top level's; k -1: the callback's
 }
 
 func (s *rServer) calls() []callRef {
@@ -120,6 +124,9 @@ func (s *rServer) calls() []callRef {
 		for k := range cs {
 			out = append(out, callRef{tool: t, helper: -1, k: k})
 		}
+	}
+	for k := range s.top {
+		out = append(out, callRef{helper: -2, k: k})
 	}
 	for h := range s.helpers {
 		for k := range s.helpers[h].calls {
@@ -135,6 +142,8 @@ func (s *rServer) calls() []callRef {
 // valid reports whether c still names a call (calls are removed).
 func (s *rServer) valid(c callRef) bool {
 	switch {
+	case c.helper == -2:
+		return c.k < len(s.top)
 	case c.helper < 0:
 		return c.k < len(s.tools[c.tool])
 	case c.k < 0:
@@ -145,6 +154,8 @@ func (s *rServer) valid(c callRef) bool {
 
 func (s *rServer) at(c callRef) *rCall {
 	switch {
+	case c.helper == -2:
+		return &s.top[c.k]
 	case c.helper < 0:
 		return &s.tools[c.tool][c.k]
 	case c.k < 0:
@@ -179,13 +190,19 @@ func (s *rServer) edit(r *rand.Rand) string {
 			s.helpers[h].calls = append(s.helpers[h].calls, s.randomCall(r, ts))
 			return "add"
 		}
+		if r.IntN(3) == 0 {
+			s.top = append(s.top, s.randomCall(r, s.targets(-1)))
+			return "add-top"
+		}
 		t := r.IntN(len(s.tools))
 		s.tools[t] = append(s.tools[t], s.randomCall(r, s.targets(-1)))
 		return "add-tool"
 	case op == 2 && len(all) > 0:
 		c := all[r.IntN(len(all))]
 		switch {
-		case c.helper < 0 && len(s.tools[c.tool]) > 1:
+		case c.helper == -2:
+			s.top = append(s.top[:c.k:c.k], s.top[c.k+1:]...)
+		case c.helper == -1 && len(s.tools[c.tool]) > 1:
 			s.tools[c.tool] = append(s.tools[c.tool][:c.k:c.k], s.tools[c.tool][c.k+1:]...)
 		case c.helper >= 0 && c.k >= 0:
 			h := &s.helpers[c.helper]
@@ -196,7 +213,7 @@ func (s *rServer) edit(r *rand.Rand) string {
 		return "remove"
 	case op == 3 && len(all) > 0:
 		c := all[r.IntN(len(all))]
-		from := c.helper
+		from := max(c.helper, -1)
 		if ts := s.targets(from); len(ts) > 0 {
 			s.at(c).target = ts[r.IntN(len(ts))]
 		}
@@ -265,6 +282,9 @@ func (s *rServer) renderTS() map[string]string {
 		}
 		b.WriteString("  return \"\";\n}\n\n")
 	}
+	for _, c := range s.top {
+		fmt.Fprintf(&srv, "void %s(%s);\n", s.name(c.target, c.unknown), s.args(c, `"/etc/a"`, `"/etc/b"`))
+	}
 	for t, cs := range s.tools {
 		fmt.Fprintf(&srv, "server.tool(\"tool_%d\", { path: z.string(), body: z.string() }, async ({ path, body }) => {\n", t)
 		for _, c := range cs {
@@ -309,6 +329,9 @@ func (s *rServer) renderPy() map[string]string {
 			fmt.Fprintf(b, "    list(map(lambda x: %s(%s), [1, 2]))\n", s.name(hp.cb.target, hp.cb.unknown), s.args(*hp.cb, "p", "q"))
 		}
 		b.WriteString("    return \"\"\n\n\n")
+	}
+	for _, c := range s.top {
+		fmt.Fprintf(&srv, "%s(%s)\n\n", s.name(c.target, c.unknown), s.args(c, `"/etc/a"`, `"/etc/b"`))
 	}
 	for t, cs := range s.tools {
 		fmt.Fprintf(&srv, "@mcp.tool()\ndef tool_%d(path: str, body: str) -> str:\n", t)
