@@ -54,11 +54,11 @@ type index struct {
 
 	tools []toolInfo
 	// reachedBy lists, per function, the tools reaching it, ascending.
-	reachedBy   [][]int32
-	toolNames   [][]string // fnID → sorted unique names of reachedBy (memo)
+	reachedBy [][]int32
+	toolNames [][]string // fnID → sorted unique names of reachedBy (memo)
 	// toolNamesShared: toolNames is another index's, read only (graphLink).
 	toolNamesShared bool
-	serverReach []bool
+	serverReach     []bool
 	// rootTools: function → tools whose handler or dispatcher it is, ascending.
 	rootTools map[fnID][]int
 	// caseTool: (dispatcher, case body) → the tool of that case.
