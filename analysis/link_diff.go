@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"maps"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -90,7 +91,9 @@ func (d *fileDiff) compareShape() {
 	a, b := d.old, d.nf
 	d.names = sameNames(a, b)
 	if !d.names || a.Package != b.Package || len(a.Imports) != len(b.Imports) || len(a.Tools) != len(b.Tools) ||
-		!maps.Equal(a.Exports, b.Exports) || !maps.Equal(a.Constants, b.Constants) || !maps.Equal(a.Types, b.Types) {
+		!sameMap(a.Exports, b.Exports) && !maps.Equal(a.Exports, b.Exports) ||
+		!sameMap(a.Constants, b.Constants) && !maps.Equal(a.Constants, b.Constants) ||
+		!sameMap(a.Types, b.Types) && !maps.Equal(a.Types, b.Types) {
 		return
 	}
 	for i := range a.Imports {
@@ -198,8 +201,18 @@ func sameNames(a, b *facts.File) bool {
 // returns is the extractor's business (it shapes the references of the
 // calls that use the value), Link never reads it.
 func sameFunctionHead(a, b *facts.Function) bool {
-	if a.Name != b.Name || a.Class != b.Class || a.Parent != b.Parent || !slices.Equal(a.Params, b.Params) ||
-		len(a.ParamFields) != len(b.ParamFields) {
+	if a.Name != b.Name || a.Class != b.Class || a.Parent != b.Parent || len(a.Params) != len(b.Params) {
+		return false
+	}
+	if len(a.Params) > 0 && &a.Params[0] != &b.Params[0] && !slices.Equal(a.Params, b.Params) {
+		return false
+	}
+	// Ranged extraction keeps a function's map when it keeps the function:
+	// the same map needs no walk (nor a look at its header).
+	if sameMap(a.ParamFields, b.ParamFields) {
+		return true
+	}
+	if len(a.ParamFields) != len(b.ParamFields) {
 		return false
 	}
 	for k, v := range a.ParamFields {
@@ -208,6 +221,11 @@ func sameFunctionHead(a, b *facts.Function) bool {
 		}
 	}
 	return true
+}
+
+// sameMap reports whether two maps are one.
+func sameMap[K comparable, V any](a, b map[K]V) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // sameFunctionCalls compares the calls two versions of a function make to

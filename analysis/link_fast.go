@@ -184,7 +184,8 @@ func sameCallee(a, b *facts.Callee) bool {
 
 func sameTool(a, b *facts.Tool) bool {
 	if a.Name != b.Name || a.NameRef != b.NameRef || a.SDK != b.SDK || a.Handler != b.Handler || a.Dispatcher != b.Dispatcher ||
-		(a.HandlerRef == nil) != (b.HandlerRef == nil) || len(a.Inputs) != len(b.Inputs) || !maps.Equal(a.Annotations, b.Annotations) {
+		(a.HandlerRef == nil) != (b.HandlerRef == nil) || len(a.Inputs) != len(b.Inputs) ||
+		!sameMap(a.Annotations, b.Annotations) && !maps.Equal(a.Annotations, b.Annotations) {
 		return false
 	}
 	if a.HandlerRef != nil && !sameCallee(a.HandlerRef, b.HandlerRef) {
