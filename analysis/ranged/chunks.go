@@ -110,6 +110,13 @@ func describe(chunks []chunk, nodes []topNode, lang source.Lang, text []byte) {
 	}
 	for i := range chunks {
 		body := text[chunks[i].start:chunks[i].end]
+		if chunks[i].opaque {
+			// What it binds is not known (a syntax error may even lift a
+			// function's locals to the top level, as measured): every
+			// name in it may be one, so an edit of it reaches every chunk
+			// mentioning any of them.
+			chunks[i].declares = allWords(body, chunks[i].declares)
+		}
 		for _, w := range wideWords {
 			if bytes.Contains(body, w) {
 				chunks[i].wide = true
@@ -451,6 +458,21 @@ func words(b []byte, fn func(w []byte)) {
 		fn(b[i:j])
 		i = j
 	}
+}
+
+// allWords appends the distinct words of b not in out to out.
+func allWords(b []byte, out []string) []string {
+	seen := make(map[string]bool, len(out))
+	for _, w := range out {
+		seen[w] = true
+	}
+	words(b, func(w []byte) {
+		if !seen[string(w)] {
+			seen[string(w)] = true
+			out = append(out, string(w))
+		}
+	})
+	return out
 }
 
 // chunkAt returns the index of the chunk containing offset, or -1.

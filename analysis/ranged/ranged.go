@@ -31,6 +31,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/analysis/syntax"
 )
 
 // Supported reports whether files of lang can be updated by range (Go files
@@ -78,7 +79,9 @@ type Hooks struct {
 	// Full, when set, returns the syntax tree of the whole new text (the
 	// language server's incremental parse; Update does not close it). It is
 	// asked for only when the edited code has syntax errors, to check that
-	// the file parses them as the compact text does.
+	// the file parses them as the compact text does, and runs on another
+	// goroutine, at the same time as Parse and Extract; it is over before
+	// Update returns.
 	Full func() (*sitter.Tree, error)
 }
 
@@ -179,6 +182,11 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 	}
 	others := make([]chunk, 0, len(before)+len(after))
 	others = append(append(others, before...), after...)
+	// Broken code needs the file's own parse: it runs on another goroutine
+	// while the compact text is extracted and merged, and is over before
+	// Update returns (the tree is the caller's).
+	fp := &fileParse{full: h.Full}
+	defer fp.finish()
 	var run *compactRun
 	for attempt := 0; ; attempt++ {
 		kept, err := closure(text, others, rsNew, reNew, rDecl, len(before))
@@ -188,7 +196,7 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 		if run != nil {
 			run.close()
 		}
-		run, err = s.compact(text, lines, others, kept, rsNew, reNew, h)
+		run, err = s.compact(text, lines, others, kept, rsNew, reNew, h, fp)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -251,6 +259,11 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 	f, err := m.merge()
 	if err != nil {
 		return nil, nil, err
+	}
+	if run.verify != nil {
+		if err := run.verify(); err != nil {
+			return nil, nil, err
+		}
 	}
 	return f, &State{lang: s.lang, text: text, lines: lines, facts: f, chunks: chunks}, nil
 }
@@ -434,6 +447,42 @@ type compactRun struct {
 	facts   *facts.File
 	rChunks []chunk // R's chunks, in text coordinates
 	tree    *sitter.Tree
+	// verify, when set, checks the compact parse's error recovery against
+	// the file's own parse; its facts stand only if it returns nil.
+	verify func() error
+}
+
+// fileParse runs Hooks.Full at most once, on its own goroutine.
+type fileParse struct {
+	full    func() (*sitter.Tree, error)
+	started bool
+	done    chan struct{}
+	tree    *sitter.Tree
+	err     error
+}
+
+func (p *fileParse) start() {
+	if p.started {
+		return
+	}
+	p.started, p.done = true, make(chan struct{})
+	go func() {
+		defer close(p.done)
+		p.tree, p.err = p.full()
+	}()
+}
+
+func (p *fileParse) wait() (*sitter.Tree, error) {
+	p.start()
+	<-p.done
+	return p.tree, p.err
+}
+
+// finish waits for a parse that was started.
+func (p *fileParse) finish() {
+	if p.started {
+		<-p.done
+	}
 }
 
 func (r *compactRun) close() {
@@ -445,7 +494,7 @@ func (r *compactRun) close() {
 
 // compact copies R and the kept chunks into a compact text, parses and
 // extracts it, and checks that every statement stayed inside its chunk.
-func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept []int, rsNew, reNew int, h Hooks) (*compactRun, error) {
+func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept []int, rsNew, reNew int, h Hooks, fp *fileParse) (*compactRun, error) {
 	segs := make([]segment, 0, len(kept)+1)
 	rAdded := false
 	for _, i := range kept {
@@ -530,10 +579,19 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 		// How the parser recovers from an error depends on text the compact
 		// copy does not hold (measured: it can differ even inside one
 		// statement), so the file's own parse must agree with the compact
-		// one over every segment holding an error.
-		if err := sameAsFile(h, segs, segNodes); err != nil {
+		// one over every segment holding an error. It is checked once the
+		// compact text is extracted and merged, in parallel.
+		if fp.full == nil {
 			run.close()
-			return nil, err
+			return nil, whole("the edited code does not parse")
+		}
+		fp.start()
+		run.verify = func() error {
+			full, err := fp.wait()
+			if err != nil || full == nil {
+				return whole("the edited code does not parse, and the file could not be parsed: %v", err)
+			}
+			return sameAsFile(full, segs, segNodes)
 		}
 	}
 	for i, sg := range segs {
@@ -565,29 +623,61 @@ func (s *State) compact(text []byte, lines *source.Lines, others []chunk, kept [
 
 // sameAsFile checks that the whole file's syntax tree holds, over every
 // segment with syntax errors, the same statements as the compact tree, node
-// for node.
-func sameAsFile(h Hooks, segs []segment, segNodes [][]topNode) error {
-	if h.Full == nil {
-		return whole("the edited code does not parse")
+// for node, and no error anywhere else: error recovery weighs the text
+// around an error, so an edit near one may change how distant statements
+// parse (measured: a character typed in a comment next to a broken function
+// header moved a statement of its body into an error).
+func sameAsFile(full *sitter.Tree, segs []segment, segNodes [][]topNode) error {
+	root := full.RootNode()
+	if root == nil {
+		return whole("the file has no syntax tree")
 	}
-	full, err := h.Full()
-	if err != nil || full == nil {
-		return whole("the edited code does not parse, and the file could not be parsed: %v", err)
+	for _, n := range syntax.TopLevel(root) {
+		if !n.Error && n.End > n.Start {
+			continue
+		}
+		in := false
+		for _, sg := range segs {
+			if sg.broken && int(n.Start) >= sg.start && int(n.End) <= sg.end {
+				in = true
+				break
+			}
+		}
+		if !in {
+			return whole("the file has syntax errors outside the edited code")
+		}
 	}
-	top := topLevel(full)
+	// The statements of each broken segment are compared through the
+	// binding: only those, as reading each costs about a microsecond.
+	c := sitter.NewTreeCursor(root)
+	defer c.Close()
 	for k, sg := range segs {
 		if !sg.broken {
 			continue
 		}
+		c.Reset(root)
+		// The first statement ending at or after the segment's start (one
+		// byte early: a zero-width statement at the start counts).
+		ok := false
+		if sg.start == 0 {
+			ok = c.GoToFirstChild()
+		} else {
+			ok = c.GoToFirstChildForByte(uint32(sg.start-1)) >= 0
+		}
 		var in []topNode
-		for _, n := range top {
-			if n.end <= sg.start && n.start < sg.start || n.start >= sg.end && n.end > n.start {
-				continue // before or after the segment
+		for ; ok; ok = c.GoToNextSibling() {
+			n := c.CurrentNode()
+			start, end := int(n.StartByte()), int(n.EndByte())
+			if end <= sg.start && start < sg.start {
+				continue // before the segment
 			}
-			if n.start < sg.start || n.end > sg.end || n.end <= n.start {
+			if start >= sg.end && end > start {
+				break // after it
+			}
+			if start < sg.start || end > sg.end || end <= start {
 				return whole("the file parses the edited code across its chunk")
 			}
-			in = append(in, n)
+			in = append(in, topNode{start: start, end: end, node: n})
 		}
 		want := segNodes[k]
 		if len(in) != len(want) {

@@ -445,3 +445,50 @@ func BenchmarkFlatten(b *testing.B) {
 		})
 	}
 }
+
+// TestTopLevel: the C list of top-level nodes is the one a cursor walk
+// through the binding gives, errors included, past the first buffer size.
+func TestTopLevel(t *testing.T) {
+	var big strings.Builder
+	for i := 0; i < 3000; i++ {
+		big.WriteString("const a = f(1);\n")
+	}
+	for _, tc := range []struct {
+		name string
+		lang source.Lang
+		src  string
+	}{
+		{"clean", source.TypeScript, "import x from \"y\";\nconst a = 1;\nfunction f() { return a; }\n"},
+		{"broken", source.TypeScript, "const a = 1;\nexport fun g(h) {\n  const s = h.x;\n}\nf(a;\nlet b = (\n"},
+		{"python", source.Python, "import os\ndef f(:\n    pass\nx = os.getcwd()\n"},
+		{"many", source.TypeScript, big.String()},
+		{"empty", source.Python, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := mustParse(t, tc.lang, []byte(tc.src))
+			got := TopLevel(tree.RootNode())
+			c := sitter.NewTreeCursor(tree.RootNode())
+			defer c.Close()
+			var want []Top
+			for ok := c.GoToFirstChild(); ok; ok = c.GoToNextSibling() {
+				n := c.CurrentNode()
+				want = append(want, Top{Start: n.StartByte(), End: n.EndByte(), Error: n.HasError() || n.IsMissing()})
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d nodes, want %d", len(got), len(want))
+			}
+			errs := 0
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("node %d: %+v, want %+v", i, got[i], want[i])
+				}
+				if got[i].Error {
+					errs++
+				}
+			}
+			if broken := strings.Contains(tc.name, "broken") || tc.name == "python"; broken != (errs > 0) {
+				t.Errorf("%d nodes with errors in %q", errs, tc.name)
+			}
+		})
+	}
+}

@@ -24,6 +24,7 @@ extern uint32_t ts_node_start_byte(mcp_ts_node);
 extern uint32_t ts_node_end_byte(mcp_ts_node);
 extern uint32_t ts_node_child_count(mcp_ts_node);
 extern bool ts_node_is_missing(mcp_ts_node);
+extern bool ts_node_has_error(mcp_ts_node);
 
 // mcp_syntax_node is Node's layout (checked by TestNodeLayout).
 typedef struct {
@@ -141,6 +142,26 @@ static int64_t mcp_syntax_flatten(mcp_syntax_walk *w, const uint8_t *table, uint
 		}
 	}
 }
+
+// mcp_syntax_top stores, for each child of root the cursor visits, its
+// start, end and whether it holds an error (3 words each) in out, and
+// returns their number, or -1 when there are more than cap.
+static int64_t mcp_syntax_top(mcp_ts_node root, uint32_t *out, int64_t cap) {
+	mcp_ts_cursor c = ts_tree_cursor_new(root);
+	int64_t n = 0;
+	if (ts_tree_cursor_goto_first_child(&c)) {
+		do {
+			if (n == cap) { n = -1; break; }
+			mcp_ts_node nd = ts_tree_cursor_current_node(&c);
+			out[3*n] = ts_node_start_byte(nd);
+			out[3*n+1] = ts_node_end_byte(nd);
+			out[3*n+2] = ts_node_has_error(nd) || ts_node_is_missing(nd);
+			n++;
+		} while (ts_tree_cursor_goto_next_sibling(&c));
+	}
+	ts_tree_cursor_delete(&c);
+	return n;
+}
 */
 import "C"
 
@@ -246,4 +267,41 @@ func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Opti
 		return nil, false
 	}
 	return t, true
+}
+
+// Top is a top-level node of a tree: its byte range, and whether it holds
+// a syntax error (an ERROR or MISSING node).
+type Top struct {
+	Start, End uint32
+	Error      bool
+}
+
+// TopLevel lists the children of root, as a tree cursor visits them, in
+// one C call: reading thousands of them through the binding costs about a
+// microsecond each.
+func TopLevel(root *sitter.Node) []Top {
+	if cn, ok := cRoot(root); ok {
+		for size := 1024; ; size *= 4 {
+			buf := make([]uint32, 3*size)
+			n := int(C.mcp_syntax_top(cn, (*C.uint32_t)(unsafe.Pointer(&buf[0])), C.int64_t(size)))
+			runtime.KeepAlive(root)
+			if n < 0 {
+				continue
+			}
+			out := make([]Top, n)
+			for i := range out {
+				out[i] = Top{Start: buf[3*i], End: buf[3*i+1], Error: buf[3*i+2] != 0}
+			}
+			return out
+		}
+	}
+	// Another binding layout: the same walk through its API.
+	c := sitter.NewTreeCursor(root)
+	defer c.Close()
+	var out []Top
+	for ok := c.GoToFirstChild(); ok; ok = c.GoToNextSibling() {
+		n := c.CurrentNode()
+		out = append(out, Top{Start: n.StartByte(), End: n.EndByte(), Error: n.HasError() || n.IsMissing()})
+	}
+	return out
 }

@@ -514,16 +514,21 @@ func (e *extractor) array(n int32, c *ctx) val {
 	return v
 }
 
-// ref records that the current function references function fn without calling it.
+// ref records that the current function references function fn without
+// calling it, once per function; the top level records every reference,
+// so that the references of each top-level statement do not depend on the
+// statements before it (analysis/ranged re-extracts statements alone).
 func (e *extractor) ref(c *ctx, fn int32, at int32) {
 	if fn < 0 || int(fn) >= len(e.f.Functions) {
 		return
 	}
-	k := [2]int32{c.fn, fn}
-	if e.refSeen[k] {
-		return
+	if c.fn != 0 {
+		k := [2]int32{c.fn, fn}
+		if e.refSeen[k] {
+			return
+		}
+		e.refSeen[k] = true
 	}
-	e.refSeen[k] = true
 	f := &e.f.Functions[c.fn]
 	f.Refs = append(f.Refs, facts.Callee{Kind: "local", Name: e.f.Functions[fn].Name, Func: int(fn), Span: e.span(at)})
 }

@@ -797,15 +797,21 @@ func (e *extractor) alignKeywords(args []facts.Arg, params []string, n int32) []
 	return append(out, rest...)
 }
 
+// emitRef records a reference to a function without a call, once per
+// function; the module records every reference, so that the references of
+// each top-level statement do not depend on the statements before it
+// (analysis/ranged re-extracts statements alone).
 func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {
-	k := refKey{fn: fc.idx, kind: c.Kind, name: c.Name, class: c.Class, target: c.Func}
-	if _, dup := e.refSeen[k]; dup {
-		return
+	if fc.idx != 0 {
+		k := refKey{fn: fc.idx, kind: c.Kind, name: c.Name, class: c.Class, target: c.Func}
+		if _, dup := e.refSeen[k]; dup {
+			return
+		}
+		if e.refSeen == nil {
+			e.refSeen = map[refKey]struct{}{}
+		}
+		e.refSeen[k] = struct{}{}
 	}
-	if e.refSeen == nil {
-		e.refSeen = map[refKey]struct{}{}
-	}
-	e.refSeen[k] = struct{}{}
 	fn := &e.f.Functions[fc.idx]
 	fn.Refs = append(fn.Refs, c)
 }
