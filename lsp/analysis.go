@@ -24,11 +24,12 @@ import (
 func (s *Server) worker() {
 	defer s.wg.Done()
 	w := &workerState{
-		trees:      map[string]*treeState{},
-		parsers:    map[source.Lang]*sitter.Parser{},
-		states:     map[string]*ranged.State{},
-		unverified: map[string]bool{},
-		verified:   make(chan verifyResult),
+		trees:       map[string]*treeState{},
+		parsers:     map[source.Lang]*sitter.Parser{},
+		fullParsers: map[source.Lang]*sitter.Parser{},
+		states:      map[string]*ranged.State{},
+		unverified:  map[string]bool{},
+		verified:    make(chan verifyResult),
 	}
 	defer func() {
 		for _, t := range w.trees {
@@ -80,7 +81,10 @@ func (s *Server) worker() {
 type workerState struct {
 	trees   map[string]*treeState
 	parsers map[source.Lang]*sitter.Parser
-	states  map[string]*ranged.State
+	// fullParsers parse whole documents for ranged updates, on a goroutine
+	// of their own while parsers parse the compact texts.
+	fullParsers map[source.Lang]*sitter.Parser
+	states      map[string]*ranged.State
 	// unverified documents had facts updated by range since their last
 	// whole-file extraction.
 	unverified map[string]bool
@@ -249,7 +253,8 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, w 
 				if !t.needsParse {
 					return t.tree, nil
 				}
-				tree, err := parseBounded(w.parsers, j.lang, j.text, t.tree, s.opts.ParseTimeout)
+				// Its own parser: it runs while Parse parses compact texts.
+				tree, err := parseBounded(w.fullParsers, j.lang, j.text, t.tree, s.opts.ParseTimeout)
 				if err != nil {
 					return nil, err
 				}

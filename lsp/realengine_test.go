@@ -43,13 +43,13 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 // client does not decode what it receives (rawClient): its garbage would
 // otherwise be collected on the server's time.
 func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []time.Duration, phases []RunTimes) {
-	return measureEditsAt(t, name, text, "\"/srv/data/", "/srv/data/", edits)
+	return measureEditsAt(t, name, text, "\"/srv/data/", "/srv/data/", "x", edits)
 }
 
-// measureEditsAt is measureEdits typing after the first occurrence of at on
-// the first line from the middle of the file holding marker (from its start
-// when no line after the middle does).
-func measureEditsAt(t testing.TB, name, text, marker, at string, edits int) ([]time.Duration, []time.Duration, []RunTimes) {
+// measureEditsAt is measureEdits typing typed (one character) after the
+// first occurrence of at on the first line from the middle of the file
+// holding marker (from its start when no line after the middle does).
+func measureEditsAt(t testing.TB, name, text, marker, at, typed string, edits int) ([]time.Duration, []time.Duration, []RunTimes) {
 	// Not the named results: the server's hook may still run after the
 	// return copies them out.
 	var (
@@ -96,7 +96,7 @@ func measureEditsAt(t testing.TB, name, text, marker, at string, edits int) ([]t
 	runs, phases = nil, nil
 	mu.Unlock()
 	for i := 0; i < edits; i++ {
-		ch := TextDocumentContentChangeEvent{Range: rangePtr(pos(uint32(target), col), pos(uint32(target), col)), Text: "x"}
+		ch := TextDocumentContentChangeEvent{Range: rangePtr(pos(uint32(target), col), pos(uint32(target), col)), Text: typed}
 		if i%2 == 1 {
 			ch = TextDocumentContentChangeEvent{Range: rangePtr(pos(uint32(target), col), pos(uint32(target), col+1)), Text: ""}
 		}
@@ -135,22 +135,26 @@ func BenchmarkEditLatency(b *testing.B) {
 	TuneRuntime() // as `mcpriv lsp` does
 	ts, py := bigserver.TypeScript(10000), bigserver.Python(10000)
 	for _, tc := range []struct {
-		name, text, marker, at string
-		edits                  int
+		name, text, marker, at, typed string
+		edits                         int
 	}{
 		// Typing in a path literal in the middle of the file: the ranged path.
-		{"big.ts", ts, "\"/srv/data/", "/srv/data/", 600},
-		{"big.py", py, "\"/srv/data/", "/srv/data/", 600},
+		{"big.ts", ts, "\"/srv/data/", "/srv/data/", "x", 600},
+		{"big.py", py, "\"/srv/data/", "/srv/data/", "x", 600},
 		// Typing in a call's name: the call graph changes, so link is full.
-		{"big.ts-call", ts, "const out = await helper", "const out = await helper", 200},
-		{"big.py-call", py, "out = helper_", "out = helper_", 200},
+		{"big.ts-call", ts, "const out = await helper", "const out = await helper", "x", 200},
+		{"big.py-call", py, "out = helper_", "out = helper_", "x", 200},
+		// Typing "(" into an argument list: the file is broken every other
+		// edit, and a ranged result must agree with the file's own parse.
+		{"big.ts-broken", ts, "await fs.writeFile(full, body)", "await fs.writeFile(full", "(", 200},
+		{"big.py-broken", py, "with open(full, \"w\")", "with open(full", "(", 200},
 		// Typing in an import every tool uses: the whole-file path.
-		{"big.ts-whole", ts, "from \"node:fs\"", "from \"node:f", 40},
-		{"big.py-whole", py, "import requests", "import reque", 40},
+		{"big.ts-whole", ts, "from \"node:fs\"", "from \"node:f", "x", 40},
+		{"big.py-whole", py, "import requests", "import reque", "x", 40},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			file := strings.SplitN(tc.name, "-", 2)[0]
-			runs, observed, phases := measureEditsAt(b, file, tc.text, tc.marker, tc.at, tc.edits*b.N)
+			runs, observed, phases := measureEditsAt(b, file, tc.text, tc.marker, tc.at, tc.typed, tc.edits*b.N)
 			var parse, extract, link, publish, other []time.Duration
 			for _, p := range phases {
 				parse, extract, link, publish = append(parse, p.Parse), append(extract, p.Extract), append(link, p.Link), append(publish, p.Publish)
