@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
@@ -74,17 +75,51 @@ func diffSnapshot(snap *linkSnapshot, files []*facts.File) *linkDiff {
 }
 
 // compare fills the comparison. The calls are most of the work on a big
-// file: another core compares them meanwhile.
+// file: another core compares them meanwhile, and when both versions have
+// as many calls (most edits), both cores share them in chunks once the
+// rest is compared.
 func (d *fileDiff) compare() {
-	if len(d.nf.Calls) >= parallelCompareCalls {
+	n := len(d.nf.Calls)
+	switch {
+	case n < parallelCompareCalls:
+		d.compareShape()
+		d.diffCalls()
+	case n != len(d.old.Calls):
 		var wg sync.WaitGroup
 		wg.Go(d.diffCalls)
 		d.compareShape()
 		wg.Wait()
-		return
+	default:
+		status := make([]callChange, n)
+		var next atomic.Int64
+		compare := func() {
+			for {
+				lo := int(next.Add(compareChunk)) - compareChunk
+				if lo >= n {
+					return
+				}
+				for k := lo; k < min(lo+compareChunk, n); k++ {
+					status[k] = compareCall(&d.old.Calls[k], &d.nf.Calls[k])
+				}
+			}
+		}
+		var wg sync.WaitGroup
+		wg.Go(compare)
+		d.compareShape()
+		compare()
+		wg.Wait()
+		pre, suf := 0, 0
+		for pre < n && status[pre] == callSame {
+			pre++
+		}
+		for suf < n-pre && status[n-1-suf] == callSame {
+			suf++
+		}
+		d.pre, d.suf = pre, suf
+		if pre+suf < n {
+			d.mid = status[pre : n-suf]
+		}
 	}
-	d.compareShape()
-	d.diffCalls()
 }
 
 func (d *fileDiff) compareShape() {
