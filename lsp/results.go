@@ -109,18 +109,47 @@ func (s *Server) buildRootResult(root string, res *finding.Result, prev *rootRes
 	}
 	masks := map[string]uint64{}
 	unknown := false // a capability ID outside the taxonomy
+	// Findings come by file and position: those of one file, and those a
+	// tool reaches, are mostly adjacent, so the last file's list and the
+	// last tool's bits are kept aside from the maps (thousands of lookups).
+	var (
+		lastFile, lastPath string
+		list               []*finding.Finding
+		lastTool           string
+		lastBits           uint64
+		haveTool           bool
+	)
+	flushTool := func() {
+		if haveTool {
+			masks[lastTool] |= lastBits
+		}
+	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		p := absOf(f.File)
-		rr.byFile[p] = append(rr.byFile[p], f)
+		if i == 0 || f.File != lastFile {
+			if i > 0 {
+				rr.byFile[lastPath] = list
+			}
+			lastFile, lastPath = f.File, absOf(f.File)
+			list = rr.byFile[lastPath]
+		}
+		list = append(list, f)
 		if f.Kind == finding.KindCapability && len(f.UndeclaredFor) > 0 {
 			bit, ok := capabilityBit[f.Capability]
 			unknown = unknown || !ok
 			for _, t := range f.UndeclaredFor {
-				masks[t] |= bit
+				if !haveTool || t != lastTool {
+					flushTool()
+					lastTool, lastBits, haveTool = t, 0, true
+				}
+				lastBits |= bit
 			}
 		}
 	}
+	if len(res.Findings) > 0 {
+		rr.byFile[lastPath] = list
+	}
+	flushTool()
 	if unknown {
 		for i := range res.Findings {
 			f := &res.Findings[i]
