@@ -48,8 +48,12 @@ func (d *document) apply(version int32, changes []TextDocumentContentChangeEvent
 			d.full = true
 			continue
 		}
+		if edit != nil {
+			d.lines = d.lines.Edit(text, int(edit.StartIndex), int(edit.OldEndIndex), int(edit.NewEndIndex))
+		} else {
+			d.lines = source.NewLines(text)
+		}
 		d.text = text
-		d.lines = source.NewLines(text)
 		if edit == nil {
 			d.full = true
 			d.edits = d.edits[:0]

@@ -205,6 +205,69 @@ func NewLines(text []byte) *Lines {
 	return l
 }
 
+// Edit returns the index of text, which is the indexed text with the bytes
+// [start, oldEnd) replaced by text[start:newEnd]. Only the lines the edit
+// touches are scanned; the others are copied and shifted, so a keystroke in
+// a big file costs a copy of the line table, not a scan of the text. Any
+// other text gets NewLines.
+func (l *Lines) Edit(text []byte, start, oldEnd, newEnd int) *Lines {
+	if start < 0 || start > oldEnd || oldEnd > len(l.text) || newEnd < start || newEnd > len(text) ||
+		len(text)-newEnd != len(l.text)-oldEnd {
+		return NewLines(text)
+	}
+	delta := newEnd - oldEnd
+	// Old lines first..last hold the edit; the line after last is unchanged.
+	first := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > start }) - 1
+	last := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > oldEnd }) - 1
+	from, tail := l.starts[first], len(text)
+	if last+1 < len(l.starts) {
+		tail = l.starts[last+1] + delta
+	}
+	out := &Lines{text: text}
+	out.starts = make([]int, 0, len(l.starts)+bytes.Count(text[start:newEnd], []byte{'\n'}))
+	out.starts = append(out.starts, l.starts[:first+1]...)
+	for i := from; ; {
+		j := bytes.IndexByte(text[i:], '\n')
+		if j < 0 || i+j+1 >= tail && last+1 < len(l.starts) {
+			break
+		}
+		i += j + 1
+		out.starts = append(out.starts, i)
+	}
+	mid := len(out.starts)
+	for _, st := range l.starts[last+1:] {
+		out.starts = append(out.starts, st+delta)
+	}
+	out.ascii = make([]bool, len(out.starts))
+	copy(out.ascii, l.ascii[:first])
+	copy(out.ascii[mid:], l.ascii[last+1:])
+	k := 0
+	for k < len(l.marks) && l.marks[k].offset < from {
+		k++
+	}
+	out.marks = append(out.marks, l.marks[:k]...)
+	for i := first; i < mid; i++ {
+		st, end := out.starts[i], len(text)
+		if i+1 < len(out.starts) {
+			end = out.starts[i+1]
+		}
+		out.ascii[i] = isASCII(text[st:end])
+		if !out.ascii[i] && end-st > longLine {
+			out.markLine(st, end)
+		}
+	}
+	if last+1 < len(l.starts) {
+		oldTail := l.starts[last+1]
+		for ; k < len(l.marks); k++ {
+			if m := l.marks[k]; m.offset >= oldTail {
+				m.offset += delta
+				out.marks = append(out.marks, m)
+			}
+		}
+	}
+	return out
+}
+
 func isASCII(b []byte) bool {
 	for _, c := range b {
 		if c >= utf8.RuneSelf {

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -226,4 +227,70 @@ func BenchmarkPosLongLine(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		l.Pos((i * 7919) % len(text))
 	}
+}
+
+// TestLinesEdit checks Lines.Edit against NewLines over random edits of
+// texts with CRLF, non-ASCII and long non-ASCII lines (column marks), and
+// edits at the ends, across lines, and of the whole text.
+func TestLinesEdit(t *testing.T) {
+	long := strings.Repeat("é🙂x", 3000) // a long non-ASCII line: marks
+	texts := []string{
+		"",
+		"a",
+		"one\ntwo\nthree\n",
+		"crlf\r\nline\r\n\r\nend",
+		"héllo\n日本語\n" + long + "\nafter\n" + long,
+		strings.Repeat("const x = 1;\n", 200),
+	}
+	pieces := []string{"", "x", "\n", "\r\n", "é", "🙂", "\n\n", "ab\ncd", long[:40]}
+	rng := rand.New(rand.NewSource(1))
+	for _, text := range texts {
+		b := []byte(text)
+		l := NewLines(b)
+		for i := 0; i < 400; i++ {
+			start := rng.Intn(len(b) + 1)
+			end := start + rng.Intn(min(len(b)-start, 12)+1)
+			if i%50 == 49 {
+				start, end = 0, len(b) // the whole text
+			}
+			ins := pieces[rng.Intn(len(pieces))]
+			next := append(append(append([]byte{}, b[:start]...), ins...), b[end:]...)
+			got, want := l.Edit(next, start, end, start+len(ins)), NewLines(next)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("edit %d of %q: [%d,%d) ← %q: index differs\ngot  %v %v %d marks\nwant %v %v %d marks",
+					i, trim(text), start, end, ins, trimInts(got.starts), trimBools(got.ascii), len(got.marks), trimInts(want.starts), trimBools(want.ascii), len(want.marks))
+			}
+			b, l = next, got
+			if i%25 == 24 || len(b) > 60000 {
+				b = []byte(text)
+				l = NewLines(b)
+			}
+		}
+	}
+	// An edit that does not fit the text gets a fresh index.
+	l := NewLines([]byte("abc\n"))
+	if got := l.Edit([]byte("xy"), 0, 9, 2); !reflect.DeepEqual(got, NewLines([]byte("xy"))) {
+		t.Error("an inconsistent edit was not reindexed")
+	}
+}
+
+func trim(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+func trimInts(v []int) []int {
+	if len(v) > 20 {
+		return v[:20]
+	}
+	return v
+}
+
+func trimBools(v []bool) []bool {
+	if len(v) > 20 {
+		return v[:20]
+	}
+	return v
 }
