@@ -85,10 +85,7 @@ func (d *fileDiff) compare() {
 		d.compareShape()
 		d.diffCalls()
 	case n != len(d.old.Calls):
-		var wg sync.WaitGroup
-		wg.Go(d.diffCalls)
-		d.compareShape()
-		wg.Wait()
+		d.compareShifted()
 	default:
 		status := make([]callChange, n)
 		var next atomic.Int64
@@ -153,6 +150,101 @@ func (d *fileDiff) compareShape() {
 		}
 	}
 	d.shape, d.fns = true, fns
+}
+
+// compareShifted compares two versions of a big file whose call counts
+// differ, on both cores: another core scans the unchanged calls at the
+// start while this one compares the rest and then scans those at the end;
+// once the start is found, the other core scans the end from its inner
+// side, until the two meet. The ends found need not be the longest (the
+// scans stop where they meet): any unchanged calls at the ends will do.
+func (d *fileDiff) compareShifted() {
+	oc, nc := d.old.Calls, d.nf.Calls
+	n, o := len(nc), len(oc)
+	m := min(n, o)
+	same := func(j int) bool { return compareCall(&oc[o-1-j], &nc[n-1-j]) == callSame } // j-th from the end
+	var (
+		mu      sync.Mutex
+		preDone bool
+		pre     int // the start's progress, then its length
+		lo      int // the end: [0, lo) checked from the outside
+		hi      int // and [hi, m-pre) from the inside
+		outMiss = -1
+		inMiss  = -1 // the smallest mismatch found from the inside
+	)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		k := 0
+		for {
+			mu.Lock()
+			limit := m - lo
+			pre = k
+			mu.Unlock()
+			if k >= limit {
+				break
+			}
+			end := min(k+compareChunk, limit)
+			for k < end && compareCall(&oc[k], &nc[k]) == callSame {
+				k++
+			}
+			if k < end {
+				break
+			}
+		}
+		mu.Lock()
+		pre, preDone, hi = k, true, m-k
+		mu.Unlock()
+		for {
+			mu.Lock()
+			if outMiss >= 0 || hi <= lo {
+				mu.Unlock()
+				return
+			}
+			top := hi
+			hi = max(hi-compareChunk, lo)
+			bottom := hi
+			mu.Unlock()
+			for j := top - 1; j >= bottom; j-- {
+				if !same(j) {
+					inMiss = j // only this goroutine writes it; read after Wait
+				}
+			}
+		}
+	})
+	d.compareShape()
+	for {
+		mu.Lock()
+		if !preDone && lo >= m-pre || preDone && lo >= hi {
+			mu.Unlock()
+			break
+		}
+		from := lo
+		lo = min(lo+compareChunk, m-pre)
+		if preDone {
+			lo = min(lo, hi)
+		}
+		to := lo
+		mu.Unlock()
+		j := from
+		for j < to && same(j) {
+			j++
+		}
+		if j < to {
+			mu.Lock()
+			outMiss = j
+			mu.Unlock()
+			break
+		}
+	}
+	wg.Wait()
+	suf := m - pre
+	switch {
+	case outMiss >= 0:
+		suf = min(outMiss, suf)
+	case inMiss >= 0:
+		suf = min(inMiss, suf)
+	}
+	d.pre, d.suf = pre, suf
 }
 
 // diffCalls finds the unchanged calls at both ends, and compares those

@@ -6,9 +6,11 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mcpriv/mcpriv/analysis/bigserver"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
@@ -454,4 +456,92 @@ func mustAbs(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return abs
+}
+
+// TestFileDiffCompare edits big files at random places and checks the
+// comparison of the versions: the unchanged ends it reports are unchanged
+// and do not overlap, relink's per-call comparison is right, and the
+// statics derived from it equal those of the new file built afresh.
+func TestFileDiffCompare(t *testing.T) {
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 9))
+	for _, tc := range []struct{ path, text, line string }{
+		{"big.ts", bigserver.TypeScript(6000), "  await fetch(\"https://x.example.com\");"},
+		{"big.py", bigserver.Python(6000), "    requests.get(\"https://x.example.com\")"},
+	} {
+		old, err := e.ExtractFull(ctx, tc.path, []byte(tc.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(old.Calls) < parallelCompareCalls {
+			t.Fatalf("%s: %d calls, too few to compare on two cores", tc.path, len(old.Calls))
+		}
+		ost := newFileStatic(e, old)
+		lines := strings.Split(tc.text, "\n")
+		for k := 0; k < 12; k++ {
+			edited := slices.Clone(lines)
+			for n := 1 + r.IntN(3); n > 0; n-- {
+				at := 10 + r.IntN(len(edited)-20)
+				if k%2 == 0 {
+					// Near the start and before the middle: the end's scans
+					// meet past the inner edit, so the inner side finds it.
+					at = len(edited) * []int{5, 40, 35}[n-1] / 100
+				}
+				switch r.IntN(3) {
+				case 0: // a new call
+					edited = slices.Insert(edited, at, tc.line)
+				case 1: // a literal
+					for at < len(edited)-1 && !strings.Contains(edited[at], "/srv/data/") {
+						at++
+					}
+					edited[at] = strings.Replace(edited[at], "/srv/data/", "/srv/x/", 1)
+				default: // a line less
+					if strings.Contains(edited[at], "fetch(") || strings.Contains(edited[at], "requests.get(") || strings.Contains(edited[at], "f.write(") {
+						edited = slices.Delete(edited, at, at+1)
+					}
+				}
+			}
+			nf, err := e.ExtractFull(ctx, tc.path, []byte(strings.Join(edited, "\n")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &fileDiff{old: old, nf: nf, ost: ost}
+			d.compare()
+			n, o := len(nf.Calls), len(old.Calls)
+			if d.pre < 0 || d.suf < 0 || d.pre+d.suf > min(n, o) {
+				t.Fatalf("%s edit %d: ends %d+%d overlap (%d and %d calls)", tc.path, k, d.pre, d.suf, o, n)
+			}
+			for j := 0; j < d.pre; j++ {
+				if compareCall(&old.Calls[j], &nf.Calls[j]) != callSame {
+					t.Fatalf("%s edit %d: call %d is in the unchanged start but changed", tc.path, k, j)
+				}
+			}
+			for j := 0; j < d.suf; j++ {
+				if compareCall(&old.Calls[o-1-j], &nf.Calls[n-1-j]) != callSame {
+					t.Fatalf("%s edit %d: call %d from the end is in the unchanged end but changed", tc.path, k, j)
+				}
+			}
+			if n == o {
+				for j := d.pre; j < n-d.suf; j++ {
+					if want := compareCall(&old.Calls[j], &nf.Calls[j]); d.mid[j-d.pre] != want {
+						t.Fatalf("%s edit %d: call %d compares as %d, want %d", tc.path, k, j, d.mid[j-d.pre], want)
+					}
+				}
+			}
+			// The ends may stop short where two scans meet, by a chunk at most.
+			seq := &fileDiff{old: old, nf: nf}
+			seq.diffCalls()
+			if d.pre+d.suf < seq.pre+seq.suf-compareChunk {
+				t.Errorf("%s edit %d: %d+%d calls found unchanged at the ends, %d+%d are", tc.path, k, d.pre, d.suf, seq.pre, seq.suf)
+			}
+			got, want := d.static(e), newFileStatic(e, nf)
+			if !reflect.DeepEqual(got.cands, want.cands) || !reflect.DeepEqual(got.order, want.order) || !reflect.DeepEqual(got.byName, want.byName) {
+				t.Fatalf("%s edit %d: the statics derived from the comparison differ from the new file's", tc.path, k)
+			}
+		}
+	}
 }
