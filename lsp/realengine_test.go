@@ -50,6 +50,13 @@ func measureEdits(t testing.TB, name, text string, edits int) (runs, observed []
 // first occurrence of at on the first line from the middle of the file
 // holding marker (from its start when no line after the middle does).
 func measureEditsAt(t testing.TB, name, text, marker, at, typed string, edits int) ([]time.Duration, []time.Duration, []RunTimes) {
+	return measureEditsIn(t, nil, name, text, marker, at, typed, edits)
+}
+
+// measureEditsIn is measureEditsAt in a workspace holding files (paths
+// relative to its root) besides name: the edits start once the workspace
+// scan has published name.
+func measureEditsIn(t testing.TB, files map[string]string, name, text, marker, at, typed string, edits int) ([]time.Duration, []time.Duration, []RunTimes) {
 	// Not the named results: the server's hook may still run after the
 	// return copies them out.
 	var (
@@ -59,6 +66,9 @@ func measureEditsAt(t testing.TB, name, text, marker, at, typed string, edits in
 		observed []time.Duration
 	)
 	root := t.TempDir()
+	if files != nil {
+		writeFiles(t, root, files)
+	}
 	a, b := net.Pipe()
 	published := make(chan time.Time, 1000)
 	go Serve(context.Background(), a, Options{NewEngine: realEngine, Debounce: time.Millisecond,
@@ -74,12 +84,27 @@ func measureEditsAt(t testing.TB, name, text, marker, at, typed string, edits in
 		t.Fatal(err)
 	}
 	_ = conn.notify("initialized", map[string]any{})
+	if files != nil {
+		select {
+		case <-published: // the scan reached name
+		case <-time.After(120 * time.Second):
+			t.Fatal("the workspace scan published nothing for the edited file")
+		}
+	}
 	uri := pathToURI(root + "/" + name)
 	_ = conn.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: uri, Version: 1, Text: text}})
+	// In a scanned workspace the file's diagnostics were sent already and
+	// opening it changes none of them: nothing may be published.
+	wait := 60 * time.Second
+	if files != nil {
+		wait = time.Second
+	}
 	select {
 	case <-published:
-	case <-time.After(60 * time.Second):
-		t.Fatal("no diagnostics for the opened file")
+	case <-time.After(wait):
+		if files == nil {
+			t.Fatal("no diagnostics for the opened file")
+		}
 	}
 	lines := strings.Split(text, "\n")
 	target := -1
@@ -134,6 +159,7 @@ func BenchmarkEditLatency(b *testing.B) {
 	defer func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(limit) }()
 	TuneRuntime() // as `mcpriv lsp` does
 	ts, py := bigserver.TypeScript(10000), bigserver.Python(10000)
+	ws, wsFile := workspace1000(), "src/helpers001.ts"
 	for _, tc := range []struct {
 		name, text, marker, at, typed string
 		edits                         int
@@ -151,10 +177,15 @@ func BenchmarkEditLatency(b *testing.B) {
 		// Typing in an import every tool uses: the whole-file path.
 		{"big.ts-whole", ts, "from \"node:fs\"", "from \"node:f", "x", 40},
 		{"big.py-whole", py, "import requests", "import reque", "x", 40},
+		// A path literal in one file of a 1,000-file workspace.
+		{"ws1000", ws[wsFile], "\"/data/", "\"/data/", "x", 400},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			file := strings.SplitN(tc.name, "-", 2)[0]
-			runs, observed, phases := measureEditsAt(b, file, tc.text, tc.marker, tc.at, tc.typed, tc.edits*b.N)
+			file, files := strings.SplitN(tc.name, "-", 2)[0], map[string]string(nil)
+			if tc.name == "ws1000" {
+				file, files = wsFile, ws
+			}
+			runs, observed, phases := measureEditsIn(b, files, file, tc.text, tc.marker, tc.at, tc.typed, tc.edits*b.N)
 			var parse, extract, link, publish, other []time.Duration
 			for _, p := range phases {
 				parse, extract, link, publish = append(parse, p.Parse), append(extract, p.Extract), append(link, p.Link), append(publish, p.Publish)
@@ -221,32 +252,9 @@ func TestMemoryLongSession(t *testing.T) {
 	limit := debug.SetMemoryLimit(-1)
 	defer func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(limit) }()
 	TuneRuntime() // as `mcpriv lsp` does
-	files := map[string]string{}
-	for i := 0; i < 1000; i++ {
-		if i%10 == 0 {
-			files[fmt.Sprintf("src/tools%03d.ts", i)] = fmt.Sprintf(`import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { save%d } from "./helpers%03d.js";
-const server = new McpServer({ name: "s%d", version: "1.0.0" });
-server.tool("save_%d", {}, async ({ p }) => { await save%d(p); return { content: [] }; });
-server.tool("get_%d", {}, async () => ({ content: [{ type: "text", text: await (await fetch("https://h%d.example.com")).text() }] }));
-`, i+1, i+1, i, i, i+1, i, i)
-			continue
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "import { promises as fs } from \"node:fs\";\n\nexport async function save%d(p: string) {\n  await fs.writeFile(\"/data/%d/\" + p, \"x\");\n}\n", i, i)
-		for k := 0; k < 20; k++ {
-			fmt.Fprintf(&b, "export function pure%d_%d(a: number, b: number): number {\n  return a * %d + b;\n}\n", i, k, k)
-		}
-		files[fmt.Sprintf("src/helpers%03d.ts", i)] = b.String()
-	}
+	files := workspace1000()
 	root := t.TempDir()
-	for name, text := range files {
-		p := root + "/" + name
-		_ = os.MkdirAll(p[:strings.LastIndexByte(p, '/')], 0o755)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, root, files)
 	base := heapMB()
 	a, b := net.Pipe()
 	var mu sync.Mutex
@@ -371,5 +379,39 @@ func TestExcluded(t *testing.T) {
 	}
 	if (&Server{}).excludedLocked(root, filepath.Join(root, "src", "a.ts")) {
 		t.Error("a file is excluded without an engine")
+	}
+}
+
+// workspace1000 is a 1,000-file TypeScript workspace: 100 tool files, each
+// importing a helper file with a file write and 20 pure functions.
+func workspace1000() map[string]string {
+	files := map[string]string{}
+	for i := 0; i < 1000; i++ {
+		if i%10 == 0 {
+			files[fmt.Sprintf("src/tools%03d.ts", i)] = fmt.Sprintf(`import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { save%d } from "./helpers%03d.js";
+const server = new McpServer({ name: "s%d", version: "1.0.0" });
+server.tool("save_%d", {}, async ({ p }) => { await save%d(p); return { content: [] }; });
+server.tool("get_%d", {}, async () => ({ content: [{ type: "text", text: await (await fetch("https://h%d.example.com")).text() }] }));
+`, i+1, i+1, i, i, i+1, i, i)
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "import { promises as fs } from \"node:fs\";\n\nexport async function save%d(p: string) {\n  await fs.writeFile(\"/data/%d/\" + p, \"x\");\n}\n", i, i)
+		for k := 0; k < 20; k++ {
+			fmt.Fprintf(&b, "export function pure%d_%d(a: number, b: number): number {\n  return a * %d + b;\n}\n", i, k, k)
+		}
+		files[fmt.Sprintf("src/helpers%03d.ts", i)] = b.String()
+	}
+	return files
+}
+
+func writeFiles(t testing.TB, root string, files map[string]string) {
+	for name, text := range files {
+		p := root + "/" + name
+		_ = os.MkdirAll(p[:strings.LastIndexByte(p, '/')], 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
