@@ -126,6 +126,8 @@ func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
 			fmt.Fprintf(&b, " (%s)", f.ScopeKind)
 		}
 		b.WriteString("\n\n")
+	case f.ScopeUnknown != "":
+		fmt.Fprintf(&b, "**Scope:** cannot be inferred (%s), so only a grant of `\"*\"` covers it\n\n", f.ScopeUnknown)
 	case info.Scope != capability.ScopeNone:
 		b.WriteString("**Scope:** unknown — the argument is not a literal, so a grant needs `\"*\"`\n\n")
 	}
@@ -164,6 +166,9 @@ func manifestState(f *finding.Finding) string {
 	case finding.Undeclared:
 		return "not declared for " + toolNames(f.UndeclaredFor)
 	case finding.OutOfScope:
+		if f.ScopeUnknown != "" {
+			return "granted, but its scope cannot be inferred (" + f.ScopeUnknown + "): only `\"*\"` covers it, for " + toolNames(f.UndeclaredFor)
+		}
 		return "granted, but `" + f.Scope + "` lies outside the granted scope for " + toolNames(f.UndeclaredFor)
 	}
 	return "not checked"
