@@ -488,6 +488,7 @@ func goURL(v string, prefix bool) Scope {
 				return dynamic
 			}
 			v = v[:len(v)-len(rest)+2+end]
+			prefix = false // the authority is complete: what follows cannot change it
 		}
 	}
 	u, err := url.Parse(v)
