@@ -60,6 +60,8 @@ func inferPath(fam Family, v string, prefix bool) Scope {
 	// root is where a relative rest is anchored: "" for an absolute path.
 	root := ""
 	switch {
+	case fam == Python && prefix && v == "~":
+		return dynamic // "~" + x: ${HOME}, or "~user"
 	case fam == Python && (v == "~" || strings.HasPrefix(v, "~/")):
 		root, v = "${HOME}", strings.TrimPrefix(v[1:], "/")
 	case fam == Python && strings.HasPrefix(v, "~"):
@@ -104,8 +106,9 @@ func inferPath(fam Family, v string, prefix bool) Scope {
 		switch {
 		case root == "${CWD}":
 			// Relative paths stay relative (manifest.md: relative to ${CWD}),
-			// except one that starts with "~", which the manifest reads as ${HOME}.
-			if c == "~" || strings.HasPrefix(c, "~/") {
+			// except one the manifest would read as a placeholder: "~" is
+			// ${HOME} there, "${HOME}" written in the code is a directory name.
+			if c == "~" || strings.HasPrefix(c, "~/") || strings.HasPrefix(c, "${") {
 				c = "${CWD}/" + c
 			}
 		case c == ".":
