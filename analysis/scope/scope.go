@@ -62,7 +62,7 @@ type Scope struct {
 	Why   string // Unknown: why it cannot be inferred, for messages
 }
 
-func known(v string) Scope       { return Scope{State: Known, Value: v} }
+func known(v string) Scope          { return Scope{State: Known, Value: v} }
 func unknownScope(why string) Scope { return Scope{State: Unknown, Why: why} }
 
 var dynamic = Scope{State: Dynamic}
