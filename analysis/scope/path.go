@@ -63,7 +63,7 @@ func inferPath(fam Family, v string, prefix bool) Scope {
 	case fam == Python && prefix && v == "~":
 		return dynamic // "~" + x: ${HOME}, or "~user"
 	case fam == Python && (v == "~" || strings.HasPrefix(v, "~/")):
-		root, v = "${HOME}", strings.TrimPrefix(v[1:], "/")
+		root, v = "${HOME}", strings.TrimLeft(v[1:], "/")
 	case fam == Python && strings.HasPrefix(v, "~"):
 		return unknownScope("~user: another user's home directory")
 	case strings.HasPrefix(v, "/"), windows:
