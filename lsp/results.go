@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"hash/maphash"
 	"math"
 	"math/bits"
@@ -625,7 +626,7 @@ func diagnosticOf(f *finding.Finding, manifestURI protocol.DocumentURI) protocol
 		Range:    lspRange(f.Span),
 		Severity: lspSeverity(sev),
 		Source:   "mcpriv",
-		Message:  f.Message,
+		Message:  display.Escape(f.Message), // shown to people; Data keeps exact values
 		Data:     data,
 	}
 	if f.Risk > 0 {
