@@ -417,6 +417,14 @@ func pythonURL(v string, prefix bool) Scope {
 	if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
 		return unknownScope("urllib.parse refuses an unbalanced [ or ] in the host")
 	}
+	if _, b, ok := strings.Cut(netloc, "["); ok {
+		// urlsplit checks the first bracketed text of the whole netloc,
+		// credentials included, as an IPv6 address.
+		inner, _, _ := strings.Cut(b, "]")
+		if _, why := ipv6(inner); why != "" {
+			return unknownScope("urllib.parse refuses this bracketed text: " + why)
+		}
+	}
 	hostinfo := netloc
 	if at := strings.LastIndexByte(netloc, '@'); at >= 0 {
 		hostinfo = netloc[at+1:]
