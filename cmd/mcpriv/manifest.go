@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"io"
 	"io/fs"
 	"os"
@@ -244,7 +245,7 @@ func generateManifest(ctx context.Context, cfg *manifestConfig, stdout, stderr i
 	}
 	fmt.Fprintln(stderr, summary(shown, exists, changed, cfg.dryRun, added, removed, after))
 	for _, n := range notes {
-		fmt.Fprintf(stderr, "  note: %s\n", n)
+		fmt.Fprintf(stderr, "  note: %s\n", display.Escape(n))
 	}
 	return exitOK
 }
@@ -316,7 +317,7 @@ func printFindings(w io.Writer, fs []finding.Finding, dir string) {
 		if dir != "" && dir != "." && !path.IsAbs(file) {
 			file = path.Join(dir, file)
 		}
-		fmt.Fprintf(w, "%s:%d:%d: %s [%s]\n", file, f.Span.Start.Line+1, f.Span.Start.Col+1, f.Message, f.Rule)
+		fmt.Fprintf(w, "%s:%d:%d: %s [%s]\n", display.Escape(file), f.Span.Start.Line+1, f.Span.Start.Col+1, display.Escape(f.Message), f.Rule)
 	}
 }
 
@@ -807,7 +808,7 @@ func runManifestExport(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	for _, n := range notes {
-		fmt.Fprintf(stderr, "note: %s\n", n)
+		fmt.Fprintf(stderr, "note: %s\n", display.Escape(n))
 	}
 	return exitOK
 }
