@@ -160,7 +160,10 @@ func (s *Server) declareActions(f *finding.Finding, mpath string, diag protocol.
 		if verb == "Declare" {
 			title += " in " + ManifestName
 		}
-		if g.Scope == "*" && !g.Exact {
+		switch {
+		case g.Scope == "*" && f.ScopeUnknown != "":
+			title += " (its literal scope cannot be inferred: only \"*\" covers it)"
+		case g.Scope == "*" && !g.Exact:
 			title += " (the argument is not a literal: any scope)"
 		}
 		out = append(out, CodeAction{Title: display.Escape(title), Kind: protocol.QuickFix, Diagnostics: []protocol.Diagnostic{diag}, IsPreferred: i == 0, Edit: we})

@@ -526,6 +526,11 @@ func wideNotes(added []grantRef, own *finding.Result, dir string) []string {
 			if api == "" {
 				api = "a call"
 			}
+			if f.ScopeUnknown != "" {
+				notes = append(notes, fmt.Sprintf("%s: %s %q: %s at %s:%d:%d takes a literal whose scope cannot be inferred (%s): only \"*\" covers it",
+					g.owner(), g.id, "*", api, path.Join(displayDir(dir), f.File), f.Span.Start.Line+1, f.Span.Start.Col+1, f.ScopeUnknown))
+				break
+			}
 			notes = append(notes, fmt.Sprintf("%s: %s %q: %s at %s:%d:%d takes an argument that is not a literal; narrow the grant by hand",
 				g.owner(), g.id, "*", api, path.Join(displayDir(dir), f.File), f.Span.Start.Line+1, f.Span.Start.Col+1))
 			break
