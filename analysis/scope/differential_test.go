@@ -110,6 +110,29 @@ func (h *helper) ask(q query) (answer, error) {
 	return a, json.Unmarshal(line, &a)
 }
 
+// helperStderr keeps what the helpers say on stderr, for a failing test.
+var helperStderr lockedBuffer
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.b) < 1<<16 {
+		l.b = append(l.b, p...)
+	}
+	return len(p), nil
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.b)
+}
+
 var (
 	helpersOnce sync.Once
 	helpers     map[Family]*helper
@@ -142,7 +165,11 @@ func runtimes(tb testing.TB) map[Family]*helper {
 				helpersErr = err
 				return
 			}
-			cmd.Stderr = os.Stderr
+			// Not the test process's own stderr: under -fuzz that is a pipe to
+			// the coordinator, which waits for every holder to close it when the
+			// fuzz time ends, and a helper still holding it makes the run fail
+			// with "context deadline exceeded".
+			cmd.Stderr = &helperStderr
 			if err := cmd.Start(); err != nil {
 				helpersErr = err
 				return
@@ -171,7 +198,7 @@ func runtimeURL(tb testing.TB, h map[Family]*helper, fam Family, v string) answe
 	}
 	a, err := h[fam].ask(query{K: "url", V: v})
 	if err != nil {
-		tb.Fatalf("%s helper: %v", fam, err)
+		tb.Fatalf("%s helper: %v\n%s", fam, err, helperStderr.String())
 	}
 	return a
 }
@@ -254,7 +281,7 @@ func runtimePath(tb testing.TB, h map[Family]*helper, fam Family, p string) stri
 	}
 	a, err := h[fam].ask(query{K: "path", V: p, CWD: diffCWD})
 	if err != nil {
-		tb.Fatalf("%s helper: %v", fam, err)
+		tb.Fatalf("%s helper: %v\n%s", fam, err, helperStderr.String())
 	}
 	return a.Path
 }
