@@ -165,10 +165,8 @@ func runtimes(tb testing.TB) map[Family]*helper {
 				helpersErr = err
 				return
 			}
-			// Not the test process's own stderr: under -fuzz that is a pipe to
-			// the coordinator, which waits for every holder to close it when the
-			// fuzz time ends, and a helper still holding it makes the run fail
-			// with "context deadline exceeded".
+			// Kept aside and shown with a helper's failure, rather than mixed
+			// into the fuzz worker's own output.
 			cmd.Stderr = &helperStderr
 			if err := cmd.Start(); err != nil {
 				helpersErr = err
