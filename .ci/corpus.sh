@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Materialises the development corpus (the real MCP servers listed in
+# ../shared/corpus) into a cache outside the repository, and writes one
+# directory of links per split so a tool can scan just dev or just test.
+# Not part of the test run. The split itself is data in the repository:
+# testdata/corpus/split.tsv (rule and how to reproduce it: docs/corpus.md).
+#
+#   .ci/corpus.sh           GitHub snapshots, npm packages, split farms
+#   .ci/corpus.sh github    GitHub snapshots only (then the farms)
+#   .ci/corpus.sh npm       npm packages only (then the farms)
+#   .ci/corpus.sh farms     only rewrite the farms from what is in the cache
+#
+#   MCPRIV_CORPUS_LISTS=dir  the shared lists (default ../shared/corpus)
+#   MCPRIV_CORPUS=dir        the cache (default ~/.cache/mcpriv/corpus)
+#   MCPRIV_MIRROR=dir        GitHub repository snapshots, one git directory
+#                            per repository at DIR/OWNER+NAME/repo (default /work/.mirror)
+#
+# Layout of the cache:
+#   github/OWNER+NAME/...           the listed subpaths of the repository's HEAD
+#   npm/tgz/*.tgz, npm/src/NAME/    packed and unpacked npm packages (NAME: / → +)
+#   dev/LIST/NAME, test/LIST/NAME   links to the server's directory, per split
+#   dev.txt, test.txt               LIST<TAB>NAME<TAB>directory, one server a line
+#   failures.tsv                    what could not be materialised, and why
+# Entries that already exist are kept; delete a directory to get it again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+lists=${MCPRIV_CORPUS_LISTS:-$repo/../shared/corpus}
+cache=${MCPRIV_CORPUS:-$HOME/.cache/mcpriv/corpus}
+mirror=${MCPRIV_MIRROR:-/work/.mirror}
+what=${1:-all}
+split=$repo/testdata/corpus/split.tsv
+
+[ -d "$lists" ] || { echo "corpus lists not found at $lists (set MCPRIV_CORPUS_LISTS)" >&2; exit 1; }
+[ -f "$split" ] || { echo "missing $split" >&2; exit 1; }
+mkdir -p "$cache/github" "$cache/npm/tgz" "$cache/npm/src"
+failures=$cache/failures.tsv
+# Failures of the parts run now replace the earlier ones of the same kind.
+touch "$failures"
+
+# The split file must be what the rule gives on today's lists: a list that
+# changed under us would otherwise move servers between splits unseen.
+go test -count=1 -run 'TestSplitFile$' ./analysis/corpus/ >/dev/null ||
+  { echo "testdata/corpus/split.tsv does not match the lists: go test -run TestSplitFile ./analysis/corpus/ -v" >&2; exit 1; }
+
+do_github() {
+  local tmp; tmp=$(mktemp)
+  grep -v '^github	' "$failures" >"$tmp" || true
+  mv "$tmp" "$failures"
+  # One line per repository: OWNER/NAME and its listed subpaths.
+  local repos
+  repos=$(cat "$lists"/github-*.tsv "$lists"/memory.tsv | awk -F'\t' 'NF >= 2 && $1 !~ /^#/ {
+      if (!($1 in seen)) { order[++n] = $1; seen[$1] = "" }
+      if (index(" " seen[$1] " ", " " $2 " ") == 0) seen[$1] = seen[$1] " " $2
+    } END { for (i = 1; i <= n; i++) print order[i] seen[order[i]] }')
+  local ok=0 bad=0 kept=0
+  while read -r name subs; do
+    local safe=${name/\//+} dest=$cache/github/${name/\//+}
+    if [ -d "$dest" ]; then kept=$((kept + 1)); continue; fi
+    local gitdir=$mirror/$safe/repo
+    [ -d "$gitdir" ] || gitdir=$mirror/$safe
+    if ! git --git-dir="$gitdir" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+      printf 'github\t%s\tno snapshot at %s\n' "$name" "$mirror/$safe" >>"$failures"; bad=$((bad + 1)); continue
+    fi
+    local paths=()
+    case " $subs " in *" . "*) ;; *) read -r -a paths <<<"$subs" ;; esac
+    rm -rf "$dest.part" && mkdir -p "$dest.part"
+    local err
+    if err=$(git --git-dir="$gitdir" archive HEAD -- "${paths[@]}" 2>&1 >"$dest.part.tar") &&
+      tar -x -C "$dest.part" -f "$dest.part.tar" 2>&1; then
+      git --git-dir="$gitdir" rev-parse HEAD >"$cache/github/$safe.commit"
+      mv "$dest.part" "$dest"; ok=$((ok + 1))
+    else
+      printf 'github\t%s\t%s\n' "$name" "$(echo "$err" | tr '\n\t' '  ' | cut -c1-300)" >>"$failures"; bad=$((bad + 1))
+      rm -rf "$dest.part"
+    fi
+    rm -f "$dest.part.tar"
+  done <<<"$repos"
+  echo "github: $ok extracted, $kept already there, $bad failed (see $failures)"
+}
+
+npm_one() { # spec cache failures
+  local spec=$1 cache=$2 failures=$3
+  local name=${spec%@*}; local safe=${name//\//+}
+  local dest=$cache/npm/src/$safe
+  [ -d "$dest" ] && return 0
+  local out tgz
+  if ! out=$(cd "$cache/npm/tgz" && npm pack --ignore-scripts --silent "$spec" 2>&1); then
+    printf 'npm\t%s\t%s\n' "$spec" "$(echo "$out" | grep -m1 -i 'err' | tr '\t' ' ' | cut -c1-300)" >>"$failures"
+    return 0
+  fi
+  tgz=$(echo "$out" | tail -1)
+  rm -rf "$dest.part" && mkdir -p "$dest.part"
+  # Most packages put their files under package/, a few under another top directory.
+  if out=$(tar -xzf "$cache/npm/tgz/$tgz" -C "$dest.part" 2>&1); then
+    local tops; tops=$(ls -A "$dest.part")
+    if [ "$(echo "$tops" | wc -l)" = 1 ] && [ -d "$dest.part/$tops" ]; then
+      mv "$dest.part/$tops" "$dest" && rmdir "$dest.part"
+    else
+      mv "$dest.part" "$dest"
+    fi
+  else
+    printf 'npm\t%s\tunpack %s: %s\n' "$spec" "$tgz" "$(echo "$out" | head -1 | cut -c1-200)" >>"$failures"
+    rm -rf "$dest.part"
+  fi
+}
+export -f npm_one
+
+do_npm() {
+  local tmp; tmp=$(mktemp)
+  grep -v '^npm	' "$failures" >"$tmp" || true
+  mv "$tmp" "$failures"
+  grep -v '^[[:space:]]*\(#\|$\)' "$lists/npm-mcp.txt" |
+    xargs -P 4 -I{} bash -c 'npm_one "$1" "$2" "$3"' _ {} "$cache" "$failures"
+  local total have
+  total=$(grep -vc '^[[:space:]]*\(#\|$\)' "$lists/npm-mcp.txt")
+  have=$(find "$cache/npm/src" -mindepth 1 -maxdepth 1 -type d ! -name '*.part' | wc -l)
+  echo "npm: $have of $total packages unpacked, $(grep -c '^npm	' "$failures" || true) failed (see $failures)"
+}
+
+do_farms() {
+  local s
+  for s in dev test; do rm -rf "$cache/$s" "$cache/$s.txt"; mkdir -p "$cache/$s"; : >"$cache/$s.txt"; done
+  local missing=0 n=0
+  while IFS=$'\t' read -r list name subpath which; do
+    [ "$list" = list ] && continue
+    local dir
+    if [ "$list" = npm-mcp ]; then
+      dir=$cache/npm/src/${name//\//+}
+    else
+      dir=$cache/github/${name/\//+}
+      [ "$subpath" = . ] || dir=$dir/$subpath
+    fi
+    if [ ! -d "$dir" ]; then missing=$((missing + 1)); continue; fi
+    mkdir -p "$cache/$which/$list"
+    ln -sfn "$dir" "$cache/$which/$list/${name//\//+}"
+    printf '%s\t%s\t%s\n' "$list" "$name" "$dir" >>"$cache/$which.txt"
+    n=$((n + 1))
+  done <"$split"
+  echo "farms: $n servers linked ($(wc -l <"$cache/dev.txt") dev, $(wc -l <"$cache/test.txt") test), $missing listed but not in the cache"
+  echo "dev: $cache/dev  test: $cache/test"
+}
+
+case $what in
+all) do_github; do_npm; do_farms ;;
+github) do_github; do_farms ;;
+npm) do_npm; do_farms ;;
+farms) do_farms ;;
+*) echo "usage: $0 [all|github|npm|farms]" >&2; exit 2 ;;
+esac
