@@ -43,6 +43,55 @@ touch "$failures"
 go test -count=1 -run 'TestSplitFile$' ./analysis/corpus/ >/dev/null ||
   { echo "testdata/corpus/split.tsv does not match the lists: go test -run TestSplitFile ./analysis/corpus/ -v" >&2; exit 1; }
 
+# Writes the files of HEAD under the given paths (all when none) from a
+# snapshot git directory. Not git archive: snapshots may lack their largest
+# blobs (media, binaries), and archive stops at the first one. Missing blobs
+# are listed in the .missing file beside the tree; symlinks stay links (never
+# followed), submodules are skipped.
+extract=$(cat <<'PY'
+import os, subprocess, sys
+gitdir, dest, missing_file, paths = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+git = ["git", "--git-dir=" + gitdir]
+tree = subprocess.run(git + ["ls-tree", "-r", "-z", "HEAD", "--"] + paths, check=True, capture_output=True).stdout
+entries = []
+for rec in tree.split(b"\0"):
+    if not rec:
+        continue
+    meta, path = rec.split(b"\t", 1)
+    mode, kind, sha = meta.split(b" ")
+    if kind == b"blob":
+        entries.append((mode, sha, path))
+if paths and not entries:
+    sys.exit("no files under " + " ".join(paths) + " at HEAD")
+cat = subprocess.Popen(git + ["cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+missing = []
+root = os.path.realpath(dest).encode()
+for mode, sha, path in entries:
+    cat.stdin.write(sha + b"\n"); cat.stdin.flush()
+    head = cat.stdout.readline().split()
+    if head[1] == b"missing":
+        missing.append(path)
+        continue
+    data = cat.stdout.read(int(head[2])); cat.stdout.read(1)
+    target = os.path.join(root, path)
+    if b"/../" in b"/" + path + b"/" or path.startswith(b"/"):
+        sys.exit("unsafe path in tree: %r" % path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if mode == b"120000":
+        os.symlink(data, target)
+    else:
+        with open(target, "wb") as f:
+            f.write(data)
+        if mode == b"100755":
+            os.chmod(target, 0o755)
+cat.stdin.close(); cat.wait()
+with open(missing_file, "wb") as f:
+    f.write(b"".join(p + b"\n" for p in missing))
+if missing:
+    print("%d of %d files absent from the snapshot (listed in %s)" % (len(missing), len(entries), missing_file))
+PY
+)
+
 do_github() {
   local tmp; tmp=$(mktemp)
   grep -v '^github	' "$failures" >"$tmp" || true
@@ -66,52 +115,64 @@ do_github() {
     case " $subs " in *" . "*) ;; *) read -r -a paths <<<"$subs" ;; esac
     rm -rf "$dest.part" && mkdir -p "$dest.part"
     local err
-    if err=$(git --git-dir="$gitdir" archive HEAD -- "${paths[@]}" 2>&1 >"$dest.part.tar") &&
-      tar -x -C "$dest.part" -f "$dest.part.tar" 2>&1; then
+    if err=$(python3 - "$gitdir" "$dest.part" "$cache/github/$safe.missing" "${paths[@]}" <<<"$extract" 2>&1); then
       git --git-dir="$gitdir" rev-parse HEAD >"$cache/github/$safe.commit"
       mv "$dest.part" "$dest"; ok=$((ok + 1))
+      [ -z "$err" ] || echo "$name: $err" >&2
     else
       printf 'github\t%s\t%s\n' "$name" "$(echo "$err" | tr '\n\t' '  ' | cut -c1-300)" >>"$failures"; bad=$((bad + 1))
       rm -rf "$dest.part"
     fi
-    rm -f "$dest.part.tar"
   done <<<"$repos"
   echo "github: $ok extracted, $kept already there, $bad failed (see $failures)"
 }
 
-npm_one() { # spec cache failures
-  local spec=$1 cache=$2 failures=$3
-  local name=${spec%@*}; local safe=${name//\//+}
-  local dest=$cache/npm/src/$safe
-  [ -d "$dest" ] && return 0
-  local out tgz
-  if ! out=$(cd "$cache/npm/tgz" && npm pack --ignore-scripts --silent "$spec" 2>&1); then
-    printf 'npm\t%s\t%s\n' "$spec" "$(echo "$out" | grep -m1 -i 'err' | tr '\t' ' ' | cut -c1-300)" >>"$failures"
-    return 0
+# Packs a batch of name@version specs (one npm process for many packages:
+# its start-up dominates on a busy machine), then unpacks each. When the batch
+# fails, each package is packed alone so one bad spec costs only itself.
+npm_batch() { # cache failures spec...
+  local cache=$1 failures=$2; shift 2
+  local todo=() spec
+  for spec in "$@"; do [ -d "$cache/npm/src/$(npm_safe "$spec")" ] || todo+=("$spec"); done
+  [ ${#todo[@]} -gt 0 ] || return 0
+  if ! (cd "$cache/npm/tgz" && npm pack --ignore-scripts --silent "${todo[@]}" >/dev/null 2>&1); then
+    local out
+    for spec in "${todo[@]}"; do
+      [ -f "$cache/npm/tgz/$(npm_tgz "$spec")" ] && continue
+      out=$(cd "$cache/npm/tgz" && npm pack --ignore-scripts --silent "$spec" 2>&1) ||
+        printf 'npm\t%s\t%s\n' "$spec" "$(echo "$out" | grep -m1 -i 'err' | tr '\t' ' ' | cut -c1-300)" >>"$failures"
+    done
   fi
-  tgz=$(echo "$out" | tail -1)
-  rm -rf "$dest.part" && mkdir -p "$dest.part"
-  # Most packages put their files under package/, a few under another top directory.
-  if out=$(tar -xzf "$cache/npm/tgz/$tgz" -C "$dest.part" 2>&1); then
-    local tops; tops=$(ls -A "$dest.part")
-    if [ "$(echo "$tops" | wc -l)" = 1 ] && [ -d "$dest.part/$tops" ]; then
-      mv "$dest.part/$tops" "$dest" && rmdir "$dest.part"
+  for spec in "${todo[@]}"; do
+    local tgz=$cache/npm/tgz/$(npm_tgz "$spec") dest=$cache/npm/src/$(npm_safe "$spec")
+    [ -f "$tgz" ] || { grep -qF "npm	$spec	" "$failures" || printf 'npm\t%s\tnpm pack wrote no %s\n' "$spec" "${tgz##*/}" >>"$failures"; continue; }
+    rm -rf "$dest.part" && mkdir -p "$dest.part"
+    # Most packages put their files under package/, a few under another top directory.
+    if out=$(tar -xzf "$tgz" -C "$dest.part" --no-same-owner 2>&1); then
+      local tops; tops=$(ls -A "$dest.part")
+      if [ "$(echo "$tops" | wc -l)" = 1 ] && [ -d "$dest.part/$tops" ]; then
+        mv "$dest.part/$tops" "$dest" && rmdir "$dest.part"
+      else
+        mv "$dest.part" "$dest"
+      fi
     else
-      mv "$dest.part" "$dest"
+      printf 'npm\t%s\tunpack %s: %s\n' "$spec" "${tgz##*/}" "$(echo "$out" | head -1 | cut -c1-200)" >>"$failures"
+      rm -rf "$dest.part"
     fi
-  else
-    printf 'npm\t%s\tunpack %s: %s\n' "$spec" "$tgz" "$(echo "$out" | head -1 | cut -c1-200)" >>"$failures"
-    rm -rf "$dest.part"
-  fi
+  done
 }
-export -f npm_one
+# The directory of a package in the cache: its name with / as +.
+npm_safe() { local name=${1%@*}; echo "${name//\//+}"; }
+# The file npm pack writes: the name without its @, / as -, then -version.
+npm_tgz() { local name=${1%@*}; name=${name#@}; echo "${name//\//-}-${1##*@}.tgz"; }
+export -f npm_batch npm_safe npm_tgz
 
 do_npm() {
   local tmp; tmp=$(mktemp)
   grep -v '^npm	' "$failures" >"$tmp" || true
   mv "$tmp" "$failures"
   grep -v '^[[:space:]]*\(#\|$\)' "$lists/npm-mcp.txt" |
-    xargs -P 4 -I{} bash -c 'npm_one "$1" "$2" "$3"' _ {} "$cache" "$failures"
+    xargs -P 4 -n 8 bash -c 'npm_batch "$@"' _ "$cache" "$failures"
   local total have
   total=$(grep -vc '^[[:space:]]*\(#\|$\)' "$lists/npm-mcp.txt")
   have=$(find "$cache/npm/src" -mindepth 1 -maxdepth 1 -type d ! -name '*.part' | wc -l)
