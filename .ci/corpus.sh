@@ -49,7 +49,7 @@ go test -count=1 -run 'TestSplitFile$' ./analysis/corpus/ >/dev/null ||
 # are listed in the .missing file beside the tree; symlinks stay links (never
 # followed), submodules are skipped.
 extract=$(cat <<'PY'
-import os, subprocess, sys
+import os, subprocess, sys, threading
 gitdir, dest, missing_file, paths = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 git = ["git", "--git-dir=" + gitdir]
 tree = subprocess.run(git + ["ls-tree", "-r", "-z", "HEAD", "--"] + paths, check=True, capture_output=True).stdout
@@ -64,18 +64,20 @@ for rec in tree.split(b"\0"):
 if paths and not entries:
     sys.exit("no files under " + " ".join(paths) + " at HEAD")
 cat = subprocess.Popen(git + ["cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def feed():  # all names at once: no round trip per blob
+    cat.stdin.write(b"".join(sha + b"\n" for _, sha, _ in entries)); cat.stdin.close()
+threading.Thread(target=feed, daemon=True).start()
 missing = []
 root = os.path.realpath(dest).encode()
 for mode, sha, path in entries:
-    cat.stdin.write(sha + b"\n"); cat.stdin.flush()
     head = cat.stdout.readline().split()
     if head[1] == b"missing":
         missing.append(path)
         continue
     data = cat.stdout.read(int(head[2])); cat.stdout.read(1)
-    target = os.path.join(root, path)
     if b"/../" in b"/" + path + b"/" or path.startswith(b"/"):
         sys.exit("unsafe path in tree: %r" % path)
+    target = os.path.join(root, path)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     if mode == b"120000":
         os.symlink(data, target)
@@ -84,7 +86,8 @@ for mode, sha, path in entries:
             f.write(data)
         if mode == b"100755":
             os.chmod(target, 0o755)
-cat.stdin.close(); cat.wait()
+if cat.wait() != 0:
+    sys.exit("git cat-file failed")
 with open(missing_file, "wb") as f:
     f.write(b"".join(p + b"\n" for p in missing))
 if missing:
