@@ -9,6 +9,8 @@
 #   .ci/corpus.sh github    GitHub snapshots only (then the farms)
 #   .ci/corpus.sh npm       npm packages only (then the farms)
 #   .ci/corpus.sh farms     only rewrite the farms from what is in the cache
+#   .ci/corpus.sh same      print the same-server table (testdata/corpus/same.tsv)
+#                           from the repository fields of the unpacked npm packages
 #
 #   MCPRIV_CORPUS_LISTS=dir  the shared lists (default ../shared/corpus)
 #   MCPRIV_CORPUS=dir        the cache (default ~/.cache/mcpriv/corpus)
@@ -40,7 +42,7 @@ touch "$failures"
 
 # The split file must be what the rule gives on today's lists: a list that
 # changed under us would otherwise move servers between splits unseen.
-go test -count=1 -run 'TestSplitFile$' ./analysis/corpus/ >/dev/null ||
+[ "$what" = same ] || MCPRIV_CORPUS_LISTS=$lists go test -count=1 -run 'TestSplitFile$' ./analysis/corpus/ >/dev/null ||
   { echo "testdata/corpus/split.tsv does not match the lists: go test -run TestSplitFile ./analysis/corpus/ -v" >&2; exit 1; }
 
 # Writes the files of HEAD under the given paths (all when none) from a
@@ -205,10 +207,40 @@ do_farms() {
   echo "dev: $cache/dev  test: $cache/test"
 }
 
+# npm packages whose package.json names a listed GitHub repository as its
+# source: the same server, so it must take the repository's part.
+do_same() {
+  python3 - "$lists" "$cache/npm/src" <<'PY'
+import glob, json, os, re, sys
+lists, src = sys.argv[1], sys.argv[2]
+repos = {}
+for f in glob.glob(os.path.join(lists, "*.tsv")):
+    for line in open(f):
+        cols = line.split("\t")
+        if len(cols) > 1 and not line.startswith("#"):
+            repos[cols[0].lower()] = cols[0]
+rows = []
+for d in sorted(os.listdir(src)):
+    try:
+        pkg = json.load(open(os.path.join(src, d, "package.json")))
+    except (OSError, ValueError):
+        continue
+    r = pkg.get("repository")
+    r = r.get("url", "") if isinstance(r, dict) else r
+    m = re.search(r"github\.com[/:]([^/\s]+/[^/#\s]+?)(?:\.git)?(?:[/#]|$)", str(r or ""))
+    if m and m.group(1).lower() in repos:
+        rows.append((pkg["name"], repos[m.group(1).lower()]))
+print("npm\tgithub")
+for name, repo in sorted(rows):
+    print(name + "\t" + repo)
+PY
+}
+
 case $what in
 all) do_github; do_npm; do_farms ;;
 github) do_github; do_farms ;;
 npm) do_npm; do_farms ;;
 farms) do_farms ;;
-*) echo "usage: $0 [all|github|npm|farms]" >&2; exit 2 ;;
+same) do_same ;;
+*) echo "usage: $0 [all|github|npm|farms|same]" >&2; exit 2 ;;
 esac

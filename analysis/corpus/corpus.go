@@ -49,9 +49,12 @@ func SplitOf(name string) string {
 }
 
 // ReadLists reads every list of the corpus directory dir and assigns each
-// entry its split. A missing list or a malformed line is an error naming the
-// file and line; an entry listed twice in one list is kept once.
-func ReadLists(dir string) ([]Entry, error) {
+// entry its split. same maps an npm package to the GitHub repository it is
+// built from when that repository is listed too: the package then takes the
+// repository's part, so one server never sits in both. A missing list or a
+// malformed line is an error naming the file and line; an entry listed twice
+// in one list is kept once.
+func ReadLists(dir string, same map[string]string) ([]Entry, error) {
 	var all []Entry
 	for _, file := range Lists {
 		f, err := os.Open(filepath.Join(dir, file))
@@ -65,8 +68,63 @@ func ReadLists(dir string) ([]Entry, error) {
 		}
 		all = append(all, entries...)
 	}
+	repos := map[string]bool{}
+	for _, e := range all {
+		if e.Version == "" {
+			repos[e.Name] = true
+		}
+	}
+	npm := map[string]bool{}
+	for i, e := range all {
+		if e.Version != "" {
+			npm[e.Name] = true
+			if repo, ok := same[e.Name]; ok {
+				all[i].Split = SplitOf(repo)
+			}
+		}
+	}
+	for pkg, repo := range same {
+		if !npm[pkg] || !repos[repo] {
+			return nil, fmt.Errorf("same-server table: %s → %s: both must be listed (npm package, GitHub repository)", pkg, repo)
+		}
+	}
 	return all, nil
 }
+
+// ReadSame reads the same-server table: a header line, then one npm package
+// name and one GitHub OWNER/NAME a line, tab-separated.
+func ReadSame(r io.Reader) (map[string]string, error) {
+	sc := bufio.NewScanner(r)
+	same := map[string]string{}
+	n := 0
+	for n = 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if n == 1 {
+			if line != SameHeader {
+				return nil, fmt.Errorf("same-server table: line 1: want header %q, got %q", SameHeader, line)
+			}
+			continue
+		}
+		pkg, repo, ok := strings.Cut(line, "\t")
+		if !ok || pkg == "" || !validRepo(repo) {
+			return nil, fmt.Errorf("same-server table: line %d: want npm name<TAB>OWNER/NAME, got %q", n, line)
+		}
+		if _, dup := same[pkg]; dup {
+			return nil, fmt.Errorf("same-server table: line %d: %s listed twice", n, pkg)
+		}
+		same[pkg] = repo
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("same-server table: %w", err)
+	}
+	if n == 1 {
+		return nil, fmt.Errorf("same-server table: empty (want at least the header %q)", SameHeader)
+	}
+	return same, nil
+}
+
+// SameHeader is the first line of the same-server table.
+const SameHeader = "npm\tgithub"
 
 func readList(r io.Reader, file string) ([]Entry, error) {
 	list := strings.TrimSuffix(file, filepath.Ext(file))

@@ -115,7 +115,17 @@ func listsDir(t *testing.T) string {
 // TestSplitFile recomputes the split from the lists and compares it with
 // the file in the repository; -update rewrites the file.
 func TestSplitFile(t *testing.T) {
-	entries, err := ReadLists(listsDir(t))
+	dir := listsDir(t)
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "corpus", "same.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := ReadSame(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := ReadLists(dir, same)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,12 +134,63 @@ func TestSplitFile(t *testing.T) {
 	}
 	golden.Check(t, filepath.Join("..", "..", "testdata", "corpus", "split.tsv"), Format(entries))
 
-	// One server, one part: a repository in two lists, or with two subpaths, is never split.
+	// One server, one part: a repository in two lists, or with two
+	// subpaths, or published on npm too, is never split.
 	part := map[string]string{}
 	for _, e := range entries {
-		if p, ok := part[e.Name]; ok && p != e.Split {
-			t.Errorf("%s is in both parts", e.Name)
+		key := e.Name
+		if repo, ok := same[e.Name]; ok && e.Version != "" {
+			key = repo
 		}
-		part[e.Name] = e.Split
+		if p, ok := part[key]; ok && p != e.Split {
+			t.Errorf("%s is in both parts", key)
+		}
+		part[key] = e.Split
+	}
+}
+
+func TestReadSame(t *testing.T) {
+	same, err := ReadSame(strings.NewReader(SameHeader + "\n@s/pkg\towner/repo\n"))
+	if err != nil || len(same) != 1 || same["@s/pkg"] != "owner/repo" {
+		t.Fatalf("ReadSame = %v, %v", same, err)
+	}
+	for _, bad := range []string{"", "npm\n", SameHeader + "\npkg\n", SameHeader + "\npkg\tnoslash\n", SameHeader + "\np\ta/b\np\tc/d\n"} {
+		if _, err := ReadSame(strings.NewReader(bad)); err == nil {
+			t.Errorf("ReadSame(%q) accepted a malformed table", bad)
+		}
+	}
+}
+
+// An npm package built from a listed repository takes the repository's part,
+// and the table may not name servers that are not listed.
+func TestReadListsSame(t *testing.T) {
+	dir := t.TempDir()
+	// "chrome-devtools-mcp" hashes to test, "oraios/serena" to dev.
+	files := map[string]string{
+		"npm-mcp.txt":       "chrome-devtools-mcp@1.0.0\n",
+		"github-python.tsv": "oraios/serena\t.\tnote\n",
+		"github-go.tsv":     "", "github-ts.tsv": "", "memory.tsv": "",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ReadLists(dir, map[string]string{"chrome-devtools-mcp": "oraios/serena"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Split != Dev || got[1].Split != Dev {
+		t.Errorf("entries = %+v, want both in dev", got)
+	}
+	if _, err := ReadLists(dir, map[string]string{"chrome-devtools-mcp": "other/repo"}); err == nil {
+		t.Error("a table naming an unlisted repository was accepted")
+	}
+	if _, err := ReadLists(dir, map[string]string{"unlisted": "oraios/serena"}); err == nil {
+		t.Error("a table naming an unlisted package was accepted")
+	}
+	os.Remove(filepath.Join(dir, "memory.tsv"))
+	if _, err := ReadLists(dir, nil); err == nil {
+		t.Error("a missing list was accepted")
 	}
 }
