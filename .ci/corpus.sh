@@ -197,7 +197,7 @@ do_farms() {
       dir=$cache/github/${name/\//+}
       [ "$subpath" = . ] || dir=$dir/$subpath
     fi
-    if [ ! -d "$dir" ]; then missing=$((missing + 1)); continue; fi
+    if [ ! -e "$dir" ]; then missing=$((missing + 1)); continue; fi  # a subpath may be one file
     mkdir -p "$cache/$which/$list"
     ln -sfn "$dir" "$cache/$which/$list/${name//\//+}"
     printf '%s\t%s\t%s\n' "$list" "$name" "$dir" >>"$cache/$which.txt"
