@@ -1,4 +1,4 @@
-package analysis
+package engine
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -170,13 +171,13 @@ func (e *Engine) neededFiles(files []*facts.File) func(string) bool {
 		switch f.Lang.Family() {
 		case "js":
 			for _, imp := range f.Imports {
-				for _, c := range jsCandidates(dir, imp.Spec) {
+				for _, c := range modules.JSCandidates(dir, imp.Spec) {
 					need[c] = true
 				}
 			}
 		case "python":
 			for _, imp := range f.Imports {
-				for _, c := range pyCandidates(dir, imp.Spec) {
+				for _, c := range modules.PyCandidates(dir, imp.Spec) {
 					need[c] = true
 				}
 			}
