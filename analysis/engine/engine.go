@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -49,7 +50,22 @@ type Options struct {
 	Jobs int
 	// Policy sets severities.
 	Policy finding.Policy
+	// Check is check mode (also on when the environment has MCPRIV_CHECK=1):
+	// every incremental link is also computed plainly and compared with it,
+	// a difference goes to CheckFailed (default: a line on standard error)
+	// and counts in CheckFailures. It doubles the cost of a link.
+	Check       bool
+	CheckFailed func(error)
 }
+
+// CheckEnv is the environment variable that switches check mode on.
+const CheckEnv = "MCPRIV_CHECK"
+
+var checkFailures atomic.Int64
+
+// CheckFailures is the number of differences check mode found in this
+// process, for tests to assert on.
+func CheckFailures() int64 { return checkFailures.Load() }
 
 // DefaultExcludes are directories that never hold a server's own source:
 // dependencies, tool caches and tests (test code is not what the server
@@ -93,6 +109,18 @@ func New(opts Options) (*Engine, error) {
 		}
 	}
 	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: modules.NewGoModules(), linker: link.New(opts.Rules)}
+	if opts.Check || os.Getenv(CheckEnv) == "1" {
+		e.opts.Check = true
+		report := opts.CheckFailed
+		e.linker.SetCheck(func(err error) {
+			checkFailures.Add(1)
+			if report != nil {
+				report(err)
+			} else {
+				fmt.Fprintln(os.Stderr, "mcpriv:", err)
+			}
+		})
+	}
 	e.words = map[string]map[string]bool{}
 	for _, fam := range []string{"js", "python", "go"} {
 		w := map[string]bool{}

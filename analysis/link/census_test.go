@@ -369,6 +369,7 @@ func TestCensusFile(t *testing.T) {
 // full link would build them.
 var indexPerLink = map[string]string{
 	"linker":          "the same linker",
+	"plain":           "check mode's full link",
 	"diffs":           "the comparison with the latest link, dropped once linked",
 	"taintMemo":       "memo of taint answers, dropped once linked",
 	"inFlight":        "taint questions under way, dropped once linked",

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -29,7 +31,27 @@ func newTestEngine() (*testEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &testEngine{Linker: New(rs), gomod: modules.NewGoModules()}, nil
+	e := &testEngine{Linker: New(rs), gomod: modules.NewGoModules()}
+	if checkMode {
+		e.SetCheck(func(err error) { checkFailures.Add(1); fmt.Fprintln(os.Stderr, err) })
+	}
+	return e, nil
+}
+
+// checkMode runs every link of the tests in check mode (go test -check),
+// failing the package when an incremental link differs from a plain one.
+var (
+	checkMode     = os.Getenv("MCPRIV_CHECK") == "1"
+	checkFailures atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if n := checkFailures.Load(); n > 0 {
+		fmt.Fprintf(os.Stderr, "check mode: %d incremental links differ from plain ones\n", n)
+		code = 1
+	}
+	os.Exit(code)
 }
 
 func (e *testEngine) ExtractFull(ctx context.Context, p string, src []byte) (*facts.File, error) {

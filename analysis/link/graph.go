@@ -16,7 +16,14 @@ import (
 
 func (ix *index) build() {
 	n := fnID(0)
-	ix.statics = ix.linker.cache.statics(ix.linker, ix.root, ix.files, ix.diffs)
+	if ix.plain {
+		ix.statics = make([]*fileStatic, len(ix.files))
+		for i, f := range ix.files {
+			ix.statics[i] = newFileStatic(ix.linker, f)
+		}
+	} else {
+		ix.statics = ix.linker.cache.statics(ix.linker, ix.root, ix.files, ix.diffs)
+	}
 	ix.cached = ix.statics
 	ix.base = make([]fnID, len(ix.files))
 	ix.byName = make([]map[string][]int, len(ix.files))

@@ -11,7 +11,9 @@
 package link
 
 import (
+	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -24,6 +26,9 @@ type fnID int32
 type index struct {
 	linker *Linker
 	root   string // absolute OS path
+	// plain: derive every file's statics afresh, reusing nothing of the
+	// root's latest link (check mode).
+	plain bool
 	// gomods: Go file directory (modules.GoDir) → its module.
 	gomods map[string]modules.GoModule
 	files  []*facts.File
@@ -119,6 +124,9 @@ type toolInfo struct {
 type Linker struct {
 	rules *rules.Set
 	cache *linkCache
+	// check, when set, is check mode: every incremental result is also
+	// computed plainly and a difference is reported to check.
+	check func(error)
 }
 
 // New returns a linker applying rs.
@@ -135,9 +143,11 @@ func (l *Linker) Link(root string, files []*facts.File, gomods map[string]module
 	c := l.cache
 	ld := diffSnapshot(c.snapshot(root), files)
 	if res := c.relink(l, root, files, ld); res != nil {
+		l.verify("relink", root, files, gomods, res)
 		return res
 	}
 	if res := c.graphLink(l, root, files, ld, gomods); res != nil {
+		l.verify("graph link", root, files, gomods, res)
 		return res
 	}
 	ix := newIndex(l, root, files, gomods)
@@ -146,6 +156,46 @@ func (l *Linker) Link(root string, files []*facts.File, gomods map[string]module
 	out := ix.result()
 	c.remember(root, files, ix, out)
 	return out.assemble(root)
+}
+
+// SetCheck switches check mode on (report non-nil) or off. In check mode
+// every incremental link (relink, graph link) is also computed plainly,
+// from the facts alone, and a difference is reported. It costs a full
+// link per link: for tests and for hunting a wrong answer.
+func (l *Linker) SetCheck(report func(error)) { l.check = report }
+
+// verify is check mode: res, an incremental link of files, must equal the
+// plain link of them.
+func (l *Linker) verify(how, root string, files []*facts.File, gomods map[string]modules.GoModule, res *finding.Result) {
+	if l.check == nil {
+		return
+	}
+	ix := newIndex(l, root, files, gomods)
+	ix.plain = true
+	ix.build()
+	want := ix.result().assemble(root)
+	if !reflect.DeepEqual(res, want) {
+		l.check(fmt.Errorf("check mode: the %s of %s differs from a full link: %s", how, root, firstDifference(res, want)))
+	}
+}
+
+// firstDifference describes where two results first differ.
+func firstDifference(got, want *finding.Result) string {
+	for i := 0; i < max(len(got.Findings), len(want.Findings)); i++ {
+		if i >= len(got.Findings) || i >= len(want.Findings) {
+			return fmt.Sprintf("%d findings, want %d", len(got.Findings), len(want.Findings))
+		}
+		if !reflect.DeepEqual(got.Findings[i], want.Findings[i]) {
+			return fmt.Sprintf("finding %d is %+v, want %+v", i, got.Findings[i], want.Findings[i])
+		}
+	}
+	if !reflect.DeepEqual(got.Tools, want.Tools) {
+		return fmt.Sprintf("tools are %+v, want %+v", got.Tools, want.Tools)
+	}
+	if !reflect.DeepEqual(got.Suppressed, want.Suppressed) {
+		return fmt.Sprintf("suppressed findings are %+v, want %+v", got.Suppressed, want.Suppressed)
+	}
+	return fmt.Sprintf("%+v, want %+v", got, want)
 }
 
 // Forget drops the latest link of root: the next link of it is a full one.

@@ -309,3 +309,39 @@ func TestLinkCacheBounded(t *testing.T) {
 		t.Errorf("%d roots cached, want %d", n, maxCachedRoots)
 	}
 }
+
+// TestRelinkAccessKey is issue 10's reproduction: an edit from
+// process.env.HOME to process.env.PATH changes only the literal key of an
+// access; the relinked result must take the new scope, as a full link does.
+func TestRelinkAccessKey(t *testing.T) {
+	const server = `import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+const server = new McpServer({ name: "s", version: "1" });
+server.tool("home", {}, async () => {
+  return { content: [{ type: "text", text: process.env.HOME }] };
+});
+`
+	for _, tc := range []struct{ path, text, from, to string }{
+		{"server.ts", server, "process.env.HOME", "process.env.PATH"},
+		{"server.py", "import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"s\")\n\n@mcp.tool()\ndef home() -> str:\n    return os.environ[\"HOME\"]\n", `os.environ["HOME"]`, `os.environ["PATH"]`},
+	} {
+		e, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &workspace{root: t.TempDir(), paths: []string{tc.path}, texts: map[string]string{tc.path: tc.text}}
+		before := linkAndCheck(e, w.root, w.extract(t, e, nil))
+		edited := strings.Replace(tc.text, tc.from, tc.to, 1)
+		got := linkAndCheck(e, w.root, w.extract(t, e, map[string]string{tc.path: edited}))
+		fresh, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, map[string]string{tc.path: edited}))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: after %s → %s the relinked result differs from a full link:\n%s", tc.path, tc.from, tc.to, diffResults(got, want))
+		}
+		if reflect.DeepEqual(before.Findings, want.Findings) {
+			t.Errorf("%s: the edit changes no finding, so the test shows nothing: %+v", tc.path, want.Findings)
+		}
+	}
+}
