@@ -7,6 +7,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/suppress"
 )
 
 // fileBadSuppressions returns the sorted suppression findings of a file
@@ -81,7 +82,7 @@ func validSuppressionCap(c string) bool {
 // capability id on line, or -1.
 func suppressionFor(f *facts.File, line int, id capability.ID) int {
 	for k, s := range f.Suppressions {
-		if (s.Line == line || s.OwnLine && s.Line+1 == line) && covers(s.Capabilities, id) {
+		if suppress.Covers(&s, line) && covers(s.Capabilities, id) {
 			return k
 		}
 	}
