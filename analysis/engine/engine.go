@@ -122,7 +122,8 @@ func New(opts Options) (*Engine, error) {
 		})
 	}
 	e.words = map[string]map[string]bool{}
-	for _, fam := range []string{"js", "python", "go"} {
+	for _, x := range lang.All() {
+		fam := x.Family()
 		w := map[string]bool{}
 		for k := range opts.Rules.Words(fam) {
 			w[k] = true

@@ -205,4 +205,3 @@ func TestConformanceSuppressions(t *testing.T) {
 }
 
 func sprintf(format, s string) string { return strings.Replace(format, "%s", s, 1) }
-

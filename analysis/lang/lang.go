@@ -13,6 +13,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/lang/golang"
 	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
 	"github.com/mcpriv/mcpriv/analysis/lang/python"
+	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -24,25 +25,38 @@ type Language interface {
 	// Extract extracts the facts of src, parsed as tree. It may panic on a
 	// bug; Extract (the function) turns that into an error.
 	Extract(path string, l source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error)
+	// ImportedFiles lists the project files (slash paths) an import
+	// specifier of a file in dir may name, most likely first; nil for an
+	// import of a library, or when imports name packages (PackageWide).
+	ImportedFiles(dir, spec string) []string
+	// PackageWide reports whether the files of a directory call each other
+	// without imports (Go packages): a file needs every file of its directory.
+	PackageWide() bool
 }
 
 type jsLang struct{}
 
-func (jsLang) Family() string { return "js" }
+func (jsLang) Family() string                          { return "js" }
+func (jsLang) ImportedFiles(dir, spec string) []string { return modules.JSCandidates(dir, spec) }
+func (jsLang) PackageWide() bool                       { return false }
 func (jsLang) Extract(p string, l source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
 	return jsts.Extract(p, l, src, tree)
 }
 
 type pyLang struct{}
 
-func (pyLang) Family() string { return "python" }
+func (pyLang) Family() string                          { return "python" }
+func (pyLang) ImportedFiles(dir, spec string) []string { return modules.PyCandidates(dir, spec) }
+func (pyLang) PackageWide() bool                       { return false }
 func (pyLang) Extract(p string, _ source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
 	return python.Extract(p, src, tree)
 }
 
 type goLang struct{}
 
-func (goLang) Family() string { return "go" }
+func (goLang) Family() string                        { return "go" }
+func (goLang) ImportedFiles(string, string) []string { return nil }
+func (goLang) PackageWide() bool                     { return true }
 func (goLang) Extract(p string, _ source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
 	return golang.Extract(p, src, tree)
 }
