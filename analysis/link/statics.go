@@ -7,8 +7,8 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
-	"github.com/mcpriv/mcpriv/analysis/scope"
 	"github.com/mcpriv/mcpriv/analysis/modules"
+	"github.com/mcpriv/mcpriv/analysis/scope"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/rules"
 )
