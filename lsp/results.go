@@ -19,6 +19,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -678,29 +679,20 @@ func lspSeverity(s finding.Severity) protocol.DiagnosticSeverity {
 	return protocol.DiagnosticSeverityInformation
 }
 
-// manifestFor returns the manifest governing path: the nearest ancestor
-// directory (up to root) holding mcp-capabilities.yaml, open or on disk, else
-// root's. The file may not exist.
+// manifestFor returns the manifest governing path, as every front-end picks
+// it (manifest.Find): the nearest ancestor directory (up to root) holding
+// mcp-capabilities.yaml, open or on disk, else root's. The file may not exist.
 func (s *Server) manifestFor(root, path string) string {
-	dir := filepath.Dir(path)
-	for {
-		m := filepath.Join(dir, ManifestName)
-		s.mu.Lock()
-		_, open := s.docs[m]
-		s.mu.Unlock()
-		if open || fileExists(m) {
-			return m
-		}
-		if dir == root || !within(root, dir) {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	return filepath.Join(root, ManifestName)
+	return manifest.Find(filepath.Dir(path), root, s.manifestPresent)
+}
+
+// manifestPresent reports whether a manifest exists at p: open in the editor
+// or on disk.
+func (s *Server) manifestPresent(p string) bool {
+	s.mu.Lock()
+	_, open := s.docs[p]
+	s.mu.Unlock()
+	return open || fileExists(p)
 }
 
 // resultFor returns the latest result of path's root.

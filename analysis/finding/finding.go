@@ -126,6 +126,9 @@ type FileError struct {
 	Message string `json:"message"`
 	// Skipped is true for notices (too large, binary); false for real errors.
 	Skipped bool `json:"skipped"`
+	// BuiltFrom is set when File is a build-output directory left out
+	// because the sources it is built from were analysed: it names them.
+	BuiltFrom string `json:"builtFrom,omitempty"`
 }
 
 // Result is the outcome of analysing a tree.
