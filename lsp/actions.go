@@ -314,7 +314,14 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 		return nil, err
 	}
 	d, _, _, rr, err := s.docAt(ctx, p.TextDocument.URI)
-	if d == nil || err != nil || rr == nil {
+	if d == nil || err != nil {
+		return []protocol.CodeLens{}, err
+	}
+	if reason := s.skipReason(d.path); reason != "" && !d.manifest {
+		// A lens with no command shows as plain text.
+		return []protocol.CodeLens{{Command: &protocol.Command{Title: "mcpriv: " + reason}}}, nil
+	}
+	if rr == nil {
 		return []protocol.CodeLens{}, err
 	}
 	lenses := []protocol.CodeLens{}

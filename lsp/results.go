@@ -334,6 +334,49 @@ func (s *Server) publish(rr, prev *rootResult) {
 	s.mu.Lock()
 	rr.diags = cur
 	s.mu.Unlock()
+	s.publishSkipped(rr.root, paths)
+}
+
+// skippedMark prefixes what Server.published holds for a document showing
+// the skipped notice; publishFile's fingerprints are 8 bytes, never this.
+const skippedMark = "skipped\x00"
+
+// publishSkipped gives every open document of root that is not analysed one
+// hint diagnostic saying why, instead of no diagnostics (which would read
+// as "no privileges"), and clears the notice of one analysed again that
+// publish did not touch (it has no findings).
+func (s *Server) publishSkipped(root string, touched map[string]bool) {
+	type notice struct {
+		uri    protocol.DocumentURI
+		reason string
+	}
+	var send []notice
+	s.mu.Lock()
+	for path, d := range s.docs {
+		if d.manifest || d.lang == "" || s.rootOfLocked(path) != root {
+			continue
+		}
+		reason := s.skipReasonLocked(root, path)
+		prev, marked := s.published[d.uri]
+		marked = marked && strings.HasPrefix(prev, skippedMark)
+		switch {
+		case reason != "" && prev != skippedMark+reason:
+			s.published[d.uri] = skippedMark + reason
+			send = append(send, notice{d.uri, reason})
+		case reason == "" && marked && !touched[path]:
+			delete(s.published, d.uri)
+			send = append(send, notice{d.uri, ""})
+		}
+	}
+	s.mu.Unlock()
+	for _, n := range send {
+		diags := []protocol.Diagnostic{}
+		if n.reason != "" {
+			diags = append(diags, protocol.Diagnostic{Severity: protocol.DiagnosticSeverityHint, Source: "mcpriv",
+				Code: "not-analysed", Message: n.reason})
+		}
+		s.notify(protocol.MethodTextDocumentPublishDiagnostics, &protocol.PublishDiagnosticsParams{URI: n.uri, Diagnostics: diags})
+	}
 }
 
 // diagCache holds the encoded diagnostics of one root's last publish. Results
