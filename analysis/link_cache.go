@@ -8,6 +8,7 @@ import (
 	"weak"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/command"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/source"
@@ -58,6 +59,8 @@ type candidate struct {
 	rule     *rules.Rule
 	api      string
 	scope    string
+	// cmd is the command line of a system.exec call (command.Words).
+	cmd []string
 	// refs are the parameter references whose tool-input taint escalates it.
 	refs []facts.ParamRef
 }
@@ -181,6 +184,9 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	if m.TaintKey {
 		cd.refs = append(cd.refs, c.KeyRefs...)
 	}
+	if r.Capability == capability.SystemExec {
+		cd.cmd = command.Words(c, m.ScopeArg, m.ScopeKind)
+	}
 	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != ""
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode
 	cd.supp = int32(suppressionFor(f, candidateSpan(f, &cd).Start.Line, r.Capability))
@@ -206,6 +212,10 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 		Risk:       cd.risk,
 		Tools:      l.tools,
 		Server:     l.server,
+		Command:    cd.cmd,
+	}
+	if c.Func >= 0 && c.Func < len(f.Functions) {
+		fd.Func = f.Functions[c.Func].Span
 	}
 	if cd.scope != "" {
 		info, _ := capability.Lookup(r.Capability)
