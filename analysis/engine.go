@@ -434,4 +434,8 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 	})
 	e.opts.Policy.Apply(res)
 	sortResultFindings(res.Findings)
+	// The one place both front-ends' findings pass: a finding is reported
+	// once per place.
+	res.Findings = finding.Dedupe(res.Findings)
+	res.Suppressed = finding.Dedupe(res.Suppressed)
 }
