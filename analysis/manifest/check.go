@@ -383,4 +383,3 @@ func unusedFinding(path string, sp source.Span, id capability.ID, msg string) fi
 		Capability: id, Class: id.Class(), Rule: RuleUnused, Message: msg, Severity: finding.Warning,
 	}
 }
-
