@@ -133,6 +133,12 @@ type checker struct {
 // the code, at the tool's name in the source). Parse's findings are not
 // re-reported: the caller appends those.
 func Check(m *Manifest, res *finding.Result, files func(file string) bool) {
+	check(m, res, files, "")
+}
+
+// check is Check with the root absolute file paths in messages are made
+// relative to, so they read the same in every front-end ("" keeps them).
+func check(m *Manifest, res *finding.Result, files func(file string) bool, root string) {
 	if res == nil {
 		return
 	}
@@ -155,7 +161,7 @@ func Check(m *Manifest, res *finding.Result, files func(file string) bool) {
 		t := &res.Tools[i]
 		if files(t.File) {
 			tools[t.Name] = true
-			extra = append(extra, hintMismatches(t, res)...)
+			extra = append(extra, hintMismatches(t, res, root)...)
 		}
 	}
 	if m != nil {

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
@@ -24,7 +25,7 @@ var hints = []struct {
 	{"openWorldHint", false, []capability.ID{capability.NetworkClient}},
 }
 
-func hintMismatches(t *finding.Tool, res *finding.Result) []finding.Finding {
+func hintMismatches(t *finding.Tool, res *finding.Result, root string) []finding.Finding {
 	var out []finding.Finding
 	for _, h := range hints {
 		v, ok := t.Annotations[h.name]
@@ -36,7 +37,7 @@ func hintMismatches(t *finding.Tool, res *finding.Result) []finding.Finding {
 			if !hasCap(t.Capabilities, id) {
 				continue
 			}
-			ev, contradicts := evidence(res, t.Name, id)
+			ev, contradicts := evidence(res, t.Name, id, root)
 			if !contradicts {
 				continue
 			}
@@ -72,11 +73,12 @@ func hasCap(caps []capability.ID, id capability.ID) bool {
 }
 
 // evidence names the first call through which tool uses id in a way that
-// contradicts an annotation, and whether there is one. A read-only command
+// contradicts an annotation (its path relative to root when absolute), and
+// whether there is one. A read-only command
 // (package command) is no contradiction for system.exec, nor the removal of
 // a temporary file for file.delete (TempCleanup). A tool whose capability
 // comes from no finding at all (suppressed everywhere) contradicts it.
-func evidence(res *finding.Result, tool string, id capability.ID) (string, bool) {
+func evidence(res *finding.Result, tool string, id capability.ID, root string) (string, bool) {
 	seen, benign := false, false
 	for _, list := range [][]finding.Finding{res.Findings, res.Suppressed} {
 		for i := range list {
@@ -94,7 +96,13 @@ func evidence(res *finding.Result, tool string, id capability.ID) (string, bool)
 			if f.API == "" {
 				return "", true
 			}
-			return fmt.Sprintf("%s at %s:%d", f.API, f.File, f.Span.Start.Line+1), true
+			file := f.File
+			if root != "" && filepath.IsAbs(filepath.FromSlash(file)) {
+				if rel, err := filepath.Rel(root, filepath.FromSlash(file)); err == nil && !strings.HasPrefix(rel, "..") {
+					file = filepath.ToSlash(rel)
+				}
+			}
+			return fmt.Sprintf("%s at %s:%d", f.API, file, f.Span.Start.Line+1), true
 		}
 	}
 	return "", !seen || !benign
