@@ -99,9 +99,9 @@ func cliCanonical(t *testing.T, bin, root string) canonical {
 	var res struct {
 		Findings []struct {
 			File, Kind, Capability, Rule, Severity, Message, TaintSource, Scope, Manifest string
-			Line, Column, EndLine, EndColumn                                        int
-			Tools                                                                   []string
-			Server, Tainted                                                         bool
+			Line, Column, EndLine, EndColumn                                              int
+			Tools                                                                         []string
+			Server, Tainted                                                               bool
 		}
 		Tools []struct {
 			Name, File   string
