@@ -81,8 +81,9 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 			var err error
 			if !s.manifestExists(mpath) {
 				// A new manifest for this file's findings, minimised and with the
-				// header package manifest writes.
-				sub := &finding.Result{Tools: rr.res.Tools}
+				// header package manifest writes, naming the tools it governs.
+				own, _ := manifest.Governed(rr.res, rr.root, mpath, s.manifestPresent)
+				sub := &finding.Result{Tools: own.Tools}
 				for _, f := range rr.byFile[d.path] {
 					if f.Kind == finding.KindCapability {
 						sub.Findings = append(sub.Findings, *f)
