@@ -118,6 +118,9 @@ func TestBuildOutputLeftOutSaysSo(t *testing.T) {
 	if acts := c.codeActions("build/index.js", rangeOf(pos(line, col), pos(line, col))); len(acts) != 0 {
 		t.Errorf("code actions on a file not analysed: %+v", acts)
 	}
+	// Closed, the file keeps no notice.
+	c.notify("textDocument/didClose", protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("build/index.js")}})
+	c.waitDiags("build/index.js", count(0))
 	// The sources carry the findings, once.
 	var sum map[string]any
 	c.mustCall("workspace/executeCommand", protocol.ExecuteCommandParams{Command: CmdScanWorkspace}, &sum)

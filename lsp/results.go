@@ -368,6 +368,16 @@ func (s *Server) publishSkipped(root string, touched map[string]bool) {
 			send = append(send, notice{d.uri, ""})
 		}
 	}
+	// A closed document keeps no notice.
+	for uri, prev := range s.published {
+		if !strings.HasPrefix(prev, skippedMark) {
+			continue
+		}
+		if path, err := uriToPath(uri); err == nil && s.rootOfLocked(path) == root && s.docs[path] == nil {
+			delete(s.published, uri)
+			send = append(send, notice{uri, ""})
+		}
+	}
 	s.mu.Unlock()
 	for _, n := range send {
 		diags := []protocol.Diagnostic{}
