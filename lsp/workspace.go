@@ -154,6 +154,12 @@ func (s *Server) refreshFromDisk(path string) {
 	root := s.rootOfLocked(path)
 	s.mu.Unlock()
 	if eng == nil || s.excluded(root, path) {
+		// Nothing to read, but the root is re-linked without the buffer (a
+		// closed file not analysed loses its notice).
+		s.mu.Lock()
+		s.dirtyRoots[root] = true
+		s.mu.Unlock()
+		s.kick()
 		return
 	}
 	s.extractFromDisk(s.ctx, eng, path)
