@@ -23,6 +23,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/mcpriv/mcpriv/analysis/buildout"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/glob"
@@ -149,7 +150,8 @@ func (e *Engine) Rules() *rules.Set { return e.rules }
 func (e *Engine) Options() Options { return e.opts }
 
 // Files lists the files under root that are analysed, plus notices for the
-// ones skipped. root may be a single file.
+// ones skipped. root may be a single file. Build output whose sources are in
+// the tree is left out (package buildout), unless NoDefaultExcludes is set.
 func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.FileError, error) {
 	st, err := os.Stat(root)
 	if err != nil {
@@ -193,6 +195,16 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 		files = append(files, p)
 		return nil
 	})
+	if err == nil && !e.opts.NoDefaultExcludes {
+		var left []buildout.Dir
+		files, left = buildout.Split(files, func(p string) string {
+			rel, _ := filepath.Rel(root, p)
+			return filepath.ToSlash(rel)
+		})
+		for _, d := range left {
+			notes = append(notes, finding.FileError{File: d.Path, Message: d.Message(), Skipped: true, BuiltFrom: d.From})
+		}
+	}
 	return files, notes, err
 }
 
@@ -435,4 +447,8 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 	})
 	e.opts.Policy.Apply(res)
 	finding.SortMostlySorted(res.Findings)
+	// The one place both front-ends' findings pass: a finding is reported
+	// once per place.
+	res.Findings = finding.Dedupe(res.Findings)
+	res.Suppressed = finding.Dedupe(res.Suppressed)
 }

@@ -254,8 +254,7 @@ type Tool struct {
 	NameSpan source.Span `json:"nameSpan"`
 	// Span covers the registration call or decorator.
 	Span source.Span `json:"span"`
-	// SDK is "ts-sdk", "ts-sdk-lowlevel", "python-sdk", "fastmcp",
-	// "python-lowlevel", "go-sdk", "mcp-go".
+	// SDK is one of SDKs (sdk.go).
 	SDK string `json:"sdk"`
 	// Handler is the function that runs for this tool: an index into
 	// File.Functions, or -1 with HandlerRef naming it for the index to resolve.
