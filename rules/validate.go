@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/scope"
+	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
 func validFamily(f string) bool {
@@ -144,6 +145,9 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 	if strings.TrimSpace(r.Message) == "" {
 		bad(field(n, "message"), "no message")
 	}
+	if r.Examples != nil {
+		checkExamples(r, field(n, "examples"), bad)
+	}
 	if r.Risk != "" {
 		if _, err := capability.ParseRisk(r.Risk); err != nil {
 			bad(field(n, "risk"), "%v", err)
@@ -181,4 +185,32 @@ func checkPath(p string, call bool) string {
 		}
 	}
 	return ""
+}
+
+// checkExamples validates a rule's examples: code present, a file name of
+// the rule's family, a scope only where the rule must fire.
+func checkExamples(r *Rule, n *yaml.Node, bad func(*yaml.Node, string, ...any)) {
+	for _, list := range []struct {
+		key   string
+		items []Example
+	}{{"match", r.Examples.Match}, {"noMatch", r.Examples.NoMatch}} {
+		for i, ex := range list.items {
+			at := item(field(n, list.key), i)
+			if strings.TrimSpace(ex.Code) == "" {
+				bad(at, "%s example %d has no code", list.key, i+1)
+			}
+			if ex.File != "" {
+				lang := source.DetectLang(ex.File)
+				switch {
+				case ex.File != path.Base(ex.File):
+					bad(field(at, "file"), "example file %q must be a plain file name", ex.File)
+				case lang == "" || lang.Family() != r.Language:
+					bad(field(at, "file"), "example file %q is not a %s file", ex.File, r.Language)
+				}
+			}
+			if ex.Scope != "" && list.key == "noMatch" {
+				bad(field(at, "scope"), "a noMatch example cannot expect a scope")
+			}
+		}
+	}
 }
