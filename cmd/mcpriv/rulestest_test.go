@@ -144,3 +144,24 @@ func TestRulesTestJSON(t *testing.T) {
 		t.Errorf("unexpected result: %+v", res)
 	}
 }
+
+// TestRulesDocExample runs the example rule file of docs/rules.md: its
+// examples must pass as written.
+func TestRulesDocExample(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(docsDir, "rules.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	i := strings.Index(doc, "```yaml\n# A rule file")
+	if i < 0 {
+		t.Fatal("docs/rules.md: the example rule file is gone")
+	}
+	block := doc[i+len("```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	dir := ruleDir(t, map[string]string{"acme.yaml": block})
+	code, out, errOut := runCLI(t, "rules", "test", dir)
+	if code != exitOK || !strings.Contains(out, "1 rules: 1 passed") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
