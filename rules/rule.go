@@ -127,6 +127,9 @@ func (e *Example) UnmarshalYAML(n *yaml.Node) error {
 	e.Line = n.Line
 	switch n.Kind {
 	case yaml.ScalarNode:
+		if n.ShortTag() != "!!str" {
+			break // 42, true: not code
+		}
 		return n.Decode(&e.Code)
 	case yaml.MappingNode:
 		type plain Example // without this method
@@ -138,7 +141,8 @@ func (e *Example) UnmarshalYAML(n *yaml.Node) error {
 		e.Line = n.Line
 		return nil
 	}
-	return fmt.Errorf("line %d: an example is a string of code or a mapping with code, file and scope", n.Line)
+	// A TypeError, so the loader reports it at its line like other type errors.
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: an example is a string of code or a mapping with code, file and scope", n.Line)}}
 }
 
 // DefaultExampleFile is the file name an example of family is analysed
