@@ -158,7 +158,7 @@ var pieces = map[string][]string{
 func TestPrefilterProperty(t *testing.T) {
 	e := newEngine(t)
 	rng := rand.New(rand.NewSource(10))
-	n := 600
+	n := 300
 	if testing.Short() {
 		n = 100
 	}

@@ -140,34 +140,33 @@ func printRulesTest(w io.Writer, res []ruletest.Result, verbose bool) error {
 			} else {
 				fmt.Fprintf(bw, "    want: %s stays silent\n", r.ID)
 			}
-			if len(c.Fired) == 0 {
-				fmt.Fprintf(bw, "    got:  no rule fired\n")
-			}
-			for i, f := range c.Fired {
-				label := "got: "
-				if i > 0 {
-					label = "     "
-				}
+			var fired []string
+			for _, f := range c.Fired {
 				mark := "  "
 				if f.Rule == r.ID {
 					mark = "> "
 				}
-				fmt.Fprintf(bw, "    %s %s%s\n", label, mark, f)
+				fired = append(fired, mark+f.String())
 			}
-			if len(c.Calls) == 0 {
-				fmt.Fprintf(bw, "    the extractor resolved no call (see mcpriv facts)\n")
-			}
-			for i, call := range c.Calls {
-				label := "calls:"
-				if i > 0 {
-					label = "      "
-				}
-				fmt.Fprintf(bw, "    %s %s\n", label, call)
-			}
+			labelled(bw, "got: ", fired, "no rule fired")
+			labelled(bw, "calls:", c.Calls, "the extractor resolved no call (see mcpriv facts)")
 		}
 	}
 	fmt.Fprintf(bw, "%d rules: %d passed, %d failed, %d without examples\n", len(res), pass, fail, missing)
 	return bw.Flush()
+}
+
+// labelled prints items one a line, label before the first, or none.
+func labelled(w io.Writer, label string, items []string, none string) {
+	if len(items) == 0 {
+		fmt.Fprintf(w, "    %s %s\n", label, none)
+	}
+	for i, it := range items {
+		if i > 0 {
+			label = strings.Repeat(" ", len(label))
+		}
+		fmt.Fprintf(w, "    %s %s\n", label, it)
+	}
 }
 
 func sourceFile(s string) string { return strings.TrimPrefix(s, "embedded:") }

@@ -57,6 +57,24 @@ rules:
     message: uploads a file to Acme
 `
 
+// checkCLI runs the command and checks its exit code, that stdout holds
+// every string of stdout and stderr holds stderr.
+func checkCLI(t *testing.T, args []string, code int, stdout []string, stderr string) {
+	t.Helper()
+	got, out, errOut := runCLI(t, args...)
+	if got != code {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, code, out, errOut)
+	}
+	for _, s := range stdout {
+		if !strings.Contains(out, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, out)
+		}
+	}
+	if !strings.Contains(errOut, stderr) {
+		t.Errorf("stderr lacks %q:\n%s", stderr, errOut)
+	}
+}
+
 func ruleDir(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -105,18 +123,7 @@ func TestRulesTestCommand(t *testing.T) {
 		{"missing dir", []string{filepath.Join(pass, "nope")}, exitError, nil, "rule directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, append([]string{"rules", "test"}, tc.args...)...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
-			}
-			for _, s := range tc.stdout {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
-			}
-			if !strings.Contains(errOut, tc.stderr) {
-				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errOut)
-			}
+			checkCLI(t, append([]string{"rules", "test"}, tc.args...), tc.code, tc.stdout, tc.stderr)
 		})
 	}
 }
