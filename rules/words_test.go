@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/rules"
@@ -72,13 +72,13 @@ func TestPrefilterNoBreakSpace(t *testing.T) {
 
 // engines are two engines, so that the facts cache of the full extraction
 // (which serves pre-filtered requests too) never answers for the pre-filter.
-type engines struct{ pre, full *analysis.Engine }
+type engines struct{ pre, full *engine.Engine }
 
 func newEngine(t testing.TB) engines {
 	t.Helper()
 	var e engines
-	for _, p := range []**analysis.Engine{&e.pre, &e.full} {
-		x, err := analysis.New(analysis.Options{})
+	for _, p := range []**engine.Engine{&e.pre, &e.full} {
+		x, err := engine.New(engine.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/rules"
@@ -64,7 +64,7 @@ func runFacts(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "mcpriv facts: %v\n", err)
 		return exitError
 	}
-	e, err := analysis.New(analysis.Options{Rules: set, MaxFileSize: int64(maxSize)})
+	e, err := engine.New(engine.Options{Rules: set, MaxFileSize: int64(maxSize)})
 	if err != nil {
 		fmt.Fprintf(stderr, "mcpriv facts: %v\n", err)
 		return exitError

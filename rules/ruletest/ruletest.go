@@ -13,7 +13,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/rules"
 )
@@ -75,7 +75,7 @@ type Result struct {
 // Results are in the order of list. The error is for failures to run at all
 // (a temporary directory that cannot be written), never for a failing example.
 func Run(ctx context.Context, set *rules.Set, list []*rules.Rule) ([]Result, error) {
-	e, err := analysis.New(analysis.Options{Rules: set, Jobs: 1, NoDefaultExcludes: true})
+	e, err := engine.New(engine.Options{Rules: set, Jobs: 1, NoDefaultExcludes: true})
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func Run(ctx context.Context, set *rules.Set, list []*rules.Rule) ([]Result, err
 
 // runCase scans the snippet and records every capability finding and every
 // resolved call.
-func runCase(ctx context.Context, e *analysis.Engine, dir string, r *rules.Rule, ex rules.Example) (Case, error) {
+func runCase(ctx context.Context, e *engine.Engine, dir string, r *rules.Rule, ex rules.Example) (Case, error) {
 	var c Case
 	name := ex.File
 	if name == "" {
