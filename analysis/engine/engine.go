@@ -288,7 +288,7 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 	if f := e.cache.get(p, lang, hash, full); f != nil {
 		return f, nil
 	}
-	if !full && !mentionsAny(src, e.words[lang.Family()]) {
+	if !full && !rules.MentionsAny(src, e.words[lang.Family()]) {
 		f := &facts.File{Path: p, Lang: lang, Package: p, Hash: hash, Functions: []facts.Function{{Parent: -1}}}
 		if lang == source.Go {
 			f.Package = "" // unknown until parsed; Scan parses Go packages that matter
@@ -333,33 +333,6 @@ func (e *Engine) extractTree(p string, l source.Lang, src []byte, tree *sitter.T
 func contentHash(src []byte) string {
 	h := sha256.Sum256(src)
 	return hex.EncodeToString(h[:])
-}
-
-// mentionsAny reports whether src holds an identifier token in words.
-func mentionsAny(src []byte, words map[string]bool) bool {
-	if len(words) == 0 {
-		return true // no rules known: cannot prove anything
-	}
-	for i := 0; i < len(src); {
-		c := src[i]
-		if !isIdent(c) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(src) && isIdent(src[j]) {
-			j++
-		}
-		if words[string(src[i:j])] {
-			return true
-		}
-		i = j
-	}
-	return false
-}
-
-func isIdent(c byte) bool {
-	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // factCache maps (path, language, content hash) to facts, bounded in size.
