@@ -108,12 +108,12 @@ func TestGoldenSummary(t *testing.T) {
 		reasons[s.ID] = s.Reason
 	}
 	for id, want := range map[string]string{
-		"npm:broken-package@1.0.0":         measure.ReasonDownload,
-		"npm:huge-package@2.0.0":           measure.ReasonTooLarge,
-		"npm:slow-server@0.1.0":            measure.ReasonTimeout,
-		"dir:testdata/servers/rust-only":   measure.ReasonLanguage,
-		"dir:testdata/servers/empty":       measure.ReasonNoSource,
-		"dir:testdata/servers/missing":     measure.ReasonDownload,
+		"npm:broken-package@1.0.0":          measure.ReasonDownload,
+		"npm:huge-package@2.0.0":            measure.ReasonTooLarge,
+		"npm:slow-server@0.1.0":             measure.ReasonTimeout,
+		"dir:testdata/servers/rust-only":    measure.ReasonLanguage,
+		"dir:testdata/servers/empty":        measure.ReasonNoSource,
+		"dir:testdata/servers/missing":      measure.ReasonDownload,
 		"dir:../../testdata/servers/git-py": "",
 	} {
 		if reasons[id] != want {
