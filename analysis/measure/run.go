@@ -190,11 +190,53 @@ func Run(ctx context.Context, entries []Entry, opts Options) ([]Server, RunInfo,
 	}
 	go func() {
 		defer close(feed)
-		for _, e := range todo {
-			select {
-			case feed <- e:
-			case <-ctx.Done():
-				return
+		pf, batched := opts.Fetcher.(Prefetcher)
+		if !batched {
+			for _, e := range todo {
+				select {
+				case feed <- e:
+				case <-ctx.Done():
+					return
+				}
+			}
+			return
+		}
+		// Batches are downloaded by FetchJobs workers ahead of the
+		// per-server fetches, which then find them in the cache; the
+		// servers still reach the feed in corpus order.
+		sem := make(chan struct{}, max(opts.FetchJobs, 1))
+		order := make(chan chan []Entry, max(opts.FetchJobs, 1))
+		go func() {
+			defer close(order)
+			for i := 0; i < len(todo); i += BatchSize {
+				chunk := todo[i:min(i+BatchSize, len(todo))]
+				done := make(chan []Entry, 1)
+				select {
+				case sem <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				select {
+				case order <- done:
+				case <-ctx.Done():
+					<-sem
+					return
+				}
+				go func() {
+					pf.Prefetch(ctx, chunk)
+					<-sem
+					done <- chunk
+				}()
+			}
+		}()
+		for done := range order {
+			chunk := <-done
+			for _, e := range chunk {
+				select {
+				case feed <- e:
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
 	}()
