@@ -192,18 +192,73 @@ func (c *Cache) fetchGit(ctx context.Context, e Entry) (ref, error) {
 		return ref{}, err
 	}
 	commit := strings.TrimSpace(string(out))
-	args := []string{"--git-dir=" + gitDir, "archive", "--format=tar", "-o", filepath.Join(tmp, "src.tar"), commit}
-	if e.Subdir != "" {
-		args = append(args, "--", e.Subdir)
+	archive := func(excludes []string) error {
+		args := []string{"--git-dir=" + gitDir, "archive", "--format=tar", "-o", filepath.Join(tmp, "src.tar"), commit, "--"}
+		if e.Subdir != "" {
+			args = append(args, e.Subdir)
+		} else {
+			args = append(args, ".")
+		}
+		for _, x := range excludes {
+			args = append(args, ":(exclude,literal)"+x)
+		}
+		_, err := c.run(ctx, tmp, nil, git, args...)
+		return err
 	}
-	if _, err := c.run(ctx, tmp, nil, git, args...); err != nil {
-		return ref{}, err
+	if err := archive(nil); err != nil {
+		// A partial snapshot (large blobs left out) cannot be archived
+		// whole: archive what it holds, without the absent files.
+		missing, lerr := c.missingBlobs(ctx, tmp, gitDir, commit, e.Subdir)
+		if lerr != nil || len(missing) == 0 || len(missing) > 2000 {
+			return ref{}, err
+		}
+		if err := archive(missing); err != nil {
+			return ref{}, err
+		}
 	}
 	digest, err := c.store(filepath.Join(tmp, "src.tar"))
 	if err != nil {
 		return ref{}, err
 	}
 	return ref{ID: e.ID, Digest: digest}, c.unpack(digest, untarOptions{})
+}
+
+// missingBlobs lists the files of commit (under sub) whose blobs the
+// repository does not hold.
+func (c *Cache) missingBlobs(ctx context.Context, tmp, gitDir, commit, sub string) ([]string, error) {
+	args := []string{"--git-dir=" + gitDir, "ls-tree", "-r", "-z", "--full-tree", commit}
+	if sub != "" {
+		args = append(args, "--", sub)
+	}
+	out, err := c.run(ctx, tmp, nil, or(c.Git, "git"), args...)
+	if err != nil {
+		return nil, err
+	}
+	var names, ids []string
+	for _, rec := range strings.Split(string(out), "\x00") {
+		meta, name, ok := strings.Cut(rec, "\t")
+		f := strings.Fields(meta)
+		if ok && len(f) == 3 && f[1] == "blob" {
+			names = append(names, name)
+			ids = append(ids, f[2])
+		}
+	}
+	// One batch-check answers "ID missing" or "ID blob SIZE" per line, in order.
+	out, err = c.runInput(ctx, tmp, nil, []byte(strings.Join(ids, "\n")+"\n"), or(c.Git, "git"), "--git-dir="+gitDir, "cat-file", "--batch-check")
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != len(ids) {
+		return nil, fmt.Errorf("git cat-file answered %d of %d objects", len(lines), len(ids))
+	}
+	var missing []string
+	for i, l := range lines {
+		if strings.HasSuffix(l, " missing") {
+			missing = append(missing, names[i])
+		}
+	}
+	return missing, nil
 }
 
 // findGitDir accepts a bare repository, a work tree with .git, or a
@@ -299,6 +354,10 @@ func (c *Cache) mkdir(elem ...string) string {
 // run starts a download program in its own process group, bounded by the
 // cache's timeout; on cancellation the whole group is killed.
 func (c *Cache) run(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
+	return c.runInput(ctx, dir, env, nil, name, args...)
+}
+
+func (c *Cache) runInput(ctx context.Context, dir string, env []string, stdin []byte, name string, args ...string) ([]byte, error) {
 	if c.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
@@ -313,7 +372,10 @@ func (c *Cache) run(ctx context.Context, dir string, env []string, name string, 
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &limitedBuffer{b: &stdout, n: 1 << 20}
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	cmd.Stdout = &limitedBuffer{b: &stdout, n: 16 << 20}
 	cmd.Stderr = &limitedBuffer{b: &stderr, n: 64 << 10}
 	err := cmd.Run()
 	if ctx.Err() == context.DeadlineExceeded {

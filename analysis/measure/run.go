@@ -336,11 +336,8 @@ func analyse(ctx context.Context, opts Options, dir string, s Server) (Server, b
 }
 
 func scanTree(ctx context.Context, opts Options, dir string, s Server) (Server, bool) {
-	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		if err == nil {
-			err = fmt.Errorf("%s is not a directory", dir)
-		}
+	// A subpath may name one file: it is analysed alone.
+	if _, err := os.Stat(dir); err != nil {
 		s.fail(ReasonNoSource, err)
 		return s, true
 	}
