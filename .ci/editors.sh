@@ -32,7 +32,7 @@ say() { echo "== editors [$(( $(date +%s) - t0 ))s] $*"; }
 
 # 1. apt packages, only those missing.
 # chromium also serves the HTML report test (cmd/mcpriv TestReportsInBrowser).
-pkgs=(neovim vim vim-ale emacs-nox elpa-eglot chromium)
+pkgs=(neovim vim vim-ale emacs-nox elpa-eglot python3 chromium) # python3: also the scope differential tests (analysis/scope)
 [ "${EDITORS_SKIP_VSCODE:-}" = 1 ] || pkgs+=(build-essential python3 pkg-config ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev curl)
 missing=()
 for p in "${pkgs[@]}"; do

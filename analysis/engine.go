@@ -23,6 +23,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/glob"
 	"github.com/mcpriv/mcpriv/analysis/lang/golang"
 	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
 	"github.com/mcpriv/mcpriv/analysis/lang/python"
@@ -211,31 +212,10 @@ func matchExclude(pattern, rel string) bool {
 	return matchGlob(pattern, rel)
 }
 
-// matchGlob matches slash paths with "**" for any number of elements.
+// matchGlob matches slash paths with "**" for any number of elements, in
+// polynomial time however many "**" (glob.Match).
 func matchGlob(pattern, name string) bool {
-	ps, ns := strings.Split(pattern, "/"), strings.Split(name, "/")
-	var match func(i, j int) bool
-	match = func(i, j int) bool {
-		for i < len(ps) {
-			if ps[i] == "**" {
-				for k := j; k <= len(ns); k++ {
-					if match(i+1, k) {
-						return true
-					}
-				}
-				return false
-			}
-			if j >= len(ns) {
-				return false
-			}
-			if ok, _ := path.Match(ps[i], ns[j]); !ok {
-				return false
-			}
-			i, j = i+1, j+1
-		}
-		return j == len(ns)
-	}
-	return match(0, 0)
+	return glob.Match(pattern, name)
 }
 
 // Extract parses src and extracts its facts. A file that names no rule word

@@ -10,6 +10,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/scope"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/rules"
 )
@@ -58,6 +59,8 @@ type candidate struct {
 	rule     *rules.Rule
 	api      string
 	scope    string
+	// scopeUnknown: why the literal scope cannot be inferred (only "*" covers it).
+	scopeUnknown string
 	// refs are the parameter references whose tool-input taint escalates it.
 	refs []facts.ParamRef
 }
@@ -169,7 +172,7 @@ func candidateSpan(f *facts.File, cd *candidate) source.Span {
 func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bool) candidate {
 	r := m.Rule
 	info, _ := capability.Lookup(r.Capability)
-	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(f.Lang.Family(), c), scope: m.Scope}
+	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(f.Lang.Family(), c), scope: m.Scope.Value}
 	if r.Risk != "" {
 		if rk, err := capability.ParseRisk(r.Risk); err == nil {
 			cd.risk = rk
@@ -180,6 +183,12 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	}
 	if m.TaintKey {
 		cd.refs = append(cd.refs, c.KeyRefs...)
+	}
+	if m.Scope.State == scope.Unknown {
+		cd.scopeUnknown = m.Scope.Why
+		if cd.scopeUnknown == "" {
+			cd.scopeUnknown = "the scope cannot be inferred"
+		}
 	}
 	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != ""
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode
@@ -210,6 +219,10 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 	if cd.scope != "" {
 		info, _ := capability.Lookup(r.Capability)
 		fd.Scope = cd.scope
+		fd.ScopeKind = string(info.Scope)
+	} else if cd.scopeUnknown != "" {
+		info, _ := capability.Lookup(r.Capability)
+		fd.ScopeUnknown = cd.scopeUnknown
 		fd.ScopeKind = string(info.Scope)
 	}
 	if l.tainted && !cd.hostLit {
