@@ -10,16 +10,23 @@ import (
 	"fmt"
 	"html"
 	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/display"
 )
 
-// esc escapes text for HTML element content and attribute values.
-func esc(s string) string { return html.EscapeString(s) }
+// esc escapes text for HTML element content and attribute values. Terminal
+// controls and bidirectional overrides are first written visibly
+// (display.Escape): a browser would otherwise reorder what a reviewer reads.
+func esc(s string) string { return html.EscapeString(display.Escape(s)) }
 
 // mdCell escapes text for a Markdown table cell.
 func mdCell(s string) string {
 	r := strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'")
-	return r.Replace(s)
+	return r.Replace(display.Escape(s))
 }
+
+// md makes analysed text safe in Markdown prose (a terminal shows it).
+func md(s string) string { return display.Escape(s) }
 
 func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 

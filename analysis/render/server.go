@@ -462,7 +462,7 @@ func ServerHTML(m *ServerMap) string {
 // ServerMarkdown renders the map as Markdown (the terminal form).
 func ServerMarkdown(m *ServerMap) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Privilege map: %s\n\n%s\n\n## Tools × capabilities\n\n", m.Name, m.RiskSummary())
+	fmt.Fprintf(&b, "# Privilege map: %s\n\n%s\n\n## Tools × capabilities\n\n", md(m.Name), md(m.RiskSummary()))
 	if len(m.Rows) == 0 || len(m.Columns) == 0 {
 		b.WriteString("No sensitive call and no tool was found.\n")
 	} else {
@@ -501,25 +501,25 @@ func ServerMarkdown(m *ServerMap) string {
 		b.WriteString("None.\n")
 	}
 	for _, f := range m.Mismatches {
-		fmt.Fprintf(&b, "- %s:%d: %s\n", f.File, f.Span.Start.Line+1, f.Message)
+		fmt.Fprintf(&b, "- %s:%d: %s\n", md(f.File), f.Span.Start.Line+1, md(f.Message))
 	}
 	b.WriteString("\n## Calls\n\n")
 	for _, e := range m.Evidence {
-		fmt.Fprintf(&b, "- [%s] %s:%d: %s", e.Anchor, e.File, e.Line, e.Message)
+		fmt.Fprintf(&b, "- [%s] %s:%d: %s", e.Anchor, md(e.File), e.Line, md(e.Message))
 		if e.Taint != "" {
-			fmt.Fprintf(&b, " (⚠ from %s)", e.Taint)
+			fmt.Fprintf(&b, " (⚠ from %s)", md(e.Taint))
 		}
 		b.WriteString("\n")
 		for _, l := range e.Snippet {
 			if l.Hit {
-				fmt.Fprintf(&b, "      %d | %s\n", l.N, strings.TrimSpace(l.Text))
+				fmt.Fprintf(&b, "      %d | %s\n", l.N, md(strings.TrimSpace(l.Text)))
 			}
 		}
 	}
 	if len(m.Errors) > 0 {
 		b.WriteString("\n## Files not analysed\n\n")
 		for _, e := range m.Errors {
-			fmt.Fprintf(&b, "- %s: %s\n", e.File, e.Message)
+			fmt.Fprintf(&b, "- %s: %s\n", md(e.File), md(e.Message))
 		}
 	}
 	return b.String()

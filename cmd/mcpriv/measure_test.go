@@ -258,3 +258,25 @@ func browserCacheDir() string {
 	home, _ := os.UserHomeDir()
 	return filepath.Join(home, ".cache", "mcpriv")
 }
+
+// A terminal escape or a bidirectional override in a tool name is shown
+// visibly in both forms of the map, never acted on.
+func TestReportEscapesControls(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "server.js"), []byte("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n"+
+		"import { readFile } from \"node:fs/promises\";\n"+
+		"const server = new McpServer({ name: \"x\", version: \"1\" });\n"+
+		"server.tool(\"read\\u202Eevil\\x1b[2J\", {}, async ({ p }) => readFile(p));\n"), 0o644)
+	for _, args := range [][]string{{"report", dir}, {"report", "--html", "-", dir}} {
+		code, out, errs := runCLI(t, args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		if strings.ContainsAny(out, "\u202e\x1b") {
+			t.Errorf("%v: raw control characters in the output", args)
+		}
+		if !strings.Contains(out, `\u202e`) {
+			t.Errorf("%v: the override is not shown escaped:\n%s", args, out)
+		}
+	}
+}
