@@ -314,10 +314,10 @@ func analyse(ctx context.Context, opts Options, dir string, s Server) (Server, b
 		ok bool
 	}
 	ch := make(chan outcome, 1)
-	go func() {
-		s, ok := scanTree(sctx, opts, dir, s)
-		ch <- outcome{s, ok}
-	}()
+	go func(in Server) { // a copy: the timeout path below writes s
+		out, ok := scanTree(sctx, opts, dir, in)
+		ch <- outcome{out, ok}
+	}(s)
 	var o outcome
 	select {
 	case o = <-ch:
