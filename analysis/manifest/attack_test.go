@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
 )
@@ -18,7 +18,7 @@ import (
 // server, scanned by the real engine and checked against a manifest that
 // grants only the harmless-looking scope.
 func TestScopeAttacks(t *testing.T) {
-	e, err := analysis.New(analysis.Options{})
+	e, err := engine.New(engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/finding"
 )
 
-// Analyzer is the part of the engine a measurement needs (analysis.Engine).
+// Analyzer is the part of the engine a measurement needs (engine.Engine).
 type Analyzer interface {
 	Scan(ctx context.Context, root string, progress func(done, total int)) (*finding.Result, error)
 	Files(ctx context.Context, root string) ([]string, []finding.FileError, error)

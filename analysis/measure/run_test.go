@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/measure"
 	"github.com/mcpriv/mcpriv/analysis/render"
@@ -82,7 +82,7 @@ func setup(t *testing.T) ([]measure.Entry, *fakeFetcher, measure.Analyzer) {
 	}
 	slow := t.TempDir()
 	os.WriteFile(filepath.Join(slow, "index.js"), []byte("require('child_process').exec('ls')\n"), 0o644)
-	eng, err := analysis.New(analysis.Options{Jobs: 1})
+	eng, err := engine.New(engine.Options{Jobs: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
