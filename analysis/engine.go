@@ -281,7 +281,9 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 	f, err := e.extractTree(p, lang, src, tree)
 	if f != nil {
 		f.Hash = hash
-		e.cache.put(p, lang, hash, true, f)
+		if err == nil { // facts with an error are partial: never served alone from the cache
+			e.cache.put(p, lang, hash, true, f)
+		}
 	}
 	return f, err
 }
@@ -306,7 +308,7 @@ func (e *Engine) ExtractTree(p string, src []byte, tree *sitter.Tree) (*facts.Fi
 func (e *Engine) extractTree(p string, lang source.Lang, src []byte, tree *sitter.Tree) (f *facts.File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("%s: internal error while extracting facts: %v", p, r)
+			f, err = nil, fmt.Errorf("%s: %w while extracting facts: %v", p, facts.ErrInternal, r)
 		}
 	}()
 	switch lang.Family() {
