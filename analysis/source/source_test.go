@@ -376,3 +376,34 @@ func TestBOM(t *testing.T) {
 		t.Error("an edit removing the mark gave a different index")
 	}
 }
+
+// FuzzLines checks Pos against the naive LSP count, OffsetUTF16 as its
+// inverse, and Edit against NewLines, on any text and edit.
+func FuzzLines(f *testing.F) {
+	for _, s := range []string{"", "a\r\nb", "a\rb\nc", BOM + "é\r😀\n", "\r\r\n\n\r", "x\u2028y\u0085z"} {
+		f.Add([]byte(s), uint16(1), uint16(2), "\r\n")
+	}
+	f.Fuzz(func(t *testing.T, text []byte, at, n uint16, ins string) {
+		if len(text) > 1<<12 {
+			return
+		}
+		l := NewLines(text)
+		for off := 0; off <= len(text); off++ {
+			want, got := naive(text, off), l.Pos(off)
+			if got.Line != want.Line || got.Col != want.Col || got.Col16 != want.Col16 {
+				t.Fatalf("%q: Pos(%d) = %+v, want %+v", text, off, got, want)
+			}
+		}
+		for line := 0; line < l.Count(); line++ {
+			if s, e := l.LineStart(line), l.LineEnd(line); s > e || e > len(text) {
+				t.Fatalf("%q: line %d is [%d, %d)", text, line, s, e)
+			}
+		}
+		start := int(at) % (len(text) + 1)
+		end := start + int(n)%(len(text)-start+1)
+		next := append(append(append([]byte{}, text[:start]...), ins...), text[end:]...)
+		if got, want := l.Edit(next, start, end, start+len(ins)), NewLines(next); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: [%d,%d) ← %q: Edit %v, NewLines %v", text, start, end, ins, got.starts, want.starts)
+		}
+	})
+}
