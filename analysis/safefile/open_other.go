@@ -9,3 +9,5 @@ import "os"
 func open(path string, follow bool) (*os.File, error) { return os.Open(path) }
 
 func isLoop(error) bool { return false }
+
+func create(path string) (*os.File, error) { return os.Create(path) }

@@ -20,3 +20,9 @@ func open(path string, follow bool) (*os.File, error) {
 }
 
 func isLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
+
+// create opens path for writing, truncated, without following a link in its
+// last element or blocking on a pipe.
+func create(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0o644)
+}

@@ -167,3 +167,52 @@ func TestReplace(t *testing.T) {
 		t.Errorf("temporary files left: %v", ents)
 	}
 }
+
+// TestCreate: a report written with -o never goes through a link the
+// repository planted, nor blocks on a pipe.
+func TestCreate(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	victim := filepath.Join(outside, ".bashrc")
+	os.WriteFile(victim, []byte("mine\n"), 0o600)
+	link := filepath.Join(dir, "report.sarif")
+	os.Symlink(victim, link)
+	if f, err := Create(link); !errors.Is(err, ErrSymlink) {
+		if f != nil {
+			f.Close()
+		}
+		t.Errorf("Create through a link: %v, want ErrSymlink", err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "mine\n" {
+		t.Errorf("the link's target was truncated: %q", b)
+	}
+	fifo := filepath.Join(dir, "pipe")
+	if syscall.Mkfifo(fifo, 0o644) == nil {
+		done := make(chan error, 1)
+		go func() {
+			f, err := Create(fifo)
+			if f != nil {
+				f.Close()
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrNotRegular) {
+				t.Errorf("Create of a pipe: %v, want ErrNotRegular", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Create of a pipe hangs")
+		}
+	}
+	p := filepath.Join(dir, "ok.json")
+	os.WriteFile(p, []byte("old old old"), 0o644)
+	f, err := Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("new")
+	f.Close()
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Errorf("content = %q", b)
+	}
+}

@@ -122,3 +122,30 @@ func CheckTarget(root, path string) error {
 	}
 	return nil
 }
+
+// Create creates or truncates path for writing a report: never through a
+// symbolic link (a link the repository planted where the report goes would
+// carry the write anywhere) and only a regular file (opening a pipe for
+// writing would block).
+func Create(path string) (*os.File, error) {
+	if st, err := os.Lstat(path); err == nil {
+		if err := writable(path, st); err != nil {
+			return nil, err
+		}
+	}
+	f, err := create(path)
+	if err != nil {
+		if isLoop(err) {
+			return nil, fmt.Errorf("refusing to write %s: it %w", path, ErrSymlink)
+		}
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = fmt.Errorf("refusing to write %s: %w (%s)", path, ErrNotRegular, kind(st.Mode()))
+		}
+		return nil, err
+	}
+	return f, nil
+}
