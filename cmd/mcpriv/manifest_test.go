@@ -455,6 +455,30 @@ func TestManifestNeverWritesThroughSymlink(t *testing.T) {
 	}
 }
 
+// TestManifestOddLineBreaks is issue 14 item 13: with U+2028 in a comment,
+// --prune deleted another tool's grant; with a lone \r, NEL or U+2029 the
+// written manifest was invalid YAML, exit 0. Now each is refused, exit 2,
+// the file unchanged, the error positioned.
+func TestManifestOddLineBreaks(t *testing.T) {
+	for name, brk := range map[string]string{"CR": "\r", "NEL": "\u0085", "LS": "\u2028", "PS": "\u2029"} {
+		t.Run(name, func(t *testing.T) {
+			dir := server(t, "notes-ts")
+			target := filepath.Join(dir, manifest.FileName)
+			text := "version: 1\ntools:\n  save_note:  # é" + brk + "  list_notes:\n    system.exec: [sh]\n"
+			writeFile(t, target, text)
+			for _, args := range [][]string{{"--prune", dir}, {dir}} {
+				code, _, stderr := runManifestCLI(t, args...)
+				if code != exitError || !strings.Contains(stderr, "line break") || !strings.Contains(stderr, "mcp-capabilities.yaml:3:") {
+					t.Errorf("%v: exit %d:\n%s", args, code, stderr)
+				}
+				if readFile(t, target) != text {
+					t.Errorf("%v: the manifest was changed", args)
+				}
+			}
+		})
+	}
+}
+
 // TestManifestHostileFiles: a manifest that is a pipe, a link to /dev/zero
 // or a 50 GB sparse file is refused at once (it hung or ran out of memory).
 func TestManifestHostileFiles(t *testing.T) {
