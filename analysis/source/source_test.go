@@ -388,8 +388,9 @@ func FuzzLines(f *testing.F) {
 			return
 		}
 		l := NewLines(text)
+		all := naiveAll(text)
 		for off := 0; off <= len(text); off++ {
-			want, got := naive(text, off), l.Pos(off)
+			want, got := all[off], l.Pos(off)
 			if got.Line != want.Line || got.Col != want.Col || got.Col16 != want.Col16 {
 				t.Fatalf("%q: Pos(%d) = %+v, want %+v", text, off, got, want)
 			}
@@ -406,4 +407,50 @@ func FuzzLines(f *testing.F) {
 			t.Fatalf("%q: [%d,%d) ← %q: Edit %v, NewLines %v", text, start, end, ins, got.starts, want.starts)
 		}
 	})
+}
+
+// naiveAll is naive for every offset of text in one pass (the fuzz target
+// must stay linear in the text's length).
+func naiveAll(text []byte) []Pos {
+	out := make([]Pos, len(text)+1)
+	p, i := Pos{}, 0
+	if strings.HasPrefix(string(text), BOM) {
+		for ; i < len(BOM); i++ {
+			out[i] = Pos{Offset: i}
+		}
+	}
+	at := func(off int) Pos { q := p; q.Offset = off; return q }
+	for i < len(text) {
+		if c := text[i]; c == '\n' || c == '\r' {
+			out[i] = at(i)
+			i++
+			if c == '\r' && i < len(text) && text[i] == '\n' {
+				out[i] = Pos{Offset: i, Line: p.Line, Col: p.Col + 1, Col16: p.Col16 + 1}
+				i++
+			}
+			p = Pos{Line: p.Line + 1}
+			continue
+		}
+		r, n := utf8.DecodeRune(text[i:])
+		for k := 0; k < n; k++ {
+			out[i+k] = at(i + k)
+		}
+		p.Col++
+		p.Col16 += len(utf16.Encode([]rune{r}))
+		i += n
+	}
+	out[len(text)] = at(len(text))
+	return out
+}
+
+// TestNaiveAll keeps the fuzz target's one-pass oracle equal to naive.
+func TestNaiveAll(t *testing.T) {
+	for _, s := range []string{"", "a\r\nb", "a\rb\nc", BOM + "é\r😀\n", "\r\r\n\n\r", "x\u2028y\u0085z\xff\xfe", BOM} {
+		all := naiveAll([]byte(s))
+		for off := 0; off <= len(s); off++ {
+			if got, want := all[off], naive([]byte(s), off); got != want {
+				t.Errorf("%q at %d: %+v, want %+v", s, off, got, want)
+			}
+		}
+	}
 }
