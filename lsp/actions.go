@@ -14,6 +14,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/analysis/safefile"
@@ -162,10 +163,13 @@ func (s *Server) declareActions(f *finding.Finding, mpath string, diag protocol.
 		if verb == "Declare" {
 			title += " in " + ManifestName
 		}
-		if g.Scope == "*" && !g.Exact {
+		switch {
+		case g.Scope == "*" && f.ScopeUnknown != "":
+			title += " (its literal scope cannot be inferred: only \"*\" covers it)"
+		case g.Scope == "*" && !g.Exact:
 			title += " (the argument is not a literal: any scope)"
 		}
-		out = append(out, CodeAction{Title: title, Kind: protocol.QuickFix, Diagnostics: []protocol.Diagnostic{diag}, IsPreferred: i == 0, Edit: we})
+		out = append(out, CodeAction{Title: display.Escape(title), Kind: protocol.QuickFix, Diagnostics: []protocol.Diagnostic{diag}, IsPreferred: i == 0, Edit: we})
 	}
 	return out
 }
@@ -218,7 +222,7 @@ func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag protoco
 		who = "tool `" + g.Tool + "`"
 	}
 	return CodeAction{
-		Title: fmt.Sprintf("Remove unused grant %s from %s", what, who), Kind: protocol.QuickFix, IsPreferred: true,
+		Title: display.Escape(fmt.Sprintf("Remove unused grant %s from %s", what, who)), Kind: protocol.QuickFix, IsPreferred: true,
 		Diagnostics: []protocol.Diagnostic{diag},
 		Edit:        &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{d.uri: byteEditsToLSP(text, edits)}},
 	}, true
@@ -366,7 +370,7 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 		line := uint32(max(t.Span.Start.Line, 0))
 		lenses = append(lenses, protocol.CodeLens{
 			Range:   protocol.Range{Start: protocol.Position{Line: line}, End: protocol.Position{Line: line}},
-			Command: &protocol.Command{Title: title, Command: CmdShowToolPrivileges, Arguments: []any{t.Name}},
+			Command: &protocol.Command{Title: display.Escape(title), Command: CmdShowToolPrivileges, Arguments: []any{t.Name}},
 		})
 	}
 	return lenses, nil

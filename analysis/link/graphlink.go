@@ -1,10 +1,11 @@
-package analysis
+package link
 
 import (
 	"slices"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/modules"
 )
 
 // Typing into a called helper's name, adding a call or deleting one
@@ -55,7 +56,7 @@ import (
 // graphLink returns the result of linking files from the root's latest
 // link when the changed files differ from it only in the calls their
 // functions make, or nil.
-func (c *linkCache) graphLink(e *Engine, root string, files []*facts.File, ld *linkDiff) *finding.Result {
+func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *linkDiff, gomods map[string]modules.GoModule) *finding.Result {
 	if ld == nil || ld.snap.ix == nil || len(ld.files) == 0 {
 		return nil
 	}
@@ -65,8 +66,8 @@ func (c *linkCache) graphLink(e *Engine, root string, files []*facts.File, ld *l
 			return nil
 		}
 	}
-	g := &graphEdit{e: e, ld: ld, old: snap.ix}
-	g.start(root)
+	g := &graphEdit{linker: l, ld: ld, old: snap.ix}
+	g.start(root, gomods)
 	g.redoEdges()
 	g.redoReach()
 	out, ok := g.relinkCandidates()
@@ -89,7 +90,7 @@ func (ix *index) taintExact() bool {
 // read it at the same time), and the new one, which shares what did not
 // change with it and never writes to what it shares.
 type graphEdit struct {
-	e        *Engine
+	linker   *Linker
 	ld       *linkDiff
 	old, nix *index
 
@@ -122,9 +123,9 @@ type addedSite struct {
 	cs callSite
 }
 
-func (g *graphEdit) start(root string) {
+func (g *graphEdit) start(root string, gomods map[string]modules.GoModule) {
 	old, snap := g.old, g.ld.snap
-	nix := &index{e: g.e, root: root,
+	nix := &index{linker: g.linker, root: root, gomods: gomods,
 		files: slices.Clone(snap.out.files), statics: slices.Clone(snap.out.statics), cached: slices.Clone(snap.base),
 		base: old.base, owner: old.owner, byName: old.byName, pyModules: old.pyModules, fileByPath: old.fileByPath,
 		goPkgs: old.goPkgs, goNames: old.goNames,
@@ -133,7 +134,7 @@ func (g *graphEdit) start(root string) {
 		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]bool{},
 		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
 	for _, d := range g.ld.files {
-		st := d.static(g.e)
+		st := d.static(g.linker)
 		nix.files[d.i], nix.statics[d.i], nix.cached[d.i] = d.nf, st, st
 	}
 	// The tools are the same, but point into the facts of this link.

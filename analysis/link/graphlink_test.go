@@ -1,4 +1,4 @@
-package analysis
+package link
 
 import (
 	"context"
@@ -347,7 +347,7 @@ func (s *rServer) renderPy() map[string]string {
 
 // forgetRoot drops the engine's latest link of root, so its next link of
 // it is a full one.
-func forgetRoot(e *Engine, root string) {
+func forgetRoot(e *testEngine, root string) {
 	c := e.linkCache()
 	c.mu.Lock()
 	delete(c.roots, root)
@@ -371,11 +371,11 @@ func linkPath(prev, next *linkSnapshot) string {
 // graphLink or full) against a full link by an engine that has not seen
 // the root.
 func TestGraphLinkRandomEdits(t *testing.T) {
-	e, err := New(Options{})
+	e, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := New(Options{})
+	fresh, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +463,7 @@ func mustAbs(t *testing.T, root string) string {
 // and do not overlap, relink's per-call comparison is right, and the
 // statics derived from it equal those of the new file built afresh.
 func TestFileDiffCompare(t *testing.T) {
-	e, err := New(Options{})
+	e, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,7 +480,7 @@ func TestFileDiffCompare(t *testing.T) {
 		if len(old.Calls) < parallelCompareCalls {
 			t.Fatalf("%s: %d calls, too few to compare on two cores", tc.path, len(old.Calls))
 		}
-		ost := newFileStatic(e, old)
+		ost := newFileStatic(e.Linker, old)
 		lines := strings.Split(tc.text, "\n")
 		for k := 0; k < 12; k++ {
 			edited := slices.Clone(lines)
@@ -538,7 +538,7 @@ func TestFileDiffCompare(t *testing.T) {
 			if d.pre+d.suf < seq.pre+seq.suf-compareChunk {
 				t.Errorf("%s edit %d: %d+%d calls found unchanged at the ends, %d+%d are", tc.path, k, d.pre, d.suf, seq.pre, seq.suf)
 			}
-			got, want := d.static(e), newFileStatic(e, nf)
+			got, want := d.static(e.Linker), newFileStatic(e.Linker, nf)
 			if !reflect.DeepEqual(got.cands, want.cands) || !reflect.DeepEqual(got.order, want.order) || !reflect.DeepEqual(got.byName, want.byName) {
 				t.Fatalf("%s edit %d: the statics derived from the comparison differ from the new file's", tc.path, k)
 			}

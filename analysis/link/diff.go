@@ -1,4 +1,4 @@
-package analysis
+package link
 
 import (
 	"maps"
@@ -274,13 +274,13 @@ func (d *fileDiff) diffCalls() {
 // against the rules is a good part of a link, and an edit changes calls in
 // one place: the calls before and after it that did not change keep their
 // candidates, and only those between are matched.
-func (d *fileDiff) static(e *Engine) *fileStatic {
+func (d *fileDiff) static(l *Linker) *fileStatic {
 	if d.st != nil {
 		return d.st
 	}
 	old, nf, ost := d.old, d.nf, d.ost
 	if nf.Lang.Family() == "go" || old.Lang != nf.Lang {
-		d.st = newFileStatic(e, nf)
+		d.st = newFileStatic(l, nf)
 		return d.st
 	}
 	n, o := len(nf.Calls), len(old.Calls)
@@ -290,7 +290,7 @@ func (d *fileDiff) static(e *Engine) *fileStatic {
 	}
 	cands = append(cands, ost.cands[:i]...)
 	for k := d.pre; k < n-d.suf; k++ {
-		cands = callCandidates(e, nf, k, cands)
+		cands = callCandidates(l, nf, k, cands)
 	}
 	for ; i < len(ost.cands); i++ {
 		if c := int(ost.cands[i].call); c >= o-d.suf {

@@ -1,4 +1,4 @@
-package analysis
+package engine
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -159,34 +160,30 @@ func slotsFacts(n int, at func(int) (*facts.File, bool)) []*facts.File {
 }
 
 // neededFiles returns a test for the paths of files that extracted files
-// lead into: project modules they import, and the other Go files of every
-// package with an extracted file (Go files of a package call each other
-// without imports).
+// lead into: project modules they import, and the other files of every
+// package-wide directory (Go) with an extracted file.
 func (e *Engine) neededFiles(files []*facts.File) func(string) bool {
 	need := map[string]bool{}
-	goDirs := map[string]bool{}
+	pkgDirs := map[string]bool{}
 	for _, f := range files {
+		x := lang.For(f.Lang)
+		if x == nil {
+			continue
+		}
 		dir := path.Dir(f.Path)
-		switch f.Lang.Family() {
-		case "js":
-			for _, imp := range f.Imports {
-				for _, c := range jsCandidates(dir, imp.Spec) {
-					need[c] = true
-				}
+		if x.PackageWide() {
+			pkgDirs[dir] = true
+			continue
+		}
+		for _, imp := range f.Imports {
+			for _, c := range x.ImportedFiles(dir, imp.Spec) {
+				need[c] = true
 			}
-		case "python":
-			for _, imp := range f.Imports {
-				for _, c := range pyCandidates(dir, imp.Spec) {
-					need[c] = true
-				}
-			}
-		case "go":
-			goDirs[dir] = true
 		}
 	}
 	return func(p string) bool {
-		if strings.HasSuffix(p, ".go") {
-			return goDirs[path.Dir(p)]
+		if x := lang.For(source.DetectLang(p)); x != nil && x.PackageWide() {
+			return pkgDirs[path.Dir(p)]
 		}
 		return need[p]
 	}

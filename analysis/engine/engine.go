@@ -1,9 +1,10 @@
-// Package analysis is the engine behind both front-ends: it walks a tree,
-// extracts per-file facts (cached by content), links them into a package
-// index (call graph, tool reachability, taint), applies the rules and
-// produces findings. The CLI and the language server call the same Engine,
-// so they report identical results.
-package analysis
+// Package engine is the analysis behind both front-ends: it walks a tree,
+// extracts per-file facts (pre-filtered, cached by content, files in
+// parallel), links them (package link: call graph, tool reachability,
+// taint, findings) and runs the manifest checks and the policy. The CLI and
+// the language server call the same Engine, so they report identical
+// results.
+package engine
 
 import (
 	"context"
@@ -18,15 +19,17 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
-	"github.com/mcpriv/mcpriv/analysis/lang/golang"
-	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
-	"github.com/mcpriv/mcpriv/analysis/lang/python"
+	"github.com/mcpriv/mcpriv/analysis/glob"
+	"github.com/mcpriv/mcpriv/analysis/lang"
+	"github.com/mcpriv/mcpriv/analysis/link"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
+	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/rules"
@@ -48,7 +51,22 @@ type Options struct {
 	Jobs int
 	// Policy sets severities.
 	Policy finding.Policy
+	// Check is check mode (also on when the environment has MCPRIV_CHECK=1):
+	// every incremental link is also computed plainly and compared with it,
+	// a difference goes to CheckFailed (default: a line on standard error)
+	// and counts in CheckFailures. It doubles the cost of a link.
+	Check       bool
+	CheckFailed func(error)
 }
+
+// CheckEnv is the environment variable that switches check mode on.
+const CheckEnv = "MCPRIV_CHECK"
+
+var checkFailures atomic.Int64
+
+// CheckFailures is the number of differences check mode found in this
+// process, for tests to assert on.
+func CheckFailures() int64 { return checkFailures.Load() }
 
 // DefaultExcludes are directories that never hold a server's own source:
 // dependencies, tool caches and tests (test code is not what the server
@@ -63,11 +81,12 @@ var DefaultExcludeFiles = []string{"*_test.go", "*.test.js", "*.test.ts", "*.tes
 // Engine analyses files. It is safe for concurrent use; facts are cached by
 // language and content hash, so re-analysing an unchanged file costs a hash.
 type Engine struct {
-	opts  Options
-	rules *rules.Set
-	words map[string]map[string]bool // family → pre-filter words
-	cache *factCache
-	gomod *goModules
+	opts   Options
+	rules  *rules.Set
+	words  map[string]map[string]bool // family → pre-filter words
+	cache  *factCache
+	gomod  *modules.GoModules
+	linker *link.Linker
 }
 
 // New returns an engine with opts.
@@ -90,9 +109,22 @@ func New(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("bad exclude pattern %q: %w", g, err)
 		}
 	}
-	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: newGoModules()}
+	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: modules.NewGoModules(), linker: link.New(opts.Rules)}
+	if opts.Check || os.Getenv(CheckEnv) == "1" {
+		e.opts.Check = true
+		report := opts.CheckFailed
+		e.linker.SetCheck(func(err error) {
+			checkFailures.Add(1)
+			if report != nil {
+				report(err)
+			} else {
+				fmt.Fprintln(os.Stderr, "mcpriv:", err)
+			}
+		})
+	}
 	e.words = map[string]map[string]bool{}
-	for _, fam := range []string{"js", "python", "go"} {
+	for _, x := range lang.All() {
+		fam := x.Family()
 		w := map[string]bool{}
 		for k := range opts.Rules.Words(fam) {
 			w[k] = true
@@ -211,31 +243,10 @@ func matchExclude(pattern, rel string) bool {
 	return matchGlob(pattern, rel)
 }
 
-// matchGlob matches slash paths with "**" for any number of elements.
+// matchGlob matches slash paths with "**" for any number of elements, in
+// polynomial time however many "**" (glob.Match).
 func matchGlob(pattern, name string) bool {
-	ps, ns := strings.Split(pattern, "/"), strings.Split(name, "/")
-	var match func(i, j int) bool
-	match = func(i, j int) bool {
-		for i < len(ps) {
-			if ps[i] == "**" {
-				for k := j; k <= len(ns); k++ {
-					if match(i+1, k) {
-						return true
-					}
-				}
-				return false
-			}
-			if j >= len(ns) {
-				return false
-			}
-			if ok, _ := path.Match(ps[i], ns[j]); !ok {
-				return false
-			}
-			i, j = i+1, j+1
-		}
-		return j == len(ns)
-	}
-	return match(0, 0)
+	return glob.Match(pattern, name)
 }
 
 // Extract parses src and extracts its facts. A file that names no rule word
@@ -305,26 +316,8 @@ func (e *Engine) ExtractTree(p string, src []byte, tree *sitter.Tree) (*facts.Fi
 	return f, err
 }
 
-func (e *Engine) extractTree(p string, lang source.Lang, src []byte, tree *sitter.Tree) (f *facts.File, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("%s: %w while extracting facts: %v", p, facts.ErrInternal, r)
-		}
-	}()
-	switch lang.Family() {
-	case "js":
-		f, err = jsts.Extract(p, lang, src, tree)
-	case "python":
-		f, err = python.Extract(p, src, tree)
-	case "go":
-		f, err = golang.Extract(p, src, tree)
-	default:
-		return nil, fmt.Errorf("%s: no extractor for %s", p, lang)
-	}
-	if f != nil && len(f.Functions) == 0 {
-		f.Functions = []facts.Function{{Parent: -1}}
-	}
-	return f, err
+func (e *Engine) extractTree(p string, l source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
+	return lang.Extract(p, l, src, tree)
 }
 
 func contentHash(src []byte) string {
@@ -402,6 +395,26 @@ func (c *factCache) put(p string, lang source.Lang, hash string, full bool, f *f
 	c.m[cacheKey{p, hash, lang, full}] = f
 }
 
+// Link links files (facts of files under root) into capability findings,
+// tool summaries, suppressed findings and bad-suppression findings. The
+// manifest checks and the policy are not applied (see Check).
+func (e *Engine) Link(root string, files []*facts.File) *finding.Result {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		abs = root
+	}
+	res := e.link(abs, files)
+	res.Root = root
+	res.Files = len(files)
+	return res
+}
+
+// link links files under abs, an absolute root, reading the go.mod files
+// the link needs first.
+func (e *Engine) link(abs string, files []*facts.File) *finding.Result {
+	return e.linker.Link(abs, files, e.gomod.ForFiles(abs, files))
+}
+
 // Check runs the manifest checks for every manifest governing files of res
 // (the nearest mcp-capabilities.yaml above a file, else one at root), reading
 // manifests from overlay (unsaved editor buffers, by absolute path) or the
@@ -418,5 +431,5 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 		return manifest.ReadFile(p)
 	})
 	e.opts.Policy.Apply(res)
-	sortResultFindings(res.Findings)
+	finding.SortMostlySorted(res.Findings)
 }

@@ -1,4 +1,4 @@
-package analysis
+package link
 
 import (
 	"path"
@@ -82,7 +82,7 @@ func (ix *index) resolveGoTypes() {
 		// The rewritten calls match other rules than the cached ones; the
 		// rest of what the file gives alone stands.
 		st := *ix.statics[i]
-		st.cands, st.order = fileCandidates(ix.e, &nf)
+		st.cands, st.order = fileCandidates(ix.linker, &nf)
 		if &ix.statics[0] == &ix.cached[0] {
 			ix.statics = slices.Clone(ix.statics) // the cached ones stand for the facts as given
 		}

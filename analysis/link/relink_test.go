@@ -1,4 +1,4 @@
-package analysis
+package link
 
 import (
 	"context"
@@ -54,7 +54,7 @@ func loadWorkspace(t *testing.T, root string) *workspace {
 }
 
 // extract returns the facts of every file, texts overriding the workspace's.
-func (w *workspace) extract(t *testing.T, e *Engine, texts map[string]string) []*facts.File {
+func (w *workspace) extract(t *testing.T, e *testEngine, texts map[string]string) []*facts.File {
 	t.Helper()
 	var out []*facts.File
 	for _, p := range w.paths {
@@ -70,7 +70,7 @@ func (w *workspace) extract(t *testing.T, e *Engine, texts map[string]string) []
 }
 
 // linkAndCheck is what the language server runs after an edit.
-func linkAndCheck(e *Engine, root string, files []*facts.File) *finding.Result {
+func linkAndCheck(e *testEngine, root string, files []*facts.File) *finding.Result {
 	res := e.Link(root, files)
 	e.Check(root, res, nil)
 	return res
@@ -157,7 +157,7 @@ func dropLineWith(s, word string) string {
 // linking the edited facts after the original ones (reusing the previous
 // link) gives the result of an engine that never saw them.
 func TestRelinkMatchesFullLink(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/link/*")
+	dirs, err := filepath.Glob("../engine/testdata/link/*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestRelinkMatchesFullLink(t *testing.T) {
 		texts: map[string]string{"big.ts": bigserver.TypeScript(600), "big.py": bigserver.Python(600)}}
 	trees = append(trees, big)
 
-	e, err := New(Options{})
+	e, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestRelinkMatchesFullLink(t *testing.T) {
 						full++
 					}
 
-					fresh, err := New(Options{})
+					fresh, err := newTestEngine()
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -248,7 +248,7 @@ func diffResults(a, b *finding.Result) string {
 // TestLinkConcurrent links several roots at once on one engine, each
 // alternating between two versions of a file, and checks every result.
 func TestLinkConcurrent(t *testing.T) {
-	e, err := New(Options{})
+	e, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestLinkConcurrent(t *testing.T) {
 	versions := [2][]*facts.File{w.extract(t, e, nil), w.extract(t, e, edited)}
 	var want [2]*finding.Result
 	for v := range versions {
-		fresh, err := New(Options{})
+		fresh, err := newTestEngine()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,7 +286,7 @@ func TestLinkConcurrent(t *testing.T) {
 // TestLinkCacheBounded checks that a root keeps only the files of its
 // latest link, and that few roots are kept.
 func TestLinkCacheBounded(t *testing.T) {
-	e, err := New(Options{})
+	e, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,5 +307,41 @@ func TestLinkCacheBounded(t *testing.T) {
 	c.mu.Unlock()
 	if n != maxCachedRoots {
 		t.Errorf("%d roots cached, want %d", n, maxCachedRoots)
+	}
+}
+
+// TestRelinkAccessKey is issue 10's reproduction: an edit from
+// process.env.HOME to process.env.PATH changes only the literal key of an
+// access; the relinked result must take the new scope, as a full link does.
+func TestRelinkAccessKey(t *testing.T) {
+	const server = `import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+const server = new McpServer({ name: "s", version: "1" });
+server.tool("home", {}, async () => {
+  return { content: [{ type: "text", text: process.env.HOME }] };
+});
+`
+	for _, tc := range []struct{ path, text, from, to string }{
+		{"server.ts", server, "process.env.HOME", "process.env.PATH"},
+		{"server.py", "import os\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"s\")\n\n@mcp.tool()\ndef home() -> str:\n    return os.environ[\"HOME\"]\n", `os.environ["HOME"]`, `os.environ["PATH"]`},
+	} {
+		e, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &workspace{root: t.TempDir(), paths: []string{tc.path}, texts: map[string]string{tc.path: tc.text}}
+		before := linkAndCheck(e, w.root, w.extract(t, e, nil))
+		edited := strings.Replace(tc.text, tc.from, tc.to, 1)
+		got := linkAndCheck(e, w.root, w.extract(t, e, map[string]string{tc.path: edited}))
+		fresh, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, map[string]string{tc.path: edited}))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: after %s → %s the relinked result differs from a full link:\n%s", tc.path, tc.from, tc.to, diffResults(got, want))
+		}
+		if reflect.DeepEqual(before.Findings, want.Findings) {
+			t.Errorf("%s: the edit changes no finding, so the test shows nothing: %+v", tc.path, want.Findings)
+		}
 	}
 }

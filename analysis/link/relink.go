@@ -1,4 +1,4 @@
-package analysis
+package link
 
 import (
 	"maps"
@@ -30,7 +30,7 @@ const maxRelinkChanged = 4
 
 // relink returns the result of linking files from the root's latest link,
 // or nil when the call graph may differ.
-func (c *linkCache) relink(e *Engine, root string, files []*facts.File, ld *linkDiff) *finding.Result {
+func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *linkDiff) *finding.Result {
 	if ld == nil {
 		return nil
 	}
@@ -50,7 +50,7 @@ func (c *linkCache) relink(e *Engine, root string, files []*facts.File, ld *link
 		links: slices.Clone(prev.links), bads: slices.Clone(prev.bads), tools: prev.tools}
 	base := slices.Clone(snap.base)
 	for _, d := range ld.files {
-		st, ls, ok := relinkFile(e, d, prev.links[d.i])
+		st, ls, ok := relinkFile(l, d, prev.links[d.i])
 		if !ok {
 			return nil
 		}
@@ -65,14 +65,14 @@ func (c *linkCache) relink(e *Engine, root string, files []*facts.File, ld *link
 
 // relinkFile derives the fileStatic and links of d.nf, whose calls differ
 // from d.old's in literal values at most, from d.old's (d.ost and ols).
-func relinkFile(e *Engine, d *fileDiff, ols []linked) (*fileStatic, []linked, bool) {
+func relinkFile(l *Linker, d *fileDiff, ols []linked) (*fileStatic, []linked, bool) {
 	ost := d.ost
 	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules, goTypeCalls: ost.goTypeCalls}
 	var ls []linked
 	if len(ost.cands) > 0 || len(d.nf.Suppressions) > 0 {
 		ls = make([]linked, 0, len(ost.cands))
 	}
-	cands, ok := reuseCandidates(e, d, func(lo, hi int) {
+	cands, ok := reuseCandidates(l, d, func(lo, hi int) {
 		ls = append(ls, ols[lo:hi]...)
 	})
 	if !ok {
@@ -88,7 +88,7 @@ func relinkFile(e *Engine, d *fileDiff, ols []linked) (*fileStatic, []linked, bo
 // changed is matched again and must ask the same taint questions
 // (relinkFile keeps the old links), a changed call fails. each sees the
 // ranges of old candidates kept, in order.
-func reuseCandidates(e *Engine, d *fileDiff, each func(lo, hi int)) ([]candidate, bool) {
+func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate, bool) {
 	nf, ost := d.nf, d.ost
 	cands := make([]candidate, 0, len(ost.cands))
 	ci := 0
@@ -110,7 +110,7 @@ func reuseCandidates(e *Engine, d *fileDiff, each func(lo, hi int)) ([]candidate
 		case callChanged:
 			return nil, false // an edge or a taint reference changed
 		default:
-			fresh = callCandidates(e, nf, k, fresh[:0])
+			fresh = callCandidates(l, nf, k, fresh[:0])
 			if len(fresh) != len(olds) {
 				return nil, false
 			}
@@ -143,13 +143,13 @@ func setSuppressions(nf *facts.File, cands []candidate) {
 
 // updatedStatic is newFileStatic for nf, a new version of old (whose static
 // is ost) that a full link needs (its call graph changed).
-func updatedStatic(e *Engine, old, nf *facts.File, ost *fileStatic) *fileStatic {
+func updatedStatic(l *Linker, old, nf *facts.File, ost *fileStatic) *fileStatic {
 	if nf.Lang.Family() == "go" || old.Lang != nf.Lang {
-		return newFileStatic(e, nf)
+		return newFileStatic(l, nf)
 	}
 	d := &fileDiff{i: -1, old: old, nf: nf, ost: ost, names: sameNames(old, nf)}
 	d.diffCalls()
-	return d.static(e)
+	return d.static(l)
 }
 
 // parallelCompareCalls is the number of calls from which relinkFile

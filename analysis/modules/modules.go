@@ -1,4 +1,9 @@
-package analysis
+// Package modules resolves module references to files and directories:
+// relative JavaScript/TypeScript and Python imports to the files they may
+// name, and Go directories to the module (go.mod) that governs them. Only
+// GoModules reads the disk; the engine asks it before linking, so the link
+// itself reads nothing.
+package modules
 
 import (
 	"bufio"
@@ -8,13 +13,16 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
 var jsExts = []string{".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"}
 
-// jsCandidates lists the files a relative JS/TS import specifier may name,
+// JSCandidates lists the files a relative JS/TS import specifier may name,
 // most likely first (TypeScript sources import "./x.js" meaning "./x.ts").
-func jsCandidates(dir, spec string) []string {
+func JSCandidates(dir, spec string) []string {
 	if !strings.HasPrefix(spec, "./") && !strings.HasPrefix(spec, "../") && spec != "." && spec != ".." {
 		return nil
 	}
@@ -46,10 +54,10 @@ func jsCandidates(dir, spec string) []string {
 	return out
 }
 
-// pyCandidates lists the files a relative Python module (".utils",
+// PyCandidates lists the files a relative Python module (".utils",
 // "..pkg.mod") may name. Absolute modules are resolved through the index's
 // module table instead.
-func pyCandidates(dir, spec string) []string {
+func PyCandidates(dir, spec string) []string {
 	n := 0
 	for n < len(spec) && spec[n] == '.' {
 		n++
@@ -69,9 +77,9 @@ func pyCandidates(dir, spec string) []string {
 	return []string{p + ".py", p + "/__init__.py"}
 }
 
-// pyModuleNames returns the dotted names a Python file may be imported as:
+// PyModuleNames returns the dotted names a Python file may be imported as:
 // every suffix of its path ("a/b/c.py" → "c", "b.c", "a.b.c").
-func pyModuleNames(p string) []string {
+func PyModuleNames(p string) []string {
 	p = strings.TrimSuffix(p, ".py")
 	p = strings.TrimSuffix(p, "/__init__")
 	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
@@ -85,25 +93,27 @@ func pyModuleNames(p string) []string {
 	return out
 }
 
-// goModules finds the module path governing a directory (go.mod files are
+// GoModules finds the module path governing a directory (go.mod files are
 // read once and cached).
-type goModules struct {
+type GoModules struct {
 	mu sync.Mutex
-	m  map[string]goMod // dir → module of the nearest go.mod at or above it
+	m  map[string]GoModule // dir → module of the nearest go.mod at or above it
 }
 
-type goMod struct{ dir, path string }
+// GoModule is a module: its root directory (absolute OS path) and its
+// module path; both are "" when no go.mod governs a directory.
+type GoModule struct{ Dir, Path string }
 
-func newGoModules() *goModules { return &goModules{m: map[string]goMod{}} }
+func NewGoModules() *GoModules { return &GoModules{m: map[string]GoModule{}} }
 
-// lookup returns the module root directory and module path for dir (an
+// Lookup returns the module root directory and module path for dir (an
 // absolute OS path), or "" when no go.mod is found.
-func (g *goModules) lookup(dir string) goMod {
+func (g *GoModules) Lookup(dir string) GoModule {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var walked []string
 	d := dir
-	var found goMod
+	var found GoModule
 	for {
 		if m, ok := g.m[d]; ok {
 			found = m
@@ -111,7 +121,7 @@ func (g *goModules) lookup(dir string) goMod {
 		}
 		walked = append(walked, d)
 		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
-			found = goMod{dir: d, path: modulePath(data)}
+			found = GoModule{Dir: d, Path: modulePath(data)}
 			break
 		}
 		parent := filepath.Dir(d)
@@ -138,4 +148,31 @@ func modulePath(gomod []byte) string {
 		}
 	}
 	return ""
+}
+
+// GoDir is the absolute OS directory of a facts path (slash-separated,
+// relative to root unless absolute): the key of the map ForFiles returns.
+func GoDir(root, p string) string {
+	absDir := filepath.Dir(filepath.FromSlash(p))
+	if !filepath.IsAbs(absDir) {
+		absDir = filepath.Join(root, absDir)
+	}
+	return absDir
+}
+
+// ForFiles returns the module of the directory of every Go file of files,
+// by GoDir: what a link of root needs to know of go.mod files, read before
+// linking so the link reads nothing.
+func (g *GoModules) ForFiles(root string, files []*facts.File) map[string]GoModule {
+	out := map[string]GoModule{}
+	for _, f := range files {
+		if f == nil || f.Lang != source.Go {
+			continue
+		}
+		d := GoDir(root, f.Path)
+		if _, ok := out[d]; !ok {
+			out[d] = g.Lookup(d)
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package analysis
+package link
 
 import (
 	"os"
@@ -89,12 +89,12 @@ func TestResolveGoTypes(t *testing.T) {
 	for _, tc := range cases {
 		tools.Calls = append(tools.Calls, facts.Call{Module: tc.mod, Member: tc.member})
 	}
-	e, err := New(Options{})
+	e, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := []*facts.File{types, tools, raw}
-	ix := newIndex(e, root, files)
+	ix := newIndex(e.Linker, root, files, e.gomod.ForFiles(root, files))
 	ix.build()
 	got := ix.files[1].Calls
 	for i, tc := range cases {
