@@ -101,7 +101,7 @@ func CheckAll(root string, res *finding.Result, read func(path string) (data []b
 		if files := groups[p]; len(groups) > 1 {
 			accept = func(file string) bool { return files[file] }
 		}
-		Check(m, res, accept)
+		check(m, res, accept, root)
 	}
 }
 
