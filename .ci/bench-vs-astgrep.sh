@@ -53,7 +53,15 @@ trap 'rm -rf "$work"' EXIT
 bin="$work/mcpriv"
 go build -o "$bin" ./cmd/mcpriv
 go run ./.ci/astgrep -mode "${SG_MODE:-rule}" -o "$work/sg" 2>"$work/gen.log"
-go run ./.ci/astgrep -list "$tree" >"$work/files"
+# A corpus of symbolic links to servers (mcpriv never follows links): each
+# link's target is a root of its own, as on mcpriv's command line.
+# Dangling links (servers not materialised) are left out and counted.
+mapfile -t roots < <(find "$tree" -mindepth 1 -maxdepth 2 -type l -exec readlink -f {} \; | sort -u)
+dangling=0
+for i in "${!roots[@]}"; do [ -d "${roots[$i]}" ] || { unset 'roots[i]'; dangling=$((dangling + 1)); }; done
+roots=("${roots[@]}")
+[ ${#roots[@]} -gt 0 ] || roots=("$tree")
+go run ./.ci/astgrep -list "${roots[@]}" >"$work/files"
 nfiles=$(wc -l <"$work/files")
 [ "$nfiles" -gt 0 ] || { echo "no analysable files under $tree" >&2; exit 2; }
 bytes=$(tr '\n' '\0' <"$work/files" | xargs -0 cat | wc -c)
@@ -64,21 +72,24 @@ mapfile -t files <"$work/files"
 # vendored files mcpriv skips). One command line each, exec'd so that
 # /usr/bin/time sees the tool's own peak RSS.
 read -r -a mflags <<<"${MCPRIV_FLAGS:-}"
-{ printf 'exec'; printf ' %q' "$bin" scan --format json --no-progress "${mflags[@]}" "$tree"; printf ' >/dev/null\n'; } >"$work/run-m.sh"
+{ printf 'exec'; printf ' %q' "$bin" scan --format json --no-progress "${mflags[@]}" "${roots[@]}"; printf ' >/dev/null\n'; } >"$work/run-m.sh"
 { printf 'cd %q && exec' "$work/sg"; printf ' %q' "$sg" scan --json=compact --no-ignore hidden --no-ignore vcs; printf ' %q' "${files[@]}"; printf ' >/dev/null\n'; } >"$work/run-s.sh"
 
-# timed NAME SCRIPT: one run, appends "seconds kbytes" to $work/NAME. Exit 1
-# means findings (both tools), not failure.
+# timed NAME SCRIPT: one run, appends "wall-seconds peak-kbytes cpu-seconds"
+# to $work/NAME. Exit 1 means findings (both tools), not failure. CPU time
+# (user + system) suffers less than wall time from other load on the
+# machine, so it is printed too.
 timed() {
   local t0 t1 rc=0
   t0=$(date +%s.%N)
-  /usr/bin/time -f %M -o "$work/rss" bash "$work/$2" 2>"$work/err" || rc=$?
+  /usr/bin/time -f '%M %U %S' -o "$work/rss" bash "$work/$2" 2>"$work/err" || rc=$?
   t1=$(date +%s.%N)
   if [ $rc -gt 1 ]; then echo "$2 failed (exit $rc):" >&2; cat "$work/err" >&2; exit 1; fi
-  echo "$(echo "$t1 - $t0" | bc -l) $(tail -1 "$work/rss")" >>"$work/$1"
+  read -r rss usr sys < <(tail -1 "$work/rss")
+  echo "$(echo "$t1 - $t0" | bc -l) $rss $(echo "$usr + $sys" | bc -l)" >>"$work/$1"
 }
 
-echo "tree: $tree"
+echo "tree: $tree (${#roots[@]} roots; $dangling links to servers not materialised left out)"
 echo "files: $nfiles, $((bytes / 1024)) KiB ($(sed -n 's/^astgrep: //p' "$work/gen.log"))"
 echo "cores: $(nproc), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed warm-m run-m.sh; timed warm-s run-s.sh # page cache, first-run costs
@@ -91,13 +102,13 @@ python3 - "$work/m" "$work/s" "$bytes" <<'PY'
 import statistics, sys
 def load(p):
     rows = [tuple(map(float, l.split())) for l in open(p) if l.strip()]
-    return [r[0] for r in rows], [r[1] for r in rows]
-mt, mr = load(sys.argv[1]); st, sr = load(sys.argv[2]); mb = int(sys.argv[3]) / 1e6
-for name, t, r in (("mcpriv", mt, mr), ("ast-grep", st, sr)):
-    print(f"{name:9} median {statistics.median(t):6.3f} s  (min {min(t):.3f}, max {max(t):.3f}, n={len(t)})  "
-          f"{mb / statistics.median(t):5.1f} MB/s  peak RSS median {statistics.median(r) / 1024:6.1f} MB (max {max(r) / 1024:.1f})")
-ratio = statistics.median(st) / statistics.median(mt)
-print(f"speed ratio (ast-grep time / mcpriv time): {ratio:.2f}x   memory ratio (mcpriv / ast-grep peak RSS): "
-      f"{statistics.median(mr) / statistics.median(sr):.2f}x")
+    return [r[0] for r in rows], [r[1] / 1024 for r in rows], [r[2] for r in rows]
+m, s, mb = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3]) / 1e6
+med = statistics.median
+for name, (t, r, c) in (("mcpriv", m), ("ast-grep", s)):
+    print(f"{name:9} wall median {med(t):7.3f} s (min {min(t):.3f}, max {max(t):.3f}, n={len(t)}) {mb / med(t):5.1f} MB/s | "
+          f"cpu median {med(c):7.3f} s | peak RSS median {med(r):6.1f} MB (max {max(r):.1f})")
+print(f"speed ratio, ast-grep / mcpriv: wall {med(s[0]) / med(m[0]):.2f}x, cpu {med(s[2]) / med(m[2]):.2f}x; "
+      f"peak RSS mcpriv / ast-grep: {med(m[1]) / med(s[1]):.2f}x")
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

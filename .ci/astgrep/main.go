@@ -4,7 +4,7 @@
 // same tree.
 //
 //	go run ./.ci/astgrep -o DIR [-rules DIR ...]
-//	go run ./.ci/astgrep -list TREE      the files mcpriv scan analyses in TREE
+//	go run ./.ci/astgrep -list ROOT...   the files mcpriv scan analyses in the ROOTs
 //
 // DIR receives sgconfig.yml and one rule file per ast-grep language. A
 // symbol becomes the call (or construction, or property read) of its last
@@ -51,19 +51,19 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 func main() {
 	out := flag.String("o", "", "output `DIR` (created)")
 	mode := flag.String("mode", "rule", "`rule`: one ast-grep rule per mcpriv rule (names as regular expressions); symbol: one per called name")
-	list := flag.String("list", "", "print the files mcpriv scan analyses in `TREE`, one per line")
+	list := flag.Bool("list", false, "print the files mcpriv scan analyses in the ROOTs given as arguments, one per line")
 	var dirs listFlag
 	flag.Var(&dirs, "rules", "also translate the rule files of `DIR` (repeatable)")
 	flag.Parse()
-	if *list != "" {
-		if err := listFiles(*list); err != nil {
+	if *list {
+		if err := listFiles(flag.Args()); err != nil {
 			fmt.Fprintf(os.Stderr, "astgrep: %v\n", err)
 			os.Exit(1)
 		}
 		return
 	}
 	if *out == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./.ci/astgrep -o DIR [-rules DIR ...] | -list TREE")
+		fmt.Fprintln(os.Stderr, "usage: go run ./.ci/astgrep -o DIR [-rules DIR ...] | -list ROOT...")
 		os.Exit(2)
 	}
 	set, err := rules.Load(dirs...)
@@ -81,22 +81,24 @@ func main() {
 
 // listFiles prints the files the engine's own walk selects (default
 // excludes, size limit), so ast-grep reads exactly the bytes mcpriv does.
-func listFiles(tree string) error {
+func listFiles(roots []string) error {
 	e, err := analysis.New(analysis.Options{})
 	if err != nil {
 		return err
 	}
-	abs, err := filepath.Abs(tree)
-	if err != nil {
-		return err
-	}
-	files, _, err := e.Files(context.Background(), abs)
-	if err != nil {
-		return err
-	}
 	w := bufio.NewWriter(os.Stdout)
-	for _, f := range files {
-		fmt.Fprintln(w, f)
+	for _, root := range roots {
+		abs, err := filepath.Abs(root)
+		if err != nil {
+			return err
+		}
+		files, _, err := e.Files(context.Background(), abs)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			fmt.Fprintln(w, f)
+		}
 	}
 	return w.Flush()
 }
