@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,10 +19,12 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/factstore"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/lang/golang"
 	"github.com/mcpriv/mcpriv/analysis/lang/jsts"
@@ -48,6 +51,13 @@ type Options struct {
 	Jobs int
 	// Policy sets severities.
 	Policy finding.Policy
+	// CacheDir keeps extracted facts on disk between runs, by content hash
+	// (package factstore; "" for none). Entries are salted with the code
+	// and the rule set, and checked before they are trusted.
+	CacheDir string
+	// InFlight bounds the bytes of source parsed and extracted at once,
+	// whatever Jobs is (0: DefaultInFlight).
+	InFlight int64
 }
 
 // DefaultExcludes are directories that never hold a server's own source:
@@ -67,6 +77,9 @@ type Engine struct {
 	rules *rules.Set
 	words map[string]map[string]bool // family → pre-filter words
 	cache *factCache
+	store *factstore.Store // nil without Options.CacheDir
+	// parses counts the files parsed for facts, for tests of the caches.
+	parses atomic.Int64
 	gomod *goModules
 }
 
@@ -90,7 +103,19 @@ func New(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("bad exclude pattern %q: %w", g, err)
 		}
 	}
+	if opts.InFlight <= 0 {
+		opts.InFlight = DefaultInFlight
+	}
 	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: newGoModules()}
+	if opts.CacheDir != "" {
+		rs, err := json.Marshal(opts.Rules.Rules())
+		if err != nil {
+			return nil, fmt.Errorf("hashing the rule set: %w", err)
+		}
+		if e.store, err = factstore.Open(opts.CacheDir, factstore.Salt(rs)); err != nil {
+			return nil, err
+		}
+	}
 	e.words = map[string]map[string]bool{}
 	for _, fam := range []string{"js", "python", "go"} {
 		w := map[string]bool{}
@@ -242,12 +267,27 @@ func matchGlob(pattern, name string) bool {
 // and no tool registration is not parsed: its facts are empty but for the
 // path (Scan parses such files later if another file's calls lead into them).
 func (e *Engine) Extract(ctx context.Context, p string, src []byte) (*facts.File, error) {
-	return e.extract(ctx, p, src, false)
+	return dropNote(e.extract(ctx, p, src, false))
 }
 
 // ExtractFull is Extract without the literal pre-filter.
 func (e *Engine) ExtractFull(ctx context.Context, p string, src []byte) (*facts.File, error) {
-	return e.extract(ctx, p, src, true)
+	return dropNote(e.extract(ctx, p, src, true))
+}
+
+// storeNote is a notice about the facts cache that came with good facts: a
+// damaged entry ignored, an entry that could not be written.
+type storeNote struct{ err error }
+
+func (n *storeNote) Error() string { return n.err.Error() }
+func (n *storeNote) Unwrap() error { return n.err }
+
+func dropNote(f *facts.File, err error) (*facts.File, error) {
+	var n *storeNote
+	if f != nil && errors.As(err, &n) {
+		return f, nil
+	}
+	return f, err
 }
 
 func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (*facts.File, error) {
@@ -273,17 +313,43 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 		e.cache.put(p, lang, hash, false, f)
 		return f, errPrefiltered
 	}
+	var note error
+	if e.store != nil {
+		f, err := e.store.Get(p, lang, hash)
+		if f != nil {
+			e.cache.put(p, lang, hash, true, f)
+			return f, nil
+		}
+		if err != nil {
+			note = &storeNote{fmt.Errorf("facts cache entry ignored, facts extracted again: %w", err)}
+		}
+	}
+	f, err := e.parseExtract(ctx, p, lang, src)
+	if f != nil {
+		f.Hash = hash
+		e.cache.put(p, lang, hash, true, f)
+		if err == nil && e.store != nil {
+			if perr := e.store.Put(f); perr != nil && note == nil {
+				note = &storeNote{fmt.Errorf("facts cache: %w", perr)}
+			}
+		}
+		if err == nil {
+			err = note
+		}
+	}
+	return f, err
+}
+
+// parseExtract parses src and extracts its facts; the tree is freed before
+// the facts are returned.
+func (e *Engine) parseExtract(ctx context.Context, p string, lang source.Lang, src []byte) (*facts.File, error) {
+	e.parses.Add(1)
 	tree, err := parse.Parse(ctx, lang, src, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse: %w", p, err)
 	}
-	defer tree.Close()
-	f, err := e.extractTree(p, lang, src, tree)
-	if f != nil {
-		f.Hash = hash
-		e.cache.put(p, lang, hash, true, f)
-	}
-	return f, err
+	defer parse.Free(tree, len(src))
+	return e.extractTree(p, lang, src, tree)
 }
 
 // errPrefiltered marks facts that were not extracted because the file names

@@ -42,6 +42,7 @@ type scanConfig struct {
 	noDefExclude bool
 	maxSize      sizeFlag
 	jobs         int
+	cacheDir     string
 	noProgress   bool
 	showDeclared bool
 	output       string
@@ -167,6 +168,7 @@ func newScanEngine(cfg *scanConfig) (*analysis.Engine, error) {
 		NoDefaultExcludes: cfg.noDefExclude,
 		Jobs:              cfg.jobs,
 		Policy:            finding.Policy{HideDeclared: !cfg.showDeclared},
+		CacheDir:          cfg.cacheDir,
 	}
 	if len(cfg.rulesDirs) > 0 {
 		rs, err := rules.Load(cfg.rulesDirs...)
