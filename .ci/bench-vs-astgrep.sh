@@ -10,6 +10,8 @@
 #   RUNS=N               runs of each tool (default 7), alternated
 #   SG_MODE=rule|symbol  ast-grep rules: one per mcpriv rule, names as regular
 #                        expressions (default), or one per called name
+#   ROOTS=N              only N of the corpus's servers, spread evenly over its
+#                        sorted list (a busy machine cannot afford the whole)
 #   MCPRIV_FLAGS="..."   extra flags for mcpriv scan (e.g. "--cache-dir DIR")
 #   ASTGREP_CACHE=DIR    where @ast-grep/cli is installed (default ~/.cache/mcpriv/astgrep)
 #
@@ -60,6 +62,12 @@ mapfile -t roots < <(find "$tree" -mindepth 1 -maxdepth 2 -type l -exec readlink
 dangling=0
 for i in "${!roots[@]}"; do [ -d "${roots[$i]}" ] || { unset 'roots[i]'; dangling=$((dangling + 1)); }; done
 roots=("${roots[@]}")
+if [ -n "${ROOTS:-}" ] && [ "$ROOTS" -lt ${#roots[@]} ]; then
+  picked=()
+  for i in $(seq 0 $((ROOTS - 1))); do picked+=("${roots[$((i * ${#roots[@]} / ROOTS))]}"); done
+  echo "sample: $ROOTS of ${#roots[@]} servers" >&2
+  roots=("${picked[@]}")
+fi
 [ ${#roots[@]} -gt 0 ] || roots=("$tree")
 go run ./.ci/astgrep -list "${roots[@]}" >"$work/files"
 nfiles=$(wc -l <"$work/files")

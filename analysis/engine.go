@@ -80,7 +80,7 @@ type Engine struct {
 	store *factstore.Store // nil without Options.CacheDir
 	// parses counts the files parsed for facts, for tests of the caches.
 	parses atomic.Int64
-	gomod *goModules
+	gomod  *goModules
 }
 
 // New returns an engine with opts.
