@@ -12,6 +12,7 @@
 #                        expressions (default), or one per called name
 #   ROOTS=N              only N of the corpus's servers, spread evenly over its
 #                        sorted list (a busy machine cannot afford the whole)
+#   MCPRIV_BIN=FILE      time this mcpriv binary (default: built from this checkout)
 #   MCPRIV_FLAGS="..."   extra flags for mcpriv scan (e.g. "--cache-dir DIR")
 #   ASTGREP_CACHE=DIR    where @ast-grep/cli is installed (default ~/.cache/mcpriv/astgrep)
 #
@@ -53,7 +54,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bin="$work/mcpriv"
-go build -o "$bin" ./cmd/mcpriv
+if [ -n "${MCPRIV_BIN:-}" ]; then cp "$MCPRIV_BIN" "$bin"; else go build -o "$bin" ./cmd/mcpriv; fi
 go run ./.ci/astgrep -mode "${SG_MODE:-rule}" -o "$work/sg" 2>"$work/gen.log"
 # A corpus of symbolic links to servers (mcpriv never follows links): each
 # link's target is a root of its own, as on mcpriv's command line.
