@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"weak"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -424,10 +425,13 @@ func isIdent(c byte) bool {
 }
 
 // factCache maps (path, language, content hash) to facts, bounded in size.
+// It holds them weakly: facts nobody else keeps (the language server's
+// documents, a scan in progress) are not worth their memory, and a scan of
+// many roots would otherwise keep every finished root's facts to the end.
 type factCache struct {
 	mu  sync.Mutex
 	max int
-	m   map[cacheKey]*facts.File
+	m   map[cacheKey]weak.Pointer[facts.File]
 }
 
 type cacheKey struct {
@@ -436,34 +440,55 @@ type cacheKey struct {
 	full       bool
 }
 
-func newFactCache(max int) *factCache { return &factCache{max: max, m: map[cacheKey]*facts.File{}} }
+func newFactCache(max int) *factCache {
+	return &factCache{max: max, m: map[cacheKey]weak.Pointer[facts.File]{}}
+}
 
 func (c *factCache) get(p string, lang source.Lang, hash string, full bool) *facts.File {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if f := c.m[cacheKey{p, hash, lang, true}]; f != nil {
+	if f := c.load(cacheKey{p, hash, lang, true}); f != nil {
 		return f // a full extraction serves a pre-filtered request too
 	}
 	if !full {
-		return c.m[cacheKey{p, hash, lang, false}]
+		return c.load(cacheKey{p, hash, lang, false})
 	}
 	return nil
+}
+
+func (c *factCache) load(k cacheKey) *facts.File {
+	w, ok := c.m[k]
+	if !ok {
+		return nil
+	}
+	f := w.Value()
+	if f == nil {
+		delete(c.m, k)
+	}
+	return f
 }
 
 func (c *factCache) put(p string, lang source.Lang, hash string, full bool, f *facts.File) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= c.max {
-		// Drop an arbitrary half: cheap, and the working set re-fills quickly.
-		n := 0
-		for k := range c.m {
-			delete(c.m, k)
-			if n++; n >= c.max/2 {
-				break
+		// Drop the collected entries, then an arbitrary half if that was not
+		// enough: cheap, and the working set re-fills quickly.
+		for k, w := range c.m {
+			if w.Value() == nil {
+				delete(c.m, k)
 			}
 		}
+		n := 0
+		for k := range c.m {
+			if len(c.m) < c.max/2 || n >= c.max/2 {
+				break
+			}
+			delete(c.m, k)
+			n++
+		}
 	}
-	c.m[cacheKey{p, hash, lang, full}] = f
+	c.m[cacheKey{p, hash, lang, full}] = weak.Make(f)
 }
 
 // Check runs the manifest checks for every manifest governing files of res
