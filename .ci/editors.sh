@@ -31,7 +31,7 @@ t0=$(date +%s)
 say() { echo "== editors [$(( $(date +%s) - t0 ))s] $*"; }
 
 # 1. apt packages, only those missing.
-pkgs=(neovim vim vim-ale emacs-nox elpa-eglot)
+pkgs=(neovim vim vim-ale emacs-nox elpa-eglot python3) # python3: also the scope differential tests (analysis/scope)
 [ "${EDITORS_SKIP_VSCODE:-}" = 1 ] || pkgs+=(chromium build-essential python3 pkg-config ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev curl)
 missing=()
 for p in "${pkgs[@]}"; do

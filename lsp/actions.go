@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -159,10 +160,13 @@ func (s *Server) declareActions(f *finding.Finding, mpath string, diag protocol.
 		if verb == "Declare" {
 			title += " in " + ManifestName
 		}
-		if g.Scope == "*" && !g.Exact {
+		switch {
+		case g.Scope == "*" && f.ScopeUnknown != "":
+			title += " (its literal scope cannot be inferred: only \"*\" covers it)"
+		case g.Scope == "*" && !g.Exact:
 			title += " (the argument is not a literal: any scope)"
 		}
-		out = append(out, CodeAction{Title: title, Kind: protocol.QuickFix, Diagnostics: []protocol.Diagnostic{diag}, IsPreferred: i == 0, Edit: we})
+		out = append(out, CodeAction{Title: display.Escape(title), Kind: protocol.QuickFix, Diagnostics: []protocol.Diagnostic{diag}, IsPreferred: i == 0, Edit: we})
 	}
 	return out
 }
@@ -215,7 +219,7 @@ func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag protoco
 		who = "tool `" + g.Tool + "`"
 	}
 	return CodeAction{
-		Title: fmt.Sprintf("Remove unused grant %s from %s", what, who), Kind: protocol.QuickFix, IsPreferred: true,
+		Title: display.Escape(fmt.Sprintf("Remove unused grant %s from %s", what, who)), Kind: protocol.QuickFix, IsPreferred: true,
 		Diagnostics: []protocol.Diagnostic{diag},
 		Edit:        &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{d.uri: byteEditsToLSP(text, edits)}},
 	}, true
@@ -349,7 +353,7 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 		line := uint32(max(t.Span.Start.Line, 0))
 		lenses = append(lenses, protocol.CodeLens{
 			Range:   protocol.Range{Start: protocol.Position{Line: line}, End: protocol.Position{Line: line}},
-			Command: &protocol.Command{Title: title, Command: CmdShowToolPrivileges, Arguments: []any{t.Name}},
+			Command: &protocol.Command{Title: display.Escape(title), Command: CmdShowToolPrivileges, Arguments: []any{t.Name}},
 		})
 	}
 	return lenses, nil

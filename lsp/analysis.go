@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -270,6 +272,9 @@ func (s *Server) parseAndExtract(ctx context.Context, eng Engine, j parseJob, w 
 			if s.opts.rangedHook != nil {
 				s.opts.rangedHook(j.path, f)
 			}
+			if checkMode() {
+				s.checkRanged(eng, j.path, j.lang, j.text, f)
+			}
 			f.Hash = "" // not computed for ranged facts: nothing reads it for open documents
 			w.states[j.path] = next
 			w.unverified[j.path] = true
@@ -509,4 +514,29 @@ func parseBounded(parsers map[source.Lang]*sitter.Parser, lang source.Lang, src 
 		return nil, err
 	}
 	return tree, nil
+}
+
+// checkMode reports whether check mode is on (engine.CheckEnv=1): every
+// ranged extraction is also done on the whole file and compared with it.
+func checkMode() bool { return os.Getenv("MCPRIV_CHECK") == "1" }
+
+// rangedCheckFailures counts the ranged extractions check mode found to
+// differ from whole-file ones.
+var rangedCheckFailures atomic.Int64
+
+// checkRanged is check mode for a ranged extraction f of text: a
+// whole-file extraction must give the same facts.
+func (s *Server) checkRanged(eng Engine, path string, lang source.Lang, text []byte, f *facts.File) {
+	tree, err := parse.Parse(context.Background(), lang, text, nil)
+	if err != nil {
+		s.logf(msgError, "check mode: parsing %s: %v", path, err)
+		rangedCheckFailures.Add(1)
+		return
+	}
+	defer tree.Close()
+	full, err := eng.ExtractTree(filepath.ToSlash(path), text, tree)
+	if err != nil || full == nil || !bytes.Equal(ranged.Canonical(f), ranged.Canonical(full)) {
+		rangedCheckFailures.Add(1)
+		s.logf(msgError, "check mode: the ranged extraction of %s differs from a whole-file extraction (%v)", path, err)
+	}
 }

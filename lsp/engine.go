@@ -14,7 +14,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/manifest"
 )
 
-// Engine is the part of *analysis.Engine the server uses. It is an interface
+// Engine is the part of *engine.Engine the server uses. It is an interface
 // so the protocol layer can be tested against hand-built results, and so the
 // server is built by cmd/mcpriv without lsp importing the engine's
 // dependencies twice.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"sort"
 	"strings"
 	"time"
@@ -88,14 +89,14 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 	for _, t := range rr.toolFile[d.path] {
 		if nameOrSpan(t).Contains(off) || (best == nil && t.Span.Contains(off)) {
 			r := lspRange(nameOrSpan(t))
-			return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: s.toolMarkdown(rr, t.Name)}, Range: &r}, nil
+			return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: safeMarkdown(s.toolMarkdown(rr, t.Name))}, Range: &r}, nil
 		}
 	}
 	if best == nil {
 		return nil, nil
 	}
 	r := lspRange(best.Span)
-	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: s.findingMarkdown(rr, best)}, Range: &r}, nil
+	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: safeMarkdown(s.findingMarkdown(rr, best))}, Range: &r}, nil
 }
 
 func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
@@ -126,6 +127,8 @@ func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
 			fmt.Fprintf(&b, " (%s)", f.ScopeKind)
 		}
 		b.WriteString("\n\n")
+	case f.ScopeUnknown != "":
+		fmt.Fprintf(&b, "**Scope:** cannot be inferred (%s), so only a grant of `\"*\"` covers it\n\n", f.ScopeUnknown)
 	case info.Scope != capability.ScopeNone:
 		b.WriteString("**Scope:** unknown — the argument is not a literal, so a grant needs `\"*\"`\n\n")
 	}
@@ -164,6 +167,9 @@ func manifestState(f *finding.Finding) string {
 	case finding.Undeclared:
 		return "not declared for " + toolNames(f.UndeclaredFor)
 	case finding.OutOfScope:
+		if f.ScopeUnknown != "" {
+			return "granted, but its scope cannot be inferred (" + f.ScopeUnknown + "): only `\"*\"` covers it, for " + toolNames(f.UndeclaredFor)
+		}
 		return "granted, but `" + f.Scope + "` lies outside the granted scope for " + toolNames(f.UndeclaredFor)
 	}
 	return "not checked"
@@ -293,7 +299,7 @@ func manifestHover(text []byte, lines *source.Lines, off int) *protocol.Hover {
 			return nil
 		}
 	}
-	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: v}, Range: &r}
+	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: safeMarkdown(v)}, Range: &r}
 }
 
 func capabilityMarkdown(info capability.Info) string {
@@ -335,4 +341,15 @@ func scopeHelp(k capability.ScopeKind) string {
 		return "native library paths; `\"*\"` for any"
 	}
 	return "none — grant it as `[\"*\"]`"
+}
+
+// safeMarkdown escapes, line by line, every character an editor must not
+// act on (display.Escape): hover text quotes tool names, scopes and
+// messages the analysed code chose.
+func safeMarkdown(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = display.Escape(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -19,14 +19,14 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
-	"github.com/mcpriv/mcpriv/analysis"
 	"github.com/mcpriv/mcpriv/analysis/bigserver"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 )
 
 // The tests in this file run the server with the real engine.
 
 func realEngine(cfg EngineConfig) (Engine, error) {
-	return analysis.New(analysis.Options{Excludes: cfg.Excludes, MaxFileSize: cfg.MaxFileSize, Policy: cfg.Policy})
+	return engine.New(engine.Options{Excludes: cfg.Excludes, MaxFileSize: cfg.MaxFileSize, Policy: cfg.Policy})
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {

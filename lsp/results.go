@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"hash/maphash"
 	"math"
 	"math/bits"
@@ -39,10 +40,12 @@ type DiagnosticData struct {
 	Manifest      string   `json:"manifest,omitempty"`
 	UndeclaredFor []string `json:"undeclaredFor,omitempty"`
 	// Scope is the narrowest scope a grant needs ("*" when the argument is not literal).
-	Scope     string `json:"scope,omitempty"`
-	ScopeKind string `json:"scopeKind,omitempty"`
-	Tainted   bool   `json:"tainted,omitempty"`
-	TaintTool string `json:"taintTool,omitempty"`
+	Scope string `json:"scope,omitempty"`
+	// ScopeUnknown: why a literal argument names no scope (only "*" covers it).
+	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	ScopeKind    string `json:"scopeKind,omitempty"`
+	Tainted      bool   `json:"tainted,omitempty"`
+	TaintTool    string `json:"taintTool,omitempty"`
 	// TaintSource is the tool input field the argument comes from.
 	TaintSource string `json:"taintSource,omitempty"`
 	// ManifestURI is the manifest governing the file (it may not exist yet).
@@ -551,6 +554,7 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 	b = keyString(b, string(f.Manifest))
 	b = keyString(b, f.Scope)
 	b = keyString(b, f.ScopeKind)
+	b = keyString(b, f.ScopeUnknown)
 	b = keyString(b, f.TaintSource)
 	b = keyString(b, f.TaintTool)
 	var flags byte
@@ -615,14 +619,14 @@ func diagnosticOf(f *finding.Finding, manifestURI protocol.DocumentURI) protocol
 	data := &DiagnosticData{
 		Kind: string(f.Kind), Capability: string(f.Capability), Class: string(f.Class), Rule: f.Rule, API: f.API,
 		Tools: f.Tools, Server: f.Server, Manifest: string(f.Manifest), UndeclaredFor: f.UndeclaredFor,
-		Scope: f.Scope, ScopeKind: f.ScopeKind, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
+		Scope: f.Scope, ScopeKind: f.ScopeKind, ScopeUnknown: f.ScopeUnknown, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
 		ManifestURI: manifestURI,
 	}
 	d := protocol.Diagnostic{
 		Range:    lspRange(f.Span),
 		Severity: lspSeverity(sev),
 		Source:   "mcpriv",
-		Message:  f.Message,
+		Message:  display.Escape(f.Message), // shown to people; Data keeps exact values
 		Data:     data,
 	}
 	if f.Risk > 0 {

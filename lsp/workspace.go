@@ -320,7 +320,7 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMess
 }
 
 // excluded reports whether path is not analysed: the engine's own rule
-// (analysis.DefaultExcludes, DefaultExcludeFiles and the user's excludes,
+// (engine.DefaultExcludes, DefaultExcludeFiles and the user's excludes,
 // the same rule its Files applies while walking) for the file and every
 // directory above it, plus buildOutputDirs. Files arriving by watcher
 // events, and files already in the store when the settings change, pass

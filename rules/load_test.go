@@ -130,7 +130,7 @@ func TestLoadUserDir(t *testing.T) {
 		t.Errorf("override not applied: %+v", r)
 	}
 	ms := s.Match("js", call("@acme/sdk", "Client().upload", lit("https://up.acme.io/x")))
-	if len(ms) != 1 || ms[0].Rule.ID != "js.acme.upload" || ms[0].Scope != "up.acme.io" {
+	if len(ms) != 1 || ms[0].Rule.ID != "js.acme.upload" || ms[0].Scope.Value != "up.acme.io" {
 		t.Errorf("user rule match = %+v", ms)
 	}
 	if s.Words("js")["acme"] == false {

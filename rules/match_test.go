@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/scope"
 )
 
 func lit(v string) facts.Arg             { return facts.Arg{Value: v, Known: true, Func: -1} }
@@ -47,7 +48,8 @@ func TestMatch(t *testing.T) {
 		// ------------------------------------------------------------- js
 		{"fs.readFile", "js", call("fs", "readFile", lit("/etc/passwd")), []string{"js.fs.read=/etc/passwd"}},
 		{"fs/promises readFile", "js", call("fs", "promises.readFile", pre("/data/"), lit("utf8")), []string{"js.fs.read=/data/**"}},
-		{"fs.writeFileSync home", "js", call("fs", "writeFileSync", lit("~/.bashrc"), dyn()), []string{"js.fs.write=${HOME}/.bashrc"}},
+		// Node does not expand "~": this writes ./~/.bashrc.
+		{"fs.writeFileSync tilde", "js", call("fs", "writeFileSync", lit("~/.bashrc"), dyn()), []string{"js.fs.write=${CWD}/~/.bashrc"}},
 		{"fs.open default flags", "js", call("fs", "open", lit("a.txt")), []string{"js.fs.open-read=a.txt"}},
 		{"fs.open r", "js", call("fs", "openSync", lit("a.txt"), lit("r")), []string{"js.fs.open-read=a.txt"}},
 		{"fs.open w", "js", call("fs", "promises.open", lit("a.txt"), lit("w+")), []string{"js.fs.open-write=a.txt"}},
@@ -263,7 +265,7 @@ func TestMatch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, m := range s.Match(tt.family, tt.call) {
-				got = append(got, m.Rule.ID+"="+m.Scope)
+				got = append(got, m.Rule.ID+"="+m.Scope.Value)
 			}
 			sort.Strings(got)
 			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
@@ -283,7 +285,7 @@ func TestMatchDetails(t *testing.T) {
 		t.Fatalf("got %d matches", len(ms))
 	}
 	m := ms[0]
-	if m.ScopeArg != &c.Args[0] || m.ScopeKind != "url" || m.Scope != "" {
+	if m.ScopeArg != &c.Args[0] || m.ScopeKind != "url" || m.Scope.State != scope.Dynamic {
 		t.Errorf("ScopeArg/Kind/Scope = %p %q %q, want the url argument, url, \"\"", m.ScopeArg, m.ScopeKind, m.Scope)
 	}
 	if len(m.TaintArgs) != 1 || m.TaintArgs[0] != &c.Args[0] {
@@ -311,7 +313,7 @@ func TestMatchDetails(t *testing.T) {
 	c = access("globalThis", "process.env", "")
 	c.KeyRefs = []facts.ParamRef{{Fn: 1, Param: 0}}
 	m = s.Match("js", c)[0]
-	if !m.TaintKey || m.Scope != "" {
+	if !m.TaintKey || m.Scope.State != scope.Dynamic {
 		t.Errorf("process.env[name]: TaintKey %v Scope %q", m.TaintKey, m.Scope)
 	}
 
@@ -324,7 +326,7 @@ func TestMatchDetails(t *testing.T) {
 
 	// Fixed scope.
 	m = s.Match("go", call("github.com/google/go-github/v50/github", "Client().Repositories.Get"))[0]
-	if m.Scope != "api.github.com" || m.ScopeKind != "host" || m.ScopeArg != nil {
+	if m.Scope.Value != "api.github.com" || m.ScopeKind != "host" || m.ScopeArg != nil {
 		t.Errorf("go-github fixed scope: %q %q %v", m.Scope, m.ScopeKind, m.ScopeArg)
 	}
 

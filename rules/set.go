@@ -82,8 +82,10 @@ type globRule struct {
 // Match is a rule that fires on a call.
 type Match struct {
 	Rule *Rule
-	// Scope is the manifest scope inferred from the call ("" when unknown).
-	Scope string
+	// Scope is the manifest scope inferred from the call: Known, Unknown
+	// (a literal whose scope cannot be stated: only "*" covers it) or
+	// Dynamic (no literal: any grant covers it).
+	Scope scope.Scope
 	// ScopeKind is the kind of the rule's ScopeArg that produced Scope (url,
 	// host, hostport → host scopes; port, addr → "[host:]port"; path, dir,
 	// prefix → path globs; command, program → program names; env; library).
@@ -282,7 +284,7 @@ func (s *Set) Match(family string, c *facts.Call) []Match {
 	}
 	var out []Match
 	for _, r := range exact[string(key)] {
-		out = r.try(out, c)
+		out = r.try(scope.Family(family), out, c)
 	}
 	if len(wild) > 0 {
 		// "X().*" fires on any longer path: try every dotted prefix of the
@@ -295,7 +297,7 @@ func (s *Set) Match(family string, c *facts.Call) []Match {
 					continue
 				}
 				for _, r := range wild[string(key[:i])] {
-					out = r.try(out, c)
+					out = r.try(scope.Family(family), out, c)
 				}
 			}
 		}
@@ -304,7 +306,7 @@ func (s *Set) Match(family string, c *facts.Call) []Match {
 		last := key[bytesLastDot(key)+1:]
 		for _, ch := range chains[string(last)] {
 			if len(key) >= len(ch.prefix)+len(last) && string(key[:len(ch.prefix)]) == ch.prefix {
-				out = ch.c.try(out, c)
+				out = ch.c.try(scope.Family(family), out, c)
 			}
 		}
 	}
@@ -321,7 +323,7 @@ func (s *Set) Match(family string, c *facts.Call) []Match {
 		}
 		for _, p := range paths {
 			if memberMatch(p, c.Member) {
-				out = g.c.try(out, c)
+				out = g.c.try(scope.Family(family), out, c)
 				break
 			}
 		}
@@ -374,7 +376,7 @@ func crossesCall(rest string) bool {
 var callMark = []byte("()")
 
 // try appends r's match on c when its conditions hold and it is not there yet.
-func (r *compiled) try(out []Match, c *facts.Call) []Match {
+func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 	for i := range out {
 		if out[i].Rule == r.rule {
 			return out
@@ -388,24 +390,26 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 			return out
 		}
 	}
-	m := Match{Rule: r.rule}
+	m := Match{Rule: r.rule, Scope: scope.Scope{State: scope.Dynamic}}
 	rule := r.rule
 	var present []*facts.Arg
+	decided := false // a Known or Unknown scope was found: later arguments do not change it
 	for _, sa := range rule.Scope {
 		if sa.Fixed != "" {
 			// A fallback only when no earlier scope argument is present: a
 			// computed dir= must not read as the default ${TMP}.
-			if m.Scope == "" && m.ScopeArg == nil {
-				m.Scope, m.ScopeKind = sa.Fixed, sa.Kind
+			if !decided && m.ScopeArg == nil {
+				m.Scope, m.ScopeKind = scope.Scope{State: scope.Known, Value: sa.Fixed}, sa.Kind
+				decided = true
 			}
 			continue
 		}
 		if sa.Arg == -1 && sa.Name == "" {
 			// The read key of an Access ("process.env.HOME"); RecvArg (-2)
 			// is the receiver, found by findArg below.
-			if c.Access && c.Key != "" && m.Scope == "" {
-				if v, ok := scope.Infer(sa.Kind, &facts.Arg{Value: c.Key, Known: true}); ok {
-					m.Scope, m.ScopeKind = v, sa.Kind
+			if c.Access && c.Key != "" && !decided {
+				if v := scope.Infer(fam, sa.Kind, &facts.Arg{Value: c.Key, Known: true}); v.IsKnown() {
+					m.Scope, m.ScopeKind, decided = v, sa.Kind, true
 				}
 			}
 			continue
@@ -420,9 +424,11 @@ func (r *compiled) try(out []Match, c *facts.Call) []Match {
 		if m.ScopeArg == nil {
 			m.ScopeArg, m.ScopeKind = a, sa.Kind
 		}
-		if m.Scope == "" {
-			if v, ok := scope.Infer(sa.Kind, a); ok {
-				m.Scope, m.ScopeKind, m.ScopeArg = v, sa.Kind, a
+		if !decided {
+			// The first argument whose literal decides wins: an Unknown one
+			// is not overridden by a later argument that looks narrower.
+			if v := scope.Infer(fam, sa.Kind, a); v.State != scope.Dynamic {
+				m.Scope, m.ScopeKind, m.ScopeArg, decided = v, sa.Kind, a, true
 			}
 		}
 	}

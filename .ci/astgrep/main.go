@@ -28,7 +28,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/rules"
 )
 
@@ -82,7 +82,7 @@ func main() {
 // listFiles prints the files the engine's own walk selects (default
 // excludes, size limit), so ast-grep reads exactly the bytes mcpriv does.
 func listFiles(roots []string) error {
-	e, err := analysis.New(analysis.Options{})
+	e, err := engine.New(engine.Options{})
 	if err != nil {
 		return err
 	}

@@ -292,7 +292,8 @@ type ToolInput struct {
 // Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.
 type Suppression struct {
 	// Line is the 0-based line the comment is on. It suppresses findings on
-	// that line and, when the comment is alone on its line, on the next line.
+	// that line and, when the comment is alone on its line (OwnLine: blanks
+	// before and after it), on the line after its end (suppress.Covers).
 	Line         int         `json:"line"`
 	OwnLine      bool        `json:"ownLine"`
 	Capabilities []string    `json:"capabilities"` // as written (validated later)

@@ -98,6 +98,12 @@ type Finding struct {
 	// literal argument gives it; ScopeKind what kind of scope it is.
 	Scope     string `json:"scope,omitempty"`
 	ScopeKind string `json:"scopeKind,omitempty"`
+	// ScopeUnknown, when set, says why the literal argument names no scope
+	// its runtime would agree on (a URL whose host cannot be parsed, a path
+	// climbing out of ${HOME}): only a "*" grant covers the call. Scope is
+	// then empty. Both empty: the argument is not a literal, and any grant
+	// of the capability covers it.
+	ScopeUnknown string `json:"scopeUnknown,omitempty"`
 
 	Manifest ManifestState `json:"manifest,omitempty"`
 	// UndeclaredFor lists the tools ("" for server) whose grants do not cover this call.

@@ -43,10 +43,11 @@ func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
 	if info.Scope == capability.ScopeNone {
 		return id, "*", true
 	}
-	lit := litScope(f)
-	if lit == "" {
+	l := literalOf(f)
+	if l.state != litKnown {
 		return id, "*", false
 	}
+	lit := l.value
 	scope, exact = lit, true
 	switch info.Scope {
 	case capability.ScopeHost:
@@ -87,6 +88,36 @@ func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
 		return id, "*", false
 	}
 	return id, scope, exact
+}
+
+// litState says what a finding's scope is. The zero value is litUnknown,
+// which only "*" covers: a scope nobody filled in never reads as "any
+// grant will do".
+type litState uint8
+
+const (
+	litUnknown litState = iota // a literal whose scope cannot be inferred (finding.ScopeUnknown)
+	litKnown                   // value is the scope
+	litDynamic                 // not a literal: any grant of the capability covers it (manifest.md)
+)
+
+type literal struct {
+	state      litState
+	value, why string
+}
+
+// literalOf reads f's scope for matching.
+func literalOf(f *finding.Finding) literal {
+	if f.ScopeUnknown != "" {
+		return literal{state: litUnknown, why: f.ScopeUnknown}
+	}
+	if s := litScope(f); s != "" {
+		return literal{state: litKnown, value: s}
+	}
+	if strings.TrimSpace(f.Scope) != "" {
+		return literal{state: litUnknown, why: "the command line names no program"}
+	}
+	return literal{state: litDynamic}
 }
 
 // litScope returns the literal scope of f to match against grants: the
@@ -185,7 +216,7 @@ func (c *checker) finding(f *finding.Finding) {
 	if !ok {
 		return
 	}
-	lit := litScope(f)
+	lit := literalOf(f)
 	var undeclared, outside []string
 	for _, p := range ps {
 		var own, srv *Entry
@@ -218,16 +249,25 @@ func (c *checker) finding(f *finding.Finding) {
 	}
 }
 
-// cover reports whether g covers literal lit ("" = unknown), crediting the
-// scopes that do.
-func (c *checker) cover(kind capability.ScopeKind, lit string, g *Entry) bool {
+// cover reports whether g covers lit, crediting the scopes that do: a
+// dynamic scope is covered by every scope, an unknown one only by "*".
+func (c *checker) cover(kind capability.ScopeKind, lit literal, g *Entry) bool {
 	if g == nil {
 		return false
 	}
 	hit := false
 	for i := range g.Scopes {
 		s := &g.Scopes[i]
-		if lit == "" || Match(kind, s.Value, lit) {
+		var ok bool
+		switch lit.state {
+		case litDynamic:
+			ok = true
+		case litKnown:
+			ok = Match(kind, s.Value, lit.value)
+		default:
+			ok = s.Value == "*"
+		}
+		if ok {
 			c.usedScope[s] = true
 			hit = true
 		}
@@ -270,6 +310,9 @@ func apiName(f *finding.Finding) string {
 }
 
 func addHint(f *finding.Finding) string {
+	if l := literalOf(f); l.state == litUnknown {
+		return `add "*": only "*" covers a scope that cannot be inferred`
+	}
 	_, scope, exact := Grant(f)
 	if exact {
 		return fmt.Sprintf("add %s", strconv.Quote(scope))
@@ -288,7 +331,7 @@ func (c *checker) undeclaredMessage(f *finding.Finding, ps []string) string {
 	return fmt.Sprintf("%s %s but %s %s no %s (%s)", apiName(f), does[f.Capability], who(ps), verb, f.Capability, addHint(f))
 }
 
-func (c *checker) outOfScopeMessage(f *finding.Finding, lit string, ps []string) string {
+func (c *checker) outOfScopeMessage(f *finding.Finding, lit literal, ps []string) string {
 	var granted []string
 	for _, p := range ps {
 		for _, g := range []*Entry{c.m.Tool(p).Lookup(f.Capability), c.m.Server.Lookup(f.Capability)} {
@@ -300,7 +343,11 @@ func (c *checker) outOfScopeMessage(f *finding.Finding, lit string, ps []string)
 			}
 		}
 	}
-	return fmt.Sprintf("%s %s %s, outside the %s grant of %s [%s] (%s)", apiName(f), does[f.Capability], strconv.Quote(lit),
+	what := strconv.Quote(lit.value)
+	if lit.state != litKnown {
+		what = "where its literal argument cannot say (" + lit.why + ")"
+	}
+	return fmt.Sprintf("%s %s %s, outside the %s grant of %s [%s] (%s)", apiName(f), does[f.Capability], what,
 		f.Capability, who(ps), strings.Join(granted, ", "), addHint(f))
 }
 

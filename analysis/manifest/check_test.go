@@ -53,6 +53,15 @@ func TestCheckStates(t *testing.T) {
 			finding.Declared, nil, "js.rule", "orig"},
 		{"unknown scope is covered by any grant", capFinding(capability.FileWrite, "fs.writeFile", "", "", false, "save_note"),
 			finding.Declared, nil, "js.rule", "orig"},
+		// Issue 14 items 5, 6: a literal whose scope cannot be inferred is
+		// never covered by a narrow grant.
+		{"unknown literal scope is not covered by a narrow grant", unknownScope(capFinding(capability.NetworkClient, "fetch", "", "", false, "search_issues"), "a non-ASCII host"),
+			finding.OutOfScope, []string{"search_issues"}, RuleOutOfScope,
+			`fetch connects to the network where its literal argument cannot say (a non-ASCII host), outside the network.client grant of tool search_issues [api.github.com] (add "*": only "*" covers a scope that cannot be inferred)`},
+		{"unknown literal path is not covered by a narrow grant", unknownScope(capFinding(capability.FileWrite, "fs.writeFile", "", "", false, "save_note"), `".." climbs out of ${HOME}`),
+			finding.OutOfScope, []string{"save_note"}, RuleOutOfScope, `cannot say (".." climbs out of ${HOME})`},
+		{"unknown literal scope is covered by \"*\"", unknownScope(capFinding(capability.FileRead, "fs.readFile", "", "", false, "ghost"), "x"),
+			finding.Declared, nil, "js.rule", "orig"},
 		{"undeclared for a tool", capFinding(capability.FileWrite, "fs.writeFile", "/tmp/notes/x", "path", false, "search_issues"),
 			finding.Undeclared, []string{"search_issues"}, RuleUndeclared,
 			`fs.writeFile writes files but tool search_issues declares no file.write (add "/tmp/notes/x")`},
@@ -168,6 +177,11 @@ func TestCheckManifestFindings(t *testing.T) {
 	}
 }
 
+func unknownScope(f finding.Finding, why string) finding.Finding {
+	f.ScopeUnknown, f.ScopeKind = why, "path"
+	return f
+}
+
 func TestCheckServerGrantCreditedOnlyWhenNeeded(t *testing.T) {
 	// The tool's own grant covers the call: the same server grant is excess.
 	m, _ := Parse("m.yaml", []byte("server:\n  network.client: [api.github.com]\ntools:\n  a:\n    network.client: [api.github.com]\n"))
@@ -208,6 +222,7 @@ func TestGrant(t *testing.T) {
 		{capFinding(capability.SystemEnv, "", "bad-name", "env", false), "*", false},
 		{capFinding(capability.SystemCode, "", "", "", false), "*", true},
 		{capFinding(capability.MemoryNative, "", "libfoo.so", "library", false), "libfoo.so", true},
+		{unknownScope(capFinding(capability.NetworkClient, "", "", "", false), "why"), "*", false},
 	}
 	for _, tc := range tests {
 		id, scope, exact := Grant(&tc.f)

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
 )
@@ -20,7 +20,7 @@ var updateEngine = flag.Bool("update-engine", false, "rewrite the manifests gene
 // their manifests: each must match its golden file and declare everything
 // the scan finds, with no unused grant.
 func TestGenerateWithEngine(t *testing.T) {
-	e, err := analysis.New(analysis.Options{})
+	e, err := engine.New(engine.Options{})
 	if err != nil {
 		t.Skipf("engine unavailable: %v", err)
 	}

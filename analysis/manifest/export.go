@@ -207,11 +207,41 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func flagList(name string, all bool, values []string) string {
-	if all || len(values) == 0 {
-		return name
+// flagList writes a Deno list flag. Deno splits the value at commas, so a
+// scope holding one would become two grants (a path "/srv/a,/etc" would
+// open /etc): such a scope is left out with a note, never split. With no
+// value left the flag is left out too: a bare --allow-read allows all.
+func (e *exporter) flagList(name string, all bool, values []string) []string {
+	if all {
+		return []string{name}
 	}
-	return shellQuote(name + "=" + strings.Join(values, ","))
+	var kept []string
+	for _, v := range values {
+		if strings.Contains(v, ",") {
+			e.note("%s %q is left out: Deno splits flag values at commas, so it would grant other names", name, v)
+			continue
+		}
+		kept = append(kept, v)
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return []string{shellQuote(name + "=" + strings.Join(kept, ","))}
+}
+
+// nodeFlags writes one Node flag per path. Node 20 split a flag value at
+// commas (later versions warn and do not): a path holding one is left out
+// with a note rather than read as two paths by some versions.
+func (e *exporter) nodeFlags(name string, paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if strings.Contains(p, ",") {
+			e.note("%s %q is left out: Node 20 splits flag values at commas, so it would grant other paths", name, p)
+			continue
+		}
+		out = append(out, shellQuote(name+"="+p))
+	}
+	return out
 }
 
 // deno writes `deno run` permission flags on one line.
@@ -249,10 +279,10 @@ func (e *exporter) deno() []byte {
 		e.note("Deno has one --allow-net for both directions: outbound hosts may also be listened on and the other way round")
 	}
 	if netAll || len(net) > 0 {
-		flags = append(flags, flagList("--allow-net", netAll, net))
+		flags = append(flags, e.flagList("--allow-net", netAll, net)...)
 	}
 	if e.has(capability.FileRead) {
-		flags = append(flags, flagList("--allow-read", e.all(capability.FileRead), e.paths(capability.FileRead, true)))
+		flags = append(flags, e.flagList("--allow-read", e.all(capability.FileRead), e.paths(capability.FileRead, true))...)
 	}
 	if e.has(capability.FileWrite) || e.has(capability.FileDelete) {
 		if e.has(capability.FileDelete) {
@@ -260,17 +290,17 @@ func (e *exporter) deno() []byte {
 		}
 		all := e.all(capability.FileWrite) || e.all(capability.FileDelete)
 		ps := appendAll(e.paths(capability.FileWrite, true), e.paths(capability.FileDelete, true))
-		flags = append(flags, flagList("--allow-write", all, ps))
+		flags = append(flags, e.flagList("--allow-write", all, ps)...)
 	}
 	if e.has(capability.SystemEnv) {
-		flags = append(flags, flagList("--allow-env", e.all(capability.SystemEnv), e.u[capability.SystemEnv]))
+		flags = append(flags, e.flagList("--allow-env", e.all(capability.SystemEnv), e.u[capability.SystemEnv])...)
 	}
 	if e.has(capability.SystemExec) || e.has(capability.SystemProcess) {
 		all := e.all(capability.SystemExec) || e.has(capability.SystemProcess)
 		if e.has(capability.SystemProcess) {
 			e.note("system.process (signals) needs Deno's unscoped --allow-run: every program may run")
 		}
-		flags = append(flags, flagList("--allow-run", all, e.u[capability.SystemExec]))
+		flags = append(flags, e.flagList("--allow-run", all, e.u[capability.SystemExec])...)
 		e.note("programs run by --allow-run are not sandboxed by Deno")
 	}
 	if e.has(capability.SystemInfo) {
@@ -279,7 +309,7 @@ func (e *exporter) deno() []byte {
 	}
 	if e.has(capability.MemoryNative) {
 		ps := e.paths(capability.MemoryNative, true)
-		flags = append(flags, flagList("--allow-ffi", e.all(capability.MemoryNative), ps))
+		flags = append(flags, e.flagList("--allow-ffi", e.all(capability.MemoryNative), ps)...)
 	}
 	for _, id := range []capability.ID{capability.SystemCode, capability.MemoryUnsafe, capability.MemoryShared} {
 		if e.has(id) {
@@ -305,9 +335,7 @@ func (e *exporter) node() []byte {
 		if e.all(capability.FileRead) {
 			flags = append(flags, "--allow-fs-read=*")
 		} else {
-			for _, p := range e.paths(capability.FileRead, true) {
-				flags = append(flags, shellQuote("--allow-fs-read="+p))
-			}
+			flags = append(flags, e.nodeFlags("--allow-fs-read", e.paths(capability.FileRead, true))...)
 		}
 	}
 	if e.has(capability.FileWrite) || e.has(capability.FileDelete) {
@@ -317,9 +345,7 @@ func (e *exporter) node() []byte {
 		if e.all(capability.FileWrite) || e.all(capability.FileDelete) {
 			flags = append(flags, "--allow-fs-write=*")
 		} else {
-			for _, p := range appendAll(e.paths(capability.FileWrite, true), e.paths(capability.FileDelete, true)) {
-				flags = append(flags, shellQuote("--allow-fs-write="+p))
-			}
+			flags = append(flags, e.nodeFlags("--allow-fs-write", appendAll(e.paths(capability.FileWrite, true), e.paths(capability.FileDelete, true)))...)
 		}
 	}
 	if e.has(capability.SystemExec) {

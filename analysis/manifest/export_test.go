@@ -104,3 +104,39 @@ func TestExportUnrestricted(t *testing.T) {
 		}
 	}
 }
+
+// TestExportComma is issue 14 item 15: Deno (and Node 20) split a flag
+// value at commas, so a path "/srv/a,/etc" exported as one value would
+// grant /etc. Such a scope is left out with a note, never split, and a
+// flag whose every value was left out is dropped (a bare flag allows all).
+func TestExportComma(t *testing.T) {
+	m, errs := Parse("m.yaml", []byte(`tools:
+  t:
+    file.read: ["/srv/a,/etc", "/srv/b"]
+    file.write: ["/srv/w,/etc/**"]
+    system.exec: ["git,sh"]
+`))
+	if len(errs) > 0 {
+		t.Fatal(errs[0].Message)
+	}
+	for _, format := range []string{"deno", "node"} {
+		out, notes, err := Export(m, format, ExportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		flags := string(out)
+		if strings.Contains(flags, "/etc") || strings.Contains(flags, "sh") && format == "deno" {
+			t.Errorf("%s export grants a comma-split name: %s", format, flags)
+		}
+		if !strings.Contains(flags, "/srv/b") {
+			t.Errorf("%s export lost /srv/b: %s", format, flags)
+		}
+		if strings.Contains(flags, "--allow-write ") || strings.HasSuffix(strings.TrimSpace(flags), "--allow-write") ||
+			strings.Contains(flags, "--allow-run ") || strings.HasSuffix(strings.TrimSpace(flags), "--allow-run") {
+			t.Errorf("%s export turned a refused list into an unrestricted flag: %s", format, flags)
+		}
+		if !strings.Contains(strings.Join(notes, "\n"), "splits flag values at commas") {
+			t.Errorf("%s export: no note about the comma: %q", format, notes)
+		}
+	}
+}

@@ -11,9 +11,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/glob"
 )
 
-// maxDoubleStars bounds "**" per glob: matching backtracks over each.
+// maxDoubleStars bounds "**" per glob: a readability limit (matching is
+// polynomial in any case, see glob.Segments).
 const maxDoubleStars = 8
 
 // Path placeholders: directories known only at run time.
@@ -475,23 +477,9 @@ func trimStars(segs []string) []string {
 	return segs
 }
 
+// globSegs matches by NFA simulation (glob.Segments), never by
+// backtracking over "**".
 func globSegs(g, l []string) bool {
-	for len(g) > 0 {
-		if g[0] == "**" {
-			for i := 0; i <= len(l); i++ {
-				if globSegs(g[1:], l[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(l) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(g[0], l[0]); !ok {
-			return false
-		}
-		g, l = g[1:], l[1:]
-	}
-	return len(l) == 0
+	ok, _ := glob.Segments(g, l, glob.SegmentMatch)
+	return ok
 }

@@ -9,7 +9,6 @@ package scope
 
 import (
 	"net/netip"
-	"path"
 	"strconv"
 	"strings"
 
@@ -29,21 +28,68 @@ func KnownKind(kind string) bool {
 	return false
 }
 
-// Infer returns the manifest scope a literal argument gives for a scope
-// kind, and whether it could.
+// Family names the language whose runtime reads the literal: URLs and
+// paths are parsed by that runtime's own rules (docs/security.md, "Scope inference").
+type Family string
+
+const (
+	JS     Family = "js"     // WHATWG URL (Node's fetch, new URL, http.request); Node's path
+	Python Family = "python" // urllib.parse.urlsplit; posixpath, os.path.expanduser
+	Go     Family = "go"     // net/url; path/filepath
+)
+
+// State says what is known about a call's scope. The zero value is
+// Unknown, so a scope nobody set can never read as "covered by any grant".
+type State uint8
+
+const (
+	// Unknown: the argument is a literal, but what it names cannot be
+	// stated by its runtime's rules (a URL whose host cannot be parsed, a
+	// path that climbs out of ${HOME}). Only "*" covers it.
+	Unknown State = iota
+	// Known: Value is the scope.
+	Known
+	// Dynamic: the value is computed at run time (a parameter, a relative
+	// URL resolved against a base set elsewhere, a prefix whose host is
+	// not complete). Any grant of the capability covers it (manifest.md).
+	Dynamic
+)
+
+// Scope is an inferred scope.
+type Scope struct {
+	State State
+	Value string // Known: the scope, never ""
+	Why   string // Unknown: why it cannot be inferred, for messages
+}
+
+func known(v string) Scope          { return Scope{State: Known, Value: v} }
+func unknownScope(why string) Scope { return Scope{State: Unknown, Why: why} }
+
+var dynamic = Scope{State: Dynamic}
+
+// IsKnown reports whether s holds a scope.
+func (s Scope) IsKnown() bool { return s.State == Known && s.Value != "" }
+
+// Infer returns the manifest scope a literal argument of a call in
+// language fam gives for a scope kind.
 //
-//	url       "https://API.example.com:443/v1" → "api.example.com"; a Prefix
-//	          value only when its host part is complete; relative and
-//	          scheme-relative URLs, file: URLs and multi-host URLs give nothing
+//	url       "https://API.example.com:443/v1" → "api.example.com", by the
+//	          runtime's own URL parser (WHATWG for JS: backslashes, missing
+//	          slashes, credentials, IPv4 number forms, percent-encoding;
+//	          urllib.parse for Python; net/url for Go); a Prefix value only
+//	          when its host part is complete; relative URLs are Dynamic; a
+//	          URL with a scheme whose host cannot be stated is Unknown
 //	host      "db.internal", "db:5432", "::1" → host[:port] ("[::1]")
 //	hostport  same as host
 //	port      3000, "3000", ":3000" → "3000"; "127.0.0.1:3000" kept; an
 //	          object literal {host, port} gives "host:port"
 //	addr      Go listen address, as port
 //	          (host and port kinds also take a Python (host, port) tuple)
-//	path      cleaned, relative kept relative, "~" → "${HOME}", file:// URLs
-//	          → their path, Windows drive paths slash-separated; a Prefix value
-//	          gives its directory + "/**"
+//	path      cleaned, relative kept relative; "~" → "${HOME}" in Python
+//	          (pathlib's home(), expanduser), a plain name in JS and Go;
+//	          ".." that climbs out of ${HOME} or the working directory is
+//	          Unknown; file:// URLs → their path, Windows drive paths
+//	          slash-separated; a Prefix value gives its directory + "/**"
 //	dir       a directory the call creates files under: its path + "/**"
 //	prefix    a file name prefix ("/tmp/app-" for mkdtemp): its directory + "/**"
 //	command   a shell command line: its first word (after VAR=value
@@ -52,84 +98,130 @@ func KnownKind(kind string) bool {
 //	program   argv[0] (an argv list's first element, or the whole string)
 //	env       the variable name; a Prefix "APP_" gives "APP_*"
 //	library   the library path as written
-//	code      nothing: code has no scope
-func Infer(kind string, a *facts.Arg) (scope string, ok bool) {
+//	code      nothing: code has no scope (Dynamic)
+//
+// A complete literal that gives no scope is Unknown; a value not known at
+// all, or a prefix too short to decide, is Dynamic.
+func Infer(fam Family, kind string, a *facts.Arg) Scope {
 	if a == nil {
-		return "", false
+		return dynamic
 	}
+	var v string
+	var ok bool
 	switch kind {
 	case "url":
 		if !a.Known {
-			return "", false
+			return dynamic
 		}
-		return inferURL(a.Value, a.Prefix)
+		return inferURL(fam, a.Value, a.Prefix)
 	case "host", "hostport":
 		if len(a.Elems) == 2 {
-			return tuple(a)
+			v, ok = tuple(a)
+			return literal(a.Elems[0].Known && !a.Elems[0].Prefix, v, ok, "the host is not a valid host name")
 		}
 		if !a.Known || a.Prefix {
-			return "", false
+			return dynamic
 		}
-		v := strings.TrimSpace(a.Value)
-		if strings.Contains(v, "://") {
-			return inferURL(v, false)
+		t := strings.TrimSpace(a.Value)
+		if strings.Contains(t, "://") {
+			return inferURL(fam, t, false)
 		}
-		return hostPort(v, "")
+		v, ok = hostPort(t, "")
+		return literal(true, v, ok, "not a valid host name")
 	case "port", "addr":
-		return inferPort(a)
+		v, ok = inferPort(a)
+		return literal(portLiteral(a), v, ok, "not a valid listen address")
 	case "path":
 		if !a.Known {
-			return "", false
+			return dynamic
 		}
-		return inferPath(a.Value, a.Prefix)
+		return inferPath(fam, a.Value, a.Prefix)
 	case "dir", "prefix":
 		if !a.Known {
-			return "", false
+			return dynamic
 		}
-		v := a.Value
-		if strings.TrimSpace(v) == "" {
-			return "", false
+		t := a.Value
+		if strings.TrimSpace(t) == "" {
+			return unknownScope("an empty path")
 		}
 		if kind == "dir" && !a.Prefix {
-			v = strings.TrimSuffix(v, "/") + "/"
+			t = strings.TrimSuffix(t, "/") + "/"
 		}
-		return inferPath(v, true)
+		return inferPath(fam, t, true)
 	case "command":
 		if len(a.Elems) > 0 {
-			return inferProgram(&a.Elems[0])
+			v, ok = inferProgram(&a.Elems[0])
+			return literal(a.Elems[0].Known && !a.Elems[0].Prefix, v, ok, "not a program name")
 		}
 		if !a.Known {
-			return "", false
+			return dynamic
 		}
-		return firstWord(a.Value, a.Prefix)
+		v, ok = firstWord(a.Value, a.Prefix)
+		return literal(!a.Prefix, v, ok, "the command line names no program")
 	case "program":
+		e := a
 		if len(a.Elems) > 0 {
-			return inferProgram(&a.Elems[0])
+			e = &a.Elems[0]
 		}
-		return inferProgram(a)
+		v, ok = inferProgram(e)
+		return literal(e.Known && !e.Prefix, v, ok, "not a program name")
 	case "env":
 		if !a.Known {
-			return "", false
+			return dynamic
 		}
-		v := strings.TrimSpace(a.Value)
-		if v == "" || strings.ContainsAny(v, " \t\n\x00=") {
-			return "", false
+		t := strings.TrimSpace(a.Value)
+		if t == "" || strings.ContainsAny(t, " \t\n\x00=") {
+			return literal(!a.Prefix, "", false, "not an environment variable name")
 		}
 		if a.Prefix {
-			return v + "*", true
+			return known(t + "*")
 		}
-		return v, true
+		return known(t)
 	case "library":
 		if !a.Known || a.Prefix {
-			return "", false
+			return dynamic
 		}
-		v := strings.TrimSpace(a.Value)
-		if v == "" || strings.ContainsRune(v, 0) {
-			return "", false
+		t := strings.TrimSpace(a.Value)
+		if t == "" || strings.ContainsRune(t, 0) {
+			return unknownScope("not a library path")
 		}
-		return v, true
+		return known(t)
+	case "code":
+		return dynamic
 	}
-	return "", false
+	return unknownScope("unknown scope kind " + kind)
+}
+
+// literal turns a (value, ok) inference into a Scope: a failure on a
+// complete literal is Unknown, on anything else Dynamic.
+func literal(complete bool, v string, ok bool, why string) Scope {
+	switch {
+	case ok && v != "":
+		return known(v)
+	case complete:
+		return unknownScope(why)
+	}
+	return dynamic
+}
+
+// portLiteral reports whether a port argument is written out in full.
+func portLiteral(a *facts.Arg) bool {
+	switch {
+	case len(a.Elems) == 2:
+		return (a.Elems[0].Known && !a.Elems[0].Prefix) && (a.Elems[1].Number != "" || a.Elems[1].Known && !a.Elems[1].Prefix)
+	case a.Props != nil:
+		p, ok := a.Props["port"]
+		if !ok || !(p.Number != "" || p.Known && !p.Prefix) {
+			return false
+		}
+		for _, k := range []string{"host", "hostname"} {
+			if h, ok := a.Props[k]; ok && !(h.Known && !h.Prefix) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.Number != "" || a.Known && !a.Prefix
 }
 
 // defaultPorts are dropped from URL scopes: "https://h:443" is "h".
@@ -139,51 +231,6 @@ var defaultPorts = map[string]string{
 	"ldap": "389", "ldaps": "636", "redis": "6379", "rediss": "6379", "postgres": "5432",
 	"postgresql": "5432", "mysql": "3306", "mongodb": "27017", "amqp": "5672", "amqps": "5671",
 	"nats": "4222", "mqtt": "1883", "mqtts": "8883",
-}
-
-func inferURL(v string, prefix bool) (string, bool) {
-	v = strings.TrimSpace(v)
-	i := strings.Index(v, "://")
-	if i <= 0 || !validScheme(v[:i]) {
-		return "", false // relative, scheme-relative ("//h/x") or not a URL
-	}
-	scheme := strings.ToLower(v[:i])
-	// Driver suffixes such as "postgresql+psycopg" or "mongodb+srv" keep the base scheme's default port.
-	if j := strings.IndexByte(scheme, '+'); j > 0 {
-		scheme = scheme[:j]
-	}
-	if scheme == "file" || scheme == "data" || scheme == "sqlite" {
-		return "", false
-	}
-	rest := v[i+3:]
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		if prefix {
-			return "", false // "https://api." + domain: the host is not complete
-		}
-		end = len(rest)
-	}
-	auth := rest[:end]
-	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-		auth = auth[at+1:]
-	}
-	if auth == "" || strings.ContainsAny(auth, ", \t\n\\") {
-		return "", false // no host, or several hosts (mongodb://a,b/)
-	}
-	return hostPort(auth, defaultPorts[scheme])
-}
-
-func validScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return s != ""
 }
 
 // hostPort normalises "host", "host:port", "[v6]:port" or a bare IPv6
@@ -322,77 +369,6 @@ func inferPort(a *facts.Arg) (string, bool) {
 		return hp, true
 	}
 	return "", false
-}
-
-func inferPath(v string, prefix bool) (string, bool) {
-	if strings.ContainsRune(v, 0) {
-		return "", false
-	}
-	if strings.HasPrefix(v, "file://") {
-		rest := v[len("file://"):]
-		if !strings.HasPrefix(rest, "/") {
-			// file://host/path: only the local host is a path on this machine.
-			j := strings.IndexByte(rest, '/')
-			if j < 0 || !strings.EqualFold(rest[:j], "localhost") {
-				return "", false
-			}
-			rest = rest[j:]
-		}
-		if k := strings.IndexAny(rest, "?#"); k >= 0 {
-			rest, prefix = rest[:k], false
-		}
-		if len(rest) >= 3 && rest[0] == '/' && isDrive(rest[1:]) {
-			rest = rest[1:] // file:///C:/x
-		}
-		v = rest
-	}
-	if isDrive(v) || strings.HasPrefix(v, `\\`) {
-		v = strings.ReplaceAll(v, `\`, "/")
-	}
-	if v == "" {
-		return "", false
-	}
-	home := false
-	if v == "~" || strings.HasPrefix(v, "~/") {
-		// Clean the rest as if rooted, so "~/../x" cannot climb out of ${HOME}'s spelling.
-		home, v = true, "/"+strings.TrimPrefix(v[1:], "/")
-	}
-	if prefix {
-		// Only the start is known: cover the directory it names.
-		j := strings.LastIndexByte(v, '/')
-		switch {
-		case j < 0:
-			return "", false // "pre" + x: could be anywhere under the working directory
-		case j == 0:
-			v = "/"
-		default:
-			v = v[:j]
-		}
-	}
-	unc := strings.HasPrefix(v, "//")
-	c := path.Clean(v)
-	if unc {
-		c = "/" + c // keep //server/share
-	}
-	if home {
-		if c == "/" {
-			c = "${HOME}"
-		} else {
-			c = "${HOME}" + c
-		}
-	}
-	if prefix {
-		if strings.HasSuffix(c, "/") {
-			return c + "**", true
-		}
-		return c + "/**", true
-	}
-	return c, true
-}
-
-func isDrive(s string) bool {
-	return len(s) >= 2 && s[1] == ':' && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') &&
-		(len(s) == 2 || s[2] == '/' || s[2] == '\\')
 }
 
 func inferProgram(a *facts.Arg) (string, bool) {

@@ -1,10 +1,49 @@
-// Package suppress parses `mcpriv-ignore` comments. Extractors call Parse on
-// every comment; the index decides what each suppression covers.
+// Package suppress parses `mcpriv-ignore` comments. Every extractor calls
+// FromComment on every comment, so a suppression means the same in every
+// language; the link decides what each covers:
+//
+// A suppression covers findings on the line its comment starts on. A
+// comment alone on its line — nothing but blanks before it on the line it
+// starts on and after it on the line it ends on — also covers the line after
+// it (after its last line, for a block comment over several lines).
 package suppress
 
 import (
+	"bytes"
 	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
 )
+
+// FromComment returns the suppression held by the comment at sp in src
+// (lines indexes src), or false when the comment holds none.
+func FromComment(src []byte, lines *source.Lines, sp source.Span) (facts.Suppression, bool) {
+	if sp.Start.Offset < 0 || sp.End.Offset > len(src) || sp.Start.Offset > sp.End.Offset {
+		return facts.Suppression{}, false
+	}
+	text := src[sp.Start.Offset:sp.End.Offset]
+	if !bytes.Contains(text, []byte(Marker)) {
+		return facts.Suppression{}, false
+	}
+	caps, reason, ok := Parse(string(text))
+	if !ok {
+		return facts.Suppression{}, false
+	}
+	if caps == nil {
+		caps = []string{}
+	}
+	before := src[min(lines.LineStart(sp.Start.Line), sp.Start.Offset):sp.Start.Offset]
+	after := src[sp.End.Offset:max(lines.LineEnd(sp.End.Line), sp.End.Offset)]
+	own := len(bytes.TrimSpace(before)) == 0 && len(bytes.TrimSpace(after)) == 0
+	return facts.Suppression{Line: sp.Start.Line, OwnLine: own, Capabilities: caps, Reason: reason, Span: sp}, true
+}
+
+// Covers reports whether s covers a finding on line (0-based), by the rule
+// in the package comment.
+func Covers(s *facts.Suppression, line int) bool {
+	return s.Line == line || s.OwnLine && s.Span.End.Line+1 == line
+}
 
 // Marker starts a suppression inside a comment.
 const Marker = "mcpriv-ignore"

@@ -139,7 +139,8 @@ const suppressionDoc = `
 ## Suppressing a finding
 
 A call that is reviewed and acceptable can be silenced with a comment on the same line or alone on
-the line above, in the language's comment syntax:
+the line above (nothing but blanks before and after the comment on its line), in the language's comment
+syntax; the rule is the same in every language:
 
 ` + "```" + `ts
 // mcpriv-ignore: file.write -- writes only the cache file under ${TMP}

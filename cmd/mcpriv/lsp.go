@@ -7,7 +7,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/lsp"
 	"github.com/mcpriv/mcpriv/rules"
 )
@@ -49,7 +49,7 @@ func runLSP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 func newLSPEngine(cfg lsp.EngineConfig) (lsp.Engine, error) {
-	opts := analysis.Options{Excludes: cfg.Excludes, MaxFileSize: cfg.MaxFileSize, Policy: cfg.Policy}
+	opts := engine.Options{Excludes: cfg.Excludes, MaxFileSize: cfg.MaxFileSize, Policy: cfg.Policy}
 	if len(cfg.RuleDirs) > 0 {
 		rs, err := rules.Load(cfg.RuleDirs...)
 		if err != nil {
@@ -57,7 +57,7 @@ func newLSPEngine(cfg lsp.EngineConfig) (lsp.Engine, error) {
 		}
 		opts.Rules = rs
 	}
-	return analysis.New(opts)
+	return engine.New(opts)
 }
 
 // stdio joins stdin and stdout into the connection's stream.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"io"
 	"io/fs"
 	"os"
@@ -245,7 +246,7 @@ func generateManifest(ctx context.Context, cfg *manifestConfig, stdout, stderr i
 	}
 	fmt.Fprintln(stderr, summary(shown, exists, changed, cfg.dryRun, added, removed, after))
 	for _, n := range notes {
-		fmt.Fprintf(stderr, "  note: %s\n", n)
+		fmt.Fprintf(stderr, "  note: %s\n", display.Escape(n))
 	}
 	return exitOK
 }
@@ -317,7 +318,7 @@ func printFindings(w io.Writer, fs []finding.Finding, dir string) {
 		if dir != "" && dir != "." && !path.IsAbs(file) {
 			file = path.Join(dir, file)
 		}
-		fmt.Fprintf(w, "%s:%d:%d: %s [%s]\n", file, f.Span.Start.Line+1, f.Span.Start.Col+1, f.Message, f.Rule)
+		fmt.Fprintf(w, "%s:%d:%d: %s [%s]\n", display.Escape(file), f.Span.Start.Line+1, f.Span.Start.Col+1, display.Escape(f.Message), f.Rule)
 	}
 }
 
@@ -525,6 +526,11 @@ func wideNotes(added []grantRef, own *finding.Result, dir string) []string {
 			api := f.API
 			if api == "" {
 				api = "a call"
+			}
+			if f.ScopeUnknown != "" {
+				notes = append(notes, fmt.Sprintf("%s: %s %q: %s at %s:%d:%d takes a literal whose scope cannot be inferred (%s): only \"*\" covers it",
+					g.owner(), g.id, "*", api, path.Join(displayDir(dir), f.File), f.Span.Start.Line+1, f.Span.Start.Col+1, f.ScopeUnknown))
+				break
 			}
 			notes = append(notes, fmt.Sprintf("%s: %s %q: %s at %s:%d:%d takes an argument that is not a literal; narrow the grant by hand",
 				g.owner(), g.id, "*", api, path.Join(displayDir(dir), f.File), f.Span.Start.Line+1, f.Span.Start.Col+1))
@@ -808,7 +814,7 @@ func runManifestExport(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	for _, n := range notes {
-		fmt.Fprintf(stderr, "note: %s\n", n)
+		fmt.Fprintf(stderr, "note: %s\n", display.Escape(n))
 	}
 	return exitOK
 }

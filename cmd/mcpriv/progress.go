@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"io"
 	"os"
 	"strings"
@@ -79,7 +80,7 @@ func (b *progressBar) draw() {
 	}
 	const width = 30
 	fill := width * min(b.done, b.tot) / b.tot
-	root := b.root
+	root := display.Escape(b.root)
 	if len(root) > 40 {
 		root = "…" + root[len(root)-39:]
 	}

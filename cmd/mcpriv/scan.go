@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/cmd/mcpriv/report"
 	"github.com/mcpriv/mcpriv/rules"
@@ -161,8 +161,8 @@ var newEngine = func(cfg *scanConfig) (scanner, error) { return newScanEngine(cf
 
 // newScanEngine builds the engine from the command line. Declared findings
 // are hidden unless asked for: in CI only what needs attention should show.
-func newScanEngine(cfg *scanConfig) (*analysis.Engine, error) {
-	opts := analysis.Options{
+func newScanEngine(cfg *scanConfig) (*engine.Engine, error) {
+	opts := engine.Options{
 		MaxFileSize:       int64(cfg.maxSize),
 		Excludes:          cfg.excludes,
 		NoDefaultExcludes: cfg.noDefExclude,
@@ -177,7 +177,7 @@ func newScanEngine(cfg *scanConfig) (*analysis.Engine, error) {
 		}
 		opts.Rules = rs
 	}
-	return analysis.New(opts)
+	return engine.New(opts)
 }
 
 // rootResult is one PATH's scan.

@@ -65,7 +65,6 @@
 package golang
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -678,26 +677,9 @@ func (x *extractor) exports() {
 
 // comment records a suppression comment.
 func (x *extractor) comment(i int32) {
-	if !bytes.Contains(x.t.bytes(i), []byte(suppress.Marker)) {
-		return
+	if s, ok := suppress.FromComment(x.t.src, x.lines, x.span(i)); ok {
+		x.f.Suppressions = append(x.f.Suppressions, s)
 	}
-	caps, reason, ok := suppress.Parse(x.t.text(i))
-	if !ok {
-		return
-	}
-	sp := x.span(i)
-	lineStart := x.lines.LineStart(sp.Start.Line)
-	// Alone on its line: nothing but blanks before it and after it.
-	lineEnd := x.lines.LineEnd(sp.End.Line)
-	end := int(x.t.nodes[i].end)
-	own := len(bytes.TrimSpace(x.t.src[lineStart:x.t.nodes[i].start])) == 0 &&
-		(end >= lineEnd || len(bytes.TrimSpace(x.t.src[end:lineEnd])) == 0)
-	if caps == nil {
-		caps = []string{}
-	}
-	x.f.Suppressions = append(x.f.Suppressions, facts.Suppression{
-		Line: sp.Start.Line, OwnLine: own, Capabilities: caps, Reason: reason, Span: sp,
-	})
 }
 
 // sortedKeys is used where map order would make output unstable.

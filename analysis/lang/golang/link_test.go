@@ -6,7 +6,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/mcpriv/mcpriv/analysis"
+	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/lang/golang"
 	"github.com/mcpriv/mcpriv/analysis/parse"
@@ -103,7 +103,7 @@ func remove(ctx context.Context, req *gosdk.CallToolRequest, in RemoveIn) (*gosd
 		}
 		fs = append(fs, f)
 	}
-	e, err := analysis.New(analysis.Options{})
+	e, err := engine.New(engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

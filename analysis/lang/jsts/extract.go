@@ -251,21 +251,12 @@ func (e *extractor) comments() {
 		if t.k(int32(i)) != kComment {
 			continue
 		}
-		txt := e.bytesOf(int32(i))
-		if !bytes.Contains(txt, []byte(suppress.Marker)) {
+		if !bytes.Contains(e.bytesOf(int32(i)), []byte(suppress.Marker)) {
 			continue
 		}
-		caps, reason, ok := suppress.Parse(string(txt))
-		if !ok {
-			continue
+		if s, ok := suppress.FromComment(e.src, e.lines, e.span(int32(i))); ok {
+			e.f.Suppressions = append(e.f.Suppressions, s)
 		}
-		sp := e.span(int32(i))
-		start := e.lines.LineStart(sp.Start.Line)
-		own := len(bytes.TrimSpace(e.src[start:sp.Start.Offset])) == 0
-		if caps == nil {
-			caps = []string{}
-		}
-		e.f.Suppressions = append(e.f.Suppressions, facts.Suppression{Line: sp.Start.Line, OwnLine: own, Capabilities: caps, Reason: reason, Span: sp})
 	}
 }
 

@@ -258,19 +258,9 @@ func (e *extractor) parseError(i int32) {
 }
 
 func (e *extractor) comment(i int32) {
-	n := &e.t.n[i]
-	caps, reason, ok := suppress.Parse(e.t.text(i))
-	if !ok {
-		return
+	if s, ok := suppress.FromComment(e.t.src, e.lines, e.span(i)); ok {
+		e.f.Suppressions = append(e.f.Suppressions, s)
 	}
-	line := e.lines.Pos(int(n.start)).Line
-	own := strings.TrimSpace(string(e.t.src[e.lines.LineStart(line):n.start])) == ""
-	if caps == nil {
-		caps = []string{}
-	}
-	e.f.Suppressions = append(e.f.Suppressions, facts.Suppression{
-		Line: line, OwnLine: own, Capabilities: caps, Reason: reason, Span: e.span(i),
-	})
 }
 
 // enclosingFn returns the function index of the nearest def/lambda above i (0 at module level).

@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -331,6 +333,63 @@ func TestTextOddFindings(t *testing.T) {
 	for _, want := range []string{"a.js:1:1: error: system.code eval\n", "mcp-capabilities.yaml:1:1: error: invalid-manifest — line one line two\n"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("missing %q in:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestTextEscapesControls is issue 14 item 9: a tool name, API, message,
+// file name or error chosen by the analysed code must not reach the
+// terminal raw (ESC and CR sequences that erase the system.exec line,
+// OSC 8 links, bidi overrides): every human-readable output escapes them.
+func TestTextEscapesControls(t *testing.T) {
+	evil := "x\x1b[1A\x1b[2K\r\x1b]8;;https://e/\x1b\\ok\u202e\u2028"
+	res := &finding.Result{
+		Files: 1,
+		Findings: []finding.Finding{{
+			Kind: finding.KindCapability, File: "src/" + evil + ".ts", Capability: "system.exec", API: "child_process." + evil,
+			Severity: finding.Error, Message: "runs programs for tool " + evil, Tools: []string{evil}, Tainted: true, TaintSource: evil,
+		}},
+		Tools:  []finding.Tool{{Name: evil, File: "src/" + evil + ".ts", Capabilities: []capability.ID{"system.exec"}}},
+		Errors: []finding.FileError{{File: evil, Message: "cannot read " + evil}, {File: evil, Message: evil, Skipped: true}},
+	}
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"text":  func(b *bytes.Buffer) error { return Text(b, res, Options{}) },
+		"color": func(b *bytes.Buffer) error { return Text(b, res, Options{Color: true}) },
+		"sarif": func(b *bytes.Buffer) error { return SARIF(b, res, Options{}) },
+	} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if name == "color" {
+			out = regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(out, "") // our own colours
+		}
+		if name == "sarif" {
+			// JSON escapes C0 itself; the message texts must hold no bidi or separator either.
+			var doc struct {
+				Runs []struct {
+					Results []struct {
+						Message struct{ Text string } `json:"message"`
+					} `json:"results"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			out = ""
+			for _, r := range doc.Runs[0].Results {
+				out += r.Message.Text + "\n"
+			}
+		}
+		for _, r := range strings.TrimSuffix(out, "\n") {
+			if r != '\n' && display.Unsafe(r) {
+				t.Errorf("%s output holds %U:\n%q", name, r, out)
+				break
+			}
+		}
+		if !strings.Contains(out, `x\x1b[1A\x1b[2K\r\x1b]8;;https://e/\x1b\ok\u202e\u2028`) {
+			t.Errorf("%s output does not show the escapes:\n%s", name, out)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -235,7 +236,7 @@ func SARIF(w io.Writer, res *finding.Result, opts Options) error {
 		}
 		inv.Notifications = append(inv.Notifications, sarifNotification{
 			Level:     level,
-			Message:   sarifMessage{Text: e.Message},
+			Message:   sarifMessage{Text: display.Escape(e.Message)},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(e.File)}}},
 		})
 	}
@@ -392,7 +393,9 @@ func resultText(f finding.Finding) string {
 	if f.Tainted && f.TaintSource != "" {
 		msg += fmt.Sprintf(" (tainted: from input %q)", f.TaintSource)
 	}
-	return msg
+	// A message text is shown to people (code scanning views): escaped.
+	// Properties keep the exact values.
+	return display.Escape(msg)
 }
 
 func region(f finding.Finding) *sarifRegion {

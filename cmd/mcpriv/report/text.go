@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"io"
 	"path"
 	"strings"
@@ -45,7 +46,7 @@ func Text(w io.Writer, res *finding.Result, opts Options) error {
 		for i, t := range res.Tools {
 			at := pointOf(t.NameSpan, t.Span)
 			wheres[i] = fmt.Sprintf("%s:%d:%d", p.path(t.File), at.Line+1, at.Col+1)
-			nameW = max(nameW, len(t.Name))
+			nameW = max(nameW, len(display.Escape(t.Name)))
 			whereW = max(whereW, len(wheres[i]))
 		}
 		for i, t := range res.Tools {
@@ -58,7 +59,7 @@ func Text(w io.Writer, res *finding.Result, opts Options) error {
 				list = "(no sensitive capability)"
 			}
 			where := wheres[i] + strings.Repeat(" ", whereW-len(wheres[i]))
-			p.printf("  %-*s  %s  %s\n", nameW, t.Name, p.style(ansiDim, where), list)
+			p.printf("  %-*s  %s  %s\n", nameW, display.Escape(t.Name), p.style(ansiDim, where), list)
 		}
 	}
 	var errs, notices []finding.FileError
@@ -72,13 +73,13 @@ func Text(w io.Writer, res *finding.Result, opts Options) error {
 	if len(errs) > 0 {
 		p.printf("\n%s\n", p.style(ansiRed, "errors (files not analysed):"))
 		for _, e := range errs {
-			p.printf("  %s: %s\n", p.path(e.File), e.Message)
+			p.printf("  %s: %s\n", p.path(e.File), display.Escape(e.Message))
 		}
 	}
 	if len(notices) > 0 {
 		p.printf("\n%s\n", p.style(ansiBold, "skipped:"))
 		for _, e := range notices {
-			p.printf("  %s: %s\n", p.path(e.File), e.Message)
+			p.printf("  %s: %s\n", p.path(e.File), display.Escape(e.Message))
 		}
 	}
 	if p.err != nil {
@@ -109,9 +110,9 @@ func (p *textPrinter) style(code, s string) string {
 // path makes a root-relative path usable from where mcpriv ran.
 func (p *textPrinter) path(file string) string {
 	if p.opts.Root == "" || p.opts.Root == "." || path.IsAbs(file) {
-		return file
+		return display.Escape(file)
 	}
-	return path.Join(p.opts.Root, file)
+	return display.Escape(path.Join(p.opts.Root, file))
 }
 
 func (p *textPrinter) finding(f finding.Finding) {
@@ -128,9 +129,11 @@ func (p *textPrinter) finding(f finding.Finding) {
 		head = append(head, p.style(ansiCyan, string(f.Capability)))
 	}
 	if f.API != "" {
-		head = append(head, f.API)
+		head = append(head, display.Escape(f.API))
 	}
-	msg := oneLine(f.Message)
+	// Everything the analysed code chose (tool names, scopes, file
+	// names inside messages) is escaped: a terminal must not act on it.
+	msg := display.Escape(oneLine(f.Message))
 	b.WriteString(strings.Join(head, " "))
 	if len(head) > 0 && msg != "" {
 		b.WriteString(" — ")
@@ -141,7 +144,7 @@ func (p *textPrinter) finding(f finding.Finding) {
 	}
 	if f.Tainted {
 		if f.TaintSource != "" {
-			fmt.Fprintf(&b, " (tainted: from input %q)", f.TaintSource)
+			fmt.Fprintf(&b, " (tainted: from input \"%s\")", display.Escape(f.TaintSource))
 		} else {
 			b.WriteString(" (tainted: from tool input)")
 		}
@@ -153,7 +156,7 @@ func (p *textPrinter) finding(f finding.Finding) {
 func reach(f finding.Finding) string {
 	var parts []string
 	if len(f.Tools) > 0 {
-		parts = append(parts, "tools: "+strings.Join(f.Tools, ", "))
+		parts = append(parts, "tools: "+display.Escape(strings.Join(f.Tools, ", ")))
 	}
 	if f.Server {
 		parts = append(parts, "server")

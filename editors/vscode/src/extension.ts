@@ -96,7 +96,6 @@ async function start() {
   try {
     server = findServer({
       configured: vscode.workspace.getConfiguration(section).get<string>('path', ''),
-      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       extensionPath: ctx.extensionPath,
     });
   } catch (e) {

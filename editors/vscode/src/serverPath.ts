@@ -14,8 +14,6 @@ export interface ServerLocation {
 export interface FindOptions {
   /** The `mcpriv.path` setting ('' when unset). */
   configured: string;
-  /** Base for a relative `mcpriv.path`: the first workspace folder, if any. */
-  workspaceFolder?: string;
   /** The extension's install directory, which may hold bin/mcpriv. */
   extensionPath: string;
   env?: NodeJS.ProcessEnv;
@@ -63,9 +61,13 @@ export function findServer(opts: FindOptions): ServerLocation {
 
   const configured = opts.configured.trim();
   if (configured !== '') {
-    let file = expandHome(configured, env);
-    if (!p.isAbsolute(file) && opts.workspaceFolder) {
-      file = p.resolve(opts.workspaceFolder, file);
+    const file = expandHome(configured, env);
+    if (!p.isAbsolute(file)) {
+      // A relative path would name a binary inside whichever repository is
+      // open: the workspace must never choose what runs.
+      throw new ServerNotFoundError(
+        `mcpriv.path is set to "${configured}", which is not an absolute path: a relative path would run a binary from the workspace.`,
+      );
     }
     if (!isExec(file)) {
       throw new ServerNotFoundError(`mcpriv.path is set to "${configured}", but ${file} is not an executable file.`);
@@ -75,8 +77,8 @@ export function findServer(opts: FindOptions): ServerLocation {
 
   const dirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':');
   for (const dir of dirs) {
-    if (dir === '') {
-      continue; // an empty entry means the current directory: never trust that for a binary
+    if (dir === '' || !p.isAbsolute(dir)) {
+      continue; // an empty or relative entry names the current directory: never trust that for a binary
     }
     const file = p.join(dir, exe);
     if (isExec(file)) {

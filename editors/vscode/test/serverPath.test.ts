@@ -26,10 +26,18 @@ const cases: {
     want: { path: '/opt/mcpriv/bin/mcpriv', source: 'setting' },
   },
   {
-    name: 'relative setting resolves against the workspace folder',
+    // Issue 14 item 16: the workspace never chooses the binary.
+    name: 'a relative setting is refused, never resolved in the workspace',
     configured: 'tools/mcpriv',
-    files: ['/ws/tools/mcpriv'],
-    want: { path: '/ws/tools/mcpriv', source: 'setting' },
+    path: '/usr/bin',
+    files: ['/ws/tools/mcpriv', 'tools/mcpriv', '/usr/bin/mcpriv'],
+    err: /not an absolute path/,
+  },
+  {
+    name: 'relative PATH entries are skipped',
+    path: 'node_modules/.bin:./bin:/b',
+    files: ['node_modules/.bin/mcpriv', './bin/mcpriv', '/b/mcpriv'],
+    want: { path: '/b/mcpriv', source: 'PATH' },
   },
   {
     name: 'tilde in the setting is the home directory',
@@ -82,7 +90,6 @@ for (const c of cases) {
     const run = () =>
       findServer({
         configured: c.configured ?? '',
-        workspaceFolder: c.platform === 'win32' ? 'C:\\ws' : '/ws',
         extensionPath: c.platform === 'win32' ? 'C:\\ext' : '/ext',
         env: { PATH: c.path ?? '', HOME: '/home/u' },
         platform: c.platform ?? 'linux',

@@ -1,0 +1,202 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// Scan analyses every file under root (a directory or one file): files in
+// parallel, then the index, then the manifest checks and the policy. Paths in
+// the result are relative to root (to root's directory for a single file).
+func (e *Engine) Scan(ctx context.Context, root string, progress func(done, total int)) (*finding.Result, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	paths, notes, err := e.Files(ctx, abs)
+	if err != nil {
+		return nil, err
+	}
+	base := abs
+	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+		base = filepath.Dir(abs)
+	}
+	rel := func(p string) string {
+		r, err := filepath.Rel(base, p)
+		if err != nil {
+			return filepath.ToSlash(p)
+		}
+		return filepath.ToSlash(r)
+	}
+
+	type slot struct {
+		f     *facts.File
+		src   []byte
+		full  bool
+		err   error
+		bytes int64
+	}
+	slots := make([]slot, len(paths))
+	var done atomic.Int64
+	total := len(paths)
+	sizes := make([]int64, len(paths))
+	for i := range paths {
+		if st, err := os.Stat(paths[i]); err == nil {
+			sizes[i] = st.Size()
+		}
+	}
+	// Files stream through: only their facts stay, and the bytes between
+	// read and facts are bounded, whatever the number of jobs.
+	budget := newInFlight(e.opts.InFlight)
+	run := func(idx []int, full bool) {
+		jobs := make(chan int)
+		var wg sync.WaitGroup
+		for w := 0; w < e.opts.Jobs; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					s := &slots[i]
+					if ctx.Err() == nil {
+						held := budget.acquire(sizes[i])
+						if s.src == nil && s.err == nil {
+							s.src, s.err = source.ReadFile(paths[i], e.opts.MaxFileSize)
+							s.bytes = int64(len(s.src))
+						}
+						if s.err == nil {
+							f, err := e.extract(ctx, rel(paths[i]), s.src, full)
+							switch {
+							case errors.Is(err, errPrefiltered):
+								s.f, s.full = f, false
+								s.src = nil // re-read if the file turns out to be needed
+							case f != nil:
+								s.f, s.full, s.err = f, true, err
+								s.src = nil // the text is no longer needed
+							default:
+								s.err = err
+							}
+						}
+						budget.release(held)
+					}
+					if !full && progress != nil {
+						progress(int(done.Add(1)), total)
+					}
+				}
+			}()
+		}
+		for _, i := range idx {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+	}
+	// Largest first: a big bundle started last would leave the other cores idle.
+	all := make([]int, len(paths))
+	for i := range all {
+		all[i] = i
+	}
+	sort.SliceStable(all, func(a, b int) bool { return sizes[all[a]] > sizes[all[b]] })
+	run(all, false)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Files the pre-filter skipped matter when the call graph leads into them:
+	// parse those, then link again, until nothing new is needed.
+	for round := 0; round < 8; round++ {
+		var need []int
+		wanted := e.neededFiles(slotsFacts(len(slots), func(i int) (*facts.File, bool) { return slots[i].f, slots[i].full }))
+		for i := range slots {
+			if slots[i].f != nil && !slots[i].full && wanted(slots[i].f.Path) {
+				need = append(need, i)
+			}
+		}
+		if len(need) == 0 {
+			break
+		}
+		run(need, true)
+	}
+
+	var files []*facts.File
+	res := &finding.Result{Root: root}
+	for i := range slots {
+		s := &slots[i]
+		res.Bytes += s.bytes
+		if s.f != nil {
+			files = append(files, s.f)
+			res.Files++
+		}
+		if s.err != nil {
+			// The file is named by the entry: drop the absolute path errors start with.
+			msg := strings.TrimPrefix(s.err.Error(), paths[i]+": ")
+			msg = strings.TrimPrefix(msg, rel(paths[i])+": ")
+			res.Errors = append(res.Errors, finding.FileError{File: rel(paths[i]), Message: msg, Skipped: isSkip(s.err)})
+		}
+	}
+	linked := e.link(abs, files)
+	res.Findings, res.Tools, res.Suppressed = linked.Findings, linked.Tools, linked.Suppressed
+	res.Errors = append(res.Errors, linked.Errors...)
+	for _, n := range notes {
+		res.Errors = append(res.Errors, n)
+	}
+	sort.SliceStable(res.Errors, func(i, j int) bool { return res.Errors[i].File < res.Errors[j].File })
+	e.Check(abs, res, nil)
+	return res, nil
+}
+
+func slotsFacts(n int, at func(int) (*facts.File, bool)) []*facts.File {
+	out := make([]*facts.File, 0, n)
+	for i := 0; i < n; i++ {
+		if f, full := at(i); f != nil && full {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// neededFiles returns a test for the paths of files that extracted files
+// lead into: project modules they import, and the other files of every
+// package-wide directory (Go) with an extracted file.
+func (e *Engine) neededFiles(files []*facts.File) func(string) bool {
+	need := map[string]bool{}
+	pkgDirs := map[string]bool{}
+	for _, f := range files {
+		x := lang.For(f.Lang)
+		if x == nil {
+			continue
+		}
+		dir := path.Dir(f.Path)
+		if x.PackageWide() {
+			pkgDirs[dir] = true
+			continue
+		}
+		for _, imp := range f.Imports {
+			for _, c := range x.ImportedFiles(dir, imp.Spec) {
+				need[c] = true
+			}
+		}
+	}
+	return func(p string) bool {
+		if x := lang.For(source.DetectLang(p)); x != nil && x.PackageWide() {
+			return pkgDirs[path.Dir(p)]
+		}
+		return need[p]
+	}
+}
+
+func isSkip(err error) bool {
+	var note *storeNote
+	return errors.Is(err, source.ErrTooLarge) || errors.Is(err, source.ErrBinary) || errors.As(err, &note)
+}

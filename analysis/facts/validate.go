@@ -1,0 +1,209 @@
+package facts
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// Validate checks the invariants every extractor's output keeps, for a
+// source of size bytes: the top-level function first, indices that point
+// into the file's own lists, spans within the source, suppressions and
+// imports in source order, bounded reference paths. The link relies on
+// them; the conformance test holds every extractor to them.
+func Validate(f *File, size int) error {
+	if f == nil {
+		return fmt.Errorf("no facts")
+	}
+	if f.Path == "" {
+		return fmt.Errorf("no path")
+	}
+	if f.Lang.Family() == "" {
+		return fmt.Errorf("unknown language %q", f.Lang)
+	}
+	nfn := len(f.Functions)
+	if nfn == 0 || f.Functions[0].Parent != -1 {
+		return fmt.Errorf("functions[0] must be the top level (Parent -1)")
+	}
+	span := func(what string, s source.Span) error {
+		if s.Start.Offset < 0 || s.Start.Offset > s.End.Offset || s.End.Offset > size ||
+			s.Start.Line < 0 || s.Start.Line > s.End.Line {
+			return fmt.Errorf("%s: span %d..%d (lines %d..%d) out of the source's %d bytes", what, s.Start.Offset, s.End.Offset, s.Start.Line, s.End.Line, size)
+		}
+		return nil
+	}
+	fn := func(what string, j int, none bool) error {
+		if j >= 0 && j < nfn || none && j == -1 {
+			return nil
+		}
+		return fmt.Errorf("%s: function %d out of %d", what, j, nfn)
+	}
+	var refs func(what string, rs []ParamRef) error
+	refs = func(what string, rs []ParamRef) error {
+		for _, r := range rs {
+			if err := fn(what+" ref", r.Fn, false); err != nil {
+				return err
+			}
+			if r.Param < -1 || len(r.Path) > 4 {
+				return fmt.Errorf("%s: ref param %d, path %v (at most 4 long)", what, r.Param, r.Path)
+			}
+		}
+		return nil
+	}
+	var arg func(what string, a *Arg, depth int) error
+	arg = func(what string, a *Arg, depth int) error {
+		if depth > 16 {
+			return fmt.Errorf("%s: arguments nested deeper than 16", what)
+		}
+		if err := fn(what+" func", a.Func, true); err != nil {
+			return err
+		}
+		if err := refs(what, a.Refs); err != nil {
+			return err
+		}
+		if len(a.Elems) > 16 {
+			return fmt.Errorf("%s: %d elements (at most 16)", what, len(a.Elems))
+		}
+		for k := range a.Elems {
+			if err := arg(what, &a.Elems[k], depth+1); err != nil {
+				return err
+			}
+		}
+		for k, p := range a.Props {
+			if err := arg(what+"."+k, &p, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	callee := func(what string, c *Callee) error {
+		if err := fn(what, c.Func, true); err != nil {
+			return err
+		}
+		return span(what, c.Span)
+	}
+	for j := range f.Functions {
+		x := &f.Functions[j]
+		what := fmt.Sprintf("function %d", j)
+		if j > 0 {
+			if err := fn(what+" parent", x.Parent, false); err != nil {
+				return err
+			}
+			if x.Parent == j {
+				return fmt.Errorf("%s is its own parent", what)
+			}
+		}
+		if err := span(what, x.Span); err != nil {
+			return err
+		}
+		if err := span(what+" name", x.NameSpan); err != nil {
+			return err
+		}
+		for k := range x.LocalCalls {
+			lc := &x.LocalCalls[k]
+			if err := callee(what+" local call", &lc.Callee); err != nil {
+				return err
+			}
+			if err := span(what+" local call", lc.Span); err != nil {
+				return err
+			}
+			for a := range lc.Args {
+				if err := arg(what+" local call arg", &lc.Args[a], 0); err != nil {
+					return err
+				}
+			}
+			if err := refs(what+" receiver", lc.Receiver); err != nil {
+				return err
+			}
+		}
+		for k := range x.Refs {
+			if err := callee(what+" ref", &x.Refs[k]); err != nil {
+				return err
+			}
+		}
+		if err := refs(what+" returns", x.Returns); err != nil {
+			return err
+		}
+	}
+	for k := range f.Calls {
+		c := &f.Calls[k]
+		what := fmt.Sprintf("call %d (%s %s)", k, c.Module, c.Member)
+		if err := fn(what, c.Func, false); err != nil {
+			return err
+		}
+		if err := span(what, c.Span); err != nil {
+			return err
+		}
+		if err := span(what+" callee", c.CalleeSpan); err != nil {
+			return err
+		}
+		for a := range c.Args {
+			if err := arg(what+" arg", &c.Args[a], 0); err != nil {
+				return err
+			}
+		}
+		if c.Recv != nil {
+			if err := arg(what+" receiver", c.Recv, 0); err != nil {
+				return err
+			}
+		}
+		if err := refs(what+" key", c.KeyRefs); err != nil {
+			return err
+		}
+	}
+	for k := range f.Tools {
+		t := &f.Tools[k]
+		what := fmt.Sprintf("tool %d (%q)", k, t.Name)
+		if err := fn(what+" handler", t.Handler, true); err != nil {
+			return err
+		}
+		if err := fn(what+" dispatcher", t.Dispatcher, true); err != nil {
+			return err
+		}
+		if t.HandlerRef != nil {
+			if err := callee(what+" handler ref", t.HandlerRef); err != nil {
+				return err
+			}
+		}
+		if err := span(what, t.Span); err != nil {
+			return err
+		}
+		if err := span(what+" name", t.NameSpan); err != nil {
+			return err
+		}
+		for name, s := range t.AnnotationSpans {
+			if err := span(what+" annotation "+name, s); err != nil {
+				return err
+			}
+		}
+	}
+	for name, j := range f.Exports {
+		if err := fn("export "+name, j, false); err != nil {
+			return err
+		}
+	}
+	for k, im := range f.Imports {
+		if err := span(fmt.Sprintf("import %d", k), im.Span); err != nil {
+			return err
+		}
+	}
+	for k, s := range f.Suppressions {
+		what := fmt.Sprintf("suppression %d", k)
+		if err := span(what, s.Span); err != nil {
+			return err
+		}
+		if s.Line != s.Span.Start.Line || s.Capabilities == nil {
+			return fmt.Errorf("%s: line %d, span from line %d, capabilities %v (never nil)", what, s.Line, s.Span.Start.Line, s.Capabilities)
+		}
+	}
+	if !slices.IsSortedFunc(f.Suppressions, func(a, b Suppression) int { return a.Span.Start.Offset - b.Span.Start.Offset }) {
+		return fmt.Errorf("suppressions are not in source order")
+	}
+	for k, s := range f.ParseErrors {
+		if err := span(fmt.Sprintf("parse error %d", k), s); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,302 @@
+package link
+
+import (
+	"math/bits"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+)
+
+// result decides, for every rule match of every file, what the other files
+// decide (see linkOut.assemble for the findings).
+func (ix *index) result() *linkOut {
+	out := &linkOut{files: ix.files, statics: ix.statics,
+		links: make([][]linked, len(ix.files)), bads: make([][]finding.Finding, len(ix.files))}
+	// Files in the caller's order, candidates in emission order: taint is
+	// memoised with cycle cuts, so the order of evaluation is part of the result.
+	for i, f := range ix.files {
+		st := ix.statics[i]
+		if len(st.cands) == 0 && len(f.Suppressions) == 0 {
+			continue
+		}
+		ls := make([]linked, len(st.cands))
+		for k := range st.cands {
+			cd := &st.cands[k]
+			c := &f.Calls[cd.call]
+			if cd.dynamic && ix.isLocalModule(i, c) {
+				continue
+			}
+			ix.link(&ls[k], i, c, cd)
+		}
+		out.links[i] = ls
+		out.bads[i] = fileBadSuppressions(f, st, ls)
+	}
+	out.tools = make([]toolRef, len(ix.tools))
+	for t, ti := range ix.tools {
+		out.tools[t] = toolRef{name: ti.name, file: ti.file, k: ti.k}
+	}
+	return out
+}
+
+// linkOut is a link's outcome per file: rule matches (statics), what the
+// other files decide about each (links), suppression findings, and tools.
+// It is immutable once built: the next link of the root may reuse it.
+type linkOut struct {
+	files   []*facts.File // as linked (Go files with rewritten calls are copies)
+	statics []*fileStatic
+	links   [][]linked
+	bads    [][]finding.Finding
+	tools   []toolRef
+}
+
+// toolRef is a registered tool: its resolved name, file and index there.
+type toolRef struct {
+	name    string
+	file, k int
+}
+
+// assemble builds the Result: findings and suppressed findings sorted as
+// finding.Sort sorts them, and tool summaries.
+func (o *linkOut) assemble(root string) *finding.Result {
+	res := &finding.Result{Root: root}
+	nFind, nSupp := 0, 0
+	for i, ls := range o.links {
+		cands := o.statics[i].cands
+		for k := range ls {
+			if !ls[k].keep {
+				continue
+			}
+			if cands[k].supp >= 0 {
+				nSupp++
+			} else {
+				nFind++
+			}
+		}
+		nFind += len(o.bads[i])
+	}
+	// Each file's findings are sorted (candidates in their cached order,
+	// merged with the suppression findings, which sort after an equal
+	// candidate as they were appended after them); files are taken in path
+	// order, which gives the order finding.Sort would.
+	order, dupPaths := filesByPath(o.files)
+	res.Findings = make([]finding.Finding, 0, nFind)
+	if nSupp > 0 {
+		res.Suppressed = make([]finding.Finding, 0, nSupp)
+	}
+	for _, i := range order {
+		f, st, ls, bad := o.files[i], o.statics[i], o.links[i], o.bads[i]
+		if ls == nil {
+			continue
+		}
+		for _, k := range st.order {
+			l := &ls[k]
+			if !l.keep {
+				continue
+			}
+			cd := &st.cands[k]
+			if cd.supp >= 0 {
+				res.Suppressed = res.Suppressed[:len(res.Suppressed)+1]
+				cd.fill(&res.Suppressed[len(res.Suppressed)-1], f, l)
+				continue
+			}
+			res.Findings = res.Findings[:len(res.Findings)+1]
+			fd := &res.Findings[len(res.Findings)-1]
+			cd.fill(fd, f, l)
+			if len(bad) > 0 && finding.Compare(&bad[0], fd) < 0 {
+				// Rare: slide the suppression findings that sort before it in front.
+				held := *fd
+				res.Findings = res.Findings[:len(res.Findings)-1]
+				for len(bad) > 0 && finding.Compare(&bad[0], &held) < 0 {
+					res.Findings = append(res.Findings, bad[0])
+					bad = bad[1:]
+				}
+				res.Findings = append(res.Findings, held)
+			}
+		}
+		res.Findings = append(res.Findings, bad...)
+	}
+	if dupPaths {
+		// Files sharing a path interleave: sort them as a whole (stable, so
+		// equal findings keep the caller's file order, as before).
+		finding.Sort(res.Findings)
+		finding.Sort(res.Suppressed)
+	}
+	res.Tools = o.toolSummaries(res.Findings, order, dupPaths)
+	return res
+}
+
+// filesByPath returns the file indices ordered by path (stable) and whether
+// two files share a path.
+func filesByPath(files []*facts.File) ([]int, bool) {
+	order := make([]int, len(files))
+	sorted := true
+	for i := range order {
+		order[i] = i
+		if i > 0 && files[i-1].Path > files[i].Path {
+			sorted = false
+		}
+	}
+	if !sorted {
+		slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(files[a].Path, files[b].Path) })
+	}
+	for k := 1; k < len(order); k++ {
+		if files[order[k-1]].Path == files[order[k]].Path {
+			return order, true
+		}
+	}
+	return order, false
+}
+
+// link decides what the other files decide about a candidate: the tools
+// and start-up code reaching the call, and tool-input taint.
+func (ix *index) link(l *linked, file int, c *facts.Call, cd *candidate) {
+	fn := ix.base[file] + fnID(c.Func)
+	l.keep = true
+	l.tools = ix.toolNamesOf(fn)
+	l.server = ix.serverReach[fn] || len(l.tools) == 0
+
+	ix.linkTaint(l, file, c, cd)
+}
+
+// apiName is the readable form of a resolved symbol.
+func apiName(family string, c *facts.Call) string {
+	mod := c.Module
+	switch family {
+	case "js":
+		if mod == "globalThis" {
+			return c.Member
+		}
+	case "python":
+		if mod == "builtins" {
+			return c.Member
+		}
+	case "go":
+		mod = goPackageName(mod)
+	}
+	switch {
+	case c.Member == "":
+		return mod
+	case strings.HasPrefix(c.Member, "("):
+		return mod + c.Member // the module value called: express().listen
+	}
+	return mod + "." + c.Member
+}
+
+// goPackageName guesses the package name of an import path: its last
+// element, skipping a major-version suffix.
+func goPackageName(p string) string {
+	parts := strings.Split(p, "/")
+	name := parts[len(parts)-1]
+	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = parts[len(parts)-2]
+	}
+	if i := strings.IndexAny(name, ".-"); i > 0 && strings.HasPrefix(p, "gopkg.in/") {
+		name = name[:i]
+	}
+	return name
+}
+
+// toolSummaries lists the tools, by file and position, with the
+// capabilities of the findings they reach. order and dupPaths are
+// filesByPath's.
+func (o *linkOut) toolSummaries(fs []finding.Finding, order []int, dupPaths bool) []finding.Tool {
+	// Capabilities per tool name as a bit set over the known capabilities
+	// (rules only use those; others, never seen, go to a list).
+	masks := make(map[string]uint64, len(o.tools))
+	var other map[string][]capability.ID
+	for i := range fs {
+		f := &fs[i]
+		if f.Kind != finding.KindCapability {
+			continue
+		}
+		bit, known := capBits[f.Capability]
+		for _, t := range f.Tools {
+			if known {
+				masks[t] |= bit
+			} else if !slices.Contains(other[t], f.Capability) {
+				if other == nil {
+					other = map[string][]capability.ID{}
+				}
+				other[t] = append(other[t], f.Capability)
+			}
+		}
+	}
+	byFile := make([][]int, len(o.files))
+	for k, tr := range o.tools {
+		byFile[tr.file] = append(byFile[tr.file], k)
+	}
+	out := make([]finding.Tool, 0, len(o.tools))
+	for _, i := range order {
+		start := len(out)
+		for _, k := range byFile[i] {
+			tr := &o.tools[k]
+			ft := &o.files[i].Tools[tr.k]
+			t := finding.Tool{Name: tr.name, File: o.files[i].Path, Span: ft.Span, NameSpan: ft.NameSpan,
+				SDK: ft.SDK, Annotations: ft.Annotations, AnnotationSpans: ft.AnnotationSpans,
+				Capabilities: capsOf(masks[tr.name], other[tr.name])}
+			out = append(out, t)
+		}
+		slices.SortStableFunc(out[start:], func(a, b finding.Tool) int { return a.Span.Start.Offset - b.Span.Start.Offset })
+	}
+	if dupPaths {
+		sort.SliceStable(out, func(i, j int) bool {
+			if out[i].File != out[j].File {
+				return out[i].File < out[j].File
+			}
+			return out[i].Span.Start.Offset < out[j].Span.Start.Offset
+		})
+	}
+	return out
+}
+
+// capBits numbers the known capabilities in sorted order, so a bit set
+// lists them sorted.
+var capBits, capByBit = func() (map[capability.ID]uint64, []capability.ID) {
+	var ids []capability.ID
+	for _, info := range capability.All() {
+		ids = append(ids, info.ID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > 64 {
+		ids = ids[:64] // the rest are listed the slow way
+	}
+	bits := make(map[capability.ID]uint64, len(ids))
+	for i, id := range ids {
+		bits[id] = 1 << i
+	}
+	return bits, ids
+}()
+
+// capsOf lists the capabilities of a bit set plus others, sorted.
+func capsOf(mask uint64, others []capability.ID) []capability.ID {
+	out := make([]capability.ID, 0, bits.OnesCount64(mask)+len(others))
+	for i, id := range capByBit {
+		if mask&(1<<i) != 0 {
+			out = append(out, id)
+		}
+	}
+	if len(others) > 0 {
+		out = append(out, others...)
+		slices.Sort(out)
+	}
+	return out
+}
+
+func sortedUnique(s []string) []string {
+	if len(s) == 0 {
+		return []string{}
+	}
+	sort.Strings(s)
+	out := s[:1]
+	for _, x := range s[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

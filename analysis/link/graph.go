@@ -1,0 +1,569 @@
+package link
+
+import (
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/modules"
+)
+
+// The index links the facts of many files: it resolves local calls and
+// imports of project files into a call graph over function IDs, finds which
+// tools reach each function, follows tool input across calls, and applies the
+// rules to every library call.
+
+func (ix *index) build() {
+	n := fnID(0)
+	if ix.plain {
+		ix.statics = make([]*fileStatic, len(ix.files))
+		for i, f := range ix.files {
+			ix.statics[i] = newFileStatic(ix.linker, f)
+		}
+	} else {
+		ix.statics = ix.linker.cache.statics(ix.linker, ix.root, ix.files, ix.diffs)
+	}
+	ix.cached = ix.statics
+	ix.base = make([]fnID, len(ix.files))
+	ix.byName = make([]map[string][]int, len(ix.files))
+	ix.fileByPath = make(map[string]int, len(ix.files))
+	ix.pyModules = map[string]int{}
+	ix.goPkgs = map[string][]int{}
+	for i, f := range ix.files {
+		ix.base[i] = n
+		n += fnID(len(f.Functions))
+		ix.byName[i] = ix.statics[i].byName
+		ix.fileByPath[f.Path] = i
+		switch f.Lang.Family() {
+		case "python":
+			for _, m := range ix.statics[i].pyModules {
+				if _, dup := ix.pyModules[m]; !dup {
+					ix.pyModules[m] = i
+				}
+			}
+		case "go":
+			d := path.Dir(f.Path)
+			ix.goPkgs[d] = append(ix.goPkgs[d], i)
+		}
+	}
+	ix.goNames = map[string]map[string][]fnID{}
+	for d, fis := range ix.goPkgs {
+		names := map[string][]fnID{}
+		for _, fi := range fis {
+			for key, js := range ix.byName[fi] {
+				for _, j := range js {
+					if fn := &ix.files[fi].Functions[j]; fn.Class == "" && fn.Parent > 0 {
+						continue // a closure is not callable by name from elsewhere
+					}
+					names[key] = append(names[key], ix.base[fi]+fnID(j))
+				}
+			}
+		}
+		ix.goNames[d] = names
+	}
+	ix.resolveGoTypes()
+	ix.owner = make([]int32, n)
+	for i, f := range ix.files {
+		for j := range f.Functions {
+			ix.owner[ix.base[i]+fnID(j)] = int32(i)
+		}
+	}
+	ix.edges = make([][]fnID, n)
+	ix.fnEdges = make([]int32, n)
+	ix.callers = make([][]callSite, n)
+	ix.askers = make([][]fnID, n)
+	ix.handler = make([]bool, n)
+	ix.rootTools = map[fnID][]int{}
+	ix.caseTool = map[[2]fnID]int{}
+
+	// Tools first: their handlers are not reached through the registration.
+	for i, f := range ix.files {
+		for k := range f.Tools {
+			t := &f.Tools[k]
+			ti := toolInfo{name: ix.toolName(i, t), file: i, k: k, t: t, handler: -1, dispatcher: -1}
+			if t.Handler > 0 && t.Handler < len(f.Functions) {
+				ti.handler = ix.base[i] + fnID(t.Handler)
+			} else if t.HandlerRef != nil {
+				if ts := ix.resolveCallee(i, -1, *t.HandlerRef); len(ts) > 0 {
+					ti.handler = ts[0]
+				}
+			}
+			if t.Dispatcher > 0 && t.Dispatcher < len(f.Functions) {
+				ti.dispatcher = ix.base[i] + fnID(t.Dispatcher)
+			}
+			tn := len(ix.tools)
+			if ti.handler >= 0 {
+				ix.handler[ti.handler] = true
+				ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
+			}
+			if ti.dispatcher >= 0 {
+				ix.handler[ti.dispatcher] = true
+				if ti.dispatcher != ti.handler {
+					ix.rootTools[ti.dispatcher] = append(ix.rootTools[ti.dispatcher], tn)
+				}
+				ix.caseTool[[2]fnID{ti.dispatcher, ti.handler}] = tn // the last tool of a case wins
+			}
+			ix.tools = append(ix.tools, ti)
+		}
+	}
+
+	for i, f := range ix.files {
+		for j := range f.Functions {
+			from := ix.base[i] + fnID(j)
+			ix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef) {
+				ix.addCall(from, to, int32(j), args, recv)
+			})
+			ix.fnEdges[from] = int32(len(ix.edges[from]))
+		}
+		for k := range f.Calls {
+			ix.callSites(i, &f.Calls[k], func(from, to fnID, args []facts.Arg) {
+				ix.addCall(from, to, callPhase, args, nil)
+			})
+		}
+	}
+	ix.reach()
+}
+
+// alignArgs lays a call's arguments out by the callee's parameters: Python
+// keyword arguments (Arg.Name) go to the parameter of that name, so taint
+// follows `helper(path=p)` as well as `helper(p)`.
+func (ix *index) alignArgs(to fnID, args []facts.Arg) []facts.Arg {
+	named := false
+	for _, a := range args {
+		if a.Name != "" {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return args
+	}
+	fi := int(ix.owner[to])
+	params := ix.files[fi].Functions[to-ix.base[fi]].Params
+	out := make([]facts.Arg, len(params))
+	for i := range out {
+		out[i].Func = -1
+	}
+	pos := 0
+	for _, a := range args {
+		if a.Name == "" {
+			if pos < len(out) {
+				out[pos] = a
+			}
+			pos++
+			continue
+		}
+		for k, p := range params {
+			if p == a.Name {
+				out[k] = a
+			}
+		}
+	}
+	return out
+}
+
+func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef) {
+	ix.edges[from] = append(ix.edges[from], to)
+	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv})
+	ix.siteDecls(from, args, recv, func(d fnID) {
+		if as := ix.askers[d]; len(as) == 0 || as[len(as)-1] != to {
+			ix.askers[d] = append(as, to)
+		}
+	})
+}
+
+// siteDecls yields the functions a taint question about a site's target
+// may ask questions of: those declaring the parameters its arguments (as
+// argRefs reads them) and receiver refer to.
+func (ix *index) siteDecls(caller fnID, args []facts.Arg, recv []facts.ParamRef, yield func(fnID)) {
+	if len(args) == 0 && len(recv) == 0 {
+		return
+	}
+	file := int(ix.owner[caller])
+	callFn := int(caller - ix.base[file])
+	each := func(r *facts.ParamRef) {
+		if d := ix.taintDecl(file, callFn, *r); d >= 0 {
+			yield(ix.base[file] + fnID(d))
+		}
+	}
+	for k := range recv {
+		each(&recv[k])
+	}
+	for k := range args {
+		eachArgRef(&args[k], 2, each)
+	}
+}
+
+// eachArgRef visits the references argRefs(a, nil, depth) returns.
+func eachArgRef(a *facts.Arg, depth int, f func(*facts.ParamRef)) {
+	for k := range a.Refs {
+		f(&a.Refs[k])
+	}
+	if depth > 0 {
+		for key := range a.Props {
+			p := a.Props[key]
+			eachArgRef(&p, depth-1, f)
+		}
+		for k := range a.Elems {
+			eachArgRef(&a.Elems[k], depth-1, f)
+		}
+	}
+}
+
+// functionSites yields, in build order, the edges function j of file i
+// makes by its LocalCalls and Refs.
+func (ix *index) functionSites(i, j int, add func(to fnID, args []facts.Arg, recv []facts.ParamRef)) {
+	fn := &ix.files[i].Functions[j]
+	for k := range fn.LocalCalls {
+		lc := &fn.LocalCalls[k]
+		for _, to := range ix.resolveCallee(i, j, lc.Callee) {
+			add(to, lc.Args, lc.Receiver)
+		}
+		ix.callbackEdges(i, lc.Args, func(to fnID) { add(to, nil, nil) })
+	}
+	for _, r := range fn.Refs {
+		for _, to := range ix.resolveCallee(i, j, r) {
+			if !ix.handler[to] {
+				add(to, nil, nil)
+			}
+		}
+	}
+}
+
+// callSites yields, in build order, the edges call c of file i makes: to
+// the project functions its module names, and to its callbacks.
+func (ix *index) callSites(i int, c *facts.Call, add func(from, to fnID, args []facts.Arg)) {
+	if c.Func < 0 || c.Func >= len(ix.files[i].Functions) {
+		return
+	}
+	from := ix.base[i] + fnID(c.Func)
+	for _, to := range ix.resolveModuleCall(i, c) {
+		add(from, to, ix.alignArgs(to, c.Args))
+	}
+	ix.callbackEdges(i, c.Args, func(to fnID) { add(from, to, nil) })
+}
+
+// callbackEdges: a function passed as an argument may run on behalf of the
+// caller (array.map(fn), setTimeout(fn), promise callbacks), except a tool
+// handler passed to its registration. Arguments are looked into one level:
+// the properties and elements of an object or array literal.
+func (ix *index) callbackEdges(file int, args []facts.Arg, add func(to fnID)) {
+	nf := len(ix.files[file].Functions)
+	edge := func(fn int) {
+		if fn > 0 && fn < nf {
+			if to := ix.base[file] + fnID(fn); !ix.handler[to] {
+				add(to)
+			}
+		}
+	}
+	for k := range args {
+		a := &args[k]
+		edge(a.Func)
+		if len(a.Props) > 0 {
+			for _, p := range a.Props {
+				edge(p.Func)
+			}
+		}
+		for e := range a.Elems {
+			edge(a.Elems[e].Func)
+		}
+	}
+}
+
+// resolveCallee finds the functions a local call may reach. fromFn is the
+// calling function's index in the file (-1 when unknown).
+func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
+	f := ix.files[file]
+	var out []fnID
+	add := func(fi, j int) { out = append(out, ix.base[fi]+fnID(j)) }
+	switch c.Kind {
+	case "local":
+		// Index 0 is the file's top level, never a call target: 0 means unresolved.
+		if c.Func > 0 && c.Func < len(f.Functions) {
+			add(file, c.Func)
+			return out
+		}
+		// Prefer a plain function of that name in this file.
+		for _, j := range ix.byName[file]["."+c.Name] {
+			add(file, j)
+		}
+		if len(out) > 0 {
+			return out
+		}
+		if f.Lang.Family() == "go" {
+			return ix.goPackageFuncs(file, c.Name, "", false)
+		}
+		// An imported name: follow the import to the project file.
+		for _, imp := range f.Imports {
+			if imp.Local == c.Name {
+				name := imp.Name
+				if name == "" || name == "*" {
+					name = "default"
+				}
+				return ix.exportsOf(file, imp.Spec, name)
+			}
+		}
+	case "method":
+		if f.Lang.Family() == "go" {
+			return ix.goPackageFuncs(file, c.Name, c.Class, true)
+		}
+		key := c.Class + "." + c.Name
+		if c.Class == "" {
+			key = "*." + c.Name
+			if len(ix.byName[file][key]) > maxUntypedTargets {
+				return nil
+			}
+		}
+		for _, j := range ix.byName[file][key] {
+			add(file, j)
+		}
+	case "package":
+		return ix.goPackageFuncs(file, c.Name, "", false)
+	}
+	return out
+}
+
+// goPackageFuncs finds functions (or methods, of class cls or any class) named
+// name in the Go package of file.
+func (ix *index) goPackageFuncs(file int, name, cls string, method bool) []fnID {
+	names := ix.goNames[path.Dir(ix.files[file].Path)]
+	switch {
+	case !method:
+		return names["."+name]
+	case cls != "":
+		if ms := names[cls+"."+name]; len(ms) > 0 {
+			return ms
+		}
+		// No such method on that type: it is likely an interface (declared in
+		// another file), so any implementation may run.
+	}
+	// A method of an unknown receiver type: any method of that name, unless
+	// so many types have one that the call says nothing (String, Close…).
+	if ms := names["*."+name]; len(ms) <= maxUntypedTargets {
+		return ms
+	}
+	return nil
+}
+
+// maxUntypedTargets bounds the methods a call on a receiver of unknown type
+// may reach: beyond it the over-approximation would attribute privileges to
+// tools that never use them.
+const maxUntypedTargets = 4
+
+// resolveModuleCall returns the project functions a Call reaches when its
+// Module names a project file or package; nil for library calls.
+func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
+	f := ix.files[file]
+	switch f.Lang.Family() {
+	case "js":
+		if !strings.HasPrefix(c.Module, ".") && !strings.HasPrefix(c.Module, "/") {
+			return nil
+		}
+		member := c.Member
+		if member == "" {
+			member = "default"
+		}
+		if i := strings.IndexAny(member, ".("); i >= 0 {
+			member = member[:i]
+		}
+		return ix.exportsOf(file, c.Module, member)
+	case "python":
+		full := c.Module
+		if c.Member != "" {
+			full += "." + c.Member
+		}
+		for mod, member := range pySplits(full) {
+			if fi := ix.pyModule(file, mod); fi >= 0 {
+				if i := strings.IndexAny(member, ".("); i >= 0 {
+					member = member[:i]
+				}
+				if j, ok := ix.files[fi].Exports[member]; ok {
+					return []fnID{ix.base[fi] + fnID(j)}
+				}
+				if j := ix.byName[fi]["."+member]; len(j) > 0 && ix.files[fi].Functions[j[0]].Parent <= 0 {
+					return []fnID{ix.base[fi] + fnID(j[0])}
+				}
+				return nil
+			}
+		}
+	case "go":
+		dir := ix.goLocalDir(file, c.Module)
+		if dir == "" {
+			return nil
+		}
+		// "Func", or "Type().Method" for a method of an instance of a project type.
+		member := c.Member
+		if t, m, ok := strings.Cut(member, "()."); ok && !strings.ContainsAny(m, ".(") {
+			member = t + "." + m
+		} else if i := strings.IndexAny(member, "("); i >= 0 {
+			member = member[:i]
+		}
+		var out []fnID
+		for _, fi := range ix.goPkgs[dir] {
+			if j, ok := ix.files[fi].Exports[member]; ok {
+				out = append(out, ix.base[fi]+fnID(j))
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// pySplits yields (module, member) splits of a dotted name, longest module first.
+func pySplits(full string) func(func(string, string) bool) {
+	return func(yield func(string, string) bool) {
+		lead := 0
+		for lead < len(full) && full[lead] == '.' {
+			lead++
+		}
+		rest := full[lead:]
+		parts := strings.Split(rest, ".")
+		for k := len(parts) - 1; k >= 1; k-- {
+			if !yield(full[:lead]+strings.Join(parts[:k], "."), strings.Join(parts[k:], ".")) {
+				return
+			}
+		}
+	}
+}
+
+func (ix *index) pyModule(file int, mod string) int {
+	if strings.HasPrefix(mod, ".") {
+		for _, c := range modules.PyCandidates(path.Dir(ix.files[file].Path), mod) {
+			if fi, ok := ix.fileByPath[c]; ok {
+				return fi
+			}
+		}
+		return -1
+	}
+	if fi, ok := ix.pyModules[mod]; ok && fi != file {
+		return fi
+	}
+	return -1
+}
+
+// exportsOf resolves a relative JS import to the project file and its export.
+func (ix *index) exportsOf(file int, spec, name string) []fnID {
+	for _, c := range modules.JSCandidates(path.Dir(ix.files[file].Path), spec) {
+		fi, ok := ix.fileByPath[c]
+		if !ok {
+			continue
+		}
+		tf := ix.files[fi]
+		if j, ok := tf.Exports[name]; ok && j >= 0 && j < len(tf.Functions) {
+			return []fnID{ix.base[fi] + fnID(j)}
+		}
+		if js := ix.byName[fi]["."+name]; len(js) > 0 {
+			return []fnID{ix.base[fi] + fnID(js[0])}
+		}
+		return nil
+	}
+	return nil
+}
+
+// goLocalDir maps an import path to the slash directory (as facts paths
+// spell it) of a package of this project, or "". It depends on the file's
+// directory only, and is asked for every Go library call: memoised.
+func (ix *index) goLocalDir(file int, importPath string) string {
+	key := localDirKey{path.Dir(ix.files[file].Path), importPath}
+	if d, ok := ix.localDirs[key]; ok {
+		return d
+	}
+	d := ix.goLocalDirOf(file, importPath)
+	ix.localDirs[key] = d
+	return d
+}
+
+func (ix *index) goLocalDirOf(file int, importPath string) string {
+	p := ix.files[file].Path
+	m := ix.gomods[modules.GoDir(ix.root, p)]
+	if m.Path == "" || (importPath != m.Path && !strings.HasPrefix(importPath, m.Path+"/")) {
+		return ""
+	}
+	sub := strings.TrimPrefix(strings.TrimPrefix(importPath, m.Path), "/")
+	target := filepath.Join(m.Dir, filepath.FromSlash(sub))
+	// Back to the facts' spelling: relative to root unless facts are absolute.
+	if filepath.IsAbs(filepath.FromSlash(p)) {
+		return filepath.ToSlash(target)
+	}
+	rel, err := filepath.Rel(ix.root, target)
+	if err != nil {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// toolName resolves a tool's name, through constants of the file and then of
+// the other files.
+func (ix *index) toolName(file int, t *facts.Tool) string {
+	if t.Name != "" || t.NameRef == "" {
+		return t.Name
+	}
+	if v, ok := ix.files[file].Constants[t.NameRef]; ok {
+		return v
+	}
+	for i, f := range ix.files {
+		if i == file {
+			continue
+		}
+		if v, ok := f.Constants[t.NameRef]; ok {
+			return v
+		}
+		// An imported constant may be spelled with a namespace: ns.NAME.
+		if k := strings.LastIndexByte(t.NameRef, '.'); k >= 0 {
+			if v, ok := f.Constants[t.NameRef[k+1:]]; ok && f.Lang == ix.files[file].Lang {
+				return v
+			}
+		}
+	}
+	return t.NameRef
+}
+
+// isLocalModule reports whether a call's module is a file or package of
+// the project (a call-graph edge, not a library call).
+func (ix *index) isLocalModule(file int, c *facts.Call) bool {
+	switch ix.files[file].Lang.Family() {
+	case "js":
+		return strings.HasPrefix(c.Module, ".") || strings.HasPrefix(c.Module, "/")
+	case "python":
+		if strings.HasPrefix(c.Module, ".") {
+			return true
+		}
+		// Most calls are to libraries no project module is named after:
+		// that answer holds for every file, so it is memoised without one.
+		lib := pyLocalKey{-1, c.Module, c.Member}
+		if _, ok := ix.pyLocal[lib]; ok {
+			return false
+		}
+		if !ix.pyMayBeProject(c) {
+			ix.pyLocal[lib] = false
+			return false
+		}
+		key := pyLocalKey{file, c.Module, c.Member}
+		local, ok := ix.pyLocal[key]
+		if !ok {
+			local = len(ix.resolveModuleCall(file, c)) > 0
+			ix.pyLocal[key] = local
+		}
+		return local
+	case "go":
+		return ix.goLocalDir(file, c.Module) != ""
+	}
+	return false
+}
+
+// pyMayBeProject reports whether some module split of a (non-relative)
+// Python call names a project module: if none does, resolveModuleCall
+// finds nothing from any file.
+func (ix *index) pyMayBeProject(c *facts.Call) bool {
+	full := c.Module
+	if c.Member != "" {
+		full += "." + c.Member
+	}
+	for mod := range pySplits(full) {
+		if _, ok := ix.pyModules[mod]; ok {
+			return true
+		}
+	}
+	return false
+}

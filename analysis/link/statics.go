@@ -1,0 +1,259 @@
+package link
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/modules"
+	"github.com/mcpriv/mcpriv/analysis/scope"
+	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/rules"
+)
+
+// The language server links the whole workspace after every keystroke, yet
+// all files but one keep the same *facts.File. What Link derives from one
+// file's facts alone — its name table, its rule matches with their static
+// finding fields, which suppression covers each — is therefore kept per
+// facts pointer and reused; only the cross-file part (call graph, reach,
+// taint, module resolution) is recomputed.
+
+// fileStatic is what Link derives from one file's facts and the engine's
+// rules alone. It is immutable once built, so links running at the same
+// time may share it.
+type fileStatic struct {
+	// byName: "Class.name" (".name" for plain functions, "*.name" for a
+	// method of any class) → function indices.
+	byName map[string][]int
+	// pyModules are the dotted module names the file may be imported as.
+	pyModules []string
+	// goTypeCalls are the calls resolveGoTypes may rewrite.
+	goTypeCalls []int
+	// cands are the rule matches of the file's calls, in the order the calls
+	// and the rules produce them (taint is memoised with cycle cuts, so the
+	// order of evaluation is kept); order lists them as findings sort.
+	cands []candidate
+	order []int32
+}
+
+// candidate is a rule match of one call: what its finding takes from the
+// file alone. The rest (tools, server reach, taint, manifest state) depends
+// on the other files.
+type candidate struct {
+	call int32
+	// supp is the suppression covering the finding (-1: none).
+	supp int32
+	// dynamic: whether the call's module is a project module depends on the
+	// other files (Python modules, Go packages), so it is decided per link.
+	dynamic bool
+	// hostLit: the host is literal, so input filling the rest of a URL
+	// cannot redirect the connection and taint is not reported.
+	hostLit bool
+	// critical: tainted, the call runs programs or code chosen by the model.
+	critical bool
+	risk     capability.Risk
+	rule     *rules.Rule
+	api      string
+	scope    string
+	// scopeUnknown: why the literal scope cannot be inferred (only "*" covers it).
+	scopeUnknown string
+	// refs are the parameter references whose tool-input taint escalates it.
+	refs []facts.ParamRef
+}
+
+func newFileStatic(l *Linker, f *facts.File) *fileStatic {
+	st := &fileStatic{byName: functionNames(f)}
+	switch f.Lang.Family() {
+	case "python":
+		st.pyModules = modules.PyModuleNames(f.Path)
+	case "go":
+		for k := range f.Calls {
+			if goTypeCandidate(f.Calls[k].Module, f.Calls[k].Member) {
+				st.goTypeCalls = append(st.goTypeCalls, k)
+			}
+		}
+	}
+	st.cands, st.order = fileCandidates(l, f)
+	return st
+}
+
+// functionNames indexes f's named functions by "Class.name", and methods
+// also by "*.name".
+func functionNames(f *facts.File) map[string][]int {
+	byName := map[string][]int{}
+	for j, fn := range f.Functions {
+		if fn.Name == "" {
+			continue
+		}
+		byName[fn.Class+"."+fn.Name] = append(byName[fn.Class+"."+fn.Name], j)
+		if fn.Class != "" {
+			byName["*."+fn.Name] = append(byName["*."+fn.Name], j)
+		}
+	}
+	return byName
+}
+
+// fileCandidates applies the rules to every library call of f.
+func fileCandidates(l *Linker, f *facts.File) ([]candidate, []int32) {
+	var out []candidate
+	for k := range f.Calls {
+		out = callCandidates(l, f, k, out)
+	}
+	out = slices.Clip(out)
+	return out, candidateOrder(f, out)
+}
+
+// callCandidates appends the rule matches of call k of f to out.
+func callCandidates(l *Linker, f *facts.File, k int, out []candidate) []candidate {
+	c := &f.Calls[k]
+	if c.Func < 0 || c.Func >= len(f.Functions) {
+		return out
+	}
+	fam := f.Lang.Family()
+	dynamic := false
+	switch fam {
+	case "js":
+		if strings.HasPrefix(c.Module, ".") || strings.HasPrefix(c.Module, "/") {
+			return out // a project file: an edge of the call graph, not a library call
+		}
+	case "python":
+		if strings.HasPrefix(c.Module, ".") {
+			return out
+		}
+		dynamic = true
+	case "go":
+		dynamic = true
+	}
+	for _, m := range l.rules.Match(fam, c) {
+		if out == nil {
+			out = make([]candidate, 0, len(f.Calls)/4+1)
+		}
+		out = append(out, newCandidate(f, k, c, m, dynamic))
+	}
+	return out
+}
+
+// candidateOrder lists cands in the order of their findings.
+func candidateOrder(f *facts.File, cands []candidate) []int32 {
+	order := make([]int32, len(cands))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		ca, cb := &cands[a], &cands[b]
+		sa, sb := candidateSpan(f, ca), candidateSpan(f, cb)
+		if sa.Start.Offset != sb.Start.Offset {
+			if sa.Start.Offset < sb.Start.Offset {
+				return -1
+			}
+			return 1
+		}
+		if ca.rule.Capability != cb.rule.Capability {
+			return strings.Compare(string(ca.rule.Capability), string(cb.rule.Capability))
+		}
+		return strings.Compare(ca.rule.ID, cb.rule.ID)
+	})
+	return order
+}
+
+// candidateSpan is where a finding points: the callee, else the call.
+func candidateSpan(f *facts.File, cd *candidate) source.Span {
+	c := &f.Calls[cd.call]
+	if c.CalleeSpan == (source.Span{}) {
+		return c.Span
+	}
+	return c.CalleeSpan
+}
+
+func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bool) candidate {
+	r := m.Rule
+	info, _ := capability.Lookup(r.Capability)
+	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(f.Lang.Family(), c), scope: m.Scope.Value}
+	if r.Risk != "" {
+		if rk, err := capability.ParseRisk(r.Risk); err == nil {
+			cd.risk = rk
+		}
+	}
+	for _, a := range m.TaintArgs {
+		cd.refs = argRefs(a, cd.refs, 2)
+	}
+	if m.TaintKey {
+		cd.refs = append(cd.refs, c.KeyRefs...)
+	}
+	if m.Scope.State == scope.Unknown {
+		cd.scopeUnknown = m.Scope.Why
+		if cd.scopeUnknown == "" {
+			cd.scopeUnknown = "the scope cannot be inferred"
+		}
+	}
+	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != ""
+	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode
+	cd.supp = int32(suppressionFor(f, candidateSpan(f, &cd).Start.Line, r.Capability))
+	return cd
+}
+
+// fill writes the candidate's finding, with the part the other files
+// decide (l), to fd: in place in the result, as a finding is large and a
+// big file has thousands.
+func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
+	c := &f.Calls[cd.call]
+	r := cd.rule
+	*fd = finding.Finding{
+		Kind:       finding.KindCapability,
+		File:       f.Path,
+		Span:       candidateSpan(f, cd),
+		CallSpan:   c.Span,
+		Capability: r.Capability,
+		Class:      r.Capability.Class(),
+		API:        cd.api,
+		Rule:       r.ID,
+		Message:    r.Message,
+		Risk:       cd.risk,
+		Tools:      l.tools,
+		Server:     l.server,
+	}
+	if cd.scope != "" {
+		info, _ := capability.Lookup(r.Capability)
+		fd.Scope = cd.scope
+		fd.ScopeKind = string(info.Scope)
+	} else if cd.scopeUnknown != "" {
+		info, _ := capability.Lookup(r.Capability)
+		fd.ScopeUnknown = cd.scopeUnknown
+		fd.ScopeKind = string(info.Scope)
+	}
+	if l.tainted && !cd.hostLit {
+		fd.Tainted = true
+		fd.TaintTool = l.taintTool
+		fd.TaintSource = l.taintSource
+		fd.Risk = fd.Risk.Escalate()
+		if cd.critical {
+			fd.Risk = capability.Critical
+		}
+	}
+	if cd.supp >= 0 {
+		fd.Suppression = f.Suppressions[cd.supp].Reason
+	}
+}
+
+// linked is what a link decides about a candidate. It depends on the call
+// graph and the candidate's taint references, not on literal values.
+type linked struct {
+	keep bool // a library call (not a project module)
+	// tainted: the references lead to tool input (reported unless hostLit).
+	server, tainted        bool
+	tools                  []string
+	taintTool, taintSource string
+}
+
+// goTypeCandidate reports whether resolveGoTypes may rewrite a call: its
+// symbol is rooted in a named type of the package, or in an instance of a
+// type of a (possibly project) package.
+func goTypeCandidate(mod, member string) bool {
+	if strings.HasPrefix(mod, goTypeRoot) {
+		return true
+	}
+	_, ok := instanceOfType(member)
+	return ok && strings.Contains(mod, ".")
+}

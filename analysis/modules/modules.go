@@ -1,0 +1,178 @@
+// Package modules resolves module references to files and directories:
+// relative JavaScript/TypeScript and Python imports to the files they may
+// name, and Go directories to the module (go.mod) that governs them. Only
+// GoModules reads the disk; the engine asks it before linking, so the link
+// itself reads nothing.
+package modules
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+var jsExts = []string{".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"}
+
+// JSCandidates lists the files a relative JS/TS import specifier may name,
+// most likely first (TypeScript sources import "./x.js" meaning "./x.ts").
+func JSCandidates(dir, spec string) []string {
+	if !strings.HasPrefix(spec, "./") && !strings.HasPrefix(spec, "../") && spec != "." && spec != ".." {
+		return nil
+	}
+	base := path.Join(dir, spec)
+	var out []string
+	ext := path.Ext(base)
+	switch ext {
+	case ".js", ".mjs", ".cjs", ".jsx":
+		stem := strings.TrimSuffix(base, ext)
+		out = append(out, base)
+		switch ext {
+		case ".mjs":
+			out = append(out, stem+".mts")
+		case ".cjs":
+			out = append(out, stem+".cts")
+		default:
+			out = append(out, stem+".ts", stem+".tsx")
+		}
+		return out
+	case ".ts", ".tsx", ".mts", ".cts":
+		return []string{base}
+	}
+	for _, e := range jsExts {
+		out = append(out, base+e)
+	}
+	for _, e := range jsExts {
+		out = append(out, base+"/index"+e)
+	}
+	return out
+}
+
+// PyCandidates lists the files a relative Python module (".utils",
+// "..pkg.mod") may name. Absolute modules are resolved through the index's
+// module table instead.
+func PyCandidates(dir, spec string) []string {
+	n := 0
+	for n < len(spec) && spec[n] == '.' {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	d := dir
+	for i := 1; i < n; i++ {
+		d = path.Dir(d)
+	}
+	rest := spec[n:]
+	if rest == "" {
+		return []string{path.Join(d, "__init__.py")}
+	}
+	p := path.Join(d, strings.ReplaceAll(rest, ".", "/"))
+	return []string{p + ".py", p + "/__init__.py"}
+}
+
+// PyModuleNames returns the dotted names a Python file may be imported as:
+// every suffix of its path ("a/b/c.py" → "c", "b.c", "a.b.c").
+func PyModuleNames(p string) []string {
+	p = strings.TrimSuffix(p, ".py")
+	p = strings.TrimSuffix(p, "/__init__")
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	var out []string
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i] == "" || strings.ContainsAny(parts[i], ".- ") {
+			break
+		}
+		out = append(out, strings.Join(parts[i:], "."))
+	}
+	return out
+}
+
+// GoModules finds the module path governing a directory (go.mod files are
+// read once and cached).
+type GoModules struct {
+	mu sync.Mutex
+	m  map[string]GoModule // dir → module of the nearest go.mod at or above it
+}
+
+// GoModule is a module: its root directory (absolute OS path) and its
+// module path; both are "" when no go.mod governs a directory.
+type GoModule struct{ Dir, Path string }
+
+func NewGoModules() *GoModules { return &GoModules{m: map[string]GoModule{}} }
+
+// Lookup returns the module root directory and module path for dir (an
+// absolute OS path), or "" when no go.mod is found.
+func (g *GoModules) Lookup(dir string) GoModule {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var walked []string
+	d := dir
+	var found GoModule
+	for {
+		if m, ok := g.m[d]; ok {
+			found = m
+			break
+		}
+		walked = append(walked, d)
+		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+			found = GoModule{Dir: d, Path: modulePath(data)}
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	for _, w := range walked {
+		g.m[w] = found
+	}
+	return found
+}
+
+func modulePath(gomod []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "module") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				return strings.Trim(f[1], `"`)
+			}
+		}
+	}
+	return ""
+}
+
+// GoDir is the absolute OS directory of a facts path (slash-separated,
+// relative to root unless absolute): the key of the map ForFiles returns.
+func GoDir(root, p string) string {
+	absDir := filepath.Dir(filepath.FromSlash(p))
+	if !filepath.IsAbs(absDir) {
+		absDir = filepath.Join(root, absDir)
+	}
+	return absDir
+}
+
+// ForFiles returns the module of the directory of every Go file of files,
+// by GoDir: what a link of root needs to know of go.mod files, read before
+// linking so the link reads nothing.
+func (g *GoModules) ForFiles(root string, files []*facts.File) map[string]GoModule {
+	out := map[string]GoModule{}
+	for _, f := range files {
+		if f == nil || f.Lang != source.Go {
+			continue
+		}
+		d := GoDir(root, f.Path)
+		if _, ok := out[d]; !ok {
+			out[d] = g.Lookup(d)
+		}
+	}
+	return out
+}
