@@ -12,6 +12,8 @@
 #                        expressions (default), or one per called name
 #   ROOTS=N              only N of the corpus's servers, spread evenly over its
 #                        sorted list (a busy machine cannot afford the whole)
+#   ROOTS_FILE=FILE      the roots to scan, one per line (a fixed sample of a
+#                        corpus that is still growing, to compare two builds)
 #   MCPRIV_BIN=FILE      time this mcpriv binary (default: built from this checkout)
 #   MCPRIV_FLAGS="..."   extra flags for mcpriv scan (e.g. "--cache-dir DIR")
 #   ASTGREP_CACHE=DIR    where @ast-grep/cli is installed (default ~/.cache/mcpriv/astgrep)
@@ -59,7 +61,11 @@ go run ./.ci/astgrep -mode "${SG_MODE:-rule}" -o "$work/sg" 2>"$work/gen.log"
 # A corpus of symbolic links to servers (mcpriv never follows links): each
 # link's target is a root of its own, as on mcpriv's command line.
 # Dangling links (servers not materialised) are left out and counted.
-mapfile -t roots < <(find "$tree" -mindepth 1 -maxdepth 2 -type l -exec readlink -f {} \; | sort -u)
+if [ -n "${ROOTS_FILE:-}" ]; then
+  mapfile -t roots <"$ROOTS_FILE"
+else
+  mapfile -t roots < <(find "$tree" -mindepth 1 -maxdepth 2 -type l -exec readlink -f {} \; | sort -u)
+fi
 dangling=0
 for i in "${!roots[@]}"; do [ -d "${roots[$i]}" ] || { unset 'roots[i]'; dangling=$((dangling + 1)); }; done
 roots=("${roots[@]}")
