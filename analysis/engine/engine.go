@@ -35,6 +35,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/analysis/syntax"
 	"github.com/mcpriv/mcpriv/rules"
 )
 
@@ -351,15 +352,15 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 	return f, err
 }
 
-// parseExtract parses src and extracts its facts; the tree is freed before
-// the facts are returned.
+// parseExtract parses src and extracts its facts. The tree is freed as soon
+// as the extractor has flattened it, before the extraction allocates.
 func (e *Engine) parseExtract(ctx context.Context, p string, lang source.Lang, src []byte) (*facts.File, error) {
 	e.parses.Add(1)
 	tree, err := parse.Parse(ctx, lang, src, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse: %w", p, err)
 	}
-	defer parse.Free(tree, len(src))
+	defer syntax.ReleaseAfterFlatten(tree, func() { parse.Free(tree, len(src)) })()
 	return e.extractTree(p, lang, src, tree)
 }
 
