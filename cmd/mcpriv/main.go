@@ -59,7 +59,8 @@ func commands() []command {
 				return runManifest(ctx, args, stdout, stderr)
 			}},
 		{"lsp", "run the language server on stdin/stdout", runLSP},
-		{"rules", "list the loaded rules: id, capability, symbols", runRules},
+		{"rules", "list the loaded rules (mcpriv rules test: run their examples)", runRules},
+		{"facts", "print what the extractor sees in a file: imports, calls, tools", runFacts},
 		{"capabilities", "print the capability taxonomy", runCapabilities},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
