@@ -351,13 +351,14 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 	f, err := e.parseExtract(ctx, p, lang, src)
 	if f != nil {
 		f.Hash = hash
-		e.cache.put(p, lang, hash, true, f)
-		if err == nil && e.store != nil {
-			if perr := e.store.Put(f); perr != nil && note == nil {
-				note = &storeNote{fmt.Errorf("facts cache: %w", perr)}
-			}
-		}
+		// Facts with an error are partial: never served alone from a cache.
 		if err == nil {
+			e.cache.put(p, lang, hash, true, f)
+			if e.store != nil {
+				if perr := e.store.Put(f); perr != nil && note == nil {
+					note = &storeNote{fmt.Errorf("facts cache: %w", perr)}
+				}
+			}
 			err = note
 		}
 	}
@@ -498,16 +499,11 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 	if err != nil {
 		abs = root
 	}
-	manifest.CheckAll(abs, res, func(p string) ([]byte, bool) {
+	manifest.CheckAll(abs, res, func(p string) ([]byte, bool, error) {
 		if data, ok := overlay[p]; ok {
-			return data, true
+			return data, true, nil
 		}
-		st, err := os.Stat(p)
-		if err != nil || !st.Mode().IsRegular() {
-			return nil, false
-		}
-		data, err := os.ReadFile(p) // Parse refuses oversized manifests
-		return data, err == nil
+		return manifest.ReadFile(p)
 	})
 	e.opts.Policy.Apply(res)
 	finding.SortMostlySorted(res.Findings)
