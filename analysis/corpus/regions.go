@@ -37,6 +37,9 @@ func OwnRegions(src []byte) ([]Region, bool) {
 	var marks []marker
 	foreign := false
 	lines := bytes.Split(src, []byte("\n"))
+	if len(lines) > 1 && len(lines[len(lines)-1]) == 0 {
+		lines = lines[:len(lines)-1] // the newline ends the last line
+	}
 	for i, raw := range lines {
 		l := strings.TrimRight(string(raw), "\r")
 		if !strings.HasPrefix(l, "//") {

@@ -114,14 +114,14 @@ type Report struct {
 	MissForms []MissForm `json:"missForms"`
 	// Misses, FalseAlarms and TaintDisagreements list the site outcomes
 	// behind the figures (overall group, each site once).
-	Misses             []SiteRef       `json:"misses"`
-	FalseAlarms        []SiteRef       `json:"falseAlarms"`
-	TaintDisagreements []SiteRef       `json:"taintDisagreements"`
-	NotNames           []ToolRef       `json:"toolsNotNames"`
-	MissingTools       []ToolRef       `json:"missingTools"`
-	ExtraTools         []ToolRef       `json:"extraTools"`
-	Problems           []string        `json:"problems"`
-	Membership         []GroupMembers  `json:"membership"`
+	Misses             []SiteRef         `json:"misses"`
+	FalseAlarms        []SiteRef         `json:"falseAlarms"`
+	TaintDisagreements []SiteRef         `json:"taintDisagreements"`
+	NotNames           []ToolRef         `json:"toolsNotNames"`
+	MissingTools       []ToolRef         `json:"missingTools"`
+	ExtraTools         []ToolRef         `json:"extraTools"`
+	Problems           []string          `json:"problems"`
+	Membership         []GroupMembers    `json:"membership"`
 	Rules              map[string]string `json:"rules"`
 }
 
@@ -241,10 +241,10 @@ var scoreRules = map[string]string{
 	"site recall":    "label rows with a matching finding / all label rows",
 	"tool F1": "over (server, tool, capability) triples of servers with tools.tsv rows: a reported triple without a label (also of a tool that is not labelled) is a false positive, " +
 		"a labelled triple not reported (also of a tool that is not reported) a false negative; tools reported twice are merged",
-	"server set":     "a server's capability set is the union of its tools' capabilities; exact when the engine's equals the label's (per class: restricted to the class)",
-	"taint":          "over matched sites: agree when label '-' and finding untainted, or label target/payload and finding tainted (and, when the finding has a taintRole, the same role)",
+	"server set":      "a server's capability set is the union of its tools' capabilities; exact when the engine's equals the label's (per class: restricted to the class)",
+	"taint":           "over matched sites: agree when label '-' and finding untainted, or label target/payload and finding tainted (and, when the finding has a taintRole, the same role)",
 	"tools not names": "reported tool names that are not labelled and contain '.', '(', '[', 'self' or white space",
-	"memory":         "the memory group counts memory-list labels, and servers of other lists whose memory entry (split.tsv) is the same directory or one inside it; overall counts each server once (a memory-list labelling that repeats another list's is left out)",
+	"memory":          "the memory group counts memory-list labels, and servers of other lists whose memory entry (split.tsv) is the same directory or one inside it; overall counts each server once (a memory-list labelling that repeats another list's is left out)",
 }
 
 // siteOutcome is one label row, one finding or a matched pair.
@@ -331,9 +331,11 @@ func Score(labels *Labels, split []Entry, servers []Server) (*Report, error) {
 	for _, name := range []string{GroupPython, GroupGo, GroupJS, GroupMemory, GroupOverall} {
 		ms := groups[name]
 		g := Group{Name: name, All: measure(ms, nil), Classes: map[string]Metrics{}, Capabilities: map[string]Metrics{}}
-		seen := map[ServerKey]bool{}
+		// A server labelled under two lists is one server.
+		seen, named := map[ServerKey]bool{}, map[string]bool{}
 		var names []string
 		for _, m := range ms {
+			named[m.o.key.Name] = true
 			if !seen[m.o.key] {
 				seen[m.o.key] = true
 				desc := m.o.key.String()
@@ -343,13 +345,13 @@ func Score(labels *Labels, split []Entry, servers []Server) (*Report, error) {
 				case !m.tools:
 					desc += " (sites only)"
 				}
-				if m.prefix != "" {
+				if m.prefix != "" && m.sites {
 					desc += " (sites under " + m.prefix + ")"
 				}
 				names = append(names, desc)
 			}
 		}
-		g.Servers = len(seen)
+		g.Servers = len(named)
 		for _, c := range []capability.Class{capability.Network, capability.System, capability.File, capability.Memory} {
 			c := c
 			g.Classes[string(c)] = measure(ms, func(id capability.ID) bool { return id.Class() == c })
