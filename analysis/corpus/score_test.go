@@ -19,18 +19,18 @@ func fixtureScans(t *testing.T) []Server {
 	t.Helper()
 	py := &Scan{Version: 1,
 		Findings: []ScanFinding{
-			{File: "server.py", Line: 10, Capability: "file.read", Tainted: true},  // TP, taint agrees (no role: yes/no)
-			{File: "server.py", Line: 10, Capability: "file.read", API: "open"},    // same site: merged
-			{File: "server.py", Line: 12, Capability: "file.read"},                 // FP: two lines from the label at 10
-			{File: "server.py", Line: 21, Capability: "system.exec"},               // TP one line off; taint missed
-			{File: "server.py", Line: 30, Capability: "system.env", Tainted: true}, // TP; taint claimed
-			{File: "server.py", Line: 40, Capability: "network.server"},            // FP: the label at 40 is network.client (FN)
+			{File: "server.py", Line: 10, Capability: "file.read", Tainted: true},                        // TP, taint agrees (no role: yes/no)
+			{File: "server.py", Line: 10, Capability: "file.read", API: "open"},                          // same site: merged
+			{File: "server.py", Line: 12, Capability: "file.read"},                                       // FP: two lines from the label at 10
+			{File: "server.py", Line: 21, Capability: "system.exec"},                                     // TP one line off; taint missed
+			{File: "server.py", Line: 30, Capability: "system.env", Tainted: true},                       // TP; taint claimed
+			{File: "server.py", Line: 40, Capability: "network.server"},                                  // FP: the label at 40 is network.client (FN)
 			{File: "server.py", Line: 50, Capability: "file.write", Tainted: true, TaintRole: "payload"}, // TP; wrong role
-			{File: "server.py", Line: 60, Capability: "file.delete"},                     // FP: no label
-			{File: "server.py", Line: 71, Capability: "file.read"},                       // TP with 71; 70 is then a FN
-			{File: "helper.py", Line: 5, Capability: "file.read"},                        // TP, file not fully labelled
-			{File: "helper.py", Line: 99, Capability: "system.env"},                      // not fully labelled: not a FP
-			{File: "server.py", Line: 80, Kind: "unused-grant", Capability: "file.read"}, // not a capability finding
+			{File: "server.py", Line: 60, Capability: "file.delete"},                                     // FP: no label
+			{File: "server.py", Line: 71, Capability: "file.read"},                                       // TP with 71; 70 is then a FN
+			{File: "helper.py", Line: 5, Capability: "file.read"},                                        // TP, file not fully labelled
+			{File: "helper.py", Line: 99, Capability: "system.env"},                                      // not fully labelled: not a FP
+			{File: "server.py", Line: 80, Kind: "unused-grant", Capability: "file.read"},                 // not a capability finding
 		},
 		Tools: []ScanTool{
 			{Name: "read", Capabilities: []string{"file.read"}},
@@ -107,7 +107,7 @@ func groupOf(t *testing.T, rep *Report, name string) Group {
 func TestScoreSites(t *testing.T) {
 	rep := scoreOfFixture(t)
 	for _, tc := range []struct {
-		group                                   string
+		group                                      string
 		servers, labelled, matched, missed, tp, fp int
 	}{
 		// acme/py: 8 rows, 6 found (10, 20 at 21, 30, 50, 71, helper 5);
