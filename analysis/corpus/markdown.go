@@ -23,6 +23,13 @@ func (r *Report) Markdown(forms int) string {
 			frac(m.Sites.Recall, m.Sites.Matched, m.Sites.Labelled), f1(m.Tools), sets(m.ServerSets), taint(m.Taint), m.NotNames)
 	}
 
+	b.WriteString("\nTool names reported, of those labelled (and reported but not labelled); false-negative tool-capability triples, and those of tools not reported at all:\n\n")
+	b.WriteString("| | tools found | extra tools | false-negative triples | of tools not reported |\n|---|---|---|---|---|\n")
+	for _, g := range r.Groups {
+		t := g.All.Tools
+		fmt.Fprintf(&b, "| %s | %d/%d | %d | %d | %d |\n", g.Name, t.FoundTools, t.LabelledTools, t.ExtraTools, t.FalseNegatives, t.UnreportedTriples)
+	}
+
 	b.WriteString("\nBy capability class (overall):\n\n")
 	b.WriteString("| class | labelled sites | site precision | site recall | tool-capability F1 | server capability set exact | taint agreement |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")

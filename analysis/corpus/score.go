@@ -176,9 +176,12 @@ type ToolMetrics struct {
 	Precision      *float64 `json:"precision"`
 	Recall         *float64 `json:"recall"`
 	F1             *float64 `json:"f1"`
-	LabelledTools  int      `json:"labelledTools"` // tool names labelled
-	FoundTools     int      `json:"foundTools"`    // of those, reported by the engine
-	ExtraTools     int      `json:"extraTools"`    // names reported but not labelled
+	// UnreportedTriples: of the false negatives, those of tools the engine
+	// does not report at all (registration not understood).
+	UnreportedTriples int `json:"unreportedTriples"`
+	LabelledTools     int `json:"labelledTools"` // tool names labelled
+	FoundTools        int `json:"foundTools"`    // of those, reported by the engine
+	ExtraTools        int `json:"extraTools"`    // names reported but not labelled
 }
 
 // SetMetrics count servers whose capability set (the union of their tools'
@@ -268,10 +271,11 @@ type mergedFinding struct {
 }
 
 type tripleOutcome struct {
-	tool     string
-	cap      capability.ID
-	labelled bool
-	reported bool
+	tool       string
+	cap        capability.ID
+	labelled   bool
+	reported   bool
+	unreported bool // the engine does not report the tool at all
 }
 
 // serverOutcome is everything scored of one labelled server.
@@ -542,7 +546,7 @@ func scoreServer(labels *Labels, s *Server) (*serverOutcome, []string) {
 			caps[c] = true
 		}
 		for _, c := range sortedKeys(caps) {
-			o.triples = append(o.triples, tripleOutcome{tool: n, cap: c, labelled: l[c], reported: r[c]})
+			o.triples = append(o.triples, tripleOutcome{tool: n, cap: c, labelled: l[c], reported: r[c], unreported: r == nil})
 		}
 		switch {
 		case l != nil && r != nil:
@@ -700,6 +704,9 @@ func measure(ms []member, keep func(capability.ID) bool) Metrics {
 					m.Tools.TruePositives++
 				case t.labelled:
 					m.Tools.FalseNegatives++
+					if t.unreported {
+						m.Tools.UnreportedTriples++
+					}
 				default:
 					m.Tools.FalsePositives++
 				}

@@ -197,7 +197,7 @@ func TestScoreTools(t *testing.T) {
 	// self.name/file.read (a tool that is not labelled); FN
 	// fetch/network.client (not reported) and save/file.write.
 	if tl := py.Tools; tl.TruePositives != 2 || tl.FalsePositives != 2 || tl.FalseNegatives != 2 ||
-		tl.LabelledTools != 5 || tl.FoundTools != 3 || tl.ExtraTools != 2 || *tl.F1 != 0.5 {
+		tl.LabelledTools != 5 || tl.FoundTools != 3 || tl.ExtraTools != 2 || tl.UnreportedTriples != 1 || *tl.F1 != 0.5 {
 		t.Errorf("python tools %+v (F1 %v)", tl, *tl.F1)
 	}
 	if py.NotNames != 1 || len(rep.NotNames) != 1 || rep.NotNames[0].Tool != "self.name" {
