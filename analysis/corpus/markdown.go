@@ -65,14 +65,20 @@ func (r *Report) Markdown(forms int) string {
 			frac(m.Sites.Recall, m.Sites.Matched, m.Sites.Labelled), f1(m.Tools), taint(m.Taint))
 	}
 
-	list := r.MissForms
+	list := r.MissFamilies
 	if forms > 0 && len(list) > forms {
 		list = list[:forms]
 	}
-	fmt.Fprintf(&b, "\nMisses by call form (%d of %d forms, %d missed sites; most servers first):\n\n", len(list), len(r.MissForms), len(r.Misses))
-	b.WriteString("| form | missed sites | servers | capabilities | languages |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\nMisses by the object or package called (%d of %d, %d missed sites in %d call forms; most servers first):\n\n",
+		len(list), len(r.MissFamilies), len(r.Misses), len(r.MissForms))
+	b.WriteString("| called on | missed sites | servers | capabilities | languages | forms |\n|---|---|---|---|---|---|\n")
 	for _, f := range list {
-		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s |\n", cell(f.Form), f.Sites, len(f.Servers), strings.Join(f.Capabilities, ", "), strings.Join(f.Languages, ", "))
+		quoted := make([]string, len(f.Forms))
+		for i, x := range f.Forms {
+			quoted[i] = "`" + cell(x) + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %s |\n", cell(f.Form), f.Sites, len(f.Servers),
+			strings.Join(f.Capabilities, ", "), strings.Join(f.Languages, ", "), strings.Join(quoted, " "))
 	}
 
 	if len(r.NotNames) > 0 {

@@ -112,6 +112,10 @@ type Report struct {
 	// MissForms groups the false negatives of the overall group by the
 	// form of the call (the label note's API), most shared first.
 	MissForms []MissForm `json:"missForms"`
+	// MissFamilies groups the same by the object or package the form is
+	// called on ("pathlib.Path.exists" and "pathlib.Path.read_text" are
+	// "pathlib.Path"; "dynamicClient Get" is "dynamicClient").
+	MissFamilies []MissForm `json:"missFamilies"`
 	// Misses, FalseAlarms and TaintDisagreements list the site outcomes
 	// behind the figures (overall group, each site once).
 	Misses             []SiteRef         `json:"misses"`
@@ -230,6 +234,7 @@ type ToolRef struct {
 // MissForm is the false negatives of one call form.
 type MissForm struct {
 	Form         string   `json:"form"`
+	Forms        []string `json:"forms,omitempty"` // of a family: its forms
 	Sites        int      `json:"sites"`
 	Servers      []string `json:"servers"`
 	Capabilities []string `json:"capabilities"`
@@ -758,10 +763,7 @@ func ratio(n, d int) *float64 {
 
 // listOutcomes fills the lists behind the figures from the overall group.
 func listOutcomes(rep *Report, ms []member) {
-	forms := map[string]*MissForm{}
-	formServers := map[string]map[string]bool{}
-	formCaps := map[string]map[string]bool{}
-	formLangs := map[string]map[string]bool{}
+	forms, families := newMissGroups(), newMissGroups()
 	for _, mb := range ms {
 		o := mb.o
 		lang, _ := LanguageOf(o.key.List)
@@ -782,14 +784,8 @@ func listOutcomes(rep *Report, ms []member) {
 			case s.label != nil:
 				rep.Misses = append(rep.Misses, ref)
 				f := MissFormOf(s.label.Note)
-				if forms[f] == nil {
-					forms[f] = &MissForm{Form: f}
-					formServers[f], formCaps[f], formLangs[f] = map[string]bool{}, map[string]bool{}, map[string]bool{}
-				}
-				forms[f].Sites++
-				formServers[f][o.key.Name] = true
-				formCaps[f][string(s.cap)] = true
-				formLangs[f][lang] = true
+				forms.add(f, "", o.key.Name, string(s.cap), lang)
+				families.add(MissFamilyOf(f), f, o.key.Name, string(s.cap), lang)
 			default:
 				rep.FalseAlarms = append(rep.FalseAlarms, ref)
 			}
@@ -802,22 +798,7 @@ func listOutcomes(rep *Report, ms []member) {
 			}
 		}
 	}
-	for f, mf := range forms {
-		mf.Servers = sortedKeys(formServers[f])
-		mf.Capabilities = sortedKeys(formCaps[f])
-		mf.Languages = sortedKeys(formLangs[f])
-		rep.MissForms = append(rep.MissForms, *mf)
-	}
-	sort.Slice(rep.MissForms, func(i, j int) bool {
-		a, b := rep.MissForms[i], rep.MissForms[j]
-		if len(a.Servers) != len(b.Servers) {
-			return len(a.Servers) > len(b.Servers)
-		}
-		if a.Sites != b.Sites {
-			return a.Sites > b.Sites
-		}
-		return a.Form < b.Form
-	})
+	rep.MissForms, rep.MissFamilies = forms.list(), families.list()
 	for _, l := range []*[]SiteRef{&rep.Misses, &rep.FalseAlarms, &rep.TaintDisagreements} {
 		if *l == nil {
 			*l = []SiteRef{}
@@ -831,6 +812,67 @@ func listOutcomes(rep *Report, ms []member) {
 	if rep.Problems == nil {
 		rep.Problems = []string{}
 	}
+}
+
+// missGroups count misses per group key.
+type missGroups map[string]*struct {
+	sites                           int
+	forms, servers, caps, languages map[string]bool
+}
+
+func newMissGroups() missGroups { return missGroups{} }
+
+func (g missGroups) add(key, form, server, cap, lang string) {
+	e := g[key]
+	if e == nil {
+		e = &struct {
+			sites                           int
+			forms, servers, caps, languages map[string]bool
+		}{forms: map[string]bool{}, servers: map[string]bool{}, caps: map[string]bool{}, languages: map[string]bool{}}
+		g[key] = e
+	}
+	e.sites++
+	if form != "" {
+		e.forms[form] = true
+	}
+	e.servers[server], e.caps[cap], e.languages[lang] = true, true, true
+}
+
+// list is the groups, most servers first, then most sites.
+func (g missGroups) list() []MissForm {
+	out := []MissForm{}
+	for k, e := range g {
+		mf := MissForm{Form: k, Sites: e.sites, Servers: sortedKeys(e.servers), Capabilities: sortedKeys(e.caps), Languages: sortedKeys(e.languages)}
+		if len(e.forms) > 0 {
+			mf.Forms = sortedKeys(e.forms)
+		}
+		out = append(out, mf)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if len(a.Servers) != len(b.Servers) {
+			return len(a.Servers) > len(b.Servers)
+		}
+		if a.Sites != b.Sites {
+			return a.Sites > b.Sites
+		}
+		return a.Form < b.Form
+	})
+	return out
+}
+
+// MissFamilyOf is the object or package a call form is called on: the
+// first word of a two-word form ("pygit2 Index.write" → "pygit2"), else
+// the form without its last member ("pathlib.Path.exists" →
+// "pathlib.Path", "connection.query" → "connection"), else the form.
+func MissFamilyOf(form string) string {
+	if first, _, ok := strings.Cut(form, " "); ok {
+		return first
+	}
+	if i := strings.LastIndex(form, "."); i > 0 {
+		return form[:i]
+	}
+	return form
 }
 
 // MissFormOf is the call form a label note names: its API, without the

@@ -172,6 +172,13 @@ func TestScoreMissesAndAlarms(t *testing.T) {
 	if got, want := strings.Join(forms, ", "), "open=1, requests.post=1"; got != want {
 		t.Errorf("miss forms %s, want %s", got, want)
 	}
+	forms = nil
+	for _, f := range rep.MissFamilies {
+		forms = append(forms, f.Form+"="+strings.Join(f.Forms, "+"))
+	}
+	if got, want := strings.Join(forms, ", "), "open=open, requests=requests.post"; got != want {
+		t.Errorf("miss families %s, want %s", got, want)
+	}
 }
 
 func TestScoreTaint(t *testing.T) {
@@ -314,6 +321,17 @@ func TestMissFormOf(t *testing.T) {
 	} {
 		if got := MissFormOf(note); got != want {
 			t.Errorf("MissFormOf(%q) = %q, want %q", note, got, want)
+		}
+	}
+}
+
+func TestMissFamilyOf(t *testing.T) {
+	for form, want := range map[string]string{
+		"pygit2 Index.write": "pygit2", "pathlib.Path.exists": "pathlib.Path", "connection.query": "connection",
+		"fkill": "fkill", "esClient.indices.*": "esClient.indices",
+	} {
+		if got := MissFamilyOf(form); got != want {
+			t.Errorf("MissFamilyOf(%q) = %q, want %q", form, got, want)
 		}
 	}
 }
