@@ -505,7 +505,7 @@ func (ix *index) toolName(file int, t *facts.Tool) (name, expr string) {
 		return t.Name, ""
 	}
 	if t.NameRef == "" {
-		return ix.unresolvedTool(file, t, "")
+		return ix.unresolvedTool(file, t, t.NameExpr)
 	}
 	if v, ok := ix.files[file].Constants[t.NameRef]; ok {
 		return v, ""
