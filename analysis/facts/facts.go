@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 3
+const Version = 4
 
 // File is everything extracted from one source file.
 type File struct {
@@ -251,8 +251,12 @@ type Tool struct {
 	// Name is the tool name when literal or resolved from a constant in this
 	// file; else NameRef is the identifier holding it (resolved by the index
 	// through File.Constants of the package) and Name is "".
-	Name     string      `json:"name"`
-	NameRef  string      `json:"nameRef,omitempty"`
+	Name    string `json:"name"`
+	NameRef string `json:"nameRef,omitempty"`
+	// NameExpr is the name expression as written when it is neither a
+	// string nor a reference the index may resolve (a parameter, a field of
+	// a loop variable): the link reports the tool as unresolved with it.
+	NameExpr string      `json:"nameExpr,omitempty"`
 	NameSpan source.Span `json:"nameSpan"`
 	// Span covers the registration call or decorator.
 	Span source.Span `json:"span"`

@@ -109,7 +109,8 @@ type callSite struct {
 const callPhase = math.MaxInt32
 
 type toolInfo struct {
-	name       string
+	name       string // the resolved name, or the unresolved placeholder
+	expr       string // the unresolved name expression; "" when resolved
 	file       int
 	k          int // index in the file's Tools
 	t          *facts.Tool
