@@ -145,6 +145,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 		res.Errors = append(res.Errors, n)
 	}
 	sort.SliceStable(res.Errors, func(i, j int) bool { return res.Errors[i].File < res.Errors[j].File })
+	res.Findings = append(res.Findings, SkippedFindings(res.Errors)...)
 	e.Check(abs, res, nil)
 	return res, nil
 }
