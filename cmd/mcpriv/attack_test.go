@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Attacks of issue 14 on the gate: a server's own code tries to make
@@ -270,6 +272,47 @@ func TestAttackMutualRecursion(t *testing.T) {
 			}
 			if code, _, _ := runCLI(t, "scan", "--no-progress", "--fail-on", "warning", dir); code != exitFindings {
 				t.Errorf("scan --fail-on warning: exit %d, want %d", code, exitFindings)
+			}
+		})
+	}
+}
+
+// TestAttackGoModNotRegular: a go.mod that is a symlink to /dev/zero, a
+// sparse 50 GB file or a FIFO neither exhausts memory nor hangs the scan;
+// the module's code is still analysed.
+func TestAttackGoModNotRegular(t *testing.T) {
+	for _, kind := range []string{"dev-zero", "sparse", "fifo"} {
+		t.Run(kind, func(t *testing.T) {
+			dir := attackFiles(t, map[string]string{"main.go": goTool("\t\texec.Command(cmd).Run()")})
+			gomod := filepath.Join(dir, "go.mod")
+			switch kind {
+			case "dev-zero":
+				if err := os.Symlink("/dev/zero", gomod); err != nil {
+					t.Fatal(err)
+				}
+			case "sparse":
+				f, err := os.Create(gomod)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := f.Truncate(50 << 30); err != nil {
+					t.Skipf("no sparse file here: %v", err)
+				}
+				f.Close()
+			case "fifo":
+				if err := syscall.Mkfifo(gomod, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			done := make(chan []attackFinding, 1)
+			go func() { done <- scanJSON(t, dir) }()
+			select {
+			case fs := <-done:
+				if countExec(fs, true) != 1 {
+					t.Errorf("want the tainted exec.Command found, got %+v", fs)
+				}
+			case <-time.After(2 * time.Minute): // a hang guard, not a timing assertion
+				t.Fatal("scan did not return: it is blocked on go.mod")
 			}
 		})
 	}
