@@ -31,8 +31,9 @@ t0=$(date +%s)
 say() { echo "== editors [$(( $(date +%s) - t0 ))s] $*"; }
 
 # 1. apt packages, only those missing.
-pkgs=(neovim vim vim-ale emacs-nox elpa-eglot python3) # python3: also the scope differential tests (analysis/scope)
-[ "${EDITORS_SKIP_VSCODE:-}" = 1 ] || pkgs+=(chromium build-essential python3 pkg-config ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev curl)
+# chromium also serves the HTML report test (cmd/mcpriv TestReportsInBrowser).
+pkgs=(neovim vim vim-ale emacs-nox elpa-eglot python3 chromium) # python3: also the scope differential tests (analysis/scope)
+[ "${EDITORS_SKIP_VSCODE:-}" = 1 ] || pkgs+=(build-essential python3 pkg-config ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev curl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -60,6 +61,15 @@ if [ $install_only = 0 ]; then
   go test -count=1 -v -run 'TestNeovim|TestVimALE|TestEmacsEglot|TestDocs|TestFixture' ./editors/e2e/
 fi
 
+# playwright-core drives Chromium for the VS Code tier and the HTML report
+# test, so it is installed even when VS Code is skipped.
+if [ ! -d "$MCPRIV_CACHE/playwright/node_modules/playwright-core" ]; then
+  say "playwright-core $PLAYWRIGHT_VERSION"
+  mkdir -p "$MCPRIV_CACHE/playwright"
+  (cd "$MCPRIV_CACHE/playwright" && { [ -f package.json ] || npm init -y >/dev/null; } \
+    && npm install --silent "playwright-core@$PLAYWRIGHT_VERSION")
+fi
+
 [ "${EDITORS_SKIP_VSCODE:-}" = 1 ] && { say "VS Code skipped (EDITORS_SKIP_VSCODE=1)"; exit 0; }
 
 # 4. VS Code: code-server and playwright-core into the cache, the .vsix with
@@ -67,12 +77,6 @@ fi
 say "code-server $CODE_SERVER_VERSION"
 editors/e2e/vscode/install-code-server.sh "$MCPRIV_CACHE/code-server" "$CODE_SERVER_VERSION" > "$MCPRIV_CACHE/code-server-install.log" 2>&1 \
   || { tail -40 "$MCPRIV_CACHE/code-server-install.log"; exit 1; }
-if [ ! -d "$MCPRIV_CACHE/playwright/node_modules/playwright-core" ]; then
-  say "playwright-core $PLAYWRIGHT_VERSION"
-  mkdir -p "$MCPRIV_CACHE/playwright"
-  (cd "$MCPRIV_CACHE/playwright" && { [ -f package.json ] || npm init -y >/dev/null; } \
-    && npm install --silent "playwright-core@$PLAYWRIGHT_VERSION")
-fi
 # The .vsix ships this machine's binary, so it is a platform-specific package.
 case "$(uname -m)" in x86_64) VSCE_TARGET=linux-x64 ;; aarch64) VSCE_TARGET=linux-arm64 ;; *) VSCE_TARGET=linux-$(uname -m) ;; esac
 say "extension: npm ci, package ($VSCE_TARGET)"

@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -83,8 +82,9 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 			var err error
 			if !s.manifestExists(mpath) {
 				// A new manifest for this file's findings, minimised and with the
-				// header package manifest writes.
-				sub := &finding.Result{Tools: rr.res.Tools}
+				// header package manifest writes, naming the tools it governs.
+				own, _ := manifest.Governed(rr.res, rr.root, mpath, s.manifestPresent)
+				sub := &finding.Result{Tools: own.Tools}
 				for _, f := range rr.byFile[d.path] {
 					if f.Kind == finding.KindCapability {
 						sub.Findings = append(sub.Findings, *f)
@@ -229,23 +229,8 @@ func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag protoco
 // offset in the manifest text: unused-grant findings point there.
 func grantAt(path string, text []byte, offset int) (Grant, bool) {
 	m, _ := manifest.Parse(path, text)
-	if m == nil || m.Broken {
-		return Grant{}, false
-	}
-	sections := append([]manifest.Section{m.Server}, m.Tools...)
-	for _, sec := range sections {
-		for _, e := range sec.Entries {
-			if e.Span.Start.Offset == offset {
-				return Grant{Tool: sec.Name, Capability: e.Capability}, true
-			}
-			for _, sc := range e.Scopes {
-				if sc.Span.Start.Offset == offset {
-					return Grant{Tool: sec.Name, Capability: e.Capability, Scope: sc.Value}, true
-				}
-			}
-		}
-	}
-	return Grant{}, false
+	g, ok := manifest.GrantAt(m, "", offset)
+	return Grant{Tool: g.Tool, Capability: g.Capability, Scope: g.Scope}, ok
 }
 
 // manifestText returns the manifest's text: the open buffer, else the disk.
@@ -334,7 +319,14 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 		return nil, err
 	}
 	d, _, _, rr, err := s.docAt(ctx, p.TextDocument.URI)
-	if d == nil || err != nil || rr == nil {
+	if d == nil || err != nil {
+		return []protocol.CodeLens{}, err
+	}
+	if reason := s.skipReason(d.path); reason != "" && !d.manifest {
+		// A lens with no command shows as plain text.
+		return []protocol.CodeLens{{Command: &protocol.Command{Title: "mcpriv: " + reason}}}, nil
+	}
+	if rr == nil {
 		return []protocol.CodeLens{}, err
 	}
 	lenses := []protocol.CodeLens{}
@@ -444,14 +436,14 @@ func (s *Server) summary() map[string]any {
 // optional URI of the root or of a file in it.
 func (s *Server) generateManifest(ctx context.Context, args []any) (any, error) {
 	s.mu.Lock()
-	root := ""
+	root, target := "", ""
 	if len(s.roots) > 0 {
 		root = s.roots[0]
 	}
 	if len(args) > 0 {
 		if u, ok := args[0].(string); ok {
 			if p, err := uriToPath(protocol.DocumentURI(u)); err == nil {
-				root = s.rootOfLocked(p)
+				root, target = s.rootOfLocked(p), p
 				if contains(s.roots, p) {
 					root = p
 				}
@@ -464,19 +456,27 @@ func (s *Server) generateManifest(ctx context.Context, args []any) (any, error) 
 	if rr == nil {
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "no analysed workspace root to generate a manifest for")
 	}
+	// A file argument generates the manifest governing it; a root (or none)
+	// the root's. Either way only the files that manifest governs count.
 	mpath := filepath.Join(root, ManifestName)
-	text, exists := s.manifestText(mpath)
-	var next []byte
-	if !exists || len(bytes.TrimSpace(text)) == 0 {
-		next = manifest.Create(rr.res)
-	} else {
-		edits, err := manifest.Update(text, rr.res)
-		if err != nil {
-			return nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "generate manifest: %v", err)
-		}
-		next = manifest.Apply(text, edits)
+	if target != "" && target != root {
+		mpath = s.manifestFor(root, target)
 	}
-	if string(next) == string(text) {
+	text, exists := s.manifestText(mpath)
+	gen, err := manifest.Generate(rr.res, manifest.GenerateOptions{
+		Root: root, Target: mpath, Old: text, Exists: exists, Present: s.manifestPresent,
+	})
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "generate manifest: %v", err)
+	}
+	next := gen.Text
+	for _, n := range gen.Nested {
+		s.logf(msgInfo, "mcpriv: %s governs %d file(s) below it, left out of %s", n.Path, n.Files, mpath)
+	}
+	for _, n := range gen.Notes {
+		s.logf(msgInfo, "mcpriv: %s: %s", mpath, n)
+	}
+	if !gen.Changed {
 		return map[string]any{"applied": false, "manifest": pathToURI(mpath), "message": "the manifest already grants everything the code needs"}, nil
 	}
 	we, err := s.replaceManifest(mpath, text, next, exists)

@@ -137,6 +137,12 @@ func (s *Server) runOnce(ctx context.Context, gen uint64, w *workerState) {
 			continue
 		}
 		d.dirty = false
+		if s.excludedLocked(s.rootOfLocked(path), path) {
+			// Not analysed, as the CLI would not: the editor says so
+			// (skipReasonLocked) instead of showing a result of its own.
+			delete(s.files, path)
+			continue
+		}
 		jobs = append(jobs, parseJob{path: path, lang: d.lang, version: d.version, text: d.text, lines: d.lines,
 			edits: append([]parseEdit(nil), d.edits...), full: d.full})
 		d.edits = d.edits[:0]

@@ -72,6 +72,9 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 	if d.manifest {
 		return manifestHover(text, lines, off), nil
 	}
+	if reason := s.skipReason(d.path); reason != "" {
+		return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: "**mcpriv:** " + reason}}, nil
+	}
 	if rr == nil {
 		return nil, nil
 	}

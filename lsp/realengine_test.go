@@ -20,6 +20,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/mcpriv/mcpriv/analysis/bigserver"
+	"github.com/mcpriv/mcpriv/analysis/buildout"
 	"github.com/mcpriv/mcpriv/analysis/engine"
 )
 
@@ -345,14 +346,19 @@ func TestIncrementalFactsRealEngine(t *testing.T) {
 
 // TestExcluded: the server excludes what the engine excludes (defaults, test
 // files, the user's patterns) for the file and each directory above it, plus
-// build output.
+// the build output the engine's listing left out.
 func TestExcluded(t *testing.T) {
 	eng, err := realEngine(EngineConfig{Excludes: []string{"fixtures", "gen/**"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{engine: eng}
 	root := t.TempDir()
+	// As if the listing left dist/ and build/ out (their sources are in the
+	// tree) and found out/ to be the only code there is.
+	s := &Server{engine: eng, builds: map[string]rootBuilds{root: {
+		left:     []buildout.Dir{{Path: "dist", From: "src/"}, {Path: "build", From: "src/"}},
+		analysed: true,
+	}}}
 	for _, tc := range []struct {
 		rel  string
 		want bool
@@ -367,7 +373,8 @@ func TestExcluded(t *testing.T) {
 		{"testing.go", false},
 		{"dist/index.js", true},
 		{"build/lib/a.py", true},
-		{"out/main.js", true},
+		{"out/main.js", false},
+		{"src/dist/x.js", false},
 		{"src/output.ts", false},
 		{"a/fixtures/b.ts", true},
 		{"gen/x/y.go", true},

@@ -20,6 +20,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -336,6 +337,59 @@ func (s *Server) publish(rr, prev *rootResult) {
 	s.mu.Lock()
 	rr.diags = cur
 	s.mu.Unlock()
+	s.publishSkipped(rr.root, paths)
+}
+
+// skippedMark prefixes what Server.published holds for a document showing
+// the skipped notice; publishFile's fingerprints are 8 bytes, never this.
+const skippedMark = "skipped\x00"
+
+// publishSkipped gives every open document of root that is not analysed one
+// hint diagnostic saying why, instead of no diagnostics (which would read
+// as "no privileges"), and clears the notice of one analysed again that
+// publish did not touch (it has no findings).
+func (s *Server) publishSkipped(root string, touched map[string]bool) {
+	type notice struct {
+		uri    protocol.DocumentURI
+		reason string
+	}
+	var send []notice
+	s.mu.Lock()
+	for path, d := range s.docs {
+		if d.manifest || d.lang == "" || s.rootOfLocked(path) != root {
+			continue
+		}
+		reason := s.skipReasonLocked(root, path)
+		prev, marked := s.published[d.uri]
+		marked = marked && strings.HasPrefix(prev, skippedMark)
+		switch {
+		case reason != "" && prev != skippedMark+reason:
+			s.published[d.uri] = skippedMark + reason
+			send = append(send, notice{d.uri, reason})
+		case reason == "" && marked && !touched[path]:
+			delete(s.published, d.uri)
+			send = append(send, notice{d.uri, ""})
+		}
+	}
+	// A closed document keeps no notice.
+	for uri, prev := range s.published {
+		if !strings.HasPrefix(prev, skippedMark) {
+			continue
+		}
+		if path, err := uriToPath(uri); err == nil && s.rootOfLocked(path) == root && s.docs[path] == nil {
+			delete(s.published, uri)
+			send = append(send, notice{uri, ""})
+		}
+	}
+	s.mu.Unlock()
+	for _, n := range send {
+		diags := []protocol.Diagnostic{}
+		if n.reason != "" {
+			diags = append(diags, protocol.Diagnostic{Severity: protocol.DiagnosticSeverityHint, Source: "mcpriv",
+				Code: "not-analysed", Message: n.reason})
+		}
+		s.notify(protocol.MethodTextDocumentPublishDiagnostics, &protocol.PublishDiagnosticsParams{URI: n.uri, Diagnostics: diags})
+	}
 }
 
 // diagCache holds the encoded diagnostics of one root's last publish. Results
@@ -682,29 +736,20 @@ func lspSeverity(s finding.Severity) protocol.DiagnosticSeverity {
 	return protocol.DiagnosticSeverityInformation
 }
 
-// manifestFor returns the manifest governing path: the nearest ancestor
-// directory (up to root) holding mcp-capabilities.yaml, open or on disk, else
-// root's. The file may not exist.
+// manifestFor returns the manifest governing path, as every front-end picks
+// it (manifest.Find): the nearest ancestor directory (up to root) holding
+// mcp-capabilities.yaml, open or on disk, else root's. The file may not exist.
 func (s *Server) manifestFor(root, path string) string {
-	dir := filepath.Dir(path)
-	for {
-		m := filepath.Join(dir, ManifestName)
-		s.mu.Lock()
-		_, open := s.docs[m]
-		s.mu.Unlock()
-		if open || fileExists(m) {
-			return m
-		}
-		if dir == root || !within(root, dir) {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	return filepath.Join(root, ManifestName)
+	return manifest.Find(filepath.Dir(path), root, s.manifestPresent)
+}
+
+// manifestPresent reports whether a manifest exists at p: open in the editor
+// or on disk.
+func (s *Server) manifestPresent(p string) bool {
+	s.mu.Lock()
+	_, open := s.docs[p]
+	s.mu.Unlock()
+	return open || fileExists(p)
 }
 
 // resultFor returns the latest result of path's root.

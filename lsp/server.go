@@ -165,6 +165,7 @@ type Server struct {
 	files       map[string]*fileFacts           // facts of every known file by absolute path
 	results     map[string]*rootResult          // latest result by root
 	published   map[protocol.DocumentURI]string // last diagnostics sent, to send only changes
+	builds      map[string]rootBuilds           // build output of each root, from its last listing
 	dirtyRoots  map[string]bool                 // roots to re-link on the next run
 	loggedOnce  map[string]bool                 // extraction errors already logged
 	gen         uint64                          // bumped by every edit; a run started at an older gen is stale
@@ -202,7 +203,7 @@ func newServer(opts Options) *Server {
 	s := &Server{
 		opts: opts, ctx: ctx, cancel: cancel, exited: make(chan struct{}),
 		docs: map[string]*document{}, files: map[string]*fileFacts{}, results: map[string]*rootResult{},
-		published: map[protocol.DocumentURI]string{}, dirtyRoots: map[string]bool{}, loggedOnce: map[string]bool{},
+		published: map[protocol.DocumentURI]string{}, builds: map[string]rootBuilds{}, dirtyRoots: map[string]bool{}, loggedOnce: map[string]bool{},
 		wake: make(chan struct{}, 1), updated: make(chan struct{}),
 	}
 	s.wg.Add(1)

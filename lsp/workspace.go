@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
+	"github.com/mcpriv/mcpriv/analysis/buildout"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
@@ -51,11 +52,30 @@ func (s *Server) scanWorkspace(ctx context.Context) {
 			s.logf(msgWarning, "mcpriv: listing %s: %v", root, err)
 			continue
 		}
+		b := rootBuilds{}
 		for _, fe := range skipped {
-			if !fe.Skipped {
+			if fe.BuiltFrom != "" {
+				b.left = append(b.left, buildout.Dir{Path: fe.File, From: fe.BuiltFrom})
+				s.logf(msgLog, "mcpriv: %s: %s", fe.File, fe.Message)
+			} else if !fe.Skipped {
 				s.logf(msgLog, "mcpriv: %s: %s", fe.File, fe.Message)
 			}
 		}
+		for _, f := range files {
+			if _, ok := buildout.Output(s.relPath(root, s.absPath(root, f))); ok {
+				b.analysed = true // compiled-only: a new source would change that
+				break
+			}
+		}
+		s.mu.Lock()
+		s.builds[root] = b
+		// Build output the listing now leaves out leaves the store.
+		for path, ff := range s.files {
+			if !ff.open && s.rootOfLocked(path) == root && s.excludedLocked(root, path) {
+				delete(s.files, path)
+			}
+		}
+		s.mu.Unlock()
 		for _, f := range files {
 			p := s.absPath(root, f)
 			if s.excluded(root, p) {
@@ -134,6 +154,12 @@ func (s *Server) refreshFromDisk(path string) {
 	root := s.rootOfLocked(path)
 	s.mu.Unlock()
 	if eng == nil || s.excluded(root, path) {
+		// Nothing to read, but the root is re-linked without the buffer (a
+		// closed file not analysed loses its notice).
+		s.mu.Lock()
+		s.dirtyRoots[root] = true
+		s.mu.Unlock()
+		s.kick()
 		return
 	}
 	s.extractFromDisk(s.ctx, eng, path)
@@ -149,6 +175,7 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 		return nil, err
 	}
 	var changed []string
+	relist := false
 	s.mu.Lock()
 	for _, ev := range p.Changes {
 		if ev == nil {
@@ -166,6 +193,9 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 		if _, open := s.docs[path]; open || langOf(path) == "" {
 			continue // the buffer, not the disk, is the truth for open files
 		}
+		if ev.Type != protocol.FileChangeTypeChanged && s.buildsMayChangeLocked(root, path) {
+			relist = true
+		}
 		if ev.Type == protocol.FileChangeTypeDeleted {
 			delete(s.files, path)
 			s.dirtyRoots[root] = true
@@ -174,6 +204,15 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 		changed = append(changed, path)
 	}
 	s.mu.Unlock()
+	if relist {
+		// Which build output is left out depends on the whole listing.
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.scanWorkspace(s.ctx)
+		}()
+		return nil, nil
+	}
 	// Reading files is I/O: not on the connection goroutine.
 	s.wg.Add(1)
 	go func() {
@@ -319,12 +358,30 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMess
 	return nil, nil
 }
 
+// buildsMayChangeLocked reports whether creating or deleting path may change
+// which build output of root is left out.
+func (s *Server) buildsMayChangeLocked(root, path string) bool {
+	b := s.builds[root]
+	if b.analysed || len(b.left) > 0 {
+		return true
+	}
+	_, ok := buildout.Output(s.relPath(root, path))
+	return ok
+}
+
+// rootBuilds is what the engine's listing of a root said about build output
+// (package buildout).
+type rootBuilds struct {
+	left     []buildout.Dir // directories left out: their sources are analysed
+	analysed bool           // some build output is analysed: no sources compile into it
+}
+
 // excluded reports whether path is not analysed: the engine's own rule
 // (engine.DefaultExcludes, DefaultExcludeFiles and the user's excludes,
 // the same rule its Files applies while walking) for the file and every
-// directory above it, plus buildOutputDirs. Files arriving by watcher
-// events, and files already in the store when the settings change, pass
-// through here.
+// directory above it, plus the build output its last listing of the root
+// left out. Files arriving by watcher events, and files already in the
+// store when the settings change, pass through here.
 func (s *Server) excluded(root, path string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -332,20 +389,47 @@ func (s *Server) excluded(root, path string) bool {
 }
 
 func (s *Server) excludedLocked(root, path string) bool {
-	rel, err := filepath.Rel(root, path)
-	if err != nil || rel == "." {
-		return false
-	}
-	parts := strings.Split(filepath.ToSlash(rel), "/")
-	for i, el := range parts[:len(parts)-1] {
-		if buildOutputDirs[el] || (s.engine != nil && s.engine.Excluded(strings.Join(parts[:i+1], "/"), true)) {
-			return true
-		}
-	}
-	return s.engine != nil && s.engine.Excluded(strings.Join(parts, "/"), false)
+	return s.skipReasonLocked(root, path) != ""
 }
 
-// buildOutputDirs are excluded by the language server on top of the engine's
-// defaults: generated bundles next to the sources they are built from would
-// repeat every diagnostic. (The CLI scans what it is pointed at.)
-var buildOutputDirs = map[string]bool{"dist": true, "build": true, "out": true}
+// skipReasonLocked says why path is not analysed ("" when it is), in the
+// words the editor shows instead of a result.
+func (s *Server) skipReasonLocked(root, path string) string {
+	rel := s.relPath(root, path)
+	if rel == "" {
+		return ""
+	}
+	if d, ok := buildout.Covering(s.builds[root].left, rel); ok {
+		return d.Message()
+	}
+	if s.engine == nil {
+		return ""
+	}
+	parts := strings.Split(rel, "/")
+	for i := range parts[:len(parts)-1] {
+		if dir := strings.Join(parts[:i+1], "/"); s.engine.Excluded(dir, true) {
+			return "not analysed: " + dir + "/ is excluded (default excludes or the excludes setting)"
+		}
+	}
+	if s.engine.Excluded(rel, false) {
+		return "not analysed: excluded (a test file by the default excludes, or the excludes setting)"
+	}
+	return ""
+}
+
+// skipReason is skipReasonLocked for the root holding path.
+func (s *Server) skipReason(path string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.skipReasonLocked(s.rootOfLocked(path), path)
+}
+
+// relPath is path relative to root, slash-separated ("" for root itself or
+// a path outside it).
+func (s *Server) relPath(root, path string) string {
+	rel, err := filepath.Rel(root, path)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}

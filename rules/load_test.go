@@ -180,6 +180,16 @@ func TestLoadErrors(t *testing.T) {
 		{"bad id", strings.Replace(goodRule, "js.acme.upload", "Upload Rule", 1), []string{"bad.yaml:3:9", "must look like"}},
 		{"no message", strings.Replace(goodRule, "    message: uploads a file to Acme\n", "", 1), []string{"bad.yaml:3:5", "no message"}},
 		{"bad risk", strings.Replace(goodRule, "    message:", "    risk: extreme\n    message:", 1), []string{"bad.yaml:8:11", "unknown risk"}},
+		{"example not code", strings.Replace(goodRule, "    message:", "    examples: {match: [42], noMatch: [x]}\n    message:", 1), []string{"bad.yaml:8:", "an example is a string of code"}},
+		{"empty example", strings.Replace(goodRule, "    message:", "    examples: {match: [\"\"], noMatch: [x]}\n    message:", 1), []string{"bad.yaml:8:", "match example 1 has no code"}},
+		{"example of another language", strings.Replace(goodRule, "    message:", "    examples: {match: [{code: x, file: a.py}], noMatch: [x]}\n    message:", 1),
+			[]string{"bad.yaml:8:", `example file "a.py" is not a js file`}},
+		{"example file with a path", strings.Replace(goodRule, "    message:", "    examples: {match: [{code: x, file: src/a.ts}], noMatch: [x]}\n    message:", 1),
+			[]string{"bad.yaml:8:", "must be a plain file name"}},
+		{"scope on noMatch", strings.Replace(goodRule, "    message:", "    examples: {match: [x], noMatch: [{code: x, scope: h}]}\n    message:", 1),
+			[]string{"bad.yaml:8:", "a noMatch example cannot expect a scope"}},
+		{"unknown example field", strings.Replace(goodRule, "    message:", "    examples: {match: [{code: x, scpe: h}], noMatch: [x]}\n    message:", 1),
+			[]string{"bad.yaml:8:", `unknown field "scpe"`, `did you mean "scope"`}},
 		{"duplicate id", goodRule + strings.SplitN(goodRule, "rules:\n", 2)[1], []string{"bad.yaml:9:9", `duplicate rule id "js.acme.upload" (first at line 3)`}},
 	}
 	for _, tt := range tests {

@@ -5,7 +5,13 @@
 // language server.
 package rules
 
-import "github.com/mcpriv/mcpriv/analysis/capability"
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+)
 
 // Rule is one entry of a rule file. See docs/rules.md for the file format.
 type Rule struct {
@@ -41,6 +47,9 @@ type Rule struct {
 	Note    string `yaml:"note,omitempty"`
 	// Risk overrides the capability's base risk ("low" … "critical").
 	Risk string `yaml:"risk,omitempty"`
+	// Examples are snippets the rule must fire on and must stay silent on,
+	// run through the real extractor by `mcpriv rules test`.
+	Examples *Examples `yaml:"examples,omitempty"`
 
 	// Source is the file the rule came from ("embedded:node.yaml" or a path).
 	Source string `yaml:"-"`
@@ -91,4 +100,59 @@ type Condition struct {
 	// end is computed ("sqlite:///" + path matches ^sqlite:), instead of
 	// giving Unknown. Only for patterns that look at the start of the value.
 	Prefix bool `yaml:"prefix,omitempty"`
+}
+
+// Examples are a rule's test cases, in the manner of ast-grep's valid and
+// invalid snippets: every Match example must make the rule fire (with its
+// capability) and no NoMatch example may.
+type Examples struct {
+	Match   []Example `yaml:"match"`
+	NoMatch []Example `yaml:"noMatch"`
+}
+
+// Example is one snippet: a YAML string (the code, in a file named by the
+// family's default: example.ts, example.py, example.go) or a mapping that
+// also names the file (its extension picks the language: example.js,
+// server.tsx) and, for Match, the scope the finding must infer.
+type Example struct {
+	Code  string `yaml:"code"`
+	File  string `yaml:"file,omitempty"`
+	Scope string `yaml:"scope,omitempty"`
+	// Line is the example's line in the rule file, for messages.
+	Line int `yaml:"-"`
+}
+
+// UnmarshalYAML accepts the string form and the mapping form.
+func (e *Example) UnmarshalYAML(n *yaml.Node) error {
+	e.Line = n.Line
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.ShortTag() != "!!str" {
+			break // 42, true: not code
+		}
+		return n.Decode(&e.Code)
+	case yaml.MappingNode:
+		type plain Example // without this method
+		var p plain
+		if err := n.Decode(&p); err != nil {
+			return err
+		}
+		*e = Example(p)
+		e.Line = n.Line
+		return nil
+	}
+	// A TypeError, so the loader reports it at its line like other type errors.
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: an example is a string of code or a mapping with code, file and scope", n.Line)}}
+}
+
+// DefaultExampleFile is the file name an example of family is analysed
+// under when it names none.
+func DefaultExampleFile(family string) string {
+	switch family {
+	case "python":
+		return "example.py"
+	case "go":
+		return "example.go"
+	}
+	return "example.ts"
 }

@@ -23,6 +23,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/mcpriv/mcpriv/analysis/buildout"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/glob"
@@ -149,9 +150,11 @@ func (e *Engine) Rules() *rules.Set { return e.rules }
 func (e *Engine) Options() Options { return e.opts }
 
 // Files lists the files under root that are analysed, plus notices for the
-// ones skipped. root may be a single file. A root that is a symlink is
-// followed (paths stay under root as given); symlinks inside it are not. A
-// root directory that cannot be read is an error, not an empty tree.
+// ones skipped. root may be a single file. Build output whose sources are in
+// the tree is left out (package buildout), unless NoDefaultExcludes is set.
+// A root that is a symlink is followed (paths stay under root as given);
+// symlinks inside it are not. A root directory that cannot be read is an
+// error, not an empty tree.
 func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.FileError, error) {
 	st, err := os.Stat(root)
 	if err != nil {
@@ -213,6 +216,16 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 		files = append(files, p)
 		return nil
 	})
+	if err == nil && !e.opts.NoDefaultExcludes {
+		var left []buildout.Dir
+		files, left = buildout.Split(files, func(p string) string {
+			rel, _ := filepath.Rel(root, p)
+			return filepath.ToSlash(rel)
+		})
+		for _, d := range left {
+			notes = append(notes, finding.FileError{File: d.Path, Message: d.Message(), Skipped: true, BuiltFrom: d.From})
+		}
+	}
 	return files, notes, err
 }
 
@@ -296,7 +309,7 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 	if f := e.cache.get(p, lang, hash, full); f != nil {
 		return f, nil
 	}
-	if !full && !mentionsAny(src, e.words[lang.Family()]) {
+	if !full && !rules.MentionsAny(src, e.words[lang.Family()]) {
 		f := &facts.File{Path: p, Lang: lang, Package: p, Hash: hash, Functions: []facts.Function{{Parent: -1}}}
 		if lang == source.Go {
 			f.Package = "" // unknown until parsed; Scan parses Go packages that matter
@@ -341,33 +354,6 @@ func (e *Engine) extractTree(p string, l source.Lang, src []byte, tree *sitter.T
 func contentHash(src []byte) string {
 	h := sha256.Sum256(src)
 	return hex.EncodeToString(h[:])
-}
-
-// mentionsAny reports whether src holds an identifier token in words.
-func mentionsAny(src []byte, words map[string]bool) bool {
-	if len(words) == 0 {
-		return true // no rules known: cannot prove anything
-	}
-	for i := 0; i < len(src); {
-		c := src[i]
-		if !isIdent(c) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(src) && isIdent(src[j]) {
-			j++
-		}
-		if words[string(src[i:j])] {
-			return true
-		}
-		i = j
-	}
-	return false
-}
-
-func isIdent(c byte) bool {
-	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // factCache maps (path, language, content hash) to facts, bounded in size.
@@ -451,10 +437,14 @@ func tooDeepFindings(files []*facts.File) []finding.Finding {
 
 // SkippedFindings turns the files a scan could not analyse into findings:
 // what they do is unknown, so each fails the gate unless it is excluded on
-// purpose (--exclude, the excludes setting).
+// purpose (--exclude, the excludes setting, build output whose sources are
+// analysed).
 func SkippedFindings(errs []finding.FileError) []finding.Finding {
 	var out []finding.Finding
 	for _, fe := range errs {
+		if fe.BuiltFrom != "" {
+			continue // build output left out on purpose: its sources were analysed
+		}
 		out = append(out, finding.Finding{Kind: finding.KindUnanalysed, File: fe.File, Rule: finding.RuleSkipped, Server: true, Tools: []string{},
 			Message: "file not analysed: " + fe.Message})
 	}
@@ -483,4 +473,8 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 	})
 	e.opts.Policy.Apply(res)
 	finding.SortMostlySorted(res.Findings)
+	// The one place both front-ends' findings pass: a finding is reported
+	// once per place.
+	res.Findings = finding.Dedupe(res.Findings)
+	res.Suppressed = finding.Dedupe(res.Suppressed)
 }

@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 2
+const Version = 3
 
 // File is everything extracted from one source file.
 type File struct {
@@ -233,7 +233,9 @@ type Arg struct {
 	Value  string `json:"value,omitempty"`
 	Known  bool   `json:"known,omitempty"` // Value is meaningful (it may be "")
 	Prefix bool   `json:"prefix,omitempty"`
-	// Number holds a numeric literal's text (ports: listen(3000)).
+	// Number holds a numeric literal's text (ports: listen(3000)), or an
+	// open flag expression as canonical symbols joined by "|"
+	// (os.O_WRONLY|os.O_CREATE; see OpenFlag).
 	Number string `json:"number,omitempty"`
 	// Props are the properties of an object literal argument, one level deep
 	// ({ host: "db", port: 5432 } → Props["host"], Props["port"]); Go composite
@@ -276,8 +278,7 @@ type Tool struct {
 	NameSpan source.Span `json:"nameSpan"`
 	// Span covers the registration call or decorator.
 	Span source.Span `json:"span"`
-	// SDK is "ts-sdk", "ts-sdk-lowlevel", "python-sdk", "fastmcp",
-	// "python-lowlevel", "go-sdk", "mcp-go".
+	// SDK is one of SDKs (sdk.go).
 	SDK string `json:"sdk"`
 	// Handler is the function that runs for this tool: an index into
 	// File.Functions, or -1 with HandlerRef naming it for the index to resolve.

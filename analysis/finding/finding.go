@@ -122,6 +122,14 @@ type Finding struct {
 
 	// Suppression is the reason given, for findings listed as suppressed.
 	Suppression string `json:"suppression,omitempty"`
+
+	// Command is the command line a system.exec call runs, one word each,
+	// command.Unknown for a word that is not a literal (nil when unknown):
+	// a read-only command does not contradict readOnlyHint.
+	Command []string `json:"-"`
+	// Func is the span of the function holding the call: a temporary file
+	// created and removed in one function is no destructive removal.
+	Func source.Span `json:"-"`
 }
 
 // Tool summarises one MCP tool.
@@ -143,6 +151,9 @@ type FileError struct {
 	Message string `json:"message"`
 	// Skipped is true for notices (too large, binary); false for real errors.
 	Skipped bool `json:"skipped"`
+	// BuiltFrom is set when File is a build-output directory left out
+	// because the sources it is built from were analysed: it names them.
+	BuiltFrom string `json:"builtFrom,omitempty"`
 }
 
 // Result is the outcome of analysing a tree.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/command"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/modules"
@@ -59,6 +60,8 @@ type candidate struct {
 	scope    string
 	// scopeUnknown: why the literal scope cannot be inferred (only "*" covers it).
 	scopeUnknown string
+	// cmd is the command line of a system.exec call (command.Words).
+	cmd []string
 	// refs are the parameter references whose tool-input taint escalates it.
 	refs []facts.ParamRef
 }
@@ -188,6 +191,9 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 			cd.scopeUnknown = "the scope cannot be inferred"
 		}
 	}
+	if r.Capability == capability.SystemExec {
+		cd.cmd = command.Words(c, m.ScopeArg, m.ScopeKind)
+	}
 	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != ""
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode
 	cd.supp = int32(suppressionFor(f, candidateSpan(f, &cd).Start.Line, r.Capability))
@@ -213,6 +219,10 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 		Risk:       cd.risk,
 		Tools:      l.tools,
 		Server:     l.server,
+		Command:    cd.cmd,
+	}
+	if c.Func >= 0 && c.Func < len(f.Functions) {
+		fd.Func = f.Functions[c.Func].Span
 	}
 	if cd.scope != "" {
 		info, _ := capability.Lookup(r.Capability)

@@ -41,17 +41,17 @@ func badSuppressions(f *facts.File, used []bool) (bad []finding.Finding) {
 				if sug := capability.Suggest(c); sug != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", sug)
 				}
-				bad = append(bad, mk("suppression.unknown-capability", msg))
+				bad = append(bad, mk(suppress.RuleUnknownCapability, msg))
 			}
 		}
 		if len(s.Capabilities) == 0 {
-			bad = append(bad, mk("suppression.no-capability", "mcpriv-ignore must name the capabilities it suppresses: `mcpriv-ignore: file.write -- reason`"))
+			bad = append(bad, mk(suppress.RuleNoCapability, "mcpriv-ignore must name the capabilities it suppresses: `mcpriv-ignore: file.write -- reason`"))
 		}
 		if s.Reason == "" {
-			bad = append(bad, mk("suppression.no-reason", "mcpriv-ignore needs a reason after `--`: say why this use is acceptable"))
+			bad = append(bad, mk(suppress.RuleNoReason, "mcpriv-ignore needs a reason after `--`: say why this use is acceptable"))
 		}
 		if !used[k] && len(s.Capabilities) > 0 {
-			bad = append(bad, mk("suppression.unused", fmt.Sprintf("mcpriv-ignore: %s suppresses nothing on this or the next line", strings.Join(s.Capabilities, ", "))))
+			bad = append(bad, mk(suppress.RuleUnused, fmt.Sprintf("mcpriv-ignore: %s suppresses nothing on this or the next line", strings.Join(s.Capabilities, ", "))))
 		}
 	}
 	return bad

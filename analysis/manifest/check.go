@@ -164,6 +164,12 @@ type checker struct {
 // the code, at the tool's name in the source). Parse's findings are not
 // re-reported: the caller appends those.
 func Check(m *Manifest, res *finding.Result, files func(file string) bool) {
+	check(m, res, files, "")
+}
+
+// check is Check with the root absolute file paths in messages are made
+// relative to, so they read the same in every front-end ("" keeps them).
+func check(m *Manifest, res *finding.Result, files func(file string) bool, root string) {
 	if res == nil {
 		return
 	}
@@ -186,7 +192,7 @@ func Check(m *Manifest, res *finding.Result, files func(file string) bool) {
 		t := &res.Tools[i]
 		if files(t.File) {
 			tools[t.Name] = true
-			extra = append(extra, hintMismatches(t, res)...)
+			extra = append(extra, hintMismatches(t, res, root)...)
 		}
 	}
 	if m != nil {
@@ -429,74 +435,4 @@ func unusedFinding(path string, sp source.Span, id capability.ID, msg string) fi
 		Kind: finding.KindUnusedGrant, File: path, Span: sp, CallSpan: sp,
 		Capability: id, Class: id.Class(), Rule: RuleUnused, Message: msg, Severity: finding.Warning,
 	}
-}
-
-// hint is one annotation check: hint set to value contradicts caps.
-var hints = []struct {
-	name  string
-	value bool
-	caps  []capability.ID
-}{
-	{"readOnlyHint", true, []capability.ID{capability.FileWrite, capability.FileDelete, capability.SystemExec}},
-	{"destructiveHint", false, []capability.ID{capability.FileDelete}},
-	{"openWorldHint", false, []capability.ID{capability.NetworkClient}},
-}
-
-func hintMismatches(t *finding.Tool, res *finding.Result) []finding.Finding {
-	var out []finding.Finding
-	for _, h := range hints {
-		v, ok := t.Annotations[h.name]
-		if !ok || v != h.value {
-			continue
-		}
-		var bad []string
-		for _, id := range h.caps {
-			if !hasCap(t.Capabilities, id) {
-				continue
-			}
-			what := does[id]
-			if ev := evidence(res, t.Name, id); ev != "" {
-				what += " (" + ev + ")"
-			}
-			bad = append(bad, what)
-		}
-		if len(bad) == 0 {
-			continue
-		}
-		sp := t.NameSpan
-		if sp == (source.Span{}) {
-			sp = t.Span
-		}
-		out = append(out, finding.Finding{
-			Kind: finding.KindHintMismatch, File: t.File, Span: sp, CallSpan: t.Span,
-			Rule: RuleHintMismatch, Severity: finding.Warning, Tools: []string{t.Name},
-			Message: fmt.Sprintf("tool %s declares %s: %v but it %s", t.Name, h.name, h.value, strings.Join(bad, " and ")),
-		})
-	}
-	return out
-}
-
-func hasCap(caps []capability.ID, id capability.ID) bool {
-	for _, c := range caps {
-		if c == id {
-			return true
-		}
-	}
-	return false
-}
-
-// evidence names the first call through which tool reaches id.
-func evidence(res *finding.Result, tool string, id capability.ID) string {
-	for i := range res.Findings {
-		f := &res.Findings[i]
-		if f.Kind != finding.KindCapability || f.Capability != id || f.API == "" {
-			continue
-		}
-		for _, t := range f.Tools {
-			if t == tool {
-				return fmt.Sprintf("%s at %s:%d", f.API, f.File, f.Span.Start.Line+1)
-			}
-		}
-	}
-	return ""
 }

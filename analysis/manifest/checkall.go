@@ -95,7 +95,7 @@ func CheckAll(root string, res *finding.Result, read func(path string) ([]byte, 
 		if files := groups[p]; len(groups) > 1 {
 			accept = func(file string) bool { return files[file] }
 		}
-		Check(m, res, accept)
+		check(m, res, accept, root)
 	}
 }
 

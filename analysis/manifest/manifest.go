@@ -59,6 +59,9 @@ const (
 	RuleUnknownTool  = "manifest.unknown-tool"
 )
 
+// Rules lists every rule ID above (docs/json-output.md lists them too).
+var Rules = []string{RuleUndeclared, RuleOutOfScope, RuleUnused, RuleHintMismatch, RuleInvalid, RuleUnknownTool}
+
 // Manifest is a parsed mcp-capabilities.yaml.
 type Manifest struct {
 	// Path is the manifest's path as given to Parse; findings in the

@@ -75,8 +75,8 @@ func TestCLIDocComplete(t *testing.T) {
 			t.Errorf("docs/cli.md does not document the %s command", c.name)
 		}
 	}
-	for _, cmd := range []string{"scan", "rules", "capabilities"} {
-		_, help, _ := runCLI(t, cmd, "-h")
+	for _, cmd := range [][]string{{"scan"}, {"rules"}, {"rules", "test"}, {"facts"}, {"capabilities"}} {
+		_, help, _ := runCLI(t, append(cmd, "-h")...)
 		for _, m := range regexp.MustCompile(`(?m)^  -([a-z][a-z-]*)`).FindAllStringSubmatch(help, -1) {
 			if !strings.Contains(doc, "--"+m[1]) && !strings.Contains(doc, "`-"+m[1]) {
 				t.Errorf("docs/cli.md does not document %s --%s", cmd, m[1])

@@ -58,8 +58,11 @@ func commands() []command {
 			func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				return runManifest(ctx, args, stdout, stderr)
 			}},
+		{"measure", "measure the privileges of a corpus of MCP servers (downloads, report)", runMeasure},
+		{"report", "one server's privilege map: tools × capabilities, as Markdown or HTML", runReport},
 		{"lsp", "run the language server on stdin/stdout", runLSP},
-		{"rules", "list the loaded rules: id, capability, symbols", runRules},
+		{"rules", "list the loaded rules (mcpriv rules test: run their examples)", runRules},
+		{"facts", "print what the extractor sees in a file: imports, calls, tools", runFacts},
 		{"capabilities", "print the capability taxonomy", runCapabilities},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},

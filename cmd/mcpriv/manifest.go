@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
 )
@@ -179,57 +178,33 @@ func generateManifest(ctx context.Context, cfg *manifestConfig, stdout, stderr i
 		return checkManifest(res, cfg.dir, stdout, stderr)
 	}
 
-	own, others := governed(res, cfg.dir, target)
-	var newText []byte
-	if exists && len(bytes.TrimSpace(old)) > 0 {
-		edits, err := manifest.Update(old, own)
-		if err != nil {
-			fmt.Fprintf(stderr, "mcpriv manifest: %s: %v (the file was not changed)\n", shown, err)
-			return exitError
-		}
-		newText = manifest.Apply(old, edits)
-	} else {
-		newText = manifest.Create(own)
+	present := func(p string) bool {
+		st, err := os.Stat(p)
+		return err == nil && st.Mode().IsRegular()
 	}
-
-	var notes []string
-	unused, unknown := leftovers(newText, own)
-	if cfg.prune && len(unused) > 0 {
-		if bad := unanalysed(res); len(bad) > 0 {
-			notes = append(notes, fmt.Sprintf("not pruning: %s could not be analysed, so grants only they need would look unused", plural(len(bad), "file")))
-		} else {
-			var failed []string
-			newText, failed = prune(newText, unused)
-			notes = append(notes, failed...)
-			unused, unknown = leftovers(newText, own)
-		}
+	gen, err := manifest.Generate(res, manifest.GenerateOptions{
+		Root: cfg.dir, Target: target, Old: old, Exists: exists, Prune: cfg.prune, Present: present,
+		Show: func(f string) string { return path.Join(displayDir(cfg.dir), f) },
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "mcpriv manifest: %v\n", err)
+		return exitError
 	}
-
-	var before *manifest.Manifest
-	if exists {
-		before, _ = manifest.Parse(shown, old)
-	}
-	after, _ := manifest.Parse(shown, newText)
-	added, removed := compareGrants(before, after)
-	notes = append(notes, wideNotes(added, own, cfg.dir)...)
-	if len(unused) > 0 && !cfg.prune {
+	newText, added, removed, after := gen.Text, gen.Added, gen.Removed, gen.After
+	notes := gen.Notes
+	if n := len(gen.Unused); n > 0 && !cfg.prune {
 		notes = append(notes, fmt.Sprintf("%s no code needs: run with --prune to remove %s (\"mcpriv manifest --check\" lists them)",
-			plural(len(unused), "grant"), pronoun(len(unused))))
+			plural(n, "grant"), pronoun(n)))
 	}
-	for _, t := range unknown {
-		notes = append(notes, fmt.Sprintf("tool %q is in the manifest but the code does not register it: remove it by hand if it is gone", t))
+	for _, o := range gen.Nested {
+		notes = append(notes, fmt.Sprintf("%s governs %s below it, left out here: run \"mcpriv manifest %s\" to update it",
+			displayPath(o.Path), plural(o.Files, "file"), displayDir(filepath.Dir(o.Path))))
 	}
-	if res.Files == 0 {
-		notes = append(notes, "no source file was found (.js, .ts, .py, .go …): the manifest grants nothing")
-	} else if len(own.Tools) == 0 && len(own.Findings) > 0 {
-		notes = append(notes, "no MCP tool registration was found: every grant went to server")
-	}
-	notes = append(notes, others...)
-	if n := len(res.Errors); n > 0 {
+	if n := manifest.Unanalysed(res); n > 0 {
 		notes = append(notes, fmt.Sprintf("%s could not be analysed or were skipped (see \"mcpriv scan\"): the manifest does not cover them", plural(n, "file")))
 	}
 
-	changed := !exists || !bytes.Equal(old, newText)
+	changed := gen.Changed
 	if cfg.dryRun && changed {
 		from := "a/" + manifest.FileName
 		if !exists {
@@ -321,239 +296,8 @@ func printFindings(w io.Writer, fs []finding.Finding, dir string) {
 	}
 }
 
-// governed returns the part of res the manifest at target governs: the
-// capability findings and tools of files with no nearer manifest. others
-// names the nearer manifests, for a note.
-func governed(res *finding.Result, dir, target string) (own *finding.Result, others []string) {
-	exists := func(p string) bool {
-		st, err := os.Stat(p)
-		return err == nil && st.Mode().IsRegular()
-	}
-	memo := map[string]string{}
-	files := map[string]map[string]bool{} // other manifest → the files it governs
-	mine := func(file string) bool {
-		d := path.Dir(file)
-		mp, ok := memo[d]
-		if !ok {
-			mp = manifest.Find(filepath.Join(dir, filepath.FromSlash(d)), dir, exists)
-			memo[d] = mp
-		}
-		if filepath.Clean(mp) == filepath.Clean(target) {
-			return true
-		}
-		if files[mp] == nil {
-			files[mp] = map[string]bool{}
-		}
-		files[mp][file] = true
-		return false
-	}
-	own = &finding.Result{Root: res.Root, Files: res.Files, Bytes: res.Bytes}
-	for _, f := range res.Findings {
-		if f.Kind == finding.KindCapability && mine(f.File) {
-			own.Findings = append(own.Findings, f)
-		}
-	}
-	for _, t := range res.Tools {
-		if mine(t.File) {
-			own.Tools = append(own.Tools, t)
-		}
-	}
-	paths := make([]string, 0, len(files))
-	for p := range files {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		others = append(others, fmt.Sprintf("%s governs %s below it, left out here: run \"mcpriv manifest %s\" to update it",
-			displayPath(p), plural(len(files[p]), "file"), displayDir(filepath.Dir(p))))
-	}
-	return own, others
-}
-
-// grantRef names one grant (scope "") or one scope of a grant.
-type grantRef struct {
-	tool  string // "" is the server
-	id    capability.ID
-	scope string
-}
-
-func (g grantRef) owner() string {
-	if g.tool == "" {
-		return "server"
-	}
-	return "tool " + g.tool
-}
-
-// leftovers checks text against the code: the grants no code needs, and the
-// tools the code does not register.
-func leftovers(text []byte, own *finding.Result) (unused []grantRef, unknown []string) {
-	m, errs := manifest.Parse(manifest.FileName, text)
-	if len(errs) > 0 || m.Broken {
-		return nil, nil
-	}
-	fresh := &finding.Result{Tools: own.Tools}
-	for _, f := range own.Findings {
-		f.Manifest, f.UndeclaredFor = finding.NotChecked, nil
-		fresh.Findings = append(fresh.Findings, f)
-	}
-	manifest.Check(m, fresh, nil)
-	for _, f := range fresh.Findings {
-		switch {
-		case f.Kind == finding.KindUnusedGrant:
-			if ref, ok := grantAt(m, f); ok {
-				unused = append(unused, ref)
-			}
-		case f.Rule == manifest.RuleUnknownTool:
-			for _, t := range m.Tools {
-				if t.Span == f.Span {
-					unknown = append(unknown, t.Name)
-				}
-			}
-		}
-	}
-	return unused, unknown
-}
-
-// grantAt finds the grant or scope an unused-grant finding points at.
-func grantAt(m *manifest.Manifest, f finding.Finding) (grantRef, bool) {
-	for _, sec := range append([]manifest.Section{m.Server}, m.Tools...) {
-		for _, e := range sec.Entries {
-			if e.Capability != f.Capability {
-				continue
-			}
-			if e.Span.Start.Offset == f.Span.Start.Offset {
-				return grantRef{sec.Name, e.Capability, ""}, true
-			}
-			for _, s := range e.Scopes {
-				if s.Span.Start.Offset == f.Span.Start.Offset {
-					return grantRef{sec.Name, e.Capability, s.Value}, true
-				}
-			}
-		}
-	}
-	return grantRef{}, false
-}
-
-// prune removes the unused grants from text, one edit at a time (each edit
-// is computed on the text the previous one produced). What cannot be
-// removed (a scope behind a YAML alias) is returned as notes.
-func prune(text []byte, unused []grantRef) ([]byte, []string) {
-	var notes []string
-	for _, g := range unused {
-		edits, err := manifest.RemoveGrant(text, g.tool, g.id, g.scope)
-		if err != nil {
-			notes = append(notes, fmt.Sprintf("could not remove %s's %s grant %q: %v; remove it by hand", g.owner(), g.id, g.scope, err))
-			continue
-		}
-		text = manifest.Apply(text, edits)
-	}
-	return text, notes
-}
-
-// unanalysed lists the source files the engine could not analyse or skipped.
-func unanalysed(res *finding.Result) []string {
-	var out []string
-	for _, e := range res.Errors {
-		out = append(out, e.File)
-	}
-	return out
-}
-
-// grantSet is every (section, capability, scope) of a manifest.
-func grantSet(m *manifest.Manifest) map[grantRef]bool {
-	out := map[grantRef]bool{}
-	if m == nil {
-		return out
-	}
-	for _, sec := range append([]manifest.Section{m.Server}, m.Tools...) {
-		for _, e := range sec.Entries {
-			for _, s := range e.Scopes {
-				out[grantRef{sec.Name, e.Capability, s.Value}] = true
-			}
-		}
-	}
-	return out
-}
-
-// compareGrants lists the scopes after has that before has not, and the
-// other way round, in a stable order.
-func compareGrants(before, after *manifest.Manifest) (added, removed []grantRef) {
-	b, a := grantSet(before), grantSet(after)
-	for g := range a {
-		if !b[g] {
-			added = append(added, g)
-		}
-	}
-	for g := range b {
-		if !a[g] {
-			removed = append(removed, g)
-		}
-	}
-	less := func(xs []grantRef) func(i, j int) bool {
-		return func(i, j int) bool {
-			x, y := xs[i], xs[j]
-			if x.tool != y.tool {
-				return x.tool < y.tool
-			}
-			if x.id != y.id {
-				return x.id < y.id
-			}
-			return x.scope < y.scope
-		}
-	}
-	sort.Slice(added, less(added))
-	sort.Slice(removed, less(removed))
-	return added, removed
-}
-
-// wideNotes explains every added "*" that stands for a non-literal argument,
-// naming a call that needs it.
-func wideNotes(added []grantRef, own *finding.Result, dir string) []string {
-	var notes []string
-	for _, g := range added {
-		info, ok := capability.Lookup(g.id)
-		if g.scope != "*" || !ok || info.Scope == capability.ScopeNone {
-			continue
-		}
-		for _, f := range own.Findings {
-			if f.Capability != g.id || !reaches(&f, g.tool) {
-				continue
-			}
-			if id, scope, exact := manifest.Grant(&f); id != g.id || scope != "*" || exact {
-				continue
-			}
-			api := f.API
-			if api == "" {
-				api = "a call"
-			}
-			if f.ScopeUnknown != "" {
-				notes = append(notes, fmt.Sprintf("%s: %s %q: %s at %s:%d:%d takes a literal whose scope cannot be inferred (%s): only \"*\" covers it",
-					g.owner(), g.id, "*", api, path.Join(displayDir(dir), f.File), f.Span.Start.Line+1, f.Span.Start.Col+1, f.ScopeUnknown))
-				break
-			}
-			notes = append(notes, fmt.Sprintf("%s: %s %q: %s at %s:%d:%d takes an argument that is not a literal; narrow the grant by hand",
-				g.owner(), g.id, "*", api, path.Join(displayDir(dir), f.File), f.Span.Start.Line+1, f.Span.Start.Col+1))
-			break
-		}
-	}
-	return notes
-}
-
-// reaches reports whether tool ("" = server) reaches f, as Check counts it.
-func reaches(f *finding.Finding, tool string) bool {
-	if tool == "" {
-		return f.Server || len(f.Tools) == 0
-	}
-	for _, t := range f.Tools {
-		if t == tool {
-			return true
-		}
-	}
-	return false
-}
-
-func summary(shown string, existed, changed, dryRun bool, added, removed []grantRef, after *manifest.Manifest) string {
-	tools := fmt.Sprintf("%s, %s", plural(len(after.Tools), "tool"), plural(len(grantSet(after)), "grant"))
+func summary(shown string, existed, changed, dryRun bool, added, removed []manifest.GrantRef, after *manifest.Manifest) string {
+	tools := fmt.Sprintf("%s, %s", plural(len(after.Tools), "tool"), plural(manifest.GrantCount(after), "grant"))
 	switch {
 	case !changed:
 		return fmt.Sprintf("%s is up to date (%s)", shown, tools)

@@ -618,3 +618,24 @@ func TestManifestDocComplete(t *testing.T) {
 		}
 	}
 }
+
+// Build output left out because its sources were analysed is no unanalysed
+// code: a prune goes ahead, and no note says the manifest misses files.
+func TestManifestPruneWithBuildOutputLeftOut(t *testing.T) {
+	dir := copyTree(t, "../../testdata/builds/with-sources")
+	target := filepath.Join(dir, manifest.FileName)
+	if err := os.WriteFile(target, []byte("version: 1\ntools:\n  read_motd:\n    file.read: [/etc/motd]\n    network.client: [example.com]\n  echo: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runManifestCLI(t, "--prune", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	m := parseClean(t, readFile(t, target))
+	if got := scopes(m, "read_motd", "network.client"); len(got) != 0 || strings.Contains(stderr, "not pruning") {
+		t.Errorf("the unused grant was kept (%v):\n%s", got, stderr)
+	}
+	if strings.Contains(stderr, "could not be analysed") {
+		t.Errorf("build output left out for its sources counted as unanalysed:\n%s", stderr)
+	}
+}

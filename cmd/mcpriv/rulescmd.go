@@ -18,9 +18,14 @@ Each rule maps library symbols (module + member path) to a capability.
 
 Symbols are written module.member for calls, with "(read)" for property
 reads such as process.env; "Client().get" means a method of the value
-returned by Client().`
+returned by Client().
 
-func runRules(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+"mcpriv rules test [DIR...]" runs the rules' examples (mcpriv rules test -h).`
+
+func runRules(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "test" {
+		return runRulesTest(ctx, args[1:], stdout, stderr)
+	}
 	var dirs listFlag
 	var lang, capFilter, format string
 	fs := newFlagSet("rules", "", rulesHelp, stderr)

@@ -218,3 +218,29 @@ func firstDiff(got, want string) string {
 	}
 	return "(no difference)"
 }
+
+// Build output is analysed when it is the server's code, and left out, with
+// a notice, when its sources are in the tree (the rule the language server
+// follows too: package buildout).
+func TestScanBuildOutput(t *testing.T) {
+	code, out, errs := runCLI(t, "scan", "--format", "json", "../../testdata/builds/compiled-only")
+	if code != exitFindings && code != exitOK {
+		t.Fatalf("compiled-only: exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(out, `"system.exec"`) || !strings.Contains(out, `"run_command"`) || strings.Contains(out, `"builtFrom"`) {
+		t.Errorf("compiled-only: want build/ analysed (run_command's system.exec):\n%s", out)
+	}
+	code, out, errs = runCLI(t, "scan", "--format", "json", "../../testdata/builds/with-sources")
+	if code != exitFindings && code != exitOK {
+		t.Fatalf("with-sources: exit %d\n%s", code, errs)
+	}
+	if strings.Contains(out, `"build/index.js"`) || strings.Count(out, `"name": "read_motd"`) != 1 {
+		t.Errorf("with-sources: build/ analysed next to its sources:\n%s", out)
+	}
+	if !strings.Contains(out, `"builtFrom": "src/"`) || !strings.Contains(out, "not analysed: build output of src/") {
+		t.Errorf("with-sources: no notice for the build output left out:\n%s", out)
+	}
+	if code, out, _ := runCLI(t, "scan", "--format", "json", "--no-default-excludes", "../../testdata/builds/with-sources"); code == exitError || !strings.Contains(out, `"build/index.js"`) {
+		t.Errorf("--no-default-excludes: want build/ analysed too:\n%s", out)
+	}
+}

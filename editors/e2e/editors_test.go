@@ -10,7 +10,7 @@ import (
 
 // Steps every headless editor must pass; code lens only where the client has it.
 var (
-	nvimSteps  = []string{"attach", "diagnostics", "hover", "code_lens", "show_tool_privileges", "quick_fix", "diagnostic_after_fix", "checkhealth"}
+	nvimSteps  = []string{"attach", "diagnostics", "hover", "code_lens", "show_tool_privileges", "quick_fix", "diagnostic_after_fix", "report", "checkhealth"}
 	aleSteps   = []string{"diagnostics", "hover", "quick_fix", "diagnostic_after_fix"}
 	eglotSteps = []string{"initialize", "diagnostics", "hover", "quick_fix", "diagnostic_after_fix"}
 )

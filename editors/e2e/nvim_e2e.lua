@@ -150,6 +150,23 @@ local ok, err = xpcall(function()
   end, 50)
   step('diagnostic_after_fix', lowered, { before = severity_before, after = after and after.severity })
 
+  -- :McprivReport: the workspace's privilege map as Markdown in a buffer,
+  -- and as an HTML page (not opened: there is no browser here).
+  local rbuf, rerr
+  mcpriv.report({}, function(e, b) rerr, rbuf = e, b end)
+  vim.wait(30000, function() return rbuf ~= nil or rerr ~= nil end, 50)
+  local rtext = rbuf and table.concat(vim.api.nvim_buf_get_lines(rbuf, 0, -1, false), '\n') or ''
+  local page, perr
+  mcpriv.report({ html = true, open = false }, function(e, f) perr, page = e, f end)
+  vim.wait(30000, function() return page ~= nil or perr ~= nil end, 50)
+  local html = page and table.concat(vim.fn.readfile(page), '\n') or ''
+  step('report', rerr == nil and rtext:find('# Privilege map', 1, true) ~= nil and rtext:find('save_note', 1, true) ~= nil
+    and perr == nil and html:find('id="table-map"', 1, true) ~= nil and vim.fn.exists(':McprivReport') == 2,
+    { err = rerr or perr, markdown = rtext:sub(1, 400), page = page })
+  if rbuf and vim.api.nvim_buf_is_valid(rbuf) then
+    vim.api.nvim_buf_delete(rbuf, { force = true })
+  end
+
   -- :checkhealth mcpriv reports the binary and the running client.
   vim.cmd('checkhealth mcpriv')
   local health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')

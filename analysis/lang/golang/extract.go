@@ -154,7 +154,7 @@ type extractor struct {
 	fnNode     []int32                      // function index → its node (-1 for the top level)
 	inner      []int32                      // node → index of the innermost function holding it (0: top level)
 	globals    *scope
-	sdkGuess   string // "go-sdk" or "mcp-go" from the imports
+	sdkGuess   string // facts.SDKGo or SDKMCPGo from the imports
 	depth      int
 	refSeen    map[int]map[string]bool // function → Refs already recorded
 	registered map[*toolDef]bool       // tool definitions recorded as tools
@@ -571,9 +571,9 @@ func (x *extractor) importSpec(s int32) {
 	}
 	switch {
 	case strings.HasSuffix(spec, "modelcontextprotocol/go-sdk/mcp"):
-		x.sdkGuess = "go-sdk"
+		x.sdkGuess = facts.SDKGo
 	case strings.Contains(spec, "mark3labs/mcp-go/"):
-		x.sdkGuess = "mcp-go"
+		x.sdkGuess = facts.SDKMCPGo
 	}
 	x.f.Imports = append(x.f.Imports, imp)
 }

@@ -587,6 +587,9 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 		}
 		v := unknown()
 		v.refs = addRefs(l.refs, r.refs)
+		if t.operator(n) == "|" {
+			v.num = facts.OrFlags(l.num, r.num)
+		}
 		return v
 	case "type_assertion_expression":
 		v := x.eval(t.nth(n, 0), sc, c)
@@ -740,7 +743,7 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 	op, field := t.nth(n, 0), t.nth(n, 1)
 	name := t.text(field)
 	if p, ok := x.pkgOf(op, sc); ok {
-		return val{fn: -1, mod: p, member: name}
+		return val{fn: -1, mod: p, member: name, num: facts.OpenFlag(p, name)}
 	}
 	base := x.eval(op, sc, c)
 	v := unknown()

@@ -41,9 +41,9 @@ func isMCPModule(mod string) bool {
 
 func sdkOf(mod string) string {
 	if strings.Contains(mod, "mark3labs/mcp-go") {
-		return "mcp-go"
+		return facts.SDKMCPGo
 	}
-	return "go-sdk"
+	return facts.SDKGo
 }
 
 func mergeAnnots(dst map[string]annot, src map[string]annot) map[string]annot {

@@ -369,7 +369,7 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 	if !ok {
 		return
 	}
-	tool := facts.Tool{Name: name, NameRef: nameRef, NameSpan: e.span(first.node), Span: e.span(n), SDK: "ts-sdk",
+	tool := facts.Tool{Name: name, NameRef: nameRef, NameSpan: e.span(first.node), Span: e.span(n), SDK: facts.SDKTypeScript,
 		Handler: -1, Dispatcher: -1, Inputs: []facts.ToolInput{{Index: 0}}}
 	if !e.toolHandler(&tool, last.node, last.v, c) {
 		return
@@ -508,7 +508,7 @@ func (e *extractor) addCaseTools(labels []toolLabel, fn int32, at int32, c *ctx)
 	for _, l := range labels {
 		name, ref, _ := e.toolName(l.node, l.v)
 		e.f.Tools = append(e.f.Tools, facts.Tool{Name: name, NameRef: ref, NameSpan: e.span(l.node), Span: e.span(at),
-			SDK: "ts-sdk-lowlevel", Handler: int(fn), Dispatcher: int(c.dispatcher), Inputs: c.inputs()})
+			SDK: facts.SDKTypeScriptLowLevel, Handler: int(fn), Dispatcher: int(c.dispatcher), Inputs: c.inputs()})
 	}
 }
 
@@ -686,7 +686,7 @@ func (e *extractor) guard(n, block int32, c *ctx) *ctx {
 	for _, l := range labels {
 		name, ref, _ := e.toolName(l.node, l.v)
 		e.f.Tools = append(e.f.Tools, facts.Tool{Name: name, NameRef: ref, NameSpan: e.span(l.node), Span: sp,
-			SDK: "ts-sdk-lowlevel", Handler: int(cc.fn), Dispatcher: int(c.dispatcher), Inputs: c.inputs()})
+			SDK: facts.SDKTypeScriptLowLevel, Handler: int(cc.fn), Dispatcher: int(c.dispatcher), Inputs: c.inputs()})
 	}
 	return cc
 }
@@ -802,7 +802,7 @@ func (e *extractor) fastMCPTool(n int32, args []argVal, c *ctx) {
 	if !ok {
 		return
 	}
-	tool := facts.Tool{Name: tn, NameRef: ref, NameSpan: e.span(name.node), Span: e.span(n), SDK: "fastmcp-ts",
+	tool := facts.Tool{Name: tn, NameRef: ref, NameSpan: e.span(name.node), Span: e.span(n), SDK: facts.SDKFastMCPTypeScript,
 		Handler: -1, Dispatcher: -1, Inputs: []facts.ToolInput{{Index: 0}}}
 	if !e.toolHandler(&tool, exec.node, exec.v, c) {
 		return

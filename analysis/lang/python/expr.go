@@ -31,6 +31,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 	switch t.n[n].typ {
 	case "identifier":
 		v := e.resolve(fc, t.text(n))
+		if v.sym && v.num == "" {
+			v.num = facts.OpenFlag(v.mod, v.mem) // from os import O_WRONLY
+		}
 		if !obj {
 			if v.isFn {
 				e.emitRef(fc, facts.Callee{Kind: "local", Name: t.text(n), Func: v.fn, Span: e.span(n)})
@@ -43,6 +46,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 		o := e.evalObj(fc, t.field(n, "object"))
 		attr := t.text(t.field(n, "attribute"))
 		v := e.member(fc, o, attr)
+		if v.sym && v.num == "" {
+			v.num = facts.OpenFlag(v.mod, v.mem)
+		}
 		if !obj {
 			switch {
 			case v.meth != "":
@@ -166,6 +172,8 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 				out.prefix = l.prefix
 			}
 		}
+	case "|":
+		out.num = facts.OrFlags(l.num, r.num)
 	case "/":
 		if isPath(l) {
 			out.sym, out.mod, out.mem = true, l.mod, l.mem

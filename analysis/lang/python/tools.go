@@ -8,9 +8,9 @@ import (
 )
 
 const (
-	sdkOfficial = "python-sdk"
-	sdkFastMCP  = "fastmcp"
-	sdkLowLevel = "python-lowlevel"
+	sdkOfficial = facts.SDKPython
+	sdkFastMCP  = facts.SDKFastMCP
+	sdkLowLevel = facts.SDKPythonLowLevel
 )
 
 // decoratorAttr returns the attribute name and receiver of a decorator

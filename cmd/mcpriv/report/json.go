@@ -64,6 +64,8 @@ type jsonFileError struct {
 	File    string `json:"file"`
 	Message string `json:"message"`
 	Skipped bool   `json:"skipped"`
+	// BuiltFrom names the sources a skipped build-output directory is built from.
+	BuiltFrom string `json:"builtFrom,omitempty"`
 }
 
 // JSON writes res in the documented JSON contract, one object followed by a

@@ -14,6 +14,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 
+import { runReport } from './report';
 import { ensureBundledExecutable, findServer, ServerLocation, ServerNotFoundError } from './serverPath';
 import { markdownOf, restartKeys, serverSettings } from './settings';
 
@@ -26,6 +27,8 @@ const manifestGlob = '**/mcp-capabilities.{yaml,yml}';
 const cmdScan = 'mcpriv.scanWorkspace';
 const cmdGenerate = 'mcpriv.generateManifest';
 const cmdShowTool = 'mcpriv.showToolPrivileges';
+// Ours, not the server's: it runs `mcpriv report` (docs/cli.md).
+const cmdReport = 'mcpriv.openPrivilegeMap';
 
 export const selector: DocumentSelector = [
   { scheme: 'file', language: 'javascript' },
@@ -75,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('mcpriv.restartServer', restart),
     vscode.commands.registerCommand('mcpriv.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('mcpriv.menu', menu),
+    vscode.commands.registerCommand(cmdReport, openReport),
     vscode.workspace.onDidChangeConfiguration(onConfigChange),
     vscode.window.onDidChangeActiveTextEditor(updateStatus),
     vscode.languages.onDidChangeDiagnostics((e) => {
@@ -326,6 +330,37 @@ async function pickTool(): Promise<string | undefined> {
   });
 }
 
+// openReport shows the workspace's privilege map (`mcpriv report --html`)
+// in a web view; the page has no script, so none is enabled.
+async function openReport() {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!folder) {
+    await vscode.window.showErrorMessage('mcpriv: open a folder to see its privilege map.');
+    return;
+  }
+  if (!server) {
+    await vscode.window.showErrorMessage('mcpriv: the mcpriv binary was not found (see the mcpriv.path setting).');
+    return;
+  }
+  const bin = server.path;
+  try {
+    const html = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'mcpriv: building the privilege map…' },
+      () => runReport(bin, folder),
+    );
+    const panel = vscode.window.createWebviewPanel('mcprivReport', `Privilege map: ${path.basename(folder)}`, vscode.ViewColumn.Active, {
+      enableScripts: false,
+      enableFindWidget: true,
+    });
+    panel.webview.html = html;
+    log(`privilege map of ${folder} shown`);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    log(`mcpriv report failed: ${msg}`);
+    await vscode.window.showErrorMessage(`mcpriv report failed: ${msg}`);
+  }
+}
+
 async function menu() {
   const running = client?.state === State.Running;
   const items: (vscode.QuickPickItem & { cmd: string })[] = [
@@ -336,6 +371,7 @@ async function menu() {
           { label: '$(shield) Show a Tool\'s Privileges', cmd: cmdShowTool },
         ]
       : []),
+    { label: '$(table) Open Privilege Map', cmd: cmdReport },
     { label: '$(debug-restart) Restart Language Server', cmd: 'mcpriv.restartServer' },
     { label: '$(output) Show Output', cmd: 'mcpriv.showOutput' },
   ];

@@ -316,6 +316,100 @@ function M.show_tool(name)
   end)
 end
 
+--- Shows the privilege map of the workspace (`mcpriv report`): as Markdown
+--- in a scratch buffer, or with opts.html as an HTML page written to a
+--- temporary file and opened in the browser (opts.open = false: only
+--- written). cb(err, result) gets the buffer number or the file path.
+function M.report(opts, cb)
+  opts = opts or {}
+  local bin, tried = M.find_binary()
+  if not bin then
+    local msg = 'mcpriv binary not found (tried ' .. table.concat(tried, ', ') .. '); set path= in setup()'
+    notify(msg, vim.log.levels.ERROR)
+    if cb then
+      cb(msg)
+    end
+    return
+  end
+  -- The current file's root; from a scratch buffer (a report, help), the
+  -- running server's root; else the working directory.
+  local name = vim.api.nvim_buf_get_name(0)
+  local root = opts.root
+  if not root and name ~= '' and vim.bo.buftype == '' and not name:find('://', 1, true) then
+    root = M.root_dir(name)
+  end
+  if not root then
+    local c = M.clients()[1]
+    root = c and c.config.root_dir or vim.fn.getcwd()
+  end
+  local args = { bin, 'report', '--no-progress' }
+  local file
+  if opts.html then
+    file = vim.fn.tempname() .. '-mcpriv-report.html'
+    vim.list_extend(args, { '--html', file })
+  end
+  table.insert(args, root)
+  local out, errs = {}, {}
+  local job = vim.fn.jobstart(args, {
+    stdout_buffered = true,
+    stderr_buffered = true,
+    on_stdout = function(_, data)
+      out = data or {}
+    end,
+    on_stderr = function(_, data)
+      errs = data or {}
+    end,
+    on_exit = function(_, code)
+      vim.schedule(function()
+        if code ~= 0 then
+          local msg = 'mcpriv report failed: ' .. table.concat(errs, '\n')
+          notify(msg, vim.log.levels.ERROR)
+          if cb then
+            cb(msg)
+          end
+          return
+        end
+        if file then
+          local opener = (vim.ui and vim.ui.open) and 'vim.ui.open'
+            or (vim.fn.executable('xdg-open') == 1 and 'xdg-open')
+            or (vim.fn.executable('open') == 1 and 'open')
+          if opts.open ~= false and opener == 'vim.ui.open' then
+            vim.ui.open(file)
+          elseif opts.open ~= false and opener then
+            vim.fn.jobstart({ opener, file }, { detach = true })
+          end
+          notify('privilege map written to ' .. file)
+          if cb then
+            cb(nil, file)
+          end
+          return
+        end
+        if out[#out] == '' then
+          table.remove(out)
+        end
+        vim.cmd('botright new')
+        local buf = vim.api.nvim_get_current_buf()
+        vim.api.nvim_buf_set_lines(buf, 0, -1, false, out)
+        vim.bo[buf].buftype = 'nofile'
+        vim.bo[buf].bufhidden = 'wipe'
+        vim.bo[buf].swapfile = false
+        vim.bo[buf].modifiable = false
+        vim.bo[buf].filetype = 'markdown'
+        pcall(vim.api.nvim_buf_set_name, buf, 'mcpriv://report/' .. root)
+        if cb then
+          cb(nil, buf)
+        end
+      end)
+    end,
+  })
+  if job <= 0 then
+    notify('could not start ' .. bin, vim.log.levels.ERROR)
+    if cb then
+      cb('could not start ' .. bin)
+    end
+  end
+end
+
 function M.restart()
   for _, c in ipairs(M.clients()) do
     c.stop()
@@ -381,6 +475,9 @@ function M.setup(opts)
   cmd('McprivTool', function(a)
     M.show_tool(a.args)
   end, { nargs = '?', desc = "mcpriv: show a tool's privileges" })
+  cmd('McprivReport', function(a)
+    M.report({ html = a.bang })
+  end, { bang = true, desc = "mcpriv: the workspace's privilege map (! for the HTML page in a browser)" })
   cmd('McprivRestart', M.restart, { desc = 'mcpriv: restart the language server' })
   cmd('McprivStart', function()
     M.attach(0)

@@ -1,0 +1,341 @@
+package rules
+
+import (
+	"bytes"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/scope"
+)
+
+// family indexes the rules of one family for Match.
+type family struct {
+	calls, access        map[string][]*compiled // full key Module+"."+Member
+	callWild, accessWild map[string][]*compiled // key prefix of a "….*" path
+	// callChain, accessChain hold "P.**.S" paths by their last segment S.
+	callChain, accessChain map[string][]*chain
+	globs                  []*globRule
+	words                  map[string]bool
+}
+
+// chain is a "P.**.S" path: any member path that starts with P and ends
+// with S (resty's New().R().SetHeader(…).Post(u)).
+type chain struct {
+	prefix string // Module + "." + P + "."
+	c      *compiled
+}
+
+type compiled struct {
+	rule *Rule
+	when []cond
+}
+
+// globRule is a Go rule whose module holds "*" segments: matched by a short
+// scan, with its own member tables.
+type globRule struct {
+	pattern       string
+	literal       string // the pattern up to its first "*": a cheap pre-check
+	c             *compiled
+	calls, access []string // member paths, in rule syntax
+}
+
+// Match is a rule that fires on a call.
+type Match struct {
+	Rule *Rule
+	// Scope is the manifest scope inferred from the call: Known, Unknown
+	// (a literal whose scope cannot be stated: only "*" covers it) or
+	// Dynamic (no literal: any grant covers it).
+	Scope scope.Scope
+	// ScopeKind is the kind of the rule's ScopeArg that produced Scope (url,
+	// host, hostport → host scopes; port, addr → "[host:]port"; path, dir,
+	// prefix → path globs; command, program → program names; env; library).
+	// A Fixed scope gives its entry's kind. When no scope could be
+	// inferred it is the kind of the first scope argument present in the call
+	// (so the caller can say "non-literal path"), or "" when none is.
+	ScopeKind string
+	// ScopeArg is the argument Scope came from, or the first scope argument
+	// present when none gave a scope; nil if none is present. For a Key
+	// scope it is the property's value.
+	ScopeArg *facts.Arg
+	// TaintArgs are the arguments whose tool-input taint escalates the
+	// finding: the rule's Taint indices, else its scope arguments present in
+	// the call, else every argument.
+	TaintArgs []*facts.Arg
+	// TaintKey is set for Access rules: the taint of the computed key
+	// (Call.KeyRefs) matters.
+	TaintKey bool
+}
+
+// Match returns the rules of family that fire on c, conditions evaluated on
+// its arguments, in rule ID order. It allocates only when a rule fires.
+func (s *Set) Match(family string, c *facts.Call) []Match {
+	if s == nil || c == nil {
+		return nil
+	}
+	f := s.fams[family]
+	if f == nil {
+		return nil
+	}
+	var buf [192]byte
+	key := append(buf[:0], c.Module...)
+	if c.Member != "" {
+		key = append(key, '.')
+		key = append(key, c.Member...)
+	}
+	exact, wild, chains := f.calls, f.callWild, f.callChain
+	if c.Access {
+		exact, wild, chains = f.access, f.accessWild, f.accessChain
+	}
+	var out []Match
+	for _, r := range exact[string(key)] {
+		out = r.try(scope.Family(family), out, c)
+	}
+	if len(wild) > 0 {
+		// "X().*" fires on any longer path: try every dotted prefix of the
+		// key ("*" alone is indexed under the module: the prefix before Member).
+		// The part "*" stands for holds no call result: a wildcard names the
+		// client's methods, not what their results do (see crossesCall).
+		for i := len(key) - 1; i > 0; i-- {
+			if key[i] == '.' {
+				if bytes.Contains(key[i+1:], callMark) {
+					continue
+				}
+				for _, r := range wild[string(key[:i])] {
+					out = r.try(scope.Family(family), out, c)
+				}
+			}
+		}
+	}
+	if len(chains) > 0 {
+		last := key[bytesLastDot(key)+1:]
+		for _, ch := range chains[string(last)] {
+			if len(key) >= len(ch.prefix)+len(last) && string(key[:len(ch.prefix)]) == ch.prefix {
+				out = ch.c.try(scope.Family(family), out, c)
+			}
+		}
+	}
+	for _, g := range f.globs {
+		if !strings.HasPrefix(c.Module, g.literal) {
+			continue
+		}
+		if ok, _ := path.Match(g.pattern, c.Module); !ok {
+			continue
+		}
+		paths := g.calls
+		if c.Access {
+			paths = g.access
+		}
+		for _, p := range paths {
+			if memberMatch(p, c.Member) {
+				out = g.c.try(scope.Family(family), out, c)
+				break
+			}
+		}
+	}
+	if len(out) > 1 {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Rule.ID < out[j].Rule.ID })
+	}
+	return out
+}
+
+func bytesLastDot(b []byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == '.' {
+			return i
+		}
+	}
+	return -1
+}
+
+// memberMatch reports whether member path m matches rule path p ("", a
+// plain path, "*", "P.*" or "P.**.S").
+func memberMatch(p, m string) bool {
+	switch {
+	case p == "*":
+		return m != "" && !crossesCall(m)
+	case strings.HasSuffix(p, ".*"):
+		pre := p[:len(p)-1] // keeps the dot
+		return len(m) > len(pre) && strings.HasPrefix(m, pre) && !crossesCall(m[len(pre):])
+	case strings.Contains(p, "**"):
+		i := strings.Index(p, "**")
+		pre, suf := p[:i], p[i+2:] // "P." and ".S" (P may be empty)
+		if pre == "" {
+			return strings.HasSuffix(m, suf) && len(m) > len(suf) || m == suf[1:]
+		}
+		return strings.HasPrefix(m, pre) && strings.HasSuffix(m, suf) && len(m) >= len(pre)+len(suf)-1
+	}
+	return p == m
+}
+
+// crossesCall reports whether the member path rest, matched by a "*"
+// wildcard, goes through the result of a call: in "Client().*",
+// "Issues.Get" is a method of the client (a request) but
+// "Issues.Get().Body.Close" works on what the request returned, a local
+// value. Rules that mean a result's methods say so: "get_repo().*",
+// "launch().**.goto".
+func crossesCall(rest string) bool {
+	return strings.Contains(rest, "()")
+}
+
+var callMark = []byte("()")
+
+// try appends r's match on c when its conditions hold and it is not there yet.
+func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
+	for i := range out {
+		if out[i].Rule == r.rule {
+			return out
+		}
+	}
+	if r.excepted(c) {
+		return out
+	}
+	for i := range r.when {
+		if !r.when[i].holds(c) {
+			return out
+		}
+	}
+	m := Match{Rule: r.rule, Scope: scope.Scope{State: scope.Dynamic}}
+	rule := r.rule
+	var present []*facts.Arg
+	decided := false // a Known or Unknown scope was found: later arguments do not change it
+	for _, sa := range rule.Scope {
+		if sa.Fixed != "" {
+			// A fallback only when no earlier scope argument is present: a
+			// computed dir= must not read as the default ${TMP}.
+			if !decided && m.ScopeArg == nil {
+				m.Scope, m.ScopeKind = scope.Scope{State: scope.Known, Value: sa.Fixed}, sa.Kind
+				decided = true
+			}
+			continue
+		}
+		if sa.Arg == -1 && sa.Name == "" {
+			// The read key of an Access ("process.env.HOME"); RecvArg (-2)
+			// is the receiver, found by findArg below.
+			if c.Access && c.Key != "" && !decided {
+				if v := scope.Infer(fam, sa.Kind, &facts.Arg{Value: c.Key, Known: true}); v.IsKnown() {
+					m.Scope, m.ScopeKind, decided = v, sa.Kind, true
+				}
+			}
+			continue
+		}
+		a := findArg(c, sa.Arg, sa.Name, sa.Key)
+		if a == nil {
+			continue
+		}
+		if !slices.Contains(present, a) {
+			present = append(present, a)
+		}
+		if m.ScopeArg == nil {
+			m.ScopeArg, m.ScopeKind = a, sa.Kind
+		}
+		if !decided {
+			// The first argument whose literal decides wins: an Unknown one
+			// is not overridden by a later argument that looks narrower.
+			if v := scope.Infer(fam, sa.Kind, a); v.State != scope.Dynamic {
+				m.Scope, m.ScopeKind, m.ScopeArg, decided = v, sa.Kind, a, true
+			}
+		}
+	}
+	switch {
+	case len(rule.Taint) > 0:
+		for _, i := range rule.Taint {
+			if a := findArg(c, i, "", ""); a != nil && !slices.Contains(m.TaintArgs, a) {
+				m.TaintArgs = append(m.TaintArgs, a)
+			}
+		}
+	case len(rule.Scope) > 0:
+		m.TaintArgs = present
+	default:
+		for i := range c.Args {
+			m.TaintArgs = append(m.TaintArgs, &c.Args[i])
+		}
+	}
+	m.TaintKey = c.Access
+	return append(out, m)
+}
+
+// excepted reports whether c's member path, taken relative to one of the
+// rule's modules, matches one of the rule's Except paths.
+func (r *compiled) excepted(c *facts.Call) bool {
+	if len(r.rule.Except) == 0 {
+		return false
+	}
+	for _, mod := range r.rule.Modules {
+		m, ok := relMember(mod, c)
+		if !ok {
+			continue
+		}
+		for _, p := range r.rule.Except {
+			if memberMatch(p, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relMember returns c's member path relative to rule module mod, which may
+// split the dotted key differently (Python "os.path" vs "os" + "path.…").
+func relMember(mod string, c *facts.Call) (string, bool) {
+	switch {
+	case strings.Contains(mod, "*"):
+		ok, _ := path.Match(mod, c.Module)
+		return c.Member, ok
+	case c.Module == mod:
+		return c.Member, true
+	case strings.HasPrefix(mod, c.Module+"."):
+		rel := mod[len(c.Module)+1:]
+		if c.Member == rel {
+			return "", true
+		}
+		if strings.HasPrefix(c.Member, rel+".") {
+			return c.Member[len(rel)+1:], true
+		}
+	case strings.HasPrefix(c.Module, mod+"."):
+		if c.Member == "" {
+			return c.Module[len(mod)+1:], true
+		}
+		return c.Module[len(mod)+1:] + "." + c.Member, true
+	}
+	return "", false
+}
+
+// findArg returns positional argument i (Python: the i-th argument without a
+// keyword; i < 0: none) or the keyword argument name; with key, the property
+// key of that argument's object literal. nil when absent.
+func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
+	var a *facts.Arg
+	if i == RecvArg {
+		a = c.Recv
+		name = ""
+	}
+	pos := 0
+	for j := range c.Args {
+		arg := &c.Args[j]
+		if arg.Name != "" {
+			if name != "" && arg.Name == name && a == nil {
+				a = arg
+			}
+			continue
+		}
+		if a != nil {
+			break
+		}
+		if pos == i && i >= 0 {
+			a = arg
+			break
+		}
+		pos++
+	}
+	if a == nil || key == "" {
+		return a
+	}
+	p, ok := a.Props[key]
+	if !ok {
+		return nil
+	}
+	return &p
+}
