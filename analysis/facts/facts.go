@@ -79,6 +79,28 @@ type File struct {
 	// ParseErrors are spans the parser could not parse (ERROR or MISSING
 	// nodes), capped in number; facts from the rest of the file stand.
 	ParseErrors []source.Span `json:"parseErrors,omitempty"`
+	// TooDeep are subtrees nested deeper than the extractor follows (only
+	// hostile input nests so far), capped in number: calls in them are not
+	// in Calls, so the engine reports each as an error finding that fails
+	// the gate rather than dropping them silently.
+	TooDeep []source.Span `json:"tooDeep,omitempty"`
+}
+
+// MaxTooDeep caps File.TooDeep: one is enough to fail the gate.
+const MaxTooDeep = 8
+
+// NoteTooDeep records a subtree the extractor did not follow, once per
+// start offset.
+func (f *File) NoteTooDeep(s source.Span) {
+	if len(f.TooDeep) >= MaxTooDeep {
+		return
+	}
+	for _, t := range f.TooDeep {
+		if t.Start.Offset == s.Start.Offset {
+			return
+		}
+	}
+	f.TooDeep = append(f.TooDeep, s)
 }
 
 // Import is one import or require of the file (libraries and project files

@@ -51,6 +51,17 @@ const (
 	// KindSuppression is a suppression comment without a reason, with an
 	// unknown capability, or that suppresses nothing.
 	KindSuppression Kind = "suppression"
+	// KindUnanalysed is code mcpriv did not analyse: a skipped file (rule
+	// RuleSkipped: binary, too large, unreadable) or a subtree nested deeper
+	// than the extractors follow (RuleTooDeep). What it does is unknown, so
+	// it is an error that fails --fail-on at any level and manifest --check.
+	KindUnanalysed Kind = "unanalysed"
+)
+
+// Rule IDs of KindUnanalysed findings.
+const (
+	RuleSkipped = "mcpriv.skipped"
+	RuleTooDeep = "mcpriv.too-deep"
 )
 
 // ManifestState is how a capability finding relates to the manifest.

@@ -76,7 +76,11 @@ func (e *extractor) access(n int32, v val, c *ctx, keyRefs []facts.ParamRef) {
 func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 	e.depth++
 	defer func() { e.depth-- }()
-	if e.depth > maxDepth || n < 0 {
+	if n < 0 {
+		return val{}
+	}
+	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(n))
 		return val{}
 	}
 	t := e.t

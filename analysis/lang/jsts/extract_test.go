@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/parse"
@@ -313,6 +312,13 @@ func TestBadInput(t *testing.T) {
 // takes long: deep syntax past maxDepth is skipped.
 func TestDeepNesting(t *testing.T) {
 	n := 60000
+	// Each input nests far past maxDepth: the extraction must return (no
+	// stack overflow), keep the top level, and report the subtree it did
+	// not follow rather than drop its calls silently. How long it takes is
+	// BenchmarkDeepNesting's business, not a test's.
+	// Two inputs are flat for the extractor (it iterates over them): every
+	// call in them is found instead.
+	flat := map[string]int{"unclosed": 5000, "sequence": n}
 	inputs := map[string]string{
 		"arrays":   strings.Repeat("[", n) + strings.Repeat("]", n),
 		"parens":   "f(" + strings.Repeat("(", n) + "x" + strings.Repeat(")", n) + ")",
@@ -326,22 +332,51 @@ func TestDeepNesting(t *testing.T) {
 	}
 	for name, src := range inputs {
 		t.Run(name, func(t *testing.T) {
-			tree, err := parse.Parse(context.Background(), source.JavaScript, []byte(src), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			start := time.Now()
-			f, err := Extract("x.js", source.JavaScript, []byte(src), tree)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("extract took %v", d)
-			}
+			f := extractDeep(t, src)
 			if len(f.Functions) == 0 {
 				t.Error("no top level")
 			}
+			if want, ok := flat[name]; ok {
+				if len(f.TooDeep) != 0 || len(f.Calls) < want {
+					t.Errorf("too deep %v, %d calls, want none too deep and %d calls", f.TooDeep, len(f.Calls), want)
+				}
+				return
+			}
+			if len(f.TooDeep) == 0 {
+				t.Errorf("nothing reported too deep: %d calls", len(f.Calls))
+			}
+			if len(f.TooDeep) > facts.MaxTooDeep {
+				t.Errorf("%d too-deep spans, want at most %d", len(f.TooDeep), facts.MaxTooDeep)
+			}
 		})
+	}
+	// Just within the bound nothing is reported and the call is found.
+	f := extractDeep(t, strings.Repeat("(", 100)+"exec(x)"+strings.Repeat(")", 100))
+	if len(f.TooDeep) != 0 || len(f.Calls) == 0 {
+		t.Errorf("100 parentheses: too deep %v, calls %v", f.TooDeep, f.Calls)
+	}
+}
+
+func extractDeep(t testing.TB, src string) *facts.File {
+	t.Helper()
+	tree, err := parse.Parse(context.Background(), source.JavaScript, []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	f, err := Extract("x.js", source.JavaScript, []byte(src), tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// BenchmarkDeepNesting measures extraction of hostile nesting, which must
+// stay linear in the input.
+func BenchmarkDeepNesting(b *testing.B) {
+	src := "fetch(\"a\"" + strings.Repeat(" + x", 60000) + ")"
+	for b.Loop() {
+		extractDeep(b, src)
 	}
 }
 

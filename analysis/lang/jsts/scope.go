@@ -105,6 +105,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 	e.depth++
 	defer func() { e.depth-- }()
 	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(n))
 		return
 	}
 	t := e.t
@@ -441,7 +442,11 @@ func (e *extractor) declarePattern(p int32, sc *scope, k bindKind) {
 	t := e.t
 	e.depth++
 	defer func() { e.depth-- }()
-	if p < 0 || e.depth > maxDepth {
+	if p < 0 {
+		return
+	}
+	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(p))
 		return
 	}
 	switch t.k(p) {

@@ -22,6 +22,7 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 		return val{}
 	}
 	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(n))
 		return val{}
 	}
 	e.depth++

@@ -73,6 +73,9 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 	if len(e.t.n) == 0 {
 		return f, nil
 	}
+	if e.t.cut >= 0 {
+		f.NoteTooDeep(e.span(e.t.cut))
+	}
 	e.run()
 	return f, nil
 }
@@ -409,6 +412,7 @@ func (e *extractor) constants() {
 // `+` concatenation, names of constants already seen).
 func (e *extractor) staticString(i int32, consts map[string]string, prefix string) (string, bool) {
 	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(i))
 		return "", false
 	}
 	e.depth++
