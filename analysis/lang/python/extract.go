@@ -99,6 +99,15 @@ type extractor struct {
 	// the other deferred bodies so that every method sees the attributes.
 	setsSelf map[int]bool
 	refSeen  map[refKey]struct{}
+	// Object flow through return values (see returns.go): rets holds the
+	// instance a function of the file returns, callNodes the calls that may
+	// reach a returning function, deps the returning functions each function
+	// (and its ancestors) calls, so that their bodies are walked first.
+	rets        map[int]val
+	retConflict map[int]bool
+	returners   map[string][]int
+	callNodes   []int32
+	deps        map[int][]int
 
 	buf []int32
 }
@@ -178,6 +187,7 @@ func (e *extractor) prepass() {
 		id := int32(i)
 		if n.typ == "call" {
 			calls++
+			e.callNodes = append(e.callNodes, id)
 		}
 		if !n.named {
 			// Keywords share names with nodes ("lambda", "await"): only named nodes count.
@@ -213,6 +223,8 @@ func (e *extractor) prepass() {
 			}
 		case "assignment", "augmented_assignment":
 			e.noteSelfAssign(id)
+		case "return_statement", "yield":
+			e.noteReturner(id)
 		case "comment":
 			e.comment(id)
 		case "ERROR":
@@ -223,6 +235,7 @@ func (e *extractor) prepass() {
 			}
 		}
 	}
+	e.noteDeps()
 	// Models inherit from models defined in the file.
 	for _, ci := range e.classes {
 		for _, b := range ci.bases {
