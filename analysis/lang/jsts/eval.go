@@ -355,6 +355,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 				return f
 			}
 			if m, ok := ci.methods[key]; ok {
+				if ci.getters[key] {
+					return e.withReturn(plain(obj.taint), m)
+				}
 				return val{fnp: m + 1}
 			}
 		}
@@ -368,6 +371,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 				return f
 			}
 			if m, ok := ci.methods[key]; ok {
+				if ci.getters[key] && obj.cls != "" {
+					return e.withReturn(plain(obj.taint), m)
+				}
 				return val{fnp: m + 1}
 			}
 		}
