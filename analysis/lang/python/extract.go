@@ -100,9 +100,9 @@ type extractor struct {
 	setsSelf map[int]bool
 	refSeen  map[refKey]struct{}
 	// Object flow through return values (see returns.go): rets holds the
-	// instance a function of the file returns, callNodes the calls that may
-	// reach a returning function, deps the returning functions each function
-	// (and its ancestors) calls, so that their bodies are walked first.
+	// instance a function of the file returns, deps the returning functions
+	// each function (and its ancestors) calls, so that their bodies are
+	// walked first.
 	rets        map[int]val
 	retConflict map[int]bool
 	returners   map[string][]int
@@ -187,7 +187,6 @@ func (e *extractor) prepass() {
 		id := int32(i)
 		if n.typ == "call" {
 			calls++
-			e.callNodes = append(e.callNodes, id)
 		}
 		if !n.named {
 			// Keywords share names with nodes ("lambda", "await"): only named nodes count.

@@ -32,13 +32,15 @@ func (e *extractor) noteReturner(n int32) {
 // noteDeps links each function to the returning functions its body (or a
 // nested body) calls by name, as `f()` or `x.f()`.
 func (e *extractor) noteDeps() {
-	calls := e.callNodes
-	e.callNodes = nil
 	if len(e.returners) == 0 {
 		return
 	}
 	t := e.t
-	for _, c := range calls {
+	for i := range t.n {
+		c := int32(i)
+		if t.n[i].typ != "call" {
+			continue
+		}
 		fu := t.unparen(t.field(c, "function"))
 		var name int32 = -1
 		switch t.typ(fu) {
