@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mcpriv/mcpriv/analysis/display"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,8 +13,10 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
+	"github.com/mcpriv/mcpriv/analysis/safefile"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -90,7 +90,10 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 						sub.Findings = append(sub.Findings, *f)
 					}
 				}
-				we, err = s.replaceManifest(mpath, nil, manifest.Create(sub), false)
+				var text []byte
+				if text, err = manifest.Create(sub); err == nil {
+					we, err = s.replaceManifest(mpath, nil, text, false)
+				}
 			} else {
 				we, err = s.manifestEdit(mpath, grants)
 			}
@@ -207,7 +210,7 @@ func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag protoco
 		return CodeAction{}, false
 	}
 	edits, err := manifest.RemoveGrant(text, g.Tool, g.Capability, g.Scope)
-	if err != nil || len(edits) == 0 {
+	if err != nil || len(edits) == 0 || s.checkManifestTarget(d.path) != nil {
 		return CodeAction{}, false
 	}
 	what := string(g.Capability)
@@ -225,6 +228,16 @@ func (s *Server) removeGrantAction(d *document, f *finding.Finding, diag protoco
 	}, true
 }
 
+// checkManifestTarget refuses edits of a manifest the editor would write
+// through a symbolic link, or outside the workspace root it belongs to: the
+// editor applies our WorkspaceEdit to whatever the URI leads to.
+func (s *Server) checkManifestTarget(mpath string) error {
+	s.mu.Lock()
+	root := s.rootOfLocked(mpath)
+	s.mu.Unlock()
+	return safefile.CheckTarget(root, mpath)
+}
+
 // grantAt finds the grant (a capability key, or one scope) that starts at
 // offset in the manifest text: unused-grant findings point there.
 func grantAt(path string, text []byte, offset int) (Grant, bool) {
@@ -233,23 +246,21 @@ func grantAt(path string, text []byte, offset int) (Grant, bool) {
 	return Grant{Tool: g.Tool, Capability: g.Capability, Scope: g.Scope}, ok
 }
 
-// manifestText returns the manifest's text: the open buffer, else the disk.
-func (s *Server) manifestText(mpath string) ([]byte, bool) {
+// manifestText returns the manifest's text: the open buffer, else the disk
+// (manifest.ReadFile: bounded, a regular file, not a link). A manifest that
+// is there but cannot be read exists, with the error.
+func (s *Server) manifestText(mpath string) ([]byte, bool, error) {
 	s.mu.Lock()
 	d := s.docs[mpath]
 	s.mu.Unlock()
 	if d != nil {
-		return d.text, true
+		return d.text, true, nil
 	}
-	b, err := os.ReadFile(mpath)
-	if err != nil {
-		return nil, false
-	}
-	return b, true
+	return manifest.ReadFile(mpath)
 }
 
 func (s *Server) manifestExists(mpath string) bool {
-	_, ok := s.manifestText(mpath)
+	_, ok, _ := s.manifestText(mpath)
 	return ok
 }
 
@@ -259,7 +270,10 @@ func (s *Server) manifestExists(mpath string) bool {
 // `changes` form (Neovim 0.7 and eglot need it); creating a file uses
 // documentChanges only when the client supports create operations.
 func (s *Server) manifestEdit(mpath string, grants []Grant) (*WorkspaceEdit, error) {
-	text, exists := s.manifestText(mpath)
+	text, exists, err := s.manifestText(mpath)
+	if err != nil {
+		return nil, err
+	}
 	cur := text
 	for _, g := range grants {
 		e, err := manifest.AddGrant(cur, g.Tool, g.Capability, g.Scope)
@@ -276,6 +290,9 @@ func (s *Server) manifestEdit(mpath string, grants []Grant) (*WorkspaceEdit, err
 func (s *Server) replaceManifest(mpath string, old, new []byte, exists bool) (*WorkspaceEdit, error) {
 	if string(old) == string(new) {
 		return nil, errors.New("already granted")
+	}
+	if err := s.checkManifestTarget(mpath); err != nil {
+		return nil, err
 	}
 	uri := s.uriOf(mpath)
 	if !exists {
@@ -462,7 +479,10 @@ func (s *Server) generateManifest(ctx context.Context, args []any) (any, error) 
 	if target != "" && target != root {
 		mpath = s.manifestFor(root, target)
 	}
-	text, exists := s.manifestText(mpath)
+	text, exists, err := s.manifestText(mpath)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "generate manifest: %v", err)
+	}
 	gen, err := manifest.Generate(rr.res, manifest.GenerateOptions{
 		Root: root, Target: mpath, Old: text, Exists: exists, Present: s.manifestPresent,
 	})

@@ -34,6 +34,10 @@ func TestApplyChangeUTF16(t *testing.T) {
 		{"combining mark is its own unit", "e\u0301t\n", rng(0, 2, 0, 3), "x", "e\u0301x\n"},
 		{"CRLF: end of line stops before \\r", "ab\r\ncd\r\n", rng(0, 2, 0, 2), "!", "ab!\r\ncd\r\n"},
 		{"CRLF: joining lines", "ab\r\ncd\r\n", rng(0, 2, 1, 0), "", "abcd\r\n"},
+		// A lone \r ends a line for the LSP (issue 14): the editor's line 1 is "cd".
+		{"lone CR is a line break", "ab\rcd\rét\n", rng(1, 1, 1, 2), "X", "ab\rcX\rét\n"},
+		{"after a lone CR, UTF-16 columns", "ab\r😀é\r", rng(1, 2, 1, 3), "!", "ab\r😀!\r"},
+		{"column past the end stops before a lone CR", "ab\rcd", rng(0, 9, 0, 9), "!", "ab!\rcd"},
 		{"column past the end of the line clamps to it", "ab\ncd\n", rng(0, 99, 0, 99), "!", "ab!\ncd\n"},
 		{"line past the end is the end of the text", "ab\n", rng(7, 0, 9, 3), "z", "ab\nz"},
 		{"empty document", "", rng(0, 0, 0, 0), "x", "x"},

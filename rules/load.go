@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mcpriv/mcpriv/analysis/didyoumean"
+	"github.com/mcpriv/mcpriv/analysis/safefile"
 )
 
 // maxRuleFile bounds a rule file's size: rule files are hand-written data,
@@ -35,6 +36,11 @@ func Load(dirs ...string) (*Set, error) {
 		byID[r.ID] = r
 	}
 	for _, dir := range dirs {
+		// Opening a pipe given as the directory would block.
+		if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+			errs = append(errs, fmt.Errorf("rule directory: %s is not a directory", dir))
+			continue
+		}
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("rule directory: %w", err))
@@ -107,23 +113,15 @@ func embeddedRules() ([]*Rule, error) {
 	return embeddedCache, embeddedErr
 }
 
+// readLimited reads a rule file: a regular file (or a link to one) of at
+// most maxRuleFile bytes. A pipe named *.yaml would block the reader (and
+// with it the language server's initialize), /dev/zero would never end.
 func readLimited(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", p)
-	}
-	if st.Size() > maxRuleFile {
+	data, err := safefile.Read(p, maxRuleFile)
+	if errors.Is(err, safefile.ErrTooLarge) {
 		return nil, fmt.Errorf("%s: rule file is larger than %d bytes", p, maxRuleFile)
 	}
-	return os.ReadFile(p)
+	return data, err
 }
 
 // fileDoc is a rule file: an optional default language and the rules.

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 )
@@ -236,6 +238,62 @@ func TestLoadHugeFile(t *testing.T) {
 	f.Close()
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("huge file: %v", err)
+	}
+}
+
+// TestLoadHostileFiles is the attack of issue 14 item 8: a pipe named
+// *.yaml in a rules directory hung "scan --rules" and the language server's
+// initialize; a link to /dev/zero or a 50 GB sparse file ran it out of
+// memory. Each is refused at once, with an error naming the file.
+func TestLoadHostileFiles(t *testing.T) {
+	type hostile struct {
+		name string
+		make func(p string) error
+	}
+	cases := []hostile{
+		{"fifo.yaml", func(p string) error { return syscall.Mkfifo(p, 0o644) }},
+		{"zero.yaml", func(p string) error { return os.Symlink("/dev/zero", p) }},
+		{"sparse.yml", func(p string) error {
+			f, err := os.Create(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return f.Truncate(50 << 30)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, c.name)
+			if err := c.make(p); err != nil {
+				t.Skip(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, err := Load(dir); done <- err }()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), p) {
+					t.Errorf("Load: %v, want an error naming %s", err, p)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("Load hangs")
+			}
+		})
+	}
+	// A pipe given as the directory itself.
+	fifo := filepath.Join(t.TempDir(), "rules")
+	if syscall.Mkfifo(fifo, 0o644) == nil {
+		done := make(chan error, 1)
+		go func() { _, err := Load(fifo); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a directory") {
+				t.Errorf("Load(pipe): %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("Load of a pipe as the directory hangs")
+		}
 	}
 }
 

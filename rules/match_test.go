@@ -188,7 +188,8 @@ func TestMatch(t *testing.T) {
 		{"unsafe.Pointer", "go", call("unsafe", "Pointer", dyn()), []string{"go.unsafe.pointer="}},
 		{"mcp-go sse", "go", call("github.com/mark3labs/mcp-go/server", "NewSSEServer().Start", lit(":8080")), []string{"go.mcp-go.http=8080"}},
 		{"mcp-go stdio not flagged", "go", call("github.com/mark3labs/mcp-go/server", "ServeStdio", dyn()), nil},
-		{"signal.Notify not flagged", "go", call("os/signal", "Notify", dyn()), nil},
+		{"signal.Notify is low-risk process control", "go", call("os/signal", "Notify", dyn()), []string{"go.signal.notify="}},
+		{"signal.Reset not flagged", "go", call("os/signal", "Reset"), nil},
 		{"pgx glob", "go", call("github.com/jackc/pgx/v5", "Connect", dyn(), lit("postgres://pg:5433/x")), []string{"go.pgx.connect=pg:5433"}},
 		{"os.Getenv", "go", call("os", "Getenv", lit("GITHUB_TOKEN")), []string{"go.os.env=GITHUB_TOKEN"}},
 		// ------------------------------------- found on published servers

@@ -304,7 +304,9 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 	f, err := e.extractTree(p, lang, src, tree)
 	if f != nil {
 		f.Hash = hash
-		e.cache.put(p, lang, hash, true, f)
+		if err == nil { // facts with an error are partial: never served alone from the cache
+			e.cache.put(p, lang, hash, true, f)
+		}
 	}
 	return f, err
 }
@@ -407,16 +409,11 @@ func (e *Engine) Check(root string, res *finding.Result, overlay map[string][]by
 	if err != nil {
 		abs = root
 	}
-	manifest.CheckAll(abs, res, func(p string) ([]byte, bool) {
+	manifest.CheckAll(abs, res, func(p string) ([]byte, bool, error) {
 		if data, ok := overlay[p]; ok {
-			return data, true
+			return data, true, nil
 		}
-		st, err := os.Stat(p)
-		if err != nil || !st.Mode().IsRegular() {
-			return nil, false
-		}
-		data, err := os.ReadFile(p) // Parse refuses oversized manifests
-		return data, err == nil
+		return manifest.ReadFile(p)
 	})
 	e.opts.Policy.Apply(res)
 	finding.SortMostlySorted(res.Findings)

@@ -88,7 +88,7 @@ func Extract(p string, l source.Lang, src []byte, tree *sitter.Tree) (f *facts.F
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("%s: internal error while extracting facts: %v", p, r)
+			f, err = nil, fmt.Errorf("%s: %w while extracting facts: %v", p, facts.ErrInternal, r)
 		}
 	}()
 	f, err = x.Extract(p, l, src, tree)

@@ -82,10 +82,7 @@ func (e *testEngine) Check(root string, res *finding.Result, _ map[string][]byte
 	if err != nil {
 		abs = root
 	}
-	manifest.CheckAll(abs, res, func(p string) ([]byte, bool) {
-		data, err := os.ReadFile(p)
-		return data, err == nil
-	})
+	manifest.CheckAll(abs, res, manifest.ReadFile)
 	finding.Policy{}.Apply(res)
 	finding.SortMostlySorted(res.Findings)
 }

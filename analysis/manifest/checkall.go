@@ -11,7 +11,8 @@ import (
 // CheckAll runs the manifest checks over a whole result: every file of res
 // is governed by the manifest Find picks for its directory, each manifest
 // is read once through read (text and whether it exists: an editor's
-// unsaved buffer or the disk), parsed (its invalid-manifest findings are
+// unsaved buffer or the disk, ReadFile; a manifest that exists but cannot
+// be read is an invalid-manifest finding), parsed (its invalid-manifest findings are
 // appended) and checked against the files it governs; files without a
 // manifest are checked as having none. File paths in res may be relative to
 // root (the CLI) or absolute (the language server); a manifest's findings
@@ -21,19 +22,20 @@ import (
 // file has over a thousand findings but one governing manifest, so the
 // grouping is done per file rather than per finding, and the directory
 // lookups share their ancestors through a finder.
-func CheckAll(root string, res *finding.Result, read func(path string) ([]byte, bool)) {
+func CheckAll(root string, res *finding.Result, read func(path string) (data []byte, exists bool, err error)) {
 	if res == nil {
 		return
 	}
 	type text struct {
 		data []byte
 		ok   bool
+		err  error
 	}
 	cache := map[string]text{}
 	load := func(p string) text {
 		t, seen := cache[p]
 		if !seen {
-			t.data, t.ok = read(p)
+			t.data, t.ok, t.err = read(p)
 			cache[p] = t
 		}
 		return t
@@ -85,7 +87,11 @@ func CheckAll(root string, res *finding.Result, read func(path string) ([]byte, 
 		var m *Manifest
 		if t := load(p); t.ok {
 			var errs []finding.Finding
-			m, errs = Parse(display[p], t.data)
+			if t.err != nil {
+				m, errs = Unreadable(display[p], t.err)
+			} else {
+				m, errs = Parse(display[p], t.data)
+			}
 			res.Findings = append(res.Findings, errs...)
 		}
 		// A sole manifest governs every file Check asks about (each

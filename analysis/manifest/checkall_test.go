@@ -17,10 +17,10 @@ func TestCheckAll(t *testing.T) {
 		filepath.FromSlash("/ws/" + FileName):     "tools:\n  fetch:\n    network.client: [example.com]\n    file.wirte: [/x]\n",
 	}
 	var reads []string
-	read := func(p string) ([]byte, bool) {
+	read := func(p string) ([]byte, bool, error) {
 		reads = append(reads, p)
 		s, ok := disk[p]
-		return []byte(s), ok
+		return []byte(s), ok, nil
 	}
 	for _, abs := range []bool{false, true} {
 		reads = nil
@@ -73,7 +73,7 @@ func TestCheckAll(t *testing.T) {
 
 func TestCheckAllNoManifest(t *testing.T) {
 	res := &finding.Result{Findings: []finding.Finding{capFinding(capability.FileRead, "open", "/x", "path", true)}}
-	CheckAll("/ws", res, func(string) ([]byte, bool) { return nil, false })
+	CheckAll("/ws", res, func(string) ([]byte, bool, error) { return nil, false, nil })
 	if res.Findings[0].Manifest != finding.NoManifest || len(res.Findings) != 1 {
 		t.Errorf("%+v", res.Findings)
 	}
@@ -92,9 +92,9 @@ func TestCheckAllInterleaved(t *testing.T) {
 		filepath.FromSlash("/ws/a/" + FileName): "tools:\n  ta:\n    network.client: [a.example]\n",
 		filepath.FromSlash("/ws/" + FileName):   "tools:\n  tb:\n    network.client: [b.example]\n",
 	}
-	read := func(p string) ([]byte, bool) {
+	read := func(p string) ([]byte, bool, error) {
 		s, ok := disk[p]
-		return []byte(s), ok
+		return []byte(s), ok, nil
 	}
 	at := func(file, host, tool string) finding.Finding {
 		f := capFinding(capability.NetworkClient, "fetch", host, "host", false, tool)
@@ -134,9 +134,9 @@ func TestCheckAllEmptyFileFirst(t *testing.T) {
 	disk := map[string]string{
 		filepath.FromSlash("/ws/a/" + FileName): "tools:\n  ta:\n    network.client: [a.example]\n",
 	}
-	read := func(p string) ([]byte, bool) {
+	read := func(p string) ([]byte, bool, error) {
 		s, ok := disk[p]
-		return []byte(s), ok
+		return []byte(s), ok, nil
 	}
 	noFile := capFinding(capability.FileRead, "open", "/x", "path", true)
 	noFile.File = ""

@@ -53,29 +53,30 @@ type doc struct {
 	quote yaml.Style // quoting of existing scopes (0: plain where possible)
 }
 
+// load prepares data for editing. What the reader (Parse) refuses as a
+// whole — too large, not YAML, two documents, odd line breaks, an alias
+// bomb — is not edited either.
 func load(data []byte) (*doc, error) {
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("manifest is larger than %d bytes", MaxSize)
+	if m, errs := Parse("", data); m.Broken {
+		msg := "the manifest cannot be read"
+		if len(errs) > 0 {
+			msg = errs[0].Message
+		}
+		return nil, fmt.Errorf("the manifest must be fixed first: %s", msg)
 	}
 	d := &doc{data: data, p: &parser{data: data, lines: source.NewLines(data)}, nl: "\n", unit: 2}
 	if bytes.Contains(data, []byte("\r\n")) {
 		d.nl = "\r\n"
 	}
-	var n yaml.Node
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		return nil, fmt.Errorf("the manifest is not valid YAML, fix it first: %v", err)
-	}
-	if len(n.Content) == 0 || isNull(n.Content[0]) {
+	n, _ := d.p.decode()
+	if n == nil || len(n.Content) == 0 || isNull(n.Content[0]) {
 		return d, nil
 	}
 	if n.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("the manifest is not a mapping")
 	}
 	d.root = n.Content[0]
-	var aliases int
-	if d.p.flow, aliases = flowNodes(d.root); aliases > maxAliases {
-		return nil, fmt.Errorf("the manifest has %d aliases, more than %d", aliases, maxAliases)
-	}
+	d.p.flow, _, _ = flowNodes(d.root)
 	d.learnStyle()
 	return d, nil
 }
@@ -290,15 +291,24 @@ func plainOrQuoted(s string, flow bool) string {
 	return strconv.Quote(s)
 }
 
-// quoteKey writes a mapping key plain when that reads back the same.
+// quoteKey writes a mapping key plain when that reads back the same, in a
+// block mapping and in a flow one ("?" and ":" read differently there).
 func quoteKey(s string) string {
-	var n yaml.Node
-	if s != "" && !strings.ContainsAny(s, "\"'\\\n\r\t#{}[],") && yaml.Unmarshal([]byte(s+": 1"), &n) == nil &&
-		len(n.Content) == 1 && n.Content[0].Kind == yaml.MappingNode && len(n.Content[0].Content) == 2 &&
-		n.Content[0].Content[0].Tag == "!!str" && n.Content[0].Content[0].Value == s {
+	if s != "" && !strings.ContainsAny(s, "\"'\\\n\r\t#{}[],?:") && utf8.ValidString(s) &&
+		readsAsKey(s+": 1", s, false) && readsAsKey("{"+s+": 1}", s, true) {
 		return s
 	}
 	return strconv.Quote(s)
+}
+
+func readsAsKey(src, s string, flow bool) bool {
+	var n yaml.Node
+	if yaml.Unmarshal([]byte(src), &n) != nil || len(n.Content) != 1 {
+		return false
+	}
+	m := n.Content[0]
+	return m.Kind == yaml.MappingNode && (m.Style&yaml.FlowStyle != 0) == flow && len(m.Content) == 2 &&
+		m.Content[0].Kind == yaml.ScalarNode && m.Content[0].Tag == "!!str" && m.Content[0].Value == s
 }
 
 func (d *doc) flowList(scopes []string) string {
@@ -427,6 +437,22 @@ func (d *doc) section(tool string) (k, v *yaml.Node) {
 // writing in the file's own style (indentation, flow or block lists,
 // quoting, line endings). No edits when the exact scope is already there.
 func AddGrant(data []byte, tool string, id capability.ID, scope string) ([]Edit, error) {
+	edits, err := addGrant(data, tool, id, scope)
+	if err != nil || len(edits) == 0 {
+		return edits, err
+	}
+	want := meaningOf(data).clone()
+	if want.tools[tool] == 0 && tool != "" {
+		want.tools[tool] = 1
+	}
+	want.grants[grantKey{tool, id, scope}]++
+	if err := checkWritten(Apply(data, edits), want); err != nil {
+		return nil, err
+	}
+	return edits, nil
+}
+
+func addGrant(data []byte, tool string, id capability.ID, scope string) ([]Edit, error) {
 	info, ok := capability.Lookup(id)
 	if !ok {
 		return nil, fmt.Errorf("unknown capability %q", id)
@@ -540,6 +566,25 @@ func (d *doc) quoteScalarLike(n *yaml.Node, s string, flow bool) string {
 // scope). The removed lines go with their line comments; comments above
 // stay. Removing what is not there is an error.
 func RemoveGrant(data []byte, tool string, id capability.ID, scope string) ([]Edit, error) {
+	edits, err := removeGrant(data, tool, id, scope)
+	if err != nil || len(edits) == 0 {
+		return edits, err
+	}
+	want := meaningOf(data).clone()
+	for k := range want.grants {
+		if k.tool == tool && k.id == id && (scope == "" || k.scope == scope) {
+			if want.grants[k]--; want.grants[k] == 0 || scope == "" {
+				delete(want.grants, k)
+			}
+		}
+	}
+	if err := checkWritten(Apply(data, edits), want); err != nil {
+		return nil, err
+	}
+	return edits, nil
+}
+
+func removeGrant(data []byte, tool string, id capability.ID, scope string) ([]Edit, error) {
 	d, err := load(data)
 	if err != nil {
 		return nil, err

@@ -232,6 +232,21 @@ func FuzzEdits(f *testing.F) {
 		f.Add([]byte(src), "b", uint8(4), "B", true)
 		f.Add([]byte(src), "", uint8(0), "*", false)
 	}
+	// Issue 14: "?" and ":" were written plain into flow mappings; odd line
+	// breaks, a byte-order mark and a second document.
+	for _, src := range []string{
+		"{version: 1, tools: {a: {file.read: [x]}}}\n",
+		"tools: {}\n",
+		"\xef\xbb\xbfversion: 1\ntools:\n  a: {}\n",
+		"tools:\n  a: {file.read: [x]}  # c\u2028  b: {file.read: [y]}\n",
+		"tools:\r  a: {file.read: [x]}\r",
+		"version: 1\n---\ntools: {}\n",
+	} {
+		for _, tool := range []string{"?", ":", "? x", "a: b", "-", "#"} {
+			f.Add([]byte(src), tool, uint8(7), "/z", false)
+		}
+		f.Add([]byte(src), "a", uint8(7), "x", true)
+	}
 	ids := capability.IDs()
 	f.Fuzz(func(t *testing.T, data []byte, tool string, capIdx uint8, scope string, remove bool) {
 		m, errs := Parse("f.yaml", data)

@@ -32,7 +32,10 @@ func TestGenerateWithEngine(t *testing.T) {
 				t.Fatal(err)
 			}
 			res = codeOnly(res)
-			got := manifest.Create(res)
+			got, err := manifest.Create(res)
+			if err != nil {
+				t.Fatal(err)
+			}
 			path := filepath.Join(dir, manifest.FileName)
 			if *updateEngine {
 				if err := os.WriteFile(path, got, 0o644); err != nil {

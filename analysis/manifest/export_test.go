@@ -8,7 +8,7 @@ import (
 
 func TestExportGolden(t *testing.T) {
 	for _, name := range servers {
-		m, errs := Parse(FileName, Create(loadResult(t, name)))
+		m, errs := Parse(FileName, mustCreate(t, loadResult(t, name)))
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}

@@ -165,8 +165,27 @@ func createText(md *model, nl string, withHeader bool) []byte {
 // Create returns a new least-privilege manifest for res, with a header
 // comment. Grants are as narrow as the literals allow; a "*" that stands
 // for a non-literal argument carries a comment saying so.
-func Create(res *finding.Result) []byte {
-	return createText(modelOf(res), "\n", true)
+//
+// The text is read back before it is returned: a manifest its own reader
+// would refuse (over MaxSize, a tool name YAML reads otherwise) is an error.
+func Create(res *finding.Result) ([]byte, error) {
+	md := modelOf(res)
+	text := createText(md, "\n", true)
+	want := meaning{tools: map[string]int{}, grants: map[grantKey]int{}}
+	for _, tool := range append([]string{""}, sortedKeys(md.tools)...) {
+		if tool != "" {
+			want.tools[tool] = 1
+		}
+		for id, scopes := range md.set(tool) {
+			for _, s := range scopes {
+				want.grants[grantKey{tool, id, s}]++
+			}
+		}
+	}
+	if err := checkWritten(text, want); err != nil {
+		return nil, err
+	}
+	return text, nil
 }
 
 // Update returns the edits that add to an existing manifest what the code
@@ -177,7 +196,11 @@ func Create(res *finding.Result) []byte {
 // gets the whole of Create.
 func Update(data []byte, res *finding.Result) ([]Edit, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return []Edit{{0, len(data), string(Create(res))}}, nil
+		text, err := Create(res)
+		if err != nil {
+			return nil, err
+		}
+		return []Edit{{0, len(data), string(text)}}, nil
 	}
 	m, errs := Parse("", data)
 	if m.Broken {

@@ -54,7 +54,7 @@ func checkClean(t *testing.T, text []byte, res *finding.Result) {
 func TestCreateExampleServers(t *testing.T) {
 	for _, name := range servers {
 		t.Run(name, func(t *testing.T) {
-			out := Create(loadResult(t, name))
+			out := mustCreate(t, loadResult(t, name))
 			golden(t, "servers/"+name+"/"+FileName, out)
 			checkClean(t, out, loadResult(t, name))
 			// Least privilege: removing any scope leaves some call uncovered,
@@ -116,7 +116,7 @@ func TestCreateHintMismatchesOnExamples(t *testing.T) {
 }
 
 func TestCreateEmpty(t *testing.T) {
-	out := Create(&finding.Result{})
+	out := mustCreate(t, &finding.Result{})
 	m, errs := Parse(FileName, out)
 	if len(errs) > 0 || len(m.Tools) != 0 || len(m.Server.Entries) != 0 {
 		t.Errorf("%v %+v\n%s", errs, m, out)
@@ -186,7 +186,7 @@ func TestUpdateKeepsHandEdits(t *testing.T) {
 func TestUpdateMissingAndBroken(t *testing.T) {
 	res := loadResult(t, "git-py")
 	edits, err := Update(nil, res)
-	if err != nil || len(edits) != 1 || edits[0].NewText != string(Create(res)) {
+	if err != nil || len(edits) != 1 || edits[0].NewText != string(mustCreate(t, res)) {
 		t.Errorf("empty manifest: want Create, got %v %v", edits, err)
 	}
 	if _, err := Update([]byte("tools: [\n"), res); err == nil {
@@ -223,13 +223,22 @@ func TestUpdateKeepsHandNarrowedGrants(t *testing.T) {
 	// delete_note's argument is not a literal: Create wrote "*", the user
 	// narrowed it; an update must not widen it again.
 	res := loadResult(t, "notes-ts")
-	narrowed := bytes.Replace(Create(res), []byte(`file.delete: ["*"]  # an argument is not a literal: narrow this by hand`),
+	narrowed := bytes.Replace(mustCreate(t, res), []byte(`file.delete: ["*"]  # an argument is not a literal: narrow this by hand`),
 		[]byte(`file.delete: ["${CWD}/notes/**"]`), 1)
-	if bytes.Equal(narrowed, Create(res)) {
+	if bytes.Equal(narrowed, mustCreate(t, res)) {
 		t.Fatal("fixture did not change")
 	}
 	edits, err := Update(narrowed, res)
 	if err != nil || len(edits) != 0 {
 		t.Errorf("update widened a hand-narrowed grant: %v %v", edits, err)
 	}
+}
+
+func mustCreate(t testing.TB, res *finding.Result) []byte {
+	t.Helper()
+	out, err := Create(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

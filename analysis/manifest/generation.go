@@ -111,13 +111,18 @@ func Generate(res *finding.Result, opts GenerateOptions) (*Generation, error) {
 	own, nested := Governed(res, opts.Root, opts.Target, opts.Present)
 	g.Own, g.Nested = own, nested
 
-	text := Create(own)
+	var text []byte
 	if opts.Exists && len(bytes.TrimSpace(opts.Old)) > 0 {
 		edits, err := Update(opts.Old, own)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v (the file was not changed)", shown, err)
 		}
 		text = Apply(opts.Old, edits)
+	} else {
+		var err error
+		if text, err = Create(own); err != nil {
+			return nil, fmt.Errorf("%s: %v (the file was not changed)", shown, err)
+		}
 	}
 
 	unused, unknown := leftovers(text, own)

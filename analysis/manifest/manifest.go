@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -37,17 +38,6 @@ import (
 
 // FileName is the manifest's file name.
 const FileName = "mcp-capabilities.yaml"
-
-// MaxSize is the largest manifest read; larger files are refused.
-const MaxSize = 1 << 20
-
-// Limits on alias expansion: an alias bomb ("billion laughs") is refused
-// with an error instead of being walked.
-const (
-	maxAliases   = 100
-	maxNodes     = 20000
-	maxNodeDepth = 32
-)
 
 // Rule IDs of the findings this package reports.
 const (
@@ -172,7 +162,8 @@ type parser struct {
 	data   []byte
 	lines  *source.Lines
 	errs   []finding.Finding
-	nodes  int
+	nodes  int // nodes walked, aliases followed
+	budget int // the most nodes to walk: those written plus maxExpansion
 	broken bool
 	flow   map[*yaml.Node]bool // nodes inside flow collections
 }
@@ -203,18 +194,24 @@ func Parse(path string, data []byte) (m *Manifest, errs []finding.Finding) {
 		m.Broken = true
 		return m, p.errs
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p.yamlError(err)
+	if off, what := oddBreak(data); off >= 0 {
+		p.add(p.lines.Span(off, off+1), fmt.Sprintf("the manifest has a line break other than \\n or \\r\\n (%s): "+
+			"YAML ends a line there but editors and mcpriv's edits may not; use \\n", what))
 		m.Broken = true
 		return m, p.errs
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	doc, ok := p.decode()
+	if !ok {
+		m.Broken = true
+		return m, p.errs
+	}
+	if doc == nil || doc.Kind == 0 || len(doc.Content) == 0 {
 		return m, nil // an empty file grants nothing and is valid
 	}
 	root := doc.Content[0]
-	var aliases int
-	p.flow, aliases = flowNodes(root)
+	var aliases, nodes int
+	p.flow, aliases, nodes = flowNodes(root)
+	p.budget = nodes + maxExpansion
 	if aliases > maxAliases {
 		// Refused outright: an alias bomb multiplies with every level.
 		p.errorNode(root, fmt.Sprintf("the manifest has %d aliases, more than %d: refusing a possible alias bomb", aliases, maxAliases))
@@ -256,9 +253,13 @@ func (p *parser) resolve(n *yaml.Node, depth int) (*yaml.Node, bool) {
 		return nil, false
 	}
 	p.nodes++
-	if p.nodes > maxNodes || depth > maxNodeDepth {
+	if p.nodes > p.budget || depth > maxNodeDepth {
 		if !p.broken {
-			p.errorNode(n, fmt.Sprintf("manifest expands to more than %d nodes or %d levels (alias bomb?)", maxNodes, maxNodeDepth))
+			msg := fmt.Sprintf("the manifest's aliases expand to more than %d nodes: refusing a possible alias bomb", maxExpansion)
+			if depth > maxNodeDepth {
+				msg = fmt.Sprintf("the manifest nests deeper than %d levels", maxNodeDepth)
+			}
+			p.errorNode(n, msg)
 		}
 		p.broken = true
 		return nil, false
@@ -417,11 +418,9 @@ func (p *parser) offset(line, col int) int {
 	if line < 1 {
 		return 0
 	}
+	// Neither yaml.v3 nor Lines counts a byte-order mark as a column.
 	off := p.lines.LineStart(line - 1)
 	end := p.lines.LineEnd(line - 1)
-	if line == 1 && bytes.HasPrefix(p.data, []byte("\xef\xbb\xbf")) {
-		off += 3 // yaml.v3 does not count a byte-order mark as a column
-	}
 	for c := 1; c < col && off < end; c++ {
 		_, n := utf8.DecodeRune(p.data[off:end])
 		off += n
@@ -539,15 +538,17 @@ func scalarEnd(data []byte, off int, flow bool) int {
 }
 
 // flowNodes returns the nodes that sit inside a flow collection, where a
-// plain scalar ends at ',', ']' or '}'. Aliases are not followed, so the
-// walk is bounded by the size of the text.
-func flowNodes(root *yaml.Node) (flow map[*yaml.Node]bool, aliases int) {
+// plain scalar ends at ',', ']' or '}', and counts the alias nodes and all
+// nodes. Aliases are not followed, so the walk is bounded by the size of
+// the text.
+func flowNodes(root *yaml.Node) (flow map[*yaml.Node]bool, aliases, nodes int) {
 	out := map[*yaml.Node]bool{}
 	var walk func(n *yaml.Node, flow bool, depth int)
 	walk = func(n *yaml.Node, flow bool, depth int) {
 		if n == nil || depth > 10000 {
 			return
 		}
+		nodes++
 		if flow {
 			out[n] = true
 		}
@@ -560,5 +561,51 @@ func flowNodes(root *yaml.Node) (flow map[*yaml.Node]bool, aliases int) {
 		}
 	}
 	walk(root, false, 0)
-	return out, aliases
+	return out, aliases, nodes
+}
+
+// decode reads the one YAML document of the manifest. A second document is
+// an error: yaml.Unmarshal would silently ignore it, and with it whatever
+// it grants or revokes. Errors are reported as findings.
+func (p *parser) decode() (*yaml.Node, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(p.data))
+	var doc, next yaml.Node
+	if err := dec.Decode(&doc); err == io.EOF {
+		return nil, true
+	} else if err != nil {
+		p.yamlError(err)
+		return nil, false
+	}
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+		return &doc, true
+	case err != nil:
+		p.yamlError(err)
+	default:
+		n := &next
+		if len(next.Content) > 0 {
+			n = next.Content[0]
+		}
+		p.errorNode(n, "a second YAML document (after ---): a manifest is one document, and mcpriv would not read this one; merge it into the first")
+	}
+	return nil, false
+}
+
+// oddBreak returns the offset of the first line break of data that is not
+// "\n" or "\r\n" — a lone "\r", NEL (U+0085), U+2028 or U+2029, all line
+// breaks to yaml.v3 — and its name, or -1. Editors disagree about them:
+// text an editor shows inside a comment would be a grant to YAML, and the
+// edits mcpriv writes (by lines ending in "\n") would break the document.
+func oddBreak(data []byte) (int, string) {
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			return i, "a carriage return alone"
+		case c == 0xc2 && i+1 < len(data) && data[i+1] == 0x85:
+			return i, "NEL, U+0085"
+		case c == 0xe2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9):
+			return i, fmt.Sprintf("U+%04X", 0x2028+int(data[i+2]-0xa8))
+		}
+	}
+	return -1, ""
 }

@@ -222,10 +222,10 @@ func dedupeTaints(ts []Taint) []Taint {
 
 // manifestStats parses the manifest generation would write and counts it.
 func manifestStats(res *finding.Result) ManifestStats {
-	text := manifest.Create(res)
+	text, err := manifest.Create(res) // an error: a manifest mcpriv would refuse to write, nothing to count
 	m, _ := manifest.Parse(manifest.FileName, text)
 	var st ManifestStats
-	if m == nil {
+	if m == nil || err != nil {
 		return st
 	}
 	count := func(sec *manifest.Section) {

@@ -8,13 +8,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"unicode/utf8"
+
+	"github.com/mcpriv/mcpriv/analysis/safefile"
 )
 
 // Lang is a source language.
@@ -68,46 +67,21 @@ const DefaultMaxSize = 16 << 20
 
 // Skip errors: the file is not analysed, and the reason is a notice, not a failure.
 var (
-	ErrTooLarge = errors.New("file is larger than the size limit")
+	ErrTooLarge = safefile.ErrTooLarge
 	ErrBinary   = errors.New("file looks binary")
 )
 
 // ReadFile reads a source file, refusing files over maxSize bytes (0 means
-// DefaultMaxSize) and files that look binary. Errors wrap ErrTooLarge or
-// ErrBinary where that is the reason.
+// DefaultMaxSize), anything but a regular file (through safefile.Read) and
+// files that look binary. Errors wrap ErrTooLarge or ErrBinary where that
+// is the reason.
 func ReadFile(path string, maxSize int64) ([]byte, error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxSize
 	}
-	// Stat before Open: opening a FIFO or a device would block or read forever.
-	st, err := os.Stat(path)
+	data, err := safefile.Read(path, maxSize)
 	if err != nil {
 		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() { // replaced between Stat and Open
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	if st.Size() > maxSize {
-		return nil, fmt.Errorf("%s: %w (%d > %d bytes)", path, ErrTooLarge, st.Size(), maxSize)
-	}
-	// Read through a limit: the file may grow between Stat and Read.
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > maxSize {
-		return nil, fmt.Errorf("%s: %w (> %d bytes)", path, ErrTooLarge, maxSize)
 	}
 	if err := CheckText(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -180,16 +154,30 @@ const (
 	checkpointGap = 1024
 )
 
-// NewLines indexes text. Lines end at "\n"; a "\r" before it belongs to the line ending.
+// BOM is the UTF-8 byte-order mark. At the start of a text it is not part
+// of line 0: editors do not show it and do not send it over the LSP.
+const BOM = "\xef\xbb\xbf"
+
+// NewLines indexes text. Lines end at "\n", "\r\n" or a lone "\r", the
+// line breaks of the LSP (and of JavaScript and Python); U+2028 and U+2029
+// are not (the LSP does not count them, nor do editors but VS Code, which
+// asks to remove them). A byte-order mark at the start is skipped: column 0
+// of line 0 is the character after it.
 func NewLines(text []byte) *Lines {
+	first := 0
+	if bytes.HasPrefix(text, []byte(BOM)) {
+		first = len(BOM)
+	}
 	starts := make([]int, 1, 64+len(text)/40)
-	for i := 0; ; {
-		j := bytes.IndexByte(text[i:], '\n')
-		if j < 0 {
+	starts[0] = first
+	br := newBreaker(text)
+	for i := first; ; {
+		k := br.next(i)
+		if k < 0 {
 			break
 		}
-		i += j + 1
-		starts = append(starts, i)
+		starts = append(starts, k)
+		i = k
 	}
 	l := &Lines{text: text, starts: starts, ascii: make([]bool, len(starts))}
 	for i, st := range starts {
@@ -205,34 +193,77 @@ func NewLines(text []byte) *Lines {
 	return l
 }
 
+// breaker finds line breaks. It keeps the next '\n' and the next '\r' apart,
+// each found with bytes.IndexByte: a text without '\r' (nearly all) costs
+// one vectorised scan, not a byte-by-byte one.
+type breaker struct {
+	text   []byte
+	nl, cr int // offset of the next '\n' / '\r' at or after the last query; len(text): none
+}
+
+func newBreaker(text []byte) breaker { return breaker{text: text, nl: -1, cr: -1} }
+
+// next returns the offset just past the first line break at or after i, or -1.
+func (b *breaker) next(i int) int {
+	n := len(b.text)
+	if b.nl < i {
+		b.nl = n
+		if j := bytes.IndexByte(b.text[i:], '\n'); j >= 0 {
+			b.nl = i + j
+		}
+	}
+	if b.cr < i {
+		b.cr = n
+		if j := bytes.IndexByte(b.text[i:], '\r'); j >= 0 {
+			b.cr = i + j
+		}
+	}
+	switch {
+	case b.cr < b.nl:
+		if b.cr+1 < n && b.text[b.cr+1] == '\n' {
+			return b.cr + 2
+		}
+		return b.cr + 1
+	case b.nl < n:
+		return b.nl + 1
+	}
+	return -1
+}
+
 // Edit returns the index of text, which is the indexed text with the bytes
 // [start, oldEnd) replaced by text[start:newEnd]. Only the lines the edit
 // touches are scanned; the others are copied and shifted, so a keystroke in
 // a big file costs a copy of the line table, not a scan of the text. Any
 // other text gets NewLines.
 func (l *Lines) Edit(text []byte, start, oldEnd, newEnd int) *Lines {
-	if start < 0 || start > oldEnd || oldEnd > len(l.text) || newEnd < start || newEnd > len(text) ||
+	if start < len(BOM) || start > oldEnd || oldEnd > len(l.text) || newEnd < start || newEnd > len(text) ||
 		len(text)-newEnd != len(l.text)-oldEnd {
-		return NewLines(text)
+		return NewLines(text) // also an edit that may make or break a byte-order mark
 	}
 	delta := newEnd - oldEnd
 	// Old lines first..last hold the edit; the line after last is unchanged.
-	first := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > start }) - 1
+	// first holds the byte before the edit too: a "\r" there and a "\n"
+	// inserted after it make one line break.
+	first := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > max(start-1, l.starts[0]) }) - 1
 	last := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > oldEnd }) - 1
 	from, tail := l.starts[first], len(text)
-	if last+1 < len(l.starts) {
+	hasTail := last+1 < len(l.starts)
+	if hasTail {
+		// The old line break before the tail ends at or after oldEnd, so it is
+		// unchanged and still a line break: the scan below stops exactly there.
 		tail = l.starts[last+1] + delta
 	}
 	out := &Lines{text: text}
 	out.starts = make([]int, 0, len(l.starts)+bytes.Count(text[start:newEnd], []byte{'\n'}))
 	out.starts = append(out.starts, l.starts[:first+1]...)
+	br := newBreaker(text)
 	for i := from; ; {
-		j := bytes.IndexByte(text[i:], '\n')
-		if j < 0 || i+j+1 >= tail && last+1 < len(l.starts) {
+		k := br.next(i)
+		if k < 0 || hasTail && k >= tail {
 			break
 		}
-		i += j + 1
-		out.starts = append(out.starts, i)
+		out.starts = append(out.starts, k)
+		i = k
 	}
 	mid := len(out.starts)
 	for _, st := range l.starts[last+1:] {
@@ -256,7 +287,7 @@ func (l *Lines) Edit(text []byte, start, oldEnd, newEnd int) *Lines {
 			out.markLine(st, end)
 		}
 	}
-	if last+1 < len(l.starts) {
+	if hasTail {
 		oldTail := l.starts[last+1]
 		for ; k < len(l.marks); k++ {
 			if m := l.marks[k]; m.offset >= oldTail {
@@ -306,10 +337,11 @@ func (l *Lines) markLine(start, end int) {
 // Count returns the number of lines.
 func (l *Lines) Count() int { return len(l.starts) }
 
-// LineStart returns the byte offset at which line begins (clamped).
+// LineStart returns the byte offset at which line begins (clamped); line 0
+// begins after a byte-order mark.
 func (l *Lines) LineStart(line int) int {
 	if line < 0 {
-		return 0
+		return l.starts[0]
 	}
 	if line >= len(l.starts) {
 		return len(l.text)
@@ -317,16 +349,17 @@ func (l *Lines) LineStart(line int) int {
 	return l.starts[line]
 }
 
-// LineEnd returns the byte offset of the end of line's content (before "\r\n" or "\n").
+// LineEnd returns the byte offset of the end of line's content (before
+// its "\n", "\r\n" or "\r").
 func (l *Lines) LineEnd(line int) int {
 	if line < 0 {
-		return 0
+		return l.starts[0]
 	}
 	if line+1 >= len(l.starts) {
 		return len(l.text)
 	}
-	end := l.starts[line+1] - 1 // the '\n'
-	if end > l.starts[line] && l.text[end-1] == '\r' {
+	end := l.starts[line+1] - 1 // the '\n' or the lone '\r'
+	if l.text[end] == '\n' && end > l.starts[line] && l.text[end-1] == '\r' {
 		end--
 	}
 	return end
@@ -350,6 +383,9 @@ func (l *Lines) Pos(offset int) Pos {
 		offset = len(l.text)
 	}
 	line := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
+	if line < 0 { // inside the byte-order mark
+		return Pos{Offset: offset}
+	}
 	start := l.starts[line]
 	if l.ascii[line] {
 		c := offset - start
@@ -392,7 +428,7 @@ func (l *Lines) Span(start, end int) Span { return Span{Start: l.Pos(start), End
 // a surrogate pair gives the start of that character.
 func (l *Lines) OffsetUTF16(line, col16 int) int {
 	if line < 0 {
-		return 0
+		return l.starts[0]
 	}
 	if line >= len(l.starts) {
 		return len(l.text)

@@ -82,11 +82,25 @@ func TestCheckText(t *testing.T) {
 	}
 }
 
-// naive computes a position by scanning from the start of the text.
+// naive computes a position by scanning from the start of the text, as
+// the LSP counts: "\n", "\r\n" and "\r" end a line, a byte-order mark is
+// not a column.
 func naive(text []byte, off int) Pos {
 	p := Pos{Offset: off}
-	for i := 0; i < off; {
-		if text[i] == '\n' {
+	i := 0
+	if strings.HasPrefix(string(text), BOM) {
+		i = len(BOM)
+	}
+	for i < off {
+		if text[i] == '\n' || text[i] == '\r' {
+			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+				if i+1 == off { // between "\r" and "\n": still on this line
+					p.Col++
+					p.Col16++
+					break
+				}
+				i++
+			}
 			p.Line++
 			p.Col, p.Col16 = 0, 0
 			i++
@@ -168,10 +182,13 @@ func TestOffsetUTF16(t *testing.T) {
 // TestRoundTrip checks Pos against a naive scan and OffsetUTF16 as its
 // inverse on random texts of awkward characters.
 func TestRoundTrip(t *testing.T) {
-	pieces := []string{"a", "é", "e\u0301", "日", "😀", "\r\n", "\n", "\t", " ", "\xff"}
+	pieces := []string{"a", "é", "e\u0301", "日", "😀", "\r\n", "\n", "\r", "\t", " ", "\xff", "\u2028", "\u0085"}
 	rng := rand.New(rand.NewSource(1))
-	for iter := 0; iter < 300; iter++ {
+	for iter := 0; iter < 600; iter++ {
 		var b strings.Builder
+		if iter%3 == 0 {
+			b.WriteString(BOM)
+		}
 		for k := rng.Intn(40); k >= 0; k-- {
 			b.WriteString(pieces[rng.Intn(len(pieces))])
 		}
@@ -184,6 +201,9 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("%q: Pos(%d) = %+v, want %+v", text, off, got, want)
 			}
 			if !utf8.RuneStart(text[min(off, len(text)-1)]) || off == len(text) {
+				continue
+			}
+			if off < 3 && strings.HasPrefix(string(text), BOM) {
 				continue
 			}
 			if back := l.OffsetUTF16(got.Line, got.Col16); back != off && !(text[off] == '\r' || text[off] == '\n') {
@@ -239,10 +259,13 @@ func TestLinesEdit(t *testing.T) {
 		"a",
 		"one\ntwo\nthree\n",
 		"crlf\r\nline\r\n\r\nend",
+		"cr\ronly\r\rend\r",
+		"mixed\r\n\r\n\r\rx\n\r",
+		BOM + "bom\nhé\r\n",
 		"héllo\n日本語\n" + long + "\nafter\n" + long,
 		strings.Repeat("const x = 1;\n", 200),
 	}
-	pieces := []string{"", "x", "\n", "\r\n", "é", "🙂", "\n\n", "ab\ncd", long[:40]}
+	pieces := []string{"", "x", "\n", "\r\n", "\r", "\r\r", "é", "🙂", "\n\n", "ab\ncd", "a\rb", long[:40]}
 	rng := rand.New(rand.NewSource(1))
 	for _, text := range texts {
 		b := []byte(text)
@@ -293,4 +316,141 @@ func trimBools(v []bool) []bool {
 		return v[:20]
 	}
 	return v
+}
+
+// TestLineBreaks: the attack of issue 14 item 13. A lone "\r" ends a line
+// for the LSP, JavaScript and Python; counting only "\n" put everything after
+// it one line off, in the CLI and in the editor.
+func TestLineBreaks(t *testing.T) {
+	text := []byte("const a = 1;\rexec(\"é😀\");\r\n\u2028x\n")
+	l := NewLines(text)
+	if l.Count() != 4 {
+		t.Fatalf("Count = %d, want 4 (\\r, \\r\\n and \\n end lines; U+2028 does not)", l.Count())
+	}
+	exec := strings.Index(string(text), "exec")
+	if p := l.Pos(exec); p.Line != 1 || p.Col != 0 {
+		t.Errorf("exec at %+v, want line 1 col 0", p)
+	}
+	end := strings.Index(string(text), "\");")
+	if p := l.Pos(end); p.Line != 1 || p.Col != 8 || p.Col16 != 9 {
+		t.Errorf("after the emoji: %+v, want line 1, col 8, UTF-16 col 9", p)
+	}
+	x := strings.Index(string(text), "x\n")
+	if p := l.Pos(x); p.Line != 2 || p.Col != 1 || p.Col16 != 1 {
+		t.Errorf("x after U+2028: %+v, want line 2 col 1", p)
+	}
+	if got := string(l.LineText(0)); got != "const a = 1;" {
+		t.Errorf("LineText(0) = %q", got)
+	}
+	if got := string(l.LineText(1)); got != "exec(\"é😀\");" {
+		t.Errorf("LineText(1) = %q", got)
+	}
+	if got := l.OffsetUTF16(1, 9); got != end {
+		t.Errorf("OffsetUTF16(1, 9) = %d, want %d", got, end)
+	}
+}
+
+// TestBOM: a byte-order mark is not a column of line 1 (it showed as 1:2 in
+// the CLI and SARIF, and one column off in the editor for unopened files).
+func TestBOM(t *testing.T) {
+	text := []byte(BOM + "日x\r\nb")
+	l := NewLines(text)
+	if p := l.Pos(len(BOM)); p.Line != 0 || p.Col != 0 || p.Col16 != 0 {
+		t.Errorf("first character: %+v, want 0:0", p)
+	}
+	if p := l.Pos(len(BOM) + 3); p.Col != 1 || p.Col16 != 1 {
+		t.Errorf("x: %+v, want col 1", p)
+	}
+	if p := l.Pos(1); p.Line != 0 || p.Col != 0 {
+		t.Errorf("inside the mark: %+v", p)
+	}
+	if got := l.OffsetUTF16(0, 0); got != len(BOM) {
+		t.Errorf("OffsetUTF16(0, 0) = %d, want %d", got, len(BOM))
+	}
+	if got := string(l.LineText(0)); got != "日x" {
+		t.Errorf("LineText(0) = %q", got)
+	}
+	// An edit at the start that removes the mark reindexes.
+	next := []byte("日x\r\nb")
+	if got := l.Edit(next, 0, len(BOM), 0); !reflect.DeepEqual(got, NewLines(next)) {
+		t.Error("an edit removing the mark gave a different index")
+	}
+}
+
+// FuzzLines checks Pos against the naive LSP count, OffsetUTF16 as its
+// inverse, and Edit against NewLines, on any text and edit.
+func FuzzLines(f *testing.F) {
+	for _, s := range []string{"", "a\r\nb", "a\rb\nc", BOM + "é\r😀\n", "\r\r\n\n\r", "x\u2028y\u0085z"} {
+		f.Add([]byte(s), uint16(1), uint16(2), "\r\n")
+	}
+	f.Fuzz(func(t *testing.T, text []byte, at, n uint16, ins string) {
+		if len(text) > 1<<12 {
+			return
+		}
+		l := NewLines(text)
+		all := naiveAll(text)
+		for off := 0; off <= len(text); off++ {
+			want, got := all[off], l.Pos(off)
+			if got.Line != want.Line || got.Col != want.Col || got.Col16 != want.Col16 {
+				t.Fatalf("%q: Pos(%d) = %+v, want %+v", text, off, got, want)
+			}
+		}
+		for line := 0; line < l.Count(); line++ {
+			if s, e := l.LineStart(line), l.LineEnd(line); s > e || e > len(text) {
+				t.Fatalf("%q: line %d is [%d, %d)", text, line, s, e)
+			}
+		}
+		start := int(at) % (len(text) + 1)
+		end := start + int(n)%(len(text)-start+1)
+		next := append(append(append([]byte{}, text[:start]...), ins...), text[end:]...)
+		if got, want := l.Edit(next, start, end, start+len(ins)), NewLines(next); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: [%d,%d) ← %q: Edit %v, NewLines %v", text, start, end, ins, got.starts, want.starts)
+		}
+	})
+}
+
+// naiveAll is naive for every offset of text in one pass (the fuzz target
+// must stay linear in the text's length).
+func naiveAll(text []byte) []Pos {
+	out := make([]Pos, len(text)+1)
+	p, i := Pos{}, 0
+	if strings.HasPrefix(string(text), BOM) {
+		for ; i < len(BOM); i++ {
+			out[i] = Pos{Offset: i}
+		}
+	}
+	at := func(off int) Pos { q := p; q.Offset = off; return q }
+	for i < len(text) {
+		if c := text[i]; c == '\n' || c == '\r' {
+			out[i] = at(i)
+			i++
+			if c == '\r' && i < len(text) && text[i] == '\n' {
+				out[i] = Pos{Offset: i, Line: p.Line, Col: p.Col + 1, Col16: p.Col16 + 1}
+				i++
+			}
+			p = Pos{Line: p.Line + 1}
+			continue
+		}
+		r, n := utf8.DecodeRune(text[i:])
+		for k := 0; k < n; k++ {
+			out[i+k] = at(i + k)
+		}
+		p.Col++
+		p.Col16 += len(utf16.Encode([]rune{r}))
+		i += n
+	}
+	out[len(text)] = at(len(text))
+	return out
+}
+
+// TestNaiveAll keeps the fuzz target's one-pass oracle equal to naive.
+func TestNaiveAll(t *testing.T) {
+	for _, s := range []string{"", "a\r\nb", "a\rb\nc", BOM + "é\r😀\n", "\r\r\n\n\r", "x\u2028y\u0085z\xff\xfe", BOM} {
+		all := naiveAll([]byte(s))
+		for off := 0; off <= len(s); off++ {
+			if got, want := all[off], naive([]byte(s), off); got != want {
+				t.Errorf("%q at %d: %+v, want %+v", s, off, got, want)
+			}
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
+	"github.com/mcpriv/mcpriv/analysis/safefile"
 )
 
 const manifestHelp = `Write or update mcp-capabilities.yaml, the least-privilege manifest of the
@@ -213,7 +214,11 @@ func generateManifest(ctx context.Context, cfg *manifestConfig, stdout, stderr i
 		io.WriteString(stdout, unifiedDiff(from, "b/"+manifest.FileName, old, newText))
 	}
 	if changed && !cfg.dryRun {
-		if err := writeFileAtomic(target, newText, old, exists); err != nil {
+		err := safefile.CheckTarget(cfg.dir, target)
+		if err == nil {
+			err = writeFileAtomic(target, newText, old, exists)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "mcpriv manifest: %v\n", err)
 			return exitError
 		}
@@ -225,29 +230,10 @@ func generateManifest(ctx context.Context, cfg *manifestConfig, stdout, stderr i
 	return exitOK
 }
 
-// readManifest reads path; a missing file is not an error.
+// readManifest reads path; a missing file is not an error. The read is
+// manifest.ReadFile's: bounded, a regular file and not a link.
 func readManifest(path string) (data []byte, exists bool, err error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if _, lerr := os.Lstat(path); lerr == nil {
-			return nil, false, fmt.Errorf("%s is a symlink to a missing file", path)
-		}
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, false, fmt.Errorf("%s is not a regular file", path)
-	}
-	if st.Size() > manifest.MaxSize {
-		return nil, false, fmt.Errorf("%s is %d bytes, larger than the %d-byte limit of a manifest", path, st.Size(), manifest.MaxSize)
-	}
-	data, err = os.ReadFile(path)
-	if err != nil {
-		return nil, false, err
-	}
-	return data, true, nil
+	return manifest.ReadFile(path)
 }
 
 // checkManifest prints the disagreements of res, compiler style.
@@ -330,60 +316,12 @@ func pronoun(n int) string {
 // displayPath is a path as the user would type it: cleaned, slash-separated.
 func displayPath(p string) string { return path.Clean(filepath.ToSlash(p)) }
 
-// writeFileAtomic replaces path with data through a temporary file in the
-// same directory and a rename, so a crash never leaves half a manifest. An
-// existing file keeps its mode, and is written through a symlink rather than
-// replacing the link. When existed, the file must still hold old: an edit
-// made while mcpriv ran is never overwritten.
+// writeFileAtomic replaces path with data through safefile.Replace: a
+// temporary file in the same directory, synced and renamed, never through a
+// symbolic link. When existed, the file must still hold old: an edit made
+// while mcpriv ran is never overwritten.
 func writeFileAtomic(p string, data, old []byte, existed bool) error {
-	mode := fs.FileMode(0o644)
-	if existed {
-		if real, err := filepath.EvalSymlinks(p); err == nil {
-			p = real
-		}
-		st, err := os.Stat(p)
-		if err != nil {
-			return err
-		}
-		mode = st.Mode().Perm()
-		cur, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if !bytes.Equal(cur, old) {
-			return fmt.Errorf("%s changed while mcpriv ran: not overwritten, run it again", p)
-		}
-	} else if _, err := os.Lstat(p); err == nil {
-		return fmt.Errorf("%s appeared while mcpriv ran: not overwritten, run it again", p)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, p); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return nil
+	return safefile.Replace(p, data, old, existed)
 }
 
 // unifiedDiff renders the change from old to new as a unified diff with
@@ -562,21 +500,18 @@ func runManifestExport(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// readOutput reads an export target about to be replaced.
+// readOutput reads an export target about to be replaced (it must be a
+// regular file, not a link).
 func readOutput(p string) ([]byte, bool, error) {
-	st, err := os.Stat(p)
+	data, err := safefile.ReadNoFollow(p, maxExportTarget)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
-	if err != nil {
-		return nil, false, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, false, fmt.Errorf("%s is not a regular file", p)
-	}
-	data, err := os.ReadFile(p)
 	return data, err == nil, err
 }
+
+// maxExportTarget is the largest existing file an export replaces.
+const maxExportTarget = 64 << 20
 
 // parseVars reads --var NAME=VALUE flags; "${ROOT}=…" is accepted too.
 func parseVars(flags []string) (map[string]string, error) {

@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/mcpriv/mcpriv/analysis/manifest"
 )
@@ -414,25 +416,114 @@ func TestManifestPruneSkippedWhenFilesUnanalysed(t *testing.T) {
 	}
 }
 
-func TestManifestWritesThroughSymlink(t *testing.T) {
+// TestManifestNeverWritesThroughSymlink is the attack of issue 14 item 7: a
+// repository's manifest is a link to a file outside it (authorized_keys);
+// "mcpriv manifest" wrote the generated text, with tool names the repository
+// chose, through it.
+func TestManifestNeverWritesThroughSymlink(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("symlinks need privileges on Windows")
 	}
 	dir := server(t, "notes-ts")
-	real := filepath.Join(t.TempDir(), "shared.yaml")
-	writeFile(t, real, "version: 1\n# shared across checkouts\n")
+	victim := filepath.Join(t.TempDir(), "authorized_keys")
+	writeFile(t, victim, "ssh-ed25519 AAAA me@host\n")
 	link := filepath.Join(dir, manifest.FileName)
-	if err := os.Symlink(real, link); err != nil {
+	if err := os.Symlink(victim, link); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := runManifestCLI(t, dir); code != exitOK {
-		t.Fatalf("exit %d:\n%s", code, stderr)
+	for _, args := range [][]string{{dir}, {"--prune", dir}, {"--check", dir}} {
+		code, _, stderr := runManifestCLI(t, args...)
+		if code != exitError || !strings.Contains(stderr, "symbolic link") {
+			t.Errorf("%v: exit %d, want %d and a refusal naming the link:\n%s", args, code, exitError, stderr)
+		}
 	}
 	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("the symlink was replaced by a file")
+		t.Errorf("the link was replaced")
 	}
-	if text := readFile(t, real); !strings.Contains(text, "# shared across checkouts") || !strings.Contains(text, "save_note:") {
-		t.Errorf("the link's target was not updated:\n%s", text)
+	if text := readFile(t, victim); text != "ssh-ed25519 AAAA me@host\n" {
+		t.Errorf("the file outside the workspace was written:\n%s", text)
+	}
+	// A dangling link: the write would create the file outside.
+	os.Remove(link)
+	created := filepath.Join(t.TempDir(), "created")
+	os.Symlink(created, link)
+	if code, _, stderr := runManifestCLI(t, dir); code != exitError {
+		t.Errorf("dangling link: exit %d:\n%s", code, stderr)
+	}
+	if _, err := os.Lstat(created); err == nil {
+		t.Error("a file was created through a dangling link")
+	}
+}
+
+// TestManifestOddLineBreaks is issue 14 item 13: with U+2028 in a comment,
+// --prune deleted another tool's grant; with a lone \r, NEL or U+2029 the
+// written manifest was invalid YAML, exit 0. Now each is refused, exit 2,
+// the file unchanged, the error positioned.
+func TestManifestOddLineBreaks(t *testing.T) {
+	for name, brk := range map[string]string{"CR": "\r", "NEL": "\u0085", "LS": "\u2028", "PS": "\u2029"} {
+		t.Run(name, func(t *testing.T) {
+			dir := server(t, "notes-ts")
+			target := filepath.Join(dir, manifest.FileName)
+			text := "version: 1\ntools:\n  save_note:  # é" + brk + "  list_notes:\n    system.exec: [sh]\n"
+			writeFile(t, target, text)
+			for _, args := range [][]string{{"--prune", dir}, {dir}} {
+				code, _, stderr := runManifestCLI(t, args...)
+				if code != exitError || !strings.Contains(stderr, "line break") || !strings.Contains(stderr, "mcp-capabilities.yaml:3:") {
+					t.Errorf("%v: exit %d:\n%s", args, code, stderr)
+				}
+				if readFile(t, target) != text {
+					t.Errorf("%v: the manifest was changed", args)
+				}
+			}
+		})
+	}
+}
+
+// TestManifestHostileFiles: a manifest that is a pipe, a link to /dev/zero
+// or a 50 GB sparse file is refused at once (it hung or ran out of memory).
+func TestManifestHostileFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no pipes or /dev/zero")
+	}
+	for _, kind := range []string{"fifo", "zero", "sparse", "dir"} {
+		t.Run(kind, func(t *testing.T) {
+			dir := server(t, "notes-ts")
+			p := filepath.Join(dir, manifest.FileName)
+			switch kind {
+			case "fifo":
+				if err := syscall.Mkfifo(p, 0o644); err != nil {
+					t.Skip(err)
+				}
+			case "zero":
+				os.Symlink("/dev/zero", p)
+			case "sparse":
+				f, err := os.Create(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := f.Truncate(50 << 30); err != nil {
+					t.Skip(err)
+				}
+				f.Close()
+			case "dir":
+				os.Mkdir(p, 0o755)
+			}
+			done := make(chan struct{})
+			var code int
+			var stderr string
+			go func() {
+				defer close(done)
+				code, _, stderr = runManifestCLI(t, "--check", dir)
+			}()
+			select {
+			case <-done:
+			case <-time.After(60 * time.Second):
+				t.Fatal("mcpriv manifest --check hangs")
+			}
+			if code != exitError {
+				t.Errorf("exit %d, want %d:\n%s", code, exitError, stderr)
+			}
+		})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/safefile"
 	"github.com/mcpriv/mcpriv/cmd/mcpriv/report"
 	"github.com/mcpriv/mcpriv/rules"
 )
@@ -88,7 +89,7 @@ func runScan(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	out := stdout
 	var outFile *os.File
 	if cfg.output != "" && cfg.output != "-" {
-		outFile, err = os.Create(cfg.output)
+		outFile, err = safefile.Create(cfg.output) // never through a link
 		if err != nil {
 			fmt.Fprintf(stderr, "mcpriv scan: %v\n", err)
 			return exitError

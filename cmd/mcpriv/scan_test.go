@@ -219,6 +219,46 @@ func firstDiff(got, want string) string {
 	return "(no difference)"
 }
 
+// TestScanPositionsLineBreaks is issue 14 item 13 in the CLI: a byte-order
+// mark counted as a column (1:2), and a lone \r did not end a line, so every
+// position after it was a line off from what editors and Node show.
+func TestScanPositionsLineBreaks(t *testing.T) {
+	dir := t.TempDir()
+	src := "\ufeffrequire(\"child_process\").exec(\"ls\");\r// é\r/*é😀*/require(\"fs\").writeFileSync(\"/tmp/x\", \"x\");\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.js"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "scan", "--no-progress", "--format", "json", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	var rep struct {
+		Findings []struct {
+			API    string `json:"api"`
+			Line   int    `json:"line"`
+			Column int    `json:"column"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// 1-based; columns in code points: "/*é😀*/" is 6.
+	want := map[string][2]int{"child_process.exec": {1, 1}, "fs.writeFileSync": {3, 7}}
+	for _, f := range rep.Findings {
+		w, ok := want[f.API]
+		if !ok {
+			continue
+		}
+		delete(want, f.API)
+		if f.Line != w[0] || f.Column != w[1] {
+			t.Errorf("%s at %d:%d, want %d:%d", f.API, f.Line, f.Column, w[0], w[1])
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("findings missing: %v\n%s", want, out)
+	}
+}
+
 // Build output is analysed when it is the server's code, and left out, with
 // a notice, when its sources are in the tree (the rule the language server
 // follows too: package buildout).

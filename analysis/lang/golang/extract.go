@@ -68,7 +68,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -95,7 +94,7 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 	f = &facts.File{Path: path, Lang: source.Go}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("golang: extracting %s: %v\n%s", path, r, debug.Stack())
+			err = fmt.Errorf("golang: %w extracting %s: %v (the file's facts are incomplete)", facts.ErrInternal, path, r)
 		}
 	}()
 	if tree == nil {

@@ -322,7 +322,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 	case obj.req || obj.intr:
 		return val{intr: true, taint: obj.taint}
 	case obj.sym != nil:
-		if obj.wrap && key == "default" {
+		if key == "default" && (obj.wrap || obj.sym.member == "" && nodeBuiltins[obj.sym.mod]) {
 			r := obj
 			r.wrap, r.read, r.keyed = false, false, false
 			return r

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -34,7 +33,7 @@ func Extract(path string, lang source.Lang, src []byte, tree *sitter.Tree) (f *f
 	f = &facts.File{Path: path, Lang: lang, Package: path}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("jsts: internal error extracting %s: %v\n%s", path, r, debug.Stack())
+			err = fmt.Errorf("jsts: %w extracting %s: %v (the file's facts are incomplete)", facts.ErrInternal, path, r)
 		}
 	}()
 	if tree == nil {

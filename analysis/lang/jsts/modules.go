@@ -9,6 +9,20 @@ import (
 // promisesModules are the builtins with an "X/promises" entry point.
 var promisesModules = map[string]bool{"fs": true, "dns": true, "stream": true, "timers": true, "readline": true}
 
+// nodeBuiltins are Node's built-in modules (canonical names). Their ES
+// namespace's default export is the module itself, so bundles that reach them
+// through it (webpack's __WEBPACK_EXTERNAL_MODULE_node_os__["default"].platform())
+// name the same symbol as os.platform().
+var nodeBuiltins = map[string]bool{
+	"assert": true, "async_hooks": true, "buffer": true, "child_process": true, "cluster": true,
+	"console": true, "crypto": true, "dgram": true, "diagnostics_channel": true, "dns": true,
+	"events": true, "fs": true, "http": true, "http2": true, "https": true, "inspector": true,
+	"module": true, "net": true, "os": true, "path": true, "perf_hooks": true, "process": true,
+	"querystring": true, "readline": true, "repl": true, "stream": true, "string_decoder": true,
+	"timers": true, "tls": true, "tty": true, "url": true, "util": true, "v8": true, "vm": true,
+	"wasi": true, "worker_threads": true, "zlib": true,
+}
+
 // canonModule maps a specifier to its canonical module and member prefix:
 // "node:fs/promises" → ("fs", "promises"). Project specifiers stay as written.
 func canonModule(spec string) (mod, prefix string) {

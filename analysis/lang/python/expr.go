@@ -802,7 +802,8 @@ func (e *extractor) alignKeywords(args []facts.Arg, params []string, n int32) []
 		pos++
 	}
 	out := append([]facts.Arg(nil), args[:pos]...)
-	filled := make([]bool, len(out), len(params))
+	// More positional arguments than parameters is common (def f(*args)).
+	filled := make([]bool, len(out), max(len(out), len(params)))
 	for i := range filled {
 		filled[i] = true
 	}

@@ -34,7 +34,6 @@ package python
 import (
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -65,7 +64,7 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 	e := &extractor{f: f, lines: lines}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("python: internal error extracting %s: %v\n%s", path, r, debug.Stack())
+			err = fmt.Errorf("python: %w extracting %s: %v (the file's facts are incomplete)", facts.ErrInternal, path, r)
 		}
 	}()
 	if e.t, err = flatten(tree, src); err != nil {

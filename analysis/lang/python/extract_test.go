@@ -348,6 +348,8 @@ func FuzzExtract(f *testing.F) {
 		"@s.call_tool()\nasync def h(name, arguments):\n    match name:\n        case 'a':\n            os.remove(arguments['p'])\n",
 		"class C:\n    def __init__(self):\n        self.c = httpx.Client()\n    def g(self, u):\n        return self.c.get(f'{u}/x')\n",
 		"x = [y for y in z if (w := y)]\n# mcpriv-ignore: file.read -- ok\n",
+		"def f(*args, **kwargs):\n    pass\nf(a, b, c, kw=1)\n",
+		"class C:\n    def m(self, *a):\n        pass\n    def n(self):\n        self.m(1, 2, 3, x=1, a=2)\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -399,6 +401,52 @@ free(y=2, x=1, z=3)
 		if got[k] != w {
 			t.Errorf("%s args = %s, want %s", k, got[k], w)
 		}
+	}
+}
+
+// TestStarArgsKeywords is issue 14 item 12: more positional arguments than
+// parameters plus a keyword, f(a, b, c, kw=1) with def f(*args, **kwargs),
+// panicked in alignKeywords ("makeslice: cap out of range"), leaving the
+// file half-extracted.
+func TestStarArgsKeywords(t *testing.T) {
+	src := `import os
+def f(*args, **kwargs):
+    os.system(args[0])
+def g(a, *rest, b=None, **kw):
+    pass
+def tool(cmd):
+    f(cmd, "b", "c", kw=1)
+    f(1, 2, 3, 4, 5, args=6, kwargs=7)
+    g(1, 2, 3, 4, b=cmd, z=2)
+os.remove("/tmp/after")
+`
+	tree, err := parse.Parse(context.Background(), source.Python, []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	f, err := Extract("t.py", []byte(src), tree)
+	if err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	calls := 0
+	for _, fn := range f.Functions {
+		for _, lc := range fn.LocalCalls {
+			if lc.Callee.Name == "f" || lc.Callee.Name == "g" {
+				calls++
+			}
+		}
+	}
+	if calls != 3 {
+		t.Errorf("%d local calls to f and g, want 3", calls)
+	}
+	// The statement after the calls was extracted: the file is whole.
+	found := false
+	for _, c := range f.Calls {
+		found = found || c.Module == "os" && c.Member == "remove"
+	}
+	if !found {
+		t.Error("os.remove after the calls is missing")
 	}
 }
 
