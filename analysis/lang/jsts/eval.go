@@ -359,6 +359,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 				return f
 			}
 			if m, ok := ci.methods[key]; ok {
+				if ci.getters[key] {
+					return e.withReturn(plain(obj.taint), m)
+				}
 				return val{fnp: m + 1}
 			}
 		}
@@ -372,6 +375,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 				return f
 			}
 			if m, ok := ci.methods[key]; ok {
+				if ci.getters[key] && obj.cls != "" {
+					return e.withReturn(plain(obj.taint), m)
+				}
 				return val{fnp: m + 1}
 			}
 		}

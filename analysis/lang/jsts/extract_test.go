@@ -55,6 +55,11 @@ func TestResolution(t *testing.T) {
 		{"require", `const cp = require("child_process"); cp.spawn(c)`, []string{"child_process:spawn"}, nil},
 		{"require destructure", `const { exec, spawn: sp } = require("child_process"); exec(a); sp(b)`, []string{"child_process:exec", "child_process:spawn"}, nil},
 		{"require promises destructure", `const { promises: fs } = require("fs"); fs.readFile(p)`, []string{"fs:promises.readFile"}, nil},
+		{"getter returning a client", `import axios from "axios"; class A { get http() { return axios.create({}) } get2(u) { return this.http.get(u) } }`, []string{"axios:create().get"}, nil},
+		{"getter on an instance", `import { Pool } from "pg"; class Db { get pool() { return new Pool() } } export function f(s) { return new Db().pool.query(s) }`, []string{"pg:Pool().query"}, nil},
+		{"this client from constructor", `import axios from "axios"; class A { constructor() { this.client = axios.create({}) } get(u) { return this.client.get(u) } }`, []string{"axios:create().get"}, nil},
+		{"class field client", `import { Client } from "pg"; class A { private client = new Client(); q(s: string) { return this.client.query(s) } }`, []string{"pg:Client().query"}, nil},
+		{"factory return", `export async function f(u) { return api().get(u) } import axios from "axios"; function api() { return axios.create({}) }`, []string{"axios:create().get"}, nil},
 		{"require inline", `require("fs").readFileSync(p)`, []string{"fs:readFileSync"}, nil},
 		{"require member", `const fsp = require("fs").promises; fsp.stat(p)`, []string{"fs:promises.stat"}, nil},
 		{"reassign member", `const cp = require("child_process"); const s = cp.spawn; s(c)`, []string{"child_process:spawn"}, nil},
@@ -128,6 +133,8 @@ func TestLookalikes(t *testing.T) {
 		{"catch param", `try { } catch (fetch) { fetch("x") }`},
 		{"intrinsics", `function f(s, o) { JSON.parse(s); Object.keys(o); Math.max(1); console.log(s); new Map(); Promise.all([]) }`},
 		{"typeof", `if (typeof fetch === "function") {}`},
+		{"method named get is not a getter", `class Store { get(k) { return k } read(k) { return this.get(k) } }`},
+		{"getter of a plain value", `class A { get items() { return [] } f() { return this.items.map(String) } }`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -101,6 +101,15 @@ type extractor struct {
 	// the other deferred bodies so that every method sees the attributes.
 	setsSelf map[int]bool
 	refSeen  map[refKey]struct{}
+	// Object flow through return values (see returns.go): rets holds the
+	// instance a function of the file returns, deps the returning functions
+	// each function (and its ancestors) calls, so that their bodies are
+	// walked first.
+	rets        map[int]val
+	retConflict map[int]bool
+	returners   map[string][]int
+	callNodes   []int32
+	deps        map[int][]int
 
 	buf []int32
 }
@@ -215,6 +224,8 @@ func (e *extractor) prepass() {
 			}
 		case "assignment", "augmented_assignment":
 			e.noteSelfAssign(id)
+		case "return_statement", "yield":
+			e.noteReturner(id)
 		case "comment":
 			e.comment(id)
 		case "ERROR":
@@ -225,6 +236,7 @@ func (e *extractor) prepass() {
 			}
 		}
 	}
+	e.noteDeps()
 	// Models inherit from models defined in the file.
 	for _, ci := range e.classes {
 		for _, b := range ci.bases {
