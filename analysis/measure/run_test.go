@@ -89,8 +89,11 @@ func setup(t *testing.T) ([]measure.Entry, *fakeFetcher, measure.Analyzer) {
 	return es, &fakeFetcher{slowDir: slow}, slowAnalyzer{eng, slow}
 }
 
+// opts: the per-server timeout is generous (only the slow fake server, which
+// waits for its context, may reach it) so that a loaded CI machine cannot
+// time out a real fixture.
 func opts(out string, f measure.Fetcher, a measure.Analyzer) measure.Options {
-	return measure.Options{Out: out, Fetcher: f, Analyzer: a, Jobs: 2, FetchJobs: 2, Timeout: 300 * time.Millisecond, MaxBytes: 64 << 20}
+	return measure.Options{Out: out, Fetcher: f, Analyzer: a, Jobs: 2, FetchJobs: 2, Timeout: 5 * time.Second, MaxBytes: 64 << 20}
 }
 
 func TestGoldenSummary(t *testing.T) {
