@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,11 +21,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"weak"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/buildout"
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/factstore"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/glob"
 	"github.com/mcpriv/mcpriv/analysis/lang"
@@ -33,6 +36,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/parse"
 	"github.com/mcpriv/mcpriv/analysis/source"
+	"github.com/mcpriv/mcpriv/analysis/syntax"
 	"github.com/mcpriv/mcpriv/rules"
 )
 
@@ -52,6 +56,13 @@ type Options struct {
 	Jobs int
 	// Policy sets severities.
 	Policy finding.Policy
+	// CacheDir keeps extracted facts on disk between runs, by content hash
+	// (package factstore; "" for none). Entries are salted with the code
+	// and the rule set, and checked before they are trusted.
+	CacheDir string
+	// InFlight bounds the bytes of source parsed and extracted at once,
+	// whatever Jobs is (0: DefaultInFlight).
+	InFlight int64
 	// Check is check mode (also on when the environment has MCPRIV_CHECK=1):
 	// every incremental link is also computed plainly and compared with it,
 	// a difference goes to CheckFailed (default: a line on standard error)
@@ -86,8 +97,11 @@ type Engine struct {
 	rules  *rules.Set
 	words  map[string]map[string]bool // family → pre-filter words
 	cache  *factCache
+	store  *factstore.Store // nil without Options.CacheDir
 	gomod  *modules.GoModules
 	linker *link.Linker
+	// parses counts the files parsed for facts, for tests of the caches.
+	parses atomic.Int64
 }
 
 // New returns an engine with opts.
@@ -110,7 +124,19 @@ func New(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("bad exclude pattern %q: %w", g, err)
 		}
 	}
+	if opts.InFlight <= 0 {
+		opts.InFlight = DefaultInFlight
+	}
 	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: modules.NewGoModules(), linker: link.New(opts.Rules)}
+	if opts.CacheDir != "" {
+		rs, err := json.Marshal(opts.Rules.Rules())
+		if err != nil {
+			return nil, fmt.Errorf("hashing the rule set: %w", err)
+		}
+		if e.store, err = factstore.Open(opts.CacheDir, factstore.Salt(rs)); err != nil {
+			return nil, err
+		}
+	}
 	if opts.Check || os.Getenv(CheckEnv) == "1" {
 		e.opts.Check = true
 		report := opts.CheckFailed
@@ -260,12 +286,27 @@ func matchGlob(pattern, name string) bool {
 // and no tool registration is not parsed: its facts are empty but for the
 // path (Scan parses such files later if another file's calls lead into them).
 func (e *Engine) Extract(ctx context.Context, p string, src []byte) (*facts.File, error) {
-	return e.extract(ctx, p, src, false)
+	return dropNote(e.extract(ctx, p, src, false))
 }
 
 // ExtractFull is Extract without the literal pre-filter.
 func (e *Engine) ExtractFull(ctx context.Context, p string, src []byte) (*facts.File, error) {
-	return e.extract(ctx, p, src, true)
+	return dropNote(e.extract(ctx, p, src, true))
+}
+
+// storeNote is a notice about the facts cache that came with good facts: a
+// damaged entry ignored, an entry that could not be written.
+type storeNote struct{ err error }
+
+func (n *storeNote) Error() string { return n.err.Error() }
+func (n *storeNote) Unwrap() error { return n.err }
+
+func dropNote(f *facts.File, err error) (*facts.File, error) {
+	var n *storeNote
+	if f != nil && errors.As(err, &n) {
+		return f, nil
+	}
+	return f, err
 }
 
 func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (*facts.File, error) {
@@ -291,19 +332,44 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 		e.cache.put(p, l, hash, false, f)
 		return f, errPrefiltered
 	}
-	tree, err := parse.Parse(ctx, l, src, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: parse: %w", p, err)
+	var note error
+	if e.store != nil {
+		f, err := e.store.Get(p, l, hash)
+		if f != nil {
+			e.cache.put(p, l, hash, true, f)
+			return f, nil
+		}
+		if err != nil {
+			note = &storeNote{fmt.Errorf("facts cache entry ignored, facts extracted again: %w", err)}
+		}
 	}
-	defer tree.Close()
-	f, err := e.extractTree(p, l, src, tree)
+	f, err := e.parseExtract(ctx, p, l, src)
 	if f != nil {
 		f.Hash = hash
-		if err == nil { // facts with an error are partial: never served alone from the cache
+		// Facts with an error are partial: never served alone from a cache.
+		if err == nil {
 			e.cache.put(p, l, hash, true, f)
+			if e.store != nil {
+				if perr := e.store.Put(f); perr != nil && note == nil {
+					note = &storeNote{fmt.Errorf("facts cache: %w", perr)}
+				}
+			}
+			err = note
 		}
 	}
 	return f, err
+}
+
+// parseExtract parses src and extracts its facts. The tree is freed as soon
+// as the extractor has flattened it, before the extraction allocates.
+func (e *Engine) parseExtract(ctx context.Context, p string, lang source.Lang, src []byte) (*facts.File, error) {
+	e.parses.Add(1)
+	tree, err := parse.Parse(ctx, lang, src, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: parse: %w", p, err)
+	}
+	defer syntax.ReleaseAfterFlatten(tree, func() { parse.Free(tree, len(src)) })()
+	return e.extractTree(p, lang, src, tree)
 }
 
 // errPrefiltered marks facts that were not extracted because the file names
@@ -333,10 +399,13 @@ func contentHash(src []byte) string {
 }
 
 // factCache maps (path, language, content hash) to facts, bounded in size.
+// It holds them weakly: facts nobody else keeps (the language server's
+// documents, a scan in progress) are not worth their memory, and a scan of
+// many roots would otherwise keep every finished root's facts to the end.
 type factCache struct {
 	mu  sync.Mutex
 	max int
-	m   map[cacheKey]*facts.File
+	m   map[cacheKey]weak.Pointer[facts.File]
 }
 
 type cacheKey struct {
@@ -345,34 +414,55 @@ type cacheKey struct {
 	full       bool
 }
 
-func newFactCache(max int) *factCache { return &factCache{max: max, m: map[cacheKey]*facts.File{}} }
+func newFactCache(max int) *factCache {
+	return &factCache{max: max, m: map[cacheKey]weak.Pointer[facts.File]{}}
+}
 
 func (c *factCache) get(p string, lang source.Lang, hash string, full bool) *facts.File {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if f := c.m[cacheKey{p, hash, lang, true}]; f != nil {
+	if f := c.load(cacheKey{p, hash, lang, true}); f != nil {
 		return f // a full extraction serves a pre-filtered request too
 	}
 	if !full {
-		return c.m[cacheKey{p, hash, lang, false}]
+		return c.load(cacheKey{p, hash, lang, false})
 	}
 	return nil
+}
+
+func (c *factCache) load(k cacheKey) *facts.File {
+	w, ok := c.m[k]
+	if !ok {
+		return nil
+	}
+	f := w.Value()
+	if f == nil {
+		delete(c.m, k)
+	}
+	return f
 }
 
 func (c *factCache) put(p string, lang source.Lang, hash string, full bool, f *facts.File) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= c.max {
-		// Drop an arbitrary half: cheap, and the working set re-fills quickly.
-		n := 0
-		for k := range c.m {
-			delete(c.m, k)
-			if n++; n >= c.max/2 {
-				break
+		// Drop the collected entries, then an arbitrary half if that was not
+		// enough: cheap, and the working set re-fills quickly.
+		for k, w := range c.m {
+			if w.Value() == nil {
+				delete(c.m, k)
 			}
 		}
+		n := 0
+		for k := range c.m {
+			if len(c.m) < c.max/2 || n >= c.max/2 {
+				break
+			}
+			delete(c.m, k)
+			n++
+		}
 	}
-	c.m[cacheKey{p, hash, lang, full}] = f
+	c.m[cacheKey{p, hash, lang, full}] = weak.Make(f)
 }
 
 // Link links files (facts of files under root) into capability findings,

@@ -51,6 +51,15 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	slots := make([]slot, len(paths))
 	var done atomic.Int64
 	total := len(paths)
+	sizes := make([]int64, len(paths))
+	for i := range paths {
+		if st, err := os.Stat(paths[i]); err == nil {
+			sizes[i] = st.Size()
+		}
+	}
+	// Files stream through: only their facts stay, and the bytes between
+	// read and facts are bounded, whatever the number of jobs.
+	budget := newInFlight(e.opts.InFlight)
 	run := func(idx []int, full bool) {
 		jobs := make(chan int)
 		var wg sync.WaitGroup
@@ -61,6 +70,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 				for i := range jobs {
 					s := &slots[i]
 					if ctx.Err() == nil {
+						held := budget.acquire(sizes[i])
 						if s.src == nil && s.err == nil {
 							s.src, s.err = source.ReadFile(paths[i], e.opts.MaxFileSize)
 							s.bytes = int64(len(s.src))
@@ -78,6 +88,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 								s.err = err
 							}
 						}
+						budget.release(held)
 					}
 					if !full && progress != nil {
 						progress(int(done.Add(1)), total)
@@ -93,12 +104,8 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	}
 	// Largest first: a big bundle started last would leave the other cores idle.
 	all := make([]int, len(paths))
-	sizes := make([]int64, len(paths))
 	for i := range all {
 		all[i] = i
-		if st, err := os.Stat(paths[i]); err == nil {
-			sizes[i] = st.Size()
-		}
 	}
 	sort.SliceStable(all, func(a, b int) bool { return sizes[all[a]] > sizes[all[b]] })
 	run(all, false)
@@ -190,5 +197,6 @@ func (e *Engine) neededFiles(files []*facts.File) func(string) bool {
 }
 
 func isSkip(err error) bool {
-	return errors.Is(err, source.ErrTooLarge) || errors.Is(err, source.ErrBinary)
+	var note *storeNote
+	return errors.Is(err, source.ErrTooLarge) || errors.Is(err, source.ErrBinary) || errors.As(err, &note)
 }

@@ -202,12 +202,36 @@ func Flatten(st *sitter.Tree, lang *sitter.Language, src []byte, opt Options) (*
 	root := st.RootNode()
 	hasError := root.HasError()
 	rootMu.Unlock()
+	defer released(st)
 	if t, ok := flattenC(root, g, table, src, opt, hasError); ok {
 		return t, nil
 	}
 	rootMu.Lock()
 	defer rootMu.Unlock()
 	return flattenGo(root, g, table, src, opt, hasError), nil
+}
+
+// releases maps trees whose owner lets Flatten free them once copied.
+var releases sync.Map // *sitter.Tree → func()
+
+// ReleaseAfterFlatten lets the next Flatten of st call release as soon as
+// the copy is made: the extractors read only the flat tree, so a scan that
+// owns st need not hold the C tree (tens of bytes per byte of text) beside
+// the extraction's own memory. The returned function calls release if
+// Flatten has not (the tree was never flattened); call it when done.
+func ReleaseAfterFlatten(st *sitter.Tree, release func()) (done func()) {
+	once := sync.OnceFunc(release)
+	releases.Store(st, once)
+	return func() {
+		releases.Delete(st)
+		once()
+	}
+}
+
+func released(st *sitter.Tree) {
+	if f, ok := releases.LoadAndDelete(st); ok {
+		f.(func())()
+	}
 }
 
 // flattenGo builds the same table as the C walk through the binding's API.

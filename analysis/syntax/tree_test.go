@@ -492,3 +492,45 @@ func TestTopLevel(t *testing.T) {
 		})
 	}
 }
+
+// TestReleaseAfterFlatten: the owner's release runs once, right after the
+// copy (the flat tree stays whole), or at done when nothing flattened the
+// tree; a tree nobody registered is never released by Flatten.
+func TestReleaseAfterFlatten(t *testing.T) {
+	src := []byte("const fs = require('fs');\nfs.writeFileSync('/tmp/x', 'y');\n")
+	lang := parse.Language(source.JavaScript)
+	st, err := parse.Parse(context.Background(), source.JavaScript, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Flatten(st, lang, src, Options{}) // unregistered: st stays usable
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNodes := append([]Node(nil), want.Nodes...)
+	want.Free()
+	calls := 0
+	done := ReleaseAfterFlatten(st, func() { calls++; st.Close() })
+	got, err := Flatten(st, lang, src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Fatalf("release ran %d times after Flatten", calls)
+	}
+	if len(got.Nodes) != len(wantNodes) || got.Nodes[len(got.Nodes)-1] != wantNodes[len(wantNodes)-1] {
+		t.Fatalf("the flat tree of a released tree differs: %d nodes, want %d", len(got.Nodes), len(wantNodes))
+	}
+	got.Free()
+	done()
+	if calls != 1 {
+		t.Fatalf("release ran %d times in all", calls)
+	}
+
+	st2, _ := parse.Parse(context.Background(), source.JavaScript, src, nil)
+	calls2 := 0
+	ReleaseAfterFlatten(st2, func() { calls2++; st2.Close() })()
+	if calls2 != 1 {
+		t.Fatalf("done without a Flatten released %d times", calls2)
+	}
+}

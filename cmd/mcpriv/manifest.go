@@ -112,6 +112,7 @@ func engineFlags(fs *flag.FlagSet, cfg *scanConfig) {
 	cfg.maxSize = 16 << 20
 	fs.Var(&cfg.maxSize, "max-file-size", "skip files larger than `SIZE` (bytes, or with k, M, G)")
 	fs.IntVar(&cfg.jobs, "jobs", 0, "analyse `N` files at once (0: one per CPU)")
+	fs.StringVar(&cfg.cacheDir, "cache-dir", "", "keep extracted facts in `DIR` between runs, by content (a second scan of unchanged files parses nothing)")
 	fs.BoolVar(&cfg.noProgress, "no-progress", false, "never show the progress bar (it is shown only when stderr is a terminal)")
 }
 

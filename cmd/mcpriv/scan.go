@@ -43,6 +43,7 @@ type scanConfig struct {
 	noDefExclude bool
 	maxSize      sizeFlag
 	jobs         int
+	cacheDir     string
 	noProgress   bool
 	showDeclared bool
 	output       string
@@ -168,6 +169,7 @@ func newScanEngine(cfg *scanConfig) (*engine.Engine, error) {
 		NoDefaultExcludes: cfg.noDefExclude,
 		Jobs:              cfg.jobs,
 		Policy:            finding.Policy{HideDeclared: !cfg.showDeclared},
+		CacheDir:          cfg.cacheDir,
 	}
 	if len(cfg.rulesDirs) > 0 {
 		rs, err := rules.Load(cfg.rulesDirs...)
