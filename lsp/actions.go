@@ -359,6 +359,9 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 				title += fmt.Sprintf(" · %d undeclared", n)
 			}
 		}
+		if t.NameUnresolved {
+			title = "mcpriv: unresolved tool name (" + t.Expression + ") · " + strings.TrimPrefix(title, "mcpriv: ")
+		}
 		line := uint32(max(t.Span.Start.Line, 0))
 		lenses = append(lenses, protocol.CodeLens{
 			Range:   protocol.Range{Start: protocol.Position{Line: line}, End: protocol.Position{Line: line}},

@@ -133,7 +133,7 @@ func (s Settings) validate() error {
 
 func knownKind(k string) bool {
 	switch finding.Kind(k) {
-	case finding.KindCapability, finding.KindUnusedGrant, finding.KindHintMismatch, finding.KindInvalidManifest, finding.KindSuppression:
+	case finding.KindCapability, finding.KindUnusedGrant, finding.KindHintMismatch, finding.KindInvalidManifest, finding.KindSuppression, finding.KindUnanalysed:
 		return true
 	}
 	return false

@@ -187,7 +187,12 @@ func (s *Server) toolMarkdown(rr *rootResult, name string) string {
 		fmt.Fprintf(&b, "**mcpriv** · no tool named `%s` in this workspace\n", name)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "**mcpriv** · tool `%s`", t.Name)
+	if t.NameUnresolved {
+		// The placeholder is no name: say so instead of quoting it as one.
+		fmt.Fprintf(&b, "**mcpriv** · %s: a tool whose name `%s` could not be resolved to a string", t.Name, t.Expression)
+	} else {
+		fmt.Fprintf(&b, "**mcpriv** · tool `%s`", t.Name)
+	}
 	if t.SDK != "" {
 		fmt.Fprintf(&b, " (%s)", t.SDK)
 	}

@@ -173,10 +173,16 @@ func (e *Engine) Options() Options { return e.opts }
 // Files lists the files under root that are analysed, plus notices for the
 // ones skipped. root may be a single file. Build output whose sources are in
 // the tree is left out (package buildout), unless NoDefaultExcludes is set.
+// A root that is a symlink is followed (paths stay under root as given);
+// symlinks inside it are not. A root directory that cannot be read is an
+// error, not an empty tree.
 func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.FileError, error) {
 	st, err := os.Stat(root)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !st.Mode().IsDir() && !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s: not a directory or a regular file", root)
 	}
 	if !st.IsDir() {
 		if source.DetectLang(root) == "" {
@@ -184,14 +190,23 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 		}
 		return []string{root}, nil, nil
 	}
+	// WalkDir does not follow a symlinked root: walk what it points to.
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, nil, err
+	}
 	var files []string
 	var notes []finding.FileError
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		rel, _ := filepath.Rel(root, p)
+		rel, _ := filepath.Rel(real, p)
+		p = filepath.Join(root, rel)
 		rel = filepath.ToSlash(rel)
+		if err != nil && rel == "." {
+			return fmt.Errorf("%s: %w", root, err) // nothing under root can be listed
+		}
 		if err != nil {
 			notes = append(notes, finding.FileError{File: rel, Message: err.Error()})
 			if d != nil && d.IsDir() {
@@ -199,14 +214,20 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 			}
 			return nil
 		}
-		if p != root && e.Excluded(rel, d.IsDir()) {
+		if rel != "." && e.Excluded(rel, d.IsDir()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() || !d.Type().IsRegular() || source.DetectLang(p) == "" {
-			return nil // symlinks are never followed (they may leave the tree), pipes and devices never read
+		if d.IsDir() || source.DetectLang(p) == "" {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			// Symlinks are never followed (they may leave the tree), pipes
+			// and devices never read; a source file behind one is unknown.
+			notes = append(notes, finding.FileError{File: rel, Skipped: true, Message: "skipped: not a regular file (a symlink, pipe or device is never followed)"})
+			return nil
 		}
 		if info, err := d.Info(); err == nil && info.Size() > e.opts.MaxFileSize {
 			notes = append(notes, finding.FileError{File: rel, Skipped: true,
@@ -482,7 +503,39 @@ func (e *Engine) Link(root string, files []*facts.File) *finding.Result {
 // link links files under abs, an absolute root, reading the go.mod files
 // the link needs first.
 func (e *Engine) link(abs string, files []*facts.File) *finding.Result {
-	return e.linker.Link(abs, files, e.gomod.ForFiles(abs, files))
+	res := e.linker.Link(abs, files, e.gomod.ForFiles(abs, files))
+	res.Findings = append(res.Findings[:len(res.Findings):len(res.Findings)], tooDeepFindings(files)...)
+	return res
+}
+
+// tooDeepFindings reports the subtrees the extractors did not follow: the
+// calls in them are unknown, so each is an error rather than a silent gap.
+func tooDeepFindings(files []*facts.File) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range files {
+		for _, s := range f.TooDeep {
+			out = append(out, finding.Finding{Kind: finding.KindUnanalysed, File: f.Path, Span: s, CallSpan: s,
+				Rule: finding.RuleTooDeep, Server: true, Tools: []string{},
+				Message: "code nested too deep to analyse: the calls in it are not checked (no real program nests this far)"})
+		}
+	}
+	return out
+}
+
+// SkippedFindings turns the files a scan could not analyse into findings:
+// what they do is unknown, so each fails the gate unless it is excluded on
+// purpose (--exclude, the excludes setting, build output whose sources are
+// analysed).
+func SkippedFindings(errs []finding.FileError) []finding.Finding {
+	var out []finding.Finding
+	for _, fe := range errs {
+		if fe.BuiltFrom != "" {
+			continue // build output left out on purpose: its sources were analysed
+		}
+		out = append(out, finding.Finding{Kind: finding.KindUnanalysed, File: fe.File, Rule: finding.RuleSkipped, Server: true, Tools: []string{},
+			Message: "file not analysed: " + fe.Message})
+	}
+	return out
 }
 
 // Check runs the manifest checks for every manifest governing files of res

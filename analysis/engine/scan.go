@@ -130,6 +130,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	}
 
 	var files []*facts.File
+	var missed []finding.FileError // files not (fully) analysed
 	res := &finding.Result{Root: root}
 	for i := range slots {
 		s := &slots[i]
@@ -142,7 +143,11 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 			// The file is named by the entry: drop the absolute path errors start with.
 			msg := strings.TrimPrefix(s.err.Error(), paths[i]+": ")
 			msg = strings.TrimPrefix(msg, rel(paths[i])+": ")
-			res.Errors = append(res.Errors, finding.FileError{File: rel(paths[i]), Message: msg, Skipped: isSkip(s.err)})
+			fe := finding.FileError{File: rel(paths[i]), Message: msg, Skipped: isSkip(s.err)}
+			res.Errors = append(res.Errors, fe)
+			if note := (*storeNote)(nil); !errors.As(s.err, &note) {
+				missed = append(missed, fe) // a cache notice comes with good facts
+			}
 		}
 	}
 	linked := e.link(abs, files)
@@ -151,7 +156,10 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	for _, n := range notes {
 		res.Errors = append(res.Errors, n)
 	}
+	missed = append(append(missed, linked.Errors...), notes...)
 	sort.SliceStable(res.Errors, func(i, j int) bool { return res.Errors[i].File < res.Errors[j].File })
+	sort.SliceStable(missed, func(i, j int) bool { return missed[i].File < missed[j].File })
+	res.Findings = append(res.Findings, SkippedFindings(missed)...)
 	e.Check(abs, res, nil)
 	return res, nil
 }

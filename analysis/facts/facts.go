@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 3
+const Version = 4
 
 // File is everything extracted from one source file.
 type File struct {
@@ -79,6 +79,28 @@ type File struct {
 	// ParseErrors are spans the parser could not parse (ERROR or MISSING
 	// nodes), capped in number; facts from the rest of the file stand.
 	ParseErrors []source.Span `json:"parseErrors,omitempty"`
+	// TooDeep are subtrees nested deeper than the extractor follows (only
+	// hostile input nests so far), capped in number: calls in them are not
+	// in Calls, so the engine reports each as an error finding that fails
+	// the gate rather than dropping them silently.
+	TooDeep []source.Span `json:"tooDeep,omitempty"`
+}
+
+// MaxTooDeep caps File.TooDeep: one is enough to fail the gate.
+const MaxTooDeep = 8
+
+// NoteTooDeep records a subtree the extractor did not follow, once per
+// start offset.
+func (f *File) NoteTooDeep(s source.Span) {
+	if len(f.TooDeep) >= MaxTooDeep {
+		return
+	}
+	for _, t := range f.TooDeep {
+		if t.Start.Offset == s.Start.Offset {
+			return
+		}
+	}
+	f.TooDeep = append(f.TooDeep, s)
 }
 
 // Import is one import or require of the file (libraries and project files
@@ -251,8 +273,12 @@ type Tool struct {
 	// Name is the tool name when literal or resolved from a constant in this
 	// file; else NameRef is the identifier holding it (resolved by the index
 	// through File.Constants of the package) and Name is "".
-	Name     string      `json:"name"`
-	NameRef  string      `json:"nameRef,omitempty"`
+	Name    string `json:"name"`
+	NameRef string `json:"nameRef,omitempty"`
+	// NameExpr is the name expression as written when it is neither a
+	// string nor a reference the index may resolve (a parameter, a field of
+	// a loop variable): the link reports the tool as unresolved with it.
+	NameExpr string      `json:"nameExpr,omitempty"`
 	NameSpan source.Span `json:"nameSpan"`
 	// Span covers the registration call or decorator.
 	Span source.Span `json:"span"`

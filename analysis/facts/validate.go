@@ -205,5 +205,10 @@ func Validate(f *File, size int) error {
 			return err
 		}
 	}
+	for k, s := range f.TooDeep {
+		if err := span(fmt.Sprintf("too-deep span %d", k), s); err != nil {
+			return err
+		}
+	}
 	return nil
 }

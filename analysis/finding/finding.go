@@ -4,6 +4,8 @@
 package finding
 
 import (
+	"fmt"
+
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -49,6 +51,17 @@ const (
 	// KindSuppression is a suppression comment without a reason, with an
 	// unknown capability, or that suppresses nothing.
 	KindSuppression Kind = "suppression"
+	// KindUnanalysed is code mcpriv did not analyse: a skipped file (rule
+	// RuleSkipped: binary, too large, unreadable) or a subtree nested deeper
+	// than the extractors follow (RuleTooDeep). What it does is unknown, so
+	// it is an error that fails --fail-on at any level and manifest --check.
+	KindUnanalysed Kind = "unanalysed"
+)
+
+// Rule IDs of KindUnanalysed findings.
+const (
+	RuleSkipped = "mcpriv.skipped"
+	RuleTooDeep = "mcpriv.too-deep"
 )
 
 // ManifestState is how a capability finding relates to the manifest.
@@ -123,15 +136,30 @@ type Finding struct {
 
 // Tool summarises one MCP tool.
 type Tool struct {
-	Name         string          `json:"name"`
-	File         string          `json:"file"`
-	Span         source.Span     `json:"span"`     // the registration
-	NameSpan     source.Span     `json:"nameSpan"` // the tool name literal
-	SDK          string          `json:"sdk"`
-	Capabilities []capability.ID `json:"capabilities"` // sorted, distinct
-	Annotations  map[string]bool `json:"annotations,omitempty"`
+	// Name is the tool's name, or, when NameUnresolved, the placeholder
+	// UnresolvedToolLabel gives: findings list the tool under it.
+	Name string `json:"name"`
+	// NameUnresolved: the registration names the tool by an expression the
+	// analysis could not resolve to a string (Expression, as written). Such a
+	// tool is never written to a manifest under a name.
+	NameUnresolved bool            `json:"nameUnresolved,omitempty"`
+	Expression     string          `json:"expression,omitempty"`
+	File           string          `json:"file"`
+	Span           source.Span     `json:"span"`     // the registration
+	NameSpan       source.Span     `json:"nameSpan"` // the tool name literal
+	SDK            string          `json:"sdk"`
+	Capabilities   []capability.ID `json:"capabilities"` // sorted, distinct
+	Annotations    map[string]bool `json:"annotations,omitempty"`
 	// AnnotationSpans locate each annotation's value in File.
 	AnnotationSpans map[string]source.Span `json:"annotationSpans,omitempty"`
+}
+
+// UnresolvedToolLabel is the placeholder that stands for a tool whose name
+// expression expr, registered at file:line (0-based line), is not resolved.
+// It cannot be a manifest tool key: keys are names, and Result.Tools marks
+// the tool NameUnresolved.
+func UnresolvedToolLabel(file string, line int, expr string) string {
+	return fmt.Sprintf("unresolved tool at %s:%d (%s)", file, line+1, expr)
 }
 
 // FileError is a file that could not be analysed, or was skipped.

@@ -22,7 +22,8 @@ type Policy struct {
 //   - manifest checks not run: by risk (critical error, high and medium
 //     warning, low information);
 //   - unused grants and hint mismatches warn, invalid manifests and bad
-//     suppressions are errors and warnings.
+//     suppressions are errors and warnings;
+//   - unanalysed code (skipped files, too deep nesting) is an error.
 func (p Policy) Severity(f *Finding) Severity {
 	if f.Kind == KindCapability {
 		if s, ok := p.Capability[f.Capability]; ok {
@@ -54,7 +55,7 @@ func (p Policy) Severity(f *Finding) Severity {
 		return s
 	}
 	switch f.Kind {
-	case KindInvalidManifest:
+	case KindInvalidManifest, KindUnanalysed:
 		return Error
 	case KindUnusedGrant, KindHintMismatch, KindSuppression:
 		return Warning

@@ -343,6 +343,7 @@ var fileIgnored = map[string]string{
 	"File.Hash":         "the content hash says nothing the facts do not",
 	"path:Suppressions": "relink and graphLink re-derive the suppressions of every changed file",
 	"path:ParseErrors":  "positions the front-ends report; the link never reads them",
+	"path:TooDeep":      "the engine reports them from the facts after the link; the link never reads them",
 }
 
 // TestCensusFile changes every field of a file and requires the comparison
@@ -373,6 +374,8 @@ var indexPerLink = map[string]string{
 	"diffs":           "the comparison with the latest link, dropped once linked",
 	"taintMemo":       "memo of taint answers, dropped once linked",
 	"inFlight":        "taint questions under way, dropped once linked",
+	"taintStack":      "taint questions of unfinished cycles, empty once linked",
+	"taintNext":       "DFS number of the next taint question: counts the questions asked",
 	"localDirs":       "memo, dropped once linked",
 	"pyLocal":         "memo, dropped once linked",
 	"toolNames":       "memo of reachedBy's names, filled on demand",

@@ -38,7 +38,7 @@ func (ix *index) result() *linkOut {
 	}
 	out.tools = make([]toolRef, len(ix.tools))
 	for t, ti := range ix.tools {
-		out.tools[t] = toolRef{name: ti.name, file: ti.file, k: ti.k}
+		out.tools[t] = toolRef{name: ti.name, expr: ti.expr, file: ti.file, k: ti.k}
 	}
 	return out
 }
@@ -57,6 +57,7 @@ type linkOut struct {
 // toolRef is a registered tool: its resolved name, file and index there.
 type toolRef struct {
 	name    string
+	expr    string // unresolved name expression, "" when name is resolved
 	file, k int
 }
 
@@ -213,7 +214,7 @@ func (o *linkOut) toolSummaries(fs []finding.Finding, order []int, dupPaths bool
 		for _, k := range byFile[i] {
 			tr := &o.tools[k]
 			ft := &o.files[i].Tools[tr.k]
-			t := finding.Tool{Name: tr.name, File: o.files[i].Path, Span: ft.Span, NameSpan: ft.NameSpan,
+			t := finding.Tool{Name: tr.name, NameUnresolved: tr.expr != "", Expression: tr.expr, File: o.files[i].Path, Span: ft.Span, NameSpan: ft.NameSpan,
 				SDK: ft.SDK, Annotations: ft.Annotations, AnnotationSpans: ft.AnnotationSpans,
 				Capabilities: capsOf(masks[tr.name], other[tr.name])}
 			out = append(out, t)

@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/modules"
+	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
 // The index links the facts of many files: it resolves local calls and
@@ -84,7 +86,8 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		for k := range f.Tools {
 			t := &f.Tools[k]
-			ti := toolInfo{name: ix.toolName(i, t), file: i, k: k, t: t, handler: -1, dispatcher: -1}
+			ti := toolInfo{file: i, k: k, t: t, handler: -1, dispatcher: -1}
+			ti.name, ti.expr = ix.toolName(i, t)
 			if t.Handler > 0 && t.Handler < len(f.Functions) {
 				ti.handler = ix.base[i] + fnID(t.Handler)
 			} else if t.HandlerRef != nil {
@@ -496,29 +499,48 @@ func (ix *index) goLocalDirOf(file int, importPath string) string {
 }
 
 // toolName resolves a tool's name, through constants of the file and then of
-// the other files.
-func (ix *index) toolName(file int, t *facts.Tool) string {
-	if t.Name != "" || t.NameRef == "" {
-		return t.Name
+// the other files. A name it cannot resolve comes back as the placeholder
+// finding.UnresolvedToolLabel gives, with the expression as written: never
+// as the expression itself, which would pass for a name.
+func (ix *index) toolName(file int, t *facts.Tool) (name, expr string) {
+	if t.Name != "" {
+		return t.Name, ""
+	}
+	if t.NameRef == "" {
+		return ix.unresolvedTool(file, t, t.NameExpr)
 	}
 	if v, ok := ix.files[file].Constants[t.NameRef]; ok {
-		return v
+		return v, ""
 	}
 	for i, f := range ix.files {
 		if i == file {
 			continue
 		}
 		if v, ok := f.Constants[t.NameRef]; ok {
-			return v
+			return v, ""
 		}
 		// An imported constant may be spelled with a namespace: ns.NAME.
 		if k := strings.LastIndexByte(t.NameRef, '.'); k >= 0 {
 			if v, ok := f.Constants[t.NameRef[k+1:]]; ok && f.Lang == ix.files[file].Lang {
-				return v
+				return v, ""
 			}
 		}
 	}
-	return t.NameRef
+	return ix.unresolvedTool(file, t, t.NameRef)
+}
+
+// unresolvedTool is the placeholder name and the expression of a tool whose
+// name expr (as the extractor spelled it; "" when it kept none) is unresolved.
+func (ix *index) unresolvedTool(file int, t *facts.Tool, expr string) (name, shown string) {
+	expr = strings.TrimPrefix(expr, "func:") // a Go tool built by a package function
+	if expr == "" {
+		expr = "name not recorded"
+	}
+	at := t.NameSpan
+	if at == (source.Span{}) {
+		at = t.Span
+	}
+	return finding.UnresolvedToolLabel(ix.files[file].Path, at.Start.Line, expr), expr
 }
 
 // isLocalModule reports whether a call's module is a file or package of

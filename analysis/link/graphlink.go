@@ -26,14 +26,13 @@ import (
 // the full build appends them, which matters because the first taint
 // source found is the one reported.
 //
-// Taint. taintOf is memoised with a cycle cut (inFlight) and a depth cut
-// (depth > maxTaintDepth), so in general its answers depend on the order
-// in which the questions are asked. Suppose instead that the questions the
-// candidates ask form an acyclic graph in which no root question (depth 0)
-// has a chain of more than maxTaintDepth questions below it. Then no
-// question is ever asked at a depth beyond the limit (a question at depth
-// d lies on a chain of length d below a root) nor while it is in flight
-// (that needs a cycle), so no cut ever happens, in any order, and every
+// Taint. taintOf is memoised and answers a cycle of questions once, for all
+// of them, when its first question completes: which question comes first,
+// and so which source is reported first, depends on the order in which the
+// questions are asked. Suppose instead that the questions the candidates
+// ask form an acyclic graph in which no root question has a chain of more
+// than maxTaintDepth questions below it. Then no question is asked while
+// it is in flight (that needs a cycle), in any order, and every
 // memoised answer is the plain recursive one: a function of the call graph
 // alone, the same whatever was asked before. A full link records whether
 // that held for it (taintExact: no cut happened and every root's height is
@@ -131,7 +130,7 @@ func (g *graphEdit) start(root string, gomods map[string]modules.GoModule) {
 		goPkgs: old.goPkgs, goNames: old.goNames, langs: old.langs,
 		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, askers: old.askers, handler: old.handler,
 		reachedBy: old.reachedBy, serverReach: old.serverReach, rootTools: old.rootTools, caseTool: old.caseTool,
-		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]bool{},
+		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{},
 		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
 	for _, d := range g.ld.files {
 		st := d.static(g.linker)

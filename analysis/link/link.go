@@ -73,9 +73,13 @@ type index struct {
 	caseTool map[[2]fnID]int
 
 	taintMemo map[taintKey]taintEntry
-	inFlight  map[taintKey]bool
-	// taintCut: a taint question was cut short (a cycle, or deeper than
-	// maxTaintDepth), so answers may depend on the order of the questions.
+	// inFlight holds the open taint questions (taintOf), taintStack them in
+	// DFS order, taintNext the next DFS number.
+	inFlight   map[taintKey]taintFrame
+	taintStack []taintKey
+	taintNext  int32
+	// taintCut: a taint question met a cycle, so the order of the sources
+	// reported may depend on the order of the questions.
 	taintCut bool
 	// rootHeight is the greatest height of a candidate's taint question.
 	rootHeight int32
@@ -111,7 +115,8 @@ type callSite struct {
 const callPhase = math.MaxInt32
 
 type toolInfo struct {
-	name       string
+	name       string // the resolved name, or the unresolved placeholder
+	expr       string // the unresolved name expression; "" when resolved
 	file       int
 	k          int // index in the file's Tools
 	t          *facts.Tool
@@ -209,6 +214,6 @@ func (l *Linker) Forget(root string) {
 
 func newIndex(l *Linker, root string, files []*facts.File, gomods map[string]modules.GoModule) *index {
 	return &index{linker: l, root: root, files: files, gomods: gomods,
-		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]bool{},
+		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{},
 		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
 }

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"math"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -25,8 +26,13 @@ type taintEntry struct {
 	height int32
 }
 
-// maxTaintDepth bounds the chains of callers taint follows.
+// maxTaintDepth is the greatest question height an incremental link
+// trusts (graphLink); taint itself follows chains of any length.
 const maxTaintDepth = 12
+
+// taintFrame is a question in progress or in an unfinished strongly
+// connected component of questions (Tarjan's algorithm): its DFS number.
+type taintFrame struct{ index int32 }
 
 // taintDecl returns the function declaring the parameter a reference
 // names, used in function callFn of file (-1: none, no question is asked).
@@ -44,12 +50,14 @@ func (ix *index) taintDecl(file int, callFn int, ref facts.ParamRef) int {
 
 // taint returns the tool inputs a parameter reference of function fn derives
 // from, and the height of the question asked (-1: none). callFn is the
-// function holding the use (for dispatchers: which case).
-func (ix *index) taint(file int, callFn int, ref facts.ParamRef, depth int) ([]taintSrc, int32) {
+// function holding the use (for dispatchers: which case). low is the
+// smallest DFS number of an unfinished question the answer leaned on
+// (noLow: none), for the caller's cycle bookkeeping.
+func (ix *index) taint(file int, callFn int, ref facts.ParamRef) (srcs []taintSrc, height, low int32) {
 	f := ix.files[file]
 	decl := ix.taintDecl(file, callFn, ref)
 	if decl < 0 {
-		return nil, -1
+		return nil, -1, noLow
 	}
 	fn := ix.base[file] + fnID(decl)
 	only := -1
@@ -63,20 +71,35 @@ func (ix *index) taint(file int, callFn int, ref facts.ParamRef, depth int) ([]t
 			}
 		}
 	}
-	return ix.taintOf(fn, ref.Param, ref.Path, only, depth)
+	return ix.taintOf(fn, ref.Param, ref.Path, only)
 }
 
-func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) ([]taintSrc, int32) {
+const noLow = int32(math.MaxInt32)
+
+// taintOf answers a taint question: the sources of the question itself and
+// of every question reachable from it through callers. Questions call each
+// other in cycles under recursion (f0 → f1 → f0), so this is Tarjan's
+// strongly connected components over the questions: a question in a cycle
+// is answered only when the cycle's first question completes, and every
+// question of the cycle gets that answer (they reach the same sources). A
+// memo of "untainted" while a cycle is in progress would lose the taint
+// that enters the cycle elsewhere.
+func (ix *index) taintOf(fn fnID, param int, p []string, only int) ([]taintSrc, int32, int32) {
 	key := taintKey{fn: fn, param: param, path: strings.Join(p, "\x00"), tool: only}
 	if r, ok := ix.taintMemo[key]; ok {
-		return r.srcs, r.height
+		return r.srcs, r.height, noLow
 	}
-	if ix.inFlight[key] || depth > maxTaintDepth {
+	if fr, ok := ix.inFlight[key]; ok {
+		// In progress or in an unfinished cycle: the cycle's first question
+		// collects what this one reaches.
 		ix.taintCut = true
-		return nil, 0
+		return nil, 0, fr.index
 	}
-	ix.inFlight[key] = true
-	defer delete(ix.inFlight, key)
+	me := ix.taintNext
+	ix.taintNext++
+	ix.inFlight[key] = taintFrame{index: me}
+	ix.taintStack = append(ix.taintStack, key)
+	low := me
 
 	var out []taintSrc
 	height := int32(0)
@@ -108,14 +131,28 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int, depth int) ([
 				joined = joined[:4]
 			}
 			r.Path = joined
-			srcs, h := ix.taint(callerFile, callerIdx, r, depth+1)
+			srcs, h, l := ix.taint(callerFile, callerIdx, r)
 			out = append(out, srcs...)
 			height = max(height, h+1)
+			low = min(low, l)
 		}
 	}
 	out = dedupeTaint(out)
-	ix.taintMemo[key] = taintEntry{srcs: out, height: height}
-	return out, height
+	if low < me {
+		return out, height, low // part of a cycle whose first question is still open
+	}
+	// The first question of its component: everything the component reaches
+	// is in out; each question of it has this answer.
+	for {
+		k := ix.taintStack[len(ix.taintStack)-1]
+		ix.taintStack = ix.taintStack[:len(ix.taintStack)-1]
+		delete(ix.inFlight, k)
+		ix.taintMemo[k] = taintEntry{srcs: out, height: height}
+		if k == key {
+			break
+		}
+	}
+	return out, height, noLow
 }
 
 // inputField maps a parameter path to the tool input field it reads.
@@ -171,7 +208,7 @@ func dedupeTaint(in []taintSrc) []taintSrc {
 func (ix *index) linkTaint(l *linked, file int, c *facts.Call, cd *candidate) {
 	var srcs []taintSrc
 	for _, ref := range cd.refs {
-		s, h := ix.taint(file, c.Func, ref, 0)
+		s, h, _ := ix.taint(file, c.Func, ref)
 		srcs = append(srcs, s...)
 		ix.rootHeight = max(ix.rootHeight, h)
 	}

@@ -148,7 +148,7 @@ func Disagreements(res *finding.Result) []finding.Finding {
 	for _, f := range res.Findings {
 		switch {
 		case f.Kind == finding.KindCapability && (f.Manifest == finding.Undeclared || f.Manifest == finding.OutOfScope || f.Manifest == finding.NoManifest):
-		case f.Kind == finding.KindUnusedGrant || f.Kind == finding.KindInvalidManifest:
+		case f.Kind == finding.KindUnusedGrant || f.Kind == finding.KindInvalidManifest || f.Kind == finding.KindUnanalysed:
 		default:
 			continue
 		}

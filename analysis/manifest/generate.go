@@ -64,8 +64,17 @@ func modelOf(res *finding.Result) *model {
 	if res == nil {
 		return md
 	}
+	// A tool whose name is unresolved has no key to be written under: what
+	// it needs is granted to server, which covers every tool (Generate says so).
+	var unresolved map[string]bool
 	for _, t := range res.Tools {
-		if t.Name != "" {
+		switch {
+		case t.NameUnresolved:
+			if unresolved == nil {
+				unresolved = map[string]bool{}
+			}
+			unresolved[t.Name] = true
+		case t.Name != "":
 			md.set(t.Name)
 		}
 	}
@@ -76,6 +85,9 @@ func modelOf(res *finding.Result) *model {
 		}
 		id, scope, exact := Grant(f)
 		for _, p := range principals(f) {
+			if unresolved[p] {
+				p = ""
+			}
 			md.add(p, id, scope, exact)
 		}
 	}

@@ -148,6 +148,11 @@ func Generate(res *finding.Result, opts GenerateOptions) (*Generation, error) {
 	for _, t := range unknown {
 		g.Notes = append(g.Notes, fmt.Sprintf("tool %q is in the manifest but the code does not register it: remove it by hand if it is gone", t))
 	}
+	for _, t := range own.Tools {
+		if t.NameUnresolved {
+			g.Notes = append(g.Notes, fmt.Sprintf("%s:%d: a tool is registered under the name %s, which mcpriv could not resolve to a string: it has no section, and what it needs was granted to server", show(t.File), t.NameSpan.Start.Line+1, t.Expression))
+		}
+	}
 	if res.Files == 0 {
 		g.Notes = append(g.Notes, "no source file was found (.js, .ts, .py, .go …): the manifest grants nothing")
 	} else if len(own.Tools) == 0 && len(own.Findings) > 0 {

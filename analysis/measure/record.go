@@ -59,7 +59,10 @@ type Server struct {
 
 // Tool is one MCP tool of a server.
 type Tool struct {
-	Name         string          `json:"name"`
+	Name string `json:"name"`
+	// Unresolved: Name is the placeholder of a tool whose name expression
+	// was not resolved to a string (finding.Tool.NameUnresolved).
+	Unresolved   bool            `json:"unresolved,omitempty"`
 	SDK          string          `json:"sdk"`
 	Capabilities []capability.ID `json:"capabilities"`
 	Tainted      []Taint         `json:"tainted,omitempty"`
@@ -181,7 +184,7 @@ func (s *Server) fill(res *finding.Result, files []string) {
 			continue // one tool registered twice (two transports): counted once
 		}
 		seen[t.Name] = true
-		tt := Tool{Name: t.Name, SDK: t.SDK, Capabilities: append([]capability.ID{}, t.Capabilities...)}
+		tt := Tool{Name: t.Name, Unresolved: t.NameUnresolved, SDK: t.SDK, Capabilities: append([]capability.ID{}, t.Capabilities...)}
 		tt.Tainted = dedupeTaints(taints[t.Name])
 		s.Tools = append(s.Tools, tt)
 	}

@@ -18,6 +18,9 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
+// maxGoMod bounds a go.mod read: real ones are a few kilobytes.
+const maxGoMod = 4 << 20
+
 var jsExts = []string{".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"}
 
 // JSCandidates lists the files a relative JS/TS import specifier may name,
@@ -120,8 +123,14 @@ func (g *GoModules) Lookup(dir string) GoModule {
 			break
 		}
 		walked = append(walked, d)
-		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+		// Bounded and regular files only (source.ReadFile): a go.mod that is
+		// a FIFO, /dev/zero or a sparse 50 GB file is hostile input. One that
+		// is there but refused still ends the module, with an unknown path.
+		if data, err := source.ReadFile(filepath.Join(d, "go.mod"), maxGoMod); err == nil {
 			found = GoModule{Dir: d, Path: modulePath(data)}
+			break
+		} else if _, lerr := os.Lstat(filepath.Join(d, "go.mod")); lerr == nil {
+			found = GoModule{Dir: d}
 			break
 		}
 		parent := filepath.Dir(d)

@@ -261,6 +261,10 @@ func (m *merger) merge() (*facts.File, error) {
 	if len(old.ParseErrors) >= 50 {
 		return nil, whole("too many parse errors to merge")
 	}
+	if len(old.TooDeep) > 0 || len(comp.TooDeep) > 0 {
+		// Depth is counted from the root: a chunk's own count says nothing.
+		return nil, whole("the file nests too deep to analyse")
+	}
 	// Functions: the module, then every other function by position.
 	type ref struct {
 		comp bool

@@ -89,28 +89,37 @@ func ReadFile(path string, maxSize int64) ([]byte, error) {
 	return data, nil
 }
 
-// CheckText returns ErrBinary if data looks like a binary file: a NUL byte in
-// its first 8 KiB, or mostly invalid UTF-8 there.
+// CheckText returns ErrBinary if data is a binary file, not source with a
+// few odd bytes: it starts with the magic number of a binary format
+// (executables, archives, images), or more than one byte in
+// 64 of the whole file is NUL (UTF-16 text counts as binary). A stray NUL or
+// Latin-1 bytes in a comment are not binary: tree-sitter parses such a file,
+// and it is analysed, so that one odd byte cannot hide a file. The decision
+// reads the whole file, never just its head.
 func CheckText(data []byte) error {
-	head := data
-	if len(head) > 8192 {
-		head = head[:8192]
-	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		return ErrBinary
-	}
-	bad := 0
-	for i := 0; i < len(head); {
-		r, n := utf8.DecodeRune(head[i:])
-		if r == utf8.RuneError && n == 1 && len(head)-i >= utf8.UTFMax {
-			bad++
+	for _, m := range binaryMagic {
+		if bytes.HasPrefix(data, []byte(m)) {
+			return ErrBinary
 		}
-		i += n
 	}
-	if len(head) > 0 && bad*10 > len(head) {
+	if nul := bytes.Count(data, []byte{0}); nul > 0 && nul*64 > len(data) {
 		return ErrBinary
 	}
 	return nil
+}
+
+// binaryMagic are the first bytes of binary formats found next to sources.
+var binaryMagic = []string{
+	"\x7fELF",                              // ELF executables and libraries
+	"\xfe\xed\xfa\xce", "\xfe\xed\xfa\xcf", // Mach-O
+	"\xce\xfa\xed\xfe", "\xcf\xfa\xed\xfe",
+	"\xca\xfe\xba\xbe",                                      // Mach-O universal, Java class
+	"\x00asm",                                               // WebAssembly
+	"PK\x03\x04",                                            // zip, jar, wheel
+	"\x1f\x8b",                                              // gzip
+	"\x89PNG\r\n\x1a\n", "GIF87a", "GIF89a", "\xff\xd8\xff", // images
+	"%PDF-",
+	"\xfd7zXZ\x00", "7z\xbc\xaf\x27\x1c", "\x28\xb5\x2f\xfd", // xz, 7z, zstd
 }
 
 // Pos is a position in a file. All fields are 0-based.

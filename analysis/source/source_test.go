@@ -67,18 +67,32 @@ func TestReadFile(t *testing.T) {
 	}
 }
 
+// TestCheckText: only real binaries are binary; source with a stray NUL or
+// a Latin-1 comment is text, wherever the odd bytes are (the whole file is
+// read, not its head).
 func TestCheckText(t *testing.T) {
-	if err := CheckText([]byte("plain ascii")); err != nil {
-		t.Error(err)
-	}
-	if err := CheckText([]byte("日本語のテキスト 😀")); err != nil {
-		t.Error(err)
-	}
-	if err := CheckText([]byte{0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0xfa, 0xf9, 0xf8, 0xf7, 0xf6, 0xf5, 0xf4}); !errors.Is(err, ErrBinary) {
-		t.Errorf("mostly invalid UTF-8: %v, want ErrBinary", err)
-	}
-	if err := CheckText(nil); err != nil {
-		t.Errorf("empty: %v", err)
+	code := strings.Repeat("import os\nos.system(x)\n", 50)
+	for _, tc := range []struct {
+		name   string
+		data   string
+		binary bool
+	}{
+		{"ascii", "plain ascii", false},
+		{"utf-8", "日本語のテキスト 😀", false},
+		{"empty", "", false},
+		{"NUL in a comment", "# a\x00b\n" + code, false},
+		{"Latin-1 comment", "# " + strings.Repeat("\xe9", 1000) + "\n" + code, false},
+		{"mostly invalid UTF-8", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4", false},
+		{"ELF", "\x7fELF\x02\x01\x01" + code, true},
+		{"zip", "PK\x03\x04" + code, true},
+		{"wasm", "\x00asm\x01\x00\x00\x00", true},
+		{"NULs after 8 KiB", strings.Repeat("x", 9000) + strings.Repeat("\x00", 200), true},
+		{"UTF-16", "i\x00m\x00p\x00o\x00r\x00t\x00", true},
+	} {
+		err := CheckText([]byte(tc.data))
+		if got := errors.Is(err, ErrBinary); got != tc.binary {
+			t.Errorf("%s: CheckText = %v, want binary %v", tc.name, err, tc.binary)
+		}
 	}
 }
 

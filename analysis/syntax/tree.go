@@ -152,7 +152,11 @@ type Options struct {
 type Tree struct {
 	Nodes   []Node
 	Grammar *Grammar
-	buf     *[]Node // pooled table behind Nodes
+	// Cut is the first node stored without its children because of
+	// Options.MaxDepth, -1 when none was: the caller must report it, not
+	// analyse the tree as if it were whole.
+	Cut int32
+	buf *[]Node // pooled table behind Nodes
 }
 
 // Free hands the node table back for reuse.
@@ -236,7 +240,7 @@ func released(st *sitter.Tree) {
 
 // flattenGo builds the same table as the C walk through the binding's API.
 func flattenGo(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Options, hasError bool) *Tree {
-	t := &Tree{Grammar: g}
+	t := &Tree{Grammar: g, Cut: -1}
 	c := sitter.NewTreeCursor(root)
 	defer c.Close()
 	var stack []int32 // kept index per cursor depth, -1 when dropped
@@ -281,6 +285,12 @@ func flattenGo(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Opt
 			}
 		}
 		stack = append(stack, me)
+		if k&bitLeaf == 0 && opt.MaxDepth > 0 && depth+1 >= opt.MaxDepth && t.Cut < 0 && n.ChildCount() > 0 {
+			t.Cut = me
+			if me < 0 {
+				t.Cut = parent
+			}
+		}
 		if k&bitLeaf == 0 && (opt.MaxDepth <= 0 || depth+1 < opt.MaxDepth) && c.GoToFirstChild() {
 			continue
 		}

@@ -111,6 +111,9 @@ func sameTrees(t *testing.T, name string, fast, slow *Tree) {
 	if len(fast.Nodes) != len(slow.Nodes) {
 		t.Fatalf("%s: %d nodes, fallback %d", name, len(fast.Nodes), len(slow.Nodes))
 	}
+	if fast.Cut != slow.Cut {
+		t.Fatalf("%s: cut at %d, fallback %d", name, fast.Cut, slow.Cut)
+	}
 	for i := range fast.Nodes {
 		if fast.Nodes[i] != slow.Nodes[i] {
 			t.Fatalf("%s node %d (%s): %+v, fallback %+v", name, i, fast.Kind(int32(i)), fast.Nodes[i], slow.Nodes[i])
@@ -314,11 +317,18 @@ func TestDeepNesting(t *testing.T) {
 	if deepest < depth {
 		t.Fatalf("deepest node at %d, want at least %d", deepest, depth)
 	}
+	if full.Cut != -1 {
+		t.Fatalf("no MaxDepth, yet cut at node %d", full.Cut)
+	}
 	full.Free()
 	cut, slowCut := bothWalks(t, st, lang, src, Options{MaxDepth: 100})
 	sameTrees(t, "deep cut", cut, slowCut)
 	if len(cut.Nodes) > 3*100 { // an array node and its two brackets per level
 		t.Fatalf("MaxDepth 100 kept %d nodes", len(cut.Nodes))
+	}
+	// The cut is reported, so that no caller takes the tree for whole.
+	if cut.Cut < 0 || cut.Nodes[cut.Cut].First != -1 {
+		t.Fatalf("MaxDepth 100: cut %d, want a stored node without children", cut.Cut)
 	}
 	cut.Free()
 }

@@ -53,6 +53,7 @@ typedef struct {
 	mcp_ts_cursor c;
 	int32_t *stack; // kept index per cursor depth, -1 when dropped
 	int64_t stack_cap, depth, n;
+	int64_t cut; // first kept node stored without its children for max_depth, -1 when none
 } mcp_syntax_walk;
 
 static mcp_syntax_walk *mcp_syntax_walk_begin(mcp_ts_node root) {
@@ -63,6 +64,7 @@ static mcp_syntax_walk *mcp_syntax_walk_begin(mcp_ts_node root) {
 	if (!w->stack) { free(w); return NULL; }
 	w->depth = 0;
 	w->n = 0;
+	w->cut = -1;
 	w->c = ts_tree_cursor_new(root);
 	return w;
 }
@@ -127,6 +129,9 @@ static int64_t mcp_syntax_flatten(mcp_syntax_walk *w, const uint8_t *table, uint
 			w->stack_cap *= 2;
 		}
 		stack[depth] = me;
+		if (!(k & SYN_LEAF) && max_depth > 0 && depth + 1 >= max_depth && w->cut < 0 && ts_node_child_count(nd) > 0) {
+			w->cut = me >= 0 ? me : parent;
+		}
 		if (!(k & SYN_LEAF) && (max_depth <= 0 || depth + 1 < max_depth) && ts_tree_cursor_goto_first_child(c)) {
 			depth++;
 			continue;
@@ -260,7 +265,7 @@ func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Opti
 		copy(grown, nodes)
 		*buf = grown
 	}
-	t := &Tree{Nodes: (*buf)[:count:count], Grammar: g, buf: buf}
+	t := &Tree{Nodes: (*buf)[:count:count], Grammar: g, buf: buf, Cut: int32(w.cut)}
 	// The root record must agree with the binding too.
 	if r := t.Nodes[0]; r.Sym != uint16(root.Symbol()) || r.Start != min(root.StartByte(), r.End) || r.End != min(root.EndByte(), uint32(len(src))) || r.Parent != -1 {
 		t.Free()

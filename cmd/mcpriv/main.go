@@ -51,6 +51,10 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
+// hiddenCommands are for developing mcpriv itself: they run, but the usage
+// does not list them.
+var hiddenCommands = map[string]bool{"corpus": true}
+
 func commands() []command {
 	return []command{
 		{"scan", "analyse MCP servers and report the privileges they use", runScan},
@@ -66,6 +70,7 @@ func commands() []command {
 		{"capabilities", "print the capability taxonomy", runCapabilities},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
+		{"corpus", "score the engine against the labelled test split (docs/corpus.md)", runCorpus},
 	}
 }
 
@@ -97,7 +102,9 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "mcpriv shows the privileges an MCP server and each of its tools use,\nand checks them against the least-privilege manifest mcp-capabilities.yaml.\n\n")
 	fmt.Fprintf(w, "Usage:\n  mcpriv <command> [flags] [arguments]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+		if !hiddenCommands[c.name] {
+			fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+		}
 	}
 	fmt.Fprintf(w, "\nRun \"mcpriv <command> -h\" for a command's flags.\n")
 	fmt.Fprintf(w, "Exit codes: 0 success, 1 findings at or above --fail-on, 2 usage or fatal error.\n")

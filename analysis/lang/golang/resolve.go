@@ -159,6 +159,7 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 	x.depth++
 	defer func() { x.depth-- }()
 	if x.depth > maxDepth {
+		x.f.NoteTooDeep(x.span(n))
 		return
 	}
 	switch typ {
@@ -526,6 +527,7 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 	x.depth++
 	defer func() { x.depth-- }()
 	if x.depth > maxDepth {
+		x.f.NoteTooDeep(x.span(n))
 		return unknown()
 	}
 	t := x.t

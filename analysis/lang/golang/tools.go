@@ -13,6 +13,7 @@ type toolDef struct {
 	sdk      string
 	name     string
 	nameRef  string
+	nameExpr string // the name expression as written, when neither name nor nameRef
 	nameSpan source.Span
 	span     source.Span // the definition (mcp.NewTool(…), &mcp.Tool{…})
 	annots   map[string]annot
@@ -72,7 +73,7 @@ func (x *extractor) toolConstructor(mod, member string, args []val, argNodes []i
 			return val{}, false
 		}
 		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(argNodes[0]), span: x.span(n)}
-		x.toolName(td, args[0])
+		x.toolName(td, args[0], x.span(argNodes[0]))
 		for _, a := range args[1:] {
 			td.annots = mergeAnnots(td.annots, a.annots)
 		}
@@ -102,12 +103,14 @@ func (x *extractor) toolConstructor(mod, member string, args []val, argNodes []i
 	return val{}, false
 }
 
-func (x *extractor) toolName(td *toolDef, v val) {
+func (x *extractor) toolName(td *toolDef, v val, at source.Span) {
 	switch {
 	case v.known && !v.prefix:
 		td.name = v.str
 	case v.ident != "" && !v.toolCall:
 		td.nameRef = v.ident
+	default:
+		td.nameExpr = strings.Join(strings.Fields(string(x.t.src[at.Start.Offset:at.End.Offset])), " ")
 	}
 }
 
@@ -122,10 +125,10 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 	case "Tool":
 		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(n), span: x.span(n)}
 		if nv, ok := fields["Name"]; ok {
-			x.toolName(td, nv)
 			if sp, ok := spans["Name"]; ok {
 				td.nameSpan = sp
 			}
+			x.toolName(td, nv, td.nameSpan)
 		}
 		if av, ok := fields["Annotations"]; ok {
 			td.annots = mergeAnnots(nil, av.annots)
@@ -426,7 +429,7 @@ func (x *extractor) unregisteredTables() {
 func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 	x.registered[td] = true
 	tool := facts.Tool{
-		Name: td.name, NameRef: td.nameRef, NameSpan: td.nameSpan, Span: span,
+		Name: td.name, NameRef: td.nameRef, NameExpr: td.nameExpr, NameSpan: td.nameSpan, Span: span,
 		SDK: td.sdk, Handler: -1, Dispatcher: -1,
 	}
 	if tool.SDK == "" {

@@ -138,7 +138,11 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 	t := e.t
 	e.depth++
 	defer func() { e.depth-- }()
-	if p < 0 || e.depth > maxDepth {
+	if p < 0 {
+		return
+	}
+	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(p))
 		return
 	}
 	switch t.k(p) {

@@ -76,7 +76,11 @@ func (e *extractor) access(n int32, v val, c *ctx, keyRefs []facts.ParamRef) {
 func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 	e.depth++
 	defer func() { e.depth-- }()
-	if e.depth > maxDepth || n < 0 {
+	if n < 0 {
+		return val{}
+	}
+	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(n))
 		return val{}
 	}
 	t := e.t
@@ -355,6 +359,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 				return f
 			}
 			if m, ok := ci.methods[key]; ok {
+				if ci.getters[key] {
+					return e.withReturn(plain(obj.taint), m)
+				}
 				return val{fnp: m + 1}
 			}
 		}
@@ -368,6 +375,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 				return f
 			}
 			if m, ok := ci.methods[key]; ok {
+				if ci.getters[key] && obj.cls != "" {
+					return e.withReturn(plain(obj.taint), m)
+				}
 				return val{fnp: m + 1}
 			}
 		}

@@ -89,6 +89,7 @@ type extractor struct {
 type classInfo struct {
 	fields  map[string]val
 	methods map[string]int32
+	getters map[string]bool // methods declared `get name()`: reading them calls them
 }
 
 type pendingHandler struct {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/parse"
@@ -56,6 +55,11 @@ func TestResolution(t *testing.T) {
 		{"require", `const cp = require("child_process"); cp.spawn(c)`, []string{"child_process:spawn"}, nil},
 		{"require destructure", `const { exec, spawn: sp } = require("child_process"); exec(a); sp(b)`, []string{"child_process:exec", "child_process:spawn"}, nil},
 		{"require promises destructure", `const { promises: fs } = require("fs"); fs.readFile(p)`, []string{"fs:promises.readFile"}, nil},
+		{"getter returning a client", `import axios from "axios"; class A { get http() { return axios.create({}) } get2(u) { return this.http.get(u) } }`, []string{"axios:create().get"}, nil},
+		{"getter on an instance", `import { Pool } from "pg"; class Db { get pool() { return new Pool() } } export function f(s) { return new Db().pool.query(s) }`, []string{"pg:Pool().query"}, nil},
+		{"this client from constructor", `import axios from "axios"; class A { constructor() { this.client = axios.create({}) } get(u) { return this.client.get(u) } }`, []string{"axios:create().get"}, nil},
+		{"class field client", `import { Client } from "pg"; class A { private client = new Client(); q(s: string) { return this.client.query(s) } }`, []string{"pg:Client().query"}, nil},
+		{"factory return", `export async function f(u) { return api().get(u) } import axios from "axios"; function api() { return axios.create({}) }`, []string{"axios:create().get"}, nil},
 		{"require inline", `require("fs").readFileSync(p)`, []string{"fs:readFileSync"}, nil},
 		{"require member", `const fsp = require("fs").promises; fsp.stat(p)`, []string{"fs:promises.stat"}, nil},
 		{"reassign member", `const cp = require("child_process"); const s = cp.spawn; s(c)`, []string{"child_process:spawn"}, nil},
@@ -129,6 +133,8 @@ func TestLookalikes(t *testing.T) {
 		{"catch param", `try { } catch (fetch) { fetch("x") }`},
 		{"intrinsics", `function f(s, o) { JSON.parse(s); Object.keys(o); Math.max(1); console.log(s); new Map(); Promise.all([]) }`},
 		{"typeof", `if (typeof fetch === "function") {}`},
+		{"method named get is not a getter", `class Store { get(k) { return k } read(k) { return this.get(k) } }`},
+		{"getter of a plain value", `class A { get items() { return [] } f() { return this.items.map(String) } }`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -313,6 +319,13 @@ func TestBadInput(t *testing.T) {
 // takes long: deep syntax past maxDepth is skipped.
 func TestDeepNesting(t *testing.T) {
 	n := 60000
+	// Each input nests far past maxDepth: the extraction must return (no
+	// stack overflow), keep the top level, and report the subtree it did
+	// not follow rather than drop its calls silently. How long it takes is
+	// BenchmarkDeepNesting's business, not a test's.
+	// Two inputs are flat for the extractor (it iterates over them): every
+	// call in them is found instead.
+	flat := map[string]int{"unclosed": 5000, "sequence": n}
 	inputs := map[string]string{
 		"arrays":   strings.Repeat("[", n) + strings.Repeat("]", n),
 		"parens":   "f(" + strings.Repeat("(", n) + "x" + strings.Repeat(")", n) + ")",
@@ -326,22 +339,51 @@ func TestDeepNesting(t *testing.T) {
 	}
 	for name, src := range inputs {
 		t.Run(name, func(t *testing.T) {
-			tree, err := parse.Parse(context.Background(), source.JavaScript, []byte(src), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			start := time.Now()
-			f, err := Extract("x.js", source.JavaScript, []byte(src), tree)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("extract took %v", d)
-			}
+			f := extractDeep(t, src)
 			if len(f.Functions) == 0 {
 				t.Error("no top level")
 			}
+			if want, ok := flat[name]; ok {
+				if len(f.TooDeep) != 0 || len(f.Calls) < want {
+					t.Errorf("too deep %v, %d calls, want none too deep and %d calls", f.TooDeep, len(f.Calls), want)
+				}
+				return
+			}
+			if len(f.TooDeep) == 0 {
+				t.Errorf("nothing reported too deep: %d calls", len(f.Calls))
+			}
+			if len(f.TooDeep) > facts.MaxTooDeep {
+				t.Errorf("%d too-deep spans, want at most %d", len(f.TooDeep), facts.MaxTooDeep)
+			}
 		})
+	}
+	// Just within the bound nothing is reported and the call is found.
+	f := extractDeep(t, strings.Repeat("(", 100)+"exec(x)"+strings.Repeat(")", 100))
+	if len(f.TooDeep) != 0 || len(f.Calls) == 0 {
+		t.Errorf("100 parentheses: too deep %v, calls %v", f.TooDeep, f.Calls)
+	}
+}
+
+func extractDeep(t testing.TB, src string) *facts.File {
+	t.Helper()
+	tree, err := parse.Parse(context.Background(), source.JavaScript, []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	f, err := Extract("x.js", source.JavaScript, []byte(src), tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// BenchmarkDeepNesting measures extraction of hostile nesting, which must
+// stay linear in the input.
+func BenchmarkDeepNesting(b *testing.B) {
+	src := "fetch(\"a\"" + strings.Repeat(" + x", 60000) + ")"
+	for b.Loop() {
+		extractDeep(b, src)
 	}
 }
 

@@ -105,6 +105,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 	e.depth++
 	defer func() { e.depth-- }()
 	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(n))
 		return
 	}
 	t := e.t
@@ -139,7 +140,14 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 		}
 		idx := e.newFunction(n, fn, e.text(name), c, name)
 		if c != "" {
-			e.class(c).methods[e.text(name)] = idx
+			ci := e.class(c)
+			ci.methods[e.text(name)] = idx
+			if name >= 0 && isGetter(e.src[t.nodes[n].Start:t.nodes[name].Start]) {
+				if ci.getters == nil {
+					ci.getters = map[string]bool{}
+				}
+				ci.getters[e.text(name)] = true
+			}
 		}
 		e.declareFunction(n, idx, sc)
 		return
@@ -441,7 +449,11 @@ func (e *extractor) declarePattern(p int32, sc *scope, k bindKind) {
 	t := e.t
 	e.depth++
 	defer func() { e.depth-- }()
-	if p < 0 || e.depth > maxDepth {
+	if p < 0 {
+		return
+	}
+	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(p))
 		return
 	}
 	switch t.k(p) {
@@ -504,4 +516,15 @@ func (e *extractor) inferName(n int32) (string, int32) {
 		return "default", -1
 	}
 	return "", -1
+}
+
+// isGetter reports whether the text before a method's name (its modifiers)
+// declares an accessor `get`.
+func isGetter(head []byte) bool {
+	for _, w := range bytes.Fields(head) {
+		if string(w) == "get" {
+			return true
+		}
+	}
+	return false
 }

@@ -225,6 +225,7 @@ func (e *extractor) runDeferred(fc *fnCtx) {
 			return e.setsSelf[e.fnOf[ds[i].node]] && !e.setsSelf[e.fnOf[ds[j].node]]
 		})
 	}
+	*fc.deferred = e.orderDeps(ds)
 	// Bodies may defer more definitions into their own lists, never into this one.
 	for i := 0; i < len(*fc.deferred); i++ {
 		e.function((*fc.deferred)[i])
@@ -387,6 +388,7 @@ func (e *extractor) stmt(fc *fnCtx, n int32) {
 		if x := t.firstNamed(n); x >= 0 {
 			v := e.eval(fc, x)
 			e.addReturn(fc, v.refs)
+			e.noteReturn(fc.decl, v)
 		}
 	case "if_statement":
 		e.eval(fc, t.field(n, "condition"))

@@ -22,6 +22,7 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 		return val{}
 	}
 	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(n))
 		return val{}
 	}
 	e.depth++
@@ -116,6 +117,13 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 		e.bindTarget(fc, t.field(n, "name"), v)
 		return v
 	case "yield":
+		if x := t.firstNamed(n); x >= 0 && t.n[x].next < 0 && t.n[t.n[n].first].next == x && e.yieldsContext(fc.decl) {
+			// `yield conn` in a @contextmanager: what `with f() as c` binds.
+			v := e.eval(fc, x)
+			e.addReturn(fc, v.refs)
+			e.noteReturn(fc.decl, v)
+			return val{}
+		}
 		v := e.evalKids(fc, n)
 		e.addReturn(fc, v.refs)
 		return val{}
@@ -201,6 +209,12 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 			if av, ok := e.classAttr(ci, attr, 0); ok {
 				av.refs = refs
 				return av
+			}
+		}
+		if mi := e.resolveMethod(o.cls, attr); mi >= 0 && e.isProperty(mi) {
+			if r, ok := e.rets[mi]; ok {
+				r.refs = refs
+				return r
 			}
 		}
 		if e.resolveMethod(o.cls, attr) >= 0 || (o.self && e.methods[attr]) {
@@ -513,7 +527,11 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 				recv = []facts.ParamRef{{Fn: fc.decl, Param: -1}}
 			}
 			if m.isFn || m.meth != "" || o.self || o.classDef != "" {
-				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Class: cls, Func: e.resolveMethod(cls, attr), Span: e.span(fu)}, al, recv, n, t.field(fu, "object"), o.classDef == "")
+				mi := e.resolveMethod(cls, attr)
+				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Class: cls, Func: mi, Span: e.span(fu)}, al, recv, n, t.field(fu, "object"), o.classDef == "")
+				if mi >= 0 {
+					res = e.returned(mi, res)
+				}
 			}
 		case attr == "get" && o.direct && len(al.posV) > 0 && al.posV[0].known && !al.posV[0].prefix:
 			res = val{refs: extendPath(o.refs, al.posV[0].s), direct: true}
@@ -553,6 +571,7 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		switch {
 		case v.isFn:
 			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: e.span(fu)}, al, nil, n, -1, false)
+			res = e.returned(v.fn, res)
 		case v.classDef != "":
 			e.emitLocal(fc, facts.Callee{Kind: "method", Name: "__init__", Class: v.classDef, Func: e.resolveMethod(v.classDef, "__init__"), Span: e.span(fu)}, al, nil, n, fu, true)
 			res.cls = v.classDef
@@ -585,8 +604,13 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		res = e.callResult(v, al, res.refs)
 	case v.isFn:
 		e.emitLocal(fc, facts.Callee{Kind: "local", Func: v.fn, Span: e.span(fnN)}, al, nil, n, -1, false)
+		res = e.returned(v.fn, res)
 	case v.meth != "":
-		e.emitLocal(fc, facts.Callee{Kind: "method", Name: v.meth, Class: v.cls, Func: e.resolveMethod(v.cls, v.meth), Span: e.span(fnN)}, al, v.refs, n, fnN, true)
+		mi := e.resolveMethod(v.cls, v.meth)
+		e.emitLocal(fc, facts.Callee{Kind: "method", Name: v.meth, Class: v.cls, Func: mi, Span: e.span(fnN)}, al, v.refs, n, fnN, true)
+		if mi >= 0 {
+			res = e.returned(mi, res)
+		}
 	}
 	return res
 }

@@ -73,6 +73,9 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 	if len(e.t.n) == 0 {
 		return f, nil
 	}
+	if e.t.cut >= 0 {
+		f.NoteTooDeep(e.span(e.t.cut))
+	}
 	e.run()
 	return f, nil
 }
@@ -98,6 +101,15 @@ type extractor struct {
 	// the other deferred bodies so that every method sees the attributes.
 	setsSelf map[int]bool
 	refSeen  map[refKey]struct{}
+	// Object flow through return values (see returns.go): rets holds the
+	// instance a function of the file returns, deps the returning functions
+	// each function (and its ancestors) calls, so that their bodies are
+	// walked first.
+	rets        map[int]val
+	retConflict map[int]bool
+	returners   map[string][]int
+	callNodes   []int32
+	deps        map[int][]int
 
 	buf []int32
 }
@@ -212,6 +224,8 @@ func (e *extractor) prepass() {
 			}
 		case "assignment", "augmented_assignment":
 			e.noteSelfAssign(id)
+		case "return_statement", "yield":
+			e.noteReturner(id)
 		case "comment":
 			e.comment(id)
 		case "ERROR":
@@ -222,6 +236,7 @@ func (e *extractor) prepass() {
 			}
 		}
 	}
+	e.noteDeps()
 	// Models inherit from models defined in the file.
 	for _, ci := range e.classes {
 		for _, b := range ci.bases {
@@ -409,6 +424,7 @@ func (e *extractor) constants() {
 // `+` concatenation, names of constants already seen).
 func (e *extractor) staticString(i int32, consts map[string]string, prefix string) (string, bool) {
 	if e.depth > maxDepth {
+		e.f.NoteTooDeep(e.span(i))
 		return "", false
 	}
 	e.depth++

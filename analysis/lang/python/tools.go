@@ -72,6 +72,7 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 	var walk func(n int32, depth int)
 	walk = func(n int32, depth int) {
 		if depth > maxDepth {
+			e.f.NoteTooDeep(e.span(n))
 			return
 		}
 		for c := t.n[n].first; c >= 0; c = t.n[c].next {
@@ -107,7 +108,11 @@ func (e *extractor) tableDispatch(h int, def, body int32, nameParam string) {
 	var table string
 	var find func(n int32, depth int)
 	find = func(n int32, depth int) {
-		if depth > maxDepth || call >= 0 {
+		if depth > maxDepth {
+			e.f.NoteTooDeep(e.span(n))
+			return
+		}
+		if call >= 0 {
 			return
 		}
 		for c := t.n[n].first; c >= 0 && call < 0; c = t.n[c].next {

@@ -29,6 +29,7 @@ type node struct {
 type tree struct {
 	n   []node
 	src []byte
+	cut int32 // a node stored without its children (maxTreeDepth), -1 when none
 }
 
 // maxTreeDepth bounds the walk; deeper subtrees (only hostile input nests
@@ -49,7 +50,7 @@ func flatten(st *sitter.Tree, src []byte) (*tree, error) {
 	}
 	defer ft.Free()
 	g := ft.Grammar
-	out := &tree{src: src, n: make([]node, len(ft.Nodes))}
+	out := &tree{src: src, n: make([]node, len(ft.Nodes)), cut: ft.Cut}
 	for i := range ft.Nodes {
 		f := &ft.Nodes[i]
 		nd := node{

@@ -51,13 +51,15 @@ type jsonFinding struct {
 }
 
 type jsonTool struct {
-	Name         string          `json:"name"`
-	File         string          `json:"file"`
-	Line         int             `json:"line"`
-	Column       int             `json:"column"`
-	SDK          string          `json:"sdk"`
-	Capabilities []string        `json:"capabilities"`
-	Annotations  map[string]bool `json:"annotations,omitempty"`
+	Name           string          `json:"name"`
+	NameUnresolved bool            `json:"nameUnresolved,omitempty"`
+	Expression     string          `json:"expression,omitempty"`
+	File           string          `json:"file"`
+	Line           int             `json:"line"`
+	Column         int             `json:"column"`
+	SDK            string          `json:"sdk"`
+	Capabilities   []string        `json:"capabilities"`
+	Annotations    map[string]bool `json:"annotations,omitempty"`
 }
 
 type jsonFileError struct {
@@ -93,7 +95,7 @@ func JSON(w io.Writer, res *finding.Result, _ Options) error {
 		}
 		start := pointOf(t.NameSpan, t.Span)
 		out.Tools = append(out.Tools, jsonTool{
-			Name: t.Name, File: t.File,
+			Name: t.Name, NameUnresolved: t.NameUnresolved, Expression: t.Expression, File: t.File,
 			Line: start.Line + 1, Column: start.Col + 1,
 			SDK: t.SDK, Capabilities: caps, Annotations: t.Annotations,
 		})

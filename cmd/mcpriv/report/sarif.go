@@ -52,6 +52,7 @@ type kindRule struct {
 const (
 	manifestChecksURL = InformationURI + "/blob/main/docs/manifest.md#checks"
 	suppressionURL    = capability.DocsBase + "#suppressing-a-finding"
+	unanalysedURL     = InformationURI + "/blob/main/docs/json-output.md#unanalysed-code"
 )
 
 var kindRules = []kindRule{
@@ -71,6 +72,14 @@ var kindRules = []kindRule{
 		"suppression comment without a reason or without effect",
 		"An `mcpriv-ignore` comment must name the capabilities it suppresses and give a reason after `--`; one that has no reason, names an unknown capability or suppresses nothing is reported so that suppressions stay justified and current.",
 		capability.Low, "suppression", suppressionURL},
+	{finding.KindUnanalysed, finding.RuleSkipped, "SkippedFile",
+		"a source file was not analysed",
+		"A source file mcpriv skipped: binary, over the size limit, unreadable or not a regular file. What it does is unknown, so it fails the gate; exclude it on purpose (--exclude) if it is not part of the server.",
+		capability.High, "coverage", unanalysedURL},
+	{finding.KindUnanalysed, finding.RuleTooDeep, "TooDeep",
+		"code nested too deep to analyse",
+		"Code nested deeper than mcpriv's extractors follow (hundreds of levels of parentheses, calls or blocks: no real program nests so far). The calls in it are not checked, so it fails the gate.",
+		capability.High, "coverage", unanalysedURL},
 }
 
 // SecuritySeverity is GitHub's security-severity score for a risk level.
@@ -202,6 +211,9 @@ type sarifResultProps struct {
 // RuleID is the SARIF rule a finding is reported under: its capability ID
 // for capability findings, else the manifest or suppression rule of its kind.
 func RuleID(f finding.Finding) string {
+	if f.Kind == finding.KindUnanalysed {
+		return f.Rule // one kind, two rules
+	}
 	for _, k := range kindRules {
 		if f.Kind == k.kind {
 			return k.id

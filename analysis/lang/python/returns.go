@@ -1,0 +1,172 @@
+package python
+
+// Object flow through return values: a function of the file that returns
+// an instance (`return boto3.client("s3")`, `return self._session`, the
+// value a @contextmanager yields) gives that instance to its callers, so
+// `get_client().put_object(…)` is "boto3.client().put_object". Bodies of
+// returning functions are walked before the bodies that call them (deps);
+// in a cycle the later one sees nothing, never a guess.
+
+// noteReturner records the function holding a `return x` or `yield x`
+// under its name, for the call ordering of noteDeps.
+func (e *extractor) noteReturner(n int32) {
+	t := e.t
+	if t.firstNamed(n) < 0 {
+		return
+	}
+	idx := e.enclosingFn(n)
+	if idx == 0 || t.n[e.fnNode[idx]].typ != "function_definition" {
+		return
+	}
+	name := e.f.Functions[idx].Name
+	if e.returners == nil {
+		e.returners = map[string][]int{}
+	}
+	rs := e.returners[name]
+	if len(rs) > 0 && rs[len(rs)-1] == idx {
+		return
+	}
+	e.returners[name] = append(rs, idx)
+}
+
+// noteDeps links each function to the returning functions its body (or a
+// nested body) calls by name, as `f()` or `x.f()`.
+func (e *extractor) noteDeps() {
+	if len(e.returners) == 0 {
+		return
+	}
+	t := e.t
+	for i := range t.n {
+		c := int32(i)
+		if t.n[i].typ != "call" {
+			continue
+		}
+		fu := t.unparen(t.field(c, "function"))
+		var name int32 = -1
+		switch t.typ(fu) {
+		case "identifier":
+			name = fu
+		case "attribute":
+			name = t.field(fu, "attribute")
+		}
+		if name < 0 {
+			continue
+		}
+		callees := e.returners[t.text(name)]
+		if len(callees) == 0 {
+			continue
+		}
+		for fn := e.enclosingFn(c); fn > 0; fn = e.f.Functions[fn].Parent {
+			if e.deps == nil {
+				e.deps = map[int][]int{}
+			}
+			for _, r := range callees {
+				if r != fn && !containsInt(e.deps[fn], r) {
+					e.deps[fn] = append(e.deps[fn], r)
+				}
+			}
+		}
+	}
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// orderDeps reorders sibling bodies so that returning functions come
+// before their callers (depth-first, keeping the given order otherwise).
+func (e *extractor) orderDeps(ds []deferredDef) []deferredDef {
+	if len(e.deps) == 0 || len(ds) < 2 {
+		return ds
+	}
+	pos := make(map[int]int, len(ds))
+	for i, d := range ds {
+		pos[e.fnOf[d.node]] = i
+	}
+	out := make([]deferredDef, 0, len(ds))
+	state := make([]uint8, len(ds)) // 1 visiting, 2 done
+	var visit func(i int)
+	visit = func(i int) {
+		if state[i] != 0 {
+			return
+		}
+		state[i] = 1
+		for _, r := range e.deps[e.fnOf[ds[i].node]] {
+			if j, ok := pos[r]; ok {
+				visit(j)
+			}
+		}
+		state[i] = 2
+		out = append(out, ds[i])
+	}
+	for i := range ds {
+		visit(i)
+	}
+	return out
+}
+
+// carries reports whether v is an instance worth handing to callers.
+func carries(v val) bool {
+	return (v.sym && !v.lit) || v.cls != "" && v.meth == "" && !v.self
+}
+
+// noteReturn records the instance function idx returns; two different
+// instances returned by one function cancel each other.
+func (e *extractor) noteReturn(idx int, v val) {
+	if idx == 0 || e.retConflict[idx] || !carries(v) {
+		return
+	}
+	r := val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
+	if e.rets == nil {
+		e.rets = map[int]val{}
+	}
+	old, ok := e.rets[idx]
+	switch {
+	case !ok:
+		e.rets[idx] = r
+	case old.sym != r.sym || old.mod != r.mod || old.mem != r.mem || old.cls != r.cls:
+		delete(e.rets, idx)
+		if e.retConflict == nil {
+			e.retConflict = map[int]bool{}
+		}
+		e.retConflict[idx] = true
+	case !(old.known == r.known && old.s == r.s && old.prefix == r.prefix):
+		old.s, old.known, old.prefix = "", false, false
+		e.rets[idx] = old
+	}
+}
+
+// returned is the value of a call to function idx of the file: the
+// instance it returns, with the taint of the call.
+func (e *extractor) returned(idx int, res val) val {
+	r, ok := e.rets[idx]
+	if !ok {
+		return res
+	}
+	r.refs = res.refs
+	return r
+}
+
+// yieldsContext reports whether def is a @contextmanager generator, whose
+// yielded value is what `with f() as x` binds.
+func (e *extractor) yieldsContext(idx int) bool {
+	if idx <= 0 || idx >= len(e.fnNode) || e.fnNode[idx] < 0 {
+		return false
+	}
+	def := e.fnNode[idx]
+	return e.hasDecorator(def, "contextmanager") || e.hasDecorator(def, "asynccontextmanager")
+}
+
+// isProperty reports whether method idx is read as an attribute.
+func (e *extractor) isProperty(idx int) bool {
+	if idx <= 0 || idx >= len(e.fnNode) || e.fnNode[idx] < 0 {
+		return false
+	}
+	def := e.fnNode[idx]
+	return e.hasDecorator(def, "property") || e.hasDecorator(def, "cached_property")
+}
