@@ -156,18 +156,13 @@ func New(opts Options) (*Engine, error) {
 		for k := range opts.Rules.Words(fam) {
 			w[k] = true
 		}
-		for _, k := range registrationWords {
+		for _, k := range x.RegistrationWords() {
 			w[k] = true
 		}
 		e.words[fam] = w
 	}
 	return e, nil
 }
-
-// registrationWords name MCP tool registrations in every SDK: a file that
-// mentions none of them and no rule word has no findings and no tools.
-var registrationWords = []string{"tool", "registerTool", "setRequestHandler", "CallToolRequestSchema",
-	"call_tool", "add_tool", "AddTool", "AddTools", "NewTool", "Tool"}
 
 // Rules returns the engine's rule set.
 func (e *Engine) Rules() *rules.Set { return e.rules }
@@ -336,8 +331,8 @@ func dropNote(f *facts.File, err error) (*facts.File, error) {
 }
 
 func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (*facts.File, error) {
-	lang := source.DetectLang(p)
-	if lang == "" {
+	l := source.DetectLang(p)
+	if l == "" {
 		return nil, fmt.Errorf("%s: not a JavaScript, TypeScript, Python or Go file", p)
 	}
 	if int64(len(src)) > e.opts.MaxFileSize {
@@ -347,34 +342,34 @@ func (e *Engine) extract(ctx context.Context, p string, src []byte, full bool) (
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	hash := contentHash(src)
-	if f := e.cache.get(p, lang, hash, full); f != nil {
+	if f := e.cache.get(p, l, hash, full); f != nil {
 		return f, nil
 	}
-	if !full && !rules.MentionsAny(src, e.words[lang.Family()]) {
-		f := &facts.File{Path: p, Lang: lang, Package: p, Hash: hash, Functions: []facts.Function{{Parent: -1}}}
-		if lang == source.Go {
+	if !full && !rules.MentionsAny(src, e.words[l.Family()]) {
+		f := &facts.File{Path: p, Lang: l, Package: p, Hash: hash, Functions: []facts.Function{{Parent: -1}}}
+		if lang.For(l).PackageWide() {
 			f.Package = "" // unknown until parsed; Scan parses Go packages that matter
 		}
-		e.cache.put(p, lang, hash, false, f)
+		e.cache.put(p, l, hash, false, f)
 		return f, errPrefiltered
 	}
 	var note error
 	if e.store != nil {
-		f, err := e.store.Get(p, lang, hash)
+		f, err := e.store.Get(p, l, hash)
 		if f != nil {
-			e.cache.put(p, lang, hash, true, f)
+			e.cache.put(p, l, hash, true, f)
 			return f, nil
 		}
 		if err != nil {
 			note = &storeNote{fmt.Errorf("facts cache entry ignored, facts extracted again: %w", err)}
 		}
 	}
-	f, err := e.parseExtract(ctx, p, lang, src)
+	f, err := e.parseExtract(ctx, p, l, src)
 	if f != nil {
 		f.Hash = hash
 		// Facts with an error are partial: never served alone from a cache.
 		if err == nil {
-			e.cache.put(p, lang, hash, true, f)
+			e.cache.put(p, l, hash, true, f)
 			if e.store != nil {
 				if perr := e.store.Put(f); perr != nil && note == nil {
 					note = &storeNote{fmt.Errorf("facts cache: %w", perr)}

@@ -6,6 +6,7 @@ package lang
 
 import (
 	"fmt"
+	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -32,7 +33,52 @@ type Language interface {
 	// PackageWide reports whether the files of a directory call each other
 	// without imports (Go packages): a file needs every file of its directory.
 	PackageWide() bool
+	// Imports is what an import names, which decides how a call through a
+	// module reaches project code.
+	Imports() ImportKind
+	// RelativeImport reports whether module is written relative to the
+	// importing file ("./x", ".x"): a project file, never a library.
+	RelativeImport(module string) bool
+	// IsEntry reports whether a function of a file runs at start-up by
+	// itself (Go main and init), besides the file's top level.
+	IsEntry(fn *facts.Function) bool
+	// TypedAcrossPackage reports whether call modules are rewritten by the
+	// types of the whole package (Go), so a file is never linked or
+	// extracted incrementally on its own.
+	TypedAcrossPackage() bool
+	// RangedSupported reports whether a document can be re-extracted by
+	// changed range (analysis/ranged).
+	RangedSupported() bool
+	// IndentedBlocks reports whether blocks are made by indentation
+	// (Python): ranged extraction then declares names, globals and
+	// continued statements by that grammar.
+	IndentedBlocks() bool
+	// RegistrationWords are words one of which a file must mention to
+	// register an MCP tool (with the rule words: the pre-filter).
+	RegistrationWords() []string
+	// APIModule is how module is shown in a finding's API name; global:
+	// the module is the language's global scope, shown as the member alone.
+	APIModule(module string) (name string, global bool)
 }
+
+// ImportKind is what an import names.
+type ImportKind int
+
+const (
+	// ImportsFiles: a relative import names a project file (JavaScript).
+	ImportsFiles ImportKind = iota
+	// ImportsModules: an import names a dotted module a project file may
+	// define (Python).
+	ImportsModules
+	// ImportsPackages: an import names a package, a directory (Go).
+	ImportsPackages
+)
+
+// registrationWords name MCP tool registrations in every SDK. Every
+// language keeps all of them: narrowing one would change which files the
+// pre-filter skips.
+var registrationWords = []string{"tool", "registerTool", "setRequestHandler", "CallToolRequestSchema",
+	"call_tool", "add_tool", "AddTool", "AddTools", "NewTool", "Tool"}
 
 type jsLang struct{}
 
@@ -43,6 +89,17 @@ func (jsLang) Extract(p string, l source.Lang, src []byte, tree *sitter.Tree) (*
 	return jsts.Extract(p, l, src, tree)
 }
 
+func (jsLang) Imports() ImportKind { return ImportsFiles }
+func (jsLang) RelativeImport(m string) bool {
+	return strings.HasPrefix(m, ".") || strings.HasPrefix(m, "/")
+}
+func (jsLang) IsEntry(*facts.Function) bool      { return false }
+func (jsLang) TypedAcrossPackage() bool          { return false }
+func (jsLang) RangedSupported() bool             { return true }
+func (jsLang) IndentedBlocks() bool              { return false }
+func (jsLang) RegistrationWords() []string       { return registrationWords }
+func (jsLang) APIModule(m string) (string, bool) { return m, m == "globalThis" }
+
 type pyLang struct{}
 
 func (pyLang) Family() string                          { return "python" }
@@ -52,6 +109,15 @@ func (pyLang) Extract(p string, _ source.Lang, src []byte, tree *sitter.Tree) (*
 	return python.Extract(p, src, tree)
 }
 
+func (pyLang) Imports() ImportKind               { return ImportsModules }
+func (pyLang) RelativeImport(m string) bool      { return strings.HasPrefix(m, ".") }
+func (pyLang) IsEntry(*facts.Function) bool      { return false }
+func (pyLang) TypedAcrossPackage() bool          { return false }
+func (pyLang) RangedSupported() bool             { return true }
+func (pyLang) IndentedBlocks() bool              { return true }
+func (pyLang) RegistrationWords() []string       { return registrationWords }
+func (pyLang) APIModule(m string) (string, bool) { return m, m == "builtins" }
+
 type goLang struct{}
 
 func (goLang) Family() string                        { return "go" }
@@ -59,6 +125,33 @@ func (goLang) ImportedFiles(string, string) []string { return nil }
 func (goLang) PackageWide() bool                     { return true }
 func (goLang) Extract(p string, _ source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
 	return golang.Extract(p, src, tree)
+}
+
+func (goLang) Imports() ImportKind               { return ImportsPackages }
+func (goLang) RelativeImport(string) bool        { return false }
+func (goLang) TypedAcrossPackage() bool          { return true }
+func (goLang) RangedSupported() bool             { return false }
+func (goLang) IndentedBlocks() bool              { return false }
+func (goLang) RegistrationWords() []string       { return registrationWords }
+func (goLang) APIModule(m string) (string, bool) { return goPackageName(m), false }
+
+// IsEntry: main and init of the package block run at start-up.
+func (goLang) IsEntry(fn *facts.Function) bool {
+	return fn.Class == "" && fn.Parent <= 0 && (fn.Name == "main" || fn.Name == "init")
+}
+
+// goPackageName guesses the package name of an import path: its last
+// element, skipping a major-version suffix.
+func goPackageName(p string) string {
+	parts := strings.Split(p, "/")
+	name := parts[len(parts)-1]
+	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = parts[len(parts)-2]
+	}
+	if i := strings.IndexAny(name, ".-"); i > 0 && strings.HasPrefix(p, "gopkg.in/") {
+		name = name[:i]
+	}
+	return name
 }
 
 // registry lists the languages, one line each.

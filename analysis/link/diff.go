@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 )
 
 // A link after an edit starts by comparing each changed file with its
@@ -63,7 +64,7 @@ func diffSnapshot(snap *linkSnapshot, files []*facts.File) *linkDiff {
 		}
 		// Go files are typed across the package (type rewrites): not here.
 		if len(ld.files) == maxRelinkChanged || f == nil || old == nil || f.Path != old.Path || f.Lang != old.Lang ||
-			f.Lang.Family() == "go" || snap.base[i] == nil {
+			lang.For(f.Lang).TypedAcrossPackage() || snap.base[i] == nil {
 			return nil
 		}
 		ld.files = append(ld.files, &fileDiff{i: i, old: old, nf: f, ost: snap.base[i]})
@@ -279,7 +280,7 @@ func (d *fileDiff) static(l *Linker) *fileStatic {
 		return d.st
 	}
 	old, nf, ost := d.old, d.nf, d.ost
-	if nf.Lang.Family() == "go" || old.Lang != nf.Lang {
+	if lang.For(nf.Lang).TypedAcrossPackage() || old.Lang != nf.Lang {
 		d.st = newFileStatic(l, nf)
 		return d.st
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 )
 
 // result decides, for every rule match of every file, what the other files
@@ -164,19 +165,10 @@ func (ix *index) link(l *linked, file int, c *facts.Call, cd *candidate) {
 }
 
 // apiName is the readable form of a resolved symbol.
-func apiName(family string, c *facts.Call) string {
-	mod := c.Module
-	switch family {
-	case "js":
-		if mod == "globalThis" {
-			return c.Member
-		}
-	case "python":
-		if mod == "builtins" {
-			return c.Member
-		}
-	case "go":
-		mod = goPackageName(mod)
+func apiName(x lang.Language, c *facts.Call) string {
+	mod, global := x.APIModule(c.Module)
+	if global {
+		return c.Member
 	}
 	switch {
 	case c.Member == "":
@@ -185,20 +177,6 @@ func apiName(family string, c *facts.Call) string {
 		return mod + c.Member // the module value called: express().listen
 	}
 	return mod + "." + c.Member
-}
-
-// goPackageName guesses the package name of an import path: its last
-// element, skipping a major-version suffix.
-func goPackageName(p string) string {
-	parts := strings.Split(p, "/")
-	name := parts[len(parts)-1]
-	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
-		name = parts[len(parts)-2]
-	}
-	if i := strings.IndexAny(name, ".-"); i > 0 && strings.HasPrefix(p, "gopkg.in/") {
-		name = name[:i]
-	}
-	return name
 }
 
 // toolSummaries lists the tools, by file and position, with the

@@ -54,7 +54,7 @@ func (ix *index) resolveGoTypes() {
 	localDir := ix.goLocalDir // memoised per directory and import path
 	copied := false
 	for i, f := range ix.files {
-		if f.Lang.Family() != "go" {
+		if !ix.langs[i].TypedAcrossPackage() {
 			continue
 		}
 		var calls []facts.Call

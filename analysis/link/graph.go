@@ -7,6 +7,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -29,6 +30,7 @@ func (ix *index) build() {
 	ix.cached = ix.statics
 	ix.base = make([]fnID, len(ix.files))
 	ix.byName = make([]map[string][]int, len(ix.files))
+	ix.langs = make([]lang.Language, len(ix.files))
 	ix.fileByPath = make(map[string]int, len(ix.files))
 	ix.pyModules = map[string]int{}
 	ix.goPkgs = map[string][]int{}
@@ -37,14 +39,15 @@ func (ix *index) build() {
 		n += fnID(len(f.Functions))
 		ix.byName[i] = ix.statics[i].byName
 		ix.fileByPath[f.Path] = i
-		switch f.Lang.Family() {
-		case "python":
+		ix.langs[i] = lang.For(f.Lang)
+		switch ix.langs[i].Imports() {
+		case lang.ImportsModules:
 			for _, m := range ix.statics[i].pyModules {
 				if _, dup := ix.pyModules[m]; !dup {
 					ix.pyModules[m] = i
 				}
 			}
-		case "go":
+		case lang.ImportsPackages:
 			d := path.Dir(f.Path)
 			ix.goPkgs[d] = append(ix.goPkgs[d], i)
 		}
@@ -294,7 +297,7 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 		if len(out) > 0 {
 			return out
 		}
-		if f.Lang.Family() == "go" {
+		if ix.langs[file].Imports() == lang.ImportsPackages {
 			return ix.goPackageFuncs(file, c.Name, "", false)
 		}
 		// An imported name: follow the import to the project file.
@@ -308,7 +311,7 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 			}
 		}
 	case "method":
-		if f.Lang.Family() == "go" {
+		if ix.langs[file].Imports() == lang.ImportsPackages {
 			return ix.goPackageFuncs(file, c.Name, c.Class, true)
 		}
 		key := c.Class + "." + c.Name
@@ -357,10 +360,9 @@ const maxUntypedTargets = 4
 // resolveModuleCall returns the project functions a Call reaches when its
 // Module names a project file or package; nil for library calls.
 func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
-	f := ix.files[file]
-	switch f.Lang.Family() {
-	case "js":
-		if !strings.HasPrefix(c.Module, ".") && !strings.HasPrefix(c.Module, "/") {
+	switch ix.langs[file].Imports() {
+	case lang.ImportsFiles:
+		if !ix.langs[file].RelativeImport(c.Module) {
 			return nil
 		}
 		member := c.Member
@@ -371,7 +373,7 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 			member = member[:i]
 		}
 		return ix.exportsOf(file, c.Module, member)
-	case "python":
+	case lang.ImportsModules:
 		full := c.Module
 		if c.Member != "" {
 			full += "." + c.Member
@@ -390,7 +392,7 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 				return nil
 			}
 		}
-	case "go":
+	case lang.ImportsPackages:
 		dir := ix.goLocalDir(file, c.Module)
 		if dir == "" {
 			return nil
@@ -544,11 +546,11 @@ func (ix *index) unresolvedTool(file int, t *facts.Tool, expr string) (name, sho
 // isLocalModule reports whether a call's module is a file or package of
 // the project (a call-graph edge, not a library call).
 func (ix *index) isLocalModule(file int, c *facts.Call) bool {
-	switch ix.files[file].Lang.Family() {
-	case "js":
-		return strings.HasPrefix(c.Module, ".") || strings.HasPrefix(c.Module, "/")
-	case "python":
-		if strings.HasPrefix(c.Module, ".") {
+	switch ix.langs[file].Imports() {
+	case lang.ImportsFiles:
+		return ix.langs[file].RelativeImport(c.Module)
+	case lang.ImportsModules:
+		if ix.langs[file].RelativeImport(c.Module) {
 			return true
 		}
 		// Most calls are to libraries no project module is named after:
@@ -568,7 +570,7 @@ func (ix *index) isLocalModule(file int, c *facts.Call) bool {
 			ix.pyLocal[key] = local
 		}
 		return local
-	case "go":
+	case lang.ImportsPackages:
 		return ix.goLocalDir(file, c.Module) != ""
 	}
 	return false

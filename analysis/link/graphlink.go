@@ -127,7 +127,7 @@ func (g *graphEdit) start(root string, gomods map[string]modules.GoModule) {
 	nix := &index{linker: g.linker, root: root, gomods: gomods,
 		files: slices.Clone(snap.out.files), statics: slices.Clone(snap.out.statics), cached: slices.Clone(snap.base),
 		base: old.base, owner: old.owner, byName: old.byName, pyModules: old.pyModules, fileByPath: old.fileByPath,
-		goPkgs: old.goPkgs, goNames: old.goNames,
+		goPkgs: old.goPkgs, goNames: old.goNames, langs: old.langs,
 		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, askers: old.askers, handler: old.handler,
 		reachedBy: old.reachedBy, serverReach: old.serverReach, rootTools: old.rootTools, caseTool: old.caseTool,
 		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/rules"
 )
@@ -44,6 +45,7 @@ type index struct {
 	pyModules  map[string]int // dotted module name → file
 	fileByPath map[string]int
 	goPkgs     map[string][]int             // package dir (slash, as in facts paths) → files
+	langs      []lang.Language              // file → its language, asked once per file
 	goNames    map[string]map[string][]fnID // package dir → "Class.name" (".name" for functions) → functions
 
 	edges [][]fnID

@@ -2,8 +2,6 @@ package link
 
 import (
 	"slices"
-
-	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
 // reach computes, for every function, the set of tools that reach it and
@@ -33,11 +31,9 @@ func (ix *index) reach() {
 	var roots []fnID
 	for i, f := range ix.files {
 		roots = append(roots, ix.base[i])
-		if f.Lang.Family() == "go" {
-			for j := range f.Functions {
-				if goEntry(f, j) {
-					roots = append(roots, ix.base[i]+fnID(j))
-				}
+		for j := range f.Functions {
+			if ix.langs[i].IsEntry(&f.Functions[j]) {
+				roots = append(roots, ix.base[i]+fnID(j))
 			}
 		}
 	}
@@ -50,19 +46,12 @@ func (ix *index) reach() {
 	}, func(from, to fnID) bool { return ix.follows(-1, to) })
 }
 
-// goEntry reports whether function j of Go file f is main or init, which
-// run at start-up.
-func goEntry(f *facts.File, j int) bool {
-	fn := &f.Functions[j]
-	return fn.Class == "" && fn.Parent <= 0 && (fn.Name == "main" || fn.Name == "init")
-}
-
 // serverRoot reports whether fn is start-up code: a file's top level, or
 // Go main/init.
 func (ix *index) serverRoot(fn fnID) bool {
 	i := int(ix.owner[fn])
 	f := ix.files[i]
-	return fn == ix.base[i] || f.Lang.Family() == "go" && goEntry(f, int(fn-ix.base[i]))
+	return fn == ix.base[i] || ix.langs[i].IsEntry(&f.Functions[fn-ix.base[i]])
 }
 
 // follows reports whether reach goes along an edge to `to` for tool t (-1:

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 )
 
 // A keystroke in a big file changes a literal or a position, rarely the
@@ -144,7 +145,7 @@ func setSuppressions(nf *facts.File, cands []candidate) {
 // updatedStatic is newFileStatic for nf, a new version of old (whose static
 // is ost) that a full link needs (its call graph changed).
 func updatedStatic(l *Linker, old, nf *facts.File, ost *fileStatic) *fileStatic {
-	if nf.Lang.Family() == "go" || old.Lang != nf.Lang {
+	if lang.For(nf.Lang).TypedAcrossPackage() || old.Lang != nf.Lang {
 		return newFileStatic(l, nf)
 	}
 	d := &fileDiff{i: -1, old: old, nf: nf, ost: ost, names: sameNames(old, nf)}

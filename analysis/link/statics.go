@@ -8,6 +8,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/command"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/scope"
 	"github.com/mcpriv/mcpriv/analysis/source"
@@ -68,10 +69,11 @@ type candidate struct {
 
 func newFileStatic(l *Linker, f *facts.File) *fileStatic {
 	st := &fileStatic{byName: functionNames(f)}
-	switch f.Lang.Family() {
-	case "python":
+	x := lang.For(f.Lang)
+	if x.Imports() == lang.ImportsModules {
 		st.pyModules = modules.PyModuleNames(f.Path)
-	case "go":
+	}
+	if x.TypedAcrossPackage() {
 		for k := range f.Calls {
 			if goTypeCandidate(f.Calls[k].Module, f.Calls[k].Member) {
 				st.goTypeCalls = append(st.goTypeCalls, k)
@@ -114,21 +116,12 @@ func callCandidates(l *Linker, f *facts.File, k int, out []candidate) []candidat
 	if c.Func < 0 || c.Func >= len(f.Functions) {
 		return out
 	}
-	fam := f.Lang.Family()
-	dynamic := false
-	switch fam {
-	case "js":
-		if strings.HasPrefix(c.Module, ".") || strings.HasPrefix(c.Module, "/") {
-			return out // a project file: an edge of the call graph, not a library call
-		}
-	case "python":
-		if strings.HasPrefix(c.Module, ".") {
-			return out
-		}
-		dynamic = true
-	case "go":
-		dynamic = true
+	x := lang.For(f.Lang)
+	fam := x.Family()
+	if x.RelativeImport(c.Module) {
+		return out // a project file: an edge of the call graph, not a library call
 	}
+	dynamic := x.Imports() != lang.ImportsFiles
 	for _, m := range l.rules.Match(fam, c) {
 		if out == nil {
 			out = make([]candidate, 0, len(f.Calls)/4+1)
@@ -173,7 +166,7 @@ func candidateSpan(f *facts.File, cd *candidate) source.Span {
 func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bool) candidate {
 	r := m.Rule
 	info, _ := capability.Lookup(r.Capability)
-	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(f.Lang.Family(), c), scope: m.Scope.Value}
+	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(lang.For(f.Lang), c), scope: m.Scope.Value}
 	if r.Risk != "" {
 		if rk, err := capability.ParseRisk(r.Risk); err == nil {
 			cd.risk = rk

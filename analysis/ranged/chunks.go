@@ -7,6 +7,7 @@ import (
 
 	sitter "github.com/smacker/go-tree-sitter"
 
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -89,7 +90,8 @@ func group(nodes []topNode, text []byte, lines *source.Lines, base, limit int) [
 }
 
 // describe fills in what each chunk declares from its top-level nodes.
-func describe(chunks []chunk, nodes []topNode, lang source.Lang, text []byte) {
+func describe(chunks []chunk, nodes []topNode, l source.Lang, text []byte) {
+	indented := lang.For(l).IndentedBlocks()
 	k := 0
 	for _, n := range nodes {
 		for k < len(chunks) && chunks[k].end <= n.start {
@@ -102,7 +104,7 @@ func describe(chunks []chunk, nodes []topNode, lang source.Lang, text []byte) {
 		if n.node.IsError() || n.node.IsMissing() {
 			ch.opaque = true
 		}
-		if lang.Family() == "python" {
+		if indented {
 			pyDeclares(n.node, text, ch)
 		} else {
 			jsDeclares(n.node, text, ch)
@@ -123,7 +125,7 @@ func describe(chunks []chunk, nodes []topNode, lang source.Lang, text []byte) {
 				break
 			}
 		}
-		if lang.Family() == "python" {
+		if indented {
 			chunks[i].mutable = append(chunks[i].mutable, pyGlobals(body)...)
 		}
 	}

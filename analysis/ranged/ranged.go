@@ -30,14 +30,16 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/analysis/syntax"
 )
 
 // Supported reports whether files of lang can be updated by range (Go files
 // are package-typed across files and keep whole-file extraction).
-func Supported(lang source.Lang) bool {
-	return lang.Family() == "js" || lang.Family() == "python"
+func Supported(l source.Lang) bool {
+	x := lang.For(l)
+	return x != nil && x.RangedSupported()
 }
 
 // State is what ranged extraction keeps of one analysed document: its text,
@@ -142,7 +144,7 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 			}
 		}
 		// Python: an indented first line continues the statement above it.
-		if s.lang.Family() == "python" && rs > 0 {
+		if lang.For(s.lang).IndentedBlocks() && rs > 0 {
 			if c := bytes.TrimLeft(old[rs:re], "\r\n"); len(c) > 0 && (c[0] == ' ' || c[0] == '\t') {
 				i := sort.Search(len(s.chunks), func(i int) bool { return s.chunks[i].end > rs-1 }) // chunk ending at or before rs
 				if i < len(s.chunks) && s.chunks[i].start < rs {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
+	langs "github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/rules"
 )
 
@@ -39,10 +40,8 @@ func runRules(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if fs.NArg() > 0 {
 		return usageError(fs, stderr, "unexpected argument %q", fs.Arg(0))
 	}
-	switch lang {
-	case "", "js", "python", "go":
-	default:
-		return usageError(fs, stderr, "unknown --language %q (want js, python or go)", lang)
+	if lang != "" && !knownFamily(lang) {
+		return usageError(fs, stderr, "unknown --language %q (want %s)", lang, familyList())
 	}
 	if capFilter != "" && !capability.Valid(capability.ID(capFilter)) && !validClass(capFilter) {
 		msg := fmt.Sprintf("unknown capability %q", capFilter)
@@ -141,4 +140,26 @@ func printRulesJSON(stdout, stderr io.Writer, list []*rules.Rule) int {
 		return exitError
 	}
 	return exitOK
+}
+
+// knownFamily reports whether fam is the family of a registered language.
+func knownFamily(fam string) bool {
+	for _, x := range langs.All() {
+		if x.Family() == fam {
+			return true
+		}
+	}
+	return false
+}
+
+// familyList names the registered families: "js, python or go".
+func familyList() string {
+	var fams []string
+	for _, x := range langs.All() {
+		fams = append(fams, x.Family())
+	}
+	if len(fams) < 2 {
+		return strings.Join(fams, "")
+	}
+	return strings.Join(fams[:len(fams)-1], ", ") + " or " + fams[len(fams)-1]
 }
