@@ -114,13 +114,18 @@ func isWordByte(c byte) bool {
 	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// maxWordLen bounds the suffixes of a digit-led token MentionsAny looks up;
+// no rule word is longer (TestMaxWordLen).
+const maxWordLen = 128
+
 // MentionsAny reports whether src holds a token in words, splitting src
 // exactly as the guarantee of Words says: into maximal runs of
 // [A-Za-z0-9_$], once as written and, when src has a backslash, once with
 // escape sequences decoded. Every other byte separates tokens, bytes >= 0x80
 // included: a no-break space after "fetch" must not glue the two into one
-// token that no word matches. With no words nothing can be ruled out: it
-// returns true.
+// token that no word matches. A token that starts with a digit is also
+// looked up by its suffixes, as a lexer may read it as a number and a name.
+// With no words nothing can be ruled out: it returns true.
 func MentionsAny(src []byte, words map[string]bool) bool {
 	if len(words) == 0 {
 		return true
@@ -136,6 +141,16 @@ func MentionsAny(src []byte, words map[string]bool) bool {
 		}
 		if words[string(src[i:j])] {
 			return true
+		}
+		// A lexer splits a token that starts with a digit into a number
+		// and a name (`0fetch`, `0x1fetch`: broken code, which error
+		// recovery still reads as a call): look up the token's suffixes.
+		if src[i] >= '0' && src[i] <= '9' {
+			for p := max(i+1, j-maxWordLen); p < j; p++ {
+				if words[string(src[p:j])] {
+					return true
+				}
+			}
 		}
 		i = j
 	}

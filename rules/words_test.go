@@ -224,3 +224,19 @@ func BenchmarkMentionsAny(b *testing.B) {
 		}
 	}
 }
+
+// TestMaxWordLen: MentionsAny looks up the suffixes of a digit-led token
+// only up to maxWordLen bytes, so no embedded rule word may be longer.
+func TestMaxWordLen(t *testing.T) {
+	s, err := rules.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fam := range []string{"js", "python", "go"} {
+		for w := range s.Words(fam) {
+			if len(w) > rules.MaxWordLen {
+				t.Errorf("%s word %q is longer than maxWordLen (%d)", fam, w, rules.MaxWordLen)
+			}
+		}
+	}
+}

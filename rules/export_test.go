@@ -1,0 +1,4 @@
+package rules
+
+// MaxWordLen exposes maxWordLen to the external tests.
+const MaxWordLen = maxWordLen
