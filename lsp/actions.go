@@ -91,7 +91,7 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 					}
 				}
 				var text []byte
-				if text, err = manifest.Create(sub); err == nil {
+				if text, err = manifest.CreateAt(sub, rr.root, mpath); err == nil {
 					we, err = s.replaceManifest(mpath, nil, text, false)
 				}
 			} else {

@@ -98,7 +98,7 @@ type litState uint8
 const (
 	litUnknown litState = iota // a literal whose scope cannot be inferred (finding.ScopeUnknown)
 	litKnown                   // value is the scope
-	litDynamic                 // not a literal: any grant of the capability covers it (manifest.md)
+	litDynamic                 // not a literal: only an open scope covers it (OpenScope, manifest.md)
 )
 
 type literal struct {
@@ -154,8 +154,9 @@ type checker struct {
 //     scope lies outside all of them.
 //
 // UndeclaredFor lists the principals not covered ("" = server). A finding
-// whose scope is unknown (not a literal) is covered by any grant of its
-// capability, and credits every scope of that grant as used.
+// whose scope is unknown (not a literal) is covered only by the grant's open
+// scopes ("*", a path under ${ROOT}: OpenScope), and credits them as used; a
+// literal's scope (api.github.com, /etc/hosts, git) says nothing for it.
 //
 // Appended: manifest.unused (a grant or single scope no call needs, at its
 // YAML position), manifest.unknown-tool (a tool section for a tool the code
@@ -256,7 +257,8 @@ func (c *checker) finding(f *finding.Finding) {
 }
 
 // cover reports whether g covers lit, crediting the scopes that do: a
-// dynamic scope is covered by every scope, an unknown one only by "*".
+// dynamic scope is covered by an open scope (OpenScope), an unknown one
+// only by "*".
 func (c *checker) cover(kind capability.ScopeKind, lit literal, g *Entry) bool {
 	if g == nil {
 		return false
@@ -267,7 +269,7 @@ func (c *checker) cover(kind capability.ScopeKind, lit literal, g *Entry) bool {
 		var ok bool
 		switch lit.state {
 		case litDynamic:
-			ok = true
+			ok = OpenScope(kind, s.Value)
 		case litKnown:
 			ok = Match(kind, s.Value, lit.value)
 		default:
@@ -350,11 +352,31 @@ func (c *checker) outOfScopeMessage(f *finding.Finding, lit literal, ps []string
 		}
 	}
 	what := strconv.Quote(lit.value)
-	if lit.state != litKnown {
+	switch lit.state {
+	case litUnknown:
 		what = "where its literal argument cannot say (" + lit.why + ")"
+	case litDynamic:
+		what = "where a value chosen at run time says, which only \"*\" (or for paths ${ROOT}/…) covers,"
 	}
 	return fmt.Sprintf("%s %s %s, outside the %s grant of %s [%s] (%s)", apiName(f), does[f.Capability], what,
 		f.Capability, who(ps), strings.Join(granted, ", "), addHint(f))
+}
+
+// OpenScope reports whether grant scope s of a capability of kind speaks
+// for values chosen at run time, and so covers a call whose argument is not
+// a literal: "*", or a path under ${ROOT} (the directories the server is
+// given at run time, which no literal in the code names). Every other scope
+// names what literals need (api.github.com, ${HOME}/**, git, 3000) and says
+// nothing for a computed argument: the manifest must say explicitly what
+// such an argument may be.
+func OpenScope(kind capability.ScopeKind, s string) bool {
+	if s == "*" {
+		return true
+	}
+	if kind == capability.ScopePath {
+		return s == "${ROOT}" || strings.HasPrefix(s, "${ROOT}/")
+	}
+	return false
 }
 
 func appendUnique(xs []string, s string) []string {

@@ -244,3 +244,51 @@ func TestCheckNoRegisteredTools(t *testing.T) {
 		}
 	}
 }
+
+// A call whose argument is not a literal is covered only by what the
+// manifest says for computed values ("*", paths under ${ROOT}), never by
+// the literal scopes listed for other calls; "*" credited, the literals
+// beside it stay used by their own calls.
+func TestCheckDynamicNeedsOpenScope(t *testing.T) {
+	dyn := func(id capability.ID) finding.Finding { return capFinding(id, "fetch", "", "", false, "t") }
+	tests := []struct {
+		grant string
+		f     finding.Finding
+		want  finding.ManifestState
+	}{
+		{`network.client: [api.github.com]`, dyn(capability.NetworkClient), finding.OutOfScope},
+		{`network.client: ["*.github.com"]`, dyn(capability.NetworkClient), finding.OutOfScope},
+		{`network.client: [api.github.com, "*"]`, dyn(capability.NetworkClient), finding.Declared},
+		{`file.read: ["${HOME}/**"]`, dyn(capability.FileRead), finding.OutOfScope},
+		{`file.read: ["/srv/data/**"]`, dyn(capability.FileRead), finding.OutOfScope},
+		{`file.read: ["${ROOT}/**"]`, dyn(capability.FileRead), finding.Declared},
+		{`file.read: ["${ROOT}"]`, dyn(capability.FileRead), finding.Declared},
+		{`system.exec: [git]`, dyn(capability.SystemExec), finding.OutOfScope},
+		{`system.env: ["APP_*"]`, dyn(capability.SystemEnv), finding.OutOfScope},
+		{`network.server: ["3000"]`, dyn(capability.NetworkServer), finding.OutOfScope},
+		// Literal calls beside a "*" keep their literal scope used.
+		{`network.client: [api.github.com, "*"]`, capFinding(capability.NetworkClient, "fetch", "https://api.github.com/x", "url", false, "t"), finding.Declared},
+	}
+	for _, tc := range tests {
+		m, errs := Parse("m.yaml", []byte("tools:\n  t:\n    "+tc.grant+"\n"))
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", tc.grant, errs)
+		}
+		res := &finding.Result{Findings: []finding.Finding{tc.f}, Tools: []finding.Tool{{Name: "t"}}}
+		Check(m, res, nil)
+		if got := res.Findings[0].Manifest; got != tc.want {
+			t.Errorf("%s, scope %q: %s, want %s (%s)", tc.grant, tc.f.Scope, got, tc.want, res.Findings[0].Message)
+		}
+		if tc.want == finding.OutOfScope && !strings.Contains(res.Findings[0].Message, `add "*"`) {
+			t.Errorf("%s: the message does not say what to add: %s", tc.grant, res.Findings[0].Message)
+		}
+	}
+	// Both uses together: nothing unused.
+	m, _ := Parse("m.yaml", []byte("tools:\n  t:\n    network.client: [api.github.com, \"*\"]\n"))
+	res := &finding.Result{Findings: []finding.Finding{dyn(capability.NetworkClient),
+		capFinding(capability.NetworkClient, "fetch", "https://api.github.com/x", "url", false, "t")}, Tools: []finding.Tool{{Name: "t"}}}
+	Check(m, res, nil)
+	for _, f := range res.Findings[2:] {
+		t.Errorf("unexpected %s: %s", f.Rule, f.Message)
+	}
+}

@@ -258,6 +258,9 @@ type entry struct {
 	scopes   []string
 	children []entry
 	comment  string // line comment after a grant
+	// notes are line comments after single scopes, by scope: an entry
+	// with any is written as a block list, one scope a line.
+	notes map[string]string
 }
 
 func (d *doc) quoteScalar(s string, flow bool) string {
@@ -332,10 +335,17 @@ func (d *doc) blockText(e entry, col int) string {
 		for _, c := range e.children {
 			b.WriteString(d.nl + strings.Repeat(" ", col+d.unit) + d.blockText(c, col+d.unit))
 		}
-	case d.block:
+	case d.block || len(e.notes) > 0:
+		dash := d.dash
+		if !d.block {
+			dash = d.unit // a flow-styled file: indent the one block list it gets
+		}
 		for i, s := range e.scopes {
-			b.WriteString(d.nl + strings.Repeat(" ", col+d.dash) + "- " + d.quoteScalar(s, false))
-			if i == 0 && e.comment != "" {
+			b.WriteString(d.nl + strings.Repeat(" ", col+dash) + "- " + d.quoteScalar(s, false))
+			switch {
+			case e.notes[s] != "":
+				b.WriteString("  # " + e.notes[s])
+			case i == 0 && e.comment != "":
 				b.WriteString("  # " + e.comment)
 			}
 		}
@@ -470,7 +480,7 @@ func addGrant(data []byte, tool string, id capability.ID, scope string) ([]Edit,
 	grant := entry{key: string(id), scopes: []string{scope}}
 	if d.root == nil {
 		md := newModel()
-		md.add(tool, id, scope, true)
+		md.add(tool, id, scope, true, nil)
 		text := string(createText(md, d.nl, false))
 		if len(data) > 0 && !bytes.HasSuffix(data, []byte("\n")) {
 			text = d.nl + text

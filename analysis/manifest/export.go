@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,6 +74,10 @@ func union(m *Manifest) map[capability.ID][]string {
 		}
 	}
 	for id, scopes := range u {
+		if slices.Contains(scopes, "*") {
+			u[id] = []string{"*"} // every format's allow-list is one set
+			continue
+		}
 		u[id] = minimise(id, scopes)
 	}
 	return u

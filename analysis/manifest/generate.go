@@ -3,7 +3,10 @@ package manifest
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -26,10 +29,16 @@ type model struct {
 	tools  map[string]grantSet
 	// wide marks grants with a "*" that only stands for a non-literal argument.
 	wide map[string]map[capability.ID]bool
+	// needs names, per section and capability, the calls behind a "*"
+	// ("fetch at src/a.ts:3"), for the comment beside it.
+	needs map[string]map[capability.ID][]string
+	// rel shows a finding's file in comments; nil shows it as it is.
+	rel func(file string) string
 }
 
 func newModel() *model {
-	return &model{server: grantSet{}, tools: map[string]grantSet{}, wide: map[string]map[capability.ID]bool{}}
+	return &model{server: grantSet{}, tools: map[string]grantSet{}, wide: map[string]map[capability.ID]bool{},
+		needs: map[string]map[capability.ID][]string{}}
 }
 
 func (md *model) set(tool string) grantSet {
@@ -44,23 +53,31 @@ func (md *model) set(tool string) grantSet {
 	return g
 }
 
-func (md *model) add(tool string, id capability.ID, scope string, exact bool) {
+func (md *model) add(tool string, id capability.ID, scope string, exact bool, f *finding.Finding) {
 	g := md.set(tool)
 	g[id] = appendUnique(g[id], scope)
 	if scope == "*" && !exact {
 		if md.wide[tool] == nil {
 			md.wide[tool] = map[capability.ID]bool{}
+			md.needs[tool] = map[capability.ID][]string{}
 		}
 		md.wide[tool][id] = true
+		file := f.File
+		if md.rel != nil {
+			file = md.rel(file)
+		}
+		md.needs[tool][id] = appendUnique(md.needs[tool][id], fmt.Sprintf("%s at %s:%d", apiName(f), file, f.Span.Start.Line+1))
 	}
 }
 
 // modelOf derives the manifest res needs: every capability finding's
 // narrowest grant for each tool that reaches it, and for the server when
 // start-up code does (or nothing else). Tools that need nothing are listed
-// with no grants, so the manifest names every tool.
-func modelOf(res *finding.Result) *model {
+// with no grants, so the manifest names every tool. rel (nil: as is) shows
+// file paths in the comments.
+func modelOf(res *finding.Result, rel func(string) string) *model {
 	md := newModel()
+	md.rel = rel
 	if res == nil {
 		return md
 	}
@@ -88,7 +105,7 @@ func modelOf(res *finding.Result) *model {
 			if unresolved[p] {
 				p = ""
 			}
-			md.add(p, id, scope, exact)
+			md.add(p, id, scope, exact, f)
 		}
 	}
 	for _, g := range append([]grantSet{md.server}, values(md.tools)...) {
@@ -108,19 +125,28 @@ func values(m map[string]grantSet) []grantSet {
 }
 
 // minimise drops scopes that another scope of the list already covers and
-// sorts the rest; "*" swallows everything.
+// sorts the rest. "*" goes last and swallows nothing: the literal scopes
+// beside it stay listed, so the manifest keeps what is known and "*" is
+// the separate entry for the calls whose scope is not (manifest.md).
 func minimise(id capability.ID, scopes []string) []string {
 	info, _ := capability.Lookup(id)
+	star := false
+	var rest []string
 	for _, s := range scopes {
 		if s == "*" {
-			return []string{"*"}
+			star = true
+		} else {
+			rest = append(rest, s)
 		}
 	}
-	sort.Strings(scopes)
+	if info.Scope == capability.ScopeNone {
+		return []string{"*"}
+	}
+	sort.Strings(rest)
 	var out []string
-	for i, s := range scopes {
+	for i, s := range rest {
 		covered := false
-		for j, t := range scopes {
+		for j, t := range rest {
 			if i == j || !Match(info.Scope, t, s) {
 				continue
 			}
@@ -134,22 +160,49 @@ func minimise(id capability.ID, scopes []string) []string {
 			out = append(out, s)
 		}
 	}
+	if star {
+		out = append(out, "*")
+	}
 	return out
 }
 
-// entries renders a grant set in taxonomy order.
-func (g grantSet) entries(wide map[capability.ID]bool) []entry {
+// maxNamed is how many calls the comment beside a "*" names.
+const maxNamed = 3
+
+// entries renders a grant set in taxonomy order; needs (nil: none) names
+// the calls behind each wide "*".
+func (g grantSet) entries(wide map[capability.ID]bool, needs map[capability.ID][]string) []entry {
 	out := []entry{}
 	for _, info := range capability.All() {
 		if scopes, ok := g[info.ID]; ok {
 			e := entry{key: string(info.ID), scopes: scopes}
 			if wide[info.ID] {
-				e.comment = "an argument is not a literal: narrow this by hand"
+				e.comment = starNote(needs[info.ID])
+				if len(scopes) > 1 {
+					e.comment, e.notes = "", map[string]string{"*": e.comment}
+				}
 			}
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// starNote is the comment beside a "*" that stands for non-literal
+// arguments: it names the calls that need it.
+func starNote(calls []string) string {
+	if len(calls) == 0 {
+		return "an argument is not a literal: narrow this by hand"
+	}
+	named := calls
+	if len(named) > maxNamed {
+		named = named[:maxNamed]
+	}
+	s := "scope not known for " + strings.Join(named, ", ")
+	if n := len(calls) - len(named); n > 0 {
+		s += fmt.Sprintf(" and %d more", n)
+	}
+	return s + "; narrow by hand"
 }
 
 // createText renders md as a whole manifest.
@@ -160,7 +213,7 @@ func createText(md *model, nl string, withHeader bool) []byte {
 		b.WriteString(string(bytes.ReplaceAll([]byte(header), []byte("\n"), []byte(nl))))
 	}
 	b.WriteString("version: 1" + nl)
-	b.WriteString(d.blockText(entry{key: "server", children: md.server.entries(md.wide[""])}, 0) + nl)
+	b.WriteString(d.blockText(entry{key: "server", children: md.server.entries(md.wide[""], md.needs[""])}, 0) + nl)
 	names := make([]string, 0, len(md.tools))
 	for n := range md.tools {
 		names = append(names, n)
@@ -168,7 +221,7 @@ func createText(md *model, nl string, withHeader bool) []byte {
 	sort.Strings(names)
 	tools := entry{key: "tools", children: []entry{}}
 	for _, n := range names {
-		tools.children = append(tools.children, entry{key: n, children: md.tools[n].entries(md.wide[n])})
+		tools.children = append(tools.children, entry{key: n, children: md.tools[n].entries(md.wide[n], md.needs[n])})
 	}
 	b.WriteString(d.blockText(tools, 0) + nl)
 	return b.Bytes()
@@ -180,8 +233,34 @@ func createText(md *model, nl string, withHeader bool) []byte {
 //
 // The text is read back before it is returned: a manifest its own reader
 // would refuse (over MaxSize, a tool name YAML reads otherwise) is an error.
-func Create(res *finding.Result) ([]byte, error) {
-	md := modelOf(res)
+func Create(res *finding.Result) ([]byte, error) { return create(res, nil) }
+
+// CreateAt is Create for the manifest at target, with the files a comment
+// names shown relative to target's directory: the CLI's relative paths
+// (under root) and the language server's absolute ones read the same.
+func CreateAt(res *finding.Result, root, target string) ([]byte, error) {
+	return create(res, relTo(root, filepath.Dir(target)))
+}
+
+// relTo shows a result's file (relative to root, or absolute) relative to
+// dir, slash-separated; as it is when it is not below dir.
+func relTo(root, dir string) func(string) string {
+	return func(file string) string {
+		abs := filepath.FromSlash(file)
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(root, abs)
+		}
+		r, err := filepath.Rel(dir, abs)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return file
+		}
+		return filepath.ToSlash(r)
+	}
+}
+
+// create is Create with rel showing file paths in comments.
+func create(res *finding.Result, rel func(string) string) ([]byte, error) {
+	md := modelOf(res, rel)
 	text := createText(md, "\n", true)
 	want := meaning{tools: map[string]int{}, grants: map[grantKey]int{}}
 	for _, tool := range append([]string{""}, sortedKeys(md.tools)...) {
@@ -223,11 +302,11 @@ func Update(data []byte, res *finding.Result) ([]Edit, error) {
 		return nil, errors.New(msg)
 	}
 	cur := data
-	need := modelOf(res)
+	need := modelOf(res, nil)
 	tools := append([]string{""}, sortedKeys(need.tools)...)
 	for _, tool := range tools {
 		g := need.set(tool)
-		for _, e := range g.entries(nil) {
+		for _, e := range g.entries(nil, nil) {
 			id := capability.ID(e.key)
 			info, _ := capability.Lookup(id)
 			for _, s := range e.scopes {
@@ -254,12 +333,16 @@ func covered(m *Manifest, tool string, kind capability.ScopeKind, id capability.
 			continue
 		}
 		if g := sec.Lookup(id); g != nil {
-			if s == "*" {
-				// A non-literal argument: any grant covers it, as in Check,
-				// so a grant the user narrowed by hand stays narrow.
-				return true
-			}
 			for _, sc := range g.Scopes {
+				if s == "*" {
+					// A non-literal argument: an open scope covers it, as in
+					// Check, so a grant the user narrowed by hand to a
+					// pattern (${ROOT}/**) stays narrow.
+					if OpenScope(kind, sc.Value) {
+						return true
+					}
+					continue
+				}
 				if Match(kind, sc.Value, s) || sc.Value == s {
 					return true
 				}

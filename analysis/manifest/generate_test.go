@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,6 +67,9 @@ func TestCreateExampleServers(t *testing.T) {
 					for _, s := range g.Scopes {
 						if sec.Name != "" && covered(m, "", mustKind(g.Capability), g.Capability, s.Value) {
 							continue
+						}
+						if s.Value != "*" && slices.ContainsFunc(g.Scopes, func(x Scope) bool { return x.Value == "*" }) {
+							continue // kept beside "*" by design: what the literals need stays listed
 						}
 						edits, err := RemoveGrant(out, sec.Name, g.Capability, s.Value)
 						if err != nil {
@@ -223,14 +228,24 @@ func TestUpdateKeepsHandNarrowedGrants(t *testing.T) {
 	// delete_note's argument is not a literal: Create wrote "*", the user
 	// narrowed it; an update must not widen it again.
 	res := loadResult(t, "notes-ts")
-	narrowed := bytes.Replace(mustCreate(t, res), []byte(`file.delete: ["*"]  # an argument is not a literal: narrow this by hand`),
-		[]byte(`file.delete: ["${CWD}/notes/**"]`), 1)
+	star := regexp.MustCompile(`file\.delete: \["\*"\]  # [^\n]*`)
+	narrowed := star.ReplaceAllLiteral(mustCreate(t, res), []byte(`file.delete: ["${ROOT}/**"]`))
 	if bytes.Equal(narrowed, mustCreate(t, res)) {
 		t.Fatal("fixture did not change")
 	}
 	edits, err := Update(narrowed, res)
 	if err != nil || len(edits) != 0 {
 		t.Errorf("update widened a hand-narrowed grant: %v %v", edits, err)
+	}
+	// A literal scope says nothing for a computed argument: the update adds
+	// the "*" the call needs beside it.
+	literal := star.ReplaceAllLiteral(mustCreate(t, res), []byte(`file.delete: ["${CWD}/notes/a.md"]`))
+	edits, err = Update(literal, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(Apply(literal, edits)); !strings.Contains(got, `file.delete: ["${CWD}/notes/a.md", "*"]`) {
+		t.Errorf("update did not add \"*\" beside a literal scope:\n%s", got)
 	}
 }
 

@@ -120,7 +120,7 @@ func Generate(res *finding.Result, opts GenerateOptions) (*Generation, error) {
 		text = Apply(opts.Old, edits)
 	} else {
 		var err error
-		if text, err = Create(own); err != nil {
+		if text, err = CreateAt(own, opts.Root, opts.Target); err != nil {
 			return nil, fmt.Errorf("%s: %v (the file was not changed)", shown, err)
 		}
 	}
