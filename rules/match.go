@@ -67,6 +67,14 @@ type Match struct {
 	// TaintKey is set for Access rules: the taint of the computed key
 	// (Call.KeyRefs) matters.
 	TaintKey bool
+	// Env names the environment variable that overrides a Known Scope: the
+	// scope is the literal default the code gives when it is unset
+	// (facts.Arg.Env).
+	Env string
+	// Override is set when Scope is a library's default (ScopeArg.Default):
+	// it names the option that would point the client elsewhere, absent
+	// from the call.
+	Override string
 }
 
 // Match returns the rules of family that fire on c, conditions evaluated on
@@ -222,6 +230,28 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 			continue
 		}
 		a := findArg(c, sa.Arg, sa.Name, sa.Key)
+		if sa.Default != "" && !decided {
+			// A library's default host: the override option decides when
+			// it is present (its literal, or unknown); absent, the default.
+			if a == nil {
+				if m.ScopeArg == nil {
+					m.Scope, m.ScopeKind, m.Override = scope.Scope{State: scope.Known, Value: sa.Default}, sa.Kind, sa.OverrideName()
+					decided = true
+				}
+				continue
+			}
+			// Present: its literal is the scope; an unknown value stays
+			// unknown (Dynamic) rather than falling back to the default.
+			if !slices.Contains(present, a) {
+				present = append(present, a)
+			}
+			v := scope.Infer(fam, sa.Kind, a)
+			m.Scope, m.ScopeKind, m.ScopeArg, decided = v, sa.Kind, a, true
+			if v.State == scope.Known {
+				m.Env = a.Env
+			}
+			continue
+		}
 		if a == nil {
 			continue
 		}
@@ -236,6 +266,9 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 			// is not overridden by a later argument that looks narrower.
 			if v := scope.Infer(fam, sa.Kind, a); v.State != scope.Dynamic {
 				m.Scope, m.ScopeKind, m.ScopeArg, decided = v, sa.Kind, a, true
+				if v.State == scope.Known {
+					m.Env = a.Env
+				}
 			}
 		}
 	}

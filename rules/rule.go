@@ -78,6 +78,27 @@ type ScopeArg struct {
 	// always runs "git", go-github always talks to "api.github.com"); Arg,
 	// Name and Key are then ignored.
 	Fixed string `yaml:"fixed,omitempty"`
+	// Default is the host (or other scope) a client library talks to
+	// unless configured; Arg, Name and Key then address the option that
+	// overrides it (the constructor's options are the receiver, arg -2:
+	// {arg: -2, key: baseURL, kind: url, default: api.openai.com}). The
+	// option's literal is the scope when it is present, an unknown value
+	// leaves the scope unknown, and when it is absent the scope is Default.
+	Default string `yaml:"default,omitempty"`
+}
+
+// OverrideName names the option that overrides a Default scope, for
+// messages: the key, keyword or option name, else the argument's position.
+func (sa ScopeArg) OverrideName() string {
+	switch {
+	case sa.Key != "":
+		return sa.Key
+	case sa.Name != "":
+		return sa.Name
+	case sa.Arg == RecvArg:
+		return "the client's options"
+	}
+	return fmt.Sprintf("argument %d", sa.Arg+1)
 }
 
 // Condition tests one argument's literal value.

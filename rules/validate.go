@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/scope"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -111,7 +112,22 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 			bad(field(at, "kind"), "unknown scope kind %q (want %s)", s.Kind, strings.Join(scope.Kinds, ", "))
 		}
 		if s.Fixed != "" {
+			if s.Default != "" {
+				bad(field(at, "default"), "a scope is fixed or has a default, not both")
+			}
 			continue
+		}
+		if s.Default != "" {
+			if s.Arg == -1 && s.Name == "" {
+				bad(field(at, "default"), "a default needs the option that overrides it: a name, a key, or an argument index")
+			}
+			if s.Arg == RecvArg && s.Key == "" {
+				bad(field(at, "default"), "a default on the receiver (arg -2) needs the key of the constructor option that overrides it")
+			}
+			fam := scope.Family(r.Language)
+			if v := scope.Infer(fam, "host", &facts.Arg{Value: s.Default, Known: true}); (s.Kind == "url" || s.Kind == "host" || s.Kind == "hostport") && !v.IsKnown() {
+				bad(field(at, "default"), "default %q is not a host name", s.Default)
+			}
 		}
 		if s.Arg < RecvArg || s.Arg > 64 {
 			bad(field(at, "arg"), "scope arg %d out of range (0-based index, -1 for a keyword-only argument or the read key, -2 for the receiver)", s.Arg)

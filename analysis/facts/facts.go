@@ -233,6 +233,12 @@ type Arg struct {
 	Value  string `json:"value,omitempty"`
 	Known  bool   `json:"known,omitempty"` // Value is meaningful (it may be "")
 	Prefix bool   `json:"prefix,omitempty"`
+	// Env, when set, names the environment variable the value comes from:
+	// Value is (starts with) the literal default the code gives when the
+	// variable is unset (os.environ.get("API_URL", "https://x"),
+	// process.env.API_URL ?? "https://x", cmp.Or(os.Getenv("API_URL"), …)).
+	// Known is then true; an env read without a default has no Value.
+	Env string `json:"env,omitempty"`
 	// Number holds a numeric literal's text (ports: listen(3000)), or an
 	// open flag expression as canonical symbols joined by "|"
 	// (os.O_WRONLY|os.O_CREATE; see OpenFlag).

@@ -117,6 +117,15 @@ type Finding struct {
 	// then empty. Both empty: the argument is not a literal, and any grant
 	// of the capability covers it.
 	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	// ScopeEnv names the environment variable that overrides Scope: Scope
+	// is what the code's literal default gives when the variable is unset
+	// (os.environ.get("API_URL", "https://api.x.com") → api.x.com). A
+	// deployment that sets it reaches wherever it says.
+	ScopeEnv string `json:"scopeEnv,omitempty"`
+	// ScopeOverride is set when Scope is a client library's default host
+	// (the rule's default): it names the option that would point the
+	// client elsewhere, which the code does not pass.
+	ScopeOverride string `json:"scopeOverride,omitempty"`
 
 	Manifest ManifestState `json:"manifest,omitempty"`
 	// UndeclaredFor lists the tools ("" for server) whose grants do not cover this call.

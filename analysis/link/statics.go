@@ -61,6 +61,8 @@ type candidate struct {
 	scope    string
 	// scopeUnknown: why the literal scope cannot be inferred (only "*" covers it).
 	scopeUnknown string
+	// scopeEnv, scopeOverride: finding.ScopeEnv and ScopeOverride.
+	scopeEnv, scopeOverride string
 	// cmd is the command line of a system.exec call (command.Words).
 	cmd []string
 	// refs are the parameter references whose tool-input taint escalates it.
@@ -167,6 +169,9 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	r := m.Rule
 	info, _ := capability.Lookup(r.Capability)
 	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(lang.For(f.Lang), c), scope: m.Scope.Value}
+	if cd.scope != "" {
+		cd.scopeEnv, cd.scopeOverride = m.Env, m.Override
+	}
 	if r.Risk != "" {
 		if rk, err := capability.ParseRisk(r.Risk); err == nil {
 			cd.risk = rk
@@ -221,6 +226,7 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 		info, _ := capability.Lookup(r.Capability)
 		fd.Scope = cd.scope
 		fd.ScopeKind = string(info.Scope)
+		fd.ScopeEnv, fd.ScopeOverride = cd.scopeEnv, cd.scopeOverride
 	} else if cd.scopeUnknown != "" {
 		info, _ := capability.Lookup(r.Capability)
 		fd.ScopeUnknown = cd.scopeUnknown

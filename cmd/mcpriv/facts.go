@@ -300,6 +300,9 @@ func argString(a *facts.Arg, depth int) string {
 	if a.Name != "" {
 		b.WriteString(a.Name + "=")
 	}
+	if a.Env != "" {
+		b.WriteString("$" + a.Env + " default ") // the value when the variable is unset
+	}
 	switch {
 	case a.Known && a.Prefix:
 		b.WriteString(strconv.Quote(a.Value) + "+…")

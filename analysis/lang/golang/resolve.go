@@ -423,6 +423,11 @@ func merge(cur, v val) val {
 	if v.fn < 0 && v.fnRef == nil {
 		v.fn, v.fnRef, v.typed = cur.fn, cur.fnRef, cur.typed
 	}
+	if cur.getenv != "" && v.known && v.env == "" && v.getenv == "" && v.str != "" {
+		// `u := os.Getenv("U"); if u == "" { u = "https://…" }`: the
+		// literal is the variable's default, not the only value.
+		v.env = cur.getenv
+	}
 	return v
 }
 
@@ -1273,9 +1278,17 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		x.localCall(n, c, facts.Callee{Kind: "method", Name: last, Func: -1, Span: sp}, argNodes, args, rr)
 	}
 	switch {
+	case mod == "os" && member == "Getenv" && len(args) == 1 && args[0].known && !args[0].prefix && args[0].str != "":
+		res.getenv = args[0].str
+	case mod == "cmp" && member == "Or" && len(args) >= 2 && args[0].getenv != "" && args[1].known && args[1].str != "":
+		// cmp.Or(os.Getenv("API_URL"), "https://…"): the default when unset.
+		res.str, res.known, res.prefix, res.env = args[1].str, true, args[1].prefix, args[0].getenv
 	case mod == "fmt" && (member == "Sprintf" || member == "Errorf") && len(args) > 0 && args[0].known:
 		p, full := formatPrefix(args[0].str)
 		res.str, res.known, res.prefix = p, true, !full || args[0].prefix
+		if !full || p != "" {
+			res.env = args[0].env
+		}
 	case mod == "fmt" && member == "Sprint" && len(args) > 0:
 		v := args[0]
 		for _, a := range args[1:] {

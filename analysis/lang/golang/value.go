@@ -27,6 +27,9 @@ type val struct {
 	ident string
 
 	str string
+	// env: str is the literal default of this environment variable
+	// (cmp.Or(os.Getenv("X"), "d")); getenv: the value is os.Getenv(getenv).
+	env, getenv string
 	// inst is the literal an instance was created from (os.Open("/etc/x")).
 	inst literal
 	num  string
@@ -150,6 +153,9 @@ func concat(a, b val) val {
 	case a.known:
 		v.str, v.known, v.prefix = a.str, true, true
 	}
+	if a.known {
+		v.env = a.env
+	}
 	if len(v.str) > maxStr {
 		v.str, v.prefix = v.str[:maxStr], true
 	}
@@ -181,7 +187,7 @@ func formatPrefix(format string) (prefix string, full bool) {
 func (x *extractor) arg(i int32, v val) facts.Arg {
 	a := facts.Arg{Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
 	if v.known {
-		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
+		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
 	}
 	return a
 }

@@ -344,7 +344,7 @@ func (e *extractor) localCall(n int32, c *ctx, callee facts.Callee, args []argVa
 func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	a := facts.Arg{Func: int(v.fn()), Refs: v.taint, Number: v.num}
 	if v.known {
-		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
+		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
 	}
 	if depth > 0 {
 		return a

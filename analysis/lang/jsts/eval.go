@@ -307,6 +307,14 @@ func (v val) isEnv() bool {
 	return v.sym != nil && !v.keyed && v.sym.mod == "globalThis" && v.sym.member == "process.env"
 }
 
+// envName is the variable v reads when it is process.env.X, else "".
+func envName(v val) string {
+	if v.sym != nil && v.keyed && v.objMem == "process.env" && v.sym.mod == "globalThis" {
+		return v.key
+	}
+	return ""
+}
+
 // valueOf settles the object of a property read: an environment variable
 // (process.env.X) holds a string, so reading or calling something on it
 // (process.env.X?.trim()) is the read of process.env.X and a string method.
@@ -392,6 +400,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 	pos := nd.Start + 1
 	var sb bytes.Buffer
 	known, prefix := true, false
+	env := ""
 	var taint []facts.ParamRef
 	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) != kTemplateSubst {
@@ -403,6 +412,9 @@ func (e *extractor) template(n int32, c *ctx) val {
 		var sv val
 		if in := t.firstNamed(ch); in >= 0 {
 			sv = e.eval(in, c)
+		}
+		if sb.Len() == 0 && pos == nd.Start+1 && pos == t.nodes[ch].Start {
+			env = sv.env // `${BASE}/api`: the variable overrides the start
 		}
 		taint = union(taint, sv.taint)
 		if known && !prefix && sb.Len() >= maxValue {
@@ -426,7 +438,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 			sb.WriteString(unescape(e.src[pos:end]))
 		}
 	}
-	return val{str: sb.String(), known: known, prefix: prefix, taint: taint}
+	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env}
 }
 
 // binary evaluates operators; `+` concatenates known strings.
@@ -436,11 +448,18 @@ func (e *extractor) binary(n int32, c *ctx) val {
 	l := e.eval(ln, c)
 	r := e.eval(rn, c)
 	v := plain(union(l.taint, r.taint))
+	if name := envName(l); name != "" && r.known && r.str != "" {
+		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+			// process.env.API_URL ?? "https://…": the default when unset.
+			v.str, v.known, v.prefix, v.env = r.str, true, r.prefix, name
+			return v
+		}
+	}
 	if l.known && len(l.str) >= maxValue {
 		// Long concatenations keep a bounded prefix: copying them grows quadratically.
 		v.str, v.known, v.prefix = l.str, true, true
 	} else if l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
-		v.known = true
+		v.known, v.env = true, l.env
 		if l.prefix {
 			v.str, v.prefix = l.str, true
 		} else if r.known {

@@ -35,6 +35,7 @@ type val struct {
 	str     string
 	known   bool
 	prefix  bool
+	env     string // str is the literal default of this environment variable (process.env.X ?? "d")
 	num     string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
@@ -75,7 +76,7 @@ func merge(old, nv val) val {
 		r.read = false
 	}
 	r.taint = union(old.taint, nv.taint)
-	r.str, r.known, r.prefix = "", false, false
+	r.str, r.known, r.prefix, r.env = "", false, false, ""
 	if old.known && nv.known {
 		// Either value: the text they share is still known (url = url + "/x").
 		n := 0
@@ -85,6 +86,9 @@ func merge(old, nv val) val {
 		switch {
 		case old.str == nv.str && old.prefix == nv.prefix:
 			r.str, r.known, r.prefix = nv.str, true, nv.prefix
+			if old.env == nv.env {
+				r.env = nv.env
+			}
 		case n > 0:
 			r.str, r.known, r.prefix = old.str[:n], true, true
 		}

@@ -24,8 +24,11 @@ type val struct {
 	// A string value: s is the whole value when known, its leading part when prefix.
 	s             string
 	known, prefix bool
-	num           string
-	lit           bool // a literal (str, number, container): its methods are not project calls
+	// env: s is the literal default of this environment variable, the
+	// value only when the variable is unset (os.environ.get("X", "d")).
+	env string
+	num string
+	lit bool // a literal (str, number, container): its methods are not project calls
 	// props are the keyword options an instance was constructed with.
 	props map[string]facts.Arg
 	refs  []facts.ParamRef

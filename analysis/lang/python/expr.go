@@ -139,6 +139,7 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 
 func (e *extractor) str(fc *fnCtx, n int32) val {
 	var refs []facts.ParamRef
+	env, first := "", true
 	s, _, prefix := e.stringLit(n, func(ip int32) (string, bool) {
 		x := e.t.field(ip, "expression")
 		if x < 0 {
@@ -146,9 +147,25 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 		}
 		v := e.eval(fc, x)
 		refs = union(refs, v.refs)
+		if first && v.env != "" && e.leads(n, ip) {
+			env = v.env // f"{BASE}/api": the variable overrides the start
+		}
+		first = false
 		return v.s, v.known && !v.prefix
 	})
-	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs}
+	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs, env: env}
+}
+
+// leads reports whether interpolation ip of string n comes before any
+// literal text of it (f"{BASE}/x"), so the value starts with ip's.
+func (e *extractor) leads(n, ip int32) bool {
+	t := e.t
+	for c := t.n[n].first; c >= 0 && c != ip; c = t.n[c].next {
+		if t.n[c].typ == "string_content" || t.n[c].typ == "escape_sequence" {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *extractor) binary(fc *fnCtx, n int32) val {
@@ -160,7 +177,7 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 	switch op {
 	case "+":
 		if l.known {
-			out.known, out.s, out.prefix = true, l.s, l.prefix
+			out.known, out.s, out.prefix, out.env = true, l.s, l.prefix, l.env
 			if !l.prefix {
 				if r.known {
 					out.s += r.s
@@ -464,7 +481,7 @@ func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 	}
 	v := e.eval(fc, x)
 	if v.known && (!v.prefix || v.s != "") {
-		a.Value, a.Known, a.Prefix = v.s, true, v.prefix
+		a.Value, a.Known, a.Prefix, a.Env = v.s, true, v.prefix, v.env
 	}
 	a.Number = v.num
 	if v.isFn {
@@ -697,7 +714,35 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 	}
 	res := normSym(val{sym: true, mod: m.mod, mem: m.mem + "()", refs: refs})
 	instance(m, al, &res)
+	if name, def, ok := envDefault(m, al); ok {
+		res.s, res.known, res.prefix, res.env = def.s, true, def.prefix, name
+	}
 	return res
+}
+
+// envDefault recognises an environment read with a literal default,
+// os.environ.get("X", "d") or os.getenv("X", default="d"): the variable's
+// name and the default. Without a default the value stays unknown.
+func envDefault(m val, al argList) (string, val, bool) {
+	if !(m.mod == "os" && (m.mem == "getenv" || m.mem == "environ.get")) {
+		return "", val{}, false
+	}
+	var key, def val
+	switch {
+	case len(al.posV) >= 2:
+		key, def = al.posV[0], al.posV[1]
+	case len(al.posV) == 1:
+		key = al.posV[0]
+		for i, a := range al.args {
+			if a.Name == "default" && i < len(al.args) && a.Known {
+				def = val{s: a.Value, known: true, prefix: a.Prefix}
+			}
+		}
+	}
+	if !key.known || key.prefix || key.s == "" || !def.known || def.s == "" || def.s == "None" {
+		return "", val{}, false
+	}
+	return key.s, def, true
 }
 
 // registerCall records `server.add_tool(fn, name=…)` or `server.tool(…)(fn)`:

@@ -43,11 +43,16 @@ type jsonFinding struct {
 	TaintSource string   `json:"taintSource"`
 	Scope       string   `json:"scope"`
 	// ScopeUnknown: why a literal argument names no scope (only "*" covers it).
-	ScopeUnknown string  `json:"scopeUnknown,omitempty"`
-	Rule         string  `json:"rule"`
-	Message      string  `json:"message"`
-	Manifest     string  `json:"manifest,omitempty"`
-	Reason       *string `json:"reason,omitempty"`
+	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	// ScopeEnv: the environment variable whose literal default Scope is.
+	ScopeEnv string `json:"scopeEnv,omitempty"`
+	// ScopeOverride: Scope is a client library's default host; the option
+	// that would change it, which the code does not pass.
+	ScopeOverride string  `json:"scopeOverride,omitempty"`
+	Rule          string  `json:"rule"`
+	Message       string  `json:"message"`
+	Manifest      string  `json:"manifest,omitempty"`
+	Reason        *string `json:"reason,omitempty"`
 }
 
 type jsonTool struct {
@@ -120,25 +125,27 @@ func toJSONFinding(f finding.Finding, suppressed bool) jsonFinding {
 		class = string(f.Capability.Class())
 	}
 	j := jsonFinding{
-		File:         f.File,
-		Line:         f.Span.Start.Line + 1,
-		Column:       f.Span.Start.Col + 1,
-		EndLine:      f.Span.End.Line + 1,
-		EndColumn:    f.Span.End.Col + 1,
-		Kind:         string(f.Kind),
-		Capability:   string(f.Capability),
-		Class:        class,
-		API:          f.API,
-		Severity:     string(f.Severity),
-		Tools:        slices.Clone(tools),
-		Server:       f.Server,
-		Tainted:      f.Tainted,
-		TaintSource:  f.TaintSource,
-		Scope:        f.Scope,
-		ScopeUnknown: f.ScopeUnknown,
-		Rule:         f.Rule,
-		Message:      f.Message,
-		Manifest:     string(f.Manifest),
+		File:          f.File,
+		Line:          f.Span.Start.Line + 1,
+		Column:        f.Span.Start.Col + 1,
+		EndLine:       f.Span.End.Line + 1,
+		EndColumn:     f.Span.End.Col + 1,
+		Kind:          string(f.Kind),
+		Capability:    string(f.Capability),
+		Class:         class,
+		API:           f.API,
+		Severity:      string(f.Severity),
+		Tools:         slices.Clone(tools),
+		Server:        f.Server,
+		Tainted:       f.Tainted,
+		TaintSource:   f.TaintSource,
+		Scope:         f.Scope,
+		ScopeUnknown:  f.ScopeUnknown,
+		ScopeEnv:      f.ScopeEnv,
+		ScopeOverride: f.ScopeOverride,
+		Rule:          f.Rule,
+		Message:       f.Message,
+		Manifest:      string(f.Manifest),
 	}
 	if j.Kind == "" {
 		j.Kind = string(finding.KindCapability)

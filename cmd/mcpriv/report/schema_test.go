@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/docs/schema"
@@ -92,3 +94,28 @@ func TestSchemaCheckerCatchesBreaks(t *testing.T) {
 }
 
 func finding0(m map[string]any) map[string]any { return m["findings"].([]any)[0].(map[string]any) }
+
+// TestJSONFindingFieldsDocumented requires every key a finding can carry
+// to be a property of the schema's finding and a row of docs/json-output.md
+// (scopeEnv and scopeOverride were added with env and library defaults).
+func TestJSONFindingFieldsDocumented(t *testing.T) {
+	sch := loadSchema(t)
+	props, _ := sch["$defs"].(map[string]any)["finding"].(map[string]any)["properties"].(map[string]any)
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "json-output.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ty := reflect.TypeOf(jsonFinding{})
+	for i := 0; i < ty.NumField(); i++ {
+		name, _, _ := strings.Cut(ty.Field(i).Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		if _, ok := props[name]; !ok && name != "reason" { // reason: the suppressed finding's own definition
+			t.Errorf("scan.schema.json finding has no property %q", name)
+		}
+		if !bytes.Contains(doc, []byte("`"+name+"`")) {
+			t.Errorf("docs/json-output.md does not describe the finding key `%s`", name)
+		}
+	}
+}
