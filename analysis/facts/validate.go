@@ -65,6 +65,9 @@ func Validate(f *File, size int) error {
 		if len(a.Elems) > 16 {
 			return fmt.Errorf("%s: %d elements (at most 16)", what, len(a.Elems))
 		}
+		if a.Env != "" && !a.Known {
+			return fmt.Errorf("%s: env %q without a known default", what, a.Env)
+		}
 		for k := range a.Elems {
 			if err := arg(what, &a.Elems[k], depth+1); err != nil {
 				return err

@@ -40,6 +40,7 @@ func TestValidate(t *testing.T) {
 		{"suppressions unsorted", "source order", func(f *File) { f.Suppressions[0], f.Suppressions[1] = f.Suppressions[1], f.Suppressions[0] }},
 		{"nil capabilities", "never nil", func(f *File) { f.Suppressions[0].Capabilities = nil }},
 		{"unknown language", "unknown language", func(f *File) { f.Lang = "cobol" }},
+		{"env without default", "without a known default", func(f *File) { f.Calls[0].Args[0].Env = "API_URL" }},
 	} {
 		f := good()
 		tc.mut(f)

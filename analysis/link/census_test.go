@@ -47,6 +47,7 @@ var literalOnly = map[string]string{
 	"Arg.Known":  "literal",
 	"Arg.Prefix": "literal",
 	"Arg.Number": "literal",
+	"Arg.Env":    "literal: the variable a literal default stands for",
 	"Call.Key":   "literal key of an access",
 }
 

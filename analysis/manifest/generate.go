@@ -32,13 +32,16 @@ type model struct {
 	// needs names, per section and capability, the calls behind a "*"
 	// ("fetch at src/a.ts:3"), for the comment beside it.
 	needs map[string]map[capability.ID][]string
+	// defaults notes, per section, capability and scope, where a scope is
+	// only a default: an environment variable's or a client library's.
+	defaults map[string]map[capability.ID]map[string]string
 	// rel shows a finding's file in comments; nil shows it as it is.
 	rel func(file string) string
 }
 
 func newModel() *model {
 	return &model{server: grantSet{}, tools: map[string]grantSet{}, wide: map[string]map[capability.ID]bool{},
-		needs: map[string]map[capability.ID][]string{}}
+		needs: map[string]map[capability.ID][]string{}, defaults: map[string]map[capability.ID]map[string]string{}}
 }
 
 func (md *model) set(tool string) grantSet {
@@ -56,6 +59,17 @@ func (md *model) set(tool string) grantSet {
 func (md *model) add(tool string, id capability.ID, scope string, exact bool, f *finding.Finding) {
 	g := md.set(tool)
 	g[id] = appendUnique(g[id], scope)
+	if note := defaultNote(f); note != "" && scope != "*" {
+		if md.defaults[tool] == nil {
+			md.defaults[tool] = map[capability.ID]map[string]string{}
+		}
+		if md.defaults[tool][id] == nil {
+			md.defaults[tool][id] = map[string]string{}
+		}
+		if old := md.defaults[tool][id][scope]; old == "" || note < old {
+			md.defaults[tool][id][scope] = note // the same note whichever call comes first
+		}
+	}
 	if scope == "*" && !exact {
 		if md.wide[tool] == nil {
 			md.wide[tool] = map[capability.ID]bool{}
@@ -166,21 +180,46 @@ func minimise(id capability.ID, scopes []string) []string {
 	return out
 }
 
+// defaultNote is the comment beside a scope that is only a default:
+// the code reaches it unless an environment variable, or a client option,
+// says otherwise.
+func defaultNote(f *finding.Finding) string {
+	switch {
+	case f == nil:
+		return ""
+	case f.ScopeEnv != "":
+		return "default of $" + f.ScopeEnv + ": widen this when the deployment sets it"
+	case f.ScopeOverride != "":
+		return "the client library's default (" + f.ScopeOverride + " not set)"
+	}
+	return ""
+}
+
 // maxNamed is how many calls the comment beside a "*" names.
 const maxNamed = 3
 
 // entries renders a grant set in taxonomy order; needs (nil: none) names
-// the calls behind each wide "*".
-func (g grantSet) entries(wide map[capability.ID]bool, needs map[capability.ID][]string) []entry {
+// the calls behind each wide "*", defaults notes the scopes that are
+// defaults.
+func (g grantSet) entries(wide map[capability.ID]bool, needs map[capability.ID][]string, defaults map[capability.ID]map[string]string) []entry {
 	out := []entry{}
 	for _, info := range capability.All() {
 		if scopes, ok := g[info.ID]; ok {
 			e := entry{key: string(info.ID), scopes: scopes}
-			if wide[info.ID] {
-				e.comment = starNote(needs[info.ID])
-				if len(scopes) > 1 {
-					e.comment, e.notes = "", map[string]string{"*": e.comment}
+			notes := map[string]string{}
+			for _, s := range scopes {
+				if n := defaults[info.ID][s]; n != "" {
+					notes[s] = n
 				}
+			}
+			if wide[info.ID] {
+				notes["*"] = starNote(needs[info.ID])
+			}
+			switch {
+			case len(notes) == 1 && len(scopes) == 1:
+				e.comment = notes[scopes[0]] // one scope: a flow list and its comment
+			case len(notes) > 0:
+				e.notes = notes
 			}
 			out = append(out, e)
 		}
@@ -213,7 +252,7 @@ func createText(md *model, nl string, withHeader bool) []byte {
 		b.WriteString(string(bytes.ReplaceAll([]byte(header), []byte("\n"), []byte(nl))))
 	}
 	b.WriteString("version: 1" + nl)
-	b.WriteString(d.blockText(entry{key: "server", children: md.server.entries(md.wide[""], md.needs[""])}, 0) + nl)
+	b.WriteString(d.blockText(entry{key: "server", children: md.server.entries(md.wide[""], md.needs[""], md.defaults[""])}, 0) + nl)
 	names := make([]string, 0, len(md.tools))
 	for n := range md.tools {
 		names = append(names, n)
@@ -221,7 +260,7 @@ func createText(md *model, nl string, withHeader bool) []byte {
 	sort.Strings(names)
 	tools := entry{key: "tools", children: []entry{}}
 	for _, n := range names {
-		tools.children = append(tools.children, entry{key: n, children: md.tools[n].entries(md.wide[n], md.needs[n])})
+		tools.children = append(tools.children, entry{key: n, children: md.tools[n].entries(md.wide[n], md.needs[n], md.defaults[n])})
 	}
 	b.WriteString(d.blockText(tools, 0) + nl)
 	return b.Bytes()
@@ -306,7 +345,7 @@ func Update(data []byte, res *finding.Result) ([]Edit, error) {
 	tools := append([]string{""}, sortedKeys(need.tools)...)
 	for _, tool := range tools {
 		g := need.set(tool)
-		for _, e := range g.entries(nil, nil) {
+		for _, e := range g.entries(nil, nil, nil) {
 			id := capability.ID(e.key)
 			info, _ := capability.Lookup(id)
 			for _, s := range e.scopes {

@@ -660,7 +660,7 @@ func instance(m val, al argList, res *val) {
 		switch {
 		case pathClasses[m.mem] && len(al.posV) > 0:
 			p := al.posV[0]
-			res.s, res.known, res.prefix = p.s, p.known && p.num == "", p.prefix
+			res.s, res.known, res.prefix, res.env = p.s, p.known && p.num == "", p.prefix, p.env
 			for _, x := range al.posV[1:] {
 				if !res.known {
 					break
@@ -799,7 +799,7 @@ func (e *extractor) setRecv(fc *fnCtx, o val, objNode int32) {
 	c := &e.f.Calls[len(e.f.Calls)-1]
 	r := &facts.Arg{Func: -1, Refs: e.remap(fc, o.refs), Props: o.props}
 	if o.known && (!o.prefix || o.s != "") {
-		r.Value, r.Known, r.Prefix = o.s, true, o.prefix
+		r.Value, r.Known, r.Prefix, r.Env = o.s, true, o.prefix, o.env
 	}
 	c.Recv = r
 }
