@@ -140,7 +140,10 @@ func appendDiagnosticData(b []byte, d *DiagnosticData) []byte {
 	b = appendStringField(b, `,"manifest":`, d.Manifest)
 	b = appendStringsField(b, `,"undeclaredFor":`, d.UndeclaredFor)
 	b = appendStringField(b, `,"scope":`, d.Scope)
+	b = appendStringField(b, `,"scopeUnknown":`, d.ScopeUnknown)
 	b = appendStringField(b, `,"scopeKind":`, d.ScopeKind)
+	b = appendStringField(b, `,"scopeEnv":`, d.ScopeEnv)
+	b = appendStringField(b, `,"scopeOverride":`, d.ScopeOverride)
 	if d.Tainted {
 		b = append(b, `,"tainted":true`...)
 	}

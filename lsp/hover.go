@@ -129,6 +129,12 @@ func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
 		if f.ScopeKind != "" {
 			fmt.Fprintf(&b, " (%s)", f.ScopeKind)
 		}
+		switch {
+		case f.ScopeEnv != "":
+			fmt.Fprintf(&b, " — the default of `$%s`: a deployment that sets it reaches wherever it says", f.ScopeEnv)
+		case f.ScopeOverride != "":
+			fmt.Fprintf(&b, " — the client library's default: the code does not set `%s`", f.ScopeOverride)
+		}
 		b.WriteString("\n\n")
 	case f.ScopeUnknown != "":
 		fmt.Fprintf(&b, "**Scope:** cannot be inferred (%s), so only a grant of `\"*\"` covers it\n\n", f.ScopeUnknown)
@@ -172,6 +178,9 @@ func manifestState(f *finding.Finding) string {
 	case finding.OutOfScope:
 		if f.ScopeUnknown != "" {
 			return "granted, but its scope cannot be inferred (" + f.ScopeUnknown + "): only `\"*\"` covers it, for " + toolNames(f.UndeclaredFor)
+		}
+		if f.Scope == "" {
+			return "granted, but the argument is not a literal: only `\"*\"` covers it, for " + toolNames(f.UndeclaredFor)
 		}
 		return "granted, but `" + f.Scope + "` lies outside the granted scope for " + toolNames(f.UndeclaredFor)
 	}

@@ -45,8 +45,11 @@ type DiagnosticData struct {
 	// ScopeUnknown: why a literal argument names no scope (only "*" covers it).
 	ScopeUnknown string `json:"scopeUnknown,omitempty"`
 	ScopeKind    string `json:"scopeKind,omitempty"`
-	Tainted      bool   `json:"tainted,omitempty"`
-	TaintTool    string `json:"taintTool,omitempty"`
+	// ScopeEnv, ScopeOverride: Scope is a default (finding.ScopeEnv, ScopeOverride).
+	ScopeEnv      string `json:"scopeEnv,omitempty"`
+	ScopeOverride string `json:"scopeOverride,omitempty"`
+	Tainted       bool   `json:"tainted,omitempty"`
+	TaintTool     string `json:"taintTool,omitempty"`
 	// TaintSource is the tool input field the argument comes from.
 	TaintSource string `json:"taintSource,omitempty"`
 	// ManifestURI is the manifest governing the file (it may not exist yet).
@@ -609,6 +612,8 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 	b = keyString(b, f.Scope)
 	b = keyString(b, f.ScopeKind)
 	b = keyString(b, f.ScopeUnknown)
+	b = keyString(b, f.ScopeEnv)
+	b = keyString(b, f.ScopeOverride)
 	b = keyString(b, f.TaintSource)
 	b = keyString(b, f.TaintTool)
 	var flags byte
@@ -673,7 +678,7 @@ func diagnosticOf(f *finding.Finding, manifestURI protocol.DocumentURI) protocol
 	data := &DiagnosticData{
 		Kind: string(f.Kind), Capability: string(f.Capability), Class: string(f.Class), Rule: f.Rule, API: f.API,
 		Tools: f.Tools, Server: f.Server, Manifest: string(f.Manifest), UndeclaredFor: f.UndeclaredFor,
-		Scope: f.Scope, ScopeKind: f.ScopeKind, ScopeUnknown: f.ScopeUnknown, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
+		Scope: f.Scope, ScopeKind: f.ScopeKind, ScopeUnknown: f.ScopeUnknown, ScopeEnv: f.ScopeEnv, ScopeOverride: f.ScopeOverride, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
 		ManifestURI: manifestURI,
 	}
 	d := protocol.Diagnostic{

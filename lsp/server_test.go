@@ -246,7 +246,8 @@ func TestSuppressAndDeclareAll(t *testing.T) {
 		t.Fatalf("declare-all: %+v", all)
 	}
 	text := all[0].Edit.Changes[c.uri(ManifestName)][0].NewText
-	if !strings.Contains(text, `file.write: ["*"]`) || !strings.Contains(text, "  w:") {
+	// The literal path stays listed beside the "*" the computed one needs.
+	if !strings.Contains(text, "- /a\n") || !strings.Contains(text, `- "*"  # scope not known for fs.writeFile at s.ts:4`) || !strings.Contains(text, "  w:") {
 		t.Errorf("declare-all manifest:\n%s", text)
 	}
 	// A non-literal argument is declared as "*" and the title says so.
@@ -626,5 +627,48 @@ func TestCodeLensRefresh(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+	}
+}
+
+// TestQuickFixUnknownScope: a call whose URL is computed is covered only by
+// "*", never by the literal host granted for another call; the quick-fix
+// adds "*" beside the literal host, which stays (analysis/manifest decides,
+// as for `mcpriv manifest`). An env default's hover names the variable.
+func TestQuickFixUnknownScope(t *testing.T) {
+	src := "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n" +
+		"const server = new McpServer({ name: \"f\", version: \"1.0.0\" });\n" +
+		"const API = process.env.API_URL ?? \"https://api.example.com\";\n" +
+		"server.tool(\"fetch_page\", {}, async ({ url }) => {\n" +
+		"  await fetch(`${API}/v1`);\n" +
+		"  await fetch(url);\n" +
+		"  return { content: [] };\n" +
+		"});\n"
+	man := "version: 1\ntools:\n  fetch_page:\n    network.client: [api.example.com]\n"
+	c := startServer(t, map[string]string{"s.ts": src, ManifestName: man}, clientOpts{engine: realEngine})
+	c.open("s.ts", src)
+	// process.env (undeclared), the env-default fetch, the computed fetch.
+	ds := c.waitDiags("s.ts", count(3))
+	if ds[1].Data.Manifest != "declared" || ds[1].Data.ScopeEnv != "API_URL" || ds[1].Data.Scope != "api.example.com" {
+		t.Errorf("env default fetch: %+v", ds[1].Data)
+	}
+	if ds[2].Data.Manifest != "out-of-scope" {
+		t.Fatalf("computed fetch under a literal-only grant: %+v", ds[2].Data)
+	}
+	if h := c.hover("s.ts", 4, 9); !strings.Contains(h, "the default of `$API_URL`") {
+		t.Errorf("hover does not name the variable: %q", h)
+	}
+	acts := c.codeActions("s.ts", ds[2].Range, "quickfix")
+	var fix *CodeAction
+	for i := range acts {
+		if strings.HasPrefix(acts[i].Title, "Declare network.client \"*\" for tool `fetch_page`") {
+			fix = &acts[i]
+		}
+	}
+	if fix == nil {
+		t.Fatalf("no fix adding \"*\": %+v", acts)
+	}
+	got := applyTextEdits(t, man, fix.Edit.Changes[c.uri(ManifestName)])
+	if !strings.Contains(got, `network.client: [api.example.com, "*"]`) {
+		t.Errorf("manifest after the fix:\n%s", got)
 	}
 }

@@ -356,7 +356,8 @@ func (c *checker) outOfScopeMessage(f *finding.Finding, lit literal, ps []string
 	case litUnknown:
 		what = "where its literal argument cannot say (" + lit.why + ")"
 	case litDynamic:
-		what = "where a value chosen at run time says, which only \"*\" (or for paths ${ROOT}/…) covers,"
+		return fmt.Sprintf("%s %s with an argument computed at run time, which the %s grant of %s [%s] names no scope for (%s)", apiName(f), does[f.Capability],
+			f.Capability, who(ps), strings.Join(granted, ", "), addHint(f))
 	}
 	return fmt.Sprintf("%s %s %s, outside the %s grant of %s [%s] (%s)", apiName(f), does[f.Capability], what,
 		f.Capability, who(ps), strings.Join(granted, ", "), addHint(f))
