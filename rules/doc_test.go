@@ -72,6 +72,13 @@ func ruleTable(s *Set) string {
 					}
 					scopes = append(scopes, sa.Kind+" ("+where+")")
 				}
+				if sa.Default != "" {
+					d := fmt.Sprintf(", default `%s`", sa.Default)
+					if sa.Env != "" {
+						d += " or `$" + sa.Env + "`"
+					}
+					scopes[len(scopes)-1] += d
+				}
 			}
 			msg := r.Message
 			if len(r.When) > 0 {

@@ -192,6 +192,14 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"bad.yaml:8:", "a noMatch example cannot expect a scope"}},
 		{"unknown example field", strings.Replace(goodRule, "    message:", "    examples: {match: [{code: x, scpe: h}], noMatch: [x]}\n    message:", 1),
 			[]string{"bad.yaml:8:", `unknown field "scpe"`, `did you mean "scope"`}},
+		{"default and fixed", strings.Replace(goodRule, "{arg: 0, kind: url}", "{fixed: api.acme.io, default: api.acme.io, kind: host}", 1),
+			[]string{"bad.yaml:7:", "fixed or has a default, not both"}},
+		{"default not a host", strings.Replace(goodRule, "{arg: 0, kind: url}", "{arg: -2, key: baseURL, default: \"https://api.acme.io/v1\", kind: url}", 1),
+			[]string{"bad.yaml:7:", "is not a host name"}},
+		{"default on the receiver without a key", strings.Replace(goodRule, "{arg: 0, kind: url}", "{arg: -2, default: api.acme.io, kind: url}", 1),
+			[]string{"bad.yaml:7:", "needs the key of the constructor option"}},
+		{"env without default", strings.Replace(goodRule, "{arg: 0, kind: url}", "{arg: 0, env: ACME_URL, kind: url}", 1),
+			[]string{"bad.yaml:7:", "set default too"}},
 		{"duplicate id", goodRule + strings.SplitN(goodRule, "rules:\n", 2)[1], []string{"bad.yaml:9:9", `duplicate rule id "js.acme.upload" (first at line 3)`}},
 	}
 	for _, tt := range tests {

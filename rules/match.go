@@ -235,7 +235,7 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 			// it is present (its literal, or unknown); absent, the default.
 			if a == nil {
 				if m.ScopeArg == nil {
-					m.Scope, m.ScopeKind, m.Override = scope.Scope{State: scope.Known, Value: sa.Default}, sa.Kind, sa.OverrideName()
+					m.Scope, m.ScopeKind, m.Override, m.Env = scope.Scope{State: scope.Known, Value: sa.Default}, sa.Kind, sa.OverrideName(), sa.Env
 					decided = true
 				}
 				continue

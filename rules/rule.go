@@ -85,6 +85,10 @@ type ScopeArg struct {
 	// option's literal is the scope when it is present, an unknown value
 	// leaves the scope unknown, and when it is absent the scope is Default.
 	Default string `yaml:"default,omitempty"`
+	// Env is the environment variable the library itself reads for that
+	// option when the code does not pass it (OPENAI_BASE_URL): the finding
+	// then names it as the default's override (finding.ScopeEnv).
+	Env string `yaml:"env,omitempty"`
 }
 
 // OverrideName names the option that overrides a Default scope, for
@@ -134,7 +138,8 @@ type Examples struct {
 // Example is one snippet: a YAML string (the code, in a file named by the
 // family's default: example.ts, example.py, example.go) or a mapping that
 // also names the file (its extension picks the language: example.js,
-// server.tsx) and, for Match, the scope the finding must infer.
+// server.tsx) and, for Match, the scope the finding must infer ("*": none,
+// the scope must stay unknown).
 type Example struct {
 	Code  string `yaml:"code"`
 	File  string `yaml:"file,omitempty"`

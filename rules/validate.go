@@ -117,6 +117,9 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 			}
 			continue
 		}
+		if s.Env != "" && s.Default == "" {
+			bad(field(at, "env"), "env names the variable a library reads for a default: set default too")
+		}
 		if s.Default != "" {
 			if s.Arg == -1 && s.Name == "" {
 				bad(field(at, "default"), "a default needs the option that overrides it: a name, a key, or an argument index")
@@ -125,7 +128,7 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 				bad(field(at, "default"), "a default on the receiver (arg -2) needs the key of the constructor option that overrides it")
 			}
 			fam := scope.Family(r.Language)
-			if v := scope.Infer(fam, "host", &facts.Arg{Value: s.Default, Known: true}); (s.Kind == "url" || s.Kind == "host" || s.Kind == "hostport") && !v.IsKnown() {
+			if v := scope.Infer(fam, "host", &facts.Arg{Value: s.Default, Known: true}); (s.Kind == "url" || s.Kind == "host" || s.Kind == "hostport") && (!v.IsKnown() || strings.ContainsAny(s.Default, "/ ")) {
 				bad(field(at, "default"), "default %q is not a host name", s.Default)
 			}
 		}

@@ -203,7 +203,9 @@ func judgeMatch(c *Case, r *rules.Rule, ex rules.Example) {
 			c.Problem = fmt.Sprintf("fired with capability %s, want %s", f.Capability, r.Capability)
 			return
 		}
-		if ex.Scope == "" || f.Scope == ex.Scope {
+		// "*": the scope must stay unknown (a library default overridden
+		// by an option that is not a literal).
+		if ex.Scope == "" || f.Scope == ex.Scope || (ex.Scope == "*" && f.Scope == "") {
 			c.Pass = true
 			return
 		}

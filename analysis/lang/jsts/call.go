@@ -133,6 +133,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		for _, a := range args {
 			call.Args = append(call.Args, e.arg(a.node, a.v, 0))
 		}
+		if cv.ctor != nil && strings.Contains(cv.sym.member, "()") {
+			call.Recv = cv.ctor // a method of an instance: its construction options
+		}
 		e.addCall(call)
 		if isPromisify(cv.sym) && len(args) > 0 && args[0].v.sym != nil {
 			r := args[0].v
@@ -140,6 +143,14 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			return r
 		}
 		result.sym = &symbol{mod: cv.sym.mod, member: cv.sym.member + "()"}
+		if !strings.Contains(cv.sym.member, "()") {
+			// A constructor or factory: what it was given, for defaults its
+			// options override (rules' scope default).
+			result.ctor = &facts.Arg{Func: -1}
+			if len(call.Args) > 0 && len(call.Args[0].Props) > 0 {
+				result.ctor.Props = call.Args[0].Props
+			}
+		}
 		if cv.sym.mod == "module" && (cv.sym.member == "createRequire" || cv.sym.member == "default.createRequire") {
 			result.nodeReq = true
 		}

@@ -339,7 +339,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 			r.wrap, r.read, r.keyed = false, false, false
 			return r
 		}
-		r := val{sym: &symbol{mod: obj.sym.mod, member: join(obj.sym.member, key)}, read: true, taint: obj.taint}
+		r := val{sym: &symbol{mod: obj.sym.mod, member: join(obj.sym.member, key)}, read: true, taint: obj.taint, ctor: obj.ctor}
 		if obj.known && key == "href" {
 			r.str, r.known, r.prefix = obj.str, true, obj.prefix // new URL(…).href
 		}

@@ -41,6 +41,10 @@ type val struct {
 	taint   []facts.ParamRef
 	props   map[string]prop
 	elems   []prop
+	// ctor is the options object a library instance was constructed with
+	// (new OpenAI({ baseURL: … })), carried along its member reads so the
+	// calls on it record it as Call.Recv; nil when not an object literal.
+	ctor *facts.Arg
 }
 
 type prop struct {

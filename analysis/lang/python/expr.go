@@ -214,7 +214,9 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		if len(o.mem) > maxMember {
 			return val{refs: o.refs}
 		}
-		return normSym(val{sym: true, mod: o.mod, mem: joinMember(o.mem, attr), refs: o.refs})
+		// An instance's construction options go along its attributes
+		// (client.chat.completions): calls on them record them as Recv.
+		return normSym(val{sym: true, mod: o.mod, mem: joinMember(o.mem, attr), refs: o.refs, props: o.props})
 	case o.self || o.cls != "":
 		var refs []facts.ParamRef
 		if o.self {
