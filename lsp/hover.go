@@ -130,6 +130,8 @@ func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
 			fmt.Fprintf(&b, " (%s)", f.ScopeKind)
 		}
 		switch {
+		case strings.HasPrefix(f.ScopeEnv, "-"):
+			fmt.Fprintf(&b, " — the default of flag `%s`: a deployment that sets it reaches wherever it says", f.ScopeEnv)
 		case f.ScopeEnv != "":
 			fmt.Fprintf(&b, " — the default of `$%s`: a deployment that sets it reaches wherever it says", f.ScopeEnv)
 		case f.ScopeOverride != "":

@@ -237,7 +237,9 @@ type Arg struct {
 	// Value is (starts with) the literal default the code gives when the
 	// variable is unset (os.environ.get("API_URL", "https://x"),
 	// process.env.API_URL ?? "https://x", cmp.Or(os.Getenv("API_URL"), …)).
-	// Known is then true; an env read without a default has no Value.
+	// Known is then true; an env read without a default has no Value. A
+	// command-line flag's default has Env "-" + the flag's name
+	// (flag.String("url", "https://x", …) → "-url").
 	Env string `json:"env,omitempty"`
 	// Number holds a numeric literal's text (ports: listen(3000)), or an
 	// open flag expression as canonical symbols joined by "|"

@@ -120,7 +120,8 @@ type Finding struct {
 	// ScopeEnv names the environment variable that overrides Scope: Scope
 	// is what the code's literal default gives when the variable is unset
 	// (os.environ.get("API_URL", "https://api.x.com") → api.x.com). A
-	// deployment that sets it reaches wherever it says.
+	// deployment that sets it reaches wherever it says. A name starting
+	// with "-" is a command-line flag's (flag.String("url", …) → "-url").
 	ScopeEnv string `json:"scopeEnv,omitempty"`
 	// ScopeOverride is set when Scope is a client library's default host
 	// (the rule's default): it names the option that would point the

@@ -60,9 +60,12 @@ export async function f(u: string) {
 
 import (
 	"cmp"
+	"flag"
 	"net/http"
 	"os"
 )
+
+var api = flag.String("api", "https://flag.example.com", "API base")
 
 func f(u string) {
 	http.Get(cmp.Or(os.Getenv("API_URL"), "https://api.example.com") + "/v1")
@@ -73,8 +76,11 @@ func f(u string) {
 	http.Get(base)
 	http.Get(os.Getenv("NO_DEFAULT"))
 	http.Get(cmp.Or(os.Getenv("FROM_INPUT"), u))
+	http.Get(*api + "/v1")
+	http.Get(*flag.String("plain", "", "no default") + "/x")
 }
-`, []want{{10, "api.example.com", "API_URL"}, {15, "base.example.com", "BASE_URL"}, {16, "", ""}, {17, "", ""}}},
+`, []want{{13, "api.example.com", "API_URL"}, {18, "base.example.com", "BASE_URL"}, {19, "", ""}, {20, "", ""},
+			{21, "flag.example.com", "-api"}, {22, "", ""}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -187,6 +187,8 @@ func defaultNote(f *finding.Finding) string {
 	switch {
 	case f == nil:
 		return ""
+	case strings.HasPrefix(f.ScopeEnv, "-"):
+		return "default of flag " + f.ScopeEnv + ": widen this when the deployment sets it"
 	case f.ScopeEnv != "":
 		return "default of $" + f.ScopeEnv + ": widen this when the deployment sets it"
 	case f.ScopeOverride != "":

@@ -1280,6 +1280,18 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	switch {
 	case mod == "os" && member == "Getenv" && len(args) == 1 && args[0].known && !args[0].prefix && args[0].str != "":
 		res.getenv = args[0].str
+	case mod == "flag" && member == "String" && len(args) >= 2 && args[0].known && !args[0].prefix && args[0].str != "" && args[1].known && args[1].str != "":
+		// flag.String("url", "https://…", …): the default unless -url is given.
+		res.str, res.known, res.prefix, res.env = args[1].str, true, args[1].prefix, "-"+args[0].str
+	case mod == "flag" && member == "StringVar" && len(args) >= 3 && len(argNodes) >= 3 && args[1].known && !args[1].prefix && args[1].str != "" && args[2].known && args[2].str != "":
+		// flag.StringVar(&u, "url", "https://…", …) stores the default in u.
+		if p := argNodes[0]; x.t.typ(p) == "unary_expression" && x.t.operator(p) == "&" {
+			if id := x.t.nth(p, 0); id != none && x.t.typ(id) == "identifier" {
+				d := unknown()
+				d.str, d.known, d.prefix, d.env = args[2].str, true, args[2].prefix, "-"+args[1].str
+				x.store(id, d, sc, false, "=", c)
+			}
+		}
 	case mod == "cmp" && member == "Or" && len(args) >= 2 && args[0].getenv != "" && args[1].known && args[1].str != "":
 		// cmp.Or(os.Getenv("API_URL"), "https://…"): the default when unset.
 		res.str, res.known, res.prefix, res.env = args[1].str, true, args[1].prefix, args[0].getenv
