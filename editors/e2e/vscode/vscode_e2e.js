@@ -127,10 +127,30 @@ async function poll(fn, ms, every = 200) {
     // own hover, a Markdown part that is not the marker (diagnostic) part.
     const hover = page.locator('.monaco-hover-content:visible .markdown-hover');
     let htext = '';
+    // A mouse hover that lands while the workbench relayouts (the Problems
+    // panel just opened) shows no widget at all; when none is visible after a
+    // while, leave the word and come back, then ask by keyboard
+    // (editor.action.showHover), which does not depend on the pointer.
+    let tries = 0;
+    let lastMove = Date.now();
     await poll(async () => {
       htext = (await hover.allInnerTexts().catch(() => [])).join('\n');
-      return htext.includes('file.write');
-    }, 20000);
+      if (htext.includes('file.write')) return true;
+      const shown = await page.locator('.monaco-hover-content:visible').count().catch(() => 0);
+      if (!shown && Date.now() - lastMove > 3000) {
+        tries++;
+        await page.mouse.move(5, 5);
+        if (tries % 2 === 0) {
+          await callee.click();
+          await page.keyboard.press('Control+K');
+          await page.keyboard.press('Control+I');
+        } else {
+          await callee.hover();
+        }
+        lastMove = Date.now();
+      }
+      return false;
+    }, 30000);
     await page.screenshot({ path: path.join(SHOTS, 'hover.png') });
     const hoverParts = htext ? undefined : await page.evaluate(() =>
       [...document.querySelectorAll('.monaco-hover-content')].filter((e) => e.offsetParent !== null)
