@@ -83,6 +83,7 @@ func (x *extractor) bindParams(list int32, sc *scope, idx int) {
 			}
 			v := tv
 			v.refs = []facts.ParamRef{{Fn: idx, Param: i}}
+			v.direct = t.typ(pd) == "parameter_declaration"
 			sc.bind(t.text(k), v)
 			names++
 			i++
@@ -414,6 +415,7 @@ func merge(cur, v val) val {
 			v.inst, v.props = cur.inst, cur.props
 		}
 	}
+	v.direct = v.direct && cur.direct && len(addRefs(cur.refs, v.refs)) == 1 // either value: the same parameter only
 	if len(cur.refs) > 0 {
 		if len(v.refs) > 0 || v.fieldRefs != nil {
 			v.fieldRefs = nil // field reads fall back to the merged taint
@@ -759,6 +761,7 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 		} else {
 			v.refs = extend(base.refs, seg)
 		}
+		v.direct = base.direct && len(v.refs) == 1
 	}
 	if base.each {
 		return x.selectEach(base, name, v)

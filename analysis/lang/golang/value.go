@@ -32,6 +32,9 @@ type val struct {
 	num  string
 
 	refs []facts.ParamRef
+	// direct: the value is a parameter or a field path into one, unchanged
+	// (Arg.Pass).
+	direct bool
 	// fieldRefs is the taint of each field of a composite literal
 	// (In{Path: args.Path}.Path derives from args.Path alone).
 	fieldRefs map[string][]facts.ParamRef
@@ -183,6 +186,7 @@ func (x *extractor) arg(i int32, v val) facts.Arg {
 	if v.known {
 		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
 	}
+	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	return a
 }
 

@@ -346,6 +346,7 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	if v.known {
 		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
 	}
+	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	if depth > 0 {
 		return a
 	}

@@ -471,6 +471,7 @@ func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 		a.Func = v.fn
 	}
 	a.Refs = e.remap(fc, v.refs)
+	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	return a, v
 }
 
