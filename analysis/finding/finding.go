@@ -117,6 +117,14 @@ type Finding struct {
 	// then empty. Both empty: the argument is not a literal, and any grant
 	// of the capability covers it.
 	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	// Scopes lists every scope when values from more than one call site of
+	// the function holding the call reach it with different scopes (a
+	// helper get(url) called with two literal URLs); Scope is its first.
+	// ScopeDynamic: beside Scope (and Scopes), values that are not literals
+	// reach the call too (tool input, a computed value): the literal scopes
+	// are known, the rest is not.
+	Scopes       []string `json:"scopes,omitempty"`
+	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
 
 	Manifest ManifestState `json:"manifest,omitempty"`
 	// UndeclaredFor lists the tools ("" for server) whose grants do not cover this call.

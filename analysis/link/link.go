@@ -83,6 +83,12 @@ type index struct {
 	taintCut bool
 	// rootHeight is the greatest height of a candidate's taint question.
 	rootHeight int32
+	// constMemo holds the clean answers of constant propagation (constprop.go).
+	constMemo map[constKey]constEntry
+	// constFiles are the files whose call sites constant propagation read:
+	// an edit of their literals may change another file's scopes, which
+	// relink and graphLink do not redo.
+	constFiles map[int]bool
 
 	localDirs map[localDirKey]string
 	pyLocal   map[pyLocalKey]bool

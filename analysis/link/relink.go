@@ -37,7 +37,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || len(d.fns) > 0 || len(d.old.Calls) != len(d.nf.Calls) || snap.out.files[d.i] != d.old {
+		if !d.shape || len(d.fns) > 0 || len(d.old.Calls) != len(d.nf.Calls) || snap.out.files[d.i] != d.old || snap.out.constFiles[d.i] {
 			return nil
 		}
 		for _, st := range d.mid {
@@ -48,7 +48,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 	}
 	prev := snap.out
 	out := &linkOut{files: slices.Clone(prev.files), statics: slices.Clone(prev.statics),
-		links: slices.Clone(prev.links), bads: slices.Clone(prev.bads), tools: prev.tools}
+		links: slices.Clone(prev.links), bads: slices.Clone(prev.bads), tools: prev.tools, constFiles: prev.constFiles}
 	base := slices.Clone(snap.base)
 	for _, d := range ld.files {
 		st, ls, ok := relinkFile(l, d, prev.links[d.i])
@@ -116,7 +116,7 @@ func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate
 				return nil, false
 			}
 			for j := range fresh {
-				if !sameRefs(fresh[j].refs, olds[j].refs) {
+				if !sameRefs(fresh[j].refs, olds[j].refs) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
 					return nil, false
 				}
 			}
@@ -265,4 +265,9 @@ func sameRefs(a, b []facts.ParamRef) bool {
 		}
 	}
 	return true
+}
+
+// samePass compares candidates' pass parameters (constprop.go).
+func samePass(a, b *facts.ParamRef) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
 }

@@ -1,0 +1,246 @@
+package link
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/lang"
+	"github.com/mcpriv/mcpriv/analysis/scope"
+)
+
+// Constant propagation for scopes, the dual of taint: a sensitive call
+// whose scope argument is a parameter passed on unchanged (facts.Arg.Pass)
+// gets the scopes of the values its callers pass, per call site and
+// through chains of such parameters, across files. A helper get(url)
+// called with two literal URLs has both hosts; a caller passing tool input,
+// a computed value or nothing at all leaves the scope open (unknown), never
+// dropped; nothing is invented.
+//
+// The answer is a function of the call graph and the callers' literals
+// alone, whatever the order of the questions: a cycle of parameters adds
+// nothing (the values entering it come in elsewhere), an answer is
+// memoised only when no cycle or depth limit cut it, and the work is
+// counted as the plain recursion counts it, so a memo hit changes nothing.
+
+// maxConstDepth bounds the chain of callers followed; maxConstSites the
+// call sites read for one candidate; maxConstVals the values kept.
+const (
+	maxConstDepth = 8
+	maxConstSites = 256
+	maxConstVals  = 16
+)
+
+// constScope is what the values reaching a candidate's scope argument from
+// its callers give.
+type constScope struct {
+	known   []string // the scopes, sorted, distinct
+	unknown string   // why a value's scope cannot be stated (only "*" covers it)
+	open    bool     // some value is not a literal: tool input, computed, missing
+}
+
+type constVal struct {
+	s      string
+	prefix bool
+}
+
+type constAnswer struct {
+	vals []constVal // sorted, distinct
+	open bool
+}
+
+type constKey struct {
+	fn    fnID
+	param int
+	path  string
+}
+
+type constEntry struct {
+	ans    constAnswer
+	sites  int // call sites the plain recursion reads for it
+	height int // the longest chain of callers below it
+}
+
+// constWalk is one candidate's question.
+type constWalk struct {
+	ix     *index
+	sites  int
+	onPath map[constKey]bool
+}
+
+// linkConst decides a candidate's scope from its callers' values.
+func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
+	l.prop = nil
+	if cd.pass == nil {
+		return
+	}
+	decl := ix.taintDecl(file, c.Func, *cd.pass)
+	if decl < 0 {
+		return
+	}
+	w := &constWalk{ix: ix, onPath: map[constKey]bool{}}
+	ans, _, _ := w.values(ix.base[file]+fnID(decl), cd.pass.Param, cd.pass.Path, 0)
+	if w.sites > maxConstSites {
+		ans = constAnswer{open: true} // too much to follow: nothing is claimed
+	}
+	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
+	cs := &constScope{open: ans.open}
+	for _, v := range ans.vals {
+		sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: v.s, Known: true, Prefix: v.prefix})
+		switch sc.State {
+		case scope.Known:
+			cs.known = append(cs.known, sc.Value)
+		case scope.Unknown:
+			if cs.unknown == "" {
+				cs.unknown = sc.Why
+				if cs.unknown == "" {
+					cs.unknown = "the scope cannot be inferred"
+				}
+			}
+		default:
+			cs.open = true
+		}
+	}
+	slices.Sort(cs.known)
+	cs.known = slices.Compact(cs.known)
+	if len(cs.known) == 0 && cs.unknown == "" {
+		return // nothing literal reaches it: as before, a dynamic scope
+	}
+	l.prop = cs
+}
+
+// values returns the values parameter param (at path) of fn receives from
+// its callers; clean is false when a cycle or the depth limit cut the
+// answer, height the longest chain of callers followed.
+func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans constAnswer, clean bool, height int) {
+	ix := w.ix
+	key := constKey{fn: fn, param: param, path: strings.Join(path, "\x00")}
+	if e, ok := ix.constMemo[key]; ok && depth+e.height <= maxConstDepth {
+		w.sites += e.sites
+		return e.ans, true, e.height
+	}
+	if w.onPath[key] {
+		return constAnswer{}, false, 0 // a cycle: what enters it is found elsewhere
+	}
+	if depth >= maxConstDepth || w.sites > maxConstSites {
+		return constAnswer{open: true}, false, 0
+	}
+	start := w.sites
+	clean = true
+	if param < 0 || len(ix.rootTools[fn]) > 0 || len(ix.callers[fn]) == 0 {
+		// The receiver, tool input, or a function nothing here calls.
+		ans.open = true
+	} else {
+		w.onPath[key] = true
+		file := int(ix.owner[fn])
+		callee := &ix.files[file].Functions[fn-ix.base[file]]
+		for _, cs := range ix.callers[fn] {
+			if ix.constFiles == nil {
+				ix.constFiles = map[int]bool{}
+			}
+			ix.constFiles[int(ix.owner[cs.caller])] = true
+			w.sites++
+			if w.sites > maxConstSites {
+				ans.open, clean = true, false
+				break
+			}
+			a, rest := siteArg(cs.args, callee, param, path)
+			switch {
+			case a == nil:
+				ans.open = true
+			case a.Known && len(rest) == 0:
+				ans.vals = append(ans.vals, constVal{s: a.Value, prefix: a.Prefix})
+			case a.Pass:
+				cf := int(ix.owner[cs.caller])
+				r := a.Refs[0]
+				decl := ix.taintDecl(cf, int(cs.caller-ix.base[cf]), r)
+				if decl < 0 {
+					ans.open = true
+					continue
+				}
+				p, ok := joinPath(r.Path, rest)
+				if !ok {
+					ans.open = true
+					continue
+				}
+				sub, c, h := w.values(ix.base[cf]+fnID(decl), r.Param, p, depth+1)
+				ans.vals = append(ans.vals, sub.vals...)
+				ans.open = ans.open || sub.open
+				clean = clean && c
+				height = max(height, h+1)
+			default:
+				ans.open = true
+			}
+		}
+		delete(w.onPath, key)
+	}
+	slices.SortFunc(ans.vals, func(a, b constVal) int {
+		if c := strings.Compare(a.s, b.s); c != 0 {
+			return c
+		}
+		switch {
+		case a.prefix == b.prefix:
+			return 0
+		case a.prefix:
+			return 1
+		}
+		return -1
+	})
+	ans.vals = slices.Compact(ans.vals)
+	if len(ans.vals) > maxConstVals {
+		ans.vals, ans.open = nil, true // too many to list: open, nothing claimed
+	}
+	if clean {
+		if ix.constMemo == nil {
+			ix.constMemo = map[constKey]constEntry{}
+		}
+		ix.constMemo[key] = constEntry{ans: ans, sites: w.sites - start, height: height}
+	}
+	return ans, clean, height
+}
+
+// siteArg returns the argument a call site passes for parameter param of
+// callee, followed into object literals along path, and the part of path
+// left when it reaches a passed-on parameter (nil: not known what is passed).
+func siteArg(args []facts.Arg, callee *facts.Function, param int, path []string) (*facts.Arg, []string) {
+	var a *facts.Arg
+	name := ""
+	if param < len(callee.Params) {
+		name = callee.Params[param]
+	}
+	if param < len(args) && (args[param].Name == "" || args[param].Name == name) {
+		a = &args[param]
+	} else if name != "" {
+		// A keyword argument the extractor could not move to its index
+		// (a callee in another file).
+		for i := range args {
+			if args[i].Name == name {
+				a = &args[i]
+				break
+			}
+		}
+	}
+	if a == nil || strings.HasPrefix(a.Name, "*") {
+		return nil, nil
+	}
+	for len(path) > 0 && !a.Pass {
+		p, ok := a.Props[path[0]]
+		if !ok {
+			return nil, nil
+		}
+		a, path = &p, path[1:]
+	}
+	return a, path
+}
+
+// joinPath is the path b into a value at path a; false when it is longer
+// than a ParamRef holds (which field it reads is then not known).
+func joinPath(a, b []string) ([]string, bool) {
+	if len(b) == 0 {
+		return a, true
+	}
+	if len(a)+len(b) > facts.MaxPath {
+		return nil, false
+	}
+	return append(append([]string(nil), a...), b...), true
+}
