@@ -42,7 +42,7 @@ type val struct {
 	// (Arg.Pass).
 	direct bool
 	props  map[string]prop
-	elems   []prop
+	elems  []prop
 }
 
 type prop struct {
