@@ -90,6 +90,45 @@ func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
 	return id, scope, exact
 }
 
+// Grants returns the narrowest grants that cover f, one per scope reaching
+// the call (finding.Scopes), and "*" (not exact) for the values that are
+// not literals when some are (finding.ScopeDynamic): never a grant that
+// silently leaves one out.
+func Grants(f *finding.Finding) []GrantOf {
+	var out []GrantOf
+	add := func(g *finding.Finding) {
+		id, scope, exact := Grant(g)
+		for _, o := range out {
+			if o.Scope == scope && o.Exact == exact {
+				return
+			}
+		}
+		out = append(out, GrantOf{ID: id, Scope: scope, Exact: exact})
+	}
+	if len(f.Scopes) < 2 || f.ScopeUnknown != "" {
+		add(f)
+	} else {
+		for _, s := range f.Scopes {
+			g := *f
+			g.Scope, g.Scopes = s, nil
+			add(&g)
+		}
+	}
+	if f.ScopeDynamic && f.ScopeUnknown == "" {
+		g := *f
+		g.Scope, g.Scopes, g.ScopeDynamic = "", nil, false
+		add(&g)
+	}
+	return out
+}
+
+// GrantOf is one grant Grants returns.
+type GrantOf struct {
+	ID    capability.ID
+	Scope string
+	Exact bool
+}
+
 // litState says what a finding's scope is. The zero value is litUnknown,
 // which only "*" covers: a scope nobody filled in never reads as "any
 // grant will do".
@@ -118,6 +157,21 @@ func literalOf(f *finding.Finding) literal {
 		return literal{state: litUnknown, why: "the command line names no program"}
 	}
 	return literal{state: litDynamic}
+}
+
+// literalsOf reads each of f's scopes (finding.Scopes) for matching; at
+// least one.
+func literalsOf(f *finding.Finding) []literal {
+	if len(f.Scopes) < 2 || f.ScopeUnknown != "" {
+		return []literal{literalOf(f)}
+	}
+	out := make([]literal, 0, len(f.Scopes))
+	for _, s := range f.Scopes {
+		g := *f
+		g.Scope, g.Scopes = s, nil
+		out = append(out, literalOf(&g))
+	}
+	return out
 }
 
 // litScope returns the literal scope of f to match against grants: the
@@ -222,7 +276,8 @@ func (c *checker) finding(f *finding.Finding) {
 	if !ok {
 		return
 	}
-	lit := literalOf(f)
+	lits := literalsOf(f)
+	lit := lits[0] // the first outside a grant, for the message
 	var undeclared, outside []string
 	for _, p := range ps {
 		var own, srv *Entry
@@ -234,7 +289,17 @@ func (c *checker) finding(f *finding.Finding) {
 			undeclared = append(undeclared, p)
 			continue
 		}
-		if !c.cover(info.Scope, lit, own) && !c.cover(info.Scope, lit, srv) {
+		// Every scope reaching the call must be granted (finding.Scopes).
+		in := true
+		for _, l := range lits {
+			if !c.cover(info.Scope, l, own) && !c.cover(info.Scope, l, srv) {
+				if in && len(outside) == 0 {
+					lit = l
+				}
+				in = false
+			}
+		}
+		if !in {
 			outside = append(outside, p)
 		}
 	}

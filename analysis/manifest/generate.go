@@ -83,12 +83,13 @@ func modelOf(res *finding.Result) *model {
 		if f.Kind != finding.KindCapability || !capability.Valid(f.Capability) {
 			continue
 		}
-		id, scope, exact := Grant(f)
-		for _, p := range principals(f) {
-			if unresolved[p] {
-				p = ""
+		for _, g := range Grants(f) {
+			for _, p := range principals(f) {
+				if unresolved[p] {
+					p = ""
+				}
+				md.add(p, g.ID, g.Scope, g.Exact)
 			}
-			md.add(p, id, scope, exact)
 		}
 	}
 	for _, g := range append([]grantSet{md.server}, values(md.tools)...) {
