@@ -135,10 +135,11 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 		file := int(ix.owner[fn])
 		callee := &ix.files[file].Functions[fn-ix.base[file]]
 		for _, cs := range ix.callers[fn] {
-			if ix.constFiles == nil {
-				ix.constFiles = map[int]bool{}
+			if ix.constRead == nil {
+				ix.constRead = map[fnSite]bool{}
 			}
-			ix.constFiles[int(ix.owner[cs.caller])] = true
+			cf := int(ix.owner[cs.caller])
+			ix.constRead[fnSite{cf, int(cs.caller - ix.base[cf])}] = true
 			w.sites++
 			if w.sites > maxConstSites {
 				ans.open, clean = true, false
@@ -243,4 +244,98 @@ func joinPath(a, b []string) ([]string, bool) {
 		return nil, false
 	}
 	return append(append([]string(nil), a...), b...), true
+}
+
+// fnSite names a function by file and index in it.
+type fnSite struct{ file, fn int }
+
+// constEdited reports whether d, a changed file, may change a value that
+// constant propagation read in the link it is compared with: a literal
+// argument of a call site of a function in read (LocalCalls and calls of
+// project modules alike), which the incremental links' comparisons leave
+// out. Sites added or removed change callers lists, which they redo; a
+// site that differs from an old one in literals only does not.
+func constEdited(d *fileDiff, read map[fnSite]bool) bool {
+	if len(read) == 0 {
+		return false
+	}
+	for j := range d.nf.Functions {
+		if !read[fnSite{d.i, j}] {
+			continue
+		}
+		if j >= len(d.old.Functions) {
+			return true
+		}
+		a, b := d.old.Functions[j].LocalCalls, d.nf.Functions[j].LocalCalls
+		if literalEdit(len(a), len(b), func(x, y int, lits bool) bool {
+			return sameCallee(&a[x].Callee, &b[y].Callee) && sameArgs(a[x].Args, b[y].Args, lits)
+		}) {
+			return true
+		}
+	}
+	var a, b []*facts.Call
+	for k := d.pre; k < len(d.old.Calls)-d.suf; k++ {
+		if c := &d.old.Calls[k]; read[fnSite{d.i, c.Func}] {
+			a = append(a, c)
+		}
+	}
+	for k := d.pre; k < len(d.nf.Calls)-d.suf; k++ {
+		if c := &d.nf.Calls[k]; read[fnSite{d.i, c.Func}] {
+			b = append(b, c)
+		}
+	}
+	return literalEdit(len(a), len(b), func(x, y int, lits bool) bool { return sameCall(a[x], b[y], lits) })
+}
+
+// literalEdit reports whether, matching n new sites with m old ones (same
+// compares old x with new y, with or without literals), some site is
+// neither matched exactly nor new in shape: one whose literals changed.
+func literalEdit(m, n int, same func(x, y int, lits bool) bool) bool {
+	// Sites the same at the same place at the start and at the end match.
+	lo := 0
+	for lo < m && lo < n && same(lo, lo, true) {
+		lo++
+	}
+	hi := 0
+	for hi < m-lo && hi < n-lo && same(m-1-hi, n-1-hi, true) {
+		hi++
+	}
+	if lo+hi == m && lo+hi == n {
+		return false
+	}
+	return literalEditMid(m-lo-hi, n-lo-hi, func(x, y int, lits bool) bool { return same(lo+x, lo+y, lits) })
+}
+
+func literalEditMid(m, n int, same func(x, y int, lits bool) bool) bool {
+	used := make([]bool, m)
+	usedNew := make([]bool, n)
+	for y := 0; y < n; y++ {
+		for x := 0; x < m; x++ {
+			if !used[x] && same(x, y, true) {
+				used[x], usedNew[y] = true, true
+				break
+			}
+		}
+	}
+	for y := 0; y < n; y++ {
+		if usedNew[y] {
+			continue
+		}
+		for x := 0; x < m; x++ {
+			if same(x, y, false) {
+				return true
+			}
+		}
+	}
+	for x := 0; x < m; x++ {
+		if used[x] {
+			continue
+		}
+		for y := 0; y < n; y++ {
+			if same(x, y, false) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -36,7 +36,7 @@ func (ix *index) result() *linkOut {
 		out.links[i] = ls
 		out.bads[i] = fileBadSuppressions(f, st, ls)
 	}
-	out.constFiles = ix.constFiles
+	out.constRead = ix.constRead
 	out.tools = make([]toolRef, len(ix.tools))
 	for t, ti := range ix.tools {
 		out.tools[t] = toolRef{name: ti.name, expr: ti.expr, file: ti.file, k: ti.k}
@@ -53,8 +53,8 @@ type linkOut struct {
 	links   [][]linked
 	bads    [][]finding.Finding
 	tools   []toolRef
-	// constFiles: index.constFiles of the links this one builds on.
-	constFiles map[int]bool
+	// constRead: index.constRead of the links this one builds on.
+	constRead map[fnSite]bool
 }
 
 // toolRef is a registered tool: its resolved name, file and index there.

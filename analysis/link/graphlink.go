@@ -62,7 +62,7 @@ func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *l
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || snap.out.files[d.i] != d.old || snap.out.constFiles[d.i] {
+		if !d.shape || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) {
 			return nil
 		}
 	}
@@ -461,12 +461,12 @@ func (g *graphEdit) relinkCandidates() (*linkOut, bool) {
 		bads: slices.Clone(prev.bads), tools: prev.tools}
 	defer func() {
 		// The kept links read the old sites, the redone ones the new.
-		out.constFiles = maps.Clone(prev.constFiles)
-		for f := range nix.constFiles {
-			if out.constFiles == nil {
-				out.constFiles = map[int]bool{}
+		out.constRead = maps.Clone(prev.constRead)
+		for f := range nix.constRead {
+			if out.constRead == nil {
+				out.constRead = map[fnSite]bool{}
 			}
-			out.constFiles[f] = true
+			out.constRead[f] = true
 		}
 	}()
 	if len(g.moved) > 0 {

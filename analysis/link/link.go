@@ -85,10 +85,10 @@ type index struct {
 	rootHeight int32
 	// constMemo holds the clean answers of constant propagation (constprop.go).
 	constMemo map[constKey]constEntry
-	// constFiles are the files whose call sites constant propagation read:
-	// an edit of their literals may change another file's scopes, which
-	// relink and graphLink do not redo.
-	constFiles map[int]bool
+	// constRead are the functions whose call sites' arguments constant
+	// propagation read: an edit of their literals may change the scope of a
+	// call elsewhere, which relink and graphLink do not redo (constEdited).
+	constRead map[fnSite]bool
 
 	localDirs map[localDirKey]string
 	pyLocal   map[pyLocalKey]bool

@@ -37,7 +37,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || len(d.fns) > 0 || len(d.old.Calls) != len(d.nf.Calls) || snap.out.files[d.i] != d.old || snap.out.constFiles[d.i] {
+		if !d.shape || len(d.fns) > 0 || len(d.old.Calls) != len(d.nf.Calls) || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) {
 			return nil
 		}
 		for _, st := range d.mid {
@@ -48,7 +48,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 	}
 	prev := snap.out
 	out := &linkOut{files: slices.Clone(prev.files), statics: slices.Clone(prev.statics),
-		links: slices.Clone(prev.links), bads: slices.Clone(prev.bads), tools: prev.tools, constFiles: prev.constFiles}
+		links: slices.Clone(prev.links), bads: slices.Clone(prev.bads), tools: prev.tools, constRead: prev.constRead}
 	base := slices.Clone(snap.base)
 	for _, d := range ld.files {
 		st, ls, ok := relinkFile(l, d, prev.links[d.i])
