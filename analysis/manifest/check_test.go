@@ -244,3 +244,62 @@ func TestCheckNoRegisteredTools(t *testing.T) {
 		}
 	}
 }
+
+// scopesFinding is a network.client finding that values from several call
+// sites reach (finding.Scopes), some not literals when dynamic.
+func scopesFinding(dynamic bool, scopes ...string) finding.Finding {
+	f := capFinding(capability.NetworkClient, "requests.get", scopes[0], "host", false, "a")
+	if len(scopes) > 1 {
+		f.Scopes = scopes
+	}
+	f.ScopeDynamic = dynamic
+	return f
+}
+
+// TestCheckScopes: every scope reaching a call must be granted.
+func TestCheckScopes(t *testing.T) {
+	for _, tc := range []struct {
+		grant string
+		f     finding.Finding
+		want  finding.ManifestState
+	}{
+		{"[a.example.com, b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.Declared},
+		{"[a.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
+		{"[b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
+		{"[a.example.com]", scopesFinding(true, "a.example.com"), finding.Declared},
+		{"[b.example.com]", scopesFinding(true, "a.example.com"), finding.OutOfScope},
+		{`["*"]`, scopesFinding(true, "a.example.com", "b.example.com"), finding.Declared},
+	} {
+		m, errs := Parse("m.yaml", []byte("tools:\n  a:\n    network.client: "+tc.grant+"\n"))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		res := &finding.Result{Findings: []finding.Finding{tc.f}, Tools: []finding.Tool{{Name: "a"}}}
+		Check(m, res, nil)
+		if got := res.Findings[0].Manifest; got != tc.want {
+			t.Errorf("grant %s, scopes %q dynamic %v: %s, want %s (%s)", tc.grant, tc.f.Scopes, tc.f.ScopeDynamic, got, tc.want, res.Findings[0].Message)
+		}
+	}
+}
+
+// TestGrantsScopes: a grant per scope, and "*" (not exact) for the values
+// that are not literals — never one silently left out.
+func TestGrantsScopes(t *testing.T) {
+	for _, tc := range []struct {
+		f    finding.Finding
+		want []GrantOf
+	}{
+		{scopesFinding(false, "a.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}}},
+		{scopesFinding(false, "a.example.com", "b.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}, {capability.NetworkClient, "b.example.com", true}}},
+		{scopesFinding(true, "a.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}, {capability.NetworkClient, "*", false}}},
+	} {
+		if got := Grants(&tc.f); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Grants(%q %q dynamic %v) = %+v, want %+v", tc.f.Scope, tc.f.Scopes, tc.f.ScopeDynamic, got, tc.want)
+		}
+	}
+	res := &finding.Result{Findings: []finding.Finding{scopesFinding(false, "a.example.com", "b.example.com")}, Tools: []finding.Tool{{Name: "a"}}}
+	md := modelOf(res)
+	if got := md.tools["a"][capability.NetworkClient]; !reflect.DeepEqual(got, []string{"a.example.com", "b.example.com"}) {
+		t.Errorf("generated grant %q, want both hosts", got)
+	}
+}
