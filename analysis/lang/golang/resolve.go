@@ -1278,6 +1278,9 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	switch {
 	case mod == "fmt" && (member == "Sprintf" || member == "Errorf") && len(args) > 0 && args[0].known:
 		p, full := formatPrefix(args[0].str)
+		if member == "Sprintf" && !args[0].prefix {
+			p, full = formatValue(args[0].str, args[1:])
+		}
 		res.str, res.known, res.prefix = p, true, !full || args[0].prefix
 	case mod == "fmt" && member == "Sprint" && len(args) > 0:
 		v := args[0]
