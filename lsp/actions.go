@@ -138,7 +138,7 @@ func grantsFor(f *finding.Finding) []Grant {
 	}
 	var out []Grant
 	for _, t := range targets {
-		for _, g := range manifest.Grants(f) {
+		for _, g := range manifest.Grants(f, t) {
 			out = append(out, Grant{Tool: t, Capability: g.ID, Scope: g.Scope, Exact: g.Exact})
 		}
 	}

@@ -5,6 +5,7 @@ package finding
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/source"
@@ -125,6 +126,11 @@ type Finding struct {
 	// are known, the rest is not.
 	Scopes       []string `json:"scopes,omitempty"`
 	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
+	// ScopeUsers, when the scopes come from the callers' values, lists per
+	// scope the principals (tools, "" for the server) reaching a caller that
+	// passes it: a tool needs only the scopes of the values it passes
+	// (ScopesOf). Read only.
+	ScopeUsers map[string][]string `json:"-"`
 
 	Manifest ManifestState `json:"manifest,omitempty"`
 	// UndeclaredFor lists the tools ("" for server) whose grants do not cover this call.
@@ -190,4 +196,23 @@ type Result struct {
 	Errors     []FileError `json:"errors"`
 	Files      int         `json:"files"`
 	Bytes      int64       `json:"bytes"`
+}
+
+// ScopesOf returns the literal scopes principal p ("" for the server)
+// needs for f: all of them, unless ScopeUsers says which values p's
+// callers pass; and whether p may also pass values that are not literals.
+func (f *Finding) ScopesOf(p string) (scopes []string, dynamic bool) {
+	all := f.Scopes
+	if len(all) == 0 && f.Scope != "" {
+		all = []string{f.Scope}
+	}
+	if f.ScopeUsers == nil {
+		return all, f.ScopeDynamic
+	}
+	for _, s := range all {
+		if slices.Contains(f.ScopeUsers[s], p) {
+			scopes = append(scopes, s)
+		}
+	}
+	return scopes, f.ScopeDynamic || len(scopes) == 0
 }

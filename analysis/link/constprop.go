@@ -37,11 +37,17 @@ type constScope struct {
 	known   []string // the scopes, sorted, distinct
 	unknown string   // why a value's scope cannot be stated (only "*" covers it)
 	open    bool     // some value is not a literal: tool input, computed, missing
+	// users: per scope of known, the principals (tools, "" for start-up
+	// code) reaching a function that passes a value with it: only they
+	// need it granted.
+	users map[string][]string
 }
 
+// constVal is a value and the functions that pass it (sorted, distinct).
 type constVal struct {
 	s      string
 	prefix bool
+	from   []fnID
 }
 
 type constAnswer struct {
@@ -90,6 +96,19 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 		switch sc.State {
 		case scope.Known:
 			cs.known = append(cs.known, sc.Value)
+			if cs.users == nil {
+				cs.users = map[string][]string{}
+			}
+			for _, fn := range v.from {
+				u := cs.users[sc.Value]
+				for _, t := range ix.toolNamesOf(fn) {
+					u = append(u, t)
+				}
+				if ix.serverReach[fn] || len(ix.toolNamesOf(fn)) == 0 {
+					u = append(u, "")
+				}
+				cs.users[sc.Value] = u
+			}
 		case scope.Unknown:
 			if cs.unknown == "" {
 				cs.unknown = sc.Why
@@ -103,6 +122,10 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	}
 	slices.Sort(cs.known)
 	cs.known = slices.Compact(cs.known)
+	for k, u := range cs.users {
+		slices.Sort(u)
+		cs.users[k] = slices.Compact(u)
+	}
 	if len(cs.known) == 0 && cs.unknown == "" {
 		return // nothing literal reaches it: as before, a dynamic scope
 	}
@@ -150,7 +173,7 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 			case a == nil:
 				ans.open = true
 			case a.Known && len(rest) == 0:
-				ans.vals = append(ans.vals, constVal{s: a.Value, prefix: a.Prefix})
+				ans.vals = append(ans.vals, constVal{s: a.Value, prefix: a.Prefix, from: []fnID{cs.caller}})
 			case a.Pass:
 				cf := int(ix.owner[cs.caller])
 				r := a.Refs[0]
@@ -175,19 +198,7 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 		}
 		delete(w.onPath, key)
 	}
-	slices.SortFunc(ans.vals, func(a, b constVal) int {
-		if c := strings.Compare(a.s, b.s); c != 0 {
-			return c
-		}
-		switch {
-		case a.prefix == b.prefix:
-			return 0
-		case a.prefix:
-			return 1
-		}
-		return -1
-	})
-	ans.vals = slices.Compact(ans.vals)
+	ans.vals = mergeVals(ans.vals)
 	if len(ans.vals) > maxConstVals {
 		ans.vals, ans.open = nil, true // too many to list: open, nothing claimed
 	}
@@ -338,4 +349,36 @@ func literalEditMid(m, n int, same func(x, y int, lits bool) bool) bool {
 		}
 	}
 	return false
+}
+
+// mergeVals sorts values and merges equal ones, with the union of the
+// functions passing them.
+func mergeVals(vals []constVal) []constVal {
+	if len(vals) < 2 {
+		return vals
+	}
+	slices.SortFunc(vals, func(a, b constVal) int {
+		if c := strings.Compare(a.s, b.s); c != 0 {
+			return c
+		}
+		switch {
+		case a.prefix == b.prefix:
+			return 0
+		case a.prefix:
+			return 1
+		}
+		return -1
+	})
+	out := vals[:1]
+	for _, v := range vals[1:] {
+		last := &out[len(out)-1]
+		if v.s == last.s && v.prefix == last.prefix {
+			from := append(slices.Clone(last.from), v.from...)
+			slices.Sort(from)
+			last.from = slices.Compact(from)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }

@@ -561,6 +561,11 @@ func (g *graphEdit) update(l linked, file int, c *facts.Call, cd *candidate) (li
 		l.server = nix.serverReach[fn] || len(l.tools) == 0
 		moved = true
 	}
+	if cd.pass != nil && g.reachMoved != nil {
+		// Which tools need each scope follows the reach of the callers.
+		nix.linkConst(&l, file, c, cd)
+		moved = true
+	}
 	if g.affected != nil {
 		for _, ref := range cd.refs {
 			if decl := nix.taintDecl(file, c.Func, ref); decl >= 0 && g.affected[nix.base[file]+fnID(decl)] {

@@ -250,6 +250,7 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 			if len(p.known) > 1 {
 				fd.Scopes = p.known
 			}
+			fd.ScopeUsers = p.users
 			fd.ScopeDynamic = p.open
 			hostLit = info.Scope == capability.ScopeHost && !p.open
 		}

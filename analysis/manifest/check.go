@@ -90,11 +90,11 @@ func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
 	return id, scope, exact
 }
 
-// Grants returns the narrowest grants that cover f, one per scope reaching
-// the call (finding.Scopes), and "*" (not exact) for the values that are
-// not literals when some are (finding.ScopeDynamic): never a grant that
-// silently leaves one out.
-func Grants(f *finding.Finding) []GrantOf {
+// Grants returns the narrowest grants that cover f for principal p ("" for
+// the server), one per scope p needs (finding.ScopesOf), and "*" (not
+// exact) for the values that are not literals when some are
+// (finding.ScopeDynamic): never a grant that silently leaves one out.
+func Grants(f *finding.Finding, p string) []GrantOf {
 	var out []GrantOf
 	add := func(g *finding.Finding) {
 		id, scope, exact := Grant(g)
@@ -105,18 +105,19 @@ func Grants(f *finding.Finding) []GrantOf {
 		}
 		out = append(out, GrantOf{ID: id, Scope: scope, Exact: exact})
 	}
-	if len(f.Scopes) < 2 || f.ScopeUnknown != "" {
+	if f.ScopeUnknown != "" || f.Scope == "" {
 		add(f)
-	} else {
-		for _, s := range f.Scopes {
-			g := *f
-			g.Scope, g.Scopes = s, nil
-			add(&g)
-		}
+		return out
 	}
-	if f.ScopeDynamic && f.ScopeUnknown == "" {
+	scopes, dynamic := f.ScopesOf(p)
+	for _, s := range scopes {
 		g := *f
-		g.Scope, g.Scopes, g.ScopeDynamic = "", nil, false
+		g.Scope, g.Scopes, g.ScopeDynamic, g.ScopeUsers = s, nil, false, nil
+		add(&g)
+	}
+	if dynamic {
+		g := *f
+		g.Scope, g.Scopes, g.ScopeDynamic, g.ScopeUsers = "", nil, false, nil
 		add(&g)
 	}
 	return out
@@ -159,14 +160,18 @@ func literalOf(f *finding.Finding) literal {
 	return literal{state: litDynamic}
 }
 
-// literalsOf reads each of f's scopes (finding.Scopes) for matching; at
-// least one.
-func literalsOf(f *finding.Finding) []literal {
-	if len(f.Scopes) < 2 || f.ScopeUnknown != "" {
+// literalsOf reads each of f's scopes principal p needs
+// (finding.ScopesOf) for matching; at least one.
+func literalsOf(f *finding.Finding, p string) []literal {
+	if f.ScopeUnknown != "" || f.Scope == "" {
 		return []literal{literalOf(f)}
 	}
-	out := make([]literal, 0, len(f.Scopes))
-	for _, s := range f.Scopes {
+	scopes, _ := f.ScopesOf(p)
+	if len(scopes) == 0 {
+		return []literal{{state: litDynamic}}
+	}
+	out := make([]literal, 0, len(scopes))
+	for _, s := range scopes {
 		g := *f
 		g.Scope, g.Scopes = s, nil
 		out = append(out, literalOf(&g))
@@ -276,8 +281,7 @@ func (c *checker) finding(f *finding.Finding) {
 	if !ok {
 		return
 	}
-	lits := literalsOf(f)
-	lit := lits[0] // the first outside a grant, for the message
+	lit := literalsOf(f, "")[0] // the first outside a grant, for the message
 	var undeclared, outside []string
 	for _, p := range ps {
 		var own, srv *Entry
@@ -289,9 +293,9 @@ func (c *checker) finding(f *finding.Finding) {
 			undeclared = append(undeclared, p)
 			continue
 		}
-		// Every scope reaching the call must be granted (finding.Scopes).
+		// Every scope p's callers pass must be granted (finding.ScopesOf).
 		in := true
-		for _, l := range lits {
+		for _, l := range literalsOf(f, p) {
 			if !c.cover(info.Scope, l, own) && !c.cover(info.Scope, l, srv) {
 				if in && len(outside) == 0 {
 					lit = l

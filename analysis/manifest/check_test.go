@@ -293,7 +293,7 @@ func TestGrantsScopes(t *testing.T) {
 		{scopesFinding(false, "a.example.com", "b.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}, {capability.NetworkClient, "b.example.com", true}}},
 		{scopesFinding(true, "a.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}, {capability.NetworkClient, "*", false}}},
 	} {
-		if got := Grants(&tc.f); !reflect.DeepEqual(got, tc.want) {
+		if got := Grants(&tc.f, "a"); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Grants(%q %q dynamic %v) = %+v, want %+v", tc.f.Scope, tc.f.Scopes, tc.f.ScopeDynamic, got, tc.want)
 		}
 	}
@@ -301,5 +301,35 @@ func TestGrantsScopes(t *testing.T) {
 	md := modelOf(res)
 	if got := md.tools["a"][capability.NetworkClient]; !reflect.DeepEqual(got, []string{"a.example.com", "b.example.com"}) {
 		t.Errorf("generated grant %q, want both hosts", got)
+	}
+}
+
+// TestCheckScopeUsers: a tool needs only the scopes of the values its own
+// callers pass (a helper shared by two tools, each with its own host).
+func TestCheckScopeUsers(t *testing.T) {
+	f := scopesFinding(false, "a.example.com", "b.example.com")
+	f.Tools = []string{"a", "b"}
+	f.ScopeUsers = map[string][]string{"a.example.com": {"a"}, "b.example.com": {"b"}}
+	for _, tc := range []struct {
+		manifest string
+		want     finding.ManifestState
+	}{
+		{"tools:\n  a:\n    network.client: [a.example.com]\n  b:\n    network.client: [b.example.com]\n", finding.Declared},
+		{"tools:\n  a:\n    network.client: [b.example.com]\n  b:\n    network.client: [b.example.com]\n", finding.OutOfScope},
+	} {
+		m, errs := Parse("m.yaml", []byte(tc.manifest))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		res := &finding.Result{Findings: []finding.Finding{f}, Tools: []finding.Tool{{Name: "a"}, {Name: "b"}}}
+		Check(m, res, nil)
+		if got := res.Findings[0]; got.Manifest != tc.want {
+			t.Errorf("%s: %s, want %s (%s)", tc.manifest, got.Manifest, tc.want, got.Message)
+		}
+	}
+	res := &finding.Result{Findings: []finding.Finding{f}, Tools: []finding.Tool{{Name: "a"}, {Name: "b"}}}
+	md := modelOf(res)
+	if a, b := md.tools["a"][capability.NetworkClient], md.tools["b"][capability.NetworkClient]; !reflect.DeepEqual(a, []string{"a.example.com"}) || !reflect.DeepEqual(b, []string{"b.example.com"}) {
+		t.Errorf("generated grants a %q, b %q: want each tool's own host", a, b)
 	}
 }

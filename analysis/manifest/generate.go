@@ -83,11 +83,12 @@ func modelOf(res *finding.Result) *model {
 		if f.Kind != finding.KindCapability || !capability.Valid(f.Capability) {
 			continue
 		}
-		for _, g := range Grants(f) {
-			for _, p := range principals(f) {
-				if unresolved[p] {
-					p = ""
-				}
+		for _, p := range principals(f) {
+			gs := Grants(f, p)
+			if unresolved[p] {
+				p = ""
+			}
+			for _, g := range gs {
 				md.add(p, g.ID, g.Scope, g.Exact)
 			}
 		}

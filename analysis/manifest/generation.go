@@ -361,7 +361,7 @@ func wideNotes(added []GrantRef, own *finding.Result, show func(string) string) 
 			if f.Capability != g.Capability || !reaches(&f, g.Tool) {
 				continue
 			}
-			if !slices.ContainsFunc(Grants(&f), func(x GrantOf) bool { return x.ID == g.Capability && x.Scope == "*" && !x.Exact }) {
+			if !slices.ContainsFunc(Grants(&f, g.Tool), func(x GrantOf) bool { return x.ID == g.Capability && x.Scope == "*" && !x.Exact }) {
 				continue
 			}
 			api := f.API
