@@ -128,8 +128,9 @@ type Finding struct {
 	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
 	// ScopeUsers, when the scopes come from the callers' values, lists per
 	// scope the principals (tools, "" for the server) reaching a caller that
-	// passes it: a tool needs only the scopes of the values it passes
-	// (ScopesOf). Read only.
+	// passes it, and under "*" those passing values that are not literals:
+	// a tool needs only the scopes of the values it passes (ScopesOf).
+	// Read only.
 	ScopeUsers map[string][]string `json:"-"`
 
 	Manifest ManifestState `json:"manifest,omitempty"`
@@ -214,7 +215,8 @@ func (f *Finding) ScopesOf(p string) (scopes []string, dynamic bool) {
 			scopes = append(scopes, s)
 		}
 	}
-	return scopes, f.ScopeDynamic || len(scopes) == 0
+	open := f.ScopeDynamic && slices.Contains(f.ScopeUsers["*"], p)
+	return scopes, open || len(scopes) == 0
 }
 
 // Skipped turns the files an analysis could not read or extract into

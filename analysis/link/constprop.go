@@ -39,7 +39,8 @@ type constScope struct {
 	open    bool     // some value is not a literal: tool input, computed, missing
 	// users: per scope of known, the principals (tools, "" for start-up
 	// code) reaching a function that passes a value with it: only they
-	// need it granted.
+	// need it granted; under "*", those passing values that are not
+	// literals.
 	users map[string][]string
 }
 
@@ -53,6 +54,15 @@ type constVal struct {
 type constAnswer struct {
 	vals []constVal // sorted, distinct
 	open bool
+	// openFrom are the functions passing the values that are not literals
+	// (or holding the parameter when none passes it), sorted, distinct.
+	openFrom []fnID
+}
+
+// openAt marks the answer open, by a value fn passes.
+func (a *constAnswer) openAt(fn fnID) {
+	a.open = true
+	a.openFrom = append(a.openFrom, fn)
 }
 
 type constKey struct {
@@ -96,19 +106,7 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 		switch sc.State {
 		case scope.Known:
 			cs.known = append(cs.known, sc.Value)
-			if cs.users == nil {
-				cs.users = map[string][]string{}
-			}
-			for _, fn := range v.from {
-				u := cs.users[sc.Value]
-				for _, t := range ix.toolNamesOf(fn) {
-					u = append(u, t)
-				}
-				if ix.serverReach[fn] || len(ix.toolNamesOf(fn)) == 0 {
-					u = append(u, "")
-				}
-				cs.users[sc.Value] = u
-			}
+			cs.addUsers(ix, sc.Value, v.from)
 		case scope.Unknown:
 			if cs.unknown == "" {
 				cs.unknown = sc.Why
@@ -118,7 +116,11 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 			}
 		default:
 			cs.open = true
+			cs.addUsers(ix, "*", v.from)
 		}
+	}
+	if ans.open {
+		cs.addUsers(ix, "*", ans.openFrom)
 	}
 	slices.Sort(cs.known)
 	cs.known = slices.Compact(cs.known)
@@ -146,13 +148,13 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 		return constAnswer{}, false, 0 // a cycle: what enters it is found elsewhere
 	}
 	if depth >= maxConstDepth || w.sites > maxConstSites {
-		return constAnswer{open: true}, false, 0
+		return constAnswer{open: true, openFrom: []fnID{fn}}, false, 0
 	}
 	start := w.sites
 	clean = true
 	if param < 0 || len(ix.rootTools[fn]) > 0 || len(ix.callers[fn]) == 0 {
 		// The receiver, tool input, or a function nothing here calls.
-		ans.open = true
+		ans.openAt(fn)
 	} else {
 		w.onPath[key] = true
 		file := int(ix.owner[fn])
@@ -171,7 +173,7 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 			a, rest := siteArg(cs.args, callee, param, path)
 			switch {
 			case a == nil:
-				ans.open = true
+				ans.openAt(cs.caller)
 			case a.Known && len(rest) == 0:
 				ans.vals = append(ans.vals, constVal{s: a.Value, prefix: a.Prefix, from: []fnID{cs.caller}})
 			case a.Pass:
@@ -179,28 +181,33 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 				r := a.Refs[0]
 				decl := ix.taintDecl(cf, int(cs.caller-ix.base[cf]), r)
 				if decl < 0 {
-					ans.open = true
+					ans.openAt(cs.caller)
 					continue
 				}
 				p, ok := joinPath(r.Path, rest)
 				if !ok {
-					ans.open = true
+					ans.openAt(cs.caller)
 					continue
 				}
 				sub, c, h := w.values(ix.base[cf]+fnID(decl), r.Param, p, depth+1)
 				ans.vals = append(ans.vals, sub.vals...)
 				ans.open = ans.open || sub.open
+				ans.openFrom = append(ans.openFrom, sub.openFrom...)
 				clean = clean && c
 				height = max(height, h+1)
 			default:
-				ans.open = true
+				ans.openAt(cs.caller)
 			}
 		}
 		delete(w.onPath, key)
 	}
 	ans.vals = mergeVals(ans.vals)
+	if len(ans.openFrom) > 1 {
+		slices.Sort(ans.openFrom)
+		ans.openFrom = slices.Compact(ans.openFrom)
+	}
 	if len(ans.vals) > maxConstVals {
-		ans.vals, ans.open = nil, true // too many to list: open, nothing claimed
+		ans.vals, ans.open, ans.openFrom = nil, true, nil // too many to list: open, nothing claimed
 	}
 	if clean {
 		if ix.constMemo == nil {
@@ -349,6 +356,23 @@ func literalEditMid(m, n int, same func(x, y int, lits bool) bool) bool {
 		}
 	}
 	return false
+}
+
+// addUsers notes the principals reaching the functions from as users of
+// scope key ("*": of the values that are not literals).
+func (cs *constScope) addUsers(ix *index, key string, from []fnID) {
+	if cs.users == nil {
+		cs.users = map[string][]string{}
+	}
+	u := cs.users[key]
+	for _, fn := range from {
+		names := ix.toolNamesOf(fn)
+		u = append(u, names...)
+		if ix.serverReach[fn] || len(names) == 0 {
+			u = append(u, "")
+		}
+	}
+	cs.users[key] = u
 }
 
 // mergeVals sorts values and merges equal ones, with the union of the

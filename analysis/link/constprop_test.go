@@ -217,3 +217,47 @@ func TestRelinkConstProp(t *testing.T) {
 		t.Errorf("the scope should follow the edited literal: before %+v, after %+v", before.Findings, want.Findings)
 	}
 }
+
+// TestConstPropUsers: each scope is attributed to the tools whose callers
+// pass it, the values that are not literals to the tools passing those.
+func TestConstPropUsers(t *testing.T) {
+	texts := map[string]string{"s.py": `import requests
+from mcp.server.fastmcp import FastMCP
+mcp = FastMCP("s")
+
+def fetch(url):
+    return requests.get(url)  # here
+
+@mcp.tool()
+def status() -> str:
+    return fetch("https://status.example.com/")
+
+@mcp.tool()
+def uptime() -> str:
+    return fetch("https://uptime.example.net/")
+
+@mcp.tool()
+def page(url: str) -> str:
+    return fetch(url)
+`}
+	res := scanTexts(t, texts)
+	f := findingAt(t, res, texts, "s.py", "# here")
+	want := map[string][]string{"status.example.com": {"status"}, "uptime.example.net": {"uptime"}, "*": {"page"}}
+	if !reflect.DeepEqual(f.ScopeUsers, want) {
+		t.Errorf("scope users %v, want %v", f.ScopeUsers, want)
+	}
+	for _, tc := range []struct {
+		tool    string
+		scopes  []string
+		dynamic bool
+	}{
+		{"status", []string{"status.example.com"}, false},
+		{"uptime", []string{"uptime.example.net"}, false},
+		{"page", nil, true},
+	} {
+		scopes, dynamic := f.ScopesOf(tc.tool)
+		if !slices.Equal(scopes, tc.scopes) || dynamic != tc.dynamic {
+			t.Errorf("ScopesOf(%s) = %q %v, want %q %v", tc.tool, scopes, dynamic, tc.scopes, tc.dynamic)
+		}
+	}
+}
