@@ -356,6 +356,13 @@ func set(t *testing.T, v reflect.Value, path []string) {
 			n = reflect.Append(n, reflect.Zero(v.Type().Elem()))
 		}
 		v.Set(n)
+	case reflect.Map:
+		n := reflect.MakeMap(v.Type())
+		for _, k := range v.MapKeys() {
+			n.SetMapIndex(k, v.MapIndex(k))
+		}
+		n.SetMapIndex(reflect.ValueOf("~").Convert(v.Type().Key()), reflect.Zero(v.Type().Elem()))
+		v.Set(n)
 	default:
 		t.Fatalf("field %s of kind %s: teach set and diagKey about it", strings.Join(path, "."), v.Kind())
 	}
