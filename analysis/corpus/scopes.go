@@ -274,7 +274,7 @@ var scopeRules = map[string]string{
 		"manifest: every scope of every grant (server and tools) of the manifest mcpriv generates for the whole tree",
 	"labels": "a label's literal is its value, or the default of an env:/flag: value; \"*\" and a variable without a default are unbounded and only count in \"unbounded kept\"",
 	"hosts":  "exact: the same host (lower case, port dropped); loose: also when a wildcard of one covers the other, or both end in the same two DNS labels (api.github.com and github.com)",
-	"paths": "per capability (file.read, file.write, file.delete); exact: the same glob; " +
+	"paths": "per capability (file.read, file.write, file.delete), a relative path under ${CWD} as in a grant; exact: the same glob; " +
 		"loose: also when one glob covers the other by the manifest's path matching",
 	"programs":            "the program's base name (/usr/bin/git is git)",
 	"recall / precision":  "per server, then summed: labelled literals the source reports / labelled literals; reported literals that are labelled / reported literals (\"*\" is not a literal)",
@@ -430,7 +430,7 @@ func scopeKey(kind string, id capability.ID, s string) string {
 	case ScopeKindHost:
 		return normHost(s)
 	case ScopeKindPath:
-		return string(id) + " " + s
+		return string(id) + " " + absPath(s)
 	case ScopeKindProgram:
 		if i := strings.LastIndexAny(s, `/\`); i >= 0 && i < len(s)-1 {
 			s = s[i+1:]
@@ -438,6 +438,17 @@ func scopeKey(kind string, id capability.ID, s string) string {
 		return s
 	}
 	return s
+}
+
+// absPath writes a relative path as the manifest does, under ${CWD}: a
+// finding's scope keeps the literal ("logs/x.log"), its grant and the
+// labels say "${CWD}/logs/x.log".
+func absPath(s string) string {
+	if s == "" || strings.HasPrefix(s, "/") || strings.HasPrefix(s, "${") || strings.HasPrefix(s, "~") || strings.HasPrefix(s, "*") ||
+		strings.HasPrefix(s, `\`) || (len(s) > 1 && s[1] == ':') {
+		return s
+	}
+	return "${CWD}/" + strings.TrimPrefix(s, "./")
 }
 
 func normHost(s string) string {

@@ -211,3 +211,19 @@ func TestNormHost(t *testing.T) {
 		}
 	}
 }
+
+func TestAbsPath(t *testing.T) {
+	for in, want := range map[string]string{
+		".env":               "${CWD}/.env",
+		"./logs/x.log":       "${CWD}/logs/x.log",
+		"/etc/x":             "/etc/x",
+		"${HOME}/.x/**":      "${HOME}/.x/**",
+		"~/.x":               "~/.x",
+		`C:\Program Files\x`: `C:\Program Files\x`,
+		"**/*.md":            "**/*.md",
+	} {
+		if got := absPath(in); got != want {
+			t.Errorf("absPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
