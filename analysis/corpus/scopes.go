@@ -270,7 +270,7 @@ type ScopeReport struct {
 
 // Rules of the scope benchmark, printed with its figures.
 var scopeRules = map[string]string{
-	"sources": "findings: the scope of every capability finding (a finding without a literal scope counts as \"*\"); " +
+	"sources": "findings: the scope (and scopes) of every capability finding (a finding without a literal scope, or one that non-literal values reach too, counts as \"*\"); " +
 		"manifest: every scope of every grant (server and tools) of the manifest mcpriv generates for the whole tree",
 	"labels": "a label's literal is its value, or the default of an env:/flag: value; \"*\" and a variable without a default are unbounded and only count in \"unbounded kept\"",
 	"hosts":  "exact: the same host (lower case, port dropped); loose: also when a wildcard of one covers the other, or both end in the same two DNS labels (api.github.com and github.com)",
@@ -361,11 +361,19 @@ func findingScopes(s *Scan) map[capability.ID][]string {
 		if kindOfCap(id) == "" {
 			continue
 		}
-		sc := f.Scope
-		if sc == "" || f.ScopeUnknown != "" {
-			sc = "*"
+		if f.ScopeUnknown != "" {
+			out[id] = append(out[id], "*")
+			continue
 		}
-		out[id] = append(out[id], sc)
+		n := len(out[id])
+		for _, sc := range append([]string{f.Scope}, f.Scopes...) {
+			if sc != "" {
+				out[id] = append(out[id], sc)
+			}
+		}
+		if len(out[id]) == n || f.ScopeDynamic {
+			out[id] = append(out[id], "*")
+		}
 	}
 	return out
 }

@@ -31,6 +31,9 @@ func scopeServers() []Server {
 		{Capability: "network.client", Scope: "eu.example.org:443"}, // the wildcard covers it
 		{Capability: "network.client", Scope: "x.test", ScopeUnknown: "climbs"},
 		{Capability: "file.write", Scope: "${TMP}/**"},
+		// Values with two scopes reach one call, and a dynamic one: the
+		// labelled github.com, an extra, and "*".
+		{Capability: "network.client", Scopes: []string{"github.com", "extra.test"}, ScopeDynamic: true},
 	}}
 	hello := &Scan{Version: 1, Findings: []ScanFinding{{Capability: "network.client", Scope: "localhost"}}}
 	return []Server{
@@ -91,8 +94,8 @@ func TestScoreScopes(t *testing.T) {
 
 	// Labelled hosts: api.example.com, localhost (the env default, port
 	// dropped, lower case), *.example.org, github.com.
-	checkPR(t, "findings hosts", f.Hosts, 1, 4, 1, 5)
-	checkPR(t, "findings hosts loose", f.HostsLoose, 3, 4, 3, 5)
+	checkPR(t, "findings hosts", f.Hosts, 2, 4, 2, 7)
+	checkPR(t, "findings hosts loose", f.HostsLoose, 3, 4, 4, 7)
 	checkPR(t, "manifest hosts", m.Hosts, 0, 4, 0, 3)
 	checkPR(t, "manifest hosts loose", m.HostsLoose, 2, 4, 2, 3)
 	checkPR(t, "findings paths", f.Paths, 1, 2, 1, 2)

@@ -40,6 +40,11 @@ type ScanFinding struct {
 	// literal); ScopeUnknown says why a literal's scope cannot be stated.
 	Scope        string `json:"scope"`
 	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	// Scopes, when present, are every scope of a call that values with
+	// different scopes reach; ScopeDynamic: a value that is not a literal
+	// reaches it too.
+	Scopes       []string `json:"scopes,omitempty"`
+	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
 }
 
 // ScanTool is one tool of a scan.
