@@ -144,6 +144,10 @@ func appendDiagnosticData(b []byte, d *DiagnosticData) []byte {
 	b = appendStringField(b, `,"scopeKind":`, d.ScopeKind)
 	b = appendStringField(b, `,"scopeEnv":`, d.ScopeEnv)
 	b = appendStringField(b, `,"scopeOverride":`, d.ScopeOverride)
+	b = appendStringsField(b, `,"scopes":`, d.Scopes)
+	if d.ScopeDynamic {
+		b = append(b, `,"scopeDynamic":true`...)
+	}
 	if d.Tainted {
 		b = append(b, `,"tainted":true`...)
 	}

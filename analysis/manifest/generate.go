@@ -114,12 +114,14 @@ func modelOf(res *finding.Result, rel func(string) string) *model {
 		if f.Kind != finding.KindCapability || !capability.Valid(f.Capability) {
 			continue
 		}
-		id, scope, exact := Grant(f)
 		for _, p := range principals(f) {
+			gs := Grants(f, p)
 			if unresolved[p] {
 				p = ""
 			}
-			md.add(p, id, scope, exact, f)
+			for _, g := range gs {
+				md.add(p, g.ID, g.Scope, g.Exact, f)
+			}
 		}
 	}
 	for _, g := range append([]grantSet{md.server}, values(md.tools)...) {
@@ -185,7 +187,7 @@ func minimise(id capability.ID, scopes []string) []string {
 // says otherwise.
 func defaultNote(f *finding.Finding) string {
 	switch {
-	case f == nil:
+	case f == nil, len(f.Scopes) > 1: // several scopes: which one is the default is not recorded
 		return ""
 	case strings.HasPrefix(f.ScopeEnv, "-"):
 		return "default of flag " + f.ScopeEnv + ": widen this when the deployment sets it"

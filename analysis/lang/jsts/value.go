@@ -39,8 +39,11 @@ type val struct {
 	num     string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
-	props   map[string]prop
-	elems   []prop
+	// direct: the value is a parameter or a property path into one, unchanged
+	// (Arg.Pass).
+	direct bool
+	props  map[string]prop
+	elems  []prop
 	// ctor is the options object a library instance was constructed with
 	// (new OpenAI({ baseURL: … })), carried along its member reads so the
 	// calls on it record it as Call.Recv; nil when not an object literal.
@@ -80,6 +83,7 @@ func merge(old, nv val) val {
 		r.read = false
 	}
 	r.taint = union(old.taint, nv.taint)
+	r.direct = old.direct && nv.direct && len(r.taint) == 1 // either value: the same parameter only
 	r.str, r.known, r.prefix, r.env = "", false, false, ""
 	if old.known && nv.known {
 		// Either value: the text they share is still known (url = url + "/x").

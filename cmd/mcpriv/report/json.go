@@ -48,11 +48,15 @@ type jsonFinding struct {
 	ScopeEnv string `json:"scopeEnv,omitempty"`
 	// ScopeOverride: Scope is a client library's default host; the option
 	// that would change it, which the code does not pass.
-	ScopeOverride string  `json:"scopeOverride,omitempty"`
-	Rule          string  `json:"rule"`
-	Message       string  `json:"message"`
-	Manifest      string  `json:"manifest,omitempty"`
-	Reason        *string `json:"reason,omitempty"`
+	ScopeOverride string `json:"scopeOverride,omitempty"`
+	// Scopes: every scope when callers pass values with different ones;
+	// ScopeDynamic: values that are not literals reach the call too.
+	Scopes       []string `json:"scopes,omitempty"`
+	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
+	Rule         string   `json:"rule"`
+	Message      string   `json:"message"`
+	Manifest     string   `json:"manifest,omitempty"`
+	Reason       *string  `json:"reason,omitempty"`
 }
 
 type jsonTool struct {
@@ -143,6 +147,8 @@ func toJSONFinding(f finding.Finding, suppressed bool) jsonFinding {
 		ScopeUnknown:  f.ScopeUnknown,
 		ScopeEnv:      f.ScopeEnv,
 		ScopeOverride: f.ScopeOverride,
+		Scopes:        slices.Clone(f.Scopes),
+		ScopeDynamic:  f.ScopeDynamic,
 		Rule:          f.Rule,
 		Message:       f.Message,
 		Manifest:      string(f.Manifest),
