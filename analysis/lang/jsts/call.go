@@ -160,6 +160,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 		if cv.sym.mod == "path" && (cv.sym.member == "join" || cv.sym.member == "posix.join" || cv.sym.member == "default.join") && !spread {
 			result.str, result.known, result.prefix = pathJoin(args)
+			if result.known && len(args) > 0 {
+				result.env = args[0].v.env // path.join(process.env.DIR ?? "notes", name)
+			}
 		}
 	case cv.intr:
 		e.refArgs(c, args)
