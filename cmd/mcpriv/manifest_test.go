@@ -250,9 +250,9 @@ func TestManifestCheck(t *testing.T) {
 		stderr   string
 	}{
 		{"unused grant", "weather-mcpgo", "", exitFindings,
-			`(?m)^\S*weather-mcpgo/mcp-capabilities.yaml:14:5: tool get_alerts is granted file.read but .* \[manifest.unused\]$`,
+			`(?m)^\S*weather-mcpgo/mcp-capabilities.yaml:12:5: tool get_alerts is granted file.read but .* \[manifest.unused\]$`,
 			"1 disagreement between the code and the manifest"},
-		{"agrees", "weather-mcpgo", "version: 1\nserver:\n  network.server: [\"8080\"]\ntools:\n  get_forecast:\n    network.client: [\"*\"]\n    system.env: [OPENWEATHER_API_KEY]\n  get_alerts:\n    network.client: [\"*\"]\n",
+		{"agrees", "weather-mcpgo", "version: 1\nserver:\n  network.server: [\"8080\"]\ntools:\n  get_forecast:\n    network.client: [api.openweathermap.org]\n    system.env: [OPENWEATHER_API_KEY]\n  get_alerts:\n    network.client: [api.weather.gov]\n",
 			exitOK, `^manifest agrees with the code\n$`, ""},
 		{"undeclared call", "weather-mcpgo", "version: 1\nserver:\n  network.server: [\"8080\"]\ntools:\n  get_forecast:\n    network.client: [api.openweathermap.org]\n  get_alerts:\n    network.client: [api.weather.gov]\n",
 			exitFindings, `main.go:\d+:\d+: .*OPENWEATHER_API_KEY.* \[manifest.undeclared\]`, "disagreement"},
@@ -317,8 +317,8 @@ func TestManifestDryRun(t *testing.T) {
 		if readFile(t, target) != before {
 			t.Errorf("--diff wrote the manifest")
 		}
-		want := "--- a/mcp-capabilities.yaml\n+++ b/mcp-capabilities.yaml\n@@ -11,4 +11,3 @@\n" +
-			"   get_alerts:\n     network.client: [\"*\"]  # api.weather.gov, through doJSON as above\n     # Left over from a removed on-disk cache: no code needs it any more.\n" +
+		want := "--- a/mcp-capabilities.yaml\n+++ b/mcp-capabilities.yaml\n@@ -9,4 +9,3 @@\n" +
+			"   get_alerts:\n     network.client: [api.weather.gov]\n     # Left over from a removed on-disk cache: no code needs it any more.\n" +
 			"-    file.read: [\"${TMP}/weather-cache/**\"]\n"
 		if stdout != want {
 			t.Errorf("diff:\n%s\nwant:\n%s", stdout, want)
