@@ -116,7 +116,7 @@ func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate
 				return nil, false
 			}
 			for j := range fresh {
-				if !sameRefs(fresh[j].refs, olds[j].refs) {
+				if !sameRefs(fresh[j].refs, olds[j].refs) || !sameRefs(fresh[j].payload, olds[j].payload) {
 					return nil, false
 				}
 			}
