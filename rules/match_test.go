@@ -366,8 +366,8 @@ func TestMatchRoles(t *testing.T) {
 	}
 	tests := []struct {
 		name, family, rule string
-		call                 *facts.Call
-		target, payload      string
+		call               *facts.Call
+		target, payload    string
 	}{
 		{"fixed program", "js", "js.child_process.execfile", call("child_process", "execFile", lit("git"), dyn()), "0", "1"},
 		{"computed program", "js", "js.child_process.execfile", call("child_process", "execFile", dyn(), dyn()), "0", "1"},
