@@ -260,6 +260,11 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 		for i := range c.Args {
 			m.TaintArgs = append(m.TaintArgs, &c.Args[i])
 		}
+		if c.Recv != nil && len(c.Recv.Refs) > 0 {
+			// A method of an instance made from tool input
+			// (os.FindProcess(pid).Kill()): the input chose what it acts on.
+			m.TaintArgs = append(m.TaintArgs, c.Recv)
+		}
 	}
 	m.TaintKey = c.Access
 	m.roles(c)

@@ -380,6 +380,7 @@ func TestMatchRoles(t *testing.T) {
 		{"request keywords", "python", "python.requests.request", call("requests", "post", lit("https://api.x.com/"), kw("json", dyn())), "0", "1"},
 		{"file content", "js", "js.fs.write", call("fs", "writeFile", dyn(), dyn()), "0", "1"},
 		{"read has no payload", "js", "js.fs.read", call("fs", "readFile", dyn(), dyn()), "0", ""},
+		{"instance from input", "go", "go.os.process", &facts.Call{Module: "os", Member: "FindProcess().Kill", Recv: &facts.Arg{Func: -1, Refs: []facts.ParamRef{{Fn: 1, Param: 0}}}}, "recv", ""},
 		{"fixed host client", "go", "go.github.api", call("github.com/google/go-github/v79/github", "NewClient().Repositories.Get", dyn(), dyn(), dyn()), "0 1 2", ""},
 	}
 	for _, tt := range tests {

@@ -107,6 +107,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	for _, a := range args {
 		argTaint = union(argTaint, a.v.taint)
 	}
+	if isMethod && (propName == "set" || propName == "append") && len(args) == 2 {
+		e.searchParamsSet(cn, args[0].v.taint, args[1].v.taint, c)
+	}
 	result := plain(union(argTaint, obj.taint))
 	sp := e.span(n)
 	if isMethod && obj.fnp > 0 && obj.sym == nil {
@@ -513,6 +516,33 @@ func (e *extractor) augAssign(n int32, c *ctx) val {
 	}
 	lv := e.eval(left, c)
 	return plain(union(lv.taint, rv.taint))
+}
+
+// searchParamsSet follows u.searchParams.set(k, v) (or append) into the URL
+// variable u: what u is fetched with now carries v's taint, and its known
+// part ends with "?", so input that reaches it through the query is the
+// payload of the request, not its target.
+func (e *extractor) searchParamsSet(callee int32, key, value []facts.ParamRef, c *ctx) {
+	t := e.t
+	sp := t.child(callee, "object")
+	if sp < 0 || t.k(sp) != kMember || e.text(t.child(sp, "property")) != "searchParams" {
+		return
+	}
+	base := t.child(sp, "object")
+	if base < 0 || t.k(base) != kIdentifier {
+		return
+	}
+	b := c.sc.lookupBytes(e.bytesOf(base))
+	if b == nil {
+		return
+	}
+	b.v.taint = union(b.v.taint, union(key, value))
+	if b.v.known {
+		if !b.v.prefix && !strings.ContainsAny(b.v.str, "?#") {
+			b.v.str += "?"
+		}
+		b.v.prefix = true
+	}
 }
 
 // exportValue records an export when the value is a function of this file.

@@ -205,8 +205,15 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		} else {
 			refs = o.refs
 		}
+		// A field of a parameter typed with a class of the file (a pydantic
+		// model of tool input: args.path) is a path into the parameter, and
+		// the class's default for it is no literal of the value.
+		field := !o.self && o.direct
 		if ci := e.classes[o.cls]; ci != nil {
 			if av, ok := e.classAttr(ci, attr, 0); ok {
+				if field && !av.sym && av.cls == "" && av.meth == "" {
+					return val{refs: extendPath(o.refs, attr), direct: true}
+				}
 				av.refs = refs
 				return av
 			}
@@ -219,6 +226,9 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		}
 		if e.resolveMethod(o.cls, attr) >= 0 || (o.self && e.methods[attr]) {
 			return val{meth: attr, cls: o.cls, refs: o.refs}
+		}
+		if field {
+			return val{refs: extendPath(o.refs, attr), direct: true}
 		}
 		return val{refs: refs, direct: o.self}
 	case o.classDef != "":
