@@ -110,6 +110,10 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	if isMethod && (propName == "set" || propName == "append") && len(args) == 2 {
 		e.searchParamsSet(cn, args[0].v.taint, args[1].v.taint, c)
 	}
+	if isMethod && jsMutators[propName] && (obj.sym == nil || obj.sym.mod == "globalThis" && obj.sym.member == "URLSearchParams()") &&
+		obj.fnp == 0 && !obj.this && obj.cls == "" && obj.clsRef == "" {
+		e.mutate(t.child(cn, "object"), argTaint, c)
+	}
 	result := plain(union(argTaint, obj.taint))
 	sp := e.span(n)
 	if isMethod && obj.fnp > 0 && obj.sym == nil {
@@ -542,6 +546,21 @@ func (e *extractor) searchParamsSet(callee int32, key, value []facts.ParamRef, c
 			b.v.str += "?"
 		}
 		b.v.prefix = true
+	}
+}
+
+// jsMutators are the methods of arrays, maps, sets and URLSearchParams that
+// put their arguments into the object.
+var jsMutators = map[string]bool{"push": true, "unshift": true, "splice": true, "set": true, "append": true, "add": true}
+
+// mutate adds taint to the variable a mutating method is called on
+// (args.push(file), params.set("q", q)): what it holds now derives from it.
+func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
+	if len(taint) == 0 || obj < 0 || e.t.k(obj) != kIdentifier {
+		return
+	}
+	if b := c.sc.lookupBytes(e.bytesOf(obj)); b != nil {
+		b.v.taint = union(b.v.taint, taint)
 	}
 }
 

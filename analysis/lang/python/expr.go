@@ -496,6 +496,9 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		al := e.args(fc, argsN)
 		res := val{refs: union(al.refs, o.refs)}
 		m := e.member(fc, o, attr)
+		if mutators[attr] && !m.sym && m.meth == "" && !o.self && o.cls == "" && o.classDef == "" {
+			e.mutate(fc, t.unparen(t.field(fu, "object")), al.refs)
+		}
 		switch {
 		case m.sym:
 			e.emitCall(fc, m.mod, m.mem, n, fu, al.args, al.spread)
@@ -857,4 +860,29 @@ func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {
 	}
 	fn := &e.f.Functions[fc.idx]
 	fn.Refs = append(fn.Refs, c)
+}
+
+// mutators are the methods of lists, dicts and sets that put their
+// arguments into the object.
+var mutators = map[string]bool{"append": true, "extend": true, "insert": true, "add": true, "update": true,
+	"setdefault": true, "appendleft": true, "extendleft": true}
+
+// mutate adds refs to the variable obj names, a collection a mutating
+// method puts them into (cmd.append(name), body.update(fields)): what it
+// holds now derives from them too.
+func (e *extractor) mutate(fc *fnCtx, obj int32, refs []facts.ParamRef) {
+	if len(refs) == 0 || obj < 0 || e.t.typ(obj) != "identifier" {
+		return
+	}
+	name := e.t.text(obj)
+	for sc := fc.scope; sc != nil; sc = sc.parent {
+		if sc.class && sc != fc.scope {
+			continue
+		}
+		if v, ok := sc.vars[name]; ok {
+			v.refs = union(v.refs, refs)
+			sc.vars[name] = v
+			return
+		}
+	}
 }

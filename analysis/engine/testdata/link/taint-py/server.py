@@ -54,6 +54,12 @@ def bodies(content: str, q: str, item: str) -> str:
 def programs(filename: str, script: str) -> str:
     subprocess.run(["soffice", "--convert", filename])  # payload: filename
     subprocess.run(["bash", "-c", script])  # target: script
+    cmd = ["git", "log"]
+    cmd.append(filename)
+    subprocess.run(cmd)  # target: filename (the list's words are unknown here)
+    fixed = ["git", "status"]
+    fixed.append("--short")
+    subprocess.run(fixed)  # untainted
     return "ok"
 
 

@@ -42,6 +42,15 @@ server.tool("programs", { file: z.string() }, async ({ file }) => {
   execFile("soffice", ["--convert", file]); // payload: file
   execFile("sh", ["-c", file]); // target: file
   exec(`ls ${file}`); // target: file
+  const args = ["--convert"];
+  args.push(file);
+  execFile("soffice", args); // payload: file
+  const params = new URLSearchParams();
+  params.set("q", file);
+  await fetch(`https://api.example.com/search?${params}`); // payload: file
+  const fixed = ["--version"];
+  fixed.push("--quiet");
+  execFile("soffice", fixed); // untainted
   return { content: [] };
 });
 
