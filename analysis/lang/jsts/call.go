@@ -470,9 +470,17 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 			}
 		case obj.expObj:
 			e.exportValue(key, rv)
+		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":
+			// u.pathname = p, u.search = "?q=" + q: the URL now carries them.
+			e.mutate(t.child(left, "object"), rv.taint, c)
+			if key == "search" || key == "hash" {
+				e.markQuery(t.child(left, "object"), c)
+			}
 		case obj.sym != nil:
 			lv := e.member(obj, key, c)
 			e.access(left, lv, c, nil)
+		case !obj.this && !obj.modObj && !obj.expObj && obj.fnp == 0:
+			e.mutate(t.child(left, "object"), rv.taint, c) // body.text = content
 		}
 		if rv.fnp > 0 && !obj.expObj && !obj.modObj {
 			e.ref(c, rv.fn(), left)
@@ -488,6 +496,8 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				k.keyed = false
 				e.access(left, k, c, nonNil(iv.taint))
 			}
+		} else if !obj.this && obj.fnp == 0 {
+			e.mutate(t.child(left, "object"), rv.taint, c) // servers[name] = entry
 		}
 		if rv.fnp > 0 {
 			e.ref(c, rv.fn(), left)
@@ -541,22 +551,40 @@ func (e *extractor) searchParamsSet(callee int32, key, value []facts.ParamRef, c
 		return
 	}
 	b.v.taint = union(b.v.taint, union(key, value))
-	if b.v.known {
-		if !b.v.prefix && !strings.ContainsAny(b.v.str, "?#") {
-			b.v.str += "?"
-		}
-		b.v.prefix = true
+	e.markQuery(base, c)
+}
+
+// markQuery notes that the URL variable named by id now has a computed
+// query: its known part ends with "?".
+func (e *extractor) markQuery(id int32, c *ctx) {
+	if id < 0 || e.t.k(id) != kIdentifier {
+		return
 	}
+	b := c.sc.lookupBytes(e.bytesOf(id))
+	if b == nil || !b.v.known {
+		return
+	}
+	if !b.v.prefix && !strings.ContainsAny(b.v.str, "?#") {
+		b.v.str += "?"
+	}
+	b.v.prefix = true
 }
 
 // jsMutators are the methods of arrays, maps, sets and URLSearchParams that
 // put their arguments into the object.
 var jsMutators = map[string]bool{"push": true, "unshift": true, "splice": true, "set": true, "append": true, "add": true}
 
-// mutate adds taint to the variable a mutating method is called on
-// (args.push(file), params.set("q", q)): what it holds now derives from it.
+// mutate adds taint to the variable a mutating method is called on or a
+// property is set on (args.push(file), params.set("q", q),
+// config.servers[name] = entry): what it holds now derives from it.
 func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
-	if len(taint) == 0 || obj < 0 || e.t.k(obj) != kIdentifier {
+	if len(taint) == 0 {
+		return
+	}
+	for d := 0; d < 4 && obj >= 0 && (e.t.k(obj) == kMember || e.t.k(obj) == kSubscript); d++ {
+		obj = e.t.child(obj, "object")
+	}
+	if obj < 0 || e.t.k(obj) != kIdentifier {
 		return
 	}
 	if b := c.sc.lookupBytes(e.bytesOf(obj)); b != nil {

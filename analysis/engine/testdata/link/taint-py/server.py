@@ -47,6 +47,12 @@ def bodies(content: str, q: str, item: str) -> str:
     requests.post(API + "/notes", json={"text": content})  # payload: content
     requests.get(API + "/search", params={"q": q})  # payload: q
     requests.get(f"{API}/search?q={q}")  # payload: q
+    body = {"notes": {}}
+    body["notes"][item] = {"text": content}
+    requests.post(API + "/bulk", json=body)  # payload: content
+    other = {"a": 1}
+    other["b"] = 2
+    requests.post(API + "/other", json=other)  # untainted
     return requests.get(f"{API}/items/{item}").text  # target: item (a path on a literal host)
 
 

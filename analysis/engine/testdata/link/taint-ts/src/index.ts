@@ -35,6 +35,19 @@ server.tool("urls", { q: z.string(), item: z.string() }, async ({ q, item }) => 
 server.tool("bodies", { content: z.string() }, async ({ content }) => {
   await fetch(API + "/notes", { method: "POST", body: JSON.stringify({ text: content }) }); // payload: content
   await fs.writeFile("/tmp/fixed.txt", content); // payload: content
+  const config = JSON.parse(await fs.readFile("/tmp/config.json", "utf8"));
+  config.notes = config.notes ?? {};
+  config.notes.latest = content;
+  await fs.writeFile("/tmp/config.json", JSON.stringify(config)); // payload: content
+  const u = new URL(API);
+  u.pathname = `/notes/${content}`;
+  await fetch(u); // target: content
+  const v = new URL(API + "/search");
+  v.search = `?q=${content}`;
+  await fetch(v); // payload: content
+  const other = { a: 1 };
+  other.b = 2;
+  await fs.writeFile("/tmp/other.json", JSON.stringify(other)); // untainted
   return { content: [] };
 });
 
