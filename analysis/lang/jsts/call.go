@@ -546,7 +546,7 @@ func (e *extractor) searchParamsSet(callee int32, key, value []facts.ParamRef, c
 	if base < 0 || t.k(base) != kIdentifier {
 		return
 	}
-	b := c.sc.lookupBytes(e.bytesOf(base))
+	b := e.ownBinding(base, c)
 	if b == nil {
 		return
 	}
@@ -560,7 +560,7 @@ func (e *extractor) markQuery(id int32, c *ctx) {
 	if id < 0 || e.t.k(id) != kIdentifier {
 		return
 	}
-	b := c.sc.lookupBytes(e.bytesOf(id))
+	b := e.ownBinding(id, c)
 	if b == nil || !b.v.known {
 		return
 	}
@@ -584,12 +584,29 @@ func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
 	for d := 0; d < 4 && obj >= 0 && (e.t.k(obj) == kMember || e.t.k(obj) == kSubscript); d++ {
 		obj = e.t.child(obj, "object")
 	}
-	if obj < 0 || e.t.k(obj) != kIdentifier {
-		return
-	}
-	if b := c.sc.lookupBytes(e.bytesOf(obj)); b != nil {
+	if b := e.ownBinding(obj, c); b != nil {
 		b.v.taint = union(b.v.taint, taint)
 	}
+}
+
+// ownBinding returns the binding identifier id names when the function
+// being evaluated declares it (nil otherwise): a mutation of an outer
+// variable would make the facts of other functions depend on the order
+// they are evaluated in, and ranged extraction re-extracts them apart.
+func (e *extractor) ownBinding(id int32, c *ctx) *binding {
+	if id < 0 || e.t.k(id) != kIdentifier {
+		return nil
+	}
+	name := e.bytesOf(id)
+	for s := c.sc; s != nil; s = s.parent {
+		if b, ok := s.names[string(name)]; ok {
+			if s.fn != c.self {
+				return nil
+			}
+			return b
+		}
+	}
+	return nil
 }
 
 // exportValue records an export when the value is a function of this file.

@@ -868,21 +868,18 @@ var mutators = map[string]bool{"append": true, "extend": true, "insert": true, "
 	"setdefault": true, "appendleft": true, "extendleft": true}
 
 // mutate adds refs to the variable obj names, a collection a mutating
-// method puts them into (cmd.append(name), body.update(fields)): what it
-// holds now derives from them too.
+// method or a key assignment puts them into (cmd.append(name),
+// body["x"] = v): what it holds now derives from them too.
 func (e *extractor) mutate(fc *fnCtx, obj int32, refs []facts.ParamRef) {
 	if len(refs) == 0 || obj < 0 || e.t.typ(obj) != "identifier" {
 		return
 	}
+	// Only a variable of the function itself: a mutation of a module or
+	// enclosing variable would make the facts of other functions depend on
+	// the order they are evaluated in.
 	name := e.t.text(obj)
-	for sc := fc.scope; sc != nil; sc = sc.parent {
-		if sc.class && sc != fc.scope {
-			continue
-		}
-		if v, ok := sc.vars[name]; ok {
-			v.refs = union(v.refs, refs)
-			sc.vars[name] = v
-			return
-		}
+	if v, ok := fc.scope.vars[name]; ok && fc.globals[name] == false {
+		v.refs = union(v.refs, refs)
+		fc.scope.vars[name] = v
 	}
 }
