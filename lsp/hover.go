@@ -161,11 +161,17 @@ func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
 		if src == "" {
 			src = "arguments"
 		}
-		fmt.Fprintf(&b, "**Tainted:** the argument comes from tool input `%s`", src)
+		fmt.Fprintf(&b, "**Tainted (%s):** ", taintRoleName(f.TaintRole))
+		if f.TaintRole == finding.TaintPayload {
+			b.WriteString("what the call carries")
+		} else {
+			b.WriteString("where the call goes")
+		}
+		fmt.Fprintf(&b, " comes from tool input `%s`", src)
 		if f.TaintTool != "" {
 			fmt.Fprintf(&b, " of `%s`", f.TaintTool)
 		}
-		b.WriteString(" — a value the model chooses; risk raised one level\n\n")
+		b.WriteString(" — a value the model chooses\n\n")
 	}
 	b.WriteString("**Manifest:** " + manifestState(f) + "\n\n")
 	if f.Rule != "" {
@@ -373,4 +379,12 @@ func safeMarkdown(s string) string {
 		lines[i] = display.Escape(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// taintRoleName names a finding's taint role for the hover.
+func taintRoleName(role string) string {
+	if role == "" {
+		return finding.TaintTarget
+	}
+	return role
 }

@@ -51,8 +51,10 @@ type DiagnosticData struct {
 	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
 	Tainted      bool     `json:"tainted,omitempty"`
 	TaintTool    string   `json:"taintTool,omitempty"`
-	// TaintSource is the tool input field the argument comes from.
+	// TaintSource is the tool input field the argument comes from;
+	// TaintRole what the model controls through it ("target", "payload").
 	TaintSource string `json:"taintSource,omitempty"`
+	TaintRole   string `json:"taintRole,omitempty"`
 	// ManifestURI is the manifest governing the file (it may not exist yet).
 	ManifestURI protocol.DocumentURI `json:"manifestUri,omitempty"`
 }
@@ -631,6 +633,7 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 	}
 	b = keyString(b, f.TaintSource)
 	b = keyString(b, f.TaintTool)
+	b = keyString(b, f.TaintRole)
 	var flags byte
 	if f.Server {
 		flags |= 1
@@ -697,7 +700,7 @@ func diagnosticOf(f *finding.Finding, manifestURI protocol.DocumentURI) protocol
 		Kind: string(f.Kind), Capability: string(f.Capability), Class: string(f.Class), Rule: f.Rule, API: f.API,
 		Tools: f.Tools, Server: f.Server, Manifest: string(f.Manifest), UndeclaredFor: f.UndeclaredFor,
 		Scope: f.Scope, ScopeKind: f.ScopeKind, ScopeUnknown: f.ScopeUnknown, Scopes: f.Scopes, ScopeDynamic: f.ScopeDynamic, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
-		ManifestURI: manifestURI,
+		TaintRole: f.TaintRole, ManifestURI: manifestURI,
 	}
 	d := protocol.Diagnostic{
 		Range:    lspRange(f.Span),

@@ -181,6 +181,7 @@ func TestLoadErrors(t *testing.T) {
 		{"global without name", strings.Replace(strings.Replace(goodRule, `"@acme/sdk"`, "globalThis", 1), "Client().upload", `""`, 1), []string{"bad.yaml:5:", "must start with a global name"}},
 		{"bad id", strings.Replace(goodRule, "js.acme.upload", "Upload Rule", 1), []string{"bad.yaml:3:9", "must look like"}},
 		{"no message", strings.Replace(goodRule, "    message: uploads a file to Acme\n", "", 1), []string{"bad.yaml:3:5", "no message"}},
+		{"payload also taint", strings.Replace(goodRule, "    message:", "    taint: [1]\n    payload: [1]\n    message:", 1), []string{"bad.yaml:9:", "also a taint (target) arg"}},
 		{"bad risk", strings.Replace(goodRule, "    message:", "    risk: extreme\n    message:", 1), []string{"bad.yaml:8:11", "unknown risk"}},
 		{"example not code", strings.Replace(goodRule, "    message:", "    examples: {match: [42], noMatch: [x]}\n    message:", 1), []string{"bad.yaml:8:", "an example is a string of code"}},
 		{"empty example", strings.Replace(goodRule, "    message:", "    examples: {match: [\"\"], noMatch: [x]}\n    message:", 1), []string{"bad.yaml:8:", "match example 1 has no code"}},

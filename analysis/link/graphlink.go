@@ -566,17 +566,23 @@ func (g *graphEdit) update(l linked, file int, c *facts.Call, cd *candidate) (li
 		nix.linkConst(&l, file, c, cd)
 		moved = true
 	}
-	if g.affected != nil {
-		for _, ref := range cd.refs {
-			if decl := nix.taintDecl(file, c.Func, ref); decl >= 0 && g.affected[nix.base[file]+fnID(decl)] {
-				nix.linkTaint(&l, file, c, cd)
-				nix.linkConst(&l, file, c, cd)
-				moved = true
-				break
-			}
-		}
+	if g.affected != nil && (g.asksAffected(file, c, cd.refs) || g.asksAffected(file, c, cd.payload)) {
+		nix.linkTaint(&l, file, c, cd)
+		nix.linkConst(&l, file, c, cd)
+		moved = true
 	}
 	return l, moved
+}
+
+// asksAffected reports whether a taint question of refs, asked from call c,
+// starts in an affected function.
+func (g *graphEdit) asksAffected(file int, c *facts.Call, refs []facts.ParamRef) bool {
+	for _, ref := range refs {
+		if decl := g.nix.taintDecl(file, c.Func, ref); decl >= 0 && g.affected[g.nix.base[file]+fnID(decl)] {
+			return true
+		}
+	}
+	return false
 }
 
 // markAffected marks the functions a taint question may be read from a

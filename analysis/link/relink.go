@@ -116,7 +116,7 @@ func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate
 				return nil, false
 			}
 			for j := range fresh {
-				if !sameRefs(fresh[j].refs, olds[j].refs) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
+				if !sameRefs(fresh[j].refs, olds[j].refs) || !sameRefs(fresh[j].payload, olds[j].payload) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
 					return nil, false
 				}
 			}

@@ -108,6 +108,13 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	for _, a := range args {
 		argTaint = union(argTaint, a.v.taint)
 	}
+	if isMethod && (propName == "set" || propName == "append") && len(args) == 2 {
+		e.searchParamsSet(cn, args[0].v.taint, args[1].v.taint, c)
+	}
+	if isMethod && jsMutators[propName] && (obj.sym == nil || obj.sym.mod == "globalThis" && obj.sym.member == "URLSearchParams()") &&
+		obj.fnp == 0 && !obj.this && obj.cls == "" && obj.clsRef == "" {
+		e.mutate(t.child(cn, "object"), argTaint, c)
+	}
 	result := plain(union(argTaint, obj.taint))
 	sp := e.span(n)
 	if isMethod && obj.fnp > 0 && obj.sym == nil {
@@ -487,9 +494,17 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 			}
 		case obj.expObj:
 			e.exportValue(key, rv)
+		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":
+			// u.pathname = p, u.search = "?q=" + q: the URL now carries them.
+			e.mutate(t.child(left, "object"), rv.taint, c)
+			if key == "search" || key == "hash" {
+				e.markQuery(t.child(left, "object"), c)
+			}
 		case obj.sym != nil:
 			lv := e.member(obj, key, c)
 			e.access(left, lv, c, nil)
+		case !obj.this && !obj.modObj && !obj.expObj && obj.fnp == 0:
+			e.mutate(t.child(left, "object"), rv.taint, c) // body.text = content
 		}
 		if rv.fnp > 0 && !obj.expObj && !obj.modObj {
 			e.ref(c, rv.fn(), left)
@@ -505,6 +520,8 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				k.keyed = false
 				e.access(left, k, c, nonNil(iv.taint))
 			}
+		} else if !obj.this && obj.fnp == 0 {
+			e.mutate(t.child(left, "object"), rv.taint, c) // servers[name] = entry
 		}
 		if rv.fnp > 0 {
 			e.ref(c, rv.fn(), left)
@@ -537,6 +554,83 @@ func (e *extractor) augAssign(n int32, c *ctx) val {
 	}
 	lv := e.eval(left, c)
 	return plain(union(lv.taint, rv.taint))
+}
+
+// searchParamsSet follows u.searchParams.set(k, v) (or append) into the URL
+// variable u: what u is fetched with now carries v's taint, and its known
+// part ends with "?", so input that reaches it through the query is the
+// payload of the request, not its target.
+func (e *extractor) searchParamsSet(callee int32, key, value []facts.ParamRef, c *ctx) {
+	t := e.t
+	sp := t.child(callee, "object")
+	if sp < 0 || t.k(sp) != kMember || e.text(t.child(sp, "property")) != "searchParams" {
+		return
+	}
+	base := t.child(sp, "object")
+	if base < 0 || t.k(base) != kIdentifier {
+		return
+	}
+	b := e.ownBinding(base, c)
+	if b == nil {
+		return
+	}
+	b.v.taint = union(b.v.taint, union(key, value))
+	e.markQuery(base, c)
+}
+
+// markQuery notes that the URL variable named by id now has a computed
+// query: its known part ends with "?".
+func (e *extractor) markQuery(id int32, c *ctx) {
+	if id < 0 || e.t.k(id) != kIdentifier {
+		return
+	}
+	b := e.ownBinding(id, c)
+	if b == nil || !b.v.known {
+		return
+	}
+	if !b.v.prefix && !strings.ContainsAny(b.v.str, "?#") {
+		b.v.str += "?"
+	}
+	b.v.prefix = true
+}
+
+// jsMutators are the methods of arrays, maps, sets and URLSearchParams that
+// put their arguments into the object.
+var jsMutators = map[string]bool{"push": true, "unshift": true, "splice": true, "set": true, "append": true, "add": true}
+
+// mutate adds taint to the variable a mutating method is called on or a
+// property is set on (args.push(file), params.set("q", q),
+// config.servers[name] = entry): what it holds now derives from it.
+func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
+	if len(taint) == 0 {
+		return
+	}
+	for d := 0; d < 4 && obj >= 0 && (e.t.k(obj) == kMember || e.t.k(obj) == kSubscript); d++ {
+		obj = e.t.child(obj, "object")
+	}
+	if b := e.ownBinding(obj, c); b != nil {
+		b.v.taint = union(b.v.taint, taint)
+	}
+}
+
+// ownBinding returns the binding identifier id names when the function
+// being evaluated declares it (nil otherwise): a mutation of an outer
+// variable would make the facts of other functions depend on the order
+// they are evaluated in, and ranged extraction re-extracts them apart.
+func (e *extractor) ownBinding(id int32, c *ctx) *binding {
+	if id < 0 || e.t.k(id) != kIdentifier {
+		return nil
+	}
+	name := e.bytesOf(id)
+	for s := c.sc; s != nil; s = s.parent {
+		if b, ok := s.names[string(name)]; ok {
+			if s.fn != c.self {
+				return nil
+			}
+			return b
+		}
+	}
+	return nil
 }
 
 // exportValue records an export when the value is a function of this file.

@@ -798,9 +798,17 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 			}
 			return
 		}
-		e.evalObj(fc, obj)
+		if o := e.evalObj(fc, obj); !o.sym && !o.self && o.cls == "" && o.classDef == "" {
+			e.mutate(fc, obj, v.refs) // req.body = content
+		}
 	case "subscript":
 		e.eval(fc, l)
+		// config["servers"][name] = entry: the dict now holds the value.
+		root := t.unparen(t.field(l, "value"))
+		for d := 0; d < 4 && t.typ(root) == "subscript"; d++ {
+			root = t.unparen(t.field(root, "value"))
+		}
+		e.mutate(fc, root, v.refs)
 	default:
 		e.eval(fc, l)
 	}

@@ -210,8 +210,15 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		} else {
 			refs = o.refs
 		}
+		// A field of a parameter typed with a class of the file (a pydantic
+		// model of tool input: args.path) is a path into the parameter, and
+		// the class's default for it is no literal of the value.
+		field := !o.self && o.direct
 		if ci := e.classes[o.cls]; ci != nil {
 			if av, ok := e.classAttr(ci, attr, 0); ok {
+				if field && !av.sym && av.cls == "" && av.meth == "" {
+					return val{refs: extendPath(o.refs, attr), direct: true}
+				}
 				av.refs = refs
 				return av
 			}
@@ -224,6 +231,9 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		}
 		if e.resolveMethod(o.cls, attr) >= 0 || (o.self && e.methods[attr]) {
 			return val{meth: attr, cls: o.cls, refs: o.refs}
+		}
+		if field {
+			return val{refs: extendPath(o.refs, attr), direct: true}
 		}
 		return val{refs: refs, direct: o.self}
 	case o.classDef != "":
@@ -492,6 +502,9 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		al := e.args(fc, argsN)
 		res := val{refs: union(al.refs, o.refs)}
 		m := e.member(fc, o, attr)
+		if mutators[attr] && !m.sym && m.meth == "" && !o.self && o.cls == "" && o.classDef == "" {
+			e.mutate(fc, t.unparen(t.field(fu, "object")), al.refs)
+		}
 		switch {
 		case m.sym:
 			e.emitCall(fc, m.mod, m.mem, n, fu, al.args, al.spread)
@@ -1015,4 +1028,26 @@ func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {
 	}
 	fn := &e.f.Functions[fc.idx]
 	fn.Refs = append(fn.Refs, c)
+}
+
+// mutators are the methods of lists, dicts and sets that put their
+// arguments into the object.
+var mutators = map[string]bool{"append": true, "extend": true, "insert": true, "add": true, "update": true,
+	"setdefault": true, "appendleft": true, "extendleft": true}
+
+// mutate adds refs to the variable obj names, a collection a mutating
+// method or a key assignment puts them into (cmd.append(name),
+// body["x"] = v): what it holds now derives from them too.
+func (e *extractor) mutate(fc *fnCtx, obj int32, refs []facts.ParamRef) {
+	if len(refs) == 0 || obj < 0 || e.t.typ(obj) != "identifier" {
+		return
+	}
+	// Only a variable of the function itself: a mutation of a module or
+	// enclosing variable would make the facts of other functions depend on
+	// the order they are evaluated in.
+	name := e.t.text(obj)
+	if v, ok := fc.scope.vars[name]; ok && fc.globals[name] == false {
+		v.refs = union(v.refs, refs)
+		fc.scope.vars[name] = v
+	}
 }
