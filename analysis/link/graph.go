@@ -117,14 +117,14 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		for j := range f.Functions {
 			from := ix.base[i] + fnID(j)
-			ix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef) {
-				ix.addCall(from, to, int32(j), args, recv)
+			ix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef, guess bool) {
+				ix.addCall(from, to, int32(j), args, recv, guess)
 			})
 			ix.fnEdges[from] = int32(len(ix.edges[from]))
 		}
 		for k := range f.Calls {
 			ix.callSites(i, &f.Calls[k], func(from, to fnID, args []facts.Arg) {
-				ix.addCall(from, to, callPhase, args, nil)
+				ix.addCall(from, to, callPhase, args, nil, false)
 			})
 		}
 	}
@@ -169,9 +169,9 @@ func (ix *index) alignArgs(to fnID, args []facts.Arg) []facts.Arg {
 	return out
 }
 
-func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef) {
+func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef, guess bool) {
 	ix.edges[from] = append(ix.edges[from], to)
-	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv})
+	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv, guess: guess})
 	ix.siteDecls(from, args, recv, func(d fnID) {
 		if as := ix.askers[d]; len(as) == 0 || as[len(as)-1] != to {
 			ix.askers[d] = append(as, to)
@@ -219,19 +219,22 @@ func eachArgRef(a *facts.Arg, depth int, f func(*facts.ParamRef)) {
 
 // functionSites yields, in build order, the edges function j of file i
 // makes by its LocalCalls and Refs.
-func (ix *index) functionSites(i, j int, add func(to fnID, args []facts.Arg, recv []facts.ParamRef)) {
+// guess is set for a method call on a receiver of unknown class, which
+// is an edge to every method of that name: it may not reach to at all.
+func (ix *index) functionSites(i, j int, add func(to fnID, args []facts.Arg, recv []facts.ParamRef, guess bool)) {
 	fn := &ix.files[i].Functions[j]
 	for k := range fn.LocalCalls {
 		lc := &fn.LocalCalls[k]
+		guess := lc.Callee.Kind == "method" && lc.Callee.Class == ""
 		for _, to := range ix.resolveCallee(i, j, lc.Callee) {
-			add(to, lc.Args, lc.Receiver)
+			add(to, lc.Args, lc.Receiver, guess)
 		}
-		ix.callbackEdges(i, lc.Args, func(to fnID) { add(to, nil, nil) })
+		ix.callbackEdges(i, lc.Args, func(to fnID) { add(to, nil, nil, false) })
 	}
 	for _, r := range fn.Refs {
 		for _, to := range ix.resolveCallee(i, j, r) {
 			if !ix.handler[to] {
-				add(to, nil, nil)
+				add(to, nil, nil, false)
 			}
 		}
 	}

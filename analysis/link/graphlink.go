@@ -169,9 +169,9 @@ func (g *graphEdit) redoEdges() {
 			sc.fns[j] = true
 			g.touched = append(g.touched, old.edges[from][:old.fnEdges[from]]...)
 			var row []fnID
-			nix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef) {
+			nix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef, guess bool) {
 				row = append(row, to)
-				g.added = append(g.added, addedSite{to, callSite{caller: from, unit: int32(j), args: args, recv: recv}})
+				g.added = append(g.added, addedSite{to, callSite{caller: from, unit: int32(j), args: args, recv: recv, guess: guess}})
 			})
 			g.touched = append(g.touched, row...)
 			rows = append(rows, rowChange{from: from, fnRow: row, fnNew: true})

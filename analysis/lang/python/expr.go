@@ -839,20 +839,27 @@ func isDecimal(s string) bool {
 }
 
 // urlJoin is what urljoin(base, ref) is known to be: ref when it is a
-// complete absolute URL; base's scheme and host when ref is known to be a
-// relative reference that keeps them (a path, a query); nothing otherwise:
-// an unknown ref may be an absolute URL to any host.
+// complete absolute URL; base's scheme and host when ref is a relative
+// reference that keeps them (a path, a query) or is not known (taken as
+// relative, the endpoint of an API helper: urljoin(BASE, endpoint), as
+// before this function existed); nothing when a known ref names another
+// host or scheme.
 func urlJoin(base, ref val) (string, bool, bool) {
 	if ref.known && !ref.prefix && strings.Contains(ref.s, "://") {
 		return ref.s, true, false
 	}
-	if !base.known || !ref.known || strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") {
+	if !base.known {
 		return "", false, false
 	}
-	if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
-		return "", false, false // a scheme of its own
-	} else if i < 0 && ref.prefix {
-		return "", false, false // its first characters may still be a scheme
+	if ref.known {
+		if strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") {
+			return "", false, false // another host
+		}
+		if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
+			return "", false, false // a scheme of its own
+		} else if i < 0 && ref.prefix {
+			return "", false, false // its first characters may still be a scheme
+		}
 	}
 	scheme, rest, ok := strings.Cut(base.s, "://")
 	if !ok {
