@@ -86,6 +86,9 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		for k := range f.Tools {
 			t := &f.Tools[k]
+			if t.ViaModule != "" && !ix.pyProjectModule(t.ViaModule) {
+				continue // a library's `tool`, not the project's registration
+			}
 			ti := toolInfo{file: i, k: k, t: t, handler: -1, dispatcher: -1}
 			ti.name, ti.expr = ix.toolName(i, t)
 			if t.Handler > 0 && t.Handler < len(f.Functions) {
@@ -572,6 +575,22 @@ func (ix *index) isLocalModule(file int, c *facts.Call) bool {
 		return local
 	case lang.ImportsPackages:
 		return ix.goLocalDir(file, c.Module) != ""
+	}
+	return false
+}
+
+// pyProjectModule reports whether the absolute Python module mod, or a
+// package holding it, is a file of the project.
+func (ix *index) pyProjectModule(mod string) bool {
+	for mod != "" {
+		if _, ok := ix.pyModules[mod]; ok {
+			return true
+		}
+		i := strings.LastIndexByte(mod, '.')
+		if i < 0 {
+			break
+		}
+		mod = mod[:i]
 	}
 	return false
 }

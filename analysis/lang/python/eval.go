@@ -295,6 +295,8 @@ func (e *extractor) typeVal(fc *fnCtx, ty int32) val {
 		v = e.member(fc, v, strings.TrimSpace(p))
 	}
 	switch {
+	case v.sym && v.mem != "" && (v.mod == "typing" || v.mod == "typing_extensions"):
+		return val{} // Any and the like say nothing of the instance
 	case v.sym && v.mem != "":
 		return normSym(val{sym: true, mod: v.mod, mem: v.mem + "()"})
 	case v.classDef != "":
@@ -549,14 +551,18 @@ func (e *extractor) decorated(fc *fnCtx, n int32) {
 		}
 		attr, recvN, call := e.decoratorAttr(c)
 		e.eval(fc, t.firstNamed(c))
-		if attr != "tool" || t.typ(def) != "function_definition" || fc.classBody != nil {
+		if t.typ(def) != "function_definition" || fc.classBody != nil {
+			continue
+		}
+		if attr == "" {
+			e.projectDecorator(fc, c, def)
+			continue
+		}
+		if attr != "tool" {
 			continue
 		}
 		recv := e.pureVal(fc, recvN)
-		if recv.self {
-			continue
-		}
-		sdk := sdkOf(recv)
+		sdk := e.sdkOf(fc, recv)
 		if sdk == "" {
 			continue
 		}
@@ -564,7 +570,9 @@ func (e *extractor) decorated(fc *fnCtx, n int32) {
 		if !ok {
 			continue
 		}
+		before := len(e.f.Tools)
 		e.fastTool(fc, sdk, c, idx, nil, e.f.Functions[idx].Name, e.f.Functions[idx].NameSpan, call, 0)
+		e.markVia(before, viaModule(recv))
 	}
 	switch t.typ(def) {
 	case "function_definition":

@@ -504,19 +504,15 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 					}
 				}
 			}
-			if sdk := sdkOf(o); sdk != "" && !o.self {
-				switch {
-				case attr == "add_tool":
-					e.registerCall(fc, sdk, n, al, -1)
-				case attr == "tool" && len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
-					// fastmcp's server.tool(fn, name=…) registers directly.
-					e.registerCall(fc, sdk, n, al, -1)
-				}
-			}
+			e.registerMethod(fc, o, attr, n, al)
 			if attr == "Tool" || strings.HasSuffix(m.mem, ".Tool") || m.mem == "Tool" {
 				e.recordToolLiteral(fc, n)
 			}
 		case m.meth != "" || o.self || o.cls != "" || o.classDef != "":
+			if o.cls != "" && o.meth == "" {
+				// self.tool(fn, name=…) in a FastMCP subclass's setup method.
+				e.registerMethod(fc, o, attr, n, al)
+			}
 			cls := o.cls
 			if o.classDef != "" {
 				cls = o.classDef
@@ -593,8 +589,10 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 	if inner := fu; t.typ(inner) == "call" {
 		if f2 := t.unparen(t.field(inner, "function")); t.typ(f2) == "attribute" && t.textEq(t.field(f2, "attribute"), "tool") {
 			recv := e.pureVal(fc, t.field(f2, "object"))
-			if sdk := sdkOf(recv); sdk != "" && !recv.self {
+			if sdk := e.sdkOf(fc, recv); sdk != "" {
+				before := len(e.f.Tools)
 				e.registerCall(fc, sdk, n, al, inner)
+				e.markVia(before, viaModule(recv))
 			}
 		}
 	}
@@ -703,6 +701,33 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 // registerCall records `server.add_tool(fn, name=…)` or `server.tool(…)(fn)`:
 // the handler is the first positional argument of call n; nameCall is the
 // `.tool(…)` call holding the options (-1: n itself).
+// registerMethod records `server.add_tool(fn, …)` and `server.tool(fn, …)`
+// (fastmcp's direct form) when o is an MCP server.
+func (e *extractor) registerMethod(fc *fnCtx, o val, attr string, n int32, al argList) {
+	if attr != "add_tool" && attr != "tool" {
+		return
+	}
+	sdk := e.sdkOf(fc, o)
+	before := len(e.f.Tools)
+	defer func() { e.markVia(before, viaModule(o)) }()
+	switch {
+	case sdk == "":
+	case attr == "add_tool":
+		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
+		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.posV) > 0 && hasKw(al, "name") && !al.posV[0].known && !al.posV[0].lit:
+		// server.tool(wrapped, name="x"): with the name given by keyword,
+		// the positional argument is the function, whatever wraps it.
+		e.registerCall(fc, sdk, n, al, -1)
+	}
+}
+
+func hasKw(al argList, name string) bool {
+	_, ok := al.kw[name]
+	return ok
+}
+
 func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nameCall int32) {
 	if len(al.pos) == 0 {
 		return
@@ -726,11 +751,15 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 		if idx < 0 {
 			ref = &facts.Callee{Kind: "method", Name: hv.meth, Class: hv.cls, Func: -1, Span: e.span(h)}
 		}
-	case t.typ(h) == "identifier" || t.typ(h) == "attribute":
+	case (t.typ(h) == "identifier" || t.typ(h) == "attribute") && (hv.sym || hv.unbound != ""):
 		if i := strings.LastIndexByte(fnName, '.'); i >= 0 {
 			fnName = fnName[i+1:]
 		}
 		ref = &facts.Callee{Kind: "local", Name: fnName, Func: -1, Span: e.span(h)}
+	case t.typ(h) == "identifier" || t.typ(h) == "attribute":
+		// A variable (a loop's, a parameter, a wrapped function): the
+		// function it holds, and so the name, is not known here.
+		fnName = ""
 	default:
 		return
 	}
@@ -738,6 +767,9 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, nameCall, 0)
 	} else {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
+	}
+	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" {
+		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + ".__name__"
 	}
 }
 

@@ -361,23 +361,133 @@ func (e *extractor) branch(h int, body int32, names []int32, argIdx int, dec int
 
 // sdkOf classifies the receiver of `.tool`: "" when it is known not to be an
 // MCP server (pydantic-ai's agent.tool, for instance).
-func sdkOf(recv val) string {
-	if recv.cls != "" || recv.classDef != "" || recv.isFn || recv.lit || recv.known || recv.meth != "" {
+func (e *extractor) sdkOf(fc *fnCtx, recv val) string {
+	if recv.cls != "" && recv.meth == "" {
+		// self in, or an instance of, a class of this file: a server only
+		// when the class derives from FastMCP.
+		return e.classSDK(fc, recv.cls, 0)
+	}
+	if recv.self || recv.classDef != "" || recv.isFn || recv.lit || recv.known || recv.meth != "" {
 		return "" // an object of this file's own making
 	}
 	if !recv.sym {
 		return sdkFastMCP
 	}
-	m := recv.mod
+	if sdk := serverSDK(recv.mod, ""); sdk != "" {
+		return sdk
+	}
+	// A server object from a project module (relative here, absolute when
+	// the link finds the module: viaModule), or of a FastMCP subclass.
+	return sdkFastMCP
+}
+
+// viaModule is the module a registration through recv depends on being the
+// project's (facts.Tool.ViaModule), or "" when the registration stands alone.
+func viaModule(recv val) string {
+	if !recv.sym || serverSDK(recv.mod, "") != "" || strings.HasPrefix(recv.mod, ".") || isServerClassName(lastMember(recv.mem)) {
+		return ""
+	}
+	return recv.mod
+}
+
+// markVia sets ViaModule on the tools recorded since before.
+func (e *extractor) markVia(before int, via string) {
+	for i := before; i < len(e.f.Tools); i++ {
+		e.f.Tools[i].ViaModule = via
+	}
+}
+
+// serverSDK is the SDK of the MCP package mod, or "". When class is given,
+// it must also name that package's FastMCP server class.
+func serverSDK(mod, class string) string {
+	if class != "" && class != "FastMCP" && class != "MCPServer" {
+		return ""
+	}
 	switch {
-	case strings.HasPrefix(m, "mcp.server.fastmcp"), strings.HasPrefix(m, "mcp.server.mcpserver"), m == "mcp" || strings.HasPrefix(m, "mcp."):
+	case strings.HasPrefix(mod, "mcp.server.fastmcp"), strings.HasPrefix(mod, "mcp.server.mcpserver"), mod == "mcp" || strings.HasPrefix(mod, "mcp."):
 		return sdkOfficial
-	case m == "fastmcp" || strings.HasPrefix(m, "fastmcp."):
+	case mod == "fastmcp" || strings.HasPrefix(mod, "fastmcp."):
 		return sdkFastMCP
-	case strings.HasPrefix(m, "."):
-		return sdkFastMCP // a server object from a project module
 	}
 	return ""
+}
+
+// isServerClassName says a class name declares a FastMCP server class
+// (GitGuardianFastMCP): the subclass itself may be defined in another
+// package of a monorepo, out of this file's sight.
+func isServerClassName(name string) bool {
+	return strings.Contains(name, "FastMCP")
+}
+
+// lastMember is the last name of a member path, without a call's "()".
+func lastMember(mem string) string {
+	mem = strings.TrimSuffix(mem, "()")
+	return mem[strings.LastIndexByte(mem, '.')+1:]
+}
+
+// classSDK is the SDK of the FastMCP server class cls of this file derives
+// from (through bases of the file, at most a few deep), or "".
+func (e *extractor) classSDK(fc *fnCtx, cls string, depth int) string {
+	ci := e.classes[cls]
+	if ci == nil || depth > 5 {
+		return ""
+	}
+	for _, b := range ci.bases {
+		if bc := e.classes[b]; bc != nil {
+			if bc != ci {
+				if sdk := e.classSDK(fc, b, depth+1); sdk != "" {
+					return sdk
+				}
+			}
+			continue
+		}
+		parts := strings.Split(b, ".")
+		v := e.resolve(fc, strings.TrimSpace(parts[0]))
+		for _, p := range parts[1:] {
+			v = e.member(fc, v, strings.TrimSpace(p))
+		}
+		if !v.sym {
+			continue
+		}
+		last := lastMember(v.mem)
+		if sdk := serverSDK(v.mod, last); sdk != "" {
+			return sdk
+		}
+		if isServerClassName(last) {
+			return sdkFastMCP
+		}
+	}
+	return ""
+}
+
+// projectDecorator records `@tool` / `@tool("name", …)` where tool is a
+// function imported from a project module (the link checks it is one): the
+// project's own registration decorator, which registers the function it
+// decorates (by its name unless one is given).
+func (e *extractor) projectDecorator(fc *fnCtx, dec, def int32) {
+	t := e.t
+	x := t.firstNamed(dec)
+	call := int32(-1)
+	if t.typ(x) == "call" {
+		call = x
+		x = t.field(x, "function")
+	}
+	if t.typ(x) != "identifier" {
+		return
+	}
+	v := e.resolve(fc, t.text(x))
+	if !v.sym || lastMember(v.mem) != "tool" || strings.Contains(v.mem, "(") || serverSDK(v.mod, "") != "" {
+		return
+	}
+	idx, ok := e.fnOf[def]
+	if !ok {
+		return
+	}
+	before := len(e.f.Tools)
+	e.fastTool(fc, sdkFastMCP, dec, idx, nil, e.f.Functions[idx].Name, e.f.Functions[idx].NameSpan, call, 0)
+	if !strings.HasPrefix(v.mod, ".") {
+		e.markVia(before, v.mod)
+	}
 }
 
 // fastTool records a FastMCP registration. handler is the def/lambda
@@ -430,7 +540,7 @@ func (e *extractor) setToolName(fc *fnCtx, tool *facts.Tool, v int32) {
 	t := e.t
 	v = t.unparen(v)
 	tool.NameSpan = e.span(v)
-	tool.Name, tool.NameRef = "", ""
+	tool.Name, tool.NameRef, tool.NameExpr = "", "", ""
 	switch t.typ(v) {
 	case "string", "concatenated_string", "binary_operator":
 		if s, ok := e.staticString(v, e.f.Constants, ""); ok {
