@@ -204,6 +204,25 @@ func TestTools(t *testing.T) {
 			[]string{"a python-lowlevel case a [1]", "b python-lowlevel case b [1]"}},
 		{"low-level in tuple", "from mcp.server import Server\ns = Server('x')\n@s.call_tool()\nasync def h(name, arguments):\n    if name in ('a', 'b'):\n        pass\n",
 			[]string{"a python-lowlevel case a [1]", "b python-lowlevel case a [1]"}},
+		{"fastmcp subclass self.tool in a setup method", "from fastmcp import FastMCP\nclass S(FastMCP):\n    def setup(self):\n        def find(q):\n            pass\n        wrapped = wrap(find)\n        self.tool(wrapped, name='find-x')\n        self.add_tool(find)\n",
+			[]string{"find-x fastmcp - []", "find fastmcp find [0:q]"}},
+		{"instance of a fastmcp subclass of the file", "from mcp.server import FastMCP\nclass W(FastMCP):\n    pass\nmcp = W('x')\n@mcp.tool()\ndef t(a):\n    pass\n",
+			[]string{"t python-sdk t [0:a]"}},
+		{"subclass through a base of the file", "import fastmcp\nclass B(fastmcp.FastMCP):\n    pass\nclass W(B):\n    def __init__(self):\n        self.tool(self.t, name='tt')\n    def t(self, a):\n        pass\n",
+			[]string{"tt fastmcp t [1:a]"}},
+		{"plain class with a tool method is not mcp", "class Reg:\n    def tool(self, f=None, name=None):\n        return f\n    def setup(self):\n        self.tool(self.setup, name='x')\nr = Reg()\n@r.tool()\ndef t(a):\n    pass\n", nil},
+		{"subclass of another library class is not mcp", "from starlette.routing import Router\nclass R(Router):\n    def setup(self):\n        def h(q):\n            pass\n        self.add_tool(h)\n", nil},
+		{"server class named FastMCP from another package", "from core.srv import AcmeFastMCP\nfrom core.tools import scan\nmcp = AcmeFastMCP('x')\nmcp.add_tool(scan, description='d')\n",
+			[]string{"scan fastmcp - []"}},
+		{"server object from an absolute module", "from pkg.server import mcp\n@mcp.tool()\ndef t(a):\n    pass\n", []string{"t fastmcp t [0:a] via:pkg.server"}},
+		{"library instance from an absolute module", "from agents_lib import Agent\na = Agent()\n@a.tool()\ndef t(a):\n    pass\n", nil},
+		{"own tool decorator", "from pkg.registry import tool\n@tool('x_y', annotations={'readOnlyHint': True})\ndef t(a):\n    pass\n@tool\ndef u(b):\n    pass\n@tool(name='named')\ndef v(c):\n    pass\n",
+			[]string{"x_y fastmcp t [0:a] via:pkg.registry", "u fastmcp u [0:b] via:pkg.registry", "named fastmcp v [0:c] via:pkg.registry"}},
+		{"own tool decorator, relative", "from .rpc import tool\n@tool\ndef t(a):\n    pass\n", []string{"t fastmcp t [0:a]"}},
+		{"a local tool function is no registration", "def tool(f):\n    return f\n@tool\ndef t(a):\n    pass\n@tooling\ndef u(a):\n    pass\n", nil},
+		{"typing.Any server parameter", "from typing import Any\ndef register(mcp: Any):\n    @mcp.tool()\n    def t(a):\n        pass\n", []string{"t fastmcp t [0:a]"}},
+		{"a typed non-server parameter", "from pydantic_ai import Agent\ndef register(agent: Agent):\n    @agent.tool()\n    def t(a):\n        pass\n", nil},
+		{"variable handler has no name", "from fastmcp import FastMCP\nmcp = FastMCP('x')\ndef reg(fns):\n    for fn in fns:\n        mcp.tool()(fn)\n", []string{"expr:fn.__name__ fastmcp - []"}},
 		{"low-level enum match", "from enum import Enum\nclass T(str, Enum):\n    R = 'read'\n@server.call_tool()\nasync def h(name, arguments):\n    match name:\n        case T.R:\n            pass\n        case T.W.value:\n            pass\n",
 			[]string{"read python-lowlevel case read [1]", "ref:T.W python-lowlevel case T.W [1]"}},
 	}
@@ -213,7 +232,10 @@ func TestTools(t *testing.T) {
 			var got []string
 			for _, tl := range f.Tools {
 				name := tl.Name
-				if name == "" {
+				switch {
+				case name == "" && tl.NameRef == "" && tl.NameExpr != "":
+					name = "expr:" + tl.NameExpr
+				case name == "":
 					name = "ref:" + tl.NameRef
 				}
 				h := "-"
@@ -228,7 +250,11 @@ func TestTools(t *testing.T) {
 					}
 					in = append(in, s)
 				}
-				got = append(got, fmt.Sprintf("%s %s %s [%s]", name, tl.SDK, h, strings.Join(in, " ")))
+				line := fmt.Sprintf("%s %s %s [%s]", name, tl.SDK, h, strings.Join(in, " "))
+				if tl.ViaModule != "" {
+					line += " via:" + tl.ViaModule
+				}
+				got = append(got, line)
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("tools:\n got %q\nwant %q", got, tc.want)

@@ -376,8 +376,14 @@ func (e *extractor) sdkOf(fc *fnCtx, recv val) string {
 	if sdk := serverSDK(recv.mod, ""); sdk != "" {
 		return sdk
 	}
-	// A server object from a project module (relative here, absolute when
-	// the link finds the module: viaModule), or of a FastMCP subclass.
+	if isServerClassName(lastMember(recv.mem)) || strings.HasPrefix(recv.mod, ".") {
+		return sdkFastMCP
+	}
+	if strings.Contains(recv.mem, "(") {
+		return "" // an instance a library made (pydantic-ai's Agent)
+	}
+	// A server object imported from a module the link must find among the
+	// project's files (viaModule).
 	return sdkFastMCP
 }
 

@@ -1,0 +1,107 @@
+package link
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
+
+// Python tools registered through names imported from other files: a server
+// object made in another module, the project's own `@tool` decorator. They
+// count only when that module is one of the project's files: the same
+// spellings from a library (an agent framework's `@tool`, `helper.tool()`)
+// stay silent.
+func TestPythonProjectRegistrations(t *testing.T) {
+	files := map[string]string{
+		"src/pkg/server.py": `from fastmcp import FastMCP
+mcp = FastMCP("x")
+`,
+		"src/pkg/registry.py": `def tool(name=None, **options):
+    def decorate(fn):
+        return fn
+    return decorate
+`,
+		"src/pkg/tools/files.py": `import subprocess
+from typing import Any
+from pkg.server import mcp
+from pkg.registry import tool
+from langchain_core.tools import tool as lc_tool
+from somelib.agents import helper
+
+@mcp.tool()
+def read_file(path: str) -> str:
+    return open(path).read()
+
+@tool("run_ls")
+def run(args: str):
+    subprocess.run(["ls", args])
+
+@tool
+def list_env():
+    subprocess.run(["env"])
+
+@lc_tool
+def agent_tool(q: str):
+    subprocess.run(["ls"])
+
+@helper.tool()
+def not_a_tool(q: str):
+    subprocess.run(["ls"])
+
+def register(server: Any):
+    @server.tool()
+    def ping() -> str:
+        subprocess.run(["ping", "-c1", "localhost"])
+        return "ok"
+`,
+	}
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []*facts.File
+	for _, p := range slices.Sorted(func(yield func(string) bool) {
+		for p := range files {
+			if !yield(p) {
+				return
+			}
+		}
+	}) {
+		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	res := e.Link(t.TempDir(), fs)
+	got := map[string][]string{}
+	for _, tl := range res.Tools {
+		var caps []string
+		for _, c := range tl.Capabilities {
+			caps = append(caps, string(c))
+		}
+		got[tl.Name] = caps
+	}
+	want := map[string]string{"read_file": "file.read", "run_ls": "system.exec", "list_env": "system.exec", "ping": "system.exec"}
+	if len(got) != len(want) {
+		t.Errorf("tools %v, want %v", got, want)
+	}
+	for name, c := range want {
+		if caps, ok := got[name]; !ok || !slices.Contains(caps, c) {
+			t.Errorf("tool %s: capabilities %v (found %v), want %s", name, caps, ok, c)
+		}
+	}
+	for _, silent := range []string{"agent_tool", "not_a_tool"} {
+		if _, ok := got[silent]; ok {
+			t.Errorf("%s is reported as a tool: a library's `tool` is not the project's registration", silent)
+		}
+	}
+	for name := range got {
+		if strings.Contains(name, "unresolved") {
+			t.Errorf("unresolved tool %q", name)
+		}
+	}
+}
