@@ -81,6 +81,8 @@ type fnCtx struct {
 	cond int
 	// globals are names declared `global` here: bindings go to the module scope.
 	globals map[string]bool
+	// loops are the enclosing loops over literal containers (loops.go).
+	loops []loopBind
 }
 
 // recordedBuiltins are builtins whose calls are facts (rules decide).
@@ -407,7 +409,14 @@ func (e *extractor) stmt(fc *fnCtx, n int32) {
 	case "for_statement":
 		it := e.eval(fc, t.field(n, "right"))
 		e.bindTarget(fc, t.field(n, "left"), elementOf(it))
+		lb, literal := e.literalLoop(fc, t.field(n, "left"), t.field(n, "right"))
+		if literal {
+			fc.loops = append(fc.loops, lb)
+		}
 		e.body(fc, t.field(n, "body"))
+		if literal {
+			fc.loops = fc.loops[:len(fc.loops)-1]
+		}
 		if alt := t.field(n, "alternative"); alt >= 0 {
 			e.body(fc, t.field(alt, "body"))
 		}

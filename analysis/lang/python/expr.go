@@ -734,22 +734,45 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 	}
 	t := e.t
 	h := t.unparen(al.pos[0])
-	hv := al.posV[0]
+	if t.typ(h) == "identifier" {
+		if elems := fc.loopElems(t.text(h)); elems != nil {
+			e.registerLoop(fc, sdk, n, al, nameCall, elems, t.text(h))
+			return
+		}
+	}
+	e.registerHandler(fc, sdk, n, h, al.posV[0], nameCall)
+}
+
+// registerHandler records the registration n of the function h (value hv).
+func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, nameCall int32) {
+	t := e.t
 	idx := -1
 	var ref *facts.Callee
 	fnName := t.text(h)
 	nameSpan := e.span(h)
+	exprOf := ".__name__" // what names the tool when fnName is unknown
 	switch {
 	case hv.isFn:
 		idx = hv.fn
-		if nm := e.f.Functions[idx].Name; nm != "" {
-			fnName = nm
-		}
+		fnName = e.f.Functions[idx].Name // "" for a lambda: unresolved
 	case hv.meth != "":
 		idx = e.resolveMethod(hv.cls, hv.meth)
 		fnName = hv.meth
 		if idx < 0 {
 			ref = &facts.Callee{Kind: "method", Name: hv.meth, Class: hv.cls, Func: -1, Span: e.span(h)}
+		}
+	case t.typ(h) == "lambda":
+		i, ok := e.fnOf[h]
+		if !ok {
+			return
+		}
+		idx, fnName, exprOf = i, "", ""
+	case hv.sym && strings.Contains(hv.mem, "("):
+		// A tool object a library call made (Tool.from_function(fn,
+		// name="x")): named by its literal name option, else unresolved.
+		fnName, exprOf = "", ".name"
+		if a, ok := hv.props["name"]; ok && a.Known && !a.Prefix && a.Value != "" {
+			fnName = a.Value
 		}
 	case (t.typ(h) == "identifier" || t.typ(h) == "attribute") && (hv.sym || hv.unbound != ""):
 		if i := strings.LastIndexByte(fnName, '.'); i >= 0 {
@@ -769,7 +792,10 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
 	}
 	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" {
-		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + ".__name__"
+		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + exprOf
+		if hv.isFn || t.typ(h) == "lambda" {
+			tl.NameExpr = "<lambda>" // what FastMCP would call it
+		}
 	}
 }
 
