@@ -582,6 +582,7 @@ func (e *extractor) decorated(fc *fnCtx, n int32) {
 		before := len(e.f.Tools)
 		e.fastTool(fc, sdk, c, idx, nil, e.f.Functions[idx].Name, e.f.Functions[idx].NameSpan, call, 0)
 		e.markVia(before, viaModule(recv))
+		e.selfNamed(fc, before, val{})
 	}
 	switch t.typ(def) {
 	case "function_definition":

@@ -734,13 +734,15 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 	}
 	t := e.t
 	h := t.unparen(al.pos[0])
-	if t.typ(h) == "identifier" {
-		if elems := fc.loopElems(t.text(h)); elems != nil {
-			e.registerLoop(fc, sdk, n, al, nameCall, elems, t.text(h))
+	if root, _ := e.loopRoot(h); root != "" {
+		if elems := fc.loopElems(root); elems != nil {
+			e.registerLoop(fc, sdk, n, al, nameCall, elems, h)
 			return
 		}
 	}
+	before := len(e.f.Tools)
 	e.registerHandler(fc, sdk, n, h, al.posV[0], nameCall)
+	e.selfNamed(fc, before, al.posV[0])
 }
 
 // registerHandler records the registration n of the function h (value hv).
@@ -791,7 +793,7 @@ func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, n
 	} else {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
 	}
-	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" {
+	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" && tl.NameExpr == "" {
 		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + exprOf
 		if hv.isFn || t.typ(h) == "lambda" {
 			tl.NameExpr = "<lambda>" // what FastMCP would call it

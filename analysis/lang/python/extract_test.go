@@ -234,6 +234,12 @@ func TestTools(t *testing.T) {
 		{"lambda without a name", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nmcp.add_tool(lambda q: q)\n", []string{"expr:<lambda> fastmcp  [0:q]"}},
 		{"tool object made by a library call", "from fastmcp.tools import Tool\nfrom fastmcp import FastMCP\nmcp = FastMCP('x')\ndef a(p):\n    pass\nt = Tool.from_function(a, name='made')\nmcp.add_tool(t)\nu = Tool.from_function(a)\nmcp.add_tool(u)\n",
 			[]string{"made fastmcp - []", "expr:u.name fastmcp - []"}},
+		{"loop over instances of tool classes", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nclass Base:\n    name = ''\nclass R(Base):\n    name = 'read'\n    def run(self, p):\n        pass\nclass W(Base):\n    name = 'write'\n    def run(self, q):\n        pass\nfor t in [R(), W]:\n    mcp.add_tool(t.run, name=t.name)\n",
+			[]string{"read fastmcp run [1:p]", "write fastmcp run [1:q]"}},
+		{"loop over instances without a literal name", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nclass R:\n    def run(self, p):\n        pass\nfor t in [R()]:\n    mcp.add_tool(t.run, name=t.label)\n", []string{"expr:R().label fastmcp run [1:p]"}},
+		{"self.name in a base class's register method", "class Base:\n    name = ''\n    def run(self, a):\n        pass\n    def register(self, server):\n        server.tool(name=self.name)(self.run)\nclass Ls(Base):\n    name = 'ls'\n    def run(self, path):\n        pass\nclass Cat(Base):\n    name = 'cat'\nclass Other:\n    name = 'not-a-tool'\n",
+			[]string{"ls fastmcp run [1:path]", "cat fastmcp run [1:a]"}},
+		{"self.name with no class giving it", "class Base:\n    def __init__(self, name):\n        self.name = name\n    def run(self, a):\n        pass\n    def register(self, server):\n        server.tool(name=self.name)(self.run)\n", []string{"expr:self.name fastmcp run [1:a]"}},
 		{"low-level enum match", "from enum import Enum\nclass T(str, Enum):\n    R = 'read'\n@server.call_tool()\nasync def h(name, arguments):\n    match name:\n        case T.R:\n            pass\n        case T.W.value:\n            pass\n",
 			[]string{"read python-lowlevel case read [1]", "ref:T.W python-lowlevel case T.W [1]"}},
 	}

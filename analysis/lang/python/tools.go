@@ -563,7 +563,15 @@ func (e *extractor) setToolName(fc *fnCtx, tool *facts.Tool, v int32) {
 			return
 		}
 	}
-	tool.NameRef = strings.TrimSuffix(t.text(v), ".value")
+	ref := strings.TrimSuffix(strings.Join(strings.Fields(t.text(v)), ""), ".value")
+	root, _, _ := strings.Cut(ref, ".")
+	if t.typ(v) != "identifier" && t.typ(v) != "attribute" || root == "self" || root == "cls" || strings.ContainsAny(ref, "()[]") {
+		// A call, a subscript, an instance's attribute: no constant of the
+		// package is spelled so, the link reports it unresolved as written.
+		tool.NameExpr = ref
+		return
+	}
+	tool.NameRef = ref
 }
 
 // annotationKey maps an annotation keyword (camel or snake case) to its MCP name.
