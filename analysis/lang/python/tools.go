@@ -95,6 +95,9 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 		e.tableDispatch(h, def, body, nameParam)
 	}
 	if len(e.f.Tools) == before {
+		e.registryDispatch(h, body, nameParam)
+	}
+	if len(e.f.Tools) == before {
 		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec})
 	}
 }
