@@ -383,16 +383,14 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 		}
 		for mod, member := range pySplits(full) {
 			if fi := ix.pyModule(file, mod); fi >= 0 {
+				if cls, m, ok := strings.Cut(member, "()."); ok && !strings.ContainsAny(cls, ".(") && !strings.ContainsAny(m, ".(") {
+					// A method of an instance of a project class: C().m.
+					return ix.pyMember(fi, cls+"."+m, 0)
+				}
 				if i := strings.IndexAny(member, ".("); i >= 0 {
 					member = member[:i]
 				}
-				if j, ok := ix.files[fi].Exports[member]; ok {
-					return []fnID{ix.base[fi] + fnID(j)}
-				}
-				if j := ix.byName[fi]["."+member]; len(j) > 0 && ix.files[fi].Functions[j[0]].Parent <= 0 {
-					return []fnID{ix.base[fi] + fnID(j[0])}
-				}
-				return nil
+				return ix.pyMember(fi, member, 0)
 			}
 		}
 	case lang.ImportsPackages:
@@ -414,6 +412,59 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 			}
 		}
 		return out
+	}
+	return nil
+}
+
+// maxReexports bounds the chain of re-exports a Python name is followed
+// through (a package __init__ importing from a submodule that imports…).
+const maxReexports = 4
+
+// pyMember is the top-level function member of the Python file fi (or,
+// for "C.m", the method m of its class C; for a class C, its __init__), also
+// when fi only re-exports it (`from .shell import run` in a package
+// __init__): the import is followed to the file that defines it.
+func (ix *index) pyMember(fi int, member string, depth int) []fnID {
+	f := ix.files[fi]
+	name, method, isMethod := strings.Cut(member, ".")
+	if isMethod {
+		if j := ix.byName[fi][member]; len(j) > 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])}
+		}
+	} else {
+		if j, ok := f.Exports[member]; ok {
+			return []fnID{ix.base[fi] + fnID(j)}
+		}
+		if j := ix.byName[fi]["."+member]; len(j) > 0 && f.Functions[j[0]].Parent <= 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])}
+		}
+		if j := ix.byName[fi][member+".__init__"]; len(j) > 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])} // constructing a class of the file
+		}
+	}
+	if depth >= maxReexports {
+		return nil
+	}
+	for _, imp := range f.Imports {
+		if imp.Local != name || imp.Name == "" || imp.Name == "*" {
+			continue
+		}
+		full := imp.Spec + "." + imp.Name
+		if strings.Trim(imp.Spec, ".") == "" {
+			full = imp.Spec + imp.Name // from . import x: x is a module
+		}
+		for mod, target := range pySplits(full) {
+			if t := ix.pyModule(fi, mod); t >= 0 && t != fi {
+				if strings.ContainsAny(target, ".(") {
+					return nil // a module's member, not a name the file binds
+				}
+				if isMethod {
+					target += "." + method
+				}
+				return ix.pyMember(t, target, depth+1)
+			}
+		}
+		return nil
 	}
 	return nil
 }

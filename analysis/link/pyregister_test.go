@@ -105,3 +105,88 @@ def register(server: Any):
 		}
 	}
 }
+
+// A Python name imported from a package that only re-exports it (its
+// __init__ imports it from a submodule), and methods of project classes
+// constructed from another file, reach the code that defines them.
+func TestPythonReexportsAndClassMethods(t *testing.T) {
+	files := map[string]string{
+		"src/pkg/__init__.py":       "from .utils.shell import run_shell\nfrom .client import Fetcher\n",
+		"src/pkg/utils/__init__.py": "from .files import read_any as read_it\n",
+		"src/pkg/utils/shell.py":    "import subprocess\n\ndef run_shell(cmd):\n    return subprocess.run(cmd, shell=True)\n",
+		"src/pkg/utils/files.py":    "def read_any(p):\n    return open(p).read()\n",
+		"src/pkg/client.py": `import requests
+
+class Fetcher:
+    def __init__(self, base):
+        self.base = base
+        self.session = requests.Session()
+
+    def get(self, path):
+        return self.session.get(self.base + path)
+
+    def size(self, path):
+        return len(path)
+`,
+		"src/pkg/server.py": `from fastmcp import FastMCP
+from pkg import run_shell, Fetcher
+from .utils import read_it
+from .client import Fetcher as Direct
+
+mcp = FastMCP("x")
+
+@mcp.tool()
+def shell(cmd: str):
+    return run_shell(cmd)
+
+@mcp.tool()
+def read(p: str):
+    return read_it(p)
+
+@mcp.tool()
+def fetch(p: str):
+    return Fetcher("https://api.example.com").get(p)
+
+@mcp.tool()
+def fetch_direct(p: str):
+    return Direct("https://api.example.com").get(p)
+
+@mcp.tool()
+def size(p: str):
+    return Direct("https://api.example.com").size(p)
+`,
+	}
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []*facts.File
+	for _, p := range slices.Sorted(func(yield func(string) bool) {
+		for p := range files {
+			if !yield(p) {
+				return
+			}
+		}
+	}) {
+		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	res := e.Link(t.TempDir(), fs)
+	got := map[string]string{}
+	for _, tl := range res.Tools {
+		var caps []string
+		for _, c := range tl.Capabilities {
+			caps = append(caps, string(c))
+		}
+		got[tl.Name] = strings.Join(caps, ",")
+	}
+	want := map[string]string{"shell": "system.exec", "read": "file.read", "fetch": "network.client", "fetch_direct": "network.client", "size": ""}
+	for name, caps := range want {
+		if g, ok := got[name]; !ok || g != caps {
+			t.Errorf("tool %s: capabilities %q (found %v), want %q", name, g, ok, caps)
+		}
+	}
+}
