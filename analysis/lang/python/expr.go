@@ -723,6 +723,30 @@ func (e *extractor) registerMethod(fc *fnCtx, o val, attr string, n int32, al ar
 	}
 }
 
+// fromFunction returns h when it is `Tool.from_function(fn, …)` (fastmcp's
+// Tool, FunctionTool) with fn as its first argument, else -1.
+func (e *extractor) fromFunction(h int32) int32 {
+	t := e.t
+	h = t.unparen(h)
+	if t.typ(h) != "call" {
+		return -1
+	}
+	f := t.unparen(t.field(h, "function"))
+	if t.typ(f) != "attribute" || !t.textEq(t.field(f, "attribute"), "from_function") {
+		return -1
+	}
+	cls := t.text(t.field(f, "object"))
+	cls = cls[strings.LastIndexByte(cls, '.')+1:]
+	if cls != "Tool" && cls != "FunctionTool" {
+		return -1
+	}
+	first := t.firstNamed(t.field(h, "arguments"))
+	if first < 0 || t.typ(first) == "keyword_argument" {
+		return -1
+	}
+	return h
+}
+
 func hasKw(al argList, name string) bool {
 	_, ok := al.kw[name]
 	return ok
@@ -748,6 +772,28 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 // registerHandler records the registration n of the function h (value hv).
 func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, nameCall int32) {
 	t := e.t
+	if fromFn := e.fromFunction(h); fromFn >= 0 {
+		// add_tool(Tool.from_function(fn, name=…)): fn is the handler, the
+		// options of from_function name and annotate the tool.
+		before := len(e.f.Tools)
+		fn := t.unparen(t.firstNamed(t.field(h, "arguments")))
+		e.registerHandler(fc, sdk, n, fn, e.pureVal(fc, fn), nameCall)
+		if len(e.f.Tools) > before {
+			tl := &e.f.Tools[len(e.f.Tools)-1]
+			for _, a := range t.namedKids(t.field(h, "arguments"), nil) {
+				if t.typ(a) != "keyword_argument" {
+					continue
+				}
+				switch t.text(t.field(a, "name")) {
+				case "name":
+					e.setToolName(fc, tl, t.field(a, "value"))
+				case "annotations":
+					e.annotations(fc, tl, t.field(a, "value"))
+				}
+			}
+		}
+		return
+	}
 	idx := -1
 	var ref *facts.Callee
 	fnName := t.text(h)

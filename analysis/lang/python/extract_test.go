@@ -231,6 +231,8 @@ func TestTools(t *testing.T) {
 			[]string{"x fastmcp a [0:p]", "bee fastmcp a [0:p]"}},
 		{"loop over a list the code does not spell out", "from fastmcp import FastMCP\nmcp = FastMCP('x')\ndef reg(fns):\n    for fn in list(fns):\n        mcp.tool()(fn)\n", []string{"expr:fn.__name__ fastmcp - []"}},
 		{"loop over literals registering nothing", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nfor fn in ('a', 'b'):\n    print(fn)\n", nil},
+		{"Tool.from_function inline", "from fastmcp import FastMCP\nfrom fastmcp.tools import FunctionTool, Tool\nmcp = FastMCP('x')\ndef a(p):\n    pass\nmcp.add_tool(FunctionTool.from_function(a, tags={'t'}))\nmcp.add_tool(Tool.from_function(a, name='aa'))\nmcp.add_tool(Prompt.from_function(a))\n",
+			[]string{"a fastmcp a [0:p]", "aa fastmcp a [0:p]"}},
 		{"lambda without a name", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nmcp.add_tool(lambda q: q)\n", []string{"expr:<lambda> fastmcp  [0:q]"}},
 		{"tool object made by a library call", "from fastmcp.tools import Tool\nfrom fastmcp import FastMCP\nmcp = FastMCP('x')\ndef a(p):\n    pass\nt = Tool.from_function(a, name='made')\nmcp.add_tool(t)\nu = Tool.from_function(a)\nmcp.add_tool(u)\n",
 			[]string{"made fastmcp - []", "expr:u.name fastmcp - []"}},
