@@ -573,11 +573,17 @@ func (ix *index) toolName(file int, t *facts.Tool) (name, expr string) {
 		if v, ok := f.Constants[t.NameRef]; ok {
 			return v, ""
 		}
-		// An imported constant may be spelled with a namespace: ns.NAME.
-		if k := strings.LastIndexByte(t.NameRef, '.'); k >= 0 {
-			if v, ok := f.Constants[t.NameRef[k+1:]]; ok && f.Lang == ix.files[file].Lang {
+		// An imported constant may be spelled with a namespace: ns.NAME,
+		// mod.Enum.MEMBER (per file, the longest suffix it defines).
+		for k := strings.IndexByte(t.NameRef, '.'); k >= 0 && f.Lang == ix.files[file].Lang; {
+			if v, ok := f.Constants[t.NameRef[k+1:]]; ok {
 				return v, ""
 			}
+			next := strings.IndexByte(t.NameRef[k+1:], '.')
+			if next < 0 {
+				break
+			}
+			k += 1 + next
 		}
 	}
 	return ix.unresolvedTool(file, t, t.NameRef)

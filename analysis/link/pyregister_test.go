@@ -190,3 +190,48 @@ def size(p: str):
 		}
 	}
 }
+
+// Tool names spelled through a module and an Enum of another file
+// (names.ToolName.RUN, ToolName.READ.value) resolve to the member's value.
+func TestPythonQualifiedEnumNames(t *testing.T) {
+	files := map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/names.py":    "from enum import Enum\n\nclass ToolName(str, Enum):\n    READ = \"read_file\"\n    RUN = \"run\"\n\nRUN = \"not-this-one\"\n",
+		"pkg/server.py": `import subprocess
+from fastmcp import FastMCP
+from . import names
+from .names import ToolName
+
+mcp = FastMCP("x")
+
+@mcp.tool(name=names.ToolName.RUN)
+def run(c: str):
+    subprocess.run(c)
+
+@mcp.tool(name=ToolName.READ.value)
+def read(p: str):
+    return open(p).read()
+`,
+	}
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []*facts.File
+	for _, p := range []string{"pkg/__init__.py", "pkg/names.py", "pkg/server.py"} {
+		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	res := e.Link(t.TempDir(), fs)
+	var names []string
+	for _, tl := range res.Tools {
+		names = append(names, tl.Name)
+	}
+	slices.Sort(names)
+	if want := []string{"read_file", "run"}; !slices.Equal(names, want) {
+		t.Errorf("tools %q, want %q", names, want)
+	}
+}
