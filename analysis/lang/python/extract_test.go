@@ -248,6 +248,9 @@ func TestTools(t *testing.T) {
 			[]string{"read python-lowlevel run [1]", "write python-lowlevel - [0]"}},
 		{"low-level registry filtered by a condition", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'r'\n    def run(self, args):\n        pass\nMAP = {t.name: t for t in [R()] if t.enabled}\n@s.call_tool()\nasync def h(name, arguments):\n    return MAP[name].run(arguments)\n", nil},
 		{"a lookup by another key is no dispatch", "from mcp.server import Server\ns = Server('x')\ndef a(x):\n    pass\nMAP = {'a': a}\n@s.call_tool()\nasync def h(name, arguments):\n    return MAP[arguments['kind']](arguments)\n", nil},
+		{"low-level dispatch by a loop over tool classes", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'read'\n    async def execute(self, args):\n        pass\nclass W:\n    name = 'write'\n    async def execute(self, args):\n        pass\nTOOLS = [R(), W()]\n@s.call_tool()\nasync def h(name, arguments):\n    for t in TOOLS:\n        if t.name == name:\n            return await t.execute(arguments)\n    raise ValueError(name)\n",
+			[]string{"read python-lowlevel execute [1]", "write python-lowlevel execute [1]"}},
+		{"a loop comparing another field is no dispatch", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'read'\n    async def execute(self, args):\n        pass\n@s.call_tool()\nasync def h(name, arguments):\n    for t in [R()]:\n        if t.name == arguments['kind']:\n            return await t.execute(arguments)\n", nil},
 		{"low-level enum match", "from enum import Enum\nclass T(str, Enum):\n    R = 'read'\n@server.call_tool()\nasync def h(name, arguments):\n    match name:\n        case T.R:\n            pass\n        case T.W.value:\n            pass\n",
 			[]string{"read python-lowlevel case read [1]", "ref:T.W python-lowlevel case T.W [1]"}},
 	}

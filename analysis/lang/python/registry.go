@@ -242,3 +242,121 @@ func (e *extractor) syntaxVal(x int32) val {
 	}
 	return val{}
 }
+
+// loopDispatch reads `for t in [ReadTool(), RunTool()]: if t.name == name:
+// return await t.execute(arguments)` (the list literal or a name assigned
+// one): each element is a tool named by its class's literal attribute,
+// handled by the method the branch calls on it.
+func (e *extractor) loopDispatch(h int, body int32, nameParam string) {
+	t := e.t
+	var loops []int32
+	var find func(n int32, depth int)
+	find = func(n int32, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		for c := t.n[n].first; c >= 0; c = t.n[c].next {
+			switch t.n[c].typ {
+			case "function_definition", "class_definition", "lambda", "decorated_definition":
+				continue
+			case "for_statement":
+				loops = append(loops, c)
+			}
+			find(c, depth+1)
+		}
+	}
+	find(body, 0)
+	ps := e.f.Functions[h].Params
+	for _, loop := range loops {
+		left := t.unparen(t.field(loop, "left"))
+		if t.typ(left) != "identifier" {
+			continue
+		}
+		x := t.text(left)
+		lb, ok := e.literalLoop(&fnCtx{decl: h}, left, t.field(loop, "right"))
+		if !ok {
+			continue
+		}
+		// if x.attr == name: … x.m(…)
+		var attr, method string
+		call := int32(-1)
+		var walk func(n int32, depth int)
+		walk = func(n int32, depth int) {
+			if depth > maxDepth || call >= 0 {
+				return
+			}
+			for c := t.n[n].first; c >= 0 && call < 0; c = t.n[c].next {
+				if t.n[c].typ != "if_statement" {
+					walk(c, depth+1)
+					continue
+				}
+				cond := t.unparen(t.field(c, "condition"))
+				if t.typ(cond) != "comparison_operator" || e.operator(cond) != "==" {
+					continue
+				}
+				ks := t.namedKids(cond, nil)
+				if len(ks) != 2 {
+					continue
+				}
+				side := ks[0]
+				if t.textEq(ks[0], nameParam) {
+					side = ks[1]
+				} else if !t.textEq(ks[1], nameParam) {
+					continue
+				}
+				root, a := e.loopRoot(side)
+				if root != x || a == "" {
+					continue
+				}
+				var inner func(n int32, depth int)
+				inner = func(n int32, depth int) {
+					for d := t.n[n].first; d >= 0 && call < 0 && depth < maxDepth; d = t.n[d].next {
+						if t.n[d].typ == "call" {
+							if r, m := e.loopRoot(t.field(d, "function")); r == x && m != "" {
+								call, method, attr = d, m, a
+								return
+							}
+						}
+						inner(d, depth+1)
+					}
+				}
+				inner(t.field(c, "consequence"), 0)
+			}
+		}
+		walk(t.field(loop, "body"), 0)
+		if call < 0 {
+			continue
+		}
+		in := -1
+		for i, a := range t.namedKids(t.field(call, "arguments"), nil) {
+			if len(ps) > 1 && t.typ(a) != "keyword_argument" && t.textEq(a, ps[len(ps)-1]) {
+				in = i
+				break
+			}
+		}
+		for _, el := range lb.elems {
+			en := el[x]
+			v := e.syntaxVal(en)
+			if v.cls == "" && v.classDef == "" {
+				continue
+			}
+			tool := facts.Tool{NameSpan: e.span(en), Span: e.span(en), SDK: sdkLowLevel, Handler: -1, Dispatcher: h}
+			if s, ok := e.classConst(v, attr); ok {
+				tool.Name = s
+			} else {
+				tool.NameExpr = strings.Join(strings.Fields(t.text(en)), "") + "." + attr
+			}
+			shift := 0
+			if v.cls != "" {
+				shift = 1
+			}
+			tool.Handler = e.resolveMethod(v.cls+v.classDef, method)
+			if in >= 0 {
+				tool.Inputs = []facts.ToolInput{{Index: in + shift}}
+			}
+			e.lowTools = append(e.lowTools, len(e.f.Tools))
+			e.f.Tools = append(e.f.Tools, tool)
+		}
+		return
+	}
+}

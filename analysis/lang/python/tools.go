@@ -90,7 +90,11 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 		}
 	}
 	before := len(e.f.Tools)
-	walk(body, 0)
+	// `for t in TOOLS: if t.name == name:` first: its test is no tool name.
+	e.loopDispatch(h, body, nameParam)
+	if len(e.f.Tools) == before {
+		walk(body, 0)
+	}
 	if len(e.f.Tools) == before {
 		e.tableDispatch(h, def, body, nameParam)
 	}
