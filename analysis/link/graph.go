@@ -378,7 +378,10 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 		return ix.exportsOf(file, c.Module, member)
 	case lang.ImportsModules:
 		full := c.Module
-		if c.Member != "" {
+		switch {
+		case strings.HasPrefix(c.Member, "("):
+			full += c.Member // the name itself called: `from . import C`, C(…).m
+		case c.Member != "":
 			full += "." + c.Member
 		}
 		for mod, member := range pySplits(full) {
@@ -482,6 +485,10 @@ func pySplits(full string) func(func(string, string) bool) {
 			if !yield(full[:lead]+strings.Join(parts[:k], "."), strings.Join(parts[k:], ".")) {
 				return
 			}
+		}
+		if lead > 0 && rest != "" {
+			// from . import name: a name of the package's __init__.
+			yield(full[:lead], rest)
 		}
 	}
 }

@@ -132,8 +132,26 @@ class Fetcher:
 from pkg import run_shell, Fetcher
 from .utils import read_it
 from .client import Fetcher as Direct
+from . import run_shell as rs, Fetcher as Pkg
 
 mcp = FastMCP("x")
+
+class Service:
+    def __init__(self):
+        self.fetcher = Pkg("https://api.example.com")
+
+    def fetch(self, p):
+        return self.fetcher.get(p)
+
+svc = Service()
+
+@mcp.tool()
+def from_package(c: str):
+    return rs(c)
+
+@mcp.tool()
+def through_attribute(p: str):
+    return svc.fetch(p)
 
 @mcp.tool()
 def shell(cmd: str):
@@ -183,7 +201,8 @@ def size(p: str):
 		}
 		got[tl.Name] = strings.Join(caps, ",")
 	}
-	want := map[string]string{"shell": "system.exec", "read": "file.read", "fetch": "network.client", "fetch_direct": "network.client", "size": ""}
+	want := map[string]string{"shell": "system.exec", "read": "file.read", "fetch": "network.client", "fetch_direct": "network.client", "size": "",
+		"from_package": "system.exec", "through_attribute": "network.client"}
 	for name, caps := range want {
 		if g, ok := got[name]; !ok || g != caps {
 			t.Errorf("tool %s: capabilities %q (found %v), want %q", name, g, ok, caps)
