@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 5
+const Version = 6
 
 // File is everything extracted from one source file.
 type File struct {
@@ -284,8 +284,14 @@ type Tool struct {
 	// NameExpr is the name expression as written when it is neither a
 	// string nor a reference the index may resolve (a parameter, a field of
 	// a loop variable): the link reports the tool as unresolved with it.
-	NameExpr string      `json:"nameExpr,omitempty"`
-	NameSpan source.Span `json:"nameSpan"`
+	NameExpr string `json:"nameExpr,omitempty"`
+	// ViaModule, when set, is the module (Python, dotted, not relative) a
+	// name used to register this tool was imported from: the project's own
+	// `@tool` decorator, a server object made in another file. The
+	// registration counts only when the index finds that module among the
+	// project's files; a library's `tool` (an agent framework's) is none.
+	ViaModule string      `json:"viaModule,omitempty"`
+	NameSpan  source.Span `json:"nameSpan"`
 	// Span covers the registration call or decorator.
 	Span source.Span `json:"span"`
 	// SDK is one of SDKs (sdk.go).

@@ -3,6 +3,7 @@ package facts
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -164,6 +165,9 @@ func Validate(f *File, size int) error {
 		if err := fn(what+" dispatcher", t.Dispatcher, true); err != nil {
 			return err
 		}
+		if t.ViaModule != "" && !dottedName(t.ViaModule) {
+			return fmt.Errorf("%s: via module %q is not an absolute dotted module name", what, t.ViaModule)
+		}
 		if t.HandlerRef != nil {
 			if err := callee(what+" handler ref", t.HandlerRef); err != nil {
 				return err
@@ -214,4 +218,15 @@ func Validate(f *File, size int) error {
 		}
 	}
 	return nil
+}
+
+// dottedName says s is an absolute dotted module name (a.b.c): no empty
+// part, no white space.
+func dottedName(s string) bool {
+	for _, p := range strings.Split(s, ".") {
+		if p == "" || strings.ContainsAny(p, " \t\r\n()") {
+			return false
+		}
+	}
+	return true
 }

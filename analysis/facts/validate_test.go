@@ -24,6 +24,9 @@ func TestValidate(t *testing.T) {
 	if err := Validate(good(), 10); err != nil {
 		t.Fatalf("valid facts: %v", err)
 	}
+	if f := good(); func() error { f.Tools[0].ViaModule = "pkg.registry"; return Validate(f, 10) }() != nil {
+		t.Fatalf("a dotted via module is valid: %v", Validate(f, 10))
+	}
 	for _, tc := range []struct {
 		name, want string
 		mut        func(f *File)
@@ -35,6 +38,8 @@ func TestValidate(t *testing.T) {
 		{"ref to no function", "function 7", func(f *File) { f.Calls[0].Args[0].Refs[0].Fn = 7 }},
 		{"long ref path", "at most 4", func(f *File) { f.Calls[0].Args[0].Refs[0].Path = []string{"a", "b", "c", "d", "e"} }},
 		{"handler out of range", "handler", func(f *File) { f.Tools[0].Handler = 2 }},
+		{"relative via module", "via module", func(f *File) { f.Tools[0].ViaModule = ".rpc" }},
+		{"via module with a call", "via module", func(f *File) { f.Tools[0].ViaModule = "pkg.make()" }},
 		{"export out of range", "export f", func(f *File) { f.Exports["f"] = -1 }},
 		{"own parent", "its own parent", func(f *File) { f.Functions[1].Parent = 1 }},
 		{"suppressions unsorted", "source order", func(f *File) { f.Suppressions[0], f.Suppressions[1] = f.Suppressions[1], f.Suppressions[0] }},

@@ -86,6 +86,9 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		for k := range f.Tools {
 			t := &f.Tools[k]
+			if t.ViaModule != "" && !ix.pyProjectModule(t.ViaModule) {
+				continue // a library's `tool`, not the project's registration
+			}
 			ti := toolInfo{file: i, k: k, t: t, handler: -1, dispatcher: -1}
 			ti.name, ti.expr = ix.toolName(i, t)
 			if t.Handler > 0 && t.Handler < len(f.Functions) {
@@ -378,21 +381,22 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 		return ix.exportsOf(file, c.Module, member)
 	case lang.ImportsModules:
 		full := c.Module
-		if c.Member != "" {
+		switch {
+		case strings.HasPrefix(c.Member, "("):
+			full += c.Member // the name itself called: `from . import C`, C(…).m
+		case c.Member != "":
 			full += "." + c.Member
 		}
 		for mod, member := range pySplits(full) {
 			if fi := ix.pyModule(file, mod); fi >= 0 {
+				if cls, m, ok := strings.Cut(member, "()."); ok && !strings.ContainsAny(cls, ".(") && !strings.ContainsAny(m, ".(") {
+					// A method of an instance of a project class: C().m.
+					return ix.pyMember(fi, cls+"."+m, 0)
+				}
 				if i := strings.IndexAny(member, ".("); i >= 0 {
 					member = member[:i]
 				}
-				if j, ok := ix.files[fi].Exports[member]; ok {
-					return []fnID{ix.base[fi] + fnID(j)}
-				}
-				if j := ix.byName[fi]["."+member]; len(j) > 0 && ix.files[fi].Functions[j[0]].Parent <= 0 {
-					return []fnID{ix.base[fi] + fnID(j[0])}
-				}
-				return nil
+				return ix.pyMember(fi, member, 0)
 			}
 		}
 	case lang.ImportsPackages:
@@ -418,6 +422,59 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 	return nil
 }
 
+// maxReexports bounds the chain of re-exports a Python name is followed
+// through (a package __init__ importing from a submodule that imports…).
+const maxReexports = 4
+
+// pyMember is the top-level function member of the Python file fi (or,
+// for "C.m", the method m of its class C; for a class C, its __init__), also
+// when fi only re-exports it (`from .shell import run` in a package
+// __init__): the import is followed to the file that defines it.
+func (ix *index) pyMember(fi int, member string, depth int) []fnID {
+	f := ix.files[fi]
+	name, method, isMethod := strings.Cut(member, ".")
+	if isMethod {
+		if j := ix.byName[fi][member]; len(j) > 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])}
+		}
+	} else {
+		if j, ok := f.Exports[member]; ok {
+			return []fnID{ix.base[fi] + fnID(j)}
+		}
+		if j := ix.byName[fi]["."+member]; len(j) > 0 && f.Functions[j[0]].Parent <= 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])}
+		}
+		if j := ix.byName[fi][member+".__init__"]; len(j) > 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])} // constructing a class of the file
+		}
+	}
+	if depth >= maxReexports {
+		return nil
+	}
+	for _, imp := range f.Imports {
+		if imp.Local != name || imp.Name == "" || imp.Name == "*" {
+			continue
+		}
+		full := imp.Spec + "." + imp.Name
+		if strings.Trim(imp.Spec, ".") == "" {
+			full = imp.Spec + imp.Name // from . import x: x is a module
+		}
+		for mod, target := range pySplits(full) {
+			if t := ix.pyModule(fi, mod); t >= 0 && t != fi {
+				if strings.ContainsAny(target, ".(") {
+					return nil // a module's member, not a name the file binds
+				}
+				if isMethod {
+					target += "." + method
+				}
+				return ix.pyMember(t, target, depth+1)
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
 // pySplits yields (module, member) splits of a dotted name, longest module first.
 func pySplits(full string) func(func(string, string) bool) {
 	return func(yield func(string, string) bool) {
@@ -431,6 +488,10 @@ func pySplits(full string) func(func(string, string) bool) {
 			if !yield(full[:lead]+strings.Join(parts[:k], "."), strings.Join(parts[k:], ".")) {
 				return
 			}
+		}
+		if lead > 0 && rest != "" {
+			// from . import name: a name of the package's __init__.
+			yield(full[:lead], rest)
 		}
 	}
 }
@@ -522,11 +583,17 @@ func (ix *index) toolName(file int, t *facts.Tool) (name, expr string) {
 		if v, ok := f.Constants[t.NameRef]; ok {
 			return v, ""
 		}
-		// An imported constant may be spelled with a namespace: ns.NAME.
-		if k := strings.LastIndexByte(t.NameRef, '.'); k >= 0 {
-			if v, ok := f.Constants[t.NameRef[k+1:]]; ok && f.Lang == ix.files[file].Lang {
+		// An imported constant may be spelled with a namespace: ns.NAME,
+		// mod.Enum.MEMBER (per file, the longest suffix it defines).
+		for k := strings.IndexByte(t.NameRef, '.'); k >= 0 && f.Lang == ix.files[file].Lang; {
+			if v, ok := f.Constants[t.NameRef[k+1:]]; ok {
 				return v, ""
 			}
+			next := strings.IndexByte(t.NameRef[k+1:], '.')
+			if next < 0 {
+				break
+			}
+			k += 1 + next
 		}
 	}
 	return ix.unresolvedTool(file, t, t.NameRef)
@@ -575,6 +642,22 @@ func (ix *index) isLocalModule(file int, c *facts.Call) bool {
 		return local
 	case lang.ImportsPackages:
 		return ix.goLocalDir(file, c.Module) != ""
+	}
+	return false
+}
+
+// pyProjectModule reports whether the absolute Python module mod, or a
+// package holding it, is a file of the project.
+func (ix *index) pyProjectModule(mod string) bool {
+	for mod != "" {
+		if _, ok := ix.pyModules[mod]; ok {
+			return true
+		}
+		i := strings.LastIndexByte(mod, '.')
+		if i < 0 {
+			break
+		}
+		mod = mod[:i]
 	}
 	return false
 }

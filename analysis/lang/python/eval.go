@@ -81,6 +81,8 @@ type fnCtx struct {
 	cond int
 	// globals are names declared `global` here: bindings go to the module scope.
 	globals map[string]bool
+	// loops are the enclosing loops over literal containers (loops.go).
+	loops []loopBind
 }
 
 // recordedBuiltins are builtins whose calls are facts (rules decide).
@@ -295,6 +297,8 @@ func (e *extractor) typeVal(fc *fnCtx, ty int32) val {
 		v = e.member(fc, v, strings.TrimSpace(p))
 	}
 	switch {
+	case v.sym && v.mem != "" && (v.mod == "typing" || v.mod == "typing_extensions"):
+		return val{} // Any and the like say nothing of the instance
 	case v.sym && v.mem != "":
 		return normSym(val{sym: true, mod: v.mod, mem: v.mem + "()"})
 	case v.classDef != "":
@@ -405,7 +409,14 @@ func (e *extractor) stmt(fc *fnCtx, n int32) {
 	case "for_statement":
 		it := e.eval(fc, t.field(n, "right"))
 		e.bindTarget(fc, t.field(n, "left"), elementOf(it))
+		lb, literal := e.literalLoop(fc, t.field(n, "left"), t.field(n, "right"))
+		if literal {
+			fc.loops = append(fc.loops, lb)
+		}
 		e.body(fc, t.field(n, "body"))
+		if literal {
+			fc.loops = fc.loops[:len(fc.loops)-1]
+		}
 		if alt := t.field(n, "alternative"); alt >= 0 {
 			e.body(fc, t.field(alt, "body"))
 		}
@@ -549,14 +560,18 @@ func (e *extractor) decorated(fc *fnCtx, n int32) {
 		}
 		attr, recvN, call := e.decoratorAttr(c)
 		e.eval(fc, t.firstNamed(c))
-		if attr != "tool" || t.typ(def) != "function_definition" || fc.classBody != nil {
+		if t.typ(def) != "function_definition" || fc.classBody != nil {
+			continue
+		}
+		if attr == "" {
+			e.projectDecorator(fc, c, def)
+			continue
+		}
+		if attr != "tool" {
 			continue
 		}
 		recv := e.pureVal(fc, recvN)
-		if recv.self {
-			continue
-		}
-		sdk := sdkOf(recv)
+		sdk := e.sdkOf(fc, recv)
 		if sdk == "" {
 			continue
 		}
@@ -564,7 +579,10 @@ func (e *extractor) decorated(fc *fnCtx, n int32) {
 		if !ok {
 			continue
 		}
+		before := len(e.f.Tools)
 		e.fastTool(fc, sdk, c, idx, nil, e.f.Functions[idx].Name, e.f.Functions[idx].NameSpan, call, 0)
+		e.markVia(before, viaModule(recv))
+		e.selfNamed(fc, before, val{})
 	}
 	switch t.typ(def) {
 	case "function_definition":

@@ -523,19 +523,15 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 					}
 				}
 			}
-			if sdk := sdkOf(o); sdk != "" && !o.self {
-				switch {
-				case attr == "add_tool":
-					e.registerCall(fc, sdk, n, al, -1)
-				case attr == "tool" && len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
-					// fastmcp's server.tool(fn, name=…) registers directly.
-					e.registerCall(fc, sdk, n, al, -1)
-				}
-			}
+			e.registerMethod(fc, o, attr, n, al)
 			if attr == "Tool" || strings.HasSuffix(m.mem, ".Tool") || m.mem == "Tool" {
 				e.recordToolLiteral(fc, n)
 			}
 		case m.meth != "" || o.self || o.cls != "" || o.classDef != "":
+			if o.cls != "" && o.meth == "" {
+				// self.tool(fn, name=…) in a FastMCP subclass's setup method.
+				e.registerMethod(fc, o, attr, n, al)
+			}
 			cls := o.cls
 			if o.classDef != "" {
 				cls = o.classDef
@@ -608,8 +604,10 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 	if inner := fu; t.typ(inner) == "call" {
 		if f2 := t.unparen(t.field(inner, "function")); t.typ(f2) == "attribute" && t.textEq(t.field(f2, "attribute"), "tool") {
 			recv := e.pureVal(fc, t.field(f2, "object"))
-			if sdk := sdkOf(recv); sdk != "" && !recv.self {
+			if sdk := e.sdkOf(fc, recv); sdk != "" {
+				before := len(e.f.Tools)
 				e.registerCall(fc, sdk, n, al, inner)
+				e.markVia(before, viaModule(recv))
 			}
 		}
 	}
@@ -891,34 +889,136 @@ func osPathJoin(parts []string) string {
 // registerCall records `server.add_tool(fn, name=…)` or `server.tool(…)(fn)`:
 // the handler is the first positional argument of call n; nameCall is the
 // `.tool(…)` call holding the options (-1: n itself).
+// registerMethod records `server.add_tool(fn, …)` and `server.tool(fn, …)`
+// (fastmcp's direct form) when o is an MCP server.
+func (e *extractor) registerMethod(fc *fnCtx, o val, attr string, n int32, al argList) {
+	if attr != "add_tool" && attr != "tool" {
+		return
+	}
+	sdk := e.sdkOf(fc, o)
+	before := len(e.f.Tools)
+	defer func() { e.markVia(before, viaModule(o)) }()
+	switch {
+	case sdk == "":
+	case attr == "add_tool":
+		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
+		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.posV) > 0 && hasKw(al, "name") && !al.posV[0].known && !al.posV[0].lit:
+		// server.tool(wrapped, name="x"): with the name given by keyword,
+		// the positional argument is the function, whatever wraps it.
+		e.registerCall(fc, sdk, n, al, -1)
+	}
+}
+
+// fromFunction returns h when it is `Tool.from_function(fn, …)` (fastmcp's
+// Tool, FunctionTool) with fn as its first argument, else -1.
+func (e *extractor) fromFunction(h int32) int32 {
+	t := e.t
+	h = t.unparen(h)
+	if t.typ(h) != "call" {
+		return -1
+	}
+	f := t.unparen(t.field(h, "function"))
+	if t.typ(f) != "attribute" || !t.textEq(t.field(f, "attribute"), "from_function") {
+		return -1
+	}
+	cls := t.text(t.field(f, "object"))
+	cls = cls[strings.LastIndexByte(cls, '.')+1:]
+	if cls != "Tool" && cls != "FunctionTool" {
+		return -1
+	}
+	first := t.firstNamed(t.field(h, "arguments"))
+	if first < 0 || t.typ(first) == "keyword_argument" {
+		return -1
+	}
+	return h
+}
+
+func hasKw(al argList, name string) bool {
+	_, ok := al.kw[name]
+	return ok
+}
+
 func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nameCall int32) {
 	if len(al.pos) == 0 {
 		return
 	}
 	t := e.t
 	h := t.unparen(al.pos[0])
-	hv := al.posV[0]
+	if root, _ := e.loopRoot(h); root != "" {
+		if elems := fc.loopElems(root); elems != nil {
+			e.registerLoop(fc, sdk, n, al, nameCall, elems, h)
+			return
+		}
+	}
+	before := len(e.f.Tools)
+	e.registerHandler(fc, sdk, n, h, al.posV[0], nameCall)
+	e.selfNamed(fc, before, al.posV[0])
+}
+
+// registerHandler records the registration n of the function h (value hv).
+func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, nameCall int32) {
+	t := e.t
+	if fromFn := e.fromFunction(h); fromFn >= 0 {
+		// add_tool(Tool.from_function(fn, name=…)): fn is the handler, the
+		// options of from_function name and annotate the tool.
+		before := len(e.f.Tools)
+		fn := t.unparen(t.firstNamed(t.field(h, "arguments")))
+		e.registerHandler(fc, sdk, n, fn, e.pureVal(fc, fn), nameCall)
+		if len(e.f.Tools) > before {
+			tl := &e.f.Tools[len(e.f.Tools)-1]
+			for _, a := range t.namedKids(t.field(h, "arguments"), nil) {
+				if t.typ(a) != "keyword_argument" {
+					continue
+				}
+				switch t.text(t.field(a, "name")) {
+				case "name":
+					e.setToolName(fc, tl, t.field(a, "value"))
+				case "annotations":
+					e.annotations(fc, tl, t.field(a, "value"))
+				}
+			}
+		}
+		return
+	}
 	idx := -1
 	var ref *facts.Callee
 	fnName := t.text(h)
 	nameSpan := e.span(h)
+	exprOf := ".__name__" // what names the tool when fnName is unknown
 	switch {
 	case hv.isFn:
 		idx = hv.fn
-		if nm := e.f.Functions[idx].Name; nm != "" {
-			fnName = nm
-		}
+		fnName = e.f.Functions[idx].Name // "" for a lambda: unresolved
 	case hv.meth != "":
 		idx = e.resolveMethod(hv.cls, hv.meth)
 		fnName = hv.meth
 		if idx < 0 {
 			ref = &facts.Callee{Kind: "method", Name: hv.meth, Class: hv.cls, Func: -1, Span: e.span(h)}
 		}
-	case t.typ(h) == "identifier" || t.typ(h) == "attribute":
+	case t.typ(h) == "lambda":
+		i, ok := e.fnOf[h]
+		if !ok {
+			return
+		}
+		idx, fnName, exprOf = i, "", ""
+	case hv.sym && strings.Contains(hv.mem, "("):
+		// A tool object a library call made (Tool.from_function(fn,
+		// name="x")): named by its literal name option, else unresolved.
+		fnName, exprOf = "", ".name"
+		if a, ok := hv.props["name"]; ok && a.Known && !a.Prefix && a.Value != "" {
+			fnName = a.Value
+		}
+	case (t.typ(h) == "identifier" || t.typ(h) == "attribute") && (hv.sym || hv.unbound != ""):
 		if i := strings.LastIndexByte(fnName, '.'); i >= 0 {
 			fnName = fnName[i+1:]
 		}
 		ref = &facts.Callee{Kind: "local", Name: fnName, Func: -1, Span: e.span(h)}
+	case t.typ(h) == "identifier" || t.typ(h) == "attribute":
+		// A variable (a loop's, a parameter, a wrapped function): the
+		// function it holds, and so the name, is not known here.
+		fnName = ""
 	default:
 		return
 	}
@@ -926,6 +1026,12 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, nameCall, 0)
 	} else {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
+	}
+	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" && tl.NameExpr == "" {
+		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + exprOf
+		if hv.isFn || t.typ(h) == "lambda" {
+			tl.NameExpr = "<lambda>" // what FastMCP would call it
+		}
 	}
 }
 
