@@ -540,7 +540,21 @@ func (ix *index) unresolvedTool(file int, t *facts.Tool, expr string) (name, sho
 	if at == (source.Span{}) {
 		at = t.Span
 	}
-	return finding.UnresolvedToolLabel(ix.files[file].Path, at.Start.Line, expr), expr
+	return finding.UnresolvedToolLabel(ix.shownPath(file), at.Start.Line, expr), expr
+}
+
+// shownPath is a file's path as the front-ends show it: relative to the
+// root. The language server's facts hold absolute paths and the CLI's
+// relative ones; a label built from it must read the same in both.
+func (ix *index) shownPath(file int) string {
+	p := ix.files[file].Path
+	if ix.root == "" || !filepath.IsAbs(filepath.FromSlash(p)) {
+		return p
+	}
+	if rel, err := filepath.Rel(ix.root, filepath.FromSlash(p)); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return p
 }
 
 // isLocalModule reports whether a call's module is a file or package of
