@@ -102,6 +102,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		return e.require(n, cn, argsNode, c, "require")
 	}
 
+	if isMethod {
+		e.eachParam(propName, obj, argsNode)
+	}
 	args, spread := e.args(argsNode, c)
 	var argTaint []facts.ParamRef
 	for _, a := range args {
@@ -117,6 +120,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			e.localCall(n, c, facts.Callee{Kind: "local", Name: e.f.Functions[obj.fn()].Name, Func: int(obj.fn()), Span: e.span(calleeNode)}, args, nil)
 			return result
 		}
+	}
+	if cv.each != nil && cv.byName && c.dispatcher >= 0 {
+		e.mapTools(n, cv, args, c) // handlers[name](args)
 	}
 	if isMethod {
 		if propName == "addTool" {
@@ -189,6 +195,15 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		result = e.withReturn(result, cv.fn())
 	default:
 		e.refArgs(c, args)
+	}
+	if cv.fnp > 0 && e.factories[cv.fn()] != nil {
+		e.instantiate(n, cv.fn(), args, c) // makeTool("read_file", readFile)
+	}
+	if isMethod && propName == "find" {
+		if fv, ok := e.findByName(obj, argsNode, c); ok {
+			fv.taint = result.taint
+			result = fv
+		}
 	}
 	if isMethod && obj.known && len(args) == 0 && propName == "toString" {
 		result.str, result.known, result.prefix = obj.str, true, obj.prefix // url.toString()

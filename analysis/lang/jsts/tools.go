@@ -365,6 +365,11 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 		return
 	}
 	first, last := args[0], args[len(args)-1]
+	if first.v.each != nil && !first.v.byName {
+		e.tableRegistration(n, method, first, last, args[1:len(args)-1], c)
+		e.noteHandlerArg(last.node)
+		return
+	}
 	name, nameRef, ok := e.toolName(first.node, first.v)
 	if !ok {
 		return
@@ -374,10 +379,8 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 	if !e.toolHandler(&tool, last.node, last.v, c) {
 		return
 	}
-	if e.handlerArg == nil {
-		e.handlerArg = map[int32]bool{}
-	}
-	e.handlerArg[last.node] = true
+	e.noteHandlerArg(last.node)
+	e.noteFactory(tool, first.v, last.v)
 	// Annotations: registerTool's config.annotations, or tool()'s annotations object.
 	for _, a := range args[1 : len(args)-1] {
 		if method == "registerTool" {
@@ -391,6 +394,13 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 		}
 	}
 	e.f.Tools = append(e.f.Tools, tool)
+}
+
+func (e *extractor) noteHandlerArg(n int32) {
+	if e.handlerArg == nil {
+		e.handlerArg = map[int32]bool{}
+	}
+	e.handlerArg[n] = true
 }
 
 func isAnnotationObject(v val) bool {
