@@ -312,6 +312,13 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 		}
 	case "method":
 		if ix.langs[file].Imports() == lang.ImportsPackages {
+			if c.Module != "" {
+				// A method value of a type of another package (h.ops.HandleDelete).
+				if d := ix.goLocalDir(file, c.Module); d != "" {
+					return ix.goDirFuncs(d, c.Name, c.Class, true)
+				}
+				return nil
+			}
 			return ix.goPackageFuncs(file, c.Name, c.Class, true)
 		}
 		key := c.Class + "." + c.Name
@@ -325,6 +332,13 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 			add(file, j)
 		}
 	case "package":
+		if c.Module != "" {
+			// A function of another package of the module.
+			if d := ix.goLocalDir(file, c.Module); d != "" {
+				return ix.goDirFuncs(d, c.Name, "", false)
+			}
+			return nil
+		}
 		return ix.goPackageFuncs(file, c.Name, "", false)
 	}
 	return out
@@ -333,7 +347,12 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 // goPackageFuncs finds functions (or methods, of class cls or any class) named
 // name in the Go package of file.
 func (ix *index) goPackageFuncs(file int, name, cls string, method bool) []fnID {
-	names := ix.goNames[path.Dir(ix.files[file].Path)]
+	return ix.goDirFuncs(path.Dir(ix.files[file].Path), name, cls, method)
+}
+
+// goDirFuncs is goPackageFuncs for the package in directory dir.
+func (ix *index) goDirFuncs(dir, name, cls string, method bool) []fnID {
+	names := ix.goNames[dir]
 	switch {
 	case !method:
 		return names["."+name]

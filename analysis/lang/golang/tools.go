@@ -146,6 +146,11 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 	case "ServerTool":
 		if tv, ok := fields["Tool"]; ok && tv.tool != nil {
 			out.tool = tv.tool
+		} else if ok {
+			// Tool: scan.ScanImageTool, a definition of another file or package.
+			if ref := x.toolRefOf(tv); ref != "" {
+				out.tool = &toolDef{sdk: sdkOf(mod), nameRef: ref, nameSpan: spans["Tool"], span: spans["Tool"]}
+			}
 		}
 		if hv, ok := fields["Handler"]; ok {
 			h := hv
@@ -208,11 +213,70 @@ func isHandler(v val) bool {
 	return v.fn >= 0 || v.fnRef != nil
 }
 
+// otherPackageMethod reports whether v is a method value on an instance of
+// a type of another package of the module: member "Ops().HandleDelete"
+// (an instance of Ops) or "NewOps().HandleWrite" (of what NewOps returns).
+func otherPackageMethod(v val) bool {
+	if v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, ".") || v.fn >= 0 || v.fnRef != nil {
+		return false
+	}
+	recv, name := splitMethodValue(v.member)
+	return name != "" && recv != "-"
+}
+
+// splitMethodValue splits "T().M" into the receiver type T ("" when the
+// instance is a function's result, whose type is unknown here) and M; recv
+// "-" when member has another shape.
+func splitMethodValue(member string) (recv, name string) {
+	r, m, ok := strings.Cut(member, "().")
+	if !ok || r == "" || m == "" || strings.ContainsAny(r, ".()") || strings.ContainsAny(m, ".()") {
+		return "-", ""
+	}
+	if !isExported(r) || strings.HasPrefix(r, "New") {
+		return "", m // a constructor's result: any method of that name
+	}
+	return r, m
+}
+
+func isExported(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
+
+// handlerSignature reports whether v is a function of this file taking a
+// CallToolRequest second: a tool handler by its type.
+func (x *extractor) handlerSignature(v val) bool {
+	return v.fn > 0 && strings.Contains(x.paramTypeText(v.fn, 1), "CallToolRequest")
+}
+
+// isFactoryResult reports whether v is the result of a handler factory call
+// and no function value itself.
+func isFactoryResult(v val) bool {
+	_, _, ok := handlerFactory(v)
+	return ok && v.fn < 0 && v.fnRef == nil
+}
+
 // otherPackageFunc reports whether v names a function of another package
 // of the module (tools.HandleLint): a handler the index cannot link yet,
 // but the registration is still a tool.
 func otherPackageFunc(v val) bool {
 	return v.mod != "" && !isMCPModule(v.mod) && strings.Contains(v.mod, ".") && v.member != "" && !strings.ContainsAny(v.member, ".()")
+}
+
+// handlerFactory returns the function whose call yields v when v is the
+// result of calling a package function of the project
+// (tools.HandleRead(root), makeHandler(cfg)): a handler factory, whose
+// returned closure is the handler. mod is the package's import path ("" for
+// this package).
+func handlerFactory(v val) (mod, name string, ok bool) {
+	if v.ident != "" && v.toolCall {
+		return "", v.ident, true
+	}
+	if v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, ".") {
+		return "", "", false
+	}
+	fn, ok := strings.CutSuffix(v.member, "()")
+	if !ok || fn == "" || strings.ContainsAny(fn, ".()") {
+		return "", "", false
+	}
+	return v.mod, fn, true
 }
 
 // selectEach selects field name in every item of a table value (t.Tool,
@@ -302,9 +366,17 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 					x.addTool(it.tool.span, it.tool, h, typed)
 				}
 			}
-		case isMCPModule(mod) && (isHandler(hv) || otherPackageFunc(hv)):
+		case isMCPModule(mod) && (isHandler(hv) || otherPackageFunc(hv) || isFactoryResult(hv)),
+			!isMCPModule(mod) && x.handlerSignature(hv):
+			// The second: AddTool on a server reached through a project
+			// type (srv.MCP().AddTool) with a handler typed as a tool
+			// handler.
 			if ref := x.toolRefOf(tv); ref != "" {
-				td := &toolDef{sdk: sdkOf(mod), nameRef: ref, nameSpan: x.span(argNodes[ti])}
+				sdk := ""
+				if isMCPModule(mod) {
+					sdk = sdkOf(mod)
+				}
+				td := &toolDef{sdk: sdk, nameRef: ref, nameSpan: x.span(argNodes[ti])}
 				x.addTool(x.span(n), td, hv, typed)
 			}
 		}
@@ -454,6 +526,25 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 		}
 		tool.HandlerRef = &ref
 	}
+	factory := false
+	if tool.Handler < 0 && tool.HandlerRef == nil {
+		switch {
+		case otherPackageMethod(h):
+			recv, name := splitMethodValue(h.member)
+			tool.HandlerRef = &facts.Callee{Kind: "method", Name: name, Class: recv, Module: h.mod, Func: -1, Span: span}
+		case otherPackageFunc(h):
+			// tools.HandleLint: a function of another package of the module.
+			tool.HandlerRef = &facts.Callee{Kind: "package", Name: h.member, Module: h.mod, Func: -1, Span: span}
+		case isFactoryResult(h):
+			// tools.HandleRead(root): the closure the factory returns runs.
+			mod, name, _ := handlerFactory(h)
+			tool.HandlerRef = &facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: span}
+			if idx, ok := x.funcs[name]; ok && mod == "" {
+				tool.Handler, tool.HandlerRef = idx, nil
+			}
+			factory = true
+		}
+	}
 	typed = typed || h.typed
 	prefix := []string(nil)
 	if tool.Handler >= 0 {
@@ -468,7 +559,11 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 			typed = false
 		}
 	}
-	if typed {
+	if factory {
+		// The factory's parameters are its configuration, not the tool
+		// input: the input reaches the closure, which no index names.
+		tool.Inputs = nil
+	} else if typed {
 		idx := 2
 		if tool.Handler >= 0 {
 			// Typed handlers take the input last: (ctx, req, args), or

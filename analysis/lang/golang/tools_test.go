@@ -233,7 +233,7 @@ func TestToolsOfOtherFiles(t *testing.T) {
 		{"go-sdk generic AddTool", imp + `func reg(s *gosdk.Server) { gosdk.AddTool(s, greetTool, greet) }`,
 			[]string{"|greetTool greet"}, nil},
 		{"other package", imp + `func reg(s *server.MCPServer) { s.AddTool(tools.Lint, tools.HandleLint); s.AddTool(tools.FormatTool(), tools.HandleFormat) }`,
-			[]string{"|tools.Lint ", "|func:FormatTool "}, nil},
+			[]string{"|tools.Lint HandleLint", "|func:FormatTool HandleFormat"}, nil},
 		{"defined in this file", imp + `var pingTool = mcp.NewTool("ping")
 var sdkTool = &gosdk.Tool{Name: "sdk"}
 func reg(s *server.MCPServer) {
