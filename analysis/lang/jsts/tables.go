@@ -99,16 +99,13 @@ func (e *extractor) tableRegistration(n int32, method string, first, last argVal
 		}
 		tool := facts.Tool{Name: name, NameRef: ref, SDK: facts.SDKTypeScript, Handler: -1, Dispatcher: -1,
 			Inputs: []facts.ToolInput{{Index: 0}}}
-		at := nameNode
 		if !ok {
 			tool.Name, tool.NameRef, tool.NameExpr = "", "", expr
-			at = first.node
 		}
-		tool.NameSpan = e.span(at)
-		tool.Span = e.span(n)
-		if el := e.elementNode(it.p.node); el >= 0 {
-			tool.Span = e.span(el)
-		}
+		// Positions stay in the registering statement, even though the
+		// name is written in the table: ranged extraction moves a tool
+		// with the statement that registers it.
+		tool.NameSpan, tool.Span = e.span(first.node), e.span(n)
 		h := last
 		if last.v.each != nil && len(last.v.each) == len(first.v.each) {
 			if hp := last.v.each[i].p; hp.node >= 0 {
@@ -139,25 +136,11 @@ func (e *extractor) tableRegistration(n int32, method string, first, last argVal
 				e.annotations(&tool, p.v)
 			}
 		}
+		for k := range tool.AnnotationSpans {
+			tool.AnnotationSpans[k] = tool.Span // written in the table: see NameSpan
+		}
 		e.f.Tools = append(e.f.Tools, tool)
 	}
-}
-
-// elementNode is the object literal a property value node is written in
-// (the tool table's element), or -1.
-func (e *extractor) elementNode(vn int32) int32 {
-	t := e.t
-	if vn < 0 {
-		return -1
-	}
-	p := t.nodes[vn].Parent
-	if p >= 0 && t.k(p) == kPair {
-		p = t.nodes[p].Parent
-	}
-	if p >= 0 && t.k(p) == kObject {
-		return p
-	}
-	return -1
 }
 
 // byNameItems is the each value of a map's properties picked by the tool
@@ -264,11 +247,9 @@ func (e *extractor) mapTools(n int32, cv val, args []argVal, c *ctx) {
 		if it.name == "" || it.p.node < 0 {
 			continue
 		}
-		tool := facts.Tool{Name: it.name, NameSpan: e.span(it.nameNode), Span: e.span(n), SDK: facts.SDKTypeScriptLowLevel,
+		// Positions stay in the dispatching statement (see tableRegistration).
+		tool := facts.Tool{Name: it.name, NameSpan: e.span(n), Span: e.span(n), SDK: facts.SDKTypeScriptLowLevel,
 			Handler: -1, Dispatcher: int(c.dispatcher), Inputs: inputs}
-		if it.nameNode < 0 {
-			tool.NameSpan = tool.Span
-		}
 		if !e.toolHandler(&tool, it.p.node, it.p.v, c) {
 			continue
 		}
