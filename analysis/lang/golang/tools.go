@@ -40,6 +40,9 @@ func isMCPModule(mod string) bool {
 		strings.HasSuffix(mod, "mark3labs/mcp-go/server")
 }
 
+// isMCPGolang reports whether mod is metoro-io/mcp-golang's root package.
+func isMCPGolang(mod string) bool { return strings.HasSuffix(mod, "metoro-io/mcp-golang") }
+
 func sdkOf(mod string) string {
 	if strings.Contains(mod, "mark3labs/mcp-go") {
 		return facts.SDKMCPGo
@@ -401,6 +404,15 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 				return
 			}
 		}
+	case "RegisterTool":
+		// metoro-io/mcp-golang: server.RegisterTool(name, description, handler),
+		// the handler taking the typed arguments last.
+		if !isMCPGolang(mod) || len(args) != 3 {
+			return
+		}
+		td := &toolDef{sdk: facts.SDKMCPGolang, nameSpan: x.span(argNodes[0]), span: x.span(n)}
+		x.toolName(td, args[0], x.span(argNodes[0]))
+		x.addTool(x.span(n), td, args[2], true)
 	case "AddTools", "SetTools":
 		for i, a := range args {
 			if a.tool != nil && a.handler != nil {
@@ -559,11 +571,19 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 			typed = false
 		}
 	}
-	if factory {
+	switch {
+	case factory:
 		// The factory's parameters are its configuration, not the tool
 		// input: the input reaches the closure, which no index names.
 		tool.Inputs = nil
-	} else if typed {
+	case tool.SDK == facts.SDKMCPGolang:
+		// func(args T) or func(ctx, args T): the arguments are last.
+		idx := 0
+		if tool.Handler >= 0 {
+			idx = max(len(x.f.Functions[tool.Handler].Params)-1, 0)
+		}
+		tool.Inputs = []facts.ToolInput{{Index: idx}}
+	case typed:
 		idx := 2
 		if tool.Handler >= 0 {
 			// Typed handlers take the input last: (ctx, req, args), or
@@ -573,7 +593,7 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 			}
 		}
 		tool.Inputs = []facts.ToolInput{{Index: idx, Prefix: prefix}}
-	} else {
+	default:
 		tool.Inputs = []facts.ToolInput{{Index: 1, Prefix: []string{"Params", "Arguments"}}}
 	}
 	for _, k := range sortedKeys(td.annots) {

@@ -343,3 +343,50 @@ func main() { mcp.AddTool(mcp.NewServer(nil, nil), &mcp.Tool{Name: "get"}, h) }`
 		}
 	}
 }
+
+// TestMCPGolang: metoro-io/mcp-golang's server.RegisterTool(name,
+// description, handler), the handler taking its typed arguments last;
+// RegisterTool of anything else registers nothing.
+func TestMCPGolang(t *testing.T) {
+	src := hdr + `import (
+	"os"
+
+	mcp_golang "github.com/metoro-io/mcp-golang"
+	"github.com/metoro-io/mcp-golang/transport/stdio"
+)
+
+type ReadArgs struct {
+	Path string ` + "`json:\"path\"`" + `
+}
+
+func read(args ReadArgs) (*mcp_golang.ToolResponse, error) {
+	b, err := os.ReadFile(args.Path)
+	return mcp_golang.NewToolResponse(mcp_golang.NewTextContent(string(b))), err
+}
+
+type registry struct{}
+
+func (registry) RegisterTool(name, desc string, h any) error { return nil }
+
+func main() {
+	server := mcp_golang.NewServer(stdio.NewStdioServerTransport())
+	_ = server.RegisterTool("read_file", "reads a file", read)
+	_ = server.RegisterTool(toolName, "named elsewhere", read)
+	var r registry
+	_ = r.RegisterTool("not_a_tool", "d", read)
+}
+`
+	f := extract(t, "x/main.go", []byte(src))
+	var got []string
+	for _, tool := range f.Tools {
+		h := ""
+		if tool.Handler >= 0 {
+			h = f.Functions[tool.Handler].Name
+		}
+		got = append(got, fmt.Sprintf("%s|%s %s %s %+v", tool.Name, tool.NameRef, tool.SDK, h, tool.Inputs))
+	}
+	want := []string{"read_file| mcp-golang read [{Index:0 Prefix:[] Name:}]", "|toolName mcp-golang read [{Index:0 Prefix:[] Name:}]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tools = %q, want %q", got, want)
+	}
+}
