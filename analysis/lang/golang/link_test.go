@@ -145,14 +145,15 @@ func remove(ctx context.Context, req *gosdk.CallToolRequest, in RemoveIn) (*gosd
 func TestToolsAcrossPackages(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{
-		"go.mod": "module example.com/g1\n\ngo 1.22\n",
+		// A module path without a dot is a project's too.
+		"go.mod": "module g1\n\ngo 1.22\n",
 		"internal/server/server.go": `package server
 
 import (
 	"context"
 
-	"example.com/g1/internal/app"
-	"example.com/g1/internal/tools"
+	"g1/internal/app"
+	"g1/internal/tools"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -174,6 +175,8 @@ func (h *holder) register(a app.Server) {
 	m.AddTool(statusTool(), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		return nil, tools.Status()
 	})
+	// A project helper taking the tool and a handler built in another package.
+	addOne(s, mcp.NewTool("list_dir"), tools.HandleList("/srv"))
 	// Look-alikes: a menu's AddTool, a handler that is no tool handler.
 	var menu app.Menu
 	menu.AddTool(readTool, func(ctx context.Context, item string) error { return tools.Status() })
@@ -181,6 +184,8 @@ func (h *holder) register(a app.Server) {
 }
 
 func statusTool() mcp.Tool { return mcp.NewTool("status") }
+
+func addOne(s *server.MCPServer, t mcp.Tool, h server.ToolHandlerFunc) { s.AddTool(t, h) }
 `,
 		"internal/app/app.go": `package app
 
@@ -232,6 +237,13 @@ func HandleExec(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResu
 	return nil, exec.Command(c).Run()
 }
 
+func HandleList(root string) func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		_, err := os.ReadDir(root)
+		return nil, err
+	}
+}
+
 func Status() error { _, err := os.Hostname(); return err }
 
 type Ops struct{ root string }
@@ -275,7 +287,7 @@ func (o *Ops) HandleWrite(ctx context.Context, req mcp.CallToolRequest) (*mcp.Ca
 		tools = append(tools, tool.Name+caps)
 	}
 	sort.Strings(tools)
-	want := []string{"delete_file file.delete", "fetch_url network.client", "read_file file.read", "run_cmd system.exec",
+	want := []string{"delete_file file.delete", "fetch_url network.client", "list_dir file.read", "read_file file.read", "run_cmd system.exec",
 		"status system.info", "write_file file.write"}
 	if !reflect.DeepEqual(tools, want) {
 		t.Errorf("tools = %q, want %q", tools, want)

@@ -220,7 +220,7 @@ func isHandler(v val) bool {
 // a type of another package of the module: member "Ops().HandleDelete"
 // (an instance of Ops) or "NewOps().HandleWrite" (of what NewOps returns).
 func otherPackageMethod(v val) bool {
-	if v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, ".") || v.fn >= 0 || v.fnRef != nil {
+	if !projectPackage(v.mod) || v.fn >= 0 || v.fnRef != nil {
 		return false
 	}
 	recv, name := splitMethodValue(v.member)
@@ -260,7 +260,28 @@ func isFactoryResult(v val) bool {
 // of the module (tools.HandleLint): a handler the index cannot link yet,
 // but the registration is still a tool.
 func otherPackageFunc(v val) bool {
-	return v.mod != "" && !isMCPModule(v.mod) && strings.Contains(v.mod, ".") && v.member != "" && !strings.ContainsAny(v.member, ".()")
+	return projectPackage(v.mod) && v.member != "" && !strings.ContainsAny(v.member, ".()")
+}
+
+// goStdRoots are the first elements of the standard library's import paths.
+var goStdRoots = map[string]bool{"archive": true, "bufio": true, "builtin": true, "bytes": true, "cmp": true,
+	"compress": true, "container": true, "context": true, "crypto": true, "database": true, "debug": true,
+	"embed": true, "encoding": true, "errors": true, "expvar": true, "flag": true, "fmt": true, "go": true,
+	"hash": true, "html": true, "image": true, "index": true, "io": true, "iter": true, "log": true, "maps": true,
+	"math": true, "mime": true, "net": true, "os": true, "path": true, "plugin": true, "reflect": true,
+	"regexp": true, "runtime": true, "slices": true, "sort": true, "strconv": true, "strings": true,
+	"structs": true, "sync": true, "syscall": true, "testing": true, "text": true, "time": true,
+	"unicode": true, "unique": true, "unsafe": true, "weak": true, "internal": true, "vendor": true, "C": true}
+
+// projectPackage reports whether an import path may be a package of the
+// project's module: neither the standard library nor an SDK. A module
+// path need not hold a dot (module last9-mcp).
+func projectPackage(mod string) bool {
+	if mod == "" || isMCPModule(mod) || isMCPGolang(mod) || strings.HasPrefix(mod, typeRoot) {
+		return false
+	}
+	first, _, _ := strings.Cut(mod, "/")
+	return strings.Contains(first, ".") || !goStdRoots[first]
 }
 
 // handlerFactory returns the function whose call yields v when v is the
@@ -272,7 +293,7 @@ func handlerFactory(v val) (mod, name string, ok bool) {
 	if v.ident != "" && v.toolCall {
 		return "", v.ident, true
 	}
-	if v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, ".") {
+	if !projectPackage(v.mod) {
 		return "", "", false
 	}
 	fn, ok := strings.CutSuffix(v.member, "()")
@@ -404,6 +425,11 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 				return
 			}
 		}
+		// The handler last, declared in another package of the module or
+		// built by a factory there (traces.NewExceptionsHandler(client)).
+		if h := args[len(args)-1]; len(args)-1 > ti && (otherPackageFunc(h) || otherPackageMethod(h) || isFactoryResult(h) && h.mod != "") {
+			x.addTool(x.span(n), args[ti].tool, h, false)
+		}
 	case "RegisterTool":
 		// metoro-io/mcp-golang: server.RegisterTool(name, description, handler),
 		// the handler taking the typed arguments last.
@@ -439,7 +465,7 @@ func (x *extractor) toolRefOf(v val) string {
 		return "func:" + v.ident
 	case v.ident != "":
 		return v.ident
-	case v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, "."):
+	case !projectPackage(v.mod):
 		return "" // the standard library defines no tools
 	}
 	member := v.member
