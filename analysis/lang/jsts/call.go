@@ -86,6 +86,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		switch propName {
 		case "tool", "registerTool", "setRequestHandler", "addTool":
 			e.markHandlers(propName, argsNode)
+			if propName == "tool" || propName == "registerTool" {
+				e.noteRegistrationArgs(argsNode)
+			}
 		}
 		cv = e.member(obj, propName, c)
 		isMethod = true
@@ -106,6 +109,7 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		e.eachParam(propName, obj, argsNode)
 	}
 	args, spread := e.args(argsNode, c)
+	e.keepWrapperArgs(n, args)
 	var argTaint []facts.ParamRef
 	for _, a := range args {
 		argTaint = union(argTaint, a.v.taint)

@@ -287,6 +287,21 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
   return tool.run(request.params.arguments);
 });`, []want{{"write_file", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 0}}, []string{"fs:writeFileSync"}},
 			{"get_url", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"wrapped handlers of a table", `import fs from "fs";
+const tools = [
+  { name: "read_file", definition: {}, handler: async (args) => fs.readFileSync(args.path) },
+  { name: "fetch_url", definition: {}, handler: async (args) => fetch(args.url) },
+];
+tools.forEach((tool) => {
+  server.registerTool(tool.name, tool.definition, wrapToolHandler(tool.handler, tool.name));
+});`, []want{{"read_file", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"fs:readFileSync"}},
+			{"fetch_url", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"wrapped named handler and a trailing option", `import fs from "fs";
+async function readIt(args) { return fs.readFileSync(args.path); }
+server.tool("read", "d", {}, wrap(readIt, "read"));
+server.tool("get", "d", {}, track(env, async (a) => fetch(a.u)), opts ? { annotations: opts } : undefined);`,
+			[]want{{"read", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"fs:readFileSync"}},
+				{"get", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
 		{"factory called with literals", `import fs from "fs";
 const GET = "get_url";
 makeTool("read_file", async (args) => fs.readFileSync(args.path));
@@ -335,7 +350,7 @@ class Tools {
 				// A handler is not a Ref of the registering code (a table's
 				// handlers are Refs of the code that builds the table: the
 				// link ignores Refs to tool handlers).
-				if strings.Contains(tc.name, "table") || strings.Contains(tc.name, "map") || strings.Contains(tc.name, "by name") || strings.Contains(tc.name, "modules") || strings.Contains(tc.name, "factory") {
+				if strings.Contains(tc.name, "table") || strings.Contains(tc.name, "map") || strings.Contains(tc.name, "by name") || strings.Contains(tc.name, "modules") || strings.Contains(tc.name, "factory") || strings.Contains(tc.name, "wrapped named") {
 					continue
 				}
 				for _, r := range f.Functions[0].Refs {
@@ -383,9 +398,10 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
 });`, nil},
 		{"for-in over keys", `const table = { a: 1, b: 2 };
 for (const k in table) server.tool(k, "d", {}, async () => ({}));`, []string{"k"}},
+		{"handler built by an unknown factory", `server.tool("x", "d", {}, makeHandler(config));`, nil},
 		{"exported factory", `export function makeTool(server, name, fn) { server.tool(name, "d", {}, fn); }`, []string{"name"}},
 		{"factory named by its caller's parameter", `function makeTool(name, fn) { server.tool(name, "d", {}, fn); }
-export function wrap(n) { makeTool(n, async () => ({})); }`, []string{"name"}},
+export function wrap(n) { makeTool(n, async () => ({})); }`, []string{"n"}},
 		{"elements of unknown shape", `for (const t of [makeA(), makeB()]) server.tool(t.name, t.description, {}, t.handler);`, []string{"t.name"}},
 	}
 	for _, tc := range tests {

@@ -313,10 +313,13 @@ func inputAt(i int, path, prefix []string) (facts.ToolInput, bool) {
 //	function makeTool(name, fn) { server.tool(name, "…", {}, fn); }
 //	makeTool("read_file", readFile);
 //
-// Each call of it in the file with a name known here is a tool at the
-// call site; the registration itself is then no tool of its own. Called
-// from nowhere in the file (exported), it stays a tool named by its
-// parameter, reported unresolved.
+// Each call of it in the file is a tool at the call site, named by the
+// argument (unresolved with its expression when that is no name known
+// here). The registration itself is no tool when the factory cannot be
+// called from another file (not exported): whether it is depends on the
+// factory's own statement and the file's exports, never on its callers, so
+// ranged extraction (which may re-extract a function without its callers)
+// gives the whole-file answer.
 type factoryTool struct {
 	tool          int // index into File.Tools
 	name, handler int // parameter indexes (handler -1: not a parameter)
@@ -346,15 +349,17 @@ func (e *extractor) instantiate(n int32, fn int32, args []argVal, c *ctx) {
 			continue
 		}
 		a := args[ft.name]
-		if len(a.v.taint) > 0 || a.v.each != nil {
-			continue // named by the caller's own parameter: no better known here
-		}
-		name, ref, ok := e.toolName(a.node, a.v)
-		if !ok {
-			continue
-		}
 		nt := e.f.Tools[ft.tool]
-		nt.Name, nt.NameRef, nt.NameExpr = name, ref, ""
+		name, ref, ok := "", "", false
+		if len(a.v.taint) == 0 && a.v.each == nil {
+			name, ref, ok = e.toolName(a.node, a.v)
+		}
+		if ok {
+			nt.Name, nt.NameRef, nt.NameExpr = name, ref, ""
+		} else {
+			// Named by the caller's own parameter or a computed value.
+			nt.Name, nt.NameRef, nt.NameExpr = "", "", string(compact(e.bytesOf(a.node)))
+		}
 		nt.NameSpan, nt.Span = e.span(a.node), e.span(n)
 		nt.Inputs = append([]facts.ToolInput(nil), nt.Inputs...)
 		if ft.handler >= 0 && ft.handler < len(args) {
@@ -364,25 +369,79 @@ func (e *extractor) instantiate(n int32, fn int32, args []argVal, c *ctx) {
 				nt = h
 			}
 		}
-		if e.instantiated == nil {
-			e.instantiated = map[int]bool{}
-		}
-		e.instantiated[ft.tool] = true
 		e.f.Tools = append(e.f.Tools, nt)
 	}
 }
 
-// dropInstantiated removes the factories' own registrations that calls in
-// the file named.
-func (e *extractor) dropInstantiated() {
-	if len(e.instantiated) == 0 {
+// dropTemplates removes the registrations of factories no other file can
+// call: their calls in this file are the tools.
+func (e *extractor) dropTemplates() {
+	if len(e.factories) == 0 {
 		return
+	}
+	exported := map[int]bool{}
+	for _, fn := range e.f.Exports {
+		exported[fn] = true
+	}
+	drop := map[int]bool{}
+	for fn, fts := range e.factories {
+		if exported[int(fn)] || e.f.Functions[fn].Parent != 0 && e.fnClass[fn] == "" {
+			continue // exported, or nested in another function (reached by a closure)
+		}
+		for _, ft := range fts {
+			drop[ft.tool] = true
+		}
 	}
 	out := e.f.Tools[:0]
 	for i, tl := range e.f.Tools {
-		if !e.instantiated[i] {
+		if !drop[i] {
 			out = append(out, tl)
 		}
 	}
 	e.f.Tools = out
+}
+
+// A handler may be wrapped: server.tool(name, …, wrap(handler, name)) or,
+// over a table, wrapToolHandler(t.handler, t.name). The wrapper's arguments
+// are kept so the wrapped function is the handler, as an inline function
+// passed to a wrapper is (wrappedFunc).
+
+func (e *extractor) noteRegistrationArgs(argsNode int32) {
+	if argsNode < 0 {
+		return
+	}
+	if e.regArgs == nil {
+		e.regArgs = map[int32]bool{}
+	}
+	e.regArgs[argsNode] = true
+}
+
+// keepWrapperArgs remembers the arguments of call n when it is itself an
+// argument of a registration.
+func (e *extractor) keepWrapperArgs(n int32, args []argVal) {
+	if len(e.regArgs) == 0 || len(args) == 0 {
+		return
+	}
+	if p := e.t.nodes[n].Parent; p < 0 || !e.regArgs[p] {
+		return
+	}
+	if e.wrapperArgs == nil {
+		e.wrapperArgs = map[int32][]argVal{}
+	}
+	e.wrapperArgs[n] = args
+}
+
+// unwrapHandler returns the function a wrapper call passes on (its first
+// argument that is a function of this file or a table's handlers), else a.
+func (e *extractor) unwrapHandler(a argVal) argVal {
+	h := e.unwrapCallee(a.node)
+	if h < 0 || e.t.k(h) != kCall {
+		return a
+	}
+	for _, in := range e.wrapperArgs[h] {
+		if in.v.fnp > 0 || in.v.each != nil && !in.v.byName {
+			return in
+		}
+	}
+	return a
 }
