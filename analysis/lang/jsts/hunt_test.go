@@ -402,6 +402,11 @@ for (const k in table) server.tool(k, "d", {}, async () => ({}));`, []string{"k"
 		{"exported factory", `export function makeTool(server, name, fn) { server.tool(name, "d", {}, fn); }`, []string{"name"}},
 		{"factory named by its caller's parameter", `function makeTool(name, fn) { server.tool(name, "d", {}, fn); }
 export function wrap(n) { makeTool(n, async () => ({})); }`, []string{"n"}},
+		{"nested factory named by its caller's parameter", `function setup(server) {
+  const reg = (name, fn) => { server.tool(name, "d", {}, fn); };
+  const tool = (name, fn) => reg(name, fn);
+  return tool;
+}`, []string{"name"}},
 		{"elements of unknown shape", `for (const t of [makeA(), makeB()]) server.tool(t.name, t.description, {}, t.handler);`, []string{"t.name"}},
 	}
 	for _, tc := range tests {

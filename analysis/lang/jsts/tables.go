@@ -359,6 +359,10 @@ func (e *extractor) instantiate(n int32, fn int32, args []argVal, c *ctx) {
 		} else {
 			// Named by the caller's own parameter or a computed value.
 			nt.Name, nt.NameRef, nt.NameExpr = "", "", string(compact(e.bytesOf(a.node)))
+			if e.unresolvedCalls == nil {
+				e.unresolvedCalls = map[int32][]int{}
+			}
+			e.unresolvedCalls[fn] = append(e.unresolvedCalls[fn], len(e.f.Tools))
 		}
 		nt.NameSpan, nt.Span = e.span(a.node), e.span(n)
 		nt.Inputs = append([]facts.ToolInput(nil), nt.Inputs...)
@@ -386,7 +390,13 @@ func (e *extractor) dropTemplates() {
 	drop := map[int]bool{}
 	for fn, fts := range e.factories {
 		if exported[int(fn)] || e.f.Functions[fn].Parent != 0 && e.fnClass[fn] == "" {
-			continue // exported, or nested in another function (reached by a closure)
+			// Exported, or nested in another function (reached by a closure):
+			// the registration stays a tool, unresolved, and the calls that
+			// name it no better add nothing.
+			for _, i := range e.unresolvedCalls[fn] {
+				drop[i] = true
+			}
+			continue
 		}
 		for _, ft := range fts {
 			drop[ft.tool] = true
