@@ -38,8 +38,11 @@ type val struct {
 	num     string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
-	props   map[string]prop
-	elems   []prop
+	// direct: the value is a parameter or a property path into one, unchanged
+	// (Arg.Pass).
+	direct bool
+	props  map[string]prop
+	elems  []prop
 	// each is "any one of these values": a loop variable over a literal
 	// array, a callback's item, a handler picked from a map by the tool name
 	// (byName: each item's name is the tool it serves).
@@ -88,6 +91,7 @@ func merge(old, nv val) val {
 		r.read = false
 	}
 	r.taint = union(old.taint, nv.taint)
+	r.direct = old.direct && nv.direct && len(r.taint) == 1 // either value: the same parameter only
 	r.str, r.known, r.prefix = "", false, false
 	if old.known && nv.known {
 		// Either value: the text they share is still known (url = url + "/x").
