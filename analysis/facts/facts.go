@@ -161,11 +161,15 @@ type Callee struct {
 	//              class or type is Class ("" when unknown: any method of that
 	//              name in the file, or in the package for Go)
 	//   "package"  Go: a package-level function of the same package, by Name
-	Kind  string      `json:"kind"`
-	Name  string      `json:"name"`
-	Class string      `json:"class,omitempty"`
-	Func  int         `json:"func"`
-	Span  source.Span `json:"span"`
+	// Module, for Go "package" and "method" callees, is the import path of
+	// another package of the module the function is declared in (a tool
+	// handler: tools.HandleRead, h.ops.HandleDelete); "" for this package.
+	Kind   string      `json:"kind"`
+	Name   string      `json:"name"`
+	Class  string      `json:"class,omitempty"`
+	Module string      `json:"module,omitempty"`
+	Func   int         `json:"func"`
+	Span   source.Span `json:"span"`
 }
 
 // LocalCall is a call to a function of the project.

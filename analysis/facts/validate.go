@@ -85,6 +85,9 @@ func Validate(f *File, size int) error {
 		if err := fn(what, c.Func, true); err != nil {
 			return err
 		}
+		if c.Module != "" && c.Kind != "package" && c.Kind != "method" {
+			return fmt.Errorf("%s: a module on a %q callee", what, c.Kind)
+		}
 		return span(what, c.Span)
 	}
 	for j := range f.Functions {

@@ -318,6 +318,13 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 		}
 	case "method":
 		if ix.langs[file].Imports() == lang.ImportsPackages {
+			if c.Module != "" {
+				// A method value of a type of another package (h.ops.HandleDelete).
+				if d := ix.goLocalDir(file, c.Module); d != "" {
+					return ix.goDirFuncs(d, c.Name, c.Class, true)
+				}
+				return nil
+			}
 			return ix.goPackageFuncs(file, c.Name, c.Class, true)
 		}
 		key := c.Class + "." + c.Name
@@ -331,6 +338,13 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 			add(file, j)
 		}
 	case "package":
+		if c.Module != "" {
+			// A function of another package of the module.
+			if d := ix.goLocalDir(file, c.Module); d != "" {
+				return ix.goDirFuncs(d, c.Name, "", false)
+			}
+			return nil
+		}
 		return ix.goPackageFuncs(file, c.Name, "", false)
 	}
 	return out
@@ -339,7 +353,12 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 // goPackageFuncs finds functions (or methods, of class cls or any class) named
 // name in the Go package of file.
 func (ix *index) goPackageFuncs(file int, name, cls string, method bool) []fnID {
-	names := ix.goNames[path.Dir(ix.files[file].Path)]
+	return ix.goDirFuncs(path.Dir(ix.files[file].Path), name, cls, method)
+}
+
+// goDirFuncs is goPackageFuncs for the package in directory dir.
+func (ix *index) goDirFuncs(dir, name, cls string, method bool) []fnID {
+	names := ix.goNames[dir]
 	switch {
 	case !method:
 		return names["."+name]
@@ -610,7 +629,21 @@ func (ix *index) unresolvedTool(file int, t *facts.Tool, expr string) (name, sho
 	if at == (source.Span{}) {
 		at = t.Span
 	}
-	return finding.UnresolvedToolLabel(ix.files[file].Path, at.Start.Line, expr), expr
+	return finding.UnresolvedToolLabel(ix.shownPath(file), at.Start.Line, expr), expr
+}
+
+// shownPath is a file's path as the front-ends show it: relative to the
+// root. The language server's facts hold absolute paths and the CLI's
+// relative ones; a label built from it must read the same in both.
+func (ix *index) shownPath(file int) string {
+	p := ix.files[file].Path
+	if ix.root == "" || !filepath.IsAbs(filepath.FromSlash(p)) {
+		return p
+	}
+	if rel, err := filepath.Rel(ix.root, filepath.FromSlash(p)); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return p
 }
 
 // isLocalModule reports whether a call's module is a file or package of

@@ -180,7 +180,7 @@ func compareCall(a, b *facts.Call) callChange {
 }
 
 func sameCallee(a, b *facts.Callee) bool {
-	return a.Kind == b.Kind && a.Name == b.Name && a.Class == b.Class && a.Func == b.Func
+	return a.Kind == b.Kind && a.Name == b.Name && a.Class == b.Class && a.Module == b.Module && a.Func == b.Func
 }
 
 func sameTool(a, b *facts.Tool) bool {

@@ -87,6 +87,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		switch propName {
 		case "tool", "registerTool", "setRequestHandler", "addTool":
 			e.markHandlers(propName, argsNode)
+			if propName == "tool" || propName == "registerTool" {
+				e.noteRegistrationArgs(argsNode)
+			}
 		}
 		cv = e.member(obj, propName, c)
 		isMethod = true
@@ -103,7 +106,11 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		return e.require(n, cn, argsNode, c, "require")
 	}
 
+	if isMethod {
+		e.eachParam(propName, obj, argsNode)
+	}
 	args, spread := e.args(argsNode, c)
+	e.keepWrapperArgs(n, args)
 	var argTaint []facts.ParamRef
 	for _, a := range args {
 		argTaint = union(argTaint, a.v.taint)
@@ -125,6 +132,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			e.localCall(n, c, facts.Callee{Kind: "local", Name: e.f.Functions[obj.fn()].Name, Func: int(obj.fn()), Span: e.span(calleeNode)}, args, nil)
 			return result
 		}
+	}
+	if cv.each != nil && cv.byName && c.dispatcher >= 0 {
+		e.mapTools(n, cv, args, c) // handlers[name](args)
 	}
 	if isMethod {
 		if propName == "addTool" {
@@ -200,6 +210,15 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		result = e.withReturn(result, cv.fn())
 	default:
 		e.refArgs(c, args)
+	}
+	if cv.fnp > 0 && e.factories[cv.fn()] != nil {
+		e.instantiate(n, cv.fn(), args, c) // makeTool("read_file", readFile)
+	}
+	if isMethod && propName == "find" {
+		if fv, ok := e.findByName(obj, argsNode, c); ok {
+			fv.taint = result.taint
+			result = fv
+		}
 	}
 	if isMethod && obj.known && len(args) == 0 && propName == "toString" {
 		result.str, result.known, result.prefix = obj.str, true, obj.prefix // url.toString()
