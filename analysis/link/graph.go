@@ -67,7 +67,7 @@ func (ix *index) build() {
 		}
 		ix.goNames[d] = names
 	}
-	ix.resolveGoTypes()
+	ix.resolveTypes()
 	ix.owner = make([]int32, n)
 	for i, f := range ix.files {
 		for j := range f.Functions {

@@ -61,7 +61,7 @@ func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *l
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || snap.out.files[d.i] != d.old {
+		if !d.shape || snap.out.files[d.i] != d.old || snap.ix.objRewrites(d.i, d.nf) {
 			return nil
 		}
 	}
