@@ -515,8 +515,10 @@ func (e *extractor) augAssign(n int32, c *ctx) val {
 	return plain(union(lv.taint, rv.taint))
 }
 
-// exportValue records an export when the value is a function of this file.
+// exportValue records an export when the value is a function of this file,
+// and every export for the type table (types.go).
 func (e *extractor) exportValue(name string, v val) {
+	e.exported = append(e.exported, exportedVal{name: name, v: v})
 	if v.fnp <= 0 {
 		return
 	}
@@ -560,6 +562,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 				if nm >= 0 && t.k(nm) == kIdentifier {
 					if b := c.sc.lookupBytes(e.bytesOf(nm)); b != nil {
 						e.exportValue(e.text(nm), b.v)
+						e.exported[len(e.exported)-1].b = b
 					}
 				}
 			}
@@ -588,6 +591,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 			}
 			if b := c.sc.lookupBytes(e.bytesOf(name)); b != nil {
 				e.exportValue(out, b.v)
+				e.exported[len(e.exported)-1].b = b
 			}
 		}
 	}

@@ -81,6 +81,7 @@ type extractor struct {
 	fnRet      map[int32]val        // by function: the value its callers get (see noteReturn)
 	assigners  map[*binding][]int32 // variables assigned in functions other than their own
 	handlerArg map[int32]bool       // argument nodes that are tool handlers (not Refs)
+	exported   []exportedVal        // every export, for the type table (types.go)
 	depth      int
 	buf        []int32
 	callHint   int // call and new expressions in the tree
@@ -140,6 +141,7 @@ func (e *extractor) run() {
 	}
 	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}
 	e.evalBody(0, c)
+	e.typeTable()
 	e.flushCalls()
 	e.comments()
 	e.parseErrors()
