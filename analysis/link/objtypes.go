@@ -121,14 +121,10 @@ func objTypeKey(f *facts.File, s string) (sym, rest string, ok bool) {
 			return sym, rest, true
 		}
 	}
-	first := s
-	if i := strings.IndexAny(s, ".("); i >= 0 {
-		first = s[:i]
-	}
-	if _, named := f.Exports[first]; named && first != "" {
-		return "", "", false
-	}
 	if sym, ok = types["default"]; ok {
+		if declares(f, s) {
+			return "", "", false
+		}
 		if s == "" {
 			return sym, "", true
 		}
@@ -154,6 +150,95 @@ func (ix *index) objRewrites(i int, f *facts.File) bool {
 			if _, _, ok := ix.rewriteObj(i, c.Module, c.Member); ok {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// importedMethods finds the methods of a project class a JS call through
+// an import reaches: its constructor (`new Jobs()`), or a method of an
+// instance of it (`new Jobs().handle()`, `jobs.handle()` when the file
+// exports `jobs = new Jobs()`).
+func (ix *index) importedMethods(file int, mod, member string) []fnID {
+	fi, s, ok := ix.objTarget(file, mod, member)
+	if !ok {
+		return nil
+	}
+	return ix.classMethods(fi, s)
+}
+
+// classMethods resolves a member path s inside file fi to methods of its
+// classes: "Runner" (the constructor), "Runner().child…" (a method of an
+// instance), "store.get…" and "get_store().get…" (through the file's
+// Types, an instance of one of its classes).
+func (ix *index) classMethods(fi int, s string) []fnID {
+	names := ix.byName[fi]
+	if !strings.ContainsAny(s, ".(") {
+		for _, ctor := range []string{".__init__", ".constructor"} {
+			if js := names[s+ctor]; len(js) > 0 {
+				return ix.fnIDs(fi, js)
+			}
+		}
+		return nil
+	}
+	if inst, ok := instanceOfType(s); ok {
+		s = inst
+	} else if sym, rest, ok := objTypeKey(ix.files[fi], s); ok {
+		m, mem, _ := strings.Cut(sym, "\x00")
+		name, local := strings.CutPrefix(m, goTypeRoot)
+		if !local || mem != "" {
+			return nil
+		}
+		s = name + rest
+	} else {
+		return nil
+	}
+	cls, rest, ok := strings.Cut(s, ".")
+	if !ok || strings.ContainsAny(cls, "(") {
+		return nil
+	}
+	if i := strings.IndexAny(rest, ".("); i >= 0 {
+		rest = rest[:i]
+	}
+	return ix.fnIDs(fi, names[cls+"."+rest])
+}
+
+func (ix *index) fnIDs(fi int, js []int) []fnID {
+	if len(js) == 0 {
+		return nil
+	}
+	out := make([]fnID, len(js))
+	for k, j := range js {
+		out[k] = ix.base[fi] + fnID(j)
+	}
+	return out
+}
+
+// declares reports whether the first name of member path s is something
+// file f declares besides its default export: an export, a constant, a
+// key of its Types, a function or a class.
+func declares(f *facts.File, s string) bool {
+	first := s
+	if i := strings.IndexAny(s, ".("); i >= 0 {
+		first = s[:i]
+	}
+	if first == "" {
+		return false
+	}
+	if _, ok := f.Exports[first]; ok {
+		return true
+	}
+	if _, ok := f.Constants[first]; ok {
+		return true
+	}
+	for k := range f.Types {
+		if k == first || strings.HasPrefix(k, first+".") || strings.HasPrefix(k, first+"(") {
+			return true
+		}
+	}
+	for j := range f.Functions {
+		if fn := &f.Functions[j]; fn.Class == first || (fn.Class == "" && fn.Name == first) {
+			return true
 		}
 	}
 	return false

@@ -74,11 +74,7 @@ func newFileStatic(l *Linker, f *facts.File) *fileStatic {
 	if x.Imports() == lang.ImportsModules {
 		st.pyModules = modules.PyModuleNames(f.Path)
 	}
-	for k := range f.Calls {
-		if typeCandidate(x, &f.Calls[k]) {
-			st.typeCalls = append(st.typeCalls, k)
-		}
-	}
+	st.typeCalls = typeCalls(f)
 	st.cands, st.order = fileCandidates(l, f)
 	return st
 }
@@ -247,6 +243,18 @@ type linked struct {
 	server, tainted        bool
 	tools                  []string
 	taintTool, taintSource string
+}
+
+// typeCalls lists the calls of f resolveTypes may rewrite.
+func typeCalls(f *facts.File) []int {
+	x := lang.For(f.Lang)
+	var out []int
+	for k := range f.Calls {
+		if typeCandidate(x, &f.Calls[k]) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // typeCandidate reports whether resolveTypes may rewrite call c of a file
