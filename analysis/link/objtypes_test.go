@@ -44,6 +44,11 @@ func TestObjectFlowAcrossFiles(t *testing.T) {
 			{"src/index.ts", "child_process.spawn().kill", "stop_worker"}, // method returning a field
 			{"src/db.ts", "child_process.spawn", "stop_worker"},           // the imported class's constructor
 		}, []site{{file: "src/index.ts", api: "26"}}}, // timer.kill
+		{"go-objflow", []site{
+			{"main.go", "kubernetes.Clientset().CoreV1().Pods().List", "pods"}, // package function's result
+			{"main.go", "http.Client().Do", "fetch"},                           // package-level variable
+			{"main.go", "exec.Command().Process.Kill", "stop"},
+		}, []site{{file: "main.go", api: "39"}}}, // jobs.Kill
 	}
 	for _, tc := range cases {
 		t.Run(tc.dir, func(t *testing.T) {
@@ -54,7 +59,7 @@ func TestObjectFlowAcrossFiles(t *testing.T) {
 			root := filepath.Join("..", "engine", "testdata", "link", tc.dir)
 			var files []*facts.File
 			err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-				if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") && !strings.HasSuffix(p, ".ts") {
+				if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") && !strings.HasSuffix(p, ".ts") && !strings.HasSuffix(p, ".go") {
 					return err
 				}
 				src, err := os.ReadFile(p)
