@@ -455,7 +455,13 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 		case obj.this && c.cls != "":
 			v := rv
 			v.read = false
-			e.class(c.cls).fields[key] = v
+			fields := e.class(c.cls).fields
+			// Fields are flow-insensitive: `this.pool = null` in close()
+			// does not hide the pool connect() created.
+			if old, ok := fields[key]; ok && old.sym != nil && v.sym == nil && v.fnp == 0 && v.cls == "" {
+				break
+			}
+			fields[key] = v
 		case obj.modObj && key == "exports":
 			e.exportValue("default", rv)
 			for k, p := range rv.props {
