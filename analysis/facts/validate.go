@@ -3,6 +3,7 @@ package facts
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -208,6 +209,14 @@ func Validate(f *File, size int) error {
 	for k, s := range f.TooDeep {
 		if err := span(fmt.Sprintf("too-deep span %d", k), s); err != nil {
 			return err
+		}
+	}
+	// Types name what a top-level name holds as "Module\x00Member": the
+	// link splits them there and follows a "type:" module.
+	for k, v := range f.Types {
+		mod, _, ok := strings.Cut(v, "\x00")
+		if k == "" || !ok || mod == "" || mod == "type:" {
+			return fmt.Errorf("type %q: symbol %q is not Module\\x00Member", k, v)
 		}
 	}
 	return nil
