@@ -252,6 +252,12 @@ type Arg struct {
 	// into them) the argument's value derives from. Empty when it depends on
 	// none.
 	Refs []ParamRef `json:"refs,omitempty"`
+	// Pass is set when the argument is a parameter of the enclosing function
+	// (or a path into one: opts.url) passed on unchanged: its value is
+	// Refs[0]'s at each call of that function, so the link follows the
+	// literals the callers pass (constant propagation for scopes). Refs
+	// then has exactly one element and Known is false.
+	Pass bool `json:"pass,omitempty"`
 	// Elems are the elements of an array/list/slice literal argument
 	// (["git", "status"]), at most 16.
 	Elems []Arg `json:"elems,omitempty"`
