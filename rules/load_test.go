@@ -172,6 +172,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad call path", strings.Replace(goodRule, "Client().upload", "Client().*.upload", 1), []string{"bad.yaml:6:13", "is not an identifier"}},
 		{"bad scope kind", strings.Replace(goodRule, "kind: url", "kind: uri", 1), []string{"bad.yaml:7:", `unknown scope kind "uri"`}},
 		{"bad arg index", strings.Replace(goodRule, "arg: 0", "arg: -3", 1), []string{"bad.yaml:7:", "out of range"}},
+		{"bad taint index", strings.Replace(goodRule, "    message:", "    taint: [0, -1]\n    message:", 1),
+			[]string{"bad.yaml:8:16", "taint arg -1 out of range", "-2 for the receiver"}},
 		{"read key without access", strings.Replace(goodRule, "arg: 0", "arg: -1", 1), []string{"bad.yaml:7:", "needs access paths"}},
 		{"arg not a number", strings.Replace(goodRule, "arg: 0", "arg: zero", 1), []string{"bad.yaml:7:", "cannot unmarshal"}},
 		{"bad language", strings.Replace(goodRule, "language: js", "language: ruby", 1), []string{"bad.yaml:1:11", `unknown language "ruby"`}},

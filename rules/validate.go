@@ -139,8 +139,8 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 		}
 	}
 	for i, t := range r.Taint {
-		if t < 0 || t > 64 {
-			bad(item(field(n, "taint"), i), "taint arg %d out of range", t)
+		if (t < 0 && t != RecvArg) || t > 64 {
+			bad(item(field(n, "taint"), i), "taint arg %d out of range (0 to 64, or -2 for the receiver)", t)
 		}
 	}
 	for i, t := range r.Payload {

@@ -62,15 +62,22 @@ type File struct {
 	// "read_file"`, Python `NAME = "x"`, Go `const Name = "x"`), so tool names
 	// and scopes held in constants in other files of the package resolve.
 	Constants map[string]string `json:"constants,omitempty"`
-	// Types maps names of this file's package-level types to what a value of
-	// that type is, as a canonical symbol "Module\x00Member" (Go only):
+	// Types maps names of this file's package-level types and values to
+	// what a value of that type (or that value) is, as a canonical symbol
+	// "Module\x00Member". Python and JS files list their module-level
+	// instances ("s3"), what their functions return ("get_client()"), their
+	// classes' attributes ("Store.conn") and methods' results
+	// ("Store.cursor()"), and "default" (JS); "type:<Class>\x00" is an
+	// instance of a class of the same file. The link rewrites calls of
+	// other files through imports of this one (link/objtypes.go). For Go:
 	//   type GetClientFn func(context.Context) (*github.Client, error)
 	//     → "GetClientFn()" : "github.com/google/go-github/v79/github\x00Client()"
 	//       (what calling a value of the type returns)
 	//   type Server struct { client *http.Client }
 	//     → "Server.client" : "net/http\x00Client()"
 	//   "T.method()" is what a method of T returns, "T.field()" what calling a
-	//   func-typed field returns, "T.Embedded" an embedded field.
+	//   func-typed field returns, "T.Embedded" an embedded field, "f()" what
+	//   package function f returns, "v" what package-level variable v holds.
 	// Calls on values whose type is a named type of another file of the
 	// package are emitted with Module "type:<TypeName>" and Member the path
 	// after it ("type:GetClientFn" + "().Users.Get"); the index rewrites them

@@ -220,6 +220,14 @@ func Validate(f *File, size int) error {
 			return err
 		}
 	}
+	// Types name what a top-level name holds as "Module\x00Member": the
+	// link splits them there and follows a "type:" module.
+	for k, v := range f.Types {
+		mod, _, ok := strings.Cut(v, "\x00")
+		if k == "" || !ok || mod == "" || mod == "type:" {
+			return fmt.Errorf("type %q: symbol %q is not Module\\x00Member", k, v)
+		}
+	}
 	return nil
 }
 

@@ -17,6 +17,7 @@ func TestValidate(t *testing.T) {
 			Calls:     []Call{{Module: "fs", Member: "readFile", Func: 1, Span: sp(3, 7), Args: []Arg{{Func: -1, Refs: []ParamRef{{Fn: 1, Param: 0}}}}}},
 			Tools:     []Tool{{Name: "t", Handler: 1, Dispatcher: -1}},
 			Exports:   map[string]int{"f": 1},
+			Types:     map[string]string{"pool": "pg\x00Pool()", "store": "type:Store\x00"},
 			Suppressions: []Suppression{{Line: 0, Capabilities: []string{}, Span: sp(0, 2)},
 				{Line: 0, Capabilities: []string{"x"}, Span: sp(8, 10)}},
 		}
@@ -45,6 +46,9 @@ func TestValidate(t *testing.T) {
 		{"suppressions unsorted", "source order", func(f *File) { f.Suppressions[0], f.Suppressions[1] = f.Suppressions[1], f.Suppressions[0] }},
 		{"nil capabilities", "never nil", func(f *File) { f.Suppressions[0].Capabilities = nil }},
 		{"unknown language", "unknown language", func(f *File) { f.Lang = "cobol" }},
+		{"type without member part", "Module", func(f *File) { f.Types["pool"] = "pg.Pool()" }},
+		{"type of no module", "Module", func(f *File) { f.Types["pool"] = "\x00Pool()" }},
+		{"bare type root", "Module", func(f *File) { f.Types["store"] = "type:\x00" }},
 	} {
 		f := good()
 		tc.mut(f)

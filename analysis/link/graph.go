@@ -67,7 +67,7 @@ func (ix *index) build() {
 		}
 		ix.goNames[d] = names
 	}
-	ix.resolveGoTypes()
+	ix.resolveTypes()
 	ix.owner = make([]int32, n)
 	for i, f := range ix.files {
 		for j := range f.Functions {
@@ -172,6 +172,21 @@ func (ix *index) alignArgs(to fnID, args []facts.Arg) []facts.Arg {
 	return out
 }
 
+// boundArgs puts the receiver's place before a call's arguments when it
+// reaches a Python method of an imported class (`Runner(argv)` runs
+// `Runner.__init__(self, argv)`), as the extractor does within a file.
+func (ix *index) boundArgs(to fnID, args []facts.Arg) []facts.Arg {
+	fi := int(ix.owner[to])
+	if ix.langs[fi].Imports() != lang.ImportsModules {
+		return args
+	}
+	fn := &ix.files[fi].Functions[to-ix.base[fi]]
+	if fn.Class == "" || len(fn.Params) == 0 || (fn.Params[0] != "self" && fn.Params[0] != "cls") {
+		return args
+	}
+	return append([]facts.Arg{{Func: -1}}, args...)
+}
+
 func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef, guess bool) {
 	ix.edges[from] = append(ix.edges[from], to)
 	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv, guess: guess})
@@ -251,7 +266,7 @@ func (ix *index) callSites(i int, c *facts.Call, add func(from, to fnID, args []
 	}
 	from := ix.base[i] + fnID(c.Func)
 	for _, to := range ix.resolveModuleCall(i, c) {
-		add(from, to, ix.alignArgs(to, c.Args))
+		add(from, to, ix.alignArgs(to, ix.boundArgs(to, c.Args)))
 	}
 	ix.callbackEdges(i, c.Args, func(to fnID) { add(from, to, nil) })
 }
@@ -397,7 +412,10 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 		if i := strings.IndexAny(member, ".("); i >= 0 {
 			member = member[:i]
 		}
-		return ix.exportsOf(file, c.Module, member)
+		if out := ix.exportsOf(file, c.Module, member); len(out) > 0 {
+			return out
+		}
+		return ix.importedMethods(file, c.Module, c.Member)
 	case lang.ImportsModules:
 		full := c.Module
 		switch {
@@ -408,14 +426,20 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 		}
 		for mod, member := range pySplits(full) {
 			if fi := ix.pyModule(file, mod); fi >= 0 {
+				path := member
 				if cls, m, ok := strings.Cut(member, "()."); ok && !strings.ContainsAny(cls, ".(") && !strings.ContainsAny(m, ".(") {
 					// A method of an instance of a project class: C().m.
-					return ix.pyMember(fi, cls+"."+m, 0)
+					if out := ix.pyMember(fi, cls+"."+m, 0); len(out) > 0 {
+						return out
+					}
 				}
 				if i := strings.IndexAny(member, ".("); i >= 0 {
 					member = member[:i]
 				}
-				return ix.pyMember(fi, member, 0)
+				if out := ix.pyMember(fi, member, 0); len(out) > 0 {
+					return out
+				}
+				return ix.classMethods(fi, path)
 			}
 		}
 	case lang.ImportsPackages:

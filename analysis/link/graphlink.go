@@ -62,7 +62,7 @@ func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *l
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) {
+		if !d.shape || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) || snap.ix.objRewrites(d.i, d.nf) {
 			return nil
 		}
 	}

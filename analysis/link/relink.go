@@ -68,7 +68,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 // from d.old's in literal values at most, from d.old's (d.ost and ols).
 func relinkFile(l *Linker, d *fileDiff, ols []linked) (*fileStatic, []linked, bool) {
 	ost := d.ost
-	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules, goTypeCalls: ost.goTypeCalls}
+	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules, typeCalls: ost.typeCalls}
 	var ls []linked
 	if len(ost.cands) > 0 || len(d.nf.Suppressions) > 0 {
 		ls = make([]linked, 0, len(ost.cands))

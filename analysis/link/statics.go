@@ -31,8 +31,9 @@ type fileStatic struct {
 	byName map[string][]int
 	// pyModules are the dotted module names the file may be imported as.
 	pyModules []string
-	// goTypeCalls are the calls resolveGoTypes may rewrite.
-	goTypeCalls []int
+	// typeCalls are the calls resolveTypes may rewrite: Go calls through
+	// named types, Python and JS calls through imports of project files.
+	typeCalls []int
 	// cands are the rule matches of the file's calls, in the order the calls
 	// and the rules produce them (taint is memoised with cycle cuts, so the
 	// order of evaluation is kept); order lists them as findings sort.
@@ -80,13 +81,7 @@ func newFileStatic(l *Linker, f *facts.File) *fileStatic {
 	if x.Imports() == lang.ImportsModules {
 		st.pyModules = modules.PyModuleNames(f.Path)
 	}
-	if x.TypedAcrossPackage() {
-		for k := range f.Calls {
-			if goTypeCandidate(f.Calls[k].Module, f.Calls[k].Member) {
-				st.goTypeCalls = append(st.goTypeCalls, k)
-			}
-		}
-	}
+	st.typeCalls = typeCalls(f)
 	st.cands, st.order = fileCandidates(l, f)
 	return st
 }
@@ -294,7 +289,28 @@ type linked struct {
 	prop *constScope
 }
 
-// goTypeCandidate reports whether resolveGoTypes may rewrite a call: its
+// typeCalls lists the calls of f resolveTypes may rewrite.
+func typeCalls(f *facts.File) []int {
+	x := lang.For(f.Lang)
+	var out []int
+	for k := range f.Calls {
+		if typeCandidate(x, &f.Calls[k]) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// typeCandidate reports whether resolveTypes may rewrite call c of a file
+// of language x.
+func typeCandidate(x lang.Language, c *facts.Call) bool {
+	if x.TypedAcrossPackage() {
+		return goTypeCandidate(c.Module, c.Member)
+	}
+	return objCandidate(x, c)
+}
+
+// goTypeCandidate reports whether resolveTypes may rewrite a Go call: its
 // symbol is rooted in a named type of the package, or in an instance of a
 // type of a (possibly project) package.
 func goTypeCandidate(mod, member string) bool {

@@ -505,7 +505,13 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 		case obj.this && c.cls != "":
 			v := rv
 			v.read = false
-			e.class(c.cls).fields[key] = v
+			fields := e.class(c.cls).fields
+			// Fields are flow-insensitive: `this.pool = null` in close()
+			// does not hide the pool connect() created.
+			if old, ok := fields[key]; ok && old.sym != nil && v.sym == nil && v.fnp == 0 && v.cls == "" {
+				break
+			}
+			fields[key] = v
 		case obj.modObj && key == "exports":
 			e.exportValue("default", rv)
 			for k, p := range rv.props {
@@ -652,8 +658,10 @@ func (e *extractor) ownBinding(id int32, c *ctx) *binding {
 	return nil
 }
 
-// exportValue records an export when the value is a function of this file.
+// exportValue records an export when the value is a function of this file,
+// and every export for the type table (types.go).
 func (e *extractor) exportValue(name string, v val) {
+	e.exported = append(e.exported, exportedVal{name: name, v: v})
 	if v.fnp <= 0 {
 		return
 	}
@@ -697,6 +705,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 				if nm >= 0 && t.k(nm) == kIdentifier {
 					if b := c.sc.lookupBytes(e.bytesOf(nm)); b != nil {
 						e.exportValue(e.text(nm), b.v)
+						e.exported[len(e.exported)-1].b = b
 					}
 				}
 			}
@@ -725,6 +734,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 			}
 			if b := c.sc.lookupBytes(e.bytesOf(name)); b != nil {
 				e.exportValue(out, b.v)
+				e.exported[len(e.exported)-1].b = b
 			}
 		}
 	}

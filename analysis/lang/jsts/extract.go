@@ -87,6 +87,7 @@ type extractor struct {
 	wrapperArgs     map[int32][]argVal      // by call node: the arguments of a call passed as a registration argument
 	factories       map[int32][]factoryTool // by function: the tools it registers named by a parameter
 	unresolvedCalls map[int32][]int         // by factory: its tools made by calls that name them no better
+	exported        []exportedVal           // every export, for the type table (types.go)
 	depth           int
 	buf             []int32
 	callHint        int // call and new expressions in the tree
@@ -147,6 +148,7 @@ func (e *extractor) run() {
 	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}
 	e.evalBody(0, c)
 	e.dropTemplates()
+	e.typeTable()
 	e.flushCalls()
 	e.comments()
 	e.parseErrors()

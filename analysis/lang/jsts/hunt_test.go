@@ -73,6 +73,17 @@ async function navigate(url) { const page = await ensureBrowser(); await page.go
 let browser;
 async function close() { await browser.close() }
 async function start() { browser = await puppeteer.launch() }`, []string{"puppeteer:launch().close"}},
+		{"field reset to null elsewhere", `import mysql from "mysql2/promise";
+class Db {
+  async connect(dsn) { this.pool = mysql.createPool(dsn) }
+  async close() { this.pool = null }
+  async tables() { return this.pool.query("SHOW TABLES") }
+}`, []string{"mysql2/promise:createPool().query"}},
+		{"class expression of a bundle", `import mysql from "mysql2/promise";
+var _Db = class _Db {
+  async connect(dsn) { this.pool = mysql.createPool(dsn) }
+  async tables() { const c = await this.pool.getConnection(); return c.query(q) }
+};`, []string{"mysql2/promise:createPool().getConnection().query"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

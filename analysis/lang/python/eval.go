@@ -811,8 +811,14 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 	case "attribute":
 		obj := t.unparen(t.field(l, "object"))
 		if fc.class != nil && t.typ(obj) == "identifier" && fc.selfName != "" && t.textEq(obj, fc.selfName) {
+			attr := t.text(t.field(l, "attribute"))
+			// Attributes are flow-insensitive: `self.pool = None` in close()
+			// (or __init__) does not hide the pool connect() creates.
+			if old, ok := fc.class.attrs[attr]; ok && carries(old) && !carries(v) {
+				return
+			}
 			if keep(v) {
-				fc.class.attrs[t.text(t.field(l, "attribute"))] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
+				fc.class.attrs[attr] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
 			}
 			return
 		}

@@ -58,6 +58,7 @@ func TestSymbols(t *testing.T) {
 		{"importlib literal module", "import importlib\nm = importlib.import_module('os')\nm.remove(p)\n", []string{"os.remove"}, nil},
 		{"session", "import requests\ns = requests.Session()\ns.get(u)\n", []string{"requests.Session().get"}, nil},
 		{"with session", "import requests\nwith requests.Session() as s:\n    s.get(u)\n", []string{"requests.Session().get"}, nil},
+		{"attribute reset to None elsewhere", "import asyncpg\nclass Db:\n    def __init__(self):\n        self.pool = None\n    async def connect(self, dsn):\n        self.pool = await asyncpg.create_pool(dsn)\n    async def close(self):\n        self.pool = None\n    async def rows(self, q):\n        return await self.pool.fetch(q)\n", []string{"asyncpg.create_pool().fetch"}, nil},
 		{"async with", "import httpx\nasync def f(u):\n    async with httpx.AsyncClient() as client:\n        await client.get(u)\n", []string{"httpx.AsyncClient().get"}, nil},
 		{"aiohttp nested", "import aiohttp\nasync def f(u):\n    async with aiohttp.ClientSession() as session:\n        async with session.get(u) as r:\n            pass\n", []string{"aiohttp.ClientSession().get"}, nil},
 		{"await connect", "import asyncpg\nasync def f(d):\n    conn = await asyncpg.connect(d)\n    await conn.fetch(q)\n", []string{"asyncpg.connect().fetch"}, nil},
