@@ -102,6 +102,12 @@ type Engine struct {
 	linker *link.Linker
 	// parses counts the files parsed for facts, for tests of the caches.
 	parses atomic.Int64
+	// budget and jobs bound the source bytes in flight and the files
+	// analysed at once across every Scan running on the engine, so that
+	// scans of several roots may overlap (one linking while the next
+	// extracts) without raising either bound.
+	budget *inFlight
+	jobs   chan struct{}
 }
 
 // New returns an engine with opts.
@@ -127,7 +133,8 @@ func New(opts Options) (*Engine, error) {
 	if opts.InFlight <= 0 {
 		opts.InFlight = DefaultInFlight
 	}
-	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: modules.NewGoModules(), linker: link.New(opts.Rules)}
+	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: modules.NewGoModules(), linker: link.New(opts.Rules),
+		budget: newInFlight(opts.InFlight), jobs: make(chan struct{}, opts.Jobs)}
 	if opts.CacheDir != "" {
 		rs, err := json.Marshal(opts.Rules.Rules())
 		if err != nil {

@@ -59,7 +59,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	}
 	// Files stream through: only their facts stay, and the bytes between
 	// read and facts are bounded, whatever the number of jobs.
-	budget := newInFlight(e.opts.InFlight)
+	budget := e.budget
 	run := func(idx []int, full bool) {
 		jobs := make(chan int)
 		var wg sync.WaitGroup
@@ -70,6 +70,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 				for i := range jobs {
 					s := &slots[i]
 					if ctx.Err() == nil {
+						e.jobs <- struct{}{}
 						held := budget.acquire(sizes[i])
 						if s.src == nil && s.err == nil {
 							s.src, s.err = source.ReadFile(paths[i], e.opts.MaxFileSize)
@@ -89,6 +90,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 							}
 						}
 						budget.release(held)
+						<-e.jobs
 					}
 					if !full && progress != nil {
 						progress(int(done.Add(1)), total)
