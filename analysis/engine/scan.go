@@ -25,7 +25,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	if err != nil {
 		return nil, err
 	}
-	paths, notes, err := e.Files(ctx, abs)
+	paths, notes, walked, err := e.files(ctx, abs)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,9 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	total := len(paths)
 	sizes := make([]int64, len(paths))
 	for i := range paths {
-		if st, err := os.Stat(paths[i]); err == nil {
+		if n, ok := walked[paths[i]]; ok {
+			sizes[i] = n
+		} else if st, err := os.Stat(paths[i]); err == nil {
 			sizes[i] = st.Size()
 		}
 	}
