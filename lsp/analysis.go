@@ -173,10 +173,30 @@ func (s *Server) runOnce(ctx context.Context, gen uint64, w *workerState) {
 	}
 	sort.Slice(jobs, func(i, j int) bool { return jobs[i].path < jobs[j].path })
 	for i, j := range jobs {
-		if j.lang == "" || int64(len(j.text)) > limit {
-			if j.lang != "" {
-				s.logOnce(j.path+"#size", msgInfo, "%s is larger than maxFileSize (%d bytes): not analysed", j.path, limit)
+		if j.lang == "" {
+			continue
+		}
+		// A buffer the CLI would not analyse on disk is not analysed here
+		// either, and says so the same way (a finding, not silence).
+		var why string
+		if int64(len(j.text)) > limit {
+			why = fmt.Sprintf("skipped: %d bytes is over the size limit of %d bytes", len(j.text), limit)
+		} else if err := source.CheckText(j.text); err != nil {
+			why = err.Error()
+		}
+		if why != "" {
+			s.logOnce(j.path+"#"+why, msgInfo, "mcpriv: %s: %s", j.path, why)
+			if t := w.trees[j.path]; t != nil {
+				t.close()
+				delete(w.trees, j.path)
 			}
+			delete(w.states, j.path)
+			delete(w.unverified, j.path)
+			s.mu.Lock()
+			if _, open := s.docs[j.path]; open {
+				s.files[j.path] = &fileFacts{open: true, version: j.version, text: j.text, lines: j.lines, unanalysed: why}
+			}
+			s.mu.Unlock()
 			continue
 		}
 		f, err := s.parseAndExtract(ctx, eng, j, w)
@@ -354,7 +374,7 @@ func (s *Server) verifyRanged(w *workerState) {
 		t := w.trees[p]
 		s.mu.Lock()
 		d, ff := s.docs[p], s.files[p]
-		ready := d != nil && !d.dirty && ff != nil && ff.version == d.version && t != nil && t.tree != nil
+		ready := d != nil && !d.dirty && ff != nil && ff.facts != nil && ff.version == d.version && t != nil && t.tree != nil
 		var job verifyJob
 		if ready {
 			job = verifyJob{path: p, lang: d.lang, version: d.version, text: d.text, lines: d.lines, current: ff.facts, tree: t.tree.Copy()}

@@ -23,6 +23,13 @@ func copyDir(t *testing.T, src string) string {
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(root, rel), 0o755)
 		}
+		if d.Type()&os.ModeSymlink != 0 {
+			to, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(to, filepath.Join(root, rel))
+		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return err

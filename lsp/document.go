@@ -71,11 +71,16 @@ func (d *document) apply(version int32, changes []TextDocumentContentChangeEvent
 // fileFacts are the facts of one file and the text they came from (open
 // documents only: positions of an older version are mapped through it).
 type fileFacts struct {
-	facts   *facts.File
-	open    bool
-	version int32
-	text    []byte
-	lines   *source.Lines
+	facts *facts.File
+	// unanalysed says why the file could not be read or extracted in full
+	// (binary, over the size limit, not a regular file, an extraction
+	// error), as the CLI's "file not analysed" finding says it; facts may
+	// still hold what a partial extraction found.
+	unanalysed string
+	open       bool
+	version    int32
+	text       []byte
+	lines      *source.Lines
 }
 
 // treeState is the worker's syntax tree of an open document. needsParse

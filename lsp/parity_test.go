@@ -33,6 +33,7 @@ func TestFrontEndParity(t *testing.T) {
 		"compiled-only": "../testdata/builds/compiled-only",
 		"with-sources":  "../testdata/builds/with-sources",
 	}
+	cases["skipped-files"] = skippedFilesTree(t)
 	servers, _ := filepath.Glob("../testdata/servers/*")
 	for _, s := range servers {
 		if st, err := os.Stat(s); err == nil && st.IsDir() {
@@ -66,6 +67,33 @@ func TestFrontEndParity(t *testing.T) {
 			}
 		})
 	}
+}
+
+// skippedFilesTree is a server beside files neither front-end can analyse:
+// a binary source file (UTF-16) and one that is a symlink. Both
+// must report them as not analysed, the same way.
+func skippedFilesTree(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("index.js", `const { McpServer } = require("@modelcontextprotocol/sdk/server/mcp.js");
+const fs = require("fs");
+const server = new McpServer({ name: "notes", version: "1.0.0" });
+server.tool("save_note", { text: {} }, async ({ text }) => {
+  fs.writeFileSync("/tmp/note.txt", text);
+  return { content: [] };
+});
+`)
+	// UTF-16 text: binary to both (a stray NUL alone is analysed).
+	write("helper.js", "c\x00p\x00.\x00e\x00x\x00e\x00c\x00S\x00y\x00n\x00c\x00(\x00)\x00")
+	if err := os.Symlink("index.js", filepath.Join(dir, "linked.js")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // canonical is one front-end's view of a tree, serialized.

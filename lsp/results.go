@@ -254,9 +254,16 @@ func (s *Server) relink(root string, eng Engine) {
 	s.mu.Lock()
 	partial := s.scanning[root] > 0
 	var list []*facts.File
+	var unread []finding.FileError
 	for p, ff := range s.files {
-		if ff.facts != nil && s.rootOfLocked(p) == root {
+		if s.rootOfLocked(p) != root {
+			continue
+		}
+		if ff.facts != nil {
 			list = append(list, ff.facts)
+		}
+		if ff.unanalysed != "" {
+			unread = append(unread, finding.FileError{File: s.relPath(root, p), Message: ff.unanalysed})
 		}
 	}
 	overlay := map[string][]byte{}
@@ -272,6 +279,11 @@ func (s *Server) relink(root string, eng Engine) {
 	if res == nil {
 		res = &finding.Result{Root: root}
 	}
+	// Files not analysed, and what the link could not use, fail the gate
+	// as they do in the CLI (engine.Scan).
+	unread = append(unread, res.Errors...)
+	sort.SliceStable(unread, func(i, j int) bool { return unread[i].File < unread[j].File })
+	res.Findings = append(res.Findings, finding.Skipped(unread)...)
 	eng.Check(root, res, overlay)
 	s.mu.Lock()
 	prev := s.results[root]

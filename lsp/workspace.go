@@ -3,7 +3,9 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/buildout"
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
 )
 
 // scanWorkspace extracts the facts of every file of every root in the
@@ -93,12 +96,13 @@ func (s *Server) scanRoots(ctx context.Context, roots []string) {
 			continue
 		}
 		b := rootBuilds{}
+		var unread []finding.FileError
 		for _, fe := range skipped {
+			s.logf(msgLog, "mcpriv: %s: %s", fe.File, fe.Message)
 			if fe.BuiltFrom != "" {
 				b.left = append(b.left, buildout.Dir{Path: fe.File, From: fe.BuiltFrom})
-				s.logf(msgLog, "mcpriv: %s: %s", fe.File, fe.Message)
-			} else if !fe.Skipped {
-				s.logf(msgLog, "mcpriv: %s: %s", fe.File, fe.Message)
+			} else {
+				unread = append(unread, fe)
 			}
 		}
 		for _, f := range files {
@@ -109,6 +113,14 @@ func (s *Server) scanRoots(ctx context.Context, roots []string) {
 		}
 		s.mu.Lock()
 		s.builds[root] = b
+		// What the listing could not read (a symlink, a file over the size
+		// limit, an unreadable directory) is a finding, as in the CLI.
+		for _, fe := range unread {
+			p := s.absPath(root, fe.File)
+			if ff := s.files[p]; ff == nil || !ff.open {
+				s.files[p] = &fileFacts{unanalysed: fe.Message}
+			}
+		}
 		// Build output the listing now leaves out leaves the store.
 		for path, ff := range s.files {
 			if !ff.open && s.rootOfLocked(path) == root && s.excludedLocked(root, path) {
@@ -212,8 +224,13 @@ func (s *Server) extractFromDisk(ctx context.Context, eng Engine, path string) {
 	}
 	src, err := s.readSource(path)
 	if err != nil {
+		why := s.fileErrorMessage(path, err)
 		s.mu.Lock()
-		delete(s.files, path)
+		if errors.Is(err, fs.ErrNotExist) {
+			delete(s.files, path) // gone: nothing to say about it
+		} else if _, open := s.docs[path]; !open {
+			s.files[path] = &fileFacts{unanalysed: why}
+		}
 		s.mu.Unlock()
 		return
 	}
@@ -230,17 +247,31 @@ func (s *Server) extractFromDisk(ctx context.Context, eng Engine, path string) {
 	} else {
 		f, err = eng.Extract(context.WithoutCancel(ctx), filepath.ToSlash(path), src)
 	}
+	var why string
 	if err != nil {
 		s.logOnce(path+"#"+err.Error(), msgLog, "mcpriv: %s: %v", path, err)
+		why = s.fileErrorMessage(path, err)
 	}
-	if f == nil {
+	if f == nil && why == "" {
 		return
 	}
 	s.mu.Lock()
 	if _, open := s.docs[path]; !open {
-		s.files[path] = &fileFacts{facts: f}
+		s.files[path] = &fileFacts{facts: f, unanalysed: why}
 	}
 	s.mu.Unlock()
+}
+
+// fileErrorMessage is err as the CLI words it in a finding: without the
+// path the finding already names.
+func (s *Server) fileErrorMessage(path string, err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, path+": ")
+	msg = strings.TrimPrefix(msg, filepath.ToSlash(path)+": ")
+	s.mu.Lock()
+	root := s.rootOfLocked(path)
+	s.mu.Unlock()
+	return strings.TrimPrefix(msg, s.relPath(root, path)+": ")
 }
 
 // refreshFromDisk re-reads a file after it was closed or changed on disk.

@@ -542,22 +542,6 @@ func tooDeepFindings(files []*facts.File) []finding.Finding {
 	return out
 }
 
-// SkippedFindings turns the files a scan could not analyse into findings:
-// what they do is unknown, so each fails the gate unless it is excluded on
-// purpose (--exclude, the excludes setting, build output whose sources are
-// analysed).
-func SkippedFindings(errs []finding.FileError) []finding.Finding {
-	var out []finding.Finding
-	for _, fe := range errs {
-		if fe.BuiltFrom != "" {
-			continue // build output left out on purpose: its sources were analysed
-		}
-		out = append(out, finding.Finding{Kind: finding.KindUnanalysed, File: fe.File, Rule: finding.RuleSkipped, Server: true, Tools: []string{},
-			Message: "file not analysed: " + fe.Message})
-	}
-	return out
-}
-
 // Check runs the manifest checks for every manifest governing files of res
 // (the nearest mcp-capabilities.yaml above a file, else one at root), reading
 // manifests from overlay (unsaved editor buffers, by absolute path) or the

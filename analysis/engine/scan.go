@@ -163,7 +163,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	missed = append(append(missed, linked.Errors...), notes...)
 	sort.SliceStable(res.Errors, func(i, j int) bool { return res.Errors[i].File < res.Errors[j].File })
 	sort.SliceStable(missed, func(i, j int) bool { return missed[i].File < missed[j].File })
-	res.Findings = append(res.Findings, SkippedFindings(missed)...)
+	res.Findings = append(res.Findings, finding.Skipped(missed)...)
 	e.Check(abs, res, nil)
 	return res, nil
 }

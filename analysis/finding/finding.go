@@ -183,3 +183,20 @@ type Result struct {
 	Files      int         `json:"files"`
 	Bytes      int64       `json:"bytes"`
 }
+
+// Skipped turns the files an analysis could not read or extract into
+// findings: what they do is unknown, so each fails the gate unless it is
+// excluded on purpose (--exclude, the excludes setting, build output whose
+// sources are analysed). The CLI and the language server both call it, so a
+// skipped file reads the same in both.
+func Skipped(errs []FileError) []Finding {
+	var out []Finding
+	for _, fe := range errs {
+		if fe.BuiltFrom != "" {
+			continue // build output left out on purpose: its sources were analysed
+		}
+		out = append(out, Finding{Kind: KindUnanalysed, File: fe.File, Rule: RuleSkipped, Server: true, Tools: []string{},
+			Message: "file not analysed: " + fe.Message})
+	}
+	return out
+}
