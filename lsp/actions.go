@@ -118,9 +118,9 @@ func overlaps(sp source.Span, start, end int) bool {
 	return sp.Start.Offset < end && start < sp.End.Offset
 }
 
-// grantsFor returns the narrowest grants that make f declared (manifest.Grant:
-// a URL's host, a path, a program; "*" only for a non-literal argument), one
-// per tool lacking it ("" = server). Without a manifest every reaching tool
+// grantsFor returns the narrowest grants that make f declared (manifest.Grants:
+// a URL's host, a path, a program; "*" only for a non-literal argument), for
+// each tool lacking it ("" = server). Without a manifest every reaching tool
 // needs one.
 func grantsFor(f *finding.Finding) []Grant {
 	if f.Kind != finding.KindCapability {
@@ -136,10 +136,11 @@ func grantsFor(f *finding.Finding) []Grant {
 			targets = append(targets, "")
 		}
 	}
-	id, scope, exact := manifest.Grant(f)
 	var out []Grant
 	for _, t := range targets {
-		out = append(out, Grant{Tool: t, Capability: id, Scope: scope, Exact: exact})
+		for _, g := range manifest.Grants(f, t) {
+			out = append(out, Grant{Tool: t, Capability: g.ID, Scope: g.Scope, Exact: g.Exact})
+		}
 	}
 	return out
 }

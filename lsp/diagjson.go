@@ -141,6 +141,10 @@ func appendDiagnosticData(b []byte, d *DiagnosticData) []byte {
 	b = appendStringsField(b, `,"undeclaredFor":`, d.UndeclaredFor)
 	b = appendStringField(b, `,"scope":`, d.Scope)
 	b = appendStringField(b, `,"scopeKind":`, d.ScopeKind)
+	b = appendStringsField(b, `,"scopes":`, d.Scopes)
+	if d.ScopeDynamic {
+		b = append(b, `,"scopeDynamic":true`...)
+	}
 	if d.Tainted {
 		b = append(b, `,"tainted":true`...)
 	}

@@ -125,9 +125,22 @@ func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
 	fmt.Fprintf(&b, "**Why it is risky:** %s.\n\n", info.Why)
 	switch {
 	case f.Scope != "":
-		fmt.Fprintf(&b, "**Scope:** `%s`", f.Scope)
+		scopes := f.Scopes
+		if len(scopes) == 0 {
+			scopes = []string{f.Scope}
+		}
+		b.WriteString("**Scope:** ")
+		for i, sc := range scopes {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "`%s`", sc)
+		}
 		if f.ScopeKind != "" {
 			fmt.Fprintf(&b, " (%s)", f.ScopeKind)
+		}
+		if f.ScopeDynamic {
+			b.WriteString(", and values that are not literals (unknown)")
 		}
 		b.WriteString("\n\n")
 	case f.ScopeUnknown != "":

@@ -45,8 +45,12 @@ type DiagnosticData struct {
 	// ScopeUnknown: why a literal argument names no scope (only "*" covers it).
 	ScopeUnknown string `json:"scopeUnknown,omitempty"`
 	ScopeKind    string `json:"scopeKind,omitempty"`
-	Tainted      bool   `json:"tainted,omitempty"`
-	TaintTool    string `json:"taintTool,omitempty"`
+	// Scopes: every scope when callers pass values with different ones;
+	// ScopeDynamic: values that are not literals reach the call too.
+	Scopes       []string `json:"scopes,omitempty"`
+	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
+	Tainted      bool     `json:"tainted,omitempty"`
+	TaintTool    string   `json:"taintTool,omitempty"`
 	// TaintSource is the tool input field the argument comes from.
 	TaintSource string `json:"taintSource,omitempty"`
 	// ManifestURI is the manifest governing the file (it may not exist yet).
@@ -627,6 +631,10 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 	b = keyString(b, f.Scope)
 	b = keyString(b, f.ScopeKind)
 	b = keyString(b, f.ScopeUnknown)
+	b = binary.AppendUvarint(b, uint64(len(f.Scopes)))
+	for _, sc := range f.Scopes {
+		b = keyString(b, sc)
+	}
 	b = keyString(b, f.TaintSource)
 	b = keyString(b, f.TaintTool)
 	var flags byte
@@ -635,6 +643,9 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 	}
 	if f.Tainted {
 		flags |= 2
+	}
+	if f.ScopeDynamic {
+		flags |= 4
 	}
 	b = append(b, flags)
 	b = keyString(b, string(manifestURI))
@@ -691,7 +702,7 @@ func diagnosticOf(f *finding.Finding, manifestURI protocol.DocumentURI) protocol
 	data := &DiagnosticData{
 		Kind: string(f.Kind), Capability: string(f.Capability), Class: string(f.Class), Rule: f.Rule, API: f.API,
 		Tools: f.Tools, Server: f.Server, Manifest: string(f.Manifest), UndeclaredFor: f.UndeclaredFor,
-		Scope: f.Scope, ScopeKind: f.ScopeKind, ScopeUnknown: f.ScopeUnknown, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
+		Scope: f.Scope, ScopeKind: f.ScopeKind, ScopeUnknown: f.ScopeUnknown, Scopes: f.Scopes, ScopeDynamic: f.ScopeDynamic, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
 		ManifestURI: manifestURI,
 	}
 	d := protocol.Diagnostic{

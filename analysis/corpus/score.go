@@ -36,6 +36,15 @@ type ScanFinding struct {
 	// TaintRole ("target" or "payload") is compared with the label when a
 	// tainted finding has one; without it only tainted yes/no is.
 	TaintRole string `json:"taintRole,omitempty"`
+	// Scope is the scope inferred from a literal argument ("" when not
+	// literal); ScopeUnknown says why a literal's scope cannot be stated.
+	Scope        string `json:"scope"`
+	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	// Scopes, when present, are every scope of a call that values with
+	// different scopes reach; ScopeDynamic: a value that is not a literal
+	// reaches it too.
+	Scopes       []string `json:"scopes,omitempty"`
+	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
 }
 
 // ScanTool is one tool of a scan.
@@ -74,6 +83,10 @@ type Server struct {
 	// of the server's own modules (OwnRegions); findings elsewhere in it
 	// are inlined library code and are not scored.
 	Bundles map[string][]Region
+	// Grants are the scopes of each capability in the manifest mcpriv
+	// generates for the whole tree, over the server and every tool (the
+	// scope benchmark's second source); nil when none was generated.
+	Grants map[capability.ID][]string
 }
 
 // Language groups of the report, in print order.

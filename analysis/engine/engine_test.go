@@ -59,6 +59,15 @@ func render(r *finding.Result) string {
 			if f.Scope != "" {
 				s += fmt.Sprintf(" scope=%q", f.Scope)
 			}
+			if len(f.Scopes) > 0 {
+				s += fmt.Sprintf(" scopes=%q", f.Scopes)
+			}
+			if f.ScopeDynamic {
+				s += " scope+dynamic"
+			}
+			if f.ScopeUnknown != "" {
+				s += fmt.Sprintf(" scopeUnknown=%q", f.ScopeUnknown)
+			}
 			s += fmt.Sprintf(" manifest=%s", f.Manifest)
 			if len(f.UndeclaredFor) > 0 {
 				s += fmt.Sprintf(" undeclaredFor=%q", f.UndeclaredFor)

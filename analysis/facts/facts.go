@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 4
+const Version = 5
 
 // File is everything extracted from one source file.
 type File struct {
@@ -245,6 +245,12 @@ type Arg struct {
 	// into them) the argument's value derives from. Empty when it depends on
 	// none.
 	Refs []ParamRef `json:"refs,omitempty"`
+	// Pass is set when the argument is a parameter of the enclosing function
+	// (or a path into one: opts.url) passed on unchanged: its value is
+	// Refs[0]'s at each call of that function, so the link follows the
+	// literals the callers pass (constant propagation for scopes). Refs
+	// then has exactly one element and Known is false.
+	Pass bool `json:"pass,omitempty"`
 	// Elems are the elements of an array/list/slice literal argument
 	// (["git", "status"]), at most 16.
 	Elems []Arg `json:"elems,omitempty"`

@@ -62,6 +62,9 @@ func Validate(f *File, size int) error {
 		if err := refs(what, a.Refs); err != nil {
 			return err
 		}
+		if a.Pass && (len(a.Refs) != 1 || a.Known) {
+			return fmt.Errorf("%s: a passed-on parameter has %d references and known %v (want 1, false)", what, len(a.Refs), a.Known)
+		}
 		if len(a.Elems) > 16 {
 			return fmt.Errorf("%s: %d elements (at most 16)", what, len(a.Elems))
 		}

@@ -5,6 +5,7 @@ package finding
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/source"
@@ -117,6 +118,20 @@ type Finding struct {
 	// then empty. Both empty: the argument is not a literal, and any grant
 	// of the capability covers it.
 	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	// Scopes lists every scope when values from more than one call site of
+	// the function holding the call reach it with different scopes (a
+	// helper get(url) called with two literal URLs); Scope is its first.
+	// ScopeDynamic: beside Scope (and Scopes), values that are not literals
+	// reach the call too (tool input, a computed value): the literal scopes
+	// are known, the rest is not.
+	Scopes       []string `json:"scopes,omitempty"`
+	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
+	// ScopeUsers, when the scopes come from the callers' values, lists per
+	// scope the principals (tools, "" for the server) reaching a caller that
+	// passes it, and under "*" those passing values that are not literals:
+	// a tool needs only the scopes of the values it passes (ScopesOf).
+	// Read only.
+	ScopeUsers map[string][]string `json:"-"`
 
 	Manifest ManifestState `json:"manifest,omitempty"`
 	// UndeclaredFor lists the tools ("" for server) whose grants do not cover this call.
@@ -182,6 +197,26 @@ type Result struct {
 	Errors     []FileError `json:"errors"`
 	Files      int         `json:"files"`
 	Bytes      int64       `json:"bytes"`
+}
+
+// ScopesOf returns the literal scopes principal p ("" for the server)
+// needs for f: all of them, unless ScopeUsers says which values p's
+// callers pass; and whether p may also pass values that are not literals.
+func (f *Finding) ScopesOf(p string) (scopes []string, dynamic bool) {
+	all := f.Scopes
+	if len(all) == 0 && f.Scope != "" {
+		all = []string{f.Scope}
+	}
+	if f.ScopeUsers == nil {
+		return all, f.ScopeDynamic
+	}
+	for _, s := range all {
+		if slices.Contains(f.ScopeUsers[s], p) {
+			scopes = append(scopes, s)
+		}
+	}
+	open := f.ScopeDynamic && slices.Contains(f.ScopeUsers["*"], p)
+	return scopes, open || len(scopes) == 0
 }
 
 // Skipped turns the files an analysis could not read or extract into

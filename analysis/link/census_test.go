@@ -382,6 +382,8 @@ var indexPerLink = map[string]string{
 	"toolNamesShared": "whether toolNames is another index's",
 	"askers":          "graphLink adds to it and never removes (a superset is checked below)",
 	"rootHeight":      "height of the questions this link asked; graphLink asks only those an edit affects (taintExact is checked below)",
+	"constMemo":       "memo of constant propagation's clean answers, filled on demand",
+	"constRead":       "the sites this link's own propagation read; linkOut.constRead adds the kept links' (TestGraphLinkRandomEdits checks the results)",
 }
 
 // TestCensusGraphEdit checks graphEdit.start, which lists by hand the

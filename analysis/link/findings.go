@@ -36,6 +36,7 @@ func (ix *index) result() *linkOut {
 		out.links[i] = ls
 		out.bads[i] = fileBadSuppressions(f, st, ls)
 	}
+	out.constRead = ix.constRead
 	out.tools = make([]toolRef, len(ix.tools))
 	for t, ti := range ix.tools {
 		out.tools[t] = toolRef{name: ti.name, expr: ti.expr, file: ti.file, k: ti.k}
@@ -52,6 +53,8 @@ type linkOut struct {
 	links   [][]linked
 	bads    [][]finding.Finding
 	tools   []toolRef
+	// constRead: index.constRead of the links this one builds on.
+	constRead map[fnSite]bool
 }
 
 // toolRef is a registered tool: its resolved name, file and index there.
@@ -162,6 +165,7 @@ func (ix *index) link(l *linked, file int, c *facts.Call, cd *candidate) {
 	l.server = ix.serverReach[fn] || len(l.tools) == 0
 
 	ix.linkTaint(l, file, c, cd)
+	ix.linkConst(l, file, c, cd)
 }
 
 // apiName is the readable form of a resolved symbol.

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -61,7 +62,7 @@ func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *l
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || snap.out.files[d.i] != d.old {
+		if !d.shape || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) {
 			return nil
 		}
 	}
@@ -458,6 +459,16 @@ func (g *graphEdit) relinkCandidates() (*linkOut, bool) {
 	nix, prev := g.nix, g.ld.snap.out
 	out := &linkOut{files: nix.files, statics: nix.statics, links: slices.Clone(prev.links),
 		bads: slices.Clone(prev.bads), tools: prev.tools}
+	defer func() {
+		// The kept links read the old sites, the redone ones the new.
+		out.constRead = maps.Clone(prev.constRead)
+		for f := range nix.constRead {
+			if out.constRead == nil {
+				out.constRead = map[fnSite]bool{}
+			}
+			out.constRead[f] = true
+		}
+	}()
 	if len(g.moved) > 0 {
 		g.markAffected()
 	}
@@ -550,10 +561,16 @@ func (g *graphEdit) update(l linked, file int, c *facts.Call, cd *candidate) (li
 		l.server = nix.serverReach[fn] || len(l.tools) == 0
 		moved = true
 	}
+	if cd.pass != nil && g.reachMoved != nil {
+		// Which tools need each scope follows the reach of the callers.
+		nix.linkConst(&l, file, c, cd)
+		moved = true
+	}
 	if g.affected != nil {
 		for _, ref := range cd.refs {
 			if decl := nix.taintDecl(file, c.Func, ref); decl >= 0 && g.affected[nix.base[file]+fnID(decl)] {
 				nix.linkTaint(&l, file, c, cd)
+				nix.linkConst(&l, file, c, cd)
 				moved = true
 				break
 			}

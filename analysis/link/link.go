@@ -83,6 +83,12 @@ type index struct {
 	taintCut bool
 	// rootHeight is the greatest height of a candidate's taint question.
 	rootHeight int32
+	// constMemo holds the clean answers of constant propagation (constprop.go).
+	constMemo map[constKey]constEntry
+	// constRead are the functions whose call sites' arguments constant
+	// propagation read: an edit of their literals may change the scope of a
+	// call elsewhere, which relink and graphLink do not redo (constEdited).
+	constRead map[fnSite]bool
 
 	localDirs map[localDirKey]string
 	pyLocal   map[pyLocalKey]bool

@@ -37,7 +37,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || len(d.fns) > 0 || len(d.old.Calls) != len(d.nf.Calls) || snap.out.files[d.i] != d.old {
+		if !d.shape || len(d.fns) > 0 || len(d.old.Calls) != len(d.nf.Calls) || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) {
 			return nil
 		}
 		for _, st := range d.mid {
@@ -48,7 +48,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 	}
 	prev := snap.out
 	out := &linkOut{files: slices.Clone(prev.files), statics: slices.Clone(prev.statics),
-		links: slices.Clone(prev.links), bads: slices.Clone(prev.bads), tools: prev.tools}
+		links: slices.Clone(prev.links), bads: slices.Clone(prev.bads), tools: prev.tools, constRead: prev.constRead}
 	base := slices.Clone(snap.base)
 	for _, d := range ld.files {
 		st, ls, ok := relinkFile(l, d, prev.links[d.i])
@@ -116,7 +116,7 @@ func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate
 				return nil, false
 			}
 			for j := range fresh {
-				if !sameRefs(fresh[j].refs, olds[j].refs) {
+				if !sameRefs(fresh[j].refs, olds[j].refs) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
 					return nil, false
 				}
 			}
@@ -231,7 +231,7 @@ func sameArgs(a, b []facts.Arg, lits bool) bool {
 }
 
 func sameArg(a, b *facts.Arg, lits bool) bool {
-	if a.Name != b.Name || a.Func != b.Func || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) ||
+	if a.Name != b.Name || a.Func != b.Func || a.Pass != b.Pass || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) ||
 		(lits && (a.Value != b.Value || a.Known != b.Known || a.Prefix != b.Prefix || a.Number != b.Number)) {
 		return false
 	}
@@ -243,7 +243,7 @@ func sameArg(a, b *facts.Arg, lits bool) bool {
 func sameProps(a, b map[string]facts.Arg, lits bool) bool {
 	for k, pa := range a {
 		pb, ok := b[k]
-		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) ||
+		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Pass != pb.Pass || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) ||
 			(lits && (pa.Value != pb.Value || pa.Known != pb.Known || pa.Prefix != pb.Prefix || pa.Number != pb.Number)) ||
 			(len(pa.Props) > 0 && !sameProps(pa.Props, pb.Props, lits)) || !sameArgs(pa.Elems, pb.Elems, lits) {
 			return false
@@ -265,4 +265,9 @@ func sameRefs(a, b []facts.ParamRef) bool {
 		}
 	}
 	return true
+}
+
+// samePass compares candidates' pass parameters (constprop.go).
+func samePass(a, b *facts.ParamRef) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
 }

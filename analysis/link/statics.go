@@ -65,6 +65,11 @@ type candidate struct {
 	cmd []string
 	// refs are the parameter references whose tool-input taint escalates it.
 	refs []facts.ParamRef
+	// pass is the parameter the scope argument passes on unchanged when the
+	// call itself gives no scope (the link follows its callers' values,
+	// constprop.go), and passKind the scope kind; nil when there is none.
+	pass     *facts.ParamRef
+	passKind string
 }
 
 func newFileStatic(l *Linker, f *facts.File) *fileStatic {
@@ -187,6 +192,13 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	if r.Capability == capability.SystemExec {
 		cd.cmd = command.Words(c, m.ScopeArg, m.ScopeKind)
 	}
+	if a := m.ScopeArg; m.Scope.State == scope.Dynamic && a != nil && a.Pass && len(a.Refs) == 1 && m.ScopeKind != "code" &&
+		slices.ContainsFunc(cd.refs, a.Refs[0].Equal) {
+		// Its taint questions are asked too, so the incremental link
+		// re-asks this one whenever they may have another answer.
+		ref := a.Refs[0]
+		cd.pass, cd.passKind = &ref, m.ScopeKind
+	}
 	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != ""
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode
 	cd.supp = int32(suppressionFor(f, candidateSpan(f, &cd).Start.Line, r.Capability))
@@ -226,7 +238,24 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 		fd.ScopeUnknown = cd.scopeUnknown
 		fd.ScopeKind = string(info.Scope)
 	}
-	if l.tainted && !cd.hostLit {
+	hostLit := cd.hostLit
+	if cd.scope == "" && cd.scopeUnknown == "" && l.prop != nil {
+		p := l.prop
+		info, _ := capability.Lookup(r.Capability)
+		fd.ScopeKind = string(info.Scope)
+		if p.unknown != "" {
+			fd.ScopeUnknown = p.unknown
+		} else {
+			fd.Scope = p.known[0]
+			if len(p.known) > 1 {
+				fd.Scopes = p.known
+			}
+			fd.ScopeUsers = p.users
+			fd.ScopeDynamic = p.open
+			hostLit = info.Scope == capability.ScopeHost && !p.open
+		}
+	}
+	if l.tainted && !hostLit {
 		fd.Tainted = true
 		fd.TaintTool = l.taintTool
 		fd.TaintSource = l.taintSource
@@ -248,6 +277,9 @@ type linked struct {
 	server, tainted        bool
 	tools                  []string
 	taintTool, taintSource string
+	// prop: the scopes the callers' values give a candidate with a pass
+	// parameter (nil: none reaches it).
+	prop *constScope
 }
 
 // goTypeCandidate reports whether resolveGoTypes may rewrite a call: its

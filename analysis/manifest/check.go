@@ -90,6 +90,46 @@ func Grant(f *finding.Finding) (id capability.ID, scope string, exact bool) {
 	return id, scope, exact
 }
 
+// Grants returns the narrowest grants that cover f for principal p ("" for
+// the server), one per scope p needs (finding.ScopesOf), and "*" (not
+// exact) for the values that are not literals when some are
+// (finding.ScopeDynamic): never a grant that silently leaves one out.
+func Grants(f *finding.Finding, p string) []GrantOf {
+	var out []GrantOf
+	add := func(g *finding.Finding) {
+		id, scope, exact := Grant(g)
+		for _, o := range out {
+			if o.Scope == scope && o.Exact == exact {
+				return
+			}
+		}
+		out = append(out, GrantOf{ID: id, Scope: scope, Exact: exact})
+	}
+	if f.ScopeUnknown != "" || f.Scope == "" {
+		add(f)
+		return out
+	}
+	scopes, dynamic := f.ScopesOf(p)
+	for _, s := range scopes {
+		g := *f
+		g.Scope, g.Scopes, g.ScopeDynamic, g.ScopeUsers = s, nil, false, nil
+		add(&g)
+	}
+	if dynamic {
+		g := *f
+		g.Scope, g.Scopes, g.ScopeDynamic, g.ScopeUsers = "", nil, false, nil
+		add(&g)
+	}
+	return out
+}
+
+// GrantOf is one grant Grants returns.
+type GrantOf struct {
+	ID    capability.ID
+	Scope string
+	Exact bool
+}
+
 // litState says what a finding's scope is. The zero value is litUnknown,
 // which only "*" covers: a scope nobody filled in never reads as "any
 // grant will do".
@@ -118,6 +158,25 @@ func literalOf(f *finding.Finding) literal {
 		return literal{state: litUnknown, why: "the command line names no program"}
 	}
 	return literal{state: litDynamic}
+}
+
+// literalsOf reads each of f's scopes principal p needs
+// (finding.ScopesOf) for matching; at least one.
+func literalsOf(f *finding.Finding, p string) []literal {
+	if f.ScopeUnknown != "" || f.Scope == "" {
+		return []literal{literalOf(f)}
+	}
+	scopes, _ := f.ScopesOf(p)
+	if len(scopes) == 0 {
+		return []literal{{state: litDynamic}}
+	}
+	out := make([]literal, 0, len(scopes))
+	for _, s := range scopes {
+		g := *f
+		g.Scope, g.Scopes = s, nil
+		out = append(out, literalOf(&g))
+	}
+	return out
 }
 
 // litScope returns the literal scope of f to match against grants: the
@@ -222,7 +281,7 @@ func (c *checker) finding(f *finding.Finding) {
 	if !ok {
 		return
 	}
-	lit := literalOf(f)
+	lit := literalsOf(f, "")[0] // the first outside a grant, for the message
 	var undeclared, outside []string
 	for _, p := range ps {
 		var own, srv *Entry
@@ -234,7 +293,17 @@ func (c *checker) finding(f *finding.Finding) {
 			undeclared = append(undeclared, p)
 			continue
 		}
-		if !c.cover(info.Scope, lit, own) && !c.cover(info.Scope, lit, srv) {
+		// Every scope p's callers pass must be granted (finding.ScopesOf).
+		in := true
+		for _, l := range literalsOf(f, p) {
+			if !c.cover(info.Scope, l, own) && !c.cover(info.Scope, l, srv) {
+				if in && len(outside) == 0 {
+					lit = l
+				}
+				in = false
+			}
+		}
+		if !in {
 			outside = append(outside, p)
 		}
 	}

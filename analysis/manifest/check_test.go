@@ -244,3 +244,92 @@ func TestCheckNoRegisteredTools(t *testing.T) {
 		}
 	}
 }
+
+// scopesFinding is a network.client finding that values from several call
+// sites reach (finding.Scopes), some not literals when dynamic.
+func scopesFinding(dynamic bool, scopes ...string) finding.Finding {
+	f := capFinding(capability.NetworkClient, "requests.get", scopes[0], "host", false, "a")
+	if len(scopes) > 1 {
+		f.Scopes = scopes
+	}
+	f.ScopeDynamic = dynamic
+	return f
+}
+
+// TestCheckScopes: every scope reaching a call must be granted.
+func TestCheckScopes(t *testing.T) {
+	for _, tc := range []struct {
+		grant string
+		f     finding.Finding
+		want  finding.ManifestState
+	}{
+		{"[a.example.com, b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.Declared},
+		{"[a.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
+		{"[b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
+		{"[a.example.com]", scopesFinding(true, "a.example.com"), finding.Declared},
+		{"[b.example.com]", scopesFinding(true, "a.example.com"), finding.OutOfScope},
+		{`["*"]`, scopesFinding(true, "a.example.com", "b.example.com"), finding.Declared},
+	} {
+		m, errs := Parse("m.yaml", []byte("tools:\n  a:\n    network.client: "+tc.grant+"\n"))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		res := &finding.Result{Findings: []finding.Finding{tc.f}, Tools: []finding.Tool{{Name: "a"}}}
+		Check(m, res, nil)
+		if got := res.Findings[0].Manifest; got != tc.want {
+			t.Errorf("grant %s, scopes %q dynamic %v: %s, want %s (%s)", tc.grant, tc.f.Scopes, tc.f.ScopeDynamic, got, tc.want, res.Findings[0].Message)
+		}
+	}
+}
+
+// TestGrantsScopes: a grant per scope, and "*" (not exact) for the values
+// that are not literals — never one silently left out.
+func TestGrantsScopes(t *testing.T) {
+	for _, tc := range []struct {
+		f    finding.Finding
+		want []GrantOf
+	}{
+		{scopesFinding(false, "a.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}}},
+		{scopesFinding(false, "a.example.com", "b.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}, {capability.NetworkClient, "b.example.com", true}}},
+		{scopesFinding(true, "a.example.com"), []GrantOf{{capability.NetworkClient, "a.example.com", true}, {capability.NetworkClient, "*", false}}},
+	} {
+		if got := Grants(&tc.f, "a"); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Grants(%q %q dynamic %v) = %+v, want %+v", tc.f.Scope, tc.f.Scopes, tc.f.ScopeDynamic, got, tc.want)
+		}
+	}
+	res := &finding.Result{Findings: []finding.Finding{scopesFinding(false, "a.example.com", "b.example.com")}, Tools: []finding.Tool{{Name: "a"}}}
+	md := modelOf(res)
+	if got := md.tools["a"][capability.NetworkClient]; !reflect.DeepEqual(got, []string{"a.example.com", "b.example.com"}) {
+		t.Errorf("generated grant %q, want both hosts", got)
+	}
+}
+
+// TestCheckScopeUsers: a tool needs only the scopes of the values its own
+// callers pass (a helper shared by two tools, each with its own host).
+func TestCheckScopeUsers(t *testing.T) {
+	f := scopesFinding(false, "a.example.com", "b.example.com")
+	f.Tools = []string{"a", "b"}
+	f.ScopeUsers = map[string][]string{"a.example.com": {"a"}, "b.example.com": {"b"}}
+	for _, tc := range []struct {
+		manifest string
+		want     finding.ManifestState
+	}{
+		{"tools:\n  a:\n    network.client: [a.example.com]\n  b:\n    network.client: [b.example.com]\n", finding.Declared},
+		{"tools:\n  a:\n    network.client: [b.example.com]\n  b:\n    network.client: [b.example.com]\n", finding.OutOfScope},
+	} {
+		m, errs := Parse("m.yaml", []byte(tc.manifest))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		res := &finding.Result{Findings: []finding.Finding{f}, Tools: []finding.Tool{{Name: "a"}, {Name: "b"}}}
+		Check(m, res, nil)
+		if got := res.Findings[0]; got.Manifest != tc.want {
+			t.Errorf("%s: %s, want %s (%s)", tc.manifest, got.Manifest, tc.want, got.Message)
+		}
+	}
+	res := &finding.Result{Findings: []finding.Finding{f}, Tools: []finding.Tool{{Name: "a"}, {Name: "b"}}}
+	md := modelOf(res)
+	if a, b := md.tools["a"][capability.NetworkClient], md.tools["b"][capability.NetworkClient]; !reflect.DeepEqual(a, []string{"a.example.com"}) || !reflect.DeepEqual(b, []string{"b.example.com"}) {
+		t.Errorf("generated grants a %q, b %q: want each tool's own host", a, b)
+	}
+}

@@ -83,12 +83,14 @@ func modelOf(res *finding.Result) *model {
 		if f.Kind != finding.KindCapability || !capability.Valid(f.Capability) {
 			continue
 		}
-		id, scope, exact := Grant(f)
 		for _, p := range principals(f) {
+			gs := Grants(f, p)
 			if unresolved[p] {
 				p = ""
 			}
-			md.add(p, id, scope, exact)
+			for _, g := range gs {
+				md.add(p, g.ID, g.Scope, g.Exact)
+			}
 		}
 	}
 	for _, g := range append([]grantSet{md.server}, values(md.tools)...) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
@@ -360,7 +361,7 @@ func wideNotes(added []GrantRef, own *finding.Result, show func(string) string) 
 			if f.Capability != g.Capability || !reaches(&f, g.Tool) {
 				continue
 			}
-			if id, scope, exact := Grant(&f); id != g.Capability || scope != "*" || exact {
+			if !slices.ContainsFunc(Grants(&f, g.Tool), func(x GrantOf) bool { return x.ID == g.Capability && x.Scope == "*" && !x.Exact }) {
 				continue
 			}
 			api := f.API

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/corpus"
+	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/cmd/mcpriv/report"
 )
 
@@ -37,16 +39,137 @@ type corpusScoreConfig struct {
 	scan                     scanConfig
 }
 
+const corpusScopesHelp = `Score the scopes the engine infers against the scope labels of the test
+split (docs/scope-benchmark.md).
+
+Each server with rows in LABELS/scopes.tsv is scanned from
+CORPUS/test/LIST/NAME as "corpus score" does, and the manifest
+"mcpriv manifest" would write for the whole tree is generated. Both the
+findings' scopes and the manifest's grants are compared with the labelled
+hosts, path globs and programs: recall and precision (exact, and loose:
+wildcards and same domain for hosts, covering globs for paths), the share
+of servers whose network.client scopes are all "*", and how many
+unbounded labels the engine leaves open. Markdown tables go to stdout (or
+-o FILE), every figure and each server's missed and extra scopes to
+--json FILE.
+
+A labelled server that is not on disk stops the run (--skip-missing scores
+the others and says which were left out). Exit codes: 0 scored; 2 usage
+error, unreadable labels or a server that could not be scanned.`
+
 func runCorpus(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "score" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(stdout, "Usage: mcpriv corpus score [flags]\n\n%s\n", corpusScoreHelp)
+	if len(args) > 0 {
+		switch args[0] {
+		case "score":
+			return runCorpusScore(ctx, args[1:], stdout, stderr)
+		case "scopes":
+			return runCorpusScopes(ctx, args[1:], stdout, stderr)
+		case "-h", "--help", "-help":
+			fmt.Fprintf(stdout, "Usage: mcpriv corpus score [flags]\n\n%s\n\nUsage: mcpriv corpus scopes [flags]\n\n%s\n", corpusScoreHelp, corpusScopesHelp)
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "mcpriv corpus: want a subcommand: score")
+	}
+	fmt.Fprintln(stderr, "mcpriv corpus: want a subcommand: score or scopes")
+	return exitError
+}
+
+type corpusScopesConfig struct {
+	labels, corpusDir string
+	jsonOut, mdOut    string
+	skipMissing       bool
+	scan              scanConfig
+}
+
+func runCorpusScopes(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var cfg corpusScopesConfig
+	fs := newFlagSet("corpus scopes", "", corpusScopesHelp, stderr)
+	fs.StringVar(&cfg.labels, "labels", filepath.Join("testdata", "corpus", "labels"), "`DIR` of scopes.tsv")
+	fs.StringVar(&cfg.corpusDir, "corpus", defaultCorpusDir(), "corpus cache `DIR` holding test/LIST/NAME")
+	fs.StringVar(&cfg.jsonOut, "json", "", "write every figure and each server's scopes as JSON to `FILE`")
+	fs.StringVar(&cfg.mdOut, "o", "", "write the Markdown tables to `FILE` instead of stdout")
+	fs.BoolVar(&cfg.skipMissing, "skip-missing", false, "score the servers on disk and list the others instead of stopping")
+	fs.Var(&cfg.scan.rulesDirs, "rules", "add the rule files (*.yaml) of `DIR` to the built-in rules (repeatable)")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, stderr, "takes no arguments")
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "mcpriv corpus scopes: %v\n", err)
 		return exitError
 	}
-	return runCorpusScore(ctx, args[1:], stdout, stderr)
+	labels, err := corpus.ReadScopeLabels(cfg.labels)
+	if err != nil {
+		return fail(err)
+	}
+	var keys []corpus.ServerKey
+	seen := map[corpus.ServerKey]bool{}
+	for _, l := range labels {
+		if !seen[l.Server] {
+			seen[l.Server] = true
+			keys = append(keys, l.Server)
+		}
+	}
+	servers, left, err := scanLabelled(ctx, &cfg.scan, cfg.corpusDir, cfg.skipMissing, keys, nil)
+	if err != nil {
+		return fail(err)
+	}
+	if len(left) > 0 {
+		scanned := map[corpus.ServerKey]bool{}
+		for _, s := range servers {
+			scanned[s.Key] = true
+		}
+		var kept []corpus.ScopeLabel
+		for _, l := range labels {
+			if scanned[l.Server] {
+				kept = append(kept, l)
+			}
+		}
+		labels = kept
+	}
+	rep, err := corpus.ScoreScopes(labels, servers)
+	if err != nil {
+		return fail(err)
+	}
+	rep.Problems = append(left, rep.Problems...)
+	if cfg.jsonOut != "" {
+		data, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return fail(err)
+		}
+		if err := os.WriteFile(cfg.jsonOut, append(data, '\n'), 0o644); err != nil {
+			return fail(err)
+		}
+	}
+	md := rep.Markdown()
+	if cfg.mdOut != "" && cfg.mdOut != "-" {
+		if err := os.WriteFile(cfg.mdOut, []byte(md), 0o644); err != nil {
+			return fail(err)
+		}
+		return exitOK
+	}
+	if _, err := io.WriteString(stdout, md); err != nil {
+		return fail(err)
+	}
+	return exitOK
+}
+
+// grantScopes are the scopes of each capability over every section of a
+// generated manifest.
+func grantScopes(m *manifest.Manifest) map[capability.ID][]string {
+	out := map[capability.ID][]string{}
+	if m == nil {
+		return out
+	}
+	for _, sec := range append([]manifest.Section{m.Server}, m.Tools...) {
+		for _, e := range sec.Entries {
+			for _, sc := range e.Scopes {
+				out[e.Capability] = append(out[e.Capability], sc.Value)
+			}
+		}
+	}
+	return out
 }
 
 func runCorpusScore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -83,30 +206,9 @@ func runCorpusScore(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return fail(err)
 	}
-	// Declared calls stay in: the score counts what the code does.
-	cfg.scan.maxSize, cfg.scan.showDeclared = 16<<20, true
-	var servers []corpus.Server
-	var left []string
-	for _, k := range labels.Servers() {
-		if ctx.Err() != nil {
-			return fail(ctx.Err())
-		}
-		dir := filepath.Join(cfg.corpusDir, "test", k.List, strings.ReplaceAll(k.Name, "/", "+"))
-		// The corpus links test/LIST/NAME to the server's directory; the
-		// engine walks a root without following a link to it.
-		real, err := filepath.EvalSymlinks(dir)
-		if err != nil {
-			if cfg.skipMissing {
-				left = append(left, fmt.Sprintf("%s: not scored: %v", k, err))
-				continue
-			}
-			return fail(fmt.Errorf("%s: %w (--skip-missing scores the others)", k, err))
-		}
-		s, err := scoreScan(ctx, &cfg.scan, k, real, labels.Files[k])
-		if err != nil {
-			return fail(err)
-		}
-		servers = append(servers, s)
+	servers, left, err := scanLabelled(ctx, &cfg.scan, cfg.corpusDir, cfg.skipMissing, labels.Servers(), labels.Files)
+	if err != nil {
+		return fail(err)
 	}
 	if len(left) > 0 {
 		labels = labels.Only(func(k corpus.ServerKey) bool {
@@ -145,8 +247,40 @@ func runCorpusScore(ctx context.Context, args []string, stdout, stderr io.Writer
 	return exitOK
 }
 
-// scoreScan scans one server with a fresh engine and reads the bundles
-// among its fully labelled files.
+// scanLabelled scans each labelled server from corpusDir/test/LIST/NAME.
+// A server not on disk stops it, or with skipMissing is left out and
+// named in left.
+func scanLabelled(ctx context.Context, cfg *scanConfig, corpusDir string, skipMissing bool, keys []corpus.ServerKey,
+	files map[corpus.ServerKey]map[string]bool) (servers []corpus.Server, left []string, err error) {
+	// Declared calls stay in: the score counts what the code does.
+	cfg.maxSize, cfg.showDeclared = 16<<20, true
+	for _, k := range keys {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		dir := filepath.Join(corpusDir, "test", k.List, strings.ReplaceAll(k.Name, "/", "+"))
+		// The corpus links test/LIST/NAME to the server's directory; the
+		// engine walks a root without following a link to it.
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			if skipMissing {
+				left = append(left, fmt.Sprintf("%s: not scored: %v", k, err))
+				continue
+			}
+			return nil, nil, fmt.Errorf("%s: %w (--skip-missing scores the others)", k, err)
+		}
+		s, err := scoreScan(ctx, cfg, k, real, files[k])
+		if err != nil {
+			return nil, nil, err
+		}
+		servers = append(servers, s)
+	}
+	return servers, left, nil
+}
+
+// scoreScan scans one server with a fresh engine, reads the bundles among
+// its fully labelled files and generates the manifest of the whole tree
+// as "mcpriv manifest" would write it where none exists.
 func scoreScan(ctx context.Context, cfg *scanConfig, k corpus.ServerKey, dir string, files map[string]bool) (corpus.Server, error) {
 	eng, err := newScanEngine(cfg)
 	if err != nil {
@@ -165,7 +299,12 @@ func scoreScan(ctx context.Context, cfg *scanConfig, k corpus.ServerKey, dir str
 	if err != nil {
 		return corpus.Server{}, fmt.Errorf("%s: %w", k, err)
 	}
-	s := corpus.Server{Key: k, Scan: scan, Bundles: map[string][]corpus.Region{}}
+	gen, err := manifest.Generate(res, manifest.GenerateOptions{Root: dir, Target: filepath.Join(dir, manifest.FileName),
+		Present: func(string) bool { return false }})
+	if err != nil {
+		return corpus.Server{}, fmt.Errorf("%s: generating the manifest: %w", k, err)
+	}
+	s := corpus.Server{Key: k, Scan: scan, Bundles: map[string][]corpus.Region{}, Grants: grantScopes(gen.After)}
 	for f := range files {
 		src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
 		if err != nil {

@@ -102,3 +102,86 @@ func TestCorpusScoreMissingServer(t *testing.T) {
 		t.Errorf("the usage lists the hidden corpus command:\n%s", usage)
 	}
 }
+
+// The scope benchmark end to end, with the real engine, on three tiny
+// servers of ours (testdata/corpus-scopes/servers): a Python server with a
+// literal host, a model-chosen URL and a host only git reaches (a miss by
+// construction); a Go program with a literal host, program and path; a JS
+// server whose only host is the model's ("*" only everywhere).
+func TestCorpusScopes(t *testing.T) {
+	fixture, err := filepath.Abs(filepath.Join("testdata", "corpus-scopes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	for _, s := range []struct{ list, name, dir string }{
+		{"github-python", "acme+tiny", "py"}, {"github-go", "acme+tinygo", "go"}, {"npm-mcp", "tiny-js", "js"},
+	} {
+		link := filepath.Join(cache, "test", s.list, s.name)
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(fixture, "servers", s.dir), link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "scopes.json")
+	code, stdout, stderr := runCLI(t, "corpus", "scopes", "-labels", filepath.Join(fixture, "labels"), "-corpus", cache, "-json", out)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep corpus.ScopeReport
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var all corpus.ScopeGroup
+	for _, g := range rep.Groups {
+		if g.Name == corpus.GroupOverall {
+			all = g
+		}
+	}
+	if all.Servers != 3 || all.Rows != 9 {
+		t.Fatalf("overall: %d servers, %d rows; want 3, 9", all.Servers, all.Rows)
+	}
+	for src, m := range map[string]corpus.ScopeMetrics{"findings": all.Findings, "manifest": all.Manifest} {
+		// api.example.com and api.example.org found, github.com (behind git) not.
+		if h := m.Hosts; h.Labelled != 3 || h.Recalled != 2 || h.Reported != 2 || h.Correct != 2 {
+			t.Errorf("%s hosts %+v", src, h)
+		}
+		if p := m.Programs; p.Labelled != 2 || p.Recalled != 2 || p.Reported != 2 || p.Correct != 2 {
+			t.Errorf("%s programs %+v", src, p)
+		}
+		if p := m.Paths; p.Labelled != 2 || p.Recalled != 2 || p.Reported != 2 || p.Correct != 2 {
+			t.Errorf("%s paths %+v", src, p)
+		}
+		// Only tiny-js has nothing but "*"; the model's URL stays open in
+		// both servers that have one.
+		if m.NetworkGrants != 3 || m.StarOnly != 1 || m.UnboundedLabelled != 2 || m.UnboundedKept != 2 {
+			t.Errorf("%s: star-only %d/%d, unbounded kept %d/%d", src, m.StarOnly, m.NetworkGrants, m.UnboundedKept, m.UnboundedLabelled)
+		}
+	}
+	for _, s := range rep.Servers {
+		if s.Server.Name == "acme/tiny" && (len(s.Manifest.Hosts.Missed) != 1 || s.Manifest.Hosts.Missed[0] != "github.com") {
+			t.Errorf("acme/tiny missed %v, want github.com", s.Manifest.Hosts.Missed)
+		}
+	}
+	if !strings.Contains(stdout, "| npm-mcp/tiny-js | – | – | – | yes |") {
+		t.Errorf("markdown:\n%s", stdout)
+	}
+
+	// A labelled server not on disk stops the run unless --skip-missing.
+	args := []string{"corpus", "scopes", "-labels", filepath.Join(fixture, "labels"), "-corpus", t.TempDir()}
+	if code, _, stderr := runCLI(t, args...); code != exitError || !strings.Contains(stderr, "--skip-missing") {
+		t.Errorf("missing servers: exit %d, %s", code, stderr)
+	}
+	if code, stdout, _ := runCLI(t, append(args, "-skip-missing")...); code != exitOK || !strings.Contains(stdout, "npm-mcp/tiny-js: not scored") {
+		t.Errorf("--skip-missing: exit %d, %s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, "corpus", "scopes", "-labels", t.TempDir()); code != exitError || !strings.Contains(stderr, "scopes.tsv") {
+		t.Errorf("labels dir without scopes.tsv: exit %d, %s", code, stderr)
+	}
+}

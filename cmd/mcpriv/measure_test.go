@@ -130,11 +130,13 @@ func TestReportCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"# Privilege map: weather-mcpgo",
-		"| get_forecast | declared [e3] ⚠ input city |",
+		// The city is a query parameter of a literal host (doJSON's request
+		// comes from two callers, each with its own literal host).
+		"| get_forecast | declared [e3] |  | declared [e2] |",
 		"| get_alerts | declared [e3] |  |  | unused grant |",
-		"Can reach a URL or host the model chooses: get_forecast.",
+		"Can reach a URL or host the model chooses: none.",
 		"Can run programs or evaluate code: none.",
-		"main.go:89: sends an HTTP request (⚠ from get_forecast input city)",
+		"main.go:89: sends an HTTP request\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)

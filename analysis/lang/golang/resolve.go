@@ -83,6 +83,7 @@ func (x *extractor) bindParams(list int32, sc *scope, idx int) {
 			}
 			v := tv
 			v.refs = []facts.ParamRef{{Fn: idx, Param: i}}
+			v.direct = t.typ(pd) == "parameter_declaration"
 			sc.bind(t.text(k), v)
 			names++
 			i++
@@ -414,6 +415,7 @@ func merge(cur, v val) val {
 			v.inst, v.props = cur.inst, cur.props
 		}
 	}
+	v.direct = v.direct && cur.direct && len(addRefs(cur.refs, v.refs)) == 1 // either value: the same parameter only
 	if len(cur.refs) > 0 {
 		if len(v.refs) > 0 || v.fieldRefs != nil {
 			v.fieldRefs = nil // field reads fall back to the merged taint
@@ -759,6 +761,7 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 		} else {
 			v.refs = extend(base.refs, seg)
 		}
+		v.direct = base.direct && len(v.refs) == 1
 	}
 	if base.each {
 		return x.selectEach(base, name, v)
@@ -1275,6 +1278,9 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	switch {
 	case mod == "fmt" && (member == "Sprintf" || member == "Errorf") && len(args) > 0 && args[0].known:
 		p, full := formatPrefix(args[0].str)
+		if member == "Sprintf" && !args[0].prefix {
+			p, full = formatValue(args[0].str, args[1:])
+		}
 		res.str, res.known, res.prefix = p, true, !full || args[0].prefix
 	case mod == "fmt" && member == "Sprint" && len(args) > 0:
 		v := args[0]

@@ -32,6 +32,9 @@ type val struct {
 	num  string
 
 	refs []facts.ParamRef
+	// direct: the value is a parameter or a field path into one, unchanged
+	// (Arg.Pass).
+	direct bool
 	// fieldRefs is the taint of each field of a composite literal
 	// (In{Path: args.Path}.Path derives from args.Path alone).
 	fieldRefs map[string][]facts.ParamRef
@@ -177,12 +180,53 @@ func formatPrefix(format string) (prefix string, full bool) {
 	return b.String(), true
 }
 
+// formatValue is the known leading part of fmt.Sprintf(format, args...):
+// %s and %v of known strings and %d of number literals are filled in (a
+// base URL held in a constant: Sprintf("%s/users/%s", base, id)); the
+// first verb whose value is not known ends it (full false).
+func formatValue(format string, args []val) (prefix string, full bool) {
+	var b strings.Builder
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(format) {
+			return b.String(), false
+		}
+		verb := format[i+1]
+		switch {
+		case verb == '%':
+			b.WriteByte('%')
+		case (verb == 's' || verb == 'v') && next < len(args) && args[next].known:
+			b.WriteString(args[next].str)
+			if args[next].prefix {
+				return b.String(), false
+			}
+			next++
+		case verb == 'd' && next < len(args) && args[next].num != "" && !strings.ContainsAny(args[next].num, ".eExXoObB_"):
+			b.WriteString(args[next].num)
+			next++
+		default:
+			return b.String(), false
+		}
+		i++
+	}
+	return b.String(), next == len(args)
+}
+
 // arg converts a value to a call argument.
 func (x *extractor) arg(i int32, v val) facts.Arg {
 	a := facts.Arg{Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
 	if v.known {
 		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
+	} else if v.inst.known && v.mod == "net/http" && (v.member == "NewRequest()" || v.member == "NewRequestWithContext()") {
+		// A request stands for its URL: client.Do(req) connects there.
+		a.Value, a.Known, a.Prefix = v.inst.str, true, v.inst.prefix
 	}
+	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	return a
 }
 

@@ -2,6 +2,7 @@ package jsts
 
 import (
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -146,6 +147,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		if cv.sym.mod == "globalThis" && cv.sym.member == "URL" {
 			result.str, result.known, result.prefix = urlValue(args)
 		}
+		if cv.sym.mod == "path" && (cv.sym.member == "join" || cv.sym.member == "posix.join" || cv.sym.member == "default.join") && !spread {
+			result.str, result.known, result.prefix = pathJoin(args)
+		}
 	case cv.intr:
 		e.refArgs(c, args)
 	case isMethod:
@@ -286,6 +290,25 @@ func urlValue(args []argVal) (string, bool, bool) {
 	return base.ResolveReference(ref).String(), true, in.prefix
 }
 
+// pathJoin is what Node's path.join(parts...) is known to be: the joined
+// path when every part is known; the first part as a directory when only
+// it is (join never restarts at an absolute part; a rest that climbs out
+// with ".." is not seen, as with Go's filepath.Join: the taint of the call
+// says the rest is chosen by the model).
+func pathJoin(args []argVal) (string, bool, bool) {
+	if len(args) == 0 || !args[0].v.known || args[0].v.prefix || args[0].v.str == "" {
+		return "", false, false
+	}
+	parts := make([]string, 0, len(args))
+	for _, a := range args {
+		if !a.v.known || a.v.prefix {
+			return strings.TrimSuffix(args[0].v.str, "/") + "/", true, true
+		}
+		parts = append(parts, a.v.str)
+	}
+	return path.Join(parts...), true, false
+}
+
 func (e *extractor) ctorOf(cls string) int {
 	if ci := e.classes[cls]; ci != nil {
 		if m, ok := ci.methods["constructor"]; ok {
@@ -346,6 +369,7 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	if v.known {
 		a.Value, a.Known, a.Prefix = v.str, true, v.prefix
 	}
+	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	if depth > 0 {
 		return a
 	}

@@ -97,6 +97,8 @@ func (e *extractor) bindParam(p int32, pv val, c *ctx) {
 	if def >= 0 {
 		dv := e.eval(def, c)
 		pv.taint = union(pv.taint, dv.taint)
+	} else if len(pv.taint) == 1 && !pv.req {
+		pv.direct = true
 	}
 	e.bind(pat, pv, c, nil)
 }
@@ -204,6 +206,7 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 				if r := t.child(ch, "right"); r >= 0 {
 					dv := e.eval(r, c)
 					sub.taint = union(sub.taint, dv.taint)
+					sub.direct = false // the default may be the value
 				}
 				e.bind(t.child(ch, "left"), sub, c, nil)
 			}

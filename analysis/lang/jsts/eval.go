@@ -180,7 +180,7 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 			} else {
 				r = b
 			}
-			r.taint, r.str, r.known, r.prefix, r.num = union(a.taint, b.taint), "", false, false, ""
+			r.taint, r.str, r.known, r.prefix, r.num, r.direct = union(a.taint, b.taint), "", false, false, "", false
 		}
 		if a.known && b.known && a.str == b.str && a.prefix == b.prefix {
 			r.str, r.known, r.prefix = a.str, true, a.prefix
@@ -382,7 +382,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 			}
 		}
 	}
-	return plain(extend(obj.taint, key))
+	v := plain(extend(obj.taint, key))
+	v.direct = obj.direct && len(v.taint) == 1
+	return v
 }
 
 // template evaluates a template string: known leading text, taint of the substitutions.

@@ -38,8 +38,11 @@ type val struct {
 	num     string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
-	props   map[string]prop
-	elems   []prop
+	// direct: the value is a parameter or a property path into one, unchanged
+	// (Arg.Pass).
+	direct bool
+	props  map[string]prop
+	elems  []prop
 }
 
 type prop struct {
@@ -75,6 +78,7 @@ func merge(old, nv val) val {
 		r.read = false
 	}
 	r.taint = union(old.taint, nv.taint)
+	r.direct = old.direct && nv.direct && len(r.taint) == 1 // either value: the same parameter only
 	r.str, r.known, r.prefix = "", false, false
 	if old.known && nv.known {
 		// Either value: the text they share is still known (url = url + "/x").

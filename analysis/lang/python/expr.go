@@ -1,6 +1,7 @@
 package python
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -175,6 +176,10 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 			out.known, out.s, out.prefix = true, l.s, true
 			if i := strings.IndexByte(l.s, '%'); i >= 0 {
 				out.s = l.s[:i]
+				if !l.prefix {
+					// "%s/users/%s" % (BASE, name): known values filled in.
+					out.s, out.prefix = percentFormat(l.s, e.percentArgs(fc, t.field(n, "right"), r))
+				}
 			} else {
 				out.prefix = l.prefix
 			}
@@ -471,6 +476,7 @@ func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 		a.Func = v.fn
 	}
 	a.Refs = e.remap(fc, v.refs)
+	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	return a, v
 }
 
@@ -536,12 +542,8 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		case attr == "get" && o.direct && len(al.posV) > 0 && al.posV[0].known && !al.posV[0].prefix:
 			res = val{refs: extendPath(o.refs, al.posV[0].s), direct: true}
 		case o.known && !o.prefix && attr == "format":
-			res.known, res.prefix, res.s = true, true, o.s
-			if i := strings.IndexByte(o.s, '{'); i >= 0 {
-				res.s = o.s[:i]
-			} else {
-				res.prefix = false
-			}
+			res.known = true
+			res.s, res.prefix = braceFormat(o.s, al.posV)
 		case o.lit || o.builtin != "":
 		default:
 			if attr == "add_tool" && !o.self {
@@ -697,7 +699,173 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 	}
 	res := normSym(val{sym: true, mod: m.mod, mem: m.mem + "()", refs: refs})
 	instance(m, al, &res)
+	switch {
+	case m.mod == "urllib.parse" && m.mem == "urljoin" && len(al.posV) == 2:
+		res.s, res.known, res.prefix = urlJoin(al.posV[0], al.posV[1])
+	case ((m.mod == "os.path" || m.mod == "posixpath") && m.mem == "join" || m.mod == "os" && m.mem == "path.join") && len(al.posV) > 0 && !al.spread:
+		// Only when every part is known: a later absolute part replaces
+		// the ones before it, so a known start says nothing of the rest.
+		parts := make([]string, 0, len(al.posV))
+		for _, v := range al.posV {
+			if !v.known || v.prefix {
+				return res
+			}
+			parts = append(parts, v.s)
+		}
+		res.s, res.known = osPathJoin(parts), true
+	}
 	return res
+}
+
+// percentArgs are the values a "%" format takes: the elements of a tuple
+// literal, else the right operand itself.
+func (e *extractor) percentArgs(fc *fnCtx, right int32, r val) []val {
+	t := e.t
+	u := t.unparen(right)
+	if t.typ(u) != "tuple" {
+		return []val{r}
+	}
+	var out []val
+	for c := t.n[u].first; c >= 0; c = t.n[c].next {
+		if t.n[c].named && t.n[c].typ != "comment" {
+			out = append(out, e.pureVal(fc, c))
+		}
+	}
+	return out
+}
+
+// percentFormat is the known leading part of format % args: %s, %r-free
+// plain %s and %d of known values are filled in; the first other
+// conversion or unknown value ends it (prefix true).
+func percentFormat(format string, args []val) (string, bool) {
+	var b strings.Builder
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(format) {
+			return b.String(), true
+		}
+		switch verb := format[i+1]; {
+		case verb == '%':
+			b.WriteByte('%')
+		case verb == 's' && next < len(args) && args[next].known && args[next].num == "":
+			b.WriteString(args[next].s)
+			if args[next].prefix {
+				return b.String(), true
+			}
+			next++
+		case verb == 'd' && next < len(args) && isDecimal(args[next].num):
+			b.WriteString(args[next].num)
+			next++
+		default:
+			return b.String(), true
+		}
+		i++
+	}
+	return b.String(), next != len(args)
+}
+
+// braceFormat is the known leading part of format.format(args...): "{}"
+// and "{0}" fields of known positional values are filled in; the first
+// other field or unknown value ends it (prefix true).
+func braceFormat(format string, args []val) (string, bool) {
+	var b strings.Builder
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		switch {
+		case c == '{' && i+1 < len(format) && format[i+1] == '{', c == '}' && i+1 < len(format) && format[i+1] == '}':
+			b.WriteByte(c)
+			i++
+			continue
+		case c != '{':
+			b.WriteByte(c)
+			continue
+		}
+		end := strings.IndexByte(format[i:], '}')
+		if end < 0 {
+			return b.String(), true
+		}
+		field := format[i+1 : i+end]
+		k := next
+		if field != "" {
+			n, err := strconv.Atoi(field)
+			if err != nil {
+				return b.String(), true // a named field, a conversion or a format spec
+			}
+			k = n
+		} else {
+			next++
+		}
+		if k >= len(args) || !args[k].known || args[k].num != "" {
+			return b.String(), true
+		}
+		b.WriteString(args[k].s)
+		if args[k].prefix {
+			return b.String(), true
+		}
+		i += end
+	}
+	return b.String(), false
+}
+
+func isDecimal(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// urlJoin is what urljoin(base, ref) is known to be: ref when it is a
+// complete absolute URL; base's scheme and host when ref is known to be a
+// relative reference that keeps them (a path, a query); nothing otherwise:
+// an unknown ref may be an absolute URL to any host.
+func urlJoin(base, ref val) (string, bool, bool) {
+	if ref.known && !ref.prefix && strings.Contains(ref.s, "://") {
+		return ref.s, true, false
+	}
+	if !base.known || !ref.known || strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") {
+		return "", false, false
+	}
+	if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
+		return "", false, false // a scheme of its own
+	} else if i < 0 && ref.prefix {
+		return "", false, false // its first characters may still be a scheme
+	}
+	scheme, rest, ok := strings.Cut(base.s, "://")
+	if !ok {
+		return "", false, false
+	}
+	host, _, complete := strings.Cut(rest, "/")
+	if !complete && base.prefix {
+		return "", false, false
+	}
+	return scheme + "://" + host + "/", true, true
+}
+
+// osPathJoin is posixpath.join of known parts: an absolute part restarts.
+func osPathJoin(parts []string) string {
+	out := ""
+	for _, p := range parts {
+		switch {
+		case strings.HasPrefix(p, "/"), out == "":
+			out = p
+		case strings.HasSuffix(out, "/"):
+			out += p
+		default:
+			out += "/" + p
+		}
+	}
+	return out
 }
 
 // registerCall records `server.add_tool(fn, name=…)` or `server.tool(…)(fn)`:

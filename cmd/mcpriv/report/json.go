@@ -43,11 +43,15 @@ type jsonFinding struct {
 	TaintSource string   `json:"taintSource"`
 	Scope       string   `json:"scope"`
 	// ScopeUnknown: why a literal argument names no scope (only "*" covers it).
-	ScopeUnknown string  `json:"scopeUnknown,omitempty"`
-	Rule         string  `json:"rule"`
-	Message      string  `json:"message"`
-	Manifest     string  `json:"manifest,omitempty"`
-	Reason       *string `json:"reason,omitempty"`
+	ScopeUnknown string `json:"scopeUnknown,omitempty"`
+	// Scopes: every scope when callers pass values with different ones;
+	// ScopeDynamic: values that are not literals reach the call too.
+	Scopes       []string `json:"scopes,omitempty"`
+	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
+	Rule         string   `json:"rule"`
+	Message      string   `json:"message"`
+	Manifest     string   `json:"manifest,omitempty"`
+	Reason       *string  `json:"reason,omitempty"`
 }
 
 type jsonTool struct {
@@ -136,6 +140,8 @@ func toJSONFinding(f finding.Finding, suppressed bool) jsonFinding {
 		TaintSource:  f.TaintSource,
 		Scope:        f.Scope,
 		ScopeUnknown: f.ScopeUnknown,
+		Scopes:       slices.Clone(f.Scopes),
+		ScopeDynamic: f.ScopeDynamic,
 		Rule:         f.Rule,
 		Message:      f.Message,
 		Manifest:     string(f.Manifest),

@@ -1,0 +1,408 @@
+package link
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/lang"
+	"github.com/mcpriv/mcpriv/analysis/scope"
+)
+
+// Constant propagation for scopes, the dual of taint: a sensitive call
+// whose scope argument is a parameter passed on unchanged (facts.Arg.Pass)
+// gets the scopes of the values its callers pass, per call site and
+// through chains of such parameters, across files. A helper get(url)
+// called with two literal URLs has both hosts; a caller passing tool input,
+// a computed value or nothing at all leaves the scope open (unknown), never
+// dropped; nothing is invented.
+//
+// The answer is a function of the call graph and the callers' literals
+// alone, whatever the order of the questions: a cycle of parameters adds
+// nothing (the values entering it come in elsewhere), an answer is
+// memoised only when no cycle or depth limit cut it, and the work is
+// counted as the plain recursion counts it, so a memo hit changes nothing.
+
+// maxConstDepth bounds the chain of callers followed; maxConstSites the
+// call sites read for one candidate; maxConstVals the values kept.
+const (
+	maxConstDepth = 8
+	maxConstSites = 256
+	maxConstVals  = 16
+)
+
+// constScope is what the values reaching a candidate's scope argument from
+// its callers give.
+type constScope struct {
+	known   []string // the scopes, sorted, distinct
+	unknown string   // why a value's scope cannot be stated (only "*" covers it)
+	open    bool     // some value is not a literal: tool input, computed, missing
+	// users: per scope of known, the principals (tools, "" for start-up
+	// code) reaching a function that passes a value with it: only they
+	// need it granted; under "*", those passing values that are not
+	// literals.
+	users map[string][]string
+}
+
+// constVal is a value and the functions that pass it (sorted, distinct).
+type constVal struct {
+	s      string
+	prefix bool
+	from   []fnID
+}
+
+type constAnswer struct {
+	vals []constVal // sorted, distinct
+	open bool
+	// openFrom are the functions passing the values that are not literals
+	// (or holding the parameter when none passes it), sorted, distinct.
+	openFrom []fnID
+}
+
+// openAt marks the answer open, by a value fn passes.
+func (a *constAnswer) openAt(fn fnID) {
+	a.open = true
+	a.openFrom = append(a.openFrom, fn)
+}
+
+type constKey struct {
+	fn    fnID
+	param int
+	path  string
+}
+
+type constEntry struct {
+	ans    constAnswer
+	sites  int // call sites the plain recursion reads for it
+	height int // the longest chain of callers below it
+}
+
+// constWalk is one candidate's question.
+type constWalk struct {
+	ix     *index
+	sites  int
+	onPath map[constKey]bool
+}
+
+// linkConst decides a candidate's scope from its callers' values.
+func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
+	l.prop = nil
+	if cd.pass == nil {
+		return
+	}
+	decl := ix.taintDecl(file, c.Func, *cd.pass)
+	if decl < 0 {
+		return
+	}
+	w := &constWalk{ix: ix, onPath: map[constKey]bool{}}
+	ans, _, _ := w.values(ix.base[file]+fnID(decl), cd.pass.Param, cd.pass.Path, 0)
+	if w.sites > maxConstSites {
+		ans = constAnswer{open: true} // too much to follow: nothing is claimed
+	}
+	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
+	cs := &constScope{open: ans.open}
+	for _, v := range ans.vals {
+		sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: v.s, Known: true, Prefix: v.prefix})
+		switch sc.State {
+		case scope.Known:
+			cs.known = append(cs.known, sc.Value)
+			cs.addUsers(ix, sc.Value, v.from)
+		case scope.Unknown:
+			if cs.unknown == "" {
+				cs.unknown = sc.Why
+				if cs.unknown == "" {
+					cs.unknown = "the scope cannot be inferred"
+				}
+			}
+		default:
+			cs.open = true
+			cs.addUsers(ix, "*", v.from)
+		}
+	}
+	if ans.open {
+		cs.addUsers(ix, "*", ans.openFrom)
+	}
+	slices.Sort(cs.known)
+	cs.known = slices.Compact(cs.known)
+	for k, u := range cs.users {
+		slices.Sort(u)
+		cs.users[k] = slices.Compact(u)
+	}
+	if len(cs.known) == 0 && cs.unknown == "" {
+		return // nothing literal reaches it: as before, a dynamic scope
+	}
+	l.prop = cs
+}
+
+// values returns the values parameter param (at path) of fn receives from
+// its callers; clean is false when a cycle or the depth limit cut the
+// answer, height the longest chain of callers followed.
+func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans constAnswer, clean bool, height int) {
+	ix := w.ix
+	key := constKey{fn: fn, param: param, path: strings.Join(path, "\x00")}
+	if e, ok := ix.constMemo[key]; ok && depth+e.height <= maxConstDepth {
+		w.sites += e.sites
+		return e.ans, true, e.height
+	}
+	if w.onPath[key] {
+		return constAnswer{}, false, 0 // a cycle: what enters it is found elsewhere
+	}
+	if depth >= maxConstDepth || w.sites > maxConstSites {
+		return constAnswer{open: true, openFrom: []fnID{fn}}, false, 0
+	}
+	start := w.sites
+	clean = true
+	if param < 0 || len(ix.rootTools[fn]) > 0 || len(ix.callers[fn]) == 0 {
+		// The receiver, tool input, or a function nothing here calls.
+		ans.openAt(fn)
+	} else {
+		w.onPath[key] = true
+		file := int(ix.owner[fn])
+		callee := &ix.files[file].Functions[fn-ix.base[file]]
+		for _, cs := range ix.callers[fn] {
+			if ix.constRead == nil {
+				ix.constRead = map[fnSite]bool{}
+			}
+			cf := int(ix.owner[cs.caller])
+			ix.constRead[fnSite{cf, int(cs.caller - ix.base[cf])}] = true
+			w.sites++
+			if w.sites > maxConstSites {
+				ans.open, clean = true, false
+				break
+			}
+			a, rest := siteArg(cs.args, callee, param, path)
+			switch {
+			case a == nil:
+				ans.openAt(cs.caller)
+			case a.Known && len(rest) == 0:
+				ans.vals = append(ans.vals, constVal{s: a.Value, prefix: a.Prefix, from: []fnID{cs.caller}})
+			case a.Pass:
+				cf := int(ix.owner[cs.caller])
+				r := a.Refs[0]
+				decl := ix.taintDecl(cf, int(cs.caller-ix.base[cf]), r)
+				if decl < 0 {
+					ans.openAt(cs.caller)
+					continue
+				}
+				p, ok := joinPath(r.Path, rest)
+				if !ok {
+					ans.openAt(cs.caller)
+					continue
+				}
+				sub, c, h := w.values(ix.base[cf]+fnID(decl), r.Param, p, depth+1)
+				ans.vals = append(ans.vals, sub.vals...)
+				ans.open = ans.open || sub.open
+				ans.openFrom = append(ans.openFrom, sub.openFrom...)
+				clean = clean && c
+				height = max(height, h+1)
+			default:
+				ans.openAt(cs.caller)
+			}
+		}
+		delete(w.onPath, key)
+	}
+	ans.vals = mergeVals(ans.vals)
+	if len(ans.openFrom) > 1 {
+		slices.Sort(ans.openFrom)
+		ans.openFrom = slices.Compact(ans.openFrom)
+	}
+	if len(ans.vals) > maxConstVals {
+		ans.vals, ans.open, ans.openFrom = nil, true, nil // too many to list: open, nothing claimed
+	}
+	if clean {
+		if ix.constMemo == nil {
+			ix.constMemo = map[constKey]constEntry{}
+		}
+		ix.constMemo[key] = constEntry{ans: ans, sites: w.sites - start, height: height}
+	}
+	return ans, clean, height
+}
+
+// siteArg returns the argument a call site passes for parameter param of
+// callee, followed into object literals along path, and the part of path
+// left when it reaches a passed-on parameter (nil: not known what is passed).
+func siteArg(args []facts.Arg, callee *facts.Function, param int, path []string) (*facts.Arg, []string) {
+	var a *facts.Arg
+	name := ""
+	if param < len(callee.Params) {
+		name = callee.Params[param]
+	}
+	if param < len(args) && (args[param].Name == "" || args[param].Name == name) {
+		a = &args[param]
+	} else if name != "" {
+		// A keyword argument the extractor could not move to its index
+		// (a callee in another file).
+		for i := range args {
+			if args[i].Name == name {
+				a = &args[i]
+				break
+			}
+		}
+	}
+	if a == nil || strings.HasPrefix(a.Name, "*") {
+		return nil, nil
+	}
+	for len(path) > 0 && !a.Pass {
+		p, ok := a.Props[path[0]]
+		if !ok {
+			return nil, nil
+		}
+		a, path = &p, path[1:]
+	}
+	return a, path
+}
+
+// joinPath is the path b into a value at path a; false when it is longer
+// than a ParamRef holds (which field it reads is then not known).
+func joinPath(a, b []string) ([]string, bool) {
+	if len(b) == 0 {
+		return a, true
+	}
+	if len(a)+len(b) > facts.MaxPath {
+		return nil, false
+	}
+	return append(append([]string(nil), a...), b...), true
+}
+
+// fnSite names a function by file and index in it.
+type fnSite struct{ file, fn int }
+
+// constEdited reports whether d, a changed file, may change a value that
+// constant propagation read in the link it is compared with: a literal
+// argument of a call site of a function in read (LocalCalls and calls of
+// project modules alike), which the incremental links' comparisons leave
+// out. Sites added or removed change callers lists, which they redo; a
+// site that differs from an old one in literals only does not.
+func constEdited(d *fileDiff, read map[fnSite]bool) bool {
+	if len(read) == 0 {
+		return false
+	}
+	for j := range d.nf.Functions {
+		if !read[fnSite{d.i, j}] {
+			continue
+		}
+		if j >= len(d.old.Functions) {
+			return true
+		}
+		a, b := d.old.Functions[j].LocalCalls, d.nf.Functions[j].LocalCalls
+		if literalEdit(len(a), len(b), func(x, y int, lits bool) bool {
+			return sameCallee(&a[x].Callee, &b[y].Callee) && sameArgs(a[x].Args, b[y].Args, lits)
+		}) {
+			return true
+		}
+	}
+	var a, b []*facts.Call
+	for k := d.pre; k < len(d.old.Calls)-d.suf; k++ {
+		if c := &d.old.Calls[k]; read[fnSite{d.i, c.Func}] {
+			a = append(a, c)
+		}
+	}
+	for k := d.pre; k < len(d.nf.Calls)-d.suf; k++ {
+		if c := &d.nf.Calls[k]; read[fnSite{d.i, c.Func}] {
+			b = append(b, c)
+		}
+	}
+	return literalEdit(len(a), len(b), func(x, y int, lits bool) bool { return sameCall(a[x], b[y], lits) })
+}
+
+// literalEdit reports whether, matching n new sites with m old ones (same
+// compares old x with new y, with or without literals), some site is
+// neither matched exactly nor new in shape: one whose literals changed.
+func literalEdit(m, n int, same func(x, y int, lits bool) bool) bool {
+	// Sites the same at the same place at the start and at the end match.
+	lo := 0
+	for lo < m && lo < n && same(lo, lo, true) {
+		lo++
+	}
+	hi := 0
+	for hi < m-lo && hi < n-lo && same(m-1-hi, n-1-hi, true) {
+		hi++
+	}
+	if lo+hi == m && lo+hi == n {
+		return false
+	}
+	return literalEditMid(m-lo-hi, n-lo-hi, func(x, y int, lits bool) bool { return same(lo+x, lo+y, lits) })
+}
+
+func literalEditMid(m, n int, same func(x, y int, lits bool) bool) bool {
+	used := make([]bool, m)
+	usedNew := make([]bool, n)
+	for y := 0; y < n; y++ {
+		for x := 0; x < m; x++ {
+			if !used[x] && same(x, y, true) {
+				used[x], usedNew[y] = true, true
+				break
+			}
+		}
+	}
+	for y := 0; y < n; y++ {
+		if usedNew[y] {
+			continue
+		}
+		for x := 0; x < m; x++ {
+			if same(x, y, false) {
+				return true
+			}
+		}
+	}
+	for x := 0; x < m; x++ {
+		if used[x] {
+			continue
+		}
+		for y := 0; y < n; y++ {
+			if same(x, y, false) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addUsers notes the principals reaching the functions from as users of
+// scope key ("*": of the values that are not literals).
+func (cs *constScope) addUsers(ix *index, key string, from []fnID) {
+	if cs.users == nil {
+		cs.users = map[string][]string{}
+	}
+	u := cs.users[key]
+	for _, fn := range from {
+		names := ix.toolNamesOf(fn)
+		u = append(u, names...)
+		if ix.serverReach[fn] || len(names) == 0 {
+			u = append(u, "")
+		}
+	}
+	cs.users[key] = u
+}
+
+// mergeVals sorts values and merges equal ones, with the union of the
+// functions passing them.
+func mergeVals(vals []constVal) []constVal {
+	if len(vals) < 2 {
+		return vals
+	}
+	slices.SortFunc(vals, func(a, b constVal) int {
+		if c := strings.Compare(a.s, b.s); c != 0 {
+			return c
+		}
+		switch {
+		case a.prefix == b.prefix:
+			return 0
+		case a.prefix:
+			return 1
+		}
+		return -1
+	})
+	out := vals[:1]
+	for _, v := range vals[1:] {
+		last := &out[len(out)-1]
+		if v.s == last.s && v.prefix == last.prefix {
+			from := append(slices.Clone(last.from), v.from...)
+			slices.Sort(from)
+			last.from = slices.Compact(from)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}

@@ -1,0 +1,3 @@
+module example.com/tinygo
+
+go 1.22
