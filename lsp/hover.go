@@ -199,6 +199,10 @@ func manifestState(f *finding.Finding) string {
 
 // toolMarkdown is the privilege summary of one tool: hover on a registration,
 // mcpriv.showToolPrivileges, and the code lens command.
+// scanInProgress is what hover says of a tool while the workspace scan that
+// may add capabilities to it is still running.
+const scanInProgress = "_Analysis of the workspace in progress: capabilities reached through files not analysed yet are not shown yet._"
+
 func (s *Server) toolMarkdown(rr *rootResult, name string) string {
 	t := rr.tools[name]
 	var b strings.Builder
@@ -216,7 +220,11 @@ func (s *Server) toolMarkdown(rr *rootResult, name string) string {
 		fmt.Fprintf(&b, " (%s)", t.SDK)
 	}
 	b.WriteString("\n\n")
-	if len(t.Capabilities) == 0 {
+	switch {
+	case rr.partial:
+		// Calls in files the scan has not reached are missing from rr.
+		b.WriteString(scanInProgress + "\n\n")
+	case len(t.Capabilities) == 0:
 		b.WriteString("Uses no sensitive capability.\n")
 	}
 	// Scopes and states from the findings this tool reaches.

@@ -85,6 +85,10 @@ type rootResult struct {
 	// diags is the encoding cache of the publish of this result, set when
 	// that publish ends and taken by the next one (under Server.mu).
 	diags *diagCache
+	// partial is set when the result was linked while a workspace scan of
+	// its root was still running: files not analysed yet are missing, so
+	// "no privileges" is not an answer yet.
+	partial bool
 }
 
 func (s *Server) absPath(root, p string) string {
@@ -254,6 +258,7 @@ var capabilityBit, capabilityByBit = func() (map[capability.ID]uint64, []capabil
 // relink links and checks one root and publishes what changed.
 func (s *Server) relink(root string, eng Engine) {
 	s.mu.Lock()
+	partial := s.scanning[root] > 0
 	var list []*facts.File
 	var unread []finding.FileError
 	for p, ff := range s.files {
@@ -290,13 +295,14 @@ func (s *Server) relink(root string, eng Engine) {
 	prev := s.results[root]
 	s.mu.Unlock()
 	rr := s.buildRootResult(root, res, prev)
+	rr.partial = partial
 	t1 := time.Now()
 	s.mu.Lock()
 	prev = s.results[root]
 	s.results[root] = rr
 	s.mu.Unlock()
 	s.publish(rr, prev)
-	if prev != nil && prev.lenses != rr.lenses && s.caps.codeLensRefresh {
+	if prev != nil && (prev.lenses != rr.lenses || prev.partial != rr.partial) && s.caps.codeLensRefresh {
 		// Lenses of unchanged files (or after a manifest edit) are stale:
 		// clients ask again only when told to.
 		go s.call(s.ctx, "workspace/codeLens/refresh", nil, nil)

@@ -191,16 +191,21 @@ func (e *extractor) scopeOf(n int32) *scope {
 	return nil
 }
 
-const callChunk = 4096
+const (
+	firstCallChunk = 256
+	callChunk      = 4096
+)
 
 func (e *extractor) addCall(c facts.Call) {
 	if len(e.calls) == 0 || len(e.calls[len(e.calls)-1]) == cap(e.calls[len(e.calls)-1]) {
-		// The first chunk is sized from the count of call nodes: a small
-		// text (the language server's ranged extraction) must not pay for
-		// zeroing a large one.
-		n := callChunk
-		if len(e.calls) == 0 && e.callHint < callChunk {
-			n = e.callHint + 1
+		// Chunks grow from a small first one: many call nodes record no
+		// call, and a chunk sized for all of them costs clearing memory
+		// that is never filled.
+		n := firstCallChunk
+		if len(e.calls) == 0 {
+			n = min(n, e.callHint+1)
+		} else {
+			n = min(2*cap(e.calls[len(e.calls)-1]), callChunk)
 		}
 		e.calls = append(e.calls, make([]facts.Call, 0, n))
 	}
@@ -215,6 +220,12 @@ func (e *extractor) flushCalls() {
 		n += len(ch)
 	}
 	if n == 0 {
+		return
+	}
+	if len(e.calls) == 1 && 2*n >= cap(e.calls[0]) {
+		// One chunk, mostly filled: it is the result (a copy would cost
+		// another allocation of every call).
+		e.f.Calls, e.calls = e.calls[0][:n:n], nil
 		return
 	}
 	out := make([]facts.Call, 0, n)
