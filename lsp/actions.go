@@ -354,10 +354,16 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 			caps[i] = string(c)
 		}
 		title := "mcpriv: no privileges"
+		if rr.partial {
+			title = "mcpriv: analysing the workspace…"
+		}
 		if len(caps) > 0 {
 			title = "mcpriv: " + strings.Join(caps, ", ")
 			if n := len(rr.undeclared[t.Name]); n > 0 {
 				title += fmt.Sprintf(" · %d undeclared", n)
+			}
+			if rr.partial {
+				title += " · analysing the workspace…"
 			}
 		}
 		if t.NameUnresolved {

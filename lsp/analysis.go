@@ -498,7 +498,11 @@ func (s *Server) waitAnalysed(ctx context.Context, path string, timeout time.Dur
 		ch := s.updated
 		// Nothing pending and nothing running: the facts are as fresh as they
 		// will get (a file too large or too slow to parse keeps older ones).
-		busy := d != nil && s.engine != nil && (d.dirty || s.runCancel != nil)
+		// A root waiting to be linked counts too (a workspace scan that has
+		// just ended), unless a scan of it is still running: its partial
+		// result is the answer until then (rootResult.partial).
+		root := s.rootOfLocked(path)
+		busy := d != nil && s.engine != nil && (d.dirty || s.runCancel != nil || s.dirtyRoots[root] && s.scanning[root] == 0)
 		s.mu.Unlock()
 		if !busy {
 			return

@@ -274,6 +274,30 @@ func (c *testClient) waitDiags(name string, ok func([]diagnostic) bool) []diagno
 	}
 }
 
+// waitScanEnd waits for the end of a workspace scan's progress.
+func (c *testClient) waitScanEnd() {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c.mu.Lock()
+		ended := false
+		for _, p := range c.progress {
+			ended = ended || p.Kind == protocol.WorkDoneProgressKindEnd
+		}
+		c.mu.Unlock()
+		if ended {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatal("the workspace scan did not end")
+		}
+		select {
+		case <-c.changed:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
 func count(n int) func([]diagnostic) bool { return func(d []diagnostic) bool { return len(d) == n } }
 
 func (c *testClient) hover(name string, line, col uint32) string {

@@ -153,6 +153,7 @@ func appendDiagnosticData(b []byte, d *DiagnosticData) []byte {
 	}
 	b = appendStringField(b, `,"taintTool":`, d.TaintTool)
 	b = appendStringField(b, `,"taintSource":`, d.TaintSource)
+	b = appendStringField(b, `,"taintRole":`, d.TaintRole)
 	b = appendStringField(b, `,"manifestUri":`, string(d.ManifestURI))
 	return append(b, '}')
 }

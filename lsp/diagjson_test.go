@@ -59,7 +59,7 @@ func TestAppendDiagnosticTable(t *testing.T) {
 		Kind: "capability", Capability: "file.write", Class: "file", Rule: "js.fs.write", API: "fs.writeFile",
 		Risk: "high", Tools: []string{"save", "", `we"ird`}, Server: true, Manifest: "undeclared",
 		UndeclaredFor: []string{"", "save"}, Scope: "/srv/data/*", ScopeKind: "path", Tainted: true,
-		TaintTool: "save", TaintSource: "path", ManifestURI: "file:///w/mcp-capabilities.yaml",
+		TaintTool: "save", TaintSource: "path", TaintRole: "target", ManifestURI: "file:///w/mcp-capabilities.yaml",
 	}
 	rng := protocol.Range{Start: protocol.Position{Line: 3, Character: 7}, End: protocol.Position{Line: 4294967295, Character: 0}}
 	for name, d := range map[string]protocol.Diagnostic{
@@ -196,7 +196,7 @@ func randomDiagnostic(r *rand.Rand) protocol.Diagnostic {
 		d.Data = &DiagnosticData{
 			Kind: maybe(), Capability: maybe(), Class: maybe(), Rule: maybe(), API: maybe(), Risk: maybe(),
 			Tools: randomStrings(r), Server: r.Intn(2) == 0, Manifest: maybe(), UndeclaredFor: randomStrings(r),
-			Scope: maybe(), ScopeKind: maybe(), Tainted: r.Intn(2) == 0, TaintTool: maybe(), TaintSource: maybe(),
+			Scope: maybe(), ScopeKind: maybe(), Tainted: r.Intn(2) == 0, TaintTool: maybe(), TaintSource: maybe(), TaintRole: maybe(),
 			ManifestURI: protocol.DocumentURI(maybe()),
 		}
 	}
@@ -253,7 +253,7 @@ func testFinding() finding.Finding {
 		CallSpan:   source.Span{Start: source.Pos{Offset: 9}, End: source.Pos{Offset: 30}},
 		Capability: capability.FileWrite, Class: capability.File, API: "fs.writeFile", Rule: "js.fs.write",
 		Message: "writes", Risk: capability.High, Severity: finding.Warning, Tools: []string{"save", "load"}, Server: true,
-		Tainted: true, TaintSource: "path", TaintTool: "save", Scope: "/srv/*", ScopeKind: "path",
+		Tainted: true, TaintSource: "path", TaintTool: "save", TaintRole: finding.TaintTarget, Scope: "/srv/*", ScopeKind: "path",
 		Manifest: finding.Undeclared, UndeclaredFor: []string{"", "save"}, Suppression: "because",
 	}
 }

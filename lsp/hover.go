@@ -169,11 +169,17 @@ func (s *Server) findingMarkdown(rr *rootResult, f *finding.Finding) string {
 		if src == "" {
 			src = "arguments"
 		}
-		fmt.Fprintf(&b, "**Tainted:** the argument comes from tool input `%s`", src)
+		fmt.Fprintf(&b, "**Tainted (%s):** ", taintRoleName(f.TaintRole))
+		if f.TaintRole == finding.TaintPayload {
+			b.WriteString("what the call carries")
+		} else {
+			b.WriteString("where the call goes")
+		}
+		fmt.Fprintf(&b, " comes from tool input `%s`", src)
 		if f.TaintTool != "" {
 			fmt.Fprintf(&b, " of `%s`", f.TaintTool)
 		}
-		b.WriteString(" — a value the model chooses; risk raised one level\n\n")
+		b.WriteString(" — a value the model chooses\n\n")
 	}
 	b.WriteString("**Manifest:** " + manifestState(f) + "\n\n")
 	if f.Rule != "" {
@@ -204,6 +210,10 @@ func manifestState(f *finding.Finding) string {
 
 // toolMarkdown is the privilege summary of one tool: hover on a registration,
 // mcpriv.showToolPrivileges, and the code lens command.
+// scanInProgress is what hover says of a tool while the workspace scan that
+// may add capabilities to it is still running.
+const scanInProgress = "_Analysis of the workspace in progress: capabilities reached through files not analysed yet are not shown yet._"
+
 func (s *Server) toolMarkdown(rr *rootResult, name string) string {
 	t := rr.tools[name]
 	var b strings.Builder
@@ -221,7 +231,11 @@ func (s *Server) toolMarkdown(rr *rootResult, name string) string {
 		fmt.Fprintf(&b, " (%s)", t.SDK)
 	}
 	b.WriteString("\n\n")
-	if len(t.Capabilities) == 0 {
+	switch {
+	case rr.partial:
+		// Calls in files the scan has not reached are missing from rr.
+		b.WriteString(scanInProgress + "\n\n")
+	case len(t.Capabilities) == 0:
 		b.WriteString("Uses no sensitive capability.\n")
 	}
 	// Scopes and states from the findings this tool reaches.
@@ -384,4 +398,12 @@ func safeMarkdown(s string) string {
 		lines[i] = display.Escape(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// taintRoleName names a finding's taint role for the hover.
+func taintRoleName(role string) string {
+	if role == "" {
+		return finding.TaintTarget
+	}
+	return role
 }

@@ -32,6 +32,9 @@ func TestFrontEndParity(t *testing.T) {
 		"monorepo":      "../cmd/mcpriv/testdata/manifest/monorepo",
 		"compiled-only": "../testdata/builds/compiled-only",
 		"with-sources":  "../testdata/builds/with-sources",
+		// Tools named by expressions the engine cannot resolve: the
+		// placeholder label must read the same in both front-ends.
+		"unresolved-names": "testdata/parity/unresolved-names",
 	}
 	cases["skipped-files"] = skippedFilesTree(t)
 	servers, _ := filepath.Glob("../testdata/servers/*")
@@ -102,12 +105,12 @@ type canonical struct {
 }
 
 func canonFinding(file string, line, col, endLine, endCol int, kind, capability, rule string, tools []string, server bool,
-	tainted bool, taintSource, scope, state, severity, message string) string {
+	tainted bool, taintSource, taintRole, scope, state, severity, message string) string {
 	if kind == "capability" && scope == "" {
 		scope = "*"
 	}
-	return fmt.Sprintf("%s:%d:%d-%d:%d %s %s %s tools=%s server=%v tainted=%v(%s) scope=%q manifest=%s %s %q",
-		file, line, col, endLine, endCol, kind, capability, rule, strings.Join(tools, ","), server, tainted, taintSource,
+	return fmt.Sprintf("%s:%d:%d-%d:%d %s %s %s tools=%s server=%v tainted=%v(%s %s) scope=%q manifest=%s %s %q",
+		file, line, col, endLine, endCol, kind, capability, rule, strings.Join(tools, ","), server, tainted, taintSource, taintRole,
 		scope, state, severity, message)
 }
 
@@ -126,10 +129,10 @@ func cliCanonical(t *testing.T, bin, root string) canonical {
 	}
 	var res struct {
 		Findings []struct {
-			File, Kind, Capability, Rule, Severity, Message, TaintSource, Scope, Manifest string
-			Line, Column, EndLine, EndColumn                                              int
-			Tools                                                                         []string
-			Server, Tainted                                                               bool
+			File, Kind, Capability, Rule, Severity, Message, TaintSource, TaintRole, Scope, Manifest string
+			Line, Column, EndLine, EndColumn                                                         int
+			Tools                                                                                    []string
+			Server, Tainted                                                                          bool
 		}
 		Tools []struct {
 			Name, File   string
@@ -144,7 +147,7 @@ func cliCanonical(t *testing.T, bin, root string) canonical {
 	var lines []string
 	for _, f := range res.Findings {
 		lines = append(lines, canonFinding(f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Kind, f.Capability, f.Rule, f.Tools,
-			f.Server, f.Tainted, f.TaintSource, f.Scope, f.Manifest, f.Severity, f.Message))
+			f.Server, f.Tainted, f.TaintSource, f.TaintRole, f.Scope, f.Manifest, f.Severity, f.Message))
 	}
 	c.findings = joinSorted(lines)
 	lines = nil
@@ -218,7 +221,7 @@ func lspCanonical(t *testing.T, root string) canonical {
 			sl, sc := codePoints(text, d.Range.Start)
 			el, ec := codePoints(text, d.Range.End)
 			lines = append(lines, canonFinding(rel, sl, sc, el, ec, d.Data.Kind, d.Data.Capability, d.Data.Rule, d.Data.Tools,
-				d.Data.Server, d.Data.Tainted, d.Data.TaintSource, d.Data.Scope, d.Data.Manifest, severities[d.Severity], d.Message))
+				d.Data.Server, d.Data.Tainted, d.Data.TaintSource, d.Data.TaintRole, d.Data.Scope, d.Data.Manifest, severities[d.Severity], d.Message))
 		}
 	}
 	c.mu.Unlock()
@@ -233,7 +236,11 @@ func lspCanonical(t *testing.T, root string) canonical {
 				t.Errorf("%s: a code lens without a tool: %+v", rel, l)
 				continue
 			}
-			caps, _, _ := strings.Cut(strings.TrimPrefix(l.Command.Title, "mcpriv: "), " · ")
+			title := strings.TrimPrefix(l.Command.Title, "mcpriv: ")
+			if strings.HasPrefix(title, "unresolved tool name (") {
+				_, title, _ = strings.Cut(title, ") · ")
+			}
+			caps, _, _ := strings.Cut(title, " · ")
 			if caps == "no privileges" {
 				caps = ""
 			}

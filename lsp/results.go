@@ -54,8 +54,10 @@ type DiagnosticData struct {
 	ScopeDynamic bool     `json:"scopeDynamic,omitempty"`
 	Tainted      bool     `json:"tainted,omitempty"`
 	TaintTool    string   `json:"taintTool,omitempty"`
-	// TaintSource is the tool input field the argument comes from.
+	// TaintSource is the tool input field the argument comes from;
+	// TaintRole what the model controls through it ("target", "payload").
 	TaintSource string `json:"taintSource,omitempty"`
+	TaintRole   string `json:"taintRole,omitempty"`
 	// ManifestURI is the manifest governing the file (it may not exist yet).
 	ManifestURI protocol.DocumentURI `json:"manifestUri,omitempty"`
 }
@@ -86,6 +88,10 @@ type rootResult struct {
 	// diags is the encoding cache of the publish of this result, set when
 	// that publish ends and taken by the next one (under Server.mu).
 	diags *diagCache
+	// partial is set when the result was linked while a workspace scan of
+	// its root was still running: files not analysed yet are missing, so
+	// "no privileges" is not an answer yet.
+	partial bool
 }
 
 func (s *Server) absPath(root, p string) string {
@@ -255,6 +261,7 @@ var capabilityBit, capabilityByBit = func() (map[capability.ID]uint64, []capabil
 // relink links and checks one root and publishes what changed.
 func (s *Server) relink(root string, eng Engine) {
 	s.mu.Lock()
+	partial := s.scanning[root] > 0
 	var list []*facts.File
 	var unread []finding.FileError
 	for p, ff := range s.files {
@@ -291,13 +298,14 @@ func (s *Server) relink(root string, eng Engine) {
 	prev := s.results[root]
 	s.mu.Unlock()
 	rr := s.buildRootResult(root, res, prev)
+	rr.partial = partial
 	t1 := time.Now()
 	s.mu.Lock()
 	prev = s.results[root]
 	s.results[root] = rr
 	s.mu.Unlock()
 	s.publish(rr, prev)
-	if prev != nil && prev.lenses != rr.lenses && s.caps.codeLensRefresh {
+	if prev != nil && (prev.lenses != rr.lenses || prev.partial != rr.partial) && s.caps.codeLensRefresh {
 		// Lenses of unchanged files (or after a manifest edit) are stale:
 		// clients ask again only when told to.
 		go s.call(s.ctx, "workspace/codeLens/refresh", nil, nil)
@@ -636,6 +644,7 @@ func diagKey(b []byte, rr *rootResult, f *finding.Finding, manifestURI protocol.
 	}
 	b = keyString(b, f.TaintSource)
 	b = keyString(b, f.TaintTool)
+	b = keyString(b, f.TaintRole)
 	var flags byte
 	if f.Server {
 		flags |= 1
@@ -702,7 +711,7 @@ func diagnosticOf(f *finding.Finding, manifestURI protocol.DocumentURI) protocol
 		Kind: string(f.Kind), Capability: string(f.Capability), Class: string(f.Class), Rule: f.Rule, API: f.API,
 		Tools: f.Tools, Server: f.Server, Manifest: string(f.Manifest), UndeclaredFor: f.UndeclaredFor,
 		Scope: f.Scope, ScopeKind: f.ScopeKind, ScopeUnknown: f.ScopeUnknown, ScopeEnv: f.ScopeEnv, ScopeOverride: f.ScopeOverride, Scopes: f.Scopes, ScopeDynamic: f.ScopeDynamic, Tainted: f.Tainted, TaintTool: f.TaintTool, TaintSource: f.TaintSource,
-		ManifestURI: manifestURI,
+		TaintRole: f.TaintRole, ManifestURI: manifestURI,
 	}
 	d := protocol.Diagnostic{
 		Range:    lspRange(f.Span),

@@ -167,6 +167,7 @@ type Server struct {
 	published   map[protocol.DocumentURI]string // last diagnostics sent, to send only changes
 	builds      map[string]rootBuilds           // build output of each root, from its last listing
 	dirtyRoots  map[string]bool                 // roots to re-link on the next run
+	scanning    map[string]int                  // roots with a workspace scan in progress (how many)
 	loggedOnce  map[string]bool                 // extraction errors already logged
 	gen         uint64                          // bumped by every edit; a run started at an older gen is stale
 	runCancel   context.CancelFunc              // cancels the parse in progress
@@ -203,7 +204,7 @@ func newServer(opts Options) *Server {
 	s := &Server{
 		opts: opts, ctx: ctx, cancel: cancel, exited: make(chan struct{}),
 		docs: map[string]*document{}, files: map[string]*fileFacts{}, results: map[string]*rootResult{},
-		published: map[protocol.DocumentURI]string{}, builds: map[string]rootBuilds{}, dirtyRoots: map[string]bool{}, loggedOnce: map[string]bool{},
+		published: map[protocol.DocumentURI]string{}, builds: map[string]rootBuilds{}, dirtyRoots: map[string]bool{}, scanning: map[string]int{}, loggedOnce: map[string]bool{},
 		wake: make(chan struct{}, 1), updated: make(chan struct{}),
 	}
 	s.wg.Add(1)
@@ -556,6 +557,7 @@ func (s *Server) initializedNote(ctx context.Context, _ json.RawMessage) (any, e
 	dyn := s.caps.watchFiles
 	pull := s.caps.configuration
 	s.mu.Unlock()
+	roots := s.markScanning()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -565,7 +567,7 @@ func (s *Server) initializedNote(ctx context.Context, _ json.RawMessage) (any, e
 		if pull {
 			s.pullConfiguration()
 		}
-		s.scanWorkspace(s.ctx)
+		s.scanRoots(s.ctx, roots)
 	}()
 	return nil, nil
 }

@@ -268,6 +268,9 @@ func TestHoverAndCodeLens(t *testing.T) {
 	c := startServer(t, files, clientOpts{})
 	c.open("src/server.ts", serverTS)
 	c.waitDiags("src/server.ts", count(1))
+	// Until the workspace scan has analysed helper.ts, write_note's
+	// file.write is unknown (TestHoverDuringWorkspaceScan).
+	c.waitScanEnd()
 	h := c.hover("src/server.ts", 11, 20)
 	for _, want := range []string{"`network.client`", "Class **network**", "Why it is risky", "`fetch_page`", "not declared for `fetch_page`", "api.example.com"} {
 		if !strings.Contains(h, want) {

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -22,13 +25,50 @@ import (
 // background, reporting $/progress, then links and publishes. Open documents
 // keep their buffer's facts.
 func (s *Server) scanWorkspace(ctx context.Context) {
+	s.scanRoots(ctx, s.markScanning())
+}
+
+// markScanning registers a workspace scan of the current roots, which
+// scanRoots ends: results linked until then are partial. A caller that
+// starts the scan on another goroutine marks it first, so that no link in
+// between passes for a whole one.
+func (s *Server) markScanning() []string {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	roots := append([]string(nil), s.roots...)
+	for _, r := range roots {
+		s.scanning[r]++
+	}
+	return roots
+}
+
+// scanRoots is scanWorkspace of roots, marked by markScanning.
+func (s *Server) scanRoots(ctx context.Context, roots []string) {
+	s.mu.Lock()
 	eng := s.engine
 	progress := s.caps.workDoneProgress
 	s.progressSeq++
 	token := protocol.NewProgressToken(fmt.Sprintf("mcpriv-scan-%d", s.progressSeq))
 	s.mu.Unlock()
+	var endOnce sync.Once
+	end := func(scanned bool) {
+		endOnce.Do(func() {
+			s.mu.Lock()
+			for _, r := range roots {
+				if s.scanning[r]--; s.scanning[r] <= 0 {
+					delete(s.scanning, r)
+				}
+				if scanned {
+					s.dirtyRoots[r] = true
+				}
+			}
+			s.mu.Unlock()
+			if scanned {
+				s.kick()
+			}
+		})
+	}
+	defer end(false)
 	if eng == nil || len(roots) == 0 {
 		return
 	}
@@ -96,26 +136,82 @@ func (s *Server) scanWorkspace(ctx context.Context) {
 			all = append(all, entry{root, p})
 		}
 	}
-	last := time.Now()
-	for i, e := range all {
-		if ctx.Err() != nil {
-			report(&protocol.WorkDoneProgressEnd{Kind: protocol.WorkDoneProgressKindEnd, Message: "cancelled"})
-			return
-		}
-		s.extractFromDisk(ctx, eng, e.path)
-		if time.Since(last) > 200*time.Millisecond {
-			last = time.Now()
-			report(&protocol.WorkDoneProgressReport{Kind: protocol.WorkDoneProgressKindReport,
-				Message: fmt.Sprintf("%d/%d files", i+1, len(all)), Percentage: uint32(100 * (i + 1) / len(all))})
-		}
-	}
+	// The open documents' neighbourhood first (the files of their
+	// directories), then a link, so the files the editor shows get
+	// diagnostics that account for it long before a large scan ends.
 	s.mu.Lock()
-	for _, r := range roots {
-		s.dirtyRoots[r] = true
+	openDirs := map[string]bool{}
+	for p := range s.docs {
+		openDirs[filepath.Dir(p)] = true
 	}
 	s.mu.Unlock()
-	s.kick()
+	first, rest := openDirsFirst(all, func(e entry) string { return e.path }, openDirs)
+	var done atomic.Int64
+	var mu sync.Mutex
+	last := time.Now()
+	extract := func(batch []entry) bool {
+		jobs := make(chan entry)
+		var wg sync.WaitGroup
+		for w := 0; w < max(1, min(runtime.GOMAXPROCS(0), len(batch))); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for e := range jobs {
+					s.extractFromDisk(ctx, eng, e.path)
+					n := done.Add(1)
+					mu.Lock()
+					if time.Since(last) > 200*time.Millisecond {
+						last = time.Now()
+						report(&protocol.WorkDoneProgressReport{Kind: protocol.WorkDoneProgressKindReport,
+							Message: fmt.Sprintf("%d/%d files", n, len(all)), Percentage: uint32(100 * n / int64(len(all)))})
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		for _, e := range batch {
+			if ctx.Err() != nil {
+				break
+			}
+			jobs <- e
+		}
+		close(jobs)
+		wg.Wait()
+		if ctx.Err() != nil {
+			report(&protocol.WorkDoneProgressEnd{Kind: protocol.WorkDoneProgressKindEnd, Message: "cancelled"})
+			return false
+		}
+		return true
+	}
+	if !extract(first) {
+		return
+	}
+	if len(first) > 0 && len(rest) > 0 {
+		s.mu.Lock()
+		for _, e := range first {
+			s.dirtyRoots[e.root] = true
+		}
+		s.mu.Unlock()
+		s.kick()
+	}
+	if !extract(rest) {
+		return
+	}
+	end(true)
 	report(&protocol.WorkDoneProgressEnd{Kind: protocol.WorkDoneProgressKindEnd, Message: fmt.Sprintf("%d files analysed", len(all))})
+}
+
+// openDirsFirst splits a workspace listing into the files in dirs (the
+// open documents' directories) and the rest, each in listing order.
+func openDirsFirst[E any](all []E, path func(E) string, dirs map[string]bool) (first, rest []E) {
+	for _, e := range all {
+		if dirs[filepath.Dir(path(e))] {
+			first = append(first, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	return first, rest
 }
 
 // extractFromDisk reads and extracts one unopened file into the facts store.

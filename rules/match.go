@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/scope"
 )
@@ -60,10 +61,14 @@ type Match struct {
 	// present when none gave a scope; nil if none is present. For a Key
 	// scope it is the property's value.
 	ScopeArg *facts.Arg
-	// TaintArgs are the arguments whose tool-input taint escalates the
-	// finding: the rule's Taint indices, else its scope arguments present in
-	// the call, else every argument.
+	// TaintArgs are the arguments whose tool-input taint lets the model
+	// choose the call's target and escalates the finding: the rule's Taint
+	// indices, else its scope arguments present in the call, else (no scope
+	// argument, or only a fixed host) every argument.
 	TaintArgs []*facts.Arg
+	// PayloadArgs are the arguments whose tool-input taint lets the model
+	// choose only what the call carries, not where it goes (Rule.Payload).
+	PayloadArgs []*facts.Arg
 	// TaintKey is set for Access rules: the taint of the computed key
 	// (Call.KeyRefs) matters.
 	TaintKey bool
@@ -279,15 +284,115 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 				m.TaintArgs = append(m.TaintArgs, a)
 			}
 		}
-	case len(rule.Scope) > 0:
+	case len(present) > 0:
 		m.TaintArgs = present
-	default:
+	case len(rule.Scope) == 0 || fixedHost(rule):
+		// No scope argument: every argument says what the call acts on (a
+		// client method of a fixed API host: its arguments name the resource,
+		// the path of the request).
 		for i := range c.Args {
 			m.TaintArgs = append(m.TaintArgs, &c.Args[i])
 		}
+		if c.Recv != nil && len(c.Recv.Refs) > 0 {
+			// A method of an instance made from tool input
+			// (os.FindProcess(pid).Kill()): the input chose what it acts on.
+			m.TaintArgs = append(m.TaintArgs, c.Recv)
+		}
 	}
 	m.TaintKey = c.Access
+	m.roles(c)
 	return append(out, m)
+}
+
+// fixedHost reports whether the rule's only scope is a fixed host.
+func fixedHost(r *Rule) bool {
+	for _, sa := range r.Scope {
+		if sa.Fixed == "" || !hostKinds[sa.Kind] {
+			return false
+		}
+	}
+	return len(r.Scope) > 0
+}
+
+var hostKinds = map[string]bool{"url": true, "host": true, "hostport": true}
+
+// PayloadByDefault says whether rules of capability id without a payload
+// list take every argument that is not a target argument as payload: the
+// capabilities whose calls carry something (a request body, file content,
+// a program's arguments, an environment value, bytes into memory).
+func PayloadByDefault(id capability.ID) bool {
+	switch id {
+	case capability.NetworkClient, capability.FileWrite, capability.SystemExec, capability.SystemEnv,
+		capability.MemoryUnsafe, capability.MemoryShared, capability.MemoryNative:
+		return true
+	}
+	return false
+}
+
+// roles sorts the taint arguments into the target (TaintArgs) and the
+// payload (PayloadArgs): the payload arguments of the rule; an argv list's
+// words after the program; a URL's computed part when the literal before it
+// already holds the query ("https://x/search?q=" + q); and, for a program
+// that is a shell, none (its arguments are the command line it runs).
+func (m *Match) roles(c *facts.Call) {
+	rule := m.Rule
+	if m.ScopeArg != nil && len(m.TaintArgs) > 0 {
+		a := m.ScopeArg
+		switch {
+		case (m.ScopeKind == "command" || m.ScopeKind == "program") && len(a.Elems) > 0:
+			// An argv list: the program is its first word. The list's own
+			// references hold every word's (and those of words past
+			// the recorded elements), so the whole list is the payload:
+			// the target is asked first and wins.
+			if i := slices.Index(m.TaintArgs, a); i >= 0 {
+				m.TaintArgs = slices.Clone(m.TaintArgs)
+				m.TaintArgs[i] = &a.Elems[0]
+				m.PayloadArgs = append(m.PayloadArgs, a)
+			}
+		case m.ScopeKind == "url" && a.Known && a.Prefix && strings.ContainsAny(a.Value, "?#"):
+			if i := slices.Index(m.TaintArgs, a); i >= 0 {
+				m.TaintArgs = slices.Delete(slices.Clone(m.TaintArgs), i, i+1)
+				m.PayloadArgs = append(m.PayloadArgs, a)
+			}
+		}
+	}
+	switch {
+	case rule.Payload != nil:
+		for _, i := range rule.Payload {
+			if a := findArg(c, i, "", ""); a != nil && !slices.Contains(m.TaintArgs, a) && !slices.Contains(m.PayloadArgs, a) {
+				m.PayloadArgs = append(m.PayloadArgs, a)
+			}
+		}
+	case PayloadByDefault(rule.Capability) && !c.Access:
+		for i := range c.Args {
+			a := &c.Args[i]
+			if !slices.Contains(m.TaintArgs, a) && !slices.Contains(m.PayloadArgs, a) && !holds(a, m.TaintArgs) {
+				m.PayloadArgs = append(m.PayloadArgs, a)
+			}
+		}
+	}
+	if rule.Capability == capability.SystemExec && m.Scope.IsKnown() && shells[strings.ToLower(path.Base(strings.ReplaceAll(m.Scope.Value, "\\", "/")))] {
+		// sh -c LINE: the model writes the command line.
+		m.TaintArgs = append(slices.Clip(m.TaintArgs), m.PayloadArgs...)
+		m.PayloadArgs = nil
+	}
+}
+
+// holds reports whether one of targets is an element of list a (the argv
+// list whose program is a target).
+func holds(a *facts.Arg, targets []*facts.Arg) bool {
+	for i := range a.Elems {
+		if slices.Contains(targets, &a.Elems[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// shells are programs whose arguments are a command line they interpret.
+var shells = map[string]bool{
+	"sh": true, "bash": true, "zsh": true, "dash": true, "ksh": true, "ash": true, "fish": true, "csh": true, "tcsh": true,
+	"cmd": true, "cmd.exe": true, "powershell": true, "powershell.exe": true, "pwsh": true, "pwsh.exe": true,
 }
 
 // excepted reports whether c's member path, taken relative to one of the

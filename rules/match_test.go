@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -296,11 +298,11 @@ func TestMatchDetails(t *testing.T) {
 		t.Error("TaintKey set on a call")
 	}
 
-	// Explicit Taint indices.
+	// A fixed program: its arguments are the payload.
 	c = call("child_process", "execFile", lit("git"), dyn(), dyn())
 	m = s.Match("js", c)[0]
-	if len(m.TaintArgs) != 2 || m.TaintArgs[0] != &c.Args[0] || m.TaintArgs[1] != &c.Args[1] {
-		t.Errorf("execFile TaintArgs = %v, want args 0 and 1", m.TaintArgs)
+	if len(m.TaintArgs) != 1 || m.TaintArgs[0] != &c.Args[0] || len(m.PayloadArgs) != 2 || m.PayloadArgs[0] != &c.Args[1] {
+		t.Errorf("execFile TaintArgs = %v, PayloadArgs = %v, want arg 0, args 1 and 2", m.TaintArgs, m.PayloadArgs)
 	}
 
 	// No scope: every argument's taint matters.
@@ -335,6 +337,101 @@ func TestMatchDetails(t *testing.T) {
 	var nilSet *Set
 	if nilSet.Match("js", c) != nil || s.Match("js", nil) != nil || nilSet.Rule("x") != nil || nilSet.Rules() != nil || nilSet.Words("js") != nil {
 		t.Error("nil receiver or call gave results")
+	}
+}
+
+// TestMatchRoles: which arguments choose the target of a call and which only
+// its payload.
+func TestMatchRoles(t *testing.T) {
+	s := mustDefault(t)
+	// args names arguments by position, elements of a list as "1.0".
+	name := func(c *facts.Call, as []*facts.Arg) []string {
+		var out []string
+		for _, a := range as {
+			for i := range c.Args {
+				if a == &c.Args[i] {
+					out = append(out, strconv.Itoa(i))
+				}
+				for j := range c.Args[i].Elems {
+					if a == &c.Args[i].Elems[j] {
+						out = append(out, fmt.Sprintf("%d.%d", i, j))
+					}
+				}
+			}
+			if a == c.Recv {
+				out = append(out, "recv")
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name, family, rule string
+		call               *facts.Call
+		target, payload    string
+	}{
+		{"fixed program", "js", "js.child_process.execfile", call("child_process", "execFile", lit("git"), dyn()), "0", "1"},
+		{"computed program", "js", "js.child_process.execfile", call("child_process", "execFile", dyn(), dyn()), "0", "1"},
+		{"shell program", "js", "js.child_process.execfile", call("child_process", "execFile", lit("/bin/bash"), elems(lit("-c"), dyn())), "0 1", ""},
+		{"argv list", "python", "python.subprocess.run", call("subprocess", "run", elems(lit("soffice"), lit("--convert"), dyn())), "0.0", "0"},
+		{"argv list through a shell", "python", "python.subprocess.run", call("subprocess", "run", elems(lit("sh"), lit("-c"), dyn())), "0.0 0", ""},
+		{"go exec fixed program", "go", "go.exec.command", call("os/exec", "Command", lit("git"), lit("log"), dyn()), "0", "1 2"},
+		{"url path", "js", "js.global.fetch", call("globalThis", "fetch", pre("https://api.x.com/items/"), obj(map[string]facts.Arg{"body": dyn()})), "0", "1"},
+		{"url query", "js", "js.global.fetch", call("globalThis", "fetch", pre("https://api.x.com/search?q=")), "", "0"},
+		{"request keywords", "python", "python.requests.request", call("requests", "post", lit("https://api.x.com/"), kw("json", dyn())), "0", "1"},
+		{"file content", "js", "js.fs.write", call("fs", "writeFile", dyn(), dyn()), "0", "1"},
+		{"read has no payload", "js", "js.fs.read", call("fs", "readFile", dyn(), dyn()), "0", ""},
+		{"instance from input", "go", "go.os.process", &facts.Call{Module: "os", Member: "FindProcess().Kill", Recv: &facts.Arg{Func: -1, Refs: []facts.ParamRef{{Fn: 1, Param: 0}}}}, "recv", ""},
+		{"fixed host client", "go", "go.github.api", call("github.com/google/go-github/v79/github", "NewClient().Repositories.Get", dyn(), dyn(), dyn()), "0 1 2", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var m *Match
+			for _, x := range s.Match(tt.family, tt.call) {
+				if x.Rule.ID == tt.rule {
+					m = &x
+				}
+			}
+			if m == nil {
+				t.Fatalf("%s does not match", tt.rule)
+			}
+			if got := strings.Join(name(tt.call, m.TaintArgs), " "); got != tt.target {
+				t.Errorf("target = %q, want %q", got, tt.target)
+			}
+			if got := strings.Join(name(tt.call, m.PayloadArgs), " "); got != tt.payload {
+				t.Errorf("payload = %q, want %q", got, tt.payload)
+			}
+		})
+	}
+
+	// payload: [] opts out; payload: [i] names them.
+	dir := writeRules(t, map[string]string{"acme.yaml": `language: js
+rules:
+  - id: js.acme.upload
+    capability: network.client
+    modules: ["@acme/sdk"]
+    calls: [Client().upload]
+    scope: [{arg: 0, kind: url}]
+    payload: []
+    message: uploads a file to Acme
+  - id: js.acme.send
+    capability: network.client
+    modules: ["@acme/sdk"]
+    calls: [Client().send]
+    scope: [{arg: 0, kind: url}]
+    payload: [2]
+    message: sends to Acme
+`})
+	us, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := call("@acme/sdk", "Client().upload", dyn(), dyn())
+	if m := us.Match("js", c); len(m) != 1 || len(m[0].PayloadArgs) != 0 {
+		t.Errorf("payload: [] = %v", m)
+	}
+	c = call("@acme/sdk", "Client().send", dyn(), dyn(), dyn())
+	if m := us.Match("js", c); len(m) != 1 || len(m[0].PayloadArgs) != 1 || m[0].PayloadArgs[0] != &c.Args[2] {
+		t.Errorf("payload: [2] = %v", m)
 	}
 }
 

@@ -39,9 +39,17 @@ type Rule struct {
 	Scope []ScopeArg `yaml:"scope,omitempty"`
 	// When lists conditions that must all hold for the rule to fire.
 	When []Condition `yaml:"when,omitempty"`
-	// Taint lists the argument indices whose tool-input taint escalates the
-	// finding; default: the Scope arguments, or every argument when none.
+	// Taint lists the argument indices whose tool-input taint lets the model
+	// choose where the call goes (its target: URL, path, program, SQL) and
+	// escalates the finding; default: the Scope arguments, or every argument
+	// when none is present.
 	Taint []int `yaml:"taint,omitempty"`
+	// Payload lists the argument indices whose tool-input taint lets the
+	// model choose only what the call carries (a body, file content, stdin,
+	// the arguments of a fixed program). Absent: every other argument for
+	// the capabilities that carry something (PayloadByDefault); `payload: []`
+	// opts out.
+	Payload []int `yaml:"payload,omitempty"`
 	// Message is the one-line diagnostic text; Note a longer explanation.
 	Message string `yaml:"message"`
 	Note    string `yaml:"note,omitempty"`

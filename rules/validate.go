@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -157,8 +158,16 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 		}
 	}
 	for i, t := range r.Taint {
+		if (t < 0 && t != RecvArg) || t > 64 {
+			bad(item(field(n, "taint"), i), "taint arg %d out of range (0 to 64, or -2 for the receiver)", t)
+		}
+	}
+	for i, t := range r.Payload {
 		if t < 0 || t > 64 {
-			bad(item(field(n, "taint"), i), "taint arg %d out of range", t)
+			bad(item(field(n, "payload"), i), "payload arg %d out of range", t)
+		}
+		if slices.Contains(r.Taint, t) {
+			bad(item(field(n, "payload"), i), "payload arg %d is also a taint (target) arg", t)
 		}
 	}
 	if strings.TrimSpace(r.Message) == "" {

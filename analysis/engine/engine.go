@@ -102,6 +102,12 @@ type Engine struct {
 	linker *link.Linker
 	// parses counts the files parsed for facts, for tests of the caches.
 	parses atomic.Int64
+	// budget and jobs bound the source bytes in flight and the files
+	// analysed at once across every Scan running on the engine, so that
+	// scans of several roots may overlap (one linking while the next
+	// extracts) without raising either bound.
+	budget *inFlight
+	jobs   chan struct{}
 }
 
 // New returns an engine with opts.
@@ -127,7 +133,8 @@ func New(opts Options) (*Engine, error) {
 	if opts.InFlight <= 0 {
 		opts.InFlight = DefaultInFlight
 	}
-	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: modules.NewGoModules(), linker: link.New(opts.Rules)}
+	e := &Engine{opts: opts, rules: opts.Rules, cache: newFactCache(20000), gomod: modules.NewGoModules(), linker: link.New(opts.Rules),
+		budget: newInFlight(opts.InFlight), jobs: make(chan struct{}, opts.Jobs)}
 	if opts.CacheDir != "" {
 		rs, err := json.Marshal(opts.Rules.Rules())
 		if err != nil {
@@ -177,23 +184,32 @@ func (e *Engine) Options() Options { return e.opts }
 // symlinks inside it are not. A root directory that cannot be read is an
 // error, not an empty tree.
 func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.FileError, error) {
+	files, notes, _, err := e.files(ctx, root)
+	return files, notes, err
+}
+
+// files is Files with the size of each file the walk saw (Scan orders and
+// budgets files by size without another stat each).
+func (e *Engine) files(ctx context.Context, root string) ([]string, []finding.FileError, map[string]int64, error) {
+	sizes := map[string]int64{}
 	st, err := os.Stat(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if !st.Mode().IsDir() && !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%s: not a directory or a regular file", root)
+		return nil, nil, nil, fmt.Errorf("%s: not a directory or a regular file", root)
 	}
 	if !st.IsDir() {
 		if source.DetectLang(root) == "" {
-			return nil, nil, fmt.Errorf("%s: not a JavaScript, TypeScript, Python or Go file", root)
+			return nil, nil, nil, fmt.Errorf("%s: not a JavaScript, TypeScript, Python or Go file", root)
 		}
-		return []string{root}, nil, nil
+		sizes[root] = st.Size()
+		return []string{root}, nil, sizes, nil
 	}
 	// WalkDir does not follow a symlinked root: walk what it points to.
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var files []string
 	var notes []finding.FileError
@@ -229,7 +245,11 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 			notes = append(notes, finding.FileError{File: rel, Skipped: true, Message: "skipped: not a regular file (a symlink, pipe or device is never followed)"})
 			return nil
 		}
-		if info, err := d.Info(); err == nil && info.Size() > e.opts.MaxFileSize {
+		info, err := d.Info()
+		if err == nil {
+			sizes[p] = info.Size()
+		}
+		if err == nil && info.Size() > e.opts.MaxFileSize {
 			notes = append(notes, finding.FileError{File: rel, Skipped: true,
 				Message: fmt.Sprintf("skipped: %d bytes is over the size limit of %d bytes", info.Size(), e.opts.MaxFileSize)})
 			return nil
@@ -247,7 +267,7 @@ func (e *Engine) Files(ctx context.Context, root string) ([]string, []finding.Fi
 			notes = append(notes, finding.FileError{File: d.Path, Message: d.Message(), Skipped: true, BuiltFrom: d.From})
 		}
 	}
-	return files, notes, err
+	return files, notes, sizes, err
 }
 
 // Excluded reports whether a slash-separated path relative to a root is

@@ -54,7 +54,7 @@ func render(r *finding.Result) string {
 				s += " server"
 			}
 			if f.Tainted {
-				s += fmt.Sprintf(" tainted=%s.%s", f.TaintTool, f.TaintSource)
+				s += fmt.Sprintf(" tainted=%s.%s/%s", f.TaintTool, f.TaintSource, f.TaintRole)
 			}
 			if f.Scope != "" {
 				s += fmt.Sprintf(" scope=%q", f.Scope)

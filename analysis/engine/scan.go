@@ -25,7 +25,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	if err != nil {
 		return nil, err
 	}
-	paths, notes, err := e.Files(ctx, abs)
+	paths, notes, walked, err := e.files(ctx, abs)
 	if err != nil {
 		return nil, err
 	}
@@ -53,13 +53,15 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	total := len(paths)
 	sizes := make([]int64, len(paths))
 	for i := range paths {
-		if st, err := os.Stat(paths[i]); err == nil {
+		if n, ok := walked[paths[i]]; ok {
+			sizes[i] = n
+		} else if st, err := os.Stat(paths[i]); err == nil {
 			sizes[i] = st.Size()
 		}
 	}
 	// Files stream through: only their facts stay, and the bytes between
 	// read and facts are bounded, whatever the number of jobs.
-	budget := newInFlight(e.opts.InFlight)
+	budget := e.budget
 	run := func(idx []int, full bool) {
 		jobs := make(chan int)
 		var wg sync.WaitGroup
@@ -70,6 +72,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 				for i := range jobs {
 					s := &slots[i]
 					if ctx.Err() == nil {
+						e.jobs <- struct{}{}
 						held := budget.acquire(sizes[i])
 						if s.src == nil && s.err == nil {
 							s.src, s.err = source.ReadFile(paths[i], e.opts.MaxFileSize)
@@ -89,6 +92,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 							}
 						}
 						budget.release(held)
+						<-e.jobs
 					}
 					if !full && progress != nil {
 						progress(int(done.Add(1)), total)

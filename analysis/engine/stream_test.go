@@ -204,3 +204,48 @@ func TestInFlightBound(t *testing.T) {
 		t.Errorf("peak %d: the budget never let files run together", peak.Load())
 	}
 }
+
+// TestConcurrentScansEqualPlain: scans of several roots running at once on
+// one engine (the CLI overlaps PATHs) share its budget and job slots and
+// give each root the result of a scan of it alone.
+func TestConcurrentScansEqualPlain(t *testing.T) {
+	base := filepath.Join("..", "..", "testdata", "servers")
+	ents, err := os.ReadDir(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roots, want []string
+	for _, e := range ents {
+		if e.IsDir() && len(roots) < 6 {
+			root := filepath.Join(base, e.Name())
+			_, res := scanWith(t, root, Options{Jobs: 1})
+			roots, want = append(roots, root), append(want, resultJSON(t, res))
+		}
+	}
+	if len(roots) < 2 {
+		t.Fatalf("%d fixture servers", len(roots))
+	}
+	e, err := New(Options{Jobs: 2, InFlight: 32 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]*finding.Result, len(roots))
+	errs := make([]error, len(roots))
+	var wg sync.WaitGroup
+	for i, root := range roots {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = e.Scan(context.Background(), root, nil)
+		}()
+	}
+	wg.Wait()
+	for i := range roots {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if resultJSON(t, got[i]) != want[i] {
+			t.Errorf("%s: a scan beside others differs from a scan alone", roots[i])
+		}
+	}
+}

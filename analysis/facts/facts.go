@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 5
+const Version = 6
 
 // File is everything extracted from one source file.
 type File struct {
@@ -62,15 +62,22 @@ type File struct {
 	// "read_file"`, Python `NAME = "x"`, Go `const Name = "x"`), so tool names
 	// and scopes held in constants in other files of the package resolve.
 	Constants map[string]string `json:"constants,omitempty"`
-	// Types maps names of this file's package-level types to what a value of
-	// that type is, as a canonical symbol "Module\x00Member" (Go only):
+	// Types maps names of this file's package-level types and values to
+	// what a value of that type (or that value) is, as a canonical symbol
+	// "Module\x00Member". Python and JS files list their module-level
+	// instances ("s3"), what their functions return ("get_client()"), their
+	// classes' attributes ("Store.conn") and methods' results
+	// ("Store.cursor()"), and "default" (JS); "type:<Class>\x00" is an
+	// instance of a class of the same file. The link rewrites calls of
+	// other files through imports of this one (link/objtypes.go). For Go:
 	//   type GetClientFn func(context.Context) (*github.Client, error)
 	//     → "GetClientFn()" : "github.com/google/go-github/v79/github\x00Client()"
 	//       (what calling a value of the type returns)
 	//   type Server struct { client *http.Client }
 	//     → "Server.client" : "net/http\x00Client()"
 	//   "T.method()" is what a method of T returns, "T.field()" what calling a
-	//   func-typed field returns, "T.Embedded" an embedded field.
+	//   func-typed field returns, "T.Embedded" an embedded field, "f()" what
+	//   package function f returns, "v" what package-level variable v holds.
 	// Calls on values whose type is a named type of another file of the
 	// package are emitted with Module "type:<TypeName>" and Member the path
 	// after it ("type:GetClientFn" + "().Users.Get"); the index rewrites them
@@ -161,11 +168,15 @@ type Callee struct {
 	//              class or type is Class ("" when unknown: any method of that
 	//              name in the file, or in the package for Go)
 	//   "package"  Go: a package-level function of the same package, by Name
-	Kind  string      `json:"kind"`
-	Name  string      `json:"name"`
-	Class string      `json:"class,omitempty"`
-	Func  int         `json:"func"`
-	Span  source.Span `json:"span"`
+	// Module, for Go "package" and "method" callees, is the import path of
+	// another package of the module the function is declared in (a tool
+	// handler: tools.HandleRead, h.ops.HandleDelete); "" for this package.
+	Kind   string      `json:"kind"`
+	Name   string      `json:"name"`
+	Class  string      `json:"class,omitempty"`
+	Module string      `json:"module,omitempty"`
+	Func   int         `json:"func"`
+	Span   source.Span `json:"span"`
 }
 
 // LocalCall is a call to a function of the project.
@@ -292,8 +303,14 @@ type Tool struct {
 	// NameExpr is the name expression as written when it is neither a
 	// string nor a reference the index may resolve (a parameter, a field of
 	// a loop variable): the link reports the tool as unresolved with it.
-	NameExpr string      `json:"nameExpr,omitempty"`
-	NameSpan source.Span `json:"nameSpan"`
+	NameExpr string `json:"nameExpr,omitempty"`
+	// ViaModule, when set, is the module (Python, dotted, not relative) a
+	// name used to register this tool was imported from: the project's own
+	// `@tool` decorator, a server object made in another file. The
+	// registration counts only when the index finds that module among the
+	// project's files; a library's `tool` (an agent framework's) is none.
+	ViaModule string      `json:"viaModule,omitempty"`
+	NameSpan  source.Span `json:"nameSpan"`
 	// Span covers the registration call or decorator.
 	Span source.Span `json:"span"`
 	// SDK is one of SDKs (sdk.go).

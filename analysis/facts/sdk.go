@@ -14,8 +14,9 @@ const (
 	SDKPythonLowLevel     = "python-lowlevel" // mcp.server.lowlevel.Server call_tool
 	SDKGo                 = "go-sdk"          // modelcontextprotocol/go-sdk mcp.AddTool
 	SDKMCPGo              = "mcp-go"          // mark3labs/mcp-go
+	SDKMCPGolang          = "mcp-golang"      // metoro-io/mcp-golang RegisterTool
 )
 
 // SDKs lists every SDK value, in the order the docs give them.
 var SDKs = []string{SDKTypeScript, SDKTypeScriptLowLevel, SDKFastMCPTypeScript, SDKPython, SDKFastMCP,
-	SDKPythonLowLevel, SDKGo, SDKMCPGo}
+	SDKPythonLowLevel, SDKGo, SDKMCPGo, SDKMCPGolang}

@@ -3,6 +3,7 @@ package facts
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -87,6 +88,9 @@ func Validate(f *File, size int) error {
 		if err := fn(what, c.Func, true); err != nil {
 			return err
 		}
+		if c.Module != "" && c.Kind != "package" && c.Kind != "method" {
+			return fmt.Errorf("%s: a module on a %q callee", what, c.Kind)
+		}
 		return span(what, c.Span)
 	}
 	for j := range f.Functions {
@@ -167,6 +171,9 @@ func Validate(f *File, size int) error {
 		if err := fn(what+" dispatcher", t.Dispatcher, true); err != nil {
 			return err
 		}
+		if t.ViaModule != "" && !dottedName(t.ViaModule) {
+			return fmt.Errorf("%s: via module %q is not an absolute dotted module name", what, t.ViaModule)
+		}
 		if t.HandlerRef != nil {
 			if err := callee(what+" handler ref", t.HandlerRef); err != nil {
 				return err
@@ -216,5 +223,24 @@ func Validate(f *File, size int) error {
 			return err
 		}
 	}
+	// Types name what a top-level name holds as "Module\x00Member": the
+	// link splits them there and follows a "type:" module.
+	for k, v := range f.Types {
+		mod, _, ok := strings.Cut(v, "\x00")
+		if k == "" || !ok || mod == "" || mod == "type:" {
+			return fmt.Errorf("type %q: symbol %q is not Module\\x00Member", k, v)
+		}
+	}
 	return nil
+}
+
+// dottedName says s is an absolute dotted module name (a.b.c): no empty
+// part, no white space.
+func dottedName(s string) bool {
+	for _, p := range strings.Split(s, ".") {
+		if p == "" || strings.ContainsAny(p, " \t\r\n()") {
+			return false
+		}
+	}
+	return true
 }

@@ -102,11 +102,16 @@ type Finding struct {
 	Tools  []string `json:"tools"`
 	Server bool     `json:"server"`
 
-	// Tainted: the rule's argument derives from tool input. TaintSource is the
-	// input field ("path"), TaintTool the tool whose input it is.
+	// Tainted: an argument of the call derives from tool input. TaintSource
+	// is the input field ("path"), TaintTool the tool whose input it is,
+	// TaintRole what the model controls through it: TaintTarget (where the
+	// call goes: URL host or path, file path, program, env name, SQL, code)
+	// or TaintPayload (only what it carries: body, content, query values,
+	// stdin, arguments of a fixed program); target when both.
 	Tainted     bool   `json:"tainted"`
 	TaintSource string `json:"taintSource,omitempty"`
 	TaintTool   string `json:"taintTool,omitempty"`
+	TaintRole   string `json:"taintRole,omitempty"`
 
 	// Scope is the inferred scope (host, path, program, env name, port) when a
 	// literal argument gives it; ScopeKind what kind of scope it is.
@@ -228,6 +233,15 @@ func (f *Finding) ScopesOf(p string) (scopes []string, dynamic bool) {
 	open := f.ScopeDynamic && slices.Contains(f.ScopeUsers["*"], p)
 	return scopes, open || len(scopes) == 0
 }
+
+// The roles of a tainted finding (Finding.TaintRole).
+const (
+	TaintTarget  = "target"
+	TaintPayload = "payload"
+)
+
+// TargetTainted reports whether tool input chooses where the call goes.
+func (f *Finding) TargetTainted() bool { return f.Tainted && f.TaintRole == TaintTarget }
 
 // Skipped turns the files an analysis could not read or extract into
 // findings: what they do is unknown, so each fails the gate unless it is

@@ -172,7 +172,9 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 			}
 			a, rest := siteArg(cs.args, callee, param, path)
 			switch {
-			case a == nil:
+			case a == nil || cs.guess:
+				// Nothing passed, or a call that may be to another method
+				// of that name: what reaches the parameter is not known.
 				ans.openAt(cs.caller)
 			case a.Known && len(rest) == 0:
 				ans.vals = append(ans.vals, constVal{s: a.Value, prefix: a.Prefix, from: []fnID{cs.caller}})

@@ -129,6 +129,11 @@ f1("https://near.example.com/")
   run() { return this.get("https://a.example.com/"); }
 }
 `}, "s.ts", "// here", wantScope{scope: "a.example.com"}},
+		{"ts method on a receiver of unknown class", map[string]string{"s.ts": `class Api {
+  get(url: string) { return fetch(url); } // here
+}
+export function run(x: any) { return x.get("https://a.example.com/"); }
+`}, "s.ts", "// here", wantScope{}},
 		{"ts default parameter is no pass", map[string]string{"s.ts": `function get(url = "https://d.example.com") { return fetch(url); } // here
 get("https://a.example.com/");
 `}, "s.ts", "// here", wantScope{}},

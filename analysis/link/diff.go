@@ -301,7 +301,7 @@ func (d *fileDiff) static(l *Linker) *fileStatic {
 		}
 	}
 	setSuppressions(nf, cands)
-	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules}
+	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules, typeCalls: typeCalls(nf)}
 	if !d.names {
 		st.byName = functionNames(nf)
 	}

@@ -12,7 +12,7 @@ import (
 // named type declared in another file of the package (a `getClient
 // GetClientFn` parameter, a field of a struct declared elsewhere) gives
 // calls with Module "type:<TypeName>"; every Go file lists what values of
-// its types are in File.Types. resolveGoTypes rewrites those calls into
+// its types are in File.Types. resolveTypes rewrites those calls into
 // library symbols before the call graph and the rules see them:
 //
 //	"type:GetClientFn" + "().Users.Get", Types["GetClientFn()"] = go-github "Client()"
@@ -28,10 +28,11 @@ const goTypeDepth = 4
 
 const goTypeRoot = "type:"
 
-// resolveGoTypes rewrites the type-rooted calls of Go files. The facts are
-// shared with the engine's cache: a file with a rewrite is replaced in the
-// index by a copy with its own Calls.
-func (ix *index) resolveGoTypes() {
+// resolveTypes rewrites the type-rooted calls of Go files, and the calls
+// of Python and JS files through instances other files of the project
+// export (objtypes.go). The facts are shared with the engine's cache: a
+// file with a rewrite is replaced in the index by a copy with its own Calls.
+func (ix *index) resolveTypes() {
 	tables := map[string]map[string]string{} // package dir → merged Types
 	typesOf := func(dir string) map[string]string {
 		if m, ok := tables[dir]; ok {
@@ -54,13 +55,17 @@ func (ix *index) resolveGoTypes() {
 	localDir := ix.goLocalDir // memoised per directory and import path
 	copied := false
 	for i, f := range ix.files {
-		if !ix.langs[i].TypedAcrossPackage() {
-			continue
-		}
+		typed := ix.langs[i].TypedAcrossPackage()
 		var calls []facts.Call
-		for _, k := range ix.statics[i].goTypeCalls {
+		for _, k := range ix.statics[i].typeCalls {
 			c := &f.Calls[k]
-			mod, member, ok := ix.rewriteGoType(i, c.Module, c.Member, typesOf, localDir)
+			var mod, member string
+			var ok bool
+			if typed {
+				mod, member, ok = ix.rewriteGoType(i, c.Module, c.Member, typesOf, localDir)
+			} else {
+				mod, member, ok = ix.rewriteObj(i, c.Module, c.Member)
+			}
 			if !ok {
 				continue
 			}

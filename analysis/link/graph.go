@@ -67,7 +67,7 @@ func (ix *index) build() {
 		}
 		ix.goNames[d] = names
 	}
-	ix.resolveGoTypes()
+	ix.resolveTypes()
 	ix.owner = make([]int32, n)
 	for i, f := range ix.files {
 		for j := range f.Functions {
@@ -86,6 +86,9 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		for k := range f.Tools {
 			t := &f.Tools[k]
+			if t.ViaModule != "" && !ix.pyProjectModule(t.ViaModule) {
+				continue // a library's `tool`, not the project's registration
+			}
 			ti := toolInfo{file: i, k: k, t: t, handler: -1, dispatcher: -1}
 			ti.name, ti.expr = ix.toolName(i, t)
 			if t.Handler > 0 && t.Handler < len(f.Functions) {
@@ -117,14 +120,14 @@ func (ix *index) build() {
 	for i, f := range ix.files {
 		for j := range f.Functions {
 			from := ix.base[i] + fnID(j)
-			ix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef) {
-				ix.addCall(from, to, int32(j), args, recv)
+			ix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef, guess bool) {
+				ix.addCall(from, to, int32(j), args, recv, guess)
 			})
 			ix.fnEdges[from] = int32(len(ix.edges[from]))
 		}
 		for k := range f.Calls {
 			ix.callSites(i, &f.Calls[k], func(from, to fnID, args []facts.Arg) {
-				ix.addCall(from, to, callPhase, args, nil)
+				ix.addCall(from, to, callPhase, args, nil, false)
 			})
 		}
 	}
@@ -169,9 +172,24 @@ func (ix *index) alignArgs(to fnID, args []facts.Arg) []facts.Arg {
 	return out
 }
 
-func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef) {
+// boundArgs puts the receiver's place before a call's arguments when it
+// reaches a Python method of an imported class (`Runner(argv)` runs
+// `Runner.__init__(self, argv)`), as the extractor does within a file.
+func (ix *index) boundArgs(to fnID, args []facts.Arg) []facts.Arg {
+	fi := int(ix.owner[to])
+	if ix.langs[fi].Imports() != lang.ImportsModules {
+		return args
+	}
+	fn := &ix.files[fi].Functions[to-ix.base[fi]]
+	if fn.Class == "" || len(fn.Params) == 0 || (fn.Params[0] != "self" && fn.Params[0] != "cls") {
+		return args
+	}
+	return append([]facts.Arg{{Func: -1}}, args...)
+}
+
+func (ix *index) addCall(from, to fnID, unit int32, args []facts.Arg, recv []facts.ParamRef, guess bool) {
 	ix.edges[from] = append(ix.edges[from], to)
-	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv})
+	ix.callers[to] = append(ix.callers[to], callSite{caller: from, unit: unit, args: args, recv: recv, guess: guess})
 	ix.siteDecls(from, args, recv, func(d fnID) {
 		if as := ix.askers[d]; len(as) == 0 || as[len(as)-1] != to {
 			ix.askers[d] = append(as, to)
@@ -219,19 +237,22 @@ func eachArgRef(a *facts.Arg, depth int, f func(*facts.ParamRef)) {
 
 // functionSites yields, in build order, the edges function j of file i
 // makes by its LocalCalls and Refs.
-func (ix *index) functionSites(i, j int, add func(to fnID, args []facts.Arg, recv []facts.ParamRef)) {
+// guess is set for a method call on a receiver of unknown class, which
+// is an edge to every method of that name: it may not reach to at all.
+func (ix *index) functionSites(i, j int, add func(to fnID, args []facts.Arg, recv []facts.ParamRef, guess bool)) {
 	fn := &ix.files[i].Functions[j]
 	for k := range fn.LocalCalls {
 		lc := &fn.LocalCalls[k]
+		guess := lc.Callee.Kind == "method" && lc.Callee.Class == ""
 		for _, to := range ix.resolveCallee(i, j, lc.Callee) {
-			add(to, lc.Args, lc.Receiver)
+			add(to, lc.Args, lc.Receiver, guess)
 		}
-		ix.callbackEdges(i, lc.Args, func(to fnID) { add(to, nil, nil) })
+		ix.callbackEdges(i, lc.Args, func(to fnID) { add(to, nil, nil, false) })
 	}
 	for _, r := range fn.Refs {
 		for _, to := range ix.resolveCallee(i, j, r) {
 			if !ix.handler[to] {
-				add(to, nil, nil)
+				add(to, nil, nil, false)
 			}
 		}
 	}
@@ -245,7 +266,7 @@ func (ix *index) callSites(i int, c *facts.Call, add func(from, to fnID, args []
 	}
 	from := ix.base[i] + fnID(c.Func)
 	for _, to := range ix.resolveModuleCall(i, c) {
-		add(from, to, ix.alignArgs(to, c.Args))
+		add(from, to, ix.alignArgs(to, ix.boundArgs(to, c.Args)))
 	}
 	ix.callbackEdges(i, c.Args, func(to fnID) { add(from, to, nil) })
 }
@@ -312,6 +333,13 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 		}
 	case "method":
 		if ix.langs[file].Imports() == lang.ImportsPackages {
+			if c.Module != "" {
+				// A method value of a type of another package (h.ops.HandleDelete).
+				if d := ix.goLocalDir(file, c.Module); d != "" {
+					return ix.goDirFuncs(d, c.Name, c.Class, true)
+				}
+				return nil
+			}
 			return ix.goPackageFuncs(file, c.Name, c.Class, true)
 		}
 		key := c.Class + "." + c.Name
@@ -325,6 +353,13 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 			add(file, j)
 		}
 	case "package":
+		if c.Module != "" {
+			// A function of another package of the module.
+			if d := ix.goLocalDir(file, c.Module); d != "" {
+				return ix.goDirFuncs(d, c.Name, "", false)
+			}
+			return nil
+		}
 		return ix.goPackageFuncs(file, c.Name, "", false)
 	}
 	return out
@@ -333,7 +368,12 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 // goPackageFuncs finds functions (or methods, of class cls or any class) named
 // name in the Go package of file.
 func (ix *index) goPackageFuncs(file int, name, cls string, method bool) []fnID {
-	names := ix.goNames[path.Dir(ix.files[file].Path)]
+	return ix.goDirFuncs(path.Dir(ix.files[file].Path), name, cls, method)
+}
+
+// goDirFuncs is goPackageFuncs for the package in directory dir.
+func (ix *index) goDirFuncs(dir, name, cls string, method bool) []fnID {
+	names := ix.goNames[dir]
 	switch {
 	case !method:
 		return names["."+name]
@@ -372,24 +412,34 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 		if i := strings.IndexAny(member, ".("); i >= 0 {
 			member = member[:i]
 		}
-		return ix.exportsOf(file, c.Module, member)
+		if out := ix.exportsOf(file, c.Module, member); len(out) > 0 {
+			return out
+		}
+		return ix.importedMethods(file, c.Module, c.Member)
 	case lang.ImportsModules:
 		full := c.Module
-		if c.Member != "" {
+		switch {
+		case strings.HasPrefix(c.Member, "("):
+			full += c.Member // the name itself called: `from . import C`, C(…).m
+		case c.Member != "":
 			full += "." + c.Member
 		}
 		for mod, member := range pySplits(full) {
 			if fi := ix.pyModule(file, mod); fi >= 0 {
+				path := member
+				if cls, m, ok := strings.Cut(member, "()."); ok && !strings.ContainsAny(cls, ".(") && !strings.ContainsAny(m, ".(") {
+					// A method of an instance of a project class: C().m.
+					if out := ix.pyMember(fi, cls+"."+m, 0); len(out) > 0 {
+						return out
+					}
+				}
 				if i := strings.IndexAny(member, ".("); i >= 0 {
 					member = member[:i]
 				}
-				if j, ok := ix.files[fi].Exports[member]; ok {
-					return []fnID{ix.base[fi] + fnID(j)}
+				if out := ix.pyMember(fi, member, 0); len(out) > 0 {
+					return out
 				}
-				if j := ix.byName[fi]["."+member]; len(j) > 0 && ix.files[fi].Functions[j[0]].Parent <= 0 {
-					return []fnID{ix.base[fi] + fnID(j[0])}
-				}
-				return nil
+				return ix.classMethods(fi, path)
 			}
 		}
 	case lang.ImportsPackages:
@@ -415,6 +465,59 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 	return nil
 }
 
+// maxReexports bounds the chain of re-exports a Python name is followed
+// through (a package __init__ importing from a submodule that imports…).
+const maxReexports = 4
+
+// pyMember is the top-level function member of the Python file fi (or,
+// for "C.m", the method m of its class C; for a class C, its __init__), also
+// when fi only re-exports it (`from .shell import run` in a package
+// __init__): the import is followed to the file that defines it.
+func (ix *index) pyMember(fi int, member string, depth int) []fnID {
+	f := ix.files[fi]
+	name, method, isMethod := strings.Cut(member, ".")
+	if isMethod {
+		if j := ix.byName[fi][member]; len(j) > 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])}
+		}
+	} else {
+		if j, ok := f.Exports[member]; ok {
+			return []fnID{ix.base[fi] + fnID(j)}
+		}
+		if j := ix.byName[fi]["."+member]; len(j) > 0 && f.Functions[j[0]].Parent <= 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])}
+		}
+		if j := ix.byName[fi][member+".__init__"]; len(j) > 0 {
+			return []fnID{ix.base[fi] + fnID(j[0])} // constructing a class of the file
+		}
+	}
+	if depth >= maxReexports {
+		return nil
+	}
+	for _, imp := range f.Imports {
+		if imp.Local != name || imp.Name == "" || imp.Name == "*" {
+			continue
+		}
+		full := imp.Spec + "." + imp.Name
+		if strings.Trim(imp.Spec, ".") == "" {
+			full = imp.Spec + imp.Name // from . import x: x is a module
+		}
+		for mod, target := range pySplits(full) {
+			if t := ix.pyModule(fi, mod); t >= 0 && t != fi {
+				if strings.ContainsAny(target, ".(") {
+					return nil // a module's member, not a name the file binds
+				}
+				if isMethod {
+					target += "." + method
+				}
+				return ix.pyMember(t, target, depth+1)
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
 // pySplits yields (module, member) splits of a dotted name, longest module first.
 func pySplits(full string) func(func(string, string) bool) {
 	return func(yield func(string, string) bool) {
@@ -428,6 +531,10 @@ func pySplits(full string) func(func(string, string) bool) {
 			if !yield(full[:lead]+strings.Join(parts[:k], "."), strings.Join(parts[k:], ".")) {
 				return
 			}
+		}
+		if lead > 0 && rest != "" {
+			// from . import name: a name of the package's __init__.
+			yield(full[:lead], rest)
 		}
 	}
 }
@@ -519,11 +626,17 @@ func (ix *index) toolName(file int, t *facts.Tool) (name, expr string) {
 		if v, ok := f.Constants[t.NameRef]; ok {
 			return v, ""
 		}
-		// An imported constant may be spelled with a namespace: ns.NAME.
-		if k := strings.LastIndexByte(t.NameRef, '.'); k >= 0 {
-			if v, ok := f.Constants[t.NameRef[k+1:]]; ok && f.Lang == ix.files[file].Lang {
+		// An imported constant may be spelled with a namespace: ns.NAME,
+		// mod.Enum.MEMBER (per file, the longest suffix it defines).
+		for k := strings.IndexByte(t.NameRef, '.'); k >= 0 && f.Lang == ix.files[file].Lang; {
+			if v, ok := f.Constants[t.NameRef[k+1:]]; ok {
 				return v, ""
 			}
+			next := strings.IndexByte(t.NameRef[k+1:], '.')
+			if next < 0 {
+				break
+			}
+			k += 1 + next
 		}
 	}
 	return ix.unresolvedTool(file, t, t.NameRef)
@@ -540,7 +653,21 @@ func (ix *index) unresolvedTool(file int, t *facts.Tool, expr string) (name, sho
 	if at == (source.Span{}) {
 		at = t.Span
 	}
-	return finding.UnresolvedToolLabel(ix.files[file].Path, at.Start.Line, expr), expr
+	return finding.UnresolvedToolLabel(ix.shownPath(file), at.Start.Line, expr), expr
+}
+
+// shownPath is a file's path as the front-ends show it: relative to the
+// root. The language server's facts hold absolute paths and the CLI's
+// relative ones; a label built from it must read the same in both.
+func (ix *index) shownPath(file int) string {
+	p := ix.files[file].Path
+	if ix.root == "" || !filepath.IsAbs(filepath.FromSlash(p)) {
+		return p
+	}
+	if rel, err := filepath.Rel(ix.root, filepath.FromSlash(p)); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return p
 }
 
 // isLocalModule reports whether a call's module is a file or package of
@@ -572,6 +699,22 @@ func (ix *index) isLocalModule(file int, c *facts.Call) bool {
 		return local
 	case lang.ImportsPackages:
 		return ix.goLocalDir(file, c.Module) != ""
+	}
+	return false
+}
+
+// pyProjectModule reports whether the absolute Python module mod, or a
+// package holding it, is a file of the project.
+func (ix *index) pyProjectModule(mod string) bool {
+	for mod != "" {
+		if _, ok := ix.pyModules[mod]; ok {
+			return true
+		}
+		i := strings.LastIndexByte(mod, '.')
+		if i < 0 {
+			break
+		}
+		mod = mod[:i]
 	}
 	return false
 }

@@ -62,7 +62,7 @@ func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *l
 	}
 	snap := ld.snap
 	for _, d := range ld.files {
-		if !d.shape || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) {
+		if !d.shape || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) || snap.ix.objRewrites(d.i, d.nf) {
 			return nil
 		}
 	}
@@ -169,9 +169,9 @@ func (g *graphEdit) redoEdges() {
 			sc.fns[j] = true
 			g.touched = append(g.touched, old.edges[from][:old.fnEdges[from]]...)
 			var row []fnID
-			nix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef) {
+			nix.functionSites(i, j, func(to fnID, args []facts.Arg, recv []facts.ParamRef, guess bool) {
 				row = append(row, to)
-				g.added = append(g.added, addedSite{to, callSite{caller: from, unit: int32(j), args: args, recv: recv}})
+				g.added = append(g.added, addedSite{to, callSite{caller: from, unit: int32(j), args: args, recv: recv, guess: guess}})
 			})
 			g.touched = append(g.touched, row...)
 			rows = append(rows, rowChange{from: from, fnRow: row, fnNew: true})
@@ -566,17 +566,23 @@ func (g *graphEdit) update(l linked, file int, c *facts.Call, cd *candidate) (li
 		nix.linkConst(&l, file, c, cd)
 		moved = true
 	}
-	if g.affected != nil {
-		for _, ref := range cd.refs {
-			if decl := nix.taintDecl(file, c.Func, ref); decl >= 0 && g.affected[nix.base[file]+fnID(decl)] {
-				nix.linkTaint(&l, file, c, cd)
-				nix.linkConst(&l, file, c, cd)
-				moved = true
-				break
-			}
-		}
+	if g.affected != nil && (g.asksAffected(file, c, cd.refs) || g.asksAffected(file, c, cd.payload)) {
+		nix.linkTaint(&l, file, c, cd)
+		nix.linkConst(&l, file, c, cd)
+		moved = true
 	}
 	return l, moved
+}
+
+// asksAffected reports whether a taint question of refs, asked from call c,
+// starts in an affected function.
+func (g *graphEdit) asksAffected(file int, c *facts.Call, refs []facts.ParamRef) bool {
+	for _, ref := range refs {
+		if decl := g.nix.taintDecl(file, c.Func, ref); decl >= 0 && g.affected[g.nix.base[file]+fnID(decl)] {
+			return true
+		}
+	}
+	return false
 }
 
 // markAffected marks the functions a taint question may be read from a

@@ -115,6 +115,8 @@ type callSite struct {
 	unit   int32
 	args   []facts.Arg
 	recv   []facts.ParamRef
+	// guess: a method call resolved by name alone (functionSites).
+	guess bool
 }
 
 // callPhase is the unit of the edges a file's Calls give.

@@ -68,7 +68,7 @@ func (c *linkCache) relink(l *Linker, root string, files []*facts.File, ld *link
 // from d.old's in literal values at most, from d.old's (d.ost and ols).
 func relinkFile(l *Linker, d *fileDiff, ols []linked) (*fileStatic, []linked, bool) {
 	ost := d.ost
-	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules, goTypeCalls: ost.goTypeCalls}
+	st := &fileStatic{byName: ost.byName, pyModules: ost.pyModules, typeCalls: ost.typeCalls}
 	var ls []linked
 	if len(ost.cands) > 0 || len(d.nf.Suppressions) > 0 {
 		ls = make([]linked, 0, len(ost.cands))
@@ -116,7 +116,7 @@ func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate
 				return nil, false
 			}
 			for j := range fresh {
-				if !sameRefs(fresh[j].refs, olds[j].refs) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
+				if !sameRefs(fresh[j].refs, olds[j].refs) || !sameRefs(fresh[j].payload, olds[j].payload) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
 					return nil, false
 				}
 			}
@@ -180,11 +180,11 @@ func compareCall(a, b *facts.Call) callChange {
 }
 
 func sameCallee(a, b *facts.Callee) bool {
-	return a.Kind == b.Kind && a.Name == b.Name && a.Class == b.Class && a.Func == b.Func
+	return a.Kind == b.Kind && a.Name == b.Name && a.Class == b.Class && a.Module == b.Module && a.Func == b.Func
 }
 
 func sameTool(a, b *facts.Tool) bool {
-	if a.Name != b.Name || a.NameRef != b.NameRef || a.NameExpr != b.NameExpr || a.SDK != b.SDK || a.Handler != b.Handler || a.Dispatcher != b.Dispatcher ||
+	if a.Name != b.Name || a.NameRef != b.NameRef || a.NameExpr != b.NameExpr || a.ViaModule != b.ViaModule || a.SDK != b.SDK || a.Handler != b.Handler || a.Dispatcher != b.Dispatcher ||
 		(a.HandlerRef == nil) != (b.HandlerRef == nil) || len(a.Inputs) != len(b.Inputs) ||
 		!sameMap(a.Annotations, b.Annotations) && !maps.Equal(a.Annotations, b.Annotations) {
 		return false

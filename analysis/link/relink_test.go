@@ -86,6 +86,9 @@ var edits = []struct {
 	{"literal", func(s string) string { return replaceNth(s, `"/`, `"/x`, 1) }},
 	{"literal-late", func(s string) string { return replaceNth(s, `"/`, `"/tmp/`, 3) }},
 	{"url", func(s string) string { return replaceNth(s, `https://`, `https://x.`, 1) }},
+	// Literals that move tool input between a call's target and its payload.
+	{"url-query", func(s string) string { return replaceNth(s, `/items/`, `/items?id=`, 1) }},
+	{"shell", func(s string) string { return replaceNth(s, `"soffice"`, `"sh"`, 1) }},
 	{"ignore", func(s string) string { return addIgnore(s, "file.write", "a reason") }},
 	{"ignore-bad", func(s string) string { return addIgnore(s, "file.wrte", "") }},
 	{"rename", func(s string) string { return renameFirstFunction(s) }},

@@ -31,8 +31,9 @@ type fileStatic struct {
 	byName map[string][]int
 	// pyModules are the dotted module names the file may be imported as.
 	pyModules []string
-	// goTypeCalls are the calls resolveGoTypes may rewrite.
-	goTypeCalls []int
+	// typeCalls are the calls resolveTypes may rewrite: Go calls through
+	// named types, Python and JS calls through imports of project files.
+	typeCalls []int
 	// cands are the rule matches of the file's calls, in the order the calls
 	// and the rules produce them (taint is memoised with cycle cuts, so the
 	// order of evaluation is kept); order lists them as findings sort.
@@ -51,7 +52,7 @@ type candidate struct {
 	// other files (Python modules, Go packages), so it is decided per link.
 	dynamic bool
 	// hostLit: the host is literal, so input filling the rest of a URL
-	// cannot redirect the connection and taint is not reported.
+	// cannot redirect the connection: its taint does not escalate the risk.
 	hostLit bool
 	// critical: tainted, the call runs programs or code chosen by the model.
 	critical bool
@@ -65,8 +66,10 @@ type candidate struct {
 	scopeEnv, scopeOverride string
 	// cmd is the command line of a system.exec call (command.Words).
 	cmd []string
-	// refs are the parameter references whose tool-input taint escalates it.
-	refs []facts.ParamRef
+	// refs are the parameter references whose tool-input taint chooses the
+	// call's target (and escalates it); payload those that choose only what
+	// it carries (rules.Match.PayloadArgs).
+	refs, payload []facts.ParamRef
 	// pass is the parameter the scope argument passes on unchanged when the
 	// call itself gives no scope (the link follows its callers' values,
 	// constprop.go), and passKind the scope kind; nil when there is none.
@@ -80,13 +83,7 @@ func newFileStatic(l *Linker, f *facts.File) *fileStatic {
 	if x.Imports() == lang.ImportsModules {
 		st.pyModules = modules.PyModuleNames(f.Path)
 	}
-	if x.TypedAcrossPackage() {
-		for k := range f.Calls {
-			if goTypeCandidate(f.Calls[k].Module, f.Calls[k].Member) {
-				st.goTypeCalls = append(st.goTypeCalls, k)
-			}
-		}
-	}
+	st.typeCalls = typeCalls(f)
 	st.cands, st.order = fileCandidates(l, f)
 	return st
 }
@@ -188,6 +185,9 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	if m.TaintKey {
 		cd.refs = append(cd.refs, c.KeyRefs...)
 	}
+	for _, a := range m.PayloadArgs {
+		cd.payload = argRefs(a, cd.payload, 2)
+	}
 	if m.Scope.State == scope.Unknown {
 		cd.scopeUnknown = m.Scope.Why
 		if cd.scopeUnknown == "" {
@@ -261,12 +261,18 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 			hostLit = info.Scope == capability.ScopeHost && !p.open
 		}
 	}
-	if l.tainted && !hostLit {
+	if l.tainted {
 		fd.Tainted = true
 		fd.TaintTool = l.taintTool
 		fd.TaintSource = l.taintSource
-		fd.Risk = fd.Risk.Escalate()
-		if cd.critical {
+		fd.TaintRole = l.taintRole
+		// Input that only fills the path of a URL on a literal host, or the
+		// body of a call, cannot send it elsewhere: the risk stays. A program
+		// or code run with model-chosen arguments is critical either way.
+		if l.taintRole == finding.TaintTarget && !hostLit {
+			fd.Risk = fd.Risk.Escalate()
+		}
+		if cd.critical && (l.taintRole == finding.TaintPayload || !hostLit) {
 			fd.Risk = capability.Critical
 		}
 	}
@@ -279,16 +285,38 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 // graph and the candidate's taint references, not on literal values.
 type linked struct {
 	keep bool // a library call (not a project module)
-	// tainted: the references lead to tool input (reported unless hostLit).
-	server, tainted        bool
-	tools                  []string
-	taintTool, taintSource string
+	// tainted: the references lead to tool input; taintRole says through
+	// which (finding.TaintTarget or finding.TaintPayload).
+	server, tainted                   bool
+	tools                             []string
+	taintTool, taintSource, taintRole string
 	// prop: the scopes the callers' values give a candidate with a pass
 	// parameter (nil: none reaches it).
 	prop *constScope
 }
 
-// goTypeCandidate reports whether resolveGoTypes may rewrite a call: its
+// typeCalls lists the calls of f resolveTypes may rewrite.
+func typeCalls(f *facts.File) []int {
+	x := lang.For(f.Lang)
+	var out []int
+	for k := range f.Calls {
+		if typeCandidate(x, &f.Calls[k]) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// typeCandidate reports whether resolveTypes may rewrite call c of a file
+// of language x.
+func typeCandidate(x lang.Language, c *facts.Call) bool {
+	if x.TypedAcrossPackage() {
+		return goTypeCandidate(c.Module, c.Member)
+	}
+	return objCandidate(x, c)
+}
+
+// goTypeCandidate reports whether resolveTypes may rewrite a Go call: its
 // symbol is rooted in a named type of the package, or in an instance of a
 // type of a (possibly project) package.
 func goTypeCandidate(mod, member string) bool {

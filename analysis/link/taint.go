@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
 )
 
 type taintSrc struct {
@@ -205,18 +206,31 @@ func dedupeTaint(in []taintSrc) []taintSrc {
 
 // linkTaint decides a candidate's tool-input taint, and notes the height of
 // its questions.
+// The payload is asked about only when the target is not tainted: the
+// target is the stronger role and the one reported.
 func (ix *index) linkTaint(l *linked, file int, c *facts.Call, cd *candidate) {
-	var srcs []taintSrc
-	for _, ref := range cd.refs {
-		s, h, _ := ix.taint(file, c.Func, ref)
-		srcs = append(srcs, s...)
-		ix.rootHeight = max(ix.rootHeight, h)
+	l.tainted, l.taintTool, l.taintSource, l.taintRole = false, "", "", ""
+	role := finding.TaintTarget
+	srcs := ix.refsTaint(file, c, cd.refs)
+	if len(srcs) == 0 {
+		role = finding.TaintPayload
+		srcs = ix.refsTaint(file, c, cd.payload)
 	}
-	srcs = dedupeTaint(srcs)
-	l.tainted, l.taintTool, l.taintSource = false, "", ""
 	if len(srcs) > 0 {
 		l.tainted = true
 		l.taintTool = ix.tools[srcs[0].tool].name
 		l.taintSource = srcs[0].field
+		l.taintRole = role
 	}
+}
+
+// refsTaint returns the tool inputs the references of call c derive from.
+func (ix *index) refsTaint(file int, c *facts.Call, refs []facts.ParamRef) []taintSrc {
+	var srcs []taintSrc
+	for _, ref := range refs {
+		s, h, _ := ix.taint(file, c.Func, ref)
+		srcs = append(srcs, s...)
+		ix.rootHeight = max(ix.rootHeight, h)
+	}
+	return dedupeTaint(srcs)
 }

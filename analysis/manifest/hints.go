@@ -126,7 +126,7 @@ func inTemp(scope string) bool {
 // fs.mkdtemp, os.CreateTemp …), and the path removed is in the temporary
 // directory or not a literal (the one created), and not chosen by tool input.
 func TempCleanup(del *finding.Finding, res *finding.Result) bool {
-	if del.Capability != capability.FileDelete || del.Tainted || del.Func == (source.Span{}) {
+	if del.Capability != capability.FileDelete || del.TargetTainted() || del.Func == (source.Span{}) {
 		return false
 	}
 	if del.Scope != "" && !inTemp(del.Scope) {
@@ -135,7 +135,7 @@ func TempCleanup(del *finding.Finding, res *finding.Result) bool {
 	for i := range res.Findings {
 		g := &res.Findings[i]
 		if g.Kind == finding.KindCapability && g.Capability == capability.FileWrite && g.File == del.File &&
-			g.Func == del.Func && inTemp(g.Scope) && !g.Tainted {
+			g.Func == del.Func && inTemp(g.Scope) && !g.TargetTainted() {
 			return true
 		}
 	}

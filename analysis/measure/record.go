@@ -144,7 +144,7 @@ func (s *Server) fill(res *finding.Result, files []string) {
 			if f.Server || len(f.Tools) == 0 {
 				serverCaps[f.Capability] = true
 			}
-			if f.Tainted && f.TaintTool != "" {
+			if measuredTaint(f) && f.TaintTool != "" {
 				taints[f.TaintTool] = append(taints[f.TaintTool], Taint{Capability: f.Capability, Target: Target(f.Capability), Input: f.TaintSource, API: f.API})
 			}
 		case finding.KindHintMismatch:
@@ -305,4 +305,21 @@ func otherLanguagesIn(files []string) []string {
 		}
 	}
 	return keys(seen)
+}
+
+// measuredTaint says whether a finding's taint counts as the measurement
+// has always counted it: input choosing the target outright (not the path
+// under a literal host), or any input of a program or code run; input
+// filling only a body or file content does not.
+func measuredTaint(f *finding.Finding) bool {
+	switch {
+	case !f.Tainted:
+		return false
+	case f.Capability == capability.SystemExec || f.Capability == capability.SystemCode:
+		return true
+	case f.TaintRole != finding.TaintTarget:
+		return false
+	}
+	info, _ := capability.Lookup(f.Capability)
+	return info.Scope != capability.ScopeHost || f.Scope == ""
 }

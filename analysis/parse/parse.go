@@ -40,16 +40,6 @@ func Parse(ctx context.Context, lang source.Lang, src []byte, old *sitter.Tree) 
 	if l == nil {
 		return nil, fmt.Errorf("no grammar for language %q", lang)
 	}
-	if ctx.Done() != nil {
-		// The binding watches a cancellable context from a goroutine that may
-		// set the parser's cancel flag after the parse is over, and nothing
-		// clears it: such a parser must never be reused. It is left to the
-		// garbage collector (not closed here) because that goroutine may
-		// still hold it.
-		p := sitter.NewParser()
-		p.SetLanguage(l)
-		return p.ParseCtx(ctx, old, src)
-	}
 	pv, _ := pools.LoadOrStore(lang, &sync.Pool{New: func() any {
 		p := sitter.NewParser()
 		p.SetLanguage(l)
@@ -57,7 +47,27 @@ func Parse(ctx context.Context, lang source.Lang, src []byte, old *sitter.Tree) 
 	}})
 	pool := pv.(*sync.Pool)
 	p := pool.Get().(*sitter.Parser)
-	tree, err := p.ParseCtx(ctx, old, src)
-	pool.Put(p)
+	if ctx.Done() == nil {
+		tree, err := p.ParseCtx(ctx, old, src)
+		pool.Put(p)
+		return tree, err
+	}
+	// The binding watches a cancellable context from a goroutine that may
+	// set the parser's cancellation flag after the parse is over, and
+	// nothing clears it. So the parser watches a context of its own, which
+	// ctx's end cancels only until the parse is over: when stop prevents
+	// that, the flag can never be set and the parser is reused (a fresh
+	// parser per file costs about a tenth of the parse); otherwise it is
+	// left to the garbage collector, not closed, since that goroutine may
+	// still hold it.
+	pctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, cancel)
+	tree, err := p.ParseCtx(pctx, old, src)
+	if stop() {
+		pool.Put(p)
+	}
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err() // the caller's reason, not the private context's
+	}
 	return tree, err
 }

@@ -2,7 +2,11 @@ package parse
 
 import (
 	"context"
+	"errors"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -50,5 +54,52 @@ func TestCancelledContextDoesNotPoison(t *testing.T) {
 	cancel()
 	if _, err := Parse(ctx, source.Python, []byte("x = 1\n"), nil); err == nil {
 		t.Log("a parse with an already-cancelled context finished before noticing: allowed")
+	}
+}
+
+// TestCancellableParsesReuseParsers: parsers used under a cancellable
+// context go back to the pool unless the context ended during the parse;
+// contexts cancelled at any moment around a parse never poison a later one,
+// and a parse cut short returns the caller's reason.
+func TestCancellableParsesReuseParsers(t *testing.T) {
+	big := []byte(strings.Repeat("function f(a) { return g(a, [1, 2, 3], { k: a }) + h(a); }\n", 10000))
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				ctx, cancel := context.WithCancel(context.Background())
+				if i%3 == g%3 {
+					go cancel() // races the parse
+				}
+				if tree, err := Parse(ctx, source.JavaScript, []byte("f(1);"), nil); err == nil {
+					tree.Close()
+				} else if !errors.Is(err, context.Canceled) {
+					t.Errorf("cancelled parse: %v", err)
+				}
+				cancel()
+				tree, err := Parse(context.Background(), source.JavaScript, []byte("g(2);"), nil)
+				if err != nil {
+					t.Errorf("parse after a cancellable one: %v", err)
+					return
+				}
+				tree.Close()
+			}
+		}(g)
+	}
+	wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if tree, err := Parse(ctx, source.JavaScript, big, nil); err == nil {
+		tree.Close()
+		t.Log("the big parse finished within its deadline: allowed")
+	} else if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a parse past its deadline returned %v, want the deadline", err)
+	}
+	if tree, err := Parse(context.Background(), source.JavaScript, big, nil); err != nil {
+		t.Fatalf("parse after a timed-out one: %v", err)
+	} else {
+		tree.Close()
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -487,8 +488,29 @@ func (m *merger) merge() (*facts.File, error) {
 		}
 		f.Constants[k] = v
 	}
-	if len(old.Types) > 0 || len(comp.Types) > 0 {
+	if lang.For(old.Lang).TypedAcrossPackage() && (len(old.Types) > 0 || len(comp.Types) > 0) {
 		return nil, whole("package types need a whole-file extraction")
+	}
+	// Types (what a top-level name, function or class holds) belong, as
+	// constants do, to the chunk declaring their first name.
+	for k, v := range old.Types {
+		root := k
+		if i := strings.IndexAny(k, ".("); i >= 0 {
+			root = k[:i]
+		}
+		if _, again := comp.Types[k]; again || !m.droppedNames[root] {
+			continue
+		}
+		if f.Types == nil {
+			f.Types = map[string]string{}
+		}
+		f.Types[k] = v
+	}
+	for k, v := range comp.Types {
+		if f.Types == nil {
+			f.Types = map[string]string{}
+		}
+		f.Types[k] = v
 	}
 	if m.missing {
 		return nil, whole("a kept fact refers to a function the edit removed")

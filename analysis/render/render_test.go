@@ -45,7 +45,10 @@ func TestServerMapStates(t *testing.T) {
 		Tools: []finding.Tool{{Name: "a", File: "s.js"}, {Name: "b", File: "s.js"}},
 		Findings: []finding.Finding{
 			{Kind: finding.KindCapability, File: "s.js", Span: at(0), Capability: capability.FileWrite, Tools: []string{"a", "b"},
-				Manifest: finding.Undeclared, UndeclaredFor: []string{"b"}, Tainted: true, TaintTool: "b", TaintSource: "path"},
+				Manifest: finding.Undeclared, UndeclaredFor: []string{"b"}, Tainted: true, TaintTool: "b", TaintSource: "path", TaintRole: finding.TaintTarget},
+			// Input filling only the request body chooses no URL.
+			{Kind: finding.KindCapability, File: "s.js", Span: at(1), Capability: capability.NetworkClient, Tools: []string{"a"},
+				Tainted: true, TaintTool: "a", TaintSource: "text", TaintRole: finding.TaintPayload},
 			{Kind: finding.KindCapability, File: "s.js", Span: at(1), Capability: capability.SystemExec, Server: true, Manifest: finding.Declared},
 		},
 	}
@@ -58,6 +61,12 @@ func TestServerMapStates(t *testing.T) {
 	}
 	if c := m.Cells["b"][capability.FileWrite]; c.State != StateUndeclared || len(c.Taint) != 1 || c.Taint[0] != "path" {
 		t.Errorf("b: %+v", c)
+	}
+	if c := m.Cells["a"][capability.NetworkClient]; len(c.Taint) != 0 || c.Chosen || m.Evidence[c.Calls[0]].Taint != "a input text, payload only" {
+		t.Errorf("a payload: %+v %+v", c, m.Evidence[c.Calls[0]])
+	}
+	if strings.Contains(m.RiskSummary(), "URL or host the model chooses: a") {
+		t.Errorf("a payload reads as a chosen URL: %s", m.RiskSummary())
 	}
 	if c := m.Cells[""][capability.SystemExec]; c.State != StateDeclared {
 		t.Errorf("server: %+v", c)

@@ -41,11 +41,14 @@ type ServerMap struct {
 
 // Cell is one tool × capability.
 type Cell struct {
-	State    string   // the worst state of its calls (undeclared before out-of-scope before no-manifest before declared), or unused grant
-	Calls    []int    // indexes into Evidence
-	Taint    []string // input fields that reach the calls' targets
-	Unused   bool     // an unused grant (no call)
-	UnusedAt int      // index into Evidence of the grant, -1 when none
+	State string   // the worst state of its calls (undeclared before out-of-scope before no-manifest before declared), or unused grant
+	Calls []int    // indexes into Evidence
+	Taint []string // input fields that reach the calls' targets
+	// Chosen: tool input chooses a call's target outright (no literal
+	// scope, such as the host of a URL whose path it fills).
+	Chosen   bool
+	Unused   bool // an unused grant (no call)
+	UnusedAt int  // index into Evidence of the grant, -1 when none
 }
 
 // Evidence is one call (or unused grant) with its source lines.
@@ -55,7 +58,7 @@ type Evidence struct {
 	Line    int // 1-based
 	API     string
 	Message string
-	Taint   string // "tool input field": set when tainted
+	Taint   string // "tool input field": set when tainted ("…, payload only" when it fills only what the call carries)
 	Scope   string
 	Snippet []SnippetLine
 }
@@ -124,6 +127,9 @@ func BuildServerMap(name, root string, res *finding.Result, read func(file strin
 			if f.TaintTool != "" {
 				e.Taint = f.TaintTool + " input " + f.TaintSource
 			}
+			if f.TaintRole == finding.TaintPayload {
+				e.Taint += ", payload only"
+			}
 		}
 		if ls := lines(f.File); ls != nil {
 			for n := max(f.Span.Start.Line-1, 0); n <= min(f.Span.Start.Line+1, len(ls)-1); n++ {
@@ -157,8 +163,11 @@ func BuildServerMap(name, root string, res *finding.Result, read func(file strin
 				c := cell(r, f.Capability)
 				c.Calls = append(c.Calls, ev)
 				c.State = worse(c.State, stateFor(f, r))
-				if f.Tainted && (f.TaintTool == r || f.TaintTool == "" && r != "") && f.TaintSource != "" && !contains(c.Taint, f.TaintSource) {
-					c.Taint = append(c.Taint, f.TaintSource)
+				if f.TargetTainted() && (f.TaintTool == r || f.TaintTool == "" && r != "") && f.TaintSource != "" {
+					if !contains(c.Taint, f.TaintSource) {
+						c.Taint = append(c.Taint, f.TaintSource)
+					}
+					c.Chosen = c.Chosen || f.Scope == ""
 				}
 			}
 		case finding.KindUnusedGrant:
@@ -293,7 +302,7 @@ func (m *ServerMap) RiskSummary() string {
 		if has(capability.FileWrite, capability.FileDelete) {
 			write = append(write, name)
 		}
-		if c := cs[capability.NetworkClient]; c != nil && len(c.Taint) > 0 {
+		if c := cs[capability.NetworkClient]; c != nil && c.Chosen {
 			url = append(url, name)
 		}
 		for _, c := range cs {

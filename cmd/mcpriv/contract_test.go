@@ -125,11 +125,18 @@ func TestJSONContractEnumerations(t *testing.T) {
 	if got := schemaEnum(t, schema, "finding", "rule"); !slices.Equal(got, rules) {
 		t.Errorf("scan.schema.json finding.rule enum = %v, the checks' rules are %v", got, rules)
 	}
+	roles := stringConsts(t, filepath.Join(root, "analysis", "finding"), regexp.MustCompile(`^Taint[A-Z]`))
+	if len(roles) < 2 {
+		t.Fatalf("derived too few taint roles from the code: %v", roles)
+	}
+	if got := schemaEnum(t, schema, "finding", "taintRole"); !slices.Equal(got, append([]string{""}, roles...)) {
+		t.Errorf("scan.schema.json finding.taintRole enum = %v, the code emits %v and \"\"", got, roles)
+	}
 	jsonDoc, err := os.ReadFile(filepath.Join(docsDir, "json-output.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range append(append(slices.Clone(sdks), rules...), kinds...) {
+	for _, v := range append(append(append(slices.Clone(sdks), rules...), kinds...), roles...) {
 		if !strings.Contains(string(jsonDoc), "`"+v+"`") {
 			t.Errorf("docs/json-output.md does not list `%s`", v)
 		}

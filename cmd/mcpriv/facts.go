@@ -280,6 +280,21 @@ func printFacts(w io.Writer, f *facts.File, matches []callMatch) error {
 		}
 		fmt.Fprintln(bw)
 	}
+	if len(f.Types) > 0 {
+		// What other files of the project reach through this file's names
+		// (instances, return values, attributes): rule writers read it to
+		// see why a call in another file resolved as it did.
+		section("types", len(f.Types))
+		keys := make([]string, 0, len(f.Types))
+		for k := range f.Types {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			mod, mem, _ := strings.Cut(f.Types[k], "\x00")
+			fmt.Fprintf(bw, "  %s → %s %s\n", k, mod, mem)
+		}
+	}
 	section("suppressions", len(f.Suppressions))
 	for _, s := range f.Suppressions {
 		where := "this line"

@@ -130,13 +130,16 @@ func TestReportCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"# Privilege map: weather-mcpgo",
-		// The city is a query parameter of a literal host (doJSON's request
-		// comes from two callers, each with its own literal host).
-		"| get_forecast | declared [e3] |  | declared [e2] |",
+		// doJSON's request comes from two callers, each with its own
+		// literal host, so no host is the model's. The city reaches the
+		// request's URL through doJSON's parameter: the role is decided at
+		// the call, which sees no literal "?", so it is a target of a
+		// literal host (marked, not raising the risk).
+		"| get_forecast | declared [e3] ⚠ input city |  | declared [e2] |",
 		"| get_alerts | declared [e3] |  |  | unused grant |",
 		"Can reach a URL or host the model chooses: none.",
 		"Can run programs or evaluate code: none.",
-		"main.go:89: sends an HTTP request\n",
+		"main.go:89: sends an HTTP request (⚠ from get_forecast input city)\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)

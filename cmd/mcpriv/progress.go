@@ -29,6 +29,7 @@ type progressBar struct {
 	w    io.Writer
 	mu   sync.Mutex
 	root string
+	gen  int // bumped by Callback: the bar shows the PATH started last
 	done int
 	tot  int
 	last string // the line on screen, "" when none
@@ -60,12 +61,15 @@ func newProgressBar(w io.Writer) *progressBar {
 // Callback returns the progress function for one root.
 func (b *progressBar) Callback(root string) func(done, total int) {
 	b.mu.Lock()
+	b.gen++
+	gen := b.gen
 	b.root, b.done, b.tot = root, 0, 0
 	b.mu.Unlock()
 	return func(done, total int) {
 		b.mu.Lock()
-		// Calls race each other: keep the highest count seen.
-		if done > b.done || total != b.tot {
+		// Calls race each other: keep the highest count seen. A PATH
+		// still finishing beside the next one no longer draws.
+		if gen == b.gen && (done > b.done || total != b.tot) {
 			b.done, b.tot = done, total
 		}
 		b.mu.Unlock()

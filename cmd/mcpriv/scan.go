@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mcpriv/mcpriv/analysis/engine"
@@ -188,40 +189,75 @@ type rootResult struct {
 	res  *finding.Result
 }
 
-// scanRoots scans each PATH in turn (files within a PATH are analysed in
-// parallel by the engine). A PATH that cannot be scanned at all is reported
-// on stderr, makes the scan fatal, and does not stop the other PATHs.
+// rootsAtOnce is how many PATHs are scanned at once. The engine bounds the
+// files analysed at once and the bytes in flight across all of them; the
+// overlap keeps every core busy while one PATH links (one core) or waits
+// for its last large file.
+const rootsAtOnce = 2
+
+// scanRoots scans the PATHs (files within a PATH are analysed in parallel
+// by the engine, and two PATHs overlap) and returns their results in
+// command-line order. A PATH that cannot be scanned at all is reported on
+// stderr, makes the scan fatal, and does not stop the other PATHs.
 func scanRoots(ctx context.Context, eng scanner, paths []string, bar *progressBar, stderr io.Writer) ([]rootResult, bool) {
-	var out []rootResult
-	fatal := false
-	for _, p := range paths {
+	type slot struct {
+		started, stop bool // stop: interrupted, nothing after it counts
+		res           *rootResult
+		msg           string
+	}
+	slots := make([]slot, len(paths))
+	sem := make(chan struct{}, rootsAtOnce)
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		sem <- struct{}{}
 		if ctx.Err() != nil {
+			<-sem
 			break
 		}
-		st, err := os.Stat(p)
-		if err != nil {
-			fmt.Fprintf(stderr, "mcpriv scan: %v\n", describeStatError(p, err))
-			fatal = true
-			continue
-		}
-		dir := p
-		if !st.IsDir() {
-			dir = filepath.Dir(p)
-		}
-		var progress func(done, total int)
-		if bar != nil {
-			progress = bar.Callback(p)
-		}
-		res, err := scanInterruptible(ctx, eng, p, progress)
-		if err != nil {
-			if ctx.Err() != nil {
-				break
+		slots[i].started = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			sl := &slots[i]
+			st, err := os.Stat(p)
+			if err != nil {
+				sl.msg = fmt.Sprintf("mcpriv scan: %v\n", describeStatError(p, err))
+				return
 			}
-			fmt.Fprintf(stderr, "mcpriv scan: %s: %v\n", p, err)
+			dir := p
+			if !st.IsDir() {
+				dir = filepath.Dir(p)
+			}
+			var progress func(done, total int)
+			if bar != nil {
+				progress = bar.Callback(p)
+			}
+			res, err := scanInterruptible(ctx, eng, p, progress)
+			if err != nil {
+				if ctx.Err() != nil {
+					sl.stop = true
+					return
+				}
+				sl.msg = fmt.Sprintf("mcpriv scan: %s: %v\n", p, err)
+				return
+			}
+			sl.res = &rootResult{path: p, dir: dir, res: res}
+		}()
+	}
+	wg.Wait()
+	var out []rootResult
+	fatal := false
+	for _, sl := range slots {
+		if !sl.started || sl.stop {
+			break
+		}
+		if sl.res == nil {
+			fmt.Fprint(stderr, sl.msg)
 			fatal = true
 			continue
 		}
-		out = append(out, rootResult{path: p, dir: dir, res: res})
+		out = append(out, *sl.res)
 	}
 	return out, fatal
 }

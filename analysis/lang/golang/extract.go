@@ -250,6 +250,7 @@ func (x *extractor) run() {
 			x.walk(c, x.globals, ctx)
 		}
 	}
+	x.valueTable()
 	// init functions run at start-up: the top level calls them.
 	for i := 1; i < len(x.f.Functions); i++ {
 		fn := &x.f.Functions[i]

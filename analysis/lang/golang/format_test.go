@@ -112,6 +112,9 @@ func callee(c facts.Callee) string {
 	if c.Class != "" {
 		s += " class=" + c.Class
 	}
+	if c.Module != "" {
+		s += " module=" + c.Module
+	}
 	return fmt.Sprintf("%s func=%d", s, c.Func)
 }
 

@@ -2,6 +2,8 @@ package golang_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
@@ -128,6 +130,177 @@ func remove(ctx context.Context, req *gosdk.CallToolRequest, in RemoveIn) (*gosd
 		}
 	}
 	wantTaint := map[string]string{"read_file": "path", "write_file": "file", "fetch": "url", "remove": "target_path"}
+	if !reflect.DeepEqual(taint, wantTaint) {
+		t.Errorf("taint sources = %v, want %v", taint, wantTaint)
+	}
+}
+
+// TestToolsAcrossPackages: tools whose definitions and handlers live in
+// another package of the module: handler functions, handler factories
+// (tools.HandleRead(root) returns the closure that runs), method values
+// on instances of its types, server.ServerTool tables naming tool
+// variables of that package, and AddTool on a server reached through a
+// project interface with a handler typed as a tool handler. Look-alikes
+// register nothing.
+func TestToolsAcrossPackages(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		// A module path without a dot is a project's too.
+		"go.mod": "module g1\n\ngo 1.22\n",
+		"internal/server/server.go": `package server
+
+import (
+	"context"
+
+	"g1/internal/app"
+	"g1/internal/tools"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+type holder struct{ ops *tools.Ops }
+
+func (h *holder) register(a app.Server) {
+	s := server.NewMCPServer("g1", "1.0.0")
+	readTool := tools.NewReadTool()
+	s.AddTool(readTool, tools.HandleRead("/srv"))
+	s.AddTool(tools.NewFetchTool(), tools.HandleFetch())
+	var all []server.ServerTool
+	all = append(all, server.ServerTool{Tool: tools.ExecTool, Handler: tools.HandleExec})
+	s.AddTools(all...)
+	s.AddTool(mcp.NewTool("delete_file"), h.ops.HandleDelete)
+	o := tools.NewOps()
+	s.AddTool(mcp.NewTool("write_file"), o.HandleWrite)
+	m := a.MCP()
+	m.AddTool(statusTool(), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return nil, tools.Status()
+	})
+	// A project helper taking the tool and a handler built in another package.
+	addOne(s, mcp.NewTool("list_dir"), tools.HandleList("/srv"))
+	// Look-alikes: a menu's AddTool, a handler that is no tool handler.
+	var menu app.Menu
+	menu.AddTool(readTool, func(ctx context.Context, item string) error { return tools.Status() })
+	menu.AddTool(readTool, tools.HandleFetch())
+}
+
+func statusTool() mcp.Tool { return mcp.NewTool("status") }
+
+func addOne(s *server.MCPServer, t mcp.Tool, h server.ToolHandlerFunc) { s.AddTool(t, h) }
+`,
+		"internal/app/app.go": `package app
+
+import "github.com/mark3labs/mcp-go/server"
+
+type Server interface{ MCP() *server.MCPServer }
+
+type Menu struct{}
+
+func (Menu) AddTool(tool any, h any) {}
+`,
+		"internal/tools/tools.go": `package tools
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+const readName = "read_file"
+
+func NewReadTool() mcp.Tool { return mcp.NewTool(readName) }
+
+func NewFetchTool() mcp.Tool { return mcp.NewTool("fetch_url") }
+
+var ExecTool = mcp.NewTool("run_cmd")
+
+func HandleRead(root string) func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		p, _ := req.RequireString("path")
+		b, err := os.ReadFile(root + p)
+		return mcp.NewToolResultText(string(b)), err
+	}
+}
+
+func HandleFetch() func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		u, _ := req.RequireString("url")
+		_, err := http.Get(u)
+		return nil, err
+	}
+}
+
+func HandleExec(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	c, _ := req.RequireString("cmd")
+	return nil, exec.Command(c).Run()
+}
+
+func HandleList(root string) func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		_, err := os.ReadDir(root)
+		return nil, err
+	}
+}
+
+func Status() error { _, err := os.Hostname(); return err }
+
+type Ops struct{ root string }
+
+func NewOps() *Ops { return &Ops{} }
+
+func (o *Ops) HandleDelete(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	p, _ := req.RequireString("path")
+	return nil, os.Remove(o.root + p)
+}
+
+func (o *Ops) HandleWrite(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	p, _ := req.RequireString("path")
+	return nil, os.WriteFile(p, nil, 0o600)
+}
+`,
+	}
+	for p, text := range files {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Scan(context.Background(), root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tools []string
+	for _, tool := range res.Tools {
+		caps := ""
+		for _, c := range tool.Capabilities {
+			caps += " " + string(c)
+		}
+		tools = append(tools, tool.Name+caps)
+	}
+	sort.Strings(tools)
+	want := []string{"delete_file file.delete", "fetch_url network.client", "list_dir file.read", "read_file file.read", "run_cmd system.exec",
+		"status system.info", "write_file file.write"}
+	if !reflect.DeepEqual(tools, want) {
+		t.Errorf("tools = %q, want %q", tools, want)
+	}
+	taint := map[string]string{}
+	for _, f := range res.Findings {
+		if f.Tainted {
+			taint[f.TaintTool] = f.TaintSource
+		}
+	}
+	// A factory's closure is not linked to the tool input (no index names
+	// it): no taint rather than taint through the factory's configuration.
+	wantTaint := map[string]string{"delete_file": "path", "write_file": "path", "run_cmd": "cmd"}
 	if !reflect.DeepEqual(taint, wantTaint) {
 		t.Errorf("taint sources = %v, want %v", taint, wantTaint)
 	}

@@ -409,7 +409,10 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 // either, so the taint is the union and an instance or declared type
 // seen in any assignment is kept; literal facts are the last one's.
 func merge(cur, v val) val {
-	if v.mod == "" && v.local == "" && v.anon == 0 {
+	// A value only another file can tell (a package function's result,
+	// "type:newClient") does not hide an instance known here.
+	guess := strings.HasPrefix(v.mod, typeRoot) && cur.mod != "" && !strings.HasPrefix(cur.mod, typeRoot)
+	if v.mod == "" && v.local == "" && v.anon == 0 || guess {
 		v.mod, v.member, v.local, v.anon = cur.mod, cur.member, cur.local, cur.anon
 		if v.mod != "" {
 			v.inst, v.props = cur.inst, cur.props
@@ -726,6 +729,11 @@ func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 	v.ident = name
 	if !x.types[name] && !builtins[name] && !builtinTypes[name] {
 		v.fnRef = &facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(n)}
+		if !x.declared[name] && name != "_" {
+			// A package-level variable of another file: what it holds is
+			// in that file's Types (the index rewrites calls on it).
+			v.mod = typeRoot + name
+		}
 	}
 	return v
 }
@@ -1094,6 +1102,11 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		}
 		x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(callee)}, argNodes, args, nil)
 		res.ident, res.toolCall = name, true
+		if !x.declared[name] {
+			// A package function of another file: what it returns is in
+			// that file's Types ("newClient()").
+			res.mod, res.member = typeRoot+name, "()"
+		}
 		x.registration(n, name, "", args, argNodes)
 		return x.wrapped(res, args)
 	case "selector_expression":

@@ -40,6 +40,9 @@ func isMCPModule(mod string) bool {
 		strings.HasSuffix(mod, "mark3labs/mcp-go/server")
 }
 
+// isMCPGolang reports whether mod is metoro-io/mcp-golang's root package.
+func isMCPGolang(mod string) bool { return strings.HasSuffix(mod, "metoro-io/mcp-golang") }
+
 func sdkOf(mod string) string {
 	if strings.Contains(mod, "mark3labs/mcp-go") {
 		return facts.SDKMCPGo
@@ -146,6 +149,11 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 	case "ServerTool":
 		if tv, ok := fields["Tool"]; ok && tv.tool != nil {
 			out.tool = tv.tool
+		} else if ok {
+			// Tool: scan.ScanImageTool, a definition of another file or package.
+			if ref := x.toolRefOf(tv); ref != "" {
+				out.tool = &toolDef{sdk: sdkOf(mod), nameRef: ref, nameSpan: spans["Tool"], span: spans["Tool"]}
+			}
 		}
 		if hv, ok := fields["Handler"]; ok {
 			h := hv
@@ -208,11 +216,91 @@ func isHandler(v val) bool {
 	return v.fn >= 0 || v.fnRef != nil
 }
 
+// otherPackageMethod reports whether v is a method value on an instance of
+// a type of another package of the module: member "Ops().HandleDelete"
+// (an instance of Ops) or "NewOps().HandleWrite" (of what NewOps returns).
+func otherPackageMethod(v val) bool {
+	if !projectPackage(v.mod) || v.fn >= 0 || v.fnRef != nil {
+		return false
+	}
+	recv, name := splitMethodValue(v.member)
+	return name != "" && recv != "-"
+}
+
+// splitMethodValue splits "T().M" into the receiver type T ("" when the
+// instance is a function's result, whose type is unknown here) and M; recv
+// "-" when member has another shape.
+func splitMethodValue(member string) (recv, name string) {
+	r, m, ok := strings.Cut(member, "().")
+	if !ok || r == "" || m == "" || strings.ContainsAny(r, ".()") || strings.ContainsAny(m, ".()") {
+		return "-", ""
+	}
+	if !isExported(r) || strings.HasPrefix(r, "New") {
+		return "", m // a constructor's result: any method of that name
+	}
+	return r, m
+}
+
+func isExported(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
+
+// handlerSignature reports whether v is a function of this file taking a
+// CallToolRequest second: a tool handler by its type.
+func (x *extractor) handlerSignature(v val) bool {
+	return v.fn > 0 && strings.Contains(x.paramTypeText(v.fn, 1), "CallToolRequest")
+}
+
+// isFactoryResult reports whether v is the result of a handler factory call
+// and no function value itself.
+func isFactoryResult(v val) bool {
+	_, _, ok := handlerFactory(v)
+	return ok && v.fn < 0 && v.fnRef == nil
+}
+
 // otherPackageFunc reports whether v names a function of another package
 // of the module (tools.HandleLint): a handler the index cannot link yet,
 // but the registration is still a tool.
 func otherPackageFunc(v val) bool {
-	return v.mod != "" && !isMCPModule(v.mod) && strings.Contains(v.mod, ".") && v.member != "" && !strings.ContainsAny(v.member, ".()")
+	return projectPackage(v.mod) && v.member != "" && !strings.ContainsAny(v.member, ".()")
+}
+
+// goStdRoots are the first elements of the standard library's import paths.
+var goStdRoots = map[string]bool{"archive": true, "bufio": true, "builtin": true, "bytes": true, "cmp": true,
+	"compress": true, "container": true, "context": true, "crypto": true, "database": true, "debug": true,
+	"embed": true, "encoding": true, "errors": true, "expvar": true, "flag": true, "fmt": true, "go": true,
+	"hash": true, "html": true, "image": true, "index": true, "io": true, "iter": true, "log": true, "maps": true,
+	"math": true, "mime": true, "net": true, "os": true, "path": true, "plugin": true, "reflect": true,
+	"regexp": true, "runtime": true, "slices": true, "sort": true, "strconv": true, "strings": true,
+	"structs": true, "sync": true, "syscall": true, "testing": true, "text": true, "time": true,
+	"unicode": true, "unique": true, "unsafe": true, "weak": true, "internal": true, "vendor": true, "C": true}
+
+// projectPackage reports whether an import path may be a package of the
+// project's module: neither the standard library nor an SDK. A module
+// path need not hold a dot (module last9-mcp).
+func projectPackage(mod string) bool {
+	if mod == "" || isMCPModule(mod) || isMCPGolang(mod) || strings.HasPrefix(mod, typeRoot) {
+		return false
+	}
+	first, _, _ := strings.Cut(mod, "/")
+	return strings.Contains(first, ".") || !goStdRoots[first]
+}
+
+// handlerFactory returns the function whose call yields v when v is the
+// result of calling a package function of the project
+// (tools.HandleRead(root), makeHandler(cfg)): a handler factory, whose
+// returned closure is the handler. mod is the package's import path ("" for
+// this package).
+func handlerFactory(v val) (mod, name string, ok bool) {
+	if v.ident != "" && v.toolCall {
+		return "", v.ident, true
+	}
+	if !projectPackage(v.mod) {
+		return "", "", false
+	}
+	fn, ok := strings.CutSuffix(v.member, "()")
+	if !ok || fn == "" || strings.ContainsAny(fn, ".()") {
+		return "", "", false
+	}
+	return v.mod, fn, true
 }
 
 // selectEach selects field name in every item of a table value (t.Tool,
@@ -302,9 +390,17 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 					x.addTool(it.tool.span, it.tool, h, typed)
 				}
 			}
-		case isMCPModule(mod) && (isHandler(hv) || otherPackageFunc(hv)):
+		case isMCPModule(mod) && (isHandler(hv) || otherPackageFunc(hv) || isFactoryResult(hv)),
+			!isMCPModule(mod) && x.handlerSignature(hv):
+			// The second: AddTool on a server reached through a project
+			// type (srv.MCP().AddTool) with a handler typed as a tool
+			// handler.
 			if ref := x.toolRefOf(tv); ref != "" {
-				td := &toolDef{sdk: sdkOf(mod), nameRef: ref, nameSpan: x.span(argNodes[ti])}
+				sdk := ""
+				if isMCPModule(mod) {
+					sdk = sdkOf(mod)
+				}
+				td := &toolDef{sdk: sdk, nameRef: ref, nameSpan: x.span(argNodes[ti])}
 				x.addTool(x.span(n), td, hv, typed)
 			}
 		}
@@ -329,6 +425,20 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 				return
 			}
 		}
+		// The handler last, declared in another package of the module or
+		// built by a factory there (traces.NewExceptionsHandler(client)).
+		if h := args[len(args)-1]; len(args)-1 > ti && (otherPackageFunc(h) || otherPackageMethod(h) || isFactoryResult(h) && h.mod != "") {
+			x.addTool(x.span(n), args[ti].tool, h, false)
+		}
+	case "RegisterTool":
+		// metoro-io/mcp-golang: server.RegisterTool(name, description, handler),
+		// the handler taking the typed arguments last.
+		if !isMCPGolang(mod) || len(args) != 3 {
+			return
+		}
+		td := &toolDef{sdk: facts.SDKMCPGolang, nameSpan: x.span(argNodes[0]), span: x.span(n)}
+		x.toolName(td, args[0], x.span(argNodes[0]))
+		x.addTool(x.span(n), td, args[2], true)
 	case "AddTools", "SetTools":
 		for i, a := range args {
 			if a.tool != nil && a.handler != nil {
@@ -355,7 +465,7 @@ func (x *extractor) toolRefOf(v val) string {
 		return "func:" + v.ident
 	case v.ident != "":
 		return v.ident
-	case v.mod == "" || isMCPModule(v.mod) || !strings.Contains(v.mod, "."):
+	case !projectPackage(v.mod):
 		return "" // the standard library defines no tools
 	}
 	member := v.member
@@ -454,6 +564,25 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 		}
 		tool.HandlerRef = &ref
 	}
+	factory := false
+	if tool.Handler < 0 && tool.HandlerRef == nil {
+		switch {
+		case otherPackageMethod(h):
+			recv, name := splitMethodValue(h.member)
+			tool.HandlerRef = &facts.Callee{Kind: "method", Name: name, Class: recv, Module: h.mod, Func: -1, Span: span}
+		case otherPackageFunc(h):
+			// tools.HandleLint: a function of another package of the module.
+			tool.HandlerRef = &facts.Callee{Kind: "package", Name: h.member, Module: h.mod, Func: -1, Span: span}
+		case isFactoryResult(h):
+			// tools.HandleRead(root): the closure the factory returns runs.
+			mod, name, _ := handlerFactory(h)
+			tool.HandlerRef = &facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: span}
+			if idx, ok := x.funcs[name]; ok && mod == "" {
+				tool.Handler, tool.HandlerRef = idx, nil
+			}
+			factory = true
+		}
+	}
 	typed = typed || h.typed
 	prefix := []string(nil)
 	if tool.Handler >= 0 {
@@ -468,7 +597,19 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 			typed = false
 		}
 	}
-	if typed {
+	switch {
+	case factory:
+		// The factory's parameters are its configuration, not the tool
+		// input: the input reaches the closure, which no index names.
+		tool.Inputs = nil
+	case tool.SDK == facts.SDKMCPGolang:
+		// func(args T) or func(ctx, args T): the arguments are last.
+		idx := 0
+		if tool.Handler >= 0 {
+			idx = max(len(x.f.Functions[tool.Handler].Params)-1, 0)
+		}
+		tool.Inputs = []facts.ToolInput{{Index: idx}}
+	case typed:
 		idx := 2
 		if tool.Handler >= 0 {
 			// Typed handlers take the input last: (ctx, req, args), or
@@ -478,7 +619,7 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 			}
 		}
 		tool.Inputs = []facts.ToolInput{{Index: idx, Prefix: prefix}}
-	} else {
+	default:
 		tool.Inputs = []facts.ToolInput{{Index: 1, Prefix: []string{"Params", "Arguments"}}}
 	}
 	for _, k := range sortedKeys(td.annots) {

@@ -233,7 +233,7 @@ func TestToolsOfOtherFiles(t *testing.T) {
 		{"go-sdk generic AddTool", imp + `func reg(s *gosdk.Server) { gosdk.AddTool(s, greetTool, greet) }`,
 			[]string{"|greetTool greet"}, nil},
 		{"other package", imp + `func reg(s *server.MCPServer) { s.AddTool(tools.Lint, tools.HandleLint); s.AddTool(tools.FormatTool(), tools.HandleFormat) }`,
-			[]string{"|tools.Lint ", "|func:FormatTool "}, nil},
+			[]string{"|tools.Lint HandleLint", "|func:FormatTool HandleFormat"}, nil},
 		{"defined in this file", imp + `var pingTool = mcp.NewTool("ping")
 var sdkTool = &gosdk.Tool{Name: "sdk"}
 func reg(s *server.MCPServer) {
@@ -341,5 +341,52 @@ func main() { mcp.AddTool(mcp.NewServer(nil, nil), &mcp.Tool{Name: "get"}, h) }`
 		if r != "{}" && r != fmt.Sprintf("{%d.2[url]}", funcIndex(t, f, "h")) {
 			t.Errorf("unexpected refs %s", r)
 		}
+	}
+}
+
+// TestMCPGolang: metoro-io/mcp-golang's server.RegisterTool(name,
+// description, handler), the handler taking its typed arguments last;
+// RegisterTool of anything else registers nothing.
+func TestMCPGolang(t *testing.T) {
+	src := hdr + `import (
+	"os"
+
+	mcp_golang "github.com/metoro-io/mcp-golang"
+	"github.com/metoro-io/mcp-golang/transport/stdio"
+)
+
+type ReadArgs struct {
+	Path string ` + "`json:\"path\"`" + `
+}
+
+func read(args ReadArgs) (*mcp_golang.ToolResponse, error) {
+	b, err := os.ReadFile(args.Path)
+	return mcp_golang.NewToolResponse(mcp_golang.NewTextContent(string(b))), err
+}
+
+type registry struct{}
+
+func (registry) RegisterTool(name, desc string, h any) error { return nil }
+
+func main() {
+	server := mcp_golang.NewServer(stdio.NewStdioServerTransport())
+	_ = server.RegisterTool("read_file", "reads a file", read)
+	_ = server.RegisterTool(toolName, "named elsewhere", read)
+	var r registry
+	_ = r.RegisterTool("not_a_tool", "d", read)
+}
+`
+	f := extract(t, "x/main.go", []byte(src))
+	var got []string
+	for _, tool := range f.Tools {
+		h := ""
+		if tool.Handler >= 0 {
+			h = f.Functions[tool.Handler].Name
+		}
+		got = append(got, fmt.Sprintf("%s|%s %s %s %+v", tool.Name, tool.NameRef, tool.SDK, h, tool.Inputs))
+	}
+	want := []string{"read_file| mcp-golang read [{Index:0 Prefix:[] Name:}]", "|toolName mcp-golang read [{Index:0 Prefix:[] Name:}]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tools = %q, want %q", got, want)
 	}
 }

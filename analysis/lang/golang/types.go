@@ -109,6 +109,41 @@ func (x *extractor) typeTable() {
 			put(key+"()", x.typeVal(rt))
 		}
 	}
+	// Package-level functions: what calling one from another file gives
+	// (func newClient() *github.Client → "newClient()").
+	for name, idx := range x.funcs {
+		if rt, ok := x.results[idx]; ok && !x.types[name] {
+			put(name+"()", x.typeVal(rt))
+		}
+	}
+}
+
+// valueTable adds to File.Types the package-level variables of this file
+// that hold an instance (var httpClient = &http.Client{} → "httpClient"),
+// once their initialisers are evaluated: other files of the package call
+// methods on them.
+func (x *extractor) valueTable() {
+	for name, v := range x.globals.vars {
+		if v == nil || v.fn >= 0 || !x.declared[name] || x.types[name] || x.funcs[name] != 0 {
+			continue
+		}
+		if _, isFunc := x.funcs[name]; isFunc {
+			continue
+		}
+		if v.mod != "" && !strings.HasPrefix(v.mod, typeRoot) && !strings.Contains(v.member, "()") {
+			continue // a library function or constant, not an instance
+		}
+		sym := symbolOf(*v)
+		if sym == "" || strings.HasPrefix(sym, typeRoot+name+"\x00") {
+			continue
+		}
+		if x.f.Types == nil {
+			x.f.Types = map[string]string{}
+		}
+		if _, dup := x.f.Types[name]; !dup {
+			x.f.Types[name] = sym
+		}
+	}
 }
 
 // symbolOf is the canonical "Module\x00Member" symbol of a typed value: a

@@ -87,6 +87,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		switch propName {
 		case "tool", "registerTool", "setRequestHandler", "addTool":
 			e.markHandlers(propName, argsNode)
+			if propName == "tool" || propName == "registerTool" {
+				e.noteRegistrationArgs(argsNode)
+			}
 		}
 		cv = e.member(obj, propName, c)
 		isMethod = true
@@ -103,10 +106,21 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		return e.require(n, cn, argsNode, c, "require")
 	}
 
+	if isMethod {
+		e.eachParam(propName, obj, argsNode)
+	}
 	args, spread := e.args(argsNode, c)
+	e.keepWrapperArgs(n, args)
 	var argTaint []facts.ParamRef
 	for _, a := range args {
 		argTaint = union(argTaint, a.v.taint)
+	}
+	if isMethod && (propName == "set" || propName == "append") && len(args) == 2 {
+		e.searchParamsSet(cn, args[0].v.taint, args[1].v.taint, c)
+	}
+	if isMethod && jsMutators[propName] && (obj.sym == nil || obj.sym.mod == "globalThis" && obj.sym.member == "URLSearchParams()") &&
+		obj.fnp == 0 && !obj.this && obj.cls == "" && obj.clsRef == "" {
+		e.mutate(t.child(cn, "object"), argTaint, c)
 	}
 	result := plain(union(argTaint, obj.taint))
 	sp := e.span(n)
@@ -118,6 +132,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			e.localCall(n, c, facts.Callee{Kind: "local", Name: e.f.Functions[obj.fn()].Name, Func: int(obj.fn()), Span: e.span(calleeNode)}, args, nil)
 			return result
 		}
+	}
+	if cv.each != nil && cv.byName && c.dispatcher >= 0 {
+		e.mapTools(n, cv, args, c) // handlers[name](args)
 	}
 	if isMethod {
 		if propName == "addTool" {
@@ -207,6 +224,15 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		result = e.withReturn(result, cv.fn())
 	default:
 		e.refArgs(c, args)
+	}
+	if cv.fnp > 0 && e.factories[cv.fn()] != nil {
+		e.instantiate(n, cv.fn(), args, c) // makeTool("read_file", readFile)
+	}
+	if isMethod && propName == "find" {
+		if fv, ok := e.findByName(obj, argsNode, c); ok {
+			fv.taint = result.taint
+			result = fv
+		}
 	}
 	if isMethod && obj.known && len(args) == 0 && propName == "toString" {
 		result.str, result.known, result.prefix = obj.str, true, obj.prefix // url.toString()
@@ -493,7 +519,13 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 		case obj.this && c.cls != "":
 			v := rv
 			v.read = false
-			e.class(c.cls).fields[key] = v
+			fields := e.class(c.cls).fields
+			// Fields are flow-insensitive: `this.pool = null` in close()
+			// does not hide the pool connect() created.
+			if old, ok := fields[key]; ok && old.sym != nil && v.sym == nil && v.fnp == 0 && v.cls == "" {
+				break
+			}
+			fields[key] = v
 		case obj.modObj && key == "exports":
 			e.exportValue("default", rv)
 			for k, p := range rv.props {
@@ -501,9 +533,17 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 			}
 		case obj.expObj:
 			e.exportValue(key, rv)
+		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":
+			// u.pathname = p, u.search = "?q=" + q: the URL now carries them.
+			e.mutate(t.child(left, "object"), rv.taint, c)
+			if key == "search" || key == "hash" {
+				e.markQuery(t.child(left, "object"), c)
+			}
 		case obj.sym != nil:
 			lv := e.member(obj, key, c)
 			e.access(left, lv, c, nil)
+		case !obj.this && !obj.modObj && !obj.expObj && obj.fnp == 0:
+			e.mutate(t.child(left, "object"), rv.taint, c) // body.text = content
 		}
 		if rv.fnp > 0 && !obj.expObj && !obj.modObj {
 			e.ref(c, rv.fn(), left)
@@ -519,6 +559,8 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				k.keyed = false
 				e.access(left, k, c, nonNil(iv.taint))
 			}
+		} else if !obj.this && obj.fnp == 0 {
+			e.mutate(t.child(left, "object"), rv.taint, c) // servers[name] = entry
 		}
 		if rv.fnp > 0 {
 			e.ref(c, rv.fn(), left)
@@ -553,8 +595,87 @@ func (e *extractor) augAssign(n int32, c *ctx) val {
 	return plain(union(lv.taint, rv.taint))
 }
 
-// exportValue records an export when the value is a function of this file.
+// searchParamsSet follows u.searchParams.set(k, v) (or append) into the URL
+// variable u: what u is fetched with now carries v's taint, and its known
+// part ends with "?", so input that reaches it through the query is the
+// payload of the request, not its target.
+func (e *extractor) searchParamsSet(callee int32, key, value []facts.ParamRef, c *ctx) {
+	t := e.t
+	sp := t.child(callee, "object")
+	if sp < 0 || t.k(sp) != kMember || e.text(t.child(sp, "property")) != "searchParams" {
+		return
+	}
+	base := t.child(sp, "object")
+	if base < 0 || t.k(base) != kIdentifier {
+		return
+	}
+	b := e.ownBinding(base, c)
+	if b == nil {
+		return
+	}
+	b.v.taint = union(b.v.taint, union(key, value))
+	e.markQuery(base, c)
+}
+
+// markQuery notes that the URL variable named by id now has a computed
+// query: its known part ends with "?".
+func (e *extractor) markQuery(id int32, c *ctx) {
+	if id < 0 || e.t.k(id) != kIdentifier {
+		return
+	}
+	b := e.ownBinding(id, c)
+	if b == nil || !b.v.known {
+		return
+	}
+	if !b.v.prefix && !strings.ContainsAny(b.v.str, "?#") {
+		b.v.str += "?"
+	}
+	b.v.prefix = true
+}
+
+// jsMutators are the methods of arrays, maps, sets and URLSearchParams that
+// put their arguments into the object.
+var jsMutators = map[string]bool{"push": true, "unshift": true, "splice": true, "set": true, "append": true, "add": true}
+
+// mutate adds taint to the variable a mutating method is called on or a
+// property is set on (args.push(file), params.set("q", q),
+// config.servers[name] = entry): what it holds now derives from it.
+func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
+	if len(taint) == 0 {
+		return
+	}
+	for d := 0; d < 4 && obj >= 0 && (e.t.k(obj) == kMember || e.t.k(obj) == kSubscript); d++ {
+		obj = e.t.child(obj, "object")
+	}
+	if b := e.ownBinding(obj, c); b != nil {
+		b.v.taint = union(b.v.taint, taint)
+	}
+}
+
+// ownBinding returns the binding identifier id names when the function
+// being evaluated declares it (nil otherwise): a mutation of an outer
+// variable would make the facts of other functions depend on the order
+// they are evaluated in, and ranged extraction re-extracts them apart.
+func (e *extractor) ownBinding(id int32, c *ctx) *binding {
+	if id < 0 || e.t.k(id) != kIdentifier {
+		return nil
+	}
+	name := e.bytesOf(id)
+	for s := c.sc; s != nil; s = s.parent {
+		if b, ok := s.names[string(name)]; ok {
+			if s.fn != c.self {
+				return nil
+			}
+			return b
+		}
+	}
+	return nil
+}
+
+// exportValue records an export when the value is a function of this file,
+// and every export for the type table (types.go).
 func (e *extractor) exportValue(name string, v val) {
+	e.exported = append(e.exported, exportedVal{name: name, v: v})
 	if v.fnp <= 0 {
 		return
 	}
@@ -598,6 +719,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 				if nm >= 0 && t.k(nm) == kIdentifier {
 					if b := c.sc.lookupBytes(e.bytesOf(nm)); b != nil {
 						e.exportValue(e.text(nm), b.v)
+						e.exported[len(e.exported)-1].b = b
 					}
 				}
 			}
@@ -626,6 +748,7 @@ func (e *extractor) exportStmt(n int32, c *ctx) {
 			}
 			if b := c.sc.lookupBytes(e.bytesOf(name)); b != nil {
 				e.exportValue(out, b.v)
+				e.exported[len(e.exported)-1].b = b
 			}
 		}
 	}

@@ -109,6 +109,9 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		if iv.num != "" {
 			return e.member(obj, iv.num, c)
 		}
+		if obj.props != nil && obj.sym == nil && c.isToolName(iv) {
+			return e.byNameItems(obj) // handlers[request.params.name]
+		}
 		if (!callee || obj.isEnv()) && obj.sym != nil {
 			// process.env[name]: the key is computed.
 			k := obj
@@ -213,7 +216,11 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		}
 		rv := e.eval(t.child(n, "right"), c2)
 		if left := t.child(n, "left"); left >= 0 {
-			e.bind(left, plain(rv.taint), c2, nil)
+			lv := plain(rv.taint)
+			if r := t.child(n, "right"); r >= 0 && bytes.Equal(e.between(n, left, r), []byte("of")) {
+				lv.each = eachOfElems(rv) // for (const t of tools)
+			}
+			e.bind(left, lv, c2, nil)
 		}
 		if b := t.child(n, "body"); b >= 0 {
 			e.eval(b, c2)
@@ -329,6 +336,8 @@ func (e *extractor) valueOf(n int32, obj val, c *ctx) val {
 // member reads property key of obj.
 func (e *extractor) member(obj val, key string, c *ctx) val {
 	switch {
+	case obj.each != nil:
+		return e.eachMember(obj, key, c)
 	case obj.parsed && key == "data":
 		return plain(obj.taint)
 	case obj.req || obj.intr:
@@ -535,7 +544,7 @@ func (e *extractor) array(n int32, c *ctx) val {
 			e.ref(c, ev.fn(), ch)
 		}
 		v.taint = union(v.taint, ev.taint)
-		if len(v.elems) < maxElems {
+		if len(v.elems) < maxElems || (ev.props != nil && len(v.elems) < maxTools) {
 			v.elems = append(v.elems, prop{node: ch, v: ev})
 		}
 	}

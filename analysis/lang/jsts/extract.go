@@ -23,6 +23,7 @@ const (
 	maxDepth       = 2500 // deeper syntax is skipped rather than risking the stack
 	maxTaint       = 8    // ParamRefs kept per value
 	maxElems       = 16
+	maxTools       = 512  // elements kept of an array of objects (a tool table)
 	maxValue       = 4096 // bytes of a concatenated string value kept
 )
 
@@ -61,29 +62,35 @@ type extractor struct {
 	lines *source.Lines
 	f     *facts.File
 
-	scopeIx    []int32 // by node: index+1 in scopeList of the scope it opens
-	scopeList  []*scope
-	calls      [][]facts.Call // in chunks: copying one growing slice costs more than filling it
-	module     *scope
-	fnIndex    []int32  // by node: index+1 in f.Functions of the function it starts, else 0
-	fnNodes    []int32  // index → function node (-1 for synthetic)
-	fnScope    []*scope // index → scope of its parameters
-	fnClass    []string
-	fnParams   [][]int32 // by function: parameter nodes
-	classes    map[string]*classInfo
-	wpTable    map[int32]bool          // module-table entry function nodes (webpack/ncc)
-	wpIDs      map[string]string       // module id → external module name
-	dispatch   map[int32]*dispatchSpec // function nodes registered as CallToolRequestSchema handlers
-	pending    []pendingHandler        // handler names to resolve after declaration
-	toolAnn    map[string]toolAnnotations
-	refSeen    map[[2]int32]bool
-	done       []bool               // by function: already evaluated
-	fnRet      map[int32]val        // by function: the value its callers get (see noteReturn)
-	assigners  map[*binding][]int32 // variables assigned in functions other than their own
-	handlerArg map[int32]bool       // argument nodes that are tool handlers (not Refs)
-	depth      int
-	buf        []int32
-	callHint   int // call and new expressions in the tree
+	scopeIx         []int32 // by node: index+1 in scopeList of the scope it opens
+	scopeList       []*scope
+	calls           [][]facts.Call // in chunks: copying one growing slice costs more than filling it
+	module          *scope
+	fnIndex         []int32  // by node: index+1 in f.Functions of the function it starts, else 0
+	fnNodes         []int32  // index → function node (-1 for synthetic)
+	fnScope         []*scope // index → scope of its parameters
+	fnClass         []string
+	fnParams        [][]int32 // by function: parameter nodes
+	classes         map[string]*classInfo
+	wpTable         map[int32]bool          // module-table entry function nodes (webpack/ncc)
+	wpIDs           map[string]string       // module id → external module name
+	dispatch        map[int32]*dispatchSpec // function nodes registered as CallToolRequestSchema handlers
+	pending         []pendingHandler        // handler names to resolve after declaration
+	toolAnn         map[string]toolAnnotations
+	refSeen         map[[2]int32]bool
+	done            []bool                  // by function: already evaluated
+	fnRet           map[int32]val           // by function: the value its callers get (see noteReturn)
+	assigners       map[*binding][]int32    // variables assigned in functions other than their own
+	handlerArg      map[int32]bool          // argument nodes that are tool handlers (not Refs)
+	eachArg         map[int32][]eachItem    // callbacks of forEach/map over a tool table: their item
+	regArgs         map[int32]bool          // argument lists of tool registrations
+	wrapperArgs     map[int32][]argVal      // by call node: the arguments of a call passed as a registration argument
+	factories       map[int32][]factoryTool // by function: the tools it registers named by a parameter
+	unresolvedCalls map[int32][]int         // by factory: its tools made by calls that name them no better
+	exported        []exportedVal           // every export, for the type table (types.go)
+	depth           int
+	buf             []int32
+	callHint        int // call and new expressions in the tree
 }
 
 type classInfo struct {
@@ -140,6 +147,8 @@ func (e *extractor) run() {
 	}
 	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}
 	e.evalBody(0, c)
+	e.dropTemplates()
+	e.typeTable()
 	e.flushCalls()
 	e.comments()
 	e.parseErrors()
@@ -182,16 +191,21 @@ func (e *extractor) scopeOf(n int32) *scope {
 	return nil
 }
 
-const callChunk = 4096
+const (
+	firstCallChunk = 256
+	callChunk      = 4096
+)
 
 func (e *extractor) addCall(c facts.Call) {
 	if len(e.calls) == 0 || len(e.calls[len(e.calls)-1]) == cap(e.calls[len(e.calls)-1]) {
-		// The first chunk is sized from the count of call nodes: a small
-		// text (the language server's ranged extraction) must not pay for
-		// zeroing a large one.
-		n := callChunk
-		if len(e.calls) == 0 && e.callHint < callChunk {
-			n = e.callHint + 1
+		// Chunks grow from a small first one: many call nodes record no
+		// call, and a chunk sized for all of them costs clearing memory
+		// that is never filled.
+		n := firstCallChunk
+		if len(e.calls) == 0 {
+			n = min(n, e.callHint+1)
+		} else {
+			n = min(2*cap(e.calls[len(e.calls)-1]), callChunk)
 		}
 		e.calls = append(e.calls, make([]facts.Call, 0, n))
 	}
@@ -206,6 +220,12 @@ func (e *extractor) flushCalls() {
 		n += len(ch)
 	}
 	if n == 0 {
+		return
+	}
+	if len(e.calls) == 1 && 2*n >= cap(e.calls[0]) {
+		// One chunk, mostly filled: it is the result (a copy would cost
+		// another allocation of every call).
+		e.f.Calls, e.calls = e.calls[0][:n:n], nil
 		return
 	}
 	out := make([]facts.Call, 0, n)

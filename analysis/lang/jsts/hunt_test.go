@@ -2,6 +2,7 @@ package jsts
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -72,6 +73,17 @@ async function navigate(url) { const page = await ensureBrowser(); await page.go
 let browser;
 async function close() { await browser.close() }
 async function start() { browser = await puppeteer.launch() }`, []string{"puppeteer:launch().close"}},
+		{"field reset to null elsewhere", `import mysql from "mysql2/promise";
+class Db {
+  async connect(dsn) { this.pool = mysql.createPool(dsn) }
+  async close() { this.pool = null }
+  async tables() { return this.pool.query("SHOW TABLES") }
+}`, []string{"mysql2/promise:createPool().query"}},
+		{"class expression of a bundle", `import mysql from "mysql2/promise";
+var _Db = class _Db {
+  async connect(dsn) { this.pool = mysql.createPool(dsn) }
+  async tables() { const c = await this.pool.getConnection(); return c.query(q) }
+};`, []string{"mysql2/promise:createPool().getConnection().query"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -242,6 +254,82 @@ server.addTool({
   annotations: { readOnlyHint: true, openWorldHint: true },
   execute: async (args, context) => { return await fetch(args.url) },
 });`, []want{{"fetch_page", "fastmcp-ts", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"loop over a tool table", `import fs from "fs";
+const tools = [
+  { name: "read_file", description: "r", schema: {}, handler: async (args) => fs.readFileSync(args.path) },
+  { name: "fetch_url", description: "f", schema: {}, handler: async (args) => fetch(args.url) },
+];
+for (const t of tools) {
+  server.tool(t.name, t.description, t.schema, t.handler);
+}`, []want{{"read_file", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"fs:readFileSync"}},
+			{"fetch_url", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"forEach over tool modules", `import { execFile } from "child_process";
+const RUN = "run_cmd";
+const runTool = { name: RUN, inputSchema: {}, annotations: { destructiveHint: true }, handler: runIt };
+function runIt(args) { execFile("git", [args.cmd]); }
+const getTool = { name: "get_page", inputSchema: {}, handler: getIt };
+function getIt({ url }) { return fetch(url); }
+[runTool, getTool].forEach((tool) => {
+  server.registerTool(tool.name, { description: "d", inputSchema: tool.inputSchema, annotations: tool.annotations }, tool.handler);
+});`, []want{{"run_cmd", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"child_process:execFile"}},
+			{"get_page", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"handler map in a dispatcher", `import fs from "fs";
+async function readFile(args) { return fs.readFileSync(args.path); }
+const handlers = {
+  read_file: readFile,
+  fetch_url: async (args) => fetch(args.url),
+};
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const { name, arguments: args } = request.params;
+  const handler = handlers[name];
+  if (!handler) throw new Error("unknown tool " + name);
+  return await handler(args);
+});`, []want{{"read_file", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 0}}, []string{"fs:readFileSync"}},
+			{"fetch_url", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"find by name in a dispatcher", `import fs from "fs";
+const tools = [
+  { name: "write_file", inputSchema: {}, run: async (a) => fs.writeFileSync(a.path, a.text) },
+  { name: "get_url", inputSchema: {}, run: async (a) => fetch(a.url) },
+];
+server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const tool = tools.find((t) => t.name === request.params.name);
+  if (!tool) throw new Error("unknown");
+  return tool.run(request.params.arguments);
+});`, []want{{"write_file", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 0}}, []string{"fs:writeFileSync"}},
+			{"get_url", "ts-sdk-lowlevel", true, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"wrapped handlers of a table", `import fs from "fs";
+const tools = [
+  { name: "read_file", definition: {}, handler: async (args) => fs.readFileSync(args.path) },
+  { name: "fetch_url", definition: {}, handler: async (args) => fetch(args.url) },
+];
+tools.forEach((tool) => {
+  server.registerTool(tool.name, tool.definition, wrapToolHandler(tool.handler, tool.name));
+});`, []want{{"read_file", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"fs:readFileSync"}},
+			{"fetch_url", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"wrapped named handler and a trailing option", `import fs from "fs";
+async function readIt(args) { return fs.readFileSync(args.path); }
+server.tool("read", "d", {}, wrap(readIt, "read"));
+server.tool("get", "d", {}, track(env, async (a) => fetch(a.u)), opts ? { annotations: opts } : undefined);`,
+			[]want{{"read", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"fs:readFileSync"}},
+				{"get", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"factory called with literals", `import fs from "fs";
+const GET = "get_url";
+makeTool("read_file", async (args) => fs.readFileSync(args.path));
+makeTool(GET, async (args) => fetch(args.url));
+function makeTool(name, fn) {
+  server.tool(name, "a tool", {}, fn);
+}`, []want{{"read_file", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"fs:readFileSync"}},
+			{"get_url", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"globalThis:fetch"}}}},
+		{"factory method with its own handler", `import { execFile } from "child_process";
+class Tools {
+  constructor(server) { this.server = server; }
+  add(name, cmd) {
+    this.server.registerTool(name, { description: "runs " + cmd }, async (args) => execFile(cmd, [args.arg]));
+  }
+  all() { this.add("git_status", "git"); this.add("ls_dir", "ls"); }
+}`, []want{{"git_status", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"child_process:execFile"}},
+			{"ls_dir", "ts-sdk", false, []facts.ToolInput{{Index: 0}}, []string{"child_process:execFile"}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -270,7 +358,12 @@ server.addTool({
 						t.Errorf("tool %s: call %s not in its handler; handler calls %v", w.name, wc, owned)
 					}
 				}
-				// A handler is not a Ref of the registering code.
+				// A handler is not a Ref of the registering code (a table's
+				// handlers are Refs of the code that builds the table: the
+				// link ignores Refs to tool handlers).
+				if strings.Contains(tc.name, "table") || strings.Contains(tc.name, "map") || strings.Contains(tc.name, "by name") || strings.Contains(tc.name, "modules") || strings.Contains(tc.name, "factory") || strings.Contains(tc.name, "wrapped named") {
+					continue
+				}
 				for _, r := range f.Functions[0].Refs {
 					if r.Func == tl.Handler {
 						t.Errorf("tool %s: handler recorded as a ref of the top level", w.name)
@@ -295,4 +388,49 @@ func within(f *facts.File, fn, h int) bool {
 		fn = f.Functions[fn].Parent
 	}
 	return false
+}
+
+// Look-alikes of tool tables: loops, maps and finds that register no tool,
+// or whose names cannot be read from the table.
+func TestToolTableLookalikes(t *testing.T) {
+	tests := []struct {
+		name, src string
+		refs      []string // NameRef (or NameExpr) of each tool, in order; "" for none
+	}{
+		{"loop that registers nothing", `const items = [{ name: "a" }, { name: "b" }];
+const names = [];
+for (const item of items) names.push(item.name);`, nil},
+		{"handler map outside a dispatcher", `const handlers = { a: async (x) => fetch(x) };
+function run(key, x) { return handlers[key](x); }`, nil},
+		{"find on another key in a dispatcher", `const users = [{ id: "u1", run: (a) => fetch(a) }];
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const u = users.find((x) => x.id === request.params.arguments.id);
+  return u.run(request.params.arguments);
+});`, nil},
+		{"for-in over keys", `const table = { a: 1, b: 2 };
+for (const k in table) server.tool(k, "d", {}, async () => ({}));`, []string{"k"}},
+		{"handler built by an unknown factory", `server.tool("x", "d", {}, makeHandler(config));`, nil},
+		{"exported factory", `export function makeTool(server, name, fn) { server.tool(name, "d", {}, fn); }`, []string{"name"}},
+		{"factory named by its caller's parameter", `function makeTool(name, fn) { server.tool(name, "d", {}, fn); }
+export function wrap(n) { makeTool(n, async () => ({})); }`, []string{"n"}},
+		{"nested factory named by its caller's parameter", `function setup(server) {
+  const reg = (name, fn) => { server.tool(name, "d", {}, fn); };
+  const tool = (name, fn) => reg(name, fn);
+  return tool;
+}`, []string{"name"}},
+		{"elements of unknown shape", `for (const t of [makeA(), makeB()]) server.tool(t.name, t.description, {}, t.handler);`, []string{"t.name"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := extractSrc(t, "x.ts", []byte(tc.src))
+			if len(f.Tools) != len(tc.refs) {
+				t.Fatalf("tools %+v, want %d", f.Tools, len(tc.refs))
+			}
+			for i, tl := range f.Tools {
+				if tl.Name != "" || tl.NameRef+tl.NameExpr != tc.refs[i] {
+					t.Errorf("tool %d: %+v, want unresolved %q", i, tl, tc.refs[i])
+				}
+			}
+		})
+	}
 }

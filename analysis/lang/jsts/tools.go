@@ -365,6 +365,17 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 		return
 	}
 	first, last := args[0], args[len(args)-1]
+	if !e.isHandlerArg(last) && len(args) >= 3 && e.isHandlerArg(args[len(args)-2]) {
+		// tool(name, …, handler, extra): a trailing options object.
+		last = args[len(args)-2]
+		args = args[:len(args)-1]
+	}
+	last = e.unwrapHandler(last)
+	if first.v.each != nil && !first.v.byName {
+		e.tableRegistration(n, method, first, last, args[1:len(args)-1], c)
+		e.noteHandlerArg(last.node)
+		return
+	}
 	name, nameRef, ok := e.toolName(first.node, first.v)
 	if !ok {
 		return
@@ -374,10 +385,8 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 	if !e.toolHandler(&tool, last.node, last.v, c) {
 		return
 	}
-	if e.handlerArg == nil {
-		e.handlerArg = map[int32]bool{}
-	}
-	e.handlerArg[last.node] = true
+	e.noteHandlerArg(last.node)
+	e.noteFactory(tool, first.v, last.v)
 	// Annotations: registerTool's config.annotations, or tool()'s annotations object.
 	for _, a := range args[1 : len(args)-1] {
 		if method == "registerTool" {
@@ -391,6 +400,32 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 		}
 	}
 	e.f.Tools = append(e.f.Tools, tool)
+}
+
+// isHandlerArg reports whether a registration argument may be the handler:
+// a function, a wrapped one, or a name or method to resolve later.
+func (e *extractor) isHandlerArg(a argVal) bool {
+	if a.v.fnp > 0 || a.v.each != nil {
+		return true
+	}
+	h := e.unwrapCallee(a.node)
+	if h < 0 {
+		return false
+	}
+	switch e.t.k(h) {
+	case kIdentifier, kMember:
+		return !a.v.known && a.v.props == nil
+	case kCall:
+		return e.wrappedFunc(h) >= 0 || e.unwrapHandler(a).node != a.node
+	}
+	return false
+}
+
+func (e *extractor) noteHandlerArg(n int32) {
+	if e.handlerArg == nil {
+		e.handlerArg = map[int32]bool{}
+	}
+	e.handlerArg[n] = true
 }
 
 func isAnnotationObject(v val) bool {

@@ -48,6 +48,19 @@ type val struct {
 	// (new OpenAI({ baseURL: … })), carried along its member reads so the
 	// calls on it record it as Call.Recv; nil when not an object literal.
 	ctor *facts.Arg
+	// each is "any one of these values": a loop variable over a literal
+	// array, a callback's item, a handler picked from a map by the tool name
+	// (byName: each item's name is the tool it serves).
+	each   []eachItem
+	byName bool
+}
+
+// eachItem is one of the values an each value may be. name (when byName)
+// is the tool name the item is picked by, written at nameNode.
+type eachItem struct {
+	name     string
+	nameNode int32
+	p        prop
 }
 
 type prop struct {
@@ -61,7 +74,7 @@ func (v val) fn() int32 { return v.fnp - 1 }
 // symbol, function, class, object or loader.
 func (v val) symbolic() bool {
 	return v.sym != nil || v.fnp > 0 || v.req || v.nodeReq || v.intr || v.cls != "" || v.clsRef != "" ||
-		v.props != nil || v.elems != nil || v.modObj || v.expObj || v.this || v.parsed || v.wrap
+		v.props != nil || v.elems != nil || v.each != nil || v.modObj || v.expObj || v.this || v.parsed || v.wrap
 }
 
 // empty reports whether nothing is known of v (an unassigned variable).
@@ -115,7 +128,7 @@ func merge(old, nv val) val {
 // caller: the callee's symbolic value or literal, without its taint (which
 // names the callee's parameters).
 func returned(v val) val {
-	v.taint, v.props, v.elems = nil, nil, nil
+	v.taint, v.props, v.elems, v.each, v.byName = nil, nil, nil, nil, false
 	v.read, v.impp, v.this, v.modObj, v.expObj, v.parsed, v.keyed = false, 0, false, false, false, false, false
 	return v
 }

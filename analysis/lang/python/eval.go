@@ -84,6 +84,8 @@ type fnCtx struct {
 	cond int
 	// globals are names declared `global` here: bindings go to the module scope.
 	globals map[string]bool
+	// loops are the enclosing loops over literal containers (loops.go).
+	loops []loopBind
 }
 
 // recordedBuiltins are builtins whose calls are facts (rules decide).
@@ -298,6 +300,8 @@ func (e *extractor) typeVal(fc *fnCtx, ty int32) val {
 		v = e.member(fc, v, strings.TrimSpace(p))
 	}
 	switch {
+	case v.sym && v.mem != "" && (v.mod == "typing" || v.mod == "typing_extensions"):
+		return val{} // Any and the like say nothing of the instance
 	case v.sym && v.mem != "":
 		return normSym(val{sym: true, mod: v.mod, mem: v.mem + "()"})
 	case v.classDef != "":
@@ -408,7 +412,14 @@ func (e *extractor) stmt(fc *fnCtx, n int32) {
 	case "for_statement":
 		it := e.eval(fc, t.field(n, "right"))
 		e.bindTarget(fc, t.field(n, "left"), elementOf(it))
+		lb, literal := e.literalLoop(fc, t.field(n, "left"), t.field(n, "right"))
+		if literal {
+			fc.loops = append(fc.loops, lb)
+		}
 		e.body(fc, t.field(n, "body"))
+		if literal {
+			fc.loops = fc.loops[:len(fc.loops)-1]
+		}
 		if alt := t.field(n, "alternative"); alt >= 0 {
 			e.body(fc, t.field(alt, "body"))
 		}
@@ -552,14 +563,18 @@ func (e *extractor) decorated(fc *fnCtx, n int32) {
 		}
 		attr, recvN, call := e.decoratorAttr(c)
 		e.eval(fc, t.firstNamed(c))
-		if attr != "tool" || t.typ(def) != "function_definition" || fc.classBody != nil {
+		if t.typ(def) != "function_definition" || fc.classBody != nil {
+			continue
+		}
+		if attr == "" {
+			e.projectDecorator(fc, c, def)
+			continue
+		}
+		if attr != "tool" {
 			continue
 		}
 		recv := e.pureVal(fc, recvN)
-		if recv.self {
-			continue
-		}
-		sdk := sdkOf(recv)
+		sdk := e.sdkOf(fc, recv)
 		if sdk == "" {
 			continue
 		}
@@ -567,7 +582,10 @@ func (e *extractor) decorated(fc *fnCtx, n int32) {
 		if !ok {
 			continue
 		}
+		before := len(e.f.Tools)
 		e.fastTool(fc, sdk, c, idx, nil, e.f.Functions[idx].Name, e.f.Functions[idx].NameSpan, call, 0)
+		e.markVia(before, viaModule(recv))
+		e.selfNamed(fc, before, val{})
 	}
 	switch t.typ(def) {
 	case "function_definition":
@@ -796,14 +814,28 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 	case "attribute":
 		obj := t.unparen(t.field(l, "object"))
 		if fc.class != nil && t.typ(obj) == "identifier" && fc.selfName != "" && t.textEq(obj, fc.selfName) {
+			attr := t.text(t.field(l, "attribute"))
+			// Attributes are flow-insensitive: `self.pool = None` in close()
+			// (or __init__) does not hide the pool connect() creates.
+			if old, ok := fc.class.attrs[attr]; ok && carries(old) && !carries(v) {
+				return
+			}
 			if keep(v) {
-				fc.class.attrs[t.text(t.field(l, "attribute"))] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
+				fc.class.attrs[attr] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
 			}
 			return
 		}
-		e.evalObj(fc, obj)
+		if o := e.evalObj(fc, obj); !o.sym && !o.self && o.cls == "" && o.classDef == "" {
+			e.mutate(fc, obj, v.refs) // req.body = content
+		}
 	case "subscript":
 		e.eval(fc, l)
+		// config["servers"][name] = entry: the dict now holds the value.
+		root := t.unparen(t.field(l, "value"))
+		for d := 0; d < 4 && t.typ(root) == "subscript"; d++ {
+			root = t.unparen(t.field(root, "value"))
+		}
+		e.mutate(fc, root, v.refs)
 	default:
 		e.eval(fc, l)
 	}

@@ -229,8 +229,15 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		} else {
 			refs = o.refs
 		}
+		// A field of a parameter typed with a class of the file (a pydantic
+		// model of tool input: args.path) is a path into the parameter, and
+		// the class's default for it is no literal of the value.
+		field := !o.self && o.direct
 		if ci := e.classes[o.cls]; ci != nil {
 			if av, ok := e.classAttr(ci, attr, 0); ok {
+				if field && !av.sym && av.cls == "" && av.meth == "" {
+					return val{refs: extendPath(o.refs, attr), direct: true}
+				}
 				av.refs = refs
 				return av
 			}
@@ -243,6 +250,9 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		}
 		if e.resolveMethod(o.cls, attr) >= 0 || (o.self && e.methods[attr]) {
 			return val{meth: attr, cls: o.cls, refs: o.refs}
+		}
+		if field {
+			return val{refs: extendPath(o.refs, attr), direct: true}
 		}
 		return val{refs: refs, direct: o.self}
 	case o.classDef != "":
@@ -511,6 +521,9 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		al := e.args(fc, argsN)
 		res := val{refs: union(al.refs, o.refs)}
 		m := e.member(fc, o, attr)
+		if mutators[attr] && !m.sym && m.meth == "" && !o.self && o.cls == "" && o.classDef == "" {
+			e.mutate(fc, t.unparen(t.field(fu, "object")), al.refs)
+		}
 		switch {
 		case m.sym:
 			e.emitCall(fc, m.mod, m.mem, n, fu, al.args, al.spread)
@@ -529,19 +542,15 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 					}
 				}
 			}
-			if sdk := sdkOf(o); sdk != "" && !o.self {
-				switch {
-				case attr == "add_tool":
-					e.registerCall(fc, sdk, n, al, -1)
-				case attr == "tool" && len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
-					// fastmcp's server.tool(fn, name=…) registers directly.
-					e.registerCall(fc, sdk, n, al, -1)
-				}
-			}
+			e.registerMethod(fc, o, attr, n, al)
 			if attr == "Tool" || strings.HasSuffix(m.mem, ".Tool") || m.mem == "Tool" {
 				e.recordToolLiteral(fc, n)
 			}
 		case m.meth != "" || o.self || o.cls != "" || o.classDef != "":
+			if o.cls != "" && o.meth == "" {
+				// self.tool(fn, name=…) in a FastMCP subclass's setup method.
+				e.registerMethod(fc, o, attr, n, al)
+			}
 			cls := o.cls
 			if o.classDef != "" {
 				cls = o.classDef
@@ -614,8 +623,10 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 	if inner := fu; t.typ(inner) == "call" {
 		if f2 := t.unparen(t.field(inner, "function")); t.typ(f2) == "attribute" && t.textEq(t.field(f2, "attribute"), "tool") {
 			recv := e.pureVal(fc, t.field(f2, "object"))
-			if sdk := sdkOf(recv); sdk != "" && !recv.self {
+			if sdk := e.sdkOf(fc, recv); sdk != "" {
+				before := len(e.f.Tools)
 				e.registerCall(fc, sdk, n, al, inner)
+				e.markVia(before, viaModule(recv))
 			}
 		}
 	}
@@ -873,20 +884,27 @@ func isDecimal(s string) bool {
 }
 
 // urlJoin is what urljoin(base, ref) is known to be: ref when it is a
-// complete absolute URL; base's scheme and host when ref is known to be a
-// relative reference that keeps them (a path, a query); nothing otherwise:
-// an unknown ref may be an absolute URL to any host.
+// complete absolute URL; base's scheme and host when ref is a relative
+// reference that keeps them (a path, a query) or is not known (taken as
+// relative, the endpoint of an API helper: urljoin(BASE, endpoint), as
+// before this function existed); nothing when a known ref names another
+// host or scheme.
 func urlJoin(base, ref val) (string, bool, bool) {
 	if ref.known && !ref.prefix && strings.Contains(ref.s, "://") {
 		return ref.s, true, false
 	}
-	if !base.known || !ref.known || strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") {
+	if !base.known {
 		return "", false, false
 	}
-	if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
-		return "", false, false // a scheme of its own
-	} else if i < 0 && ref.prefix {
-		return "", false, false // its first characters may still be a scheme
+	if ref.known {
+		if strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") {
+			return "", false, false // another host
+		}
+		if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
+			return "", false, false // a scheme of its own
+		} else if i < 0 && ref.prefix {
+			return "", false, false // its first characters may still be a scheme
+		}
 	}
 	scheme, rest, ok := strings.Cut(base.s, "://")
 	if !ok {
@@ -918,34 +936,136 @@ func osPathJoin(parts []string) string {
 // registerCall records `server.add_tool(fn, name=…)` or `server.tool(…)(fn)`:
 // the handler is the first positional argument of call n; nameCall is the
 // `.tool(…)` call holding the options (-1: n itself).
+// registerMethod records `server.add_tool(fn, …)` and `server.tool(fn, …)`
+// (fastmcp's direct form) when o is an MCP server.
+func (e *extractor) registerMethod(fc *fnCtx, o val, attr string, n int32, al argList) {
+	if attr != "add_tool" && attr != "tool" {
+		return
+	}
+	sdk := e.sdkOf(fc, o)
+	before := len(e.f.Tools)
+	defer func() { e.markVia(before, viaModule(o)) }()
+	switch {
+	case sdk == "":
+	case attr == "add_tool":
+		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
+		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.posV) > 0 && hasKw(al, "name") && !al.posV[0].known && !al.posV[0].lit:
+		// server.tool(wrapped, name="x"): with the name given by keyword,
+		// the positional argument is the function, whatever wraps it.
+		e.registerCall(fc, sdk, n, al, -1)
+	}
+}
+
+// fromFunction returns h when it is `Tool.from_function(fn, …)` (fastmcp's
+// Tool, FunctionTool) with fn as its first argument, else -1.
+func (e *extractor) fromFunction(h int32) int32 {
+	t := e.t
+	h = t.unparen(h)
+	if t.typ(h) != "call" {
+		return -1
+	}
+	f := t.unparen(t.field(h, "function"))
+	if t.typ(f) != "attribute" || !t.textEq(t.field(f, "attribute"), "from_function") {
+		return -1
+	}
+	cls := t.text(t.field(f, "object"))
+	cls = cls[strings.LastIndexByte(cls, '.')+1:]
+	if cls != "Tool" && cls != "FunctionTool" {
+		return -1
+	}
+	first := t.firstNamed(t.field(h, "arguments"))
+	if first < 0 || t.typ(first) == "keyword_argument" {
+		return -1
+	}
+	return h
+}
+
+func hasKw(al argList, name string) bool {
+	_, ok := al.kw[name]
+	return ok
+}
+
 func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nameCall int32) {
 	if len(al.pos) == 0 {
 		return
 	}
 	t := e.t
 	h := t.unparen(al.pos[0])
-	hv := al.posV[0]
+	if root, _ := e.loopRoot(h); root != "" {
+		if elems := fc.loopElems(root); elems != nil {
+			e.registerLoop(fc, sdk, n, al, nameCall, elems, h)
+			return
+		}
+	}
+	before := len(e.f.Tools)
+	e.registerHandler(fc, sdk, n, h, al.posV[0], nameCall)
+	e.selfNamed(fc, before, al.posV[0])
+}
+
+// registerHandler records the registration n of the function h (value hv).
+func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, nameCall int32) {
+	t := e.t
+	if fromFn := e.fromFunction(h); fromFn >= 0 {
+		// add_tool(Tool.from_function(fn, name=…)): fn is the handler, the
+		// options of from_function name and annotate the tool.
+		before := len(e.f.Tools)
+		fn := t.unparen(t.firstNamed(t.field(h, "arguments")))
+		e.registerHandler(fc, sdk, n, fn, e.pureVal(fc, fn), nameCall)
+		if len(e.f.Tools) > before {
+			tl := &e.f.Tools[len(e.f.Tools)-1]
+			for _, a := range t.namedKids(t.field(h, "arguments"), nil) {
+				if t.typ(a) != "keyword_argument" {
+					continue
+				}
+				switch t.text(t.field(a, "name")) {
+				case "name":
+					e.setToolName(fc, tl, t.field(a, "value"))
+				case "annotations":
+					e.annotations(fc, tl, t.field(a, "value"))
+				}
+			}
+		}
+		return
+	}
 	idx := -1
 	var ref *facts.Callee
 	fnName := t.text(h)
 	nameSpan := e.span(h)
+	exprOf := ".__name__" // what names the tool when fnName is unknown
 	switch {
 	case hv.isFn:
 		idx = hv.fn
-		if nm := e.f.Functions[idx].Name; nm != "" {
-			fnName = nm
-		}
+		fnName = e.f.Functions[idx].Name // "" for a lambda: unresolved
 	case hv.meth != "":
 		idx = e.resolveMethod(hv.cls, hv.meth)
 		fnName = hv.meth
 		if idx < 0 {
 			ref = &facts.Callee{Kind: "method", Name: hv.meth, Class: hv.cls, Func: -1, Span: e.span(h)}
 		}
-	case t.typ(h) == "identifier" || t.typ(h) == "attribute":
+	case t.typ(h) == "lambda":
+		i, ok := e.fnOf[h]
+		if !ok {
+			return
+		}
+		idx, fnName, exprOf = i, "", ""
+	case hv.sym && strings.Contains(hv.mem, "("):
+		// A tool object a library call made (Tool.from_function(fn,
+		// name="x")): named by its literal name option, else unresolved.
+		fnName, exprOf = "", ".name"
+		if a, ok := hv.props["name"]; ok && a.Known && !a.Prefix && a.Value != "" {
+			fnName = a.Value
+		}
+	case (t.typ(h) == "identifier" || t.typ(h) == "attribute") && (hv.sym || hv.unbound != ""):
 		if i := strings.LastIndexByte(fnName, '.'); i >= 0 {
 			fnName = fnName[i+1:]
 		}
 		ref = &facts.Callee{Kind: "local", Name: fnName, Func: -1, Span: e.span(h)}
+	case t.typ(h) == "identifier" || t.typ(h) == "attribute":
+		// A variable (a loop's, a parameter, a wrapped function): the
+		// function it holds, and so the name, is not known here.
+		fnName = ""
 	default:
 		return
 	}
@@ -953,6 +1073,12 @@ func (e *extractor) registerCall(fc *fnCtx, sdk string, n int32, al argList, nam
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, nameCall, 0)
 	} else {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
+	}
+	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" && tl.NameExpr == "" {
+		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + exprOf
+		if hv.isFn || t.typ(h) == "lambda" {
+			tl.NameExpr = "<lambda>" // what FastMCP would call it
+		}
 	}
 }
 
@@ -1062,4 +1188,26 @@ func (e *extractor) emitRef(fc *fnCtx, c facts.Callee) {
 	}
 	fn := &e.f.Functions[fc.idx]
 	fn.Refs = append(fn.Refs, c)
+}
+
+// mutators are the methods of lists, dicts and sets that put their
+// arguments into the object.
+var mutators = map[string]bool{"append": true, "extend": true, "insert": true, "add": true, "update": true,
+	"setdefault": true, "appendleft": true, "extendleft": true}
+
+// mutate adds refs to the variable obj names, a collection a mutating
+// method or a key assignment puts them into (cmd.append(name),
+// body["x"] = v): what it holds now derives from them too.
+func (e *extractor) mutate(fc *fnCtx, obj int32, refs []facts.ParamRef) {
+	if len(refs) == 0 || obj < 0 || e.t.typ(obj) != "identifier" {
+		return
+	}
+	// Only a variable of the function itself: a mutation of a module or
+	// enclosing variable would make the facts of other functions depend on
+	// the order they are evaluated in.
+	name := e.t.text(obj)
+	if v, ok := fc.scope.vars[name]; ok && fc.globals[name] == false {
+		v.refs = union(v.refs, refs)
+		fc.scope.vars[name] = v
+	}
 }

@@ -171,6 +171,7 @@ func (e *extractor) run() {
 		return a.End.Offset > b.End.Offset
 	})
 	e.exports(mod)
+	e.typeTable(mod)
 	e.plainTools()
 	e.applyToolAnnotations()
 }

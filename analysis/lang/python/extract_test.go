@@ -58,6 +58,7 @@ func TestSymbols(t *testing.T) {
 		{"importlib literal module", "import importlib\nm = importlib.import_module('os')\nm.remove(p)\n", []string{"os.remove"}, nil},
 		{"session", "import requests\ns = requests.Session()\ns.get(u)\n", []string{"requests.Session().get"}, nil},
 		{"with session", "import requests\nwith requests.Session() as s:\n    s.get(u)\n", []string{"requests.Session().get"}, nil},
+		{"attribute reset to None elsewhere", "import asyncpg\nclass Db:\n    def __init__(self):\n        self.pool = None\n    async def connect(self, dsn):\n        self.pool = await asyncpg.create_pool(dsn)\n    async def close(self):\n        self.pool = None\n    async def rows(self, q):\n        return await self.pool.fetch(q)\n", []string{"asyncpg.create_pool().fetch"}, nil},
 		{"async with", "import httpx\nasync def f(u):\n    async with httpx.AsyncClient() as client:\n        await client.get(u)\n", []string{"httpx.AsyncClient().get"}, nil},
 		{"aiohttp nested", "import aiohttp\nasync def f(u):\n    async with aiohttp.ClientSession() as session:\n        async with session.get(u) as r:\n            pass\n", []string{"aiohttp.ClientSession().get"}, nil},
 		{"await connect", "import asyncpg\nasync def f(d):\n    conn = await asyncpg.connect(d)\n    await conn.fetch(q)\n", []string{"asyncpg.connect().fetch"}, nil},
@@ -204,6 +205,53 @@ func TestTools(t *testing.T) {
 			[]string{"a python-lowlevel case a [1]", "b python-lowlevel case b [1]"}},
 		{"low-level in tuple", "from mcp.server import Server\ns = Server('x')\n@s.call_tool()\nasync def h(name, arguments):\n    if name in ('a', 'b'):\n        pass\n",
 			[]string{"a python-lowlevel case a [1]", "b python-lowlevel case a [1]"}},
+		{"fastmcp subclass self.tool in a setup method", "from fastmcp import FastMCP\nclass S(FastMCP):\n    def setup(self):\n        def find(q):\n            pass\n        wrapped = wrap(find)\n        self.tool(wrapped, name='find-x')\n        self.add_tool(find)\n",
+			[]string{"find-x fastmcp - []", "find fastmcp find [0:q]"}},
+		{"instance of a fastmcp subclass of the file", "from mcp.server import FastMCP\nclass W(FastMCP):\n    pass\nmcp = W('x')\n@mcp.tool()\ndef t(a):\n    pass\n",
+			[]string{"t python-sdk t [0:a]"}},
+		{"subclass through a base of the file", "import fastmcp\nclass B(fastmcp.FastMCP):\n    pass\nclass W(B):\n    def __init__(self):\n        self.tool(self.t, name='tt')\n    def t(self, a):\n        pass\n",
+			[]string{"tt fastmcp t [1:a]"}},
+		{"plain class with a tool method is not mcp", "class Reg:\n    def tool(self, f=None, name=None):\n        return f\n    def setup(self):\n        self.tool(self.setup, name='x')\nr = Reg()\n@r.tool()\ndef t(a):\n    pass\n", nil},
+		{"subclass of another library class is not mcp", "from starlette.routing import Router\nclass R(Router):\n    def setup(self):\n        def h(q):\n            pass\n        self.add_tool(h)\n", nil},
+		{"server class named FastMCP from another package", "from core.srv import AcmeFastMCP\nfrom core.tools import scan\nmcp = AcmeFastMCP('x')\nmcp.add_tool(scan, description='d')\n",
+			[]string{"scan fastmcp - []"}},
+		{"server object from an absolute module", "from pkg.server import mcp\n@mcp.tool()\ndef t(a):\n    pass\n", []string{"t fastmcp t [0:a] via:pkg.server"}},
+		{"library instance from an absolute module", "from agents_lib import Agent\na = Agent()\n@a.tool()\ndef t(a):\n    pass\n", nil},
+		{"own tool decorator", "from pkg.registry import tool\n@tool('x_y', annotations={'readOnlyHint': True})\ndef t(a):\n    pass\n@tool\ndef u(b):\n    pass\n@tool(name='named')\ndef v(c):\n    pass\n",
+			[]string{"x_y fastmcp t [0:a] via:pkg.registry", "u fastmcp u [0:b] via:pkg.registry", "named fastmcp v [0:c] via:pkg.registry"}},
+		{"own tool decorator, relative", "from .rpc import tool\n@tool\ndef t(a):\n    pass\n", []string{"t fastmcp t [0:a]"}},
+		{"a local tool function is no registration", "def tool(f):\n    return f\n@tool\ndef t(a):\n    pass\n@tooling\ndef u(a):\n    pass\n", nil},
+		{"typing.Any server parameter", "from typing import Any\ndef register(mcp: Any):\n    @mcp.tool()\n    def t(a):\n        pass\n", []string{"t fastmcp t [0:a]"}},
+		{"a typed non-server parameter", "from pydantic_ai import Agent\ndef register(agent: Agent):\n    @agent.tool()\n    def t(a):\n        pass\n", nil},
+		{"variable handler has no name", "from fastmcp import FastMCP\nmcp = FastMCP('x')\ndef reg(fns):\n    for fn in fns:\n        mcp.tool()(fn)\n", []string{"expr:fn.__name__ fastmcp - []"}},
+		{"loop over a literal tuple of functions", "from fastmcp import FastMCP\nmcp = FastMCP('x')\ndef a(p):\n    pass\ndef b(q):\n    pass\nfor fn in (a, b):\n    mcp.tool()(fn)\n",
+			[]string{"a fastmcp a [0:p]", "b fastmcp b [0:q]"}},
+		{"loop over a dict's items with name=", "from fastmcp import FastMCP\nmcp = FastMCP('x')\ndef a(p):\n    pass\nTOOLS = {'read': a, 'write': lambda q: q}\nfor name, fn in TOOLS.items():\n    mcp.add_tool(fn, name=name)\n",
+			[]string{"read fastmcp a [0:p]", "write fastmcp  [0:q]"}},
+		{"loop over pairs in a setup function, name positional", "def a(p):\n    pass\nNAME_B = 'bee'\ndef setup(server):\n    specs = [('x', a), (NAME_B, a)]\n    for n, h in specs:\n        server.tool(n)(h)\n",
+			[]string{"x fastmcp a [0:p]", "bee fastmcp a [0:p]"}},
+		{"loop over a list the code does not spell out", "from fastmcp import FastMCP\nmcp = FastMCP('x')\ndef reg(fns):\n    for fn in list(fns):\n        mcp.tool()(fn)\n", []string{"expr:fn.__name__ fastmcp - []"}},
+		{"loop over literals registering nothing", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nfor fn in ('a', 'b'):\n    print(fn)\n", nil},
+		{"Tool.from_function inline", "from fastmcp import FastMCP\nfrom fastmcp.tools import FunctionTool, Tool\nmcp = FastMCP('x')\ndef a(p):\n    pass\nmcp.add_tool(FunctionTool.from_function(a, tags={'t'}))\nmcp.add_tool(Tool.from_function(a, name='aa'))\nmcp.add_tool(Prompt.from_function(a))\n",
+			[]string{"a fastmcp a [0:p]", "aa fastmcp a [0:p]"}},
+		{"lambda without a name", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nmcp.add_tool(lambda q: q)\n", []string{"expr:<lambda> fastmcp  [0:q]"}},
+		{"tool object made by a library call", "from fastmcp.tools import Tool\nfrom fastmcp import FastMCP\nmcp = FastMCP('x')\ndef a(p):\n    pass\nt = Tool.from_function(a, name='made')\nmcp.add_tool(t)\nu = Tool.from_function(a)\nmcp.add_tool(u)\n",
+			[]string{"made fastmcp - []", "expr:u.name fastmcp - []"}},
+		{"loop over instances of tool classes", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nclass Base:\n    name = ''\nclass R(Base):\n    name = 'read'\n    def run(self, p):\n        pass\nclass W(Base):\n    name = 'write'\n    def run(self, q):\n        pass\nfor t in [R(), W]:\n    mcp.add_tool(t.run, name=t.name)\n",
+			[]string{"read fastmcp run [1:p]", "write fastmcp run [1:q]"}},
+		{"loop over instances without a literal name", "from fastmcp import FastMCP\nmcp = FastMCP('x')\nclass R:\n    def run(self, p):\n        pass\nfor t in [R()]:\n    mcp.add_tool(t.run, name=t.label)\n", []string{"expr:R().label fastmcp run [1:p]"}},
+		{"self.name in a base class's register method", "class Base:\n    name = ''\n    def run(self, a):\n        pass\n    def register(self, server):\n        server.tool(name=self.name)(self.run)\nclass Ls(Base):\n    name = 'ls'\n    def run(self, path):\n        pass\nclass Cat(Base):\n    name = 'cat'\nclass Other:\n    name = 'not-a-tool'\n",
+			[]string{"ls fastmcp run [1:path]", "cat fastmcp run [1:a]"}},
+		{"self.name with no class giving it", "class Base:\n    def __init__(self, name):\n        self.name = name\n    def run(self, a):\n        pass\n    def register(self, server):\n        server.tool(name=self.name)(self.run)\n", []string{"expr:self.name fastmcp run [1:a]"}},
+		{"low-level registry of tool class instances", "from mcp.server import Server\ns = Server('x')\nclass Base:\n    name = ''\nclass R(Base):\n    name = 'read'\n    async def execute(self, args):\n        pass\nclass W(Base):\n    name = 'write'\n    async def execute(self, args):\n        pass\nTOOLS = [R(), W()]\nMAP = {t.name: t for t in TOOLS}\n@s.call_tool()\nasync def h(name, arguments):\n    tool = MAP.get(name)\n    if tool is None:\n        raise ValueError(name)\n    return await tool.execute(arguments)\n",
+			[]string{"read python-lowlevel execute [1]", "write python-lowlevel execute [1]"}},
+		{"low-level registry dict of instances, called by subscript", "from mcp.server import Server\ns = Server('x')\nclass R:\n    def run(self, args):\n        pass\ndef w(args):\n    pass\n@s.call_tool()\nasync def h(name, arguments):\n    reg = {'read': R(), 'write': w}\n    return reg[name].run(arguments)\n",
+			[]string{"read python-lowlevel run [1]", "write python-lowlevel - [0]"}},
+		{"low-level registry filtered by a condition", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'r'\n    def run(self, args):\n        pass\nMAP = {t.name: t for t in [R()] if t.enabled}\n@s.call_tool()\nasync def h(name, arguments):\n    return MAP[name].run(arguments)\n", nil},
+		{"a lookup by another key is no dispatch", "from mcp.server import Server\ns = Server('x')\ndef a(x):\n    pass\nMAP = {'a': a}\n@s.call_tool()\nasync def h(name, arguments):\n    return MAP[arguments['kind']](arguments)\n", nil},
+		{"low-level dispatch by a loop over tool classes", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'read'\n    async def execute(self, args):\n        pass\nclass W:\n    name = 'write'\n    async def execute(self, args):\n        pass\nTOOLS = [R(), W()]\n@s.call_tool()\nasync def h(name, arguments):\n    for t in TOOLS:\n        if t.name == name:\n            return await t.execute(arguments)\n    raise ValueError(name)\n",
+			[]string{"read python-lowlevel execute [1]", "write python-lowlevel execute [1]"}},
+		{"a loop comparing another field is no dispatch", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'read'\n    async def execute(self, args):\n        pass\n@s.call_tool()\nasync def h(name, arguments):\n    for t in [R()]:\n        if t.name == arguments['kind']:\n            return await t.execute(arguments)\n", nil},
 		{"low-level enum match", "from enum import Enum\nclass T(str, Enum):\n    R = 'read'\n@server.call_tool()\nasync def h(name, arguments):\n    match name:\n        case T.R:\n            pass\n        case T.W.value:\n            pass\n",
 			[]string{"read python-lowlevel case read [1]", "ref:T.W python-lowlevel case T.W [1]"}},
 	}
@@ -213,7 +261,10 @@ func TestTools(t *testing.T) {
 			var got []string
 			for _, tl := range f.Tools {
 				name := tl.Name
-				if name == "" {
+				switch {
+				case name == "" && tl.NameRef == "" && tl.NameExpr != "":
+					name = "expr:" + tl.NameExpr
+				case name == "":
 					name = "ref:" + tl.NameRef
 				}
 				h := "-"
@@ -228,7 +279,11 @@ func TestTools(t *testing.T) {
 					}
 					in = append(in, s)
 				}
-				got = append(got, fmt.Sprintf("%s %s %s [%s]", name, tl.SDK, h, strings.Join(in, " ")))
+				line := fmt.Sprintf("%s %s %s [%s]", name, tl.SDK, h, strings.Join(in, " "))
+				if tl.ViaModule != "" {
+					line += " via:" + tl.ViaModule
+				}
+				got = append(got, line)
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("tools:\n got %q\nwant %q", got, tc.want)

@@ -1,5 +1,7 @@
 package python
 
+import "strings"
+
 // Object flow through return values: a function of the file that returns
 // an instance (`return boto3.client("s3")`, `return self._session`, the
 // value a @contextmanager yields) gives that instance to its callers, so
@@ -169,4 +171,81 @@ func (e *extractor) isProperty(idx int) bool {
 	}
 	def := e.fnNode[idx]
 	return e.hasDecorator(def, "property") || e.hasDecorator(def, "cached_property")
+}
+
+// typeTable fills File.Types, so files importing this one follow its
+// instances (the link rewrites their calls, analysis/link/objtypes.go):
+// module-level names bound to an instance ("s3" → boto3 "client()") or to
+// a name of another project module, what top-level functions return
+// ("get_client()"), and, per class, instance attributes ("Store.conn"),
+// what methods return ("Store.cursor()") and properties ("Store.db"). An
+// instance of a class of this file is "type:<Class>".
+func (e *extractor) typeTable(mod *scope) {
+	conflict := map[string]bool{}
+	put := func(key, sym string) {
+		if sym == "" || key == "" || conflict[key] {
+			return
+		}
+		if old, ok := e.f.Types[key]; ok && old != sym {
+			delete(e.f.Types, key)
+			conflict[key] = true
+			return
+		}
+		if e.f.Types == nil {
+			e.f.Types = map[string]string{}
+		}
+		e.f.Types[key] = sym
+	}
+	if mod != nil {
+		for name, v := range mod.vars {
+			if v.isFn || v.classDef != "" {
+				continue
+			}
+			if v.sym && !v.lit && !strings.Contains(v.mem, "()") && !strings.HasPrefix(v.mod, ".") {
+				continue // an imported library name, not an instance
+			}
+			put(name, typeSymbol(v))
+		}
+	}
+	for idx, r := range e.rets {
+		fn := &e.f.Functions[idx]
+		switch {
+		case fn.Class == "" && fn.Parent == 0:
+			put(fn.Name+"()", typeSymbol(r))
+		case fn.Class != "" && e.topClass(fn.Class):
+			if e.isProperty(idx) {
+				put(fn.Class+"."+fn.Name, typeSymbol(r))
+			} else {
+				put(fn.Class+"."+fn.Name+"()", typeSymbol(r))
+			}
+		}
+	}
+	for name, ci := range e.classes {
+		if !e.topClass(name) {
+			continue
+		}
+		for attr, v := range ci.attrs {
+			put(name+"."+attr, typeSymbol(v))
+		}
+	}
+}
+
+// topClass reports whether class name is defined at the top level of the
+// file, where other files can import it.
+func (e *extractor) topClass(name string) bool {
+	ci := e.classes[name]
+	return ci != nil && ci.node >= 0 && e.enclosingFn(ci.node) == 0
+}
+
+// typeSymbol is the canonical "Module\x00Member" of an instance, or
+// "type:<Class>\x00" for an instance of a class of this file; "" for
+// anything else.
+func typeSymbol(v val) string {
+	switch {
+	case v.sym && !v.lit && v.mod != "":
+		return v.mod + "\x00" + v.mem
+	case v.cls != "" && v.meth == "" && !v.self:
+		return "type:" + v.cls + "\x00"
+	}
+	return ""
 }

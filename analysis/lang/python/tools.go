@@ -90,9 +90,16 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 		}
 	}
 	before := len(e.f.Tools)
-	walk(body, 0)
+	// `for t in TOOLS: if t.name == name:` first: its test is no tool name.
+	e.loopDispatch(h, body, nameParam)
+	if len(e.f.Tools) == before {
+		walk(body, 0)
+	}
 	if len(e.f.Tools) == before {
 		e.tableDispatch(h, def, body, nameParam)
+	}
+	if len(e.f.Tools) == before {
+		e.registryDispatch(h, body, nameParam)
 	}
 	if len(e.f.Tools) == before {
 		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec})
@@ -361,23 +368,139 @@ func (e *extractor) branch(h int, body int32, names []int32, argIdx int, dec int
 
 // sdkOf classifies the receiver of `.tool`: "" when it is known not to be an
 // MCP server (pydantic-ai's agent.tool, for instance).
-func sdkOf(recv val) string {
-	if recv.cls != "" || recv.classDef != "" || recv.isFn || recv.lit || recv.known || recv.meth != "" {
+func (e *extractor) sdkOf(fc *fnCtx, recv val) string {
+	if recv.cls != "" && recv.meth == "" {
+		// self in, or an instance of, a class of this file: a server only
+		// when the class derives from FastMCP.
+		return e.classSDK(fc, recv.cls, 0)
+	}
+	if recv.self || recv.classDef != "" || recv.isFn || recv.lit || recv.known || recv.meth != "" {
 		return "" // an object of this file's own making
 	}
 	if !recv.sym {
 		return sdkFastMCP
 	}
-	m := recv.mod
-	switch {
-	case strings.HasPrefix(m, "mcp.server.fastmcp"), strings.HasPrefix(m, "mcp.server.mcpserver"), m == "mcp" || strings.HasPrefix(m, "mcp."):
-		return sdkOfficial
-	case m == "fastmcp" || strings.HasPrefix(m, "fastmcp."):
+	if sdk := serverSDK(recv.mod, ""); sdk != "" {
+		return sdk
+	}
+	if isServerClassName(lastMember(recv.mem)) || strings.HasPrefix(recv.mod, ".") {
 		return sdkFastMCP
-	case strings.HasPrefix(m, "."):
-		return sdkFastMCP // a server object from a project module
+	}
+	if strings.Contains(recv.mem, "(") {
+		return "" // an instance a library made (pydantic-ai's Agent)
+	}
+	// A server object imported from a module the link must find among the
+	// project's files (viaModule).
+	return sdkFastMCP
+}
+
+// viaModule is the module a registration through recv depends on being the
+// project's (facts.Tool.ViaModule), or "" when the registration stands alone.
+func viaModule(recv val) string {
+	if !recv.sym || serverSDK(recv.mod, "") != "" || strings.HasPrefix(recv.mod, ".") || isServerClassName(lastMember(recv.mem)) {
+		return ""
+	}
+	return recv.mod
+}
+
+// markVia sets ViaModule on the tools recorded since before.
+func (e *extractor) markVia(before int, via string) {
+	for i := before; i < len(e.f.Tools); i++ {
+		e.f.Tools[i].ViaModule = via
+	}
+}
+
+// serverSDK is the SDK of the MCP package mod, or "". When class is given,
+// it must also name that package's FastMCP server class.
+func serverSDK(mod, class string) string {
+	if class != "" && class != "FastMCP" && class != "MCPServer" {
+		return ""
+	}
+	switch {
+	case strings.HasPrefix(mod, "mcp.server.fastmcp"), strings.HasPrefix(mod, "mcp.server.mcpserver"), mod == "mcp" || strings.HasPrefix(mod, "mcp."):
+		return sdkOfficial
+	case mod == "fastmcp" || strings.HasPrefix(mod, "fastmcp."):
+		return sdkFastMCP
 	}
 	return ""
+}
+
+// isServerClassName says a class name declares a FastMCP server class
+// (GitGuardianFastMCP): the subclass itself may be defined in another
+// package of a monorepo, out of this file's sight.
+func isServerClassName(name string) bool {
+	return strings.Contains(name, "FastMCP")
+}
+
+// lastMember is the last name of a member path, without a call's "()".
+func lastMember(mem string) string {
+	mem = strings.TrimSuffix(mem, "()")
+	return mem[strings.LastIndexByte(mem, '.')+1:]
+}
+
+// classSDK is the SDK of the FastMCP server class cls of this file derives
+// from (through bases of the file, at most a few deep), or "".
+func (e *extractor) classSDK(fc *fnCtx, cls string, depth int) string {
+	ci := e.classes[cls]
+	if ci == nil || depth > 5 {
+		return ""
+	}
+	for _, b := range ci.bases {
+		if bc := e.classes[b]; bc != nil {
+			if bc != ci {
+				if sdk := e.classSDK(fc, b, depth+1); sdk != "" {
+					return sdk
+				}
+			}
+			continue
+		}
+		parts := strings.Split(b, ".")
+		v := e.resolve(fc, strings.TrimSpace(parts[0]))
+		for _, p := range parts[1:] {
+			v = e.member(fc, v, strings.TrimSpace(p))
+		}
+		if !v.sym {
+			continue
+		}
+		last := lastMember(v.mem)
+		if sdk := serverSDK(v.mod, last); sdk != "" {
+			return sdk
+		}
+		if isServerClassName(last) {
+			return sdkFastMCP
+		}
+	}
+	return ""
+}
+
+// projectDecorator records `@tool` / `@tool("name", …)` where tool is a
+// function imported from a project module (the link checks it is one): the
+// project's own registration decorator, which registers the function it
+// decorates (by its name unless one is given).
+func (e *extractor) projectDecorator(fc *fnCtx, dec, def int32) {
+	t := e.t
+	x := t.firstNamed(dec)
+	call := int32(-1)
+	if t.typ(x) == "call" {
+		call = x
+		x = t.field(x, "function")
+	}
+	if t.typ(x) != "identifier" {
+		return
+	}
+	v := e.resolve(fc, t.text(x))
+	if !v.sym || lastMember(v.mem) != "tool" || strings.Contains(v.mem, "(") || serverSDK(v.mod, "") != "" {
+		return
+	}
+	idx, ok := e.fnOf[def]
+	if !ok {
+		return
+	}
+	before := len(e.f.Tools)
+	e.fastTool(fc, sdkFastMCP, dec, idx, nil, e.f.Functions[idx].Name, e.f.Functions[idx].NameSpan, call, 0)
+	if !strings.HasPrefix(v.mod, ".") {
+		e.markVia(before, v.mod)
+	}
 }
 
 // fastTool records a FastMCP registration. handler is the def/lambda
@@ -430,7 +553,7 @@ func (e *extractor) setToolName(fc *fnCtx, tool *facts.Tool, v int32) {
 	t := e.t
 	v = t.unparen(v)
 	tool.NameSpan = e.span(v)
-	tool.Name, tool.NameRef = "", ""
+	tool.Name, tool.NameRef, tool.NameExpr = "", "", ""
 	switch t.typ(v) {
 	case "string", "concatenated_string", "binary_operator":
 		if s, ok := e.staticString(v, e.f.Constants, ""); ok {
@@ -447,7 +570,15 @@ func (e *extractor) setToolName(fc *fnCtx, tool *facts.Tool, v int32) {
 			return
 		}
 	}
-	tool.NameRef = strings.TrimSuffix(t.text(v), ".value")
+	ref := strings.TrimSuffix(strings.Join(strings.Fields(t.text(v)), ""), ".value")
+	root, _, _ := strings.Cut(ref, ".")
+	if t.typ(v) != "identifier" && t.typ(v) != "attribute" || root == "self" || root == "cls" || strings.ContainsAny(ref, "()[]") {
+		// A call, a subscript, an instance's attribute: no constant of the
+		// package is spelled so, the link reports it unresolved as written.
+		tool.NameExpr = ref
+		return
+	}
+	tool.NameRef = ref
 }
 
 // annotationKey maps an annotation keyword (camel or snake case) to its MCP name.

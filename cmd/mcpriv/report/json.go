@@ -41,7 +41,10 @@ type jsonFinding struct {
 	Server      bool     `json:"server"`
 	Tainted     bool     `json:"tainted"`
 	TaintSource string   `json:"taintSource"`
-	Scope       string   `json:"scope"`
+	// TaintRole: what the model controls through the input, "target" or
+	// "payload" ("" when not tainted).
+	TaintRole string `json:"taintRole"`
+	Scope     string `json:"scope"`
 	// ScopeUnknown: why a literal argument names no scope (only "*" covers it).
 	ScopeUnknown string `json:"scopeUnknown,omitempty"`
 	// ScopeEnv: the environment variable whose literal default Scope is.
@@ -143,10 +146,11 @@ func toJSONFinding(f finding.Finding, suppressed bool) jsonFinding {
 		Server:        f.Server,
 		Tainted:       f.Tainted,
 		TaintSource:   f.TaintSource,
-		Scope:         f.Scope,
-		ScopeUnknown:  f.ScopeUnknown,
 		ScopeEnv:      f.ScopeEnv,
 		ScopeOverride: f.ScopeOverride,
+		TaintRole:     f.TaintRole,
+		Scope:         f.Scope,
+		ScopeUnknown:  f.ScopeUnknown,
 		Scopes:        slices.Clone(f.Scopes),
 		ScopeDynamic:  f.ScopeDynamic,
 		Rule:          f.Rule,

@@ -65,7 +65,7 @@ func sampleResult(t *testing.T) *finding.Result {
 				Capability: capability.FileWrite, Class: capability.File, API: "fs.promises.writeFile",
 				Rule: "js.fs.write", Message: "writes a file whose path the model chooses",
 				Risk: capability.Critical, Severity: finding.Error,
-				Tools: []string{"save_note", "import_note"}, Tainted: true, TaintSource: "path", TaintTool: "save_note",
+				Tools: []string{"save_note", "import_note"}, Tainted: true, TaintSource: "path", TaintTool: "save_note", TaintRole: finding.TaintTarget,
 			},
 			{
 				Kind: finding.KindCapability, File: "src/index.ts",

@@ -203,6 +203,7 @@ type sarifResultProps struct {
 	Server      bool     `json:"server"`
 	Tainted     bool     `json:"tainted"`
 	TaintSource string   `json:"taintSource,omitempty"`
+	TaintRole   string   `json:"taintRole,omitempty"`
 	Scope       string   `json:"scope,omitempty"`
 	Manifest    string   `json:"manifest,omitempty"`
 	Severity    string   `json:"severity"`
@@ -269,7 +270,7 @@ func SARIF(w io.Writer, res *finding.Result, opts Options) error {
 			Properties: sarifResultProps{
 				Rule: f.Rule, Capability: string(f.Capability), API: f.API,
 				Tools: nonNil(f.Tools), Server: f.Server,
-				Tainted: f.Tainted, TaintSource: f.TaintSource, Scope: f.Scope,
+				Tainted: f.Tainted, TaintSource: f.TaintSource, TaintRole: f.TaintRole, Scope: f.Scope,
 				Manifest: string(f.Manifest), Severity: string(f.Severity),
 			},
 		}
@@ -403,7 +404,7 @@ func resultText(f finding.Finding) string {
 		msg += " [" + who + "]"
 	}
 	if f.Tainted && f.TaintSource != "" {
-		msg += fmt.Sprintf(" (tainted: from input %q)", f.TaintSource)
+		msg += fmt.Sprintf(" (tainted: from input %q%s)", f.TaintSource, payloadNote(f))
 	}
 	// A message text is shown to people (code scanning views): escaped.
 	// Properties keep the exact values.

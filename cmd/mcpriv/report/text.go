@@ -144,9 +144,9 @@ func (p *textPrinter) finding(f finding.Finding) {
 	}
 	if f.Tainted {
 		if f.TaintSource != "" {
-			fmt.Fprintf(&b, " (tainted: from input \"%s\")", display.Escape(f.TaintSource))
+			fmt.Fprintf(&b, " (tainted: from input \"%s\"%s)", display.Escape(f.TaintSource), payloadNote(f))
 		} else {
-			b.WriteString(" (tainted: from tool input)")
+			b.WriteString(" (tainted: from tool input" + payloadNote(f) + ")")
 		}
 	}
 	p.printf("%s\n", b.String())
@@ -223,4 +223,13 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// payloadNote says when tool input fills only what a call carries, not
+// where it goes (the usual meaning of tainted).
+func payloadNote(f finding.Finding) string {
+	if f.TaintRole == finding.TaintPayload {
+		return ", the payload only"
+	}
+	return ""
 }

@@ -1,0 +1,3 @@
+module example.com/objflow
+
+go 1.23

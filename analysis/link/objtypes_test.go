@@ -1,0 +1,136 @@
+package link
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+)
+
+// TestObjectFlowAcrossFiles: instances created in one file of the project
+// (module singletons, factories, class attributes, properties, default
+// exports, instances of project classes) are followed into the files that
+// import them, and the methods called on them there are sites with the
+// library's capability, attributed to the tools that call them. Methods of
+// the same names on project objects stay silent.
+func TestObjectFlowAcrossFiles(t *testing.T) {
+	type site struct{ file, api, tool string }
+	cases := []struct {
+		dir    string
+		want   []site
+		silent []site // look-alike calls (file, 1-based line) that must have no finding
+	}{
+		{"py-objflow", []site{
+			{"app/server.py", "boto3.client().put_object", "upload"},         // module singleton
+			{"app/server.py", "httpx.AsyncClient().get", "forecast"},         // module singleton
+			{"app/server.py", "psycopg.connect().cursor().execute", "query"}, // factory's return
+			{"app/server.py", "psycopg.connect().execute", "profile"},        // property of a re-exported instance
+			{"app/server.py", "requests.Session().get", "profile"},           // attribute set in __init__
+			{"app/server.py", "subprocess.Popen().stdin.write", "stop"},      // method returning an attribute
+			{"app/server.py", "subprocess.Popen().kill", "stop"},
+			{"app/server.py", "boto3.client().list_buckets", "forget"}, // through the module object
+			{"app/clients.py", "subprocess.Popen", "stop"},             // the imported class's constructor
+		}, []site{{file: "app/server.py", api: "44"}, {file: "app/server.py", api: "45"}}}, // cache.kill, cache.execute
+		{"ts-objflow", []site{
+			{"src/index.ts", "pg.Pool().query", "query"},                  // exported const, default export
+			{"src/index.ts", "axios.create().get", "forecast"},            // exported instance
+			{"src/index.ts", "ioredis().get", "cache_get"},                // exported factory's return
+			{"src/index.ts", "child_process.spawn().kill", "stop_worker"}, // method returning a field
+			{"src/db.ts", "child_process.spawn", "stop_worker"},           // the imported class's constructor
+		}, []site{{file: "src/index.ts", api: "26"}}}, // timer.kill
+		{"go-objflow", []site{
+			{"main.go", "kubernetes.Clientset().CoreV1().Pods().List", "pods"}, // package function's result
+			{"main.go", "http.Client().Do", "fetch"},                           // package-level variable
+			{"main.go", "exec.Command().Process.Kill", "stop"},
+		}, []site{{file: "main.go", api: "39"}}}, // jobs.Kill
+	}
+	for _, tc := range cases {
+		t.Run(tc.dir, func(t *testing.T) {
+			e, err := newTestEngine()
+			if err != nil {
+				t.Fatal(err)
+			}
+			root := filepath.Join("..", "engine", "testdata", "link", tc.dir)
+			var files []*facts.File
+			err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") && !strings.HasSuffix(p, ".ts") && !strings.HasSuffix(p, ".go") {
+					return err
+				}
+				src, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				rel, _ := filepath.Rel(root, p)
+				f, err := e.ExtractFull(context.Background(), filepath.ToSlash(rel), src)
+				if err != nil {
+					return err
+				}
+				files = append(files, f)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := e.Link(root, files)
+			has := func(s site) bool {
+				for _, fd := range res.Findings {
+					if fd.Kind == finding.KindCapability && fd.File == s.file && fd.API == s.api && slices.Contains(fd.Tools, s.tool) {
+						return true
+					}
+				}
+				return false
+			}
+			for _, s := range tc.want {
+				if !has(s) {
+					t.Errorf("no finding %s in %s for tool %s", s.api, s.file, s.tool)
+				}
+			}
+			for _, fd := range res.Findings {
+				for _, s := range tc.silent {
+					if fd.File == s.file && strconv.Itoa(fd.Span.Start.Line+1) == s.api {
+						t.Errorf("look-alike reported: %s at %s:%s", fd.API, fd.File, s.api)
+					}
+				}
+			}
+			for _, f := range files { // the engine's cached facts are left as they were
+				for _, c := range f.Calls {
+					if strings.HasPrefix(c.Module, "boto3") && strings.HasPrefix(f.Path, "app/server") {
+						t.Errorf("%s: the given facts were rewritten (%s %s)", f.Path, c.Module, c.Member)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestObjTypeKeyDefault: a path into a JS default export is looked up only
+// when its first name is nothing else the file declares.
+func TestObjTypeKeyDefault(t *testing.T) {
+	f := &facts.File{
+		Functions: []facts.Function{{Parent: -1}, {Name: "helper", Parent: 0}, {Name: "constructor", Class: "Jobs", Parent: 0}},
+		Exports:   map[string]int{"helper": 1},
+		Types:     map[string]string{"default": "pg\x00Pool()", "api": "axios\x00create()"},
+	}
+	for _, tc := range []struct {
+		s, sym, rest string
+		ok           bool
+	}{
+		{"query", "pg\x00Pool()", ".query", true},
+		{"", "pg\x00Pool()", "", true},
+		{"api.get", "axios\x00create()", ".get", true},
+		{"helper().x", "", "", false}, // an exported function
+		{"Jobs", "", "", false},       // a class
+		{"Jobs().run", "", "", false},
+	} {
+		sym, rest, ok := objTypeKey(f, tc.s)
+		if sym != tc.sym || rest != tc.rest || ok != tc.ok {
+			t.Errorf("objTypeKey(%q) = %q, %q, %v; want %q, %q, %v", tc.s, sym, rest, ok, tc.sym, tc.rest, tc.ok)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+"""Host operations over MCP."""
