@@ -133,23 +133,7 @@ func runCorpusScopes(ctx context.Context, args []string, stdout, stderr io.Write
 		return fail(err)
 	}
 	rep.Problems = append(left, rep.Problems...)
-	if cfg.jsonOut != "" {
-		data, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return fail(err)
-		}
-		if err := os.WriteFile(cfg.jsonOut, append(data, '\n'), 0o644); err != nil {
-			return fail(err)
-		}
-	}
-	md := rep.Markdown()
-	if cfg.mdOut != "" && cfg.mdOut != "-" {
-		if err := os.WriteFile(cfg.mdOut, []byte(md), 0o644); err != nil {
-			return fail(err)
-		}
-		return exitOK
-	}
-	if _, err := io.WriteString(stdout, md); err != nil {
+	if err := writeReport(rep, rep.Markdown(), cfg.jsonOut, cfg.mdOut, stdout); err != nil {
 		return fail(err)
 	}
 	return exitOK
@@ -225,26 +209,29 @@ func runCorpusScore(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fail(err)
 	}
 	rep.Problems = append(left, rep.Problems...)
-	if cfg.jsonOut != "" {
-		data, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return fail(err)
-		}
-		if err := os.WriteFile(cfg.jsonOut, append(data, '\n'), 0o644); err != nil {
-			return fail(err)
-		}
-	}
-	md := rep.Markdown(cfg.forms)
-	if cfg.mdOut != "" && cfg.mdOut != "-" {
-		if err := os.WriteFile(cfg.mdOut, []byte(md), 0o644); err != nil {
-			return fail(err)
-		}
-		return exitOK
-	}
-	if _, err := io.WriteString(stdout, md); err != nil {
+	if err := writeReport(rep, rep.Markdown(cfg.forms), cfg.jsonOut, cfg.mdOut, stdout); err != nil {
 		return fail(err)
 	}
 	return exitOK
+}
+
+// writeReport writes a score as JSON to jsonOut (when set) and its Markdown
+// to mdOut, or to stdout when mdOut is "" or "-".
+func writeReport(rep any, md, jsonOut, mdOut string, stdout io.Writer) error {
+	if jsonOut != "" {
+		data, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(jsonOut, append(data, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if mdOut != "" && mdOut != "-" {
+		return os.WriteFile(mdOut, []byte(md), 0o644)
+	}
+	_, err := io.WriteString(stdout, md)
+	return err
 }
 
 // scanLabelled scans each labelled server from corpusDir/test/LIST/NAME.
