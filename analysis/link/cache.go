@@ -64,6 +64,13 @@ func (c *linkCache) store(root string, snap *linkSnapshot) {
 	}
 }
 
+// drop forgets root's latest link.
+func (c *linkCache) drop(root string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.roots, root)
+}
+
 // statics returns the fileStatic of every file, reusing those of the
 // root's latest link and the comparisons of changed files with it (diffs).
 func (c *linkCache) statics(l *Linker, root string, files []*facts.File, ld *linkDiff) []*fileStatic {

@@ -37,6 +37,7 @@ func (ix *index) result() *linkOut {
 		out.bads[i] = fileBadSuppressions(f, st, ls)
 	}
 	out.constRead = ix.constRead
+	out.deep = ix.deepTaintFinding()
 	out.tools = make([]toolRef, len(ix.tools))
 	for t, ti := range ix.tools {
 		out.tools[t] = toolRef{name: ti.name, expr: ti.expr, file: ti.file, k: ti.k}
@@ -55,6 +56,8 @@ type linkOut struct {
 	tools   []toolRef
 	// constRead: index.constRead of the links this one builds on.
 	constRead map[fnSite]bool
+	// deep reports taint questions not followed (maxTaintStack).
+	deep []finding.Finding
 }
 
 // toolRef is a registered tool: its resolved name, file and index there.

@@ -131,7 +131,7 @@ func (g *graphEdit) start(root string, gomods map[string]modules.GoModule) {
 		goPkgs: old.goPkgs, goNames: old.goNames, langs: old.langs,
 		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, askers: old.askers, handler: old.handler,
 		reachedBy: old.reachedBy, serverReach: old.serverReach, rootTools: old.rootTools, caseTool: old.caseTool,
-		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{},
+		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{}, taintDeep: -1,
 		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
 	for _, d := range g.ld.files {
 		st := d.static(g.linker)

@@ -78,6 +78,9 @@ type index struct {
 	inFlight   map[taintKey]taintFrame
 	taintStack []taintKey
 	taintNext  int32
+	// taintDeep is the function of the first taint question not followed
+	// because too many were open (maxTaintStack); -1 when none.
+	taintDeep fnID
 	// taintCut: a taint question met a cycle, so the order of the sources
 	// reported may depend on the order of the questions.
 	taintCut bool
@@ -169,6 +172,14 @@ func (l *Linker) Link(root string, files []*facts.File, gomods map[string]module
 	ix.diffs = ld
 	ix.build()
 	out := ix.result()
+	if out.deep != nil {
+		// Which questions the bound cuts depends on the order they are
+		// asked in: no incremental link may start from this one.
+		c.drop(root)
+		res := out.assemble(root)
+		res.Findings = append(res.Findings, out.deep...)
+		return res
+	}
 	c.remember(root, files, ix, out)
 	return out.assemble(root)
 }
@@ -222,6 +233,6 @@ func (l *Linker) Forget(root string) {
 
 func newIndex(l *Linker, root string, files []*facts.File, gomods map[string]modules.GoModule) *index {
 	return &index{linker: l, root: root, files: files, gomods: gomods,
-		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{},
+		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{}, taintDeep: -1,
 		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
 }

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -77,6 +78,30 @@ func (ix *index) taint(file int, callFn int, ref facts.ParamRef) (srcs []taintSr
 
 const noLow = int32(math.MaxInt32)
 
+// maxTaintStack bounds the open taint questions: each is a frame of the Go
+// stack (about 1 KB over two calls), and a stack overflow kills the
+// process, not the goroutine.
+var maxTaintStack = int(20000) // a variable for the tests only
+
+// maxTaintQuestions bounds the questions of one link: access paths
+// multiply them along long chains of callers in a big bundle, and a link
+// must end.
+var maxTaintQuestions = int32(2_000_000) // a variable for the tests only
+
+// deepTaintFinding reports a taint question not followed (taintOf's bound):
+// the taint of calls reached through function fn may be missing.
+func (ix *index) deepTaintFinding() []finding.Finding {
+	if ix.taintDeep < 0 {
+		return nil
+	}
+	fi := int(ix.owner[ix.taintDeep])
+	f := ix.files[fi]
+	fn := &f.Functions[ix.taintDeep-ix.base[fi]]
+	return []finding.Finding{{Kind: finding.KindUnanalysed, File: f.Path, Span: fn.Span, CallSpan: fn.Span,
+		Rule: finding.RuleTooDeep, Server: true, Tools: []string{},
+		Message: fmt.Sprintf("callers chained too deep or too many to follow tool input (over %d open or %d asked questions): the taint of calls reached through this function may be missing", maxTaintStack, maxTaintQuestions)}}
+}
+
 // taintOf answers a taint question: the sources of the question itself and
 // of every question reachable from it through callers. Questions call each
 // other in cycles under recursion (f0 → f1 → f0), so this is Tarjan's
@@ -95,6 +120,16 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int) ([]taintSrc, 
 		// collects what this one reaches.
 		ix.taintCut = true
 		return nil, 0, fr.index
+	}
+	if len(ix.taintStack) >= maxTaintStack || ix.taintNext >= maxTaintQuestions {
+		// A chain of callers this long only comes from generated code or an
+		// attempt to exhaust the stack: the question is not followed, and
+		// the link says so (deepTaintFinding) instead of crashing.
+		ix.taintCut = true
+		if ix.taintDeep < 0 {
+			ix.taintDeep = fn
+		}
+		return nil, 0, noLow
 	}
 	me := ix.taintNext
 	ix.taintNext++
