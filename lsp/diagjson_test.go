@@ -58,8 +58,17 @@ func TestAppendDiagnosticTable(t *testing.T) {
 	full := &DiagnosticData{
 		Kind: "capability", Capability: "file.write", Class: "file", Rule: "js.fs.write", API: "fs.writeFile",
 		Risk: "high", Tools: []string{"save", "", `we"ird`}, Server: true, Manifest: "undeclared",
-		UndeclaredFor: []string{"", "save"}, Scope: "/srv/data/*", ScopeKind: "path", Tainted: true,
+		UndeclaredFor: []string{"", "save"}, Scope: "/srv/data/*", ScopeKind: "path", ScopeUnknown: "climbs out of ${HOME}",
+		ScopeEnv: "DATA_DIR", ScopeOverride: "baseURL", Scopes: []string{"/srv/data/*", "/tmp/*"}, ScopeDynamic: true, Tainted: true,
 		TaintTool: "save", TaintSource: "path", TaintRole: "target", ManifestURI: "file:///w/mcp-capabilities.yaml",
+	}
+	// Every field set: a field the hand-written encoder leaves out fails
+	// the comparison with encoding/json below.
+	fv := reflect.ValueOf(full).Elem()
+	for i := 0; i < fv.NumField(); i++ {
+		if fv.Field(i).IsZero() {
+			t.Fatalf("the full DiagnosticData leaves %s unset", fv.Type().Field(i).Name)
+		}
 	}
 	rng := protocol.Range{Start: protocol.Position{Line: 3, Character: 7}, End: protocol.Position{Line: 4294967295, Character: 0}}
 	for name, d := range map[string]protocol.Diagnostic{
@@ -196,7 +205,8 @@ func randomDiagnostic(r *rand.Rand) protocol.Diagnostic {
 		d.Data = &DiagnosticData{
 			Kind: maybe(), Capability: maybe(), Class: maybe(), Rule: maybe(), API: maybe(), Risk: maybe(),
 			Tools: randomStrings(r), Server: r.Intn(2) == 0, Manifest: maybe(), UndeclaredFor: randomStrings(r),
-			Scope: maybe(), ScopeKind: maybe(), Tainted: r.Intn(2) == 0, TaintTool: maybe(), TaintSource: maybe(), TaintRole: maybe(),
+			Scope: maybe(), ScopeKind: maybe(), ScopeUnknown: maybe(), ScopeEnv: maybe(), ScopeOverride: maybe(),
+			Scopes: randomStrings(r), ScopeDynamic: r.Intn(2) == 0, Tainted: r.Intn(2) == 0, TaintTool: maybe(), TaintSource: maybe(), TaintRole: maybe(),
 			ManifestURI: protocol.DocumentURI(maybe()),
 		}
 	}

@@ -56,6 +56,42 @@ func stringConsts(t *testing.T, dir string, name *regexp.Regexp) []string {
 	return out
 }
 
+// typedConsts returns the non-empty values of the string constants of
+// type typ declared in the Go package in dir (`X Typ = "x"`), sorted.
+func typedConsts(t *testing.T, dir, typ string) []string {
+	t.Helper()
+	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			for _, d := range f.Decls {
+				g, ok := d.(*ast.GenDecl)
+				if !ok || g.Tok != token.CONST {
+					continue
+				}
+				for _, sp := range g.Specs {
+					vs := sp.(*ast.ValueSpec)
+					if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != typ {
+						continue
+					}
+					for _, v := range vs.Values {
+						if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							if s, _ := strconv.Unquote(lit.Value); s != "" {
+								out = append(out, s)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func sorted(xs []string) []string {
 	out := slices.Clone(xs)
 	sort.Strings(out)
@@ -132,11 +168,27 @@ func TestJSONContractEnumerations(t *testing.T) {
 	if got := schemaEnum(t, schema, "finding", "taintRole"); !slices.Equal(got, append([]string{""}, roles...)) {
 		t.Errorf("scan.schema.json finding.taintRole enum = %v, the code emits %v and \"\"", got, roles)
 	}
+	if got := schemaEnum(t, schema, "finding", "kind"); !slices.Equal(got, kinds) {
+		t.Errorf("scan.schema.json finding.kind enum = %v, the code emits %v", got, kinds)
+	}
+	// Manifest states (NotChecked is "": the key is left out) and severities,
+	// from their typed constants.
+	states := typedConsts(t, filepath.Join(root, "analysis", "finding"), "ManifestState")
+	severities := typedConsts(t, filepath.Join(root, "analysis", "finding"), "Severity")
+	if len(states) < 4 || len(severities) < 4 {
+		t.Fatalf("derived too few states %v or severities %v from the code", states, severities)
+	}
+	if got := schemaEnum(t, schema, "finding", "manifest"); !slices.Equal(got, states) {
+		t.Errorf("scan.schema.json finding.manifest enum = %v, the code emits %v", got, states)
+	}
+	if got := schemaEnum(t, schema, "finding", "severity"); !slices.Equal(got, severities) {
+		t.Errorf("scan.schema.json finding.severity enum = %v, the code emits %v", got, severities)
+	}
 	jsonDoc, err := os.ReadFile(filepath.Join(docsDir, "json-output.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range append(append(append(slices.Clone(sdks), rules...), kinds...), roles...) {
+	for _, v := range slices.Concat(sdks, rules, kinds, roles, states, severities) {
 		if !strings.Contains(string(jsonDoc), "`"+v+"`") {
 			t.Errorf("docs/json-output.md does not list `%s`", v)
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -95,27 +96,59 @@ func TestSchemaCheckerCatchesBreaks(t *testing.T) {
 
 func finding0(m map[string]any) map[string]any { return m["findings"].([]any)[0].(map[string]any) }
 
-// TestJSONFindingFieldsDocumented requires every key a finding can carry
-// to be a property of the schema's finding and a row of docs/json-output.md
-// (scopeEnv and scopeOverride were added with env and library defaults).
-func TestJSONFindingFieldsDocumented(t *testing.T) {
+// TestJSONFieldsDocumented requires every key the printer can write — of
+// the document, a finding, a tool and an error — to be a property of the
+// schema's matching definition and a row of docs/json-output.md (scopeEnv
+// and scopeOverride were added with env and library defaults; the schema
+// does not forbid unknown keys, so only this test sees one left out).
+func TestJSONFieldsDocumented(t *testing.T) {
 	sch := loadSchema(t)
-	props, _ := sch["$defs"].(map[string]any)["finding"].(map[string]any)["properties"].(map[string]any)
+	defs, _ := sch["$defs"].(map[string]any)
 	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "json-output.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ty := reflect.TypeOf(jsonFinding{})
-	for i := 0; i < ty.NumField(); i++ {
-		name, _, _ := strings.Cut(ty.Field(i).Tag.Get("json"), ",")
-		if name == "" || name == "-" {
-			continue
+	propsOf := func(def string) map[string]any {
+		if def == "" {
+			p, _ := sch["properties"].(map[string]any)
+			return p
 		}
-		if _, ok := props[name]; !ok && name != "reason" { // reason: the suppressed finding's own definition
-			t.Errorf("scan.schema.json finding has no property %q", name)
+		p, _ := defs[def].(map[string]any)["properties"].(map[string]any)
+		return p
+	}
+	checked := 0
+	for _, c := range []struct {
+		def string
+		typ reflect.Type
+	}{
+		{"", reflect.TypeOf(jsonOutput{})},
+		{"finding", reflect.TypeOf(jsonFinding{})},
+		{"tool", reflect.TypeOf(jsonTool{})},
+		{"fileError", reflect.TypeOf(jsonFileError{})},
+	} {
+		props := propsOf(c.def)
+		if len(props) == 0 {
+			t.Fatalf("scan.schema.json has no properties for %q", c.def)
 		}
-		if !bytes.Contains(doc, []byte("`"+name+"`")) {
-			t.Errorf("docs/json-output.md does not describe the finding key `%s`", name)
+		for i := 0; i < c.typ.NumField(); i++ {
+			name, _, _ := strings.Cut(c.typ.Field(i).Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			checked++
+			_, ok := props[name]
+			if !ok && c.def == "finding" && name == "reason" {
+				_, ok = propsOf("suppressedFinding")[name] // the suppressed finding's own definition
+			}
+			if !ok {
+				t.Errorf("scan.schema.json %s has no property %q", cmp.Or(c.def, "top level"), name)
+			}
+			if !bytes.Contains(doc, []byte("`"+name+"`")) {
+				t.Errorf("docs/json-output.md does not describe the %s key `%s`", cmp.Or(c.def, "top-level"), name)
+			}
 		}
+	}
+	if checked < 40 {
+		t.Fatalf("only %d keys checked", checked)
 	}
 }
