@@ -35,6 +35,11 @@ func TestFrontEndParity(t *testing.T) {
 		// Tools named by expressions the engine cannot resolve: the
 		// placeholder label must read the same in both front-ends.
 		"unresolved-names": "testdata/parity/unresolved-names",
+		// Scopes from constant propagation (a helper's URL from its callers'
+		// literals, open to tool input too), environment and library
+		// defaults, a scope no runtime agrees on, both taint roles, object
+		// flow across Python files and a tool table registered in a loop.
+		"scopes": "testdata/parity/scopes",
 	}
 	cases["skipped-files"] = skippedFilesTree(t)
 	servers, _ := filepath.Glob("../testdata/servers/*")
@@ -59,6 +64,11 @@ func TestFrontEndParity(t *testing.T) {
 			if cli.findings == "" && cli.tools == "" {
 				t.Fatal("the CLI found nothing: the comparison would be empty")
 			}
+			for _, w := range mustShow[name] {
+				if !strings.Contains(cli.findings+"\n"+cli.tools, w) {
+					t.Errorf("the CLI's view lacks %q: the fixture no longer covers it\n%s", w, cli.findings)
+				}
+			}
 			for _, part := range []struct{ what, cli, lsp string }{
 				{"findings", cli.findings, lsp.findings},
 				{"tools", cli.tools, lsp.tools},
@@ -70,6 +80,25 @@ func TestFrontEndParity(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustShow are what a fixture tree is there for: were the analysis to stop
+// producing it, the comparison would pass on less.
+var mustShow = map[string][]string{
+	"scopes": {
+		`scope="news.example.org" scopes=news.example.org,status.example.com dynamic=true`, // constant propagation
+		`tainted=true(url target)`,
+		`env="WEATHER_API_URL"`, `env="REGISTRY_URL"`, // literal defaults of env reads
+		`env="OPENAI_BASE_URL" override="baseURL"`, // a client library's default host
+		`unknown="\"..\" climbs out`,
+		`tainted=true(body payload)`,
+		"python.httpx.request tools=upload", // an instance from another module
+		"git_log src/table.js system.exec", "git_status src/table.js system.exec",
+	},
+	// The newer registration forms: a FastMCP subclass, the project's own
+	// decorator, a loop over a dict of handlers, a registry of handler classes.
+	"registry-py": {"disk_usage src/ops_mcp/server.py file.read", "read_text src/ops_mcp/tools/files.py file.read",
+		"uptime src/ops_mcp/tools/procs.py system.exec", "kill_process src/ops_mcp/lowlevel.py system.process"},
 }
 
 // skippedFilesTree is a server beside files neither front-end can analyse:
@@ -104,14 +133,26 @@ type canonical struct {
 	findings, tools, manifest string
 }
 
+// scopeFields are a finding's scope details beside its scope, as the JSON
+// and the diagnostic's data both name them.
+type scopeFields struct {
+	Scopes                                []string
+	ScopeDynamic                          bool
+	ScopeUnknown, ScopeEnv, ScopeOverride string
+}
+
+func (s scopeFields) String() string {
+	return fmt.Sprintf("scopes=%s dynamic=%v unknown=%q env=%q override=%q", strings.Join(s.Scopes, ","), s.ScopeDynamic, s.ScopeUnknown, s.ScopeEnv, s.ScopeOverride)
+}
+
 func canonFinding(file string, line, col, endLine, endCol int, kind, capability, rule string, tools []string, server bool,
-	tainted bool, taintSource, taintRole, scope, state, severity, message string) string {
+	tainted bool, taintSource, taintRole, scope string, sc scopeFields, state, severity, message string) string {
 	if kind == "capability" && scope == "" {
 		scope = "*"
 	}
-	return fmt.Sprintf("%s:%d:%d-%d:%d %s %s %s tools=%s server=%v tainted=%v(%s %s) scope=%q manifest=%s %s %q",
+	return fmt.Sprintf("%s:%d:%d-%d:%d %s %s %s tools=%s server=%v tainted=%v(%s %s) scope=%q %s manifest=%s %s %q",
 		file, line, col, endLine, endCol, kind, capability, rule, strings.Join(tools, ","), server, tainted, taintSource, taintRole,
-		scope, state, severity, message)
+		scope, sc, state, severity, message)
 }
 
 func joinSorted(lines []string) string {
@@ -133,6 +174,7 @@ func cliCanonical(t *testing.T, bin, root string) canonical {
 			Line, Column, EndLine, EndColumn                                                         int
 			Tools                                                                                    []string
 			Server, Tainted                                                                          bool
+			scopeFields
 		}
 		Tools []struct {
 			Name, File   string
@@ -147,7 +189,7 @@ func cliCanonical(t *testing.T, bin, root string) canonical {
 	var lines []string
 	for _, f := range res.Findings {
 		lines = append(lines, canonFinding(f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Kind, f.Capability, f.Rule, f.Tools,
-			f.Server, f.Tainted, f.TaintSource, f.TaintRole, f.Scope, f.Manifest, f.Severity, f.Message))
+			f.Server, f.Tainted, f.TaintSource, f.TaintRole, f.Scope, f.scopeFields, f.Manifest, f.Severity, f.Message))
 	}
 	c.findings = joinSorted(lines)
 	lines = nil
@@ -221,7 +263,9 @@ func lspCanonical(t *testing.T, root string) canonical {
 			sl, sc := codePoints(text, d.Range.Start)
 			el, ec := codePoints(text, d.Range.End)
 			lines = append(lines, canonFinding(rel, sl, sc, el, ec, d.Data.Kind, d.Data.Capability, d.Data.Rule, d.Data.Tools,
-				d.Data.Server, d.Data.Tainted, d.Data.TaintSource, d.Data.TaintRole, d.Data.Scope, d.Data.Manifest, severities[d.Severity], d.Message))
+				d.Data.Server, d.Data.Tainted, d.Data.TaintSource, d.Data.TaintRole, d.Data.Scope,
+				scopeFields{d.Data.Scopes, d.Data.ScopeDynamic, d.Data.ScopeUnknown, d.Data.ScopeEnv, d.Data.ScopeOverride},
+				d.Data.Manifest, severities[d.Severity], d.Message))
 		}
 	}
 	c.mu.Unlock()
