@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,5 +133,89 @@ func TestObjTypeKeyDefault(t *testing.T) {
 		if sym != tc.sym || rest != tc.rest || ok != tc.ok {
 			t.Errorf("objTypeKey(%q) = %q, %q, %v; want %q, %q, %v", tc.s, sym, rest, ok, tc.sym, tc.rest, tc.ok)
 		}
+	}
+}
+
+// TestRelinkObjTypes edits what flows through an instance created in
+// another file: a literal passed to its method (relink), the class it is an
+// instance of (the creating file's Types), and a new call through it (a
+// graph edit). Each incremental link must equal a full link of the edited
+// files, and the scope and API must follow the edit.
+func TestRelinkObjTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		client, user  string // file name → text
+		clientF, useF string
+		edits         []map[string]string // successive edits: file → old → new, applied with strings.Replace
+		wantAPI       []string            // the API of the one network finding after each edit
+		wantScope     []string
+	}{
+		{
+			name: "python", clientF: "client.py", useF: "server.py",
+			client: "import httpx\n\nhttp = httpx.Client()\n",
+			user:   "from client import http\n\ndef main():\n    http.get(\"https://a.example.com/\")\n",
+			edits: []map[string]string{
+				{"server.py": "a.example.com\x00b.example.com"},
+				{"client.py": "httpx.Client()\x00httpx.AsyncClient()"},
+				{"server.py": "    http.get(\x00    x = 1\n    http.get("},
+			},
+			wantAPI:   []string{"httpx.Client().get", "httpx.AsyncClient().get", "httpx.AsyncClient().get"},
+			wantScope: []string{"b.example.com", "b.example.com", "b.example.com"},
+		},
+		{
+			name: "js", clientF: "client.js", useF: "server.js",
+			client: "import axios from \"axios\";\nexport const api = axios.create();\n",
+			user:   "import { api } from \"./client.js\";\nexport function main() {\n  return api.get(\"https://a.example.com/x\");\n}\n",
+			edits: []map[string]string{
+				{"server.js": "a.example.com\x00b.example.com"},
+				{"server.js": "  return api.get(\x00  const y = 1;\n  return api.get("},
+			},
+			wantAPI:   []string{"axios.create().get", "axios.create().get"},
+			wantScope: []string{"b.example.com", "b.example.com"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := newTestEngine()
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts := map[string]string{tc.clientF: tc.client, tc.useF: tc.user}
+			w := &workspace{root: t.TempDir(), paths: []string{tc.clientF, tc.useF}, texts: texts}
+			linkAndCheck(e, w.root, w.extract(t, e, nil))
+			edited := map[string]string{}
+			for i, ed := range tc.edits {
+				for file, rep := range ed {
+					old, nw, _ := strings.Cut(rep, "\x00")
+					text, ok := edited[file]
+					if !ok {
+						text = texts[file]
+					}
+					if !strings.Contains(text, old) {
+						t.Fatalf("edit %d: %q not in %s", i, old, file)
+					}
+					edited[file] = strings.Replace(text, old, nw, 1)
+				}
+				prev := e.cache.snapshot(mustAbs(t, w.root))
+				got := linkAndCheck(e, w.root, w.extract(t, e, edited))
+				t.Logf("edit %d: %s link", i, linkPath(prev, e.cache.snapshot(mustAbs(t, w.root))))
+				fresh, err := newTestEngine()
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("edit %d: the incremental result differs from a full link:\n%s", i, diffResults(got, want))
+				}
+				var net []finding.Finding
+				for _, f := range want.Findings {
+					if f.Capability == "network.client" {
+						net = append(net, f)
+					}
+				}
+				if len(net) != 1 || net[0].API != tc.wantAPI[i] || net[0].Scope != tc.wantScope[i] {
+					t.Errorf("edit %d: network findings %+v, want one of %s to %s", i, net, tc.wantAPI[i], tc.wantScope[i])
+				}
+			}
+		})
 	}
 }

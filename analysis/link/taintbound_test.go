@@ -3,6 +3,7 @@ package link
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -15,15 +16,7 @@ import (
 // stack overflow (a real 1.2 MB bundle needed a million frames); below the
 // bound the same chain is tainted end to end.
 func TestTaintBound(t *testing.T) {
-	const n = 60
-	var b strings.Builder
-	b.WriteString("import subprocess\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"deep\")\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, "def f%d(x):\n    return f%d(x)\n", i, i+1)
-	}
-	fmt.Fprintf(&b, "def f%d(x):\n    return subprocess.run(x, shell=True)\n", n)
-	b.WriteString("@mcp.tool()\ndef run(cmd: str) -> str:\n    f0(cmd)\n    return \"ok\"\n")
-	src := []byte(b.String())
+	src := []byte(deepChain(60))
 
 	link := func(stack int, questions int32) *finding.Result {
 		t.Helper()
@@ -76,4 +69,75 @@ func TestTaintBound(t *testing.T) {
 			t.Errorf("%s bound: the cut chain is still tainted", c.name)
 		}
 	}
+}
+
+// deepChain is a tool whose input reaches subprocess.run through n
+// functions, each calling the next.
+func deepChain(n int) string {
+	var b strings.Builder
+	b.WriteString("import subprocess\nimport requests\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"deep\")\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "def f%d(x):\n    return f%d(x)\n", i, i+1)
+	}
+	fmt.Fprintf(&b, "def f%d(x):\n    return subprocess.run(x, shell=True)\n", n)
+	b.WriteString("@mcp.tool()\ndef run(cmd: str) -> str:\n    f0(cmd)\n    requests.get(\"https://a.example.com/\")\n    return \"ok\"\n")
+	return b.String()
+}
+
+// TestTaintBoundNotCached: which questions the bound cuts depends on the
+// order they are asked in, so a link with a cut is never the start of an
+// incremental one: the root's latest link is dropped, and the next link,
+// after an edit relink would otherwise take (a literal), is a full link
+// with the same answer as a fresh engine's.
+func TestTaintBoundNotCached(t *testing.T) {
+	oldS, oldQ := maxTaintStack, maxTaintQuestions
+	maxTaintStack, maxTaintQuestions = 20, 1_000_000
+	defer func() { maxTaintStack, maxTaintQuestions = oldS, oldQ }()
+	src := deepChain(60)
+	w := &workspace{root: t.TempDir(), paths: []string{"server.py"}, texts: map[string]string{"server.py": src}}
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs := mustAbs(t, w.root)
+	first := linkAndCheck(e, w.root, w.extract(t, e, nil))
+	if !hasTooDeep(first) {
+		t.Fatalf("the chain was not cut: %+v", first.Findings)
+	}
+	if e.cache.snapshot(abs) != nil {
+		t.Error("a link cut by the taint bound was kept for the next link to start from")
+	}
+	edited := map[string]string{"server.py": strings.Replace(src, "a.example.com", "b.example.com", 1)}
+	got := linkAndCheck(e, w.root, w.extract(t, e, edited))
+	fresh, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after the edit the result differs from a fresh link:\n%s", diffResults(got, want))
+	}
+	if !hasTooDeep(got) || e.cache.snapshot(abs) != nil {
+		t.Error("the edited link should be cut again and not kept")
+	}
+	// Within the bounds the same edit is linked incrementally: the test
+	// above would pass vacuously were nothing ever kept.
+	maxTaintStack = 1000
+	e2, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	linkAndCheck(e2, w.root, w.extract(t, e2, nil))
+	if e2.cache.snapshot(abs) == nil {
+		t.Error("a link within the bounds was not kept")
+	}
+}
+
+func hasTooDeep(res *finding.Result) bool {
+	for _, f := range res.Findings {
+		if f.Kind == finding.KindUnanalysed && f.Rule == finding.RuleTooDeep {
+			return true
+		}
+	}
+	return false
 }
