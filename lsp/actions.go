@@ -15,6 +15,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/display"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
 	"github.com/mcpriv/mcpriv/analysis/safefile"
 	"github.com/mcpriv/mcpriv/analysis/source"
@@ -185,10 +186,11 @@ func suppressAction(d *document, lines *source.Lines, text []byte, f *finding.Fi
 	if line < 0 || line >= lines.Count() {
 		return CodeAction{}, false
 	}
-	prefix := "//"
-	if d.lang == source.Python {
-		prefix = "#"
+	x := lang.For(d.lang)
+	if x == nil {
+		return CodeAction{}, false
 	}
+	prefix := x.LineComment()
 	eol := "\n"
 	if e := lines.LineEnd(line); e < len(text) && text[e] == '\r' {
 		eol = "\r\n"

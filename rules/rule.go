@@ -144,7 +144,7 @@ type Examples struct {
 }
 
 // Example is one snippet: a YAML string (the code, in a file named by the
-// family's default: example.ts, example.py, example.go) or a mapping that
+// language's lang.Language.ExampleFile: example.ts, example.py, example.go) or a mapping that
 // also names the file (its extension picks the language: example.js,
 // server.tsx) and, for Match, the scope the finding must infer ("*": none,
 // the scope must stay unknown).
@@ -177,16 +177,4 @@ func (e *Example) UnmarshalYAML(n *yaml.Node) error {
 	}
 	// A TypeError, so the loader reports it at its line like other type errors.
 	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: an example is a string of code or a mapping with code, file and scope", n.Line)}}
-}
-
-// DefaultExampleFile is the file name an example of family is analysed
-// under when it names none.
-func DefaultExampleFile(family string) string {
-	switch family {
-	case "python":
-		return "example.py"
-	case "go":
-		return "example.go"
-	}
-	return "example.ts"
 }

@@ -59,6 +59,23 @@ type Language interface {
 	// APIModule is how module is shown in a finding's API name; global:
 	// the module is the language's global scope, shown as the member alone.
 	APIModule(module string) (name string, global bool)
+	// LineComment starts a comment that runs to the end of the line (the
+	// language server's suppression quick-fix writes one).
+	LineComment() string
+	// ExampleFile is the file a rule example of the family is analysed
+	// under when it names none (`mcpriv rules test`).
+	ExampleFile() string
+}
+
+// ForFamily returns the language of a rule family ("js", "python", "go"),
+// or nil when none is registered.
+func ForFamily(family string) Language {
+	for _, x := range registry {
+		if x.Family() == family {
+			return x
+		}
+	}
+	return nil
 }
 
 // ImportKind is what an import names.
@@ -99,6 +116,8 @@ func (jsLang) RangedSupported() bool             { return true }
 func (jsLang) IndentedBlocks() bool              { return false }
 func (jsLang) RegistrationWords() []string       { return registrationWords }
 func (jsLang) APIModule(m string) (string, bool) { return m, m == "globalThis" }
+func (jsLang) LineComment() string               { return "//" }
+func (jsLang) ExampleFile() string               { return "example.ts" }
 
 type pyLang struct{}
 
@@ -117,6 +136,8 @@ func (pyLang) RangedSupported() bool             { return true }
 func (pyLang) IndentedBlocks() bool              { return true }
 func (pyLang) RegistrationWords() []string       { return registrationWords }
 func (pyLang) APIModule(m string) (string, bool) { return m, m == "builtins" }
+func (pyLang) LineComment() string               { return "#" }
+func (pyLang) ExampleFile() string               { return "example.py" }
 
 type goLang struct{}
 
@@ -134,6 +155,8 @@ func (goLang) RangedSupported() bool             { return false }
 func (goLang) IndentedBlocks() bool              { return false }
 func (goLang) RegistrationWords() []string       { return registrationWords }
 func (goLang) APIModule(m string) (string, bool) { return goPackageName(m), false }
+func (goLang) LineComment() string               { return "//" }
+func (goLang) ExampleFile() string               { return "example.go" }
 
 // IsEntry: main and init of the package block run at start-up.
 func (goLang) IsEntry(fn *facts.Function) bool {
@@ -161,15 +184,7 @@ var registry = []Language{jsLang{}, pyLang{}, goLang{}}
 func All() []Language { return registry }
 
 // For returns the language of l, or nil when none is registered.
-func For(l source.Lang) Language {
-	fam := l.Family()
-	for _, x := range registry {
-		if x.Family() == fam {
-			return x
-		}
-	}
-	return nil
-}
+func For(l source.Lang) Language { return ForFamily(l.Family()) }
 
 // Extract extracts the facts of src with the registered language of l,
 // turning a panic of the extractor into an error (the analysed code is

@@ -124,7 +124,7 @@ func (s *Server) fill(res *finding.Result, files []string) {
 	langs := map[string]bool{}
 	for _, f := range files {
 		if l := source.DetectLang(f); l != "" {
-			langs[langName(l)] = true
+			langs[l.Name()] = true
 		}
 	}
 	s.Languages = keys(langs)
@@ -251,20 +251,6 @@ func manifestStats(res *finding.Result) ManifestStats {
 		count(&m.Tools[i])
 	}
 	return st
-}
-
-func langName(l source.Lang) string {
-	switch l {
-	case source.JavaScript:
-		return "JavaScript"
-	case source.TypeScript, source.TSX:
-		return "TypeScript"
-	case source.Python:
-		return "Python"
-	case source.Go:
-		return "Go"
-	}
-	return string(l)
 }
 
 func keys(m map[string]bool) []string {

@@ -41,6 +41,21 @@ func (l Lang) Family() string {
 	return ""
 }
 
+// Name is the language's name as people write it; TSX is TypeScript.
+func (l Lang) Name() string {
+	switch l {
+	case JavaScript:
+		return "JavaScript"
+	case TypeScript, TSX:
+		return "TypeScript"
+	case Python:
+		return "Python"
+	case Go:
+		return "Go"
+	}
+	return string(l)
+}
+
 // DetectLang returns the language of a file by its name, or "" if it is not analysed.
 func DetectLang(path string) Lang {
 	name := strings.ToLower(filepath.Base(path))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mcpriv/mcpriv/analysis/engine"
 	"github.com/mcpriv/mcpriv/analysis/finding"
+	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/rules"
 )
 
@@ -130,7 +131,11 @@ func runCase(ctx context.Context, e *engine.Engine, dir string, r *rules.Rule, e
 	var c Case
 	name := ex.File
 	if name == "" {
-		name = rules.DefaultExampleFile(r.Language)
+		x := lang.ForFamily(r.Language)
+		if x == nil {
+			return c, fmt.Errorf("rule %s: no registered language %q", r.ID, r.Language)
+		}
+		name = x.ExampleFile()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return c, err
