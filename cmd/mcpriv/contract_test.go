@@ -20,16 +20,15 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/suppress"
 )
 
-// stringConsts returns the string constants of the Go package in dir whose
-// names match name, by parsing its source: what the code can emit, not what
-// a list written by hand says.
-func stringConsts(t *testing.T, dir string, name *regexp.Regexp) []string {
+// eachStringConst calls fn with the name, declared type (nil when none)
+// and value of every string constant of the Go package in dir, by parsing
+// its source: what the code can emit, not what a list written by hand says.
+func eachStringConst(t *testing.T, dir string, fn func(name string, typ ast.Expr, value string)) {
 	t.Helper()
 	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
 	for _, p := range pkgs {
 		for _, f := range p.Files {
 			for _, d := range f.Decls {
@@ -40,54 +39,44 @@ func stringConsts(t *testing.T, dir string, name *regexp.Regexp) []string {
 				for _, sp := range g.Specs {
 					vs := sp.(*ast.ValueSpec)
 					for i, n := range vs.Names {
-						if !name.MatchString(n.Name) || i >= len(vs.Values) {
+						if i >= len(vs.Values) {
 							continue
 						}
 						if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
 							s, _ := strconv.Unquote(lit.Value)
-							out = append(out, s)
+							fn(n.Name, vs.Type, s)
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// stringConsts returns the values of the string constants of the package
+// in dir whose names match name, sorted.
+func stringConsts(t *testing.T, dir string, name *regexp.Regexp) []string {
+	t.Helper()
+	var out []string
+	eachStringConst(t, dir, func(n string, _ ast.Expr, v string) {
+		if name.MatchString(n) {
+			out = append(out, v)
+		}
+	})
 	sort.Strings(out)
 	return out
 }
 
-// typedConsts returns the non-empty values of the string constants of
-// type typ declared in the Go package in dir (`X Typ = "x"`), sorted.
+// typedConsts returns the non-empty values of the string constants of type
+// typ declared in the package in dir (`X Typ = "x"`), sorted.
 func typedConsts(t *testing.T, dir, typ string) []string {
 	t.Helper()
-	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, p := range pkgs {
-		for _, f := range p.Files {
-			for _, d := range f.Decls {
-				g, ok := d.(*ast.GenDecl)
-				if !ok || g.Tok != token.CONST {
-					continue
-				}
-				for _, sp := range g.Specs {
-					vs := sp.(*ast.ValueSpec)
-					if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != typ {
-						continue
-					}
-					for _, v := range vs.Values {
-						if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-							if s, _ := strconv.Unquote(lit.Value); s != "" {
-								out = append(out, s)
-							}
-						}
-					}
-				}
-			}
+	eachStringConst(t, dir, func(_ string, ty ast.Expr, v string) {
+		if id, ok := ty.(*ast.Ident); ok && id.Name == typ && v != "" {
+			out = append(out, v)
 		}
-	}
+	})
 	sort.Strings(out)
 	return out
 }
