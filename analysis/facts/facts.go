@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 6
+const Version = 7
 
 // File is everything extracted from one source file.
 type File struct {
@@ -276,6 +276,13 @@ type Arg struct {
 	// Func is set when the argument is a function (arrow, lambda, function
 	// expression, or a name resolved to one): its index in File.Functions, else -1.
 	Func int `json:"func"`
+	// Inst (JS, top-level arguments only) is the instance the argument
+	// holds, as "Module\x00Member" like a Types value: a library client
+	// (`search(esClient, q)` with esClient = new Client() → Module
+	// "@elastic/elasticsearch", Member "Client()"), or an export of another
+	// project file (Module relative). The link types the callee's parameter
+	// with it, so the methods called on the parameter are library calls.
+	Inst string `json:"inst,omitempty"`
 }
 
 // ParamRef says "derived from parameter Param of function Fn, at access path

@@ -72,6 +72,11 @@ func Validate(f *File, size int) error {
 		if a.Env != "" && !a.Known {
 			return fmt.Errorf("%s: env %q without a known default", what, a.Env)
 		}
+		if a.Inst != "" {
+			if mod, _, ok := strings.Cut(a.Inst, "\x00"); !ok || mod == "" || strings.HasPrefix(mod, "type:") || depth > 0 {
+				return fmt.Errorf("%s: instance %q is not Module\\x00Member of a top-level argument", what, a.Inst)
+			}
+		}
 		for k := range a.Elems {
 			if err := arg(what, &a.Elems[k], depth+1); err != nil {
 				return err

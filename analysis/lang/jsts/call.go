@@ -413,6 +413,9 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	if depth > 0 {
 		return a
 	}
+	if s := instanceSymbol(v); !strings.HasPrefix(s, "type:") {
+		a.Inst = s // the callee's parameter holds this instance (link/paramtypes.go)
+	}
 	lit := e.unwrapCallee(n)
 	if lit >= 0 && e.t.k(lit) == kObject && len(v.props) > 0 {
 		a.Props = make(map[string]facts.Arg, len(v.props))
