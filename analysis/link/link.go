@@ -39,8 +39,8 @@ type index struct {
 	// instArgs: some JS argument passes an instance (Arg.Inst), so
 	// typeParams may type parameters across files.
 	instArgs bool
-	base            []fnID // first fnID of each file
-	owner           []int32
+	base     []fnID // first fnID of each file
+	owner    []int32
 
 	// byName, per file: "Class.name" (".name" for plain functions, "*.name"
 	// for a method of any class) → function indices.
