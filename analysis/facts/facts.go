@@ -184,8 +184,13 @@ type LocalCall struct {
 	Callee Callee `json:"callee"`
 	Args   []Arg  `json:"args,omitempty"`
 	// Receiver is the taint of the receiver of a method call (recv.m()).
-	Receiver []ParamRef  `json:"receiver,omitempty"`
-	Span     source.Span `json:"span"`
+	Receiver []ParamRef `json:"receiver,omitempty"`
+	// ReceiverPass (JS) is set when the receiver is Receiver[0]'s parameter,
+	// or a property path into it, unchanged (client.m(), opts.client.m()),
+	// not a value derived from it: a parameter typed by its callers' instances
+	// makes the call a library call (link/paramtypes.go).
+	ReceiverPass bool        `json:"receiverPass,omitempty"`
+	Span         source.Span `json:"span"`
 }
 
 // Call is a call (or `new`, or a property read when Access is true) resolved

@@ -131,6 +131,9 @@ func Validate(f *File, size int) error {
 			if err := refs(what+" receiver", lc.Receiver); err != nil {
 				return err
 			}
+			if lc.ReceiverPass && len(lc.Receiver) != 1 {
+				return fmt.Errorf("%s local call: a passed-on receiver has %d references (want 1)", what, len(lc.Receiver))
+			}
 		}
 		for k := range x.Refs {
 			if err := callee(what+" ref", &x.Refs[k]); err != nil {

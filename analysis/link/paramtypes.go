@@ -160,7 +160,7 @@ func (ix *index) paramCalls(i int, f *facts.File, types map[paramKey][]string) [
 	for j := range f.Functions {
 		for k := range f.Functions[j].LocalCalls {
 			lc := &f.Functions[j].LocalCalls[k]
-			if lc.Callee.Kind != "method" || len(lc.Receiver) != 1 {
+			if lc.Callee.Kind != "method" || !lc.ReceiverPass || len(lc.Receiver) != 1 {
 				continue
 			}
 			r := lc.Receiver[0]

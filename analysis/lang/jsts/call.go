@@ -200,6 +200,10 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			}
 		}
 		e.localCall(n, c, callee, args, obj.taint)
+		if obj.direct && len(obj.taint) == 1 {
+			fl := &e.f.Functions[c.fn].LocalCalls
+			(*fl)[len(*fl)-1].ReceiverPass = true
+		}
 		e.refArgs(c, args)
 		if cv.fnp > 0 {
 			result = e.withReturn(result, cv.fn())
