@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 6
+const Version = 7
 
 // File is everything extracted from one source file.
 type File struct {
@@ -184,8 +184,13 @@ type LocalCall struct {
 	Callee Callee `json:"callee"`
 	Args   []Arg  `json:"args,omitempty"`
 	// Receiver is the taint of the receiver of a method call (recv.m()).
-	Receiver []ParamRef  `json:"receiver,omitempty"`
-	Span     source.Span `json:"span"`
+	Receiver []ParamRef `json:"receiver,omitempty"`
+	// ReceiverPass (JS) is set when the receiver is Receiver[0]'s parameter,
+	// or a property path into it, unchanged (client.m(), opts.client.m()),
+	// not a value derived from it: a parameter typed by its callers' instances
+	// makes the call a library call (link/paramtypes.go).
+	ReceiverPass bool        `json:"receiverPass,omitempty"`
+	Span         source.Span `json:"span"`
 }
 
 // Call is a call (or `new`, or a property read when Access is true) resolved
@@ -276,6 +281,13 @@ type Arg struct {
 	// Func is set when the argument is a function (arrow, lambda, function
 	// expression, or a name resolved to one): its index in File.Functions, else -1.
 	Func int `json:"func"`
+	// Inst (JS, top-level arguments only) is the instance the argument
+	// holds, as "Module\x00Member" like a Types value: a library client
+	// (`search(esClient, q)` with esClient = new Client() → Module
+	// "@elastic/elasticsearch", Member "Client()"), or an export of another
+	// project file (Module relative). The link types the callee's parameter
+	// with it, so the methods called on the parameter are library calls.
+	Inst string `json:"inst,omitempty"`
 }
 
 // ParamRef says "derived from parameter Param of function Fn, at access path

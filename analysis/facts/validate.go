@@ -72,6 +72,11 @@ func Validate(f *File, size int) error {
 		if a.Env != "" && !a.Known {
 			return fmt.Errorf("%s: env %q without a known default", what, a.Env)
 		}
+		if a.Inst != "" {
+			if mod, _, ok := strings.Cut(a.Inst, "\x00"); !ok || mod == "" || strings.HasPrefix(mod, "type:") || depth > 0 {
+				return fmt.Errorf("%s: instance %q is not Module\\x00Member of a top-level argument", what, a.Inst)
+			}
+		}
 		for k := range a.Elems {
 			if err := arg(what, &a.Elems[k], depth+1); err != nil {
 				return err
@@ -125,6 +130,9 @@ func Validate(f *File, size int) error {
 			}
 			if err := refs(what+" receiver", lc.Receiver); err != nil {
 				return err
+			}
+			if lc.ReceiverPass && len(lc.Receiver) != 1 {
+				return fmt.Errorf("%s local call: a passed-on receiver has %d references (want 1)", what, len(lc.Receiver))
 			}
 		}
 		for k := range x.Refs {

@@ -367,7 +367,7 @@ func sameFunctionCalls(a, b *facts.Function) bool {
 	}
 	for i := range a.LocalCalls {
 		x, y := &a.LocalCalls[i], &b.LocalCalls[i]
-		if !sameCallee(&x.Callee, &y.Callee) || !sameRefs(x.Receiver, y.Receiver) || !sameArgs(x.Args, y.Args, false) {
+		if !sameCallee(&x.Callee, &y.Callee) || !sameRefs(x.Receiver, y.Receiver) || x.ReceiverPass != y.ReceiverPass || !sameArgs(x.Args, y.Args, false) {
 			return false
 		}
 	}

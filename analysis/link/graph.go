@@ -74,6 +74,7 @@ func (ix *index) build() {
 			ix.owner[ix.base[i]+fnID(j)] = int32(i)
 		}
 	}
+	ix.typeParams()
 	ix.edges = make([][]fnID, n)
 	ix.fnEdges = make([]int32, n)
 	ix.callers = make([][]callSite, n)

@@ -36,8 +36,11 @@ type index struct {
 	// statics holds what each file's facts give alone (cached across
 	// links); cached is the same before Go type rewrites.
 	statics, cached []*fileStatic
-	base            []fnID // first fnID of each file
-	owner           []int32
+	// instArgs: some JS argument passes an instance (Arg.Inst), so
+	// typeParams may type parameters across files.
+	instArgs bool
+	base     []fnID // first fnID of each file
+	owner    []int32
 
 	// byName, per file: "Class.name" (".name" for plain functions, "*.name"
 	// for a method of any class) → function indices.

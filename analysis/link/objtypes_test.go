@@ -45,6 +45,12 @@ func TestObjectFlowAcrossFiles(t *testing.T) {
 			{"src/index.ts", "child_process.spawn().kill", "stop_worker"}, // method returning a field
 			{"src/db.ts", "child_process.spawn", "stop_worker"},           // the imported class's constructor
 		}, []site{{file: "src/index.ts", api: "26"}}}, // timer.kill
+		{"js-paramflow", []site{
+			{"src/tools/search.js", "@elastic/elasticsearch.Client().indices.getMapping", "search"}, // a parameter, from another file
+			{"src/tools/search.js", "@elastic/elasticsearch.Client().search", "search"},
+			{"src/tools/items.js", "axios.create().get", "items"},                  // passed on to a helper; exported instance
+			{"src/store.js", "mysql2/promise.createPool().getConnection", "query"}, // a constructor's parameter kept in a field
+		}, []site{{file: "src/tools/memo.js", api: "3"}, {file: "src/tools/memo.js", api: "4"}, {file: "src/tools/memo.js", api: "6"}}}, // a Map passed in
 		{"go-objflow", []site{
 			{"main.go", "kubernetes.Clientset().CoreV1().Pods().List", "pods"}, // package function's result
 			{"main.go", "http.Client().Do", "fetch"},                           // package-level variable
@@ -60,7 +66,7 @@ func TestObjectFlowAcrossFiles(t *testing.T) {
 			root := filepath.Join("..", "engine", "testdata", "link", tc.dir)
 			var files []*facts.File
 			err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-				if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") && !strings.HasSuffix(p, ".ts") && !strings.HasSuffix(p, ".go") {
+				if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") && !strings.HasSuffix(p, ".ts") && !strings.HasSuffix(p, ".js") && !strings.HasSuffix(p, ".go") {
 					return err
 				}
 				src, err := os.ReadFile(p)

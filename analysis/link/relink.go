@@ -231,7 +231,7 @@ func sameArgs(a, b []facts.Arg, lits bool) bool {
 }
 
 func sameArg(a, b *facts.Arg, lits bool) bool {
-	if a.Name != b.Name || a.Func != b.Func || a.Pass != b.Pass || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) ||
+	if a.Name != b.Name || a.Func != b.Func || a.Inst != b.Inst || a.Pass != b.Pass || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) ||
 		(lits && (a.Value != b.Value || a.Known != b.Known || a.Prefix != b.Prefix || a.Number != b.Number || a.Env != b.Env)) {
 		return false
 	}
@@ -243,7 +243,7 @@ func sameArg(a, b *facts.Arg, lits bool) bool {
 func sameProps(a, b map[string]facts.Arg, lits bool) bool {
 	for k, pa := range a {
 		pb, ok := b[k]
-		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Pass != pb.Pass || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) ||
+		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Inst != pb.Inst || pa.Pass != pb.Pass || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) ||
 			(lits && (pa.Value != pb.Value || pa.Known != pb.Known || pa.Prefix != pb.Prefix || pa.Number != pb.Number || pa.Env != pb.Env)) ||
 			(len(pa.Props) > 0 && !sameProps(pa.Props, pb.Props, lits)) || !sameArgs(pa.Elems, pb.Elems, lits) {
 			return false

@@ -200,6 +200,10 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			}
 		}
 		e.localCall(n, c, callee, args, obj.taint)
+		if obj.direct && len(obj.taint) == 1 {
+			fl := &e.f.Functions[c.fn].LocalCalls
+			(*fl)[len(*fl)-1].ReceiverPass = true
+		}
 		e.refArgs(c, args)
 		if cv.fnp > 0 {
 			result = e.withReturn(result, cv.fn())
@@ -412,6 +416,9 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	if depth > 0 {
 		return a
+	}
+	if s := instanceSymbol(v); !strings.HasPrefix(s, "type:") {
+		a.Inst = s // the callee's parameter holds this instance (link/paramtypes.go)
 	}
 	lit := e.unwrapCallee(n)
 	if lit >= 0 && e.t.k(lit) == kObject && len(v.props) > 0 {

@@ -417,3 +417,56 @@ func TestConcurrent(t *testing.T) {
 		t.Errorf("concurrent extract differs: %s", e)
 	}
 }
+
+// TestInstanceArgs: an argument holding a library instance records it
+// (Arg.Inst), and a method call on a parameter says whether the receiver
+// is the parameter itself (LocalCall.ReceiverPass) or a value computed
+// from it, which the link must not type.
+func TestInstanceArgs(t *testing.T) {
+	src := `import { Client } from "@elastic/elasticsearch";
+import { api } from "./http.js";
+const es = new Client({ node: "http://localhost:9200" });
+const memo = new Map();
+find(es, "q");
+list(api, memo, { es });
+function find(esClient, q) {
+  esClient.indices.getMapping({ index: q });
+  const res = esClient.search({ q });
+  res.hits.map((h) => h);
+}
+function list(http, cache) {}
+`
+	f := extractSrc(t, "x.js", []byte(src))
+	insts := map[string][]string{}
+	for _, fn := range f.Functions {
+		for _, lc := range fn.LocalCalls {
+			for _, a := range lc.Args {
+				insts[lc.Callee.Name] = append(insts[lc.Callee.Name], a.Inst)
+				for _, p := range a.Props {
+					if p.Inst != "" {
+						t.Errorf("%s: a property records instance %q (only top-level arguments do)", lc.Callee.Name, p.Inst)
+					}
+				}
+			}
+		}
+	}
+	if want := []string{"@elastic/elasticsearch\x00Client()", ""}; !reflect.DeepEqual(insts["find"], want) {
+		t.Errorf("find args' instances %q, want %q", insts["find"], want)
+	}
+	if want := []string{"./http.js\x00api", "", ""}; !reflect.DeepEqual(insts["list"], want) {
+		t.Errorf("list args' instances %q, want %q", insts["list"], want)
+	}
+	pass := map[string]bool{}
+	for _, fn := range f.Functions {
+		if fn.Name == "find" {
+			for _, lc := range fn.LocalCalls {
+				pass[lc.Callee.Name] = lc.ReceiverPass
+			}
+		}
+	}
+	for name, want := range map[string]bool{"getMapping": true, "search": true, "map": false} {
+		if got, ok := pass[name]; !ok || got != want {
+			t.Errorf("%s: receiver passed on %v (recorded %v), want %v", name, got, ok, want)
+		}
+	}
+}
