@@ -249,6 +249,21 @@ func (x *extractor) handlerSignature(v val) bool {
 	return v.fn > 0 && strings.Contains(x.paramTypeText(v.fn, 1), "CallToolRequest")
 }
 
+// toolHandlerFunc reports whether v is a function of this file taking a
+// CallToolRequest (mcp-go's value, go-sdk's pointer): a tool handler by
+// its type, whichever parameter the request is.
+func (x *extractor) toolHandlerFunc(v val) bool {
+	if v.fn <= 0 {
+		return false
+	}
+	for i := range min(len(x.f.Functions[v.fn].Params), 4) {
+		if strings.Contains(x.paramTypeText(v.fn, i), "CallToolRequest") {
+			return true
+		}
+	}
+	return false
+}
+
 // isFactoryResult reports whether v is the result of a handler factory call
 // and no function value itself.
 func isFactoryResult(v val) bool {
