@@ -266,6 +266,15 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 					h := v
 					handler = &h
 				}
+				// A table of tools and handlers returned to the caller
+				// (func All(s *Service) []ToolDef { return []ToolDef{…} }),
+				// which registers it in a loop elsewhere: its entries are
+				// the tools, located at their definitions.
+				for _, it := range v.items {
+					if it.tool != nil && it.handler != nil && !x.registered[it.tool] {
+						x.addTool(it.tool.span, it.tool, *it.handler, false)
+					}
+				}
 			}
 			// A function returning a tool and its handler defines a tool
 			// (`return mcp.NewTool("get_issue", …), func(ctx, req) {…}`):

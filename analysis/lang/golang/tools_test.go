@@ -187,6 +187,10 @@ func reg(s *server.MCPServer, t *T) {
 	s.AddTool(mcp.NewTool("a"), wrapped)
 	s.AddTool(mcp.NewTool("b"), t.wrap("b", func(a any) string { return "" }, func(a any) string { return "" }))
 }`, []string{"a #3", "b "}}, // b: which function is the handler is unknown
+		{"a table returned to another package", imp + `type def struct { Tool mcp.Tool; Handler server.ToolHandlerFunc }
+func All(s *svc.Service) []def {
+	return []def{{Tool: mcp.NewTool("a"), Handler: s.Read}, {Tool: mcp.NewTool("b"), Handler: ha}}
+}`, []string{"a Read", "b ha"}},
 		{"a table of strings is no table", imp + `func reg(s *server.MCPServer) {
 	for _, n := range []string{"a", "b"} { s.AddTool(mcp.NewTool(n), h) }
 	for _, e := range []struct{ name string; h server.ToolHandlerFunc }{{"a", ha}} { s.AddTool(mcp.NewTool(e.name), e.h) }
