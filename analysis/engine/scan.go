@@ -14,6 +14,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/lang"
+	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -121,7 +122,7 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	// parse those, then link again, until nothing new is needed.
 	for round := 0; round < 8; round++ {
 		var need []int
-		wanted := e.neededFiles(slotsFacts(len(slots), func(i int) (*facts.File, bool) { return slots[i].f, slots[i].full }))
+		wanted := e.neededFiles(abs, slotsFacts(len(slots), func(i int) (*facts.File, bool) { return slots[i].f, slots[i].full }))
 		for i := range slots {
 			if slots[i].f != nil && !slots[i].full && wanted(slots[i].f.Path) {
 				need = append(need, i)
@@ -180,8 +181,10 @@ func slotsFacts(n int, at func(int) (*facts.File, bool)) []*facts.File {
 
 // neededFiles returns a test for the paths of files that extracted files
 // lead into: project modules they import, and the other files of every
-// package-wide directory (Go) with an extracted file.
-func (e *Engine) neededFiles(files []*facts.File) func(string) bool {
+// package-wide directory (Go) with an extracted file and of the module's
+// packages it imports (a package of tool-name constants mentions no rule's
+// words, yet its constants name the tools).
+func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool {
 	need := map[string]bool{}
 	pkgDirs := map[string]bool{}
 	for _, f := range files {
@@ -192,6 +195,9 @@ func (e *Engine) neededFiles(files []*facts.File) func(string) bool {
 		dir := path.Dir(f.Path)
 		if x.PackageWide() {
 			pkgDirs[dir] = true
+			for _, d := range e.goImportedDirs(root, f) {
+				pkgDirs[d] = true
+			}
 			continue
 		}
 		for _, imp := range f.Imports {
@@ -206,6 +212,31 @@ func (e *Engine) neededFiles(files []*facts.File) func(string) bool {
 		}
 		return need[p]
 	}
+}
+
+// goImportedDirs are the directories (in the facts' spelling of paths) of
+// the packages of f's module that f imports.
+func (e *Engine) goImportedDirs(root string, f *facts.File) []string {
+	m := e.gomod.Lookup(modules.GoDir(root, f.Path))
+	if m.Path == "" {
+		return nil
+	}
+	var out []string
+	for _, imp := range f.Imports {
+		sub, ok := strings.CutPrefix(imp.Spec, m.Path)
+		if !ok || (sub != "" && sub[0] != '/') {
+			continue
+		}
+		target := filepath.Join(m.Dir, filepath.FromSlash(strings.TrimPrefix(sub, "/")))
+		if filepath.IsAbs(filepath.FromSlash(f.Path)) {
+			out = append(out, filepath.ToSlash(target))
+			continue
+		}
+		if rel, err := filepath.Rel(root, target); err == nil {
+			out = append(out, filepath.ToSlash(rel))
+		}
+	}
+	return out
 }
 
 func isSkip(err error) bool {

@@ -100,12 +100,14 @@ func (ix *index) resolveTypes() {
 // to a library symbol (the call is left as it is).
 func (ix *index) rewriteGoType(file int, mod, member string, typesOf func(string) map[string]string, localDir func(int, string) string) (string, string, bool) {
 	var dir, s string
+	pkg := "" // the import path of dir when it is another package of the project
 	if name, ok := strings.CutPrefix(mod, goTypeRoot); ok {
 		dir, s = path.Dir(ix.files[file].Path), name+member
 	} else if s, ok = instanceOfType(member); ok && strings.Contains(mod, ".") {
 		if dir = localDir(file, mod); dir == "" {
 			return "", "", false
 		}
+		pkg = mod
 	} else {
 		return "", "", false
 	}
@@ -128,6 +130,12 @@ func (ix *index) rewriteGoType(file int, mod, member string, typesOf func(string
 		m, mem, _ := strings.Cut(sym, "\x00")
 		if name, ok := strings.CutPrefix(m, goTypeRoot); ok {
 			s = name + mem + rest // a type of the same package
+			if pkg != "" {
+				// In another package of the project (ClientFactory.GetClient()
+				// is "type:Client"): an instance of its type Client, whose
+				// methods the call graph links.
+				outMod, outMember, found = pkg, name+"()"+mem+rest, true
+			}
 			continue
 		}
 		outMod, outMember, found = m, mem+rest, true
@@ -138,7 +146,7 @@ func (ix *index) rewriteGoType(file int, mod, member string, typesOf func(string
 		if dir = localDir(file, m); dir == "" {
 			break // a library type
 		}
-		s = inst // a type of another package of the project: follow its Types
+		s, pkg = inst, m // a type of another package of the project: follow its Types
 	}
 	return outMod, outMember, found
 }

@@ -64,8 +64,9 @@ func TestResolveGoTypes(t *testing.T) {
 	raw := &facts.File{Path: "raw/raw.go", Lang: source.Go, Package: "raw:raw",
 		Functions: []facts.Function{{Parent: -1}},
 		Types: map[string]string{
-			"GetFn()":     "example.com/m/raw\x00Client()",
-			"Client.HTTP": "net/http\x00Client()",
+			"GetFn()":       "example.com/m/raw\x00Client()",
+			"Client.HTTP":   "net/http\x00Client()",
+			"Factory.Get()": "type:Client\x00",
 		}}
 	cases := []struct{ mod, member, wantMod, wantMember string }{
 		{"type:GetClientFn", "().Users.Get", gh, "Client().Users.Get"},
@@ -74,6 +75,9 @@ func TestResolveGoTypes(t *testing.T) {
 		{"type:Server", ".raw.HTTP.Get", "net/http", "Client().Get"},         // into another package
 		{"example.com/m/raw", "GetFn()().HTTP.Do", "net/http", "Client().Do"},
 		{"example.com/m/raw", "GetFn()().Base", "example.com/m/raw", "Client().Base"}, // resolved as far as known
+		// A method of another package's type returning a type of that package.
+		{"example.com/m/raw", "Factory().Get().List", "example.com/m/raw", "Client().List"},
+		{"example.com/m/raw", "Factory().Get().HTTP.Do", "net/http", "Client().Do"},
 		{"type:Loop", ".next.next.next.next.next.Do", "type:Loop", ".next.next.next.next.next.Do"},
 		{"type:Server", ".missing.Do", "type:Server", ".missing.Do"},
 		{"type:Server", ".other.Do", "type:Server", ".other.Do"},

@@ -319,8 +319,13 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 		if len(out) > 0 {
 			return out
 		}
-		if ix.langs[file].Imports() == lang.ImportsPackages {
+		switch ix.langs[file].Imports() {
+		case lang.ImportsPackages:
 			return ix.goPackageFuncs(file, c.Name, "", false)
+		case lang.ImportsModules:
+			// `from pkg.tools.scan import scan` then mcp.add_tool(scan):
+			// the import followed to the project module that defines it.
+			return ix.pyMember(file, c.Name, 0)
 		}
 		// An imported name: follow the import to the project file.
 		for _, imp := range f.Imports {
@@ -435,6 +440,13 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 					}
 				}
 				if i := strings.IndexAny(member, ".("); i >= 0 {
+					if strings.HasPrefix(member[i:], "().") {
+						// get_client().list_incidents(): a method of the
+						// project class the function returns.
+						if out := ix.resultMethods(fi, path); len(out) > 0 {
+							return out
+						}
+					}
 					member = member[:i]
 				}
 				if out := ix.pyMember(fi, member, 0); len(out) > 0 {

@@ -203,6 +203,35 @@ func (ix *index) classMethods(fi int, s string) []fnID {
 	return ix.fnIDs(fi, names[cls+"."+rest])
 }
 
+// resultMethods resolves "get_client().m…" in Python file fi, where the
+// file's Types give what get_client returns, to the methods m of that
+// project class, also when the class is imported from another project
+// module (followed at most goTypeDepth files).
+func (ix *index) resultMethods(fi int, s string) []fnID {
+	for range goTypeDepth {
+		sym, rest, ok := objTypeKey(ix.files[fi], s)
+		if !ok {
+			return nil
+		}
+		m, mem, _ := strings.Cut(sym, "\x00")
+		if name, local := strings.CutPrefix(m, goTypeRoot); local {
+			if mem == "" {
+				mem = "()" // an instance of the file's class
+			}
+			return ix.classMethods(fi, name+mem+rest)
+		}
+		nfi, ns, ok := ix.objTarget(fi, m, mem+rest)
+		if !ok || nfi == fi {
+			return nil
+		}
+		if out := ix.classMethods(nfi, ns); len(out) > 0 {
+			return out
+		}
+		fi, s = nfi, ns
+	}
+	return nil
+}
+
 func (ix *index) fnIDs(fi int, js []int) []fnID {
 	if len(js) == 0 {
 		return nil

@@ -2,6 +2,8 @@ package link
 
 import (
 	"context"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -252,5 +254,78 @@ def read(p: str):
 	slices.Sort(names)
 	if want := []string{"read_file", "run"}; !slices.Equal(names, want) {
 		t.Errorf("tools %q, want %q", names, want)
+	}
+}
+
+// A tool function imported from another module and registered with
+// mcp.add_tool(fn) runs that module's code; a method called on what a
+// project function returns (get_client().list_items()) runs the method of
+// the class the function is annotated to return, also when that class is
+// imported from a third module.
+func TestPythonAddToolImportedAndReturnedClients(t *testing.T) {
+	files := map[string]string{
+		"packages/core/src/core/client.py": `import httpx
+
+class ApiClient:
+    async def list_items(self):
+        async with httpx.AsyncClient() as c:
+            return await c.get("https://api.example.com/items")
+
+    def size(self):
+        return 1
+`,
+		"packages/core/src/core/utils.py": `from .client import ApiClient
+
+_client = None
+
+def get_client() -> ApiClient:
+    global _client
+    if _client is None:
+        _client = ApiClient()
+    return _client
+`,
+		"packages/core/src/core/tools/list_items.py": `from core.utils import get_client
+
+async def list_items():
+    return await get_client().list_items()
+`,
+		"packages/core/src/core/tools/count.py": `from core.utils import get_client
+
+def count():
+    client = get_client()
+    return client.size()
+`,
+		"packages/dev/src/dev/server.py": `from mcp.server.fastmcp import FastMCP
+from core.tools.list_items import list_items
+from core.tools.count import count
+
+mcp = FastMCP("x")
+mcp.add_tool(list_items, description="d")
+mcp.add_tool(count)
+`,
+	}
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []*facts.File
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	res := e.Link(t.TempDir(), fs)
+	got := map[string][]string{}
+	for _, tl := range res.Tools {
+		got[tl.Name] = []string{}
+		for _, c := range tl.Capabilities {
+			got[tl.Name] = append(got[tl.Name], string(c))
+		}
+	}
+	want := map[string][]string{"list_items": {"network.client"}, "count": {}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tools %v, want %v", got, want)
 	}
 }

@@ -266,6 +266,15 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 					h := v
 					handler = &h
 				}
+				// A table of tools and handlers returned to the caller
+				// (func All(s *Service) []ToolDef { return []ToolDef{…} }),
+				// which registers it in a loop elsewhere: its entries are
+				// the tools, located at their definitions.
+				for _, it := range v.items {
+					if it.tool != nil && it.handler != nil && !x.registered[it.tool] {
+						x.addTool(it.tool.span, it.tool, *it.handler, false)
+					}
+				}
 			}
 			// A function returning a tool and its handler defines a tool
 			// (`return mcp.NewTool("get_issue", …), func(ctx, req) {…}`):
@@ -1217,16 +1226,26 @@ func instanceLiteral(args []val) literal {
 // (handler wrappers such as withLogging(h)), and a literal bool through
 // pointer helpers (ptr(true), mcp.ToBoolPtr(false), new(true)).
 func (x *extractor) wrapped(res val, args []val) val {
-	var fnArg *val
+	// One function argument, or, of several (wrap(name, handler,
+	// func(args any) string {…})), the one typed as a tool handler.
+	var fnArg, handlerArg *val
+	fns, handlers := 0, 0
 	for i := range args {
 		a := &args[i]
 		if a.fn >= 0 || (a.fnRef != nil && a.fnRef.Kind == "method" && a.fnRef.Class != "") {
-			if fnArg != nil {
-				fnArg = nil
-				break
-			}
+			fns++
 			fnArg = a
+			if x.toolHandlerFunc(*a) {
+				handlers++
+				handlerArg = a
+			}
 		}
+	}
+	switch {
+	case fns > 1 && handlers == 1:
+		fnArg = handlerArg
+	case fns != 1:
+		fnArg = nil
 	}
 	if fnArg != nil && res.fn < 0 && res.fnRef == nil {
 		res.fn, res.fnRef, res.typed = fnArg.fn, fnArg.fnRef, fnArg.typed

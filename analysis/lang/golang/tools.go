@@ -112,6 +112,9 @@ func (x *extractor) toolName(td *toolDef, v val, at source.Span) {
 		td.name = v.str
 	case v.ident != "" && !v.toolCall:
 		td.nameRef = v.ident
+	case !v.known && projectPackage(v.mod) && v.member != "" && !strings.ContainsAny(v.member, ".()"):
+		// names.ReadTool: a constant of another package of the module.
+		td.nameRef = x.toolRefOf(v)
 	default:
 		td.nameExpr = strings.Join(strings.Fields(string(x.t.src[at.Start.Offset:at.End.Offset])), " ")
 	}
@@ -190,10 +193,13 @@ func (x *extractor) tableEntry(out *val, keyed map[string]val, positional []val,
 			toolKey = k
 			continue
 		}
-		if !isHandler(v) {
+		named := strings.Contains(strings.ToLower(k), "handler")
+		// A handler of another package: a method value on an instance of
+		// its type (svc.Read), or, in a field named so, a function there.
+		if !isHandler(v) && !otherPackageMethod(v) && !(named && otherPackageFunc(v)) {
 			continue
 		}
-		if strings.Contains(strings.ToLower(k), "handler") {
+		if named {
 			handlerKey = k
 		}
 		funcs++
@@ -247,6 +253,21 @@ func isExported(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
 // CallToolRequest second: a tool handler by its type.
 func (x *extractor) handlerSignature(v val) bool {
 	return v.fn > 0 && strings.Contains(x.paramTypeText(v.fn, 1), "CallToolRequest")
+}
+
+// toolHandlerFunc reports whether v is a function of this file taking a
+// CallToolRequest (mcp-go's value, go-sdk's pointer): a tool handler by
+// its type, whichever parameter the request is.
+func (x *extractor) toolHandlerFunc(v val) bool {
+	if v.fn <= 0 {
+		return false
+	}
+	for i := range min(len(x.f.Functions[v.fn].Params), 4) {
+		if strings.Contains(x.paramTypeText(v.fn, i), "CallToolRequest") {
+			return true
+		}
+	}
+	return false
 }
 
 // isFactoryResult reports whether v is the result of a handler factory call

@@ -180,6 +180,17 @@ func reg(s *server.MCPServer) { s.AddTool(tools[1].Tool, tools[1].Handler) }`, [
 		{"a table registered by another file", imp + `var tools = []server.ServerTool{{Tool: mcp.NewTool("a"), Handler: ha}, {Tool: mcp.NewTool("b")}}
 var other = []server.ServerTool{{Tool: mcp.NewTool("c"), Handler: hc}}
 func reg(s *server.MCPServer) { s.AddTool(other[0].Tool, other[0].Handler) }`, []string{"c hc", "a ha"}},
+		{"a wrapper taking the handler and another function", imp + `func (t *T) wrap(name string, h server.ToolHandlerFunc, label func(args any) string) server.ToolHandlerFunc { return h }
+func reg(s *server.MCPServer, t *T) {
+	handler := func(ctx context.Context, r mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil }
+	wrapped := t.wrap("a", handler, func(args any) string { return "" })
+	s.AddTool(mcp.NewTool("a"), wrapped)
+	s.AddTool(mcp.NewTool("b"), t.wrap("b", func(a any) string { return "" }, func(a any) string { return "" }))
+}`, []string{"a #3", "b "}}, // b: which function is the handler is unknown
+		{"a table returned to another package", imp + `type def struct { Tool mcp.Tool; Handler server.ToolHandlerFunc }
+func All(s *svc.Service) []def {
+	return []def{{Tool: mcp.NewTool("a"), Handler: s.Read}, {Tool: mcp.NewTool("b"), Handler: ha}}
+}`, []string{"a Read", "b ha"}},
 		{"a table of strings is no table", imp + `func reg(s *server.MCPServer) {
 	for _, n := range []string{"a", "b"} { s.AddTool(mcp.NewTool(n), h) }
 	for _, e := range []struct{ name string; h server.ToolHandlerFunc }{{"a", ha}} { s.AddTool(mcp.NewTool(e.name), e.h) }

@@ -339,6 +339,11 @@ func (e *extractor) subscript(fc *fnCtx, n int32) val {
 		return val{refs: extendPath(o.refs, key), direct: true}
 	case isPath(o):
 		return o
+	case o.sym && !o.isFn && (strings.HasSuffix(o.mem, "()") || strings.HasSuffix(o.mem, ".[]")):
+		// client[db][coll]: a part of a client instance picked by name
+		// (a MongoDB database and collection), on which its methods run:
+		// MongoClient().[].[].find.
+		return val{sym: true, mod: o.mod, mem: o.mem + ".[]", refs: union(o.refs, krefs)}
 	}
 	return val{refs: union(o.refs, krefs)}
 }
