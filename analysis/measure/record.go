@@ -86,7 +86,9 @@ type Tool struct {
 // input. Role is the engine's taint role: "target" (the input chooses
 // where the call goes) or "payload" (only what it carries); Scope the
 // literal scope beside the input (a URL's host whose path the input
-// fills). Counted says whether the summary counts it (countedTaint).
+// fills). Uncounted: the summary does not count it (countedTaint); a
+// negative so that journals written before roles were recorded, which
+// held counted taints only, still read right.
 type Taint struct {
 	Capability capability.ID `json:"capability"`
 	Target     string        `json:"target"` // program, path, url, or the scope kind
@@ -94,7 +96,7 @@ type Taint struct {
 	API        string        `json:"api"`
 	Role       string        `json:"role"`
 	Scope      string        `json:"scope,omitempty"`
-	Counted    bool          `json:"counted"`
+	Uncounted  bool          `json:"uncounted,omitempty"`
 }
 
 // Mismatch is a tool whose annotations contradict its code.
@@ -174,7 +176,7 @@ func (s *Server) fill(res *finding.Result, files []string) {
 			}
 			if f.Tainted && f.TaintTool != "" {
 				taints[f.TaintTool] = append(taints[f.TaintTool], Taint{Capability: f.Capability, Target: Target(f.Capability),
-					Input: f.TaintSource, API: f.API, Role: f.TaintRole, Scope: f.Scope, Counted: countedTaint(f)})
+					Input: f.TaintSource, API: f.API, Role: f.TaintRole, Scope: f.Scope, Uncounted: !countedTaint(f)})
 			}
 		case finding.KindHintMismatch:
 			tool := ""

@@ -91,8 +91,8 @@ func TestRecordPartialAndTaintRoles(t *testing.T) {
 			t.Errorf("%s: no taint recorded (have %+v)", key, taint)
 			continue
 		}
-		if got.Role != want.role || got.Counted != want.counted {
-			t.Errorf("%s: role %q counted %v, want %q %v", key, got.Role, got.Counted, want.role, want.counted)
+		if got.Role != want.role || got.Uncounted == want.counted {
+			t.Errorf("%s: role %q counted %v, want %q %v", key, got.Role, !got.Uncounted, want.role, want.counted)
 		}
 	}
 	sum := measure.Summarize(servers)

@@ -28,7 +28,7 @@ type Summary struct {
 	Partial        int `json:"partial"`
 	PartialTooDeep int `json:"partialTooDeep"` // of Partial, with a mcpriv.too-deep cut
 	WithTools      int `json:"serversWithTools"`
-	Tools       int            `json:"tools"`
+	Tools          int `json:"tools"`
 
 	// Classes and Capabilities count analysed servers using each; share is
 	// of Analysed. Paper* are the paper's counts and shares of its 2,562.
@@ -183,7 +183,7 @@ func Summarize(servers []Server) *Summary {
 			}
 			kinds := map[string]bool{}
 			for _, tt := range t.Tainted {
-				if tt.Counted {
+				if !tt.Uncounted {
 					kinds[tt.Target] = true
 				}
 			}
