@@ -131,3 +131,23 @@ func hasCap(ids []capability.ID, id capability.ID) bool {
 	}
 	return false
 }
+
+// A journal written before taint roles were recorded held counted taints
+// only, without the flag: a resumed or merged run still counts them.
+func TestJournalBeforeTaintRoles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), measure.JournalName)
+	os.WriteFile(p, []byte(`{"id":"npm:old@1","source":"npm","name":"old","status":"analysed","languages":["JavaScript"],"sdks":["ts-sdk"],"files":1,"bytes":10,`+
+		`"tools":[{"name":"run","sdk":"ts-sdk","capabilities":["system.exec"],"tainted":[{"capability":"system.exec","target":"program","input":"cmd","api":"child_process.exec"}]}],`+
+		`"capabilities":["system.exec"],"classes":["system"],"serverCapabilities":[],"annotationMismatches":[],"manifest":{"sections":1,"grants":1,"scopes":1,"wildcard":1},"fetchMs":1,"analysisMs":1}`+"\n"), 0o644)
+	recs, err := measure.ReadJournal(p, false)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	sum := measure.Summarize(recs)
+	if got := sum.TaintedTools[0]; got.Name != "program" || got.Count != 1 {
+		t.Errorf("tainted tools %+v: want the old record's program taint counted", sum.TaintedTools)
+	}
+	if sum.Partial != 0 {
+		t.Errorf("partial %d for a record without the field", sum.Partial)
+	}
+}
