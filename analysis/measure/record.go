@@ -239,9 +239,15 @@ func (s *Server) fill(res *finding.Result, files []string) {
 	})
 
 	s.Manifest = manifestStats(res)
-	if len(res.Errors) > 0 {
+	skipped := 0
+	for _, e := range res.Errors {
+		if e.BuiltFrom == "" { // build output left out on purpose is no gap: its sources were analysed
+			skipped++
+		}
+	}
+	if skipped > 0 {
 		s.Partial = true
-		s.Unanalysed.SkippedFiles = max(s.Unanalysed.SkippedFiles, len(res.Errors))
+		s.Unanalysed.SkippedFiles = max(s.Unanalysed.SkippedFiles, skipped)
 	}
 	for _, e := range res.Errors {
 		if len(s.Errors) < 40 {

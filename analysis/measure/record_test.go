@@ -151,3 +151,27 @@ func TestJournalBeforeTaintRoles(t *testing.T) {
 		t.Errorf("partial %d for a record without the field", sum.Partial)
 	}
 }
+
+// Build output left out because its sources are analysed is no gap: the
+// record notes it but is not partial.
+func TestBuildOutputNotPartial(t *testing.T) {
+	dir := t.TempDir()
+	code := "const { exec } = require(\"child_process\");\nexec(\"ls\");\n"
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "dist"), 0o755)
+	os.WriteFile(filepath.Join(dir, "src", "index.js"), []byte(code), 0o644)
+	os.WriteFile(filepath.Join(dir, "dist", "index.js"), []byte(code), 0o644)
+	es, _ := measure.ParseCorpus(strings.NewReader("dir:"+dir+"\n"), "built", "")
+	eng, err := engine.New(engine.Options{Jobs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers, _, err := measure.Run(context.Background(), es, measure.Options{Out: t.TempDir(), Fetcher: &measure.Cache{}, Analyzer: eng, Jobs: 1, FetchJobs: 1})
+	if err != nil || len(servers) != 1 {
+		t.Fatalf("%d records, %v", len(servers), err)
+	}
+	s := servers[0]
+	if s.Partial || s.Unanalysed.SkippedFiles != 0 || !anyContains(s.Errors, "build output") || !hasCap(s.Capabilities, capability.SystemExec) {
+		t.Errorf("partial %v, unanalysed %+v, errors %q, capabilities %v: want a complete record noting the build output", s.Partial, s.Unanalysed, s.Errors, s.Capabilities)
+	}
+}

@@ -357,7 +357,13 @@ func (m *ServerMap) RiskSummary() string {
 	if len(m.Mismatches) > 0 {
 		fmt.Fprintf(&b, " %s contradict the code.", plural(len(m.Mismatches), "tool annotation"))
 	}
-	if n := len(m.Errors) + len(m.TooDeep); n > 0 {
+	n := len(m.TooDeep)
+	for _, e := range m.Errors {
+		if e.BuiltFrom == "" { // build output left out on purpose: its sources are in the map
+			n++
+		}
+	}
+	if n > 0 {
 		fmt.Fprintf(&b, " The map is partial: %s not analysed (see the end of the page), so it may miss privileges.", plural(n, "place was", "places were"))
 	}
 	return strings.TrimSpace(b.String())
