@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"archive/zip"
 	"context"
 	"os"
 	"os/exec"
@@ -74,5 +75,70 @@ func TestGitFetch(t *testing.T) {
 	}
 	if _, _, err := c.Fetch(context.Background(), Entry{ID: "git:/nonexistent@HEAD", Source: SourceGit, Name: "/nonexistent", Version: "HEAD"}); err == nil {
 		t.Error("a missing repository was fetched")
+	}
+}
+
+// TestGoFetch downloads a module from a file:// module proxy (no network)
+// into the cache's own module cache, at a subdirectory; a second fetch
+// needs no go command (the ref is cached).
+func TestGoFetch(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal("go is missing") // the tests run under the go command
+	}
+	proxy := t.TempDir()
+	const mod, ver = "example.com/mcpsrv", "v1.2.0"
+	vdir := filepath.Join(proxy, mod, "@v")
+	os.MkdirAll(vdir, 0o755)
+	gomod := "module " + mod + "\n\ngo 1.22\n"
+	os.WriteFile(filepath.Join(vdir, "list"), []byte(ver+"\n"), 0o644)
+	os.WriteFile(filepath.Join(vdir, ver+".info"), []byte(`{"Version":"`+ver+`","Time":"2026-01-01T00:00:00Z"}`), 0o644)
+	os.WriteFile(filepath.Join(vdir, ver+".mod"), []byte(gomod), 0o644)
+	zf, _ := os.Create(filepath.Join(vdir, ver+".zip"))
+	zw := zip.NewWriter(zf)
+	for name, body := range map[string]string{
+		"go.mod":             gomod,
+		"cmd/server/main.go": "package main\n\nimport \"os/exec\"\n\nfunc main() { exec.Command(\"ls\").Run() }\n",
+	} {
+		w, _ := zw.Create(mod + "@" + ver + "/" + name)
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	zf.Close()
+	t.Setenv("GOPROXY", "file://"+filepath.ToSlash(proxy))
+	t.Setenv("GOSUMDB", "off")
+	t.Setenv("GOFLAGS", "")
+
+	c := &Cache{Dir: t.TempDir(), Go: goBin}
+	e, err := ParseEntry("go:" + mod + "@" + ver + "/cmd/server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, digest, err := c.Fetch(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(digest, "go:h1:") || !strings.HasPrefix(dir, filepath.Join(c.Dir, "gomod")) {
+		t.Errorf("dir %s digest %s", dir, digest)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "main.go")); err != nil || !strings.Contains(string(b), "exec.Command") {
+		t.Errorf("main.go in %s: %v", dir, err)
+	}
+	c.Go = filepath.Join(t.TempDir(), "no-go")
+	if dir2, _, err := c.Fetch(context.Background(), e); err != nil || dir2 != dir {
+		t.Errorf("second fetch %s, %v", dir2, err)
+	}
+	missing, _ := ParseEntry("go:" + mod + "@v9.9.9")
+	c.Go = goBin
+	if _, _, err := c.Fetch(context.Background(), missing); err == nil {
+		t.Error("a missing version was fetched")
+	}
+	// The cache's module cache is read-only: clean it (and only it: the
+	// environment must name it, or the go command cleans the user's) so
+	// that TempDir's cleanup can remove it.
+	clean := exec.Command(goBin, "clean", "-modcache")
+	clean.Env = append(os.Environ(), "GOMODCACHE="+filepath.Join(c.Dir, "gomod"))
+	if out, err := clean.CombinedOutput(); err != nil {
+		t.Errorf("go clean -modcache: %v\n%s", err, out)
 	}
 }

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -52,9 +53,22 @@ type Server struct {
 	Mismatches         []Mismatch      `json:"annotationMismatches"`
 	Manifest           ManifestStats   `json:"manifest"`
 
+	// Partial: some code was not analysed (Unanalysed says what), so the
+	// record may miss calls or taint; the rest of it stands.
+	Partial    bool       `json:"partial,omitempty"`
+	Unanalysed Unanalysed `json:"unanalysed"`
+
 	FetchMillis    int64    `json:"fetchMs"`
 	AnalysisMillis int64    `json:"analysisMs"`
-	Errors         []string `json:"errors,omitempty"` // files not analysed, archive entries skipped
+	Errors         []string `json:"errors,omitempty"` // files not analysed, code too deep, archive entries skipped
+}
+
+// Unanalysed counts the engine's mcpriv.skipped and mcpriv.too-deep
+// findings: files not read, and subtrees or taint questions cut at the
+// engine's bounds.
+type Unanalysed struct {
+	SkippedFiles int `json:"skippedFiles"`
+	TooDeep      int `json:"tooDeep"`
 }
 
 // Tool is one MCP tool of a server.
@@ -68,12 +82,21 @@ type Tool struct {
 	Tainted      []Taint         `json:"tainted,omitempty"`
 }
 
-// Taint is a sensitive call whose target comes from the tool's input.
+// Taint is a sensitive call an argument of which comes from the tool's
+// input. Role is the engine's taint role: "target" (the input chooses
+// where the call goes) or "payload" (only what it carries); Scope the
+// literal scope beside the input (a URL's host whose path the input
+// fills). Uncounted: the summary does not count it (countedTaint); a
+// negative so that journals written before roles were recorded, which
+// held counted taints only, still read right.
 type Taint struct {
 	Capability capability.ID `json:"capability"`
 	Target     string        `json:"target"` // program, path, url, or the scope kind
 	Input      string        `json:"input"`  // the input field
 	API        string        `json:"api"`
+	Role       string        `json:"role"`
+	Scope      string        `json:"scope,omitempty"`
+	Uncounted  bool          `json:"uncounted,omitempty"`
 }
 
 // Mismatch is a tool whose annotations contradict its code.
@@ -87,7 +110,14 @@ type ManifestStats struct {
 	Sections int `json:"sections"` // tools plus server, when it has grants
 	Grants   int `json:"grants"`   // capability entries
 	Scopes   int `json:"scopes"`
-	Wildcard int `json:"wildcard"` // entries granting "*"
+	Wildcard int `json:"wildcard"` // entries granting "*" (alone or beside literal scopes)
+	// WildcardOnly: entries of a scoped capability whose only scope is "*"
+	// (no literal known); LiteralAndWildcard: literal scopes kept beside a
+	// "*" that stands for the calls whose scope is not known; Unscoped:
+	// entries of capabilities that take no scope ("*" by definition).
+	WildcardOnly       int `json:"wildcardOnly"`
+	LiteralAndWildcard int `json:"literalAndWildcard"`
+	Unscoped           int `json:"unscoped"`
 }
 
 // Target is the kind of target a capability's argument names, in the
@@ -144,8 +174,9 @@ func (s *Server) fill(res *finding.Result, files []string) {
 			if f.Server || len(f.Tools) == 0 {
 				serverCaps[f.Capability] = true
 			}
-			if measuredTaint(f) && f.TaintTool != "" {
-				taints[f.TaintTool] = append(taints[f.TaintTool], Taint{Capability: f.Capability, Target: Target(f.Capability), Input: f.TaintSource, API: f.API})
+			if f.Tainted && f.TaintTool != "" {
+				taints[f.TaintTool] = append(taints[f.TaintTool], Taint{Capability: f.Capability, Target: Target(f.Capability),
+					Input: f.TaintSource, API: f.API, Role: f.TaintRole, Scope: f.Scope, Uncounted: !countedTaint(f)})
 			}
 		case finding.KindHintMismatch:
 			tool := ""
@@ -153,6 +184,18 @@ func (s *Server) fill(res *finding.Result, files []string) {
 				tool = f.Tools[0]
 			}
 			s.Mismatches = append(s.Mismatches, Mismatch{Tool: tool, Message: f.Message})
+		case finding.KindUnanalysed:
+			// Skipped files are in res.Errors too (listed below); a cut
+			// subtree or taint question is only here.
+			s.Partial = true
+			if f.Rule == finding.RuleTooDeep {
+				s.Unanalysed.TooDeep++
+				if len(s.Errors) < 20 {
+					s.Errors = append(s.Errors, fmt.Sprintf("%s:%d: %s", f.File, f.Span.Start.Line+1, f.Message))
+				}
+			} else {
+				s.Unanalysed.SkippedFiles++
+			}
 		}
 	}
 	for i := range res.Suppressed {
@@ -196,8 +239,18 @@ func (s *Server) fill(res *finding.Result, files []string) {
 	})
 
 	s.Manifest = manifestStats(res)
+	skipped := 0
 	for _, e := range res.Errors {
-		if len(s.Errors) < 20 {
+		if e.BuiltFrom == "" { // build output left out on purpose is no gap: its sources were analysed
+			skipped++
+		}
+	}
+	if skipped > 0 {
+		s.Partial = true
+		s.Unanalysed.SkippedFiles = max(s.Unanalysed.SkippedFiles, skipped)
+	}
+	for _, e := range res.Errors {
+		if len(s.Errors) < 40 {
 			s.Errors = append(s.Errors, e.File+": "+e.Message)
 		}
 	}
@@ -212,7 +265,13 @@ func dedupeTaints(ts []Taint) []Taint {
 		if a.Input != b.Input {
 			return a.Input < b.Input
 		}
-		return a.API < b.API
+		if a.API != b.API {
+			return a.API < b.API
+		}
+		if a.Role != b.Role {
+			return a.Role < b.Role
+		}
+		return a.Scope < b.Scope
 	})
 	var out []Taint
 	for i, t := range ts {
@@ -238,11 +297,22 @@ func manifestStats(res *finding.Result) ManifestStats {
 		for _, e := range sec.Entries {
 			st.Grants++
 			st.Scopes += len(e.Scopes)
+			star := false
 			for _, sc := range e.Scopes {
-				if sc.Value == "*" {
-					st.Wildcard++
-					break
-				}
+				star = star || sc.Value == "*"
+			}
+			info, _ := capability.Lookup(e.Capability)
+			switch {
+			case !star:
+			case info.Scope == capability.ScopeNone:
+				st.Wildcard++
+				st.Unscoped++
+			case len(e.Scopes) == 1:
+				st.Wildcard++
+				st.WildcardOnly++
+			default:
+				st.Wildcard++
+				st.LiteralAndWildcard++
 			}
 		}
 	}
@@ -293,11 +363,11 @@ func otherLanguagesIn(files []string) []string {
 	return keys(seen)
 }
 
-// measuredTaint says whether a finding's taint counts as the measurement
+// countedTaint says whether a finding's taint counts as the measurement
 // has always counted it: input choosing the target outright (not the path
 // under a literal host), or any input of a program or code run; input
 // filling only a body or file content does not.
-func measuredTaint(f *finding.Finding) bool {
+func countedTaint(f *finding.Finding) bool {
 	switch {
 	case !f.Tainted:
 		return false

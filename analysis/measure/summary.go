@@ -23,8 +23,12 @@ type Summary struct {
 	NotAnalysed map[string]int `json:"notAnalysed"` // reason → servers
 	Files       int            `json:"files"`
 	Bytes       int64          `json:"bytes"`
-	WithTools   int            `json:"serversWithTools"`
-	Tools       int            `json:"tools"`
+	// Partial: analysed servers with code not analysed (files skipped, code
+	// or taint cut at the engine's bounds): their counts may miss calls.
+	Partial        int `json:"partial"`
+	PartialTooDeep int `json:"partialTooDeep"` // of Partial, with a mcpriv.too-deep cut
+	WithTools      int `json:"serversWithTools"`
+	Tools          int `json:"tools"`
 
 	// Classes and Capabilities count analysed servers using each; share is
 	// of Analysed. Paper* are the paper's counts and shares of its 2,562.
@@ -69,8 +73,14 @@ type Group struct {
 type ManifestTotals struct {
 	Servers       int     `json:"servers"` // with at least one grant
 	Grants        int     `json:"grants"`
-	Wildcard      int     `json:"wildcard"`
+	Wildcard      int     `json:"wildcard"` // grants holding "*", alone or beside literal scopes
 	WildcardShare float64 `json:"wildcardShare"`
+	// The grants holding "*", split (ManifestStats): only "*" for a scoped
+	// capability, literal scopes beside "*", capabilities without scopes.
+	WildcardOnly       int     `json:"wildcardOnly"`
+	WildcardOnlyShare  float64 `json:"wildcardOnlyShare"`
+	LiteralAndWildcard int     `json:"literalAndWildcard"`
+	Unscoped           int     `json:"unscoped"`
 }
 
 // MismatchTotals count annotation mismatches.
@@ -137,6 +147,12 @@ func Summarize(servers []Server) *Summary {
 		s.Analysed++
 		s.Files += sv.Files
 		s.Bytes += sv.Bytes
+		if sv.Partial {
+			s.Partial++
+			if sv.Unanalysed.TooDeep > 0 {
+				s.PartialTooDeep++
+			}
+		}
 		if len(sv.Tools) > 0 {
 			s.WithTools++
 		}
@@ -167,12 +183,14 @@ func Summarize(servers []Server) *Summary {
 			}
 			kinds := map[string]bool{}
 			for _, tt := range t.Tainted {
-				kinds[tt.Target] = true
+				if !tt.Uncounted {
+					kinds[tt.Target] = true
+				}
 			}
 			for k := range kinds {
 				taintN[k]++
 			}
-			if len(t.Tainted) > 0 {
+			if len(kinds) > 0 {
 				anyTaint++
 			}
 		}
@@ -191,6 +209,9 @@ func Summarize(servers []Server) *Summary {
 		}
 		s.Manifest.Grants += sv.Manifest.Grants
 		s.Manifest.Wildcard += sv.Manifest.Wildcard
+		s.Manifest.WildcardOnly += sv.Manifest.WildcardOnly
+		s.Manifest.LiteralAndWildcard += sv.Manifest.LiteralAndWildcard
+		s.Manifest.Unscoped += sv.Manifest.Unscoped
 		if len(sv.Mismatches) > 0 {
 			s.Mismatches.Servers++
 			tools := map[string]bool{}
@@ -202,6 +223,7 @@ func Summarize(servers []Server) *Summary {
 		}
 	}
 	s.Manifest.WildcardShare = share(s.Manifest.Wildcard, s.Manifest.Grants)
+	s.Manifest.WildcardOnlyShare = share(s.Manifest.WildcardOnly, s.Manifest.Grants-s.Manifest.Unscoped)
 	s.CoOccurrence = co
 	for _, c := range classOrder {
 		s.Classes = append(s.Classes, Count{Name: string(c), Count: classN[c], Share: share(classN[c], s.Analysed),

@@ -66,6 +66,7 @@ func newMeasureView(s *measure.Summary, info measure.RunInfo) measureView {
 		fmt.Sprintf("%s servers in the corpus; %s analysed (%s files, %.1f MB of source); %s not analysed.",
 			thousands(s.Servers), thousands(s.Analysed), thousands(s.Files), float64(s.Bytes)/(1<<20), thousands(s.Servers-s.Analysed)),
 		fmt.Sprintf("%s tools found in %s servers (%s of the analysed servers).", thousands(s.Tools), thousands(s.WithTools), pct(ratio(s.WithTools, s.Analysed))),
+		fmt.Sprintf("%s analysed servers have a partial result (files skipped, or code or taint cut at the engine's bounds: %s with a too-deep cut); their counts may miss calls.", thousands(s.Partial), thousands(s.PartialTooDeep)),
 		"Shares are of the analysed servers. The paper (arXiv 2507.06250) counted sensitive API use per server in 2,562 servers; this measurement counts the same classes, per server and per tool.",
 	}
 	v.classes = table{ID: "table-classes", Head: []string{"class", "servers", "share", "paper servers", "paper share", "tools", "tool share"}, Num: nums(1, 2, 3, 4, 5, 6)}
@@ -114,7 +115,10 @@ func newMeasureView(s *measure.Summary, info measure.RunInfo) measureView {
 	v.manifest.Rows = [][]string{
 		{"servers whose manifest grants something", thousands(s.Manifest.Servers)},
 		{"grants (capability entries)", thousands(s.Manifest.Grants)},
-		{"grants of \"*\" (no literal scope found)", fmt.Sprintf("%s (%s)", thousands(s.Manifest.Wildcard), pct(s.Manifest.WildcardShare))},
+		{"grants holding \"*\"", fmt.Sprintf("%s (%s)", thousands(s.Manifest.Wildcard), pct(s.Manifest.WildcardShare))},
+		{"— only \"*\" (a scoped capability, no literal scope found; share of scoped grants)", fmt.Sprintf("%s (%s)", thousands(s.Manifest.WildcardOnly), pct(s.Manifest.WildcardOnlyShare))},
+		{"— literal scopes kept beside a \"*\"", thousands(s.Manifest.LiteralAndWildcard)},
+		{"— capabilities that take no scope", thousands(s.Manifest.Unscoped)},
 		{"servers with annotation mismatches", thousands(s.Mismatches.Servers)},
 		{"tools with annotation mismatches", thousands(s.Mismatches.Tools)},
 	}

@@ -31,9 +31,12 @@ type ServerMap struct {
 	Columns  []capability.ID
 	Cells    map[string]map[capability.ID]*Cell
 	Evidence []Evidence
-	// Mismatches are annotation mismatches; Errors files not analysed.
+	// Mismatches are annotation mismatches; Errors files not analysed;
+	// TooDeep the engine's mcpriv.too-deep cuts (code nested too deep, taint
+	// questions past the bound), whose calls or taint the map may miss.
 	Mismatches  []finding.Finding
 	Errors      []finding.FileError
+	TooDeep     []finding.Finding
 	HasManifest bool
 	Files       int
 	Tools       []finding.Tool
@@ -195,6 +198,10 @@ func BuildServerMap(name, root string, res *finding.Result, read func(file strin
 			}
 		case finding.KindHintMismatch:
 			m.Mismatches = append(m.Mismatches, *f)
+		case finding.KindUnanalysed:
+			if f.Rule == finding.RuleTooDeep { // skipped files are in Errors
+				m.TooDeep = append(m.TooDeep, *f)
+			}
 		case finding.KindInvalidManifest:
 			m.HasManifest = true
 		}
@@ -350,12 +357,26 @@ func (m *ServerMap) RiskSummary() string {
 	if len(m.Mismatches) > 0 {
 		fmt.Fprintf(&b, " %s contradict the code.", plural(len(m.Mismatches), "tool annotation"))
 	}
+	n := len(m.TooDeep)
+	for _, e := range m.Errors {
+		if e.BuiltFrom == "" { // build output left out on purpose: its sources are in the map
+			n++
+		}
+	}
+	if n > 0 {
+		fmt.Fprintf(&b, " The map is partial: %s not analysed (see the end of the page), so it may miss privileges.", plural(n, "place was", "places were"))
+	}
 	return strings.TrimSpace(b.String())
 }
 
-func plural(n int, what string) string {
+// plural is "1 what" or "n whats"; a second word is the plural form
+// when adding an s is wrong.
+func plural(n int, what string, many ...string) string {
 	if n == 1 {
 		return "1 " + what
+	}
+	if len(many) > 0 {
+		return fmt.Sprintf("%d %s", n, many[0])
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }
@@ -457,12 +478,15 @@ func ServerHTML(m *ServerMap) string {
 		b.WriteString("</div>\n")
 	}
 	b.WriteString("</section>\n")
-	if len(m.Errors) > 0 {
-		t := table{ID: "table-errors", Head: []string{"file", "not analysed because"}}
+	if len(m.Errors)+len(m.TooDeep) > 0 {
+		t := table{ID: "table-errors", Head: []string{"code", "not analysed because"}}
 		for _, e := range m.Errors {
 			t.Rows = append(t.Rows, []string{e.File, e.Message})
 		}
-		b.WriteString("<section id=\"errors\"><h2>Files not analysed</h2>\n" + t.html() + "</section>\n")
+		for _, f := range m.TooDeep {
+			t.Rows = append(t.Rows, []string{fmt.Sprintf("%s:%d", f.File, f.Span.Start.Line+1), f.Message})
+		}
+		b.WriteString("<section id=\"errors\"><h2>Code not analysed</h2>\n" + t.html() + "</section>\n")
 	}
 	b.WriteString("</main>\n")
 	return page("Privilege map: "+m.Name, b.String())
@@ -525,10 +549,13 @@ func ServerMarkdown(m *ServerMap) string {
 			}
 		}
 	}
-	if len(m.Errors) > 0 {
-		b.WriteString("\n## Files not analysed\n\n")
+	if len(m.Errors)+len(m.TooDeep) > 0 {
+		b.WriteString("\n## Code not analysed\n\n")
 		for _, e := range m.Errors {
 			fmt.Fprintf(&b, "- %s: %s\n", md(e.File), md(e.Message))
+		}
+		for _, f := range m.TooDeep {
+			fmt.Fprintf(&b, "- %s:%d: %s\n", md(f.File), f.Span.Start.Line+1, md(f.Message))
 		}
 	}
 	return b.String()

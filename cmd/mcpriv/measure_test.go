@@ -209,6 +209,10 @@ func TestReportsInBrowser(t *testing.T) {
 	if code, _, errs := runCLI(t, "report", "--html", mapPage, filepath.Join("..", "..", "testdata", "servers", "weather-mcpgo")); code != exitOK {
 		t.Fatalf("report: %s", errs)
 	}
+	partialPage := filepath.Join(out, "partial-map.html")
+	if code, _, errs := runCLI(t, "report", "--html", partialPage, partialServer(t)); code != exitOK {
+		t.Fatalf("report: %s", errs)
+	}
 	artifacts := os.Getenv("MCPRIV_E2E_ARTIFACTS")
 	if artifacts == "" {
 		artifacts, _ = os.MkdirTemp("", "mcpriv-reports-")
@@ -220,6 +224,7 @@ func TestReportsInBrowser(t *testing.T) {
 	spec, _ := json.Marshal([]map[string]any{
 		{"file": filepath.Join(out, "report.html"), "ids": measureIDs},
 		{"file": mapPage, "ids": []string{"risk", "table-map", "table-mismatches", "e1", "evidence"}},
+		{"file": partialPage, "ids": []string{"risk", "table-map", "table-mismatches", "e1", "evidence", "table-errors"}},
 	})
 	specFile := filepath.Join(t.TempDir(), "spec.json")
 	os.WriteFile(specFile, spec, 0o644)
@@ -239,7 +244,8 @@ func TestReportsInBrowser(t *testing.T) {
 		if json.Unmarshal([]byte(line), &r) != nil {
 			continue
 		}
-		t.Logf("%s: %d charts, %d tables; screenshot %s", filepath.Base(r.File), r.Charts, r.Tables, r.Screenshot)
+		// Printed (not only logged) so that a CI log shows where to look.
+		fmt.Printf("%s: %d charts, %d tables; screenshot %s\n", filepath.Base(r.File), r.Charts, r.Tables, r.Screenshot)
 		if !r.OK {
 			t.Errorf("%s: console %v, missing %v, requests %v", r.File, r.Errors, r.Missing, r.Requests)
 		}
@@ -247,7 +253,7 @@ func TestReportsInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("browser check: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "report.html") || !strings.Contains(stdout.String(), "weather-map.html") {
+	if !strings.Contains(stdout.String(), "report.html") || !strings.Contains(stdout.String(), "weather-map.html") || !strings.Contains(stdout.String(), "partial-map.html") {
 		t.Errorf("not every page was checked:\n%s", stdout.String())
 	}
 }
@@ -282,6 +288,53 @@ func TestReportEscapesControls(t *testing.T) {
 		}
 		if !strings.Contains(out, `\u202e`) {
 			t.Errorf("%v: the override is not shown escaped:\n%s", args, out)
+		}
+	}
+}
+
+// partialServer writes a server the engine analyses only in part: a
+// subtree nested past the extractors' bound (mcpriv.too-deep) and a binary
+// file (mcpriv.skipped); a tool whose input reaches a program, and one
+// whose input is only written (taint role payload).
+func partialServer(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "server.js"), []byte("const { McpServer } = require(\"@modelcontextprotocol/sdk/server/mcp.js\");\n"+
+		"const child_process = require(\"child_process\");\nconst fs = require(\"fs\");\n"+
+		"const server = new McpServer({ name: \"partial\", version: \"1.0.0\" });\n"+
+		"server.tool(\"run\", {}, async ({ cmd }) => { child_process.execSync(cmd); return { content: [] }; });\n"+
+		"server.tool(\"save\", {}, async ({ text }) => { fs.writeFileSync(\"/tmp/notes.txt\", text); return { content: [] }; });\n"+
+		"server.tool(\"deep\", {}, async ({ cmd }) => { const x = "+strings.Repeat("[", 3000)+"child_process.execSync(cmd)"+strings.Repeat("]", 3000)+"; return { content: [] }; });\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "blob.js"), append([]byte("var a = 1;\x00\x00"), make([]byte, 64)...), 0o644)
+	return dir
+}
+
+// TestReportPartial: the map says what it could not analyse (a too-deep
+// cut, a skipped file) in its risk summary and its last section, and
+// shows each taint with its input and role.
+func TestReportPartial(t *testing.T) {
+	code, out, errs := runCLI(t, "report", partialServer(t))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"The map is partial: ",
+		"## Code not analysed",
+		"server.js:7: code nested too deep to analyse",
+		"blob.js: file looks binary",
+		"⚠ input cmd",
+		"(⚠ from run input cmd)",
+		"(⚠ from save input text, payload only)",
+		"Can run programs or evaluate code: run.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	// A payload is not a model-chosen target: the cell is not marked.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "| save |") && strings.Contains(line, "⚠") {
+			t.Errorf("save's cell marks a payload as a chosen target: %s", line)
 		}
 	}
 }

@@ -25,7 +25,7 @@ import (
 //	MCPRIV_E2E_ARTIFACTS    where screenshots and the report go (default: a new temp dir; printed)
 //	CHROMIUM                browser binary (default /usr/bin/chromium)
 
-var vscodeSteps = []string{"workbench", "squiggle", "problems", "code_lens", "status_bar", "hover", "quick_fix", "diagnostic_after_fix", "code_lens_command"}
+var vscodeSteps = []string{"workbench", "squiggle", "problems", "code_lens", "status_bar", "hover", "quick_fix", "diagnostic_after_fix", "code_lens_command", "privilege_map"}
 
 // CacheDir is where installs live between runs, outside the repository.
 func cacheDir() string {

@@ -241,6 +241,26 @@ async function poll(fn, ms, every = 200) {
     } else {
       step('code_lens_command', false, { lenses: await lens.allInnerTexts() });
     }
+
+    // 9. the command palette's "mcpriv: Open Privilege Map" runs `mcpriv
+    // report` on the folder and shows the page in a webview (an iframe
+    // nested in an iframe): the map's table with the workspace's tool.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type('mcpriv: Open Privilege Map');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Privilege Map' }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press('Enter');
+    const map = await poll(async () => {
+      for (const f of page.frames().filter((fr) => fr !== page.mainFrame())) {
+        const text = await f.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+        if (text.includes('Privilege map') && text.includes('Tools × capabilities') && text.includes('save_note')) return text;
+      }
+      return null;
+    }, 90000);
+    const mapTab = await page.locator('.tabs-container .tab', { hasText: 'Privilege map' }).count();
+    await page.screenshot({ path: path.join(SHOTS, 'privilege-map.png') });
+    step('privilege_map', map && mapTab > 0, map ? { tab: mapTab } : { tabs: await page.locator('.tabs-container .tab').allInnerTexts() });
     code = steps.every((s) => s.ok) ? 0 : 1;
   } catch (e) {
     step('error', false, String((e && e.stack) || e));
