@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -59,8 +60,11 @@ func TestAttackToolTableTooLarge(t *testing.T) {
 			if got := hasRule(fs, "mcpriv.too-deep"); got != tc.cut {
 				t.Fatalf("too-deep finding %v, want %v", got, tc.cut)
 			}
-			if n := countExec(fs, true); n != tc.tools {
-				t.Errorf("%d tainted exec findings, want %d (one per registered tool)", n, tc.tools)
+			if n := scanTools(t, dir); n != tc.tools {
+				t.Errorf("%d tools, want %d", n, tc.tools)
+			}
+			if countExec(fs, true) == 0 {
+				t.Errorf("no tainted exec finding: %+v", fs)
 			}
 			if tc.cut {
 				assertGateFails(t, dir)
@@ -127,6 +131,12 @@ func TestAttackDeepChains(t *testing.T) {
 			}
 			return fmt.Sprintf("from m%d import f%d\n\n\ndef f%d(u):\n    f%d(u)\n", i+1, i+1, i, i+1)
 		}), "server.py", pyServer("from m0 import f0\n\n\n@mcp.tool()\ndef run(cmd: str) -> str:\n    \"\"\"Run it.\"\"\"\n    f0(cmd)\n    return 'ok'\n"))},
+		{"python relative import chain of 20 modules", with(fileChain("py", 20, func(i int) string {
+			if i == 19 {
+				return "import os\n\n\ndef f19(u):\n    os.system(u)\n"
+			}
+			return fmt.Sprintf("from .m%d import f%d\n\n\ndef f%d(u):\n    f%d(u)\n", i+1, i+1, i, i+1)
+		}), "server.py", pyServer("from .m0 import f0\n\n\n@mcp.tool()\ndef run(cmd: str) -> str:\n    \"\"\"Run it.\"\"\"\n    f0(cmd)\n    return 'ok'\n"))},
 		{"js constant import cycle", map[string]string{"index.js": jsToolWith("const { A } = require('./a');\n", "child_process.execSync(A + cmd)"),
 			"a.js": "const { B } = require('./b');\nexports.A = B;\n", "b.js": "const { A } = require('./a');\nexports.B = A;\n"}},
 		{"python constant import cycle", map[string]string{"server.py": pyServer("from a import A\n\n\n@mcp.tool()\ndef run(cmd: str) -> str:\n    \"\"\"Run it.\"\"\"\n    os.system(A + cmd)\n    return 'ok'\n"),
@@ -135,12 +145,35 @@ func TestAttackDeepChains(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := attackFiles(t, tc.files)
 			fs := scanJSON(t, dir)
-			if countExec(fs, false) == 0 && !hasRule(fs, "mcpriv.too-deep") {
-				t.Fatalf("the call is neither found nor reported as too deep: %+v", fs)
+			if hasRule(fs, "mcpriv.too-deep") {
+				assertGateFails(t, dir)
+				return
 			}
-			assertGateFails(t, dir)
+			// Seen: the command runs tool input, which fails --fail-on warning.
+			if countExec(fs, true) == 0 {
+				t.Fatalf("the call is neither found tainted nor reported as too deep: %+v", fs)
+			}
+			if code, _, _ := runCLI(t, "scan", "--no-progress", "--fail-on", "warning", dir); code != exitFindings {
+				t.Errorf("scan --fail-on warning: exit %d, want %d", code, exitFindings)
+			}
 		})
 	}
+}
+
+// scanTools scans dir and returns how many tools it found.
+func scanTools(t *testing.T, dir string) int {
+	t.Helper()
+	code, out, errs := runCLI(t, "scan", "--no-progress", "--format", "json", dir)
+	if code != exitOK {
+		t.Fatalf("scan: exit %d: %s", code, errs)
+	}
+	var res struct {
+		Tools []json.RawMessage `json:"tools"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	return len(res.Tools)
 }
 
 // TestAttackStarArgsWrapper is item 12 through the CLI: a call with more
