@@ -238,6 +238,12 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 		if sa.Default != "" && !decided {
 			// A library's default host: the override option decides when
 			// it is present (its literal, or unknown); absent, the default.
+			if a == nil && optionsOpen(c, sa.Arg, sa.Name, sa.Key) {
+				// Options the extractor could not see may set it:
+				// not the default, not known (Dynamic).
+				m.ScopeKind, decided = sa.Kind, true
+				continue
+			}
 			if a == nil {
 				if m.ScopeArg == nil {
 					m.Scope, m.ScopeKind, m.Override, m.Env = scope.Scope{State: scope.Known, Value: sa.Default}, sa.Kind, sa.OverrideName(), sa.Env
@@ -444,6 +450,34 @@ func relMember(mod string, c *facts.Call) (string, bool) {
 // findArg returns positional argument i (Python: the i-th argument without a
 // keyword; i < 0: none) or the keyword argument name; with key, the property
 // key of that argument's object literal. nil when absent.
+// optionsOpen reports whether the option a library default stands for
+// may be set where the extractor cannot see it: a **kwargs beside the
+// keywords, options holding keys not seen (facts.OpenProps), or an
+// options argument that is not a literal at all.
+func optionsOpen(c *facts.Call, i int, name, key string) bool {
+	if name != "" {
+		for j := range c.Args {
+			if c.Args[j].Name == "**" {
+				return true
+			}
+		}
+	}
+	if key == "" {
+		return false
+	}
+	base := findArg(c, i, name, "")
+	if base == nil {
+		return false
+	}
+	if _, ok := base.Props[facts.OpenProps]; ok {
+		return true
+	}
+	// A positional options argument with no properties: a value computed
+	// elsewhere (or {}, which reads the same); the receiver has no Props
+	// when it was constructed without options.
+	return i != RecvArg && len(base.Props) == 0 && !base.Known
+}
+
 func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
 	var a *facts.Arg
 	if i == RecvArg {

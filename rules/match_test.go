@@ -214,7 +214,12 @@ func TestMatch(t *testing.T) {
 		{"redis multi queue not flagged", "js", call("redis", "createClient().multi().set", dyn(), dyn()), nil},
 		{"ioredis default import command", "js", call("ioredis", "().hgetall", dyn()), []string{"js.ioredis.command="}},
 		{"ioredis quit not flagged", "js", call("ioredis", "Redis().quit"), nil},
-		{"firecrawl default", "js", &facts.Call{Module: "firecrawl", New: true, Args: []facts.Arg{dyn()}}, []string{"js.firecrawl.client=api.firecrawl.dev"}},
+		{"firecrawl default", "js", &facts.Call{Module: "firecrawl", New: true, Args: []facts.Arg{obj(map[string]facts.Arg{"apiKey": dyn()})}}, []string{"js.firecrawl.client=api.firecrawl.dev"}},
+		{"firecrawl no options", "js", &facts.Call{Module: "firecrawl", New: true}, []string{"js.firecrawl.client=api.firecrawl.dev"}},
+		// Options computed elsewhere, spread or **kwargs may set the host:
+		// not the default (issue 14).
+		{"firecrawl computed options", "js", &facts.Call{Module: "firecrawl", New: true, Args: []facts.Arg{dyn()}}, []string{"js.firecrawl.client="}},
+		{"firecrawl spread options", "js", &facts.Call{Module: "firecrawl", New: true, Args: []facts.Arg{obj(map[string]facts.Arg{"apiKey": dyn(), facts.OpenProps: dyn()})}}, []string{"js.firecrawl.client="}},
 		{"firecrawl self-hosted", "js", &facts.Call{Module: "@mendable/firecrawl-js", Member: "FirecrawlApp", New: true,
 			Args: []facts.Arg{obj(map[string]facts.Arg{"apiUrl": lit("http://localhost:3002")})}}, []string{"js.firecrawl.client=localhost:3002"}},
 		{"firecrawl result not flagged", "js", call("firecrawl", "().http.instance.interceptors.request.use", dyn()), nil},

@@ -119,13 +119,18 @@ func (e *Engine) Scan(ctx context.Context, root string, progress func(done, tota
 	}
 
 	// Files the pre-filter skipped matter when the call graph leads into them:
-	// parse those, then link again, until nothing new is needed.
-	for round := 0; round < 8; round++ {
+	// parse those, then link again, until nothing new is needed. No bound on
+	// the rounds (a chain of imports through files with no sensitive call is
+	// followed to its end: a cut would drop the calls behind it silently);
+	// each file is asked for once, so this ends.
+	asked := make([]bool, len(slots))
+	for {
 		var need []int
 		wanted := e.neededFiles(abs, slotsFacts(len(slots), func(i int) (*facts.File, bool) { return slots[i].f, slots[i].full }))
 		for i := range slots {
-			if slots[i].f != nil && !slots[i].full && wanted(slots[i].f.Path) {
+			if slots[i].f != nil && !slots[i].full && !asked[i] && wanted(slots[i].f.Path) {
 				need = append(need, i)
+				asked[i] = true
 			}
 		}
 		if len(need) == 0 {
@@ -187,6 +192,9 @@ func slotsFacts(n int, at func(int) (*facts.File, bool)) []*facts.File {
 func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool {
 	need := map[string]bool{}
 	pkgDirs := map[string]bool{}
+	// Python's absolute imports (from pkg.tools import run) name project
+	// modules by dotted name: a file is needed when one of its names is.
+	pyNames := map[string]bool{}
 	for _, f := range files {
 		x := lang.For(f.Lang)
 		if x == nil {
@@ -204,13 +212,56 @@ func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool
 			for _, c := range x.ImportedFiles(dir, imp.Spec) {
 				need[c] = true
 			}
+			if f.Lang == source.Python {
+				pyNeeded(need, pyNames, x, dir, imp)
+			}
 		}
 	}
 	return func(p string) bool {
 		if x := lang.For(source.DetectLang(p)); x != nil && x.PackageWide() {
 			return pkgDirs[path.Dir(p)]
 		}
-		return need[p]
+		if need[p] {
+			return true
+		}
+		if len(pyNames) > 0 && source.DetectLang(p) == source.Python {
+			for _, n := range modules.PyModuleNames(p) {
+				if pyNames[n] {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// pyNeeded notes the project modules a Python import may run or name:
+// the module an imported name may be (from . import tools, from pkg
+// import tools), and for an absolute import the module and the packages
+// holding it, by dotted name (names).
+func pyNeeded(need, names map[string]bool, x lang.Language, dir string, imp facts.Import) {
+	if imp.Name != "" && imp.Name != "*" {
+		sub := imp.Spec + "." + imp.Name
+		if strings.HasSuffix(imp.Spec, ".") {
+			sub = imp.Spec + imp.Name
+		}
+		for _, c := range x.ImportedFiles(dir, sub) {
+			need[c] = true
+		}
+		if !strings.HasPrefix(imp.Spec, ".") {
+			names[sub] = true
+		}
+	}
+	if strings.HasPrefix(imp.Spec, ".") {
+		return
+	}
+	for m := imp.Spec; m != ""; {
+		names[m] = true
+		i := strings.LastIndexByte(m, '.')
+		if i < 0 {
+			break
+		}
+		m = m[:i]
 	}
 }
 

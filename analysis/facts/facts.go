@@ -264,6 +264,10 @@ type Arg struct {
 	// Props are the properties of an object literal argument, one level deep
 	// ({ host: "db", port: 5432 } → Props["host"], Props["port"]); Go composite
 	// literal fields and Python dict literals likewise.
+	// A key OpenProps says the object holds more than the listed keys,
+	// which the extractor could not see: a spread of a value whose
+	// properties are not known ({ ...opts }), a computed key, **kwargs, or
+	// construction options that are not an object literal (Call.Recv).
 	Props map[string]Arg `json:"props,omitempty"`
 	// Refs says which parameters of the enclosing function (and which paths
 	// into them) the argument's value derives from. Empty when it depends on
@@ -289,6 +293,10 @@ type Arg struct {
 	// with it, so the methods called on the parameter are library calls.
 	Inst string `json:"inst,omitempty"`
 }
+
+// OpenProps is the Props key saying an object's properties are not all
+// known (see Arg.Props). No identifier or keyword argument can spell it.
+const OpenProps = "**"
 
 // ParamRef says "derived from parameter Param of function Fn, at access path
 // Path" (args.path → Param 0, Path ["path"]; request.params.arguments.url →

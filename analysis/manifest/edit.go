@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/display"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -344,19 +345,25 @@ func (d *doc) blockText(e entry, col int) string {
 			b.WriteString(d.nl + strings.Repeat(" ", col+dash) + "- " + d.quoteScalar(s, false))
 			switch {
 			case e.notes[s] != "":
-				b.WriteString("  # " + e.notes[s])
+				b.WriteString("  # " + commentText(e.notes[s]))
 			case i == 0 && e.comment != "":
-				b.WriteString("  # " + e.comment)
+				b.WriteString("  # " + commentText(e.comment))
 			}
 		}
 	default:
 		b.WriteString(" " + d.flowList(e.scopes))
 		if e.comment != "" {
-			b.WriteString("  # " + e.comment)
+			b.WriteString("  # " + commentText(e.comment))
 		}
 	}
 	return b.String()
 }
+
+// commentText is a line comment's text as written: the calls, files and
+// environment variables it names are chosen by the analysed code, and a
+// line break or control character in one would end the comment (YAML
+// reads on: the manifest is refused) or forge what a reviewer reads.
+func commentText(s string) string { return display.Escape(s) }
 
 func (d *doc) flowText(e entry) string {
 	if e.children == nil {

@@ -248,3 +248,46 @@ func TestReadFileHostile(t *testing.T) {
 		t.Errorf("missing: exists %v, err %v", exists, err)
 	}
 }
+
+// TestHostileComments: the comments beside generated grants name calls,
+// files and environment variables the analysed code chose. A line break
+// in one (a file "a\nserver: {}\n#.py", an environment variable
+// "X\nversion: 2") ended the comment, so `mcpriv manifest` refused its own
+// output (exit 2); a control character reached the reviewer's terminal.
+// They are written escaped, and the manifest reads back as generated.
+func TestHostileComments(t *testing.T) {
+	hostile := "X\nversion: 2\n#\x1b[2K\u2028\r"
+	res := &finding.Result{
+		Tools: []finding.Tool{{Name: "run"}},
+		Findings: []finding.Finding{
+			{Kind: finding.KindCapability, Capability: capability.NetworkClient, API: "requests.get", File: "a\nserver: {}\n#\x1b[2K.py",
+				Tools: []string{"run"}},
+			{Kind: finding.KindCapability, Capability: capability.NetworkClient, API: "requests.get", File: "b.py",
+				Scope: "api.x.com", ScopeEnv: hostile, Tools: []string{"run"}},
+			{Kind: finding.KindCapability, Capability: capability.FileRead, API: "open", File: "c.py",
+				Scope: "/srv/a", ScopeOverride: hostile, Tools: []string{"run"}},
+		},
+	}
+	text, err := Create(res)
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	m, errs := Parse("m.yaml", text)
+	if len(errs) > 0 {
+		t.Fatalf("the generated manifest does not read back: %v\n%s", errs, text)
+	}
+	if m.Tool("run") == nil || m.Tool("run").Lookup(capability.NetworkClient) == nil || m.Tool("run").Lookup(capability.FileRead) == nil {
+		t.Errorf("grants lost:\n%s", text)
+	}
+	if n := strings.Count(string(text), "\nserver:"); n != 1 {
+		t.Errorf("%d server sections:\n%s", n, text)
+	}
+	for _, bad := range []string{"\x1b", "\r", "\u2028", "\nversion: 2"} {
+		if strings.Contains(string(text), bad) {
+			t.Errorf("the manifest holds %q:\n%s", bad, text)
+		}
+	}
+	if !strings.Contains(string(text), `X\nversion: 2`) {
+		t.Errorf("the variable is not named, escaped, in a comment:\n%s", text)
+	}
+}

@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
+	"github.com/mcpriv/mcpriv/analysis/safefile"
 )
 
 // Cell states of the privilege map, from the manifest's point of view.
@@ -73,6 +73,11 @@ type SnippetLine struct {
 	Hit  bool
 }
 
+// MaxSnippetFile bounds the files snippets are read from: a workspace
+// file, read like every other through safefile (a name swapped for a pipe
+// or a device after the scan must not hang or exhaust the report).
+const MaxSnippetFile = 16 << 20
+
 // BuildServerMap turns a scan of root (declared calls kept) into the map.
 // read returns a file's text for snippets (nil: read from root).
 func BuildServerMap(name, root string, res *finding.Result, read func(file string) ([]byte, error)) *ServerMap {
@@ -82,7 +87,7 @@ func BuildServerMap(name, root string, res *finding.Result, read func(file strin
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(root, filepath.FromSlash(file))
 			}
-			return os.ReadFile(p)
+			return safefile.Read(p, MaxSnippetFile)
 		}
 	}
 	m := &ServerMap{Name: name, Root: root, Cells: map[string]map[capability.ID]*Cell{}, Errors: res.Errors, Files: res.Files}
@@ -93,7 +98,7 @@ func BuildServerMap(name, root string, res *finding.Result, read func(file strin
 		}
 		data, err := read(file)
 		var ls [][]byte
-		if err == nil && len(data) <= 16<<20 {
+		if err == nil && len(data) <= MaxSnippetFile {
 			ls = bytes.Split(data, []byte("\n"))
 		}
 		texts[file] = ls

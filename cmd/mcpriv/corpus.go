@@ -13,6 +13,8 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/capability"
 	"github.com/mcpriv/mcpriv/analysis/corpus"
 	"github.com/mcpriv/mcpriv/analysis/manifest"
+	"github.com/mcpriv/mcpriv/analysis/safefile"
+	"github.com/mcpriv/mcpriv/analysis/source"
 	"github.com/mcpriv/mcpriv/cmd/mcpriv/report"
 )
 
@@ -293,7 +295,8 @@ func scoreScan(ctx context.Context, cfg *scanConfig, k corpus.ServerKey, dir str
 	}
 	s := corpus.Server{Key: k, Scan: scan, Bundles: map[string][]corpus.Region{}, Grants: grantScopes(gen.After)}
 	for f := range files {
-		src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+		// A file of a fetched server: workspace input like any other.
+		src, err := safefile.Read(filepath.Join(dir, filepath.FromSlash(f)), source.DefaultMaxSize)
 		if err != nil {
 			return corpus.Server{}, fmt.Errorf("%s: labelled file: %w", k, err)
 		}

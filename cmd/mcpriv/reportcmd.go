@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/mcpriv/mcpriv/analysis/render"
+	"github.com/mcpriv/mcpriv/analysis/safefile"
 )
 
 const reportHelp = `Show one server's privilege map: a table of its tools × the capabilities
@@ -66,7 +67,7 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	abs, _ := filepath.Abs(dir)
 	m := render.BuildServerMap(filepath.Base(abs), displayDir(root), res, func(file string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
+		return safefile.Read(filepath.Join(dir, filepath.FromSlash(file)), render.MaxSnippetFile)
 	})
 	if *htmlOut == "" {
 		_, err = io.WriteString(stdout, render.ServerMarkdown(m))

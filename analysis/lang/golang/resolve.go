@@ -898,8 +898,12 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			v := elem(value)
 			out.refs = addRefs(out.refs, v.refs)
 			hasTool = hasTool || v.tool != nil
-			if isMap && v.tool != nil && len(out.items) < maxTools {
-				out.items = append(out.items, v) // map[string]server.ServerTool{…}
+			if isMap && v.tool != nil {
+				if len(out.items) < maxTools {
+					out.items = append(out.items, v) // map[string]server.ServerTool{…}
+				} else {
+					out.cut = true
+				}
 			}
 			if k != "" {
 				fieldVals[k] = v
@@ -923,8 +927,12 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			if len(out.elems) < maxElems {
 				out.elems = append(out.elems, shallow(x.arg(e, v)))
 			}
-			if v.tool != nil && len(out.items) < maxTools {
-				out.items = append(out.items, v) // []server.ServerTool{…}
+			if v.tool != nil {
+				if len(out.items) < maxTools {
+					out.items = append(out.items, v) // []server.ServerTool{…}
+				} else {
+					out.cut = true
+				}
 			}
 			if isStruct && len(positional) < maxElems {
 				positional = append(positional, v)
@@ -1084,7 +1092,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 			return x.wrapped(res, args)
 		}
 		if name == "append" && len(args) > 0 && !x.declared[name] {
-			res.items = appendItems(args, spread)
+			res.items, res.cut = appendItems(args, spread)
 			return res
 		}
 		if builtins[name] || builtinTypes[name] {

@@ -328,7 +328,7 @@ func handlerFactory(v val) (mod, name string, ok bool) {
 // t.Handler for a range variable t); v is the selection's plain value.
 func (x *extractor) selectEach(base val, name string, v val) val {
 	out := unknown()
-	out.refs, out.each = v.refs, true
+	out.refs, out.each, out.cut = v.refs, true, base.cut
 	out.items = make([]val, 0, len(base.items))
 	for _, it := range base.items {
 		sel := unknown()
@@ -350,20 +350,25 @@ func (x *extractor) selectEach(base val, name string, v val) val {
 // eachOf is the value "any one of the items of v" (a range variable, v[i]).
 func eachOf(v val) val {
 	out := unknown()
-	out.refs, out.items, out.each = v.refs, v.items, true
+	out.refs, out.items, out.each, out.cut = v.refs, v.items, true, v.cut
 	return out
 }
 
-// appendItems is the tool table built by append(table, entries…).
-func appendItems(args []val, spread bool) []val {
-	items := args[0].items
+// appendItems is the tool table built by append(table, entries…), and
+// whether tool definitions past maxTools were dropped.
+func appendItems(args []val, spread bool) ([]val, bool) {
+	items, cut := args[0].items, args[0].cut
 	if len(items) >= maxTools {
-		return items // full: no copy per further append
+		for _, a := range args[1:] {
+			cut = cut || a.tool != nil || a.cut || len(a.items) > 0
+		}
+		return items, cut // full: no copy per further append
 	}
 	for i, a := range args[1:] {
 		switch {
 		case spread && i == len(args)-2:
 			items = append(items[:len(items):len(items)], a.items...)
+			cut = cut || a.cut
 		case a.tool != nil:
 			items = append(items[:len(items):len(items)], a)
 		case a.each: // append(tools, all[0]), append(tools, t) in a loop
@@ -375,9 +380,9 @@ func appendItems(args []val, spread bool) []val {
 		}
 	}
 	if len(items) > maxTools {
-		items = items[:maxTools]
+		items, cut = items[:maxTools], true
 	}
-	return items
+	return items, cut
 }
 
 // registration records AddTool/AddTools calls whose tool definition is known
@@ -399,6 +404,9 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 		case tv.tool != nil:
 			x.addTool(x.span(n), tv.tool, hv, typed)
 		case tv.each: // for _, t := range tools { s.AddTool(t.Tool, t.Handler) }
+			if tv.cut || hv.cut {
+				x.f.NoteTooDeep(x.span(n)) // the tools past maxTools are not known
+			}
 			for i, it := range tv.items {
 				h := hv
 				if hv.each {
@@ -467,6 +475,9 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 			}
 			// s.AddTools(tools...) over a table, or s.AddTools(t) in a loop
 			// over one: each entry is a tool, located at its definition.
+			if a.cut {
+				x.f.NoteTooDeep(x.span(n)) // the tools past maxTools are not known
+			}
 			for _, it := range a.items {
 				if it.tool != nil && it.handler != nil {
 					x.addTool(it.tool.span, it.tool, *it.handler, false)

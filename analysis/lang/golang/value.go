@@ -67,6 +67,10 @@ type val struct {
 	// each marks a value that is any one of items (a range variable over a
 	// tool table, tools[i]); selecting a field selects it in every item.
 	each bool
+	// cut marks items that dropped tool definitions past maxTools: a
+	// registration over them is too large to analyse (mcpriv.too-deep),
+	// never a silent gap.
+	cut bool
 }
 
 type entryKeys struct{ tool, handler string }

@@ -168,6 +168,10 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			if len(call.Args) > 0 && len(call.Args[0].Props) > 0 {
 				result.ctor.Props = call.Args[0].Props
 			}
+			if len(args) > 0 && (spread || call.Args[0].Props == nil && !e.isObjectLiteral(args[0].node)) {
+				// new OpenAI(opts): options not seen here may set the host.
+				result.ctor.Props = map[string]facts.Arg{facts.OpenProps: {Func: -1}}
+			}
 		}
 		if cv.sym.mod == "module" && (cv.sym.member == "createRequire" || cv.sym.member == "default.createRequire") {
 			result.nodeReq = true
@@ -320,7 +324,7 @@ func urlValue(args []argVal) (string, bool, bool) {
 		}
 		return in.str, true, in.prefix
 	}
-	if len(args) < 2 || !args[1].v.known || args[1].v.prefix || (in.prefix && in.str == "") {
+	if len(args) < 2 || !args[1].v.known || args[1].v.prefix || !relativeRef(in.str, in.prefix) {
 		return "", false, false
 	}
 	base, err := url.Parse(args[1].v.str)
@@ -332,6 +336,39 @@ func urlValue(args []argVal) (string, bool, bool) {
 		return "", false, false
 	}
 	return base.ResolveReference(ref).String(), true, in.prefix
+}
+
+// isObjectLiteral reports whether node n is an object literal (in parentheses or not).
+func (e *extractor) isObjectLiteral(n int32) bool {
+	lit := e.unwrapCallee(n)
+	return lit >= 0 && e.t.k(lit) == kObject
+}
+
+// relativeRef reports whether a reference resolved against a base keeps
+// the base's host, as Node's WHATWG parser reads it, where net/url (which
+// resolves it here) could disagree: a backslash is a slash for the special
+// schemes (\\evil.com is another host), leading C0 controls and spaces are
+// trimmed and tabs and newlines removed (" //evil.com", "/\t/evil.com"). A
+// prefix must already say it is a path, query or fragment: "/" + x is
+// another host when x starts with a slash.
+func relativeRef(s string, prefix bool) bool {
+	if strings.ContainsAny(s, "\\") || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return false
+	}
+	if !prefix {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '?', '#':
+		return true
+	case '/':
+		return len(s) > 1 && s[1] != '/'
+	}
+	i := strings.IndexAny(s, "/?#:")
+	return i >= 0 && s[i] != ':' // "api" + x may still become a scheme
 }
 
 // pathJoin is what Node's path.join(parts...) is known to be: the joined
@@ -421,10 +458,13 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 		a.Inst = s // the callee's parameter holds this instance (link/paramtypes.go)
 	}
 	lit := e.unwrapCallee(n)
-	if lit >= 0 && e.t.k(lit) == kObject && len(v.props) > 0 {
-		a.Props = make(map[string]facts.Arg, len(v.props))
+	if lit >= 0 && e.t.k(lit) == kObject && (len(v.props) > 0 || v.open) {
+		a.Props = make(map[string]facts.Arg, len(v.props)+1)
 		for k, p := range v.props {
 			a.Props[k] = e.arg(p.node, p.v, 1)
+		}
+		if v.open {
+			a.Props[facts.OpenProps] = facts.Arg{Func: -1}
 		}
 	}
 	if lit >= 0 && e.t.k(lit) == kArray && len(v.elems) > 0 {

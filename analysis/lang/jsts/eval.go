@@ -497,6 +497,8 @@ func (e *extractor) object(n int32, c *ctx) val {
 				kv := e.eval(t.firstNamed(kn), c)
 				if kv.known && !kv.prefix {
 					key = kv.str
+				} else {
+					v.open = true
 				}
 			}
 			vn := t.child(ch, "value")
@@ -526,6 +528,9 @@ func (e *extractor) object(n int32, c *ctx) val {
 			for k, p := range sv.props {
 				v.props[k] = p
 			}
+			if sv.props == nil || sv.open {
+				v.open = true // { ...opts }: keys not seen here
+			}
 		}
 	}
 	e.noteToolObject(v)
@@ -546,6 +551,8 @@ func (e *extractor) array(n int32, c *ctx) val {
 		v.taint = union(v.taint, ev.taint)
 		if len(v.elems) < maxElems || (ev.props != nil && len(v.elems) < maxTools) {
 			v.elems = append(v.elems, prop{node: ch, v: ev})
+		} else if ev.props != nil {
+			v.cut = true
 		}
 	}
 	if v.elems == nil {

@@ -29,9 +29,12 @@ func eachOfElems(v val) []eachItem {
 	if len(v.elems) == 0 {
 		return nil
 	}
-	items := make([]eachItem, len(v.elems))
+	items := make([]eachItem, len(v.elems), len(v.elems)+1)
 	for i, el := range v.elems {
 		items[i] = eachItem{nameNode: -1, p: el}
+	}
+	if v.cut {
+		items = append(items, eachItem{nameNode: -1, p: prop{node: -1}, cut: true})
 	}
 	return items
 }
@@ -43,7 +46,10 @@ func (e *extractor) eachMember(obj val, key string, c *ctx) val {
 	known := false
 	items := make([]eachItem, len(obj.each))
 	for i, it := range obj.each {
-		items[i] = eachItem{name: it.name, nameNode: it.nameNode, p: prop{node: -1}}
+		items[i] = eachItem{name: it.name, nameNode: it.nameNode, p: prop{node: -1}, cut: it.cut}
+		if it.cut {
+			continue
+		}
 		if p, ok := it.p.v.props[key]; ok {
 			items[i].p = p
 			known = true
@@ -92,6 +98,10 @@ func (e *extractor) eachParam(method string, obj val, argsNode int32) {
 func (e *extractor) tableRegistration(n int32, method string, first, last argVal, mid []argVal, c *ctx) {
 	expr := string(compact(e.bytesOf(first.node)))
 	for i, it := range first.v.each {
+		if it.cut {
+			e.f.NoteTooDeep(e.span(n)) // the tools past maxTools are not known
+			continue
+		}
 		name, ref, ok := "", "", false
 		nameNode := it.p.node
 		if nameNode >= 0 {
@@ -230,6 +240,9 @@ func (e *extractor) findByName(obj val, argsNode int32, c *ctx) (val, bool) {
 		}
 		items = append(items, eachItem{name: np.v.str, nameNode: np.node, p: el})
 	}
+	if len(items) > 0 && obj.cut {
+		items = append(items, eachItem{nameNode: -1, p: prop{node: -1}, cut: true})
+	}
 	if len(items) == 0 {
 		return val{}, false
 	}
@@ -244,6 +257,10 @@ func (e *extractor) mapTools(n int32, cv val, args []argVal, c *ctx) {
 		return
 	}
 	for _, it := range cv.each {
+		if it.cut {
+			e.f.NoteTooDeep(e.span(n)) // the handlers past maxTools are not known
+			continue
+		}
 		if it.name == "" || it.p.node < 0 {
 			continue
 		}

@@ -44,6 +44,10 @@ type val struct {
 	direct bool
 	props  map[string]prop
 	elems  []prop
+	cut    bool // elems dropped an object element past maxTools (see eachItem.cut)
+	// open: props may hold keys not listed (a spread of a value whose
+	// properties are not known, a computed key): facts.OpenProps.
+	open bool
 	// ctor is the options object a library instance was constructed with
 	// (new OpenAI({ baseURL: … })), carried along its member reads so the
 	// calls on it record it as Call.Recv; nil when not an object literal.
@@ -61,6 +65,10 @@ type eachItem struct {
 	name     string
 	nameNode int32
 	p        prop
+	// cut stands for the elements of a table past maxTools, which were
+	// not kept: a registration or dispatch over them is too large to
+	// analyse (mcpriv.too-deep), never a silent gap.
+	cut bool
 }
 
 type prop struct {

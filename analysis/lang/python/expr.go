@@ -693,7 +693,15 @@ func instance(m val, al argList, res *val) {
 		return
 	}
 	for _, a := range al.args {
-		if a.Name == "" || a.Name == "**" {
+		if a.Name == "**" {
+			// Client(**opts): options not seen here may set the host.
+			if res.props == nil {
+				res.props = map[string]facts.Arg{}
+			}
+			res.props[facts.OpenProps] = facts.Arg{Func: -1}
+			continue
+		}
+		if a.Name == "" {
 			continue
 		}
 		if res.props == nil {
@@ -902,8 +910,12 @@ func urlJoin(base, ref val) (string, bool, bool) {
 		return "", false, false
 	}
 	if ref.known {
-		if strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") {
-			return "", false, false // another host
+		if strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") || ref.prefix && (ref.s == "/" || ref.s == "") ||
+			strings.ContainsFunc(ref.s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			// Another host ("/" + x when x starts with "/"; urlsplit strips
+			// leading spaces and controls and removes tabs and newlines:
+			// " //evil.com", "/\t/evil.com").
+			return "", false, false
 		}
 		if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
 			return "", false, false // a scheme of its own
