@@ -192,9 +192,9 @@ func slotsFacts(n int, at func(int) (*facts.File, bool)) []*facts.File {
 func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool {
 	need := map[string]bool{}
 	pkgDirs := map[string]bool{}
-	// Python's absolute imports (from pkg.tools import run) name project
-	// modules by dotted name: a file is needed when one of its names is.
-	pyNames := map[string]bool{}
+	// Absolute imports that name project modules by dotted name (Python's
+	// from pkg.tools import run): a file is needed when one of its names is.
+	modNames := map[string]bool{}
 	for _, f := range files {
 		x := lang.For(f.Lang)
 		if x == nil {
@@ -209,11 +209,12 @@ func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool
 			continue
 		}
 		for _, imp := range f.Imports {
-			for _, c := range x.ImportedFiles(dir, imp.Spec) {
+			files, names := x.ImportNeeds(dir, imp)
+			for _, c := range files {
 				need[c] = true
 			}
-			if f.Lang == source.Python {
-				pyNeeded(need, pyNames, x, dir, imp)
+			for _, n := range names {
+				modNames[n] = true
 			}
 		}
 	}
@@ -224,44 +225,14 @@ func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool
 		if need[p] {
 			return true
 		}
-		if len(pyNames) > 0 && source.DetectLang(p) == source.Python {
-			for _, n := range modules.PyModuleNames(p) {
-				if pyNames[n] {
+		if x := lang.For(source.DetectLang(p)); x != nil && len(modNames) > 0 {
+			for _, n := range x.ModuleNames(p) {
+				if modNames[n] {
 					return true
 				}
 			}
 		}
 		return false
-	}
-}
-
-// pyNeeded notes the project modules a Python import may run or name:
-// the module an imported name may be (from . import tools, from pkg
-// import tools), and for an absolute import the module and the packages
-// holding it, by dotted name (names).
-func pyNeeded(need, names map[string]bool, x lang.Language, dir string, imp facts.Import) {
-	if imp.Name != "" && imp.Name != "*" {
-		sub := imp.Spec + "." + imp.Name
-		if strings.HasSuffix(imp.Spec, ".") {
-			sub = imp.Spec + imp.Name
-		}
-		for _, c := range x.ImportedFiles(dir, sub) {
-			need[c] = true
-		}
-		if !strings.HasPrefix(imp.Spec, ".") {
-			names[sub] = true
-		}
-	}
-	if strings.HasPrefix(imp.Spec, ".") {
-		return
-	}
-	for m := imp.Spec; m != ""; {
-		names[m] = true
-		i := strings.LastIndexByte(m, '.')
-		if i < 0 {
-			break
-		}
-		m = m[:i]
 	}
 }
 

@@ -30,6 +30,13 @@ type Language interface {
 	// specifier of a file in dir may name, most likely first; nil for an
 	// import of a library, or when imports name packages (PackageWide).
 	ImportedFiles(dir, spec string) []string
+	// ImportNeeds lists what an import of a file in dir may run or name:
+	// project files (slash paths), and the dotted module names an absolute
+	// import names (matched against ModuleNames of other files).
+	ImportNeeds(dir string, imp facts.Import) (files, names []string)
+	// ModuleNames lists the dotted names an absolute import may name the
+	// file p by; nil where imports name files or packages.
+	ModuleNames(p string) []string
 	// PackageWide reports whether the files of a directory call each other
 	// without imports (Go packages): a file needs every file of its directory.
 	PackageWide() bool
@@ -102,6 +109,10 @@ type jsLang struct{}
 func (jsLang) Family() string                          { return "js" }
 func (jsLang) ImportedFiles(dir, spec string) []string { return modules.JSCandidates(dir, spec) }
 func (jsLang) PackageWide() bool                       { return false }
+func (x jsLang) ImportNeeds(dir string, imp facts.Import) (files, names []string) {
+	return x.ImportedFiles(dir, imp.Spec), nil
+}
+func (jsLang) ModuleNames(string) []string { return nil }
 func (jsLang) Extract(p string, l source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
 	return jsts.Extract(p, l, src, tree)
 }
@@ -124,6 +135,37 @@ type pyLang struct{}
 func (pyLang) Family() string                          { return "python" }
 func (pyLang) ImportedFiles(dir, spec string) []string { return modules.PyCandidates(dir, spec) }
 func (pyLang) PackageWide() bool                       { return false }
+func (pyLang) ModuleNames(p string) []string           { return modules.PyModuleNames(p) }
+
+// ImportNeeds: the imported module, the module an imported name may be
+// (from . import tools, from pkg import tools), and for an absolute import
+// the module and the packages holding it, by dotted name.
+func (x pyLang) ImportNeeds(dir string, imp facts.Import) (files, names []string) {
+	files = x.ImportedFiles(dir, imp.Spec)
+	relative := strings.HasPrefix(imp.Spec, ".")
+	if imp.Name != "" && imp.Name != "*" {
+		sub := imp.Spec + "." + imp.Name
+		if strings.HasSuffix(imp.Spec, ".") {
+			sub = imp.Spec + imp.Name
+		}
+		files = append(files, x.ImportedFiles(dir, sub)...)
+		if !relative {
+			names = append(names, sub)
+		}
+	}
+	if relative {
+		return files, names
+	}
+	for m := imp.Spec; m != ""; {
+		names = append(names, m)
+		i := strings.LastIndexByte(m, '.')
+		if i < 0 {
+			break
+		}
+		m = m[:i]
+	}
+	return files, names
+}
 func (pyLang) Extract(p string, _ source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
 	return python.Extract(p, src, tree)
 }
@@ -141,9 +183,11 @@ func (pyLang) ExampleFile() string               { return "example.py" }
 
 type goLang struct{}
 
-func (goLang) Family() string                        { return "go" }
-func (goLang) ImportedFiles(string, string) []string { return nil }
-func (goLang) PackageWide() bool                     { return true }
+func (goLang) Family() string                                           { return "go" }
+func (goLang) ImportedFiles(string, string) []string                    { return nil }
+func (goLang) PackageWide() bool                                        { return true }
+func (goLang) ImportNeeds(string, facts.Import) (files, names []string) { return nil, nil }
+func (goLang) ModuleNames(string) []string                              { return nil }
 func (goLang) Extract(p string, _ source.Lang, src []byte, tree *sitter.Tree) (*facts.File, error) {
 	return golang.Extract(p, src, tree)
 }
