@@ -252,6 +252,13 @@ type Arg struct {
 	// command-line flag's default has Env "-" + the flag's name
 	// (flag.String("url", "https://x", …) → "-url").
 	Env string `json:"env,omitempty"`
+	// Const, when set, says the value starts with a constant of another
+	// file: an imported name (`${API_BASE}/v1` after `import { API_BASE }
+	// from "./config.js"`), which the link looks up in that file's
+	// Constants. Value is then the literal text written after it (Prefix:
+	// not all of it is known) and Known is false; a constant the link does
+	// not find leaves the value unknown.
+	Const *ConstRef `json:"const,omitempty"`
 	// Number holds a numeric literal's text (ports: listen(3000)), or an
 	// open flag expression as canonical symbols joined by "|"
 	// (os.O_WRONLY|os.O_CREATE; see OpenFlag).
@@ -276,6 +283,14 @@ type Arg struct {
 	// Func is set when the argument is a function (arrow, lambda, function
 	// expression, or a name resolved to one): its index in File.Functions, else -1.
 	Func int `json:"func"`
+}
+
+// ConstRef names a constant of another file: Module is the import
+// specifier as written ("./config.js"), Name the key in that file's
+// Constants ("API_BASE", "config.apiUrl").
+type ConstRef struct {
+	Module string `json:"module"`
+	Name   string `json:"name"`
 }
 
 // ParamRef says "derived from parameter Param of function Fn, at access path

@@ -75,6 +75,10 @@ type candidate struct {
 	// constprop.go), and passKind the scope kind; nil when there is none.
 	pass     *facts.ParamRef
 	passKind string
+	// cref is the scope argument when it starts with a constant of another
+	// file (facts.Arg.Const) and gives no scope alone: the link looks the
+	// constant up (constprop.go); passKind is then its scope kind.
+	cref *facts.Arg
 }
 
 func newFileStatic(l *Linker, f *facts.File) *fileStatic {
@@ -203,6 +207,9 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 		// re-asks this one whenever they may have another answer.
 		ref := a.Refs[0]
 		cd.pass, cd.passKind = &ref, m.ScopeKind
+	}
+	if a := m.ScopeArg; m.Scope.State == scope.Dynamic && a != nil && a.Const != nil && m.ScopeKind != "code" {
+		cd.cref, cd.passKind = a, m.ScopeKind
 	}
 	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != ""
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode

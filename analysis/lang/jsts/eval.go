@@ -412,6 +412,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 	var sb bytes.Buffer
 	known, prefix := true, false
 	env := ""
+	var cref *facts.ConstRef
 	var taint []facts.ParamRef
 	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) != kTemplateSubst {
@@ -426,6 +427,18 @@ func (e *extractor) template(n int32, c *ctx) val {
 		}
 		if sb.Len() == 0 && pos == nd.Start+1 && pos == t.nodes[ch].Start {
 			env = sv.env // `${BASE}/api`: the variable overrides the start
+			if !sv.known {
+				// `${API_BASE}/v1`: the text after an imported constant.
+				if cref = sv.cref; cref != nil {
+					sb.WriteString(sv.str)
+					prefix = sv.prefix
+				} else {
+					cref = constRef(sv)
+				}
+				if cref != nil {
+					sv = val{known: true, taint: sv.taint}
+				}
+			}
 		}
 		taint = union(taint, sv.taint)
 		if known && !prefix && sb.Len() >= maxValue {
@@ -449,6 +462,9 @@ func (e *extractor) template(n int32, c *ctx) val {
 			sb.WriteString(unescape(e.src[pos:end]))
 		}
 	}
+	if cref != nil {
+		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref}
+	}
 	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env}
 }
 
@@ -465,6 +481,24 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			v.str, v.known, v.prefix, v.env = r.str, true, r.prefix, name
 			return v
 		}
+	}
+	if cr := l.cref; !l.known && (cr != nil || constRef(l) != nil) && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
+		// API_BASE + "/v1": the text after an imported constant.
+		if cr == nil {
+			cr = constRef(l)
+		}
+		v.cref, v.str, v.prefix = cr, l.str, l.prefix
+		switch {
+		case v.prefix || len(v.str) >= maxValue:
+			v.prefix = true
+		case r.known:
+			v.str, v.prefix = v.str+r.str, r.prefix
+		case r.num != "":
+			v.str += r.num
+		default:
+			v.prefix = true
+		}
+		return v
 	}
 	if l.known && len(l.str) >= maxValue {
 		// Long concatenations keep a bounded prefix: copying them grows quadratically.
