@@ -188,39 +188,39 @@ func main() {
 `}, "c.go", "// here", wantScope{}},
 		{"js imported constant in a template", map[string]string{
 			"config.ts": "export const API_BASE = \"https://api.example.com\";\n",
-			"s.ts": "import { API_BASE } from \"./config.js\";\nexport async function get(id) {\n  return fetch(`${API_BASE}/v1/items/${id}`); // here\n}\n",
+			"s.ts":      "import { API_BASE } from \"./config.js\";\nexport async function get(id) {\n  return fetch(`${API_BASE}/v1/items/${id}`); // here\n}\n",
 		}, "s.ts", "// here", wantScope{scope: "api.example.com"}},
 		{"js imported constant concatenated", map[string]string{
 			"config.js": "export const BASE = \"https://api.example.com/\";\n",
-			"s.js": "import { BASE } from \"./config\";\nexport const get = (p) => fetch(BASE + \"v1/\" + p); // here\n",
+			"s.js":      "import { BASE } from \"./config\";\nexport const get = (p) => fetch(BASE + \"v1/\" + p); // here\n",
 		}, "s.js", "// here", wantScope{scope: "api.example.com"}},
 		{"js namespace import", map[string]string{
 			"config.js": "export const BASE = \"https://ns.example.com\";\n",
-			"s.js": "import * as cfg from \"./config.js\";\nexport const get = (p) => fetch(`${cfg.BASE}/${p}`); // here\n",
+			"s.js":      "import * as cfg from \"./config.js\";\nexport const get = (p) => fetch(`${cfg.BASE}/${p}`); // here\n",
 		}, "s.js", "// here", wantScope{scope: "ns.example.com"}},
 		{"js imported constant passed to a helper", map[string]string{
 			"config.js": "export const BASE = \"https://helper.example.com\";\n",
-			"h.js": "export function get(url) {\n  return fetch(url); // here\n}\n",
-			"s.js": "import { BASE } from \"./config.js\";\nimport { get } from \"./h.js\";\nget(`${BASE}/x`);\n",
+			"h.js":      "export function get(url) {\n  return fetch(url); // here\n}\n",
+			"s.js":      "import { BASE } from \"./config.js\";\nimport { get } from \"./h.js\";\nget(`${BASE}/x`);\n",
 		}, "h.js", "// here", wantScope{scope: "helper.example.com"}},
 		{"js the text after the constant decides the host", map[string]string{
 			"config.js": "export const BASE = \"https://api.example.com\";\n",
-			"s.js": "import { BASE } from \"./config.js\";\nexport const get = () => fetch(BASE + \"@evil.example.net/x\"); // here\n",
+			"s.js":      "import { BASE } from \"./config.js\";\nexport const get = () => fetch(BASE + \"@evil.example.net/x\"); // here\n",
 		}, "s.js", "// here", wantScope{scope: "evil.example.net"}},
 		{"js constant not found stays dynamic", map[string]string{
 			"config.js": "export let BASE = \"https://api.example.com\";\nexport function set(b) { BASE = b; }\n",
-			"s.js": "import { BASE } from \"./config.js\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
+			"s.js":      "import { BASE } from \"./config.js\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
 		}, "s.js", "// here", wantScope{}},
 		{"js exported object member is not a constant", map[string]string{
 			"config.js": "export const config = { api: \"https://api.example.com\" };\n",
-			"s.js": "import { config } from \"./config.js\";\nexport const get = () => fetch(`${config.api}/x`); // here\n",
+			"s.js":      "import { config } from \"./config.js\";\nexport const get = () => fetch(`${config.api}/x`); // here\n",
 		}, "s.js", "// here", wantScope{}},
 		{"js a library's constant is not followed", map[string]string{
 			"s.js": "import { BASE } from \"some-lib\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
 		}, "s.js", "// here", wantScope{}},
 		{"js constant with a prefix too short", map[string]string{
 			"config.js": "export const SCHEME = \"https://\";\n",
-			"s.js": "import { SCHEME } from \"./config.js\";\nexport const get = (h) => fetch(SCHEME + h); // here\n",
+			"s.js":      "import { SCHEME } from \"./config.js\";\nexport const get = (h) => fetch(SCHEME + h); // here\n",
 		}, "s.js", "// here", wantScope{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

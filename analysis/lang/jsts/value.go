@@ -39,7 +39,7 @@ type val struct {
 	// cref: the string starts with this constant of another project file
 	// (`${API_BASE}/v1`), str is the text known after it (prefix: not all
 	// of it); known is then false. The link looks the constant up.
-	cref *facts.ConstRef
+	cref    *facts.ConstRef
 	num     string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
