@@ -218,6 +218,15 @@ func main() {
 		{"js a library's constant is not followed", map[string]string{
 			"s.js": "import { BASE } from \"some-lib\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
 		}, "s.js", "// here", wantScope{}},
+		{"js numeric constant in a template", map[string]string{
+			"s.js": "const PORT = 3000;\nexport const ping = () => fetch(`http://localhost:${PORT}/json`); // here\n",
+		}, "s.js", "// here", wantScope{scope: "localhost:3000"}},
+		{"js numeric constant that prints otherwise", map[string]string{
+			"s.js": "const PORT = 0x10;\nexport const ping = () => fetch(`http://localhost:${PORT}/json`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js port chosen by the caller", map[string]string{
+			"s.js": "export const ping = (port) => fetch(`http://localhost:${port}@evil.example.net/`); // here\n",
+		}, "s.js", "// here", wantScope{}},
 		{"js constant with a prefix too short", map[string]string{
 			"config.js": "export const SCHEME = \"https://\";\n",
 			"s.js":      "import { SCHEME } from \"./config.js\";\nexport const get = (h) => fetch(SCHEME + h); // here\n",

@@ -450,6 +450,8 @@ func (e *extractor) template(n int32, c *ctx) val {
 			} else if sv.known {
 				sb.WriteString(sv.str)
 				prefix = true
+			} else if decimalLiteral(sv.num) {
+				sb.WriteString(sv.num) // `http://localhost:${PORT}` with const PORT = 3000
 			} else {
 				prefix = true
 			}
@@ -622,4 +624,19 @@ func (e *extractor) between(n, a, b int32) []byte {
 		return nil
 	}
 	return bytes.TrimSpace(e.src[start:end])
+}
+
+// decimalLiteral reports whether a numeric literal's text is what the
+// number prints as in a string: a plain decimal integer (not 0x10, 1e3,
+// 1_000 or a legacy octal 010).
+func decimalLiteral(num string) bool {
+	if num == "" || len(num) > 15 || num[0] == '0' && len(num) > 1 {
+		return false
+	}
+	for i := 0; i < len(num); i++ {
+		if num[i] < '0' || num[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
