@@ -259,6 +259,14 @@ type Arg struct {
 	// not all of it is known) and Known is false; a constant the link does
 	// not find leaves the value unknown.
 	Const *ConstRef `json:"const,omitempty"`
+	// Default is the literal a value falls back to when another value,
+	// neither literal nor an environment variable, is unset (opts.baseUrl
+	// ?? "https://api.x.com", this.baseUrl set so in a constructor and read
+	// in `${this.baseUrl}/v1`); DefaultPrefix: only its leading part is
+	// known. Known is then false: the other value may reach the call too,
+	// so the link grants the default's scope beside "*", never alone.
+	Default       string `json:"default,omitempty"`
+	DefaultPrefix bool   `json:"defaultPrefix,omitempty"`
 	// Number holds a numeric literal's text (ports: listen(3000)), or an
 	// open flag expression as canonical symbols joined by "|"
 	// (os.O_WRONLY|os.O_CREATE; see OpenFlag).

@@ -227,6 +227,18 @@ func main() {
 		{"js port chosen by the caller", map[string]string{
 			"s.js": "export const ping = (port) => fetch(`http://localhost:${port}@evil.example.net/`); // here\n",
 		}, "s.js", "// here", wantScope{}},
+		{"js option default in a constructor, read in a method", map[string]string{
+			"s.js": "export class C {\n  constructor(opts) { this.baseUrl = opts.baseUrl ?? \"https://api.example.com\"; }\n  get(p) { return fetch(`${this.baseUrl}/v1/${p}`); } // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "api.example.com", dynamic: true}},
+		{"js option default with ||", map[string]string{
+			"s.js": "export const get = (o) => fetch((o.url || \"https://d.example.com\") + \"/x\"); // here\n",
+		}, "s.js", "// here", wantScope{scope: "d.example.com", dynamic: true}},
+		{"js tool input with a default stays open", map[string]string{
+			"s.js": "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nconst server = new McpServer({ name: \"x\", version: \"1\" });\nserver.tool(\"get\", \"g\", {}, async ({ url }) => {\n  await fetch(url ?? \"https://d.example.com\"); // here\n  return { content: [] };\n});\n",
+		}, "s.js", "// here", wantScope{scope: "d.example.com", dynamic: true}},
+		{"js default too short to name a host", map[string]string{
+			"s.js": "export const get = (o) => fetch((o.base || \"https://api.\") + o.rest); // here\n",
+		}, "s.js", "// here", wantScope{}},
 		{"js constant with a prefix too short", map[string]string{
 			"config.js": "export const SCHEME = \"https://\";\n",
 			"s.js":      "import { SCHEME } from \"./config.js\";\nexport const get = (h) => fetch(SCHEME + h); // here\n",

@@ -234,7 +234,7 @@ func sameArgs(a, b []facts.Arg, lits bool) bool {
 
 func sameArg(a, b *facts.Arg, lits bool) bool {
 	if a.Name != b.Name || a.Func != b.Func || a.Pass != b.Pass || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) || !sameConst(a.Const, b.Const) ||
-		(lits && (a.Value != b.Value || a.Known != b.Known || a.Prefix != b.Prefix || a.Number != b.Number || a.Env != b.Env)) {
+		(lits && (a.Value != b.Value || a.Known != b.Known || a.Prefix != b.Prefix || a.Number != b.Number || a.Env != b.Env || a.Default != b.Default || a.DefaultPrefix != b.DefaultPrefix)) {
 		return false
 	}
 	return (len(a.Props) == 0 || sameProps(a.Props, b.Props, lits)) && sameArgs(a.Elems, b.Elems, lits)
@@ -246,7 +246,7 @@ func sameProps(a, b map[string]facts.Arg, lits bool) bool {
 	for k, pa := range a {
 		pb, ok := b[k]
 		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Pass != pb.Pass || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) || !sameConst(pa.Const, pb.Const) ||
-			(lits && (pa.Value != pb.Value || pa.Known != pb.Known || pa.Prefix != pb.Prefix || pa.Number != pb.Number || pa.Env != pb.Env)) ||
+			(lits && (pa.Value != pb.Value || pa.Known != pb.Known || pa.Prefix != pb.Prefix || pa.Number != pb.Number || pa.Env != pb.Env || pa.Default != pb.Default || pa.DefaultPrefix != pb.DefaultPrefix)) ||
 			(len(pa.Props) > 0 && !sameProps(pa.Props, pb.Props, lits)) || !sameArgs(pa.Elems, pb.Elems, lits) {
 			return false
 		}

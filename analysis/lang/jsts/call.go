@@ -412,6 +412,8 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 		a.Const, a.Value, a.Prefix = v.cref, v.str, v.prefix
 	} else if cr := constRef(v); cr != nil {
 		a.Const = cr
+	} else if v.dflt != "" {
+		a.Default, a.DefaultPrefix = v.dflt, v.dprefix
 	}
 	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	if depth > 0 {

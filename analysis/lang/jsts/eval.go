@@ -413,6 +413,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 	known, prefix := true, false
 	env := ""
 	var cref *facts.ConstRef
+	dflt := ""
 	var taint []facts.ParamRef
 	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) != kTemplateSubst {
@@ -435,7 +436,12 @@ func (e *extractor) template(n int32, c *ctx) val {
 				} else {
 					cref = constRef(sv)
 				}
-				if cref != nil {
+				if cref == nil && sv.dflt != "" {
+					// `${this.baseUrl}/v1`: the default's text, then the rest.
+					dflt = sv.dflt
+					prefix = sv.dprefix
+				}
+				if cref != nil || dflt != "" {
 					sv = val{known: true, taint: sv.taint}
 				}
 			}
@@ -467,6 +473,9 @@ func (e *extractor) template(n int32, c *ctx) val {
 	if cref != nil {
 		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref}
 	}
+	if dflt != "" {
+		return val{dflt: dflt + sb.String(), dprefix: prefix, taint: taint}
+	}
 	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env}
 }
 
@@ -483,6 +492,28 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			v.str, v.known, v.prefix, v.env = r.str, true, r.prefix, name
 			return v
 		}
+	}
+	if !l.known && l.cref == nil && r.known && r.str != "" && len(r.str) < maxValue {
+		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+			// opts.baseUrl ?? "https://…": the fallback, beside the value.
+			v.dflt, v.dprefix = r.str, r.prefix
+			return v
+		}
+	}
+	if l.dflt != "" && !l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
+		// (opts.url ?? "https://…") + "/v1"
+		v.dflt, v.dprefix = l.dflt, l.dprefix
+		switch {
+		case v.dprefix || len(v.dflt) >= maxValue:
+			v.dprefix = true
+		case r.known:
+			v.dflt, v.dprefix = v.dflt+r.str, r.prefix
+		case decimalLiteral(r.num):
+			v.dflt += r.num
+		default:
+			v.dprefix = true
+		}
+		return v
 	}
 	if cr := l.cref; !l.known && (cr != nil || constRef(l) != nil) && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
 		// API_BASE + "/v1": the text after an imported constant.

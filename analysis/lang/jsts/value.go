@@ -39,7 +39,13 @@ type val struct {
 	// cref: the string starts with this constant of another project file
 	// (`${API_BASE}/v1`), str is the text known after it (prefix: not all
 	// of it); known is then false. The link looks the constant up.
-	cref    *facts.ConstRef
+	cref *facts.ConstRef
+	// dflt: the string falls back to this literal when another value,
+	// neither literal nor an environment variable, is unset (opts.url ??
+	// "https://…"), dprefix: only its leading part is known. known is then
+	// false: the other value may be used too (facts.Arg.Default).
+	dflt    string
+	dprefix bool
 	num     string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
@@ -101,7 +107,7 @@ func merge(old, nv val) val {
 	}
 	r.taint = union(old.taint, nv.taint)
 	r.direct = old.direct && nv.direct && len(r.taint) == 1 // either value: the same parameter only
-	r.str, r.known, r.prefix, r.env, r.cref = "", false, false, "", nil
+	r.str, r.known, r.prefix, r.env, r.cref, r.dflt, r.dprefix = "", false, false, "", nil, "", false
 	if old.cref != nil && nv.cref != nil && *old.cref == *nv.cref && old.str == nv.str && old.prefix == nv.prefix {
 		r.str, r.prefix, r.cref = nv.str, nv.prefix, nv.cref // either value: the same text
 	}
