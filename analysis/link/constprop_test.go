@@ -230,6 +230,12 @@ func main() {
 		{"js option default in a constructor, read in a method", map[string]string{
 			"s.js": "export class C {\n  constructor(opts) { this.baseUrl = opts.baseUrl ?? \"https://api.example.com\"; }\n  get(p) { return fetch(`${this.baseUrl}/v1/${p}`); } // here\n}\n",
 		}, "s.js", "// here", wantScope{scope: "api.example.com", dynamic: true}},
+		{"js field a setter reassigns stays unknown", map[string]string{
+			"s.js": "export class C {\n  constructor() { this.baseUrl = \"https://a.example.com\"; }\n  get(p) { return fetch(`${this.baseUrl}/v1/${p}`); } // here\n  setUrl(u) { this.baseUrl = u; }\n}\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js field initialiser", map[string]string{
+			"s.js": "export class C {\n  baseUrl = \"https://a.example.com\";\n  get(p) { return fetch(`${this.baseUrl}/v1/${p}`); } // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "a.example.com"}},
 		{"js option default with ||", map[string]string{
 			"s.js": "export const get = (o) => fetch((o.url || \"https://d.example.com\") + \"/x\"); // here\n",
 		}, "s.js", "// here", wantScope{scope: "d.example.com", dynamic: true}},

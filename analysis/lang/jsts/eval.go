@@ -373,7 +373,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 	case obj.this:
 		if ci := e.classes[c.cls]; ci != nil {
 			if f, ok := ci.fields[key]; ok {
-				return f
+				return ci.field(key, f)
 			}
 			if m, ok := ci.methods[key]; ok {
 				if ci.getters[key] {
@@ -389,7 +389,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 		}
 		if ci := e.classes[name]; ci != nil {
 			if f, ok := ci.fields[key]; ok && obj.cls != "" {
-				return f
+				return ci.field(key, f)
 			}
 			if m, ok := ci.methods[key]; ok {
 				if ci.getters[key] && obj.cls != "" {
