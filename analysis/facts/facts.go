@@ -257,6 +257,21 @@ type Arg struct {
 	// command-line flag's default has Env "-" + the flag's name
 	// (flag.String("url", "https://x", …) → "-url").
 	Env string `json:"env,omitempty"`
+	// Const, when set, says the value starts with a constant of another
+	// file: an imported name (`${API_BASE}/v1` after `import { API_BASE }
+	// from "./config.js"`), which the link looks up in that file's
+	// Constants. Value is then the literal text written after it (Prefix:
+	// not all of it is known) and Known is false; a constant the link does
+	// not find leaves the value unknown.
+	Const *ConstRef `json:"const,omitempty"`
+	// Default is the literal a value falls back to when another value,
+	// neither literal nor an environment variable, is unset (opts.baseUrl
+	// ?? "https://api.x.com", this.baseUrl set so in a constructor and read
+	// in `${this.baseUrl}/v1`); DefaultPrefix: only its leading part is
+	// known. Known is then false: the other value may reach the call too,
+	// so the link grants the default's scope beside "*", never alone.
+	Default       string `json:"default,omitempty"`
+	DefaultPrefix bool   `json:"defaultPrefix,omitempty"`
 	// Number holds a numeric literal's text (ports: listen(3000)), or an
 	// open flag expression as canonical symbols joined by "|"
 	// (os.O_WRONLY|os.O_CREATE; see OpenFlag).
@@ -297,6 +312,14 @@ type Arg struct {
 // OpenProps is the Props key saying an object's properties are not all
 // known (see Arg.Props). No identifier or keyword argument can spell it.
 const OpenProps = "**"
+
+// ConstRef names a constant of another file: Module is the import
+// specifier as written ("./config.js"), Name the key in that file's
+// Constants ("API_BASE", "config.apiUrl").
+type ConstRef struct {
+	Module string `json:"module"`
+	Name   string `json:"name"`
+}
 
 // ParamRef says "derived from parameter Param of function Fn, at access path
 // Path" (args.path → Param 0, Path ["path"]; request.params.arguments.url →

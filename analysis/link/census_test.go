@@ -43,12 +43,14 @@ var positionOnly = map[string]string{
 // whose literals alone changed is matched against the rules again
 // (callLiterals), its graph edges stand.
 var literalOnly = map[string]string{
-	"Arg.Value":  "literal",
-	"Arg.Known":  "literal",
-	"Arg.Prefix": "literal",
-	"Arg.Number": "literal",
-	"Arg.Env":    "literal: the variable a literal default stands for",
-	"Call.Key":   "literal key of an access",
+	"Arg.Value":         "literal",
+	"Arg.Known":         "literal",
+	"Arg.Prefix":        "literal",
+	"Arg.Number":        "literal",
+	"Arg.Env":           "literal: the variable a literal default stands for",
+	"Arg.Default":       "literal: the fallback of a value that is not literal",
+	"Arg.DefaultPrefix": "literal",
+	"Call.Key":          "literal key of an access",
 }
 
 // census changes every field of a value built by fill and reports the

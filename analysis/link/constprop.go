@@ -1,11 +1,13 @@
 package link
 
 import (
+	"path"
 	"slices"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/lang"
+	"github.com/mcpriv/mcpriv/analysis/modules"
 	"github.com/mcpriv/mcpriv/analysis/scope"
 )
 
@@ -87,6 +89,10 @@ type constWalk struct {
 // linkConst decides a candidate's scope from its callers' values.
 func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	l.prop = nil
+	if cd.cref != nil {
+		ix.linkConstRef(l, file, c, cd)
+		return
+	}
 	if cd.pass == nil {
 		return
 	}
@@ -176,6 +182,13 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 				// Nothing passed, or a call that may be to another method
 				// of that name: what reaches the parameter is not known.
 				ans.openAt(cs.caller)
+			case a.Const != nil && len(rest) == 0:
+				// A constant of another file, with the text after it.
+				if r := ix.constArg(cf, a); r != nil {
+					ans.vals = append(ans.vals, constVal{s: r.Value, prefix: r.Prefix, from: []fnID{cs.caller}})
+				} else {
+					ans.openAt(cs.caller)
+				}
 			case a.Known && len(rest) == 0:
 				ans.vals = append(ans.vals, constVal{s: a.Value, prefix: a.Prefix, from: []fnID{cs.caller}})
 			case a.Pass:
@@ -407,4 +420,55 @@ func mergeVals(vals []constVal) []constVal {
 		out = append(out, v)
 	}
 	return out
+}
+
+// maxConstValue bounds a value built from another file's constant.
+const maxConstValue = 4096
+
+// constArg is a with the constant it starts with (facts.Arg.Const) looked
+// up in the file it is imported from, file's import spec resolved as the
+// call graph resolves it: a Known argument, or nil when the constant is not
+// found (the value stays unknown, never guessed). Only JS and TS name
+// constants of other files this way.
+func (ix *index) constArg(file int, a *facts.Arg) *facts.Arg {
+	if a.Const == nil || ix.langs[file].Imports() != lang.ImportsFiles || !ix.langs[file].RelativeImport(a.Const.Module) {
+		return nil
+	}
+	for _, cand := range modules.JSCandidates(path.Dir(ix.files[file].Path), a.Const.Module) {
+		fi, ok := ix.fileByPath[cand]
+		if !ok {
+			continue
+		}
+		v, ok := ix.files[fi].Constants[a.Const.Name]
+		if !ok || len(v)+len(a.Value) > maxConstValue {
+			return nil
+		}
+		return &facts.Arg{Value: v + a.Value, Known: true, Prefix: a.Prefix, Func: -1}
+	}
+	return nil
+}
+
+// linkConstRef decides the scope of a candidate whose scope argument
+// starts with another file's constant.
+func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate) {
+	r := ix.constArg(file, cd.cref)
+	if r == nil {
+		return
+	}
+	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
+	sc := scope.Infer(fam, cd.passKind, r)
+	cs := &constScope{}
+	switch sc.State {
+	case scope.Known:
+		cs.known = []string{sc.Value}
+		cs.addUsers(ix, sc.Value, []fnID{ix.base[file] + fnID(c.Func)})
+	case scope.Unknown:
+		cs.unknown = sc.Why
+		if cs.unknown == "" {
+			cs.unknown = "the scope cannot be inferred"
+		}
+	default:
+		return // a prefix too short to decide: as before, a dynamic scope
+	}
+	l.prop = cs
 }

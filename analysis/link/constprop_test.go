@@ -1,6 +1,7 @@
 package link
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -185,6 +186,69 @@ func main() {
 	get("https://a.example.com/", "https://b.example.com/", true)
 }
 `}, "c.go", "// here", wantScope{}},
+		{"js imported constant in a template", map[string]string{
+			"config.ts": "export const API_BASE = \"https://api.example.com\";\n",
+			"s.ts":      "import { API_BASE } from \"./config.js\";\nexport async function get(id) {\n  return fetch(`${API_BASE}/v1/items/${id}`); // here\n}\n",
+		}, "s.ts", "// here", wantScope{scope: "api.example.com"}},
+		{"js imported constant concatenated", map[string]string{
+			"config.js": "export const BASE = \"https://api.example.com/\";\n",
+			"s.js":      "import { BASE } from \"./config\";\nexport const get = (p) => fetch(BASE + \"v1/\" + p); // here\n",
+		}, "s.js", "// here", wantScope{scope: "api.example.com"}},
+		{"js namespace import", map[string]string{
+			"config.js": "export const BASE = \"https://ns.example.com\";\n",
+			"s.js":      "import * as cfg from \"./config.js\";\nexport const get = (p) => fetch(`${cfg.BASE}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{scope: "ns.example.com"}},
+		{"js imported constant passed to a helper", map[string]string{
+			"config.js": "export const BASE = \"https://helper.example.com\";\n",
+			"h.js":      "export function get(url) {\n  return fetch(url); // here\n}\n",
+			"s.js":      "import { BASE } from \"./config.js\";\nimport { get } from \"./h.js\";\nget(`${BASE}/x`);\n",
+		}, "h.js", "// here", wantScope{scope: "helper.example.com"}},
+		{"js the text after the constant decides the host", map[string]string{
+			"config.js": "export const BASE = \"https://api.example.com\";\n",
+			"s.js":      "import { BASE } from \"./config.js\";\nexport const get = () => fetch(BASE + \"@evil.example.net/x\"); // here\n",
+		}, "s.js", "// here", wantScope{scope: "evil.example.net"}},
+		{"js constant not found stays dynamic", map[string]string{
+			"config.js": "export let BASE = \"https://api.example.com\";\nexport function set(b) { BASE = b; }\n",
+			"s.js":      "import { BASE } from \"./config.js\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js exported object member is not a constant", map[string]string{
+			"config.js": "export const config = { api: \"https://api.example.com\" };\n",
+			"s.js":      "import { config } from \"./config.js\";\nexport const get = () => fetch(`${config.api}/x`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js a library's constant is not followed", map[string]string{
+			"s.js": "import { BASE } from \"some-lib\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js numeric constant in a template", map[string]string{
+			"s.js": "const PORT = 3000;\nexport const ping = () => fetch(`http://localhost:${PORT}/json`); // here\n",
+		}, "s.js", "// here", wantScope{scope: "localhost:3000"}},
+		{"js numeric constant that prints otherwise", map[string]string{
+			"s.js": "const PORT = 0x10;\nexport const ping = () => fetch(`http://localhost:${PORT}/json`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js port chosen by the caller", map[string]string{
+			"s.js": "export const ping = (port) => fetch(`http://localhost:${port}@evil.example.net/`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js option default in a constructor, read in a method", map[string]string{
+			"s.js": "export class C {\n  constructor(opts) { this.baseUrl = opts.baseUrl ?? \"https://api.example.com\"; }\n  get(p) { return fetch(`${this.baseUrl}/v1/${p}`); } // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "api.example.com", dynamic: true}},
+		{"js field a setter reassigns stays unknown", map[string]string{
+			"s.js": "export class C {\n  constructor() { this.baseUrl = \"https://a.example.com\"; }\n  get(p) { return fetch(`${this.baseUrl}/v1/${p}`); } // here\n  setUrl(u) { this.baseUrl = u; }\n}\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js field initialiser", map[string]string{
+			"s.js": "export class C {\n  baseUrl = \"https://a.example.com\";\n  get(p) { return fetch(`${this.baseUrl}/v1/${p}`); } // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "a.example.com"}},
+		{"js option default with ||", map[string]string{
+			"s.js": "export const get = (o) => fetch((o.url || \"https://d.example.com\") + \"/x\"); // here\n",
+		}, "s.js", "// here", wantScope{scope: "d.example.com", dynamic: true}},
+		{"js tool input with a default stays open", map[string]string{
+			"s.js": "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nconst server = new McpServer({ name: \"x\", version: \"1\" });\nserver.tool(\"get\", \"g\", {}, async ({ url }) => {\n  await fetch(url ?? \"https://d.example.com\"); // here\n  return { content: [] };\n});\n",
+		}, "s.js", "// here", wantScope{scope: "d.example.com", dynamic: true}},
+		{"js default too short to name a host", map[string]string{
+			"s.js": "export const get = (o) => fetch((o.base || \"https://api.\") + o.rest); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"js constant with a prefix too short", map[string]string{
+			"config.js": "export const SCHEME = \"https://\";\n",
+			"s.js":      "import { SCHEME } from \"./config.js\";\nexport const get = (h) => fetch(SCHEME + h); // here\n",
+		}, "s.js", "// here", wantScope{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			texts := tc.texts
@@ -220,6 +284,51 @@ func TestRelinkConstProp(t *testing.T) {
 	}
 	if len(before.Findings) != 1 || before.Findings[0].Scope != "a.example.com" || len(want.Findings) != 1 || want.Findings[0].Scope != "b.example.com" {
 		t.Errorf("the scope should follow the edited literal: before %+v, after %+v", before.Findings, want.Findings)
+	}
+}
+
+// TestRelinkConstRef edits the constant another file imports, then the
+// text written after it: each incremental link must equal a full link.
+func TestRelinkConstRef(t *testing.T) {
+	config := "export const BASE = \"https://a.example.com\";\nexport const OTHER = 1;\n"
+	server := "import { BASE } from \"./config.js\";\nexport async function get(id) {\n  return fetch(`${BASE}/v1/${id}`);\n}\n"
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{root: t.TempDir(), paths: []string{"config.js", "server.js"}, texts: map[string]string{"config.js": config, "server.js": server}}
+	res := linkAndCheck(e, w.root, w.extract(t, e, nil))
+	if len(res.Findings) != 1 || res.Findings[0].Scope != "a.example.com" {
+		t.Fatalf("before the edits: %+v", res.Findings)
+	}
+	cur := map[string]string{}
+	for _, edit := range []struct {
+		file, from, to, want string
+	}{
+		{"config.js", "a.example.com", "b.example.com", "b.example.com"},
+		{"server.js", "/v1/", ".c.example.org/", "b.example.com.c.example.org"},
+		{"config.js", "export const BASE", "export let BASE", ""},
+		{"config.js", "export let BASE", "export const BASE", "b.example.com.c.example.org"},
+		{"server.js", "${BASE}", "${OTHER}", ""},
+	} {
+		old, ok := cur[edit.file]
+		if !ok {
+			old = w.texts[edit.file]
+		}
+		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
+		edited := maps.Clone(cur)
+		got := linkAndCheck(e, w.root, w.extract(t, e, edited))
+		fresh, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
+		}
+		if len(want.Findings) != 1 || want.Findings[0].Scope != edit.want {
+			t.Errorf("%s %q → %q: findings %+v, want scope %q", edit.file, edit.from, edit.to, want.Findings, edit.want)
+		}
 	}
 }
 

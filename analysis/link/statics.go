@@ -75,6 +75,13 @@ type candidate struct {
 	// constprop.go), and passKind the scope kind; nil when there is none.
 	pass     *facts.ParamRef
 	passKind string
+	// cref is the scope argument when it starts with a constant of another
+	// file (facts.Arg.Const) and gives no scope alone: the link looks the
+	// constant up (constprop.go); passKind is then its scope kind.
+	cref *facts.Arg
+	// scopeOpen: scope is the default of a value that is not literal
+	// (facts.Arg.Default): other values reach the call too.
+	scopeOpen bool
 }
 
 func newFileStatic(l *Linker, f *facts.File) *fileStatic {
@@ -204,7 +211,18 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 		ref := a.Refs[0]
 		cd.pass, cd.passKind = &ref, m.ScopeKind
 	}
-	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != ""
+	if a := m.ScopeArg; m.Scope.State == scope.Dynamic && a != nil && a.Const != nil && m.ScopeKind != "code" {
+		cd.cref, cd.passKind = a, m.ScopeKind
+	}
+	if a := m.ScopeArg; m.Scope.State == scope.Dynamic && a != nil && a.Default != "" && m.ScopeKind != "code" {
+		// The fallback's scope, granted beside "*": the value it stands
+		// in for reaches the call too.
+		fam := scope.Family(lang.For(f.Lang).Family())
+		if sc := scope.Infer(fam, m.ScopeKind, &facts.Arg{Value: a.Default, Known: true, Prefix: a.DefaultPrefix, Func: -1}); sc.State == scope.Known {
+			cd.scope, cd.scopeOpen = sc.Value, true
+		}
+	}
+	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != "" && !cd.scopeOpen
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode
 	cd.supp = int32(suppressionFor(f, candidateSpan(f, &cd).Start.Line, r.Capability))
 	return cd
@@ -239,6 +257,7 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 		fd.Scope = cd.scope
 		fd.ScopeKind = string(info.Scope)
 		fd.ScopeEnv, fd.ScopeOverride = cd.scopeEnv, cd.scopeOverride
+		fd.ScopeDynamic = cd.scopeOpen
 	} else if cd.scopeUnknown != "" {
 		info, _ := capability.Lookup(r.Capability)
 		fd.ScopeUnknown = cd.scopeUnknown

@@ -449,6 +449,12 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	a := facts.Arg{Func: int(v.fn()), Refs: v.taint, Number: v.num}
 	if v.known {
 		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
+	} else if v.cref != nil {
+		a.Const, a.Value, a.Prefix = v.cref, v.str, v.prefix
+	} else if cr := constRef(v); cr != nil {
+		a.Const = cr
+	} else if v.dflt != "" {
+		a.Default, a.DefaultPrefix = v.dflt, v.dprefix
 	}
 	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	if depth > 0 {

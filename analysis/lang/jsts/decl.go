@@ -341,6 +341,9 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 		cname = "(anonymous class)"
 	}
 	ci := e.class(cname)
+	if body := t.child(n, "body"); body >= 0 {
+		e.markReassigned(ci, body)
+	}
 	cc := *c
 	cc.cls = cname
 	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
@@ -396,4 +399,61 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 		return val{}
 	}
 	return val{clsRef: cname}
+}
+
+// markReassigned notes the fields of a class that its body assigns in more
+// than one place (a constructor and a setter; an initialiser and an
+// assignment; `this.url += p`). It reads the body's nodes, which the
+// flattened tree holds in pre-order, in one pass.
+func (e *extractor) markReassigned(ci *classInfo, body int32) {
+	t := e.t
+	end := t.nodes[body].End
+	var count map[string]int
+	note := func(k string) {
+		if k == "" {
+			return
+		}
+		if count == nil {
+			count = map[string]int{}
+		}
+		count[k]++
+	}
+	for i := body + 1; int(i) < len(t.nodes) && t.nodes[i].Start < end; i++ {
+		switch t.k(i) {
+		case kField:
+			if t.child(i, "value") >= 0 {
+				key := t.child(i, "property")
+				if key < 0 {
+					key = t.child(i, "name")
+				}
+				note(e.propKey(key))
+			}
+		case kAssign, kAugAssign:
+			left := t.child(i, "left")
+			if left >= 0 && t.k(left) == kMember {
+				if obj := t.child(left, "object"); obj >= 0 && t.k(obj) == kThis {
+					note(e.text(t.child(left, "property")))
+				}
+			}
+		}
+	}
+	for k, n := range count {
+		if n > 1 {
+			if ci.reassigned == nil {
+				ci.reassigned = map[string]bool{}
+			}
+			ci.reassigned[k] = true
+		}
+	}
+}
+
+// field is the value a read of field key sees: f, without the literal one
+// assignment gave when the class assigns the field elsewhere too (the
+// value at the read is not known; its library instance still is).
+func (ci *classInfo) field(key string, f val) val {
+	if !ci.reassigned[key] {
+		return f
+	}
+	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean = "", false, false, "", nil, "", false, "", 0
+	return f
 }

@@ -373,7 +373,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 	case obj.this:
 		if ci := e.classes[c.cls]; ci != nil {
 			if f, ok := ci.fields[key]; ok {
-				return f
+				return ci.field(key, f)
 			}
 			if m, ok := ci.methods[key]; ok {
 				if ci.getters[key] {
@@ -389,7 +389,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 		}
 		if ci := e.classes[name]; ci != nil {
 			if f, ok := ci.fields[key]; ok && obj.cls != "" {
-				return f
+				return ci.field(key, f)
 			}
 			if m, ok := ci.methods[key]; ok {
 				if ci.getters[key] && obj.cls != "" {
@@ -412,6 +412,8 @@ func (e *extractor) template(n int32, c *ctx) val {
 	var sb bytes.Buffer
 	known, prefix := true, false
 	env := ""
+	var cref *facts.ConstRef
+	dflt := ""
 	var taint []facts.ParamRef
 	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) != kTemplateSubst {
@@ -426,6 +428,23 @@ func (e *extractor) template(n int32, c *ctx) val {
 		}
 		if sb.Len() == 0 && pos == nd.Start+1 && pos == t.nodes[ch].Start {
 			env = sv.env // `${BASE}/api`: the variable overrides the start
+			if !sv.known {
+				// `${API_BASE}/v1`: the text after an imported constant.
+				if cref = sv.cref; cref != nil {
+					sb.WriteString(sv.str)
+					prefix = sv.prefix
+				} else {
+					cref = constRef(sv)
+				}
+				if cref == nil && sv.dflt != "" {
+					// `${this.baseUrl}/v1`: the default's text, then the rest.
+					dflt = sv.dflt
+					prefix = sv.dprefix
+				}
+				if cref != nil || dflt != "" {
+					sv = val{known: true, taint: sv.taint}
+				}
+			}
 		}
 		taint = union(taint, sv.taint)
 		if known && !prefix && sb.Len() >= maxValue {
@@ -437,6 +456,8 @@ func (e *extractor) template(n int32, c *ctx) val {
 			} else if sv.known {
 				sb.WriteString(sv.str)
 				prefix = true
+			} else if decimalLiteral(sv.num) {
+				sb.WriteString(sv.num) // `http://localhost:${PORT}` with const PORT = 3000
 			} else {
 				prefix = true
 			}
@@ -448,6 +469,12 @@ func (e *extractor) template(n int32, c *ctx) val {
 		if end >= pos && int(end) <= len(e.src) {
 			sb.WriteString(unescape(e.src[pos:end]))
 		}
+	}
+	if cref != nil {
+		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref}
+	}
+	if dflt != "" {
+		return val{dflt: dflt + sb.String(), dprefix: prefix, taint: taint}
 	}
 	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env}
 }
@@ -465,6 +492,46 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			v.str, v.known, v.prefix, v.env = r.str, true, r.prefix, name
 			return v
 		}
+	}
+	if !l.known && l.cref == nil && r.known && r.str != "" && len(r.str) < maxValue {
+		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+			// opts.baseUrl ?? "https://…": the fallback, beside the value.
+			v.dflt, v.dprefix = r.str, r.prefix
+			return v
+		}
+	}
+	if l.dflt != "" && !l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
+		// (opts.url ?? "https://…") + "/v1"
+		v.dflt, v.dprefix = l.dflt, l.dprefix
+		switch {
+		case v.dprefix || len(v.dflt) >= maxValue:
+			v.dprefix = true
+		case r.known:
+			v.dflt, v.dprefix = v.dflt+r.str, r.prefix
+		case decimalLiteral(r.num):
+			v.dflt += r.num
+		default:
+			v.dprefix = true
+		}
+		return v
+	}
+	if cr := l.cref; !l.known && (cr != nil || constRef(l) != nil) && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
+		// API_BASE + "/v1": the text after an imported constant.
+		if cr == nil {
+			cr = constRef(l)
+		}
+		v.cref, v.str, v.prefix = cr, l.str, l.prefix
+		switch {
+		case v.prefix || len(v.str) >= maxValue:
+			v.prefix = true
+		case r.known:
+			v.str, v.prefix = v.str+r.str, r.prefix
+		case r.num != "":
+			v.str += r.num
+		default:
+			v.prefix = true
+		}
+		return v
 	}
 	if l.known && len(l.str) >= maxValue {
 		// Long concatenations keep a bounded prefix: copying them grows quadratically.
@@ -595,4 +662,19 @@ func (e *extractor) between(n, a, b int32) []byte {
 		return nil
 	}
 	return bytes.TrimSpace(e.src[start:end])
+}
+
+// decimalLiteral reports whether a numeric literal's text is what the
+// number prints as in a string: a plain decimal integer (not 0x10, 1e3,
+// 1_000 or a legacy octal 010).
+func decimalLiteral(num string) bool {
+	if num == "" || len(num) > 15 || num[0] == '0' && len(num) > 1 {
+		return false
+	}
+	for i := 0; i < len(num); i++ {
+		if num[i] < '0' || num[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

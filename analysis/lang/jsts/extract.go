@@ -97,6 +97,10 @@ type classInfo struct {
 	fields  map[string]val
 	methods map[string]int32
 	getters map[string]bool // methods declared `get name()`: reading them calls them
+	// reassigned are the fields assigned in more than one place of the
+	// class body: fields are flow-insensitive, so the literal one
+	// assignment gives may not be the value a method reads.
+	reassigned map[string]bool
 }
 
 type pendingHandler struct {

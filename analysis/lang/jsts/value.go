@@ -36,6 +36,16 @@ type val struct {
 	known   bool
 	prefix  bool
 	env     string // str is the literal default of this environment variable (process.env.X ?? "d")
+	// cref: the string starts with this constant of another project file
+	// (`${API_BASE}/v1`), str is the text known after it (prefix: not all
+	// of it); known is then false. The link looks the constant up.
+	cref *facts.ConstRef
+	// dflt: the string falls back to this literal when another value,
+	// neither literal nor an environment variable, is unset (opts.url ??
+	// "https://…"), dprefix: only its leading part is known. known is then
+	// false: the other value may be used too (facts.Arg.Default).
+	dflt    string
+	dprefix bool
 	num     string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
@@ -105,7 +115,10 @@ func merge(old, nv val) val {
 	}
 	r.taint = union(old.taint, nv.taint)
 	r.direct = old.direct && nv.direct && len(r.taint) == 1 // either value: the same parameter only
-	r.str, r.known, r.prefix, r.env = "", false, false, ""
+	r.str, r.known, r.prefix, r.env, r.cref, r.dflt, r.dprefix = "", false, false, "", nil, "", false
+	if old.cref != nil && nv.cref != nil && *old.cref == *nv.cref && old.str == nv.str && old.prefix == nv.prefix {
+		r.str, r.prefix, r.cref = nv.str, nv.prefix, nv.cref // either value: the same text
+	}
 	if old.known && nv.known {
 		// Either value: the text they share is still known (url = url + "/x").
 		n := 0
@@ -227,4 +240,22 @@ func unescape(b []byte) string {
 		}
 	}
 	return sb.String()
+}
+
+// constRef is the constant of another project file that v, an imported
+// name read as a value, is: API_BASE after `import { API_BASE } from
+// "./config.js"`, config_js_1.API_BASE in compiled CommonJS. Only plain
+// names: an exported object's members may be reassigned anywhere.
+func constRef(v val) *facts.ConstRef {
+	if v.sym == nil || v.fnp > 0 || v.ctor != nil || v.props != nil || v.cls != "" || v.clsRef != "" {
+		return nil
+	}
+	m := v.sym.mod
+	if !strings.HasPrefix(m, ".") && !strings.HasPrefix(m, "/") {
+		return nil
+	}
+	if v.sym.member == "" || strings.ContainsAny(v.sym.member, ".()[]") {
+		return nil
+	}
+	return &facts.ConstRef{Module: m, Name: v.sym.member}
 }
