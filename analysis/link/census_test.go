@@ -375,6 +375,8 @@ var indexPerLink = map[string]string{
 	"diffs":           "the comparison with the latest link, dropped once linked",
 	"taintMemo":       "memo of taint answers, dropped once linked",
 	"inFlight":        "taint questions under way, dropped once linked",
+	"paths":           "access paths of taint questions, dropped once linked",
+	"live":            "memo of taintLive, dropped once linked",
 	"taintStack":      "taint questions of unfinished cycles, empty once linked",
 	"taintNext":       "DFS number of the next taint question: counts the questions asked",
 	"localDirs":       "memo, dropped once linked",

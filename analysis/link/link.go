@@ -73,6 +73,10 @@ type index struct {
 	caseTool map[[2]fnID]int
 
 	taintMemo map[taintKey]taintEntry
+	// paths interns the access paths of taint questions; live memoises
+	// taintLive.
+	paths pathTable
+	live  map[liveKey]bool
 	// inFlight holds the open taint questions (taintOf), taintStack them in
 	// DFS order, taintNext the next DFS number.
 	inFlight   map[taintKey]taintFrame
