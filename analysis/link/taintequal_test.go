@@ -113,15 +113,18 @@ func TestTaintEqualsPlain(t *testing.T) {
 // others (earlier or later: recursion and cycles) with parameters, fields
 // of them (access paths up to five deep), object literals holding them and
 // constants, some run sensitive calls on what they get, and a few tools
-// pass their input to some of them. Much of the code is never given a
-// tool's input, as in a bundle of libraries.
+// pass their input to some of the last third. Most of the code is never
+// given a tool's input, as in a bundle of libraries.
 func genBundle(r *rand.Rand, n int) string {
 	var b strings.Builder
 	b.WriteString("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { z } from \"zod\";\nimport { exec } from \"node:child_process\";\nimport { promises as fs } from \"node:fs\";\n")
 	b.WriteString("const server = new McpServer({ name: \"gen\", version: \"1.0.0\" });\n")
 	fields := []string{"a", "b", "cmd", "path", "opts", "url"}
+	for k := range 24 {
+		fields = append(fields, fmt.Sprintf("m%d", k))
+	}
 	path := func(v string) string {
-		for k := r.IntN(4); k > 0; k-- {
+		for k := r.IntN(3); k > 0; k-- {
 			v += "." + fields[r.IntN(len(fields))]
 		}
 		return v
@@ -139,7 +142,7 @@ func genBundle(r *rand.Rand, n int) string {
 	for i := range n {
 		params := []string{"p", "q"}
 		fmt.Fprintf(&b, "function f%d(p, q) {\n", i)
-		for k := 1 + r.IntN(3); k > 0; k-- {
+		for k := 1 + r.IntN(4); k > 0; k-- {
 			j := r.IntN(n)
 			if r.IntN(3) > 0 && i+1 < n {
 				j = i + 1 + r.IntN(n-i-1) // mostly downwards, as libraries call their helpers
@@ -159,7 +162,10 @@ func genBundle(r *rand.Rand, n int) string {
 	for t := range 1 + r.IntN(3) {
 		fmt.Fprintf(&b, "server.tool(\"t%d\", \"d\", { cmd: z.string(), path: z.string(), opts: z.object({ a: z.string() }) }, async (args) => {\n", t)
 		for k := 1 + r.IntN(2); k > 0; k-- {
-			fmt.Fprintf(&b, "  f%d(%s, %s);\n", r.IntN(n), arg([]string{"args"}), arg([]string{"args"}))
+			// The server's code calls into the last third of the
+			// bundle: the functions before it are libraries whose
+			// parameters no tool's input reaches, save by a cycle.
+			fmt.Fprintf(&b, "  f%d(%s, %s);\n", n-1-r.IntN(n/3+1), arg([]string{"args"}), arg([]string{"args"}))
 		}
 		b.WriteString("  return { content: [] };\n});\n")
 	}
