@@ -19,7 +19,7 @@ func BenchmarkTaintBundle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	src := genBundle(rand.New(rand.NewPCG(7, 13)), 1500)
+	src := genBundle(rand.New(rand.NewPCG(7, 13)), 1500, 24)
 	f, err := e.ExtractFull(b.Context(), "bundle.js", []byte(src))
 	if err != nil {
 		b.Fatal(err)

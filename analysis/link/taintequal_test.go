@@ -95,13 +95,16 @@ func TestTaintEqualsPlain(t *testing.T) {
 			}
 			slices.SortFunc(files, func(a, b *facts.File) int { return strings.Compare(a.Path, b.Path) })
 		} else {
-			f, err := e.ExtractFull(t.Context(), "bundle.js", []byte(genBundle(r, 8+r.IntN(30))))
+			f, err := e.ExtractFull(t.Context(), "bundle.js", []byte(genBundle(r, 8+r.IntN(30), 0)))
 			if err != nil {
 				t.Fatal(err)
 			}
 			files = append(files, f)
 		}
 		e.Link(fmt.Sprintf("gen%d", seed), files)
+		if t.Failed() {
+			t.Fatalf("seed %d", seed)
+		}
 	}
 	if *tainted == fixtures {
 		t.Fatalf("no tainted candidate among the generated programs (%d compared)", *compared)
@@ -109,18 +112,19 @@ func TestTaintEqualsPlain(t *testing.T) {
 	t.Logf("%d answers compared, %d tainted", *compared, *tainted)
 }
 
-// genBundle writes a bundle-like program of n functions: each calls a few
+// genBundle writes a bundle-like program of n functions (fields named
+// from a set of 6+extraFields): each calls a few
 // others (earlier or later: recursion and cycles) with parameters, fields
 // of them (access paths up to five deep), object literals holding them and
 // constants, some run sensitive calls on what they get, and a few tools
 // pass their input to some of the last third. Most of the code is never
 // given a tool's input, as in a bundle of libraries.
-func genBundle(r *rand.Rand, n int) string {
+func genBundle(r *rand.Rand, n, extraFields int) string {
 	var b strings.Builder
 	b.WriteString("import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { z } from \"zod\";\nimport { exec } from \"node:child_process\";\nimport { promises as fs } from \"node:fs\";\n")
 	b.WriteString("const server = new McpServer({ name: \"gen\", version: \"1.0.0\" });\n")
 	fields := []string{"a", "b", "cmd", "path", "opts", "url"}
-	for k := range 24 {
+	for k := range extraFields {
 		fields = append(fields, fmt.Sprintf("m%d", k))
 	}
 	path := func(v string) string {

@@ -120,93 +120,61 @@ type liveKey struct {
 // counted. In a big bundle most of the code never sees a tool's input,
 // and its questions were most of those asked.
 //
-// The answer is found by a walk of the (function, parameter) graph from
-// the question, with an explicit stack: when it meets a tool input, the
-// parameters on the stack lead there and are live; when it ends without,
-// every parameter it visited reaches only visited ones and is dead.
+// The live parameters are found once per link, backwards from the tools'
+// inputs over the path-free graph of questions (a breadth-first walk with
+// an explicit queue).
 func (ix *index) taintLive(fn fnID, param int) bool {
-	k := liveKey{fn, param}
-	if live, ok := ix.live[k]; ok {
-		return live
-	}
 	if ix.live == nil {
-		ix.live = map[liveKey]bool{}
+		ix.live = ix.liveParams()
 	}
-	type frame struct {
-		k    liveKey
-		next []liveKey
-	}
-	seen := map[liveKey]bool{k: true}
-	stack := []frame{{k, ix.liveNext(k)}}
-	if ix.liveSource(k) {
-		ix.live[k] = true
-		return true
-	}
-	for len(stack) > 0 {
-		top := &stack[len(stack)-1]
-		if len(top.next) == 0 {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		n := top.next[0]
-		top.next = top.next[1:]
-		if seen[n] {
-			continue
-		}
-		seen[n] = true
-		live, known := ix.live[n]
-		if known && !live {
-			continue
-		}
-		if live || ix.liveSource(n) {
-			ix.live[n] = true
-			for _, fr := range stack {
-				ix.live[fr.k] = true
-			}
-			return true
-		}
-		stack = append(stack, frame{n, ix.liveNext(n)})
-	}
-	for s := range seen {
-		ix.live[s] = false
-	}
-	return false
+	return ix.live[liveKey{fn, param}]
 }
 
-// liveSource reports whether parameter k is a tool's input at its
-// handler or dispatcher.
-func (ix *index) liveSource(k liveKey) bool {
-	for _, t := range ix.rootTools[k.fn] {
-		for _, in := range ix.tools[t].t.Inputs {
-			if in.Index == k.param {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// liveNext lists the parameters a taint question about k asks about
-// (taintOf's walk of the callers, without paths).
-func (ix *index) liveNext(k liveKey) []liveKey {
-	var out []liveKey
+// liveParams returns the parameters from which a tool input is reachable
+// (taintLive).
+func (ix *index) liveParams() map[liveKey]bool {
+	asks := map[liveKey][]liveKey{} // parameter → the parameters whose questions ask about it
 	var buf []facts.ParamRef
-	for _, cs := range ix.callers[k.fn] {
-		refs := cs.recv
-		if k.param != -1 {
-			refs = nil
-			if k.param >= 0 && k.param < len(cs.args) {
-				buf = argRefs(&cs.args[k.param], buf[:0], 2)
-				refs = buf
-			}
-		}
-		callerFile := int(ix.owner[cs.caller])
-		callerIdx := int(cs.caller - ix.base[callerFile])
-		for _, r := range refs {
-			if decl := ix.taintDecl(callerFile, callerIdx, r); decl >= 0 {
-				out = append(out, liveKey{ix.base[callerFile] + fnID(decl), r.Param})
+	for callee, sites := range ix.callers {
+		for _, cs := range sites {
+			callerFile := int(ix.owner[cs.caller])
+			callerIdx := int(cs.caller - ix.base[callerFile])
+			for param := -1; param < len(cs.args); param++ {
+				refs := cs.recv
+				if param >= 0 {
+					buf = argRefs(&cs.args[param], buf[:0], 2)
+					refs = buf
+				}
+				for _, r := range refs {
+					if decl := ix.taintDecl(callerFile, callerIdx, r); decl >= 0 {
+						to := liveKey{ix.base[callerFile] + fnID(decl), r.Param}
+						asks[to] = append(asks[to], liveKey{fnID(callee), param})
+					}
+				}
 			}
 		}
 	}
-	return out
+	live := map[liveKey]bool{}
+	var queue []liveKey
+	for fn, tools := range ix.rootTools {
+		for _, t := range tools {
+			for _, in := range ix.tools[t].t.Inputs {
+				if k := (liveKey{fn, in.Index}); !live[k] {
+					live[k] = true
+					queue = append(queue, k)
+				}
+			}
+		}
+	}
+	for len(queue) > 0 {
+		k := queue[0]
+		queue = queue[1:]
+		for _, a := range asks[k] {
+			if !live[a] {
+				live[a] = true
+				queue = append(queue, a)
+			}
+		}
+	}
+	return live
 }
