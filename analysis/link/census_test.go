@@ -379,6 +379,7 @@ var indexPerLink = map[string]string{
 	"live":            "memo of taintLive, dropped once linked",
 	"taintStack":      "taint questions of unfinished cycles, empty once linked",
 	"taintNext":       "DFS number of the next taint question: counts the questions asked",
+	"taintHeld":       "sources held by this link's taint answers",
 	"localDirs":       "memo, dropped once linked",
 	"pyLocal":         "memo, dropped once linked",
 	"toolNames":       "memo of reachedBy's names, filled on demand",

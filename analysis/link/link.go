@@ -82,6 +82,8 @@ type index struct {
 	inFlight   map[taintKey]taintFrame
 	taintStack []taintKey
 	taintNext  int32
+	// taintHeld counts the sources held by the answers (maxTaintHeld).
+	taintHeld int64
 	// taintDeep is the function of the first taint question not followed
 	// because too many were open (maxTaintStack); -1 when none.
 	taintDeep fnID

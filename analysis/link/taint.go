@@ -108,6 +108,11 @@ const noLow = int32(math.MaxInt32)
 // process, not the goroutine.
 var maxTaintStack = int(20000) // a variable for the tests only
 
+// maxTaintHeld bounds the sources held in the answers of one link (24
+// bytes each): where tool input reaches much of a big bundle, each of
+// millions of questions holds a long list of the inputs it reaches.
+var maxTaintHeld = int64(8_000_000) // a variable for the tests only
+
 // taintCheck, set by tests only, is given every candidate's taint answer
 // to compare it with the plain computation.
 var taintCheck func(ix *index, file, callFn int, ref facts.ParamRef, srcs []taintSrc)
@@ -150,7 +155,7 @@ func (ix *index) taintOf(fn fnID, param int, p pathID, only int) ([]taintSrc, in
 		ix.taintCut = true
 		return nil, 0, fr.index
 	}
-	if len(ix.taintStack) >= maxTaintStack || ix.taintNext >= maxTaintQuestions {
+	if len(ix.taintStack) >= maxTaintStack || ix.taintNext >= maxTaintQuestions || ix.taintHeld >= maxTaintHeld {
 		// A chain of callers this long only comes from generated code or an
 		// attempt to exhaust the stack: the question is not followed, and
 		// the link says so (deepTaintFinding) instead of crashing.
@@ -211,6 +216,7 @@ func (ix *index) taintOf(fn fnID, param int, p pathID, only int) ([]taintSrc, in
 	}
 	if !shared {
 		out = dedupeTaint(out)
+		ix.taintHeld += int64(len(out))
 	}
 	if low < me {
 		return out, height, low // part of a cycle whose first question is still open
