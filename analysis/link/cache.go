@@ -124,7 +124,7 @@ func (c *linkCache) statics(l *Linker, root string, files []*facts.File, ld *lin
 func (c *linkCache) remember(root string, given []*facts.File, ix *index, out *linkOut) {
 	snap := &linkSnapshot{given: slices.Clone(given), base: ix.cached, out: out}
 	if ix.taintExact() {
-		ix.taintMemo, ix.inFlight, ix.localDirs, ix.pyLocal, ix.diffs = nil, nil, nil, nil, nil
+		ix.taintMemo, ix.inFlight, ix.localDirs, ix.pyLocal, ix.diffs, ix.live, ix.paths = nil, nil, nil, nil, nil, nil, pathTable{}
 		snap.ix = ix
 	}
 	c.store(root, snap)

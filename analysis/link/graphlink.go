@@ -78,7 +78,7 @@ func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *l
 		return nil
 	}
 	ix := g.nix
-	ix.taintMemo, ix.inFlight, ix.localDirs, ix.pyLocal = nil, nil, nil, nil
+	ix.taintMemo, ix.inFlight, ix.localDirs, ix.pyLocal, ix.live, ix.paths = nil, nil, nil, nil, nil, pathTable{}
 	c.store(root, &linkSnapshot{given: slices.Clone(files), base: ix.cached, out: out, ix: ix})
 	return out.assemble(root)
 }

@@ -76,11 +76,17 @@ type index struct {
 	caseTool map[[2]fnID]int
 
 	taintMemo map[taintKey]taintEntry
+	// paths interns the access paths of taint questions; live memoises
+	// taintLive.
+	paths pathTable
+	live  map[liveKey]bool
 	// inFlight holds the open taint questions (taintOf), taintStack them in
 	// DFS order, taintNext the next DFS number.
 	inFlight   map[taintKey]taintFrame
 	taintStack []taintKey
 	taintNext  int32
+	// taintHeld counts the sources held by the answers (maxTaintHeld).
+	taintHeld int64
 	// taintDeep is the function of the first taint question not followed
 	// because too many were open (maxTaintStack); -1 when none.
 	taintDeep fnID

@@ -3,7 +3,6 @@ package link
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -14,11 +13,14 @@ type taintSrc struct {
 	field string
 }
 
+// taintKey is a taint question: a parameter of a function (-1: the
+// receiver), the access path read from it, interned (pathTable), and the
+// one tool a dispatcher's case restricts it to (-1: any).
 type taintKey struct {
 	fn    fnID
+	path  pathID
 	param int
-	path  string
-	tool  int // restrict to one tool (-1: any)
+	tool  int
 }
 
 // taintEntry is a memoised taint answer and the height of the question:
@@ -56,12 +58,29 @@ func (ix *index) taintDecl(file int, callFn int, ref facts.ParamRef) int {
 // smallest DFS number of an unfinished question the answer leaned on
 // (noLow: none), for the caller's cycle bookkeeping.
 func (ix *index) taint(file int, callFn int, ref facts.ParamRef) (srcs []taintSrc, height, low int32) {
+	return ix.ask(file, callFn, ref, 0, false)
+}
+
+// taintJoined is taint of a caller's reference, which reads the path
+// suffix of the callee's question from what it names: the question's path
+// is the reference's followed by suffix, cut to maxTaintPath.
+func (ix *index) taintJoined(file int, callFn int, ref facts.ParamRef, suffix pathID) (srcs []taintSrc, height, low int32) {
+	return ix.ask(file, callFn, ref, suffix, true)
+}
+
+func (ix *index) ask(file int, callFn int, ref facts.ParamRef, suffix pathID, joined bool) (srcs []taintSrc, height, low int32) {
 	f := ix.files[file]
 	decl := ix.taintDecl(file, callFn, ref)
 	if decl < 0 {
 		return nil, -1, noLow
 	}
 	fn := ix.base[file] + fnID(decl)
+	if !ix.taintLive(fn, ref.Param) {
+		// No tool input is reachable from this parameter through any
+		// chain of callers: the answer is empty whatever the path, and
+		// no question is asked (see taintLive).
+		return nil, -1, noLow
+	}
 	only := -1
 	// A use inside one case of a dispatcher (or a closure in it) is that
 	// tool's input: find the case body among the use's enclosing functions.
@@ -73,7 +92,13 @@ func (ix *index) taint(file int, callFn int, ref facts.ParamRef) (srcs []taintSr
 			}
 		}
 	}
-	return ix.taintOf(fn, ref.Param, ref.Path, only)
+	var p pathID
+	if joined {
+		p = ix.paths.join(ref.Path, suffix)
+	} else {
+		p = ix.paths.intern(ref.Path)
+	}
+	return ix.taintOf(fn, ref.Param, p, only)
 }
 
 const noLow = int32(math.MaxInt32)
@@ -82,6 +107,15 @@ const noLow = int32(math.MaxInt32)
 // stack (about 1 KB over two calls), and a stack overflow kills the
 // process, not the goroutine.
 var maxTaintStack = int(20000) // a variable for the tests only
+
+// maxTaintHeld bounds the sources held in the answers of one link (24
+// bytes each): where tool input reaches much of a big bundle, each of
+// millions of questions holds a long list of the inputs it reaches.
+var maxTaintHeld = int64(8_000_000) // a variable for the tests only
+
+// taintCheck, set by tests only, is given every candidate's taint answer
+// to compare it with the plain computation.
+var taintCheck func(ix *index, file, callFn int, ref facts.ParamRef, srcs []taintSrc)
 
 // maxTaintQuestions bounds the questions of one link: access paths
 // multiply them along long chains of callers in a big bundle, and a link
@@ -110,8 +144,8 @@ func (ix *index) deepTaintFinding() []finding.Finding {
 // question of the cycle gets that answer (they reach the same sources). A
 // memo of "untainted" while a cycle is in progress would lose the taint
 // that enters the cycle elsewhere.
-func (ix *index) taintOf(fn fnID, param int, p []string, only int) ([]taintSrc, int32, int32) {
-	key := taintKey{fn: fn, param: param, path: strings.Join(p, "\x00"), tool: only}
+func (ix *index) taintOf(fn fnID, param int, p pathID, only int) ([]taintSrc, int32, int32) {
+	key := taintKey{fn: fn, param: param, path: p, tool: only}
 	if r, ok := ix.taintMemo[key]; ok {
 		return r.srcs, r.height, noLow
 	}
@@ -121,7 +155,7 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int) ([]taintSrc, 
 		ix.taintCut = true
 		return nil, 0, fr.index
 	}
-	if len(ix.taintStack) >= maxTaintStack || ix.taintNext >= maxTaintQuestions {
+	if len(ix.taintStack) >= maxTaintStack || ix.taintNext >= maxTaintQuestions || ix.taintHeld >= maxTaintHeld {
 		// A chain of callers this long only comes from generated code or an
 		// attempt to exhaust the stack: the question is not followed, and
 		// the link says so (deepTaintFinding) instead of crashing.
@@ -138,17 +172,23 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int) ([]taintSrc, 
 	low := me
 
 	var out []taintSrc
+	// shared: out is a memoised answer itself (a single contribution is
+	// not copied); appending to it copies, as its capacity is its length.
+	shared := false
 	height := int32(0)
-	for _, t := range ix.rootTools[fn] {
-		if only >= 0 && t != only {
-			continue
-		}
-		for _, in := range ix.tools[t].t.Inputs {
-			if in.Index != param {
+	if roots := ix.rootTools[fn]; len(roots) > 0 {
+		segs := ix.paths.segs(p)
+		for _, t := range roots {
+			if only >= 0 && t != only {
 				continue
 			}
-			if field, ok := inputField(in, p); ok {
-				out = append(out, taintSrc{tool: t, field: field})
+			for _, in := range ix.tools[t].t.Inputs {
+				if in.Index != param {
+					continue
+				}
+				if field, ok := inputField(in, segs); ok {
+					out = append(out, taintSrc{tool: t, field: field})
+				}
 			}
 		}
 	}
@@ -162,18 +202,22 @@ func (ix *index) taintOf(fn fnID, param int, p []string, only int) ([]taintSrc, 
 		callerFile := int(ix.owner[cs.caller])
 		callerIdx := int(cs.caller - ix.base[callerFile])
 		for _, r := range refs {
-			joined := append(append([]string(nil), r.Path...), p...)
-			if len(joined) > 4 {
-				joined = joined[:4]
+			srcs, h, l := ix.taintJoined(callerFile, callerIdx, r, p)
+			switch {
+			case len(srcs) == 0:
+			case len(out) == 0:
+				out, shared = srcs[:len(srcs):len(srcs)], true
+			default:
+				out, shared = append(out, srcs...), false
 			}
-			r.Path = joined
-			srcs, h, l := ix.taint(callerFile, callerIdx, r)
-			out = append(out, srcs...)
 			height = max(height, h+1)
 			low = min(low, l)
 		}
 	}
-	out = dedupeTaint(out)
+	if !shared {
+		out = dedupeTaint(out)
+		ix.taintHeld += int64(len(out))
+	}
 	if low < me {
 		return out, height, low // part of a cycle whose first question is still open
 	}
@@ -264,6 +308,9 @@ func (ix *index) refsTaint(file int, c *facts.Call, refs []facts.ParamRef) []tai
 	var srcs []taintSrc
 	for _, ref := range refs {
 		s, h, _ := ix.taint(file, c.Func, ref)
+		if taintCheck != nil {
+			taintCheck(ix, file, c.Func, ref, s)
+		}
 		srcs = append(srcs, s...)
 		ix.rootHeight = max(ix.rootHeight, h)
 	}
