@@ -115,6 +115,7 @@ func t(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error
 		{"py f-string base", py(`requests.get(f"{BASE}/x").text`), "network.client: [api.github.com]", finding.OutOfScope},
 		{"py urljoin, space before //", py(`requests.get(urljoin("https://api.github.com/", " //evil.com/x")).text`), "network.client: [api.github.com]", finding.OutOfScope},
 		{"py urljoin, slash + computed", py(`requests.get(urljoin("https://api.github.com/", "/" + x)).text`), "network.client: [api.github.com]", finding.OutOfScope},
+		{"py urljoin, computed reference", pyWith("def endpoint():\n    return \"\".join(reversed(\"x/moc.live//:sptth\"))", `requests.get(urljoin("https://api.github.com/", endpoint())).text`), "network.client: [api.github.com]", finding.OutOfScope},
 		{"py default host, **options", py(`OpenAI(**json.loads(x)).chat.completions.create(model="m")`), "network.client: [api.openai.com]", finding.OutOfScope},
 		{"py default host, **literal", py(`OpenAI(**{"base_url": "https://evil.com"}).chat.completions.create(model="m")`), "network.client: [api.openai.com]", finding.OutOfScope},
 		{"py default host, keywords", py(`OpenAI(api_key="k").chat.completions.create(model="m")`), "network.client: [api.openai.com]", finding.Declared},

@@ -897,31 +897,29 @@ func isDecimal(s string) bool {
 }
 
 // urlJoin is what urljoin(base, ref) is known to be: ref when it is a
-// complete absolute URL; base's scheme and host when ref is a relative
-// reference that keeps them (a path, a query) or is not known (taken as
-// relative, the endpoint of an API helper: urljoin(BASE, endpoint), as
-// before this function existed); nothing when a known ref names another
+// complete absolute URL; base's scheme and host when ref is known to be a
+// relative reference that keeps them (a path, a query); nothing when ref
+// is not known (urljoin(BASE, endpoint) with a computed endpoint may be
+// "https://evil.example/", as JS's new URL(x, base) may) or names another
 // host or scheme.
 func urlJoin(base, ref val) (string, bool, bool) {
 	if ref.known && !ref.prefix && strings.Contains(ref.s, "://") {
 		return ref.s, true, false
 	}
-	if !base.known {
+	if !base.known || !ref.known {
 		return "", false, false
 	}
-	if ref.known {
-		if strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") || ref.prefix && (ref.s == "/" || ref.s == "") ||
-			strings.ContainsFunc(ref.s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			// Another host ("/" + x when x starts with "/"; urlsplit strips
-			// leading spaces and controls and removes tabs and newlines:
-			// " //evil.com", "/\t/evil.com").
-			return "", false, false
-		}
-		if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
-			return "", false, false // a scheme of its own
-		} else if i < 0 && ref.prefix {
-			return "", false, false // its first characters may still be a scheme
-		}
+	if strings.HasPrefix(ref.s, "//") || strings.HasPrefix(ref.s, "\\") || ref.prefix && (ref.s == "/" || ref.s == "") ||
+		strings.ContainsFunc(ref.s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		// Another host ("/" + x when x starts with "/"; urlsplit strips
+		// leading spaces and controls and removes tabs and newlines:
+		// " //evil.com", "/\t/evil.com").
+		return "", false, false
+	}
+	if i := strings.IndexAny(ref.s, ":/?#"); i >= 0 && ref.s[i] == ':' {
+		return "", false, false // a scheme of its own
+	} else if i < 0 && ref.prefix {
+		return "", false, false // its first characters may still be a scheme
 	}
 	scheme, rest, ok := strings.Cut(base.s, "://")
 	if !ok {

@@ -3,7 +3,8 @@ package python
 import "testing"
 
 // TestFormatValues: "%" and str.format fill in known values, urljoin keeps
-// the base's host unless a known reference names another, os.path.join is known
+// the base's host only for a known relative reference (a computed one may be
+// an absolute URL of another host), os.path.join is known
 // only when every part is (a later absolute part would replace the start).
 func TestFormatValues(t *testing.T) {
 	src := `import requests, os
@@ -35,7 +36,7 @@ def f(q, name):
 		`"https://api.one.com/u/"…`,
 		`?`,
 		`"https://api.one.com/"…`,
-		`"https://api.one.com/"…`,
+		`?`,
 		`"https://api.two.com/"…`,
 		`"https://other.example/x"`,
 		`?`,
