@@ -133,7 +133,7 @@ func (ix *index) deepTaintFinding() []finding.Finding {
 	fn := &f.Functions[ix.taintDeep-ix.base[fi]]
 	return []finding.Finding{{Kind: finding.KindUnanalysed, File: f.Path, Span: fn.Span, CallSpan: fn.Span,
 		Rule: finding.RuleTooDeep, Server: true, Tools: []string{},
-		Message: fmt.Sprintf("callers chained too deep or too many to follow tool input (over %d open or %d asked questions): the taint of calls reached through this function may be missing", maxTaintStack, maxTaintQuestions)}}
+		Message: fmt.Sprintf("callers chained too deep or too many to follow tool input (over %d open or %d asked questions, or %d sources held): the taint of calls reached through this function may be missing", maxTaintStack, maxTaintQuestions, maxTaintHeld)}}
 }
 
 // taintOf answers a taint question: the sources of the question itself and

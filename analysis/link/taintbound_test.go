@@ -18,11 +18,11 @@ import (
 func TestTaintBound(t *testing.T) {
 	src := []byte(deepChain(60))
 
-	link := func(stack int, questions int32) *finding.Result {
+	link := func(stack int, questions int32, held int64) *finding.Result {
 		t.Helper()
-		oldS, oldQ := maxTaintStack, maxTaintQuestions
-		maxTaintStack, maxTaintQuestions = stack, questions
-		defer func() { maxTaintStack, maxTaintQuestions = oldS, oldQ }()
+		oldS, oldQ, oldH := maxTaintStack, maxTaintQuestions, maxTaintHeld
+		maxTaintStack, maxTaintQuestions, maxTaintHeld = stack, questions, held
+		defer func() { maxTaintStack, maxTaintQuestions, maxTaintHeld = oldS, oldQ, oldH }()
 		e, err := newTestEngine()
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +52,7 @@ func TestTaintBound(t *testing.T) {
 		return k
 	}
 
-	full := link(1000, 1_000_000)
+	full := link(1000, 1_000_000, 1_000_000)
 	if f := exec(full); !f.Tainted || deep(full) != 0 {
 		t.Errorf("within the bounds: tainted %v, %d notices; want tainted, none", f.Tainted, deep(full))
 	}
@@ -60,14 +60,59 @@ func TestTaintBound(t *testing.T) {
 		name      string
 		stack     int
 		questions int32
-	}{{"stack", 20, 1_000_000}, {"questions", 1000, 20}} {
-		res := link(c.stack, c.questions)
+		held      int64
+	}{{"stack", 20, 1_000_000, 1_000_000}, {"questions", 1000, 20, 1_000_000}} {
+		res := link(c.stack, c.questions, c.held)
 		if deep(res) != 1 {
 			t.Errorf("%s bound: %d notices, want 1: %+v", c.name, deep(res), res.Findings)
 		}
 		if f := exec(res); f.Tainted {
 			t.Errorf("%s bound: the cut chain is still tainted", c.name)
 		}
+	}
+}
+
+// TestTaintHeldBound: once the answers hold maxTaintHeld sources, the
+// next question is cut like one past the other bounds: a too-deep notice,
+// and the call it was asked for stays untainted.
+func TestTaintHeldBound(t *testing.T) {
+	src := []byte("import subprocess\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"held\")\n" +
+		"@mcp.tool()\ndef a(x: str) -> str:\n    return subprocess.run(x, shell=True)\n" +
+		"@mcp.tool()\ndef b(y: str) -> str:\n    return subprocess.run(y, shell=True)\n")
+	link := func(held int64) *finding.Result {
+		t.Helper()
+		old := maxTaintHeld
+		maxTaintHeld = held
+		defer func() { maxTaintHeld = old }()
+		e, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := e.ExtractFull(context.Background(), "server.py", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Link(".", []*facts.File{f})
+	}
+	count := func(res *finding.Result) (tainted, execs, deep int) {
+		for _, f := range res.Findings {
+			switch {
+			case f.Kind == finding.KindUnanalysed && f.Rule == finding.RuleTooDeep:
+				deep++
+			case f.Capability == "system.exec":
+				execs++
+				if f.Tainted {
+					tainted++
+				}
+			}
+		}
+		return
+	}
+	if tainted, execs, deep := count(link(1_000_000)); execs != 2 || tainted != 2 || deep != 0 {
+		t.Errorf("within the bound: %d of %d execs tainted, %d notices; want 2 of 2, none", tainted, execs, deep)
+	}
+	if tainted, execs, deep := count(link(1)); execs != 2 || tainted != 1 || deep != 1 {
+		t.Errorf("held bound 1: %d of %d execs tainted, %d notices; want 1 of 2, one", tainted, execs, deep)
 	}
 }
 
