@@ -1,8 +1,6 @@
 package link
 
 import (
-	"context"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -64,26 +62,7 @@ func TestObjectFlowAcrossFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := filepath.Join("..", "engine", "testdata", "link", tc.dir)
-			var files []*facts.File
-			err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-				if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") && !strings.HasSuffix(p, ".ts") && !strings.HasSuffix(p, ".js") && !strings.HasSuffix(p, ".go") {
-					return err
-				}
-				src, err := os.ReadFile(p)
-				if err != nil {
-					return err
-				}
-				rel, _ := filepath.Rel(root, p)
-				f, err := e.ExtractFull(context.Background(), filepath.ToSlash(rel), src)
-				if err != nil {
-					return err
-				}
-				files = append(files, f)
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := loadWorkspace(t, root).extract(t, e, nil)
 			res := e.Link(root, files)
 			has := func(s site) bool {
 				for _, fd := range res.Findings {

@@ -1,14 +1,10 @@
 package link
 
 import (
-	"context"
-	"maps"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
 // Python tools registered through names imported from other files: a server
@@ -60,25 +56,7 @@ def register(server: Any):
         return "ok"
 `,
 	}
-	e, err := newTestEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fs []*facts.File
-	for _, p := range slices.Sorted(func(yield func(string) bool) {
-		for p := range files {
-			if !yield(p) {
-				return
-			}
-		}
-	}) {
-		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs = append(fs, f)
-	}
-	res := e.Link(t.TempDir(), fs)
+	res := scanTexts(t, files)
 	got := map[string][]string{}
 	for _, tl := range res.Tools {
 		var caps []string
@@ -176,25 +154,7 @@ def size(p: str):
     return Direct("https://api.example.com").size(p)
 `,
 	}
-	e, err := newTestEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fs []*facts.File
-	for _, p := range slices.Sorted(func(yield func(string) bool) {
-		for p := range files {
-			if !yield(p) {
-				return
-			}
-		}
-	}) {
-		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs = append(fs, f)
-	}
-	res := e.Link(t.TempDir(), fs)
+	res := scanTexts(t, files)
 	got := map[string]string{}
 	for _, tl := range res.Tools {
 		var caps []string
@@ -234,19 +194,7 @@ def read(p: str):
     return open(p).read()
 `,
 	}
-	e, err := newTestEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fs []*facts.File
-	for _, p := range []string{"pkg/__init__.py", "pkg/names.py", "pkg/server.py"} {
-		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs = append(fs, f)
-	}
-	res := e.Link(t.TempDir(), fs)
+	res := scanTexts(t, files)
 	var names []string
 	for _, tl := range res.Tools {
 		names = append(names, tl.Name)
@@ -304,19 +252,7 @@ mcp.add_tool(list_items, description="d")
 mcp.add_tool(count)
 `,
 	}
-	e, err := newTestEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fs []*facts.File
-	for _, p := range slices.Sorted(maps.Keys(files)) {
-		f, err := e.ExtractFull(context.Background(), p, []byte(files[p]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs = append(fs, f)
-	}
-	res := e.Link(t.TempDir(), fs)
+	res := scanTexts(t, files)
 	got := map[string][]string{}
 	for _, tl := range res.Tools {
 		got[tl.Name] = []string{}

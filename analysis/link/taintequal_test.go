@@ -3,14 +3,12 @@ package link
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
-	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
 // taintComparison installs taintCheck for one test: every candidate's
@@ -56,26 +54,7 @@ func TestTaintEqualsPlain(t *testing.T) {
 		t.Fatalf("no fixture servers: %v", err)
 	}
 	for _, dir := range servers {
-		var files []*facts.File
-		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || source.DetectLang(p) == "" {
-				return err
-			}
-			src, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(dir, p)
-			f, err := e.ExtractFull(t.Context(), filepath.ToSlash(rel), src)
-			if err != nil {
-				return err
-			}
-			files = append(files, f)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := loadWorkspace(t, dir).extract(t, e, nil)
 		e.Link(dir, files)
 	}
 	fixtures := *tainted
