@@ -38,6 +38,7 @@ func (e *extractor) noteDeps() {
 		return
 	}
 	t := e.t
+	imported := e.importedNames()
 	for i := range t.n {
 		c := int32(i)
 		if t.n[i].typ != "call" {
@@ -50,6 +51,16 @@ func (e *extractor) noteDeps() {
 			name = fu
 		case "attribute":
 			name = t.field(fu, "attribute")
+			root := t.unparen(t.field(fu, "object"))
+			for d := 0; d < maxMember && t.typ(root) == "attribute"; d++ {
+				root = t.unparen(t.field(root, "object"))
+			}
+			if t.typ(root) == "identifier" && imported[t.text(root)] {
+				// os.environ.get(…): a module's function, never this
+				// file's method of that name (which would otherwise be
+				// walked first, before the __init__ setting what it reads).
+				continue
+			}
 		}
 		if name < 0 {
 			continue
@@ -69,6 +80,35 @@ func (e *extractor) noteDeps() {
 			}
 		}
 	}
+}
+
+// importedNames are the names import statements of the file bind.
+func (e *extractor) importedNames() map[string]bool {
+	t := e.t
+	out := map[string]bool{}
+	for i := range t.n {
+		n := int32(i)
+		switch t.n[i].typ {
+		case "import_statement", "import_from_statement":
+		default:
+			continue
+		}
+		modN := t.field(n, "module_name")
+		for c := t.n[n].first; c >= 0; c = t.n[c].next {
+			switch {
+			case c == modN:
+			case t.n[c].typ == "dotted_name":
+				name := e.dotted(c)
+				if t.n[i].typ == "import_statement" {
+					name, _, _ = strings.Cut(name, ".")
+				}
+				out[name] = true
+			case t.n[c].typ == "aliased_import":
+				out[t.text(t.field(c, "alias"))] = true
+			}
+		}
+	}
+	return out
 }
 
 func containsInt(xs []int, x int) bool {

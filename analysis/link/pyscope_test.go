@@ -1,0 +1,271 @@
+package link
+
+import "testing"
+
+// TestPyScopes: the Python forms that carry a literal host to a call
+// (issue 15), and the look-alikes whose scope must stay open: a value the
+// model chooses (tool input), an environment variable with no default, a
+// value a setter or another function may change.
+func TestPyScopes(t *testing.T) {
+	const tool = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"s\")\n"
+	for _, tc := range []struct {
+		name   string
+		texts  map[string]string
+		file   string
+		marker string
+		want   wantScope
+		env    string // finding.ScopeEnv
+	}{
+		// Class and instance attributes.
+		{"class attribute via self", map[string]string{"s.py": `import requests
+class C:
+    BASE_URL = "https://api.example.com"
+    def get(self, p):
+        return requests.get(f"{self.BASE_URL}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"class attribute via class name", map[string]string{"s.py": `import requests
+class C:
+    BASE_URL = "https://api.example.com"
+    def get(self, p):
+        return requests.get(C.BASE_URL + "/v1/" + p)  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"class attribute via cls", map[string]string{"s.py": `import requests
+class C:
+    BASE_URL = "https://api.example.com"
+    @classmethod
+    def get(cls, p):
+        return requests.get(cls.BASE_URL + "/v1/" + p)  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"instance attribute with env default", map[string]string{"s.py": `import os, requests
+class C:
+    def __init__(self):
+        self.base_url = os.getenv("API_URL", "https://api.example.com")
+    def get(self, p):
+        return requests.get(f"{self.base_url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"instance attribute with env or default", map[string]string{"s.py": `import os, requests
+class C:
+    def __init__(self):
+        self.base_url = os.environ.get("API_URL") or "https://api.example.com"
+    def get(self, p):
+        return requests.get(self.base_url + "/v1/" + p)  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"instance attribute with or default", map[string]string{"s.py": `import requests
+class C:
+    def __init__(self, base_url=None):
+        self.base_url = base_url or "https://api.example.com"
+    def get(self, p):
+        return requests.get(self.base_url + "/v1/" + p)  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com", dynamic: true}, ""},
+		{"instance attribute with urljoin", map[string]string{"s.py": `import requests
+from urllib.parse import urljoin
+class C:
+    def __init__(self):
+        self.base_url = "https://api.example.com/"
+    def get(self):
+        return requests.get(urljoin(self.base_url, "v1/x"))  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"instance attribute a setter reassigns stays open", map[string]string{"s.py": `import requests
+class C:
+    def __init__(self):
+        self.base_url = "https://api.example.com"
+    def get(self, p):
+        return requests.get(f"{self.base_url}/v1/{p}")  # here
+    def set_url(self, u):
+        self.base_url = u
+`}, "s.py", "# here", wantScope{}, ""},
+		{"instance attribute set to None first", map[string]string{"s.py": `import requests
+class C:
+    def __init__(self):
+        self.base_url = None
+    def connect(self):
+        self.base_url = "https://api.example.com"
+    def get(self, p):
+        return requests.get(f"{self.base_url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"instance attribute from env with no default stays open", map[string]string{"s.py": `import os, requests
+class C:
+    def __init__(self):
+        self.base_url = os.getenv("API_URL")
+    def get(self, p):
+        return requests.get(f"{self.base_url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{}, ""},
+		{"urljoin with a reference the caller chooses stays open", map[string]string{"s.py": `import requests
+from urllib.parse import urljoin
+BASE = "https://api.example.com/"
+def get(endpoint):
+    return requests.get(urljoin(BASE, endpoint))  # here
+`}, "s.py", "# here", wantScope{}, ""},
+
+		// Clients configured with a base URL.
+		{"httpx client with base_url", map[string]string{"s.py": `import httpx
+client = httpx.Client(base_url="https://api.example.com")
+def get(p):
+    return client.get("/v1/x")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"httpx async client in self", map[string]string{"s.py": `import httpx
+class C:
+    def __init__(self):
+        self.client = httpx.AsyncClient(base_url="https://api.example.com")
+    async def get(self, p):
+        return await self.client.get(f"/v1/items/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"async with client", map[string]string{"s.py": `import httpx
+async def get(p):
+    async with httpx.AsyncClient(base_url="https://api.example.com") as client:
+        return await client.get("/v1/x")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"client base_url from env with a default", map[string]string{"s.py": `import os, httpx
+client = httpx.Client(base_url=os.getenv("API_URL", "https://api.example.com"))
+def get(p):
+    return client.get("/v1/x")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"client with base_url, absolute URL at the call", map[string]string{"s.py": `import httpx
+client = httpx.Client(base_url="https://api.example.com")
+def get(p):
+    return client.get("https://other.example.org/x")  # here
+`}, "s.py", "# here", wantScope{scope: "other.example.org"}, ""},
+		{"client with base_url, path from tool input stays open", map[string]string{"s.py": tool + `import httpx
+client = httpx.AsyncClient(base_url="https://api.example.com")
+@mcp.tool()
+async def fetch(path: str) -> str:
+    return (await client.get(path)).text  # here
+`}, "s.py", "# here", wantScope{}, ""},
+		{"client with base_url, network-path reference stays open", map[string]string{"s.py": `import httpx
+client = httpx.Client(base_url="https://api.example.com")
+def get(p):
+    return client.get("//evil.example.net/x" + p)  # here
+`}, "s.py", "# here", wantScope{}, ""},
+		{"client with base_url from env with no default stays open", map[string]string{"s.py": `import os, httpx
+client = httpx.Client(base_url=os.environ["API_URL"])
+def get(p):
+    return client.get("/v1/x")  # here
+`}, "s.py", "# here", wantScope{}, ""},
+
+		// Settings objects.
+		{"pydantic settings field", map[string]string{"s.py": `import requests
+from pydantic_settings import BaseSettings
+class Settings(BaseSettings):
+    api_url: str = "https://api.example.com"
+settings = Settings()
+def get(p):
+    return requests.get(f"{settings.api_url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"dataclass field", map[string]string{"s.py": `import requests
+from dataclasses import dataclass
+@dataclass
+class Config:
+    api_url: str = "https://api.example.com"
+config = Config()
+def get(p):
+    return requests.get(f"{config.api_url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"tool input model field with a default stays open", map[string]string{"s.py": tool + `import requests
+from pydantic import BaseModel
+class Args(BaseModel):
+    url: str = "https://api.example.com"
+@mcp.tool()
+def fetch(args: Args) -> str:
+    return requests.get(args.url).text  # here
+`}, "s.py", "# here", wantScope{}, ""},
+
+		// Command-line options.
+		{"argparse default", map[string]string{"s.py": `import argparse, requests
+parser = argparse.ArgumentParser()
+parser.add_argument("--api-url", default="https://api.example.com")
+args = parser.parse_args()
+def get(p):
+    return requests.get(f"{args.api_url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "--api-url"},
+		{"argparse default through a rebound global", map[string]string{"s.py": `import argparse, requests
+from urllib.parse import urljoin
+DEFAULT = "http://127.0.0.1:8080/"
+server_url = DEFAULT
+def get():
+    return requests.get(urljoin(server_url, "methods"))  # here
+def main():
+    global server_url
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", type=str, default=DEFAULT)
+    args = parser.parse_args()
+    if args.server:
+        server_url = args.server
+`}, "s.py", "# here", wantScope{scope: "127.0.0.1:8080"}, ""},
+		{"global rebound to a value that is not literal stays open", map[string]string{"s.py": `import sys, requests
+server_url = "http://127.0.0.1:8080/"
+def get():
+    return requests.get(server_url + "methods")  # here
+def main():
+    global server_url
+    server_url = sys.argv[1]
+`}, "s.py", "# here", wantScope{}, ""},
+		{"argparse option without a default stays open", map[string]string{"s.py": `import argparse, requests
+parser = argparse.ArgumentParser()
+parser.add_argument("--api-url")
+args = parser.parse_args()
+def get(p):
+    return requests.get(f"{args.api_url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{}, ""},
+		{"argparse options with two defaults stay open", map[string]string{"s.py": `import argparse, requests
+a = argparse.ArgumentParser()
+a.add_argument("--url", default="https://a.example.com")
+b = argparse.ArgumentParser()
+b.add_argument("--url", default="https://b.example.com")
+args = a.parse_args()
+def get(p):
+    return requests.get(f"{args.url}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{}, ""},
+
+		// Module constants of other modules.
+		{"module constant imported", map[string]string{
+			"pkg/config.py": "API_URL = \"https://api.example.com\"\n",
+			"pkg/s.py":      "import requests\nfrom .config import API_URL\ndef get(p):\n    return requests.get(f\"{API_URL}/v1/{p}\")  # here\n",
+		}, "pkg/s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"module constant imported with env default", map[string]string{
+			"pkg/config.py": "import os\nAPI_URL = os.getenv(\"API_URL\", \"https://api.example.com\")\n",
+			"pkg/s.py":      "import requests\nfrom pkg.config import API_URL\ndef get(p):\n    return requests.get(API_URL + \"/v1/\" + p)  # here\n",
+		}, "pkg/s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"module constant via module", map[string]string{
+			"pkg/config.py": "API_URL = \"https://api.example.com\"\n",
+			"pkg/s.py":      "import requests\nfrom . import config\ndef get(p):\n    return requests.get(f\"{config.API_URL}/v1/{p}\")  # here\n",
+		}, "pkg/s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"module constant passed whole", map[string]string{
+			"pkg/config.py": "API_URL = \"https://api.example.com/v1\"\n",
+			"pkg/s.py":      "import requests\nfrom .config import API_URL\ndef get():\n    return requests.get(API_URL)  # here\n",
+		}, "pkg/s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"module constant the text after decides", map[string]string{
+			"pkg/config.py": "API_URL = \"https://api.example.com\"\n",
+			"pkg/s.py":      "import requests\nfrom .config import API_URL\ndef get(p):\n    return requests.get(API_URL + \"@evil.example.net/\" + p)  # here\n",
+		}, "pkg/s.py", "# here", wantScope{scope: "evil.example.net"}, ""},
+		{"module variable a function rebinds stays open", map[string]string{
+			"pkg/config.py": "API_URL = \"https://api.example.com\"\ndef configure(u):\n    global API_URL\n    API_URL = u\n",
+			"pkg/s.py":      "import requests\nfrom .config import API_URL\ndef get(p):\n    return requests.get(f\"{API_URL}/v1/{p}\")  # here\n",
+		}, "pkg/s.py", "# here", wantScope{}, ""},
+		{"module constant from env with no default stays open", map[string]string{
+			"pkg/config.py": "import os\nAPI_URL = os.getenv(\"API_URL\")\n",
+			"pkg/s.py":      "import requests\nfrom .config import API_URL\ndef get(p):\n    return requests.get(f\"{API_URL}/v1/{p}\")  # here\n",
+		}, "pkg/s.py", "# here", wantScope{}, ""},
+		{"a library's constant is not followed", map[string]string{
+			"s.py": "import requests\nfrom somelib.config import API_URL\ndef get(p):\n    return requests.get(f\"{API_URL}/v1/{p}\")  # here\n",
+		}, "s.py", "# here", wantScope{}, ""},
+		{"module global used in function", map[string]string{"s.py": `import requests
+BASE = "https://api.example.com"
+def get(p):
+    return requests.get(f"{BASE}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"tool input with a literal fallback stays open", map[string]string{"s.py": tool + `import requests
+@mcp.tool()
+def fetch(url: str = "") -> str:
+    return requests.get(url or "https://api.example.com").text  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com", dynamic: true}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanTexts(t, tc.texts)
+			f := findingAt(t, res, tc.texts, tc.file, tc.marker)
+			checkScope(t, tc.name, f, tc.want)
+			if f.ScopeEnv != tc.env {
+				t.Errorf("%s: scopeEnv %q, want %q", tc.name, f.ScopeEnv, tc.env)
+			}
+		})
+	}
+}
