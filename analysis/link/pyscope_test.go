@@ -65,7 +65,7 @@ class C:
     def get(self):
         return requests.get(urljoin(self.base_url, "v1/x"))  # here
 `}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
-		{"instance attribute a setter reassigns stays open", map[string]string{"s.py": `import requests
+		{"instance attribute a setter reassigns keeps \"*\"", map[string]string{"s.py": `import requests
 class C:
     def __init__(self):
         self.base_url = "https://api.example.com"
@@ -73,6 +73,15 @@ class C:
         return requests.get(f"{self.base_url}/v1/{p}")  # here
     def set_url(self, u):
         self.base_url = u
+`}, "s.py", "# here", wantScope{scope: "api.example.com", dynamic: true}, ""},
+		{"instance attribute set to two literals stays open", map[string]string{"s.py": `import requests
+class C:
+    def __init__(self):
+        self.base_url = "https://a.example.com"
+    def get(self, p):
+        return requests.get(f"{self.base_url}/v1/{p}")  # here
+    def use_b(self):
+        self.base_url = "https://b.example.com"
 `}, "s.py", "# here", wantScope{}, ""},
 		{"instance attribute set to None first", map[string]string{"s.py": `import requests
 class C:
@@ -90,6 +99,22 @@ class C:
     def get(self, p):
         return requests.get(f"{self.base_url}/v1/{p}")  # here
 `}, "s.py", "# here", wantScope{}, ""},
+		{"None, then a literal in a branch", map[string]string{"s.py": `import requests
+def get(cond, p):
+    url = None
+    try:
+        url = "https://api.example.com/v1/" + p
+    except KeyError:
+        pass
+    return requests.get(url)  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+		{"a literal or a value that is not one", map[string]string{"s.py": `import requests
+def get(cond, p):
+    url = "https://api.example.com/v1"
+    if cond:
+        url = p
+    return requests.get(url)  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com", dynamic: true}, ""},
 		{"urljoin with a reference the caller chooses stays open", map[string]string{"s.py": `import requests
 from urllib.parse import urljoin
 BASE = "https://api.example.com/"
@@ -191,14 +216,14 @@ def main():
     if args.server:
         server_url = args.server
 `}, "s.py", "# here", wantScope{scope: "127.0.0.1:8080"}, ""},
-		{"global rebound to a value that is not literal stays open", map[string]string{"s.py": `import sys, requests
+		{"global rebound to a value that is not literal keeps \"*\"", map[string]string{"s.py": `import sys, requests
 server_url = "http://127.0.0.1:8080/"
 def get():
     return requests.get(server_url + "methods")  # here
 def main():
     global server_url
     server_url = sys.argv[1]
-`}, "s.py", "# here", wantScope{}, ""},
+`}, "s.py", "# here", wantScope{scope: "127.0.0.1:8080", dynamic: true}, ""},
 		{"argparse option without a default stays open", map[string]string{"s.py": `import argparse, requests
 parser = argparse.ArgumentParser()
 parser.add_argument("--api-url")

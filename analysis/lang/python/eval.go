@@ -822,8 +822,16 @@ func (ci *classInfo) noteStr(attr string, v val) {
 	switch {
 	case !seen:
 		ci.strs[attr] = v
+	case ci.mixed[attr]:
+		if d, dp := fallback(old, v); d != "" {
+			ci.strs[attr] = val{dflt: d, dprefix: dp}
+		} else {
+			ci.strs[attr] = val{}
+		}
 	case !sameStr(old, v) && (hasStr(old) || hasStr(v)):
 		ci.mixed[attr] = true
+		d, dp := fallback(old, v)
+		ci.strs[attr] = val{dflt: d, dprefix: dp}
 	}
 }
 
@@ -836,17 +844,17 @@ func (ci *classInfo) setAttr(attr string, v val) {
 	}
 	a := val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props,
 		env: v.env, dflt: v.dflt, dprefix: v.dprefix, cref: v.cref}
-	if ci.mixed[attr] {
-		a.s, a.known, a.prefix, a.env, a.dflt, a.dprefix, a.cref = "", false, false, "", "", false, nil
-	}
 	ci.attrs[attr] = a
 }
 
-// attr is attribute attr's value, without its string when mixed.
+// attr is attribute attr's value; the string of a mixed one is only the
+// fallback its assignments give, if any.
 func (ci *classInfo) attr(attr string) (val, bool) {
 	av, ok := ci.attrs[attr]
 	if ok && ci.mixed[attr] {
-		av.s, av.known, av.prefix, av.env, av.dflt, av.dprefix, av.cref = "", false, false, "", "", false, nil
+		m := ci.strs[attr]
+		av.s, av.known, av.prefix, av.env, av.cref = "", false, false, "", nil
+		av.dflt, av.dprefix = m.dflt, m.dprefix
 	}
 	return av, ok
 }
@@ -925,10 +933,43 @@ func merge(old, v val) val {
 	if !v.sym && !v.isFn && v.cls == "" && v.classDef == "" && v.meth == "" {
 		v.sym, v.mod, v.mem, v.isFn, v.fn, v.cls, v.classDef, v.meth, v.self = old.sym, old.mod, old.mem, old.isFn, old.fn, old.cls, old.classDef, old.meth, old.self
 	}
+	isNone := func(x val) bool { return x.known && !x.prefix && x.s == "None" }
+	switch {
+	case isNone(old) && v.known && v.num == "":
+		return v // url = None, then a literal: None reaches no host
+	case isNone(v) && old.known && old.num == "":
+		v.s, v.known, v.prefix, v.env = old.s, true, old.prefix, old.env
+		return v
+	}
 	if !(old.known && v.known && old.s == v.s && old.prefix == v.prefix) {
-		v.known, v.prefix, v.s = false, false, ""
+		d, dp := fallback(old, v)
+		v.known, v.prefix, v.s, v.env, v.cref = false, false, "", "", nil
+		v.dflt, v.dprefix = d, dp
 	}
 	return v
+}
+
+// fallback is the literal one of two values a name may hold gives when the
+// other is not a string the extractor knows (nor None): a scope beside
+// "*", never alone (val.dflt).
+func fallback(a, b val) (string, bool) {
+	lit := func(x val) (string, bool, bool) {
+		switch {
+		case x.known && x.num == "" && x.s != "None" && x.s != "":
+			return x.s, x.prefix, true
+		case !x.known && x.dflt != "":
+			return x.dflt, x.dprefix, true
+		}
+		return "", false, false
+	}
+	none := func(x val) bool { return !hasStr(x) || x.known && x.s == "None" }
+	if s, p, ok := lit(a); ok && none(b) {
+		return s, p
+	}
+	if s, p, ok := lit(b); ok && none(a) {
+		return s, p
+	}
+	return "", false
 }
 
 func elementOf(it val) val {
