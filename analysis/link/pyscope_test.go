@@ -175,7 +175,31 @@ class Settings(BaseSettings):
 settings = Settings()
 def get(p):
     return requests.get(f"{settings.api_url}/v1/{p}")  # here
-`}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"pydantic settings field with env_prefix, imported singleton", map[string]string{
+			"app/config.py": `from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ACME_")
+    api_url: str = Field(default="https://api.example.com", description="API")
+settings = Settings()
+`,
+			"app/client.py": `import httpx
+from .config import settings
+async def get(p):
+    async with httpx.AsyncClient() as c:
+        return await c.get(f"{settings.api_url}/v1/{p}")  # here
+`}, "app/client.py", "# here", wantScope{scope: "api.example.com"}, "ACME_API_URL"},
+		{"pydantic settings field with an alias", map[string]string{"s.py": `import requests
+from pydantic import Field
+from pydantic_settings import BaseSettings
+class Settings(BaseSettings):
+    class Config:
+        env_prefix = "X_"
+    base: str = Field("https://api.example.com", alias="SERVICE_URL")
+def get(p):
+    return requests.get(f"{Settings().base}/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "SERVICE_URL"},
 		{"dataclass field", map[string]string{"s.py": `import requests
 from dataclasses import dataclass
 @dataclass
@@ -186,9 +210,9 @@ def get(p):
     return requests.get(f"{config.api_url}/v1/{p}")  # here
 `}, "s.py", "# here", wantScope{scope: "api.example.com"}, ""},
 		{"tool input model field with a default stays open", map[string]string{"s.py": tool + `import requests
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 class Args(BaseModel):
-    url: str = "https://api.example.com"
+    url: str = Field(default="https://api.example.com")
 @mcp.tool()
 def fetch(args: Args) -> str:
     return requests.get(args.url).text  # here

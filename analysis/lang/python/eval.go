@@ -640,6 +640,9 @@ func (e *extractor) class(fc *fnCtx, n int32) {
 			}
 		}
 	}
+	if ci.settings {
+		e.settingsPrefix(ci, t.field(n, "body"))
+	}
 	sc := newScope(fc.scope)
 	sc.class = true
 	sub := &fnCtx{idx: fc.idx, decl: fc.decl, scope: sc, class: fc.class, selfName: fc.selfName, classBody: ci, deferred: fc.deferred}
@@ -877,6 +880,9 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 			if old, ok := sc.vars[name]; ok {
 				v = merge(old, v)
 			}
+		}
+		if ci := fc.classBody; ci != nil && ci.settings && sc == fc.scope {
+			v = settingsField(ci, name, v)
 		}
 		sc.vars[name] = v
 		if fc.classBody != nil {

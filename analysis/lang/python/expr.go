@@ -202,6 +202,17 @@ func constRef(v val) *facts.ConstRef {
 	return &facts.ConstRef{Module: v.mod, Name: v.mem}
 }
 
+// constLike reports whether an imported name passed whole may be a
+// string constant: an upper-case name (API_URL) or an attribute of an
+// imported object or module (config.API_URL, settings.api_url), not a
+// function handed over (add_tool(list_dir)).
+func constLike(mem string) bool {
+	if strings.Contains(mem, ".") {
+		return true
+	}
+	return mem == strings.ToUpper(mem) && strings.ContainsFunc(mem, func(r rune) bool { return r >= 'A' && r <= 'Z' })
+}
+
 // boolOp evaluates `a or b` and `a and b`: the taint of both, and for `or`
 // with a literal string on the right, what the value falls back to.
 func (e *extractor) boolOp(fc *fnCtx, n int32) val {
@@ -600,7 +611,7 @@ func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 	case v.known && (!v.prefix || v.s != ""):
 		a.Value, a.Known, a.Prefix, a.Env = v.s, true, v.prefix, v.env
 	case v.known:
-	case constRef(v) != nil && len(v.props) == 0:
+	case constRef(v) != nil && len(v.props) == 0 && (v.cref != nil || constLike(v.mem)):
 		a.Const, a.Value, a.Prefix = constRef(v), v.s, v.prefix
 	case v.dflt != "":
 		a.Default, a.DefaultPrefix = v.dflt, v.dprefix
@@ -856,6 +867,23 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 			parts = append(parts, v.s)
 		}
 		res.s, res.known = osPathJoin(parts), true
+	}
+	if (m.mod == "pydantic" || m.mod == "pydantic.fields" || m.mod == "pydantic_settings") && m.mem == "Field" ||
+		m.mod == "dataclasses" && m.mem == "field" {
+		// Field(default="https://…"), Field("https://…"): a field whose
+		// default is that literal; the options (alias=…) stay in props.
+		def, ok := val{}, false
+		for _, a := range al.args {
+			if a.Name == "default" {
+				def, ok = val{s: a.Value, known: a.Known, prefix: a.Prefix, env: a.Env}, true
+			}
+		}
+		if !ok && len(al.posV) > 0 && m.mem == "Field" && len(al.args) > 0 && al.args[0].Name == "" {
+			def = al.posV[0]
+		}
+		if def.known && def.num == "" && def.s != "None" {
+			return val{s: def.s, known: true, prefix: def.prefix, env: def.env, props: res.props, refs: refs}
+		}
 	}
 	if name, def, ok := envDefault(m, al); ok {
 		res.s, res.known, res.prefix, res.env = def.s, true, def.prefix, name

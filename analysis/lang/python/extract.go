@@ -141,6 +141,12 @@ type classInfo struct {
 	methods map[string]int
 	enum    bool
 	model   bool
+	// settings: a pydantic BaseSettings class, whose fields the
+	// environment overrides (envPrefix before the field's name; envOpen:
+	// the prefix is not a literal).
+	settings  bool
+	envPrefix string
+	envOpen   bool
 }
 
 type listedTool struct {
@@ -178,6 +184,7 @@ func (e *extractor) run() {
 	e.flagDefaults()
 	e.dispatchers()
 	mod := e.module()
+	e.instanceConstants(mod)
 	// Bodies run in dependency order, not source order: present calls by position.
 	sort.SliceStable(e.f.Calls, func(i, j int) bool {
 		a, b := e.f.Calls[i].Span, e.f.Calls[j].Span
@@ -234,6 +241,9 @@ func (e *extractor) prepass() {
 					if last == "BaseModel" || last == "TypedDict" || last == "RootModel" {
 						ci.model = true
 					}
+					if last == "BaseSettings" {
+						ci.settings = true
+					}
 				}
 			}
 			if name != "" {
@@ -266,6 +276,9 @@ func (e *extractor) prepass() {
 		for _, b := range ci.bases {
 			if bc := e.classes[b]; bc != nil && bc.model {
 				ci.model = true
+			}
+			if bc := e.classes[b]; bc != nil && bc.settings {
+				ci.settings = true
 			}
 		}
 	}

@@ -1,6 +1,11 @@
 package python
 
-import "strings"
+import (
+	"sort"
+	"strings"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
 
 // Configuration with literal defaults, read before the main pass: the
 // defaults of command-line options and module constants that an
@@ -130,4 +135,139 @@ func (e *extractor) staticEnvDefault(r int32, consts map[string]string) (string,
 		return "", "", false
 	}
 	return name, v, true
+}
+
+// settingsPrefix reads a pydantic BaseSettings class's env_prefix:
+// model_config = SettingsConfigDict(env_prefix="APP_") (or ConfigDict, or
+// a dict literal), or a nested `class Config: env_prefix = "APP_"`.
+func (e *extractor) settingsPrefix(ci *classInfo, body int32) {
+	t := e.t
+	if body < 0 {
+		return
+	}
+	set := func(x int32) {
+		if s, ok := e.staticString(x, e.f.Constants, ""); ok {
+			ci.envPrefix = s
+		} else {
+			ci.envOpen = true
+		}
+	}
+	for c := t.n[body].first; c >= 0; c = t.n[c].next {
+		switch t.typ(c) {
+		case "expression_statement":
+			a := t.firstNamed(c)
+			if t.typ(a) != "assignment" || !t.textEq(t.field(a, "left"), "model_config") {
+				continue
+			}
+			r := t.unparen(t.field(a, "right"))
+			switch t.typ(r) {
+			case "call":
+				for _, k := range t.namedKids(t.field(r, "arguments"), nil) {
+					switch {
+					case t.typ(k) == "keyword_argument" && t.textEq(t.field(k, "name"), "env_prefix"):
+						set(t.field(k, "value"))
+					case t.typ(k) == "dictionary_splat":
+						ci.envOpen = true
+					}
+				}
+			case "dictionary":
+				for _, k := range t.namedKids(r, nil) {
+					if t.typ(k) == "pair" {
+						if key, ok := e.staticString(t.field(k, "key"), nil, ""); ok && key == "env_prefix" {
+							set(t.field(k, "value"))
+						}
+					}
+				}
+			default:
+				ci.envOpen = true
+			}
+		case "class_definition":
+			if !t.textEq(t.field(c, "name"), "Config") {
+				continue
+			}
+			cb := t.field(c, "body")
+			if cb < 0 {
+				continue
+			}
+			for s := t.n[cb].first; s >= 0; s = t.n[s].next {
+				if a := t.firstNamed(s); t.typ(s) == "expression_statement" && t.typ(a) == "assignment" && t.textEq(t.field(a, "left"), "env_prefix") {
+					set(t.field(a, "right"))
+				}
+			}
+		}
+	}
+}
+
+// settingsField is what a BaseSettings field with a literal default
+// reads as: the default, with the environment variable that overrides it
+// (the field's alias, else env_prefix + its name, upper-cased: pydantic
+// matches them regardless of case). With a prefix that is not a literal,
+// the variable is not named.
+func settingsField(ci *classInfo, name string, v val) val {
+	if !v.known || v.num != "" || v.env != "" || name == "model_config" || strings.HasPrefix(name, "_") {
+		return v
+	}
+	for _, k := range []string{"validation_alias", "alias", "env"} {
+		if a, ok := v.props[k]; ok {
+			if !a.Known || a.Prefix || a.Value == "" {
+				return v
+			}
+			v.env = a.Value
+			return v
+		}
+	}
+	if ci.envOpen {
+		return v
+	}
+	v.env = strings.ToUpper(ci.envPrefix + name)
+	return v
+}
+
+// maxInstanceConsts bounds the constants one file's singletons add.
+const maxInstanceConsts = 256
+
+// instanceConstants adds the literal attributes of module-level instances
+// of the file's classes (settings = Settings(): "settings.api_url") to
+// File.Constants, so another module reading settings.api_url resolves it
+// as a constant; an attribute an environment variable overrides goes
+// under facts.EnvConstKey. A name some function rebinds (global) is left
+// out, as are attributes assigned different values.
+func (e *extractor) instanceConstants(mod *scope) {
+	names := make([]string, 0, len(mod.vars))
+	for name, v := range mod.vars {
+		if v.cls != "" && !v.self && v.meth == "" && !v.sym && !e.globals[name] {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	added := 0
+	for _, name := range names {
+		ci := e.classes[mod.vars[name].cls]
+		if ci == nil {
+			continue
+		}
+		attrs := make([]string, 0, len(ci.attrs))
+		for a := range ci.attrs {
+			attrs = append(attrs, a)
+		}
+		sort.Strings(attrs)
+		for _, a := range attrs {
+			v, _ := ci.attr(a)
+			if !v.known || v.prefix || v.num != "" || v.s == "" || v.s == "None" || added >= maxInstanceConsts {
+				continue
+			}
+			if e.f.Constants == nil {
+				e.f.Constants = map[string]string{}
+			}
+			if v.env != "" {
+				if strings.Contains(v.env, "=") {
+					continue
+				}
+				e.f.Constants[facts.EnvConstKey+name+"."+a] = v.env + "=" + v.s
+			} else {
+				e.f.Constants[name+"."+a] = v.s
+			}
+			added++
+		}
+	}
 }
