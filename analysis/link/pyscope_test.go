@@ -115,6 +115,38 @@ def get(cond, p):
         url = p
     return requests.get(url)  # here
 `}, "s.py", "# here", wantScope{scope: "api.example.com", dynamic: true}, ""},
+		{"a function returning an env read with a default", map[string]string{"s.py": `import os, requests
+def base_url():
+    return os.getenv("API_URL", "https://api.example.com/").rstrip("/")
+def get(p):
+    return requests.get(f"{base_url()}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"a stripped URL whose end is not known", map[string]string{"s.py": `import requests
+def get(host, p):
+    return requests.get(("https://api.example.com" + host).rstrip("/") + "/v1")  # here
+`}, "s.py", "# here", wantScope{}, ""},
+		{"a function returning a literal", map[string]string{"s.py": `import os, requests
+def base_url():
+    return os.getenv("API_URL", "https://api.example.com")
+def get(p):
+    return requests.get(base_url() + "/v1/" + p)  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"a function returning its argument or a literal", map[string]string{"s.py": `import requests
+def resolve(u=None):
+    if u:
+        return u
+    return "https://api.example.com"
+def get(u, p):
+    return requests.get(f"{resolve(u)}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com", dynamic: true}, ""},
+		{"a function returning two literals stays open", map[string]string{"s.py": `import requests
+def pick(eu):
+    if eu:
+        return "https://eu.example.com"
+    return "https://us.example.com"
+def get(eu, p):
+    return requests.get(f"{pick(eu)}/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{}, ""},
 		{"urljoin with a reference the caller chooses stays open", map[string]string{"s.py": `import requests
 from urllib.parse import urljoin
 BASE = "https://api.example.com/"

@@ -202,6 +202,50 @@ func constRef(v val) *facts.ConstRef {
 	return &facts.ConstRef{Module: v.mod, Name: v.mem}
 }
 
+// strip is s.rstrip(chars), s.strip(chars) or s.lstrip(chars) of a string
+// whose value or fallback is known (os.getenv("X", "https://…/").rstrip("/")):
+// an unknown end may lose more characters, so a known start keeps only
+// what is left of it once stripped; a known value is stripped exactly.
+func strip(o val, attr string, al argList) (val, bool) {
+	if attr != "rstrip" && attr != "strip" && attr != "lstrip" || al.spread || len(al.args) > 1 || o.num != "" {
+		return val{}, false
+	}
+	chars, ws := "", true
+	if len(al.args) == 1 {
+		a := al.args[0]
+		if a.Name != "" || !a.Known || a.Prefix || a.Value == "None" {
+			return val{}, false
+		}
+		chars, ws = a.Value, false
+	}
+	cut := func(s string, prefix bool) string {
+		if attr != "rstrip" {
+			if ws {
+				s = strings.TrimLeft(s, " \t\n\r\f\v")
+			} else {
+				s = strings.TrimLeft(s, chars)
+			}
+		}
+		if attr != "lstrip" && !prefix {
+			if ws {
+				s = strings.TrimRight(s, " \t\n\r\f\v")
+			} else {
+				s = strings.TrimRight(s, chars)
+			}
+		}
+		return s
+	}
+	switch {
+	case o.known && !o.prefix:
+		return val{s: cut(o.s, false), known: true, env: o.env}, true
+	case o.known && attr == "lstrip":
+		return val{s: cut(o.s, true), known: true, prefix: true, env: o.env}, true
+	case !o.known && o.dflt != "" && (!o.dprefix || attr == "lstrip"):
+		return val{dflt: cut(o.dflt, o.dprefix), dprefix: o.dprefix}, true
+	}
+	return val{}, false
+}
+
 // constLike reports whether an imported name passed whole may be a
 // string constant: an upper-case name (API_URL) or an attribute of an
 // imported object or module (config.API_URL, settings.api_url), not a
@@ -696,6 +740,9 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			if e.methods[attr] {
 				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Func: -1, Span: e.span(fu)}, al, o.refs, n, t.field(fu, "object"), true)
 			}
+		}
+		if sv, ok := strip(o, attr, al); ok {
+			res.s, res.known, res.prefix, res.env, res.dflt, res.dprefix = sv.s, sv.known, sv.prefix, sv.env, sv.dflt, sv.dprefix
 		}
 		return res
 	case "identifier":

@@ -115,6 +115,9 @@ type extractor struct {
 	// walked first.
 	rets        map[int]val
 	retConflict map[int]bool
+	// strRets: the string each function of the file returns, as far as
+	// known (noteStrReturn).
+	strRets map[int]val
 	returners   map[string][]int
 	callNodes   []int32
 	deps        map[int][]int
