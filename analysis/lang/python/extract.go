@@ -117,10 +117,10 @@ type extractor struct {
 	retConflict map[int]bool
 	// strRets: the string each function of the file returns, as far as
 	// known (noteStrReturn).
-	strRets map[int]val
-	returners   map[string][]int
-	callNodes   []int32
-	deps        map[int][]int
+	strRets   map[int]val
+	returners map[string][]int
+	callNodes []int32
+	deps      map[int][]int
 
 	buf []int32
 }
