@@ -1,6 +1,14 @@
 package link
 
-import "testing"
+import (
+	"maps"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/finding"
+)
 
 // TestPyScopes: the Python forms that carry a literal host to a call
 // (issue 15), and the look-alikes whose scope must stay open: a value the
@@ -348,5 +356,57 @@ def fetch(url: str = "") -> str:
 				t.Errorf("%s: scopeEnv %q, want %q", tc.name, f.ScopeEnv, tc.env)
 			}
 		})
+	}
+}
+
+// TestRelinkPyConstRef edits a Python constant imported from another
+// module, and the text after it: the incremental link equals a full link.
+func TestRelinkPyConstRef(t *testing.T) {
+	config := "import os\nBASE = \"https://a.example.com\"\nOTHER = 1\nclass S:\n    url = \"https://s.example.com\"\nsettings = S()\n"
+	server := "import requests\nfrom .config import BASE, settings\ndef get(p):\n    return requests.get(f\"{BASE}/v1/{p}\")\n"
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{root: t.TempDir(), paths: []string{"pkg/config.py", "pkg/server.py"}, texts: map[string]string{"pkg/config.py": config, "pkg/server.py": server}}
+	res := linkAndCheck(e, w.root, w.extract(t, e, nil))
+	if len(res.Findings) != 1 || res.Findings[0].Scope != "a.example.com" {
+		t.Fatalf("before the edits: %+v", res.Findings)
+	}
+	cur := map[string]string{}
+	for _, edit := range []struct {
+		file, from, to, want, env string
+	}{
+		{"pkg/config.py", "a.example.com", "b.example.com", "b.example.com", ""},
+		{"pkg/server.py", "/v1/", ".c.example.org/", "b.example.com.c.example.org", ""},
+		{"pkg/config.py", "BASE = \"https://b.example.com\"", "BASE = os.getenv(\"BASE\", \"https://e.example.com\")", "e.example.com.c.example.org", "BASE"},
+		{"pkg/config.py", "OTHER = 1\n", "OTHER = 1\ndef f(x):\n    global BASE\n    BASE = x\n", "", ""},
+		{"pkg/server.py", "{BASE}", "{settings.url}", "s.example.com.c.example.org", ""},
+		{"pkg/config.py", "s.example.com", "t.example.com", "t.example.com.c.example.org", ""},
+	} {
+		old, ok := cur[edit.file]
+		if !ok {
+			old = w.texts[edit.file]
+		}
+		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
+		edited := maps.Clone(cur)
+		got := linkAndCheck(e, w.root, w.extract(t, e, edited))
+		fresh, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
+		}
+		var net []finding.Finding
+		for _, f := range want.Findings {
+			if f.Capability == capability.NetworkClient {
+				net = append(net, f)
+			}
+		}
+		if len(net) != 1 || net[0].Scope != edit.want || net[0].ScopeEnv != edit.env {
+			t.Errorf("%s %q → %q: network findings %+v, want scope %q env %q", edit.file, edit.from, edit.to, net, edit.want, edit.env)
+		}
 	}
 }
