@@ -166,15 +166,21 @@ func literalsOf(f *finding.Finding, p string) []literal {
 	if f.ScopeUnknown != "" || f.Scope == "" {
 		return []literal{literalOf(f)}
 	}
-	scopes, _ := f.ScopesOf(p)
+	scopes, dynamic := f.ScopesOf(p)
 	if len(scopes) == 0 {
 		return []literal{{state: litDynamic}}
 	}
-	out := make([]literal, 0, len(scopes))
+	out := make([]literal, 0, len(scopes)+1)
 	for _, s := range scopes {
 		g := *f
 		g.Scope, g.Scopes = s, nil
 		out = append(out, literalOf(&g))
+	}
+	if dynamic {
+		// Values that are not literals reach the call too (a fallback's
+		// other value, a caller passing tool input): only an open grant
+		// covers them, as Grants writes one.
+		out = append(out, literal{state: litDynamic})
 	}
 	return out
 }

@@ -266,7 +266,9 @@ func TestCheckScopes(t *testing.T) {
 		{"[a.example.com, b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.Declared},
 		{"[a.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
 		{"[b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
-		{"[a.example.com]", scopesFinding(true, "a.example.com"), finding.Declared},
+		// Values that are not literals reach it too: only "*" covers them.
+		{"[a.example.com]", scopesFinding(true, "a.example.com"), finding.OutOfScope},
+		{`[a.example.com, "*"]`, scopesFinding(true, "a.example.com"), finding.Declared},
 		{"[b.example.com]", scopesFinding(true, "a.example.com"), finding.OutOfScope},
 		{`["*"]`, scopesFinding(true, "a.example.com", "b.example.com"), finding.Declared},
 	} {
