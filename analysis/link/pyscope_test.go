@@ -279,7 +279,7 @@ def main():
     args = parser.parse_args()
     if args.server:
         server_url = args.server
-`}, "s.py", "# here", wantScope{scope: "127.0.0.1:8080"}, ""},
+`}, "s.py", "# here", wantScope{scope: "127.0.0.1:8080"}, "--server"},
 		{"global rebound to a value that is not literal keeps \"*\"", map[string]string{"s.py": `import sys, requests
 server_url = "http://127.0.0.1:8080/"
 def get():

@@ -939,6 +939,9 @@ func merge(old, v val) val {
 	if !v.sym && !v.isFn && v.cls == "" && v.classDef == "" && v.meth == "" {
 		v.sym, v.mod, v.mem, v.isFn, v.fn, v.cls, v.classDef, v.meth, v.self = old.sym, old.mod, old.mem, old.isFn, old.fn, old.cls, old.classDef, old.meth, old.self
 	}
+	if old.known && v.known && old.s == v.s && old.prefix == v.prefix && v.env == "" {
+		v.env = old.env // the same default, the variable or flag still overrides it
+	}
 	isNone := func(x val) bool { return x.known && !x.prefix && x.s == "None" }
 	switch {
 	case isNone(old) && v.known && v.num == "":

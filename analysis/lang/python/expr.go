@@ -903,6 +903,9 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 	switch {
 	case m.mod == "urllib.parse" && m.mem == "urljoin" && len(al.posV) == 2:
 		res.s, res.known, res.prefix = urlJoin(al.posV[0], al.posV[1])
+		if res.known && !(al.posV[1].known && strings.Contains(al.posV[1].s, "://")) {
+			res.env = al.posV[0].env // the base's host: what overrides the base overrides it
+		}
 	case ((m.mod == "os.path" || m.mod == "posixpath") && m.mem == "join" || m.mod == "os" && m.mem == "path.join") && len(al.posV) > 0 && !al.spread:
 		// Only when every part is known: a later absolute part replaces
 		// the ones before it, so a known start says nothing of the rest.
