@@ -272,9 +272,15 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 		if sa.Base != "" && !decided {
 			if j := baseJoin(c.Recv, sa.Base, a); j != nil {
 				// A relative URL on a client with a literal base URL:
-				// the base's host (the argument stays what taint reads).
+				// the base's host (the argument stays what taint reads);
+				// with a base that only falls back to a literal, that
+				// literal's host beside "*" (facts.Arg.Default).
 				if v := scope.Infer(fam, sa.Kind, j); v.State == scope.Known {
 					m.Scope, m.ScopeKind, m.ScopeArg, m.Env, decided = v, sa.Kind, j, j.Env, true
+					continue
+				}
+				if !j.Known && m.ScopeArg == nil {
+					m.ScopeArg, m.ScopeKind = j, sa.Kind
 					continue
 				}
 			}
@@ -534,8 +540,12 @@ func baseJoin(recv *facts.Arg, key string, a *facts.Arg) *facts.Arg {
 		return nil
 	}
 	base, ok := recv.Props[key]
-	if !ok || !base.Known {
+	if !ok || !base.Known && base.Default == "" {
 		return nil
+	}
+	bv, bp := base.Value, base.Prefix
+	if !base.Known {
+		bv, bp = base.Default, base.DefaultPrefix
 	}
 	ref := a.Value
 	if strings.HasPrefix(ref, "//") || strings.ContainsAny(ref, "\\") ||
@@ -545,13 +555,16 @@ func baseJoin(recv *facts.Arg, key string, a *facts.Arg) *facts.Arg {
 	if i := strings.IndexAny(ref, ":/?#"); i < 0 && (a.Prefix || ref == "") || i >= 0 && ref[i] == ':' {
 		return nil
 	}
-	scheme, rest, ok := strings.Cut(base.Value, "://")
+	scheme, rest, ok := strings.Cut(bv, "://")
 	if !ok || scheme == "" {
 		return nil
 	}
 	host, _, complete := strings.Cut(rest, "/")
-	if !complete && base.Prefix || host == "" {
+	if !complete && bp || host == "" {
 		return nil
+	}
+	if !base.Known {
+		return &facts.Arg{Default: scheme + "://" + host + "/", DefaultPrefix: true, Func: -1}
 	}
 	return &facts.Arg{Value: scheme + "://" + host + "/", Known: true, Prefix: true, Env: base.Env, Func: -1}
 }

@@ -185,6 +185,14 @@ client = httpx.Client(base_url=os.getenv("API_URL", "https://api.example.com"))
 def get(p):
     return client.get("/v1/x")  # here
 `}, "s.py", "# here", wantScope{scope: "api.example.com"}, "API_URL"},
+		{"client with a base_url that falls back to a literal", map[string]string{"s.py": `import httpx
+class C:
+    def __init__(self, base=None):
+        self.base = base or "https://api.example.com"
+        self.client = httpx.Client(base_url=self.base)
+    def get(self, p):
+        return self.client.get(f"/v1/{p}")  # here
+`}, "s.py", "# here", wantScope{scope: "api.example.com", dynamic: true}, ""},
 		{"client with base_url, absolute URL at the call", map[string]string{"s.py": `import httpx
 client = httpx.Client(base_url="https://api.example.com")
 def get(p):
