@@ -473,6 +473,12 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 				out = append(out, ix.base[fi]+fnID(j))
 			}
 		}
+		if t, m, ok := strings.Cut(member, "."); ok && len(out) == 0 && t != "" && m != "" {
+			// No method m on type t: t is an interface of that package
+			// (podman.Podman().ImageBuild), so its implementations there
+			// may run, as for a call on a receiver of unknown type.
+			out = ix.goDirFuncs(dir, m, t, true)
+		}
 		return out
 	}
 	return nil

@@ -959,6 +959,15 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 		}
 		x.tableEntry(&out, fieldVals, positional, names)
 	}
+	if !isMap && out.tool == nil && len(fieldVals) > 0 && (tv.local != "" || projectPackage(tv.mod)) {
+		if hasTool {
+			// {Tool: api.Tool{Name: "x"}, Handler: h} of a type of another
+			// package of the module.
+			x.tableEntry(&out, fieldVals, nil, nil)
+		} else {
+			x.projectTool(&out, tv, fieldVals, fieldSpans, n)
+		}
+	}
 	return out
 }
 

@@ -139,3 +139,198 @@ func (t *Toolset) Register(s *mcp.Server) {
 		}
 	}
 }
+
+// TestProjectToolTables: tools kept in a table of the project's own
+// struct type (a literal Name and a handler), in a package variable ranged
+// over in another package, or returned by functions and converted to the
+// SDK's types in a loop; handlers calling a backend through a project
+// interface reach its implementations in that package. Structs whose type
+// does not say tool (routes, commands), tool-named structs without a
+// literal name, and tool metadata without a handler register nothing.
+func TestProjectToolTables(t *testing.T) {
+	tools, _ := scanTools(t, map[string]string{
+		"go.mod": goMod,
+		"tools/table.go": `package tools
+
+type ToolSpec struct {
+	Name        string
+	Description string
+	Handler     any
+}
+
+var All = []ToolSpec{
+	{Name: "get_weather", Description: "weather", Handler: GetWeather},
+	{Name: "read_notes", Description: "notes", Handler: ReadNotes},
+	{Name: "echo", Description: "echo", Handler: Echo},
+}
+`,
+		"tools/handlers.go": `package tools
+
+import (
+	"context"
+	"net/http"
+	"os"
+)
+
+type WeatherArgs struct{ City string }
+
+func GetWeather(ctx context.Context, a WeatherArgs) (string, error) {
+	_, err := http.Get("https://api.weather.example/v1?q=" + a.City)
+	return "", err
+}
+
+func ReadNotes(ctx context.Context, a WeatherArgs) (string, error) {
+	b, err := os.ReadFile("notes.txt")
+	return string(b), err
+}
+
+func Echo(ctx context.Context, a WeatherArgs) (string, error) { return a.City, nil }
+`,
+		"main.go": `package main
+
+import (
+	"net/http"
+	"os"
+
+	"example.com/srv/api"
+	"example.com/srv/tools"
+	mcpgolang "github.com/metoro-io/mcp-golang"
+	"github.com/metoro-io/mcp-golang/transport/stdio"
+)
+
+type Route struct {
+	Name    string
+	Handler http.HandlerFunc
+}
+
+var routes = []Route{{Name: "health", Handler: health}}
+
+type Command struct {
+	Name string
+	Run  func() error
+}
+
+var commands = []Command{{Name: "serve", Run: serve}}
+
+type ToolInfo struct {
+	Name    string
+	Version string
+}
+
+var infos = []ToolInfo{{Name: "kubectl", Version: "1.30"}}
+
+func health(w http.ResponseWriter, r *http.Request) { os.Hostname() }
+
+func serve() error { return http.ListenAndServe(":8080", nil) }
+
+func main() {
+	s := mcpgolang.NewServer(stdio.NewStdioServerTransport())
+	for _, t := range tools.All {
+		_ = s.RegisterTool(t.Name, t.Description, t.Handler)
+	}
+	_ = api.Convert
+}
+`,
+		"api/api.go": `package api
+
+import (
+	"context"
+
+	"example.com/srv/backend"
+)
+
+type Tool struct {
+	Name        string
+	Description string
+}
+
+type Params struct {
+	Backend backend.Backend
+	Args    map[string]any
+}
+
+type HandlerFunc func(ctx context.Context, p Params) (string, error)
+
+type ServerTool struct {
+	Tool    Tool
+	Handler HandlerFunc
+}
+
+func Convert() {}
+`,
+		"backend/backend.go": `package backend
+
+import "os/exec"
+
+type Backend interface {
+	ImageList() (string, error)
+	Version() string
+}
+
+type cli struct{ bin string }
+
+func (c *cli) ImageList() (string, error) {
+	out, err := exec.Command(c.bin, "images").Output()
+	return string(out), err
+}
+
+func (c *cli) Version() string { return "1" }
+`,
+		"srv/tools.go": `package srv
+
+import (
+	"context"
+
+	"example.com/srv/api"
+)
+
+func imageTools() []api.ServerTool {
+	return []api.ServerTool{
+		{Tool: api.Tool{Name: "image_list", Description: "list"}, Handler: imageList},
+		{Tool: api.Tool{Name: "version", Description: "version"}, Handler: version},
+	}
+}
+
+func imageList(ctx context.Context, p api.Params) (string, error) { return p.Backend.ImageList() }
+
+func version(ctx context.Context, p api.Params) (string, error) { return p.Backend.Version(), nil }
+`,
+		"srv/server.go": `package srv
+
+import (
+	"context"
+	"slices"
+
+	"example.com/srv/api"
+	"example.com/srv/backend"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+func allTools() []api.ServerTool { return slices.Concat(imageTools()) }
+
+func convert(b backend.Backend, t api.ServerTool) (*mcp.Tool, mcp.ToolHandler) {
+	h := func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		_, err := t.Handler(ctx, api.Params{Backend: b})
+		return nil, err
+	}
+	return &mcp.Tool{Name: t.Tool.Name, Description: t.Tool.Description}, h
+}
+
+func Start(b backend.Backend) *mcp.Server {
+	s := mcp.NewServer(&mcp.Implementation{Name: "x"}, nil)
+	for _, t := range allTools() {
+		tool, h := convert(b, t)
+		s.AddTool(tool, h)
+	}
+	return s
+}
+`,
+	})
+	var named []string
+	for _, tl := range tools {
+		if !strings.HasPrefix(tl, "unresolved tool") {
+			named = append(named, tl)
+		}
+	}
+	assertTools(t, named, []string{"echo", "get_weather network.client", "image_list system.exec", "read_notes file.read", "version"})
+}

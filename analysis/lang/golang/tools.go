@@ -166,6 +166,50 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 	}
 }
 
+// projectTool recognises a tool definition of the project's own type, the
+// form of servers that keep their tools in a table and convert each entry
+// to the SDK's types in a loop: a struct literal of a type of the module
+// whose name says tool (api.Tool, ServerTool, MetoroTools) with a literal
+// Name. When the same literal holds a function (a field named handler, or
+// the only function), it is a table entry: {Name: "x", Handler: h}. Types
+// named otherwise (Route{Name, Handler}, Command{Name, Run}) are not tools.
+func (x *extractor) projectTool(out *val, tv val, fields map[string]val, spans map[string]source.Span, n int32) {
+	typeName := tv.local
+	if typeName == "" {
+		typeName = strings.TrimSuffix(tv.member, "()")
+	}
+	if !strings.Contains(strings.ToLower(typeName), "tool") {
+		return
+	}
+	nv, ok := fields["Name"]
+	if !ok || !nv.known || nv.prefix || strings.TrimSpace(nv.str) == "" {
+		return
+	}
+	td := &toolDef{sdk: x.sdkGuess, name: nv.str, nameSpan: spans["Name"], span: x.span(n)}
+	handlerKey, funcKey, funcs := "", "", 0
+	for _, k := range sortedKeys(fields) {
+		v := fields[k]
+		named := strings.Contains(strings.ToLower(k), "handler")
+		if !isHandler(v) && !otherPackageMethod(v) && !(named && otherPackageFunc(v)) {
+			continue
+		}
+		if named {
+			handlerKey = k
+		}
+		funcs++
+		funcKey = k
+	}
+	if handlerKey == "" && funcs == 1 {
+		handlerKey = funcKey
+	}
+	out.tool = td
+	if handlerKey != "" {
+		h := fields[handlerKey]
+		out.handler = &h
+		out.entry = &entryKeys{handler: handlerKey}
+	}
+}
+
 // tableEntry recognises an entry of a project's tool table: a literal of a
 // struct type of the package holding one tool definition and its handler
 // ({Tool: mcp.NewTool("x"), Handler: h}, or positionally {mcp.NewTool("x"), h}).
