@@ -334,3 +334,107 @@ func Start(b backend.Backend) *mcp.Server {
 	}
 	assertTools(t, named, []string{"echo", "get_weather network.client", "image_list system.exec", "read_notes file.read", "version"})
 }
+
+// TestToolInterfaceImplementations: tools as types implementing a tool
+// interface, one method returning the definition (named literally or by
+// another method returning a literal) and one method the handler, all
+// registered by a loop over the interface. A type with two handler
+// methods, or whose name method returns different literals, and a type
+// with a handler but no definition, register nothing.
+func TestToolInterfaceImplementations(t *testing.T) {
+	tools, _ := scanTools(t, map[string]string{
+		"go.mod": goMod,
+		"tools/tools.go": `package tools
+
+import (
+	"context"
+	"net/http"
+	"os"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+type Tool interface {
+	Definition() mcp.Tool
+	Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error)
+}
+
+type ReadFile struct{ root string }
+
+func (r *ReadFile) Name() string { return "read_file" }
+
+func (r *ReadFile) Definition() mcp.Tool {
+	return mcp.NewTool(r.Name(), mcp.WithString("path"))
+}
+
+func (r *ReadFile) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	os.ReadFile(req.GetString("path", ""))
+	return nil, nil
+}
+
+type Fetch struct{}
+
+func (Fetch) Definition() mcp.Tool { return mcp.NewTool("fetch") }
+
+func (Fetch) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	http.Get(req.GetString("url", ""))
+	return nil, nil
+}
+
+type Twice struct{}
+
+func (Twice) Definition() mcp.Tool { return mcp.NewTool("twice") }
+
+func (Twice) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return nil, nil
+}
+
+func (Twice) HandleOld(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	os.Remove("x")
+	return nil, nil
+}
+
+type Moody struct{ loud bool }
+
+func (m Moody) Name() string {
+	if m.loud {
+		return "SHOUT"
+	}
+	return "whisper"
+}
+
+func (m Moody) Definition() mcp.Tool { return mcp.NewTool(m.Name()) }
+
+func (m Moody) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	os.Hostname()
+	return nil, nil
+}
+
+type NoDef struct{}
+
+func (NoDef) Name() string { return "no_def" }
+
+func (NoDef) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	os.Getwd()
+	return nil, nil
+}
+
+func All() []Tool { return []Tool{&ReadFile{}, Fetch{}, Twice{}, Moody{}} }
+`,
+		"main.go": `package main
+
+import (
+	"example.com/srv/tools"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+func main() {
+	s := server.NewMCPServer("x", "1")
+	for _, t := range tools.All() {
+		s.AddTool(t.Definition(), t.Handle)
+	}
+}
+`,
+	})
+	assertTools(t, tools, []string{"fetch network.client", "read_file file.read"})
+}

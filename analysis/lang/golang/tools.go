@@ -612,6 +612,49 @@ func (x *extractor) unregisteredTables() {
 	}
 }
 
+// methodTools records the tools of types that each implement a tool
+// interface: one method returns the definition (Definition() mcp.Tool {
+// return mcp.NewTool("read_file", …) }) and one method is the handler,
+// taking a CallToolRequest. Such types are registered by a loop over the
+// interface (for _, t := range all { s.AddTool(t.Definition(), t.Handle) })
+// whose calls name no type, so the definition is where the tool is
+// recorded, paired with its own type's handler. A type with several
+// definitions or handlers says nothing about which goes with which.
+func (x *extractor) methodTools() {
+	for _, class := range sortedKeys(x.toolMethods) {
+		defs := x.toolMethods[class]
+		if len(defs) != 1 || x.registered[defs[0]] {
+			continue
+		}
+		td := defs[0]
+		if td.name == "" && td.nameRef == "" {
+			// mcp.NewTool(r.Name(), …) with Name a method of the same type
+			// returning a literal.
+			recv, m, ok := strings.Cut(td.nameExpr, ".")
+			name, found := x.methodNames[class+"."+strings.TrimSuffix(m, "()")]
+			if !ok || !strings.HasSuffix(m, "()") || strings.ContainsAny(recv, ".()") || !found || name == "" {
+				continue
+			}
+			td.name, td.nameExpr = name, ""
+		}
+		handler := -1
+		for i := 1; i < len(x.f.Functions); i++ {
+			fn := &x.f.Functions[i]
+			if fn.Class != class || fn.Parent != 0 || !x.toolHandlerFunc(val{fn: i}) {
+				continue
+			}
+			if handler >= 0 {
+				handler = -2
+				break
+			}
+			handler = i
+		}
+		if handler >= 0 {
+			x.addTool(td.span, td, val{fn: handler}, false)
+		}
+	}
+}
+
 func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 	x.registered[td] = true
 	tool := facts.Tool{
