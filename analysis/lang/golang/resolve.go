@@ -1290,6 +1290,16 @@ func (x *extractor) wrapped(res val, args []val) val {
 	if len(args) == 1 && args[0].boolean != 0 {
 		res.boolean = args[0].boolean
 	}
+	if _, _, ok := handlerFactory(res); ok && res.inner == nil {
+		for _, a := range args {
+			if isFactoryResult(a) {
+				in := a
+				in.inner = nil // one level: the factory chains real servers write
+				res.inner = &in
+				break
+			}
+		}
+	}
 	return res
 }
 

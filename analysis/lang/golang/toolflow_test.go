@@ -438,3 +438,119 @@ func main() {
 	})
 	assertTools(t, tools, []string{"fetch network.client", "read_file file.read"})
 }
+
+// TestNestedHandlerFactories: a handler factory wrapping another factory's
+// result (tools.Wrap(net.GetHandler(client), cfg)) runs both closures, each
+// tool only its own inner one; a method called on what a project
+// constructor returns (runner.NewDry().Run()) is that type's method only,
+// not every method of that name in the package.
+func TestNestedHandlerFactories(t *testing.T) {
+	tools, _ := scanTools(t, map[string]string{
+		"go.mod": goMod,
+		"tools/tools.go": `package tools
+
+import (
+	"context"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+type Handler interface {
+	Handle(ctx context.Context, params map[string]any) (string, error)
+}
+
+type HandlerFunc func(ctx context.Context, params map[string]any) (string, error)
+
+func (f HandlerFunc) Handle(ctx context.Context, params map[string]any) (string, error) {
+	return f(ctx, params)
+}
+
+func Wrap(h Handler, verbose bool) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		out, err := h.Handle(ctx, req.GetArguments())
+		return mcp.NewToolResultText(out), err
+	}
+}
+`,
+		"fetch/fetch.go": `package fetch
+
+import (
+	"context"
+	"net/http"
+
+	"example.com/srv/tools"
+)
+
+func GetHandler(client *http.Client) tools.Handler {
+	return tools.HandlerFunc(func(ctx context.Context, params map[string]any) (string, error) {
+		_, err := client.Get("https://api.example.com/items")
+		return "", err
+	})
+}
+`,
+		"files/files.go": `package files
+
+import (
+	"context"
+	"os"
+
+	"example.com/srv/tools"
+)
+
+func ReadHandler(root string) tools.Handler {
+	return tools.HandlerFunc(func(ctx context.Context, params map[string]any) (string, error) {
+		b, err := os.ReadFile(root + "/notes.txt")
+		return string(b), err
+	})
+}
+`,
+		"runner/runner.go": `package runner
+
+import "os/exec"
+
+type Runner struct{}
+
+func NewRunner() *Runner { return &Runner{} }
+
+func (r *Runner) Run(name string) error { return exec.Command(name).Run() }
+
+type Dry struct{}
+
+func NewDry() *Dry { return &Dry{} }
+
+func (d *Dry) Run(name string) error { return nil }
+`,
+		"main.go": `package main
+
+import (
+	"context"
+	"net/http"
+
+	"example.com/srv/fetch"
+	"example.com/srv/files"
+	"example.com/srv/runner"
+	"example.com/srv/tools"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+func dryRun(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return nil, runner.NewDry().Run("ls")
+}
+
+func realRun(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return nil, runner.NewRunner().Run("ls")
+}
+
+func main() {
+	s := server.NewMCPServer("x", "1")
+	s.AddTool(mcp.NewTool("fetch_items"), tools.Wrap(fetch.GetHandler(http.DefaultClient), true))
+	s.AddTool(mcp.NewTool("read_notes"), tools.Wrap(files.ReadHandler("/data"), true))
+	s.AddTool(mcp.NewTool("dry_run"), dryRun)
+	s.AddTool(mcp.NewTool("real_run"), realRun)
+}
+`,
+	})
+	assertTools(t, tools, []string{"dry_run", "fetch_items network.client", "read_notes file.read", "real_run system.exec"})
+}

@@ -700,6 +700,13 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 				tool.Handler, tool.HandlerRef = idx, nil
 			}
 			factory = true
+			if h.inner != nil {
+				// tools.CreateResourceHandler(network.GetHandler(client), cfg):
+				// the outer closure calls the one the inner factory makes.
+				// Neither is the handler alone, so a function of this file
+				// standing for the pair is.
+				tool.Handler, tool.HandlerRef = x.factoryPair(span, td, h), nil
+			}
 		}
 	}
 	typed = typed || h.typed
@@ -751,6 +758,27 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 		tool.AnnotationSpans[k] = a.span
 	}
 	x.f.Tools = append(x.f.Tools, tool)
+}
+
+// factoryPair adds the function a tool runs when its handler is a factory
+// wrapping another factory's result: it calls both factories (each
+// reaches the closure it returns), and nothing else.
+func (x *extractor) factoryPair(span source.Span, td *toolDef, h val) int {
+	label := td.name
+	if label == "" {
+		label = td.nameRef + td.nameExpr
+	}
+	fn := facts.Function{Name: "handler " + label, Parent: 0, Span: span, NameSpan: span}
+	for _, v := range []val{h, *h.inner} {
+		mod, name, _ := handlerFactory(v)
+		callee := facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: span}
+		if idx, ok := x.funcs[name]; ok && mod == "" {
+			callee = facts.Callee{Kind: "local", Name: name, Func: idx, Span: span}
+		}
+		fn.LocalCalls = append(fn.LocalCalls, facts.LocalCall{Callee: callee, Span: span})
+	}
+	x.f.Functions = append(x.f.Functions, fn)
+	return len(x.f.Functions) - 1
 }
 
 // paramTypeText returns the source text of the type of parameter i of function fn.
