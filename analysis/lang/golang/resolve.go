@@ -1292,7 +1292,10 @@ func (x *extractor) wrapped(res val, args []val) val {
 	}
 	if _, _, ok := handlerFactory(res); ok && res.inner == nil {
 		for _, a := range args {
-			if isFactoryResult(a) {
+			// Named as a handler maker (GetAksNetworkResourcesHandler,
+			// handlers.HandleRead): a client a constructor made
+			// (k8s.NewClient(path)) is an argument, not a handler.
+			if _, name, _ := handlerFactory(a); isFactoryResult(a) && strings.Contains(name, "Handle") && !strings.HasPrefix(name, "New") {
 				in := a
 				in.inner = nil // one level: the factory chains real servers write
 				res.inner = &in

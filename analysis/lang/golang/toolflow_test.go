@@ -496,7 +496,13 @@ import (
 	"os"
 
 	"example.com/srv/tools"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 )
+
+func HandlePlain(r any) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil }
+}
 
 func ReadHandler(root string) tools.Handler {
 	return tools.HandlerFunc(func(ctx context.Context, params map[string]any) (string, error) {
@@ -507,11 +513,17 @@ func ReadHandler(root string) tools.Handler {
 `,
 		"runner/runner.go": `package runner
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
 type Runner struct{}
 
-func NewRunner() *Runner { return &Runner{} }
+func NewRunner() *Runner {
+	os.Getenv("RUNNER_BIN")
+	return &Runner{}
+}
 
 func (r *Runner) Run(name string) error { return exec.Command(name).Run() }
 
@@ -548,9 +560,13 @@ func main() {
 	s.AddTool(mcp.NewTool("fetch_items"), tools.Wrap(fetch.GetHandler(http.DefaultClient), true))
 	s.AddTool(mcp.NewTool("read_notes"), tools.Wrap(files.ReadHandler("/data"), true))
 	s.AddTool(mcp.NewTool("dry_run"), dryRun)
+	// A client a constructor made is an argument of the factory, no handler:
+	// what NewRunner does runs at start-up, not for this tool.
+	r := runner.NewRunner()
+	s.AddTool(mcp.NewTool("wrapped_plain"), files.HandlePlain(r))
 	s.AddTool(mcp.NewTool("real_run"), realRun)
 }
 `,
 	})
-	assertTools(t, tools, []string{"dry_run", "fetch_items network.client", "read_notes file.read", "real_run system.exec"})
+	assertTools(t, tools, []string{"dry_run", "fetch_items network.client", "read_notes file.read", "real_run system.env system.exec", "wrapped_plain"})
 }
