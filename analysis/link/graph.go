@@ -481,12 +481,35 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 			}
 			// No method m on type t: t is an interface of that package
 			// (podman.Podman().ImageBuild), so its implementations there
-			// may run, as for a call on a receiver of unknown type.
-			out = ix.goDirFuncs(dir, m, t, true)
+			// may run, as for a call on a receiver of unknown type. A
+			// struct (methods or fields of its own) lacking m has it from
+			// an embedded type, which says nothing of these methods.
+			if !ix.goConcrete(dir, t) {
+				out = ix.goDirFuncs(dir, m, t, true)
+			}
 		}
 		return out
 	}
 	return nil
+}
+
+// goConcrete reports whether the type t of the package in dir is known
+// not to be an interface: it has methods, or fields in the package's Types.
+func (ix *index) goConcrete(dir, t string) bool {
+	prefix := t + "."
+	for key := range ix.goNames[dir] {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
+	}
+	for _, fi := range ix.goPkgs[dir] {
+		for key := range ix.files[fi].Types {
+			if rest, ok := strings.CutPrefix(key, prefix); ok && !strings.HasSuffix(rest, ")") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // goResultMethod is method m of the type of the package in dir that its

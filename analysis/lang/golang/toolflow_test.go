@@ -570,3 +570,64 @@ func main() {
 	})
 	assertTools(t, tools, []string{"dry_run", "fetch_items network.client", "read_notes file.read", "real_run system.env system.exec", "wrapped_plain"})
 }
+
+// TestStructIsNoInterface: a call on a struct of another package that
+// declares no such method (it comes from an embedded type the index does
+// not see) reaches no method of that name of other types there; the same
+// call on an interface of that package reaches its implementation.
+func TestStructIsNoInterface(t *testing.T) {
+	tools, _ := scanTools(t, map[string]string{
+		"go.mod": goMod,
+		"store/store.go": `package store
+
+import (
+	"net/http"
+	"os"
+)
+
+type Cache struct {
+	hc *http.Client
+	base
+}
+
+type base struct{ hc *http.Client }
+
+type Flusher interface{ Flush() error }
+
+type Disk struct{}
+
+func (Disk) Flush() error { return os.WriteFile("cache.db", nil, 0o600) }
+`,
+		"main.go": `package main
+
+import (
+	"context"
+
+	"example.com/srv/store"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+type srv struct {
+	c *store.Cache
+	f store.Flusher
+}
+
+func (s *srv) viaStruct(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return nil, s.c.Flush()
+}
+
+func (s *srv) viaInterface(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return nil, s.f.Flush()
+}
+
+func main() {
+	s := server.NewMCPServer("x", "1")
+	h := &srv{}
+	s.AddTool(mcp.NewTool("struct_flush"), h.viaStruct)
+	s.AddTool(mcp.NewTool("interface_flush"), h.viaInterface)
+}
+`,
+	})
+	assertTools(t, tools, []string{"interface_flush file.write", "struct_flush"})
+}
