@@ -39,6 +39,9 @@ type constScope struct {
 	known   []string // the scopes, sorted, distinct
 	unknown string   // why a value's scope cannot be stated (only "*" covers it)
 	open    bool     // some value is not a literal: tool input, computed, missing
+	// env: the one known value is the default of this environment
+	// variable or ("-name") flag (Go fields and variables, goconst.go).
+	env string
 	// users: per scope of known, the principals (tools, "" for start-up
 	// code) reaching a function that passes a value with it: only they
 	// need it granted; under "*", those passing values that are not
@@ -182,6 +185,15 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 				// Nothing passed, or a call that may be to another method
 				// of that name: what reaches the parameter is not known.
 				ans.openAt(cs.caller)
+			case a.Const != nil && len(rest) == 0 && ix.langs[cf].Imports() == lang.ImportsPackages:
+				// A Go constant, variable or field, with the text after it.
+				vals, open := ix.goConstVals(cf, *a.Const, a.Value, a.Prefix, 0)
+				for _, v := range vals {
+					ans.vals = append(ans.vals, constVal{s: v.s, prefix: v.prefix, from: []fnID{cs.caller}})
+				}
+				if open || len(vals) == 0 {
+					ans.openAt(cs.caller)
+				}
 			case a.Const != nil && len(rest) == 0:
 				// A constant of another file, with the text after it.
 				if r := ix.constArg(cf, a); r != nil {
@@ -451,6 +463,10 @@ func (ix *index) constArg(file int, a *facts.Arg) *facts.Arg {
 // linkConstRef decides the scope of a candidate whose scope argument
 // starts with another file's constant.
 func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate) {
+	if ix.langs[file].Imports() == lang.ImportsPackages {
+		ix.linkGoConst(l, file, c, cd)
+		return
+	}
 	r := ix.constArg(file, cd.cref)
 	if r == nil {
 		return
