@@ -41,7 +41,7 @@ type val struct {
 	// type of the package, "?.field" when the operand's type is not known
 	// here; "" for a library's member.
 	sel string
-	num  string
+	num string
 
 	refs []facts.ParamRef
 	// direct: the value is a parameter or a field path into one, unchanged
