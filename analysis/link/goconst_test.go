@@ -1,0 +1,324 @@
+package link
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/finding"
+)
+
+// scanGoTexts is scanTexts with the go.mod of texts written to disk, where
+// the link reads module paths.
+func scanGoTexts(t *testing.T, texts map[string]string) *finding.Result {
+	t.Helper()
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{root: t.TempDir(), texts: texts}
+	for p := range texts {
+		w.paths = append(w.paths, p)
+	}
+	slices.Sort(w.paths)
+	if m, ok := texts["go.mod"]; ok {
+		if err := os.WriteFile(filepath.Join(w.root, "go.mod"), []byte(m), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return linkAndCheck(e, w.root, w.extract(t, e, nil))
+}
+
+// TestGoConstScopes follows Go struct fields, package variables and
+// constants of other files to the calls that use them, and keeps open
+// what something else may set: an env variable with no default, a
+// library filling the struct, tool input.
+func TestGoConstScopes(t *testing.T) {
+	const gomod = "module example.com/c\n\ngo 1.23\n"
+	client := `package main
+
+import "net/http"
+
+const defaultBaseURL = "https://api.example.com/v2"
+
+type Client struct {
+	baseURL string
+	hc      *http.Client
+}
+
+func NewClient() *Client {
+	return &Client{baseURL: defaultBaseURL, hc: &http.Client{}}
+}
+`
+	for _, tc := range []struct {
+		name  string
+		texts map[string]string
+		file  string
+		want  wantScope
+		env   string
+	}{
+		{"field set in a constructor, request sent with Do", map[string]string{"client.go": client, "get.go": `package main
+
+import (
+	"context"
+	"net/http"
+)
+
+func (c *Client) get(ctx context.Context, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.baseURL+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.hc.Do(req) // here
+}
+`}, "get.go", wantScope{scope: "api.example.com"}, ""},
+		{"Sprintf of a field", map[string]string{"client.go": client, "get.go": `package main
+
+import (
+	"fmt"
+	"net/http"
+)
+
+func (c *Client) item(id string) (*http.Response, error) {
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/items/%s", c.baseURL, id), nil)
+	return http.DefaultClient.Do(req) // here
+}
+`}, "get.go", wantScope{scope: "api.example.com"}, ""},
+		{"url.JoinPath of a field", map[string]string{"client.go": client, "get.go": `package main
+
+import (
+	"net/http"
+	"net/url"
+)
+
+func (c *Client) item(id string) (*http.Response, error) {
+	u, err := url.JoinPath(c.baseURL, "items", id)
+	if err != nil {
+		return nil, err
+	}
+	return c.hc.Get(u) // here
+}
+`}, "get.go", wantScope{scope: "api.example.com"}, ""},
+		{"a parsed URL field copied and its path set", map[string]string{"c.go": `package main
+
+import (
+	"net/http"
+	"net/url"
+)
+
+type Client struct{ base *url.URL }
+
+func New() *Client {
+	u, _ := url.Parse("https://files.example.com")
+	return &Client{base: u}
+}
+
+func (c *Client) file(p string) (*http.Response, error) {
+	u := *c.base
+	u.Path = p
+	req, _ := http.NewRequest("GET", u.String(), nil)
+	return http.DefaultClient.Do(req) // here
+}
+`}, "c.go", wantScope{scope: "files.example.com"}, ""},
+		{"constant of another file", map[string]string{"client.go": client, "get.go": `package main
+
+import "net/http"
+
+func ping() { http.Get(defaultBaseURL + "/ping") } // here
+`}, "get.go", wantScope{scope: "api.example.com"}, ""},
+		{"constant of another package of the module", map[string]string{
+			"go.mod":           gomod,
+			"config/config.go": "package config\n\nconst APIBase = \"https://cfg.example.com/api\"\n",
+			"main.go": `package main
+
+import (
+	"net/http"
+
+	"example.com/c/config"
+)
+
+func main() { http.Get(config.APIBase + "/v1") } // here
+`}, "main.go", wantScope{scope: "cfg.example.com"}, ""},
+		{"field with an env default", map[string]string{"c.go": `package main
+
+import (
+	"cmp"
+	"net/http"
+	"os"
+)
+
+type Config struct{ URL string }
+
+func load() *Config {
+	return &Config{URL: cmp.Or(os.Getenv("API_URL"), "https://env.example.com")}
+}
+
+func get(c *Config) { http.Get(c.URL + "/x") } // here
+`}, "c.go", wantScope{scope: "env.example.com"}, "API_URL"},
+		{"field with a flag default", map[string]string{"c.go": `package main
+
+import (
+	"flag"
+	"net/http"
+)
+
+type Config struct{ URL string }
+
+var cfg Config
+
+func main() {
+	flag.StringVar(&cfg.URL, "url", "https://flag.example.com", "server")
+	flag.Parse()
+	http.Get(cfg.URL + "/x") // here
+}
+`}, "c.go", wantScope{scope: "flag.example.com"}, "-url"},
+		{"cobra flag into a package variable read in another file", map[string]string{
+			"cmd.go": `package main
+
+import "github.com/spf13/cobra"
+
+var serverURL string
+
+func root() *cobra.Command {
+	cmd := &cobra.Command{Use: "x"}
+	cmd.Flags().StringVarP(&serverURL, "server", "s", "https://cobra.example.com", "server")
+	return cmd
+}
+`,
+			"get.go": `package main
+
+import "net/http"
+
+func get() { http.Get(serverURL + "/x") } // here
+`}, "get.go", wantScope{scope: "cobra.example.com"}, "-server"},
+		{"fallback beside an env variable without a default", map[string]string{"c.go": `package main
+
+import (
+	"net/http"
+	"os"
+)
+
+type Config struct{ URL string }
+
+func load() *Config {
+	c := &Config{URL: os.Getenv("API_URL")}
+	if c.URL == "" {
+		c.URL = "https://fallback.example.com"
+	}
+	return c
+}
+
+func get(c *Config) { http.Get(c.URL + "/x") } // here
+`}, "c.go", wantScope{scope: "fallback.example.com", dynamic: true}, ""},
+		{"package variable default a function reassigns", map[string]string{
+			"a.go": "package main\n\nimport \"os\"\n\nvar base = \"https://var.example.com\"\n\nfunc init() { base = os.Getenv(\"BASE\") }\n",
+			"b.go": "package main\n\nimport \"net/http\"\n\nfunc get() { http.Get(base + \"/x\") } // here\n",
+		}, "b.go", wantScope{scope: "var.example.com", dynamic: true}, ""},
+		{"two constructors, two hosts", map[string]string{"c.go": `package main
+
+import "net/http"
+
+type C struct{ base string }
+
+func Prod() *C    { return &C{base: "https://prod.example.com"} }
+func Staging() *C { return &C{base: "https://staging.example.com"} }
+
+func (c *C) get() { http.Get(c.base + "/x") } // here
+`}, "c.go", wantScope{scope: "prod.example.com", scopes: []string{"prod.example.com", "staging.example.com"}}, ""},
+
+		// Look-alikes that must stay unknown or open.
+		{"field set only from an env variable", map[string]string{"c.go": `package main
+
+import (
+	"net/http"
+	"os"
+)
+
+type C struct{ base string }
+
+func New() *C { return &C{base: os.Getenv("BASE_URL")} }
+
+func (c *C) get() { http.Get(c.base + "/x") } // here
+`}, "c.go", wantScope{}, ""},
+		{"field never set", map[string]string{"c.go": `package main
+
+import "net/http"
+
+type C struct{ base string }
+
+func (c *C) get() { http.Get(c.base + "/x") } // here
+`}, "c.go", wantScope{}, ""},
+		{"struct decoded by a library", map[string]string{"c.go": `package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+)
+
+type Config struct{ URL string }
+
+func load() (*Config, error) {
+	c := &Config{URL: "https://default.example.com"}
+	data, err := os.ReadFile("config.json")
+	if err != nil {
+		return nil, err
+	}
+	return c, json.Unmarshal(data, c)
+}
+
+func get(c *Config) { http.Get(c.URL + "/x") } // here
+`}, "c.go", wantScope{scope: "default.example.com", dynamic: true}, ""},
+		{"field set through a value of a type not known here", map[string]string{
+			"a.go": "package main\n\ntype C struct{ base string }\n\nfunc New() *C { return &C{base: \"https://a.example.com\"} }\n",
+			"b.go": "package main\n\nimport \"net/http\"\n\nfunc (c *C) get() { http.Get(c.base + \"/x\") } // here\n",
+			"c.go": "package main\n\nfunc set(u string) { other().base = u }\n",
+		}, "b.go", wantScope{scope: "a.example.com", dynamic: true}, ""},
+		{"field from tool input", map[string]string{"go.mod": gomod, "main.go": `package main
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+type Args struct {
+	URL string ` + "`json:\"url\"`" + `
+}
+
+var example = Args{URL: "https://example.example.com"}
+
+func fetch(ctx context.Context, req *mcp.CallToolRequest, args Args) (*mcp.CallToolResult, any, error) {
+	resp, err := http.Get(args.URL) // here
+	if err == nil {
+		resp.Body.Close()
+	}
+	return nil, nil, err
+}
+
+func main() {
+	s := mcp.NewServer(&mcp.Implementation{Name: "x", Version: "1"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "fetch"}, fetch)
+}
+`}, "main.go", wantScope{scope: "example.example.com", dynamic: true}, ""},
+		{"the text after a constant decides the host", map[string]string{
+			"a.go": "package main\n\nconst host = \"https://api.example.com\"\n",
+			"b.go": "package main\n\nimport \"net/http\"\n\nfunc ping() { http.Get(host + \"@evil.example.net/\") } // here\n",
+		}, "b.go", wantScope{scope: "evil.example.net"}, ""},
+		{"a constant too short to name a host", map[string]string{
+			"a.go": "package main\n\nconst scheme = \"https://\"\n",
+			"b.go": "package main\n\nimport \"net/http\"\n\nfunc ping(h string) { http.Get(scheme + h) } // here\n",
+		}, "b.go", wantScope{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanGoTexts(t, tc.texts)
+			f := findingAt(t, res, tc.texts, tc.file, "// here")
+			checkScope(t, tc.name, f, tc.want)
+			if f.ScopeEnv != tc.env {
+				t.Errorf("%s: scope env %q, want %q", tc.name, f.ScopeEnv, tc.env)
+			}
+		})
+	}
+}
