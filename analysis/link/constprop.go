@@ -187,7 +187,9 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 				ans.openAt(cs.caller)
 			case a.Const != nil && len(rest) == 0 && ix.langs[cf].Imports() == lang.ImportsPackages:
 				// A Go constant, variable or field, with the text after it.
-				vals, open := ix.goConstVals(cf, *a.Const, a.Value, a.Prefix, 0)
+				// Not memoised: the answer depends on how deep it is asked.
+				vals, open := ix.goConstVals(cf, *a.Const, a.Value, a.Prefix, depth+1)
+				clean = false
 				for _, v := range vals {
 					ans.vals = append(ans.vals, constVal{s: v.s, prefix: v.prefix, from: []fnID{cs.caller}})
 				}

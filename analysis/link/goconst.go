@@ -113,6 +113,24 @@ func (ix *index) goConstVals(file int, ref facts.ConstRef, tail string, tailPref
 			sub, o := ix.goConstVals(st.file, *a.Const, a.Value, a.Prefix, depth+1)
 			vals = append(vals, sub...)
 			open = open || o
+		case a.Pass:
+			// A parameter stored as it is: the values its callers pass.
+			r := a.Refs[0]
+			decl := ix.taintDecl(st.file, r.Fn, r)
+			if decl < 0 {
+				open = true
+				continue
+			}
+			w := &constWalk{ix: ix, onPath: map[constKey]bool{}}
+			ans, _, _ := w.values(ix.base[st.file]+fnID(decl), r.Param, r.Path, depth+1)
+			if w.sites > maxConstSites {
+				open = true
+				continue
+			}
+			for _, v := range ans.vals {
+				vals = append(vals, goVal{s: v.s, prefix: v.prefix})
+			}
+			open = open || ans.open
 		default:
 			open = true
 		}

@@ -322,3 +322,104 @@ func main() {
 		})
 	}
 }
+
+// TestGoConstPass follows a constructor's parameter stored in a field to
+// the values its callers pass, and stops at cycles.
+func TestGoConstPass(t *testing.T) {
+	c := `package main
+
+import "net/http"
+
+type C struct{ base string }
+
+func New(base string) *C { return &C{base: base} }
+
+func (c *C) get() { http.Get(c.base + "/x") } // here
+`
+	for _, tc := range []struct {
+		name string
+		main string
+		want wantScope
+	}{
+		{"literal", "package main\n\nfunc main() { New(\"https://pass.example.com\").get() }\n", wantScope{scope: "pass.example.com"}},
+		{"constant", "package main\n\nconst u = \"https://const.example.com\"\n\nfunc main() { New(u).get() }\n", wantScope{scope: "const.example.com"}},
+		{"env without a default", "package main\n\nimport \"os\"\n\nfunc main() { New(os.Getenv(\"U\")).get() }\n", wantScope{}},
+		{"literal and env", "package main\n\nimport \"os\"\n\nfunc main() {\n\tNew(\"https://a.example.com\").get()\n\tNew(os.Getenv(\"U\")).get()\n}\n", wantScope{scope: "a.example.com", dynamic: true}},
+		{"the field passed back in", "package main\n\nfunc (c *C) clone() *C { return New(c.base) }\n\nfunc main() { New(\"https://cyc.example.com\").clone().get() }\n", wantScope{scope: "cyc.example.com", dynamic: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			texts := map[string]string{"c.go": c, "main.go": tc.main}
+			res := scanGoTexts(t, texts)
+			checkScope(t, tc.name, findingAt(t, res, texts, "c.go", "// here"), tc.want)
+		})
+	}
+}
+
+// TestGoRequestHelper follows a helper's url parameter through the request
+// it builds to the URLs its callers pass; a body or method parameter
+// beside it keeps the scope open.
+func TestGoRequestHelper(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       wantScope
+	}{
+		{"url parameter", `package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+)
+
+func call(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req) // here
+}
+
+func main() {
+	call(context.Background(), fmt.Sprintf("https://management.example.com/subs/%s", "x"))
+}
+`, wantScope{scope: "management.example.com"}},
+		{"url parameter from tool input elsewhere", `package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+)
+
+func call(ctx context.Context, url string) (*http.Response, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+	return http.DefaultClient.Do(req) // here
+}
+
+func main() {
+	call(context.Background(), "https://a.example.com/")
+	call(context.Background(), os.Args[1])
+}
+`, wantScope{scope: "a.example.com", dynamic: true}},
+		{"method parameter beside it", `package main
+
+import (
+	"context"
+	"net/http"
+)
+
+func call(ctx context.Context, method, url string) (*http.Response, error) {
+	req, _ := http.NewRequestWithContext(ctx, method, url, nil)
+	return http.DefaultClient.Do(req) // here
+}
+
+func main() { call(context.Background(), "GET", "https://a.example.com/") }
+`, wantScope{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			texts := map[string]string{"c.go": tc.text}
+			res := scanGoTexts(t, texts)
+			checkScope(t, tc.name, findingAt(t, res, texts, "c.go", "// here"), tc.want)
+		})
+	}
+}

@@ -1349,6 +1349,21 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		res.refs = addRefs(res.refs, a.refs)
 	}
 	x.f.Calls = append(x.f.Calls, call)
+	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {
+		// A request's taint is its method's, URL's and body's: not the
+		// context's (so a helper's url parameter can be passed on).
+		k := 1
+		if member == "NewRequestWithContext" {
+			k, res.refs = 2, nil
+			for _, a := range args[1:] {
+				res.refs = addRefs(res.refs, a.refs)
+			}
+		}
+		if k < len(args) && args[k].direct && len(args[k].refs) == 1 && !args[k].known && args[k].cref == nil {
+			r := args[k].refs[0]
+			res.inst.pass = &r
+		}
+	}
 
 	last := member
 	if i := strings.LastIndexByte(member, '.'); i >= 0 {

@@ -108,6 +108,10 @@ func storeArg(v val) (facts.Arg, bool) {
 		}
 	case l.cref != nil:
 		a.Const, a.Value, a.Prefix = l.cref, l.str, l.prefix
+	case v.direct && len(v.refs) == 1:
+		// A parameter stored as it is (return &Client{baseURL: baseURL}):
+		// the link follows what the callers pass.
+		a.Refs, a.Pass = v.refs, true
 	}
 	return a, true
 }
@@ -146,6 +150,9 @@ func (x *extractor) addStore(key string, v val) {
 
 func sameStore(a, b facts.Arg) bool {
 	if (a.Const == nil) != (b.Const == nil) || a.Const != nil && *a.Const != *b.Const {
+		return false
+	}
+	if a.Pass != b.Pass || a.Pass && !a.Refs[0].Equal(b.Refs[0]) {
 		return false
 	}
 	return a.Value == b.Value && a.Known == b.Known && a.Prefix == b.Prefix && a.Env == b.Env

@@ -88,6 +88,9 @@ type literal struct {
 	str           string
 	known, prefix bool
 	cref          *facts.ConstRef // the literal starts with this (see val.cref)
+	// pass: the value is this parameter, passed on unchanged (a request
+	// built from a helper's url parameter).
+	pass *facts.ParamRef
 }
 
 type annot struct {
@@ -260,6 +263,9 @@ func (x *extractor) arg(i int32, v val) facts.Arg {
 		a.Const, a.Value, a.Prefix = v.inst.cref, v.inst.str, v.inst.prefix
 	}
 	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
+	if isReq && v.inst.pass != nil && !a.Known && a.Const == nil && len(a.Refs) == 1 && a.Refs[0].Equal(*v.inst.pass) {
+		a.Pass = true // the request of a helper's url parameter: its callers' URLs
+	}
 	return a
 }
 
