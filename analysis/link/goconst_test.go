@@ -423,3 +423,72 @@ func main() { call(context.Background(), "GET", "https://a.example.com/") }
 		})
 	}
 }
+
+// TestGoTagDefaults reads the defaults struct tags give configuration
+// fields.
+func TestGoTagDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		name, tag string
+		want      wantScope
+		env       string
+	}{
+		{"env default", "`env:\"API_URL\" envDefault:\"https://tag.example.com\"`", wantScope{scope: "tag.example.com"}, "API_URL"},
+		{"envconfig default", "`envconfig:\"API_URL\" default:\"https://tag.example.com\"`", wantScope{scope: "tag.example.com"}, "API_URL"},
+		{"flag default", "`long:\"url\" default:\"https://tag.example.com\"`", wantScope{scope: "tag.example.com"}, "-url"},
+		{"default of a file's key", "`toml:\"url\" default:\"https://tag.example.com\"`", wantScope{scope: "tag.example.com", dynamic: true}, ""},
+		{"no default", "`env:\"API_URL\"`", wantScope{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			texts := map[string]string{"c.go": "package main\n\nimport \"net/http\"\n\ntype Config struct {\n\tURL string " + tc.tag + "\n}\n\nfunc get(c *Config) { http.Get(c.URL + \"/x\") } // here\n"}
+			res := scanGoTexts(t, texts)
+			f := findingAt(t, res, texts, "c.go", "// here")
+			checkScope(t, tc.name, f, tc.want)
+			if f.ScopeEnv != tc.env {
+				t.Errorf("%s: scope env %q, want %q", tc.name, f.ScopeEnv, tc.env)
+			}
+		})
+	}
+}
+
+// TestGoEnvLoader: an env loader sets a tagged field to its variable or
+// its default, and every other field to a variable; another library may
+// set any field.
+func TestGoEnvLoader(t *testing.T) {
+	src := func(loader, call string) string {
+		return `package main
+
+import (
+	"net/http"
+
+	` + loader + `
+)
+
+type Config struct {
+	URL   string ` + "`env:\"API_URL\" envDefault:\"https://tag.example.com\"`" + `
+	Other string
+}
+
+func load() (*Config, error) {
+	c := &Config{Other: "https://lit.example.com"}
+	return c, ` + call + `
+}
+
+func get(c *Config) {
+	http.Get(c.URL + "/x") // here
+	http.Get(c.Other + "/y") // other
+}
+`
+	}
+	texts := map[string]string{"c.go": src(`"github.com/caarlos0/env/v11"`, "env.Parse(c)")}
+	res := scanGoTexts(t, texts)
+	f := findingAt(t, res, texts, "c.go", "// here")
+	checkScope(t, "tagged", f, wantScope{scope: "tag.example.com"})
+	if f.ScopeEnv != "API_URL" {
+		t.Errorf("tagged: scope env %q, want API_URL", f.ScopeEnv)
+	}
+	checkScope(t, "untagged", findingAt(t, res, texts, "c.go", "// other"), wantScope{scope: "lit.example.com", dynamic: true})
+
+	texts = map[string]string{"c.go": src(`"gopkg.in/yaml.v3"`, "yaml.Unmarshal(nil, c)")}
+	res = scanGoTexts(t, texts)
+	checkScope(t, "decoded", findingAt(t, res, texts, "c.go", "// here"), wantScope{scope: "tag.example.com", dynamic: true})
+}

@@ -158,6 +158,9 @@ type extractor struct {
 	refSeen    map[int]map[string]bool // function → Refs already recorded
 	registered map[*toolDef]bool       // tool definitions recorded as tools
 	usedTables map[*val]bool           // package-level tool tables read in this file
+	// tagDefaults are the fields ("Type.field") whose tag gives a variable
+	// or flag and its default (stores.go).
+	tagDefaults map[string]bool
 }
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
@@ -517,6 +520,7 @@ func (x *extractor) structFields(typ string, st int32) {
 				named = true
 			}
 		}
+		x.tagDefault(typ, fd)
 		if !named && ty >= 0 { // embedded: reachable by its type name
 			if n := embeddedName(t, ty); n != "" {
 				m[n] = ty

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -216,7 +217,7 @@ func (x *extractor) libraryStores(mod, last string, argNodes []int32, args []val
 			x.addStore(a.sel, unknown())
 		}
 		if a.mod == "" && a.local != "" && (addr || t.typ(n) == "identifier" || t.typ(n) == "selector_expression") {
-			x.addStore(a.local+".*", unknown())
+			x.structStores(mod, a.local)
 		}
 	}
 }
@@ -273,4 +274,94 @@ func (x *extractor) flagDefault(mod, member, last string, argNodes []int32, args
 		return -1
 	}
 	return ptr
+}
+
+// tagDefault records the default a struct tag gives a string field, as the
+// configuration loaders read them (caarlos0/env `env:"API_URL"
+// envDefault:"https://…"`, envconfig `envconfig:"API_URL"
+// default:"https://…"`, go-flags and kong `long:"url" default:"…"`): the
+// default of that variable or flag; with neither, a literal beside a value
+// that is not known (whatever fills the struct may set it).
+func (x *extractor) tagDefault(typ string, fd int32) {
+	t := x.t
+	var tag string
+	var names []string
+	for _, k := range t.kids(fd) {
+		switch t.typ(k) {
+		case "field_identifier":
+			names = append(names, t.text(k))
+		case "raw_string_literal", "interpreted_string_literal":
+			tag, _ = stringLit(t, k)
+		}
+	}
+	if tag == "" || len(names) == 0 {
+		return
+	}
+	st := reflect.StructTag(tag)
+	def, ok := st.Lookup("envDefault")
+	if !ok {
+		def, ok = st.Lookup("default")
+	}
+	if !ok || def == "" {
+		return
+	}
+	d := unknown()
+	d.str, d.known = def, true
+	for _, k := range []string{"env", "envconfig"} {
+		if e, _, _ := strings.Cut(st.Get(k), ","); e != "" && d.env == "" {
+			d.env = e
+		}
+	}
+	for _, k := range []string{"long", "name", "flag"} {
+		if f, _, _ := strings.Cut(st.Get(k), ","); f != "" && d.env == "" {
+			d.env = "-" + f
+		}
+	}
+	for _, n := range names {
+		if !x.stringish(typ, n) {
+			continue
+		}
+		x.addStore(typ+"."+n, d)
+		if d.env == "" {
+			x.addStore(typ+"."+n, unknown())
+		} else {
+			if x.tagDefaults == nil {
+				x.tagDefaults = map[string]bool{}
+			}
+			x.tagDefaults[typ+"."+n] = true
+		}
+	}
+}
+
+// envLoader reports whether mod fills a struct from environment variables
+// or flags as its tags say (a tagged default is then that variable's).
+func envLoader(mod string) bool {
+	for _, m := range []string{"github.com/caarlos0/env", "github.com/kelseyhightower/envconfig", "github.com/sethvargo/go-envconfig",
+		"github.com/jessevdk/go-flags", "github.com/alecthomas/kong"} {
+		if mod == m || strings.HasPrefix(mod, m+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// structStores records that a library call may set every field of struct
+// type typ; an env or flag loader sets those whose tag states a variable or
+// flag with a default to that default or the variable's value (tagDefault).
+func (x *extractor) structStores(mod, typ string) {
+	fs, ok := x.fields[typ]
+	if !ok || !envLoader(mod) {
+		x.addStore(typ+".*", unknown())
+		return
+	}
+	for _, f := range sortedKeys(fs) {
+		if !x.tagDefaults[typ+"."+f] && x.stringish(typ, f) {
+			x.addStore(typ+"."+f, unknown())
+		}
+	}
+	for _, et := range x.embedded[typ] {
+		if ev := x.typeVal(et); ev.local != "" && ev.local != typ {
+			x.addStore(ev.local+".*", unknown()) // its fields' tags are not read here
+		}
+	}
 }
