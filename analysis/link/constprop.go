@@ -47,6 +47,9 @@ type constScope struct {
 	// need it granted; under "*", those passing values that are not
 	// literals.
 	users map[string][]string
+	// sdk: the scopes are a library's default host and the project's
+	// overrides of it; they replace the candidate's own (default) scope.
+	sdk bool
 }
 
 // constVal is a value and the functions that pass it (sorted, distinct).
@@ -92,6 +95,10 @@ type constWalk struct {
 // linkConst decides a candidate's scope from its callers' values.
 func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	l.prop = nil
+	if cd.scopeOverride != "" && ix.langs[file].Imports() == lang.ImportsPackages {
+		ix.linkGoDefault(l, file, c, cd)
+		return
+	}
 	if cd.cref != nil {
 		ix.linkConstRef(l, file, c, cd)
 		return

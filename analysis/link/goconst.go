@@ -57,7 +57,7 @@ func (ix *index) storesOf(key string) []goStore {
 			}) {
 				ck := dir + "\x00" + k
 				switch mod, rest, ok := strings.Cut(k, " "); {
-				case strings.HasPrefix(k, "?."):
+				case strings.HasPrefix(k, "?.") || strings.HasPrefix(k, "sdk:"):
 					ck = "\x00" + k
 				case ok:
 					d := ix.goLocalDir(i, mod)
@@ -207,6 +207,79 @@ func (ix *index) linkGoConst(l *linked, file int, c *facts.Call, cd *candidate) 
 		cs.open = true
 		cs.addUsers(ix, "*", fn)
 	}
+	for k, u := range cs.users {
+		slices.Sort(u)
+		cs.users[k] = slices.Compact(u)
+	}
+	l.prop = cs
+}
+
+// sdkFamily reports whether an override option of module opt configures
+// clients of module mod: the same module, or an option package beside it
+// (github.com/openai/openai-go/option for github.com/openai/openai-go,
+// google.golang.org/api/option for google.golang.org/api/drive/v3).
+func sdkFamily(opt, mod string) bool {
+	if opt == mod {
+		return true
+	}
+	if b := path.Base(opt); b == "option" || b == "options" {
+		d := path.Dir(opt)
+		return mod == d || strings.HasPrefix(mod, d+"/")
+	}
+	return false
+}
+
+// linkGoDefault adds to a Go call whose scope is its library's default
+// host (cd.scopeOverride) the hosts the project's overrides of that
+// default give (facts.File.Stores "sdk:…"): a literal beside the default,
+// and an open scope when one is not a literal.
+func (ix *index) linkGoDefault(l *linked, file int, c *facts.Call, cd *candidate) {
+	ix.storesOf("") // builds the index
+	var stores []goStore
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range ix.goStores {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		if opt, ok := strings.CutPrefix(k, "\x00sdk:"); ok && sdkFamily(opt, c.Module) {
+			stores = append(stores, ix.goStores[k]...)
+		}
+	}
+	if len(stores) == 0 {
+		return
+	}
+	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
+	fn := []fnID{ix.base[file] + fnID(c.Func)}
+	cs := &constScope{known: []string{cd.scope}, sdk: true}
+	cs.addUsers(ix, cd.scope, fn)
+	for _, st := range stores {
+		var vals []goVal
+		open := false
+		switch a := st.a; {
+		case a.Known:
+			vals = []goVal{{s: a.Value, prefix: a.Prefix}}
+		case a.Const != nil:
+			vals, open = ix.goConstVals(st.file, *a.Const, a.Value, a.Prefix, 1)
+		default:
+			open = true
+		}
+		for _, v := range vals {
+			if sc := scope.Infer(fam, "url", &facts.Arg{Value: v.s, Known: true, Prefix: v.prefix, Func: -1}); sc.State == scope.Known {
+				cs.known = append(cs.known, sc.Value)
+				cs.addUsers(ix, sc.Value, fn)
+			} else {
+				open = true
+			}
+		}
+		cs.open = cs.open || open
+	}
+	if cs.open {
+		cs.addUsers(ix, "*", fn)
+	}
+	slices.Sort(cs.known)
+	cs.known = slices.Compact(cs.known)
 	for k, u := range cs.users {
 		slices.Sort(u)
 		cs.users[k] = slices.Compact(u)

@@ -492,3 +492,83 @@ func get(c *Config) {
 	res = scanGoTexts(t, texts)
 	checkScope(t, "decoded", findingAt(t, res, texts, "c.go", "// here"), wantScope{scope: "tag.example.com", dynamic: true})
 }
+
+// TestGoLibraryDefault grants a client library's default host, and beside
+// it the hosts the project's overrides give.
+func TestGoLibraryDefault(t *testing.T) {
+	bot := `package main
+
+import "github.com/slack-go/slack"
+
+type Bot struct{ api *slack.Client }
+
+func (b *Bot) say(ch, text string) error {
+	_, _, err := b.api.PostMessage(ch, slack.MsgOptionText(text, false)) // here
+	return err
+}
+`
+	gh := `package main
+
+import (
+	"context"
+
+	"github.com/google/go-github/v72/github"
+)
+
+type S struct{ gh *github.Client }
+
+func (s *S) repo(ctx context.Context) error {
+	_, _, err := s.gh.Repositories.Get(ctx, "o", "r") // here
+	return err
+}
+`
+	for _, tc := range []struct {
+		name  string
+		texts map[string]string
+		want  wantScope
+	}{
+		{"slack default", map[string]string{"bot.go": bot, "new.go": "package main\n\nimport \"github.com/slack-go/slack\"\n\nfunc New(tok string) *Bot { return &Bot{api: slack.New(tok)} }\n"},
+			wantScope{scope: "slack.com"}},
+		{"slack overrides", map[string]string{"bot.go": bot, "new.go": `package main
+
+import "github.com/slack-go/slack"
+
+func New(tok string, gov bool, url string) *Bot {
+	if gov {
+		return &Bot{api: slack.New(tok, slack.OptionAPIURL("https://slack-gov.com/api/"))}
+	}
+	return &Bot{api: slack.New(tok, slack.OptionAPIURL(url+"api/"))}
+}
+`}, wantScope{scope: "slack-gov.com", scopes: []string{"slack-gov.com", "slack.com"}, dynamic: true}},
+		{"github default", map[string]string{"s.go": gh, "new.go": "package main\n\nimport \"github.com/google/go-github/v72/github\"\n\nfunc New(tok string) *S { return &S{gh: github.NewClient(nil).WithAuthToken(tok)} }\n"},
+			wantScope{scope: "api.github.com"}},
+		{"github enterprise", map[string]string{"s.go": gh, "new.go": `package main
+
+import (
+	"os"
+
+	"github.com/google/go-github/v72/github"
+)
+
+func New(tok string) (*S, error) {
+	c := github.NewClient(nil).WithAuthToken(tok)
+	if h := os.Getenv("GITHUB_HOST"); h != "" {
+		var err error
+		if c, err = c.WithEnterpriseURLs(h, h); err != nil {
+			return nil, err
+		}
+	}
+	return &S{gh: c}, nil
+}
+`}, wantScope{scope: "api.github.com", dynamic: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanGoTexts(t, tc.texts)
+			file := "bot.go"
+			if _, ok := tc.texts["s.go"]; ok {
+				file = "s.go"
+			}
+			checkScope(t, tc.name, findingAt(t, res, tc.texts, file, "// here"), tc.want)
+		})
+	}
+}

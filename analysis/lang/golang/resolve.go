@@ -363,10 +363,12 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 	if t.typ(l) != "identifier" {
 		lv := x.eval(l, sc, c) // calls inside index or selector targets still run
 		if t.typ(l) == "selector_expression" && lv.sel != "" {
-			if op == "=" || op == ":=" {
-				x.addStore(lv.sel, v)
-			} else {
-				x.addStore(lv.sel, unknown())
+			if op != "=" && op != ":=" {
+				v = unknown()
+			}
+			x.addStore(lv.sel, v)
+			if mod, rest, ok := strings.Cut(lv.sel, " "); ok && sdkFields[rest[strings.LastIndexByte(rest, '.')+1:]] {
+				x.addStore("sdk:"+mod, v) // client.BaseURL = u
 			}
 		}
 		// x.f = v, x[k] = v, *x = v: x now (partly) holds v.
@@ -1383,6 +1385,7 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		}
 		x.localCall(n, c, facts.Callee{Kind: "method", Name: last, Func: -1, Span: sp}, argNodes, args, rr)
 	}
+	x.sdkStore(mod, last, args)
 	flagVar := x.flagDefault(mod, member, last, argNodes, args, sc, c, &res)
 	x.libraryStores(mod, last, argNodes, args, flagVar)
 	switch {

@@ -365,3 +365,26 @@ func (x *extractor) structStores(mod, typ string) {
 		}
 	}
 }
+
+// sdkOverrides are the options and methods of client libraries that
+// replace the host the library talks to by default (its rule's default):
+// slack.OptionAPIURL(u), option.WithBaseURL(u) (openai-go, anthropic-sdk-go),
+// go-github's WithEnterpriseURLs(base, upload) and NewEnterpriseClient,
+// Google's option.WithEndpoint. The URL is their first argument.
+var sdkOverrides = map[string]bool{
+	"OptionAPIURL": true, "WithBaseURL": true, "WithEnterpriseURLs": true,
+	"NewEnterpriseClient": true, "WithEndpoint": true,
+}
+
+// sdkFields are the fields of a library client that hold its base URL
+// (go-github's client.BaseURL = u).
+var sdkFields = map[string]bool{"BaseURL": true}
+
+// sdkStore records a use of a library's override of its default host,
+// under "sdk:" + the library's module: the link grants its value beside
+// the default of every call of that library in the project.
+func (x *extractor) sdkStore(mod, last string, args []val) {
+	if sdkOverrides[last] && len(args) > 0 && mod != "" && !strings.HasPrefix(mod, typeRoot) {
+		x.addStore("sdk:"+mod, args[0])
+	}
+}
