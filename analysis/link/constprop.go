@@ -95,7 +95,7 @@ type constWalk struct {
 // linkConst decides a candidate's scope from its callers' values.
 func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	l.prop = nil
-	if cd.scopeOverride != "" && ix.langs[file].Imports() == lang.ImportsPackages {
+	if cd.scope != "" && (cd.scopeOverride != "" || fixedHost(cd.rule)) && ix.langs[file].Imports() == lang.ImportsPackages {
 		ix.linkGoDefault(l, file, c, cd)
 		return
 	}

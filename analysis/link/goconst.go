@@ -9,6 +9,7 @@ import (
 	"github.com/mcpriv/mcpriv/analysis/finding"
 	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/analysis/scope"
+	"github.com/mcpriv/mcpriv/rules"
 )
 
 // Go constant references (facts.Arg.Const with Module "." or a package's
@@ -229,8 +230,19 @@ func sdkFamily(opt, mod string) bool {
 	return false
 }
 
+// fixedHost reports whether rule r states the host its calls go to
+// (go-github's api.github.com): a default the project may override.
+func fixedHost(r *rules.Rule) bool {
+	for _, sa := range r.Scope {
+		if sa.Fixed != "" && (sa.Kind == "url" || sa.Kind == "host" || sa.Kind == "hostport") {
+			return true
+		}
+	}
+	return false
+}
+
 // linkGoDefault adds to a Go call whose scope is its library's default
-// host (cd.scopeOverride) the hosts the project's overrides of that
+// host (cd.scopeOverride, or a rule's fixed host) the hosts the project's overrides of that
 // default give (facts.File.Stores "sdk:…"): a literal beside the default,
 // and an open scope when one is not a literal.
 func (ix *index) linkGoDefault(l *linked, file int, c *facts.Call, cd *candidate) {
@@ -252,7 +264,7 @@ func (ix *index) linkGoDefault(l *linked, file int, c *facts.Call, cd *candidate
 	}
 	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
 	fn := []fnID{ix.base[file] + fnID(c.Func)}
-	cs := &constScope{known: []string{cd.scope}, sdk: true}
+	cs := &constScope{known: []string{cd.scope}, env: cd.scopeEnv, sdk: true}
 	cs.addUsers(ix, cd.scope, fn)
 	for _, st := range stores {
 		var vals []goVal
