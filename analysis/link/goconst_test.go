@@ -572,3 +572,17 @@ func New(tok string) (*S, error) {
 		})
 	}
 }
+
+// TestGoFieldPointer: a field written through a pointer to it stays open.
+func TestGoFieldPointer(t *testing.T) {
+	for _, tc := range []struct{ name, set string }{
+		{"pointer variable", "func set(c *C, v string) { p := &c.base; *p = v }"},
+		{"pointer passed to a function", "func set(c *C, v string) { write(&c.base, v) }\n\nfunc write(p *string, v string) { *p = v }"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			texts := map[string]string{"c.go": "package main\n\nimport \"net/http\"\n\ntype C struct{ base string }\n\nfunc New() *C { return &C{base: \"https://a.example.com\"} }\n\n" + tc.set + "\n\nfunc (c *C) get() { http.Get(c.base + \"/x\") } // here\n"}
+			res := scanGoTexts(t, texts)
+			checkScope(t, tc.name, findingAt(t, res, texts, "c.go", "// here"), wantScope{scope: "a.example.com", dynamic: true})
+		})
+	}
+}

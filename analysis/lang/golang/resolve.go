@@ -609,6 +609,11 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 	case "unary_expression":
 		op := t.operator(n)
 		v := x.eval(t.nth(n, 0), sc, c)
+		if op == "&" && v.sel != "" && t.typ(t.nodes[n].parent) != "argument_list" {
+			// p := &c.baseURL: what is written through p is not seen. (A
+			// call's arguments are decided by the call: a flag's default.)
+			x.addStore(v.sel, unknown())
+		}
 		switch op {
 		case "!":
 			if v.boolean != 0 {
@@ -1306,6 +1311,9 @@ func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes [
 	lc := facts.LocalCall{Callee: callee, Receiver: recv, Span: x.span(n)}
 	for i, a := range args {
 		lc.Args = append(lc.Args, x.arg(argNodes[i], a))
+		if an := argNodes[i]; a.sel != "" && x.t.typ(an) == "unary_expression" && x.t.operator(an) == "&" {
+			x.addStore(a.sel, unknown()) // set(&c.baseURL): written through the pointer
+		}
 	}
 	fn := &x.f.Functions[c.idx]
 	fn.LocalCalls = append(fn.LocalCalls, lc)

@@ -62,6 +62,10 @@ func (x *extractor) fieldRef(v *val, base val, name string, m member) {
 		typ := base.member[:len(base.member)-2]
 		v.sel = base.mod + " " + typ + "." + name
 		v.cref = &facts.ConstRef{Module: base.mod, Name: "field:" + typ + "." + name}
+	case base.anon == 0:
+		// A field of a field of another package's type (app.cfg.URL): which
+		// type is not known here.
+		v.sel = "?." + name
 	}
 }
 
