@@ -586,3 +586,29 @@ func TestGoFieldPointer(t *testing.T) {
 		})
 	}
 }
+
+// TestGoFieldNotInstanceLiteral: a field set from a call whose argument is
+// a literal is not that literal (os.Getenv("X") is not "X").
+func TestGoFieldNotInstanceLiteral(t *testing.T) {
+	texts := map[string]string{"c.go": `package main
+
+import (
+	"os"
+	"path/filepath"
+)
+
+type C struct{ cache, dir string }
+
+func New(home string) *C {
+	return &C{cache: os.Getenv("APP_CACHE"), dir: filepath.Join(home, ".app")}
+}
+
+func (c *C) load() {
+	os.ReadFile(c.cache) // here
+	os.MkdirAll(c.dir, 0o755) // dir
+}
+`}
+	res := scanGoTexts(t, texts)
+	checkScope(t, "env", findingAt(t, res, texts, "c.go", "// here"), wantScope{})
+	checkScope(t, "join", findingAt(t, res, texts, "c.go", "// dir"), wantScope{})
+}

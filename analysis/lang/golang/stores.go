@@ -22,15 +22,17 @@ import (
 // field that something else also sets.
 
 // literalOf is the literal a string value is, for an instance built from
-// it (url.Parse(u), http.NewRequest(m, u, b)).
+// it (url.Parse(u), http.NewRequest(m, u, b)), or a URL instance was
+// parsed from. Other instances' literals are not their value (os.Getenv's
+// is the variable's name).
 func literalOf(v val) literal {
 	switch {
 	case v.known:
 		return literal{str: v.str, known: true, prefix: v.prefix}
 	case v.cref != nil:
 		return literal{str: v.str, prefix: v.prefix, cref: v.cref}
-	case v.inst.known || v.inst.cref != nil:
-		return v.inst
+	case (v.inst.known || v.inst.cref != nil) && v.mod == "net/url":
+		return v.inst // a URL parsed from a literal or reference
 	}
 	return literal{}
 }
