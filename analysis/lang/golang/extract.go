@@ -54,6 +54,18 @@
 // field or variable of an interface type of this file is a LocalCall of
 // kind "method" with Class "": any implementation in the package may run.
 //
+// # Scopes from fields and package variables
+//
+// A string read from a field of a struct type of the package (c.baseURL),
+// from a package-level variable or constant of another file, or from an
+// exported constant of another package is a constant reference
+// (Arg.Const, Module "." or the import path); each file lists in
+// File.Stores what it stores in fields and package variables (composite
+// literals, assignments, flag and struct-tag defaults, and a value that is
+// not known wherever a library or a pointer may write), and the link
+// resolves the reference with the stores of the whole project (see
+// stores.go and link/goconst.go).
+//
 // A variable's value is the merge of its assignments (flow-insensitive):
 // the taint is their union and a library instance seen in any of them is
 // kept; literal values are the last assignment's.
