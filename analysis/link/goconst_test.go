@@ -612,3 +612,14 @@ func (c *C) load() {
 	checkScope(t, "env", findingAt(t, res, texts, "c.go", "// here"), wantScope{})
 	checkScope(t, "join", findingAt(t, res, texts, "c.go", "// dir"), wantScope{})
 }
+
+// TestGoEnvFallbackToConstant: an env variable falling back to a constant
+// of another file is not narrowed to the constant.
+func TestGoEnvFallbackToConstant(t *testing.T) {
+	texts := map[string]string{
+		"a.go": "package main\n\nconst defaultURL = \"https://d.example.com\"\n",
+		"b.go": "package main\n\nimport (\n\t\"net/http\"\n\t\"os\"\n)\n\nfunc get() {\n\tu := os.Getenv(\"API_URL\")\n\tif u == \"\" {\n\t\tu = defaultURL\n\t}\n\thttp.Get(u + \"/x\") // here\n}\n",
+	}
+	res := scanGoTexts(t, texts)
+	checkScope(t, "env then constant", findingAt(t, res, texts, "b.go", "// here"), wantScope{})
+}

@@ -457,6 +457,12 @@ func merge(cur, v val) val {
 	if v.fn < 0 && v.fnRef == nil {
 		v.fn, v.fnRef, v.typed = cur.fn, cur.fnRef, cur.typed
 	}
+	if cur.getenv != "" && !v.known && v.cref != nil {
+		// `u := os.Getenv("U"); if u == "" { u = defaultURL }` with the
+		// constant in another file: the variable's default, which an Arg
+		// cannot say beside a constant reference: not known.
+		v.cref, v.str, v.prefix = nil, "", false
+	}
 	if cur.getenv != "" && v.known && v.env == "" && v.getenv == "" && v.str != "" {
 		// `u := os.Getenv("U"); if u == "" { u = "https://…" }`: the
 		// literal is the variable's default, not the only value.
