@@ -623,3 +623,32 @@ func TestGoEnvFallbackToConstant(t *testing.T) {
 	res := scanGoTexts(t, texts)
 	checkScope(t, "env then constant", findingAt(t, res, texts, "b.go", "// here"), wantScope{})
 }
+
+// TestGoPackageVariableSetElsewhere: a package variable set from another
+// package, or through a pointer, stays open.
+func TestGoPackageVariableSetElsewhere(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		texts map[string]string
+		file  string
+	}{
+		{"assigned from another package", map[string]string{
+			"go.mod":           "module example.com/c\n\ngo 1.23\n",
+			"config/config.go": "package config\n\nvar BaseURL = \"https://cfg.example.com\"\n",
+			"config/get.go":    "package config\n\nimport \"net/http\"\n\nfunc Get() { http.Get(BaseURL + \"/x\") } // here\n",
+			"main.go":          "package main\n\nimport (\n\t\"os\"\n\n\t\"example.com/c/config\"\n)\n\nfunc main() {\n\tconfig.BaseURL = os.Getenv(\"BASE\")\n\tconfig.Get()\n}\n",
+		}, "config/get.go"},
+		{"decoded through a pointer in its own file", map[string]string{
+			"a.go": "package main\n\nimport \"encoding/json\"\n\nvar base = \"https://a.example.com\"\n\nfunc load(b []byte) error { return json.Unmarshal(b, &base) }\n",
+			"b.go": "package main\n\nimport \"net/http\"\n\nfunc get() { http.Get(base + \"/x\") } // here\n",
+		}, "b.go"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanGoTexts(t, tc.texts)
+			f := findingAt(t, res, tc.texts, tc.file, "// here")
+			if f.Scope == "" || !f.ScopeDynamic {
+				t.Errorf("%s: scope %q dynamic %v, want the literal beside \"*\"", tc.name, f.Scope, f.ScopeDynamic)
+			}
+		})
+	}
+}

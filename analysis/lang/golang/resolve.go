@@ -754,6 +754,9 @@ func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 	t := x.t
 	if v := sc.lookupBytes(t.bytes(n)); v != nil {
 		out := *v
+		if x.globals.vars[string(t.bytes(n))] == v {
+			out.sel = "var:" + string(t.bytes(n)) // a package variable: &v lets a library set it
+		}
 		if len(out.items) > 0 && x.globals.vars[string(t.bytes(n))] == v {
 			x.usedTables[v] = true // this file decides which entries it registers
 		}
@@ -811,6 +814,7 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 			// A constant or variable of that package, if it is one of the
 			// project's (the link looks it up).
 			v.cref = &facts.ConstRef{Module: p, Name: name}
+			v.sel = p + " var:" + name // config.BaseURL = u sets it
 		}
 		return v
 	}
