@@ -506,7 +506,7 @@ func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate)
 // a project module and a constant of it, longest module first (from
 // .config import API_URL; config.API_URL; config.Settings.URL). A constant
 // an environment variable overrides gives its default with the variable
-// (python.EnvConstKey).
+// (facts.EnvConstKey).
 func (ix *index) pyConstArg(file int, a *facts.Arg) *facts.Arg {
 	for mod, name := range pySplits(a.Const.Module + "." + a.Const.Name) {
 		fi := ix.pyModule(file, mod)
