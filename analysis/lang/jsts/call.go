@@ -144,6 +144,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 	}
 
+	if len(cv.alts) > 0 && cv.fnp == 0 {
+		e.altCalls(n, calleeNode, cv, args, c) // handlers[name](args)
+	}
 	switch {
 	case cv.sym != nil && !cv.intr:
 		call := facts.Call{Module: cv.sym.mod, Member: cv.sym.member, Func: int(c.fn), New: isNew, Span: sp,
@@ -601,6 +604,9 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 		if rv.fnp > 0 && !obj.expObj && !obj.modObj {
 			e.ref(c, rv.fn(), left)
 		}
+		if !obj.this && !obj.modObj && !obj.expObj && obj.sym == nil {
+			e.addAlts(t.child(left, "object"), rv, c) // handlers.d = fn
+		}
 	case kSubscript:
 		obj := e.evalRef(t.child(left, "object"), c, true)
 		iv := e.eval(t.child(left, "index"), c)
@@ -613,6 +619,7 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				e.access(left, k, c, nonNil(iv.taint))
 			}
 		} else if !obj.this && obj.fnp == 0 {
+			e.addAlts(t.child(left, "object"), rv, c) // handlers["c"] = fn
 			e.mutate(t.child(left, "object"), rv.taint, c) // servers[name] = entry
 		}
 		if rv.fnp > 0 {
@@ -703,6 +710,23 @@ func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
 	if b := e.ownBinding(obj, c); b != nil {
 		b.v.taint = union(b.v.taint, taint)
 	}
+}
+
+// addAlts notes a function stored into a property of the object obj names
+// (`handlers[k] = fn`): a call through the object by a computed key may
+// run it (val.alts). Only the function declaring obj does (ownBinding).
+func (e *extractor) addAlts(obj int32, rv val, c *ctx) {
+	if rv.fnp == 0 && len(rv.alts) == 0 {
+		return
+	}
+	b := e.ownBinding(obj, c)
+	if b == nil || b.v.sym != nil || len(b.v.alts) >= maxAlts {
+		return
+	}
+	if rv.fnp > 0 {
+		b.v.alts = append(b.v.alts, rv.fnp)
+	}
+	b.v.alts = append(b.v.alts, rv.alts...)
 }
 
 // ownBinding returns the binding identifier id names when the function
