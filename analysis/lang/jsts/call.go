@@ -619,7 +619,7 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				e.access(left, k, c, nonNil(iv.taint))
 			}
 		} else if !obj.this && obj.fnp == 0 {
-			e.addAlts(t.child(left, "object"), rv, c) // handlers["c"] = fn
+			e.addAlts(t.child(left, "object"), rv, c)      // handlers["c"] = fn
 			e.mutate(t.child(left, "object"), rv.taint, c) // servers[name] = entry
 		}
 		if rv.fnp > 0 {
