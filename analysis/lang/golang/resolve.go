@@ -362,6 +362,9 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 	t := x.t
 	if t.typ(l) != "identifier" {
 		x.eval(l, sc, c) // calls inside index or selector targets still run
+		if t.typ(l) == "selector_expression" && op == "=" {
+			x.optionStore(l, v, sc, c)
+		}
 		// x.f = v, x[k] = v, *x = v: x now (partly) holds v.
 		root := l
 		for d := 0; d < 8; d++ {
@@ -416,6 +419,32 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 		return
 	}
 	*cur = merge(*cur, v)
+}
+
+// optionStore records an assignment to a field of a library instance
+// (client.BaseURL, _ = url.Parse(…)) as a Store access: the option is set
+// after the client was made, so its default no longer holds alone.
+// Only a variable or a field path of one (s.gh.BaseURL) is evaluated
+// again: nothing there records a call.
+func (x *extractor) optionStore(l int32, v val, sc *scope, c *fnCtx) {
+	t := x.t
+	obj := t.nth(l, 0)
+	for o := obj; t.typ(o) != "identifier"; o = t.nth(o, 0) {
+		if t.typ(o) != "selector_expression" {
+			return
+		}
+	}
+	ov := x.eval(obj, sc, c)
+	if ov.mod == "" || !strings.Contains(ov.member, "()") {
+		return
+	}
+	a := x.arg(-1, v)
+	if !a.Known && v.inst.known {
+		a.Value, a.Known, a.Prefix = v.inst.str, true, v.inst.prefix // url.Parse("https://…")
+	}
+	sp := x.span(l)
+	x.f.Calls = append(x.f.Calls, facts.Call{Module: ov.mod, Member: ov.member, Func: c.idx, Access: true, Store: true,
+		Span: sp, CalleeSpan: sp, Key: t.text(t.nth(l, 1)), Args: []facts.Arg{a}})
 }
 
 // merge is a variable's value after another assignment. The analysis is

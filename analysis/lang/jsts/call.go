@@ -596,8 +596,7 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				e.markQuery(t.child(left, "object"), c)
 			}
 		case obj.sym != nil:
-			lv := e.member(obj, key, c)
-			e.access(left, lv, c, nil)
+			e.storeOrAccess(left, obj, e.member(obj, key, c), rv, c)
 		case !obj.this && !obj.modObj && !obj.expObj && obj.fnp == 0:
 			e.mutate(t.child(left, "object"), rv.taint, c) // body.text = content
 		}
@@ -612,7 +611,7 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 		iv := e.eval(t.child(left, "index"), c)
 		if obj.sym != nil {
 			if iv.known && !iv.prefix {
-				e.access(left, e.member(obj, iv.str, c), c, nil)
+				e.storeOrAccess(left, obj, e.member(obj, iv.str, c), rv, c)
 			} else {
 				k := obj
 				k.keyed = false
@@ -710,6 +709,21 @@ func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
 	if b := e.ownBinding(obj, c); b != nil {
 		b.v.taint = union(b.v.taint, taint)
 	}
+}
+
+// storeOrAccess records an assignment to lv, a property of the library
+// value obj: on an instance (client.baseURL = …, client.defaults.baseURL
+// = …) a store of rv (facts.Call.Store), as the option is set after
+// construction and its default no longer holds alone; otherwise an
+// access, as before (process.env.X = …).
+func (e *extractor) storeOrAccess(left int32, obj, lv, rv val, c *ctx) {
+	if !strings.Contains(obj.sym.member, "()") || obj.intr || obj.req || !lv.keyed || lv.key == "" {
+		e.access(left, lv, c, nil)
+		return
+	}
+	sp := e.span(left)
+	e.addCall(facts.Call{Module: lv.sym.mod, Member: lv.objMem, Func: int(c.fn), Access: true, Store: true,
+		Span: sp, CalleeSpan: sp, Key: lv.key, Args: []facts.Arg{e.arg(-1, rv, 1)}})
 }
 
 // addAlts notes a function stored into a property of the object obj names

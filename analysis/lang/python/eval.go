@@ -831,6 +831,8 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 		}
 		if o := e.evalObj(fc, obj); !o.sym && !o.self && o.cls == "" && o.classDef == "" {
 			e.mutate(fc, obj, v.refs) // req.body = content
+		} else if o.sym && strings.Contains(o.mem, "(") {
+			e.emitStore(fc, o, l, t.text(t.field(l, "attribute")), v)
 		}
 	case "subscript":
 		e.eval(fc, l)

@@ -1206,6 +1206,21 @@ func (e *extractor) emitAccess(fc *fnCtx, v val, n, callee int32, key string, ke
 	})
 }
 
+// emitStore records an assignment to attribute attr of the library
+// instance o (client.base_url = "https://…") as a store of v
+// (facts.Call.Store): the option is set after construction, so its
+// default no longer holds alone.
+func (e *extractor) emitStore(fc *fnCtx, o val, n int32, attr string, v val) {
+	a := facts.Arg{Func: -1, Refs: e.remap(fc, v.refs)}
+	if v.known {
+		a.Value, a.Known, a.Prefix, a.Env = v.s, true, v.prefix, v.env
+	}
+	e.f.Calls = append(e.f.Calls, facts.Call{
+		Module: o.mod, Member: o.mem, Func: fc.idx, Access: true, Store: true, Span: e.span(n), CalleeSpan: e.span(n),
+		Key: attr, Args: []facts.Arg{a},
+	})
+}
+
 // emitLocal records a call to a function of the project. Args are laid out
 // so that Args[i] is what the callee's parameter i receives, as Params keep
 // self: a method called on an instance (bound) gets its receiver as Args[0];
