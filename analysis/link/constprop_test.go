@@ -211,10 +211,10 @@ func main() {
 			"config.js": "export let BASE = \"https://api.example.com\";\nexport function set(b) { BASE = b; }\n",
 			"s.js":      "import { BASE } from \"./config.js\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
 		}, "s.js", "// here", wantScope{}},
-		{"js exported object member is not a constant", map[string]string{
+		{"js exported object member", map[string]string{
 			"config.js": "export const config = { api: \"https://api.example.com\" };\n",
 			"s.js":      "import { config } from \"./config.js\";\nexport const get = () => fetch(`${config.api}/x`); // here\n",
-		}, "s.js", "// here", wantScope{}},
+		}, "s.js", "// here", wantScope{scope: "api.example.com"}},
 		{"js a library's constant is not followed", map[string]string{
 			"s.js": "import { BASE } from \"some-lib\";\nexport const get = () => fetch(`${BASE}/x`); // here\n",
 		}, "s.js", "// here", wantScope{}},

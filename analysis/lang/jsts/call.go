@@ -52,6 +52,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	calleeNode := t.child(n, calleeField)
 	cn := e.unwrapCallee(calleeNode)
 	argsNode := t.child(n, "arguments")
+	if !isNew {
+		e.noteMergeCall(cn, argsNode)
+	}
 
 	// Module loaders are recognised by name, wherever they are bound: bundles
 	// pass them around as parameters and rename nothing else consistently.
@@ -265,6 +268,9 @@ func (e *extractor) withReturn(result val, fn int32) val {
 		return result
 	}
 	r.taint = result.taint
+	if props := e.returnedObj(fn); props != nil && r.sym == nil && r.fnp == 0 {
+		r.props = props // getConfig().baseUrl: the literal every return gives
+	}
 	return r
 }
 
@@ -545,7 +551,8 @@ func (e *extractor) dynamicImport(n, cn, argsNode int32, c *ctx) val {
 // assign evaluates `left = right`.
 func (e *extractor) assign(n int32, c *ctx) val {
 	t := e.t
-	rv := e.eval(t.child(n, "right"), c)
+	right := t.child(n, "right")
+	rv := e.eval(right, c)
 	left := t.child(n, "left")
 	switch t.k(left) {
 	case kIdentifier:
@@ -555,7 +562,9 @@ func (e *extractor) assign(n int32, c *ctx) val {
 	case kObjectPattern, kArrayPattern:
 		e.bind(left, rv, c, nil)
 	default:
+		e.assignRight = right
 		e.assignTo(left, rv, c)
+		e.assignRight = -1
 	}
 	return rv
 }
@@ -564,6 +573,9 @@ func (e *extractor) assign(n int32, c *ctx) val {
 // write to a global (process.env.X = …).
 func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 	t := e.t
+	right := e.assignRight
+	e.assignRight = -1
+	e.noteWrite(left)
 	switch t.k(left) {
 	case kMember:
 		obj := e.evalRef(t.child(left, "object"), c, true)
@@ -583,9 +595,11 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 			e.exportValue("default", rv)
 			for k, p := range rv.props {
 				e.exportValue(k, p.v)
+				e.noteExportWrite(k, p.v, -1)
 			}
 		case obj.expObj:
 			e.exportValue(key, rv)
+			e.noteExportWrite(key, rv, right)
 		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":
 			// u.pathname = p, u.search = "?q=" + q: the URL now carries them.
 			e.mutate(t.child(left, "object"), rv.taint, c)
@@ -627,6 +641,7 @@ func (e *extractor) augAssign(n int32, c *ctx) val {
 	t := e.t
 	rv := e.eval(t.child(n, "right"), c)
 	left := t.child(n, "left")
+	e.noteWrite(left)
 	if t.k(left) == kIdentifier {
 		if b := c.sc.lookupBytes(e.bytesOf(left)); b != nil {
 			old := b.v

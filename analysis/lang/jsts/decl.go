@@ -53,6 +53,7 @@ func (e *extractor) function(n int32, c *ctx) val {
 		f := &e.f.Functions[idx]
 		f.Returns = union(f.Returns, rv.taint)
 		e.noteReturn(idx, rv)
+		e.noteReturnObj(idx, rv)
 		if rv.fnp > 0 {
 			e.ref(nc, rv.fn(), body)
 		}
@@ -277,25 +278,6 @@ func (e *extractor) declaration(n int32, c *ctx) {
 			e.constant(e.text(name), v)
 		}
 	}
-}
-
-// constant records top-level string constants and string members of constant objects.
-func (e *extractor) constant(name string, v val) {
-	if v.known && !v.prefix {
-		e.setConst(name, v.str)
-	}
-	for k, p := range v.props {
-		if p.v.known && !p.v.prefix {
-			e.setConst(name+"."+k, p.v.str)
-		}
-	}
-}
-
-func (e *extractor) setConst(k, s string) {
-	if e.f.Constants == nil {
-		e.f.Constants = map[string]string{}
-	}
-	e.f.Constants[k] = s
 }
 
 // enum binds a TS enum as an object of its members; string members are constants.

@@ -195,6 +195,7 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 			fn := &e.f.Functions[c.self]
 			fn.Returns = union(fn.Returns, v.taint)
 			e.noteReturn(c.self, v)
+			e.noteReturnObj(c.self, v)
 			if v.fnp > 0 {
 				e.ref(c, v.fn(), a)
 			}
@@ -257,6 +258,9 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		return plain(taint)
 	case kUnary:
 		in := t.child(n, "argument")
+		if in >= 0 && bytes.Equal(e.between(n, -1, in), []byte("delete")) {
+			e.noteWrite(in) // delete CONFIG.url
+		}
 		if in >= 0 && bytes.Equal(e.between(n, -1, in), []byte("typeof")) {
 			// typeof fetch only tests for a global; it uses nothing.
 			in = e.unwrapCallee(in)

@@ -88,6 +88,10 @@ type extractor struct {
 	factories       map[int32][]factoryTool // by function: the tools it registers named by a parameter
 	unresolvedCalls map[int32][]int         // by factory: its tools made by calls that name them no better
 	exported        []exportedVal           // every export, for the type table (types.go)
+	written         map[string]bool         // member paths the file writes (consts.go)
+	retObjs         map[int32]*retObj       // by function: the object literal its returns agree on
+	cjsExports      map[string]*val         // exports.NAME writes: the value, nil when they disagree
+	assignRight     int32                   // the right side of the assignment assignTo stores, or -1
 	depth           int
 	buf             []int32
 	callHint        int // call and new expressions in the tree
@@ -124,6 +128,8 @@ func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
 		dispatch: map[int32]*dispatchSpec{},
 		toolAnn:  map[string]toolAnnotations{},
 		refSeen:  map[[2]int32]bool{},
+
+		assignRight: -1,
 	}
 }
 
@@ -153,6 +159,7 @@ func (e *extractor) run() {
 	e.evalBody(0, c)
 	e.dropTemplates()
 	e.typeTable()
+	e.constTable()
 	e.flushCalls()
 	e.comments()
 	e.parseErrors()

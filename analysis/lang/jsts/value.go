@@ -244,18 +244,44 @@ func unescape(b []byte) string {
 
 // constRef is the constant of another project file that v, an imported
 // name read as a value, is: API_BASE after `import { API_BASE } from
-// "./config.js"`, config_js_1.API_BASE in compiled CommonJS. Only plain
-// names: an exported object's members may be reassigned anywhere.
+// "./config.js"`, config_js_1.API_BASE in compiled CommonJS, a member of
+// an exported constant object (CONFIG.api.baseUrl) or of the object an
+// exported getter returns (getConfig().baseUrl). The link finds only what
+// that file records as constant (consts.go).
 func constRef(v val) *facts.ConstRef {
-	if v.sym == nil || v.fnp > 0 || v.ctor != nil || v.props != nil || v.cls != "" || v.clsRef != "" {
+	if v.sym == nil || v.fnp > 0 || v.props != nil || v.cls != "" || v.clsRef != "" {
 		return nil
+	}
+	if v.ctor != nil && !strings.Contains(v.sym.member, "().") {
+		return nil // an instance, not a getter's object
 	}
 	m := v.sym.mod
 	if !strings.HasPrefix(m, ".") && !strings.HasPrefix(m, "/") {
 		return nil
 	}
-	if v.sym.member == "" || strings.ContainsAny(v.sym.member, ".()[]") {
+	if !constName(v.sym.member) {
 		return nil
 	}
 	return &facts.ConstRef{Module: m, Name: v.sym.member}
+}
+
+// constName reports whether name can be a key of File.Constants: NAME,
+// NAME.member… or NAME().member…, each part a plain name.
+func constName(name string) bool {
+	parts := strings.Split(name, ".")
+	if len(parts) > maxConstPath+1 {
+		return false
+	}
+	if r, ok := strings.CutSuffix(parts[0], "()"); ok {
+		if len(parts) < 2 {
+			return false
+		}
+		parts[0] = r
+	}
+	for _, p := range parts {
+		if p == "" || strings.ContainsAny(p, "()[]") {
+			return false
+		}
+	}
+	return true
 }

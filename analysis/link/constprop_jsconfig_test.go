@@ -1,0 +1,89 @@
+package link
+
+import "testing"
+
+// TestConstPropJSConfig follows JS/TS configuration values to the call:
+// members of constant objects, of the object a getter returns, CommonJS
+// exports (tsc's output), in the file and across files; and keeps open
+// what the model or an operator without a stated default chooses.
+func TestConstPropJSConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		texts      map[string]string
+		file, mark string
+		want       wantScope
+	}{
+		{"exported object member", map[string]string{
+			"config.ts": "export const CONFIG = { apiUrl: \"https://api.example.com\", timeout: 5 };\n",
+			"s.ts":      "import { CONFIG } from \"./config.js\";\nexport const get = (p: string) => fetch(`${CONFIG.apiUrl}/v1/${p}`); // here\n",
+		}, "s.ts", "// here", wantScope{scope: "api.example.com"}},
+		{"nested member", map[string]string{
+			"config.ts": "export const config = {\n  api: { github: { baseUrl: \"https://api.github.com\" } },\n} as const;\n",
+			"s.ts":      "import { config } from \"./config.js\";\nexport const get = (p: string) => fetch(config.api.github.baseUrl + \"/repos/\" + p); // here\n",
+		}, "s.ts", "// here", wantScope{scope: "api.github.com"}},
+		{"destructured member", map[string]string{
+			"config.js": "export const CONFIG = { baseUrl: process.env.ACME_URL || \"https://acme.example.com\" };\n",
+			"s.js":      "import { CONFIG } from \"./config.js\";\nconst { baseUrl } = CONFIG;\nexport const get = (p) => fetch(`${baseUrl}/x/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{scope: "acme.example.com"}},
+		{"member the file writes stays unknown", map[string]string{
+			"config.js": "export const CONFIG = { baseUrl: \"https://a.example.com\" };\nexport function configure(u) { CONFIG.baseUrl = u; }\n",
+			"s.js":      "import { CONFIG } from \"./config.js\";\nexport const get = (p) => fetch(`${CONFIG.baseUrl}/x/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"object merged into stays unknown", map[string]string{
+			"config.js": "export const CONFIG = { baseUrl: \"https://a.example.com\" };\nexport function configure(o) { Object.assign(CONFIG, o); }\n",
+			"s.js":      "import { CONFIG } from \"./config.js\";\nexport const get = (p) => fetch(`${CONFIG.baseUrl}/x/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"member with a computed write stays unknown", map[string]string{
+			"config.js": "export const CONFIG = { baseUrl: \"https://a.example.com\" };\nexport function set(k, v) { CONFIG[k] = v; }\n",
+			"s.js":      "import { CONFIG } from \"./config.js\";\nexport const get = (p) => fetch(`${CONFIG.baseUrl}/x/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"member from env without default stays unknown", map[string]string{
+			"config.js": "export const CONFIG = { baseUrl: process.env.ACME_URL };\n",
+			"s.js":      "import { CONFIG } from \"./config.js\";\nexport const get = (p) => fetch(`${CONFIG.baseUrl}/x/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"getter's object across files", map[string]string{
+			"config.ts": "export function getConfig() {\n  return { baseUrl: process.env.ACME_URL || \"https://acme.example.com\", token: process.env.ACME_TOKEN };\n}\n",
+			"s.ts":      "import { getConfig } from \"./config.js\";\nexport async function get(p: string) {\n  const { baseUrl } = getConfig();\n  return fetch(`${baseUrl}/v2/${p}`); // here\n}\n",
+		}, "s.ts", "// here", wantScope{scope: "acme.example.com"}},
+		{"getter's object read directly", map[string]string{
+			"config.js": "export const getConfig = () => ({ api: { url: \"https://g.example.com\" } });\n",
+			"s.js":      "import { getConfig } from \"./config.js\";\nexport const get = (p) => fetch(getConfig().api.url + \"/\" + p); // here\n",
+		}, "s.js", "// here", wantScope{scope: "g.example.com"}},
+		{"getter in the same file", map[string]string{
+			"s.js": "function getConfig() {\n  return { baseUrl: \"https://local.example.com\" };\n}\nexport function get(p) {\n  const cfg = getConfig();\n  return fetch(`${cfg.baseUrl}/${p}`); // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "local.example.com"}},
+		{"getter whose returns disagree stays unknown", map[string]string{
+			"config.js": "export function getConfig(prod) {\n  if (prod) return { baseUrl: \"https://a.example.com\" };\n  return { baseUrl: \"https://b.example.com\" };\n}\n",
+			"s.js":      "import { getConfig } from \"./config.js\";\nexport const get = (p) => fetch(`${getConfig(true).baseUrl}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"getter returning its argument's value stays unknown", map[string]string{
+			"config.js": "export function getConfig(args) {\n  return { baseUrl: args.url };\n}\n",
+			"s.js":      "import { getConfig } from \"./config.js\";\nexport const get = (a, p) => fetch(`${getConfig(a).baseUrl}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"getter returning a spread stays unknown", map[string]string{
+			"config.js": "import fs from \"fs\";\nexport function getConfig() {\n  return { baseUrl: \"https://a.example.com\", ...JSON.parse(fs.readFileSync(\"c.json\", \"utf8\")) };\n}\n",
+			"s.js":      "import { getConfig } from \"./config.js\";\nexport const get = (p) => fetch(`${getConfig().baseUrl}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"compiled CommonJS export", map[string]string{
+			"config.js": "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\nexports.API_BASE = exports.TIMEOUT = void 0;\nexports.API_BASE = \"https://cjs.example.com\";\nexports.TIMEOUT = 3;\n",
+			"s.js":      "\"use strict\";\nconst config_js_1 = require(\"./config.js\");\nasync function get(p) {\n  return fetch(`${config_js_1.API_BASE}/v1/${p}`); // here\n}\nexports.get = get;\n",
+		}, "s.js", "// here", wantScope{scope: "cjs.example.com"}},
+		{"compiled CommonJS object export", map[string]string{
+			"config.js": "\"use strict\";\nexports.CONFIG = void 0;\nexports.CONFIG = { api: { baseUrl: \"https://obj.example.com\" } };\n",
+			"s.js":      "\"use strict\";\nconst config_1 = require(\"./config\");\nexports.get = (p) => fetch(config_1.CONFIG.api.baseUrl + \"/\" + p); // here\n",
+		}, "s.js", "// here", wantScope{scope: "obj.example.com"}},
+		{"CommonJS export written twice stays unknown", map[string]string{
+			"config.js": "exports.API_BASE = \"https://a.example.com\";\nexports.setBase = (b) => { exports.API_BASE = b; };\n",
+			"s.js":      "const config = require(\"./config.js\");\nexports.get = (p) => fetch(`${config.API_BASE}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"module.exports object", map[string]string{
+			"config.js": "module.exports = { API_BASE: \"https://me.example.com\" };\n",
+			"s.js":      "const { API_BASE } = require(\"./config.js\");\nexports.get = (p) => fetch(`${API_BASE}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{scope: "me.example.com"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanTexts(t, tc.texts)
+			checkScope(t, tc.name, findingAt(t, res, tc.texts, tc.file, tc.mark), tc.want)
+		})
+	}
+}
