@@ -269,6 +269,11 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 		if !slices.Contains(present, a) {
 			present = append(present, a)
 		}
+		if sa.Base != "" {
+			if j := joinBase(c, sa.Base, a); j != nil {
+				a = j // "/users" on a client made with baseURL "https://api.x.com"
+			}
+		}
 		if m.ScopeArg == nil {
 			m.ScopeArg, m.ScopeKind = a, sa.Kind
 		}
@@ -510,4 +515,85 @@ func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
 		return nil
 	}
 	return &p
+}
+
+// joinBase is the URL a relative literal a resolves to on a client whose
+// construction option key is its base (facts.Call.Recv): the base's
+// literal, imported constant or fallback followed by the path. nil when a
+// is not a literal relative reference (an absolute URL, or a value that
+// may be one), when the base is not known, or when the call's own options
+// set the key again.
+func joinBase(c *facts.Call, key string, a *facts.Arg) *facts.Arg {
+	if c.Recv == nil || !a.Known || !relativeRef(a.Value, a.Prefix) {
+		return nil
+	}
+	b, ok := c.Recv.Props[key]
+	if !ok {
+		return nil
+	}
+	for i := range c.Args {
+		if _, again := c.Args[i].Props[key]; again {
+			return nil
+		}
+		if _, open := c.Args[i].Props[facts.OpenProps]; open {
+			return nil // options not seen here may set it
+		}
+	}
+	path := strings.TrimLeft(a.Value, "/")
+	join := func(base string, prefix bool) (string, bool) {
+		if prefix {
+			return base, true
+		}
+		if len(base)+len(path) > maxJoined {
+			return strings.TrimSuffix(base, "/") + "/", true
+		}
+		return strings.TrimSuffix(base, "/") + "/" + path, a.Prefix
+	}
+	switch {
+	case b.Known:
+		v, p := join(b.Value, b.Prefix)
+		return &facts.Arg{Value: v, Known: true, Prefix: p, Env: b.Env, Func: -1}
+	case b.Const != nil:
+		v, p := join(b.Value, b.Prefix)
+		if b.Value == "" && !b.Prefix {
+			v = "/" + path // the constant's own text comes first
+		}
+		return &facts.Arg{Const: b.Const, Value: v, Prefix: p, Func: -1}
+	case b.Default != "":
+		v, p := join(b.Default, b.DefaultPrefix)
+		return &facts.Arg{Default: v, DefaultPrefix: p, Func: -1}
+	}
+	return nil
+}
+
+// maxJoined bounds a joined URL; past it only the base's leading part is kept.
+const maxJoined = 4096
+
+// relativeRef reports whether v (prefix: only its start is known) is a
+// relative reference whatever follows it: no scheme ("users/1", not
+// "http" + rest), not scheme-relative ("/x", not "/" + rest or "//h").
+// A client resolves only those against its base; anything else may name
+// its own host.
+func relativeRef(v string, prefix bool) bool {
+	if v == "" {
+		return !prefix
+	}
+	switch c := v[0]; {
+	case c == '/' || c == '\\':
+		return len(v) >= 2 && v[1] != '/' && v[1] != '\\'
+	case c <= ' ' || c == 0x7f:
+		return false // parsers trim or reject it: not decided here
+	case c|0x20 >= 'a' && c|0x20 <= 'z':
+		for i := 1; i < len(v); i++ {
+			switch d := v[i]; {
+			case d == ':':
+				return false // a scheme: absolute
+			case d|0x20 >= 'a' && d|0x20 <= 'z', d >= '0' && d <= '9', d == '+', d == '-', d == '.':
+			default:
+				return true
+			}
+		}
+		return !prefix // "http" + rest may still become a scheme
+	}
+	return true
 }

@@ -97,6 +97,13 @@ type ScopeArg struct {
 	// option when the code does not pass it (OPENAI_BASE_URL): the finding
 	// then names it as the default's override (finding.ScopeEnv).
 	Env string `yaml:"env,omitempty"`
+	// Base is the construction option (a key of the receiver, arg -2) a
+	// relative URL at this argument is resolved against: axios.create({
+	// baseURL }), ky's and got's prefixUrl. Only a literal relative
+	// reference ("/users/" + id) is resolved; an absolute URL keeps its
+	// own host, and a value not known (which may be absolute) stays
+	// unknown.
+	Base string `yaml:"base,omitempty"`
 }
 
 // OverrideName names the option that overrides a Default scope, for

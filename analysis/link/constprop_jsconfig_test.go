@@ -80,6 +80,23 @@ func TestConstPropJSConfig(t *testing.T) {
 			"config.js": "module.exports = { API_BASE: \"https://me.example.com\" };\n",
 			"s.js":      "const { API_BASE } = require(\"./config.js\");\nexports.get = (p) => fetch(`${API_BASE}/${p}`); // here\n",
 		}, "s.js", "// here", wantScope{scope: "me.example.com"}},
+		{"axios instance on an imported base", map[string]string{
+			"config.ts": "export const API_BASE = \"https://ax.example.com/v1\";\n",
+			"s.ts":      "import axios from \"axios\";\nimport { API_BASE } from \"./config.js\";\nconst api = axios.create({ baseURL: API_BASE });\nexport const list = (id: string) => api.get(`/items/${id}`); // here\n",
+		}, "s.ts", "// here", wantScope{scope: "ax.example.com"}},
+		{"axios instance on a config member, in a class", map[string]string{
+			"config.ts": "export const config = { api: { baseUrl: \"https://cls.example.com\" } };\n",
+			"s.ts":      "import axios from \"axios\";\nimport { config } from \"./config.js\";\nexport class Client {\n  private http = axios.create({ baseURL: config.api.baseUrl });\n  list() { return this.http.get(\"/items\"); } // here\n}\n",
+		}, "s.ts", "// here", wantScope{scope: "cls.example.com"}},
+		{"axios instance on an option with a fallback", map[string]string{
+			"s.js": "import axios from \"axios\";\nexport function make(opts) {\n  const api = axios.create({ baseURL: opts.url ?? \"https://fb.example.com\" });\n  return api.get(\"/x\"); // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "fb.example.com", dynamic: true}},
+		{"axios instance with a path from tool input stays unknown", map[string]string{
+			"s.js": "import axios from \"axios\";\nimport { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nconst api = axios.create({ baseURL: \"https://ti.example.com\" });\nconst server = new McpServer({ name: \"x\", version: \"1\" });\nserver.tool(\"get\", \"g\", {}, async ({ path }) => {\n  await api.get(\"/\" + path); // here\n  return { content: [] };\n});\n",
+		}, "s.js", "// here", wantScope{}},
+		{"axios instance on an env base without default stays unknown", map[string]string{
+			"s.js": "import axios from \"axios\";\nconst api = axios.create({ baseURL: process.env.API_URL });\nexport const list = () => api.get(\"/items\"); // here\n",
+		}, "s.js", "// here", wantScope{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := scanTexts(t, tc.texts)
