@@ -20,7 +20,7 @@ func TestRelativeRef(t *testing.T) {
 		{"v1/", true, true},
 		{"", false, true}, // the base itself
 		{"", true, false},
-		{"/", true, false},  // "/" + "/evil.example" is scheme-relative
+		{"/", true, false}, // "/" + "/evil.example" is scheme-relative
 		{"//evil.example/x", false, false},
 		{"/\\evil.example", false, false},
 		{"\\\\evil.example", false, false},
@@ -41,7 +41,9 @@ func TestJoinBase(t *testing.T) {
 	recv := func(b facts.Arg) *facts.Arg {
 		return &facts.Arg{Func: -1, Props: map[string]facts.Arg{"baseURL": b}}
 	}
-	lit := func(v string, prefix bool) *facts.Arg { return &facts.Arg{Value: v, Known: true, Prefix: prefix, Func: -1} }
+	lit := func(v string, prefix bool) *facts.Arg {
+		return &facts.Arg{Value: v, Known: true, Prefix: prefix, Func: -1}
+	}
 	for _, tc := range []struct {
 		name string
 		c    facts.Call
