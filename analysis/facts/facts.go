@@ -294,6 +294,13 @@ type Arg struct {
 	// literals the callers pass (constant propagation for scopes). Refs
 	// then has exactly one element and Known is false.
 	Pass bool `json:"pass,omitempty"`
+	// Lead is set when the value starts with Refs[0]'s, a parameter (or a
+	// path into one) unchanged, followed by the literal text in Value
+	// (Prefix: not all of it is known): `${this.baseUrl}/v1` with baseUrl
+	// set from a constructor's parameter. The link follows the literals
+	// the callers pass, as for Pass, and puts Value after each. Known and
+	// Pass are then false, Const and Default empty.
+	Lead bool `json:"lead,omitempty"`
 	// Elems are the elements of an array/list/slice literal argument
 	// (["git", "status"]), at most 16.
 	Elems []Arg `json:"elems,omitempty"`

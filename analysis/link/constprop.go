@@ -108,7 +108,16 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
 	cs := &constScope{open: ans.open}
 	for _, v := range ans.vals {
-		sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: v.s, Known: true, Prefix: v.prefix})
+		s, prefix := v.s, v.prefix
+		if cd.lead != nil && !prefix {
+			// `${base}/v1`: the caller's value, then the text after it.
+			if len(s)+len(cd.lead.Value) > maxConstValue {
+				prefix = true
+			} else {
+				s, prefix = s+cd.lead.Value, cd.lead.Prefix
+			}
+		}
+		sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: s, Known: true, Prefix: prefix})
 		switch sc.State {
 		case scope.Known:
 			cs.known = append(cs.known, sc.Value)

@@ -97,6 +97,32 @@ func TestConstPropJSConfig(t *testing.T) {
 		{"axios instance on an env base without default stays unknown", map[string]string{
 			"s.js": "import axios from \"axios\";\nconst api = axios.create({ baseURL: process.env.API_URL });\nexport const list = () => api.get(\"/items\"); // here\n",
 		}, "s.js", "// here", wantScope{}},
+		{"field from a constructor parameter, then a path", map[string]string{
+			"client.ts": "export class Client {\n  private baseUrl: string;\n  constructor(baseUrl: string) { this.baseUrl = baseUrl; }\n  get(p: string) { return fetch(`${this.baseUrl}/api/v1/${p}`); } // here\n}\n",
+			"s.ts":      "import { Client } from \"./client.js\";\nexport const c = new Client(process.env.SVC_URL || \"https://svc.example.com\");\n",
+		}, "client.ts", "// here", wantScope{scope: "svc.example.com"}},
+		{"field from a constructor option", map[string]string{
+			"client.js": "export class Client {\n  constructor(opts) { this.baseUrl = opts.baseUrl; }\n  get(p) { return fetch(this.baseUrl + \"/api/\" + p); } // here\n}\n",
+			"s.js":      "import { Client } from \"./client.js\";\nimport { CONFIG } from \"./config.js\";\nexport const c = new Client({ baseUrl: CONFIG.url });\n",
+			"config.js": "export const CONFIG = { url: \"https://opt.example.com\" };\n",
+		}, "client.js", "// here", wantScope{scope: "opt.example.com"}},
+		{"helper parameter then a path, two callers", map[string]string{
+			"s.js": "function get(base, p) {\n  return fetch(`${base}/v1/${p}`); // here\n}\nexport const a = (p) => get(\"https://a.example.com\", p);\nexport const b = (p) => get(\"https://b.example.com\", p);\n",
+		}, "s.js", "// here", wantScope{scope: "a.example.com", scopes: []string{"a.example.com", "b.example.com"}}},
+		{"the text after the parameter decides the host", map[string]string{
+			"s.js": "function get(base) {\n  return fetch(base + \"@evil.example.net/x\"); // here\n}\nexport const a = () => get(\"https://a.example.com\");\n",
+		}, "s.js", "// here", wantScope{scope: "evil.example.net"}},
+		{"a parameter followed by a computed part stays unknown", map[string]string{
+			"s.js": "function get(base, p) {\n  return fetch(base + p); // here\n}\nexport const a = (p) => get(\"https://a.example.com\", p);\n",
+		}, "s.js", "// here", wantScope{}},
+		{"constructor parameter from tool input stays open", map[string]string{
+			"client.js": "export class Client {\n  constructor(baseUrl) { this.baseUrl = baseUrl; }\n  get(p) { return fetch(`${this.baseUrl}/api/${p}`); } // here\n}\n",
+			"s.js":      "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { Client } from \"./client.js\";\nconst server = new McpServer({ name: \"x\", version: \"1\" });\nserver.tool(\"get\", \"g\", {}, async ({ url }) => {\n  await new Client(url).get(\"x\");\n  return { content: [] };\n});\n",
+		}, "client.js", "// here", wantScope{}},
+		{"constructor parameter from env without default stays unknown", map[string]string{
+			"client.js": "export class Client {\n  constructor(baseUrl) { this.baseUrl = baseUrl; }\n  get(p) { return fetch(`${this.baseUrl}/api/${p}`); } // here\n}\n",
+			"s.js":      "import { Client } from \"./client.js\";\nexport const c = new Client(process.env.SVC_URL);\n",
+		}, "client.js", "// here", wantScope{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := scanTexts(t, tc.texts)

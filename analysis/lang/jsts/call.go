@@ -3,6 +3,7 @@ package jsts
 import (
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -461,6 +462,13 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 		a.Const = cr
 	} else if v.dflt != "" {
 		a.Default, a.DefaultPrefix = v.dflt, v.dprefix
+	} else if v.lead != nil {
+		if i := slices.IndexFunc(a.Refs, v.lead.Equal); i >= 0 {
+			// The parameter the value starts with comes first.
+			refs := append([]facts.ParamRef{a.Refs[i]}, a.Refs[:i]...)
+			a.Refs = append(refs, a.Refs[i+1:]...)
+			a.Lead, a.Value, a.Prefix = true, v.str, v.prefix
+		}
 	}
 	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	if depth > 0 {

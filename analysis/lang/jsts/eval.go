@@ -417,6 +417,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 	known, prefix := true, false
 	env := ""
 	var cref *facts.ConstRef
+	var lead *facts.ParamRef
 	dflt := ""
 	var taint []facts.ParamRef
 	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
@@ -445,7 +446,14 @@ func (e *extractor) template(n int32, c *ctx) val {
 					dflt = sv.dflt
 					prefix = sv.dprefix
 				}
-				if cref != nil || dflt != "" {
+				if cref == nil && dflt == "" {
+					// `${this.baseUrl}/v1`: a parameter's value, then the rest.
+					if lead = leadOf(sv); lead != nil && sv.lead != nil {
+						sb.WriteString(sv.str)
+						prefix = sv.prefix
+					}
+				}
+				if cref != nil || dflt != "" || lead != nil {
 					sv = val{known: true, taint: sv.taint}
 				}
 			}
@@ -479,6 +487,9 @@ func (e *extractor) template(n int32, c *ctx) val {
 	}
 	if dflt != "" {
 		return val{dflt: dflt + sb.String(), dprefix: prefix, taint: taint}
+	}
+	if lead != nil {
+		return val{str: sb.String(), prefix: prefix, taint: taint, lead: lead}
 	}
 	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env}
 }
@@ -531,6 +542,24 @@ func (e *extractor) binary(n int32, c *ctx) val {
 		case r.known:
 			v.str, v.prefix = v.str+r.str, r.prefix
 		case r.num != "":
+			v.str += r.num
+		default:
+			v.prefix = true
+		}
+		return v
+	}
+	if ld := leadOf(l); ld != nil && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
+		// this.baseUrl + "/v1": the text after a parameter's value.
+		v.lead = ld
+		if l.lead != nil {
+			v.str, v.prefix = l.str, l.prefix
+		}
+		switch {
+		case v.prefix || len(v.str) >= maxValue:
+			v.prefix = true
+		case r.known:
+			v.str, v.prefix = v.str+r.str, r.prefix
+		case decimalLiteral(r.num):
 			v.str += r.num
 		default:
 			v.prefix = true

@@ -43,3 +43,18 @@ export async function ping() {
   const { baseUrl } = getConfig();
   return fetch(`${baseUrl}/ping`);
 }
+
+// A client whose base is its constructor's parameter: the value starts
+// with it (Arg.Lead), the link follows the callers' literals.
+export class Client {
+  private baseUrl: string;
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
+  list(p: string) {
+    return fetch(`${this.baseUrl}/v1/items/${p}`);
+  }
+  one(id: string) {
+    return fetch(this.baseUrl + "/v1/one/" + id);
+  }
+}
