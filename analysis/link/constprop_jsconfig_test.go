@@ -1,6 +1,12 @@
 package link
 
-import "testing"
+import (
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
 
 // TestConstPropJSConfig follows JS/TS configuration values to the call:
 // members of constant objects, of the object a getter returns, CommonJS
@@ -128,5 +134,61 @@ func TestConstPropJSConfig(t *testing.T) {
 			res := scanTexts(t, tc.texts)
 			checkScope(t, tc.name, findingAt(t, res, tc.texts, tc.file, tc.mark), tc.want)
 		})
+	}
+}
+
+// TestRelinkLead edits what a caller passes to a constructor whose
+// parameter leads a URL, then the text after it, then a configuration
+// member the caller reads: each incremental link must equal a full link.
+func TestRelinkLead(t *testing.T) {
+	client := "export class Client {\n  constructor(base) { this.base = base; }\n  get(p) { return fetch(`${this.base}/v1/${p}`); }\n}\n"
+	server := "import { Client } from \"./client.js\";\nimport { CONFIG } from \"./config.js\";\nexport const c = new Client(\"https://a.example.com\");\nexport const d = new Client(CONFIG.url);\n"
+	config := "export const CONFIG = { url: \"https://c.example.com\" };\n"
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{root: t.TempDir(), paths: []string{"client.js", "config.js", "server.js"},
+		texts: map[string]string{"client.js": client, "server.js": server, "config.js": config}}
+	res := linkAndCheck(e, w.root, w.extract(t, e, nil))
+	if len(res.Findings) != 1 || !slices.Equal(res.Findings[0].Scopes, []string{"a.example.com", "c.example.com"}) {
+		t.Fatalf("before the edits: %+v", res.Findings)
+	}
+	cur := map[string]string{}
+	for _, edit := range []struct {
+		file, from, to string
+		want           []string
+	}{
+		{"server.js", "a.example.com", "b.example.com", []string{"b.example.com", "c.example.com"}},
+		{"client.js", "/v1/", ".x.example.org/", []string{"b.example.com.x.example.org", "c.example.com.x.example.org"}},
+		{"config.js", "c.example.com", "e.example.com", []string{"b.example.com.x.example.org", "e.example.com.x.example.org"}},
+		{"config.js", "export const CONFIG = {", "export const CONFIG = {};\nexport const OLD = {", []string{"b.example.com.x.example.org"}},
+	} {
+		old, ok := cur[edit.file]
+		if !ok {
+			old = w.texts[edit.file]
+		}
+		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
+		edited := maps.Clone(cur)
+		got := linkAndCheck(e, w.root, w.extract(t, e, edited))
+		fresh, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
+		}
+		if len(want.Findings) != 1 {
+			t.Fatalf("%s %q → %q: findings %+v", edit.file, edit.from, edit.to, want.Findings)
+		}
+		f := want.Findings[0]
+		scopes := f.Scopes
+		if scopes == nil && f.Scope != "" {
+			scopes = []string{f.Scope}
+		}
+		if !slices.Equal(scopes, edit.want) {
+			t.Errorf("%s %q → %q: scopes %q (scope %q dynamic %v), want %q", edit.file, edit.from, edit.to, scopes, f.Scope, f.ScopeDynamic, edit.want)
+		}
 	}
 }
