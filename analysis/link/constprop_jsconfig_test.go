@@ -129,6 +129,25 @@ func TestConstPropJSConfig(t *testing.T) {
 			"client.js": "export class Client {\n  constructor(baseUrl) { this.baseUrl = baseUrl; }\n  get(p) { return fetch(`${this.baseUrl}/api/${p}`); } // here\n}\n",
 			"s.js":      "import { Client } from \"./client.js\";\nexport const c = new Client(process.env.SVC_URL);\n",
 		}, "client.js", "// here", wantScope{}},
+		{"new URL on an imported base", map[string]string{
+			"config.ts": "export const API_BASE = \"https://u.example.com/api/\";\n",
+			"s.ts":      "import { API_BASE } from \"./config.js\";\nexport const get = (id: string) => fetch(new URL(`items/${id}`, API_BASE)); // here\n",
+		}, "s.ts", "// here", wantScope{scope: "u.example.com"}},
+		{"new URL on a constructor's base", map[string]string{
+			"client.js": "export class Client {\n  constructor(o) { this.baseUrl = o.baseUrl; }\n  get(id) {\n    const url = new URL(`/v1/items/${id}`, this.baseUrl);\n    return fetch(url.href); // here\n  }\n}\n",
+			"s.js":      "import { Client } from \"./client.js\";\nexport const c = new Client({ baseUrl: \"https://nb.example.com\" });\n",
+		}, "client.js", "// here", wantScope{scope: "nb.example.com"}},
+		{"new URL on a base with a fallback", map[string]string{
+			"s.js": "export const get = (o, id) => fetch(new URL(\"/x/\" + id, o.base ?? \"https://fbu.example.com\")); // here\n",
+		}, "s.js", "// here", wantScope{scope: "fbu.example.com", dynamic: true}},
+		{"new URL with a scheme-relative path keeps no base host", map[string]string{
+			"config.js": "export const API_BASE = \"https://u.example.com\";\n",
+			"s.js":      "import { API_BASE } from \"./config.js\";\nexport const get = (h) => fetch(new URL(\"//\" + h, API_BASE)); // here\n",
+		}, "s.js", "// here", wantScope{}},
+		{"new URL with a path from tool input stays unknown", map[string]string{
+			"config.js": "export const API_BASE = \"https://u.example.com\";\n",
+			"s.js":      "import { API_BASE } from \"./config.js\";\nexport const get = (p) => fetch(new URL(p, API_BASE)); // here\n",
+		}, "s.js", "// here", wantScope{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := scanTexts(t, tc.texts)

@@ -182,6 +182,7 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 		if cv.sym.mod == "globalThis" && cv.sym.member == "URL" {
 			result.str, result.known, result.prefix = urlValue(args)
+			urlOnBase(&result, args)
 		}
 		if cv.sym.mod == "path" && (cv.sym.member == "join" || cv.sym.member == "posix.join" || cv.sym.member == "default.join") && !spread {
 			result.str, result.known, result.prefix = pathJoin(args)
@@ -343,6 +344,67 @@ func urlValue(args []argVal) (string, bool, bool) {
 		return "", false, false
 	}
 	return base.ResolveReference(ref).String(), true, in.prefix
+}
+
+// urlOnBase is what new URL(path, base) is known to be when path is a
+// literal relative reference that keeps the base's host and the base is
+// not a complete literal: another file's constant, a parameter's value or
+// a value with a literal fallback gives its host (the link decides it);
+// an env read with a literal default keeps naming its variable.
+func urlOnBase(r *val, args []argVal) {
+	if len(args) < 2 || !args[0].v.known {
+		return
+	}
+	in, b := args[0].v, args[1].v
+	if !relativeRef(in.str, true) && (in.prefix || !sameHostRef(in.str)) {
+		return
+	}
+	if r.known {
+		if b.known && !b.prefix {
+			r.env = b.env
+		}
+		return
+	}
+	switch {
+	case b.known:
+		return
+	case b.cref != nil || constRef(b) != nil:
+		r.cref, r.str, r.prefix = b.cref, b.str, b.prefix
+		if r.cref == nil {
+			r.cref, r.str, r.prefix = constRef(b), "", false
+		}
+	case b.dflt != "":
+		if !b.dprefix {
+			if s, ok, p := urlValue([]argVal{args[0], {v: val{str: b.dflt, known: true}}}); ok {
+				r.dflt, r.dprefix = s, p
+				return
+			}
+		}
+		r.dflt, r.dprefix = b.dflt, true
+		return
+	case leadOf(b) != nil:
+		r.lead = leadOf(b)
+		if b.lead != nil {
+			r.str, r.prefix = b.str, b.prefix
+		}
+	default:
+		return
+	}
+	if !r.prefix {
+		r.str += "/" // the base's host, whatever path follows
+	}
+	r.prefix = true
+}
+
+// sameHostRef reports whether s, a complete literal, is a reference
+// resolved on its base's host: a path, query or fragment, never a scheme
+// or "//host".
+func sameHostRef(s string) bool {
+	if !relativeRef(s, false) || strings.HasPrefix(s, "//") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }
 
 // isObjectLiteral reports whether node n is an object literal (in parentheses or not).

@@ -353,8 +353,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 			return r
 		}
 		r := val{sym: &symbol{mod: obj.sym.mod, member: join(obj.sym.member, key)}, read: true, taint: obj.taint, ctor: obj.ctor}
-		if obj.known && key == "href" {
-			r.str, r.known, r.prefix = obj.str, true, obj.prefix // new URL(…).href
+		if key == "href" {
+			// new URL(…).href
+			r.str, r.known, r.prefix, r.env, r.cref, r.lead, r.dflt, r.dprefix = obj.str, obj.known, obj.prefix, obj.env, obj.cref, obj.lead, obj.dflt, obj.dprefix
 		}
 		if obj.sym.mod == "globalThis" && obj.sym.member == "" {
 			r.bare = true // globalThis.fetch is fetch
