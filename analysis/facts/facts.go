@@ -262,7 +262,9 @@ type Arg struct {
 	// from "./config.js"`), which the link looks up in that file's
 	// Constants. Value is then the literal text written after it (Prefix:
 	// not all of it is known) and Known is false; a constant the link does
-	// not find leaves the value unknown.
+	// not find leaves the value unknown. With Env, the constant is the
+	// default of that environment variable (process.env.API_URL ??
+	// DEFAULT_URL).
 	Const *ConstRef `json:"const,omitempty"`
 	// Default is the literal a value falls back to when another value,
 	// neither literal nor an environment variable, is unset (opts.baseUrl

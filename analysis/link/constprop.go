@@ -39,6 +39,7 @@ type constScope struct {
 	known   []string // the scopes, sorted, distinct
 	unknown string   // why a value's scope cannot be stated (only "*" covers it)
 	open    bool     // some value is not a literal: tool input, computed, missing
+	env     string   // the environment variable the one known scope is the default of
 	// users: per scope of known, the principals (tools, "" for start-up
 	// code) reaching a function that passes a value with it: only they
 	// need it granted; under "*", those passing values that are not
@@ -452,7 +453,7 @@ func (ix *index) constArg(file int, a *facts.Arg) *facts.Arg {
 		if !ok || len(v)+len(a.Value) > maxConstValue {
 			return nil
 		}
-		return &facts.Arg{Value: v + a.Value, Known: true, Prefix: a.Prefix, Func: -1}
+		return &facts.Arg{Value: v + a.Value, Known: true, Prefix: a.Prefix, Env: a.Env, Func: -1}
 	}
 	return nil
 }
@@ -469,7 +470,7 @@ func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate)
 	cs := &constScope{}
 	switch sc.State {
 	case scope.Known:
-		cs.known = []string{sc.Value}
+		cs.known, cs.env = []string{sc.Value}, r.Env
 		cs.addUsers(ix, sc.Value, []fnID{ix.base[file] + fnID(c.Func)})
 	case scope.Unknown:
 		cs.unknown = sc.Why

@@ -148,6 +148,20 @@ func TestConstPropJSConfig(t *testing.T) {
 			"config.js": "export const API_BASE = \"https://u.example.com\";\n",
 			"s.js":      "import { API_BASE } from \"./config.js\";\nexport const get = (p) => fetch(new URL(p, API_BASE)); // here\n",
 		}, "s.js", "// here", wantScope{}},
+		{"env with an imported default", map[string]string{
+			"config.ts": "export const DEFAULT_URL = \"https://def.example.com\";\n",
+			"s.ts":      "import { DEFAULT_URL } from \"./config.js\";\nconst base = process.env.SVC_URL ?? DEFAULT_URL;\nexport const get = (p: string) => fetch(`${base}/v1/${p}`); // here\n",
+		}, "s.ts", "// here", wantScope{scope: "def.example.com"}},
+		{"env with a config member default", map[string]string{
+			"config.js": "export const CONFIG = { url: \"https://defm.example.com\" };\n",
+			"s.js":      "import { CONFIG } from \"./config.js\";\nexport const get = (p) => fetch((process.env.SVC_URL || CONFIG.url) + \"/\" + p); // here\n",
+		}, "s.js", "// here", wantScope{scope: "defm.example.com"}},
+		{"destructured option with a default", map[string]string{
+			"s.js": "export async function check(options) {\n  const { baseUrl = \"https://dd.example.com\" } = options;\n  return fetch(`${baseUrl}/api/tags`); // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "dd.example.com", dynamic: true}},
+		{"parameter with a default", map[string]string{
+			"s.js": "export function get(p, base = \"https://pd.example.com\") {\n  return fetch(base + \"/x/\" + p); // here\n}\n",
+		}, "s.js", "// here", wantScope{scope: "pd.example.com", dynamic: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := scanTexts(t, tc.texts)
@@ -209,5 +223,23 @@ func TestRelinkLead(t *testing.T) {
 		if !slices.Equal(scopes, edit.want) {
 			t.Errorf("%s %q → %q: scopes %q (scope %q dynamic %v), want %q", edit.file, edit.from, edit.to, scopes, f.Scope, f.ScopeDynamic, edit.want)
 		}
+	}
+}
+
+// TestConstPropJSEnvDefault: an env read whose default is another file's
+// constant keeps naming its variable (scopeEnv); one without a default
+// stays unknown.
+func TestConstPropJSEnvDefault(t *testing.T) {
+	texts := map[string]string{
+		"config.ts": "export const DEFAULT_URL = \"https://def.example.com\";\n",
+		"s.ts": "import { DEFAULT_URL } from \"./config.js\";\nexport const a = () => fetch(`${process.env.SVC_URL ?? DEFAULT_URL}/v1`); // a\n" +
+			"export const b = () => fetch(`${process.env.OTHER_URL}/v1`); // b\n",
+	}
+	res := scanTexts(t, texts)
+	if f := findingAt(t, res, texts, "s.ts", "// a"); f.Scope != "def.example.com" || f.ScopeEnv != "SVC_URL" || f.ScopeDynamic {
+		t.Errorf("env with an imported default: scope %q env %q dynamic %v", f.Scope, f.ScopeEnv, f.ScopeDynamic)
+	}
+	if f := findingAt(t, res, texts, "s.ts", "// b"); f.Scope != "" || f.ScopeEnv != "" {
+		t.Errorf("env without a default: scope %q env %q", f.Scope, f.ScopeEnv)
 	}
 }

@@ -135,9 +135,9 @@ f1("https://near.example.com/")
 }
 export function run(x: any) { return x.get("https://a.example.com/"); }
 `}, "s.ts", "// here", wantScope{}},
-		{"ts default parameter is no pass", map[string]string{"s.ts": `function get(url = "https://d.example.com") { return fetch(url); } // here
+		{"ts default parameter is no pass: its default beside \"*\"", map[string]string{"s.ts": `function get(url = "https://d.example.com") { return fetch(url); } // here
 get("https://a.example.com/");
-`}, "s.ts", "// here", wantScope{}},
+`}, "s.ts", "// here", wantScope{scope: "d.example.com", dynamic: true}},
 		{"ts reassigned variable", map[string]string{"s.ts": `function get(url: string) { let u = url; u = u + "/x"; return fetch(u); } // here
 get("https://a.example.com");
 `}, "s.ts", "// here", wantScope{}},

@@ -286,6 +286,7 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 			}
 			fd.ScopeUsers = p.users
 			fd.ScopeDynamic = p.open
+			fd.ScopeEnv = p.env
 			hostLit = info.Scope == capability.ScopeHost && !p.open
 		}
 	}

@@ -519,7 +519,7 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	if v.known {
 		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
 	} else if v.cref != nil {
-		a.Const, a.Value, a.Prefix = v.cref, v.str, v.prefix
+		a.Const, a.Value, a.Prefix, a.Env = v.cref, v.str, v.prefix, v.env
 	} else if cr := constRef(v); cr != nil {
 		a.Const = cr
 	} else if v.dflt != "" {

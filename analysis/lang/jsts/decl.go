@@ -101,6 +101,7 @@ func (e *extractor) bindParam(p int32, pv val, c *ctx) {
 	if def >= 0 {
 		dv := e.eval(def, c)
 		pv.taint = union(pv.taint, dv.taint)
+		withDefault(&pv, dv)
 	} else if len(pv.taint) == 1 && !pv.req {
 		pv.direct = true
 	}
@@ -211,6 +212,7 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 					dv := e.eval(r, c)
 					sub.taint = union(sub.taint, dv.taint)
 					sub.direct = false // the default may be the value
+					withDefault(&sub, dv)
 				}
 				e.bind(t.child(ch, "left"), sub, c, nil)
 			}
@@ -225,6 +227,7 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 		if r := t.child(p, "right"); r >= 0 {
 			dv := e.eval(r, c)
 			v.taint = union(v.taint, dv.taint)
+			withDefault(&v, dv)
 		}
 		e.bind(t.child(p, "left"), v, c, nil)
 	case kRestPattern:
@@ -438,4 +441,15 @@ func (ci *classInfo) field(key string, f val) val {
 	}
 	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean, f.lead = "", false, false, "", nil, "", false, "", 0, nil
 	return f
+}
+
+// withDefault gives v, a value bound with a default (`{ baseUrl =
+// "https://…" } = opts`, `function f(url = "https://…")`), the default's
+// literal as its fallback: granted beside "*", as for opts.url ?? "…",
+// since the value passed may be used instead.
+func withDefault(v *val, dv val) {
+	if !dv.known || dv.str == "" || len(dv.str) >= maxValue || v.known || v.cref != nil || v.lead != nil || v.symbolic() {
+		return
+	}
+	v.dflt, v.dprefix = dv.str, dv.prefix
 }

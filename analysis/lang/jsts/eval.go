@@ -484,7 +484,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 		}
 	}
 	if cref != nil {
-		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref}
+		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref, env: env}
 	}
 	if dflt != "" {
 		return val{dflt: dflt + sb.String(), dprefix: prefix, taint: taint}
@@ -502,6 +502,16 @@ func (e *extractor) binary(n int32, c *ctx) val {
 	l := e.eval(ln, c)
 	r := e.eval(rn, c)
 	v := plain(union(l.taint, r.taint))
+	if name := envName(l); name != "" && !r.known && (r.cref != nil || constRef(r) != nil) {
+		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+			// process.env.API_URL ?? DEFAULT_URL, the constant in another file.
+			v.cref, v.str, v.prefix, v.env = r.cref, r.str, r.prefix, name
+			if v.cref == nil {
+				v.cref, v.str, v.prefix = constRef(r), "", false
+			}
+			return v
+		}
+	}
 	if name := envName(l); name != "" && r.known && r.str != "" {
 		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
 			// process.env.API_URL ?? "https://…": the default when unset.
@@ -537,6 +547,9 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			cr = constRef(l)
 		}
 		v.cref, v.str, v.prefix = cr, l.str, l.prefix
+		if l.cref != nil {
+			v.env = l.env // (process.env.URL ?? DEFAULT_URL) + "/v1"
+		}
 		switch {
 		case v.prefix || len(v.str) >= maxValue:
 			v.prefix = true
