@@ -58,6 +58,14 @@ func TestConstPropJSConfig(t *testing.T) {
 		{"getter in the same file", map[string]string{
 			"s.js": "function getConfig() {\n  return { baseUrl: \"https://local.example.com\" };\n}\nexport function get(p) {\n  const cfg = getConfig();\n  return fetch(`${cfg.baseUrl}/${p}`); // here\n}\n",
 		}, "s.js", "// here", wantScope{scope: "local.example.com"}},
+		{"getter of a singleton an init function sets", map[string]string{
+			"config.js": "let config = null;\nexport const init = (token) => { config = { token, baseUrl: \"https://one.example.com/v2\" }; };\nexport const getConfig = () => { if (!config) throw new Error(\"init\"); return config; };\n",
+			"s.js":      "import { getConfig } from \"./config.js\";\nexport const get = (p) => fetch(`${getConfig().baseUrl}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{scope: "one.example.com"}},
+		{"getter of a variable assigned twice stays unknown", map[string]string{
+			"config.js": "let config = null;\nexport const init = () => { config = { baseUrl: \"https://one.example.com\" }; };\nexport const staging = () => { config = { baseUrl: \"https://two.example.com\" }; };\nexport const getConfig = () => config;\n",
+			"s.js":      "import { getConfig } from \"./config.js\";\nexport const get = (p) => fetch(`${getConfig().baseUrl}/${p}`); // here\n",
+		}, "s.js", "// here", wantScope{}},
 		{"getter whose returns disagree stays unknown", map[string]string{
 			"config.js": "export function getConfig(prod) {\n  if (prod) return { baseUrl: \"https://a.example.com\" };\n  return { baseUrl: \"https://b.example.com\" };\n}\n",
 			"s.js":      "import { getConfig } from \"./config.js\";\nexport const get = (p) => fetch(`${getConfig(true).baseUrl}/${p}`); // here\n",

@@ -41,6 +41,21 @@ function unrelated(p) {
 }
 exports.unrelated = unrelated;
 `
+	const single = `let config = null;
+
+export function init(token) {
+  config = { token, baseUrl: "https://s.example.com/v2" };
+}
+
+export const getConfig = () => {
+  if (!config) throw new Error("not initialised");
+  return config;
+};
+
+export function other() {
+  return 2;
+}
+`
 	for _, tc := range []struct {
 		name, text, lang string
 		edits            [][2]string // replace the first of each pair with the second
@@ -51,6 +66,8 @@ exports.unrelated = unrelated;
 		{"object literal edited", ts, "ts", [][2]string{{"a.example.com", "b.example.com"}}, map[string]bool{"CONFIG.api.baseUrl": true}},
 		{"getter gains a second return", ts, "ts", [][2]string{{"  return { url:", "  if (fs) return { url: \"https://h.example.com\" };\n  return { url:"}}, map[string]bool{"getConfig().url": false, "CONFIG.api.baseUrl": true}},
 		{"getter edited", ts, "ts", [][2]string{{"g.example.com", "k.example.com"}}, map[string]bool{"getConfig().url": true}},
+		{"singleton assigned once", single, "js", [][2]string{{"s.example.com", "t.example.com"}}, map[string]bool{"getConfig().baseUrl": true}},
+		{"singleton assigned again elsewhere", single, "js", [][2]string{{"  return 2;", "  config = { baseUrl: \"https://u.example.com\" };"}}, map[string]bool{"getConfig().baseUrl": false}},
 		{"CommonJS export written again", cjs, "js", [][2]string{{"  return p + 1;", "  exports.API_BASE = p;"}}, map[string]bool{"API_BASE": false}},
 		{"CommonJS export edited", cjs, "js", [][2]string{{"cjs.example.com", "d.example.com"}}, map[string]bool{"API_BASE": true}},
 	} {

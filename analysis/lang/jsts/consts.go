@@ -167,11 +167,17 @@ type retObj struct {
 	bad   bool
 }
 
-// noteReturnObj merges v, a value function fn returns, into what its
-// callers read of the object it returns.
-func (e *extractor) noteReturnObj(fn int32, v val) {
+// noteReturnObj merges v, the value of node n function fn returns, into
+// what its callers read of the object it returns. Only an object literal
+// or a variable the file assigns once (a module's config singleton set
+// by an init function) is followed: a variable's value is the last object
+// assigned to it, not every one.
+func (e *extractor) noteReturnObj(fn int32, n int32, sc *scope, v val) {
 	if e.retObjs == nil {
 		e.retObjs = map[int32]*retObj{}
+	}
+	if !e.singleObject(n, sc) {
+		v = val{}
 	}
 	r := e.retObjs[fn]
 	if r == nil {
@@ -286,4 +292,28 @@ func (e *extractor) constTable() {
 		}
 	}
 	e.dropWritten()
+}
+
+// singleObject reports whether node n is an object literal, or a name
+// bound to a value at most once (declarations with a value, assignments).
+func (e *extractor) singleObject(n int32, sc *scope) bool {
+	t := e.t
+	for i := 0; i < 16 && n >= 0; i++ {
+		switch t.k(n) {
+		case kObject:
+			return true
+		case kParen, kPassThrough, kAwait:
+			in := t.firstNamed(n)
+			if ex := t.child(n, "expression"); ex >= 0 && t.k(n) == kPassThrough {
+				in = ex
+			}
+			n = in
+		case kIdentifier:
+			b := sc.lookupBytes(e.bytesOf(n))
+			return b != nil && b.kind == bVar && b.writes <= 1
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -53,7 +53,7 @@ func (e *extractor) function(n int32, c *ctx) val {
 		f := &e.f.Functions[idx]
 		f.Returns = union(f.Returns, rv.taint)
 		e.noteReturn(idx, rv)
-		e.noteReturnObj(idx, rv)
+		e.noteReturnObj(idx, body, nc.sc, rv)
 		if rv.fnp > 0 {
 			e.ref(nc, rv.fn(), body)
 		}
