@@ -30,6 +30,8 @@ func TestRelativeRef(t *testing.T) {
 		{" /x", false, false},
 		{"?q=1", false, true},
 		{"1/x", true, true},
+		{"\\x", false, false},
+		{"/a\tb", false, false},
 	} {
 		if got := relativeRef(tc.v, tc.prefix); got != tc.want {
 			t.Errorf("relativeRef(%q, %v) = %v, want %v", tc.v, tc.prefix, got, tc.want)

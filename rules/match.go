@@ -578,6 +578,9 @@ func relativeRef(v string, prefix bool) bool {
 	if v == "" {
 		return !prefix
 	}
+	if strings.ContainsFunc(v, func(r rune) bool { return r == '\\' || r <= ' ' || r == 0x7f }) {
+		return false // parsers read "\\" as "/" and strip or drop controls: not decided here
+	}
 	switch c := v[0]; {
 	case c == '/' || c == '\\':
 		return len(v) >= 2 && v[1] != '/' && v[1] != '\\'
