@@ -170,6 +170,23 @@ func TestConstPropJSConfig(t *testing.T) {
 		{"parameter with a default", map[string]string{
 			"s.js": "export function get(p, base = \"https://pd.example.com\") {\n  return fetch(base + \"/x/\" + p); // here\n}\n",
 		}, "s.js", "// here", wantScope{scope: "pd.example.com", dynamic: true}},
+		{"static class property", map[string]string{
+			"c.ts": "export class Client {\n  static readonly BASE = \"https://st.example.com\";\n  get(p: string) { return fetch(`${Client.BASE}/v1/${p}`); } // here\n}\n",
+		}, "c.ts", "// here", wantScope{scope: "st.example.com"}},
+		{"tsc's static property after the class", map[string]string{
+			"c.js": "\"use strict\";\nclass Client {\n  get(p) { return fetch(Client.BASE + \"/v1/\" + p); } // here\n}\nexports.Client = Client;\nClient.BASE = \"https://tsc.example.com\";\n",
+		}, "c.js", "// here", wantScope{scope: "tsc.example.com"}},
+		{"static class property of another file", map[string]string{
+			"c.ts": "export class Api {\n  static BASE = \"https://sx.example.com\";\n}\n",
+			"s.ts": "import { Api } from \"./c.js\";\nexport const get = (p: string) => fetch(`${Api.BASE}/x/${p}`); // here\n",
+		}, "s.ts", "// here", wantScope{scope: "sx.example.com"}},
+		{"static property written elsewhere stays unknown", map[string]string{
+			"c.ts": "export class Client {\n  static BASE = \"https://st.example.com\";\n  static use(u: string) { Client.BASE = u; }\n  get(p: string) { return fetch(`${Client.BASE}/v1/${p}`); } // here\n}\n",
+		}, "c.ts", "// here", wantScope{}},
+		{"static property of another file written elsewhere stays unknown", map[string]string{
+			"c.ts": "export class Api {\n  static BASE = \"https://sx.example.com\";\n}\nexport function point(u: string) { Api.BASE = u; }\n",
+			"s.ts": "import { Api } from \"./c.js\";\nexport const get = (p: string) => fetch(`${Api.BASE}/x/${p}`); // here\n",
+		}, "s.ts", "// here", wantScope{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := scanTexts(t, tc.texts)

@@ -56,6 +56,19 @@ export function other() {
   return 2;
 }
 `
+	const statics = `"use strict";
+class Client {
+  get(p) {
+    return fetch(Client.BASE + "/v1/" + p);
+  }
+}
+exports.Client = Client;
+Client.BASE = "https://tsc.example.com";
+
+function unrelated(p) {
+  return p + 1;
+}
+`
 	for _, tc := range []struct {
 		name, text, lang string
 		edits            [][2]string // replace the first of each pair with the second
@@ -68,6 +81,8 @@ export function other() {
 		{"getter edited", ts, "ts", [][2]string{{"g.example.com", "k.example.com"}}, map[string]bool{"getConfig().url": true}},
 		{"singleton assigned once", single, "js", [][2]string{{"s.example.com", "t.example.com"}}, map[string]bool{"getConfig().baseUrl": true}},
 		{"singleton assigned again elsewhere", single, "js", [][2]string{{"  return 2;", "  config = { baseUrl: \"https://u.example.com\" };"}}, map[string]bool{"getConfig().baseUrl": false}},
+		{"tsc static edited", statics, "js", [][2]string{{"tsc.example.com", "tsd.example.com"}}, map[string]bool{"Client.BASE": true}},
+		{"tsc static written elsewhere", statics, "js", [][2]string{{"  return p + 1;", "  Client.BASE = p;"}}, map[string]bool{"Client.BASE": false}},
 		{"CommonJS export written again", cjs, "js", [][2]string{{"  return p + 1;", "  exports.API_BASE = p;"}}, map[string]bool{"API_BASE": false}},
 		{"CommonJS export edited", cjs, "js", [][2]string{{"cjs.example.com", "d.example.com"}}, map[string]bool{"API_BASE": true}},
 	} {

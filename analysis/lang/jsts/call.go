@@ -645,11 +645,21 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 	t := e.t
 	right := e.assignRight
 	e.assignRight = -1
-	e.noteWrite(left)
+	if !e.preStaticNode[left] {
+		e.noteWrite(left)
+	}
 	switch t.k(left) {
 	case kMember:
 		obj := e.evalRef(t.child(left, "object"), c, true)
 		key := e.text(t.child(left, "property"))
+		switch {
+		case obj.clsRef != "" && e.classes[obj.clsRef] != nil:
+			if !e.preStaticNode[left] {
+				e.classes[obj.clsRef].writeStatic(key) // Client.BASE = other
+			}
+		case e.preStaticNode[left]:
+			e.noteWrite(left) // not a class: an object's member
+		}
 		switch {
 		case obj.this && c.cls != "":
 			v := rv

@@ -291,7 +291,94 @@ func (e *extractor) constTable() {
 			e.constProps(x.name+"()", props, 0, &n)
 		}
 	}
+	for name, ci := range e.classes {
+		if b := e.module.names[name]; b == nil || b.kind != bClass {
+			continue // a class of a function's scope, or not declared by name
+		}
+		for k, v := range ci.statics {
+			if !ci.staticWritten[k] && v.known && !v.prefix {
+				e.setConst(name+"."+k, v.str)
+			}
+		}
+	}
 	e.dropWritten()
+}
+
+// setStatic records a static property's value; a second, different one
+// makes it unknown.
+func (ci *classInfo) setStatic(k string, v val) {
+	if old, ok := ci.statics[k]; ok && !(old.known && v.known && old.str == v.str && old.prefix == v.prefix) {
+		ci.writeStatic(k)
+		return
+	}
+	if ci.statics == nil {
+		ci.statics = map[string]val{}
+	}
+	ci.statics[k] = val{str: v.str, known: v.known, prefix: v.prefix, env: v.env}
+}
+
+func (ci *classInfo) writeStatic(k string) {
+	if ci.staticWritten == nil {
+		ci.staticWritten = map[string]bool{}
+	}
+	ci.staticWritten[k] = true
+}
+
+// isStatic reports whether field node m is declared `static`: the word
+// stands among the modifiers before its name.
+func (e *extractor) isStatic(m, key int32) bool {
+	if key < 0 {
+		return false
+	}
+	for _, w := range bytes.Fields(e.between(m, -1, key)) {
+		if string(w) == "static" {
+			return true
+		}
+	}
+	return false
+}
+
+// scanStatics reads the top-level `Name.KEY = "…"` statements before the
+// evaluation, so the methods of a class Name (evaluated where the class
+// is defined) see the static property tsc assigns after it.
+func (e *extractor) scanStatics() {
+	t := e.t
+	for st := t.nodes[0].First; st >= 0; st = t.nodes[st].Next {
+		if t.k(st) != kExprStmt {
+			continue
+		}
+		as := t.firstNamed(st)
+		if as < 0 || t.k(as) != kAssign {
+			continue
+		}
+		left, right := t.child(as, "left"), t.child(as, "right")
+		if left < 0 || right < 0 || t.k(left) != kMember || t.k(right) != kString {
+			continue
+		}
+		obj := t.child(left, "object")
+		if obj < 0 || t.k(obj) != kIdentifier {
+			continue
+		}
+		s, ok := decodeString(e.bytesOf(right))
+		if !ok {
+			continue
+		}
+		name, key := e.text(obj), e.text(t.child(left, "property"))
+		if e.preStatics == nil {
+			e.preStatics, e.preStaticNode = map[string]map[string]val{}, map[int32]bool{}
+		}
+		m := e.preStatics[name]
+		if m == nil {
+			m = map[string]val{}
+			e.preStatics[name] = m
+		}
+		if old, seen := m[key]; seen && old.str != s {
+			m[key] = val{} // two values: not known
+		} else {
+			m[key] = val{str: s, known: true}
+		}
+		e.preStaticNode[left] = true
+	}
 }
 
 // singleObject reports whether node n is an object literal, or a name

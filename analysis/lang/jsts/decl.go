@@ -329,6 +329,11 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 	if body := t.child(n, "body"); body >= 0 {
 		e.markReassigned(ci, body)
 	}
+	if c.self == 0 && c.sc == e.module {
+		for k, v := range e.preStatics[cname] {
+			ci.setStatic(k, v) // tsc: Client.BASE = "…" after the class
+		}
+	}
 	cc := *c
 	cc.cls = cname
 	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
@@ -358,6 +363,9 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 				}
 				if k := e.propKey(key); k != "" {
 					ci.fields[k] = fv
+					if e.isStatic(m, key) {
+						ci.setStatic(k, fv)
+					}
 				}
 			case kMethod:
 				if e.propKey(t.child(m, "name")) == "constructor" {

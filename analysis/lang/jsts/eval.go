@@ -393,6 +393,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 			name = obj.clsRef
 		}
 		if ci := e.classes[name]; ci != nil {
+			if f, ok := ci.statics[key]; ok && obj.cls == "" && !ci.staticWritten[key] {
+				return f // Client.BASE
+			}
 			if f, ok := ci.fields[key]; ok && obj.cls != "" {
 				return ci.field(key, f)
 			}

@@ -92,6 +92,8 @@ type extractor struct {
 	retObjs         map[int32]*retObj       // by function: the object literal its returns agree on
 	cjsExports      map[string]*val         // exports.NAME writes: the value, nil when they disagree
 	assignRight     int32                   // the right side of the assignment assignTo stores, or -1
+	preStatics      map[string]map[string]val // top-level `Name.KEY = "…"`, by Name (consts.go)
+	preStaticNode   map[int32]bool            // their left sides
 	depth           int
 	buf             []int32
 	callHint        int // call and new expressions in the tree
@@ -101,6 +103,11 @@ type classInfo struct {
 	fields  map[string]val
 	methods map[string]int32
 	getters map[string]bool // methods declared `get name()`: reading them calls them
+	// statics are the static properties with a literal (`static BASE =
+	// "…"`, tsc's `Client.BASE = "…"` after the class), read as
+	// Client.BASE; staticWritten those written elsewhere too (consts.go).
+	statics       map[string]val
+	staticWritten map[string]bool
 	// reassigned are the fields assigned in more than one place of the
 	// class body: fields are flow-insensitive, so the literal one
 	// assignment gives may not be the value a method reads.
@@ -156,6 +163,7 @@ func (e *extractor) run() {
 		}
 	}
 	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}
+	e.scanStatics()
 	e.evalBody(0, c)
 	e.dropTemplates()
 	e.typeTable()

@@ -58,3 +58,16 @@ export class Client {
     return fetch(this.baseUrl + "/v1/one/" + id);
   }
 }
+
+// Static properties: a literal one is a constant (Api.BASE), one written
+// elsewhere is not.
+export class Api {
+  static readonly BASE = "https://static.example.com";
+  static MOVABLE = "https://movable.example.com";
+  static point(u: string) {
+    Api.MOVABLE = u;
+  }
+  list() {
+    return fetch(`${Api.BASE}/list`);
+  }
+}
