@@ -54,6 +54,18 @@
 // field or variable of an interface type of this file is a LocalCall of
 // kind "method" with Class "": any implementation in the package may run.
 //
+// # Scopes from fields and package variables
+//
+// A string read from a field of a struct type of the package (c.baseURL),
+// from a package-level variable or constant of another file, or from an
+// exported constant of another package is a constant reference
+// (Arg.Const, Module "." or the import path); each file lists in
+// File.Stores what it stores in fields and package variables (composite
+// literals, assignments, flag and struct-tag defaults, and a value that is
+// not known wherever a library or a pointer may write), and the link
+// resolves the reference with the stores of the whole project (see
+// stores.go and link/goconst.go).
+//
 // A variable's value is the merge of its assignments (flow-insensitive):
 // the taint is their union and a library instance seen in any of them is
 // kept; literal values are the last assignment's.
@@ -158,6 +170,14 @@ type extractor struct {
 	refSeen    map[int]map[string]bool // function → Refs already recorded
 	registered map[*toolDef]bool       // tool definitions recorded as tools
 	usedTables map[*val]bool           // package-level tool tables read in this file
+	// toolMethods are the tool definitions methods return, by receiver type.
+	toolMethods map[string][]*toolDef
+	// methodNames are the string literals methods without parameters
+	// return ("Type.Name" → "read_file"; "" when several).
+	methodNames map[string]string
+	// tagDefaults are the fields ("Type.field") whose tag gives a variable
+	// or flag and its default (stores.go).
+	tagDefaults map[string]bool
 }
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
@@ -168,6 +188,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 		fields: map[string]map[string]int32{}, jsonNames: map[string]map[string]string{}, structs: map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
 		refSeen: map[int]map[string]bool{}, registered: map[*toolDef]bool{}, usedTables: map[*val]bool{},
+		toolMethods: map[string][]*toolDef{}, methodNames: map[string]string{},
 		globals: &scope{vars: map[string]*val{}},
 	}
 }
@@ -273,6 +294,7 @@ func (x *extractor) run() {
 		return x.f.Calls[a].Span.Start.Offset < x.f.Calls[b].Span.Start.Offset
 	})
 	x.unregisteredTables()
+	x.methodTools()
 	x.dropHiddenInputs()
 	x.resolveToolRefs()
 }
@@ -517,6 +539,7 @@ func (x *extractor) structFields(typ string, st int32) {
 				named = true
 			}
 		}
+		x.tagDefault(typ, fd)
 		if !named && ty >= 0 { // embedded: reachable by its type name
 			if n := embeddedName(t, ty); n != "" {
 				m[n] = ty
