@@ -271,20 +271,9 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 		if !slices.Contains(present, a) {
 			present = append(present, a)
 		}
-		if sa.Base != "" && !decided {
-			if j := baseJoin(c.Recv, sa.Base, a); j != nil {
-				// A relative URL on a client with a literal base URL:
-				// the base's host (the argument stays what taint reads);
-				// with a base that only falls back to a literal, that
-				// literal's host beside "*" (facts.Arg.Default).
-				if v := scope.Infer(fam, sa.Kind, j); v.State == scope.Known {
-					m.Scope, m.ScopeKind, m.ScopeArg, m.Env, decided = v, sa.Kind, j, j.Env, true
-					continue
-				}
-				if !j.Known && m.ScopeArg == nil {
-					m.ScopeArg, m.ScopeKind = j, sa.Kind
-					continue
-				}
+		if sa.Base != "" {
+			if j := joinBase(c, sa.Base, a); j != nil {
+				a = j // "/users" on a client made with baseURL "https://api.x.com"
 			}
 		}
 		if m.ScopeArg == nil {
@@ -530,43 +519,86 @@ func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
 	return &p
 }
 
-// baseJoin is the URL a relative reference a resolves to against the base
-// URL in option key of the receiver (recv): the base's scheme and host,
-// the rest not stated (Prefix). Nil unless the base is a literal with a
-// complete host and a's known start proves it relative: a path, a query or
-// a fragment, never "//host" or a backslash (another host), nor text whose
-// first characters may still turn out a scheme ("v1" + x may be
-// "v1://…"); an absolute URL at the call is decided by the URL itself.
-func baseJoin(recv *facts.Arg, key string, a *facts.Arg) *facts.Arg {
-	if recv == nil || !a.Known {
+// joinBase is the URL a relative literal a resolves to on a client whose
+// construction option key is its base (facts.Call.Recv): the base's
+// literal, imported constant or fallback followed by the path. nil when a
+// is not a literal relative reference (an absolute URL, or a value that
+// may be one), when the base is not known, or when the call's own options
+// set the key again.
+func joinBase(c *facts.Call, key string, a *facts.Arg) *facts.Arg {
+	if c.Recv == nil || !a.Known || !relativeRef(a.Value, a.Prefix) {
 		return nil
 	}
-	base, ok := recv.Props[key]
-	if !ok || !base.Known && base.Default == "" {
+	b, ok := c.Recv.Props[key]
+	if !ok {
 		return nil
 	}
-	bv, bp := base.Value, base.Prefix
-	if !base.Known {
-		bv, bp = base.Default, base.DefaultPrefix
+	for i := range c.Args {
+		if _, again := c.Args[i].Props[key]; again {
+			return nil
+		}
+		if _, open := c.Args[i].Props[facts.OpenProps]; open {
+			return nil // options not seen here may set it
+		}
 	}
-	ref := a.Value
-	if strings.HasPrefix(ref, "//") || strings.ContainsAny(ref, "\\") ||
-		strings.ContainsFunc(ref, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return nil
+	path := strings.TrimLeft(a.Value, "/")
+	join := func(base string, prefix bool) (string, bool) {
+		if prefix {
+			return base, true
+		}
+		if len(base)+len(path) > maxJoined {
+			return strings.TrimSuffix(base, "/") + "/", true
+		}
+		return strings.TrimSuffix(base, "/") + "/" + path, a.Prefix
 	}
-	if i := strings.IndexAny(ref, ":/?#"); i < 0 && (a.Prefix || ref == "") || i >= 0 && ref[i] == ':' {
-		return nil
+	switch {
+	case b.Known:
+		v, p := join(b.Value, b.Prefix)
+		return &facts.Arg{Value: v, Known: true, Prefix: p, Env: b.Env, Func: -1}
+	case b.Const != nil:
+		v, p := join(b.Value, b.Prefix)
+		if b.Value == "" && !b.Prefix {
+			v = "/" + path // the constant's own text comes first
+		}
+		return &facts.Arg{Const: b.Const, Value: v, Prefix: p, Func: -1}
+	case b.Default != "":
+		v, p := join(b.Default, b.DefaultPrefix)
+		return &facts.Arg{Default: v, DefaultPrefix: p, Func: -1}
 	}
-	scheme, rest, ok := strings.Cut(bv, "://")
-	if !ok || scheme == "" {
-		return nil
+	return nil
+}
+
+// maxJoined bounds a joined URL; past it only the base's leading part is kept.
+const maxJoined = 4096
+
+// relativeRef reports whether v (prefix: only its start is known) is a
+// relative reference whatever follows it: no scheme ("users/1", not
+// "http" + rest), not scheme-relative ("/x", not "/" + rest or "//h").
+// A client resolves only those against its base; anything else may name
+// its own host.
+func relativeRef(v string, prefix bool) bool {
+	if v == "" {
+		return !prefix
 	}
-	host, _, complete := strings.Cut(rest, "/")
-	if !complete && bp || host == "" {
-		return nil
+	if strings.ContainsFunc(v, func(r rune) bool { return r == '\\' || r <= ' ' || r == 0x7f }) {
+		return false // parsers read "\\" as "/" and strip or drop controls: not decided here
 	}
-	if !base.Known {
-		return &facts.Arg{Default: scheme + "://" + host + "/", DefaultPrefix: true, Func: -1}
+	switch c := v[0]; {
+	case c == '/' || c == '\\':
+		return len(v) >= 2 && v[1] != '/' && v[1] != '\\'
+	case c <= ' ' || c == 0x7f:
+		return false // parsers trim or reject it: not decided here
+	case c|0x20 >= 'a' && c|0x20 <= 'z':
+		for i := 1; i < len(v); i++ {
+			switch d := v[i]; {
+			case d == ':':
+				return false // a scheme: absolute
+			case d|0x20 >= 'a' && d|0x20 <= 'z', d >= '0' && d <= '9', d == '+', d == '-', d == '.':
+			default:
+				return true
+			}
+		}
+		return !prefix // "http" + rest may still become a scheme
 	}
-	return &facts.Arg{Value: scheme + "://" + host + "/", Known: true, Prefix: true, Env: base.Env, Func: -1}
+	return true
 }

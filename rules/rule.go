@@ -100,10 +100,12 @@ type ScopeArg struct {
 	// option when the code does not pass it (OPENAI_BASE_URL): the finding
 	// then names it as the default's override (finding.ScopeEnv).
 	Env string `yaml:"env,omitempty"`
-	// Base is the key of the receiver's construction option holding a base
-	// URL that a relative URL at the call resolves against (httpx
-	// Client(base_url=…).get("/v1/x")): with both literal, the scope is the
-	// base's host. Only for kind url.
+	// Base is the construction option (a key of the receiver, arg -2) a
+	// relative URL at this argument is resolved against: axios.create({
+	// baseURL }), ky's and got's prefixUrl, httpx's and aiohttp's base_url. Only a literal relative
+	// reference ("/users/" + id) is resolved; an absolute URL keeps its
+	// own host, and a value not known (which may be absolute) stays
+	// unknown.
 	Base string `yaml:"base,omitempty"`
 }
 

@@ -287,7 +287,9 @@ type Arg struct {
 	// from "./config.js"`), which the link looks up in that file's
 	// Constants. Value is then the literal text written after it (Prefix:
 	// not all of it is known) and Known is false; a constant the link does
-	// not find leaves the value unknown.
+	// not find leaves the value unknown. With Env, the constant is the
+	// default of that environment variable (process.env.API_URL ??
+	// DEFAULT_URL).
 	Const *ConstRef `json:"const,omitempty"`
 	// Default is the literal a value falls back to when another value,
 	// neither literal nor an environment variable, is unset (opts.baseUrl
@@ -319,6 +321,13 @@ type Arg struct {
 	// literals the callers pass (constant propagation for scopes). Refs
 	// then has exactly one element and Known is false.
 	Pass bool `json:"pass,omitempty"`
+	// Lead is set when the value starts with Refs[0]'s, a parameter (or a
+	// path into one) unchanged, followed by the literal text in Value
+	// (Prefix: not all of it is known): `${this.baseUrl}/v1` with baseUrl
+	// set from a constructor's parameter. The link follows the literals
+	// the callers pass, as for Pass, and puts Value after each. Known and
+	// Pass are then false, Const and Default empty.
+	Lead bool `json:"lead,omitempty"`
 	// Elems are the elements of an array/list/slice literal argument
 	// (["git", "status"]), at most 16.
 	Elems []Arg `json:"elems,omitempty"`

@@ -69,13 +69,16 @@ func Validate(f *File, size int) error {
 		if len(a.Elems) > 16 {
 			return fmt.Errorf("%s: %d elements (at most 16)", what, len(a.Elems))
 		}
-		if a.Const != nil && (a.Known || a.Pass || a.Env != "" || a.Const.Module == "" || a.Const.Name == "") {
-			return fmt.Errorf("%s: a constant reference %+v with known %v, pass %v, env %q (want a module and name, nothing else)", what, *a.Const, a.Known, a.Pass, a.Env)
+		if a.Lead && (len(a.Refs) == 0 || a.Known || a.Pass || a.Const != nil || a.Default != "" || a.Env != "") {
+			return fmt.Errorf("%s: a value led by a parameter with %d references, known %v, pass %v (want a reference, nothing known)", what, len(a.Refs), a.Known, a.Pass)
+		}
+		if a.Const != nil && (a.Known || a.Pass || a.Const.Module == "" || a.Const.Name == "") {
+			return fmt.Errorf("%s: a constant reference %+v with known %v, pass %v (want a module and name, nothing else)", what, *a.Const, a.Known, a.Pass)
 		}
 		if (a.Default != "" || a.DefaultPrefix) && (a.Known || a.Default == "") {
 			return fmt.Errorf("%s: a default %q (prefix %v) with known %v (want a default of an unknown value)", what, a.Default, a.DefaultPrefix, a.Known)
 		}
-		if a.Env != "" && !a.Known {
+		if a.Env != "" && !a.Known && a.Const == nil {
 			return fmt.Errorf("%s: env %q without a known default", what, a.Env)
 		}
 		if a.Inst != "" {

@@ -41,7 +41,8 @@ type constScope struct {
 	open    bool     // some value is not a literal: tool input, computed, missing
 	// env: the one known value is the default of this environment
 	// variable or ("-name") flag (Go fields and variables, goconst.go;
-	// a Python constant of another module, pyConstArg).
+	// a Python constant of another module, pyConstArg; JS
+	// process.env.X ?? DEFAULT_URL of another file).
 	env string
 	// users: per scope of known, the principals (tools, "" for start-up
 	// code) reaching a function that passes a value with it: only they
@@ -119,7 +120,16 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
 	cs := &constScope{open: ans.open}
 	for _, v := range ans.vals {
-		sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: v.s, Known: true, Prefix: v.prefix})
+		s, prefix := v.s, v.prefix
+		if cd.lead != nil && !prefix {
+			// `${base}/v1`: the caller's value, then the text after it.
+			if len(s)+len(cd.lead.Value) > maxConstValue {
+				prefix = true
+			} else {
+				s, prefix = s+cd.lead.Value, cd.lead.Prefix
+			}
+		}
+		sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: s, Known: true, Prefix: prefix})
 		switch sc.State {
 		case scope.Known:
 			cs.known = append(cs.known, sc.Value)
@@ -468,7 +478,7 @@ func (ix *index) constArg(file int, a *facts.Arg) *facts.Arg {
 		if !ok || len(v)+len(a.Value) > maxConstValue {
 			return nil
 		}
-		return &facts.Arg{Value: v + a.Value, Known: true, Prefix: a.Prefix, Func: -1}
+		return &facts.Arg{Value: v + a.Value, Known: true, Prefix: a.Prefix, Env: a.Env, Func: -1}
 	}
 	return nil
 }

@@ -118,7 +118,7 @@ func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate
 			for j := range fresh {
 				// A scope read from another file's constant is decided
 				// with the text after it: redone by a full link.
-				if fresh[j].cref != nil || olds[j].cref != nil || !sameRefs(fresh[j].refs, olds[j].refs) || !sameRefs(fresh[j].payload, olds[j].payload) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
+				if fresh[j].cref != nil || olds[j].cref != nil || fresh[j].lead != nil || olds[j].lead != nil || !sameRefs(fresh[j].refs, olds[j].refs) || !sameRefs(fresh[j].payload, olds[j].payload) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
 					return nil, false
 				}
 			}
@@ -237,7 +237,7 @@ func sameArgs(a, b []facts.Arg, lits bool) bool {
 }
 
 func sameArg(a, b *facts.Arg, lits bool) bool {
-	if a.Name != b.Name || a.Func != b.Func || a.Inst != b.Inst || a.Pass != b.Pass || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) || !sameConst(a.Const, b.Const) ||
+	if a.Name != b.Name || a.Func != b.Func || a.Inst != b.Inst || a.Pass != b.Pass || a.Lead != b.Lead || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) || !sameConst(a.Const, b.Const) ||
 		(lits && (a.Value != b.Value || a.Known != b.Known || a.Prefix != b.Prefix || a.Number != b.Number || a.Env != b.Env || a.Default != b.Default || a.DefaultPrefix != b.DefaultPrefix)) {
 		return false
 	}
@@ -249,7 +249,7 @@ func sameArg(a, b *facts.Arg, lits bool) bool {
 func sameProps(a, b map[string]facts.Arg, lits bool) bool {
 	for k, pa := range a {
 		pb, ok := b[k]
-		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Inst != pb.Inst || pa.Pass != pb.Pass || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) || !sameConst(pa.Const, pb.Const) ||
+		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Inst != pb.Inst || pa.Pass != pb.Pass || pa.Lead != pb.Lead || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) || !sameConst(pa.Const, pb.Const) ||
 			(lits && (pa.Value != pb.Value || pa.Known != pb.Known || pa.Prefix != pb.Prefix || pa.Number != pb.Number || pa.Env != pb.Env || pa.Default != pb.Default || pa.DefaultPrefix != pb.DefaultPrefix)) ||
 			(len(pa.Props) > 0 && !sameProps(pa.Props, pb.Props, lits)) || !sameArgs(pa.Elems, pb.Elems, lits) {
 			return false

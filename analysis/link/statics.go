@@ -79,6 +79,10 @@ type candidate struct {
 	// file (facts.Arg.Const) and gives no scope alone: the link looks the
 	// constant up (constprop.go); passKind is then its scope kind.
 	cref *facts.Arg
+	// lead is the scope argument when it starts with the parameter pass
+	// (facts.Arg.Lead): each value the callers pass is followed by its
+	// text (constprop.go).
+	lead *facts.Arg
 	// scopeOpen: scope is the default of a value that is not literal
 	// (facts.Arg.Default): other values reach the call too.
 	scopeOpen bool
@@ -216,6 +220,11 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 		// re-asks this one whenever they may have another answer.
 		ref := a.Refs[0]
 		cd.pass, cd.passKind = &ref, m.ScopeKind
+	}
+	if a := m.ScopeArg; m.Scope.State == scope.Dynamic && a != nil && a.Lead && len(a.Refs) > 0 && m.ScopeKind != "code" &&
+		slices.ContainsFunc(cd.refs, a.Refs[0].Equal) {
+		ref := a.Refs[0]
+		cd.pass, cd.passKind, cd.lead = &ref, m.ScopeKind, a
 	}
 	if a := m.ScopeArg; m.Scope.State == scope.Dynamic && a != nil && a.Const != nil && m.ScopeKind != "code" {
 		cd.cref, cd.passKind = a, m.ScopeKind

@@ -474,7 +474,10 @@ func (m *merger) merge() (*facts.File, error) {
 	}
 	// Constants belong to the chunk declaring their first name.
 	for k, v := range old.Constants {
-		root, _, _ := strings.Cut(k, ".")
+		root := k
+		if i := strings.IndexAny(k, ".("); i >= 0 {
+			root = k[:i] // CONFIG.url, getConfig().url
+		}
 		if m.droppedNames[root] {
 			if f.Constants == nil {
 				f.Constants = map[string]string{}

@@ -3,6 +3,7 @@ package jsts
 import (
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -52,6 +53,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	calleeNode := t.child(n, calleeField)
 	cn := e.unwrapCallee(calleeNode)
 	argsNode := t.child(n, "arguments")
+	if !isNew {
+		e.noteMergeCall(cn, argsNode)
+	}
 
 	// Module loaders are recognised by name, wherever they are bound: bundles
 	// pass them around as parameters and rename nothing else consistently.
@@ -181,6 +185,7 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 		if cv.sym.mod == "globalThis" && cv.sym.member == "URL" {
 			result.str, result.known, result.prefix = urlValue(args)
+			urlOnBase(&result, args)
 		}
 		if cv.sym.mod == "path" && (cv.sym.member == "join" || cv.sym.member == "posix.join" || cv.sym.member == "default.join") && !spread {
 			result.str, result.known, result.prefix = pathJoin(args)
@@ -268,6 +273,9 @@ func (e *extractor) withReturn(result val, fn int32) val {
 		return result
 	}
 	r.taint = result.taint
+	if props := e.returnedObj(fn); props != nil && r.sym == nil && r.fnp == 0 {
+		r.props = props // getConfig().baseUrl: the literal every return gives
+	}
 	return r
 }
 
@@ -339,6 +347,67 @@ func urlValue(args []argVal) (string, bool, bool) {
 		return "", false, false
 	}
 	return base.ResolveReference(ref).String(), true, in.prefix
+}
+
+// urlOnBase is what new URL(path, base) is known to be when path is a
+// literal relative reference that keeps the base's host and the base is
+// not a complete literal: another file's constant, a parameter's value or
+// a value with a literal fallback gives its host (the link decides it);
+// an env read with a literal default keeps naming its variable.
+func urlOnBase(r *val, args []argVal) {
+	if len(args) < 2 || !args[0].v.known {
+		return
+	}
+	in, b := args[0].v, args[1].v
+	if !relativeRef(in.str, true) && (in.prefix || !sameHostRef(in.str)) {
+		return
+	}
+	if r.known {
+		if b.known && !b.prefix {
+			r.env = b.env
+		}
+		return
+	}
+	switch {
+	case b.known:
+		return
+	case b.cref != nil || constRef(b) != nil:
+		r.cref, r.str, r.prefix = b.cref, b.str, b.prefix
+		if r.cref == nil {
+			r.cref, r.str, r.prefix = constRef(b), "", false
+		}
+	case b.dflt != "":
+		if !b.dprefix {
+			if s, ok, p := urlValue([]argVal{args[0], {v: val{str: b.dflt, known: true}}}); ok {
+				r.dflt, r.dprefix = s, p
+				return
+			}
+		}
+		r.dflt, r.dprefix = b.dflt, true
+		return
+	case leadOf(b) != nil:
+		r.lead = leadOf(b)
+		if b.lead != nil {
+			r.str, r.prefix = b.str, b.prefix
+		}
+	default:
+		return
+	}
+	if !r.prefix {
+		r.str += "/" // the base's host, whatever path follows
+	}
+	r.prefix = true
+}
+
+// sameHostRef reports whether s, a complete literal, is a reference
+// resolved on its base's host: a path, query or fragment, never a scheme
+// or "//host".
+func sameHostRef(s string) bool {
+	if !relativeRef(s, false) || strings.HasPrefix(s, "//") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }
 
 // isObjectLiteral reports whether node n is an object literal (in parentheses or not).
@@ -453,11 +522,18 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 	if v.known {
 		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
 	} else if v.cref != nil {
-		a.Const, a.Value, a.Prefix = v.cref, v.str, v.prefix
+		a.Const, a.Value, a.Prefix, a.Env = v.cref, v.str, v.prefix, v.env
 	} else if cr := constRef(v); cr != nil {
 		a.Const = cr
 	} else if v.dflt != "" {
 		a.Default, a.DefaultPrefix = v.dflt, v.dprefix
+	} else if v.lead != nil {
+		if i := slices.IndexFunc(a.Refs, v.lead.Equal); i >= 0 {
+			// The parameter the value starts with comes first.
+			refs := append([]facts.ParamRef{a.Refs[i]}, a.Refs[:i]...)
+			a.Refs = append(refs, a.Refs[i+1:]...)
+			a.Lead, a.Value, a.Prefix = true, v.str, v.prefix
+		}
 	}
 	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
 	if depth > 0 {
@@ -548,7 +624,8 @@ func (e *extractor) dynamicImport(n, cn, argsNode int32, c *ctx) val {
 // assign evaluates `left = right`.
 func (e *extractor) assign(n int32, c *ctx) val {
 	t := e.t
-	rv := e.eval(t.child(n, "right"), c)
+	right := t.child(n, "right")
+	rv := e.eval(right, c)
 	left := t.child(n, "left")
 	switch t.k(left) {
 	case kIdentifier:
@@ -558,7 +635,9 @@ func (e *extractor) assign(n int32, c *ctx) val {
 	case kObjectPattern, kArrayPattern:
 		e.bind(left, rv, c, nil)
 	default:
+		e.assignRight = right
 		e.assignTo(left, rv, c)
+		e.assignRight = -1
 	}
 	return rv
 }
@@ -567,10 +646,23 @@ func (e *extractor) assign(n int32, c *ctx) val {
 // write to a global (process.env.X = …).
 func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 	t := e.t
+	right := e.assignRight
+	e.assignRight = -1
+	if !e.preStaticNode[left] {
+		e.noteWrite(left)
+	}
 	switch t.k(left) {
 	case kMember:
 		obj := e.evalRef(t.child(left, "object"), c, true)
 		key := e.text(t.child(left, "property"))
+		switch {
+		case obj.clsRef != "" && e.classes[obj.clsRef] != nil:
+			if !e.preStaticNode[left] {
+				e.classes[obj.clsRef].writeStatic(key) // Client.BASE = other
+			}
+		case e.preStaticNode[left]:
+			e.noteWrite(left) // not a class: an object's member
+		}
 		switch {
 		case obj.this && c.cls != "":
 			v := rv
@@ -586,9 +678,11 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 			e.exportValue("default", rv)
 			for k, p := range rv.props {
 				e.exportValue(k, p.v)
+				e.noteExportWrite(k, p.v, -1)
 			}
 		case obj.expObj:
 			e.exportValue(key, rv)
+			e.noteExportWrite(key, rv, right)
 		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":
 			// u.pathname = p, u.search = "?q=" + q: the URL now carries them.
 			e.mutate(t.child(left, "object"), rv.taint, c)
@@ -633,6 +727,7 @@ func (e *extractor) augAssign(n int32, c *ctx) val {
 	t := e.t
 	rv := e.eval(t.child(n, "right"), c)
 	left := t.child(n, "left")
+	e.noteWrite(left)
 	if t.k(left) == kIdentifier {
 		if b := c.sc.lookupBytes(e.bytesOf(left)); b != nil {
 			old := b.v

@@ -53,6 +53,7 @@ func (e *extractor) function(n int32, c *ctx) val {
 		f := &e.f.Functions[idx]
 		f.Returns = union(f.Returns, rv.taint)
 		e.noteReturn(idx, rv)
+		e.noteReturnObj(idx, body, nc.sc, rv)
 		if rv.fnp > 0 {
 			e.ref(nc, rv.fn(), body)
 		}
@@ -100,6 +101,7 @@ func (e *extractor) bindParam(p int32, pv val, c *ctx) {
 	if def >= 0 {
 		dv := e.eval(def, c)
 		pv.taint = union(pv.taint, dv.taint)
+		withDefault(&pv, dv)
 	} else if len(pv.taint) == 1 && !pv.req {
 		pv.direct = true
 	}
@@ -210,6 +212,7 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 					dv := e.eval(r, c)
 					sub.taint = union(sub.taint, dv.taint)
 					sub.direct = false // the default may be the value
+					withDefault(&sub, dv)
 				}
 				e.bind(t.child(ch, "left"), sub, c, nil)
 			}
@@ -224,6 +227,7 @@ func (e *extractor) bind(p int32, v val, c *ctx, src *int32) {
 		if r := t.child(p, "right"); r >= 0 {
 			dv := e.eval(r, c)
 			v.taint = union(v.taint, dv.taint)
+			withDefault(&v, dv)
 		}
 		e.bind(t.child(p, "left"), v, c, nil)
 	case kRestPattern:
@@ -279,25 +283,6 @@ func (e *extractor) declaration(n int32, c *ctx) {
 	}
 }
 
-// constant records top-level string constants and string members of constant objects.
-func (e *extractor) constant(name string, v val) {
-	if v.known && !v.prefix {
-		e.setConst(name, v.str)
-	}
-	for k, p := range v.props {
-		if p.v.known && !p.v.prefix {
-			e.setConst(name+"."+k, p.v.str)
-		}
-	}
-}
-
-func (e *extractor) setConst(k, s string) {
-	if e.f.Constants == nil {
-		e.f.Constants = map[string]string{}
-	}
-	e.f.Constants[k] = s
-}
-
 // enum binds a TS enum as an object of its members; string members are constants.
 func (e *extractor) enum(n int32, c *ctx) {
 	t := e.t
@@ -344,6 +329,11 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 	if body := t.child(n, "body"); body >= 0 {
 		e.markReassigned(ci, body)
 	}
+	if c.self == 0 && c.sc == e.module {
+		for k, v := range e.preStatics[cname] {
+			ci.setStatic(k, v) // tsc: Client.BASE = "…" after the class
+		}
+	}
 	cc := *c
 	cc.cls = cname
 	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
@@ -373,6 +363,9 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 				}
 				if k := e.propKey(key); k != "" {
 					ci.fields[k] = fv
+					if e.isStatic(m, key) {
+						ci.setStatic(k, fv)
+					}
 				}
 			case kMethod:
 				if e.propKey(t.child(m, "name")) == "constructor" {
@@ -454,6 +447,17 @@ func (ci *classInfo) field(key string, f val) val {
 	if !ci.reassigned[key] {
 		return f
 	}
-	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean = "", false, false, "", nil, "", false, "", 0
+	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean, f.lead = "", false, false, "", nil, "", false, "", 0, nil
 	return f
+}
+
+// withDefault gives v, a value bound with a default (`{ baseUrl =
+// "https://…" } = opts`, `function f(url = "https://…")`), the default's
+// literal as its fallback: granted beside "*", as for opts.url ?? "…",
+// since the value passed may be used instead.
+func withDefault(v *val, dv val) {
+	if !dv.known || dv.str == "" || len(dv.str) >= maxValue || v.known || v.cref != nil || v.lead != nil || v.symbolic() {
+		return
+	}
+	v.dflt, v.dprefix = dv.str, dv.prefix
 }

@@ -158,6 +158,13 @@ func arg(a facts.Arg) string {
 		}
 		s = append(s, v)
 	}
+	if a.Lead {
+		v := fmt.Sprintf("lead%s+%q", refs(a.Refs[:1]), a.Value)
+		if a.Prefix {
+			v += "…"
+		}
+		s = append(s, v)
+	}
 	if a.Number != "" {
 		s = append(s, a.Number)
 	}

@@ -200,6 +200,7 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 			fn := &e.f.Functions[c.self]
 			fn.Returns = union(fn.Returns, v.taint)
 			e.noteReturn(c.self, v)
+			e.noteReturnObj(c.self, a, c.sc, v)
 			if v.fnp > 0 {
 				e.ref(c, v.fn(), a)
 			}
@@ -262,6 +263,9 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		return plain(taint)
 	case kUnary:
 		in := t.child(n, "argument")
+		if in >= 0 && bytes.Equal(e.between(n, -1, in), []byte("delete")) {
+			e.noteWrite(in) // delete CONFIG.url
+		}
 		if in >= 0 && bytes.Equal(e.between(n, -1, in), []byte("typeof")) {
 			// typeof fetch only tests for a global; it uses nothing.
 			in = e.unwrapCallee(in)
@@ -354,8 +358,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 			return r
 		}
 		r := val{sym: &symbol{mod: obj.sym.mod, member: join(obj.sym.member, key)}, read: true, taint: obj.taint, ctor: obj.ctor}
-		if obj.known && key == "href" {
-			r.str, r.known, r.prefix = obj.str, true, obj.prefix // new URL(…).href
+		if key == "href" {
+			// new URL(…).href
+			r.str, r.known, r.prefix, r.env, r.cref, r.lead, r.dflt, r.dprefix = obj.str, obj.known, obj.prefix, obj.env, obj.cref, obj.lead, obj.dflt, obj.dprefix
 		}
 		if obj.sym.mod == "globalThis" && obj.sym.member == "" {
 			r.bare = true // globalThis.fetch is fetch
@@ -393,6 +398,9 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 			name = obj.clsRef
 		}
 		if ci := e.classes[name]; ci != nil {
+			if f, ok := ci.statics[key]; ok && obj.cls == "" && !ci.staticWritten[key] {
+				return f // Client.BASE
+			}
 			if f, ok := ci.fields[key]; ok && obj.cls != "" {
 				return ci.field(key, f)
 			}
@@ -418,6 +426,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 	known, prefix := true, false
 	env := ""
 	var cref *facts.ConstRef
+	var lead *facts.ParamRef
 	dflt := ""
 	var taint []facts.ParamRef
 	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
@@ -446,7 +455,14 @@ func (e *extractor) template(n int32, c *ctx) val {
 					dflt = sv.dflt
 					prefix = sv.dprefix
 				}
-				if cref != nil || dflt != "" {
+				if cref == nil && dflt == "" {
+					// `${this.baseUrl}/v1`: a parameter's value, then the rest.
+					if lead = leadOf(sv); lead != nil && sv.lead != nil {
+						sb.WriteString(sv.str)
+						prefix = sv.prefix
+					}
+				}
+				if cref != nil || dflt != "" || lead != nil {
 					sv = val{known: true, taint: sv.taint}
 				}
 			}
@@ -476,10 +492,13 @@ func (e *extractor) template(n int32, c *ctx) val {
 		}
 	}
 	if cref != nil {
-		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref}
+		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref, env: env}
 	}
 	if dflt != "" {
 		return val{dflt: dflt + sb.String(), dprefix: prefix, taint: taint}
+	}
+	if lead != nil {
+		return val{str: sb.String(), prefix: prefix, taint: taint, lead: lead}
 	}
 	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env}
 }
@@ -491,6 +510,16 @@ func (e *extractor) binary(n int32, c *ctx) val {
 	l := e.eval(ln, c)
 	r := e.eval(rn, c)
 	v := plain(union(l.taint, r.taint))
+	if name := envName(l); name != "" && !r.known && (r.cref != nil || constRef(r) != nil) {
+		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+			// process.env.API_URL ?? DEFAULT_URL, the constant in another file.
+			v.cref, v.str, v.prefix, v.env = r.cref, r.str, r.prefix, name
+			if v.cref == nil {
+				v.cref, v.str, v.prefix = constRef(r), "", false
+			}
+			return v
+		}
+	}
 	if name := envName(l); name != "" && r.known && r.str != "" {
 		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
 			// process.env.API_URL ?? "https://…": the default when unset.
@@ -526,12 +555,33 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			cr = constRef(l)
 		}
 		v.cref, v.str, v.prefix = cr, l.str, l.prefix
+		if l.cref != nil {
+			v.env = l.env // (process.env.URL ?? DEFAULT_URL) + "/v1"
+		}
 		switch {
 		case v.prefix || len(v.str) >= maxValue:
 			v.prefix = true
 		case r.known:
 			v.str, v.prefix = v.str+r.str, r.prefix
 		case r.num != "":
+			v.str += r.num
+		default:
+			v.prefix = true
+		}
+		return v
+	}
+	if ld := leadOf(l); ld != nil && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
+		// this.baseUrl + "/v1": the text after a parameter's value.
+		v.lead = ld
+		if l.lead != nil {
+			v.str, v.prefix = l.str, l.prefix
+		}
+		switch {
+		case v.prefix || len(v.str) >= maxValue:
+			v.prefix = true
+		case r.known:
+			v.str, v.prefix = v.str+r.str, r.prefix
+		case decimalLiteral(r.num):
 			v.str += r.num
 		default:
 			v.prefix = true

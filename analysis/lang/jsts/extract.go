@@ -78,16 +78,22 @@ type extractor struct {
 	pending         []pendingHandler        // handler names to resolve after declaration
 	toolAnn         map[string]toolAnnotations
 	refSeen         map[[2]int32]bool
-	done            []bool                  // by function: already evaluated
-	fnRet           map[int32]val           // by function: the value its callers get (see noteReturn)
-	assigners       map[*binding][]int32    // variables assigned in functions other than their own
-	handlerArg      map[int32]bool          // argument nodes that are tool handlers (not Refs)
-	eachArg         map[int32][]eachItem    // callbacks of forEach/map over a tool table: their item
-	regArgs         map[int32]bool          // argument lists of tool registrations
-	wrapperArgs     map[int32][]argVal      // by call node: the arguments of a call passed as a registration argument
-	factories       map[int32][]factoryTool // by function: the tools it registers named by a parameter
-	unresolvedCalls map[int32][]int         // by factory: its tools made by calls that name them no better
-	exported        []exportedVal           // every export, for the type table (types.go)
+	done            []bool                    // by function: already evaluated
+	fnRet           map[int32]val             // by function: the value its callers get (see noteReturn)
+	assigners       map[*binding][]int32      // variables assigned in functions other than their own
+	handlerArg      map[int32]bool            // argument nodes that are tool handlers (not Refs)
+	eachArg         map[int32][]eachItem      // callbacks of forEach/map over a tool table: their item
+	regArgs         map[int32]bool            // argument lists of tool registrations
+	wrapperArgs     map[int32][]argVal        // by call node: the arguments of a call passed as a registration argument
+	factories       map[int32][]factoryTool   // by function: the tools it registers named by a parameter
+	unresolvedCalls map[int32][]int           // by factory: its tools made by calls that name them no better
+	exported        []exportedVal             // every export, for the type table (types.go)
+	written         map[string]bool           // member paths the file writes (consts.go)
+	retObjs         map[int32]*retObj         // by function: the object literal its returns agree on
+	cjsExports      map[string]*val           // exports.NAME writes: the value, nil when they disagree
+	assignRight     int32                     // the right side of the assignment assignTo stores, or -1
+	preStatics      map[string]map[string]val // top-level `Name.KEY = "…"`, by Name (consts.go)
+	preStaticNode   map[int32]bool            // their left sides
 	depth           int
 	buf             []int32
 	callHint        int // call and new expressions in the tree
@@ -97,6 +103,11 @@ type classInfo struct {
 	fields  map[string]val
 	methods map[string]int32
 	getters map[string]bool // methods declared `get name()`: reading them calls them
+	// statics are the static properties with a literal (`static BASE =
+	// "…"`, tsc's `Client.BASE = "…"` after the class), read as
+	// Client.BASE; staticWritten those written elsewhere too (consts.go).
+	statics       map[string]val
+	staticWritten map[string]bool
 	// reassigned are the fields assigned in more than one place of the
 	// class body: fields are flow-insensitive, so the literal one
 	// assignment gives may not be the value a method reads.
@@ -124,6 +135,8 @@ func newExtractor(t *tree, src []byte, f *facts.File) *extractor {
 		dispatch: map[int32]*dispatchSpec{},
 		toolAnn:  map[string]toolAnnotations{},
 		refSeen:  map[[2]int32]bool{},
+
+		assignRight: -1,
 	}
 }
 
@@ -150,9 +163,11 @@ func (e *extractor) run() {
 		}
 	}
 	c := &ctx{fn: 0, self: 0, sc: e.module, dispatcher: -1, thisFn: -1}
+	e.scanStatics()
 	e.evalBody(0, c)
 	e.dropTemplates()
 	e.typeTable()
+	e.constTable()
 	e.flushCalls()
 	e.comments()
 	e.parseErrors()

@@ -23,6 +23,9 @@ type binding struct {
 	// foreign: assigned in a function other than the declaring one
 	// (extractor.assigners lists them).
 	foreign bool
+	// writes counts the declarator values (other than null and undefined)
+	// and assignments that bind it, up to 255 (consts.go).
+	writes uint8
 }
 
 // scope maps names to bindings. Scopes are built before evaluation so that
@@ -183,6 +186,13 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 			if name >= 0 {
 				e.declarePattern(name, target, bVar)
 			}
+			if v := t.child(d, "value"); v >= 0 && name >= 0 && t.k(name) == kIdentifier {
+				if s := string(e.bytesOf(v)); s != "null" && s != "undefined" {
+					if b := target.names[e.text(name)]; b != nil && b.writes < 255 {
+						b.writes++
+					}
+				}
+			}
 			if v := t.child(d, "value"); v >= 0 {
 				e.declare(v, sc, fsc, fn, cls)
 				// const f = () => …: functions evaluated before the declaration
@@ -225,8 +235,15 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 		e.moduleTable(n)
 	case kCall:
 		e.noteDispatcher(n, sc)
-	case kAssign:
-		e.noteAssigner(n, sc, fn)
+	case kAssign, kAugAssign:
+		if left := t.child(n, "left"); left >= 0 && t.k(left) == kIdentifier {
+			if b := sc.lookupBytes(e.bytesOf(left)); b != nil && b.writes < 255 {
+				b.writes++
+			}
+		}
+		if t.k(n) == kAssign {
+			e.noteAssigner(n, sc, fn)
+		}
 	}
 	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 		e.declare(ch, sc, fsc, fn, cls)

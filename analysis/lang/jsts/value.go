@@ -40,6 +40,11 @@ type val struct {
 	// (`${API_BASE}/v1`), str is the text known after it (prefix: not all
 	// of it); known is then false. The link looks the constant up.
 	cref *facts.ConstRef
+	// lead: the string starts with this parameter's value, passed on
+	// unchanged (`${this.baseUrl}/v1` with baseUrl a constructor's
+	// parameter), str is the text known after it; known is then false.
+	// The link follows the callers' literals (facts.Arg.Lead).
+	lead *facts.ParamRef
 	// dflt: the string falls back to this literal when another value,
 	// neither literal nor an environment variable, is unset (opts.url ??
 	// "https://…"), dprefix: only its leading part is known. known is then
@@ -119,7 +124,10 @@ func merge(old, nv val) val {
 	}
 	r.taint = union(old.taint, nv.taint)
 	r.direct = old.direct && nv.direct && len(r.taint) == 1 // either value: the same parameter only
-	r.str, r.known, r.prefix, r.env, r.cref, r.dflt, r.dprefix = "", false, false, "", nil, "", false
+	r.str, r.known, r.prefix, r.env, r.cref, r.dflt, r.dprefix, r.lead = "", false, false, "", nil, "", false, nil
+	if old.lead != nil && nv.lead != nil && old.lead.Equal(*nv.lead) && old.str == nv.str && old.prefix == nv.prefix {
+		r.str, r.prefix, r.lead = nv.str, nv.prefix, nv.lead // either value: the same text
+	}
 	if old.cref != nil && nv.cref != nil && *old.cref == *nv.cref && old.str == nv.str && old.prefix == nv.prefix {
 		r.str, r.prefix, r.cref = nv.str, nv.prefix, nv.cref // either value: the same text
 	}
@@ -153,7 +161,7 @@ func merge(old, nv val) val {
 // caller: the callee's symbolic value or literal, without its taint (which
 // names the callee's parameters).
 func returned(v val) val {
-	v.taint, v.props, v.elems, v.each, v.byName = nil, nil, nil, nil, false
+	v.taint, v.props, v.elems, v.each, v.byName, v.lead = nil, nil, nil, nil, false, nil
 	v.read, v.impp, v.this, v.modObj, v.expObj, v.parsed, v.keyed = false, 0, false, false, false, false, false
 	return v
 }
@@ -248,18 +256,59 @@ func unescape(b []byte) string {
 
 // constRef is the constant of another project file that v, an imported
 // name read as a value, is: API_BASE after `import { API_BASE } from
-// "./config.js"`, config_js_1.API_BASE in compiled CommonJS. Only plain
-// names: an exported object's members may be reassigned anywhere.
+// "./config.js"`, config_js_1.API_BASE in compiled CommonJS, a member of
+// an exported constant object (CONFIG.api.baseUrl) or of the object an
+// exported getter returns (getConfig().baseUrl). The link finds only what
+// that file records as constant (consts.go).
 func constRef(v val) *facts.ConstRef {
-	if v.sym == nil || v.fnp > 0 || v.ctor != nil || v.props != nil || v.cls != "" || v.clsRef != "" {
+	if v.sym == nil || v.fnp > 0 || v.props != nil || v.cls != "" || v.clsRef != "" {
 		return nil
+	}
+	if v.ctor != nil && !strings.Contains(v.sym.member, "().") {
+		return nil // an instance, not a getter's object
 	}
 	m := v.sym.mod
 	if !strings.HasPrefix(m, ".") && !strings.HasPrefix(m, "/") {
 		return nil
 	}
-	if v.sym.member == "" || strings.ContainsAny(v.sym.member, ".()[]") {
+	if !constName(v.sym.member) {
 		return nil
 	}
 	return &facts.ConstRef{Module: m, Name: v.sym.member}
+}
+
+// constName reports whether name can be a key of File.Constants: NAME,
+// NAME.member… or NAME().member…, each part a plain name.
+func constName(name string) bool {
+	parts := strings.Split(name, ".")
+	if len(parts) > maxConstPath+1 {
+		return false
+	}
+	if r, ok := strings.CutSuffix(parts[0], "()"); ok {
+		if len(parts) < 2 {
+			return false
+		}
+		parts[0] = r
+	}
+	for _, p := range parts {
+		if p == "" || strings.ContainsAny(p, "()[]") {
+			return false
+		}
+	}
+	return true
+}
+
+// leadOf is the parameter v starts with, unchanged, when it is a string
+// built on one (v.lead) or the parameter itself (v.direct); nil otherwise.
+func leadOf(v val) *facts.ParamRef {
+	switch {
+	case v.known || v.cref != nil || v.dflt != "":
+		return nil
+	case v.lead != nil:
+		return v.lead
+	case v.direct && len(v.taint) == 1 && v.fnp == 0 && v.props == nil && v.elems == nil:
+		r := v.taint[0]
+		return &r
+	}
+	return nil
 }

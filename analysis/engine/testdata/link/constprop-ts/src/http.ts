@@ -8,6 +8,7 @@ export async function send(opts: { url: string; body: string }) {
 }
 
 export async function postTo(base: string) {
-  // a composition of the parameter stays unknown
+  // the parameter leads the URL: each caller's literal with the text
+  // after it; the env read without a default keeps it open
   return fetch(`${base}/events`, { method: "POST" });
 }
