@@ -334,6 +334,7 @@ func BenchmarkScanRoots(b *testing.B) {
 	}
 	scan()
 	b.SetBytes(bytes)
+	resetPeakRSS()
 	b.ReportAllocs()
 	b.ResetTimer()
 	var findings int
@@ -341,6 +342,7 @@ func BenchmarkScanRoots(b *testing.B) {
 		findings = scan()
 	}
 	b.ReportMetric(float64(findings), "findings")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
 }
 
 // editedFacts extracts text at p and a copy of it with one path literal in
