@@ -409,7 +409,18 @@ func (e *extractor) args(argsNode int32, c *ctx) ([]argVal, bool) {
 		return nil, false
 	}
 	t := e.t
+	// Sized first: an argVal is over 300 bytes, and growing the list by
+	// appending copied each one up to three times.
+	n := 0
+	for a := t.nodes[argsNode].First; a >= 0; a = t.nodes[a].Next {
+		if t.nodes[a].Flags&flagNamed != 0 && t.k(a) != kComment {
+			n++
+		}
+	}
 	var out []argVal
+	if n > 0 {
+		out = make([]argVal, 0, n)
+	}
 	spread := false
 	for a := t.nodes[argsNode].First; a >= 0; a = t.nodes[a].Next {
 		if t.nodes[a].Flags&flagNamed == 0 || t.k(a) == kComment {
