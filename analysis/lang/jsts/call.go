@@ -448,6 +448,9 @@ func (e *extractor) refArgs(c *ctx, args []argVal) {
 
 func (e *extractor) localCall(n int32, c *ctx, callee facts.Callee, args []argVal, recv []facts.ParamRef) {
 	lc := facts.LocalCall{Callee: callee, Receiver: recv, Span: e.span(n)}
+	if len(args) > 0 {
+		lc.Args = make([]facts.Arg, 0, len(args)) // kept with the facts: no spare room
+	}
 	for _, a := range args {
 		lc.Args = append(lc.Args, e.arg(a.node, a.v, 0))
 	}
