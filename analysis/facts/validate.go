@@ -237,6 +237,16 @@ func Validate(f *File, size int) error {
 			return err
 		}
 	}
+	for k, vs := range f.Stores {
+		if k == "" || len(vs) == 0 || len(vs) > MaxStores {
+			return fmt.Errorf("stores %q: %d values (want 1 to %d)", k, len(vs), MaxStores)
+		}
+		for j := range vs {
+			if err := arg(fmt.Sprintf("stores %q value %d", k, j), &vs[j], 0); err != nil {
+				return err
+			}
+		}
+	}
 	// Types name what a top-level name holds as "Module\x00Member": the
 	// link splits them there and follows a "type:" module.
 	for k, v := range f.Types {

@@ -264,7 +264,7 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 		fd.ScopeKind = string(info.Scope)
 	}
 	hostLit := cd.hostLit
-	if cd.scope == "" && cd.scopeUnknown == "" && l.prop != nil {
+	if (cd.scope == "" || l.prop != nil && l.prop.sdk) && cd.scopeUnknown == "" && l.prop != nil {
 		p := l.prop
 		info, _ := capability.Lookup(r.Capability)
 		fd.ScopeKind = string(info.Scope)
@@ -277,6 +277,7 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 			}
 			fd.ScopeUsers = p.users
 			fd.ScopeDynamic = p.open
+			fd.ScopeEnv = p.env
 			hostLit = info.Scope == capability.ScopeHost && !p.open
 		}
 	}

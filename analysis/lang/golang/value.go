@@ -32,7 +32,16 @@ type val struct {
 	env, getenv string
 	// inst is the literal an instance was created from (os.Open("/etc/x")).
 	inst literal
-	num  string
+	// cref: the value starts with a package-level constant or variable of
+	// another file, or a struct field ("field:Client.baseURL"), whose
+	// values the link gathers from the package's Stores; str is then the
+	// text after it (known false).
+	cref *facts.ConstRef
+	// sel is where a selector's value is stored: "Type.field" of a struct
+	// type of the package, "?.field" when the operand's type is not known
+	// here; "" for a library's member.
+	sel string
+	num string
 
 	refs []facts.ParamRef
 	// direct: the value is a parameter or a field path into one, unchanged
@@ -82,6 +91,10 @@ type entryKeys struct{ tool, handler string }
 type literal struct {
 	str           string
 	known, prefix bool
+	cref          *facts.ConstRef // the literal starts with this (see val.cref)
+	// pass: the value is this parameter, passed on unchanged (a request
+	// built from a helper's url parameter).
+	pass *facts.ParamRef
 }
 
 type annot struct {
@@ -167,6 +180,13 @@ func concat(a, b val) val {
 	if a.known {
 		v.env = a.env
 	}
+	if !a.known && a.cref != nil {
+		// baseURL + path: the constant or field, then what follows.
+		v.cref, v.str, v.prefix = a.cref, a.str, true
+		if !a.prefix && b.known {
+			v.str, v.prefix = a.str+b.str, b.prefix
+		}
+	}
 	if len(v.str) > maxStr {
 		v.str, v.prefix = v.str[:maxStr], true
 	}
@@ -234,13 +254,22 @@ func formatValue(format string, args []val) (prefix string, full bool) {
 // arg converts a value to a call argument.
 func (x *extractor) arg(i int32, v val) facts.Arg {
 	a := facts.Arg{Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
-	if v.known {
+	isReq := v.mod == "net/http" && (v.member == "NewRequest()" || v.member == "NewRequestWithContext()")
+	switch {
+	case v.known:
 		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
-	} else if v.inst.known && v.mod == "net/http" && (v.member == "NewRequest()" || v.member == "NewRequestWithContext()") {
+	case v.cref != nil:
+		a.Const, a.Value, a.Prefix = v.cref, v.str, v.prefix
+	case v.inst.known && isReq:
 		// A request stands for its URL: client.Do(req) connects there.
 		a.Value, a.Known, a.Prefix = v.inst.str, true, v.inst.prefix
+	case v.inst.cref != nil && isReq:
+		a.Const, a.Value, a.Prefix = v.inst.cref, v.inst.str, v.inst.prefix
 	}
-	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
+	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
+	if isReq && v.inst.pass != nil && !a.Known && a.Const == nil && len(a.Refs) == 1 && a.Refs[0].Equal(*v.inst.pass) {
+		a.Pass = true // the request of a helper's url parameter: its callers' URLs
+	}
 	return a
 }
 
