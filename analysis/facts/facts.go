@@ -248,6 +248,12 @@ type Call struct {
 	Key string `json:"key,omitempty"`
 	// KeyRefs is the taint of a computed key (process.env[name]).
 	KeyRefs []ParamRef `json:"keyRefs,omitempty"`
+	// Store marks an Access that assigns the property rather than reads
+	// it, the value assigned being Args[0]: an option set on a library
+	// instance after it was constructed (client.base_url = "https://x" →
+	// Module "openai", Member "OpenAI()", Key "base_url"), which the link
+	// weighs against the library's default for that option.
+	Store bool `json:"store,omitempty"`
 }
 
 // Arg is one argument of a call. It holds no position: nothing reports

@@ -175,6 +175,9 @@ func Validate(f *File, size int) error {
 		if err := refs(what+" key", c.KeyRefs); err != nil {
 			return err
 		}
+		if c.Store && (!c.Access || len(c.Args) != 1) {
+			return fmt.Errorf("%s: a store is an access with one argument (the value), not %d", what, len(c.Args))
+		}
 	}
 	for k := range f.Tools {
 		t := &f.Tools[k]

@@ -286,6 +286,11 @@ func (d *fileDiff) static(l *Linker) *fileStatic {
 		return d.st
 	}
 	n, o := len(nf.Calls), len(old.Calls)
+	if hasStore(nf.Calls[d.pre:n-d.suf]) || hasStore(old.Calls[d.pre:o-d.suf]) {
+		// A store decides the scope of other calls (overrideStores).
+		d.st = newFileStatic(l, nf)
+		return d.st
+	}
 	cands := make([]candidate, 0, len(ost.cands)+8)
 	i := 0
 	for ; i < len(ost.cands) && int(ost.cands[i].call) < d.pre; i++ {

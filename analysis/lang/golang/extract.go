@@ -272,6 +272,7 @@ func (x *extractor) run() {
 		}
 	}
 	x.valueTable()
+	x.tableStores()
 	// init functions run at start-up: the top level calls them.
 	for i := 1; i < len(x.f.Functions); i++ {
 		fn := &x.f.Functions[i]

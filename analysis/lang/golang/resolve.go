@@ -391,6 +391,9 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 				x.addStore("sdk:"+mod, v) // client.BaseURL = u
 			}
 		}
+		if t.typ(l) == "selector_expression" && op == "=" {
+			x.optionStore(l, v, sc, c)
+		}
 		// x.f = v, x[k] = v, *x = v: x now (partly) holds v.
 		root := l
 		for d := 0; d < 8; d++ {
@@ -400,6 +403,11 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 				continue
 			}
 			break
+		}
+		if t.typ(l) == "index_expression" && t.nth(l, 0) == root && t.typ(root) == "identifier" && (v.fn > 0 || v.fnRef != nil) {
+			if cur := sc.lookupBytes(t.bytes(root)); cur != nil && cur.mod == "" {
+				cur.alts = addAlts(cur.alts, v) // handlers["c"] = f
+			}
 		}
 		if t.typ(root) == "identifier" && len(v.refs) > 0 {
 			if cur := sc.lookupBytes(t.bytes(root)); cur != nil {
@@ -451,6 +459,32 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 		return
 	}
 	*cur = merge(*cur, v)
+}
+
+// optionStore records an assignment to a field of a library instance
+// (client.BaseURL, _ = url.Parse(…)) as a Store access: the option is set
+// after the client was made, so its default no longer holds alone.
+// Only a variable or a field path of one (s.gh.BaseURL) is evaluated
+// again: nothing there records a call.
+func (x *extractor) optionStore(l int32, v val, sc *scope, c *fnCtx) {
+	t := x.t
+	obj := t.nth(l, 0)
+	for o := obj; t.typ(o) != "identifier"; o = t.nth(o, 0) {
+		if t.typ(o) != "selector_expression" {
+			return
+		}
+	}
+	ov := x.eval(obj, sc, c)
+	if ov.mod == "" || !strings.Contains(ov.member, "()") {
+		return
+	}
+	a := x.arg(-1, v)
+	if !a.Known && v.inst.known {
+		a.Value, a.Known, a.Prefix = v.inst.str, true, v.inst.prefix // url.Parse("https://…")
+	}
+	sp := x.span(l)
+	x.f.Calls = append(x.f.Calls, facts.Call{Module: ov.mod, Member: ov.member, Func: c.idx, Access: true, Store: true,
+		Span: sp, CalleeSpan: sp, Key: t.text(t.nth(l, 1)), Args: []facts.Arg{a}})
 }
 
 // merge is a variable's value after another assignment. The analysis is
@@ -696,6 +730,7 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 		} else {
 			v.refs = base.refs
 		}
+		v.alts = base.alts // handlers[name]
 		return v
 	case "slice_expression":
 		ks := t.kids(n)
@@ -967,6 +1002,9 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			}
 			v := elem(value)
 			out.refs = addRefs(out.refs, v.refs)
+			if !isStruct {
+				out.alts = addAlts(out.alts, v)
+			}
 			hasTool = hasTool || v.tool != nil
 			if isMap && v.tool != nil {
 				if len(out.items) < maxTools {
@@ -994,6 +1032,9 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			e := inner(t, el)
 			v := elem(e)
 			out.refs = addRefs(out.refs, v.refs)
+			if !isStruct {
+				out.alts = addAlts(out.alts, v)
+			}
 			if len(out.elems) < maxElems {
 				out.elems = append(out.elems, shallow(x.arg(e, v)))
 			}
@@ -1150,6 +1191,9 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 				return res
 			}
 			methodRef := v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != ""
+			if len(v.alts) > 0 && v.fn < 0 && v.fnRef == nil {
+				x.altCalls(n, callee, c, argNodes, args, v.alts) // h, ok := handlers[name]; h(ctx, x)
+			}
 			switch {
 			case v.mod != "" && !(methodRef && strings.HasPrefix(v.mod, typeRoot)):
 				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil, none)
@@ -1291,9 +1335,103 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 	}
 	if fv.fn >= 0 {
 		x.localCall(n, c, facts.Callee{Kind: "local", Func: fv.fn, Span: x.span(callee)}, argNodes, args, nil)
+	} else if len(fv.alts) > 0 && fv.fnRef == nil {
+		x.altCalls(n, callee, c, argNodes, args, fv.alts) // handlers[name](ctx, x)
 	}
 	res.refs = addRefs(res.refs, fv.refs)
 	return res
+}
+
+// maxAlts bounds the functions one call through a table may reach; a
+// larger table is noted too deep at the call, never dropped silently.
+const maxAlts = 512
+
+// addAlts adds the function v is (or the functions it may be) to alts,
+// deduplicated, keeping at most maxAlts+1 (the extra one says "cut").
+func addAlts(alts []altFn, v val) []altFn {
+	add := func(a altFn) {
+		if len(alts) > maxAlts {
+			return
+		}
+		for _, b := range alts {
+			if b.fn == a.fn && (a.fn >= 0 || *b.ref == *a.ref) {
+				return
+			}
+		}
+		alts = append(alts, a)
+	}
+	switch {
+	case v.fn > 0: // 0 is the top level, never a function value
+		add(altFn{fn: v.fn})
+	case v.fnRef != nil:
+		add(altFn{fn: -1, ref: v.fnRef})
+	}
+	for _, a := range v.alts {
+		add(a)
+	}
+	return alts
+}
+
+// altCalls records a call of a value picked from a table of functions by
+// a computed index as a call of each function of the table.
+func (x *extractor) altCalls(n, callee int32, c *fnCtx, argNodes []int32, args []val, alts []altFn) {
+	for i, a := range alts {
+		if i == maxAlts {
+			x.f.NoteTooDeep(x.span(n))
+			return
+		}
+		if a.fn >= 0 {
+			x.localCall(n, c, facts.Callee{Kind: "local", Name: x.f.Functions[a.fn].Name, Func: a.fn, Span: x.span(callee)}, argNodes, args, nil)
+			continue
+		}
+		ce := *a.ref
+		ce.Span = x.span(callee)
+		x.localCall(n, c, ce, argNodes, args, nil)
+	}
+}
+
+// tableStores adds to the package-level tables of this file the functions
+// stored into them anywhere in the file (handlers["c"] = f in init()),
+// before any function is analysed: a dispatch analysed before the store
+// still calls them.
+func (x *extractor) tableStores() {
+	t := x.t
+	for i := range t.nodes {
+		if t.nodes[i].typ != "assignment_statement" {
+			continue
+		}
+		kids := t.kids(int32(i))
+		if len(kids) < 2 {
+			continue
+		}
+		ls, rs := exprs(t, kids[0]), exprs(t, kids[len(kids)-1])
+		if len(ls) != len(rs) {
+			continue
+		}
+		for k, l := range ls {
+			if t.typ(l) != "index_expression" || t.typ(t.nth(l, 0)) != "identifier" {
+				continue
+			}
+			tab := x.globals.vars[t.text(t.nth(l, 0))]
+			if tab == nil || tab.mod != "" {
+				continue
+			}
+			r := inner(t, rs[k])
+			switch t.typ(r) {
+			case "func_literal":
+				if idx, ok := x.fnOf[r]; ok {
+					tab.alts = addAlts(tab.alts, val{fn: idx})
+				}
+			case "identifier":
+				name := t.text(r)
+				if idx, ok := x.funcs[name]; ok {
+					tab.alts = addAlts(tab.alts, val{fn: idx})
+				} else if !x.locals[name] && !builtins[name] {
+					tab.alts = addAlts(tab.alts, val{fn: -1, fnRef: &facts.Callee{Kind: "package", Name: name, Func: -1}})
+				}
+			}
+		}
+	}
 }
 
 // instanceLiteral is the literal an instance returned by a constructor is

@@ -71,6 +71,11 @@ type val struct {
 	// anon is the struct_type node of a value of an anonymous struct type
 	// (`args struct{ Path string }`), 0 otherwise (node 0 is the file).
 	anon int32
+	// alts are the functions a map, slice or array literal holds as
+	// elements (map[string]func(…){"a": a, …}, m["c"] = f), or the one of
+	// them picked by a computed index (m[name]): calling it calls any of
+	// them, with the arguments given.
+	alts []altFn
 	// The small fields last, packed.
 	hasRet        bool
 	known, prefix bool // str is meaningful; only its leading part is known
@@ -87,6 +92,14 @@ type val struct {
 }
 
 type entryKeys struct{ tool, handler string }
+
+// altFn is one function of a table: this file's function fn, or (fn -1)
+// the one ref names (a function of another file of the package, a method
+// value).
+type altFn struct {
+	fn  int
+	ref *facts.Callee
+}
 
 type literal struct {
 	str           string

@@ -67,6 +67,10 @@ type val struct {
 	// (byName: each item's name is the tool it serves).
 	each   []eachItem
 	byName bool
+	// alts are the functions (index + 1) a value picked from a table of
+	// functions by a computed key may be (HANDLERS[name]): a call of it
+	// is a call of each, so the arguments' taint reaches them all.
+	alts []int32
 }
 
 // eachItem is one of the values an each value may be. name (when byName)
