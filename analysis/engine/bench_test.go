@@ -301,6 +301,50 @@ func BenchmarkScanDir(b *testing.B) {
 	benchScan(b, dir)
 }
 
+// BenchmarkScanRoots scans each directory listed (one a line) in the file
+// named by MCPRIV_BENCH_ROOTS, one root after another, as the CLI does with
+// several PATHs (for example the harness's ROOTS_FILE); skipped when unset.
+func BenchmarkScanRoots(b *testing.B) {
+	list := os.Getenv("MCPRIV_BENCH_ROOTS")
+	if list == "" {
+		b.Skip("set MCPRIV_BENCH_ROOTS to a file listing server directories")
+	}
+	data, err := os.ReadFile(list)
+	if err != nil {
+		b.Fatal(err)
+	}
+	roots := strings.Fields(string(data))
+	var bytes int64
+	scan := func() int {
+		e, err := New(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		bytes = 0
+		for _, r := range roots {
+			res, err := e.Scan(context.Background(), r, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(res.Findings)
+			bytes += res.Bytes
+		}
+		return n
+	}
+	scan()
+	b.SetBytes(bytes)
+	resetPeakRSS()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var findings int
+	for i := 0; i < b.N; i++ {
+		findings = scan()
+	}
+	b.ReportMetric(float64(findings), "findings")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+}
+
 // editedFacts extracts text at p and a copy of it with one path literal in
 // the middle changed, as the language server does after a keystroke.
 func editedFacts(b *testing.B, e *Engine, p, text string) (before, after *facts.File) {

@@ -383,6 +383,7 @@ var indexPerLink = map[string]string{
 	"taintNext":       "DFS number of the next taint question: counts the questions asked",
 	"taintHeld":       "sources held by this link's taint answers",
 	"localDirs":       "memo, dropped once linked",
+	"jsFiles":         "memo, dropped once linked",
 	"pyLocal":         "memo, dropped once linked",
 	"toolNames":       "memo of reachedBy's names, filled on demand",
 	"toolNamesShared": "whether toolNames is another index's",

@@ -630,21 +630,37 @@ func (ix *index) pyModule(file int, mod string) int {
 
 // exportsOf resolves a relative JS import to the project file and its export.
 func (ix *index) exportsOf(file int, spec, name string) []fnID {
-	for _, c := range modules.JSCandidates(path.Dir(ix.files[file].Path), spec) {
-		fi, ok := ix.fileByPath[c]
-		if !ok {
-			continue
-		}
-		tf := ix.files[fi]
-		if j, ok := tf.Exports[name]; ok && j >= 0 && j < len(tf.Functions) {
-			return []fnID{ix.base[fi] + fnID(j)}
-		}
-		if js := ix.byName[fi]["."+name]; len(js) > 0 {
-			return []fnID{ix.base[fi] + fnID(js[0])}
-		}
+	fi := ix.jsFile(file, spec)
+	if fi < 0 {
 		return nil
 	}
+	tf := ix.files[fi]
+	if j, ok := tf.Exports[name]; ok && j >= 0 && j < len(tf.Functions) {
+		return []fnID{ix.base[fi] + fnID(j)}
+	}
+	if js := ix.byName[fi]["."+name]; len(js) > 0 {
+		return []fnID{ix.base[fi] + fnID(js[0])}
+	}
 	return nil
+}
+
+// jsFile is the project file a relative JS import of file names, its most
+// likely candidate present (-1: none). It depends on the file's directory
+// only, and is asked for every call of an imported name: memoised.
+func (ix *index) jsFile(file int, spec string) int {
+	key := localDirKey{path.Dir(ix.files[file].Path), spec}
+	if fi, ok := ix.jsFiles[key]; ok {
+		return fi
+	}
+	fi := -1
+	for _, c := range modules.JSCandidates(key.dir, spec) {
+		if i, ok := ix.fileByPath[c]; ok {
+			fi = i
+			break
+		}
+	}
+	ix.jsFiles[key] = fi
+	return fi
 }
 
 // goLocalDir maps an import path to the slash directory (as facts paths

@@ -135,7 +135,7 @@ func (g *graphEdit) start(root string, gomods map[string]modules.GoModule) {
 		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, askers: old.askers, handler: old.handler,
 		reachedBy: old.reachedBy, serverReach: old.serverReach, rootTools: old.rootTools, caseTool: old.caseTool,
 		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{}, taintDeep: -1,
-		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
+		localDirs: map[localDirKey]string{}, jsFiles: map[localDirKey]int{}, pyLocal: map[pyLocalKey]bool{}}
 	for _, d := range g.ld.files {
 		st := d.static(g.linker)
 		nix.files[d.i], nix.statics[d.i], nix.cached[d.i] = d.nf, st, st

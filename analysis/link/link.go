@@ -106,6 +106,7 @@ type index struct {
 	goStores map[string][]goStore
 
 	localDirs map[localDirKey]string
+	jsFiles   map[localDirKey]int // jsFile's memo
 	pyLocal   map[pyLocalKey]bool
 
 	// diffs compare changed files with the root's latest link (statics
@@ -246,5 +247,5 @@ func (l *Linker) Forget(root string) {
 func newIndex(l *Linker, root string, files []*facts.File, gomods map[string]modules.GoModule) *index {
 	return &index{linker: l, root: root, files: files, gomods: gomods,
 		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{}, taintDeep: -1,
-		localDirs: map[localDirKey]string{}, pyLocal: map[pyLocalKey]bool{}}
+		localDirs: map[localDirKey]string{}, jsFiles: map[localDirKey]int{}, pyLocal: map[pyLocalKey]bool{}}
 }

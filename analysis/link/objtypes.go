@@ -1,12 +1,10 @@
 package link
 
 import (
-	"path"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/lang"
-	"github.com/mcpriv/mcpriv/analysis/modules"
 )
 
 // Object flow across files, for Python and JS: every file lists in
@@ -50,10 +48,8 @@ func (ix *index) objTarget(file int, mod, member string) (int, string, bool) {
 		if !x.RelativeImport(mod) {
 			return 0, "", false
 		}
-		for _, c := range modules.JSCandidates(path.Dir(ix.files[file].Path), mod) {
-			if fi, ok := ix.fileByPath[c]; ok {
-				return fi, member, true
-			}
+		if fi := ix.jsFile(file, mod); fi >= 0 {
+			return fi, member, true
 		}
 	case lang.ImportsModules:
 		full := mod

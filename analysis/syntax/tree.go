@@ -11,6 +11,7 @@ package syntax
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -148,24 +149,26 @@ type Options struct {
 }
 
 // Tree is a flattened syntax tree; Nodes[0] is the root. Call Free when
-// done (the table is reused), and do not keep Nodes past it.
+// done (the table is released), and do not keep Nodes past it.
 type Tree struct {
 	Nodes   []Node
 	Grammar *Grammar
 	// Cut is the first node stored without its children because of
 	// Options.MaxDepth, -1 when none was: the caller must report it, not
 	// analyse the tree as if it were whole.
-	Cut int32
-	buf *[]Node // pooled table behind Nodes
+	Cut     int32
+	mem     *cTable // the C memory behind Nodes (nil: a Go slice)
+	cleanup runtime.Cleanup
 }
 
-// Free hands the node table back for reuse.
+// Free releases the node table.
 func (t *Tree) Free() {
-	if t.buf != nil {
-		bufs.Put(t.buf)
-		t.buf = nil
-	}
 	t.Nodes = nil
+	if t.mem != nil {
+		t.cleanup.Stop()
+		t.mem.free()
+		t.mem = nil
+	}
 }
 
 // Kind returns the grammar name of node i's symbol.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -340,7 +342,6 @@ func TestGrowTable(t *testing.T) {
 	lang := parse.Language(source.JavaScript)
 	st := mustParse(t, source.JavaScript, src)
 	defer st.Close()
-	bufs = sync.Pool{} // no bigger table left over from other tests
 	fast, slow := bothWalks(t, st, lang, src, Options{})
 	if len(fast.Nodes) <= len(src)/2+64 {
 		t.Fatalf("%d nodes: the first table was big enough, nothing grew", len(fast.Nodes))
@@ -543,4 +544,61 @@ func TestReleaseAfterFlatten(t *testing.T) {
 	if calls2 != 1 {
 		t.Fatalf("done without a Flatten released %d times", calls2)
 	}
+}
+
+// TestTableOutsideGoHeap: the node table of the C walk is not allocated on
+// the Go heap (a Go slice is cleared in full and paced on by the GC), and
+// Free releases it; a tree never freed is released by its cleanup.
+func TestTableOutsideGoHeap(t *testing.T) {
+	src := []byte(strings.Repeat("const a = f(b, { c: [1, 2, 3], d: \"e\" });\n", 5000))
+	lang := parse.Language(source.JavaScript)
+	st := mustParse(t, source.JavaScript, src)
+	defer st.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	tr, err := Flatten(st, lang, src, Options{})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.mem == nil {
+		t.Fatal("the C walk was not used")
+	}
+	table := uint64(len(tr.Nodes)) * uint64(unsafe.Sizeof(Node{}))
+	if got := after.TotalAlloc - before.TotalAlloc; got > table/8 {
+		t.Fatalf("Flatten allocated %d bytes on the Go heap for a table of %d bytes", got, table)
+	}
+	if len(tr.Nodes) < len(src)/10 || tr.Nodes[0].End != uint32(len(src)) {
+		t.Fatalf("%d nodes, root ends at %d", len(tr.Nodes), tr.Nodes[0].End)
+	}
+	mem := tr.mem
+	tr.Free()
+	if tr.Nodes != nil || tr.mem != nil || mem.p != nil {
+		t.Fatal("Free kept the table")
+	}
+	// A tree dropped without Free: its cleanup releases the table.
+	released := make(chan *cTable, 1)
+	releaseLost = func(m *cTable) {
+		m.free()
+		released <- m
+	}
+	defer func() { releaseLost = (*cTable).free }()
+	lost, err := Flatten(st, lang, src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem = lost.mem
+	lost = nil
+	for i := 0; i < 100; i++ {
+		runtime.GC()
+		select {
+		case m := <-released:
+			if m != mem || m.p != nil {
+				t.Fatal("the cleanup released another table, or did not")
+			}
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatal("a tree dropped without Free kept its table")
 }

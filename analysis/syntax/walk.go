@@ -173,7 +173,6 @@ import "C"
 import (
 	"math"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -213,14 +212,28 @@ func cRoot(root *sitter.Node) (C.mcp_ts_node, bool) {
 	return cn, ok
 }
 
-// bufs reuses node tables: a fresh one costs page faults on every byte of
-// it, more than the walk that fills it.
-var bufs sync.Pool // *[]Node
+// A node table lives in C memory, not the Go heap: the walk writes every
+// record it keeps, so the table needs no clearing (a Go slice is cleared
+// in full, and the estimate below leaves a third to a half of it unused),
+// its unused tail is never touched, the garbage collector neither scans nor
+// paces on it, and the C allocator hands a freed table's memory to the next
+// file. Tree.Free releases it; a cleanup does if Free is never called.
+type cTable struct{ p unsafe.Pointer }
 
-// flattenC walks the tree in one C call into a pooled table (plain Go
-// memory without pointers: nothing for the GC to scan) that Tree.Free
-// returns. ok is false when the binding's layout is not the expected one or
-// memory ran out.
+func (c *cTable) free() {
+	if c.p != nil {
+		C.free(c.p)
+		c.p = nil
+	}
+}
+
+// releaseLost frees the table of a tree dropped without Free (a variable
+// for the tests only).
+var releaseLost = (*cTable).free
+
+// flattenC walks the tree in one C call into a table in C memory that
+// Tree.Free releases. ok is false when the binding's layout is not the
+// expected one or memory ran out.
 func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Options, hasError bool) (*Tree, bool) {
 	cn, ok := cRoot(root)
 	if !ok {
@@ -228,44 +241,42 @@ func flattenC(root *sitter.Node, g *Grammar, table []uint8, src []byte, opt Opti
 	}
 	// Source has about one node per two bytes (0.48 for Python, 0.41 kept
 	// nodes in minified JS); a table too small is grown once, mid-walk.
-	want := len(src)/2 + 64
-	var buf *[]Node
-	if p, _ := bufs.Get().(*[]Node); p != nil {
-		buf = p
-	} else {
-		buf = new([]Node)
-	}
+	want := int64(len(src)/2 + 64)
 	var tab *C.uint8_t
 	if len(table) > 0 {
 		tab = (*C.uint8_t)(unsafe.Pointer(&table[0]))
 	}
 	w := C.mcp_syntax_walk_begin(cn)
 	if w == nil {
-		bufs.Put(buf)
 		return nil, false
 	}
 	defer C.mcp_syntax_walk_end(w)
-	if cap(*buf) < want {
-		*buf = make([]Node, want)
+	mem := &cTable{p: C.malloc(C.size_t(want) * C.sizeof_mcp_syntax_node)}
+	if mem.p == nil {
+		return nil, false
 	}
 	var count int64
 	for {
-		nodes := (*buf)[:cap(*buf)]
 		count = int64(C.mcp_syntax_flatten(w, tab, C.uint32_t(len(table)), C.uint32_t(min(uint64(len(src)), math.MaxUint32)), C.bool(hasError),
-			C.int64_t(opt.MaxDepth), (*C.mcp_syntax_node)(unsafe.Pointer(&nodes[0])), C.int64_t(len(nodes))))
+			C.int64_t(opt.MaxDepth), (*C.mcp_syntax_node)(mem.p), C.int64_t(want)))
 		runtime.KeepAlive(root)
 		if count > 0 {
 			break
 		}
-		if count != -1 {
-			bufs.Put(buf)
+		if count != -1 || want > math.MaxInt64/2/C.sizeof_mcp_syntax_node {
+			mem.free()
 			return nil, false
 		}
-		grown := make([]Node, 2*len(nodes))
-		copy(grown, nodes)
-		*buf = grown
+		// The walk resumes where it stopped; realloc keeps what it stored.
+		grown := C.realloc(mem.p, C.size_t(2*want)*C.sizeof_mcp_syntax_node)
+		if grown == nil {
+			mem.free()
+			return nil, false
+		}
+		mem.p, want = grown, 2*want
 	}
-	t := &Tree{Nodes: (*buf)[:count:count], Grammar: g, buf: buf, Cut: int32(w.cut)}
+	t := &Tree{Nodes: unsafe.Slice((*Node)(mem.p), count), Grammar: g, mem: mem, Cut: int32(w.cut)}
+	t.cleanup = runtime.AddCleanup(t, func(m *cTable) { releaseLost(m) }, mem)
 	// The root record must agree with the binding too.
 	if r := t.Nodes[0]; r.Sym != uint16(root.Symbol()) || r.Start != min(root.StartByte(), r.End) || r.End != min(root.EndByte(), uint32(len(src))) || r.Parent != -1 {
 		t.Free()

@@ -641,8 +641,14 @@ func defaultName(spec string) string {
 	last = strings.TrimPrefix(last, "go-")
 	last = strings.TrimSuffix(last, "-go")
 	last = strings.TrimSuffix(last, ".go")
-	return strings.NewReplacer("-", "", ".", "").Replace(last)
+	return nameReplacer.Replace(last)
 }
+
+// The replacers are built once: building one costs more than its use.
+var (
+	nameReplacer  = strings.NewReplacer("-", "", ".", "")
+	looseReplacer = strings.NewReplacer("-", "", ".", "", "_", "")
+)
 
 func isMajor(s string) bool {
 	if len(s) < 2 || s[0] != 'v' {
@@ -680,7 +686,7 @@ func (x *extractor) looseQualifier(spec string, bound map[string]bool) string {
 
 func loose(s string) string {
 	s = strings.ToLower(s)
-	return strings.NewReplacer("-", "", ".", "", "_", "").Replace(s)
+	return looseReplacer.Replace(s)
 }
 
 // exports maps every top-level function and method to its index.

@@ -481,7 +481,18 @@ func (e *extractor) args(argsNode int32, c *ctx) ([]argVal, bool) {
 		return nil, false
 	}
 	t := e.t
+	// Sized first: an argVal is over 300 bytes, and growing the list by
+	// appending copied each one up to three times.
+	n := 0
+	for a := t.nodes[argsNode].First; a >= 0; a = t.nodes[a].Next {
+		if t.nodes[a].Flags&flagNamed != 0 && t.k(a) != kComment {
+			n++
+		}
+	}
 	var out []argVal
+	if n > 0 {
+		out = make([]argVal, 0, n)
+	}
 	spread := false
 	for a := t.nodes[argsNode].First; a >= 0; a = t.nodes[a].Next {
 		if t.nodes[a].Flags&flagNamed == 0 || t.k(a) == kComment {
@@ -509,6 +520,9 @@ func (e *extractor) refArgs(c *ctx, args []argVal) {
 
 func (e *extractor) localCall(n int32, c *ctx, callee facts.Callee, args []argVal, recv []facts.ParamRef) {
 	lc := facts.LocalCall{Callee: callee, Receiver: recv, Span: e.span(n)}
+	if len(args) > 0 {
+		lc.Args = make([]facts.Arg, 0, len(args)) // kept with the facts: no spare room
+	}
 	for _, a := range args {
 		lc.Args = append(lc.Args, e.arg(a.node, a.v, 0))
 	}

@@ -662,6 +662,17 @@ func (e *extractor) object(n int32, c *ctx) val {
 func (e *extractor) array(n int32, c *ctx) val {
 	t := e.t
 	var v val
+	// Sized first (up to maxElems, which holds most lists): a prop is over
+	// 300 bytes, and growing the list by appending copied each one again.
+	k := 0
+	for ch := t.nodes[n].First; ch >= 0 && k < maxElems; ch = t.nodes[ch].Next {
+		if t.nodes[ch].Flags&flagNamed != 0 && t.k(ch) != kComment {
+			k++
+		}
+	}
+	if k > 0 {
+		v.elems = make([]prop, 0, k)
+	}
 	for ch := t.nodes[n].First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.nodes[ch].Flags&flagNamed == 0 || t.k(ch) == kComment {
 			continue
