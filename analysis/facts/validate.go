@@ -204,6 +204,19 @@ func Validate(f *File, size int) error {
 				return err
 			}
 		}
+		if tb := t.Table; tb != nil && (tb.Name == "" || tb.NameProp == "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg) {
+			return fmt.Errorf("%s: tool table %+v needs a list, a name property and an input argument in [-1, %d)", what, *tb, maxTableArg)
+		}
+	}
+	for name, els := range f.Lists {
+		if name == "" || len(els) > MaxListElems {
+			return fmt.Errorf("list %q: empty name or more than %d elements", name, MaxListElems)
+		}
+		for _, el := range els {
+			if el.Name == "" {
+				return fmt.Errorf("list %q: an element with no name", name)
+			}
+		}
 	}
 	for name, j := range f.Exports {
 		if err := fn("export "+name, j, false); err != nil {

@@ -126,7 +126,8 @@ func (d *fileDiff) compareShape() {
 	if !d.names || a.Package != b.Package || len(a.Imports) != len(b.Imports) || len(a.Tools) != len(b.Tools) ||
 		!sameMap(a.Exports, b.Exports) && !maps.Equal(a.Exports, b.Exports) ||
 		!sameMap(a.Constants, b.Constants) && !maps.Equal(a.Constants, b.Constants) ||
-		!sameMap(a.Types, b.Types) && !maps.Equal(a.Types, b.Types) {
+		!sameMap(a.Types, b.Types) && !maps.Equal(a.Types, b.Types) ||
+		!maps.EqualFunc(a.Lists, b.Lists, slices.Equal) {
 		return
 	}
 	for i := range a.Imports {

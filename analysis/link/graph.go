@@ -102,19 +102,21 @@ func (ix *index) build() {
 			if t.Dispatcher > 0 && t.Dispatcher < len(f.Functions) {
 				ti.dispatcher = ix.base[i] + fnID(t.Dispatcher)
 			}
-			tn := len(ix.tools)
-			if ti.handler >= 0 {
-				ix.handler[ti.handler] = true
-				ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
-			}
-			if ti.dispatcher >= 0 {
-				ix.handler[ti.dispatcher] = true
-				if ti.dispatcher != ti.handler {
-					ix.rootTools[ti.dispatcher] = append(ix.rootTools[ti.dispatcher], tn)
+			if t.Table != nil {
+				ix.tables = true
+				if els := ix.tableElems(i, t); len(els) > 0 {
+					for _, el := range els {
+						te := ti
+						te.name, te.expr = el.name, ""
+						if el.handler >= 0 {
+							te.handler, te.inputs = el.handler, el.inputs
+						}
+						ix.addTool(te)
+					}
+					continue
 				}
-				ix.caseTool[[2]fnID{ti.dispatcher, ti.handler}] = tn // the last tool of a case wins
 			}
-			ix.tools = append(ix.tools, ti)
+			ix.addTool(ti)
 		}
 	}
 
@@ -133,6 +135,23 @@ func (ix *index) build() {
 		}
 	}
 	ix.reach()
+}
+
+// addTool adds a tool and marks its handler and dispatcher as its roots.
+func (ix *index) addTool(ti toolInfo) {
+	tn := len(ix.tools)
+	if ti.handler >= 0 {
+		ix.handler[ti.handler] = true
+		ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
+	}
+	if ti.dispatcher >= 0 {
+		ix.handler[ti.dispatcher] = true
+		if ti.dispatcher != ti.handler {
+			ix.rootTools[ti.dispatcher] = append(ix.rootTools[ti.dispatcher], tn)
+		}
+		ix.caseTool[[2]fnID{ti.dispatcher, ti.handler}] = tn // the last tool of a case wins
+	}
+	ix.tools = append(ix.tools, ti)
 }
 
 // alignArgs lays a call's arguments out by the callee's parameters: Python

@@ -45,7 +45,7 @@ func Canonical(f *facts.File) []byte {
 		}
 		return table[i]
 	}}
-	c := &facts.File{Path: f.Path, Lang: f.Lang, Package: f.Package, Exports: map[string]int{}, Constants: f.Constants, Types: f.Types, TooDeep: f.TooDeep}
+	c := &facts.File{Path: f.Path, Lang: f.Lang, Package: f.Package, Exports: map[string]int{}, Constants: f.Constants, Types: f.Types, Lists: f.Lists, TooDeep: f.TooDeep}
 	for _, i := range order {
 		fn := rw.function(f.Functions[i])
 		sortLocalCalls(fn.LocalCalls)

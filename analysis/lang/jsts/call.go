@@ -115,6 +115,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	for _, a := range args {
 		argTaint = union(argTaint, a.v.taint)
 	}
+	if isMethod {
+		e.noteTableCall(obj, propName, args, c)
+	}
 	if isMethod && (propName == "set" || propName == "append") && len(args) == 2 {
 		e.searchParamsSet(cn, args[0].v.taint, args[1].v.taint, c)
 	}

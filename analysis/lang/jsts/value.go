@@ -67,6 +67,11 @@ type val struct {
 	// (byName: each item's name is the tool it serves).
 	each   []eachItem
 	byName bool
+	// list: the value is the File.Lists array of that name, whose elements
+	// are not all known in this file; table: a loop item over such an
+	// array or another file's (or a property of the item), lists.go.
+	list  string
+	table *tableRef
 }
 
 // eachItem is one of the values an each value may be. name (when byName)

@@ -1,0 +1,111 @@
+package link
+
+import (
+	"path"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/modules"
+)
+
+// Tool tables across files (JS): a registration in a loop over an array of
+// tool objects that other files define (facts.ToolTable) is one tool per
+// object. The link walks the lists (File.Lists) from the array the loop
+// names, through spreads, imports and re-exports, to the objects; an
+// object's name is its NameProp string constant and its handler its
+// HandlerProp function (Exports "obj.prop"). A registration whose elements
+// are not found stays one unresolved tool.
+
+const (
+	// maxTableSteps bounds the lists and objects one table visits.
+	maxTableSteps = 4096
+	// maxTableTools bounds the tools one registration expands to.
+	maxTableTools = facts.MaxListElems
+)
+
+// tableElem is one tool of a table: its name, its handler (-1: the
+// registration's own) and the handler parameters carrying its input (nil:
+// the registration's).
+type tableElem struct {
+	name    string
+	handler fnID
+	inputs  []facts.ToolInput
+}
+
+// tableElems lists the tools of registration t of file i, in list order;
+// nil when none is found.
+func (ix *index) tableElems(i int, t *facts.Tool) []tableElem {
+	tb := t.Table
+	type item struct {
+		file      int
+		mod, name string
+		list      bool // a list (spread or the loop's array), else one object
+	}
+	type seenKey struct {
+		file int
+		name string
+		list bool
+	}
+	queue := []item{{file: i, mod: tb.Module, name: tb.Name, list: true}}
+	seen := map[seenKey]bool{}
+	var out []tableElem
+	for steps := 0; steps < len(queue) && steps < maxTableSteps; steps++ {
+		it := queue[steps]
+		fi, ok := ix.tableFile(it.file, it.mod)
+		if !ok {
+			continue
+		}
+		k := seenKey{fi, it.name, it.list}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		f := ix.files[fi]
+		if els, ok := f.Lists[it.name]; ok && it.list {
+			for _, el := range els {
+				queue = append(queue, item{file: fi, mod: el.Module, name: el.Name, list: el.Spread})
+			}
+			continue
+		}
+		if name, ok := f.Constants[it.name+"."+tb.NameProp]; ok && !it.list {
+			el := tableElem{name: name, handler: -1}
+			if tb.HandlerProp != "" {
+				if j, ok := f.Exports[it.name+"."+tb.HandlerProp]; ok && j > 0 && j < len(f.Functions) {
+					el.handler = ix.base[fi] + fnID(j)
+					el.inputs = []facts.ToolInput{{Index: max(tb.InputArg, 0)}}
+				}
+			}
+			if out = append(out, el); len(out) >= maxTableTools {
+				break
+			}
+			continue
+		}
+		// Not defined here: imported, or re-exported (`export { x } from`,
+		// `export * from`, recorded as imports with no name).
+		for _, im := range f.Imports {
+			switch {
+			case im.Local == it.name || im.Local == "" && im.Name == it.name:
+				queue = append(queue, item{file: fi, mod: im.Spec, name: im.Name, list: it.list})
+			case im.Local == "" && im.Name == "":
+				queue = append(queue, item{file: fi, mod: im.Spec, name: it.name, list: it.list})
+			}
+		}
+	}
+	return out
+}
+
+// tableFile is the project file a table's module names from file i ("":
+// file i itself).
+func (ix *index) tableFile(i int, mod string) (int, bool) {
+	if mod == "" {
+		return i, true
+	}
+	if !ix.langs[i].RelativeImport(mod) {
+		return 0, false
+	}
+	for _, c := range modules.JSCandidates(path.Dir(ix.files[i].Path), mod) {
+		if fi, ok := ix.fileByPath[c]; ok {
+			return fi, true
+		}
+	}
+	return 0, false
+}
