@@ -422,7 +422,9 @@ type ListElem struct {
 // ToolTable (JS) says a tool registration runs once per element of an
 // array another project file exports (or of a File.Lists array of this
 // file, Module ""): `for (const tool of tools) server.tool(tool.name, …,
-// tool.handler)`. Each element is a tool named by its NameProp property; its
+// tool.handler)`; or, when Name is "", once per tool object the callers of
+// function Fn pass as its parameter Param (`function register(server, tool)
+// { server.tool(tool.name, …) }`, `register(server, readTool)`). Each element is a tool named by its NameProp property; its
 // handler is its HandlerProp function property, or, when HandlerProp is "",
 // the registration's own Handler. InputArg is the argument of the
 // HandlerProp call through which the registration's handler passes the tool
@@ -434,6 +436,8 @@ type ToolTable struct {
 	NameProp    string `json:"nameProp"`
 	HandlerProp string `json:"handlerProp,omitempty"`
 	InputArg    int    `json:"inputArg"`
+	Fn          int    `json:"fn"`
+	Param       int    `json:"param"`
 }
 
 // Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.

@@ -204,8 +204,15 @@ func Validate(f *File, size int) error {
 				return err
 			}
 		}
-		if tb := t.Table; tb != nil && (tb.Name == "" || tb.NameProp == "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg) {
-			return fmt.Errorf("%s: tool table %+v needs a list, a name property and an input argument in [-1, %d)", what, *tb, maxTableArg)
+		if tb := t.Table; tb != nil {
+			if tb.NameProp == "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg || tb.Name == "" && tb.Param < 0 {
+				return fmt.Errorf("%s: tool table %+v needs a list or a parameter, a name property and an input argument in [-1, %d)", what, *tb, maxTableArg)
+			}
+			if tb.Name == "" {
+				if err := fn(what+" table function", tb.Fn, false); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	for name, els := range f.Lists {

@@ -84,6 +84,7 @@ func (ix *index) build() {
 	ix.caseTool = map[[2]fnID]int{}
 
 	// Tools first: their handlers are not reached through the registration.
+	var byParam []toolInfo
 	for i, f := range ix.files {
 		for k := range f.Tools {
 			t := &f.Tools[k]
@@ -104,15 +105,11 @@ func (ix *index) build() {
 			}
 			if t.Table != nil {
 				ix.tables = true
-				if els := ix.tableElems(i, t); len(els) > 0 {
-					for _, el := range els {
-						te := ti
-						te.name, te.expr = el.name, ""
-						if el.handler >= 0 {
-							te.handler, te.inputs = el.handler, el.inputs
-						}
-						ix.addTool(te)
-					}
+				if t.Table.Name == "" {
+					byParam = append(byParam, ti) // needs the callers: after the edges
+					continue
+				}
+				if ix.addTableTools(ti, ix.tableElems(i, t)) {
 					continue
 				}
 			}
@@ -132,6 +129,11 @@ func (ix *index) build() {
 			ix.callSites(i, &f.Calls[k], func(from, to fnID, args []facts.Arg) {
 				ix.addCall(from, to, callPhase, args, nil, false)
 			})
+		}
+	}
+	for _, ti := range byParam {
+		if !ix.addTableTools(ti, ix.paramElems(ti)) {
+			ix.addTool(ti)
 		}
 	}
 	ix.reach()

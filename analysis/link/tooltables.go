@@ -2,6 +2,7 @@ package link
 
 import (
 	"path"
+	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/modules"
@@ -31,24 +32,77 @@ type tableElem struct {
 	inputs  []facts.ToolInput
 }
 
+// addTableTools adds a tool per element of registration ti; false when
+// there is none.
+func (ix *index) addTableTools(ti toolInfo, els []tableElem) bool {
+	for _, el := range els {
+		te := ti
+		te.name, te.expr = el.name, ""
+		if el.handler >= 0 {
+			te.handler, te.inputs = el.handler, el.inputs
+		}
+		ix.addTool(te)
+	}
+	return len(els) > 0
+}
+
+// tableItem is a value a table walk visits: Name of file File's module Mod.
+type tableItem struct {
+	file      int
+	mod, name string
+	list      bool // a list (spread or the loop's array), else one object
+}
+
 // tableElems lists the tools of registration t of file i, in list order;
 // nil when none is found.
 func (ix *index) tableElems(i int, t *facts.Tool) []tableElem {
-	tb := t.Table
-	type item struct {
-		file      int
-		mod, name string
-		list      bool // a list (spread or the loop's array), else one object
+	return ix.walkTable(t.Table, []tableItem{{file: i, mod: t.Table.Module, name: t.Table.Name, list: true}}, nil)
+}
+
+// paramElems lists the tools of a registration named by a parameter's
+// property: the tool objects its function's callers pass, imported from
+// another file or written in the call.
+func (ix *index) paramElems(ti toolInfo) []tableElem {
+	tb := ti.t.Table
+	if tb.Fn <= 0 || tb.Fn >= len(ix.files[ti.file].Functions) {
+		return nil
 	}
+	var start []tableItem
+	var out []tableElem
+	for _, cs := range ix.callers[ix.base[ti.file]+fnID(tb.Fn)] {
+		if tb.Param >= len(cs.args) {
+			continue
+		}
+		a, cf := &cs.args[tb.Param], int(ix.owner[cs.caller])
+		if mod, name, ok := strings.Cut(a.Inst, "\x00"); ok && ix.langs[cf].RelativeImport(mod) && !strings.ContainsAny(name, ".()") {
+			start = append(start, tableItem{file: cf, mod: mod, name: name})
+			continue
+		}
+		np, ok := a.Props[tb.NameProp]
+		if !ok || !np.Known || np.Prefix {
+			continue
+		}
+		el := tableElem{name: np.Value, handler: -1}
+		if hp, ok := a.Props[tb.HandlerProp]; ok && tb.HandlerProp != "" && hp.Func > 0 && hp.Func < len(ix.files[cf].Functions) {
+			el.handler = ix.base[cf] + fnID(hp.Func)
+			el.inputs = []facts.ToolInput{{Index: max(tb.InputArg, 0)}}
+		}
+		if len(out) < maxTableTools {
+			out = append(out, el)
+		}
+	}
+	return ix.walkTable(tb, start, out)
+}
+
+// walkTable adds to out the tools of the lists and objects from start.
+func (ix *index) walkTable(tb *facts.ToolTable, queue []tableItem, out []tableElem) []tableElem {
 	type seenKey struct {
 		file int
 		name string
 		list bool
 	}
-	queue := []item{{file: i, mod: tb.Module, name: tb.Name, list: true}}
 	seen := map[seenKey]bool{}
-	var out []tableElem
-	for steps := 0; steps < len(queue) && steps < maxTableSteps; steps++ {
+	for steps := 0; steps < len(queue) && steps < maxTableSteps && len(out) < maxTableTools; steps++ {
 		it := queue[steps]
 		fi, ok := ix.tableFile(it.file, it.mod)
 		if !ok {
@@ -62,7 +116,7 @@ func (ix *index) tableElems(i int, t *facts.Tool) []tableElem {
 		f := ix.files[fi]
 		if els, ok := f.Lists[it.name]; ok && it.list {
 			for _, el := range els {
-				queue = append(queue, item{file: fi, mod: el.Module, name: el.Name, list: el.Spread})
+				queue = append(queue, tableItem{file: fi, mod: el.Module, name: el.Name, list: el.Spread})
 			}
 			continue
 		}
@@ -74,9 +128,7 @@ func (ix *index) tableElems(i int, t *facts.Tool) []tableElem {
 					el.inputs = []facts.ToolInput{{Index: max(tb.InputArg, 0)}}
 				}
 			}
-			if out = append(out, el); len(out) >= maxTableTools {
-				break
-			}
+			out = append(out, el)
 			continue
 		}
 		// Not defined here: imported, or re-exported (`export { x } from`,
@@ -84,9 +136,9 @@ func (ix *index) tableElems(i int, t *facts.Tool) []tableElem {
 		for _, im := range f.Imports {
 			switch {
 			case im.Local == it.name || im.Local == "" && im.Name == it.name:
-				queue = append(queue, item{file: fi, mod: im.Spec, name: im.Name, list: it.list})
+				queue = append(queue, tableItem{file: fi, mod: im.Spec, name: im.Name, list: it.list})
 			case im.Local == "" && im.Name == "":
-				queue = append(queue, item{file: fi, mod: im.Spec, name: it.name, list: it.list})
+				queue = append(queue, tableItem{file: fi, mod: im.Spec, name: it.name, list: it.list})
 			}
 		}
 	}

@@ -27,12 +27,32 @@ type tableRef struct {
 	mod, name, prop string
 }
 
-// tableCall is a method call on a loop item inside a function: the
-// property called and the argument that passes the function's first
-// parameter on unchanged (-1 when none does).
+// tableCall is a method call on a loop item (table) or on a parameter
+// (param) inside a function: the property called and the argument that
+// passes the function's first parameter on unchanged (-1 when none does).
 type tableCall struct {
+	table *tableRef
+	param facts.ParamRef
 	prop  string
 	input int
+}
+
+// paramItem reports whether v is a parameter itself, unchanged (a tool
+// object a registering function is given).
+func paramItem(v val) (facts.ParamRef, bool) {
+	if !v.direct || len(v.taint) != 1 || v.taint[0].Param < 0 || len(v.taint[0].Path) != 0 {
+		return facts.ParamRef{}, false
+	}
+	return v.taint[0], true
+}
+
+// paramProp reports whether v is property prop of a parameter, unchanged.
+func paramProp(v val) (facts.ParamRef, string, bool) {
+	if !v.direct || len(v.taint) != 1 || v.taint[0].Param < 0 || len(v.taint[0].Path) != 1 {
+		return facts.ParamRef{}, "", false
+	}
+	r := v.taint[0]
+	return facts.ParamRef{Fn: r.Fn, Param: r.Param}, r.Path[0], true
 }
 
 // tableOf is the array a loop over v iterates when its elements are not
@@ -53,10 +73,18 @@ func relativeModule(m string) bool { return strings.HasPrefix(m, ".") || strings
 // noteTableCall remembers `tool.handler(key, args)` on a loop item, for the
 // registration whose handler makes it (tableTool).
 func (e *extractor) noteTableCall(obj val, prop string, args []argVal, c *ctx) {
-	if obj.table == nil || obj.table.prop != "" || c.fn <= 0 {
+	if c.fn <= 0 {
 		return
 	}
 	tc := tableCall{prop: prop, input: -1}
+	switch r, ok := paramItem(obj); {
+	case obj.table != nil && obj.table.prop == "":
+		tc.table = obj.table
+	case ok && r.Fn != int(c.fn):
+		tc.param = r // tool.execute(args) on the enclosing function's parameter
+	default:
+		return
+	}
 	for i, a := range args {
 		if a.v.direct && len(a.v.taint) == 1 && a.v.taint[0].Fn == int(c.fn) && a.v.taint[0].Param == 0 && len(a.v.taint[0].Path) == 0 {
 			tc.input = i
@@ -83,7 +111,8 @@ func (e *extractor) tableTool(n int32, first, last argVal, c *ctx) {
 		tool.Handler = int(last.v.fn())
 		// async (args) => tool.handler(key, args): the element's function
 		// gets the input. Only when the wrapper calls one such function.
-		if tcs := e.tableCalls[last.v.fn()]; len(tcs) == 1 && tcs[0].input >= 0 && tcs[0].input < 16 {
+		if tcs := e.tableCalls[last.v.fn()]; len(tcs) == 1 && tcs[0].input >= 0 && tcs[0].input < 16 && tcs[0].table != nil &&
+			tcs[0].table.mod == ref.mod && tcs[0].table.name == ref.name {
 			tb.HandlerProp, tb.InputArg = tcs[0].prop, tcs[0].input
 		}
 	default:
@@ -169,4 +198,37 @@ func (e *extractor) objectFuncs(name string, v val) {
 		}
 		e.f.Exports[name+"."+k] = int(p.v.fn())
 	}
+}
+
+// paramTableTool records a registration named by a property of a
+// parameter (`function register(server, tool) { server.tool(tool.name, …) }`):
+// a tool per object the callers pass, which the link names. name is the
+// tool the registration would be without callers (its NameRef).
+func (e *extractor) paramTableTool(n int32, first, last argVal, c *ctx) bool {
+	r, prop, ok := paramProp(first.v)
+	if !ok || r.Fn <= 0 || r.Param >= 16 {
+		return false
+	}
+	_, ref, _ := e.toolName(first.node, first.v)
+	tool := facts.Tool{NameRef: ref, SDK: facts.SDKTypeScript, Handler: -1, Dispatcher: -1,
+		Inputs: []facts.ToolInput{{Index: 0}}, NameSpan: e.span(first.node), Span: e.span(n)}
+	tb := &facts.ToolTable{NameProp: prop, InputArg: -1, Fn: r.Fn, Param: r.Param}
+	hr, hp, hok := paramProp(last.v)
+	switch {
+	case hok && hr.Fn == r.Fn && hr.Param == r.Param:
+		tb.HandlerProp = hp // server.tool(tool.name, …, tool.handler)
+	case last.v.fnp > 0:
+		tool.Handler = int(last.v.fn())
+		if tcs := e.tableCalls[last.v.fn()]; len(tcs) == 1 && tcs[0].input >= 0 && tcs[0].input < 16 && tcs[0].table == nil &&
+			tcs[0].param.Fn == r.Fn && tcs[0].param.Param == r.Param {
+			tb.HandlerProp, tb.InputArg = tcs[0].prop, tcs[0].input
+		}
+	default:
+		if !e.toolHandler(&tool, last.node, last.v, c) {
+			return false
+		}
+	}
+	tool.Table = tb
+	e.f.Tools = append(e.f.Tools, tool)
+	return true
 }

@@ -381,6 +381,10 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 		e.noteHandlerArg(last.node)
 		return
 	}
+	if e.paramTableTool(n, first, last, c) {
+		e.noteHandlerArg(last.node)
+		return
+	}
 	name, nameRef, ok := e.toolName(first.node, first.v)
 	if !ok {
 		return
