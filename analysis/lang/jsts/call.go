@@ -588,6 +588,14 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				e.exportValue(k, p.v)
 			}
 		case obj.expObj:
+			if c.self == 0 && c.sc == e.module {
+				// exports.tools = [...]: a CommonJS build's tool objects and lists.
+				if rv.elems != nil && rv.list == "" {
+					rv = e.list(key, rv, c)
+				}
+				e.constant(key, rv)
+				e.objectFuncs(key, rv)
+			}
 			e.exportValue(key, rv)
 		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":
 			// u.pathname = p, u.search = "?q=" + q: the URL now carries them.

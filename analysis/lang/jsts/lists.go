@@ -164,6 +164,16 @@ func (e *extractor) list(name string, v val, c *ctx) val {
 				external = true
 			}
 			els = append(els, el)
+		case n >= 0 && t.k(n) == kMember:
+			// exports.readTool, tools_1.readTool (a CommonJS build's
+			// require of another file).
+			el, ok := e.memberElem(n, c)
+			if !ok {
+				return v
+			}
+			el.Spread = spread
+			external = external || spread || el.Module != ""
+			els = append(els, el)
 		case !spread && p.v.props != nil:
 			key := name + "." + strconv.Itoa(i)
 			e.constant(key, p.v)
@@ -231,4 +241,24 @@ func (e *extractor) paramTableTool(n int32, first, last argVal, c *ctx) bool {
 	tool.Table = tb
 	e.f.Tools = append(e.f.Tools, tool)
 	return true
+}
+
+// memberElem is the list element a member expression names: an export of
+// this file (exports.x) or of a project file a namespace import or require
+// binds (ns.x).
+func (e *extractor) memberElem(n int32, c *ctx) (facts.ListElem, bool) {
+	t := e.t
+	obj, prop := t.child(n, "object"), t.child(n, "property")
+	if obj < 0 || prop < 0 || t.k(obj) != kIdentifier {
+		return facts.ListElem{}, false
+	}
+	name := e.text(prop)
+	b, sc := c.sc.lookupScope(e.bytesOf(obj))
+	switch {
+	case b == nil && e.text(obj) == "exports":
+		return facts.ListElem{Name: name}, true
+	case b != nil && sc == e.module && b.v.modRoot && b.v.sym != nil && b.v.sym.member == "" && relativeModule(b.v.sym.mod):
+		return facts.ListElem{Module: b.v.sym.mod, Name: name}, true
+	}
+	return facts.ListElem{}, false
 }
