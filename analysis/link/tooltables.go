@@ -2,6 +2,7 @@ package link
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -114,6 +115,10 @@ func (ix *index) walkTable(tb *facts.ToolTable, queue []tableItem, out []tableEl
 		}
 		seen[k] = true
 		f := ix.files[fi]
+		if it.name == "*" && it.list {
+			queue = ix.moduleObjects(queue, fi, tb)
+			continue
+		}
 		if els, ok := f.Lists[it.name]; ok && it.list {
 			for _, el := range els {
 				queue = append(queue, tableItem{file: fi, mod: el.Module, name: el.Name, list: el.Spread})
@@ -132,17 +137,47 @@ func (ix *index) walkTable(tb *facts.ToolTable, queue []tableItem, out []tableEl
 			continue
 		}
 		// Not defined here: imported, or re-exported (`export { x } from`,
-		// `export * from`, recorded as imports with no name).
+		// `export * from`, recorded as imports of "*" with no local name).
 		for _, im := range f.Imports {
 			switch {
 			case im.Local == it.name || im.Local == "" && im.Name == it.name:
 				queue = append(queue, tableItem{file: fi, mod: im.Spec, name: im.Name, list: it.list})
-			case im.Local == "" && im.Name == "":
+			case im.Local == "" && (im.Name == "" || im.Name == "*"):
 				queue = append(queue, tableItem{file: fi, mod: im.Spec, name: it.name, list: it.list})
 			}
 		}
 	}
 	return out
+}
+
+// moduleObjects queues the tool objects of file fi (Object.values of its
+// namespace): its constant objects with a NameProp string and a function
+// property, then those of the files it re-exports.
+func (ix *index) moduleObjects(queue []tableItem, fi int, tb *facts.ToolTable) []tableItem {
+	f := ix.files[fi]
+	var roots []string
+	for k := range f.Constants {
+		root, ok := strings.CutSuffix(k, "."+tb.NameProp)
+		if !ok || root == "" || strings.Contains(root, ".") {
+			continue
+		}
+		for x := range f.Exports {
+			if strings.HasPrefix(x, root+".") {
+				roots = append(roots, root)
+				break
+			}
+		}
+	}
+	slices.Sort(roots)
+	for _, r := range roots {
+		queue = append(queue, tableItem{file: fi, name: r})
+	}
+	for _, im := range f.Imports {
+		if im.Local == "" && (im.Name == "" || im.Name == "*") {
+			queue = append(queue, tableItem{file: fi, mod: im.Spec, name: "*", list: true})
+		}
+	}
+	return queue
 }
 
 // tableFile is the project file a table's module names from file i ("":

@@ -422,6 +422,12 @@ func (e *extractor) args(argsNode int32, c *ctx) ([]argVal, bool) {
 			spread = true
 		}
 		out = append(out, argVal{node: a, v: e.eval(a, c)})
+		if c.self == 0 && len(out) == 1 && out[0].v.props != nil && e.isObjectLiteral(a) {
+			if e.topObjArgs == nil {
+				e.topObjArgs = map[int32]map[string]prop{}
+			}
+			e.topObjArgs[a] = out[0].v.props
+		}
 	}
 	if t.k(argsNode) == kTemplate { // tagged template: tag`...`
 		return []argVal{{node: argsNode, v: e.eval(argsNode, c)}}, false
@@ -593,8 +599,8 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				if rv.elems != nil && rv.list == "" {
 					rv = e.list(key, rv, c)
 				}
-				e.constant(key, rv)
-				e.objectFuncs(key, rv)
+				e.constant(key, objectProps(rv))
+				e.objectFuncs(key, objectProps(rv))
 			}
 			e.exportValue(key, rv)
 		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":

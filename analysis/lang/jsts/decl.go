@@ -283,8 +283,8 @@ func (e *extractor) declaration(n int32, c *ctx) {
 		}
 		e.bind(name, v, c, nil)
 		if top {
-			e.constant(e.text(name), v)
-			e.objectFuncs(e.text(name), v)
+			e.constant(e.text(name), objectProps(v))
+			e.objectFuncs(e.text(name), objectProps(v))
 		}
 	}
 }

@@ -120,7 +120,11 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		}
 		return plain(obj.taint)
 	case kCall:
-		return e.call(n, c, false)
+		v := e.call(n, c, false)
+		if c.self == 0 && v.props == nil {
+			v.made = e.madeFrom(n, v)
+		}
+		return v
 	case kNew:
 		return e.call(n, c, true)
 	case kString:

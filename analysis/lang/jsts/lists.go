@@ -146,6 +146,14 @@ func (e *extractor) list(name string, v val, c *ctx) val {
 			}
 		}
 		switch {
+		case spread && n >= 0 && t.k(n) == kCall:
+			// ...Object.values(ns): every tool object of a module.
+			el, ok := e.namespaceValues(n, c)
+			if !ok {
+				return v
+			}
+			external = true
+			els = append(els, el)
 		case n >= 0 && t.k(n) == kIdentifier:
 			el := facts.ListElem{Name: e.text(n), Spread: spread}
 			external = external || spread
@@ -174,10 +182,10 @@ func (e *extractor) list(name string, v val, c *ctx) val {
 			el.Spread = spread
 			external = external || spread || el.Module != ""
 			els = append(els, el)
-		case !spread && p.v.props != nil:
+		case !spread && (p.v.props != nil || p.v.made != nil):
 			key := name + "." + strconv.Itoa(i)
-			e.constant(key, p.v)
-			e.objectFuncs(key, p.v)
+			e.constant(key, objectProps(p.v))
+			e.objectFuncs(key, objectProps(p.v))
 			els = append(els, facts.ListElem{Name: key})
 		default:
 			return v
@@ -261,4 +269,69 @@ func (e *extractor) memberElem(n int32, c *ctx) (facts.ListElem, bool) {
 		return facts.ListElem{Module: b.v.sym.mod, Name: name}, true
 	}
 	return facts.ListElem{}, false
+}
+
+// madeFrom is the properties of the object literal top-level call n of a
+// project function (not a library's) passes first, when it names a tool
+// (a string "name") and holds a function: a tool factory's definition.
+func (e *extractor) madeFrom(n int32, v val) map[string]prop {
+	if v.sym != nil && !relativeModule(v.sym.mod) {
+		return nil
+	}
+	args := e.t.child(n, "arguments")
+	if args < 0 {
+		return nil
+	}
+	for a := e.t.nodes[args].First; a >= 0; a = e.t.nodes[a].Next {
+		if e.t.nodes[a].Flags&flagNamed == 0 || e.t.k(a) == kComment {
+			continue
+		}
+		props := e.topObjArgs[a]
+		if p, ok := props["name"]; !ok || !p.v.known || p.v.prefix {
+			return nil
+		}
+		for _, p := range props {
+			if p.v.fnp > 0 {
+				return props // a definition with its handler
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// objectProps is what a constant object's properties are for lists and
+// constants: its own, or those of the definition a tool factory made it from.
+func objectProps(v val) val {
+	if v.props == nil && v.made != nil {
+		return val{props: v.made}
+	}
+	return v
+}
+
+// namespaceValues is the list element of `Object.values(ns)` with ns a
+// namespace import of a project file: all its tool objects (Name "*").
+func (e *extractor) namespaceValues(n int32, c *ctx) (facts.ListElem, bool) {
+	t := e.t
+	fn, args := t.child(n, "function"), t.child(n, "arguments")
+	if fn < 0 || args < 0 || string(compact(e.bytesOf(fn))) != "Object.values" {
+		return facts.ListElem{}, false
+	}
+	var arg int32 = -1
+	for a := t.nodes[args].First; a >= 0; a = t.nodes[a].Next {
+		if t.nodes[a].Flags&flagNamed != 0 && t.k(a) != kComment {
+			if arg >= 0 {
+				return facts.ListElem{}, false
+			}
+			arg = a
+		}
+	}
+	if arg < 0 || t.k(arg) != kIdentifier {
+		return facts.ListElem{}, false
+	}
+	b, sc := c.sc.lookupScope(e.bytesOf(arg))
+	if b == nil || sc != e.module || !b.v.modRoot || b.v.sym == nil || b.v.sym.member != "" || !relativeModule(b.v.sym.mod) {
+		return facts.ListElem{}, false
+	}
+	return facts.ListElem{Module: b.v.sym.mod, Name: "*", Spread: true}, true
 }

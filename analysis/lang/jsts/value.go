@@ -72,6 +72,10 @@ type val struct {
 	// array or another file's (or a property of the item), lists.go.
 	list  string
 	table *tableRef
+	// made: the properties of the object literal a top-level call of a
+	// project function was given (`const t = defineTool({ name, handler })`):
+	// a tool object's, as far as lists and constants go (lists.go).
+	made map[string]prop
 }
 
 // eachItem is one of the values an each value may be. name (when byName)
