@@ -20,7 +20,8 @@ import (
 const (
 	// maxTableSteps bounds the lists and objects one table visits.
 	maxTableSteps = 4096
-	// maxTableTools bounds the tools one registration expands to.
+	// maxTableTools bounds the tools one registration expands to. Past
+	// either bound the registration stays one unresolved tool.
 	maxTableTools = facts.MaxListElems
 )
 
@@ -88,14 +89,14 @@ func (ix *index) paramElems(ti toolInfo) []tableElem {
 			el.handler = ix.base[cf] + fnID(hp.Func)
 			el.inputs = []facts.ToolInput{{Index: max(tb.InputArg, 0)}}
 		}
-		if len(out) < maxTableTools {
-			out = append(out, el)
-		}
+		out = append(out, el)
 	}
 	return ix.walkTable(tb, start, out)
 }
 
-// walkTable adds to out the tools of the lists and objects from start.
+// walkTable adds to out the tools of the lists and objects from start; nil
+// when the walk goes past its bounds: the registration then stays one
+// unresolved tool, never a table cut short.
 func (ix *index) walkTable(tb *facts.ToolTable, queue []tableItem, out []tableElem) []tableElem {
 	type seenKey struct {
 		file int
@@ -103,7 +104,10 @@ func (ix *index) walkTable(tb *facts.ToolTable, queue []tableItem, out []tableEl
 		list bool
 	}
 	seen := map[seenKey]bool{}
-	for steps := 0; steps < len(queue) && steps < maxTableSteps && len(out) < maxTableTools; steps++ {
+	for steps := 0; steps < len(queue); steps++ {
+		if steps >= maxTableSteps || len(out) > maxTableTools {
+			return nil
+		}
 		it := queue[steps]
 		fi, ok := ix.tableFile(it.file, it.mod)
 		if !ok {
@@ -146,6 +150,9 @@ func (ix *index) walkTable(tb *facts.ToolTable, queue []tableItem, out []tableEl
 				queue = append(queue, tableItem{file: fi, mod: im.Spec, name: it.name, list: it.list})
 			}
 		}
+	}
+	if len(out) > maxTableTools {
+		return nil
 	}
 	return out
 }

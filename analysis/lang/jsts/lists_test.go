@@ -56,6 +56,31 @@ exports.dynamic = [exports.readTool, makeTool()];
 		t.Errorf("constants %v: want the tool objects' names", lists.Constants)
 	}
 
+	// A project factory's literal definition is the tool object; a call
+	// whose object names nothing runnable, or a library's, is not.
+	made := extractSrc(t, "made.js", []byte(`import { defineTool } from "./factory.js";
+import * as tools from "./tools/index.js";
+import { z } from "zod";
+export const readT = defineTool({ name: "read_it", handler: async (a) => a });
+export const cfg = defineTool({ name: "cfg", level: 2 });
+export const schema = z.object({ name: "x", parse: (a) => a });
+export const all = [...Object.values(tools), defineTool({ name: "inline", handler: (a) => a })];
+`))
+	if made.Constants["readT.name"] != "read_it" || made.Constants["all.1.name"] != "inline" {
+		t.Errorf("constants %v: want the factory definitions' names", made.Constants)
+	}
+	for _, k := range []string{"cfg.name", "schema.name"} {
+		if v, ok := made.Constants[k]; ok {
+			t.Errorf("constant %s = %q: no tool definition", k, v)
+		}
+	}
+	if _, ok := made.Exports["schema.parse"]; ok {
+		t.Errorf("a library call's argument is recorded as an object: %v", made.Exports)
+	}
+	if want := []facts.ListElem{{Module: "./tools/index.js", Name: "*", Spread: true}, {Name: "all.1"}}; !reflect.DeepEqual(made.Lists["all"], want) {
+		t.Errorf("list all = %v, want %v", made.Lists["all"], want)
+	}
+
 	reg := extractSrc(t, "server.js", []byte(`import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { all } from "./tools.js";
 import { presets } from "preset-lib";

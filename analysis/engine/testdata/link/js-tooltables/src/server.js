@@ -1,6 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { tools } from "./tools/index.js";
 import { labels } from "./tools/labels.js";
+import { adminTools } from "./admin/all.cjs";
 import { PingTool } from "./single/ping.js";
 import { RegisterTool, registerNamed } from "./single/register.js";
 import os from "node:os";
@@ -14,6 +15,8 @@ for (const tool of tools) {
     return await tool.handler(apiKey, args);
   });
 }
+
+adminTools.forEach((t) => server.registerTool(t.name, { description: t.description }, t.handler));
 
 labels.forEach((label) => {
   server.tool(label.title, "d", {}, async () => ({ content: [{ type: "text", text: os.hostname() }] }));
