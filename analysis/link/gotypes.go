@@ -124,6 +124,9 @@ func (ix *index) rewriteGoType(file int, mod, member string, typesOf func(string
 			if !dot || e == "" {
 				break
 			}
+			if m, _, _ := strings.Cut(sel, "("); len(ix.goNames[dir][typ+"."+m]) > 0 {
+				break // the type's own method (k.Export), not the embedded one's
+			}
 			s = typ + "." + e + "." + sel
 			continue
 		}

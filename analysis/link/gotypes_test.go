@@ -46,7 +46,7 @@ func TestResolveGoTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	types := &facts.File{Path: "srv/types.go", Lang: source.Go, Package: "srv:srv",
-		Functions: []facts.Function{{Parent: -1}},
+		Functions: []facts.Function{{Parent: -1}, {Name: "Export", Class: "Embeds", Parent: 0}},
 		Types: map[string]string{
 			"GetClientFn()":  gh + "\x00Client()",
 			"Server.client":  gh + "\x00Client()",
@@ -86,6 +86,7 @@ func TestResolveGoTypes(t *testing.T) {
 		{"type:Embeds", ".Users.Get", gh, "Client().Users.Get"}, // promoted from an embedded field
 		{"type:Outer", ".Users.Get", gh, "Client().Users.Get"},  // through two embedded levels
 		{"type:Embeds", ".name.Do", "net/http", "Client().Do"},  // a named field still wins
+		{"type:Embeds", ".Export", "type:Embeds", ".Export"},    // its own method, not the embedded client's
 		{"type:Two", ".Users.Get", "type:Two", ".Users.Get"},    // which embedded field: unknown
 	}
 	tools := &facts.File{Path: "srv/tools.go", Lang: source.Go, Package: "srv:srv",

@@ -494,7 +494,58 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 				out = append(out, ix.base[fi]+fnID(j))
 			}
 		}
+		if t, m, ok := strings.Cut(member, "."); ok && len(out) == 0 && t != "" && m != "" {
+			if len(ix.goNames[dir]["."+t]) > 0 {
+				// azcli.NewExecutor().Execute: a method of the project type
+				// the function returns, when its Types say which.
+				return ix.goResultMethod(dir, t, m)
+			}
+			// No method m on type t: t is an interface of that package
+			// (podman.Podman().ImageBuild), so its implementations there
+			// may run, as for a call on a receiver of unknown type. A
+			// struct (methods or fields of its own) lacking m has it from
+			// an embedded type, which says nothing of these methods.
+			if !ix.goConcrete(dir, t) {
+				out = ix.goDirFuncs(dir, m, t, true)
+			}
+		}
 		return out
+	}
+	return nil
+}
+
+// goConcrete reports whether the type t of the package in dir is known
+// not to be an interface: it has methods, or fields in the package's Types.
+func (ix *index) goConcrete(dir, t string) bool {
+	prefix := t + "."
+	for key := range ix.goNames[dir] {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
+	}
+	for _, fi := range ix.goPkgs[dir] {
+		for key := range ix.files[fi].Types {
+			if rest, ok := strings.CutPrefix(key, prefix); ok && !strings.HasSuffix(rest, ")") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// goResultMethod is method m of the type of the package in dir that its
+// function fn returns (File.Types "fn()" → "type:T"), or nil.
+func (ix *index) goResultMethod(dir, fn, m string) []fnID {
+	for _, fi := range ix.goPkgs[dir] {
+		sym, ok := ix.files[fi].Types[fn+"()"]
+		if !ok {
+			continue
+		}
+		mod, rest, _ := strings.Cut(sym, "\x00")
+		if typ, local := strings.CutPrefix(mod, goTypeRoot); local && rest == "" {
+			return ix.goNames[dir][typ+"."+m]
+		}
+		return nil
 	}
 	return nil
 }

@@ -183,5 +183,68 @@ func (g *GoModules) ForFiles(root string, files []*facts.File) map[string]GoModu
 			out[d] = g.Lookup(d)
 		}
 	}
+	inferModule(root, files, out)
 	return out
+}
+
+// inferModule gives the Go directories no go.mod governs (a subtree of a
+// module scanned alone: a monorepo's server directory) the module path
+// their imports imply. An import path ending in the relative path of a
+// scanned directory (".../cmd/mcp/k8s" with k8s/ scanned) says the scan
+// root is the package at its prefix. The prefix the most directories
+// agree on wins; a tie gives none, and a directory a go.mod governs (even
+// one whose path it does not say) keeps it.
+func inferModule(root string, files []*facts.File, mods map[string]GoModule) {
+	orphans := map[string]string{} // slash path relative to root → GoDir key
+	for d, m := range mods {
+		if m.Dir != "" {
+			continue
+		}
+		if rel, err := filepath.Rel(root, d); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			orphans[filepath.ToSlash(rel)] = d
+		}
+	}
+	if len(orphans) == 0 {
+		return
+	}
+	votes := map[string]map[string]bool{} // prefix → directories it explains
+	for _, f := range files {
+		if f == nil || f.Lang != source.Go || mods[GoDir(root, f.Path)].Dir != "" {
+			continue
+		}
+		for _, imp := range f.Imports {
+			spec := imp.Spec
+			for i := strings.IndexByte(spec, '/'); i > 0; {
+				if _, ok := orphans[spec[i+1:]]; ok {
+					prefix := spec[:i]
+					if votes[prefix] == nil {
+						votes[prefix] = map[string]bool{}
+					}
+					votes[prefix][spec[i+1:]] = true
+				}
+				next := strings.IndexByte(spec[i+1:], '/')
+				if next < 0 {
+					break
+				}
+				i += next + 1
+			}
+		}
+	}
+	best, n, tie := "", 0, false
+	for prefix, dirs := range votes {
+		switch {
+		case len(dirs) > n:
+			best, n, tie = prefix, len(dirs), false
+		case len(dirs) == n:
+			tie = true
+		}
+	}
+	if best == "" || tie {
+		return
+	}
+	for d, m := range mods {
+		if m.Dir == "" {
+			mods[d] = GoModule{Dir: root, Path: best}
+		}
+	}
 }

@@ -158,6 +158,11 @@ type extractor struct {
 	refSeen    map[int]map[string]bool // function → Refs already recorded
 	registered map[*toolDef]bool       // tool definitions recorded as tools
 	usedTables map[*val]bool           // package-level tool tables read in this file
+	// toolMethods are the tool definitions methods return, by receiver type.
+	toolMethods map[string][]*toolDef
+	// methodNames are the string literals methods without parameters
+	// return ("Type.Name" → "read_file"; "" when several).
+	methodNames map[string]string
 }
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
@@ -168,6 +173,7 @@ func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
 		fields: map[string]map[string]int32{}, jsonNames: map[string]map[string]string{}, structs: map[string]int32{}, funcs: map[string]int{}, funcTypes: map[string]int32{}, embedded: map[string][]int32{},
 		methods: map[string]int{}, results: map[int]int32{}, fnOf: map[int32]int{},
 		refSeen: map[int]map[string]bool{}, registered: map[*toolDef]bool{}, usedTables: map[*val]bool{},
+		toolMethods: map[string][]*toolDef{}, methodNames: map[string]string{},
 		globals: &scope{vars: map[string]*val{}},
 	}
 }
@@ -273,6 +279,7 @@ func (x *extractor) run() {
 		return x.f.Calls[a].Span.Start.Offset < x.f.Calls[b].Span.Start.Offset
 	})
 	x.unregisteredTables()
+	x.methodTools()
 	x.dropHiddenInputs()
 	x.resolveToolRefs()
 }

@@ -255,8 +255,12 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 			}
 			var tool *toolDef
 			var handler *val
-			for _, e := range list {
+			var first val // the value of a single result
+			for i, e := range list {
 				v := x.eval(e, sc, c)
+				if i == 0 {
+					first = v
+				}
 				fn := &x.f.Functions[c.idx]
 				fn.Returns = addRefs(fn.Returns, v.refs)
 				switch {
@@ -287,6 +291,22 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 			// its result (s.AddTool(ReadTool(), h) → NameRef "func:ReadTool").
 			if fn := &x.f.Functions[c.idx]; tool != nil && tool.name != "" && fn.Parent == 0 && fn.Class == "" && fn.Name != "" {
 				x.defineConstant("func:"+fn.Name, tool.name)
+			}
+			// A method returning a tool definition: its type may be one of
+			// many implementing a tool interface (methodTools).
+			if fn := &x.f.Functions[c.idx]; tool != nil && handler == nil && fn.Parent == 0 && fn.Class != "" {
+				x.toolMethods[fn.Class] = append(x.toolMethods[fn.Class], tool)
+			}
+			// func (ReadFile) Name() string { return "read_file" }: what a
+			// definition naming the tool by r.Name() stands for.
+			if fn := &x.f.Functions[c.idx]; len(list) == 1 && fn.Parent == 0 && fn.Class != "" && len(fn.Params) == 0 {
+				key := fn.Class + "." + fn.Name
+				switch old, dup := x.methodNames[key]; {
+				case !first.known || first.prefix || dup && old != first.str:
+					x.methodNames[key] = "" // not one literal name
+				case !dup:
+					x.methodNames[key] = first.str
+				}
 			}
 		}
 	case "function_declaration", "method_declaration", "type_declaration", "import_declaration", "package_clause":
@@ -959,6 +979,15 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 		}
 		x.tableEntry(&out, fieldVals, positional, names)
 	}
+	if !isMap && out.tool == nil && len(fieldVals) > 0 && (tv.local != "" || projectPackage(tv.mod)) {
+		if hasTool {
+			// {Tool: api.Tool{Name: "x"}, Handler: h} of a type of another
+			// package of the module.
+			x.tableEntry(&out, fieldVals, nil, nil)
+		} else {
+			x.projectTool(&out, tv, fieldVals, fieldSpans, n)
+		}
+	}
 	return out
 }
 
@@ -1260,6 +1289,19 @@ func (x *extractor) wrapped(res val, args []val) val {
 	}
 	if len(args) == 1 && args[0].boolean != 0 {
 		res.boolean = args[0].boolean
+	}
+	if _, _, ok := handlerFactory(res); ok && res.inner == nil {
+		for _, a := range args {
+			// Named as a handler maker (GetAksNetworkResourcesHandler,
+			// handlers.HandleRead): a client a constructor made
+			// (k8s.NewClient(path)) is an argument, not a handler.
+			if _, name, _ := handlerFactory(a); isFactoryResult(a) && strings.Contains(name, "Handle") && !strings.HasPrefix(name, "New") {
+				in := a
+				in.inner = nil // one level: the factory chains real servers write
+				res.inner = &in
+				break
+			}
+		}
 	}
 	return res
 }

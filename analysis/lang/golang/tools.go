@@ -166,6 +166,50 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 	}
 }
 
+// projectTool recognises a tool definition of the project's own type, the
+// form of servers that keep their tools in a table and convert each entry
+// to the SDK's types in a loop: a struct literal of a type of the module
+// whose name says tool (api.Tool, ServerTool, MetoroTools) with a literal
+// Name. When the same literal holds a function (a field named handler, or
+// the only function), it is a table entry: {Name: "x", Handler: h}. Types
+// named otherwise (Route{Name, Handler}, Command{Name, Run}) are not tools.
+func (x *extractor) projectTool(out *val, tv val, fields map[string]val, spans map[string]source.Span, n int32) {
+	typeName := tv.local
+	if typeName == "" {
+		typeName = strings.TrimSuffix(tv.member, "()")
+	}
+	if !strings.Contains(strings.ToLower(typeName), "tool") {
+		return
+	}
+	nv, ok := fields["Name"]
+	if !ok || !nv.known || nv.prefix || strings.TrimSpace(nv.str) == "" {
+		return
+	}
+	td := &toolDef{sdk: x.sdkGuess, name: nv.str, nameSpan: spans["Name"], span: x.span(n)}
+	handlerKey, funcKey, funcs := "", "", 0
+	for _, k := range sortedKeys(fields) {
+		v := fields[k]
+		named := strings.Contains(strings.ToLower(k), "handler")
+		if !isHandler(v) && !otherPackageMethod(v) && !(named && otherPackageFunc(v)) {
+			continue
+		}
+		if named {
+			handlerKey = k
+		}
+		funcs++
+		funcKey = k
+	}
+	if handlerKey == "" && funcs == 1 {
+		handlerKey = funcKey
+	}
+	out.tool = td
+	if handlerKey != "" {
+		h := fields[handlerKey]
+		out.handler = &h
+		out.entry = &entryKeys{handler: handlerKey}
+	}
+}
+
 // tableEntry recognises an entry of a project's tool table: a literal of a
 // struct type of the package holding one tool definition and its handler
 // ({Tool: mcp.NewTool("x"), Handler: h}, or positionally {mcp.NewTool("x"), h}).
@@ -568,6 +612,49 @@ func (x *extractor) unregisteredTables() {
 	}
 }
 
+// methodTools records the tools of types that each implement a tool
+// interface: one method returns the definition (Definition() mcp.Tool {
+// return mcp.NewTool("read_file", …) }) and one method is the handler,
+// taking a CallToolRequest. Such types are registered by a loop over the
+// interface (for _, t := range all { s.AddTool(t.Definition(), t.Handle) })
+// whose calls name no type, so the definition is where the tool is
+// recorded, paired with its own type's handler. A type with several
+// definitions or handlers says nothing about which goes with which.
+func (x *extractor) methodTools() {
+	for _, class := range sortedKeys(x.toolMethods) {
+		defs := x.toolMethods[class]
+		if len(defs) != 1 || x.registered[defs[0]] {
+			continue
+		}
+		td := defs[0]
+		if td.name == "" && td.nameRef == "" {
+			// mcp.NewTool(r.Name(), …) with Name a method of the same type
+			// returning a literal.
+			recv, m, ok := strings.Cut(td.nameExpr, ".")
+			name, found := x.methodNames[class+"."+strings.TrimSuffix(m, "()")]
+			if !ok || !strings.HasSuffix(m, "()") || strings.ContainsAny(recv, ".()") || !found || name == "" {
+				continue
+			}
+			td.name, td.nameExpr = name, ""
+		}
+		handler := -1
+		for i := 1; i < len(x.f.Functions); i++ {
+			fn := &x.f.Functions[i]
+			if fn.Class != class || fn.Parent != 0 || !x.toolHandlerFunc(val{fn: i}) {
+				continue
+			}
+			if handler >= 0 {
+				handler = -2
+				break
+			}
+			handler = i
+		}
+		if handler >= 0 {
+			x.addTool(td.span, td, val{fn: handler}, false)
+		}
+	}
+}
+
 func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 	x.registered[td] = true
 	tool := facts.Tool{
@@ -613,6 +700,13 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 				tool.Handler, tool.HandlerRef = idx, nil
 			}
 			factory = true
+			if h.inner != nil {
+				// tools.CreateResourceHandler(network.GetHandler(client), cfg):
+				// the outer closure calls the one the inner factory makes.
+				// Neither is the handler alone, so a function of this file
+				// standing for the pair is.
+				tool.Handler, tool.HandlerRef = x.factoryPair(span, td, h), nil
+			}
 		}
 	}
 	typed = typed || h.typed
@@ -664,6 +758,27 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 		tool.AnnotationSpans[k] = a.span
 	}
 	x.f.Tools = append(x.f.Tools, tool)
+}
+
+// factoryPair adds the function a tool runs when its handler is a factory
+// wrapping another factory's result: it calls both factories (each
+// reaches the closure it returns), and nothing else.
+func (x *extractor) factoryPair(span source.Span, td *toolDef, h val) int {
+	label := td.name
+	if label == "" {
+		label = td.nameRef + td.nameExpr
+	}
+	fn := facts.Function{Name: "handler " + label, Parent: 0, Span: span, NameSpan: span}
+	for _, v := range []val{h, *h.inner} {
+		mod, name, _ := handlerFactory(v)
+		callee := facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: span}
+		if idx, ok := x.funcs[name]; ok && mod == "" {
+			callee = facts.Callee{Kind: "local", Name: name, Func: idx, Span: span}
+		}
+		fn.LocalCalls = append(fn.LocalCalls, facts.LocalCall{Callee: callee, Span: span})
+	}
+	x.f.Functions = append(x.f.Functions, fn)
+	return len(x.f.Functions) - 1
 }
 
 // paramTypeText returns the source text of the type of parameter i of function fn.

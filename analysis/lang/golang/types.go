@@ -96,7 +96,21 @@ func (x *extractor) typeTable() {
 				}
 			case "interface_type":
 				// Its methods are implemented elsewhere: calls through it are
-				// class-less method calls (see evalCall).
+				// class-less method calls (see evalCall). What they return is
+				// declared here, so a client reached through one
+				// (provider.GetClientSet().Typed.CoreV1()…) keeps its type.
+				for _, m := range t.kids(ty) {
+					if t.typ(m) != "method_elem" && t.typ(m) != "method_spec" {
+						continue
+					}
+					mname := t.text(t.kid(m, "field_identifier"))
+					if mname == "" {
+						continue
+					}
+					if r, ok := x.resultType(m); ok {
+						put(name+"."+mname+"()", x.typeVal(r))
+					}
+				}
 			default:
 				if v := x.typeVal(ty); v.local != name {
 					put(name, v)

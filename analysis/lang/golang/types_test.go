@@ -9,7 +9,7 @@ import (
 // TestTypeTable checks File.Types: what values of the file's types are.
 func TestTypeTable(t *testing.T) {
 	const gh = "github.com/google/go-github/v79/github\x00Client()"
-	src := hdr + `import ("context"; "net/http"; "github.com/google/go-github/v79/github")
+	src := hdr + `import ("context"; "io"; "net/http"; "github.com/google/go-github/v79/github")
 type GetClientFn func(context.Context) (*github.Client, error)
 type Fn2 func() (c *http.Client)
 type C = github.Client
@@ -24,6 +24,12 @@ type S struct {
 	names []string
 }
 type I interface{ Do() }
+type Prov interface {
+	Get(name string) (*S, error)
+	HTTP() *http.Client
+	Close()
+	io.Reader
+}
 type Str string
 func (s *S) GH() *github.Client { return s.gh }
 func (s S) none() {}
@@ -41,6 +47,8 @@ func (s S) none() {}
 		"S.raw()":       "net/http\x00Client()",
 		"S.Client":      "net/http\x00Client()",
 		"S.GH()":        gh,
+		"Prov.Get()":    "type:S\x00",
+		"Prov.HTTP()":   "net/http\x00Client()",
 	}
 	for k, v := range want {
 		if f.Types[k] != v {

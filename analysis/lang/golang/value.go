@@ -44,8 +44,12 @@ type val struct {
 	props     map[string]facts.Arg
 	elems     []facts.Arg
 
-	tool    *toolDef // an MCP tool definition (mcp.NewTool, &mcp.Tool{…})
-	handler *val     // server.ServerTool{Handler: …}
+	tool *toolDef // an MCP tool definition (mcp.NewTool, &mcp.Tool{…})
+	// inner is the result of a handler factory passed to the call whose
+	// result this is (tools.Wrap(handlers.Read(root), cfg)): when this
+	// value is a tool's handler, the inner factory's closure runs too.
+	inner   *val
+	handler *val // server.ServerTool{Handler: …}
 	annots  map[string]annot
 	items   []val // tool definitions among the elements of a slice or map literal
 	// entry names the fields of a table entry (a struct literal holding a
