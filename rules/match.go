@@ -76,9 +76,10 @@ type Match struct {
 	// scope is the literal default the code gives when it is unset
 	// (facts.Arg.Env).
 	Env string
-	// Override is set when Scope is a library's default (ScopeArg.Default):
-	// it names the option that would point the client elsewhere, absent
-	// from the call.
+	// Override is set when Scope is a library's default (ScopeArg.Default),
+	// or a fixed host the program may change by assigning a field of the
+	// instance (ScopeArg.Fixed with Key): it names the option that would
+	// point the client elsewhere, absent from the call.
 	Override string
 }
 
@@ -220,6 +221,7 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 			// computed dir= must not read as the default ${TMP}.
 			if !decided && m.ScopeArg == nil {
 				m.Scope, m.ScopeKind = scope.Scope{State: scope.Known, Value: sa.Fixed}, sa.Kind
+				m.Override = sa.Key // a field that, assigned, points the client elsewhere
 				decided = true
 			}
 			continue

@@ -83,8 +83,11 @@ type ScopeArg struct {
 	// mkdtemp's "/tmp/app-": its directory + "/**").
 	Kind string `yaml:"kind"`
 	// Fixed is a scope that holds whatever the arguments are (simple-git
-	// always runs "git", go-github always talks to "api.github.com"); Arg,
-	// Name and Key are then ignored.
+	// always runs "git", go-github always talks to "api.github.com"); Arg
+	// and Name are then ignored. Key, if set, names the field of the
+	// instance that points it elsewhere when the program assigns it
+	// (go-github's client.BaseURL): the link weighs such stores
+	// (facts.Call.Store) as for a Default.
 	Fixed string `yaml:"fixed,omitempty"`
 	// Default is the host (or other scope) a client library talks to
 	// unless configured; Arg, Name and Key then address the option that

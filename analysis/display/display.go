@@ -18,6 +18,7 @@ package display
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -35,6 +36,14 @@ func Unsafe(r rune) bool {
 	case r == 0x2028, r == 0x2029, r == 0x85: // line and paragraph separators
 		return true
 	case r == 0xfeff: // byte order mark, invisible inside text
+		return true
+	case r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0: // Hangul fillers: letters that show nothing
+		return true
+	case r >= 0xad && unicode.Is(unicode.Cf, r):
+		// Every other format character is invisible: a soft hyphen, zero
+		// width spaces and joiners, word joiners, tag characters
+		// (U+E0000…, text an editor hides): a tool name "run" could hide
+		// inside "r\u200bun", or carry text nobody sees.
 		return true
 	}
 	return false
@@ -74,6 +83,9 @@ func Escape(s string) string {
 		case r < 0x80 && Unsafe(r):
 			b.WriteString(`\x`)
 			b.WriteString(hex2(byte(r)))
+		case r > 0xffff && Unsafe(r):
+			h := strconv.FormatInt(int64(r), 16)
+			b.WriteString(`\U` + strings.Repeat("0", 8-len(h)) + h)
 		case Unsafe(r):
 			b.WriteString(`\u`)
 			h := strconv.FormatInt(int64(r), 16)

@@ -21,6 +21,16 @@ func TestEscape(t *testing.T) {
 		{"ls\u2028ps\u2029", `ls\u2028ps\u2029`},
 		{"bad\xffutf8", `bad\xffutf8`},
 		{"\u200f\ufeff", `\u200f\ufeff`},
+		// Invisible format characters (session 7): a name that looks
+		// like another, or text an editor hides.
+		{"r\u200bun", `r\u200bun`},
+		{"soft\u00adhyphen", `soft\u00adhyphen`},
+		{"zw\u200c\u200dj", `zw\u200c\u200dj`},
+		{"wj\u2060\u2064", `wj\u2060\u2064`},
+		{"mvs\u180e", `mvs\u180e`},
+		{"hangul\u3164", `hangul\u3164`},
+		{"tag\U000e0041\U000e007f", `tag\U000e0041\U000e007f`},
+		{"naïve ñ é", "naïve ñ é"},
 	}
 	for _, tt := range tests {
 		got := Escape(tt.in)

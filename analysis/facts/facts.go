@@ -90,6 +90,19 @@ type File struct {
 	// "<list>.<index>"; the string properties of every listed object are in
 	// Constants and its function properties in Exports under "<object>.<prop>".
 	Lists map[string][]ListElem `json:"lists,omitempty"`
+	// Stores (Go) lists what this file stores where other files of the
+	// package may read it, so a scope read from a struct field or a
+	// package variable resolves to every value the package puts there.
+	// Keys: "Type.field" (a field of a struct type of the package), "?.field"
+	// (a field of a value whose type the file cannot tell: it may be any
+	// Type.field), "Type.*" (the whole struct is filled by a library: a
+	// decoder, a flag or env loader), "var:name" (a package-level variable
+	// assigned in a function). Each value is an Arg: a literal (Known), an
+	// environment or flag default (Known, Env), another constant, field or
+	// variable (Const, with the text after it) or, with none of these, a
+	// value that is not known, which leaves the scope open. At most
+	// MaxStores values per key (beyond: one value that is not known).
+	Stores map[string][]Arg `json:"stores,omitempty"`
 	// ParseErrors are spans the parser could not parse (ERROR or MISSING
 	// nodes), capped in number; facts from the rest of the file stand.
 	ParseErrors []source.Span `json:"parseErrors,omitempty"`
@@ -99,6 +112,9 @@ type File struct {
 	// the gate rather than dropping them silently.
 	TooDeep []source.Span `json:"tooDeep,omitempty"`
 }
+
+// MaxStores caps the values of one File.Stores key.
+const MaxStores = 8
 
 // MaxTooDeep caps File.TooDeep: one is enough to fail the gate.
 const MaxTooDeep = 8
@@ -239,6 +255,12 @@ type Call struct {
 	Key string `json:"key,omitempty"`
 	// KeyRefs is the taint of a computed key (process.env[name]).
 	KeyRefs []ParamRef `json:"keyRefs,omitempty"`
+	// Store marks an Access that assigns the property rather than reads
+	// it, the value assigned being Args[0]: an option set on a library
+	// instance after it was constructed (client.base_url = "https://x" →
+	// Module "openai", Member "OpenAI()", Key "base_url"), which the link
+	// weighs against the library's default for that option.
+	Store bool `json:"store,omitempty"`
 }
 
 // Arg is one argument of a call. It holds no position: nothing reports
@@ -322,7 +344,11 @@ const OpenProps = "**"
 
 // ConstRef names a constant of another file: Module is the import
 // specifier as written ("./config.js"), Name the key in that file's
-// Constants ("API_BASE", "config.apiUrl").
+// Constants ("API_BASE", "config.apiUrl"). In Go, Module is "." for the
+// package of the file (or a package's import path) and Name a
+// package-level constant or variable ("defaultBaseURL") or, after
+// "field:", a struct field ("field:Client.baseURL") whose values are the
+// package's File.Stores.
 type ConstRef struct {
 	Module string `json:"module"`
 	Name   string `json:"name"`

@@ -175,6 +175,9 @@ func Validate(f *File, size int) error {
 		if err := refs(what+" key", c.KeyRefs); err != nil {
 			return err
 		}
+		if c.Store && (!c.Access || len(c.Args) != 1) {
+			return fmt.Errorf("%s: a store is an access with one argument (the value), not %d", what, len(c.Args))
+		}
 	}
 	for k := range f.Tools {
 		t := &f.Tools[k]
@@ -255,6 +258,16 @@ func Validate(f *File, size int) error {
 	for k, s := range f.TooDeep {
 		if err := span(fmt.Sprintf("too-deep span %d", k), s); err != nil {
 			return err
+		}
+	}
+	for k, vs := range f.Stores {
+		if k == "" || len(vs) == 0 || len(vs) > MaxStores {
+			return fmt.Errorf("stores %q: %d values (want 1 to %d)", k, len(vs), MaxStores)
+		}
+		for j := range vs {
+			if err := arg(fmt.Sprintf("stores %q value %d", k, j), &vs[j], 0); err != nil {
+				return err
+			}
 		}
 	}
 	// Types name what a top-level name holds as "Module\x00Member": the

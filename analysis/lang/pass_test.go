@@ -67,7 +67,7 @@ func f(url, p string, o O, c bool) {
 }
 
 func sink(s string) {}
-`, []bool{true, false, false, true, true, false, false}},
+`, []bool{true, false, false, false, true, false, false}}, // o.U: a field of a struct type of the package is a constant reference (Arg.Const) to every value the package stores there
 	} {
 		f := extract(t, tc.path, []byte(tc.src))
 		var got []bool

@@ -389,6 +389,7 @@ var indexPerLink = map[string]string{
 	"askers":          "graphLink adds to it and never removes (a superset is checked below)",
 	"rootHeight":      "height of the questions this link asked; graphLink asks only those an edit affects (taintExact is checked below)",
 	"constMemo":       "memo of constant propagation's clean answers, filled on demand",
+	"goStores":        "index of the Go files' Stores, built on demand",
 	"constRead":       "the sites this link's own propagation read; linkOut.constRead adds the kept links' (TestGraphLinkRandomEdits checks the results)",
 }
 

@@ -39,11 +39,17 @@ type constScope struct {
 	known   []string // the scopes, sorted, distinct
 	unknown string   // why a value's scope cannot be stated (only "*" covers it)
 	open    bool     // some value is not a literal: tool input, computed, missing
+	// env: the one known value is the default of this environment
+	// variable or ("-name") flag (Go fields and variables, goconst.go).
+	env string
 	// users: per scope of known, the principals (tools, "" for start-up
 	// code) reaching a function that passes a value with it: only they
 	// need it granted; under "*", those passing values that are not
 	// literals.
 	users map[string][]string
+	// sdk: the scopes are a library's default host and the project's
+	// overrides of it; they replace the candidate's own (default) scope.
+	sdk bool
 }
 
 // constVal is a value and the functions that pass it (sorted, distinct).
@@ -89,6 +95,10 @@ type constWalk struct {
 // linkConst decides a candidate's scope from its callers' values.
 func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	l.prop = nil
+	if cd.scope != "" && (cd.scopeOverride != "" || fixedHost(cd.rule)) && ix.langs[file].Imports() == lang.ImportsPackages {
+		ix.linkGoDefault(l, file, c, cd)
+		return
+	}
 	if cd.cref != nil {
 		ix.linkConstRef(l, file, c, cd)
 		return
@@ -182,6 +192,17 @@ func (w *constWalk) values(fn fnID, param int, path []string, depth int) (ans co
 				// Nothing passed, or a call that may be to another method
 				// of that name: what reaches the parameter is not known.
 				ans.openAt(cs.caller)
+			case a.Const != nil && len(rest) == 0 && ix.langs[cf].Imports() == lang.ImportsPackages:
+				// A Go constant, variable or field, with the text after it.
+				// Not memoised: the answer depends on how deep it is asked.
+				vals, open := ix.goConstVals(cf, *a.Const, a.Value, a.Prefix, depth+1)
+				clean = false
+				for _, v := range vals {
+					ans.vals = append(ans.vals, constVal{s: v.s, prefix: v.prefix, from: []fnID{cs.caller}})
+				}
+				if open || len(vals) == 0 {
+					ans.openAt(cs.caller)
+				}
 			case a.Const != nil && len(rest) == 0:
 				// A constant of another file, with the text after it.
 				if r := ix.constArg(cf, a); r != nil {
@@ -451,6 +472,10 @@ func (ix *index) constArg(file int, a *facts.Arg) *facts.Arg {
 // linkConstRef decides the scope of a candidate whose scope argument
 // starts with another file's constant.
 func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate) {
+	if ix.langs[file].Imports() == lang.ImportsPackages {
+		ix.linkGoConst(l, file, c, cd)
+		return
+	}
 	r := ix.constArg(file, cd.cref)
 	if r == nil {
 		return

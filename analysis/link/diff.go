@@ -127,7 +127,8 @@ func (d *fileDiff) compareShape() {
 		!sameMap(a.Exports, b.Exports) && !maps.Equal(a.Exports, b.Exports) ||
 		!sameMap(a.Constants, b.Constants) && !maps.Equal(a.Constants, b.Constants) ||
 		!sameMap(a.Types, b.Types) && !maps.Equal(a.Types, b.Types) ||
-		!maps.EqualFunc(a.Lists, b.Lists, slices.Equal) {
+		!maps.EqualFunc(a.Lists, b.Lists, slices.Equal) ||
+		!maps.EqualFunc(a.Stores, b.Stores, func(x, y []facts.Arg) bool { return sameArgs(x, y, true) }) {
 		return
 	}
 	for i := range a.Imports {
@@ -286,6 +287,11 @@ func (d *fileDiff) static(l *Linker) *fileStatic {
 		return d.st
 	}
 	n, o := len(nf.Calls), len(old.Calls)
+	if hasStore(nf.Calls[d.pre:n-d.suf]) || hasStore(old.Calls[d.pre:o-d.suf]) {
+		// A store decides the scope of other calls (overrideStores).
+		d.st = newFileStatic(l, nf)
+		return d.st
+	}
 	cands := make([]candidate, 0, len(ost.cands)+8)
 	i := 0
 	for ; i < len(ost.cands) && int(ost.cands[i].call) < d.pre; i++ {

@@ -379,6 +379,16 @@ func (ix *index) resolveCallee(file, fromFn int, c facts.Callee) []fnID {
 		for _, j := range ix.byName[file][key] {
 			add(file, j)
 		}
+		if len(out) == 0 && c.Class == "" && ix.langs[file].Imports() == lang.ImportsFiles {
+			// this.f1() in an object literal's method, obj.f1() inside the
+			// literal that defines obj: the object's functions have no class,
+			// so a method of no class found is any function of that name.
+			if js := ix.byName[file]["."+c.Name]; len(js) <= maxUntypedTargets {
+				for _, j := range js {
+					add(file, j)
+				}
+			}
+		}
 	case "package":
 		if c.Module != "" {
 			// A function of another package of the module.

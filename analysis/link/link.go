@@ -104,6 +104,9 @@ type index struct {
 	// propagation read: an edit of their literals may change the scope of a
 	// call elsewhere, which relink and graphLink do not redo (constEdited).
 	constRead map[fnSite]bool
+	// goStores indexes the Go files' Stores by package (goconst.go),
+	// built on first use.
+	goStores map[string][]goStore
 
 	localDirs map[localDirKey]string
 	pyLocal   map[pyLocalKey]bool

@@ -175,6 +175,10 @@ func compareCall(a, b *facts.Call) callChange {
 	switch {
 	case sameCall(a, b, true):
 		return callSame
+	case a.Store || b.Store:
+		// A store decides the scope of other calls of the file
+		// (overrideStores): their candidates are made again.
+		return callChanged
 	case sameCall(a, b, false):
 		return callLiterals
 	}
@@ -207,7 +211,7 @@ func sameTool(a, b *facts.Tool) bool {
 // sameCall compares two calls but for their positions; literal values
 // (argument values, the key of an access) count only when lits is set.
 func sameCall(a, b *facts.Call, lits bool) bool {
-	if a.Module != b.Module || a.Member != b.Member || a.Func != b.Func || a.Access != b.Access || a.New != b.New ||
+	if a.Module != b.Module || a.Member != b.Member || a.Func != b.Func || a.Access != b.Access || a.New != b.New || a.Store != b.Store ||
 		a.Spread != b.Spread || !sameRefs(a.KeyRefs, b.KeyRefs) || (a.Recv == nil) != (b.Recv == nil) ||
 		(lits && a.Key != b.Key) {
 		return false

@@ -348,3 +348,47 @@ server.tool("home", {}, async () => {
 		}
 	}
 }
+
+// TestRelinkOptionStore: an edit of the literal a client option is
+// assigned after construction (client.baseURL = "…") changes the scope of
+// another call of the file (overrideStores); the relinked result must take
+// it, as a full link does.
+func TestRelinkOptionStore(t *testing.T) {
+	const js = `import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import OpenAI from "openai";
+const server = new McpServer({ name: "s", version: "1" });
+const client = new OpenAI();
+client.baseURL = "https://a.example.com/v1";
+server.tool("ask", {}, async () => {
+  await client.chat.completions.create({ model: "m", messages: [] });
+  return { content: [] };
+});
+`
+	const py = "from openai import OpenAI\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"s\")\nclient = OpenAI()\n" +
+		"client.base_url = \"https://a.example.com/v1\"\n\n@mcp.tool()\ndef ask() -> str:\n    return str(client.chat.completions.create(model=\"m\"))\n"
+	for _, tc := range []struct{ path, text, from, to string }{
+		{"server.ts", js, "a.example.com", "b.example.com"},
+		{"server.py", py, "a.example.com", "b.example.com"},
+		{"server.py", py, `"https://a.example.com/v1"`, `"https://a.example.com" + input()`},
+	} {
+		e, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &workspace{root: t.TempDir(), paths: []string{tc.path}, texts: map[string]string{tc.path: tc.text}}
+		before := linkAndCheck(e, w.root, w.extract(t, e, nil))
+		edited := strings.Replace(tc.text, tc.from, tc.to, 1)
+		got := linkAndCheck(e, w.root, w.extract(t, e, map[string]string{tc.path: edited}))
+		fresh, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, map[string]string{tc.path: edited}))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: after %s → %s the relinked result differs from a full link:\n%s", tc.path, tc.from, tc.to, diffResults(got, want))
+		}
+		if reflect.DeepEqual(before.Findings, want.Findings) {
+			t.Errorf("%s: the edit changes no finding, so the test shows nothing: %+v", tc.path, want.Findings)
+		}
+	}
+}

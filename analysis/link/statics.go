@@ -82,6 +82,9 @@ type candidate struct {
 	// scopeOpen: scope is the default of a value that is not literal
 	// (facts.Arg.Default): other values reach the call too.
 	scopeOpen bool
+	// stored are the scopes, beside scope, of the literal values the file
+	// stores into the option a library default stands for (overrideStores).
+	stored []string
 }
 
 func newFileStatic(l *Linker, f *facts.File) *fileStatic {
@@ -180,6 +183,9 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(lang.For(f.Lang), c), scope: m.Scope.Value}
 	if cd.scope != "" {
 		cd.scopeEnv, cd.scopeOverride = m.Env, m.Override
+		if m.Override != "" {
+			cd.overrideStores(f, c, m.ScopeKind)
+		}
 	}
 	if r.Risk != "" {
 		if rk, err := capability.ParseRisk(r.Risk); err == nil {
@@ -222,10 +228,54 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 			cd.scope, cd.scopeOpen = sc.Value, true
 		}
 	}
-	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != "" && !cd.scopeOpen
+	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != "" && !cd.scopeOpen && len(cd.stored) == 0
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode
 	cd.supp = int32(suppressionFor(f, candidateSpan(f, &cd).Start.Line, r.Capability))
 	return cd
+}
+
+// overrideStores weighs, for a scope that is a library's default, the
+// values the file stores into the option that overrides it on an
+// instance of the call's module after construction (client.base_url =
+// "https://…", facts.Call.Store): the call may run before or after the
+// store, so a literal's scope is needed beside the default's, a value
+// that is not literal leaves the scope open (only "*" covers it), and one
+// whose scope cannot be inferred makes it unknown. Stores in other files
+// are not seen (docs/security.md).
+func (cd *candidate) overrideStores(f *facts.File, c *facts.Call, kind string) {
+	fam := scope.Family(lang.For(f.Lang).Family())
+	for k := range f.Calls {
+		s := &f.Calls[k]
+		if !s.Store || s.Module != c.Module || s.Key != cd.scopeOverride || len(s.Args) != 1 {
+			continue
+		}
+		switch v := scope.Infer(fam, kind, &s.Args[0]); v.State {
+		case scope.Known:
+			if v.Value != cd.scope && !slices.Contains(cd.stored, v.Value) {
+				cd.stored = append(cd.stored, v.Value)
+			}
+		case scope.Unknown:
+			cd.scope, cd.stored, cd.scopeEnv, cd.scopeOverride = "", nil, "", ""
+			cd.scopeUnknown = v.Why
+			if cd.scopeUnknown == "" {
+				cd.scopeUnknown = "the scope cannot be inferred"
+			}
+			return
+		default:
+			cd.scopeOpen = true
+		}
+	}
+}
+
+// hasStore reports whether calls hold a store (facts.Call.Store), which
+// decides the scope of other calls of the file.
+func hasStore(calls []facts.Call) bool {
+	for k := range calls {
+		if calls[k].Store {
+			return true
+		}
+	}
+	return false
 }
 
 // fill writes the candidate's finding, with the part the other files
@@ -258,13 +308,16 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 		fd.ScopeKind = string(info.Scope)
 		fd.ScopeEnv, fd.ScopeOverride = cd.scopeEnv, cd.scopeOverride
 		fd.ScopeDynamic = cd.scopeOpen
+		if len(cd.stored) > 0 {
+			fd.Scopes = append([]string{cd.scope}, cd.stored...)
+		}
 	} else if cd.scopeUnknown != "" {
 		info, _ := capability.Lookup(r.Capability)
 		fd.ScopeUnknown = cd.scopeUnknown
 		fd.ScopeKind = string(info.Scope)
 	}
 	hostLit := cd.hostLit
-	if cd.scope == "" && cd.scopeUnknown == "" && l.prop != nil {
+	if (cd.scope == "" || l.prop != nil && l.prop.sdk) && cd.scopeUnknown == "" && l.prop != nil {
 		p := l.prop
 		info, _ := capability.Lookup(r.Capability)
 		fd.ScopeKind = string(info.Scope)
@@ -277,6 +330,7 @@ func (cd *candidate) fill(fd *finding.Finding, f *facts.File, l *linked) {
 			}
 			fd.ScopeUsers = p.users
 			fd.ScopeDynamic = p.open
+			fd.ScopeEnv = p.env
 			hostLit = info.Scope == capability.ScopeHost && !p.open
 		}
 	}

@@ -166,15 +166,21 @@ func literalsOf(f *finding.Finding, p string) []literal {
 	if f.ScopeUnknown != "" || f.Scope == "" {
 		return []literal{literalOf(f)}
 	}
-	scopes, _ := f.ScopesOf(p)
+	scopes, dynamic := f.ScopesOf(p)
 	if len(scopes) == 0 {
 		return []literal{{state: litDynamic}}
 	}
-	out := make([]literal, 0, len(scopes))
+	out := make([]literal, 0, len(scopes)+1)
 	for _, s := range scopes {
 		g := *f
 		g.Scope, g.Scopes = s, nil
 		out = append(out, literalOf(&g))
+	}
+	if dynamic {
+		// Values that are not literals reach the call beside the
+		// scopes (a fallback's other value, a caller passing tool
+		// input): only an open grant covers them, as Grants says.
+		out = append(out, literal{state: litDynamic})
 	}
 	return out
 }
@@ -425,8 +431,12 @@ func (c *checker) outOfScopeMessage(f *finding.Finding, lit literal, ps []string
 	case litUnknown:
 		what = "where its literal argument cannot say (" + lit.why + ")"
 	case litDynamic:
+		hint := addHint(f)
+		if f.Scope != "" && f.ScopeUnknown == "" {
+			hint = `add "*": values that are not literals reach it beside the literal ones`
+		}
 		return fmt.Sprintf("%s %s with an argument computed at run time, which the %s grant of %s [%s] names no scope for (%s)", apiName(f), does[f.Capability],
-			f.Capability, who(ps), strings.Join(granted, ", "), addHint(f))
+			f.Capability, who(ps), strings.Join(granted, ", "), hint)
 	}
 	return fmt.Sprintf("%s %s %s, outside the %s grant of %s [%s] (%s)", apiName(f), does[f.Capability], what,
 		f.Capability, who(ps), strings.Join(granted, ", "), addHint(f))

@@ -266,7 +266,11 @@ func TestCheckScopes(t *testing.T) {
 		{"[a.example.com, b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.Declared},
 		{"[a.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
 		{"[b.example.com]", scopesFinding(false, "a.example.com", "b.example.com"), finding.OutOfScope},
-		{"[a.example.com]", scopesFinding(true, "a.example.com"), finding.Declared},
+		// The values that are not literals (tool input passed by another
+		// caller, a fallback's other value) need "*" beside the literal
+		// scopes: a literal grant never covers them (issue 14).
+		{"[a.example.com]", scopesFinding(true, "a.example.com"), finding.OutOfScope},
+		{`[a.example.com, "*"]`, scopesFinding(true, "a.example.com"), finding.Declared},
 		{"[b.example.com]", scopesFinding(true, "a.example.com"), finding.OutOfScope},
 		{`["*"]`, scopesFinding(true, "a.example.com", "b.example.com"), finding.Declared},
 	} {

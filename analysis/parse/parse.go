@@ -4,6 +4,7 @@
 package parse
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -46,6 +47,9 @@ func Parse(ctx context.Context, lang source.Lang, src []byte, old *sitter.Tree) 
 		return p
 	}})
 	pool := pv.(*sync.Pool)
+	if lang == source.Python {
+		src = pythonNewlines(src)
+	}
 	p := pool.Get().(*sitter.Parser)
 	if ctx.Done() == nil {
 		tree, err := p.ParseCtx(ctx, old, src)
@@ -70,4 +74,30 @@ func Parse(ctx context.Context, lang source.Lang, src []byte, old *sitter.Tree) 
 		err = ctx.Err() // the caller's reason, not the private context's
 	}
 	return tree, err
+}
+
+// pythonNewlines returns src with each lone "\r" written "\n". CPython
+// reads source with universal newlines, so a lone CR ends a line, but the
+// grammar does not: a file with CR line ends was one syntax error whose
+// tools were lost (issue 14). The length, and so every offset, is the same;
+// src is copied only when it holds a lone CR.
+func pythonNewlines(src []byte) []byte {
+	i := bytes.IndexByte(src, '\r')
+	for i >= 0 && i+1 < len(src) && src[i+1] == '\n' {
+		j := bytes.IndexByte(src[i+2:], '\r')
+		if j < 0 {
+			return src
+		}
+		i += 2 + j
+	}
+	if i < 0 {
+		return src
+	}
+	out := bytes.Clone(src)
+	for k := i; k < len(out); k++ {
+		if out[k] == '\r' && (k+1 == len(out) || out[k+1] != '\n') {
+			out[k] = '\n'
+		}
+	}
+	return out
 }

@@ -103,3 +103,34 @@ func TestCancellableParsesReuseParsers(t *testing.T) {
 		tree.Close()
 	}
 }
+
+// TestPythonNewlines: a lone CR is a line end for CPython; the grammar is
+// given "\n" there, at the same offset, and a text without one is not
+// copied.
+func TestPythonNewlines(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"a\nb", "a\nb"},
+		{"a\r\nb\r\n", "a\r\nb\r\n"},
+		{"a\rb", "a\nb"},
+		{"a\r\nb\rc\r", "a\r\nb\nc\n"},
+		{"\r\r\n\r", "\n\r\n\n"},
+	} {
+		in := []byte(tc.in)
+		got := pythonNewlines(in)
+		if string(got) != tc.want {
+			t.Errorf("pythonNewlines(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if string(in) != tc.in {
+			t.Errorf("pythonNewlines(%q) changed its input", tc.in)
+		}
+	}
+	src := []byte("def f():\r    return 1\r")
+	tree, err := Parse(context.Background(), source.Python, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tree.RootNode().HasError() {
+		t.Errorf("a Python file with CR line ends has syntax errors: %s", tree.RootNode())
+	}
+}

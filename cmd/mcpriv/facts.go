@@ -215,6 +215,9 @@ func printFacts(w io.Writer, f *facts.File, matches []callMatch) error {
 		var tags []string
 		if c.Access {
 			t := "read"
+			if c.Store {
+				t = "store"
+			}
 			if c.Key != "" {
 				t += " key " + strconv.Quote(c.Key)
 			}

@@ -54,6 +54,18 @@
 // field or variable of an interface type of this file is a LocalCall of
 // kind "method" with Class "": any implementation in the package may run.
 //
+// # Scopes from fields and package variables
+//
+// A string read from a field of a struct type of the package (c.baseURL),
+// from a package-level variable or constant of another file, or from an
+// exported constant of another package is a constant reference
+// (Arg.Const, Module "." or the import path); each file lists in
+// File.Stores what it stores in fields and package variables (composite
+// literals, assignments, flag and struct-tag defaults, and a value that is
+// not known wherever a library or a pointer may write), and the link
+// resolves the reference with the stores of the whole project (see
+// stores.go and link/goconst.go).
+//
 // A variable's value is the merge of its assignments (flow-insensitive):
 // the taint is their union and a library instance seen in any of them is
 // kept; literal values are the last assignment's.
@@ -163,6 +175,9 @@ type extractor struct {
 	// methodNames are the string literals methods without parameters
 	// return ("Type.Name" → "read_file"; "" when several).
 	methodNames map[string]string
+	// tagDefaults are the fields ("Type.field") whose tag gives a variable
+	// or flag and its default (stores.go).
+	tagDefaults map[string]bool
 }
 
 func newExtractor(path string, src []byte, t *tree, f *facts.File) *extractor {
@@ -257,6 +272,7 @@ func (x *extractor) run() {
 		}
 	}
 	x.valueTable()
+	x.tableStores()
 	// init functions run at start-up: the top level calls them.
 	for i := 1; i < len(x.f.Functions); i++ {
 		fn := &x.f.Functions[i]
@@ -524,6 +540,7 @@ func (x *extractor) structFields(typ string, st int32) {
 				named = true
 			}
 		}
+		x.tagDefault(typ, fd)
 		if !named && ty >= 0 { // embedded: reachable by its type name
 			if n := embeddedName(t, ty); n != "" {
 				m[n] = ty

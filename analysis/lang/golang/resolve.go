@@ -381,7 +381,19 @@ func exprs(t *tree, list int32) []int32 {
 func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *fnCtx) {
 	t := x.t
 	if t.typ(l) != "identifier" {
-		x.eval(l, sc, c) // calls inside index or selector targets still run
+		lv := x.eval(l, sc, c) // calls inside index or selector targets still run
+		if t.typ(l) == "selector_expression" && lv.sel != "" {
+			if op != "=" && op != ":=" {
+				v = unknown()
+			}
+			x.addStore(lv.sel, v)
+			if mod, rest, ok := strings.Cut(lv.sel, " "); ok && sdkFields[rest[strings.LastIndexByte(rest, '.')+1:]] {
+				x.addStore("sdk:"+mod, v) // client.BaseURL = u
+			}
+		}
+		if t.typ(l) == "selector_expression" && op == "=" {
+			x.optionStore(l, v, sc, c)
+		}
 		// x.f = v, x[k] = v, *x = v: x now (partly) holds v.
 		root := l
 		for d := 0; d < 8; d++ {
@@ -391,6 +403,11 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 				continue
 			}
 			break
+		}
+		if t.typ(l) == "index_expression" && t.nth(l, 0) == root && t.typ(root) == "identifier" && (v.fn > 0 || v.fnRef != nil) {
+			if cur := sc.lookupBytes(t.bytes(root)); cur != nil && cur.mod == "" {
+				cur.alts = addAlts(cur.alts, v) // handlers["c"] = f
+			}
 		}
 		if t.typ(root) == "identifier" && len(v.refs) > 0 {
 			if cur := sc.lookupBytes(t.bytes(root)); cur != nil {
@@ -420,7 +437,18 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 			return
 		}
 	} else if cur = sc.lookup(name); cur == nil {
+		if !x.declared[name] && !builtins[name] && name != "_" && c.idx != 0 {
+			x.addStore("var:"+name, v) // a package variable of another file
+		}
 		return
+	}
+	if c.idx != 0 && x.globals.vars[name] == cur {
+		// A package variable assigned in a function: other files read it.
+		if op == "=" {
+			x.addStore("var:"+name, v)
+		} else {
+			x.addStore("var:"+name, unknown())
+		}
 	}
 	if op == "+=" {
 		*cur = concat(*cur, v)
@@ -431,6 +459,32 @@ func (x *extractor) store(l int32, v val, sc *scope, define bool, op string, c *
 		return
 	}
 	*cur = merge(*cur, v)
+}
+
+// optionStore records an assignment to a field of a library instance
+// (client.BaseURL, _ = url.Parse(…)) as a Store access: the option is set
+// after the client was made, so its default no longer holds alone.
+// Only a variable or a field path of one (s.gh.BaseURL) is evaluated
+// again: nothing there records a call.
+func (x *extractor) optionStore(l int32, v val, sc *scope, c *fnCtx) {
+	t := x.t
+	obj := t.nth(l, 0)
+	for o := obj; t.typ(o) != "identifier"; o = t.nth(o, 0) {
+		if t.typ(o) != "selector_expression" {
+			return
+		}
+	}
+	ov := x.eval(obj, sc, c)
+	if ov.mod == "" || !strings.Contains(ov.member, "()") {
+		return
+	}
+	a := x.arg(-1, v)
+	if !a.Known && v.inst.known {
+		a.Value, a.Known, a.Prefix = v.inst.str, true, v.inst.prefix // url.Parse("https://…")
+	}
+	sp := x.span(l)
+	x.f.Calls = append(x.f.Calls, facts.Call{Module: ov.mod, Member: ov.member, Func: c.idx, Access: true, Store: true,
+		Span: sp, CalleeSpan: sp, Key: t.text(t.nth(l, 1)), Args: []facts.Arg{a}})
 }
 
 // merge is a variable's value after another assignment. The analysis is
@@ -456,6 +510,12 @@ func merge(cur, v val) val {
 	}
 	if v.fn < 0 && v.fnRef == nil {
 		v.fn, v.fnRef, v.typed = cur.fn, cur.fnRef, cur.typed
+	}
+	if cur.getenv != "" && !v.known && v.cref != nil {
+		// `u := os.Getenv("U"); if u == "" { u = defaultURL }` with the
+		// constant in another file: the variable's default, which an Arg
+		// cannot say beside a constant reference: not known.
+		v.cref, v.str, v.prefix = nil, "", false
 	}
 	if cur.getenv != "" && v.known && v.env == "" && v.getenv == "" && v.str != "" {
 		// `u := os.Getenv("U"); if u == "" { u = "https://…" }`: the
@@ -509,6 +569,11 @@ func (x *extractor) varSpec(s int32, sc *scope, c *fnCtx) {
 				x.f.Constants = map[string]string{}
 			}
 			x.f.Constants[name] = v.str
+		}
+		if sc == x.globals && name != "_" && (v.env != "" || v.prefix || !v.known && (v.cref != nil || v.getenv != "")) {
+			// An env or flag default, a value built from another one, or
+			// an env read: what other files reading the variable get.
+			x.addStore("var:"+name, v)
 		}
 		// A package-level tool variable: other files register it by name.
 		if sc == x.globals && v.tool != nil && v.tool.name != "" && name != "_" {
@@ -604,6 +669,11 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 	case "unary_expression":
 		op := t.operator(n)
 		v := x.eval(t.nth(n, 0), sc, c)
+		if op == "&" && v.sel != "" && t.typ(t.nodes[n].parent) != "argument_list" {
+			// p := &c.baseURL: what is written through p is not seen. (A
+			// call's arguments are decided by the call: a flag's default.)
+			x.addStore(v.sel, unknown())
+		}
 		switch op {
 		case "!":
 			if v.boolean != 0 {
@@ -660,6 +730,7 @@ func (x *extractor) eval(n int32, sc *scope, c *fnCtx) val {
 		} else {
 			v.refs = base.refs
 		}
+		v.alts = base.alts // handlers[name]
 		return v
 	case "slice_expression":
 		ks := t.kids(n)
@@ -738,6 +809,9 @@ func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 	t := x.t
 	if v := sc.lookupBytes(t.bytes(n)); v != nil {
 		out := *v
+		if x.globals.vars[string(t.bytes(n))] == v {
+			out.sel = "var:" + string(t.bytes(n)) // a package variable: &v lets a library set it
+		}
 		if len(out.items) > 0 && x.globals.vars[string(t.bytes(n))] == v {
 			x.usedTables[v] = true // this file decides which entries it registers
 		}
@@ -760,8 +834,11 @@ func (x *extractor) evalIdent(n int32, sc *scope, c *fnCtx) val {
 		v.fnRef = &facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(n)}
 		if !x.declared[name] && name != "_" {
 			// A package-level variable of another file: what it holds is
-			// in that file's Types (the index rewrites calls on it).
+			// in that file's Types (the index rewrites calls on it), its
+			// string value in that file's Constants and the package's Stores.
 			v.mod = typeRoot + name
+			v.cref = &facts.ConstRef{Module: ".", Name: name}
+			v.sel = "var:" + name
 		}
 	}
 	return v
@@ -787,7 +864,14 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 	op, field := t.nth(n, 0), t.nth(n, 1)
 	name := t.text(field)
 	if p, ok := x.pkgOf(op, sc); ok {
-		return val{fn: -1, mod: p, member: name, num: facts.OpenFlag(p, name)}
+		v := val{fn: -1, mod: p, member: name, num: facts.OpenFlag(p, name)}
+		if exported(name) {
+			// A constant or variable of that package, if it is one of the
+			// project's (the link looks it up).
+			v.cref = &facts.ConstRef{Module: p, Name: name}
+			v.sel = p + " var:" + name // config.BaseURL = u sets it
+		}
+		return v
 	}
 	base := x.eval(op, sc, c)
 	v := unknown()
@@ -795,6 +879,7 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 	if base.local != "" && base.mod == "" {
 		m = x.findMember(base.local, name, 0)
 	}
+	x.fieldRef(&v, base, name, m)
 	if fr, ok := base.fieldRefs[name]; ok {
 		v.refs = fr
 	} else if len(base.refs) > 0 {
@@ -917,6 +1002,9 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			}
 			v := elem(value)
 			out.refs = addRefs(out.refs, v.refs)
+			if !isStruct {
+				out.alts = addAlts(out.alts, v)
+			}
 			hasTool = hasTool || v.tool != nil
 			if isMap && v.tool != nil {
 				if len(out.items) < maxTools {
@@ -944,6 +1032,9 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			e := inner(t, el)
 			v := elem(e)
 			out.refs = addRefs(out.refs, v.refs)
+			if !isStruct {
+				out.alts = addAlts(out.alts, v)
+			}
 			if len(out.elems) < maxElems {
 				out.elems = append(out.elems, shallow(x.arg(e, v)))
 			}
@@ -963,6 +1054,9 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 		}
 	}
 	out.mod, out.member, out.local = tv.mod, tv.member, tv.local
+	if !isMap && elemTy < 0 {
+		x.compositeStores(tv, fieldVals, positional)
+	}
 	if tv.mod != "" {
 		typeName := strings.TrimSuffix(tv.member, "()")
 		call := facts.Call{
@@ -1097,6 +1191,9 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 				return res
 			}
 			methodRef := v.fnRef != nil && v.fnRef.Kind == "method" && v.fnRef.Class != ""
+			if len(v.alts) > 0 && v.fn < 0 && v.fnRef == nil {
+				x.altCalls(n, callee, c, argNodes, args, v.alts) // h, ok := handlers[name]; h(ctx, x)
+			}
 			switch {
 			case v.mod != "" && !(methodRef && strings.HasPrefix(v.mod, typeRoot)):
 				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil, none)
@@ -1238,9 +1335,103 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 	}
 	if fv.fn >= 0 {
 		x.localCall(n, c, facts.Callee{Kind: "local", Func: fv.fn, Span: x.span(callee)}, argNodes, args, nil)
+	} else if len(fv.alts) > 0 && fv.fnRef == nil {
+		x.altCalls(n, callee, c, argNodes, args, fv.alts) // handlers[name](ctx, x)
 	}
 	res.refs = addRefs(res.refs, fv.refs)
 	return res
+}
+
+// maxAlts bounds the functions one call through a table may reach; a
+// larger table is noted too deep at the call, never dropped silently.
+const maxAlts = 512
+
+// addAlts adds the function v is (or the functions it may be) to alts,
+// deduplicated, keeping at most maxAlts+1 (the extra one says "cut").
+func addAlts(alts []altFn, v val) []altFn {
+	add := func(a altFn) {
+		if len(alts) > maxAlts {
+			return
+		}
+		for _, b := range alts {
+			if b.fn == a.fn && (a.fn >= 0 || *b.ref == *a.ref) {
+				return
+			}
+		}
+		alts = append(alts, a)
+	}
+	switch {
+	case v.fn > 0: // 0 is the top level, never a function value
+		add(altFn{fn: v.fn})
+	case v.fnRef != nil:
+		add(altFn{fn: -1, ref: v.fnRef})
+	}
+	for _, a := range v.alts {
+		add(a)
+	}
+	return alts
+}
+
+// altCalls records a call of a value picked from a table of functions by
+// a computed index as a call of each function of the table.
+func (x *extractor) altCalls(n, callee int32, c *fnCtx, argNodes []int32, args []val, alts []altFn) {
+	for i, a := range alts {
+		if i == maxAlts {
+			x.f.NoteTooDeep(x.span(n))
+			return
+		}
+		if a.fn >= 0 {
+			x.localCall(n, c, facts.Callee{Kind: "local", Name: x.f.Functions[a.fn].Name, Func: a.fn, Span: x.span(callee)}, argNodes, args, nil)
+			continue
+		}
+		ce := *a.ref
+		ce.Span = x.span(callee)
+		x.localCall(n, c, ce, argNodes, args, nil)
+	}
+}
+
+// tableStores adds to the package-level tables of this file the functions
+// stored into them anywhere in the file (handlers["c"] = f in init()),
+// before any function is analysed: a dispatch analysed before the store
+// still calls them.
+func (x *extractor) tableStores() {
+	t := x.t
+	for i := range t.nodes {
+		if t.nodes[i].typ != "assignment_statement" {
+			continue
+		}
+		kids := t.kids(int32(i))
+		if len(kids) < 2 {
+			continue
+		}
+		ls, rs := exprs(t, kids[0]), exprs(t, kids[len(kids)-1])
+		if len(ls) != len(rs) {
+			continue
+		}
+		for k, l := range ls {
+			if t.typ(l) != "index_expression" || t.typ(t.nth(l, 0)) != "identifier" {
+				continue
+			}
+			tab := x.globals.vars[t.text(t.nth(l, 0))]
+			if tab == nil || tab.mod != "" {
+				continue
+			}
+			r := inner(t, rs[k])
+			switch t.typ(r) {
+			case "func_literal":
+				if idx, ok := x.fnOf[r]; ok {
+					tab.alts = addAlts(tab.alts, val{fn: idx})
+				}
+			case "identifier":
+				name := t.text(r)
+				if idx, ok := x.funcs[name]; ok {
+					tab.alts = addAlts(tab.alts, val{fn: idx})
+				} else if !x.locals[name] && !builtins[name] {
+					tab.alts = addAlts(tab.alts, val{fn: -1, fnRef: &facts.Callee{Kind: "package", Name: name, Func: -1}})
+				}
+			}
+		}
+	}
 }
 
 // instanceLiteral is the literal an instance returned by a constructor is
@@ -1253,8 +1444,8 @@ func instanceLiteral(args []val) literal {
 			return literal{str: a.str, known: true, prefix: a.prefix}
 		}
 	}
-	if len(args) == 1 && args[0].known {
-		return literal{str: args[0].str, known: true, prefix: args[0].prefix}
+	if len(args) == 1 {
+		return literalOf(args[0]) // url.Parse(c.baseURL): a constant or field
 	}
 	return literal{}
 }
@@ -1310,6 +1501,9 @@ func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes [
 	lc := facts.LocalCall{Callee: callee, Receiver: recv, Span: x.span(n)}
 	for i, a := range args {
 		lc.Args = append(lc.Args, x.arg(argNodes[i], a))
+		if an := argNodes[i]; a.sel != "" && x.t.typ(an) == "unary_expression" && x.t.operator(an) == "&" {
+			x.addStore(a.sel, unknown()) // set(&c.baseURL): written through the pointer
+		}
 	}
 	fn := &x.f.Functions[c.idx]
 	fn.LocalCalls = append(fn.LocalCalls, lc)
@@ -1333,16 +1527,43 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 			ra := facts.Arg{Func: -1, Refs: recv.refs, Props: recv.props}
 			if recv.inst.known {
 				ra.Value, ra.Known, ra.Prefix = recv.inst.str, true, recv.inst.prefix
+			} else if recv.inst.cref != nil {
+				ra.Const, ra.Value, ra.Prefix = recv.inst.cref, recv.inst.str, recv.inst.prefix
 			}
 			call.Recv = &ra
 		}
 	}
 	res.inst = instanceLiteral(args)
+	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {
+		// The URL argument, by position: the method is not it.
+		k := 1
+		if member == "NewRequestWithContext" {
+			k = 2
+		}
+		if k < len(args) {
+			res.inst = literalOf(args[k])
+		}
+	}
 	for i, a := range args {
 		call.Args = append(call.Args, x.arg(argNodes[i], a))
 		res.refs = addRefs(res.refs, a.refs)
 	}
 	x.f.Calls = append(x.f.Calls, call)
+	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {
+		// A request's taint is its method's, URL's and body's: not the
+		// context's (so a helper's url parameter can be passed on).
+		k := 1
+		if member == "NewRequestWithContext" {
+			k, res.refs = 2, nil
+			for _, a := range args[1:] {
+				res.refs = addRefs(res.refs, a.refs)
+			}
+		}
+		if k < len(args) && args[k].direct && len(args[k].refs) == 1 && !args[k].known && args[k].cref == nil {
+			r := args[k].refs[0]
+			res.inst.pass = &r
+		}
+	}
 
 	last := member
 	if i := strings.LastIndexByte(member, '.'); i >= 0 {
@@ -1362,24 +1583,47 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		}
 		x.localCall(n, c, facts.Callee{Kind: "method", Name: last, Func: -1, Span: sp}, argNodes, args, rr)
 	}
+	x.sdkStore(mod, last, args)
+	flagVar := x.flagDefault(mod, member, last, argNodes, args, sc, c, &res)
+	x.libraryStores(mod, last, argNodes, args, flagVar)
 	switch {
 	case mod == "os" && member == "Getenv" && len(args) == 1 && args[0].known && !args[0].prefix && args[0].str != "":
 		res.getenv = args[0].str
-	case mod == "flag" && member == "String" && len(args) >= 2 && args[0].known && !args[0].prefix && args[0].str != "" && args[1].known && args[1].str != "":
-		// flag.String("url", "https://…", …): the default unless -url is given.
-		res.str, res.known, res.prefix, res.env = args[1].str, true, args[1].prefix, "-"+args[0].str
-	case mod == "flag" && member == "StringVar" && len(args) >= 3 && len(argNodes) >= 3 && args[1].known && !args[1].prefix && args[1].str != "" && args[2].known && args[2].str != "":
-		// flag.StringVar(&u, "url", "https://…", …) stores the default in u.
-		if p := argNodes[0]; x.t.typ(p) == "unary_expression" && x.t.operator(p) == "&" {
-			if id := x.t.nth(p, 0); id != none && x.t.typ(id) == "identifier" {
-				d := unknown()
-				d.str, d.known, d.prefix, d.env = args[2].str, true, args[2].prefix, "-"+args[1].str
-				x.store(id, d, sc, false, "=", c)
+	case mod == "net/url" && member == "JoinPath" && len(args) > 0:
+		// url.JoinPath(base, elems...): elements only extend the path.
+		if l := literalOf(args[0]); l.known || l.cref != nil {
+			res.str, res.known, res.prefix, res.cref = l.str, l.known, true, l.cref
+		}
+	case mod == "net/url" && recv != nil && (strings.HasSuffix(member, "URL().String") || strings.HasSuffix(member, "URL().JoinPath") || strings.HasSuffix(member, "URL().Redacted")):
+		// u.String() of a URL parsed from a literal, a constant or a field
+		// (u := *c.baseURL; u.Path = p): the host stays; the path may not.
+		l := recv.inst
+		if !l.known && l.cref == nil {
+			l = literalOf(*recv)
+		}
+		if l.known || l.cref != nil {
+			if !l.prefix {
+				l.str += "/"
+			}
+			l.prefix = true
+			if last == "JoinPath" {
+				res.inst = l
+			} else {
+				res.str, res.known, res.prefix, res.cref = l.str, l.known, true, l.cref
 			}
 		}
 	case mod == "cmp" && member == "Or" && len(args) >= 2 && args[0].getenv != "" && args[1].known && args[1].str != "":
 		// cmp.Or(os.Getenv("API_URL"), "https://…"): the default when unset.
 		res.str, res.known, res.prefix, res.env = args[1].str, true, args[1].prefix, args[0].getenv
+	case mod == "fmt" && member == "Sprintf" && len(args) > 1 && args[0].known && !args[0].prefix && !args[1].known && args[1].cref != nil &&
+		(strings.HasPrefix(args[0].str, "%s") || strings.HasPrefix(args[0].str, "%v")):
+		// Sprintf("%s/users/%s", c.baseURL, id): the field or constant,
+		// then the rest of the format.
+		rest, full := formatValue(args[0].str[2:], args[2:])
+		res.cref, res.str, res.prefix = args[1].cref, args[1].str, true
+		if !args[1].prefix {
+			res.str, res.prefix = args[1].str+rest, !full
+		}
 	case mod == "fmt" && (member == "Sprintf" || member == "Errorf") && len(args) > 0 && args[0].known:
 		p, full := formatPrefix(args[0].str)
 		if member == "Sprintf" && !args[0].prefix {

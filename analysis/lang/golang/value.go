@@ -32,7 +32,16 @@ type val struct {
 	env, getenv string
 	// inst is the literal an instance was created from (os.Open("/etc/x")).
 	inst literal
-	num  string
+	// cref: the value starts with a package-level constant or variable of
+	// another file, or a struct field ("field:Client.baseURL"), whose
+	// values the link gathers from the package's Stores; str is then the
+	// text after it (known false).
+	cref *facts.ConstRef
+	// sel is where a selector's value is stored: "Type.field" of a struct
+	// type of the package, "?.field" when the operand's type is not known
+	// here; "" for a library's member.
+	sel string
+	num string
 
 	refs []facts.ParamRef
 	// direct: the value is a parameter or a field path into one, unchanged
@@ -62,6 +71,11 @@ type val struct {
 	// anon is the struct_type node of a value of an anonymous struct type
 	// (`args struct{ Path string }`), 0 otherwise (node 0 is the file).
 	anon int32
+	// alts are the functions a map, slice or array literal holds as
+	// elements (map[string]func(…){"a": a, …}, m["c"] = f), or the one of
+	// them picked by a computed index (m[name]): calling it calls any of
+	// them, with the arguments given.
+	alts []altFn
 	// The small fields last, packed.
 	hasRet        bool
 	known, prefix bool // str is meaningful; only its leading part is known
@@ -79,9 +93,21 @@ type val struct {
 
 type entryKeys struct{ tool, handler string }
 
+// altFn is one function of a table: this file's function fn, or (fn -1)
+// the one ref names (a function of another file of the package, a method
+// value).
+type altFn struct {
+	fn  int
+	ref *facts.Callee
+}
+
 type literal struct {
 	str           string
 	known, prefix bool
+	cref          *facts.ConstRef // the literal starts with this (see val.cref)
+	// pass: the value is this parameter, passed on unchanged (a request
+	// built from a helper's url parameter).
+	pass *facts.ParamRef
 }
 
 type annot struct {
@@ -167,6 +193,13 @@ func concat(a, b val) val {
 	if a.known {
 		v.env = a.env
 	}
+	if !a.known && a.cref != nil {
+		// baseURL + path: the constant or field, then what follows.
+		v.cref, v.str, v.prefix = a.cref, a.str, true
+		if !a.prefix && b.known {
+			v.str, v.prefix = a.str+b.str, b.prefix
+		}
+	}
 	if len(v.str) > maxStr {
 		v.str, v.prefix = v.str[:maxStr], true
 	}
@@ -234,13 +267,22 @@ func formatValue(format string, args []val) (prefix string, full bool) {
 // arg converts a value to a call argument.
 func (x *extractor) arg(i int32, v val) facts.Arg {
 	a := facts.Arg{Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
-	if v.known {
+	isReq := v.mod == "net/http" && (v.member == "NewRequest()" || v.member == "NewRequestWithContext()")
+	switch {
+	case v.known:
 		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
-	} else if v.inst.known && v.mod == "net/http" && (v.member == "NewRequest()" || v.member == "NewRequestWithContext()") {
+	case v.cref != nil:
+		a.Const, a.Value, a.Prefix = v.cref, v.str, v.prefix
+	case v.inst.known && isReq:
 		// A request stands for its URL: client.Do(req) connects there.
 		a.Value, a.Known, a.Prefix = v.inst.str, true, v.inst.prefix
+	case v.inst.cref != nil && isReq:
+		a.Const, a.Value, a.Prefix = v.inst.cref, v.inst.str, v.inst.prefix
 	}
-	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
+	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
+	if isReq && v.inst.pass != nil && !a.Known && a.Const == nil && len(a.Refs) == 1 && a.Refs[0].Equal(*v.inst.pass) {
+		a.Pass = true // the request of a helper's url parameter: its callers' URLs
+	}
 	return a
 }
 

@@ -147,6 +147,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 	}
 
+	if len(cv.alts) > 0 && cv.fnp == 0 {
+		e.altCalls(n, calleeNode, cv, args, c) // handlers[name](args)
+	}
 	switch {
 	case cv.sym != nil && !cv.intr:
 		call := facts.Call{Module: cv.sym.mod, Member: cv.sym.member, Func: int(c.fn), New: isNew, Span: sp,
@@ -610,26 +613,29 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				e.markQuery(t.child(left, "object"), c)
 			}
 		case obj.sym != nil:
-			lv := e.member(obj, key, c)
-			e.access(left, lv, c, nil)
+			e.storeOrAccess(left, obj, e.member(obj, key, c), rv, c)
 		case !obj.this && !obj.modObj && !obj.expObj && obj.fnp == 0:
 			e.mutate(t.child(left, "object"), rv.taint, c) // body.text = content
 		}
 		if rv.fnp > 0 && !obj.expObj && !obj.modObj {
 			e.ref(c, rv.fn(), left)
 		}
+		if !obj.this && !obj.modObj && !obj.expObj && obj.sym == nil {
+			e.addAlts(t.child(left, "object"), rv, c) // handlers.d = fn
+		}
 	case kSubscript:
 		obj := e.evalRef(t.child(left, "object"), c, true)
 		iv := e.eval(t.child(left, "index"), c)
 		if obj.sym != nil {
 			if iv.known && !iv.prefix {
-				e.access(left, e.member(obj, iv.str, c), c, nil)
+				e.storeOrAccess(left, obj, e.member(obj, iv.str, c), rv, c)
 			} else {
 				k := obj
 				k.keyed = false
 				e.access(left, k, c, nonNil(iv.taint))
 			}
 		} else if !obj.this && obj.fnp == 0 {
+			e.addAlts(t.child(left, "object"), rv, c)      // handlers["c"] = fn
 			e.mutate(t.child(left, "object"), rv.taint, c) // servers[name] = entry
 		}
 		if rv.fnp > 0 {
@@ -720,6 +726,38 @@ func (e *extractor) mutate(obj int32, taint []facts.ParamRef, c *ctx) {
 	if b := e.ownBinding(obj, c); b != nil {
 		b.v.taint = union(b.v.taint, taint)
 	}
+}
+
+// storeOrAccess records an assignment to lv, a property of the library
+// value obj: on an instance (client.baseURL = …, client.defaults.baseURL
+// = …) a store of rv (facts.Call.Store), as the option is set after
+// construction and its default no longer holds alone; otherwise an
+// access, as before (process.env.X = …).
+func (e *extractor) storeOrAccess(left int32, obj, lv, rv val, c *ctx) {
+	if !strings.Contains(obj.sym.member, "()") || obj.intr || obj.req || !lv.keyed || lv.key == "" {
+		e.access(left, lv, c, nil)
+		return
+	}
+	sp := e.span(left)
+	e.addCall(facts.Call{Module: lv.sym.mod, Member: lv.objMem, Func: int(c.fn), Access: true, Store: true,
+		Span: sp, CalleeSpan: sp, Key: lv.key, Args: []facts.Arg{e.arg(-1, rv, 1)}})
+}
+
+// addAlts notes a function stored into a property of the object obj names
+// (`handlers[k] = fn`): a call through the object by a computed key may
+// run it (val.alts). Only the function declaring obj does (ownBinding).
+func (e *extractor) addAlts(obj int32, rv val, c *ctx) {
+	if rv.fnp == 0 && len(rv.alts) == 0 {
+		return
+	}
+	b := e.ownBinding(obj, c)
+	if b == nil || b.v.sym != nil || len(b.v.alts) >= maxAlts {
+		return
+	}
+	if rv.fnp > 0 {
+		b.v.alts = append(b.v.alts, rv.fnp)
+	}
+	b.v.alts = append(b.v.alts, rv.alts...)
 }
 
 // ownBinding returns the binding identifier id names when the function

@@ -2,6 +2,7 @@ package jsts
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
@@ -485,4 +486,39 @@ func (e *extractor) unwrapHandler(a argVal) argVal {
 		}
 	}
 	return a
+}
+
+// maxAlts bounds the functions one call through a table may reach; a
+// larger table is cut, and the call noted too deep.
+const maxAlts = 512
+
+// tableFuncs lists the functions (index + 1) stored as obj's properties,
+// in source order; nil when none is a function.
+func tableFuncs(obj val) []int32 {
+	alts := slices.Clone(obj.alts)
+	for _, p := range obj.props {
+		if p.v.fnp > 0 {
+			alts = append(alts, p.v.fnp)
+		}
+		alts = append(alts, p.v.alts...)
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	slices.Sort(alts)
+	return slices.Compact(alts)
+}
+
+// altCalls records a call of a value picked from a table of functions
+// (cv.alts) as a call of each of them: the table is indexed by a computed
+// key, so any of them may run with these arguments.
+func (e *extractor) altCalls(n, calleeNode int32, cv val, args []argVal, c *ctx) {
+	for i, fp := range cv.alts {
+		if i == maxAlts {
+			e.f.NoteTooDeep(e.span(n))
+			return
+		}
+		fn := fp - 1
+		e.localCall(n, c, facts.Callee{Kind: "local", Name: e.f.Functions[fn].Name, Func: int(fn), Span: e.span(calleeNode)}, args, nil)
+	}
 }

@@ -76,6 +76,10 @@ type val struct {
 	// project function was given (`const t = defineTool({ name, handler })`):
 	// a tool object's, as far as lists and constants go (lists.go).
 	made map[string]prop
+	// alts are the functions (index + 1) a value picked from a table of
+	// functions by a computed key may be (HANDLERS[name]): a call of it
+	// is a call of each, so the arguments' taint reaches them all.
+	alts []int32
 }
 
 // eachItem is one of the values an each value may be. name (when byName)

@@ -35,6 +35,10 @@ type val struct {
 	// direct: the value is a parameter or a path into one (args.path), so
 	// further attribute and key reads extend the path.
 	direct bool
+	// alts are the functions of this file a dict holds as values
+	// ({"a": a, …}, H["c"] = c), or the one of them picked by a key
+	// (H[name], H.get(name)): calling it calls any of them.
+	alts []int
 }
 
 type scope struct {
@@ -827,9 +831,14 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 		}
 		if o := e.evalObj(fc, obj); !o.sym && !o.self && o.cls == "" && o.classDef == "" {
 			e.mutate(fc, obj, v.refs) // req.body = content
+		} else if o.sym && strings.Contains(o.mem, "(") {
+			e.emitStore(fc, o, l, t.text(t.field(l, "attribute")), v)
 		}
 	case "subscript":
 		e.eval(fc, l)
+		if t.typ(t.unparen(t.field(l, "value"))) == "identifier" {
+			e.addAlts(fc, t.unparen(t.field(l, "value")), v) // HANDLERS["c"] = c
+		}
 		// config["servers"][name] = entry: the dict now holds the value.
 		root := t.unparen(t.field(l, "value"))
 		for d := 0; d < 4 && t.typ(root) == "subscript"; d++ {
@@ -851,6 +860,7 @@ func merge(old, v val) val {
 		v.direct = v.direct && old.direct
 	}
 	v.refs = union(old.refs, v.refs)
+	v.alts = mergeAlts(old.alts, val{alts: v.alts})
 	if !v.sym && !v.isFn && v.cls == "" && v.classDef == "" && v.meth == "" {
 		v.sym, v.mod, v.mem, v.isFn, v.fn, v.cls, v.classDef, v.meth, v.self = old.sym, old.mod, old.mem, old.isFn, old.fn, old.cls, old.classDef, old.meth, old.self
 	}

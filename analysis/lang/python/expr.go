@@ -1,6 +1,7 @@
 package python
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -105,7 +106,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 		"expression_list", "set", "pair", "slice", "keyword_argument", "list_splat", "dictionary_splat",
 		"parenthesized_list_splat", "interpolation", "format_expression":
 		return e.evalKids(fc, n)
-	case "list", "tuple", "dictionary":
+	case "dictionary":
+		return e.dict(fc, n)
+	case "list", "tuple":
 		v := e.evalKids(fc, n)
 		v.lit = true
 		return v
@@ -335,6 +338,8 @@ func (e *extractor) subscript(fc *fnCtx, n int32) val {
 		e.emitAccess(fc, o, n, t.field(n, "value"), key, krefs)
 	}
 	switch {
+	case len(o.alts) > 0:
+		return val{alts: o.alts, refs: union(o.refs, krefs)} // HANDLERS[name]
 	case o.direct && keyKnown:
 		return val{refs: extendPath(o.refs, key), direct: true}
 	case isPath(o):
@@ -572,6 +577,11 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 					res = e.returned(mi, res)
 				}
 			}
+		case attr == "get" && len(o.alts) > 0 && !o.sym && o.cls == "" && !o.self:
+			res.alts = mergeAlts(nil, o) // HANDLERS.get(name[, default])
+			if len(al.posV) > 1 {
+				res.alts = mergeAlts(res.alts, al.posV[1:]...)
+			}
 		case attr == "get" && o.direct && len(al.posV) > 0 && al.posV[0].known && !al.posV[0].prefix:
 			res = val{refs: extendPath(o.refs, al.posV[0].s), direct: true}
 		case o.known && !o.prefix && attr == "format":
@@ -618,6 +628,8 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			}
 		case v.unbound != "":
 			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: -1, Span: e.span(fu)}, al, nil, n, -1, false)
+		case len(v.alts) > 0:
+			e.altCalls(fc, v, al, n, fu) // fn = HANDLERS.get(name); fn(cmd)
 		}
 		return res
 	}
@@ -648,8 +660,80 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 		if mi >= 0 {
 			res = e.returned(mi, res)
 		}
+	case len(v.alts) > 0:
+		e.altCalls(fc, v, al, n, fnN) // HANDLERS[name](cmd), TOOLS.get(name)(cmd)
 	}
 	return res
+}
+
+// maxAlts bounds the functions one call through a table may reach; the
+// rest of a larger table is noted too deep, never dropped silently.
+const maxAlts = 512
+
+// altCalls records a call of a value picked from a dict of functions by a
+// key (v.alts) as a call of each: the key is computed, any may run.
+func (e *extractor) altCalls(fc *fnCtx, v val, al argList, n, callee int32) {
+	for i, fn := range v.alts {
+		if i == maxAlts {
+			e.f.NoteTooDeep(e.span(n))
+			return
+		}
+		e.emitLocal(fc, facts.Callee{Kind: "local", Name: e.f.Functions[fn].Name, Func: fn, Span: e.span(callee)}, al, nil, n, -1, false)
+	}
+}
+
+// dict evaluates a dict literal: the taint of its parts, and the
+// functions of this file it holds as values ({"a": a, "b": lambda x: …}).
+func (e *extractor) dict(fc *fnCtx, n int32) val {
+	t := e.t
+	out := val{lit: true}
+	for c := t.n[n].first; c >= 0; c = t.n[c].next {
+		cn := &t.n[c]
+		if !cn.named || cn.typ == "comment" {
+			continue
+		}
+		if cn.typ != "pair" {
+			out.refs = union(out.refs, e.eval(fc, c).refs)
+			continue
+		}
+		out.refs = union(out.refs, e.eval(fc, t.field(c, "key")).refs)
+		v := e.eval(fc, t.field(c, "value"))
+		out.refs = union(out.refs, v.refs)
+		out.alts = mergeAlts(out.alts, v)
+	}
+	return out
+}
+
+// mergeAlts adds the functions the values hold (isFn, alts) to alts,
+// deduplicated, at most maxAlts+1 (the extra one says "cut").
+func mergeAlts(alts []int, vs ...val) []int {
+	add := func(fn int) {
+		if len(alts) <= maxAlts && !slices.Contains(alts, fn) {
+			alts = append(alts, fn)
+		}
+	}
+	for _, v := range vs {
+		if v.isFn {
+			add(v.fn)
+		}
+		for _, fn := range v.alts {
+			add(fn)
+		}
+	}
+	return alts
+}
+
+// addAlts notes a function stored into the dict obj names (H["c"] = c).
+// Only a variable of the function itself, as mutate.
+func (e *extractor) addAlts(fc *fnCtx, obj int32, v val) {
+	if !v.isFn && len(v.alts) == 0 {
+		return
+	}
+	name := e.t.text(obj)
+	if old, ok := fc.scope.vars[name]; ok && !fc.globals[name] && !old.sym && old.cls == "" {
+		old.alts = mergeAlts(old.alts, v)
+		fc.scope.vars[name] = old
+	}
 }
 
 // joinPath is the literal path of p / x, as far as it is known.
@@ -1119,6 +1203,21 @@ func (e *extractor) emitAccess(fc *fnCtx, v val, n, callee int32, key string, ke
 	e.f.Calls = append(e.f.Calls, facts.Call{
 		Module: v.mod, Member: v.mem, Func: fc.idx, Access: true, Span: e.span(n), CalleeSpan: e.span(callee),
 		Key: key, KeyRefs: e.remap(fc, keyRefs),
+	})
+}
+
+// emitStore records an assignment to attribute attr of the library
+// instance o (client.base_url = "https://…") as a store of v
+// (facts.Call.Store): the option is set after construction, so its
+// default no longer holds alone.
+func (e *extractor) emitStore(fc *fnCtx, o val, n int32, attr string, v val) {
+	a := facts.Arg{Func: -1, Refs: e.remap(fc, v.refs)}
+	if v.known {
+		a.Value, a.Known, a.Prefix, a.Env = v.s, true, v.prefix, v.env
+	}
+	e.f.Calls = append(e.f.Calls, facts.Call{
+		Module: o.mod, Member: o.mem, Func: fc.idx, Access: true, Store: true, Span: e.span(n), CalleeSpan: e.span(n),
+		Key: attr, Args: []facts.Arg{a},
 	})
 }
 

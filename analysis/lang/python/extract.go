@@ -77,7 +77,45 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 		f.NoteTooDeep(e.span(e.t.cut))
 	}
 	e.run()
+	if len(f.ParseErrors) > 0 {
+		if at, ok := deepIndent(src); ok {
+			// The grammar's scanner loses nested indentation past a few
+			// hundred columns, which CPython accepts: the whole file can
+			// become one syntax error, its tools gone (issue 14).
+			f.NoteTooDeep(lines.Span(at, at))
+		}
+	}
 	return f, nil
+}
+
+// maxIndent is the deepest indentation (in columns, a tab counting 8) of
+// a nested block the grammar parses reliably; past it a file with syntax
+// errors is reported too deep.
+const maxIndent = 240
+
+// deepIndent returns the offset of the first line indented past
+// maxIndent, when there is one (it is asked only of a file with syntax
+// errors, which a continuation line indented so far rarely has).
+func deepIndent(src []byte) (int, bool) {
+	for off := 0; off < len(src); {
+		end := off
+		for end < len(src) && src[end] != '\n' {
+			end++
+		}
+		col, i := 0, off
+		for ; i < end && (src[i] == ' ' || src[i] == '\t'); i++ {
+			if src[i] == '\t' {
+				col += 8 - col%8
+			} else {
+				col++
+			}
+		}
+		if col > maxIndent && i < end && src[i] != '#' && src[i] != '\r' {
+			return off, true
+		}
+		off = end + 1
+	}
+	return 0, false
 }
 
 type extractor struct {
