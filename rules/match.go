@@ -271,6 +271,22 @@ func (r *compiled) try(fam scope.Family, out []Match, c *facts.Call) []Match {
 		if !slices.Contains(present, a) {
 			present = append(present, a)
 		}
+		if sa.Base != "" && !decided {
+			if j := baseJoin(c.Recv, sa.Base, a); j != nil {
+				// A relative URL on a client with a literal base URL:
+				// the base's host (the argument stays what taint reads);
+				// with a base that only falls back to a literal, that
+				// literal's host beside "*" (facts.Arg.Default).
+				if v := scope.Infer(fam, sa.Kind, j); v.State == scope.Known {
+					m.Scope, m.ScopeKind, m.ScopeArg, m.Env, decided = v, sa.Kind, j, j.Env, true
+					continue
+				}
+				if !j.Known && m.ScopeArg == nil {
+					m.ScopeArg, m.ScopeKind = j, sa.Kind
+					continue
+				}
+			}
+		}
 		if m.ScopeArg == nil {
 			m.ScopeArg, m.ScopeKind = a, sa.Kind
 		}
@@ -512,4 +528,45 @@ func findArg(c *facts.Call, i int, name, key string) *facts.Arg {
 		return nil
 	}
 	return &p
+}
+
+// baseJoin is the URL a relative reference a resolves to against the base
+// URL in option key of the receiver (recv): the base's scheme and host,
+// the rest not stated (Prefix). Nil unless the base is a literal with a
+// complete host and a's known start proves it relative: a path, a query or
+// a fragment, never "//host" or a backslash (another host), nor text whose
+// first characters may still turn out a scheme ("v1" + x may be
+// "v1://…"); an absolute URL at the call is decided by the URL itself.
+func baseJoin(recv *facts.Arg, key string, a *facts.Arg) *facts.Arg {
+	if recv == nil || !a.Known {
+		return nil
+	}
+	base, ok := recv.Props[key]
+	if !ok || !base.Known && base.Default == "" {
+		return nil
+	}
+	bv, bp := base.Value, base.Prefix
+	if !base.Known {
+		bv, bp = base.Default, base.DefaultPrefix
+	}
+	ref := a.Value
+	if strings.HasPrefix(ref, "//") || strings.ContainsAny(ref, "\\") ||
+		strings.ContainsFunc(ref, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil
+	}
+	if i := strings.IndexAny(ref, ":/?#"); i < 0 && (a.Prefix || ref == "") || i >= 0 && ref[i] == ':' {
+		return nil
+	}
+	scheme, rest, ok := strings.Cut(bv, "://")
+	if !ok || scheme == "" {
+		return nil
+	}
+	host, _, complete := strings.Cut(rest, "/")
+	if !complete && bp || host == "" {
+		return nil
+	}
+	if !base.Known {
+		return &facts.Arg{Default: scheme + "://" + host + "/", DefaultPrefix: true, Func: -1}
+	}
+	return &facts.Arg{Value: scheme + "://" + host + "/", Known: true, Prefix: true, Env: base.Env, Func: -1}
 }

@@ -100,6 +100,11 @@ type ScopeArg struct {
 	// option when the code does not pass it (OPENAI_BASE_URL): the finding
 	// then names it as the default's override (finding.ScopeEnv).
 	Env string `yaml:"env,omitempty"`
+	// Base is the key of the receiver's construction option holding a base
+	// URL that a relative URL at the call resolves against (httpx
+	// Client(base_url=…).get("/v1/x")): with both literal, the scope is the
+	// base's host. Only for kind url.
+	Base string `yaml:"base,omitempty"`
 }
 
 // OverrideName names the option that overrides a Default scope, for

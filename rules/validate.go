@@ -118,6 +118,9 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 			}
 			continue
 		}
+		if s.Base != "" && s.Kind != "url" {
+			bad(field(at, "base"), "a base URL is resolved against for kind url only, not %q", s.Kind)
+		}
 		if s.Env != "" && s.Default == "" {
 			bad(field(at, "env"), "env names the variable a library reads for a default: set default too")
 		}

@@ -61,6 +61,9 @@ type File struct {
 	// Constants maps top-level names bound to literal strings (`const NAME =
 	// "read_file"`, Python `NAME = "x"`, Go `const Name = "x"`), so tool names
 	// and scopes held in constants in other files of the package resolve.
+	// A Python module constant an environment variable overrides (API_URL =
+	// os.getenv("API_URL", "https://…")) is under EnvConstKey + name, its
+	// value "VARIABLE=default": tool names do not resolve through it.
 	Constants map[string]string `json:"constants,omitempty"`
 	// Types maps names of this file's package-level types and values to
 	// what a value of that type (or that value) is, as a canonical symbol
@@ -341,6 +344,10 @@ type Arg struct {
 // OpenProps is the Props key saying an object's properties are not all
 // known (see Arg.Props). No identifier or keyword argument can spell it.
 const OpenProps = "**"
+
+// EnvConstKey prefixes the Constants key of a constant bound to an
+// environment variable with a literal default.
+const EnvConstKey = "env:"
 
 // ConstRef names a constant of another file: Module is the import
 // specifier as written ("./config.js"), Name the key in that file's

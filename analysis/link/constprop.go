@@ -40,7 +40,8 @@ type constScope struct {
 	unknown string   // why a value's scope cannot be stated (only "*" covers it)
 	open    bool     // some value is not a literal: tool input, computed, missing
 	// env: the one known value is the default of this environment
-	// variable or ("-name") flag (Go fields and variables, goconst.go).
+	// variable or ("-name") flag (Go fields and variables, goconst.go;
+	// a Python constant of another module, pyConstArg).
 	env string
 	// users: per scope of known, the principals (tools, "" for start-up
 	// code) reaching a function that passes a value with it: only they
@@ -449,9 +450,12 @@ const maxConstValue = 4096
 // constArg is a with the constant it starts with (facts.Arg.Const) looked
 // up in the file it is imported from, file's import spec resolved as the
 // call graph resolves it: a Known argument, or nil when the constant is not
-// found (the value stays unknown, never guessed). Only JS and TS name
-// constants of other files this way.
+// found (the value stays unknown, never guessed). JS and TS name constants
+// of other files this way, and Python (pyConstArg).
 func (ix *index) constArg(file int, a *facts.Arg) *facts.Arg {
+	if a.Const != nil && ix.langs[file].Imports() == lang.ImportsModules {
+		return ix.pyConstArg(file, a)
+	}
 	if a.Const == nil || ix.langs[file].Imports() != lang.ImportsFiles || !ix.langs[file].RelativeImport(a.Const.Module) {
 		return nil
 	}
@@ -485,7 +489,7 @@ func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate)
 	cs := &constScope{}
 	switch sc.State {
 	case scope.Known:
-		cs.known = []string{sc.Value}
+		cs.known, cs.env = []string{sc.Value}, r.Env
 		cs.addUsers(ix, sc.Value, []fnID{ix.base[file] + fnID(c.Func)})
 	case scope.Unknown:
 		cs.unknown = sc.Why
@@ -496,4 +500,31 @@ func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate)
 		return // a prefix too short to decide: as before, a dynamic scope
 	}
 	l.prop = cs
+}
+
+// pyConstArg resolves a Python constant reference: Module.Name split into
+// a project module and a constant of it, longest module first (from
+// .config import API_URL; config.API_URL; config.Settings.URL). A constant
+// an environment variable overrides gives its default with the variable
+// (facts.EnvConstKey).
+func (ix *index) pyConstArg(file int, a *facts.Arg) *facts.Arg {
+	for mod, name := range pySplits(a.Const.Module + "." + a.Const.Name) {
+		fi := ix.pyModule(file, mod)
+		if fi < 0 {
+			continue
+		}
+		consts := ix.files[fi].Constants
+		v, ok := consts[name]
+		env := ""
+		if !ok {
+			if ev, found := consts[facts.EnvConstKey+name]; found {
+				env, v, ok = strings.Cut(ev, "=")
+			}
+		}
+		if !ok || len(v)+len(a.Value) > maxConstValue {
+			return nil
+		}
+		return &facts.Arg{Value: v + a.Value, Known: true, Prefix: a.Prefix, Env: env, Func: -1}
+	}
+	return nil
 }

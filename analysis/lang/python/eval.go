@@ -27,8 +27,21 @@ type val struct {
 	// env: s is the literal default of this environment variable, the
 	// value only when the variable is unset (os.environ.get("X", "d")).
 	env string
-	num string
-	lit bool // a literal (str, number, container): its methods are not project calls
+	// envRead: the value of this environment variable, no default given
+	// (os.getenv("X")): `or "d"` after it gives the default.
+	envRead string
+	// dflt: the literal the value falls back to when another value,
+	// neither literal nor an environment variable, is unset (base_url or
+	// "https://…"); dprefix: only its leading part is known. known is then
+	// false (facts.Arg.Default).
+	dflt    string
+	dprefix bool
+	// cref: the value starts with a constant of another module (an
+	// imported name, facts.Arg.Const); s is the text after it, prefix set
+	// when not all of it is known; known is then false.
+	cref *facts.ConstRef
+	num  string
+	lit  bool // a literal (str, number, container): its methods are not project calls
 	// props are the keyword options an instance was constructed with.
 	props map[string]facts.Arg
 	refs  []facts.ParamRef
@@ -229,10 +242,14 @@ func (e *extractor) runDeferred(fc *fnCtx) {
 	// other methods see the instance types; an attribute one setter reads
 	// from a later setter stays unknown.
 	ds := *fc.deferred
-	if len(e.setsSelf) > 0 {
-		sort.SliceStable(ds, func(i, j int) bool {
-			return e.setsSelf[e.fnOf[ds[i].node]] && !e.setsSelf[e.fnOf[ds[j].node]]
-		})
+	if len(e.setsSelf) > 0 || len(e.setsGlobal) > 0 {
+		// Likewise functions that rebind module globals: the others read
+		// the value those leave (merged with the module's).
+		sets := func(d deferredDef) bool {
+			fn := e.fnOf[d.node]
+			return e.setsSelf[fn] || e.setsGlobal[fn]
+		}
+		sort.SliceStable(ds, func(i, j int) bool { return sets(ds[i]) && !sets(ds[j]) })
 	}
 	*fc.deferred = e.orderDeps(ds)
 	// Bodies may defer more definitions into their own lists, never into this one.
@@ -627,6 +644,9 @@ func (e *extractor) class(fc *fnCtx, n int32) {
 			}
 		}
 	}
+	if ci.settings {
+		e.settingsPrefix(ci, t.field(n, "body"))
+	}
 	sc := newScope(fc.scope)
 	sc.class = true
 	sub := &fnCtx{idx: fc.idx, decl: fc.decl, scope: sc, class: fc.class, selfName: fc.selfName, classBody: ci, deferred: fc.deferred}
@@ -781,7 +801,70 @@ func (e *extractor) augAssign(fc *fnCtx, a int32) {
 }
 
 // keep reports whether a class attribute value is worth remembering.
-func keep(v val) bool { return v.sym || v.cls != "" || v.isFn || (v.known && !v.prefix) }
+func keep(v val) bool {
+	return v.sym || v.cls != "" || v.isFn || (v.known && !v.prefix) || hasStr(v)
+}
+
+// hasStr reports whether v says something of a string: its value or
+// leading part, its fallback, or the constant it starts with.
+func hasStr(v val) bool { return (v.known && v.num == "") || v.dflt != "" || v.cref != nil }
+
+func sameStr(a, b val) bool {
+	return a.known == b.known && a.s == b.s && a.prefix == b.prefix && a.env == b.env &&
+		a.dflt == b.dflt && a.dprefix == b.dprefix && (a.cref == nil) == (b.cref == nil) && (a.cref == nil || *a.cref == *b.cref)
+}
+
+// noteStr records that attribute attr is assigned v: a second, different
+// string (or a string and a value that is not one) makes it mixed. None is
+// no string: `self.url = None` before it is set says nothing of the URL.
+func (ci *classInfo) noteStr(attr string, v val) {
+	if v.known && v.s == "None" && !v.prefix {
+		return
+	}
+	if ci.strs == nil {
+		ci.strs = map[string]val{}
+		ci.mixed = map[string]bool{}
+	}
+	old, seen := ci.strs[attr]
+	switch {
+	case !seen:
+		ci.strs[attr] = v
+	case ci.mixed[attr]:
+		if d, dp := fallback(old, v); d != "" {
+			ci.strs[attr] = val{dflt: d, dprefix: dp}
+		} else {
+			ci.strs[attr] = val{}
+		}
+	case !sameStr(old, v) && (hasStr(old) || hasStr(v)):
+		ci.mixed[attr] = true
+		d, dp := fallback(old, v)
+		ci.strs[attr] = val{dflt: d, dprefix: dp}
+	}
+}
+
+// setAttr stores what an assignment says of attribute attr; the string of
+// a mixed attribute is dropped (its type is kept).
+func (ci *classInfo) setAttr(attr string, v val) {
+	ci.noteStr(attr, v)
+	if !keep(v) {
+		return
+	}
+	a := val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props,
+		env: v.env, dflt: v.dflt, dprefix: v.dprefix, cref: v.cref}
+	ci.attrs[attr] = a
+}
+
+// attr is attribute attr's value; the string of a mixed one is only the
+// fallback its assignments give, if any.
+func (ci *classInfo) attr(attr string) (val, bool) {
+	av, ok := ci.attrs[attr]
+	if ok && ci.mixed[attr] {
+		m := ci.strs[attr]
+		av.s, av.known, av.prefix, av.env, av.cref = "", false, false, "", nil
+		av.dflt, av.dprefix = m.dflt, m.dprefix
+	}
+	return av, ok
+}
 
 func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 	t := e.t
@@ -802,9 +885,12 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 				v = merge(old, v)
 			}
 		}
+		if ci := fc.classBody; ci != nil && ci.settings && sc == fc.scope {
+			v = settingsField(ci, name, v)
+		}
 		sc.vars[name] = v
-		if fc.classBody != nil && keep(v) {
-			fc.classBody.attrs[name] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
+		if fc.classBody != nil {
+			fc.classBody.setAttr(name, v)
 		}
 	case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "expression_list":
 		el := taint(v)
@@ -822,11 +908,10 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 			// Attributes are flow-insensitive: `self.pool = None` in close()
 			// (or __init__) does not hide the pool connect() creates.
 			if old, ok := fc.class.attrs[attr]; ok && carries(old) && !carries(v) {
+				fc.class.noteStr(attr, v)
 				return
 			}
-			if keep(v) {
-				fc.class.attrs[attr] = val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
-			}
+			fc.class.setAttr(attr, v)
 			return
 		}
 		if o := e.evalObj(fc, obj); !o.sym && !o.self && o.cls == "" && o.classDef == "" {
@@ -864,10 +949,46 @@ func merge(old, v val) val {
 	if !v.sym && !v.isFn && v.cls == "" && v.classDef == "" && v.meth == "" {
 		v.sym, v.mod, v.mem, v.isFn, v.fn, v.cls, v.classDef, v.meth, v.self = old.sym, old.mod, old.mem, old.isFn, old.fn, old.cls, old.classDef, old.meth, old.self
 	}
+	if old.known && v.known && old.s == v.s && old.prefix == v.prefix && v.env == "" {
+		v.env = old.env // the same default, the variable or flag still overrides it
+	}
+	isNone := func(x val) bool { return x.known && !x.prefix && x.s == "None" }
+	switch {
+	case isNone(old) && v.known && v.num == "":
+		return v // url = None, then a literal: None reaches no host
+	case isNone(v) && old.known && old.num == "":
+		v.s, v.known, v.prefix, v.env = old.s, true, old.prefix, old.env
+		return v
+	}
 	if !(old.known && v.known && old.s == v.s && old.prefix == v.prefix) {
-		v.known, v.prefix, v.s = false, false, ""
+		d, dp := fallback(old, v)
+		v.known, v.prefix, v.s, v.env, v.cref = false, false, "", "", nil
+		v.dflt, v.dprefix = d, dp
 	}
 	return v
+}
+
+// fallback is the literal one of two values a name may hold gives when the
+// other is not a string the extractor knows (nor None): a scope beside
+// "*", never alone (val.dflt).
+func fallback(a, b val) (string, bool) {
+	lit := func(x val) (string, bool, bool) {
+		switch {
+		case x.known && x.num == "" && x.s != "None" && x.s != "":
+			return x.s, x.prefix, true
+		case !x.known && x.dflt != "":
+			return x.dflt, x.dprefix, true
+		}
+		return "", false, false
+	}
+	none := func(x val) bool { return !hasStr(x) || x.known && x.s == "None" }
+	if s, p, ok := lit(a); ok && none(b) {
+		return s, p
+	}
+	if s, p, ok := lit(b); ok && none(a) {
+		return s, p
+	}
+	return "", false
 }
 
 func elementOf(it val) val {

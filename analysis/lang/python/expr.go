@@ -102,7 +102,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 		return e.eval1(fc, t.firstNamed(n), obj)
 	case "await":
 		return e.eval1(fc, t.firstNamed(n), obj)
-	case "conditional_expression", "boolean_operator", "comparison_operator", "not_operator",
+	case "boolean_operator":
+		return e.boolOp(fc, n)
+	case "conditional_expression", "comparison_operator", "not_operator",
 		"expression_list", "set", "pair", "slice", "keyword_argument", "list_splat", "dictionary_splat",
 		"parenthesized_list_splat", "interpolation", "format_expression":
 		return e.evalKids(fc, n)
@@ -144,6 +146,7 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 func (e *extractor) str(fc *fnCtx, n int32) val {
 	var refs []facts.ParamRef
 	env, first := "", true
+	var lead val // an imported constant or a fallback the string starts with
 	s, _, prefix := e.stringLit(n, func(ip int32) (string, bool) {
 		x := e.t.field(ip, "expression")
 		if x < 0 {
@@ -151,14 +154,139 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 		}
 		v := e.eval(fc, x)
 		refs = union(refs, v.refs)
-		if first && v.env != "" && e.leads(n, ip) {
-			env = v.env // f"{BASE}/api": the variable overrides the start
+		if first && e.leads(n, ip) {
+			if v.env != "" {
+				env = v.env // f"{BASE}/api": the variable overrides the start
+			}
+			if !v.known {
+				if cr := constRef(v); cr != nil || v.dflt != "" {
+					// f"{API_URL}/v1", f"{self.base_url}/v1": the text
+					// after it, joined to it here or by the link.
+					lead, lead.cref = v, cr
+					first = false
+					return "", true
+				}
+			}
 		}
 		first = false
 		return v.s, v.known && !v.prefix
 	})
+	switch {
+	case lead.cref != nil:
+		if lead.cref != nil && lead.s != "" {
+			// The text after a constant already followed by text.
+			if lead.prefix {
+				s, prefix = lead.s, true
+			} else {
+				s = lead.s + s
+			}
+		}
+		return val{s: s, prefix: prefix, refs: refs, cref: lead.cref}
+	case lead.dflt != "":
+		d, dp := lead.dflt, lead.dprefix
+		if !dp {
+			d, dp = d+s, prefix
+		}
+		return val{dflt: d, dprefix: dp, refs: refs}
+	}
 	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs, env: env}
 }
+
+// constRef is the constant of another module that v names or starts with:
+// an imported name (from .config import API_URL; config.API_URL), which the
+// link looks up in that module's constants; nil when v is none.
+func constRef(v val) *facts.ConstRef {
+	if v.cref != nil {
+		return v.cref
+	}
+	if !v.sym || v.lit || v.mem == "" || v.mod == "" || v.mod == "builtins" || v.num != "" || strings.ContainsAny(v.mem, "()") {
+		return nil
+	}
+	return &facts.ConstRef{Module: v.mod, Name: v.mem}
+}
+
+// strip is s.rstrip(chars), s.strip(chars) or s.lstrip(chars) of a string
+// whose value or fallback is known (os.getenv("X", "https://…/").rstrip("/")):
+// an unknown end may lose more characters, so a known start keeps only
+// what is left of it once stripped; a known value is stripped exactly.
+func strip(o val, attr string, al argList) (val, bool) {
+	if attr != "rstrip" && attr != "strip" && attr != "lstrip" || al.spread || len(al.args) > 1 || o.num != "" {
+		return val{}, false
+	}
+	chars, ws := "", true
+	if len(al.args) == 1 {
+		a := al.args[0]
+		if a.Name != "" || !a.Known || a.Prefix || a.Value == "None" {
+			return val{}, false
+		}
+		chars, ws = a.Value, false
+	}
+	cut := func(s string, prefix bool) string {
+		if attr != "rstrip" {
+			if ws {
+				s = strings.TrimLeft(s, " \t\n\r\f\v")
+			} else {
+				s = strings.TrimLeft(s, chars)
+			}
+		}
+		if attr != "lstrip" && !prefix {
+			if ws {
+				s = strings.TrimRight(s, " \t\n\r\f\v")
+			} else {
+				s = strings.TrimRight(s, chars)
+			}
+		}
+		return s
+	}
+	switch {
+	case o.known && !o.prefix:
+		return val{s: cut(o.s, false), known: true, env: o.env}, true
+	case o.known && attr == "lstrip":
+		return val{s: cut(o.s, true), known: true, prefix: true, env: o.env}, true
+	case !o.known && o.dflt != "" && (!o.dprefix || attr == "lstrip"):
+		return val{dflt: cut(o.dflt, o.dprefix), dprefix: o.dprefix}, true
+	}
+	return val{}, false
+}
+
+// constLike reports whether an imported name passed whole may be a
+// string constant: an upper-case name (API_URL) or an attribute of an
+// imported object or module (config.API_URL, settings.api_url), not a
+// function handed over (add_tool(list_dir)).
+func constLike(mem string) bool {
+	if strings.Contains(mem, ".") {
+		return true
+	}
+	return mem == strings.ToUpper(mem) && strings.ContainsFunc(mem, func(r rune) bool { return r >= 'A' && r <= 'Z' })
+}
+
+// boolOp evaluates `a or b` and `a and b`: the taint of both, and for `or`
+// with a literal string on the right, what the value falls back to.
+func (e *extractor) boolOp(fc *fnCtx, n int32) val {
+	t := e.t
+	ln, rn := t.field(n, "left"), t.field(n, "right")
+	if ln < 0 || rn < 0 || e.operator(n) != "or" {
+		return e.evalKids(fc, n)
+	}
+	l := e.eval(fc, ln)
+	r := e.eval(fc, rn)
+	out := val{refs: union(l.refs, r.refs)}
+	if !r.known || r.s == "" || r.num != "" || r.s == "None" || len(r.s) > maxValue {
+		return out
+	}
+	switch {
+	case l.envRead != "":
+		// os.getenv("API_URL") or "https://…": the default when unset (or empty).
+		out.s, out.known, out.prefix, out.env = r.s, true, r.prefix, l.envRead
+	case !l.known && l.dflt == "":
+		// base_url or "https://…": the fallback, beside the other value.
+		out.dflt, out.dprefix = r.s, r.prefix
+	}
+	return out
+}
+
+// maxValue bounds a fallback's text.
+const maxValue = 4096
 
 // leads reports whether interpolation ip of string n comes before any
 // literal text of it (f"{BASE}/x"), so the value starts with ip's.
@@ -180,6 +308,24 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 	out := val{refs: union(l.refs, r.refs)}
 	switch op {
 	case "+":
+		if !l.known {
+			// API_URL + "/v1", (base or "https://…") + "/v1": the text
+			// after a constant or a fallback.
+			if cr := constRef(l); cr != nil && len(l.props) == 0 {
+				out.cref, out.s, out.prefix = cr, l.s, true
+				if !l.prefix && r.known && r.num == "" && len(l.s)+len(r.s) <= maxValue {
+					out.s, out.prefix = l.s+r.s, r.prefix
+				}
+				return out
+			}
+			if l.dflt != "" {
+				out.dflt, out.dprefix = l.dflt, true
+				if !l.dprefix && r.known && r.num == "" && len(l.dflt)+len(r.s) <= maxValue {
+					out.dflt, out.dprefix = l.dflt+r.s, r.prefix
+				}
+				return out
+			}
+		}
 		if l.known {
 			out.known, out.s, out.prefix, out.env = true, l.s, l.prefix, l.env
 			if !l.prefix {
@@ -222,6 +368,9 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 		if len(o.mem) > maxMember {
 			return val{refs: o.refs}
 		}
+		if v, ok := e.flagValue(o, attr); ok {
+			return v // args.url: the option's default, the flag noted
+		}
 		// An instance's construction options go along its attributes
 		// (client.chat.completions): calls on them record them as Recv.
 		return normSym(val{sym: true, mod: o.mod, mem: joinMember(o.mem, attr), refs: o.refs, props: o.props})
@@ -263,7 +412,7 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 			return val{s: s, known: true}
 		}
 		if ci := e.classes[o.classDef]; ci != nil {
-			if av, ok := ci.attrs[attr]; ok {
+			if av, ok := ci.attr(attr); ok {
 				return av
 			}
 		}
@@ -280,7 +429,7 @@ func (e *extractor) member(fc *fnCtx, o val, attr string) val {
 }
 
 func (e *extractor) classAttr(ci *classInfo, attr string, depth int) (val, bool) {
-	if av, ok := ci.attrs[attr]; ok {
+	if av, ok := ci.attr(attr); ok {
 		return av, true
 	}
 	if depth < 5 {
@@ -507,15 +656,21 @@ func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 		}
 	}
 	v := e.eval(fc, x)
-	if v.known && (!v.prefix || v.s != "") {
+	switch {
+	case v.known && (!v.prefix || v.s != ""):
 		a.Value, a.Known, a.Prefix, a.Env = v.s, true, v.prefix, v.env
+	case v.known:
+	case constRef(v) != nil && len(v.props) == 0 && (v.cref != nil || constLike(v.mem)):
+		a.Const, a.Value, a.Prefix = constRef(v), v.s, v.prefix
+	case v.dflt != "":
+		a.Default, a.DefaultPrefix = v.dflt, v.dprefix
 	}
 	a.Number = v.num
 	if v.isFn {
 		a.Func = v.fn
 	}
 	a.Refs = e.remap(fc, v.refs)
-	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
+	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
 	return a, v
 }
 
@@ -595,6 +750,9 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			if e.methods[attr] {
 				e.emitLocal(fc, facts.Callee{Kind: "method", Name: attr, Func: -1, Span: e.span(fu)}, al, o.refs, n, t.field(fu, "object"), true)
 			}
+		}
+		if sv, ok := strip(o, attr, al); ok {
+			res.s, res.known, res.prefix, res.env, res.dflt, res.dprefix = sv.s, sv.known, sv.prefix, sv.env, sv.dflt, sv.dprefix
 		}
 		return res
 	case "identifier":
@@ -829,6 +987,9 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 	switch {
 	case m.mod == "urllib.parse" && m.mem == "urljoin" && len(al.posV) == 2:
 		res.s, res.known, res.prefix = urlJoin(al.posV[0], al.posV[1])
+		if res.known && !(al.posV[1].known && strings.Contains(al.posV[1].s, "://")) {
+			res.env = al.posV[0].env // the base's host: what overrides the base overrides it
+		}
 	case ((m.mod == "os.path" || m.mod == "posixpath") && m.mem == "join" || m.mod == "os" && m.mem == "path.join") && len(al.posV) > 0 && !al.spread:
 		// Only when every part is known: a later absolute part replaces
 		// the ones before it, so a known start says nothing of the rest.
@@ -841,8 +1002,27 @@ func (e *extractor) callResult(m val, al argList, refs []facts.ParamRef) val {
 		}
 		res.s, res.known = osPathJoin(parts), true
 	}
+	if (m.mod == "pydantic" || m.mod == "pydantic.fields" || m.mod == "pydantic_settings") && m.mem == "Field" ||
+		m.mod == "dataclasses" && m.mem == "field" {
+		// Field(default="https://…"), Field("https://…"): a field whose
+		// default is that literal; the options (alias=…) stay in props.
+		def, ok := val{}, false
+		for _, a := range al.args {
+			if a.Name == "default" {
+				def, ok = val{s: a.Value, known: a.Known, prefix: a.Prefix, env: a.Env}, true
+			}
+		}
+		if !ok && len(al.posV) > 0 && m.mem == "Field" && len(al.args) > 0 && al.args[0].Name == "" {
+			def = al.posV[0]
+		}
+		if def.known && def.num == "" && def.s != "None" {
+			return val{s: def.s, known: true, prefix: def.prefix, env: def.env, props: res.props, refs: refs}
+		}
+	}
 	if name, def, ok := envDefault(m, al); ok {
 		res.s, res.known, res.prefix, res.env = def.s, true, def.prefix, name
+	} else if name != "" {
+		res.envRead = name
 	}
 	return res
 }
@@ -855,19 +1035,29 @@ func envDefault(m val, al argList) (string, val, bool) {
 		return "", val{}, false
 	}
 	var key, def val
+	given := false
 	switch {
 	case len(al.posV) >= 2:
-		key, def = al.posV[0], al.posV[1]
+		key, def, given = al.posV[0], al.posV[1], true
 	case len(al.posV) == 1:
 		key = al.posV[0]
-		for i, a := range al.args {
-			if a.Name == "default" && i < len(al.args) && a.Known {
-				def = val{s: a.Value, known: true, prefix: a.Prefix}
+		for _, a := range al.args {
+			if a.Name == "default" {
+				given = true
+				if a.Known {
+					def = val{s: a.Value, known: true, prefix: a.Prefix}
+				}
 			}
 		}
 	}
-	if !key.known || key.prefix || key.s == "" || !def.known || def.s == "" || def.s == "None" {
+	if !key.known || key.prefix || key.s == "" {
 		return "", val{}, false
+	}
+	if !def.known || def.s == "" || def.s == "None" || def.num != "" {
+		if given && !(def.known && (def.s == "" || def.s == "None")) {
+			return "", val{}, false // a default that is not known
+		}
+		return key.s, val{}, false // the variable, with no default
 	}
 	return key.s, def, true
 }

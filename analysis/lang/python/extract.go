@@ -138,16 +138,27 @@ type extractor struct {
 	// setsSelf marks methods that assign self attributes: they run before
 	// the other deferred bodies so that every method sees the attributes.
 	setsSelf map[int]bool
-	refSeen  map[refKey]struct{}
+	// globals are the names some function declares `global` (their
+	// module-level value is no constant), setsGlobal those functions: they
+	// run before the other deferred bodies, as setsSelf.
+	globals    map[string]bool
+	setsGlobal map[int]bool
+	// flags are the literal defaults of command-line options
+	// (flags.go), by destination.
+	flags   map[string]flagDefault
+	refSeen map[refKey]struct{}
 	// Object flow through return values (see returns.go): rets holds the
 	// instance a function of the file returns, deps the returning functions
 	// each function (and its ancestors) calls, so that their bodies are
 	// walked first.
 	rets        map[int]val
 	retConflict map[int]bool
-	returners   map[string][]int
-	callNodes   []int32
-	deps        map[int][]int
+	// strRets: the string each function of the file returns, as far as
+	// known (noteStrReturn).
+	strRets   map[int]val
+	returners map[string][]int
+	callNodes []int32
+	deps      map[int][]int
 
 	buf []int32
 }
@@ -159,13 +170,24 @@ type refKey struct {
 }
 
 type classInfo struct {
-	name    string
-	node    int32
-	bases   []string
-	attrs   map[string]val // instance attributes with a known type
+	name  string
+	node  int32
+	bases []string
+	attrs map[string]val // instance attributes with a known type
+	// strs are the attributes assigned a string (or its fallback), and
+	// mixed those assigned different ones in two places: a setter may
+	// change them, so their value is not stated.
+	strs    map[string]val
+	mixed   map[string]bool
 	methods map[string]int
 	enum    bool
 	model   bool
+	// settings: a pydantic BaseSettings class, whose fields the
+	// environment overrides (envPrefix before the field's name; envOpen:
+	// the prefix is not a literal).
+	settings  bool
+	envPrefix string
+	envOpen   bool
 }
 
 type listedTool struct {
@@ -196,10 +218,14 @@ func (e *extractor) run() {
 	e.branchFn = map[int32]int{}
 	e.toolAnns = map[string]toolAnns{}
 	e.setsSelf = map[int]bool{}
+	e.globals = map[string]bool{}
+	e.setsGlobal = map[int]bool{}
 	e.prepass()
 	e.constants()
+	e.flagDefaults()
 	e.dispatchers()
 	mod := e.module()
+	e.instanceConstants(mod)
 	// Bodies run in dependency order, not source order: present calls by position.
 	sort.SliceStable(e.f.Calls, func(i, j int) bool {
 		a, b := e.f.Calls[i].Span, e.f.Calls[j].Span
@@ -256,6 +282,9 @@ func (e *extractor) prepass() {
 					if last == "BaseModel" || last == "TypedDict" || last == "RootModel" {
 						ci.model = true
 					}
+					if last == "BaseSettings" {
+						ci.settings = true
+					}
 				}
 			}
 			if name != "" {
@@ -265,6 +294,13 @@ func (e *extractor) prepass() {
 			e.noteSelfAssign(id)
 		case "return_statement", "yield":
 			e.noteReturner(id)
+		case "global_statement":
+			for c := t.n[id].first; c >= 0; c = t.n[c].next {
+				if t.n[c].typ == "identifier" {
+					e.globals[t.text(c)] = true
+				}
+			}
+			e.setsGlobal[e.enclosingFn(id)] = true
 		case "comment":
 			e.comment(id)
 		case "ERROR":
@@ -281,6 +317,9 @@ func (e *extractor) prepass() {
 		for _, b := range ci.bases {
 			if bc := e.classes[b]; bc != nil && bc.model {
 				ci.model = true
+			}
+			if bc := e.classes[b]; bc != nil && bc.settings {
+				ci.settings = true
 			}
 		}
 	}
@@ -441,8 +480,15 @@ func (e *extractor) constants() {
 				if t.typ(l) != "identifier" || r < 0 {
 					continue
 				}
+				if prefix == "" && e.globals[t.text(l)] {
+					continue // a function rebinds it
+				}
 				if v, ok := e.staticString(r, consts, prefix); ok {
 					consts[prefix+t.text(l)] = v
+				} else if name, def, ok := e.staticEnvDefault(r, consts); ok && prefix == "" {
+					// API_URL = os.getenv("API_URL", "https://…"): the
+					// default, and the variable that overrides it.
+					consts[facts.EnvConstKey+t.text(l)] = name + "=" + def
 				}
 			case "class_definition":
 				if prefix == "" {

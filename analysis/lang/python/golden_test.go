@@ -70,11 +70,27 @@ func argStr(a facts.Arg) string {
 	if a.Name != "" {
 		b.WriteString(a.Name + "=")
 	}
+	if a.Env != "" {
+		b.WriteString("$" + a.Env + " default ")
+	}
 	switch {
 	case a.Known && a.Prefix:
 		b.WriteString(strconv.Quote(a.Value) + "…")
 	case a.Known:
 		b.WriteString(strconv.Quote(a.Value))
+	case a.Const != nil:
+		b.WriteString("const " + a.Const.Module + ":" + a.Const.Name)
+		if a.Value != "" || a.Prefix {
+			b.WriteString("+" + strconv.Quote(a.Value))
+		}
+		if a.Prefix {
+			b.WriteString("…")
+		}
+	case a.Default != "":
+		b.WriteString("? or " + strconv.Quote(a.Default))
+		if a.DefaultPrefix {
+			b.WriteString("…")
+		}
 	case a.Number != "":
 		b.WriteString(a.Number)
 	case a.Props != nil:

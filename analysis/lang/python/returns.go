@@ -38,6 +38,7 @@ func (e *extractor) noteDeps() {
 		return
 	}
 	t := e.t
+	imported := e.importedNames()
 	for i := range t.n {
 		c := int32(i)
 		if t.n[i].typ != "call" {
@@ -50,6 +51,16 @@ func (e *extractor) noteDeps() {
 			name = fu
 		case "attribute":
 			name = t.field(fu, "attribute")
+			root := t.unparen(t.field(fu, "object"))
+			for d := 0; d < maxMember && t.typ(root) == "attribute"; d++ {
+				root = t.unparen(t.field(root, "object"))
+			}
+			if t.typ(root) == "identifier" && imported[t.text(root)] {
+				// os.environ.get(…): a module's function, never this
+				// file's method of that name (which would otherwise be
+				// walked first, before the __init__ setting what it reads).
+				continue
+			}
 		}
 		if name < 0 {
 			continue
@@ -69,6 +80,35 @@ func (e *extractor) noteDeps() {
 			}
 		}
 	}
+}
+
+// importedNames are the names import statements of the file bind.
+func (e *extractor) importedNames() map[string]bool {
+	t := e.t
+	out := map[string]bool{}
+	for i := range t.n {
+		n := int32(i)
+		switch t.n[i].typ {
+		case "import_statement", "import_from_statement":
+		default:
+			continue
+		}
+		modN := t.field(n, "module_name")
+		for c := t.n[n].first; c >= 0; c = t.n[c].next {
+			switch {
+			case c == modN:
+			case t.n[c].typ == "dotted_name":
+				name := e.dotted(c)
+				if t.n[i].typ == "import_statement" {
+					name, _, _ = strings.Cut(name, ".")
+				}
+				out[name] = true
+			case t.n[c].typ == "aliased_import":
+				out[t.text(t.field(c, "alias"))] = true
+			}
+		}
+	}
+	return out
 }
 
 func containsInt(xs []int, x int) bool {
@@ -120,10 +160,13 @@ func carries(v val) bool {
 // noteReturn records the instance function idx returns; two different
 // instances returned by one function cancel each other.
 func (e *extractor) noteReturn(idx int, v val) {
+	if idx != 0 && !carries(v) {
+		e.noteStrReturn(idx, v)
+	}
 	if idx == 0 || e.retConflict[idx] || !carries(v) {
 		return
 	}
-	r := val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, props: v.props}
+	r := val{sym: v.sym, mod: v.mod, mem: v.mem, cls: v.cls, s: v.s, known: v.known, prefix: v.prefix, env: v.env, props: v.props}
 	if e.rets == nil {
 		e.rets = map[int]val{}
 	}
@@ -137,17 +180,42 @@ func (e *extractor) noteReturn(idx int, v val) {
 			e.retConflict = map[int]bool{}
 		}
 		e.retConflict[idx] = true
-	case !(old.known == r.known && old.s == r.s && old.prefix == r.prefix):
-		old.s, old.known, old.prefix = "", false, false
+	case !(old.known == r.known && old.s == r.s && old.prefix == r.prefix && old.env == r.env):
+		old.s, old.known, old.prefix, old.env = "", false, false, ""
 		e.rets[idx] = old
 	}
 }
 
+// strOf is the string part of v.
+func strOf(v val) val {
+	return val{s: v.s, known: v.known && v.num == "", prefix: v.prefix, env: v.env, dflt: v.dflt, dprefix: v.dprefix, cref: v.cref}
+}
+
+// noteStrReturn records the string function idx returns (a URL built
+// from a constant, an environment read with a default): two returns join
+// as two values a name may hold do (merge), so a literal returned beside a
+// value that is not one is a fallback, beside "*".
+func (e *extractor) noteStrReturn(idx int, v val) {
+	if e.strRets == nil {
+		e.strRets = map[int]val{}
+	}
+	r := strOf(v)
+	if old, ok := e.strRets[idx]; ok {
+		r = strOf(merge(old, r))
+	}
+	e.strRets[idx] = r
+}
+
 // returned is the value of a call to function idx of the file: the
-// instance it returns, with the taint of the call.
+// instance it returns, else the string it returns, with the taint of the
+// call.
 func (e *extractor) returned(idx int, res val) val {
 	r, ok := e.rets[idx]
 	if !ok {
+		if sr, ok := e.strRets[idx]; ok && hasStr(sr) {
+			sr.refs = res.refs
+			return sr
+		}
 		return res
 	}
 	r.refs = res.refs
