@@ -86,6 +86,13 @@ type File struct {
 	// after it ("type:GetClientFn" + "().Users.Get"); the index rewrites them
 	// with the Types of the package's files before applying the rules.
 	Types map[string]string `json:"types,omitempty"`
+	// Lists (JS) maps top-level constant arrays to their elements, so a
+	// registration loop in another file over an imported array of tool
+	// objects finds them (Tool.Table): `export const pdfTools = [generatePdf,
+	// ...shared]`. An element written as an object literal is named
+	// "<list>.<index>"; the string properties of every listed object are in
+	// Constants and its function properties in Exports under "<object>.<prop>".
+	Lists map[string][]ListElem `json:"lists,omitempty"`
 	// Stores (Go) lists what this file stores where other files of the
 	// package may read it, so a scope read from a struct field or a
 	// package variable resolves to every value the package puts there.
@@ -412,6 +419,10 @@ type Tool struct {
 	// function, whose code outside the cases runs for every tool it serves.
 	// -1 when there is none.
 	Dispatcher int `json:"dispatcher"`
+	// Table is set for a registration of every element of a tool array
+	// (see ToolTable): Name is then "" and NameExpr the name expression,
+	// reported as unresolved when the link finds no element.
+	Table *ToolTable `json:"table,omitempty"`
 	// Inputs say which handler parameters carry tool input (the values the
 	// model chooses) and how a ParamRef path maps to an input field.
 	Inputs []ToolInput `json:"inputs,omitempty"`
@@ -430,6 +441,45 @@ type ToolInput struct {
 	Index  int      `json:"index"`
 	Prefix []string `json:"prefix,omitempty"`
 	Name   string   `json:"name,omitempty"`
+}
+
+// MaxListElems caps the elements of one File.Lists array (the extractor
+// records none of a longer literal).
+const MaxListElems = 512
+
+// maxTableArg bounds ToolTable.InputArg: no handler call passes the input
+// further right.
+const maxTableArg = 16
+
+// ListElem is one element of a File.Lists array: the value Name of this
+// file (Module "") or the export Name of the project file Module (an import
+// specifier as written). Spread is set for `...name`: the elements of that
+// list, not one value.
+type ListElem struct {
+	Module string `json:"module,omitempty"`
+	Name   string `json:"name"`
+	Spread bool   `json:"spread,omitempty"`
+}
+
+// ToolTable (JS) says a tool registration runs once per element of an
+// array another project file exports (or of a File.Lists array of this
+// file, Module ""): `for (const tool of tools) server.tool(tool.name, …,
+// tool.handler)`; or, when Name is "", once per tool object the callers of
+// function Fn pass as its parameter Param (`function register(server, tool)
+// { server.tool(tool.name, …) }`, `register(server, readTool)`). Each element is a tool named by its NameProp property; its
+// handler is its HandlerProp function property, or, when HandlerProp is "",
+// the registration's own Handler. InputArg is the argument of the
+// HandlerProp call through which the registration's handler passes the tool
+// input on (`async (args) => tool.handler(key, args)`: 1), -1 when the
+// element's function is the handler itself.
+type ToolTable struct {
+	Module      string `json:"module,omitempty"`
+	Name        string `json:"name"`
+	NameProp    string `json:"nameProp"`
+	HandlerProp string `json:"handlerProp,omitempty"`
+	InputArg    int    `json:"inputArg"`
+	Fn          int    `json:"fn"`
+	Param       int    `json:"param"`
 }
 
 // Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.

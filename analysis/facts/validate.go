@@ -210,6 +210,26 @@ func Validate(f *File, size int) error {
 				return err
 			}
 		}
+		if tb := t.Table; tb != nil {
+			if tb.NameProp == "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg || tb.Name == "" && tb.Param < 0 {
+				return fmt.Errorf("%s: tool table %+v needs a list or a parameter, a name property and an input argument in [-1, %d)", what, *tb, maxTableArg)
+			}
+			if tb.Name == "" {
+				if err := fn(what+" table function", tb.Fn, false); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for name, els := range f.Lists {
+		if name == "" || len(els) > MaxListElems {
+			return fmt.Errorf("list %q: empty name or more than %d elements", name, MaxListElems)
+		}
+		for _, el := range els {
+			if el.Name == "" {
+				return fmt.Errorf("list %q: an element with no name", name)
+			}
+		}
 	}
 	for name, j := range f.Exports {
 		if err := fn("export "+name, j, false); err != nil {

@@ -127,6 +127,7 @@ func (d *fileDiff) compareShape() {
 		!sameMap(a.Exports, b.Exports) && !maps.Equal(a.Exports, b.Exports) ||
 		!sameMap(a.Constants, b.Constants) && !maps.Equal(a.Constants, b.Constants) ||
 		!sameMap(a.Types, b.Types) && !maps.Equal(a.Types, b.Types) ||
+		!maps.EqualFunc(a.Lists, b.Lists, slices.Equal) ||
 		!maps.EqualFunc(a.Stores, b.Stores, func(x, y []facts.Arg) bool { return sameArgs(x, y, true) }) {
 		return
 	}

@@ -84,6 +84,7 @@ func (ix *index) build() {
 	ix.caseTool = map[[2]fnID]int{}
 
 	// Tools first: their handlers are not reached through the registration.
+	var byParam []toolInfo
 	for i, f := range ix.files {
 		for k := range f.Tools {
 			t := &f.Tools[k]
@@ -102,19 +103,17 @@ func (ix *index) build() {
 			if t.Dispatcher > 0 && t.Dispatcher < len(f.Functions) {
 				ti.dispatcher = ix.base[i] + fnID(t.Dispatcher)
 			}
-			tn := len(ix.tools)
-			if ti.handler >= 0 {
-				ix.handler[ti.handler] = true
-				ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
-			}
-			if ti.dispatcher >= 0 {
-				ix.handler[ti.dispatcher] = true
-				if ti.dispatcher != ti.handler {
-					ix.rootTools[ti.dispatcher] = append(ix.rootTools[ti.dispatcher], tn)
+			if t.Table != nil {
+				ix.tables = true
+				if t.Table.Name == "" {
+					byParam = append(byParam, ti) // needs the callers: after the edges
+					continue
 				}
-				ix.caseTool[[2]fnID{ti.dispatcher, ti.handler}] = tn // the last tool of a case wins
+				if ix.addTableTools(ti, ix.tableElems(i, t)) {
+					continue
+				}
 			}
-			ix.tools = append(ix.tools, ti)
+			ix.addTool(ti)
 		}
 	}
 
@@ -132,7 +131,29 @@ func (ix *index) build() {
 			})
 		}
 	}
+	for _, ti := range byParam {
+		if !ix.addTableTools(ti, ix.paramElems(ti)) {
+			ix.addTool(ti)
+		}
+	}
 	ix.reach()
+}
+
+// addTool adds a tool and marks its handler and dispatcher as its roots.
+func (ix *index) addTool(ti toolInfo) {
+	tn := len(ix.tools)
+	if ti.handler >= 0 {
+		ix.handler[ti.handler] = true
+		ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
+	}
+	if ti.dispatcher >= 0 {
+		ix.handler[ti.dispatcher] = true
+		if ti.dispatcher != ti.handler {
+			ix.rootTools[ti.dispatcher] = append(ix.rootTools[ti.dispatcher], tn)
+		}
+		ix.caseTool[[2]fnID{ti.dispatcher, ti.handler}] = tn // the last tool of a case wins
+	}
+	ix.tools = append(ix.tools, ti)
 }
 
 // alignArgs lays a call's arguments out by the callee's parameters: Python

@@ -61,8 +61,8 @@ func (c *linkCache) graphLink(l *Linker, root string, files []*facts.File, ld *l
 		return nil
 	}
 	snap := ld.snap
-	if snap.ix.instArgs {
-		return nil // parameters typed across files may change with any call
+	if snap.ix.instArgs || snap.ix.tables {
+		return nil // parameters typed across files, tools of other files' lists: may change with any call
 	}
 	for _, d := range ld.files {
 		if !d.shape || snap.out.files[d.i] != d.old || constEdited(d, snap.out.constRead) || snap.ix.objRewrites(d.i, d.nf) || fileHasInst(d.nf) {

@@ -39,8 +39,11 @@ type index struct {
 	// instArgs: some JS argument passes an instance (Arg.Inst), so
 	// typeParams may type parameters across files.
 	instArgs bool
-	base     []fnID // first fnID of each file
-	owner    []int32
+	// tables: a tool registration loops over a tool table (tooltables.go),
+	// whose tools depend on other files' lists and objects.
+	tables bool
+	base   []fnID // first fnID of each file
+	owner  []int32
 
 	// byName, per file: "Class.name" (".name" for plain functions, "*.name"
 	// for a method of any class) → function indices.
@@ -146,6 +149,17 @@ type toolInfo struct {
 	t          *facts.Tool
 	handler    fnID // -1 if unresolved
 	dispatcher fnID // -1 if none
+	// inputs, when set, replace t.Inputs: a tool of a table whose handler
+	// is its element's function (tooltables.go).
+	inputs []facts.ToolInput
+}
+
+// toolInputs are the handler parameters carrying the tool's input.
+func (ti *toolInfo) toolInputs() []facts.ToolInput {
+	if ti.inputs != nil {
+		return ti.inputs
+	}
+	return ti.t.Inputs
 }
 
 // Linker links per-file facts into a Result. It holds the rule set and,

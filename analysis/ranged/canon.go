@@ -45,7 +45,7 @@ func Canonical(f *facts.File) []byte {
 		}
 		return table[i]
 	}}
-	c := &facts.File{Path: f.Path, Lang: f.Lang, Package: f.Package, Exports: map[string]int{}, Constants: f.Constants, Types: f.Types, TooDeep: f.TooDeep}
+	c := &facts.File{Path: f.Path, Lang: f.Lang, Package: f.Package, Exports: map[string]int{}, Constants: f.Constants, Types: f.Types, Lists: f.Lists, TooDeep: f.TooDeep}
 	for k, vs := range f.Stores { // Go only (whole-file extraction), kept for a complete form
 		if c.Stores == nil {
 			c.Stores = map[string][]facts.Arg{}

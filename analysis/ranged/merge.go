@@ -456,7 +456,8 @@ func (m *merger) merge() (*facts.File, error) {
 	// Exports belong to the chunk declaring their name (CommonJS export
 	// chunks are always re-extracted): kept old ones stay unless re-exported.
 	for name, i := range old.Exports {
-		if _, again := comp.Exports[name]; again || !m.droppedNames[name] {
+		root, _, _ := strings.Cut(name, ".") // "tool.handler": a function property of a constant object
+		if _, again := comp.Exports[name]; again || !m.droppedNames[root] {
 			continue
 		}
 		if i > 0 && i < len(m.oldMap) && m.oldMap[i] > 0 {
@@ -471,6 +472,9 @@ func (m *merger) merge() (*facts.File, error) {
 			f.Exports = map[string]int{}
 		}
 		f.Exports[name] = m.mapFn(m.compMap, i)
+	}
+	if len(old.Lists) > 0 || len(comp.Lists) > 0 {
+		return nil, whole("tool lists need a whole-file extraction")
 	}
 	// Constants belong to the chunk declaring their first name.
 	for k, v := range old.Constants {

@@ -119,6 +119,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	for _, a := range args {
 		argTaint = union(argTaint, a.v.taint)
 	}
+	if isMethod {
+		e.noteTableCall(obj, propName, args, c)
+	}
 	if isMethod && (propName == "set" || propName == "append") && len(args) == 2 {
 		e.searchParamsSet(cn, args[0].v.taint, args[1].v.taint, c)
 	}
@@ -502,6 +505,12 @@ func (e *extractor) args(argsNode int32, c *ctx) ([]argVal, bool) {
 			spread = true
 		}
 		out = append(out, argVal{node: a, v: e.eval(a, c)})
+		if c.self == 0 && len(out) == 1 && out[0].v.props != nil && e.isObjectLiteral(a) {
+			if e.topObjArgs == nil {
+				e.topObjArgs = map[int32]map[string]prop{}
+			}
+			e.topObjArgs[a] = out[0].v.props
+		}
 	}
 	if t.k(argsNode) == kTemplate { // tagged template: tag`...`
 		return []argVal{{node: argsNode, v: e.eval(argsNode, c)}}, false
@@ -695,6 +704,14 @@ func (e *extractor) assignTo(left int32, rv val, c *ctx) {
 				e.noteExportWrite(k, p.v, -1)
 			}
 		case obj.expObj:
+			if c.self == 0 && c.sc == e.module {
+				// exports.tools = [...]: a CommonJS build's tool objects and lists.
+				if rv.elems != nil && rv.list == "" {
+					rv = e.list(key, rv, c)
+				}
+				// Its constants wait for every write of it (constTable).
+				e.objectFuncs(key, objectProps(rv))
+			}
 			e.exportValue(key, rv)
 			e.noteExportWrite(key, rv, right)
 		case obj.sym != nil && obj.sym.mod == "globalThis" && obj.sym.member == "URL()":

@@ -275,7 +275,7 @@ func (e *extractor) noteExportWrite(name string, rv val, right int32) {
 func (e *extractor) constTable() {
 	for name, v := range e.cjsExports {
 		if v != nil && !strings.ContainsAny(name, ".()[]") {
-			e.constant(name, *v)
+			e.constant(name, objectProps(*v)) // a factory's object too (lists.go)
 		}
 	}
 	for _, x := range e.exported {

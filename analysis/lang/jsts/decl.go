@@ -40,6 +40,9 @@ func (e *extractor) function(n int32, c *ctx) val {
 		if i == 0 && e.eachArg[n] != nil {
 			pv.each = e.eachArg[n] // tools.forEach((t) => …)
 		}
+		if i == 0 && e.tableArg[n] != nil {
+			pv.table = e.tableArg[n] // importedTools.forEach((t) => …)
+		}
 		e.bindParam(p, pv, nc)
 	}
 	body := t.child(n, "body")
@@ -276,9 +279,16 @@ func (e *extractor) declaration(n int32, c *ctx) {
 				v = inst
 			}
 		}
+		top := isConst && c.self == 0 && c.sc == e.module && name >= 0 && t.k(name) == kIdentifier
+		if top {
+			if vn := t.child(d, "value"); vn >= 0 && t.k(e.unwrapCallee(vn)) == kArray {
+				v = e.list(e.text(name), v, c)
+			}
+		}
 		e.bind(name, v, c, nil)
-		if isConst && c.self == 0 && c.sc == e.module && name >= 0 && t.k(name) == kIdentifier {
-			e.constant(e.text(name), v)
+		if top {
+			e.constant(e.text(name), objectProps(v))
+			e.objectFuncs(e.text(name), objectProps(v))
 		}
 	}
 }

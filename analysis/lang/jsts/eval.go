@@ -125,7 +125,11 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		}
 		return plain(obj.taint)
 	case kCall:
-		return e.call(n, c, false)
+		v := e.call(n, c, false)
+		if c.self == 0 && v.props == nil {
+			v.made = e.madeFrom(n, v)
+		}
+		return v
 	case kNew:
 		return e.call(n, c, true)
 	case kString:
@@ -224,7 +228,12 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		if left := t.child(n, "left"); left >= 0 {
 			lv := plain(rv.taint)
 			if r := t.child(n, "right"); r >= 0 && bytes.Equal(e.between(n, left, r), []byte("of")) {
-				lv.each = eachOfElems(rv) // for (const t of tools)
+				if rv.list == "" {
+					lv.each = eachOfElems(rv) // for (const t of tools)
+				}
+				if lv.each == nil {
+					lv.table = tableOf(rv) // for (const t of importedTools)
+				}
 			}
 			e.bind(left, lv, c2, nil)
 		}
@@ -347,6 +356,11 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 	switch {
 	case obj.each != nil:
 		return e.eachMember(obj, key, c)
+	case obj.table != nil:
+		if obj.table.prop != "" {
+			return plain(extend(obj.taint, key))
+		}
+		return val{table: &tableRef{mod: obj.table.mod, name: obj.table.name, prop: key}, taint: extend(obj.taint, key)}
 	case obj.parsed && key == "data":
 		return plain(obj.taint)
 	case obj.req || obj.intr:

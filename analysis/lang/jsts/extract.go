@@ -83,6 +83,9 @@ type extractor struct {
 	assigners       map[*binding][]int32      // variables assigned in functions other than their own
 	handlerArg      map[int32]bool            // argument nodes that are tool handlers (not Refs)
 	eachArg         map[int32][]eachItem      // callbacks of forEach/map over a tool table: their item
+	tableArg        map[int32]*tableRef       // callbacks of forEach/map over another file's tool table: their item
+	tableCalls      map[int32][]tableCall     // by function: its method calls on such items (lists.go)
+	topObjArgs      map[int32]map[string]prop // top-level object literals passed first to a call: their properties
 	regArgs         map[int32]bool            // argument lists of tool registrations
 	wrapperArgs     map[int32][]argVal        // by call node: the arguments of a call passed as a registration argument
 	factories       map[int32][]factoryTool   // by function: the tools it registers named by a parameter

@@ -73,8 +73,15 @@ func (e *extractor) eachParam(method string, obj val, argsNode int32) {
 	default:
 		return
 	}
-	items := eachOfElems(obj)
-	if items == nil || argsNode < 0 {
+	var items []eachItem
+	if obj.list == "" {
+		items = eachOfElems(obj)
+	}
+	var table *tableRef
+	if items == nil {
+		table = tableOf(obj)
+	}
+	if items == nil && table == nil || argsNode < 0 {
 		return
 	}
 	t := e.t
@@ -83,6 +90,13 @@ func (e *extractor) eachParam(method string, obj val, argsNode int32) {
 			continue
 		}
 		if u := e.unwrapCallee(a); u >= 0 && (t.k(u) == kArrow || t.k(u) == kFunctionExpr) {
+			if table != nil {
+				if e.tableArg == nil {
+					e.tableArg = map[int32]*tableRef{}
+				}
+				e.tableArg[u] = table
+				return
+			}
 			if e.eachArg == nil {
 				e.eachArg = map[int32][]eachItem{}
 			}

@@ -376,6 +376,15 @@ func (e *extractor) toolRegistration(n int32, method string, args []argVal, c *c
 		e.noteHandlerArg(last.node)
 		return
 	}
+	if first.v.table != nil && first.v.table.prop != "" {
+		e.tableTool(n, first, last, c)
+		e.noteHandlerArg(last.node)
+		return
+	}
+	if e.paramTableTool(n, first, last, c) {
+		e.noteHandlerArg(last.node)
+		return
+	}
 	name, nameRef, ok := e.toolName(first.node, first.v)
 	if !ok {
 		return

@@ -72,6 +72,15 @@ type val struct {
 	// (byName: each item's name is the tool it serves).
 	each   []eachItem
 	byName bool
+	// list: the value is the File.Lists array of that name, whose elements
+	// are not all known in this file; table: a loop item over such an
+	// array or another file's (or a property of the item), lists.go.
+	list  string
+	table *tableRef
+	// made: the properties of the object literal a top-level call of a
+	// project function was given (`const t = defineTool({ name, handler })`):
+	// a tool object's, as far as lists and constants go (lists.go).
+	made map[string]prop
 	// alts are the functions (index + 1) a value picked from a table of
 	// functions by a computed key may be (HANDLERS[name]): a call of it
 	// is a call of each, so the arguments' taint reaches them all.

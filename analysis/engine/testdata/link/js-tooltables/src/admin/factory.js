@@ -1,0 +1,3 @@
+export function defineTool(def) {
+  return { ...def, handler: async (input) => def.handler(input) };
+}

@@ -1,0 +1,2 @@
+export { restartService } from "./restart.js";
+export * from "./env.js";
