@@ -219,6 +219,14 @@ func (s *Server) buildRootResult(root string, res *finding.Result, prev *rootRes
 			}
 		}
 		rr.toolFile[p] = append(rr.toolFile[p], t)
+		for _, site := range t.Sites {
+			// Each registration of the name gets its lens and hover.
+			at := *t
+			at.File, at.Span, at.NameSpan, at.Sites = site.File, site.Span, site.NameSpan, nil
+			at.Annotations, at.AnnotationSpans = nil, nil // located in t.File
+			sp := absOf(site.File)
+			rr.toolFile[sp] = append(rr.toolFile[sp], &at)
+		}
 	}
 	var key maphash.Hash
 	key.SetSeed(hashSeed)
@@ -231,6 +239,12 @@ func (s *Server) buildRootResult(root string, res *finding.Result, prev *rootRes
 		key.WriteByte(0)
 		binary.LittleEndian.PutUint64(num[:], uint64(t.Span.Start.Line))
 		key.Write(num[:])
+		for _, site := range t.Sites {
+			key.WriteString(site.File)
+			key.WriteByte(0)
+			binary.LittleEndian.PutUint64(num[:], uint64(site.Span.Start.Line))
+			key.Write(num[:])
+		}
 		binary.LittleEndian.PutUint64(num[:], uint64(len(t.Capabilities)))
 		key.Write(num[:])
 		for _, c := range t.Capabilities {

@@ -182,6 +182,17 @@ type Tool struct {
 	Annotations    map[string]bool `json:"annotations,omitempty"`
 	// AnnotationSpans locate each annotation's value in File.
 	AnnotationSpans map[string]source.Span `json:"annotationSpans,omitempty"`
+	// Sites are the other registrations of the same name (both branches of
+	// a configuration switch), in file and position order after File/Span:
+	// a server has one tool per name, so they share the capabilities.
+	Sites []ToolSite `json:"sites,omitempty"`
+}
+
+// ToolSite is one more registration of a tool.
+type ToolSite struct {
+	File     string      `json:"file"`
+	Span     source.Span `json:"span"`
+	NameSpan source.Span `json:"nameSpan"`
 }
 
 // UnresolvedToolLabel is the placeholder that stands for a tool whose name

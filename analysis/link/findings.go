@@ -236,7 +236,36 @@ func (o *linkOut) toolSummaries(fs []finding.Finding, order []int, dupPaths bool
 			return out[i].Span.Start.Offset < out[j].Span.Start.Offset
 		})
 	}
-	return out
+	return mergeSites(out)
+}
+
+// mergeSites folds the later registrations of a resolved name into the
+// first as Sites: a server has one tool per name (the manifest keys by it,
+// capabilities are already per name). The first keeps its annotations
+// (the maps are the facts', never written). Unresolved names stay apart.
+func mergeSites(out []finding.Tool) []finding.Tool {
+	first := make(map[string]int, len(out))
+	n := 0
+	for _, t := range out {
+		if t.NameUnresolved {
+			out[n] = t
+			n++
+			continue
+		}
+		k, dup := first[t.Name]
+		if !dup {
+			first[t.Name] = n
+			out[n] = t
+			n++
+			continue
+		}
+		ft := &out[k]
+		if ft.File != t.File || ft.Span != t.Span {
+			ft.Sites = append(ft.Sites, finding.ToolSite{File: t.File, Span: t.Span, NameSpan: t.NameSpan})
+		}
+	}
+	clear(out[n:])
+	return out[:n]
 }
 
 // capBits numbers the known capabilities in sorted order, so a bit set
