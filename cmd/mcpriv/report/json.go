@@ -72,6 +72,14 @@ type jsonTool struct {
 	SDK            string          `json:"sdk"`
 	Capabilities   []string        `json:"capabilities"`
 	Annotations    map[string]bool `json:"annotations,omitempty"`
+	Sites          []jsonSite      `json:"sites,omitempty"`
+}
+
+// jsonSite is another registration of a tool's name.
+type jsonSite struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
 }
 
 type jsonFileError struct {
@@ -105,11 +113,16 @@ func JSON(w io.Writer, res *finding.Result, _ Options) error {
 		for _, c := range t.Capabilities {
 			caps = append(caps, string(c))
 		}
+		var sites []jsonSite
+		for _, s := range t.Sites {
+			at := pointOf(s.NameSpan, s.Span)
+			sites = append(sites, jsonSite{File: s.File, Line: at.Line + 1, Column: at.Col + 1})
+		}
 		start := pointOf(t.NameSpan, t.Span)
 		out.Tools = append(out.Tools, jsonTool{
 			Name: t.Name, NameUnresolved: t.NameUnresolved, Expression: t.Expression, File: t.File,
 			Line: start.Line + 1, Column: start.Col + 1,
-			SDK: t.SDK, Capabilities: caps, Annotations: t.Annotations,
+			SDK: t.SDK, Capabilities: caps, Annotations: t.Annotations, Sites: sites,
 		})
 	}
 	for _, e := range res.Errors {
