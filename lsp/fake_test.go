@@ -177,8 +177,14 @@ func (e *fakeEngine) ExtractTree(path string, src []byte, tree *sitter.Tree) (*f
 func (e *fakeEngine) Link(root string, files []*facts.File) *finding.Result {
 	time.Sleep(e.linkDelay)
 	res := &finding.Result{Root: root, Files: len(files)}
+	at := map[string]int{}
 	for _, f := range files {
 		for _, t := range f.Tools {
+			if k, dup := at[t.Name]; dup { // one tool per name, as the engine's link
+				res.Tools[k].Sites = append(res.Tools[k].Sites, finding.ToolSite{File: f.Path, Span: t.Span, NameSpan: t.NameSpan})
+				continue
+			}
+			at[t.Name] = len(res.Tools)
 			res.Tools = append(res.Tools, finding.Tool{Name: t.Name, File: f.Path, Span: t.Span, NameSpan: t.NameSpan, SDK: t.SDK})
 		}
 	}
