@@ -84,7 +84,8 @@ func sampleResult(t *testing.T) *finding.Result {
 		},
 		Tools: []finding.Tool{
 			{Name: "sync_notes", File: "src/index.ts", Span: lines.Span(0, 5), NameSpan: lines.Span(7, 16), SDK: "ts-sdk",
-				Capabilities: []capability.ID{capability.NetworkClient}},
+				Capabilities: []capability.ID{capability.NetworkClient},
+				Sites:        []finding.ToolSite{{File: "src/legacy.ts", Span: lines.Span(0, 5), NameSpan: lines.Span(7, 16)}}},
 			{Name: "save_note", File: "src/index.ts", Span: lines.Span(0, 5), SDK: "ts-sdk",
 				Capabilities: []capability.ID{capability.FileWrite, capability.NetworkClient, capability.FileWrite},
 				Annotations:  map[string]bool{"readOnlyHint": false}},

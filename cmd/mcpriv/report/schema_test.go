@@ -77,6 +77,9 @@ func TestSchemaCheckerCatchesBreaks(t *testing.T) {
 		{"missing tools", func(m map[string]any) { delete(finding0(m), "tools") }},
 		{"bad severity", func(m map[string]any) { finding0(m)["severity"] = "fatal" }},
 		{"suppressed without reason", func(m map[string]any) { delete(m["suppressed"].([]any)[0].(map[string]any), "reason") }},
+		{"site without line", func(m map[string]any) {
+			delete(m["tools"].([]any)[1].(map[string]any)["sites"].([]any)[0].(map[string]any), "line")
+		}},
 		{"tool capability", func(m map[string]any) {
 			m["tools"].([]any)[0].(map[string]any)["capabilities"] = []any{"fs.write"}
 		}},
