@@ -188,6 +188,20 @@ type Tool struct {
 	Sites []ToolSite `json:"sites,omitempty"`
 }
 
+// RegisteredIn reports whether a registration of t, at File or a site, is
+// in a file in accepts: a manifest governs the tool if it governs any.
+func (t *Tool) RegisteredIn(in func(file string) bool) bool {
+	if in(t.File) {
+		return true
+	}
+	for _, s := range t.Sites {
+		if in(s.File) {
+			return true
+		}
+	}
+	return false
+}
+
 // ToolSite is one more registration of a tool.
 type ToolSite struct {
 	File     string      `json:"file"`

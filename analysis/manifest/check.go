@@ -256,7 +256,7 @@ func check(m *Manifest, res *finding.Result, files func(file string) bool, root 
 	tools := map[string]bool{}
 	for i := range res.Tools {
 		t := &res.Tools[i]
-		if files(t.File) {
+		if t.RegisteredIn(files) {
 			tools[t.Name] = true
 			extra = append(extra, hintMismatches(t, res, root)...)
 		}

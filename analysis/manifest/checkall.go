@@ -77,6 +77,9 @@ func CheckAll(root string, res *finding.Result, read func(path string) (data []b
 	}
 	for i := range res.Tools {
 		add(res.Tools[i].File)
+		for _, s := range res.Tools[i].Sites {
+			add(s.File)
+		}
 	}
 	paths := make([]string, 0, len(groups))
 	for p := range groups {

@@ -198,7 +198,7 @@ func Governed(res *finding.Result, root, target string, present func(string) boo
 		}
 	}
 	for _, t := range res.Tools {
-		if mine(t.File) {
+		if t.RegisteredIn(mine) {
 			own.Tools = append(own.Tools, t)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -396,7 +397,12 @@ func relocate(res *finding.Result, dir string) *finding.Result {
 	}
 	out.Tools = append([]finding.Tool(nil), res.Tools...)
 	for i := range out.Tools {
-		out.Tools[i].File = join(out.Tools[i].File)
+		t := &out.Tools[i]
+		t.File = join(t.File)
+		t.Sites = slices.Clone(t.Sites)
+		for k := range t.Sites {
+			t.Sites[k].File = join(t.Sites[k].File)
+		}
 	}
 	out.Errors = append([]finding.FileError(nil), res.Errors...)
 	for i := range out.Errors {
