@@ -219,12 +219,10 @@ func (s *Server) buildRootResult(root string, res *finding.Result, prev *rootRes
 			}
 		}
 		rr.toolFile[p] = append(rr.toolFile[p], t)
-		for _, site := range t.Sites {
+		for k := range t.Sites {
 			// Each registration of the name gets its lens and hover.
-			at := *t
-			at.File, at.Span, at.NameSpan, at.Sites = site.File, site.Span, site.NameSpan, nil
-			at.Annotations, at.AnnotationSpans = nil, nil // located in t.File
-			sp := absOf(site.File)
+			at := t.AtSite(k)
+			sp := absOf(at.File)
 			rr.toolFile[sp] = append(rr.toolFile[sp], &at)
 		}
 	}

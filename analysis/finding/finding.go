@@ -184,7 +184,8 @@ type Tool struct {
 	AnnotationSpans map[string]source.Span `json:"annotationSpans,omitempty"`
 	// Sites are the other registrations of the same name (both branches of
 	// a configuration switch), in file and position order after File/Span:
-	// a server has one tool per name, so they share the capabilities.
+	// a server has one tool per name, so they share the capabilities;
+	// Annotations are the first registration's, each site keeps its own.
 	Sites []ToolSite `json:"sites,omitempty"`
 }
 
@@ -202,11 +203,24 @@ func (t *Tool) RegisteredIn(in func(file string) bool) bool {
 	return false
 }
 
-// ToolSite is one more registration of a tool.
+// ToolSite is one more registration of a tool, with its own annotations
+// (each registration's hints are checked where they are written).
 type ToolSite struct {
-	File     string      `json:"file"`
-	Span     source.Span `json:"span"`
-	NameSpan source.Span `json:"nameSpan"`
+	File            string                 `json:"file"`
+	Span            source.Span            `json:"span"`
+	NameSpan        source.Span            `json:"nameSpan"`
+	Annotations     map[string]bool        `json:"annotations,omitempty"`
+	AnnotationSpans map[string]source.Span `json:"annotationSpans,omitempty"`
+}
+
+// AtSite is t as registered at t.Sites[i]: same name and capabilities,
+// that registration's place and annotations, no sites.
+func (t *Tool) AtSite(i int) Tool {
+	at := *t
+	s := &t.Sites[i]
+	at.File, at.Span, at.NameSpan, at.Sites = s.File, s.Span, s.NameSpan, nil
+	at.Annotations, at.AnnotationSpans = s.Annotations, s.AnnotationSpans
+	return at
 }
 
 // UnresolvedToolLabel is the placeholder that stands for a tool whose name

@@ -128,3 +128,26 @@ func main() {
 		})
 	}
 }
+
+// TestToolSiteHints: the hints of every registration of a name are
+// checked where written, not only the first's.
+func TestToolSiteHints(t *testing.T) {
+	res := scanTexts(t, map[string]string{"server.js": `import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { writeFileSync } from "node:fs";
+const server = new McpServer({ name: "x", version: "1" });
+if (process.env.LEGACY) {
+  server.registerTool("save", { description: "d" }, async (a) => writeFileSync(a.path, a.text));
+} else {
+  server.registerTool("save", { description: "d", annotations: { readOnlyHint: true } }, async (a) => writeFileSync(a.path, a.text));
+}
+`})
+	var lines []int
+	for _, f := range res.Findings {
+		if f.Kind == finding.KindHintMismatch {
+			lines = append(lines, f.Span.Start.Line)
+		}
+	}
+	if !slices.Equal(lines, []int{6}) {
+		t.Errorf("hint mismatches on lines %v, want [6]; findings %+v", lines, res.Findings)
+	}
+}

@@ -241,8 +241,8 @@ func (o *linkOut) toolSummaries(fs []finding.Finding, order []int, dupPaths bool
 
 // mergeSites folds the later registrations of a resolved name into the
 // first as Sites: a server has one tool per name (the manifest keys by it,
-// capabilities are already per name). The first keeps its annotations
-// (the maps are the facts', never written). Unresolved names stay apart.
+// capabilities are already per name). Each keeps its annotations (the
+// maps are the facts', never written). Unresolved names stay apart.
 func mergeSites(out []finding.Tool) []finding.Tool {
 	first := make(map[string]int, len(out))
 	n := 0
@@ -261,7 +261,8 @@ func mergeSites(out []finding.Tool) []finding.Tool {
 		}
 		ft := &out[k]
 		if ft.File != t.File || ft.Span != t.Span {
-			ft.Sites = append(ft.Sites, finding.ToolSite{File: t.File, Span: t.Span, NameSpan: t.NameSpan})
+			ft.Sites = append(ft.Sites, finding.ToolSite{File: t.File, Span: t.Span, NameSpan: t.NameSpan,
+				Annotations: t.Annotations, AnnotationSpans: t.AnnotationSpans})
 		}
 	}
 	clear(out[n:])

@@ -258,7 +258,15 @@ func check(m *Manifest, res *finding.Result, files func(file string) bool, root 
 		t := &res.Tools[i]
 		if t.RegisteredIn(files) {
 			tools[t.Name] = true
+		}
+		if files(t.File) {
 			extra = append(extra, hintMismatches(t, res, root)...)
+		}
+		for k := range t.Sites {
+			if files(t.Sites[k].File) {
+				at := t.AtSite(k)
+				extra = append(extra, hintMismatches(&at, res, root)...)
+			}
 		}
 	}
 	if m != nil {
