@@ -273,12 +273,7 @@ func TestRelinkConstProp(t *testing.T) {
 	w := &workspace{root: t.TempDir(), paths: []string{"helpers.py", "server.py"}, texts: map[string]string{"helpers.py": helpers, "server.py": server}}
 	before := linkAndCheck(e, w.root, w.extract(t, e, nil))
 	edited := map[string]string{"server.py": strings.Replace(server, "a.example.com", "b.example.com", 1)}
-	got := linkAndCheck(e, w.root, w.extract(t, e, edited))
-	fresh, err := newTestEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+	got, want := relinkAndFull(t, e, w, edited)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("after the edit the incremental result differs from a full link:\n%s", diffResults(got, want))
 	}
@@ -317,12 +312,7 @@ func TestRelinkConstRef(t *testing.T) {
 		}
 		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
 		edited := maps.Clone(cur)
-		got := linkAndCheck(e, w.root, w.extract(t, e, edited))
-		fresh, err := newTestEngine()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+		got, want := relinkAndFull(t, e, w, edited)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
 		}

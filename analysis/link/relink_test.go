@@ -224,6 +224,19 @@ func snapReused(prev, next *linkSnapshot) bool {
 		&prev.out.tools[0] == &next.out.tools[0]
 }
 
+// relinkAndFull links the edited texts twice: with e, which starts from its
+// previous link (the incremental path), and with a fresh engine (the plain
+// computation). Callers compare the two.
+func relinkAndFull(t *testing.T, e *testEngine, w *workspace, edited map[string]string) (got, want *finding.Result) {
+	t.Helper()
+	got = linkAndCheck(e, w.root, w.extract(t, e, edited))
+	fresh, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+}
+
 func diffResults(a, b *finding.Result) string {
 	var out strings.Builder
 	n := max(len(a.Findings), len(b.Findings))
@@ -334,12 +347,7 @@ server.tool("home", {}, async () => {
 		w := &workspace{root: t.TempDir(), paths: []string{tc.path}, texts: map[string]string{tc.path: tc.text}}
 		before := linkAndCheck(e, w.root, w.extract(t, e, nil))
 		edited := strings.Replace(tc.text, tc.from, tc.to, 1)
-		got := linkAndCheck(e, w.root, w.extract(t, e, map[string]string{tc.path: edited}))
-		fresh, err := newTestEngine()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, map[string]string{tc.path: edited}))
+		got, want := relinkAndFull(t, e, w, map[string]string{tc.path: edited})
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: after %s → %s the relinked result differs from a full link:\n%s", tc.path, tc.from, tc.to, diffResults(got, want))
 		}
@@ -378,12 +386,7 @@ server.tool("ask", {}, async () => {
 		w := &workspace{root: t.TempDir(), paths: []string{tc.path}, texts: map[string]string{tc.path: tc.text}}
 		before := linkAndCheck(e, w.root, w.extract(t, e, nil))
 		edited := strings.Replace(tc.text, tc.from, tc.to, 1)
-		got := linkAndCheck(e, w.root, w.extract(t, e, map[string]string{tc.path: edited}))
-		fresh, err := newTestEngine()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, map[string]string{tc.path: edited}))
+		got, want := relinkAndFull(t, e, w, map[string]string{tc.path: edited})
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: after %s → %s the relinked result differs from a full link:\n%s", tc.path, tc.from, tc.to, diffResults(got, want))
 		}

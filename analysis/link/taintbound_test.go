@@ -153,12 +153,7 @@ func TestTaintBoundNotCached(t *testing.T) {
 		t.Error("a link cut by the taint bound was kept for the next link to start from")
 	}
 	edited := map[string]string{"server.py": strings.Replace(src, "a.example.com", "b.example.com", 1)}
-	got := linkAndCheck(e, w.root, w.extract(t, e, edited))
-	fresh, err := newTestEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+	got, want := relinkAndFull(t, e, w, edited)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("after the edit the result differs from a fresh link:\n%s", diffResults(got, want))
 	}
