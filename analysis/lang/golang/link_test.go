@@ -2,8 +2,6 @@ package golang_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
@@ -261,23 +259,7 @@ func (o *Ops) HandleWrite(ctx context.Context, req mcp.CallToolRequest) (*mcp.Ca
 }
 `,
 	}
-	for p, text := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e, err := engine.New(engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.Scan(context.Background(), root, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := writeAndScan(t, root, files)
 	var tools []string
 	for _, tool := range res.Tools {
 		caps := ""

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/engine"
+	"github.com/mcpriv/mcpriv/analysis/finding"
 )
 
 // scanTools writes files under a temporary module root, scans it as the
@@ -18,7 +19,28 @@ import (
 // capability findings as "file:line capability api".
 func scanTools(t *testing.T, files map[string]string) (tools, sites []string) {
 	t.Helper()
-	root := t.TempDir()
+	res := writeAndScan(t, t.TempDir(), files)
+	for _, tool := range res.Tools {
+		s := tool.Name
+		for _, c := range tool.Capabilities {
+			s += " " + string(c)
+		}
+		tools = append(tools, s)
+	}
+	for _, f := range res.Findings {
+		if f.Capability != "" {
+			sites = append(sites, filepath.ToSlash(f.File)+":"+strconv.Itoa(f.Span.Start.Line)+" "+string(f.Capability)+" "+f.API)
+		}
+	}
+	sort.Strings(tools)
+	sort.Strings(sites)
+	return tools, sites
+}
+
+// writeAndScan writes files (slash paths) under root and scans root as the
+// CLI does.
+func writeAndScan(t *testing.T, root string, files map[string]string) *finding.Result {
+	t.Helper()
 	for p, text := range files {
 		full := filepath.Join(root, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -36,21 +58,7 @@ func scanTools(t *testing.T, files map[string]string) (tools, sites []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tool := range res.Tools {
-		s := tool.Name
-		for _, c := range tool.Capabilities {
-			s += " " + string(c)
-		}
-		tools = append(tools, s)
-	}
-	for _, f := range res.Findings {
-		if f.Capability != "" {
-			sites = append(sites, filepath.ToSlash(f.File)+":"+strconv.Itoa(f.Span.Start.Line)+" "+string(f.Capability)+" "+f.API)
-		}
-	}
-	sort.Strings(tools)
-	sort.Strings(sites)
-	return tools, sites
+	return res
 }
 
 func assertTools(t *testing.T, got, want []string) {
