@@ -13,6 +13,14 @@ import (
 // scanTexts links the files of texts (path → source) in a fresh engine.
 func scanTexts(t *testing.T, texts map[string]string) *finding.Result {
 	t.Helper()
+	e, w := textWorkspace(t, texts)
+	return linkAndCheck(e, w.root, w.extract(t, e, nil))
+}
+
+// textWorkspace is a fresh engine and a workspace in a temporary root
+// holding texts (path → source), its paths sorted.
+func textWorkspace(t *testing.T, texts map[string]string) (*testEngine, *workspace) {
+	t.Helper()
 	e, err := newTestEngine()
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +30,7 @@ func scanTexts(t *testing.T, texts map[string]string) *finding.Result {
 		w.paths = append(w.paths, p)
 	}
 	slices.Sort(w.paths)
-	return linkAndCheck(e, w.root, w.extract(t, e, nil))
+	return e, w
 }
 
 // findingAt returns the finding of capability cap on the line holding marker.

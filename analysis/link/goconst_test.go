@@ -3,7 +3,6 @@ package link
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -13,15 +12,7 @@ import (
 // the link reads module paths.
 func scanGoTexts(t *testing.T, texts map[string]string) *finding.Result {
 	t.Helper()
-	e, err := newTestEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &workspace{root: t.TempDir(), texts: texts}
-	for p := range texts {
-		w.paths = append(w.paths, p)
-	}
-	slices.Sort(w.paths)
+	e, w := textWorkspace(t, texts)
 	if m, ok := texts["go.mod"]; ok {
 		if err := os.WriteFile(filepath.Join(w.root, "go.mod"), []byte(m), 0o644); err != nil {
 			t.Fatal(err)
