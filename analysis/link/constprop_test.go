@@ -257,6 +257,10 @@ func main() {
 			"config.js": "export const SCHEME = \"https://\";\n",
 			"s.js":      "import { SCHEME } from \"./config.js\";\nexport const get = (h) => fetch(SCHEME + h); // here\n",
 		}, "s.js", "// here", wantScope{}},
+		{"js hex number after a constant is not its digits", map[string]string{
+			"config.js": "export const BASE = \"https://api\";\n",
+			"s.js":      "import { BASE } from \"./config.js\";\nexport const get = () => fetch(BASE + 0x10 + \".example.com/x\"); // here\n",
+		}, "s.js", "// here", wantScope{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			texts := tc.texts

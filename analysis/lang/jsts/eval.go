@@ -550,17 +550,7 @@ func (e *extractor) binary(n int32, c *ctx) val {
 	}
 	if l.dflt != "" && !l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
 		// (opts.url ?? "https://…") + "/v1"
-		v.dflt, v.dprefix = l.dflt, l.dprefix
-		switch {
-		case v.dprefix || len(v.dflt) >= maxValue:
-			v.dprefix = true
-		case r.known:
-			v.dflt, v.dprefix = v.dflt+r.str, r.prefix
-		case decimalLiteral(r.num):
-			v.dflt += r.num
-		default:
-			v.dprefix = true
-		}
+		v.dflt, v.dprefix = appendText(l.dflt, l.dprefix, r)
 		return v
 	}
 	if cr := l.cref; !l.known && (cr != nil || constRef(l) != nil) && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
@@ -568,19 +558,10 @@ func (e *extractor) binary(n int32, c *ctx) val {
 		if cr == nil {
 			cr = constRef(l)
 		}
-		v.cref, v.str, v.prefix = cr, l.str, l.prefix
+		v.cref = cr
+		v.str, v.prefix = appendText(l.str, l.prefix, r)
 		if l.cref != nil {
 			v.env = l.env // (process.env.URL ?? DEFAULT_URL) + "/v1"
-		}
-		switch {
-		case v.prefix || len(v.str) >= maxValue:
-			v.prefix = true
-		case r.known:
-			v.str, v.prefix = v.str+r.str, r.prefix
-		case r.num != "":
-			v.str += r.num
-		default:
-			v.prefix = true
 		}
 		return v
 	}
@@ -590,16 +571,7 @@ func (e *extractor) binary(n int32, c *ctx) val {
 		if l.lead != nil {
 			v.str, v.prefix = l.str, l.prefix
 		}
-		switch {
-		case v.prefix || len(v.str) >= maxValue:
-			v.prefix = true
-		case r.known:
-			v.str, v.prefix = v.str+r.str, r.prefix
-		case decimalLiteral(r.num):
-			v.str += r.num
-		default:
-			v.prefix = true
-		}
+		v.str, v.prefix = appendText(v.str, v.prefix, r)
 		return v
 	}
 	if l.known && len(l.str) >= maxValue {
@@ -757,4 +729,19 @@ func decimalLiteral(num string) bool {
 		}
 	}
 	return true
+}
+
+// appendText is text s (prefix: only its start is known) followed by r in
+// a concatenation: r's literal text, a decimal number's digits, or, for
+// anything else (or past maxValue), s as a prefix.
+func appendText(s string, prefix bool, r val) (string, bool) {
+	switch {
+	case prefix || len(s) >= maxValue:
+		return s, true
+	case r.known:
+		return s + r.str, r.prefix
+	case decimalLiteral(r.num):
+		return s + r.num, false
+	}
+	return s, true
 }
