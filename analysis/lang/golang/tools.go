@@ -186,22 +186,7 @@ func (x *extractor) projectTool(out *val, tv val, fields map[string]val, spans m
 		return
 	}
 	td := &toolDef{sdk: x.sdkGuess, name: nv.str, nameSpan: spans["Name"], span: x.span(n)}
-	handlerKey, funcKey, funcs := "", "", 0
-	for _, k := range sortedKeys(fields) {
-		v := fields[k]
-		named := strings.Contains(strings.ToLower(k), "handler")
-		if !isHandler(v) && !otherPackageMethod(v) && !(named && otherPackageFunc(v)) {
-			continue
-		}
-		if named {
-			handlerKey = k
-		}
-		funcs++
-		funcKey = k
-	}
-	if handlerKey == "" && funcs == 1 {
-		handlerKey = funcKey
-	}
+	handlerKey := handlerField(fields)
 	out.tool = td
 	if handlerKey != "" {
 		h := fields[handlerKey]
@@ -225,33 +210,16 @@ func (x *extractor) tableEntry(out *val, keyed map[string]val, positional []val,
 			fields[names[i]] = v
 		}
 	}
-	toolKey, handlerKey := "", ""
-	funcs := 0
-	funcKey := ""
+	toolKey := ""
 	for _, k := range sortedKeys(fields) {
-		v := fields[k]
-		if v.tool != nil {
+		if fields[k].tool != nil {
 			if toolKey != "" {
 				return // several tools: not one entry
 			}
 			toolKey = k
-			continue
 		}
-		named := strings.Contains(strings.ToLower(k), "handler")
-		// A handler of another package: a method value on an instance of
-		// its type (svc.Read), or, in a field named so, a function there.
-		if !isHandler(v) && !otherPackageMethod(v) && !(named && otherPackageFunc(v)) {
-			continue
-		}
-		if named {
-			handlerKey = k
-		}
-		funcs++
-		funcKey = k
 	}
-	if handlerKey == "" && funcs == 1 {
-		handlerKey = funcKey
-	}
+	handlerKey := handlerField(fields)
 	if toolKey == "" || handlerKey == "" {
 		return
 	}
@@ -882,4 +850,29 @@ func argumentsPath(refs []facts.ParamRef, key string) []facts.ParamRef {
 		out = append(out, extend([]facts.ParamRef{r}, segs...)...)
 	}
 	return out
+}
+
+// handlerField is the key of a struct literal's handler: the function field
+// named like a handler, else its only function field, else "". A handler
+// of another package counts too: a method value on an instance of its type
+// (svc.Read), or, in a field named so, a function there. Tool definitions
+// are not handlers.
+func handlerField(fields map[string]val) string {
+	handlerKey, funcKey, funcs := "", "", 0
+	for _, k := range sortedKeys(fields) {
+		v := fields[k]
+		named := strings.Contains(strings.ToLower(k), "handler")
+		if v.tool != nil || !isHandler(v) && !otherPackageMethod(v) && !(named && otherPackageFunc(v)) {
+			continue
+		}
+		if named {
+			handlerKey = k
+		}
+		funcs++
+		funcKey = k
+	}
+	if handlerKey == "" && funcs == 1 {
+		return funcKey
+	}
+	return handlerKey
 }
