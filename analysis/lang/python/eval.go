@@ -42,6 +42,8 @@ type val struct {
 	cref *facts.ConstRef
 	num  string
 	lit  bool // a literal (str, number, container): its methods are not project calls
+	// lifespan: the dict the server's lifespan yields (lifespan.go).
+	lifespan bool
 	// props are the keyword options an instance was constructed with.
 	props map[string]facts.Arg
 	refs  []facts.ParamRef

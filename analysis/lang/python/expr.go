@@ -47,6 +47,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 	case "attribute":
 		o := e.evalObj(fc, t.field(n, "object"))
 		attr := t.text(t.field(n, "attribute"))
+		if e.isLifespanRead(t.field(n, "object"), attr) {
+			return e.lifespanValue(o.refs)
+		}
 		v := e.member(fc, o, attr)
 		if v.sym && v.num == "" {
 			v.num = facts.OpenFlag(v.mod, v.mem)
@@ -125,6 +128,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 	case "yield":
 		if x := t.firstNamed(n); x >= 0 && t.n[x].next < 0 && t.n[t.n[n].first].next == x && e.yieldsContext(fc.decl) {
 			// `yield conn` in a @contextmanager: what `with f() as c` binds.
+			if fc.decl == e.lifespan.fn && t.typ(t.unparen(x)) == "dictionary" {
+				e.lifespan.dict = t.unparen(x)
+			}
 			v := e.eval(fc, x)
 			e.addReturn(fc, v.refs)
 			e.noteReturn(fc.decl, v)
@@ -363,6 +369,9 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 
 // member is o.attr.
 func (e *extractor) member(fc *fnCtx, o val, attr string) val {
+	if v, ok := e.lifespanEntry(o, attr); ok {
+		return v
+	}
 	switch {
 	case o.sym:
 		if len(o.mem) > maxMember {
@@ -485,6 +494,9 @@ func (e *extractor) subscript(fc *fnCtx, n int32) val {
 	}
 	if accessible(o) {
 		e.emitAccess(fc, o, n, t.field(n, "value"), key, krefs)
+	}
+	if v, ok := e.lifespanEntry(o, key); ok && keyKnown {
+		return v
 	}
 	switch {
 	case len(o.alts) > 0:
@@ -854,8 +866,12 @@ func (e *extractor) dict(fc *fnCtx, n int32) val {
 			out.refs = union(out.refs, e.eval(fc, c).refs)
 			continue
 		}
-		out.refs = union(out.refs, e.eval(fc, t.field(c, "key")).refs)
+		k := e.eval(fc, t.field(c, "key"))
+		out.refs = union(out.refs, k.refs)
 		v := e.eval(fc, t.field(c, "value"))
+		if n == e.lifespan.dict && k.known && !k.prefix && k.num == "" {
+			e.noteLifespanEntry(k.s, v)
+		}
 		out.refs = union(out.refs, v.refs)
 		out.alts = mergeAlts(out.alts, v)
 	}

@@ -152,6 +152,7 @@ type extractor struct {
 	// each function (and its ancestors) calls, so that their bodies are
 	// walked first.
 	rets        map[int]val
+	lifespan    lifespanState
 	retConflict map[int]bool
 	// strRets: the string each function of the file returns, as far as
 	// known (noteStrReturn).
@@ -312,6 +313,7 @@ func (e *extractor) prepass() {
 		}
 	}
 	e.noteDeps()
+	e.findLifespan()
 	// Models inherit from models defined in the file.
 	for _, ci := range e.classes {
 		for _, b := range ci.bases {

@@ -369,6 +369,12 @@ func (e *extractor) branch(h int, body int32, names []int32, argIdx int, dec int
 // sdkOf classifies the receiver of `.tool`: "" when it is known not to be an
 // MCP server (pydantic-ai's agent.tool, for instance).
 func (e *extractor) sdkOf(fc *fnCtx, recv val) string {
+	if recv.sym {
+		// `try: from .app import mcp` / `except ImportError: mcp = None`:
+		// the server when the import works, None (no tool) otherwise. The
+		// None merged into the symbol is no object of this file's making.
+		recv.known, recv.lit = false, false
+	}
 	if recv.cls != "" && recv.meth == "" {
 		// self in, or an instance of, a class of this file: a server only
 		// when the class derives from FastMCP.

@@ -1,0 +1,176 @@
+package link
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/finding"
+)
+
+// toolCaps maps each tool of res to its capabilities.
+func toolCaps(res *finding.Result) map[string][]string {
+	got := map[string][]string{}
+	for _, tl := range res.Tools {
+		caps := []string{}
+		for _, c := range tl.Capabilities {
+			caps = append(caps, string(c))
+		}
+		got[tl.Name] = caps
+	}
+	return got
+}
+
+// What a server's lifespan yields (an instance, or a dict of clients) is
+// what its tools read as ctx.request_context.lifespan_context: the methods
+// they call on it are the instance's. Look-alikes stay without the
+// capability: Starlette's router.lifespan_context, a file naming two
+// lifespans, a generator that is no lifespan.
+func TestPythonLifespanContext(t *testing.T) {
+	files := map[string]string{
+		"src/app/instance.py": `from contextlib import asynccontextmanager
+import requests
+from mcp.server.fastmcp import FastMCP, Context
+
+class Connector:
+    def __init__(self, url: str):
+        self.url = url
+
+    def search(self, q):
+        return requests.get(self.url, params={"q": q})
+
+class AppContext:
+    def __init__(self, connector: Connector):
+        self.connector = connector
+
+@asynccontextmanager
+async def lifespan(server: FastMCP):
+    yield AppContext(Connector("https://api.example.com/search"))
+
+mcp = FastMCP("a", lifespan=lifespan)
+
+@mcp.tool()
+def find(q: str, ctx: Context) -> str:
+    connector = ctx.request_context.lifespan_context.connector
+    return connector.search(q).text
+
+@mcp.tool()
+def echo(q: str) -> str:
+    return q
+`,
+		"src/app/dict.py": `from contextlib import asynccontextmanager
+import httpx
+from mcp.server.fastmcp import FastMCP, Context
+
+@asynccontextmanager
+async def app_lifespan(server):
+    client = httpx.AsyncClient()
+    try:
+        yield {"http": client, "name": "x"}
+    finally:
+        await client.aclose()
+
+mcp = FastMCP("b", lifespan=app_lifespan)
+
+@mcp.tool()
+async def fetch(url: str, ctx: Context) -> str:
+    r = await ctx.request_context.lifespan_context["http"].get(url)
+    return r.text
+
+@mcp.tool()
+async def name_of(ctx: Context) -> str:
+    return ctx.request_context.lifespan_context["name"].upper()
+`,
+		"src/app/twolifespans.py": `from contextlib import asynccontextmanager
+import httpx
+from mcp.server.fastmcp import FastMCP, Context
+
+class Fake:
+    def get(self, url):
+        return None
+
+@asynccontextmanager
+async def one(server):
+    yield {"http": httpx.AsyncClient()}
+
+@asynccontextmanager
+async def two(server):
+    yield {"http": Fake()}
+
+a = FastMCP("a", lifespan=one)
+b = FastMCP("b", lifespan=two)
+
+@b.tool()
+async def which(url: str, ctx: Context) -> str:
+    return ctx.request_context.lifespan_context["http"].get(url)
+`,
+		"src/app/starlette.py": `from contextlib import asynccontextmanager
+import httpx
+from mcp.server.fastmcp import FastMCP
+
+@asynccontextmanager
+async def lifespan(server):
+    yield {"http": httpx.AsyncClient()}
+
+mcp = FastMCP("c", lifespan=lifespan)
+
+@mcp.tool()
+async def router_state(app) -> str:
+    state = app.router.lifespan_context["http"]
+    return state.get("x")
+`,
+	}
+	got := toolCaps(scanTexts(t, files))
+	want := map[string][]string{
+		"find": {"network.client"}, "echo": {}, "fetch": {"network.client"}, "name_of": {},
+		"which": {}, "router_state": {},
+	}
+	for name, caps := range want {
+		g, ok := got[name]
+		if !ok {
+			t.Errorf("tool %s not found (tools %v)", name, got)
+			continue
+		}
+		if !slices.Equal(g, caps) {
+			t.Errorf("tool %s: capabilities %v, want %v", name, g, caps)
+		}
+	}
+}
+
+// `try: from .app import mcp` with `mcp = None` when the import fails: the
+// tools decorated on mcp are still the server's. The same fallback around a
+// library's object (an agent framework's helper) registers nothing.
+func TestPythonServerImportFallback(t *testing.T) {
+	files := map[string]string{
+		"src/pkg/app.py": `from fastmcp import FastMCP
+app = FastMCP("x")
+`,
+		"src/pkg/mouse.py": `import subprocess
+try:
+    from pkg.app import app
+except ImportError:
+    app = None
+
+if app is not None:
+    @app.tool()
+    def run_it(cmd: str) -> str:
+        return subprocess.check_output(cmd, shell=True)
+`,
+		"src/pkg/agent.py": `import subprocess
+try:
+    from somelib.agents import helper
+except ImportError:
+    helper = None
+
+@helper.tool()
+def not_a_tool(cmd: str) -> str:
+    return subprocess.check_output(cmd, shell=True)
+`,
+	}
+	got := toolCaps(scanTexts(t, files))
+	if caps, ok := got["run_it"]; !ok || !slices.Equal(caps, []string{"system.exec"}) {
+		t.Errorf("run_it: %v (found %v), want [system.exec]; tools %v", caps, ok, got)
+	}
+	if _, ok := got["not_a_tool"]; ok || len(got) != 1 {
+		t.Errorf("tools %v, want run_it alone", got)
+	}
+}
