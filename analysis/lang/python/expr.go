@@ -1256,6 +1256,9 @@ func (e *extractor) registerMethod(fc *fnCtx, o val, attr string, n int32, al ar
 		e.registerCall(fc, sdk, n, al, -1)
 	case len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
 		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.pos) > 0 && e.loopOfHandlers(fc, al.pos[0]):
+		// for fn in [self.read, self.write]: self.tool(fn)
+		e.registerCall(fc, sdk, n, al, -1)
 	case len(al.posV) > 0 && hasKw(al, "name") && !al.posV[0].known && !al.posV[0].lit:
 		// server.tool(wrapped, name="x"): with the name given by keyword,
 		// the positional argument is the function, whatever wraps it.
