@@ -136,9 +136,11 @@ async def router_state(app) -> str:
 	}
 }
 
-// `try: from .app import mcp` with `mcp = None` when the import fails: the
+// `try: from .app import mcp` with `mcp = None` when the import fails, or
+// `mcp = FastMCP(…)` with a stub of the file's own in the except clause: the
 // tools decorated on mcp are still the server's. The same fallback around a
-// library's object (an agent framework's helper) registers nothing.
+// library's object (an agent framework's helper) registers nothing, nor
+// does the stub used alone.
 func TestPythonServerImportFallback(t *testing.T) {
 	files := map[string]string{
 		"src/pkg/app.py": `from fastmcp import FastMCP
@@ -165,12 +167,40 @@ except ImportError:
 def not_a_tool(cmd: str) -> str:
     return subprocess.check_output(cmd, shell=True)
 `,
+		"src/pkg/stub.py": `import os
+try:
+    from mcp.server.fastmcp import FastMCP
+except ImportError:
+    FastMCP = None
+
+class _Stub:
+    def tool(self, **kw):
+        return lambda f: f
+
+try:
+    mcp = FastMCP(name="m")
+except TypeError:
+    mcp = _Stub()
+
+@mcp.tool(annotations=None)
+def get_home() -> str:
+    return os.environ["HOME"]
+
+local = _Stub()
+
+@local.tool()
+def stub_only() -> str:
+    return os.environ["HOME"]
+`,
 	}
 	got := toolCaps(scanTexts(t, files))
-	if caps, ok := got["run_it"]; !ok || !slices.Equal(caps, []string{"system.exec"}) {
-		t.Errorf("run_it: %v (found %v), want [system.exec]; tools %v", caps, ok, got)
+	want := map[string][]string{"run_it": {"system.exec"}, "get_home": {"system.env"}}
+	for name, caps := range want {
+		if g, ok := got[name]; !ok || !slices.Equal(g, caps) {
+			t.Errorf("%s: %v (found %v), want %v; tools %v", name, g, ok, caps, got)
+		}
 	}
-	if _, ok := got["not_a_tool"]; ok || len(got) != 1 {
-		t.Errorf("tools %v, want run_it alone", got)
+	if len(got) != len(want) {
+		t.Errorf("tools %v, want %v: a library's helper or the file's own stub registers nothing", got, want)
 	}
 }

@@ -101,6 +101,9 @@ type fnCtx struct {
 	// cond > 0 inside conditional code (branches, loops, handlers): a
 	// binding there merges with the previous one instead of replacing it.
 	cond int
+	// handler > 0 inside an except clause: a stand-in bound there (a dummy
+	// class when the import or the construction failed) is no type.
+	handler int
 	// globals are names declared `global` here: bindings go to the module scope.
 	globals map[string]bool
 	// loops are the enclosing loops over literal containers (loops.go).
@@ -465,7 +468,9 @@ func (e *extractor) stmt(fc *fnCtx, n int32) {
 							e.bindTarget(fc, t.firstNamed(al), val{})
 						}
 					case "block":
+						fc.handler++
 						e.body(fc, x)
+						fc.handler--
 					}
 				}
 			case "else_clause", "finally_clause":
@@ -884,7 +889,7 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 		}
 		if fc.cond > 0 || sc != fc.scope {
 			if old, ok := sc.vars[name]; ok {
-				v = merge(old, v)
+				v = merge(old, stubOf(fc, old, v))
 			}
 		}
 		if ci := fc.classBody; ci != nil && ci.settings && sc == fc.scope {
@@ -935,6 +940,18 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 	default:
 		e.eval(fc, l)
 	}
+}
+
+// stubOf is v, the value an except clause binds, without its type when
+// that is a stand-in of the file's own (`except TypeError: mcp =
+// _DummyFastMCP()`) for the library or project object old the try bound:
+// the merge then keeps old's type, what the code runs with when it works.
+func stubOf(fc *fnCtx, old, v val) val {
+	if fc.handler == 0 || !old.sym || old.lit || v.sym || v.meth != "" || v.cls == "" && v.classDef == "" {
+		return v
+	}
+	v.cls, v.classDef, v.self = "", "", false
+	return v
 }
 
 // merge joins two values a name may hold after conditional code: taint
