@@ -44,6 +44,8 @@ type val struct {
 	lit  bool // a literal (str, number, container): its methods are not project calls
 	// lifespan: the dict the server's lifespan yields (lifespan.go).
 	lifespan bool
+	// wraps: 1 + the function of the file a wrapper value runs (wrappers.go).
+	wraps int
 	// props are the keyword options an instance was constructed with.
 	props map[string]facts.Arg
 	refs  []facts.ParamRef
@@ -759,6 +761,11 @@ func (e *extractor) assign(fc *fnCtx, a int32) val {
 		v = e.eval(fc, r)
 	case r >= 0:
 		v = e.eval(fc, r)
+		if !v.isFn && v.meth == "" && t.typ(t.unparen(r)) == "call" {
+			if w := e.wrappedFn(fc, r); w.fn >= 0 {
+				v.wraps = w.fn + 1
+			}
+		}
 	}
 	if ty >= 0 {
 		if tv := e.typeVal(fc, ty); tv.sym || tv.cls != "" {
@@ -967,6 +974,9 @@ func merge(old, v val) val {
 	v.alts = mergeAlts(old.alts, val{alts: v.alts})
 	if !v.sym && !v.isFn && v.cls == "" && v.classDef == "" && v.meth == "" {
 		v.sym, v.mod, v.mem, v.isFn, v.fn, v.cls, v.classDef, v.meth, v.self = old.sym, old.mod, old.mem, old.isFn, old.fn, old.cls, old.classDef, old.meth, old.self
+		if v.wraps == 0 {
+			v.wraps = old.wraps
+		}
 	}
 	if old.known && v.known && old.s == v.s && old.prefix == v.prefix && v.env == "" {
 		v.env = old.env // the same default, the variable or flag still overrides it

@@ -1342,10 +1342,20 @@ func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, n
 	fnName := t.text(h)
 	nameSpan := e.span(h)
 	exprOf := ".__name__" // what names the tool when fnName is unknown
+	w := wrapped{fn: -1}
+	if t.typ(h) == "call" {
+		w = e.wrappedFn(fc, h)
+	} else if hv.wraps > 0 && !hv.isFn && hv.meth == "" {
+		w.fn = hv.wraps - 1
+	}
 	switch {
 	case hv.isFn:
 		idx = hv.fn
 		fnName = e.f.Functions[idx].Name // "" for a lambda: unresolved
+	case w.fn >= 0 && t.typ(h) == "call":
+		// partial(run, cfg), wrap(find): the wrapped function runs; the
+		// tool's name is the wrapper's, known only when given (name=…).
+		idx, fnName, exprOf = w.fn, "", ""
 	case hv.meth != "":
 		idx = e.resolveMethod(hv.cls, hv.meth)
 		fnName = hv.meth
@@ -1377,10 +1387,17 @@ func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, n
 	default:
 		return
 	}
+	if idx < 0 && ref == nil && w.fn >= 0 {
+		idx = w.fn // a variable holding a wrapper of the function
+	}
 	if nameCall >= 0 {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, nameCall, 0)
 	} else {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
+	}
+	if w.fn >= 0 {
+		tl := &e.f.Tools[len(e.f.Tools)-1]
+		tl.Inputs = e.dropBound(tl.Inputs, w)
 	}
 	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" && tl.NameExpr == "" {
 		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + exprOf
