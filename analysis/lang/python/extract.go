@@ -520,7 +520,14 @@ func (e *extractor) staticString(i int32, consts map[string]string, prefix strin
 	i = t.unparen(i)
 	switch t.typ(i) {
 	case "string":
-		s, known, pre := e.stringLit(i, nil)
+		// f"{PREFIX}_search": an interpolation of a constant, with no
+		// conversion or format, is its text.
+		s, known, pre := e.stringLit(i, func(x int32) (string, bool) {
+			if ks := t.namedKids(x, nil); len(ks) == 1 {
+				return e.staticString(ks[0], consts, prefix)
+			}
+			return "", false
+		})
 		return s, known && !pre
 	case "concatenated_string":
 		var b strings.Builder

@@ -256,6 +256,8 @@ func TestTools(t *testing.T) {
 		{"low-level dispatch by a loop over tool classes", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'read'\n    async def execute(self, args):\n        pass\nclass W:\n    name = 'write'\n    async def execute(self, args):\n        pass\nTOOLS = [R(), W()]\n@s.call_tool()\nasync def h(name, arguments):\n    for t in TOOLS:\n        if t.name == name:\n            return await t.execute(arguments)\n    raise ValueError(name)\n",
 			[]string{"read python-lowlevel execute [1]", "write python-lowlevel execute [1]"}},
 		{"a loop comparing another field is no dispatch", "from mcp.server import Server\ns = Server('x')\nclass R:\n    name = 'read'\n    async def execute(self, args):\n        pass\n@s.call_tool()\nasync def h(name, arguments):\n    for t in [R()]:\n        if t.name == arguments['kind']:\n            return await t.execute(arguments)\n", nil},
+		{"f-string name of a module constant", "import os\nfrom fastmcp import FastMCP\nmcp = FastMCP('x')\nP = 'db'\nE = os.getenv('TOOL_PREFIX', 'pg')\n@mcp.tool(name=f'{P}_search')\ndef a(q):\n    pass\n@mcp.tool(name=f'{E}_query')\ndef b(q):\n    pass\n@mcp.tool(name=f'{P!r}_x')\ndef c(q):\n    pass\n",
+			[]string{"db_search fastmcp a [0:q]", "expr:f'{E}_query' fastmcp b [0:q]", "expr:f'{P!r}_x' fastmcp c [0:q]"}},
 		{"low-level enum match", "from enum import Enum\nclass T(str, Enum):\n    R = 'read'\n@server.call_tool()\nasync def h(name, arguments):\n    match name:\n        case T.R:\n            pass\n        case T.W.value:\n            pass\n",
 			[]string{"read python-lowlevel case read [1]", "ref:T.W python-lowlevel case T.W [1]"}},
 	}
