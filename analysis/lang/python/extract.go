@@ -153,6 +153,7 @@ type extractor struct {
 	// walked first.
 	rets        map[int]val
 	lifespan    lifespanState
+	imported    map[string]bool // importedNames, once asked (registry.go)
 	retConflict map[int]bool
 	// strRets: the string each function of the file returns, as far as
 	// known (noteStrReturn).

@@ -1,6 +1,10 @@
 package python
 
-import "github.com/mcpriv/mcpriv/analysis/facts"
+import (
+	"bytes"
+
+	"github.com/mcpriv/mcpriv/analysis/facts"
+)
 
 // The lifespan context: an MCP server built with `lifespan=app_lifespan`
 // runs that @asynccontextmanager once, and what it yields is what every
@@ -34,6 +38,9 @@ type lifespanState struct {
 // body (and its yield) is walked first.
 func (e *extractor) findLifespan() {
 	t := e.t
+	if !bytes.Contains(t.src, []byte("lifespan_context")) {
+		return // nothing reads a lifespan's value
+	}
 	fn := 0
 	for i := range t.n {
 		if t.n[i].typ != "keyword_argument" || !t.textEq(t.field(int32(i), "name"), "lifespan") {

@@ -269,7 +269,10 @@ func (e *extractor) importedClass(x int32) (cls string, inst bool) {
 		return "", false
 	}
 	name := t.text(x)
-	if name == "" || name[0] < 'A' || name[0] > 'Z' || e.classes[name] != nil || !e.importedNames()[name] {
+	if e.imported == nil {
+		e.imported = e.importedNames()
+	}
+	if name == "" || name[0] < 'A' || name[0] > 'Z' || e.classes[name] != nil || !e.imported[name] {
 		return "", false
 	}
 	return name, inst
