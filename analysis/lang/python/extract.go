@@ -200,6 +200,10 @@ type listedTool struct {
 type plainHandler struct {
 	fn, argIdx int
 	dec        int32
+	// table: the imported dict of handlers it dispatches through, and the
+	// call argument carrying the input (tabledispatch.go); "" for none.
+	table    string
+	tableArg int
 }
 
 type toolAnns struct {
@@ -664,6 +668,7 @@ func (e *extractor) exports(mod *scope) {
 			}
 		}
 	}
+	e.tableExports(ex)
 	if len(ex) > 0 {
 		e.f.Exports = ex
 	}

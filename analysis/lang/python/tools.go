@@ -102,7 +102,8 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 		e.registryDispatch(h, body, nameParam)
 	}
 	if len(e.f.Tools) == before {
-		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec})
+		table, in := e.importedTable(h, body, nameParam)
+		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec, table: table, tableArg: in})
 	}
 }
 
@@ -225,6 +226,10 @@ func (e *extractor) plainTools() {
 		return // several handlers: which serves which tool is unknown
 	}
 	p := e.plain[0]
+	if p.table != "" {
+		e.tableTools(p)
+		return
+	}
 	seen := map[string]bool{}
 	for _, l := range e.listed {
 		key := l.name + "\x00" + l.ref
