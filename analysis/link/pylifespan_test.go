@@ -20,6 +20,20 @@ func toolCaps(res *finding.Result) map[string][]string {
 	return got
 }
 
+// wantToolCaps checks that each tool of want has exactly its capabilities
+// in got and, when exact, that got holds no other tool.
+func wantToolCaps(t *testing.T, got, want map[string][]string, exact bool) {
+	t.Helper()
+	if exact && len(got) != len(want) {
+		t.Errorf("tools %v, want %v", got, want)
+	}
+	for name, caps := range want {
+		if g, ok := got[name]; !ok || !slices.Equal(g, caps) {
+			t.Errorf("tool %s: %v (found %v), want %v", name, g, ok, caps)
+		}
+	}
+}
+
 // What a server's lifespan yields (an instance, or a dict of clients) is
 // what its tools read as ctx.request_context.lifespan_context: the methods
 // they call on it are the instance's. Look-alikes stay without the
@@ -124,16 +138,7 @@ async def router_state(app) -> str:
 		"find": {"network.client"}, "echo": {}, "fetch": {"network.client"}, "name_of": {},
 		"which": {}, "router_state": {},
 	}
-	for name, caps := range want {
-		g, ok := got[name]
-		if !ok {
-			t.Errorf("tool %s not found (tools %v)", name, got)
-			continue
-		}
-		if !slices.Equal(g, caps) {
-			t.Errorf("tool %s: capabilities %v, want %v", name, g, caps)
-		}
-	}
+	wantToolCaps(t, got, want, true)
 }
 
 // `try: from .app import mcp` with `mcp = None` when the import fails, or
@@ -195,12 +200,6 @@ def stub_only() -> str:
 	}
 	got := toolCaps(scanTexts(t, files))
 	want := map[string][]string{"run_it": {"system.exec"}, "get_home": {"system.env"}}
-	for name, caps := range want {
-		if g, ok := got[name]; !ok || !slices.Equal(g, caps) {
-			t.Errorf("%s: %v (found %v), want %v; tools %v", name, g, ok, caps, got)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("tools %v, want %v: a library's helper or the file's own stub registers nothing", got, want)
-	}
+	// A library's helper or the file's own stub registers nothing.
+	wantToolCaps(t, got, want, true)
 }

@@ -20,26 +20,8 @@ import (
 func (e *extractor) registryDispatch(h int, body int32, nameParam string) {
 	t := e.t
 	lookup := func(x int32) (string, bool) {
-		x = t.unparen(x)
-		if t.typ(x) == "await" {
-			x = t.unparen(t.firstNamed(x))
-		}
-		switch t.typ(x) {
-		case "subscript":
-			if v := t.field(x, "value"); t.typ(v) == "identifier" && t.textEq(t.unparen(t.field(x, "subscript")), nameParam) {
-				return t.text(v), true
-			}
-		case "call":
-			f := t.field(x, "function")
-			if t.typ(f) != "attribute" || !t.textEq(t.field(f, "attribute"), "get") {
-				break
-			}
-			o := t.field(f, "object")
-			if ks := t.namedKids(t.field(x, "arguments"), nil); t.typ(o) == "identifier" && len(ks) > 0 && t.textEq(ks[0], nameParam) {
-				return t.text(o), true
-			}
-		}
-		return "", false
+		tb := e.nameLookup(x, nameParam)
+		return tb, tb != ""
 	}
 	var table, holder, method string
 	call := int32(-1)
@@ -253,6 +235,32 @@ func (e *extractor) syntaxVal(x int32) val {
 		}
 	}
 	return val{}
+}
+
+// nameLookup is the dict x looks the tool name up in: TABLE for
+// TABLE[name] or TABLE.get(name) (awaited or not); "" otherwise.
+func (e *extractor) nameLookup(x int32, nameParam string) string {
+	t := e.t
+	x = t.unparen(x)
+	if t.typ(x) == "await" {
+		x = t.unparen(t.firstNamed(x))
+	}
+	switch t.typ(x) {
+	case "subscript":
+		if v := t.field(x, "value"); t.typ(v) == "identifier" && t.textEq(t.unparen(t.field(x, "subscript")), nameParam) {
+			return t.text(v)
+		}
+	case "call":
+		f := t.field(x, "function")
+		if t.typ(f) != "attribute" || !t.textEq(t.field(f, "attribute"), "get") {
+			break
+		}
+		o := t.field(f, "object")
+		if ks := t.namedKids(t.field(x, "arguments"), nil); t.typ(o) == "identifier" && len(ks) > 0 && t.textEq(ks[0], nameParam) {
+			return t.text(o)
+		}
+	}
+	return ""
 }
 
 // importedClass is the class name x spells when it is an imported name

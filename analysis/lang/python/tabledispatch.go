@@ -36,27 +36,7 @@ func (e *extractor) importedTable(h int, body int32, nameParam string) (string, 
 			}
 		}
 	}
-	lookup := func(x int32) string {
-		x = t.unparen(x)
-		if t.typ(x) == "await" {
-			x = t.unparen(t.firstNamed(x))
-		}
-		switch t.typ(x) {
-		case "subscript":
-			if v := t.field(x, "value"); t.typ(v) == "identifier" && t.textEq(t.unparen(t.field(x, "subscript")), nameParam) {
-				return t.text(v)
-			}
-		case "call":
-			f := t.field(x, "function")
-			if t.typ(f) == "attribute" && t.textEq(t.field(f, "attribute"), "get") {
-				o := t.field(f, "object")
-				if ks := t.namedKids(t.field(x, "arguments"), nil); t.typ(o) == "identifier" && len(ks) > 0 && t.textEq(ks[0], nameParam) {
-					return t.text(o)
-				}
-			}
-		}
-		return ""
-	}
+	lookup := func(x int32) string { return e.nameLookup(x, nameParam) }
 	var walk func(n int32, depth int)
 	walk = func(n int32, depth int) {
 		if depth > maxDepth {
