@@ -61,6 +61,10 @@ type val struct {
 	handler *val // server.ServerTool{Handler: …}
 	annots  map[string]annot
 	items   []val // tool definitions among the elements of a slice or map literal
+	// fields are the fields of a row of a named table (named.go): a struct
+	// literal with a literal string field and a handler, or a map entry
+	// (kvKey, kvValue). nil when the value is no row.
+	fields map[string]val
 	// entry names the fields of a table entry (a struct literal holding a
 	// tool definition and its handler) that hold the tool and the handler.
 	entry *entryKeys

@@ -1,0 +1,125 @@
+package golang
+
+import (
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// Named tables: servers that keep their tools as rows of names and
+// handlers and build the SDK's definitions in a loop,
+//
+//	defs := []spec{{"read_memory", "reads memory", s.handleRead}, …}
+//	for _, d := range defs { s.AddTool(mcp.NewTool(d.name, …), d.handler) }
+//	byName := map[string]server.ToolHandlerFunc{"env_get": s.handleEnv}
+//	for name, h := range byName { s.AddTool(mcp.NewTool(name), h) }
+//
+// A row is any struct literal with a literal string field and a handler
+// field: Route{Name, Handler} looks the same, so a row is no tool until a
+// registration builds a tool definition from one of its fields. Each row
+// then is one tool, named by that field and run by the handler the
+// registration selects from the same row.
+
+const (
+	// kvKey and kvValue are the fields of a map entry row: the key and
+	// the value. No Go identifier spells them.
+	kvKey   = "\x00key"
+	kvValue = "\x00value"
+)
+
+// namedRow returns fields when they make a row: a struct literal with a
+// handler field (see handlerField); nil otherwise. Its name may be no
+// literal: that row's tool is then unresolved, never left out.
+func namedRow(fields map[string]val) map[string]val {
+	if len(fields) == 0 || handlerField(fields) == "" {
+		return nil
+	}
+	return fields
+}
+
+// otherRows is the items of a table literal with rows in it once n
+// elements that are no rows (a call's result, a variable) are added: each
+// stands for a row none of whose fields is known, so a registration over
+// the table reports its tool as unresolved rather than dropping it.
+func otherRows(items []val, n int) []val {
+	rows := false
+	for _, it := range items {
+		rows = rows || it.fields != nil
+	}
+	for ; rows && n > 0 && len(items) < maxTools; n-- {
+		row := unknown()
+		row.fields = map[string]val{}
+		items = append(items, row)
+	}
+	return items
+}
+
+// positionalFields maps the elements of a positional struct literal to the
+// struct's field names; nil when they do not match.
+func positionalFields(positional []val, names []string) map[string]val {
+	if len(positional) == 0 || len(positional) > len(names) {
+		return nil
+	}
+	fields := make(map[string]val, len(positional))
+	for i, v := range positional {
+		fields[names[i]] = v
+	}
+	return fields
+}
+
+// kvRow is the row of a map entry "name": handler, or false when the key
+// is no literal string or the value no handler.
+func kvRow(key, value val) (val, bool) {
+	if !key.known || key.prefix || key.str == "" || value.tool != nil ||
+		!isHandler(value) && !otherPackageMethod(value) && !otherPackageFunc(value) && !isFactoryResult(value) {
+		return val{}, false
+	}
+	row := unknown()
+	row.fields = map[string]val{kvKey: key, kvValue: value}
+	return row, true
+}
+
+// kvRows reports whether every item of v is a map entry row.
+func kvRows(v val) bool {
+	for _, it := range v.items {
+		if _, ok := it.fields[kvKey]; !ok {
+			return false
+		}
+	}
+	return len(v.items) > 0
+}
+
+// eachTool is the value of a tool definition whose name is a field of
+// each row of a table (mcp.NewTool(d.name, …) in a loop over rows): a
+// definition per row, any one of them. false when no row names the tool
+// with a literal: the definition then stays one, unresolved.
+func (x *extractor) eachTool(name val, at source.Span, def func() *toolDef) (val, bool) {
+	if !name.each {
+		return val{}, false
+	}
+	named := false
+	for _, it := range name.items {
+		named = named || it.known && !it.prefix
+	}
+	if !named {
+		return val{}, false
+	}
+	out := unknown()
+	out.each, out.cut, out.refs = true, name.cut, name.refs
+	out.items = make([]val, 0, len(name.items))
+	for _, it := range name.items {
+		td := def()
+		x.toolName(td, it, at)
+		item := unknown()
+		item.tool = td
+		out.items = append(out.items, item)
+	}
+	return out, true
+}
+
+// selectRow is field name of a table row (nil fields: not a row).
+func selectRow(it val, name string) (val, bool) {
+	if it.fields == nil {
+		return val{}, false
+	}
+	v, ok := it.fields[name]
+	return v, ok
+}
