@@ -480,6 +480,12 @@ type ToolTable struct {
 	InputArg    int    `json:"inputArg"`
 	Fn          int    `json:"fn"`
 	Param       int    `json:"param"`
+	// HandlerParam is 1 + the index of Fn's parameter holding the
+	// handler, 0 when the registration's own handler runs. It goes with
+	// NameProp "": the parameter is the name itself (Go: func addTool(s, name
+	// string, h server.ToolHandlerFunc) { s.AddTool(mcp.NewTool(name), h) }
+	// is one tool per call, named by its literal and run by its function.
+	HandlerParam int `json:"handlerParam,omitempty"`
 }
 
 // Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.

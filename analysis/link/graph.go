@@ -132,6 +132,15 @@ func (ix *index) build() {
 		}
 	}
 	for _, ti := range byParam {
+		if ti.t.Table.NameProp == "" { // a Go registration helper (gohelpertools.go)
+			if els, partial, other := ix.helperElems(ti); !ix.addTableTools(ti, els) || partial {
+				if ti.handler < 0 {
+					ti.handler = other
+				}
+				ix.addTool(ti)
+			}
+			continue
+		}
 		if !ix.addTableTools(ti, ix.paramElems(ti)) {
 			ix.addTool(ti)
 		}

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
@@ -123,3 +124,42 @@ func selectRow(it val, name string) (val, bool) {
 	v, ok := it.fields[name]
 	return v, ok
 }
+
+// Registration helpers: a function of the project that registers a tool
+// named by its parameter,
+//
+//	func addTool(s *server.MCPServer, name, desc string, h server.ToolHandlerFunc) {
+//		s.AddTool(mcp.NewTool(name, mcp.WithDescription(desc)), h)
+//	}
+//	addTool(s, "read_file", "…", handleRead)
+//
+// registers one tool per call. The extractor sees only the helper: it
+// records which parameters hold the name and the handler (a ToolTable
+// with no NameProp), and the link names a tool per caller's literal.
+
+// paramOf is the parameter v is, passed on unchanged; nil when v is not one.
+func paramOf(v val) *facts.ParamRef {
+	if !v.direct || len(v.refs) != 1 || len(v.refs[0].Path) != 0 || v.refs[0].Param < 0 || v.refs[0].Fn <= 0 {
+		return nil
+	}
+	r := v.refs[0]
+	return &r
+}
+
+// helperTable is the table of a registration inside a helper whose name is
+// the helper's parameter; nil otherwise.
+func helperTable(td *toolDef, h val) *facts.ToolTable {
+	p := td.nameParam
+	if p == nil || p.Param >= maxHelperParams {
+		return nil
+	}
+	tb := &facts.ToolTable{Fn: p.Fn, Param: p.Param, InputArg: -1}
+	if hp := paramOf(h); hp != nil && hp.Fn == p.Fn && hp.Param < maxHelperParams {
+		tb.HandlerParam = hp.Param + 1
+	}
+	return tb
+}
+
+// maxHelperParams bounds the parameters a registration helper's name and
+// handler may be (facts.ToolTable.HandlerParam's range).
+const maxHelperParams = 16

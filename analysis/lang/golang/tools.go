@@ -14,9 +14,13 @@ type toolDef struct {
 	name     string
 	nameRef  string
 	nameExpr string // the name expression as written, when neither name nor nameRef
-	nameSpan source.Span
-	span     source.Span // the definition (mcp.NewTool(…), &mcp.Tool{…})
-	annots   map[string]annot
+	// nameParam is the parameter of the enclosing function the name is,
+	// passed on unchanged (a registration helper's name): the link names
+	// the tool by each caller's literal (named.go).
+	nameParam *facts.ParamRef
+	nameSpan  source.Span
+	span      source.Span // the definition (mcp.NewTool(…), &mcp.Tool{…})
+	annots    map[string]annot
 }
 
 // serverToolKeys are the fields of mcp-go's server.ServerTool.
@@ -124,6 +128,7 @@ func (x *extractor) toolName(td *toolDef, v val, at source.Span) {
 		td.nameRef = x.toolRefOf(v)
 	default:
 		td.nameExpr = strings.Join(strings.Fields(string(x.t.src[at.Start.Offset:at.End.Offset])), " ")
+		td.nameParam = paramOf(v)
 	}
 }
 
@@ -714,6 +719,7 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 			}
 		}
 	}
+	tool.Table = helperTable(td, h)
 	typed = typed || h.typed
 	prefix := []string(nil)
 	if tool.Handler >= 0 {

@@ -1,0 +1,202 @@
+package golang_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRegistrationForms covers tool registrations beyond the SDK
+// tutorials, modelled on real servers: tools defined in another package of
+// the module (a ServerTool or a (Tool, handler) pair returned by a
+// function, a method value on an instance made there), rows of a name and
+// a handler built into definitions in a loop, and registration helpers
+// naming the tool by their parameter. Handlers reach the memory class
+// through an internal Windows API wrapper. Look-alikes stay silent.
+func TestRegistrationForms(t *testing.T) {
+	tools, sites := scanTools(t, map[string]string{
+		"go.mod": "module example.com/winmcp\n\ngo 1.22\n",
+		"cmd/winmcp/main.go": `package main
+
+import (
+	"context"
+	"os"
+
+	"example.com/winmcp/internal/tools"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+const toolHost = "host_name"
+
+func addTool(s *server.MCPServer, name, desc string, h server.ToolHandlerFunc) {
+	s.AddTool(mcp.NewTool(name, mcp.WithDescription(desc)), h)
+}
+
+func addReadOnly(s *server.MCPServer, name string, h server.ToolHandlerFunc) {
+	addTool(s, name, "read only", h)
+}
+
+func hEnv(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return mcp.NewToolResultText(os.Getenv("HOME")), nil
+}
+
+func hHost(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	h, err := os.Hostname()
+	return mcp.NewToolResultText(h), err
+}
+
+// Look-alike: a route table's helper is no registration.
+type mux struct{}
+
+func (mux) Handle(name string, h func()) {}
+
+func route(m mux, name string, h func()) { m.Handle(name, h) }
+
+func main() {
+	s := server.NewMCPServer("win", "1.0.0")
+	s.AddTools(tools.ClickTool(), tools.ScreenTool())
+	h := tools.NewHandlers()
+	s.AddTool(mcp.NewTool("window_title"), h.HandleTitle)
+	addTool(s, "env_get", "reads an environment variable", hEnv)
+	addReadOnly(s, toolHost, hHost)
+	addTool(s, os.Args[1], "dynamic", hEnv)
+	route(mux{}, "home", func() { os.Remove("x") })
+	tools.RegisterRows(s)
+	server.ServeStdio(s)
+}
+`,
+		"internal/tools/tools.go": `package tools
+
+import (
+	"context"
+	"os"
+
+	"example.com/winmcp/internal/win"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+func ClickTool() server.ServerTool {
+	return server.ServerTool{Tool: mcp.NewTool("mouse_click"), Handler: handleClick}
+}
+
+func handleClick(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	win.Click(req.GetInt("x", 0), req.GetInt("y", 0))
+	return nil, nil
+}
+
+func ScreenTool() server.ServerTool {
+	return server.ServerTool{
+		Tool: mcp.NewTool("screen_size"),
+		Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			w, h := win.ScreenSize()
+			return mcp.NewToolResultText(string(rune(w + h))), nil
+		},
+	}
+}
+
+type Handlers struct{}
+
+func NewHandlers() *Handlers { return &Handlers{} }
+
+func (h *Handlers) HandleTitle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return mcp.NewToolResultText(win.WindowTitle()), nil
+}
+
+type row struct {
+	name    string
+	desc    string
+	handler server.ToolHandlerFunc
+}
+
+func RegisterRows(s *server.MCPServer) {
+	rows := []row{
+		{"file_read", "reads a file", readFile},
+		{name: "mem_read", handler: readMem},
+	}
+	for _, r := range rows {
+		s.AddTool(mcp.NewTool(r.name, mcp.WithDescription(r.desc)), r.handler)
+	}
+	for name, h := range map[string]server.ToolHandlerFunc{"file_remove": removeFile} {
+		s.AddTool(mcp.NewTool(name), h)
+	}
+}
+
+func readFile(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	b, err := os.ReadFile(req.GetString("path", ""))
+	return mcp.NewToolResultText(string(b)), err
+}
+
+func readMem(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return mcp.NewToolResultText(string(win.ReadMemory(uintptr(req.GetInt("addr", 0)), 16))), nil
+}
+
+func removeFile(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return nil, os.Remove(req.GetString("path", ""))
+}
+`,
+		"internal/win/win.go": `package win
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+var (
+	user32               = syscall.NewLazyDLL("user32.dll")
+	kernel32             = syscall.NewLazyDLL("kernel32.dll")
+	procSetCursorPos     = user32.NewProc("SetCursorPos")
+	procGetSystemMetrics = user32.NewProc("GetSystemMetrics")
+	procGetWindowTextW   = user32.NewProc("GetWindowTextW")
+	procReadProcessMem   = kernel32.NewProc("ReadProcessMemory")
+)
+
+type point struct{ x, y int32 }
+
+func Click(x, y int) {
+	procSetCursorPos.Call(uintptr(x), uintptr(y))
+}
+
+func ScreenSize() (int, int) {
+	w, _, _ := procGetSystemMetrics.Call(0)
+	h, _, _ := procGetSystemMetrics.Call(1)
+	return int(w), int(h) + int(unsafe.Sizeof(point{}))
+}
+
+func WindowTitle() string {
+	buf := make([]uint16, 256)
+	procGetWindowTextW.Call(0, uintptr(unsafe.Pointer(&buf[0])), 256)
+	return syscall.UTF16ToString(buf)
+}
+
+func ReadMemory(addr uintptr, n int) []byte {
+	buf := make([]byte, n)
+	procReadProcessMem.Call(0, addr, uintptr(unsafe.Pointer(&buf[0])), uintptr(n), 0)
+	return buf
+}
+`,
+	})
+	assertTools(t, tools, []string{
+		"env_get system.env",
+		"file_read file.read",
+		"file_remove file.delete",
+		"host_name system.info",
+		"mem_read memory.native memory.unsafe",
+		"mouse_click memory.native",
+		"screen_size memory.native",
+		"unresolved tool at cmd/winmcp/main.go:15 (name) system.env",
+		"window_title memory.native memory.unsafe",
+	})
+	unsafePointers := 0
+	for _, s := range sites {
+		if strings.HasSuffix(s, " unsafe.Sizeof") {
+			t.Errorf("unsafe.Sizeof is no memory use: %s", s)
+		}
+		if strings.HasSuffix(s, "memory.unsafe unsafe.Pointer") {
+			unsafePointers++
+		}
+	}
+	if unsafePointers != 2 {
+		t.Errorf("unsafe.Pointer sites: %d, want 2\n%s", unsafePointers, strings.Join(sites, "\n"))
+	}
+}
