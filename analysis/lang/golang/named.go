@@ -163,3 +163,79 @@ func helperTable(td *toolDef, h val) *facts.ToolTable {
 // maxHelperParams bounds the parameters a registration helper's name and
 // handler may be (facts.ToolTable.HandlerParam's range).
 const maxHelperParams = 16
+
+// A helper's handler named outside this file (addTool(s, "host", h.Host),
+// s.addTool("rm", s.hs.Remove), addTool(s, "mk", h.MakeHandler(dir))) is
+// no function of the file an argument can point to: such an argument
+// points to a stub standing for it, which calls it and nothing else, so
+// the link runs it for the tool the call names. Only calls of project
+// functions passing a literal string beside the function get stubs: the
+// shape of a registration helper's call.
+
+// helperStubs points the function arguments of a project call (args, of
+// values vals) that name functions outside this file to stubs.
+func (x *extractor) helperStubs(args []facts.Arg, vals []val, at source.Span) {
+	named := false
+	for _, v := range vals {
+		named = named || v.known && !v.prefix && v.str != ""
+	}
+	if !named {
+		return
+	}
+	for i, v := range vals {
+		if args[i].Func >= 0 || args[i].Known {
+			continue
+		}
+		if callee, ok := x.calleeOf(v, at); ok && x.stubs < maxStubs {
+			x.stubs++
+			label := callee.Name
+			if callee.Class != "" {
+				label = callee.Class + "." + label
+			}
+			idx := len(x.f.Functions)
+			fn := facts.Function{Name: "handler " + label, Parent: 0, Span: at, NameSpan: at}
+			lc := facts.LocalCall{Callee: callee, Span: at}
+			if !isFactoryResult(v) {
+				// The stub takes a handler's parameters and passes them
+				// on, so tool input reaches the function it stands for.
+				// A factory's parameters are its configuration: none.
+				fn.Params = []string{"ctx", "req", "args"}
+				for p := range fn.Params {
+					lc.Args = append(lc.Args, facts.Arg{Func: -1, Refs: []facts.ParamRef{{Fn: idx, Param: p}}, Pass: true})
+				}
+			}
+			fn.LocalCalls = []facts.LocalCall{lc}
+			x.f.Functions = append(x.f.Functions, fn)
+			args[i].Func = idx
+		}
+	}
+}
+
+// maxStubs bounds the stubs of one file.
+const maxStubs = 1024
+
+// calleeOf is the function value v names outside this file: a method
+// value, a function of another file or package of the module, or the
+// closure a handler factory there returns (the factory stands for it).
+func (x *extractor) calleeOf(v val, at source.Span) (facts.Callee, bool) {
+	switch {
+	case v.fn >= 0:
+		return facts.Callee{}, false
+	case v.fnRef != nil:
+		c := *v.fnRef
+		c.Span = at
+		return c, true
+	case otherPackageMethod(v):
+		recv, name := splitMethodValue(v.member)
+		return facts.Callee{Kind: "method", Name: name, Class: recv, Module: v.mod, Func: -1, Span: at}, true
+	case otherPackageFunc(v):
+		return facts.Callee{Kind: "package", Name: v.member, Module: v.mod, Func: -1, Span: at}, true
+	case isFactoryResult(v):
+		mod, name, _ := handlerFactory(v)
+		if idx, ok := x.funcs[name]; ok && mod == "" {
+			return facts.Callee{Kind: "local", Name: name, Func: idx, Span: at}, true
+		}
+		return facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: at}, true
+	}
+	return facts.Callee{}, false
+}

@@ -1,6 +1,7 @@
 package golang_test
 
 import (
+	"sort"
 	"strings"
 	"testing"
 )
@@ -198,5 +199,109 @@ func ReadMemory(addr uintptr, n int) []byte {
 	}
 	if unsafePointers != 2 {
 		t.Errorf("unsafe.Pointer sites: %d, want 2\n%s", unsafePointers, strings.Join(sites, "\n"))
+	}
+}
+
+// TestHelperHandlersElsewhere: a registration helper method given handlers
+// declared in another package (a function, a method value on a field, a
+// factory's closure) and a name constant of that package runs each for
+// its own tool, with its input tainting the handler's calls. A call of a
+// project function with a string and a function that registers nothing
+// stays no tool.
+func TestHelperHandlersElsewhere(t *testing.T) {
+	res := writeAndScan(t, t.TempDir(), map[string]string{
+		"go.mod": "module example.com/helpers\n\ngo 1.22\n",
+		"main.go": `package main
+
+import (
+	"example.com/helpers/h"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+type Server struct {
+	mcp *server.MCPServer
+	hs  *h.Handlers
+}
+
+func (s *Server) addTool(name, desc string, fn server.ToolHandlerFunc) {
+	s.mcp.AddTool(mcp.NewTool(name, mcp.WithDescription(desc)), fn)
+}
+
+func (s *Server) register() {
+	s.addTool("host", "host name", h.Host)
+	s.addTool("rm", "removes a file", s.hs.Remove)
+	s.addTool("mk", "makes the work directory", h.MakeHandler("/srv/work"))
+	s.addTool(h.ToolWho, "user id", s.hs.Who)
+	h.Route("/debug", h.Debug)
+}
+
+func main() {
+	s := &Server{mcp: server.NewMCPServer("x", "1"), hs: h.New()}
+	s.register()
+	server.ServeStdio(s.mcp)
+}
+`,
+		"h/h.go": `package h
+
+import (
+	"context"
+	"os"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+const ToolWho = "whoami"
+
+type Handlers struct{}
+
+func New() *Handlers { return &Handlers{} }
+
+func Host(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	n, err := os.Hostname()
+	return mcp.NewToolResultText(n), err
+}
+
+func (x *Handlers) Remove(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return nil, os.Remove(req.GetString("path", ""))
+}
+
+func (x *Handlers) Who(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	return mcp.NewToolResultText(string(rune(os.Getuid()))), nil
+}
+
+func MakeHandler(dir string) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return nil, os.MkdirAll(dir, 0o755)
+	}
+}
+
+func Route(path string, f func()) {}
+
+func Debug() { os.Setenv("DEBUG", "1") }
+`,
+	})
+	var tools []string
+	for _, tool := range res.Tools {
+		s := tool.Name
+		for _, c := range tool.Capabilities {
+			s += " " + string(c)
+		}
+		tools = append(tools, s)
+	}
+	sort.Strings(tools)
+	assertTools(t, tools, []string{"host system.info", "mk file.write", "rm file.delete", "whoami system.info"})
+	tainted := false
+	for _, f := range res.Findings {
+		if f.API == "os.Remove" {
+			tainted = f.Tainted && f.TaintTool == "rm" && f.TaintSource == "path"
+		}
+		if f.API == "os.Setenv" && len(f.Tools) > 0 {
+			t.Errorf("a route's function is no tool's: %+v", f.Tools)
+		}
+	}
+	if !tainted {
+		t.Error("os.Remove in rm's handler: want tainted by rm's input path")
 	}
 }

@@ -1540,6 +1540,7 @@ func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes [
 			x.addStore(a.sel, unknown()) // set(&c.baseURL): written through the pointer
 		}
 	}
+	x.helperStubs(lc.Args, args, lc.Span)
 	fn := &x.f.Functions[c.idx]
 	fn.LocalCalls = append(fn.LocalCalls, lc)
 }
@@ -1582,6 +1583,9 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	for i, a := range args {
 		call.Args = append(call.Args, x.arg(argNodes[i], a))
 		res.refs = addRefs(res.refs, a.refs)
+	}
+	if projectPackage(mod) {
+		x.helperStubs(call.Args, args, call.Span)
 	}
 	x.f.Calls = append(x.f.Calls, call)
 	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {
