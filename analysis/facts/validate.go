@@ -210,6 +210,14 @@ func Validate(f *File, size int) error {
 				return err
 			}
 		}
+		for _, b := range t.Binds {
+			if mod, _, ok := strings.Cut(b, "\x00"); b != "" && (!ok || mod == "") {
+				return fmt.Errorf("%s: bound instance %q is not Module\\x00Member", what, b)
+			}
+		}
+		if len(t.Binds) > maxTableArg {
+			return fmt.Errorf("%s: %d bound arguments, at most %d", what, len(t.Binds), maxTableArg)
+		}
 		if tb := t.Table; tb != nil {
 			if tb.NameProp == "" && tb.Name != "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg ||
 				tb.Name == "" && tb.Param < 0 || tb.HandlerParam < 0 || tb.HandlerParam > maxTableArg || tb.HandlerParam > 0 && tb.NameProp != "" {

@@ -1,6 +1,8 @@
 package link
 
 import (
+	"strings"
+
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
@@ -104,4 +106,53 @@ func (ix *index) helperName(cf int, a *facts.Arg) (string, bool) {
 		return vals[0].s, true
 	}
 	return "", false
+}
+
+// maxBoundNesting bounds the closures between a handler factory and a
+// method call on its parameter.
+const maxBoundNesting = 16
+
+// boundTargets lists, for a tool of file whose handler is factory to
+// given instances of types of other packages of the module (binds, by
+// argument: Tool.Binds), the methods of each instance's package named like
+// the methods the factory and its closures call on the parameter holding
+// it: e.Execute(…) in the closure of CreateToolHandler(e CommandExecutor,
+// …) is that package's Execute. They are the tool's roots beside its
+// handler, so they are that tool's alone.
+func (ix *index) boundTargets(file int, binds []string, to fnID) []fnID {
+	ix.tables = true // roots that depend on another file's calls: no graph link
+	fi := int(ix.owner[to])
+	fj := int(to - ix.base[fi])
+	fns := ix.files[fi].Functions
+	var out []fnID
+	for g := range fns {
+		if !nestedIn(fns, g, fj) {
+			continue
+		}
+		for _, lc := range fns[g].LocalCalls {
+			if lc.Callee.Kind != "method" || len(lc.Receiver) != 1 || lc.Receiver[0].Fn != fj || len(lc.Receiver[0].Path) != 0 {
+				continue
+			}
+			k := lc.Receiver[0].Param
+			if k < 0 || k >= len(binds) || binds[k] == "" {
+				continue
+			}
+			mod, _, _ := strings.Cut(binds[k], "\x00")
+			if d := ix.goLocalDir(file, mod); d != "" {
+				out = append(out, ix.goDirFuncs(d, lc.Callee.Name, "", true)...)
+			}
+		}
+	}
+	return out
+}
+
+// nestedIn reports whether function g is function f or a closure within it.
+func nestedIn(fns []facts.Function, g, f int) bool {
+	for n := 0; n < maxBoundNesting && g > 0 && g < len(fns); n++ {
+		if g == f {
+			return true
+		}
+		g = fns[g].Parent
+	}
+	return false
 }

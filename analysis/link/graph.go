@@ -103,6 +103,9 @@ func (ix *index) build() {
 			if t.Dispatcher > 0 && t.Dispatcher < len(f.Functions) {
 				ti.dispatcher = ix.base[i] + fnID(t.Dispatcher)
 			}
+			if len(t.Binds) > 0 && ti.handler >= 0 {
+				ti.bound = ix.boundTargets(i, t.Binds, ti.handler)
+			}
 			if t.Table != nil {
 				ix.tables = true
 				if t.Table.Name == "" {

@@ -1,6 +1,8 @@
 package golang
 
 import (
+	"strings"
+
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/source"
 )
@@ -164,51 +166,100 @@ func helperTable(td *toolDef, h val) *facts.ToolTable {
 // handler may be (facts.ToolTable.HandlerParam's range).
 const maxHelperParams = 16
 
-// A helper's handler named outside this file (addTool(s, "host", h.Host),
+// A helper's handler named outside this file (s.addTool("host", h.Host),
 // s.addTool("rm", s.hs.Remove), addTool(s, "mk", h.MakeHandler(dir))) is
 // no function of the file an argument can point to: such an argument
 // points to a stub standing for it, which calls it and nothing else, so
-// the link runs it for the tool the call names. Only calls of project
-// functions passing a literal string beside the function get stubs: the
-// shape of a registration helper's call.
+// the link runs it for the tool the call names. Only calls of a helper of
+// this file (a function holding a registration named by its parameter)
+// get stubs: a function value passed elsewhere says nothing of when it
+// runs.
 
-// helperStubs points the function arguments of a project call (args, of
-// values vals) that name functions outside this file to stubs.
-func (x *extractor) helperStubs(args []facts.Arg, vals []val, at source.Span) {
+// pendingStub is a function argument of a call of a project function of
+// this package that names a function outside this file: LocalCalls[lc]
+// of function fn, argument arg.
+type pendingStub struct {
+	fn, lc, arg int
+	callee      facts.Callee
+	factory     bool
+}
+
+// noteStubs records the function arguments of a local call (args, of
+// values vals, the call being the last LocalCall of function fn) that
+// name functions outside this file, when the call passes a literal string
+// too: the shape of a registration helper's call.
+func (x *extractor) noteStubs(fn int, args []facts.Arg, vals []val, at source.Span) {
 	named := false
 	for _, v := range vals {
 		named = named || v.known && !v.prefix && v.str != ""
 	}
-	if !named {
+	if !named || len(x.pending) >= maxStubs {
 		return
 	}
 	for i, v := range vals {
 		if args[i].Func >= 0 || args[i].Known {
 			continue
 		}
-		if callee, ok := x.calleeOf(v, at); ok && x.stubs < maxStubs {
-			x.stubs++
-			label := callee.Name
-			if callee.Class != "" {
-				label = callee.Class + "." + label
-			}
-			idx := len(x.f.Functions)
-			fn := facts.Function{Name: "handler " + label, Parent: 0, Span: at, NameSpan: at}
-			lc := facts.LocalCall{Callee: callee, Span: at}
-			if !isFactoryResult(v) {
-				// The stub takes a handler's parameters and passes them
-				// on, so tool input reaches the function it stands for.
-				// A factory's parameters are its configuration: none.
-				fn.Params = []string{"ctx", "req", "args"}
-				for p := range fn.Params {
-					lc.Args = append(lc.Args, facts.Arg{Func: -1, Refs: []facts.ParamRef{{Fn: idx, Param: p}}, Pass: true})
-				}
-			}
-			fn.LocalCalls = []facts.LocalCall{lc}
-			x.f.Functions = append(x.f.Functions, fn)
-			args[i].Func = idx
+		if callee, ok := x.calleeOf(v, at); ok {
+			x.pending = append(x.pending, pendingStub{fn: fn, lc: len(x.f.Functions[fn].LocalCalls), arg: i, callee: callee, factory: isFactoryResult(v)})
 		}
 	}
+}
+
+// helperStubs points the pending arguments of calls of this file's
+// registration helpers to stubs.
+func (x *extractor) helperStubs() {
+	helpers := map[int]bool{}
+	for _, t := range x.f.Tools {
+		if t.Table != nil && t.Table.Name == "" && t.Table.NameProp == "" {
+			helpers[t.Table.Fn] = true
+		}
+	}
+	if len(helpers) == 0 {
+		return
+	}
+	for _, p := range x.pending {
+		lc := &x.f.Functions[p.fn].LocalCalls[p.lc]
+		if !helpers[x.localTarget(lc.Callee)] {
+			continue
+		}
+		idx := len(x.f.Functions)
+		label := p.callee.Name
+		if p.callee.Class != "" {
+			label = p.callee.Class + "." + label
+		}
+		stub := facts.Function{Name: "handler " + label, Parent: 0, Span: lc.Span, NameSpan: lc.Span}
+		call := facts.LocalCall{Callee: p.callee, Span: lc.Span}
+		if !p.factory {
+			// The stub takes a handler's parameters and passes them on,
+			// so tool input reaches the function it stands for. A
+			// factory's parameters are its configuration: none.
+			stub.Params = []string{"ctx", "req", "args"}
+			for k := range stub.Params {
+				call.Args = append(call.Args, facts.Arg{Func: -1, Refs: []facts.ParamRef{{Fn: idx, Param: k}}, Pass: true})
+			}
+		}
+		stub.LocalCalls = []facts.LocalCall{call}
+		x.f.Functions = append(x.f.Functions, stub)
+		lc.Args[p.arg].Func = idx
+	}
+}
+
+// localTarget is the function of this file a local call names, -1 none.
+func (x *extractor) localTarget(c facts.Callee) int {
+	switch {
+	case c.Func > 0:
+		return c.Func
+	case c.Kind == "method" && c.Class != "" && c.Module == "":
+		if idx, ok := x.methods[c.Class+"."+c.Name]; ok {
+			return idx
+		}
+	case (c.Kind == "local" || c.Kind == "package") && c.Module == "":
+		if idx, ok := x.funcs[c.Name]; ok {
+			return idx
+		}
+	}
+	return -1
 }
 
 // maxStubs bounds the stubs of one file.
@@ -238,4 +289,36 @@ func (x *extractor) calleeOf(v val, at source.Span) (facts.Callee, bool) {
 		return facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: at}, true
 	}
 	return facts.Callee{}, false
+}
+
+// Handler factories given an implementation: servers pass a factory of
+// their own an instance whose methods do the work, typed as an interface,
+//
+//	s.AddTool(opsTool, tools.CreateToolHandler(azaks.NewOpsExecutor(), cfg))
+//	func CreateToolHandler(e CommandExecutor, …) server.ToolHandlerFunc {
+//		return func(ctx, req) { … e.Execute(ctx, args, cfg) … }
+//	}
+//
+// so which Execute runs depends on the registration. The tool records which
+// instance each argument is (Tool.Binds, "module\x00NewOpsExecutor()"); the
+// link resolves the factory's method calls on that parameter among the
+// methods of the instance's package, for this tool alone
+// (link/gohelpertools.go).
+
+// factoryBinds lists, by argument, the instances of types of other
+// packages of the module (made by a constructor there, or a composite
+// literal of such a type); nil when there is none.
+func factoryBinds(args []val) []string {
+	var out []string
+	for i, a := range args {
+		name, ok := strings.CutSuffix(a.member, "()")
+		if !ok || !projectPackage(a.mod) || name == "" || strings.ContainsAny(name, ".()") || a.fn >= 0 || a.fnRef != nil {
+			continue
+		}
+		if out == nil {
+			out = make([]string, len(args))
+		}
+		out[i] = a.mod + "\x00" + a.member
+	}
+	return out
 }

@@ -305,3 +305,87 @@ func Debug() { os.Setenv("DEBUG", "1") }
 		t.Error("os.Remove in rm's handler: want tainted by rm's input path")
 	}
 }
+
+// TestFactoryGivenImplementation: a handler factory calls a method on an
+// interface parameter; each registration passes an implementation from
+// another package, and each tool runs its own implementation's method,
+// not the others'. A factory given a plain value binds nothing.
+func TestFactoryGivenImplementation(t *testing.T) {
+	tools, _ := scanTools(t, map[string]string{
+		"go.mod": "module example.com/exec\n\ngo 1.22\n",
+		"main.go": `package main
+
+import (
+	"example.com/exec/files"
+	"example.com/exec/shell"
+	"example.com/exec/tools"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+func main() {
+	s := server.NewMCPServer("exec", "1.0.0")
+	s.AddTool(mcp.NewTool("run_command"), tools.CreateToolHandler(shell.NewExecutor()))
+	s.AddTool(mcp.NewTool("write_note"), tools.CreateToolHandler(&files.Writer{Dir: "/srv/notes"}))
+	s.AddTool(mcp.NewTool("echo"), tools.Echo("hello"))
+	server.ServeStdio(s)
+}
+`,
+		"tools/handler.go": `package tools
+
+import (
+	"context"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+type Executor interface {
+	Execute(ctx context.Context, args map[string]any) (string, error)
+}
+
+func CreateToolHandler(e Executor) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		out, err := e.Execute(ctx, req.GetArguments())
+		return mcp.NewToolResultText(out), err
+	}
+}
+
+func Echo(s string) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return mcp.NewToolResultText(s), nil
+	}
+}
+`,
+		"shell/shell.go": `package shell
+
+import (
+	"context"
+	"os/exec"
+)
+
+type Executor struct{}
+
+func NewExecutor() *Executor { return &Executor{} }
+
+func (e *Executor) Execute(ctx context.Context, args map[string]any) (string, error) {
+	out, err := exec.CommandContext(ctx, "az", "version").Output()
+	return string(out), err
+}
+`,
+		"files/files.go": `package files
+
+import (
+	"context"
+	"os"
+)
+
+type Writer struct{ Dir string }
+
+func (w *Writer) Execute(ctx context.Context, args map[string]any) (string, error) {
+	return "", os.WriteFile(w.Dir+"/note.txt", []byte("x"), 0o600)
+}
+`,
+	})
+	assertTools(t, tools, []string{"echo", "run_command system.exec", "write_note file.write"})
+}

@@ -1516,6 +1516,9 @@ func (x *extractor) wrapped(res val, args []val) val {
 	if len(args) == 1 && args[0].boolean != 0 {
 		res.boolean = args[0].boolean
 	}
+	if _, _, ok := handlerFactory(res); ok {
+		res.binds = factoryBinds(args)
+	}
 	if _, _, ok := handlerFactory(res); ok && res.inner == nil {
 		for _, a := range args {
 			// Named as a handler maker (GetAksNetworkResourcesHandler,
@@ -1540,7 +1543,7 @@ func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes [
 			x.addStore(a.sel, unknown()) // set(&c.baseURL): written through the pointer
 		}
 	}
-	x.helperStubs(lc.Args, args, lc.Span)
+	x.noteStubs(c.idx, lc.Args, args, lc.Span)
 	fn := &x.f.Functions[c.idx]
 	fn.LocalCalls = append(fn.LocalCalls, lc)
 }
@@ -1583,9 +1586,6 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	for i, a := range args {
 		call.Args = append(call.Args, x.arg(argNodes[i], a))
 		res.refs = addRefs(res.refs, a.refs)
-	}
-	if projectPackage(mod) {
-		x.helperStubs(call.Args, args, call.Span)
 	}
 	x.f.Calls = append(x.f.Calls, call)
 	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {

@@ -716,6 +716,8 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 				// Neither is the handler alone, so a function of this file
 				// standing for the pair is.
 				tool.Handler, tool.HandlerRef = x.factoryPair(span, td, h), nil
+			} else if len(h.binds) <= maxHelperParams {
+				tool.Binds = h.binds // a factory given instances (named.go)
 			}
 		}
 	}
@@ -780,7 +782,11 @@ func (x *extractor) factoryPair(span source.Span, td *toolDef, h val) int {
 		label = td.nameRef + td.nameExpr
 	}
 	fn := facts.Function{Name: "handler " + label, Parent: 0, Span: span, NameSpan: span}
-	for _, v := range []val{h, *h.inner} {
+	vals := []val{h}
+	if h.inner != nil {
+		vals = append(vals, *h.inner)
+	}
+	for _, v := range vals {
 		mod, name, _ := handlerFactory(v)
 		callee := facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: span}
 		if idx, ok := x.funcs[name]; ok && mod == "" {
