@@ -29,13 +29,22 @@ const (
 )
 
 // namedRow returns fields when they make a row: a struct literal with a
-// handler field (see handlerField); nil otherwise. Its name may be no
+// handler field (see handlerField) or a handler factory's result
+// ({"read", handleRead(client)}); nil otherwise. Its name may be no
 // literal: that row's tool is then unresolved, never left out.
 func namedRow(fields map[string]val) map[string]val {
-	if len(fields) == 0 || handlerField(fields) == "" {
+	if len(fields) == 0 {
 		return nil
 	}
-	return fields
+	if handlerField(fields) != "" {
+		return fields
+	}
+	for _, v := range fields {
+		if isFactoryResult(v) {
+			return fields
+		}
+	}
+	return nil
 }
 
 // otherRows is the items of a table literal with rows in it once n
