@@ -186,7 +186,7 @@ const maxHelperParams = 16
 
 // pendingStub is a function argument of a call of a project function of
 // this package that names a function outside this file: LocalCalls[lc]
-// of function fn, argument arg.
+// of function fn (-1: of a call of another package), argument arg.
 type pendingStub struct {
 	fn, lc, arg int
 	callee      facts.Callee
@@ -215,6 +215,34 @@ func (x *extractor) noteStubs(fn int, args []facts.Arg, vals []val, at source.Sp
 	}
 }
 
+// moduleStubs points the function arguments of a call of another package
+// of the module (args, of values vals) to stubs at once when they are
+// named as handlers (HandleRead, handlers.Handler(), h.handleRead): the
+// helper there cannot be seen, and a handler passed on runs for something.
+func (x *extractor) moduleStubs(args []facts.Arg, vals []val, at source.Span) {
+	named := false
+	for _, v := range vals {
+		named = named || v.known && !v.prefix && v.str != ""
+	}
+	if !named {
+		return
+	}
+	for i, v := range vals {
+		if args[i].Func >= 0 || args[i].Known || len(x.pending) >= maxStubs {
+			continue
+		}
+		if callee, ok := x.calleeOf(v, at); ok && handlerNamed(callee.Name) {
+			x.pending = append(x.pending, pendingStub{fn: -1, arg: i, callee: callee, factory: isFactoryResult(v)})
+			args[i].Func = x.addStub(x.pending[len(x.pending)-1], at)
+		}
+	}
+}
+
+// handlerNamed reports whether a function's name says it handles a tool.
+func handlerNamed(name string) bool {
+	return strings.HasPrefix(name, "Handle") || strings.HasPrefix(name, "handle") || strings.Contains(name, "Handler")
+}
+
 // helperStubs points the pending arguments of calls of this file's
 // registration helpers to stubs.
 func (x *extractor) helperStubs() {
@@ -228,30 +256,37 @@ func (x *extractor) helperStubs() {
 		return
 	}
 	for _, p := range x.pending {
+		if p.fn < 0 {
+			continue // a module call's, added at once
+		}
 		lc := &x.f.Functions[p.fn].LocalCalls[p.lc]
-		if !helpers[x.localTarget(lc.Callee)] {
-			continue
+		if helpers[x.localTarget(lc.Callee)] {
+			lc.Args[p.arg].Func = x.addStub(p, lc.Span)
 		}
-		idx := len(x.f.Functions)
-		label := p.callee.Name
-		if p.callee.Class != "" {
-			label = p.callee.Class + "." + label
-		}
-		stub := facts.Function{Name: "handler " + label, Parent: 0, Span: lc.Span, NameSpan: lc.Span}
-		call := facts.LocalCall{Callee: p.callee, Span: lc.Span}
-		if !p.factory {
-			// The stub takes a handler's parameters and passes them on,
-			// so tool input reaches the function it stands for. A
-			// factory's parameters are its configuration: none.
-			stub.Params = []string{"ctx", "req", "args"}
-			for k := range stub.Params {
-				call.Args = append(call.Args, facts.Arg{Func: -1, Refs: []facts.ParamRef{{Fn: idx, Param: k}}, Pass: true})
-			}
-		}
-		stub.LocalCalls = []facts.LocalCall{call}
-		x.f.Functions = append(x.f.Functions, stub)
-		lc.Args[p.arg].Func = idx
 	}
+}
+
+// addStub adds the stub of pending argument p and returns its index.
+func (x *extractor) addStub(p pendingStub, at source.Span) int {
+	idx := len(x.f.Functions)
+	label := p.callee.Name
+	if p.callee.Class != "" {
+		label = p.callee.Class + "." + label
+	}
+	stub := facts.Function{Name: "handler " + label, Parent: 0, Span: at, NameSpan: at}
+	call := facts.LocalCall{Callee: p.callee, Span: at}
+	if !p.factory {
+		// The stub takes a handler's parameters and passes them on, so
+		// tool input reaches the function it stands for. A factory's
+		// parameters are its configuration: none.
+		stub.Params = []string{"ctx", "req", "args"}
+		for k := range stub.Params {
+			call.Args = append(call.Args, facts.Arg{Func: -1, Refs: []facts.ParamRef{{Fn: idx, Param: k}}, Pass: true})
+		}
+	}
+	stub.LocalCalls = []facts.LocalCall{call}
+	x.f.Functions = append(x.f.Functions, stub)
+	return idx
 }
 
 // localTarget is the function of this file a local call names, -1 none.

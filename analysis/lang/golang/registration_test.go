@@ -234,6 +234,7 @@ func (s *Server) register() {
 	s.addTool("mk", "makes the work directory", h.MakeHandler("/srv/work"))
 	s.addTool(h.ToolWho, "user id", s.hs.Who)
 	h.Route("/debug", h.Debug)
+	h.Register(s.mcp, "list_dir", h.HandleList)
 }
 
 func main() {
@@ -279,6 +280,15 @@ func MakeHandler(dir string) server.ToolHandlerFunc {
 
 func Route(path string, f func()) {}
 
+// Register is a helper of another package: a handler named as one runs
+// for the tool its caller names.
+func Register(s *server.MCPServer, name string, fn server.ToolHandlerFunc) { s.AddTool(mcp.NewTool(name), fn) }
+
+func HandleList(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	_, err := os.ReadDir(req.GetString("dir", "."))
+	return nil, err
+}
+
 func Debug() { os.Setenv("DEBUG", "1") }
 `,
 	})
@@ -291,7 +301,7 @@ func Debug() { os.Setenv("DEBUG", "1") }
 		tools = append(tools, s)
 	}
 	sort.Strings(tools)
-	assertTools(t, tools, []string{"host system.info", "mk file.write", "rm file.delete", "whoami system.info"})
+	assertTools(t, tools, []string{"host system.info", "list_dir file.read", "mk file.write", "rm file.delete", "whoami system.info"})
 	tainted := false
 	for _, f := range res.Findings {
 		if f.API == "os.Remove" {

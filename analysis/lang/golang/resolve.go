@@ -1587,6 +1587,9 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		call.Args = append(call.Args, x.arg(argNodes[i], a))
 		res.refs = addRefs(res.refs, a.refs)
 	}
+	if projectPackage(mod) {
+		x.moduleStubs(call.Args, args, call.Span)
+	}
 	x.f.Calls = append(x.f.Calls, call)
 	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {
 		// A request's taint is its method's, URL's and body's: not the
