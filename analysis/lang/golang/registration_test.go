@@ -399,3 +399,44 @@ func (w *Writer) Execute(ctx context.Context, args map[string]any) (string, erro
 	})
 	assertTools(t, tools, []string{"echo", "run_command system.exec", "write_note file.write"})
 }
+
+// TestHelperCallerWithoutRuleWords: the file calling a registration helper
+// mentions no rule's words and no registration word, so the pre-filter
+// would skip it; its calls name the tool, so the scan extracts it.
+func TestHelperCallerWithoutRuleWords(t *testing.T) {
+	tools, _ := scanTools(t, map[string]string{
+		"go.mod": "module example.com/p8\n\ngo 1.22\n",
+		"main.go": `package main
+
+import "example.com/p8/app"
+
+func main() {
+	s := app.New()
+	app.Register(s, "list_dir", app.HandleList)
+	app.Serve(s)
+}
+`,
+		"app/app.go": `package app
+
+import (
+	"context"
+	"os"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+func New() *server.MCPServer { return server.NewMCPServer("x", "1") }
+
+func Serve(s *server.MCPServer) { server.ServeStdio(s) }
+
+func Register(s *server.MCPServer, name string, fn server.ToolHandlerFunc) { s.AddTool(mcp.NewTool(name), fn) }
+
+func HandleList(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	_, err := os.ReadDir(".")
+	return nil, err
+}
+`,
+	})
+	assertTools(t, tools, []string{"list_dir file.read"})
+}
