@@ -2,6 +2,7 @@ package jsts
 
 import (
 	"bytes"
+	"cmp"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
@@ -493,8 +494,15 @@ func (e *extractor) template(n int32, c *ctx) val {
 				prefix = true
 			} else if decimalLiteral(sv.num) {
 				sb.WriteString(sv.num) // `http://localhost:${PORT}` with const PORT = 3000
+			} else if sv.envNum != "" {
+				sb.WriteString(sv.envNum) // PORT = process.env.PORT || 3000
 			} else {
 				prefix = true
+			}
+			if env == "" && (sv.known || sv.envNum != "") {
+				// `http://${HOST}:${PORT}` with env defaults: the text is
+				// the defaults', which the variable named changes.
+				env = sv.env
 			}
 		}
 		pos = t.nodes[ch].End
@@ -531,6 +539,13 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			if v.cref == nil {
 				v.cref, v.str, v.prefix = constRef(r), "", false
 			}
+			return v
+		}
+	}
+	if name := envName(l); name != "" && decimalLiteral(r.num) {
+		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+			// process.env.PORT || 3000: the default port when unset.
+			v.envNum, v.env = r.num, name
 			return v
 		}
 	}
@@ -583,8 +598,13 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			v.str, v.prefix = l.str, true
 		} else if r.known {
 			v.str, v.prefix = l.str+r.str, r.prefix
+			if v.env == "" {
+				v.env = r.env // "http://" + HOST, HOST an env default
+			}
 		} else if r.num != "" {
 			v.str = l.str + r.num
+		} else if r.envNum != "" {
+			v.str, v.env = l.str+r.envNum, cmp.Or(v.env, r.env) // "http://localhost:" + PORT
 		} else {
 			v.str, v.prefix = l.str, true
 		}

@@ -52,6 +52,11 @@ type val struct {
 	dflt    string
 	dprefix bool
 	num     string
+	// envNum: a decimal number, the literal default of environment
+	// variable env when it is unset (process.env.PORT || 3000); known and
+	// num stay unset, so only text built from it (`localhost:${PORT}`)
+	// uses it, naming env.
+	envNum  string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
 	// direct: the value is a parameter or a property path into one, unchanged
@@ -156,7 +161,10 @@ func merge(old, nv val) val {
 			r.str, r.known, r.prefix = old.str[:n], true, true
 		}
 	}
-	r.num, r.boolean = "", 0
+	r.num, r.boolean, r.envNum = "", 0, ""
+	if old.envNum != "" && old.envNum == nv.envNum && old.env == nv.env {
+		r.envNum, r.env = nv.envNum, nv.env
+	}
 	if old.num == nv.num {
 		r.num = nv.num
 	}

@@ -169,6 +169,11 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 			}
 		}
 		first = false
+		if env == "" && v.known {
+			// f"http://{HOST}:{PORT}" with env defaults: the text is the
+			// defaults', which the variable named changes.
+			env = v.env
+		}
 		return v.s, v.known && !v.prefix
 	})
 	switch {
@@ -332,6 +337,9 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 				if r.known {
 					out.s += r.s
 					out.prefix = r.prefix
+					if out.env == "" {
+						out.env = r.env // "http://" + HOST, HOST an env default
+					}
 				} else {
 					out.prefix = true
 				}
@@ -786,6 +794,12 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			}
 		case v.unbound != "":
 			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: -1, Span: e.span(fu)}, al, nil, n, -1, false)
+		case (v.builtin == "int" || v.builtin == "str") && len(al.posV) == 1 && al.posV[0].env != "" &&
+			al.posV[0].known && !al.posV[0].prefix && isDecimal(al.posV[0].s):
+			// int(os.getenv("PORT", "8080")): the default port, named by
+			// the variable, as text where it is formatted into a URL.
+			p := al.posV[0]
+			res.s, res.known, res.num, res.env = p.s, true, p.s, p.env
 		case len(v.alts) > 0:
 			e.altCalls(fc, v, al, n, fu) // fn = HANDLERS.get(name); fn(cmd)
 		}
@@ -1052,6 +1066,11 @@ func envDefault(m val, al argList) (string, val, bool) {
 	}
 	if !key.known || key.prefix || key.s == "" {
 		return "", val{}, false
+	}
+	if !def.known && isDecimal(def.num) {
+		// os.environ.get("PORT", 8080): the default port, as text where
+		// it is formatted into a URL.
+		return key.s, val{s: def.num, known: true, num: def.num}, true
 	}
 	if !def.known || def.s == "" || def.s == "None" || def.num != "" {
 		if given && !(def.known && (def.s == "" || def.s == "None")) {
