@@ -1,7 +1,13 @@
 package link
 
 import (
+	"maps"
+	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/mcpriv/mcpriv/analysis/capability"
+	"github.com/mcpriv/mcpriv/analysis/finding"
 )
 
 // TestHostPortDefaults: a URL built from a host and a port that come from
@@ -122,5 +128,101 @@ func get() {
 				t.Errorf("%s: scopeEnv %q, want %q", tc.name, f.ScopeEnv, tc.env)
 			}
 		})
+	}
+}
+
+// TestTailEndsOrigin: a literal origin with no path, or a fallback's, right
+// before a parameter (`${base}${path}`, base + path) names its host when
+// every value the callers pass for that parameter starts with "/", "?" or
+// "#"; a caller passing other text, a value that is not literal, tool input
+// or no caller at all leaves it open.
+func TestTailEndsOrigin(t *testing.T) {
+	const pyTool = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"s\")\n"
+	const jsTool = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { z } from \"zod\";\nconst server = new McpServer({ name: \"s\", version: \"1\" });\n"
+	for _, tc := range []struct {
+		name, file, text string
+		want             wantScope
+		env              string
+	}{
+		{"js literal origin then path", "s.js", "async function get(path) { return fetch(`https://api.example.com${path}`); } // here\nexport const a = () => get(\"/users\");\nexport const b = (id) => get(`/items/${id}`);\n",
+			wantScope{scope: "api.example.com"}, ""},
+		{"js field fallback then path", "s.js", "export class C {\n  constructor(o = {}) { this.base = o.base || \"https://api.example.com\"; }\n  async req(p) { return fetch(`${this.base}${p}`); } // here\n  users() { return this.req(\"/users\"); }\n}\n",
+			wantScope{scope: "api.example.com", dynamic: true}, ""},
+		{"js env default then path", "s.js", "const API = process.env.API_URL || \"https://api.example.com\";\nasync function get(p) { return fetch(API + p); } // here\nexport const a = () => get(\"?q=1\");\n",
+			wantScope{scope: "api.example.com"}, "API_URL"},
+		{"js caller text that extends the host stays open", "s.js", "async function get(p) { return fetch(`https://api.example.com${p}`); } // here\nexport const a = () => get(\"/users\");\nexport const b = () => get(\".evil.example.net/x\");\n",
+			wantScope{}, ""},
+		{"js caller passing a computed value stays open", "s.js", "async function get(p) { return fetch(`https://api.example.com${p}`); } // here\nexport const a = (x) => get(\"/\" + x);\nexport const b = (x) => get(x.trim());\n",
+			wantScope{}, ""},
+		{"js no caller stays open", "s.js", "export async function get(p) { return fetch(`https://api.example.com${p}`); } // here\n",
+			wantScope{}, ""},
+		{"js tool-input path stays open", "s.ts", jsTool + "async function get(p: string) { return fetch(`https://api.example.com${p}`); } // here\nserver.tool(\"get\", { p: z.string() }, async ({ p }) => {\n  const r = await get(p);\n  return { content: [{ type: \"text\", text: await r.text() }] };\n});\n",
+			wantScope{}, ""},
+		{"py literal origin then path", "s.py", "import requests\ndef get(path):\n    return requests.get(f\"https://api.example.com{path}\")  # here\ndef a():\n    return get(\"/users\")\ndef b(i):\n    return get(f\"/items/{i}\")\n",
+			wantScope{scope: "api.example.com"}, ""},
+		{"py attribute fallback then path", "s.py", "import requests\nclass C:\n    def __init__(self, base=None):\n        self.base = base or \"https://api.example.com\"\n    def req(self, p):\n        return requests.get(self.base + p)  # here\n    def users(self):\n        return self.req(\"/users\")\n",
+			wantScope{scope: "api.example.com", dynamic: true}, ""},
+		{"py env default then path", "s.py", "import os, requests\nAPI = os.getenv(\"API_URL\", \"https://api.example.com\")\ndef get(p):\n    return requests.get(f\"{API}{p}\")  # here\ndef a():\n    return get(\"#x\")\n",
+			wantScope{scope: "api.example.com"}, "API_URL"},
+		{"py caller text that extends the host stays open", "s.py", "import requests\ndef get(p):\n    return requests.get(\"https://api.example.com\" + p)  # here\ndef a():\n    return get(\"@evil.example.net/\")\n",
+			wantScope{}, ""},
+		{"py tool-input path stays open", "s.py", pyTool + "import requests\ndef get(p):\n    return requests.get(f\"https://api.example.com{p}\")  # here\n@mcp.tool()\ndef fetch(p: str) -> str:\n    return get(p).text\n",
+			wantScope{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			texts := map[string]string{tc.file: tc.text}
+			marker := "// here"
+			if strings.HasSuffix(tc.file, ".py") {
+				marker = "# here"
+			}
+			res := scanTexts(t, texts)
+			f := findingAt(t, res, texts, tc.file, marker)
+			checkScope(t, tc.name, f, tc.want)
+			if f.ScopeEnv != tc.env {
+				t.Errorf("%s: scopeEnv %q, want %q", tc.name, f.ScopeEnv, tc.env)
+			}
+		})
+	}
+}
+
+// TestRelinkTail edits the callers' paths of a tail parameter: the
+// incremental link equals a full link, and the scope follows.
+func TestRelinkTail(t *testing.T) {
+	lib := "export async function get(p) { return fetch(`https://api.example.com${p}`); }\n"
+	use := "import { get } from \"./lib.js\";\nexport const a = () => get(\"/users\");\n"
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{root: t.TempDir(), paths: []string{"lib.js", "use.js"}, texts: map[string]string{"lib.js": lib, "use.js": use}}
+	res := linkAndCheck(e, w.root, w.extract(t, e, nil))
+	if len(res.Findings) != 1 || res.Findings[0].Scope != "api.example.com" {
+		t.Fatalf("before the edits: %+v", res.Findings)
+	}
+	cur := map[string]string{}
+	for _, edit := range []struct{ file, from, to, want string }{
+		{"use.js", "\"/users\"", "\".evil.example.net/\"", ""},
+		{"use.js", "\".evil.example.net/\"", "\"?q=1\"", "api.example.com"},
+		{"lib.js", "api.example.com", "api.example.org", "api.example.org"},
+		{"use.js", "export const a", "export const b = (x) => get(x);\nexport const a", ""},
+	} {
+		old, ok := cur[edit.file]
+		if !ok {
+			old = w.texts[edit.file]
+		}
+		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
+		got, want := relinkAndFull(t, e, w, maps.Clone(cur))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
+		}
+		var net []finding.Finding
+		for _, f := range want.Findings {
+			if f.Capability == capability.NetworkClient {
+				net = append(net, f)
+			}
+		}
+		if len(net) != 1 || net[0].Scope != edit.want {
+			t.Errorf("%s %q → %q: network findings %+v, want scope %q", edit.file, edit.from, edit.to, net, edit.want)
+		}
 	}
 }

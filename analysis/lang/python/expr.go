@@ -147,6 +147,8 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 	var refs []facts.ParamRef
 	env, first := "", true
 	var lead val // an imported constant or a fallback the string starts with
+	var tail *facts.ParamRef
+	cut := false
 	s, _, prefix := e.stringLit(n, func(ip int32) (string, bool) {
 		x := e.t.field(ip, "expression")
 		if x < 0 {
@@ -174,6 +176,12 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 			// defaults', which the variable named changes.
 			env = v.env
 		}
+		if !(v.known && !v.prefix) && !cut {
+			cut = true
+			if !v.known && v.direct && len(v.refs) == 1 {
+				tail = &v.refs[0] // f"{base}{path}": path ends the known text
+			}
+		}
 		return v.s, v.known && !v.prefix
 	})
 	switch {
@@ -186,15 +194,23 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 				s = lead.s + s
 			}
 		}
-		return val{s: s, prefix: prefix, refs: refs, cref: lead.cref}
+		if lead.prefix {
+			tail = nil
+		}
+		return val{s: s, prefix: prefix, refs: refs, cref: lead.cref, tail: tail}
 	case lead.dflt != "":
 		d, dp := lead.dflt, lead.dprefix
 		if !dp {
 			d, dp = d+s, prefix
+		} else {
+			tail = nil
 		}
-		return val{dflt: d, dprefix: dp, refs: refs}
+		return val{dflt: d, dprefix: dp, refs: refs, tail: tail}
 	}
-	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs, env: env}
+	if !prefix {
+		tail = nil
+	}
+	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs, env: env, tail: tail}
 }
 
 // constRef is the constant of another module that v names or starts with:
@@ -321,6 +337,7 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 				if !l.prefix && r.known && r.num == "" && len(l.s)+len(r.s) <= maxValue {
 					out.s, out.prefix = l.s+r.s, r.prefix
 				}
+				out.tail = tailAfter(l.prefix, l.tail, r)
 				return out
 			}
 			if l.dflt != "" {
@@ -328,6 +345,7 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 				if !l.dprefix && r.known && r.num == "" && len(l.dflt)+len(r.s) <= maxValue {
 					out.dflt, out.dprefix = l.dflt+r.s, r.prefix
 				}
+				out.tail = tailAfter(l.dprefix, l.tail, r)
 				return out
 			}
 		}
@@ -341,8 +359,10 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 						out.env = r.env // "http://" + HOST, HOST an env default
 					}
 				} else {
-					out.prefix = true
+					out.prefix, out.tail = true, tailAfter(false, nil, r)
 				}
+			} else {
+				out.tail = l.tail
 			}
 		}
 	case "%":
@@ -678,6 +698,11 @@ func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 		a.Func = v.fn
 	}
 	a.Refs = e.remap(fc, v.refs)
+	if v.tail != nil && (a.Prefix || a.DefaultPrefix) {
+		if tr := e.remap(fc, []facts.ParamRef{*v.tail}); slices.ContainsFunc(a.Refs, tr[0].Equal) {
+			a.Tail = &tr[0]
+		}
+	}
 	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
 	return a, v
 }
@@ -1533,4 +1558,19 @@ func (e *extractor) mutate(fc *fnCtx, obj int32, refs []facts.ParamRef) {
 		v.refs = union(v.refs, refs)
 		fc.scope.vars[name] = v
 	}
+}
+
+// tailAfter is the tail of a text that was a prefix (wasPrefix, with tail
+// wasTail) or not, followed by r: the old tail, or r when r is the
+// parameter, passed on unchanged, that cuts the text; nil otherwise.
+func tailAfter(wasPrefix bool, wasTail *facts.ParamRef, r val) *facts.ParamRef {
+	switch {
+	case wasPrefix:
+		return wasTail
+	case r.known:
+		return nil
+	case r.direct && len(r.refs) == 1:
+		return &r.refs[0]
+	}
+	return nil
 }
