@@ -131,6 +131,8 @@ func get() {
 	}
 }
 
+const goMain = "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n"
+
 // TestTailEndsOrigin: a literal origin with no path, or a fallback's, right
 // before a parameter (`${base}${path}`, base + path) names its host when
 // every value the callers pass for that parameter starts with "/", "?" or
@@ -168,9 +170,81 @@ func TestTailEndsOrigin(t *testing.T) {
 			wantScope{}, ""},
 		{"py tool-input path stays open", "s.py", pyTool + "import requests\ndef get(p):\n    return requests.get(f\"https://api.example.com{p}\")  # here\n@mcp.tool()\ndef fetch(p: str) -> str:\n    return get(p).text\n",
 			wantScope{}, ""},
+		// Go.
+		{"go field then path through NewRequest and Do", "main.go", goMain + `type C struct{ base string }
+
+func New() *C { return &C{base: "https://api.example.com"} }
+
+func (c *C) get(path string) error {
+	req, err := http.NewRequest("GET", c.base+path, nil)
+	if err != nil {
+		return err
+	}
+	_, err = http.DefaultClient.Do(req) // here
+	return err
+}
+
+func main() {
+	c := New()
+	c.get("/users")
+	c.get(fmt.Sprintf("/items/%d", 1))
+}
+`, wantScope{scope: "api.example.com"}, ""},
+		{"go Sprintf of a field and a path", "main.go", goMain + `type C struct{ base string }
+
+func New() *C { return &C{base: "https://api.example.com"} }
+
+func (c *C) get(path string) { http.Get(fmt.Sprintf("%s%s", c.base, path)) } // here
+
+func main() { New().get("?q=1") }
+`, wantScope{scope: "api.example.com"}, ""},
+		{"go literal origin in a format then path", "main.go", goMain + `func get(path string) { http.Get(fmt.Sprintf("https://api.example.com%s", path)) } // here
+
+func main() { get("/x") }
+`, wantScope{scope: "api.example.com"}, ""},
+		{"go caller text that extends the host stays open", "main.go", goMain + `type C struct{ base string }
+
+func New() *C { return &C{base: "https://api.example.com"} }
+
+func (c *C) get(path string) { http.Get(c.base + path) } // here
+
+func main() { New().get(".evil.example.net/"); fmt.Println() }
+`, wantScope{}, ""},
+		{"go caller passing a computed value stays open", "main.go", goMain + `func get(path string) { http.Get("https://api.example.com" + path) } // here
+
+func main() { get(fmt.Sprint(1)) }
+`, wantScope{}, ""},
+		{"go tool-input path stays open", "main.go", `package main
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+type Args struct {
+	Path string ` + "`json:\"path\"`" + `
+}
+
+func get(path string) { http.Get("https://api.example.com" + path) } // here
+
+func fetch(ctx context.Context, req *mcp.CallToolRequest, args Args) (*mcp.CallToolResult, any, error) {
+	get(args.Path)
+	return nil, nil, nil
+}
+
+func main() {
+	s := mcp.NewServer(&mcp.Implementation{Name: "x", Version: "1"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "fetch"}, fetch)
+}
+`, wantScope{}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			texts := map[string]string{tc.file: tc.text}
+			if tc.file == "main.go" {
+				texts["go.mod"] = "module example.com/c\n\ngo 1.23\n"
+			}
 			marker := "// here"
 			if strings.HasSuffix(tc.file, ".py") {
 				marker = "# here"
