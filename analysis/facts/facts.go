@@ -335,6 +335,12 @@ type Arg struct {
 	// the callers pass, as for Pass, and puts Value after each. Known and
 	// Pass are then false, Const and Default empty.
 	Lead bool `json:"lead,omitempty"`
+	// Tail, when set, is the parameter (one of Refs) whose value comes
+	// right where the known text stops (`${base}${path}`, base + path):
+	// when every value its callers pass starts with "/", "?" or "#", the
+	// known text is a whole origin, so the link can name the host of a
+	// prefix such as "https://api.x.com" (constprop.go).
+	Tail *ParamRef `json:"tail,omitempty"`
 	// Elems are the elements of an array/list/slice literal argument
 	// (["git", "status"]), at most 16.
 	Elems []Arg `json:"elems,omitempty"`

@@ -72,6 +72,9 @@ func Validate(f *File, size int) error {
 		if a.Lead && (len(a.Refs) == 0 || a.Known || a.Pass || a.Const != nil || a.Default != "" || a.Env != "") {
 			return fmt.Errorf("%s: a value led by a parameter with %d references, known %v, pass %v (want a reference, nothing known)", what, len(a.Refs), a.Known, a.Pass)
 		}
+		if a.Tail != nil && (!a.Prefix && !a.DefaultPrefix || !slices.ContainsFunc(a.Refs, a.Tail.Equal)) {
+			return fmt.Errorf("%s: a tail parameter %+v with prefix %v, default prefix %v (want a prefix followed by one of the references)", what, *a.Tail, a.Prefix, a.DefaultPrefix)
+		}
 		if a.Const != nil && (a.Known || a.Pass || a.Const.Module == "" || a.Const.Name == "") {
 			return fmt.Errorf("%s: a constant reference %+v with known %v, pass %v (want a module and name, nothing else)", what, *a.Const, a.Known, a.Pass)
 		}

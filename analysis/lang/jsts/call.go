@@ -559,6 +559,9 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 		}
 	}
 	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
+	if v.tail != nil && (a.Prefix || a.DefaultPrefix) && slices.ContainsFunc(a.Refs, v.tail.Equal) {
+		a.Tail = v.tail
+	}
 	if depth > 0 {
 		return a
 	}

@@ -457,7 +457,7 @@ func (ci *classInfo) field(key string, f val) val {
 	if !ci.reassigned[key] {
 		return f
 	}
-	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean, f.lead = "", false, false, "", nil, "", false, "", 0, nil
+	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean, f.lead, f.tail = "", false, false, "", nil, "", false, "", 0, nil, nil
 	return f
 }
 
