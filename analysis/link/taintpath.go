@@ -20,6 +20,7 @@ type pathTable struct {
 	ids   map[pathStep]pathID
 	nodes []pathNode // ID → node; nodes[0] is the empty path
 	buf   []string
+	memo  taintMemos
 }
 
 type pathStep struct {
