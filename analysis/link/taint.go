@@ -258,9 +258,15 @@ func argRefs(a *facts.Arg, out []facts.ParamRef, depth int) []facts.ParamRef {
 	out = append(out, a.Refs...)
 	if depth > 0 {
 		// In key order: the first source found is the one reported.
-		for _, k := range slices.Sorted(maps.Keys(a.Props)) {
-			p := a.Props[k]
-			out = argRefs(&p, out, depth-1)
+		if len(a.Props) == 1 {
+			for _, p := range a.Props {
+				out = argRefs(&p, out, depth-1)
+			}
+		} else if len(a.Props) > 1 {
+			for _, k := range slices.Sorted(maps.Keys(a.Props)) {
+				p := a.Props[k]
+				out = argRefs(&p, out, depth-1)
+			}
 		}
 		for k := range a.Elems {
 			out = argRefs(&a.Elems[k], out, depth-1)
