@@ -211,7 +211,10 @@ func Validate(f *File, size int) error {
 			}
 		}
 		if tb := t.Table; tb != nil {
-			if tb.NameProp == "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg || tb.Name == "" && tb.Param < 0 {
+			if tb.Keyed && (tb.Name == "" || tb.NameProp != "") {
+				return fmt.Errorf("%s: keyed tool table %+v needs a name and no name property", what, *tb)
+			}
+			if !tb.Keyed && tb.NameProp == "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg || tb.Name == "" && tb.Param < 0 {
 				return fmt.Errorf("%s: tool table %+v needs a list or a parameter, a name property and an input argument in [-1, %d)", what, *tb, maxTableArg)
 			}
 			if tb.Name == "" {

@@ -112,6 +112,9 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		if obj.props != nil && obj.sym == nil && c.isToolName(iv) {
 			return e.byNameItems(obj) // handlers[request.params.name]
 		}
+		if kv, ok := e.keyedHandler(obj, iv, n, c); ok {
+			return kv // importedHandlers[request.params.name]
+		}
 		if obj.sym == nil && (obj.props != nil || obj.alts != nil) {
 			if alts := tableFuncs(obj); alts != nil {
 				return val{alts: alts, taint: obj.taint} // handlers[name] outside a dispatcher

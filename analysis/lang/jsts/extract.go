@@ -77,6 +77,7 @@ type extractor struct {
 	dispatch         map[int32]*dispatchSpec // function nodes registered as CallToolRequestSchema handlers
 	pending          []pendingHandler        // handler names to resolve after declaration
 	maybeDispatch    []maybeDispatch         // setRequestHandler(x, h) with x an identifier (bundled.go)
+	keyedExprs       map[tableRef]string     // keyed handler maps of other files: the expression picking one (keyed.go)
 	toolsCallSchemas map[string]bool         // names of schemas built with method "tools/call" (bundled.go)
 	toolAnn          map[string]toolAnnotations
 	refSeen          map[[2]int32]bool
