@@ -143,6 +143,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	if cv.each != nil && cv.byName && c.dispatcher >= 0 {
 		e.mapTools(n, cv, args, c) // handlers[name](args)
 	}
+	if cv.table != nil && cv.table.find != "" && cv.table.prop != "" && c.dispatcher >= 0 {
+		e.foundTools(n, calleeNode, cv, args, c) // tools.find((t) => t.name === name).handler(args)
+	}
 	if cv.table != nil && cv.table.keyed && c.dispatcher >= 0 {
 		e.keyedTools(n, cv, args, c) // importedHandlers[name](args)
 	}

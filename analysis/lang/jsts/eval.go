@@ -363,7 +363,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 		if obj.table.prop != "" {
 			return plain(extend(obj.taint, key))
 		}
-		return val{table: &tableRef{mod: obj.table.mod, name: obj.table.name, prop: key}, taint: extend(obj.taint, key)}
+		return val{table: &tableRef{mod: obj.table.mod, name: obj.table.name, prop: key, find: obj.table.find}, taint: extend(obj.taint, key)}
 	case obj.parsed && key == "data":
 		return plain(obj.taint)
 	case obj.req || obj.intr:
