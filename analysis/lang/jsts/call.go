@@ -266,6 +266,11 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		// Schema validation returns its input: Schema.parse(args).path is args.path.
 		switch propName {
 		case "parse", "parseAsync":
+			if a := args[0].v; a.props != nil && a.sym == nil && propName == "parse" {
+				// ToolSchema.parse({ name: "x", … }): the object literal itself,
+				// so its constants (X.name) are known.
+				return a
+			}
 			return plain(args[0].v.taint)
 		case "safeParse", "safeParseAsync":
 			return val{taint: args[0].v.taint, parsed: true}
