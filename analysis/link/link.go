@@ -152,6 +152,9 @@ type toolInfo struct {
 	// inputs, when set, replace t.Inputs: a tool of a table whose handler
 	// is its element's function (tooltables.go).
 	inputs []facts.ToolInput
+	// bound are the methods a handler factory's closure runs on the
+	// instances the registration gives it (Tool.Binds, gohelpertools.go).
+	bound []fnID
 }
 
 // toolInputs are the handler parameters carrying the tool's input.
