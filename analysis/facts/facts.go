@@ -486,6 +486,12 @@ type ListElem struct {
 // HandlerProp call through which the registration's handler passes the tool
 // input on (`async (args) => tool.handler(key, args)`: 1), -1 when the
 // element's function is the handler itself.
+//
+// Keyed tables are objects whose keys are the tool names and whose values
+// their handlers, exported by the project file Module under Name and
+// called by a dispatcher with the tool name (`toolHandlers[name](client,
+// args)`): each function property is a tool of that name (NameProp is then
+// "", and the Tool's Inputs are its handler's).
 type ToolTable struct {
 	Module      string `json:"module,omitempty"`
 	Name        string `json:"name"`
@@ -499,7 +505,8 @@ type ToolTable struct {
 	// NameProp "": the parameter is the name itself (Go: func addTool(s, name
 	// string, h server.ToolHandlerFunc) { s.AddTool(mcp.NewTool(name), h) }
 	// is one tool per call, named by its literal and run by its function.
-	HandlerParam int `json:"handlerParam,omitempty"`
+	HandlerParam int  `json:"handlerParam,omitempty"`
+	Keyed        bool `json:"keyed,omitempty"`
 }
 
 // Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.

@@ -222,7 +222,10 @@ func Validate(f *File, size int) error {
 			return fmt.Errorf("%s: %d bound arguments, at most %d", what, len(t.Binds), maxTableArg)
 		}
 		if tb := t.Table; tb != nil {
-			if tb.NameProp == "" && tb.Name != "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg ||
+			if tb.Keyed && (tb.Name == "" || tb.NameProp != "" || tb.HandlerParam != 0) {
+				return fmt.Errorf("%s: keyed tool table %+v needs a name and no name property or handler parameter", what, *tb)
+			}
+			if !tb.Keyed && tb.NameProp == "" && tb.Name != "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg ||
 				tb.Name == "" && tb.Param < 0 || tb.HandlerParam < 0 || tb.HandlerParam > maxTableArg || tb.HandlerParam > 0 && tb.NameProp != "" {
 				return fmt.Errorf("%s: tool table %+v needs a list or a parameter, a name property (or, for a parameter, none: the parameter is the name), an input argument in [-1, %d) and a handler parameter in [0, %d]", what, *tb, maxTableArg, maxTableArg)
 			}

@@ -113,6 +113,9 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		if obj.props != nil && obj.sym == nil && c.isToolName(iv) {
 			return e.byNameItems(obj) // handlers[request.params.name]
 		}
+		if kv, ok := e.keyedHandler(obj, iv, n, c); ok {
+			return kv // importedHandlers[request.params.name]
+		}
 		if obj.sym == nil && (obj.props != nil || obj.alts != nil) {
 			if alts := tableFuncs(obj); alts != nil {
 				return val{alts: alts, taint: obj.taint} // handlers[name] outside a dispatcher
@@ -361,7 +364,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 		if obj.table.prop != "" {
 			return plain(extend(obj.taint, key))
 		}
-		return val{table: &tableRef{mod: obj.table.mod, name: obj.table.name, prop: key}, taint: extend(obj.taint, key)}
+		return val{table: &tableRef{mod: obj.table.mod, name: obj.table.name, prop: key, find: obj.table.find}, taint: extend(obj.taint, key)}
 	case obj.parsed && key == "data":
 		return plain(obj.taint)
 	case obj.req || obj.intr:
