@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 11
+const Version = 12
 
 // File is everything extracted from one source file.
 type File struct {
