@@ -146,6 +146,9 @@ func (ix *index) addTool(ti toolInfo) {
 		ix.handler[ti.handler] = true
 		ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
 	}
+	if ix.factoryClosure(&ti); ti.closure >= 0 {
+		ix.rootTools[ti.closure] = append(ix.rootTools[ti.closure], tn)
+	}
 	if ti.dispatcher >= 0 {
 		ix.handler[ti.dispatcher] = true
 		if ti.dispatcher != ti.handler {

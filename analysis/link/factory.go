@@ -1,0 +1,63 @@
+package link
+
+import (
+	"github.com/mcpriv/mcpriv/analysis/facts"
+	"github.com/mcpriv/mcpriv/analysis/source"
+)
+
+// Go handler factories: `s.AddTool(tool, tools.HandleRead(root))` registers
+// the closure HandleRead returns, and the model's input reaches that
+// closure's request parameter, not the factory's parameters (its
+// configuration, which the extractor gives no Inputs). The closure is the
+// factory's one anonymous function literal of at least two parameters
+// declared directly in it; it becomes a taint root of the tool, with the
+// inputs a handler of its shape has. A factory with two such closures is
+// not guessed at. Only function heads decide (name, parent, parameters),
+// which a graph link keeps: it may share the tools and roots it had.
+
+// factoryClosure sets ti.closure and ti.closureIn for a Go tool whose
+// handler is a factory.
+func (ix *index) factoryClosure(ti *toolInfo) {
+	ti.closure = -1
+	if ti.handler < 0 || ti.dispatcher >= 0 || len(ti.toolInputs()) > 0 {
+		return
+	}
+	fi := int(ix.owner[ti.handler])
+	f := ix.files[fi]
+	if f.Lang != source.Go {
+		return
+	}
+	local := int(ti.handler - ix.base[fi])
+	found := -1
+	for g := local + 1; g < len(f.Functions); g++ {
+		gf := &f.Functions[g]
+		if gf.Parent != local || gf.Name != "" || len(gf.Params) < 2 {
+			continue
+		}
+		if found >= 0 {
+			return // two closures: which one is registered is not known
+		}
+		found = g
+	}
+	if found < 0 {
+		return
+	}
+	n := len(f.Functions[found].Params)
+	in := facts.ToolInput{Index: 1, Prefix: []string{"Params", "Arguments"}}
+	if ti.t.SDK == facts.SDKMCPGolang || n >= 3 {
+		// Typed handlers take the decoded arguments last, as the
+		// extractor's own typed tools (golang.tools).
+		in = facts.ToolInput{Index: n - 1}
+	}
+	ti.closure = ix.base[fi] + fnID(found)
+	ti.closureIn = []facts.ToolInput{in}
+}
+
+// inputsAt are the parameters of root function fn carrying the tool's
+// input: the registered closure's for a factory's tool.
+func (ti *toolInfo) inputsAt(fn fnID) []facts.ToolInput {
+	if fn == ti.closure && ti.closure >= 0 {
+		return ti.closureIn
+	}
+	return ti.toolInputs()
+}
