@@ -2,7 +2,6 @@ package link
 
 import (
 	"github.com/mcpriv/mcpriv/analysis/facts"
-	"github.com/mcpriv/mcpriv/analysis/source"
 )
 
 // Go handler factories: `s.AddTool(tool, tools.HandleRead(root))` registers
@@ -24,7 +23,7 @@ func (ix *index) factoryClosure(ti *toolInfo) {
 	}
 	fi := int(ix.owner[ti.handler])
 	f := ix.files[fi]
-	if f.Lang != source.Go {
+	if !ix.langs[fi].HandlerFactories() {
 		return
 	}
 	local := int(ti.handler - ix.base[fi])
