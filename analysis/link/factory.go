@@ -60,3 +60,29 @@ func (ti *toolInfo) inputsAt(fn fnID) []facts.ToolInput {
 	}
 	return ti.toolInputs()
 }
+
+// typedByRef gives a Go tool whose handler the index resolved by name (a
+// method value or function of another file: m.HandleReconcile) the inputs
+// of a typed handler when that function takes three or more parameters:
+// the extractor, not seeing it, assumed the untyped (ctx, request) shape,
+// whose input is request.Params.Arguments; a typed handler (ctx, req,
+// args T) takes the decoded arguments last, as golang.tools decides for
+// handlers it sees.
+func (ix *index) typedByRef(ti *toolInfo) {
+	if ti.handler < 0 || ti.t.Handler >= 0 || ti.inputs != nil || ti.dispatcher >= 0 {
+		return
+	}
+	fi := int(ix.owner[ti.handler])
+	if !ix.langs[fi].HandlerFactories() || !untypedInput(ti.t.Inputs) {
+		return
+	}
+	if n := len(ix.files[fi].Functions[ti.handler-ix.base[fi]].Params); n >= 3 {
+		ti.inputs = []facts.ToolInput{{Index: n - 1}}
+	}
+}
+
+// untypedInput reports whether ins is the untyped Go handler's input alone.
+func untypedInput(ins []facts.ToolInput) bool {
+	return len(ins) == 1 && ins[0].Index == 1 && ins[0].Name == "" &&
+		len(ins[0].Prefix) == 2 && ins[0].Prefix[0] == "Params" && ins[0].Prefix[1] == "Arguments"
+}

@@ -142,6 +142,7 @@ func (ix *index) build() {
 // addTool adds a tool and marks its handler and dispatcher as its roots.
 func (ix *index) addTool(ti toolInfo) {
 	tn := len(ix.tools)
+	ix.typedByRef(&ti)
 	if ti.handler >= 0 {
 		ix.handler[ti.handler] = true
 		ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
