@@ -8,6 +8,9 @@ import "github.com/mcpriv/mcpriv/analysis/facts"
 // parameter reference. Without it tool input stops at the callback, which
 // the link sees as called with unknown arguments.
 
+// elemTaint is the taint of an array's elements.
+type elemTaint []facts.ParamRef
+
 // elemMethods are the array methods whose callback's first parameter is an
 // element of the array.
 var elemMethods = map[string]bool{"forEach": true, "map": true, "flatMap": true, "filter": true, "some": true,
@@ -26,7 +29,7 @@ func (e *extractor) elemParam(method string, obj val, argsNode int32) {
 		}
 		if u := e.unwrapCallee(a); u >= 0 && (t.k(u) == kArrow || t.k(u) == kFunctionExpr) {
 			if e.elemArg == nil {
-				e.elemArg = map[int32][]facts.ParamRef{}
+				e.elemArg = map[int32]elemTaint{}
 			}
 			e.elemArg[u] = obj.taint
 		}

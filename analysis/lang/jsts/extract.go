@@ -78,26 +78,26 @@ type extractor struct {
 	pending         []pendingHandler        // handler names to resolve after declaration
 	toolAnn         map[string]toolAnnotations
 	refSeen         map[[2]int32]bool
-	done            []bool                     // by function: already evaluated
-	fnRet           map[int32]val              // by function: the value its callers get (see noteReturn)
-	assigners       map[*binding][]int32       // variables assigned in functions other than their own
-	handlerArg      map[int32]bool             // argument nodes that are tool handlers (not Refs)
-	eachArg         map[int32][]eachItem       // callbacks of forEach/map over a tool table: their item
-	elemArg         map[int32][]facts.ParamRef // callbacks of array methods over a tainted value: its elements' taint
-	tableArg        map[int32]*tableRef        // callbacks of forEach/map over another file's tool table: their item
-	tableCalls      map[int32][]tableCall      // by function: its method calls on such items (lists.go)
-	topObjArgs      map[int32]map[string]prop  // top-level object literals passed first to a call: their properties
-	regArgs         map[int32]bool             // argument lists of tool registrations
-	wrapperArgs     map[int32][]argVal         // by call node: the arguments of a call passed as a registration argument
-	factories       map[int32][]factoryTool    // by function: the tools it registers named by a parameter
-	unresolvedCalls map[int32][]int            // by factory: its tools made by calls that name them no better
-	exported        []exportedVal              // every export, for the type table (types.go)
-	written         map[string]bool            // member paths the file writes (consts.go)
-	retObjs         map[int32]*retObj          // by function: the object literal its returns agree on
-	cjsExports      map[string]*val            // exports.NAME writes: the value, nil when they disagree
-	assignRight     int32                      // the right side of the assignment assignTo stores, or -1
-	preStatics      map[string]map[string]val  // top-level `Name.KEY = "…"`, by Name (consts.go)
-	preStaticNode   map[int32]bool             // their left sides
+	done            []bool                    // by function: already evaluated
+	fnRet           map[int32]val             // by function: the value its callers get (see noteReturn)
+	assigners       map[*binding][]int32      // variables assigned in functions other than their own
+	handlerArg      map[int32]bool            // argument nodes that are tool handlers (not Refs)
+	eachArg         map[int32][]eachItem      // callbacks of forEach/map over a tool table: their item
+	elemArg         map[int32]elemTaint       // callbacks of array methods over a tainted value (elems.go)
+	tableArg        map[int32]*tableRef       // callbacks of forEach/map over another file's tool table: their item
+	tableCalls      map[int32][]tableCall     // by function: its method calls on such items (lists.go)
+	topObjArgs      map[int32]map[string]prop // top-level object literals passed first to a call: their properties
+	regArgs         map[int32]bool            // argument lists of tool registrations
+	wrapperArgs     map[int32][]argVal        // by call node: the arguments of a call passed as a registration argument
+	factories       map[int32][]factoryTool   // by function: the tools it registers named by a parameter
+	unresolvedCalls map[int32][]int           // by factory: its tools made by calls that name them no better
+	exported        []exportedVal             // every export, for the type table (types.go)
+	written         map[string]bool           // member paths the file writes (consts.go)
+	retObjs         map[int32]*retObj         // by function: the object literal its returns agree on
+	cjsExports      map[string]*val           // exports.NAME writes: the value, nil when they disagree
+	assignRight     int32                     // the right side of the assignment assignTo stores, or -1
+	preStatics      map[string]map[string]val // top-level `Name.KEY = "…"`, by Name (consts.go)
+	preStaticNode   map[int32]bool            // their left sides
 	depth           int
 	buf             []int32
 	callHint        int // call and new expressions in the tree
