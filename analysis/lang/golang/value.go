@@ -47,6 +47,10 @@ type val struct {
 	// direct: the value is a parameter or a field path into one, unchanged
 	// (Arg.Pass).
 	direct bool
+	// derived: the result of a function of the project (parseArgs(req)):
+	// refs name what it was computed from, not a path to it, so a field
+	// of it derives from them whole (parseArgs(req).path is not req.path).
+	derived bool
 	// fieldRefs is the taint of each field of a composite literal
 	// (In{Path: args.Path}.Path derives from args.Path alone).
 	fieldRefs map[string][]facts.ParamRef

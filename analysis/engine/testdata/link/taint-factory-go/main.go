@@ -14,6 +14,7 @@ func main() {
 	s.AddTool(mcp.NewTool("config_only"), tools.HandleConfig("/etc/app.conf"))
 	s.AddTool(mcp.NewTool("two_closures"), tools.HandleTwo("/srv/data"))
 	s.AddTool(mcp.NewTool("fetch"), handleFetch("https://api.example.com"))
+	s.AddTool(mcp.NewTool("scan"), handleScan)
 	g := gosdk.NewServer(nil, nil)
 	gosdk.AddTool(g, &gosdk.Tool{Name: "write_file"}, tools.NewWrite("/srv/out"))
 	server.ServeStdio(s)
