@@ -350,6 +350,11 @@ type Arg struct {
 	Inst string `json:"inst,omitempty"`
 }
 
+// BodyProp is the Props key of the body of a request passed whole (Go
+// client.Do(req) with req from http.NewRequest): its taint is the call's
+// payload, the argument's own Refs (method and URL) its target.
+const BodyProp = "*body"
+
 // OpenProps is the Props key saying an object's properties are not all
 // known (see Arg.Props). No identifier or keyword argument can spell it.
 const OpenProps = "**"

@@ -1567,6 +1567,12 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 			r := args[k].refs[0]
 			res.inst.pass = &r
 		}
+		if k+1 < len(args) && len(args[k+1].refs) > 0 {
+			for _, a := range args[k-1 : k+1] {
+				res.reqURL = addRefs(res.reqURL, a.refs)
+			}
+			res.reqBody = args[k+1].refs
+		}
 	}
 
 	last := member

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 
@@ -14,6 +15,11 @@ func handleFetch(base string) server.ToolHandlerFunc {
 		id, _ := request.RequireString("id")
 		http.Get(base + "/items/" + id) // target: id
 		http.Get(base + "/health")      // untainted: the factory's configuration
+		note, _ := request.RequireString("note")
+		post, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/notes", bytes.NewBufferString(note))
+		http.DefaultClient.Do(post) // payload: note (the body of a request to a fixed URL)
+		del, _ := http.NewRequestWithContext(ctx, http.MethodDelete, base+"/items/"+id, bytes.NewBufferString(note))
+		http.DefaultClient.Do(del) // target: id (the URL), the body besides
 		return nil, nil
 	}
 }
