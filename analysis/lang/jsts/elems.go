@@ -22,17 +22,26 @@ func (e *extractor) elemParam(method string, obj val, argsNode int32) {
 	if !elemMethods[method] || len(obj.taint) == 0 || argsNode < 0 {
 		return
 	}
+	if u := e.firstCallback(argsNode); u >= 0 {
+		if e.elemArg == nil {
+			e.elemArg = map[int32]elemTaint{}
+		}
+		e.elemArg[u] = obj.taint
+	}
+}
+
+// firstCallback is the function written as the first argument of an
+// argument list (an arrow or function expression), else -1.
+func (e *extractor) firstCallback(argsNode int32) int32 {
 	t := e.t
 	for a := t.nodes[argsNode].First; a >= 0; a = t.nodes[a].Next {
 		if t.nodes[a].Flags&flagNamed == 0 || t.k(a) == kComment {
 			continue
 		}
 		if u := e.unwrapCallee(a); u >= 0 && (t.k(u) == kArrow || t.k(u) == kFunctionExpr) {
-			if e.elemArg == nil {
-				e.elemArg = map[int32]elemTaint{}
-			}
-			e.elemArg[u] = obj.taint
+			return u
 		}
-		return // only the first argument is the callback
+		return -1 // only the first argument is the callback
 	}
+	return -1
 }
