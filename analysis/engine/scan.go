@@ -188,10 +188,14 @@ func slotsFacts(n int, at func(int) (*facts.File, bool)) []*facts.File {
 // lead into: project modules they import, and the other files of every
 // package-wide directory (Go) with an extracted file and of the module's
 // packages it imports (a package of tool-name constants mentions no rule's
-// words, yet its constants name the tools).
+// words, yet its constants name the tools). A Go registration helper
+// naming its tools by a parameter (facts.ToolTable without NameProp) needs
+// every Go file: its callers name the tools, and a caller need mention no
+// rule's words.
 func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool {
 	need := map[string]bool{}
 	pkgDirs := map[string]bool{}
+	helpers := false
 	// Absolute imports that name project modules by dotted name (Python's
 	// from pkg.tools import run): a file is needed when one of its names is.
 	modNames := map[string]bool{}
@@ -202,6 +206,9 @@ func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool
 		}
 		dir := path.Dir(f.Path)
 		if x.PackageWide() {
+			for _, t := range f.Tools {
+				helpers = helpers || t.Table != nil && t.Table.Name == "" && t.Table.NameProp == ""
+			}
 			pkgDirs[dir] = true
 			for _, d := range e.goImportedDirs(root, f) {
 				pkgDirs[d] = true
@@ -220,7 +227,7 @@ func (e *Engine) neededFiles(root string, files []*facts.File) func(string) bool
 	}
 	return func(p string) bool {
 		if x := lang.For(source.DetectLang(p)); x != nil && x.PackageWide() {
-			return pkgDirs[path.Dir(p)]
+			return helpers || pkgDirs[path.Dir(p)]
 		}
 		if need[p] {
 			return true

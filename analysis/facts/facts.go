@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 9
+const Version = 10
 
 // File is everything extracted from one source file.
 type File struct {
@@ -428,6 +428,14 @@ type Tool struct {
 	// (see ToolTable): Name is then "" and NameExpr the name expression,
 	// reported as unresolved when the link finds no element.
 	Table *ToolTable `json:"table,omitempty"`
+	// Binds (Go), for a handler that is a factory's result, are the
+	// instances of types of other packages of the module passed to the
+	// factory, by argument, as "Module\x00Member" ("" for other arguments):
+	// tools.CreateToolHandler(azaks.NewOpsExecutor(), cfg) → [that
+	// package's import path + "\x00NewOpsExecutor()", ""]. The factory's
+	// method calls on such a parameter (e.Execute in its closure) run that
+	// package's methods of the name, for this tool alone.
+	Binds []string `json:"binds,omitempty"`
 	// Inputs say which handler parameters carry tool input (the values the
 	// model chooses) and how a ParamRef path maps to an input field.
 	Inputs []ToolInput `json:"inputs,omitempty"`
@@ -485,6 +493,12 @@ type ToolTable struct {
 	InputArg    int    `json:"inputArg"`
 	Fn          int    `json:"fn"`
 	Param       int    `json:"param"`
+	// HandlerParam is 1 + the index of Fn's parameter holding the
+	// handler, 0 when the registration's own handler runs. It goes with
+	// NameProp "": the parameter is the name itself (Go: func addTool(s, name
+	// string, h server.ToolHandlerFunc) { s.AddTool(mcp.NewTool(name), h) }
+	// is one tool per call, named by its literal and run by its function.
+	HandlerParam int `json:"handlerParam,omitempty"`
 }
 
 // Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.

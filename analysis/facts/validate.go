@@ -210,9 +210,18 @@ func Validate(f *File, size int) error {
 				return err
 			}
 		}
+		for _, b := range t.Binds {
+			if mod, _, ok := strings.Cut(b, "\x00"); b != "" && (!ok || mod == "") {
+				return fmt.Errorf("%s: bound instance %q is not Module\\x00Member", what, b)
+			}
+		}
+		if len(t.Binds) > maxTableArg {
+			return fmt.Errorf("%s: %d bound arguments, at most %d", what, len(t.Binds), maxTableArg)
+		}
 		if tb := t.Table; tb != nil {
-			if tb.NameProp == "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg || tb.Name == "" && tb.Param < 0 {
-				return fmt.Errorf("%s: tool table %+v needs a list or a parameter, a name property and an input argument in [-1, %d)", what, *tb, maxTableArg)
+			if tb.NameProp == "" && tb.Name != "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg ||
+				tb.Name == "" && tb.Param < 0 || tb.HandlerParam < 0 || tb.HandlerParam > maxTableArg || tb.HandlerParam > 0 && tb.NameProp != "" {
+				return fmt.Errorf("%s: tool table %+v needs a list or a parameter, a name property (or, for a parameter, none: the parameter is the name), an input argument in [-1, %d) and a handler parameter in [0, %d]", what, *tb, maxTableArg, maxTableArg)
 			}
 			if tb.Name == "" {
 				if err := fn(what+" table function", tb.Fn, false); err != nil {

@@ -103,6 +103,9 @@ func (ix *index) build() {
 			if t.Dispatcher > 0 && t.Dispatcher < len(f.Functions) {
 				ti.dispatcher = ix.base[i] + fnID(t.Dispatcher)
 			}
+			if len(t.Binds) > 0 && ti.handler >= 0 {
+				ti.bound = ix.boundTargets(i, t.Binds, ti.handler)
+			}
 			if t.Table != nil {
 				ix.tables = true
 				if t.Table.Name == "" {
@@ -132,6 +135,15 @@ func (ix *index) build() {
 		}
 	}
 	for _, ti := range byParam {
+		if ti.t.Table.NameProp == "" { // a Go registration helper (gohelpertools.go)
+			if els, partial, other := ix.helperElems(ti); !ix.addTableTools(ti, els) || partial {
+				if ti.handler < 0 {
+					ti.handler = other
+				}
+				ix.addTool(ti)
+			}
+			continue
+		}
 		if !ix.addTableTools(ti, ix.paramElems(ti)) {
 			ix.addTool(ti)
 		}

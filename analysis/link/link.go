@@ -156,6 +156,9 @@ type toolInfo struct {
 	// a taint root of the tool with inputs closureIn (factory.go).
 	closure   fnID
 	closureIn []facts.ToolInput
+	// bound are the methods a handler factory's closure runs on the
+	// instances the registration gives it (Tool.Binds, gohelpertools.go).
+	bound []fnID
 }
 
 // toolInputs are the handler parameters carrying the tool's input.

@@ -18,6 +18,7 @@ func (ix *index) reach() {
 		if ti.dispatcher >= 0 {
 			roots = append(roots, ti.dispatcher)
 		}
+		roots = append(roots, ti.bound...)
 		ix.walk(roots, func(fn fnID) bool {
 			// Tools are walked in order, so t is new to fn unless it is last.
 			if l := ix.reachedBy[fn]; len(l) > 0 && l[len(l)-1] == int32(t) {

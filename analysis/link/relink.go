@@ -192,7 +192,7 @@ func sameCallee(a, b *facts.Callee) bool {
 func sameTool(a, b *facts.Tool) bool {
 	if a.Name != b.Name || a.NameRef != b.NameRef || a.NameExpr != b.NameExpr || a.ViaModule != b.ViaModule || a.SDK != b.SDK || a.Handler != b.Handler || a.Dispatcher != b.Dispatcher ||
 		(a.HandlerRef == nil) != (b.HandlerRef == nil) || len(a.Inputs) != len(b.Inputs) ||
-		(a.Table == nil) != (b.Table == nil) || a.Table != nil && *a.Table != *b.Table ||
+		(a.Table == nil) != (b.Table == nil) || a.Table != nil && *a.Table != *b.Table || !slices.Equal(a.Binds, b.Binds) ||
 		!sameMap(a.Annotations, b.Annotations) && !maps.Equal(a.Annotations, b.Annotations) {
 		return false
 	}

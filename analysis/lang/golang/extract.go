@@ -169,6 +169,7 @@ type extractor struct {
 	depth      int
 	refSeen    map[int]map[string]bool // function → Refs already recorded
 	registered map[*toolDef]bool       // tool definitions recorded as tools
+	pending    []pendingStub           // helper handler stubs maybe added (named.go)
 	usedTables map[*val]bool           // package-level tool tables read in this file
 	// toolMethods are the tool definitions methods return, by receiver type.
 	toolMethods map[string][]*toolDef
@@ -298,6 +299,7 @@ func (x *extractor) run() {
 	x.methodTools()
 	x.dropHiddenInputs()
 	x.resolveToolRefs()
+	x.helperStubs()
 }
 
 // declareFunc numbers a function node and records its name, class and parameters.

@@ -200,7 +200,10 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 			define := t.hasAnon(n, ":=")
 			for i, l := range t.kids(left) {
 				v := ev
-				if i == 1 && len(rv.items) > 0 { // the element of a tool table
+				switch {
+				case kvRows(rv) && i < 2: // for name, h := range handlers
+					v = x.selectEach(rv, []string{kvKey, kvValue}[i], ev)
+				case i == 1 && len(rv.items) > 0: // the element of a tool table
 					v = eachOf(rv)
 				}
 				x.store(l, v, sc, define, "=", c)
@@ -266,6 +269,10 @@ func (x *extractor) walk(n int32, sc *scope, c *fnCtx) {
 				switch {
 				case v.tool != nil && tool == nil:
 					tool = v.tool
+					if v.handler != nil && handler == nil {
+						// return server.ServerTool{Tool: …, Handler: h}
+						handler = v.handler
+					}
 				case handler == nil && isHandler(v):
 					h := v
 					handler = &h
@@ -978,6 +985,7 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 	isStruct = isStruct || tv.anon != 0
 	var positional []val // elements of a struct literal without keys
 	hasTool := false     // a field holds a tool definition: maybe a table entry
+	others := 0          // elements neither tools nor rows (named.go)
 	elem := func(e int32) val {
 		if t.typ(e) == "literal_value" && elemTy >= 0 {
 			return x.evalComposite(e, elemTy, e, sc, c)
@@ -993,13 +1001,18 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			}
 			key, value := inner(t, parts[0]), inner(t, parts[1])
 			var k string
+			var kv val // a map key's value
 			switch t.typ(key) {
 			case "identifier", "field_identifier":
 				k = t.text(key)
+				if isMap {
+					kv = x.eval(key, sc, c) // a constant
+				}
 			case "interpreted_string_literal", "raw_string_literal":
 				k, _ = stringLit(t, key)
+				kv = val{fn: -1, str: k, known: true}
 			default:
-				x.eval(key, sc, c)
+				kv = x.eval(key, sc, c)
 			}
 			v := elem(value)
 			out.refs = addRefs(out.refs, v.refs)
@@ -1007,7 +1020,16 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 				out.alts = addAlts(out.alts, v)
 			}
 			hasTool = hasTool || v.tool != nil
-			if isMap && v.tool != nil {
+			if isMap && v.tool == nil {
+				// map[string]server.ToolHandlerFunc{"read": h}: a named row.
+				if row, ok := kvRow(kv, v); ok {
+					v = row
+				}
+			}
+			if isMap && v.tool == nil && v.fields == nil {
+				others++
+			}
+			if isMap && (v.tool != nil || v.fields != nil) {
 				if len(out.items) < maxTools {
 					out.items = append(out.items, v) // map[string]server.ServerTool{…}
 				} else {
@@ -1039,7 +1061,10 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 			if len(out.elems) < maxElems {
 				out.elems = append(out.elems, shallow(x.arg(e, v)))
 			}
-			if v.tool != nil {
+			if v.tool == nil && v.fields == nil {
+				others++
+			}
+			if v.tool != nil || v.fields != nil {
 				if len(out.items) < maxTools {
 					out.items = append(out.items, v) // []server.ServerTool{…}
 				} else {
@@ -1053,6 +1078,9 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 		default:
 			x.eval(el, sc, c)
 		}
+	}
+	if !isStruct {
+		out.items = otherRows(out.items, others)
 	}
 	out.mod, out.member, out.local = tv.mod, tv.member, tv.local
 	if !isMap && elemTy < 0 {
@@ -1082,6 +1110,13 @@ func (x *extractor) evalComposite(n, ty, body int32, sc *scope, c *fnCtx) val {
 		} else {
 			x.projectTool(&out, tv, fieldVals, fieldSpans, n)
 		}
+	}
+	if !isMap && elemTy < 0 && (out.tool == nil || out.entry != nil && out.entry.tool == "") && (isStruct || projectPackage(tv.mod)) {
+		fields := fieldVals
+		if len(fields) == 0 {
+			fields = positionalFields(positional, x.fieldOrder(tv))
+		}
+		out.fields = namedRow(fields)
 	}
 	return out
 }
@@ -1485,6 +1520,9 @@ func (x *extractor) wrapped(res val, args []val) val {
 	if len(args) == 1 && args[0].boolean != 0 {
 		res.boolean = args[0].boolean
 	}
+	if _, _, ok := handlerFactory(res); ok {
+		res.binds = factoryBinds(args)
+	}
 	if _, _, ok := handlerFactory(res); ok && res.inner == nil {
 		for _, a := range args {
 			// Named as a handler maker (GetAksNetworkResourcesHandler,
@@ -1509,6 +1547,7 @@ func (x *extractor) localCall(n int32, c *fnCtx, callee facts.Callee, argNodes [
 			x.addStore(a.sel, unknown()) // set(&c.baseURL): written through the pointer
 		}
 	}
+	x.noteStubs(c.idx, lc.Args, args, lc.Span)
 	fn := &x.f.Functions[c.idx]
 	fn.LocalCalls = append(fn.LocalCalls, lc)
 }
@@ -1551,6 +1590,9 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	for i, a := range args {
 		call.Args = append(call.Args, x.arg(argNodes[i], a))
 		res.refs = addRefs(res.refs, a.refs)
+	}
+	if projectPackage(mod) {
+		x.moduleStubs(call.Args, args, call.Span)
 	}
 	x.f.Calls = append(x.f.Calls, call)
 	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {
@@ -1697,6 +1739,9 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 	}
 	if tv, ok := x.toolConstructor(mod, member, args, argNodes, n); ok {
 		res.tool, res.annots = tv.tool, tv.annots
+		if tv.each { // a definition per row of a named table (named.go)
+			res.each, res.items, res.cut = true, tv.items, tv.cut
+		}
 		if tv.typed {
 			res.fn, res.fnRef, res.typed = tv.fn, tv.fnRef, true
 		}

@@ -14,9 +14,13 @@ type toolDef struct {
 	name     string
 	nameRef  string
 	nameExpr string // the name expression as written, when neither name nor nameRef
-	nameSpan source.Span
-	span     source.Span // the definition (mcp.NewTool(…), &mcp.Tool{…})
-	annots   map[string]annot
+	// nameParam is the parameter of the enclosing function the name is,
+	// passed on unchanged (a registration helper's name): the link names
+	// the tool by each caller's literal (named.go).
+	nameParam *facts.ParamRef
+	nameSpan  source.Span
+	span      source.Span // the definition (mcp.NewTool(…), &mcp.Tool{…})
+	annots    map[string]annot
 }
 
 // serverToolKeys are the fields of mcp-go's server.ServerTool.
@@ -75,11 +79,18 @@ func (x *extractor) toolConstructor(mod, member string, args []val, argNodes []i
 		if len(args) == 0 {
 			return val{}, false
 		}
-		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(argNodes[0]), span: x.span(n)}
-		x.toolName(td, args[0], x.span(argNodes[0]))
-		for _, a := range args[1:] {
-			td.annots = mergeAnnots(td.annots, a.annots)
+		def := func() *toolDef {
+			td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(argNodes[0]), span: x.span(n)}
+			for _, a := range args[1:] {
+				td.annots = mergeAnnots(td.annots, a.annots)
+			}
+			return td
 		}
+		if each, ok := x.eachTool(args[0], x.span(argNodes[0]), def); ok {
+			return each, true
+		}
+		td := def()
+		x.toolName(td, args[0], x.span(argNodes[0]))
 		out.tool = td
 		return out, true
 	case "WithToolAnnotation":
@@ -117,6 +128,7 @@ func (x *extractor) toolName(td *toolDef, v val, at source.Span) {
 		td.nameRef = x.toolRefOf(v)
 	default:
 		td.nameExpr = strings.Join(strings.Fields(string(x.t.src[at.Start.Offset:at.End.Offset])), " ")
+		td.nameParam = paramOf(v)
 	}
 }
 
@@ -129,15 +141,25 @@ func (x *extractor) compositeTool(out *val, mod, typeName string, fields map[str
 	}
 	switch typeName {
 	case "Tool":
-		td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(n), span: x.span(n)}
-		if nv, ok := fields["Name"]; ok {
+		def := func() *toolDef {
+			td := &toolDef{sdk: sdkOf(mod), nameSpan: x.span(n), span: x.span(n)}
 			if sp, ok := spans["Name"]; ok {
 				td.nameSpan = sp
 			}
-			x.toolName(td, nv, td.nameSpan)
+			if av, ok := fields["Annotations"]; ok {
+				td.annots = mergeAnnots(nil, av.annots)
+			}
+			return td
 		}
-		if av, ok := fields["Annotations"]; ok {
-			td.annots = mergeAnnots(nil, av.annots)
+		nv, named := fields["Name"]
+		if each, ok := x.eachTool(nv, spans["Name"], def); named && ok {
+			// &mcp.Tool{Name: d.name} in a loop over named rows.
+			out.each, out.items, out.cut = true, each.items, each.cut
+			return
+		}
+		td := def()
+		if named {
+			x.toolName(td, nv, td.nameSpan)
 		}
 		out.tool = td
 	case "ToolAnnotations", "ToolAnnotation":
@@ -344,7 +366,9 @@ func (x *extractor) selectEach(base val, name string, v val) val {
 	out.items = make([]val, 0, len(base.items))
 	for _, it := range base.items {
 		sel := unknown()
-		if it.entry != nil {
+		if f, ok := selectRow(it, name); ok {
+			sel = f
+		} else if it.entry != nil {
 			switch name {
 			case it.entry.tool:
 				sel.tool = it.tool
@@ -431,7 +455,7 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 					x.addTool(it.tool.span, it.tool, h, typed)
 				}
 			}
-		case isMCPModule(mod) && (isHandler(hv) || otherPackageFunc(hv) || isFactoryResult(hv)),
+		case isMCPModule(mod) && (isHandler(hv) || otherPackageFunc(hv) || otherPackageMethod(hv) || isFactoryResult(hv)),
 			!isMCPModule(mod) && x.handlerSignature(hv):
 			// The second: AddTool on a server reached through a project
 			// type (srv.MCP().AddTool) with a handler typed as a tool
@@ -477,7 +501,25 @@ func (x *extractor) registration(n int32, method, mod string, args []val, argNod
 		if !isMCPGolang(mod) || len(args) != 3 {
 			return
 		}
-		td := &toolDef{sdk: facts.SDKMCPGolang, nameSpan: x.span(argNodes[0]), span: x.span(n)}
+		def := func() *toolDef {
+			return &toolDef{sdk: facts.SDKMCPGolang, nameSpan: x.span(argNodes[0]), span: x.span(n)}
+		}
+		if each, ok := x.eachTool(args[0], x.span(argNodes[0]), def); ok {
+			// for _, t := range tools { server.RegisterTool(t.Name, t.Desc, t.Handler) }
+			hv := args[2]
+			for i, it := range each.items {
+				h := hv
+				if hv.each {
+					if i >= len(hv.items) {
+						break
+					}
+					h = hv.items[i]
+				}
+				x.addTool(x.span(n), it.tool, h, true)
+			}
+			return
+		}
+		td := def()
 		x.toolName(td, args[0], x.span(argNodes[0]))
 		x.addTool(x.span(n), td, args[2], true)
 	case "AddTools", "SetTools":
@@ -674,9 +716,12 @@ func (x *extractor) addTool(span source.Span, td *toolDef, h val, typed bool) {
 				// Neither is the handler alone, so a function of this file
 				// standing for the pair is.
 				tool.Handler, tool.HandlerRef = x.factoryPair(span, td, h), nil
+			} else if len(h.binds) <= maxHelperParams {
+				tool.Binds = h.binds // a factory given instances (named.go)
 			}
 		}
 	}
+	tool.Table = helperTable(td, h)
 	typed = typed || h.typed
 	prefix := []string(nil)
 	if tool.Handler >= 0 {
@@ -737,7 +782,11 @@ func (x *extractor) factoryPair(span source.Span, td *toolDef, h val) int {
 		label = td.nameRef + td.nameExpr
 	}
 	fn := facts.Function{Name: "handler " + label, Parent: 0, Span: span, NameSpan: span}
-	for _, v := range []val{h, *h.inner} {
+	vals := []val{h}
+	if h.inner != nil {
+		vals = append(vals, *h.inner)
+	}
+	for _, v := range vals {
 		mod, name, _ := handlerFactory(v)
 		callee := facts.Callee{Kind: "package", Name: name, Module: mod, Func: -1, Span: span}
 		if idx, ok := x.funcs[name]; ok && mod == "" {

@@ -67,8 +67,16 @@ type val struct {
 	// value is a tool's handler, the inner factory's closure runs too.
 	inner   *val
 	handler *val // server.ServerTool{Handler: …}
-	annots  map[string]annot
-	items   []val // tool definitions among the elements of a slice or map literal
+	// binds are, for a handler factory's result, the instances of types
+	// of other packages of the module passed to it, by argument ("" none;
+	// named.go).
+	binds  []string
+	annots map[string]annot
+	items  []val // tool definitions among the elements of a slice or map literal
+	// fields are the fields of a row of a named table (named.go): a struct
+	// literal with a literal string field and a handler, or a map entry
+	// (kvKey, kvValue). nil when the value is no row.
+	fields map[string]val
 	// entry names the fields of a table entry (a struct literal holding a
 	// tool definition and its handler) that hold the tool and the handler.
 	entry *entryKeys
