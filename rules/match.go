@@ -362,6 +362,15 @@ func (m *Match) roles(c *facts.Call) {
 				m.TaintArgs[i] = &a.Elems[0]
 				m.PayloadArgs = append(m.PayloadArgs, a)
 			}
+		case m.ScopeKind == "url" && len(a.Props) == 1 && a.Props[facts.BodyProp].Func == -1:
+			// A request passed whole: its body is the payload.
+			if i := slices.Index(m.TaintArgs, a); i >= 0 {
+				target, body := *a, a.Props[facts.BodyProp]
+				target.Props = nil
+				m.TaintArgs = slices.Clone(m.TaintArgs)
+				m.TaintArgs[i] = &target
+				m.PayloadArgs = append(m.PayloadArgs, &body)
+			}
 		case m.ScopeKind == "url" && a.Known && a.Prefix && strings.ContainsAny(a.Value, "?#"):
 			if i := slices.Index(m.TaintArgs, a); i >= 0 {
 				m.TaintArgs = slices.Delete(slices.Clone(m.TaintArgs), i, i+1)

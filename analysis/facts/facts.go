@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 12
+const Version = 13
 
 // File is everything extracted from one source file.
 type File struct {
@@ -355,6 +355,11 @@ type Arg struct {
 	// with it, so the methods called on the parameter are library calls.
 	Inst string `json:"inst,omitempty"`
 }
+
+// BodyProp is the Props key of the body of a request passed whole (Go
+// client.Do(req) with req from http.NewRequest): its taint is the call's
+// payload, the argument's own Refs (method and URL) its target.
+const BodyProp = "*body"
 
 // OpenProps is the Props key saying an object's properties are not all
 // known (see Arg.Props). No identifier or keyword argument can spell it.

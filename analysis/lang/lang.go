@@ -53,6 +53,10 @@ type Language interface {
 	// types of the whole package (Go), so a file is never linked or
 	// extracted incrementally on its own.
 	TypedAcrossPackage() bool
+	// HandlerFactories reports whether a tool registered with a factory's
+	// result and no inputs runs the closure the factory returns (Go:
+	// tools.HandleRead(root)); the link then roots the tool's input there.
+	HandlerFactories() bool
 	// RangedSupported reports whether a document can be re-extracted by
 	// changed range (analysis/ranged).
 	RangedSupported() bool
@@ -123,6 +127,7 @@ func (jsLang) RelativeImport(m string) bool {
 }
 func (jsLang) IsEntry(*facts.Function) bool      { return false }
 func (jsLang) TypedAcrossPackage() bool          { return false }
+func (jsLang) HandlerFactories() bool            { return false }
 func (jsLang) RangedSupported() bool             { return true }
 func (jsLang) IndentedBlocks() bool              { return false }
 func (jsLang) RegistrationWords() []string       { return registrationWords }
@@ -174,6 +179,7 @@ func (pyLang) Imports() ImportKind               { return ImportsModules }
 func (pyLang) RelativeImport(m string) bool      { return strings.HasPrefix(m, ".") }
 func (pyLang) IsEntry(*facts.Function) bool      { return false }
 func (pyLang) TypedAcrossPackage() bool          { return false }
+func (pyLang) HandlerFactories() bool            { return false }
 func (pyLang) RangedSupported() bool             { return true }
 func (pyLang) IndentedBlocks() bool              { return true }
 func (pyLang) RegistrationWords() []string       { return registrationWords }
@@ -195,6 +201,7 @@ func (goLang) Extract(p string, _ source.Lang, src []byte, tree *sitter.Tree) (*
 func (goLang) Imports() ImportKind               { return ImportsPackages }
 func (goLang) RelativeImport(string) bool        { return false }
 func (goLang) TypedAcrossPackage() bool          { return true }
+func (goLang) HandlerFactories() bool            { return true }
 func (goLang) RangedSupported() bool             { return false }
 func (goLang) IndentedBlocks() bool              { return false }
 func (goLang) RegistrationWords() []string       { return registrationWords }

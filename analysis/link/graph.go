@@ -155,9 +155,13 @@ func (ix *index) build() {
 // addTool adds a tool and marks its handler and dispatcher as its roots.
 func (ix *index) addTool(ti toolInfo) {
 	tn := len(ix.tools)
+	ix.typedByRef(&ti)
 	if ti.handler >= 0 {
 		ix.handler[ti.handler] = true
 		ix.rootTools[ti.handler] = append(ix.rootTools[ti.handler], tn)
+	}
+	if ix.factoryClosure(&ti); ti.closure >= 0 {
+		ix.rootTools[ti.closure] = append(ix.rootTools[ti.closure], tn)
 	}
 	if ti.dispatcher >= 0 {
 		ix.handler[ti.dispatcher] = true

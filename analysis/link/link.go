@@ -155,6 +155,10 @@ type toolInfo struct {
 	// inputs, when set, replace t.Inputs: a tool of a table whose handler
 	// is its element's function (tooltables.go).
 	inputs []facts.ToolInput
+	// closure, when not -1, is the closure a Go handler factory returns:
+	// a taint root of the tool with inputs closureIn (factory.go).
+	closure   fnID
+	closureIn []facts.ToolInput
 	// bound are the methods a handler factory's closure runs on the
 	// instances the registration gives it (Tool.Binds, gohelpertools.go).
 	bound []fnID

@@ -184,7 +184,7 @@ func (ix *index) taintOf(fn fnID, param int, p pathID, only int) ([]taintSrc, in
 			if only >= 0 && t != only {
 				continue
 			}
-			for _, in := range ix.tools[t].toolInputs() {
+			for _, in := range ix.tools[t].inputsAt(fn) {
 				if in.Index != param {
 					continue
 				}

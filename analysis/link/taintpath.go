@@ -187,7 +187,7 @@ func (ix *index) liveParams() map[liveKey]bool {
 	var queue []liveKey
 	for fn, tools := range ix.rootTools {
 		for _, t := range tools {
-			for _, in := range ix.tools[t].toolInputs() {
+			for _, in := range ix.tools[t].inputsAt(fn) {
 				if k := (liveKey{fn, in.Index}); !live[k] {
 					live[k] = true
 					queue = append(queue, k)

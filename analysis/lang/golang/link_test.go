@@ -280,9 +280,10 @@ func (o *Ops) HandleWrite(ctx context.Context, req mcp.CallToolRequest) (*mcp.Ca
 			taint[f.TaintTool] = f.TaintSource
 		}
 	}
-	// A factory's closure is not linked to the tool input (no index names
-	// it): no taint rather than taint through the factory's configuration.
-	wantTaint := map[string]string{"delete_file": "path", "write_file": "path", "run_cmd": "cmd"}
+	// A factory's closure takes the tool input (link/factory.go): its
+	// request's fields taint read_file and fetch_url, while list_dir's
+	// closure reads only the factory's configuration and stays clean.
+	wantTaint := map[string]string{"delete_file": "path", "write_file": "path", "run_cmd": "cmd", "read_file": "path", "fetch_url": "url"}
 	if !reflect.DeepEqual(taint, wantTaint) {
 		t.Errorf("taint sources = %v, want %v", taint, wantTaint)
 	}

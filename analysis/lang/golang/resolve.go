@@ -890,12 +890,13 @@ func (x *extractor) evalSelector(n int32, sc *scope, c *fnCtx) val {
 	if fr, ok := base.fieldRefs[name]; ok {
 		v.refs = fr
 	} else if len(base.refs) > 0 {
-		if seg := x.jsonSeg(base, name, m); seg == jsonFlat {
+		if seg := x.jsonSeg(base, name, m); seg == jsonFlat || base.derived {
 			v.refs = base.refs
 		} else {
 			v.refs = extend(base.refs, seg)
 		}
 		v.direct = base.direct && len(v.refs) == 1
+		v.derived = base.derived
 	}
 	if base.each {
 		return x.selectEach(base, name, v)
@@ -1234,6 +1235,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 				return x.libCall(n, callee, v.mod, v.member, sc, c, argNodes, args, spread, nil, none)
 			case v.fn >= 0:
 				x.localCall(n, c, facts.Callee{Kind: "local", Name: name, Func: v.fn, Span: x.span(callee)}, argNodes, args, nil)
+				res.derived = len(res.refs) > 0
 			case methodRef:
 				x.localCall(n, c, *v.fnRef, argNodes, args, v.refs)
 				if v.mod != "" { // a method value or func-typed field of a type of another file
@@ -1244,6 +1246,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		}
 		if idx, ok := x.funcs[name]; ok {
 			x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: idx, Span: x.span(callee)}, argNodes, args, nil)
+			res.derived = len(res.refs) > 0
 			if rt, ok := x.results[idx]; ok {
 				tv := x.typeVal(rt)
 				res.mod, res.member, res.local = tv.mod, tv.member, tv.local
@@ -1280,6 +1283,7 @@ func (x *extractor) evalCall(n int32, sc *scope, c *fnCtx) val {
 		}
 		x.localCall(n, c, facts.Callee{Kind: "package", Name: name, Func: -1, Span: x.span(callee)}, argNodes, args, nil)
 		res.ident, res.toolCall = name, true
+		res.derived = len(res.refs) > 0
 		if !x.declared[name] {
 			// A package function of another file: what it returns is in
 			// that file's Types ("newClient()").
@@ -1604,6 +1608,12 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		if k < len(args) && args[k].direct && len(args[k].refs) == 1 && !args[k].known && args[k].cref == nil {
 			r := args[k].refs[0]
 			res.inst.pass = &r
+		}
+		if k+1 < len(args) && len(args[k+1].refs) > 0 {
+			for _, a := range args[k-1 : k+1] {
+				res.reqURL = addRefs(res.reqURL, a.refs)
+			}
+			res.reqBody = args[k+1].refs
 		}
 	}
 

@@ -33,6 +33,10 @@ type val struct {
 	env, getenv string
 	// inst is the literal an instance was created from (os.Open("/etc/x")).
 	inst literal
+	// reqURL, reqBody: for an http.NewRequest result, the taint of its
+	// method and URL, and of its body (refs holds both): client.Do(req)
+	// goes where the URL says and carries the body (payload).
+	reqURL, reqBody []facts.ParamRef
 	// cref: the value starts with a package-level constant or variable of
 	// another file, or a struct field ("field:Client.baseURL"), whose
 	// values the link gathers from the package's Stores; str is then the
@@ -52,6 +56,10 @@ type val struct {
 	// direct: the value is a parameter or a field path into one, unchanged
 	// (Arg.Pass).
 	direct bool
+	// derived: the result of a function of the project (parseArgs(req)):
+	// refs name what it was computed from, not a path to it, so a field
+	// of it derives from them whole (parseArgs(req).path is not req.path).
+	derived bool
 	// fieldRefs is the taint of each field of a composite literal
 	// (In{Path: args.Path}.Path derives from args.Path alone).
 	fieldRefs map[string][]facts.ParamRef
@@ -326,6 +334,12 @@ func (x *extractor) arg(i int32, v val) facts.Arg {
 	}
 	if tail != nil && a.Prefix && slices.ContainsFunc(a.Refs, tail.Equal) {
 		a.Tail = tail
+	}
+	if isReq && len(v.reqBody) > 0 && a.Props == nil {
+		// The body is the request's payload: a property the rules give
+		// the payload role (rules.Match.roles), the URL's taint the target.
+		a.Refs = v.reqURL
+		a.Props = map[string]facts.Arg{facts.BodyProp: {Func: -1, Refs: v.reqBody}}
 	}
 	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
 	if isReq && v.inst.pass != nil && !a.Known && a.Const == nil && len(a.Refs) == 1 && a.Refs[0].Equal(*v.inst.pass) {

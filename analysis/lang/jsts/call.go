@@ -112,6 +112,7 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 
 	if isMethod {
 		e.eachParam(propName, obj, argsNode)
+		e.elemParam(propName, obj, argsNode)
 	}
 	args, spread := e.args(argsNode, c)
 	e.keepWrapperArgs(n, args)

@@ -39,6 +39,9 @@ func (e *extractor) function(n int32, c *ctx) val {
 		if i == 2 && e.wpTable[n] {
 			pv = val{req: true} // the bundle's require, passed to each module function
 		}
+		if i == 0 && e.elemArg[n] != nil {
+			pv.taint = union(pv.taint, e.elemArg[n]) // paths.map((p) => …): each element of paths
+		}
 		if i == 0 && e.eachArg[n] != nil {
 			pv.each = e.eachArg[n] // tools.forEach((t) => …)
 		}

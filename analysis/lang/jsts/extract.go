@@ -102,7 +102,8 @@ type extractor struct {
 	preStaticNode    map[int32]bool            // their left sides
 	depth            int
 	buf              []int32
-	callHint         int // call and new expressions in the tree
+	callHint         int                 // call and new expressions in the tree
+	elemArg          map[int32]elemTaint // callbacks of array methods over a tainted value (elems.go)
 }
 
 type classInfo struct {

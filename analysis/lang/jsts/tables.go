@@ -84,25 +84,19 @@ func (e *extractor) eachParam(method string, obj val, argsNode int32) {
 	if items == nil && table == nil || argsNode < 0 {
 		return
 	}
-	t := e.t
-	for a := t.nodes[argsNode].First; a >= 0; a = t.nodes[a].Next {
-		if t.nodes[a].Flags&flagNamed == 0 || t.k(a) == kComment {
-			continue
+	u := e.firstCallback(argsNode)
+	switch {
+	case u < 0:
+	case table != nil:
+		if e.tableArg == nil {
+			e.tableArg = map[int32]*tableRef{}
 		}
-		if u := e.unwrapCallee(a); u >= 0 && (t.k(u) == kArrow || t.k(u) == kFunctionExpr) {
-			if table != nil {
-				if e.tableArg == nil {
-					e.tableArg = map[int32]*tableRef{}
-				}
-				e.tableArg[u] = table
-				return
-			}
-			if e.eachArg == nil {
-				e.eachArg = map[int32][]eachItem{}
-			}
-			e.eachArg[u] = items
+		e.tableArg[u] = table
+	default:
+		if e.eachArg == nil {
+			e.eachArg = map[int32][]eachItem{}
 		}
-		return // only the first argument is the callback
+		e.eachArg[u] = items
 	}
 }
 

@@ -740,6 +740,7 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			if o.sym && strings.Contains(o.mem, "(") {
 				e.setRecv(fc, o, t.field(fu, "object"))
 			}
+			e.forward(fc, m.mod, m.mem, n, al)
 			res = e.callResult(m, al, res.refs)
 			if isPath(o) && isPath(res) {
 				switch attr {
@@ -825,6 +826,7 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			res.cls = v.classDef
 		case v.sym:
 			e.emitCall(fc, v.mod, v.mem, n, fu, al.args, al.spread)
+			e.forward(fc, v.mod, v.mem, n, al)
 			res = e.callResult(v, al, al.refs)
 			if v.mem == "Tool" || strings.HasSuffix(v.mem, ".Tool") {
 				e.recordToolLiteral(fc, n)
@@ -859,6 +861,7 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 	switch {
 	case v.sym:
 		e.emitCall(fc, v.mod, v.mem, n, fnN, al.args, al.spread)
+		e.forward(fc, v.mod, v.mem, n, al)
 		res = e.callResult(v, al, res.refs)
 	case v.isFn:
 		e.emitLocal(fc, facts.Callee{Kind: "local", Func: v.fn, Span: e.span(fnN)}, al, nil, n, -1, false)
