@@ -88,6 +88,7 @@ func (ix *index) typeParams() {
 	if !ix.instArgs {
 		return
 	}
+	sites = append(sites, ix.tableSites()...)
 	types := map[paramKey][]string{}
 	add := func(k paramKey, sym string) bool {
 		old := types[k]
@@ -106,6 +107,8 @@ func (ix *index) typeParams() {
 				switch {
 				case a.Inst != "":
 					if sym := ix.librarySym(s.file, a.Inst); sym != "" {
+						syms = []string{sym}
+					} else if sym := ix.projectClassSym(s.file, a.Inst); sym != "" {
 						syms = []string{sym}
 					}
 				case a.Pass && len(a.Refs) == 1 && len(a.Refs[0].Path) == 0 && a.Refs[0].Param >= 0:
@@ -186,6 +189,9 @@ func (ix *index) paramCalls(i int, f *facts.File, types map[paramKey][]string) [
 			}
 			for _, sym := range syms {
 				mod, mem, _ := strings.Cut(sym, "\x00")
+				if mod = ix.classSymModule(i, mod); mod == "" {
+					continue
+				}
 				out = append(out, facts.Call{Module: mod, Member: mem + path + "." + lc.Callee.Name, Func: j,
 					Span: lc.Span, CalleeSpan: lc.Callee.Span, Args: noCallbacks(lc.Args)})
 			}

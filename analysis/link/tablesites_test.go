@@ -1,0 +1,93 @@
+package link
+
+import (
+	"maps"
+	"slices"
+	"testing"
+)
+
+// TestTableDispatchArgs: the objects a dispatcher passes to the handler it
+// picks from a table (toolHandlers[name](client, args), tool.handler(api,
+// args)) bind to each handler's parameters as an ordinary call's would: a
+// project class instance's methods and a library instance's calls run for
+// each tool. Look-alike: a dispatcher passing a plain config object gives
+// its handlers' `cfg.get(…)` no capability.
+func TestTableDispatchArgs(t *testing.T) {
+	client := `import axios from "axios";
+import { readFileSync } from "node:fs";
+export class HAClient {
+  constructor(o) { this.http = axios.create({ baseURL: o.url }); }
+  async getState(id) { return (await this.http.get("/api/states/" + id)).data; }
+  readConfig() { return readFileSync("/config/configuration.yaml", "utf8"); }
+}
+`
+	keyedHandlers := `export const toolHandlers = {
+  get_state: async (client, args) => client.getState(args.entity_id),
+  read_config: async (client, args) => client.readConfig(),
+  echo: async (client, args) => args.text,
+};
+`
+	keyedServer := func(pass string) string {
+		return `import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { HAClient } from "./ha-client.js";
+import { toolHandlers } from "./lib/handlers.js";
+const server = new Server({ name: "x", version: "1" }, { capabilities: { tools: {} } });
+const haClient = new HAClient({ url: "http://ha.local:8123" });
+const config = { mode: "read" };
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const { name, arguments: args } = request.params;
+  const handler = toolHandlers[name];
+  if (!handler) throw new Error("unknown tool " + name);
+  return await handler(` + pass + `, args);
+});
+`
+	}
+	foundTools := `export const getUser = { name: "get_user", handler: async (api, args) => api.get("/users/" + args.id) };
+export const putUser = { name: "put_user", handler: async (api, args) => api.put("/users/" + args.id, args.body) };
+export const tools = [getUser, putUser];
+`
+	foundServer := func(decl string) string {
+		return `import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import axios from "axios";
+import { tools } from "./tools.js";
+const server = new Server({ name: "x", version: "1" }, { capabilities: { tools: {} } });
+` + decl + `
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const tool = tools.find((t) => t.name === request.params.name);
+  if (!tool) throw new Error("unknown tool");
+  return tool.handler(api, request.params.arguments);
+});
+`
+	}
+	for _, tc := range []struct {
+		name  string
+		texts map[string]string
+		want  map[string][]string
+	}{
+		{"keyed project client", map[string]string{"ha-client.js": client, "lib/handlers.js": keyedHandlers, "server.js": keyedServer("haClient")},
+			map[string][]string{"get_state": {"network.client"}, "read_config": {"file.read"}, "echo": {}}},
+		{"keyed plain config", map[string]string{"ha-client.js": client, "lib/handlers.js": keyedHandlers, "server.js": keyedServer("config")},
+			map[string][]string{"get_state": {}, "read_config": {}, "echo": {}}},
+		{"found library client", map[string]string{"tools.js": foundTools, "server.js": foundServer(`const api = axios.create({ baseURL: "https://api.example.com" });`)},
+			map[string][]string{"get_user": {"network.client"}, "put_user": {"network.client"}}},
+		{"found plain config", map[string]string{"tools.js": foundTools, "server.js": foundServer(`const api = { get: (k) => k, put: (k, v) => v };`)},
+			map[string][]string{"get_user": {}, "put_user": {}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanTexts(t, tc.texts)
+			got := map[string][]string{}
+			for _, tl := range res.Tools {
+				caps := []string{}
+				for _, c := range tl.Capabilities {
+					caps = append(caps, string(c))
+				}
+				got[tl.Name] = caps
+			}
+			if !maps.EqualFunc(got, tc.want, slices.Equal) {
+				t.Errorf("tools %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
