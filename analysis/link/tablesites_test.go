@@ -2,7 +2,9 @@ package link
 
 import (
 	"maps"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +91,85 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
 				t.Errorf("tools %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRelinkTableDispatchArgs edits what a table dispatcher passes its
+// handlers (an instance, then a plain object, then the instance back) and
+// what a handler calls on it: each incremental link must equal a full link
+// of the edited files, and the handler's capability must follow the edit.
+func TestRelinkTableDispatchArgs(t *testing.T) {
+	texts := map[string]string{
+		"ha-client.js": `import axios from "axios";
+export class HAClient {
+  constructor(o) { this.http = axios.create({ baseURL: o.url }); }
+  async getState(id) { return (await this.http.get("/api/states/" + id)).data; }
+  async ping() { return 1; }
+}
+`,
+		"handlers.js": `export const toolHandlers = {
+  get_state: async (client, args) => client.getState(args.entity_id),
+};
+`,
+		"server.js": `import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { HAClient } from "./ha-client.js";
+import { toolHandlers } from "./handlers.js";
+const server = new Server({ name: "x", version: "1" }, { capabilities: { tools: {} } });
+const haClient = new HAClient({ url: "http://ha.local:8123" });
+const config = { mode: "read" };
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const { name, arguments: args } = request.params;
+  const handler = toolHandlers[name];
+  return await handler(haClient, args);
+});
+`,
+	}
+	steps := []struct {
+		file, old, new string
+		want           []string
+	}{
+		{"server.js", "handler(haClient, args)", "handler(config, args)", []string{}},
+		{"server.js", "handler(config, args)", "handler(haClient, args)", []string{"network.client"}},
+		{"handlers.js", "client.getState(", "client.ping(", []string{}},
+		{"handlers.js", "client.ping(", "\n  client.getState(", []string{"network.client"}},
+	}
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{root: t.TempDir(), paths: []string{"ha-client.js", "handlers.js", "server.js"}, texts: texts}
+	linkAndCheck(e, w.root, w.extract(t, e, nil))
+	edited := map[string]string{}
+	for i, s := range steps {
+		text, ok := edited[s.file]
+		if !ok {
+			text = texts[s.file]
+		}
+		if !strings.Contains(text, s.old) {
+			t.Fatalf("step %d: %q not in %s", i, s.old, s.file)
+		}
+		edited[s.file] = strings.Replace(text, s.old, s.new, 1)
+		got := linkAndCheck(e, w.root, w.extract(t, e, edited))
+		fresh, err := newTestEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := linkAndCheck(fresh, w.root, w.extract(t, fresh, edited))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("step %d: the incremental result differs from a full link:\n%s", i, diffResults(got, want))
+		}
+		var caps []string
+		for _, tl := range want.Tools {
+			if tl.Name == "get_state" {
+				caps = []string{}
+				for _, c := range tl.Capabilities {
+					caps = append(caps, string(c))
+				}
+			}
+		}
+		if !slices.Equal(caps, s.want) {
+			t.Errorf("step %d: get_state has %v, want %v", i, caps, s.want)
+		}
 	}
 }
