@@ -350,6 +350,11 @@ type Arg struct {
 	Inst string `json:"inst,omitempty"`
 }
 
+// SQLDriverProp is the Recv.Props key of the literal driver name a Go
+// database/sql (or sqlx) instance was opened with: sql.Open("sqlite3", dsn)
+// gives db.Query(…) Recv.Props["driver"] = "sqlite3".
+const SQLDriverProp = "driver"
+
 // OpenProps is the Props key saying an object's properties are not all
 // known (see Arg.Props). No identifier or keyword argument can spell it.
 const OpenProps = "**"
