@@ -80,6 +80,7 @@ func (ix *index) build() {
 	ix.callers = make([][]callSite, n)
 	ix.askers = make([][]fnID, n)
 	ix.handler = make([]bool, n)
+	ix.dispatcher = make([]bool, n)
 	ix.rootTools = map[fnID][]int{}
 	ix.caseTool = map[[2]fnID]int{}
 
@@ -160,6 +161,7 @@ func (ix *index) addTool(ti toolInfo) {
 	}
 	if ti.dispatcher >= 0 {
 		ix.handler[ti.dispatcher] = true
+		ix.dispatcher[ti.dispatcher] = true
 		if ti.dispatcher != ti.handler {
 			ix.rootTools[ti.dispatcher] = append(ix.rootTools[ti.dispatcher], tn)
 		}
@@ -586,6 +588,9 @@ func (ix *index) pyMember(fi int, member string, depth int) []fnID {
 	if isMethod {
 		if j := ix.byName[fi][member]; len(j) > 0 {
 			return []fnID{ix.base[fi] + fnID(j[0])}
+		}
+		if j, ok := f.Exports[member]; ok && j > 0 && j < len(f.Functions) {
+			return []fnID{ix.base[fi] + fnID(j)} // HANDLERS.read_file: an entry of a dict of handlers
 		}
 	} else {
 		if j, ok := f.Exports[member]; ok {

@@ -132,7 +132,7 @@ func (g *graphEdit) start(root string, gomods map[string]modules.GoModule) {
 		files: slices.Clone(snap.out.files), statics: slices.Clone(snap.out.statics), cached: slices.Clone(snap.base),
 		base: old.base, owner: old.owner, byName: old.byName, pyModules: old.pyModules, fileByPath: old.fileByPath,
 		goPkgs: old.goPkgs, goNames: old.goNames, langs: old.langs,
-		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, askers: old.askers, handler: old.handler,
+		edges: old.edges, fnEdges: old.fnEdges, callers: old.callers, askers: old.askers, handler: old.handler, dispatcher: old.dispatcher,
 		reachedBy: old.reachedBy, serverReach: old.serverReach, rootTools: old.rootTools, caseTool: old.caseTool,
 		taintMemo: map[taintKey]taintEntry{}, inFlight: map[taintKey]taintFrame{}, taintDeep: -1,
 		localDirs: map[localDirKey]string{}, jsFiles: map[localDirKey]int{}, pyLocal: map[pyLocalKey]bool{}}
@@ -406,11 +406,11 @@ func (g *graphEdit) redoReach() {
 			}
 			// Outside the region: its reach is the old one.
 			for _, t := range old.reachedBy[cs.caller] {
-				if nix.follows(int(t), fn) {
+				if nix.follows(int(t), cs.caller, fn) {
 					add(int32(k), t)
 				}
 			}
-			if old.serverReach[cs.caller] && nix.follows(-1, fn) {
+			if old.serverReach[cs.caller] && nix.follows(-1, cs.caller, fn) {
 				server[k] = true
 			}
 		}
@@ -429,11 +429,11 @@ func (g *graphEdit) redoReach() {
 			}
 			grew := false
 			for _, t := range tools[k] {
-				if nix.follows(int(t), to) && add(j, t) {
+				if nix.follows(int(t), region[k], to) && add(j, t) {
 					grew = true
 				}
 			}
-			if server[k] && !server[j] && nix.follows(-1, to) {
+			if server[k] && !server[j] && nix.follows(-1, region[k], to) {
 				server[j], grew = true, true
 			}
 			if grew {

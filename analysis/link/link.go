@@ -65,6 +65,9 @@ type index struct {
 	// may list more.
 	askers  [][]fnID
 	handler []bool // fnID → is a tool's handler or dispatcher
+	// dispatcher: fnID → dispatches tools (its lookups and case bodies reach
+	// every handler it serves: reach follows them only for their own tool).
+	dispatcher []bool
 
 	tools []toolInfo
 	// reachedBy lists, per function, the tools reaching it, ascending.

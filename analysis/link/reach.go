@@ -26,7 +26,7 @@ func (ix *index) reach() {
 			}
 			ix.reachedBy[fn] = append(ix.reachedBy[fn], int32(t))
 			return true
-		}, func(from, to fnID) bool { return ix.follows(t, to) })
+		}, func(from, to fnID) bool { return ix.follows(t, from, to) })
 	}
 	ix.serverReach = make([]bool, n)
 	var roots []fnID
@@ -44,7 +44,7 @@ func (ix *index) reach() {
 		}
 		ix.serverReach[fn] = true
 		return true
-	}, func(from, to fnID) bool { return ix.follows(-1, to) })
+	}, func(from, to fnID) bool { return ix.follows(-1, from, to) })
 }
 
 // serverRoot reports whether fn is start-up code: a file's top level, or
@@ -55,11 +55,17 @@ func (ix *index) serverRoot(fn fnID) bool {
 	return fn == ix.base[i] || ix.langs[i].IsEntry(&f.Functions[fn-ix.base[i]])
 }
 
-// follows reports whether reach goes along an edge to `to` for tool t (-1:
-// start-up code): a dispatcher's own code runs for its tools, its case
-// bodies are separate functions reached only by their own tool.
-func (ix *index) follows(t int, to fnID) bool {
-	return !ix.handler[to] || t >= 0 && (to == ix.tools[t].handler || to == ix.tools[t].dispatcher)
+// follows reports whether reach goes along an edge from `from` to `to` for
+// tool t (-1: start-up code): a dispatcher's own code runs for its tools,
+// its case bodies are separate functions reached only by their own tool.
+// Another tool's handler (a function registered as a tool) runs when a
+// tool's code calls it (summary() calling read_config()), unless the call is
+// a dispatcher's: its lookups and case bodies reach every handler it serves.
+func (ix *index) follows(t int, from, to fnID) bool {
+	if !ix.handler[to] || t >= 0 && (to == ix.tools[t].handler || to == ix.tools[t].dispatcher) {
+		return true
+	}
+	return t >= 0 && !ix.dispatcher[from]
 }
 
 func (ix *index) walk(roots []fnID, visit func(fnID) bool, follow func(from, to fnID) bool) {

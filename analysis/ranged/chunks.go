@@ -32,10 +32,12 @@ type chunk struct {
 }
 
 // wideWords name the low-level MCP handlers that tie chunks together without
-// a shared binding (tool names listed in one handler, dispatched in another).
+// a shared binding (tool names listed in one handler, dispatched in another),
+// and a Python server's lifespan, whose yield tools read as
+// ctx.request_context.lifespan_context (lifespan=… and the reads share no name).
 var wideWords = [][]byte{
 	[]byte("setRequestHandler"), []byte("ListToolsRequestSchema"), []byte("CallToolRequestSchema"),
-	[]byte("list_tools"), []byte("call_tool"),
+	[]byte("list_tools"), []byte("call_tool"), []byte("lifespan"),
 }
 
 // topNode is a top-level node's byte range, and whether it is broken.

@@ -42,6 +42,10 @@ type val struct {
 	cref *facts.ConstRef
 	num  string
 	lit  bool // a literal (str, number, container): its methods are not project calls
+	// lifespan: the dict the server's lifespan yields (lifespan.go).
+	lifespan bool
+	// wraps: 1 + the function of the file a wrapper value runs (wrappers.go).
+	wraps int
 	// props are the keyword options an instance was constructed with.
 	props map[string]facts.Arg
 	refs  []facts.ParamRef
@@ -99,6 +103,9 @@ type fnCtx struct {
 	// cond > 0 inside conditional code (branches, loops, handlers): a
 	// binding there merges with the previous one instead of replacing it.
 	cond int
+	// handler > 0 inside an except clause: a stand-in bound there (a dummy
+	// class when the import or the construction failed) is no type.
+	handler int
 	// globals are names declared `global` here: bindings go to the module scope.
 	globals map[string]bool
 	// loops are the enclosing loops over literal containers (loops.go).
@@ -463,7 +470,9 @@ func (e *extractor) stmt(fc *fnCtx, n int32) {
 							e.bindTarget(fc, t.firstNamed(al), val{})
 						}
 					case "block":
+						fc.handler++
 						e.body(fc, x)
+						fc.handler--
 					}
 				}
 			case "else_clause", "finally_clause":
@@ -752,6 +761,11 @@ func (e *extractor) assign(fc *fnCtx, a int32) val {
 		v = e.eval(fc, r)
 	case r >= 0:
 		v = e.eval(fc, r)
+		if !v.isFn && v.meth == "" && t.typ(t.unparen(r)) == "call" {
+			if w := e.wrappedFn(fc, r); w.fn >= 0 {
+				v.wraps = w.fn + 1
+			}
+		}
 	}
 	if ty >= 0 {
 		if tv := e.typeVal(fc, ty); tv.sym || tv.cls != "" {
@@ -882,7 +896,7 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 		}
 		if fc.cond > 0 || sc != fc.scope {
 			if old, ok := sc.vars[name]; ok {
-				v = merge(old, v)
+				v = merge(old, stubOf(fc, old, v))
 			}
 		}
 		if ci := fc.classBody; ci != nil && ci.settings && sc == fc.scope {
@@ -935,6 +949,18 @@ func (e *extractor) bindTarget(fc *fnCtx, l int32, v val) {
 	}
 }
 
+// stubOf is v, the value an except clause binds, without its type when
+// that is a stand-in of the file's own (`except TypeError: mcp =
+// _DummyFastMCP()`) for the library or project object old the try bound:
+// the merge then keeps old's type, what the code runs with when it works.
+func stubOf(fc *fnCtx, old, v val) val {
+	if fc.handler == 0 || !old.sym || old.lit || v.sym || v.meth != "" || v.cls == "" && v.classDef == "" {
+		return v
+	}
+	v.cls, v.classDef, v.self = "", "", false
+	return v
+}
+
 // merge joins two values a name may hold after conditional code: taint
 // from both, and whatever the new value says about its type.
 func merge(old, v val) val {
@@ -948,6 +974,9 @@ func merge(old, v val) val {
 	v.alts = mergeAlts(old.alts, val{alts: v.alts})
 	if !v.sym && !v.isFn && v.cls == "" && v.classDef == "" && v.meth == "" {
 		v.sym, v.mod, v.mem, v.isFn, v.fn, v.cls, v.classDef, v.meth, v.self = old.sym, old.mod, old.mem, old.isFn, old.fn, old.cls, old.classDef, old.meth, old.self
+		if v.wraps == 0 {
+			v.wraps = old.wraps
+		}
 	}
 	if old.known && v.known && old.s == v.s && old.prefix == v.prefix && v.env == "" {
 		v.env = old.env // the same default, the variable or flag still overrides it

@@ -47,6 +47,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 	case "attribute":
 		o := e.evalObj(fc, t.field(n, "object"))
 		attr := t.text(t.field(n, "attribute"))
+		if e.isLifespanRead(t.field(n, "object"), attr) {
+			return e.lifespanValue(o.refs)
+		}
 		v := e.member(fc, o, attr)
 		if v.sym && v.num == "" {
 			v.num = facts.OpenFlag(v.mod, v.mem)
@@ -125,6 +128,9 @@ func (e *extractor) eval1(fc *fnCtx, n int32, obj bool) val {
 	case "yield":
 		if x := t.firstNamed(n); x >= 0 && t.n[x].next < 0 && t.n[t.n[n].first].next == x && e.yieldsContext(fc.decl) {
 			// `yield conn` in a @contextmanager: what `with f() as c` binds.
+			if fc.decl == e.lifespan.fn && t.typ(t.unparen(x)) == "dictionary" {
+				e.lifespan.dict = t.unparen(x)
+			}
 			v := e.eval(fc, x)
 			e.addReturn(fc, v.refs)
 			e.noteReturn(fc.decl, v)
@@ -363,6 +369,9 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 
 // member is o.attr.
 func (e *extractor) member(fc *fnCtx, o val, attr string) val {
+	if v, ok := e.lifespanEntry(o, attr); ok {
+		return v
+	}
 	switch {
 	case o.sym:
 		if len(o.mem) > maxMember {
@@ -485,6 +494,9 @@ func (e *extractor) subscript(fc *fnCtx, n int32) val {
 	}
 	if accessible(o) {
 		e.emitAccess(fc, o, n, t.field(n, "value"), key, krefs)
+	}
+	if v, ok := e.lifespanEntry(o, key); ok && keyKnown {
+		return v
 	}
 	switch {
 	case len(o.alts) > 0:
@@ -854,8 +866,12 @@ func (e *extractor) dict(fc *fnCtx, n int32) val {
 			out.refs = union(out.refs, e.eval(fc, c).refs)
 			continue
 		}
-		out.refs = union(out.refs, e.eval(fc, t.field(c, "key")).refs)
+		k := e.eval(fc, t.field(c, "key"))
+		out.refs = union(out.refs, k.refs)
 		v := e.eval(fc, t.field(c, "value"))
+		if n == e.lifespan.dict && k.known && !k.prefix && k.num == "" {
+			e.noteLifespanEntry(k.s, v)
+		}
 		out.refs = union(out.refs, v.refs)
 		out.alts = mergeAlts(out.alts, v)
 	}
@@ -1240,6 +1256,9 @@ func (e *extractor) registerMethod(fc *fnCtx, o val, attr string, n int32, al ar
 		e.registerCall(fc, sdk, n, al, -1)
 	case len(al.posV) > 0 && (al.posV[0].isFn || al.posV[0].meth != ""):
 		e.registerCall(fc, sdk, n, al, -1)
+	case len(al.pos) > 0 && e.loopOfHandlers(fc, al.pos[0]):
+		// for fn in [self.read, self.write]: self.tool(fn)
+		e.registerCall(fc, sdk, n, al, -1)
 	case len(al.posV) > 0 && hasKw(al, "name") && !al.posV[0].known && !al.posV[0].lit:
 		// server.tool(wrapped, name="x"): with the name given by keyword,
 		// the positional argument is the function, whatever wraps it.
@@ -1323,10 +1342,20 @@ func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, n
 	fnName := t.text(h)
 	nameSpan := e.span(h)
 	exprOf := ".__name__" // what names the tool when fnName is unknown
+	w := wrapped{fn: -1}
+	if t.typ(h) == "call" {
+		w = e.wrappedFn(fc, h)
+	} else if hv.wraps > 0 && !hv.isFn && hv.meth == "" {
+		w.fn = hv.wraps - 1
+	}
 	switch {
 	case hv.isFn:
 		idx = hv.fn
 		fnName = e.f.Functions[idx].Name // "" for a lambda: unresolved
+	case w.fn >= 0 && t.typ(h) == "call":
+		// partial(run, cfg), wrap(find): the wrapped function runs; the
+		// tool's name is the wrapper's, known only when given (name=…).
+		idx, fnName, exprOf = w.fn, "", ""
 	case hv.meth != "":
 		idx = e.resolveMethod(hv.cls, hv.meth)
 		fnName = hv.meth
@@ -1358,10 +1387,17 @@ func (e *extractor) registerHandler(fc *fnCtx, sdk string, n, h int32, hv val, n
 	default:
 		return
 	}
+	if idx < 0 && ref == nil && w.fn >= 0 {
+		idx = w.fn // a variable holding a wrapper of the function
+	}
 	if nameCall >= 0 {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, nameCall, 0)
 	} else {
 		e.fastTool(fc, sdk, n, idx, ref, fnName, nameSpan, n, -1)
+	}
+	if w.fn >= 0 {
+		tl := &e.f.Tools[len(e.f.Tools)-1]
+		tl.Inputs = e.dropBound(tl.Inputs, w)
 	}
 	if tl := &e.f.Tools[len(e.f.Tools)-1]; tl.Name == "" && tl.NameRef == "" && tl.NameExpr == "" {
 		tl.NameExpr = strings.Join(strings.Fields(t.text(h)), "") + exprOf

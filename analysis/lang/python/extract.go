@@ -152,6 +152,8 @@ type extractor struct {
 	// each function (and its ancestors) calls, so that their bodies are
 	// walked first.
 	rets        map[int]val
+	lifespan    lifespanState
+	imported    map[string]bool // importedNames, once asked (registry.go)
 	retConflict map[int]bool
 	// strRets: the string each function of the file returns, as far as
 	// known (noteStrReturn).
@@ -198,6 +200,10 @@ type listedTool struct {
 type plainHandler struct {
 	fn, argIdx int
 	dec        int32
+	// table: the imported dict of handlers it dispatches through, and the
+	// call argument carrying the input (tabledispatch.go); "" for none.
+	table    string
+	tableArg int
 }
 
 type toolAnns struct {
@@ -312,6 +318,7 @@ func (e *extractor) prepass() {
 		}
 	}
 	e.noteDeps()
+	e.findLifespan()
 	// Models inherit from models defined in the file.
 	for _, ci := range e.classes {
 		for _, b := range ci.bases {
@@ -518,7 +525,14 @@ func (e *extractor) staticString(i int32, consts map[string]string, prefix strin
 	i = t.unparen(i)
 	switch t.typ(i) {
 	case "string":
-		s, known, pre := e.stringLit(i, nil)
+		// f"{PREFIX}_search": an interpolation of a constant, with no
+		// conversion or format, is its text.
+		s, known, pre := e.stringLit(i, func(x int32) (string, bool) {
+			if ks := t.namedKids(x, nil); len(ks) == 1 {
+				return e.staticString(ks[0], consts, prefix)
+			}
+			return "", false
+		})
 		return s, known && !pre
 	case "concatenated_string":
 		var b strings.Builder
@@ -654,6 +668,7 @@ func (e *extractor) exports(mod *scope) {
 			}
 		}
 	}
+	e.tableExports(ex)
 	if len(ex) > 0 {
 		e.f.Exports = ex
 	}

@@ -144,6 +144,23 @@ func (fc *fnCtx) loopElems(name string) []map[string]int32 {
 	return nil
 }
 
+// loopOfHandlers reports whether x is the variable of a literal loop
+// whose every element is a function or a method of the file.
+func (e *extractor) loopOfHandlers(fc *fnCtx, x int32) bool {
+	t := e.t
+	x = t.unparen(x)
+	if t.typ(x) != "identifier" {
+		return false
+	}
+	elems := fc.loopElems(t.text(x))
+	for _, el := range elems {
+		if v := e.elemVal(fc, el[t.text(x)]); !v.isFn && v.meth == "" {
+			return false
+		}
+	}
+	return len(elems) > 0
+}
+
 // loopRoot is the loop variable an expression starts from: x for x and
 // x.attr; "" otherwise.
 func (e *extractor) loopRoot(x int32) (root, attr string) {

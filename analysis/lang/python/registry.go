@@ -20,26 +20,8 @@ import (
 func (e *extractor) registryDispatch(h int, body int32, nameParam string) {
 	t := e.t
 	lookup := func(x int32) (string, bool) {
-		x = t.unparen(x)
-		if t.typ(x) == "await" {
-			x = t.unparen(t.firstNamed(x))
-		}
-		switch t.typ(x) {
-		case "subscript":
-			if v := t.field(x, "value"); t.typ(v) == "identifier" && t.textEq(t.unparen(t.field(x, "subscript")), nameParam) {
-				return t.text(v), true
-			}
-		case "call":
-			f := t.field(x, "function")
-			if t.typ(f) != "attribute" || !t.textEq(t.field(f, "attribute"), "get") {
-				break
-			}
-			o := t.field(f, "object")
-			if ks := t.namedKids(t.field(x, "arguments"), nil); t.typ(o) == "identifier" && len(ks) > 0 && t.textEq(ks[0], nameParam) {
-				return t.text(o), true
-			}
-		}
-		return "", false
+		tb := e.nameLookup(x, nameParam)
+		return tb, tb != ""
 	}
 	var table, holder, method string
 	call := int32(-1)
@@ -120,6 +102,14 @@ func (e *extractor) registryDispatch(h int, body int32, nameParam string) {
 			}
 		}
 		tool := facts.Tool{Name: name, NameRef: ref, NameExpr: en.expr, NameSpan: e.span(en.key), Span: e.span(en.span), SDK: sdkLowLevel, Handler: idx, Dispatcher: h}
+		if cls, inst := e.importedClass(en.value); idx < 0 && method != "" && cls != "" {
+			// A handler class of another module of the project: the link
+			// follows the import to its method.
+			tool.HandlerRef = &facts.Callee{Kind: "local", Name: cls + "." + method, Func: -1, Span: e.span(en.value)}
+			if inst {
+				shift = 1
+			}
+		}
 		if in >= 0 {
 			tool.Inputs = []facts.ToolInput{{Index: in + shift}}
 		}
@@ -204,6 +194,10 @@ func (e *extractor) registryEntries(reg int32) []registryEntry {
 		if kAttr != "" {
 			if s, ok := e.classConst(e.syntaxVal(kn), kAttr); ok {
 				en.name, en.named = s, true
+			} else if cls, _ := e.importedClass(kn); cls != "" {
+				// RunTool imported from a project module: its literal
+				// attribute there names the tool (the link looks it up).
+				en.ref, en.named = cls+"."+kAttr, true
 			} else {
 				en.expr, en.named = strings.Join(strings.Fields(t.text(kn)), "")+"."+kAttr, true
 			}
@@ -241,6 +235,55 @@ func (e *extractor) syntaxVal(x int32) val {
 		}
 	}
 	return val{}
+}
+
+// nameLookup is the dict x looks the tool name up in: TABLE for
+// TABLE[name] or TABLE.get(name) (awaited or not); "" otherwise.
+func (e *extractor) nameLookup(x int32, nameParam string) string {
+	t := e.t
+	x = t.unparen(x)
+	if t.typ(x) == "await" {
+		x = t.unparen(t.firstNamed(x))
+	}
+	switch t.typ(x) {
+	case "subscript":
+		if v := t.field(x, "value"); t.typ(v) == "identifier" && t.textEq(t.unparen(t.field(x, "subscript")), nameParam) {
+			return t.text(v)
+		}
+	case "call":
+		f := t.field(x, "function")
+		if t.typ(f) != "attribute" || !t.textEq(t.field(f, "attribute"), "get") {
+			break
+		}
+		o := t.field(f, "object")
+		if ks := t.namedKids(t.field(x, "arguments"), nil); t.typ(o) == "identifier" && len(ks) > 0 && t.textEq(ks[0], nameParam) {
+			return t.text(o)
+		}
+	}
+	return ""
+}
+
+// importedClass is the class name x spells when it is an imported name
+// (Cls) or a call of one (Cls()), inst telling the call; "" otherwise. A
+// capitalised name is taken for a class: the link resolves it among the
+// project's modules, or the tool stays unresolved.
+func (e *extractor) importedClass(x int32) (cls string, inst bool) {
+	t := e.t
+	x = t.unparen(x)
+	if t.typ(x) == "call" {
+		x, inst = t.unparen(t.field(x, "function")), true
+	}
+	if t.typ(x) != "identifier" {
+		return "", false
+	}
+	name := t.text(x)
+	if e.imported == nil {
+		e.imported = e.importedNames()
+	}
+	if name == "" || name[0] < 'A' || name[0] > 'Z' || e.classes[name] != nil || !e.imported[name] {
+		return "", false
+	}
+	return name, inst
 }
 
 // loopDispatch reads `for t in [ReadTool(), RunTool()]: if t.name == name:

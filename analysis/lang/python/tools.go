@@ -102,7 +102,8 @@ func (e *extractor) dispatcher(h int, def, dec int32) {
 		e.registryDispatch(h, body, nameParam)
 	}
 	if len(e.f.Tools) == before {
-		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec})
+		table, in := e.importedTable(h, body, nameParam)
+		e.plain = append(e.plain, plainHandler{fn: h, argIdx: argIdx, dec: dec, table: table, tableArg: in})
 	}
 }
 
@@ -225,6 +226,10 @@ func (e *extractor) plainTools() {
 		return // several handlers: which serves which tool is unknown
 	}
 	p := e.plain[0]
+	if p.table != "" {
+		e.tableTools(p)
+		return
+	}
 	seen := map[string]bool{}
 	for _, l := range e.listed {
 		key := l.name + "\x00" + l.ref
@@ -369,6 +374,12 @@ func (e *extractor) branch(h int, body int32, names []int32, argIdx int, dec int
 // sdkOf classifies the receiver of `.tool`: "" when it is known not to be an
 // MCP server (pydantic-ai's agent.tool, for instance).
 func (e *extractor) sdkOf(fc *fnCtx, recv val) string {
+	if recv.sym {
+		// `try: from .app import mcp` / `except ImportError: mcp = None`:
+		// the server when the import works, None (no tool) otherwise. The
+		// None merged into the symbol is no object of this file's making.
+		recv.known, recv.lit = false, false
+	}
 	if recv.cls != "" && recv.meth == "" {
 		// self in, or an instance of, a class of this file: a server only
 		// when the class derives from FastMCP.
