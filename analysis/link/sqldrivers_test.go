@@ -72,3 +72,41 @@ func (s *Store) Add(n string) error {
 		}
 	}
 }
+
+// TestSQLDriverLiteralEdit: editing the driver sql.Open is given moves the
+// queries of that instance between file and network access, on the
+// incremental path as on a full link, over the tree's imports (which name
+// both kinds).
+func TestSQLDriverLiteralEdit(t *testing.T) {
+	const store = `package main
+
+import (
+	"database/sql"
+
+	_ "github.com/lib/pq"
+	_ "modernc.org/sqlite"
+)
+
+func names(p string) {
+	db, _ := sql.Open("sqlite", p)
+	db.Query("SELECT name FROM users")
+}
+`
+	e, err := newTestEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workspace{root: t.TempDir(), paths: []string{"store.go"}, texts: map[string]string{"store.go": store}}
+	before := sqlCaps(linkAndCheck(e, w.root, w.extract(t, e, nil)))
+	if want := []string{"10 file.write", "11 file.read"}; !reflect.DeepEqual(before, want) {
+		t.Errorf("sqlite: store.go findings = %v, want %v", before, want)
+	}
+	edited := strings.Replace(store, `"sqlite", p`, `"postgres", p`, 1)
+	got, want := relinkAndFull(t, e, w, map[string]string{"store.go": edited})
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the relinked result differs from a full link:\n%s", diffResults(got, want))
+	}
+	if caps, w := sqlCaps(want), []string{"10 network.client", "11 network.client"}; !reflect.DeepEqual(caps, w) {
+		t.Errorf("postgres: store.go findings = %v, want %v", caps, w)
+	}
+}
