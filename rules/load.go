@@ -87,19 +87,32 @@ func embeddedRules() ([]*Rule, error) {
 			embeddedErr = err
 			return
 		}
+		// The files are parsed at once (the YAML is most of a scan's start-up,
+		// on one core otherwise) and merged in name order, as one by one.
+		type parsed struct {
+			rules []*Rule
+			err   error
+		}
+		out := make([]parsed, len(names))
+		var wg sync.WaitGroup
+		for i, n := range names {
+			wg.Go(func() {
+				data, err := embedded.ReadFile(n)
+				if err != nil {
+					out[i].err = err
+					return
+				}
+				out[i].rules, out[i].err = parseFile("embedded:"+n, data)
+			})
+		}
+		wg.Wait()
 		var errs []error
 		seen := map[string]*Rule{}
-		for _, n := range names {
-			data, err := embedded.ReadFile(n)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+		for _, p := range out {
+			if p.err != nil {
+				errs = append(errs, p.err)
 			}
-			rs, err := parseFile("embedded:"+n, data)
-			if err != nil {
-				errs = append(errs, err)
-			}
-			for _, r := range rs {
+			for _, r := range p.rules {
 				if old, ok := seen[r.ID]; ok {
 					errs = append(errs, fmt.Errorf("%s: rule %q is also defined in %s", r.Source, r.ID, old.Source))
 					continue

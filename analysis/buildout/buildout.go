@@ -56,37 +56,52 @@ func (d Dir) Message() string {
 // Find returns the build-output directories among files to leave out.
 // files are every analysable file of a tree (after the excludes), as
 // slash-separated paths relative to its root. A directory is left out when
-// it is named like build output and the directory holding it has analysable
-// files outside every such directory: the sources it is built from.
+// it is named like build output and the directory holding it has, outside
+// every such directory, a source that compiles into it: a file whose name
+// without its last extension (src/index.ts: index) is that of a file of the
+// output (dist/index.js). A published package's launcher (bin/cli.js,
+// scripts/launcher.js), lint configuration or declaration files beside
+// dist/ are no sources of it, so plain JavaScript counts only under src/,
+// and declaration files and tests (x.test.ts, x.spec.ts) never.
 func Find(files []string) []Dir {
-	// sources[p] is a source file below directory p ("" is the root), the
-	// first in sorted order, preferring one under src/.
-	sources := map[string]string{}
-	outputs := map[string]bool{}
+	// stems[d] are the names, without their last extension, of the files of
+	// output directory d.
+	stems := map[string]map[string]bool{}
+	var sources []string
 	for _, f := range files {
 		if d, ok := Output(f); ok {
-			outputs[d] = true
+			if stems[d] == nil {
+				stems[d] = map[string]bool{}
+			}
+			stems[d][stem(f)] = true
 			continue
 		}
-		els := strings.Split(f, "/")
-		for i := 0; i < len(els); i++ {
-			dir := strings.Join(els[:i], "/")
-			from := strings.Join(els[:i+1], "/")
-			if i < len(els)-1 {
-				from += "/"
-			}
-			if cur, ok := sources[dir]; !ok || better(from, cur, dir) {
-				sources[dir] = from
-			}
-		}
+		sources = append(sources, f)
 	}
 	var out []Dir
-	for d := range outputs {
+	for d, names := range stems {
 		parent := path.Dir(d)
 		if parent == "." {
 			parent = ""
 		}
-		if from, ok := sources[parent]; ok {
+		from := ""
+		for _, f := range sources {
+			rest, ok := under(f, parent)
+			if !ok || !compilesInto(rest) || !names[stem(f)] {
+				continue
+			}
+			top := rest
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				top = rest[:i+1]
+			}
+			if parent != "" {
+				top = parent + "/" + top
+			}
+			if from == "" || better(top, from, parent) {
+				from = top
+			}
+		}
+		if from != "" {
 			out = append(out, Dir{Path: d, From: from})
 		}
 	}
@@ -94,13 +109,41 @@ func Find(files []string) []Dir {
 	return out
 }
 
-// better prefers the conventional source directory, then the first name.
-func better(from, cur, dir string) bool {
-	src := path.Join(dir, "src") + "/"
-	if (from == src) != (cur == src) {
-		return from == src
+// under returns f relative to directory dir ("" is the root).
+func under(f, dir string) (string, bool) {
+	if dir == "" {
+		return f, true
 	}
-	return from < cur
+	rest, ok := strings.CutPrefix(f, dir+"/")
+	return rest, ok
+}
+
+// stem is a path's file name without its last extension.
+func stem(f string) string {
+	b := path.Base(f)
+	if i := strings.LastIndexByte(b, '.'); i > 0 {
+		return b[:i]
+	}
+	return b
+}
+
+// compilesInto reports whether file rel (relative to the directory holding
+// the output) may be a source the output is built from.
+func compilesInto(rel string) bool {
+	b := path.Base(rel)
+	for _, x := range []string{".d.ts", ".d.mts", ".d.cts"} {
+		if strings.HasSuffix(b, x) {
+			return false
+		}
+	}
+	if strings.Contains(b, ".test.") || strings.Contains(b, ".spec.") {
+		return false
+	}
+	switch path.Ext(b) {
+	case ".js", ".mjs", ".cjs":
+		return strings.HasPrefix(rel, "src/")
+	}
+	return true
 }
 
 // Covering returns the directory of dirs that holds rel (slash-separated,
@@ -131,4 +174,13 @@ func Split(files []string, rel func(string) string) (kept []string, left []Dir) 
 		}
 	}
 	return kept, left
+}
+
+// better prefers the conventional source directory, then the first name.
+func better(from, cur, dir string) bool {
+	src := path.Join(dir, "src") + "/"
+	if (from == src) != (cur == src) {
+		return from == src
+	}
+	return from < cur
 }

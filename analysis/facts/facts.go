@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 10
+const Version = 12
 
 // File is everything extracted from one source file.
 type File struct {
@@ -335,6 +335,12 @@ type Arg struct {
 	// the callers pass, as for Pass, and puts Value after each. Known and
 	// Pass are then false, Const and Default empty.
 	Lead bool `json:"lead,omitempty"`
+	// Tail, when set, is the parameter (one of Refs) whose value comes
+	// right where the known text stops (`${base}${path}`, base + path):
+	// when every value its callers pass starts with "/", "?" or "#", the
+	// known text is a whole origin, so the link can name the host of a
+	// prefix such as "https://api.x.com" (constprop.go).
+	Tail *ParamRef `json:"tail,omitempty"`
 	// Elems are the elements of an array/list/slice literal argument
 	// (["git", "status"]), at most 16.
 	Elems []Arg `json:"elems,omitempty"`
@@ -485,6 +491,12 @@ type ListElem struct {
 // HandlerProp call through which the registration's handler passes the tool
 // input on (`async (args) => tool.handler(key, args)`: 1), -1 when the
 // element's function is the handler itself.
+//
+// Keyed tables are objects whose keys are the tool names and whose values
+// their handlers, exported by the project file Module under Name and
+// called by a dispatcher with the tool name (`toolHandlers[name](client,
+// args)`): each function property is a tool of that name (NameProp is then
+// "", and the Tool's Inputs are its handler's).
 type ToolTable struct {
 	Module      string `json:"module,omitempty"`
 	Name        string `json:"name"`
@@ -498,7 +510,8 @@ type ToolTable struct {
 	// NameProp "": the parameter is the name itself (Go: func addTool(s, name
 	// string, h server.ToolHandlerFunc) { s.AddTool(mcp.NewTool(name), h) }
 	// is one tool per call, named by its literal and run by its function.
-	HandlerParam int `json:"handlerParam,omitempty"`
+	HandlerParam int  `json:"handlerParam,omitempty"`
+	Keyed        bool `json:"keyed,omitempty"`
 }
 
 // Suppression is an `mcpriv-ignore: cap[, cap…] -- reason` comment.

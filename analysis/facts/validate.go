@@ -72,6 +72,9 @@ func Validate(f *File, size int) error {
 		if a.Lead && (len(a.Refs) == 0 || a.Known || a.Pass || a.Const != nil || a.Default != "" || a.Env != "") {
 			return fmt.Errorf("%s: a value led by a parameter with %d references, known %v, pass %v (want a reference, nothing known)", what, len(a.Refs), a.Known, a.Pass)
 		}
+		if a.Tail != nil && (!a.Prefix && !a.DefaultPrefix || !slices.ContainsFunc(a.Refs, a.Tail.Equal)) {
+			return fmt.Errorf("%s: a tail parameter %+v with prefix %v, default prefix %v (want a prefix followed by one of the references)", what, *a.Tail, a.Prefix, a.DefaultPrefix)
+		}
 		if a.Const != nil && (a.Known || a.Pass || a.Const.Module == "" || a.Const.Name == "") {
 			return fmt.Errorf("%s: a constant reference %+v with known %v, pass %v (want a module and name, nothing else)", what, *a.Const, a.Known, a.Pass)
 		}
@@ -219,7 +222,10 @@ func Validate(f *File, size int) error {
 			return fmt.Errorf("%s: %d bound arguments, at most %d", what, len(t.Binds), maxTableArg)
 		}
 		if tb := t.Table; tb != nil {
-			if tb.NameProp == "" && tb.Name != "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg ||
+			if tb.Keyed && (tb.Name == "" || tb.NameProp != "" || tb.HandlerParam != 0) {
+				return fmt.Errorf("%s: keyed tool table %+v needs a name and no name property or handler parameter", what, *tb)
+			}
+			if !tb.Keyed && tb.NameProp == "" && tb.Name != "" || tb.InputArg < -1 || tb.InputArg >= maxTableArg ||
 				tb.Name == "" && tb.Param < 0 || tb.HandlerParam < 0 || tb.HandlerParam > maxTableArg || tb.HandlerParam > 0 && tb.NameProp != "" {
 				return fmt.Errorf("%s: tool table %+v needs a list or a parameter, a name property (or, for a parameter, none: the parameter is the name), an input argument in [-1, %d) and a handler parameter in [0, %d]", what, *tb, maxTableArg, maxTableArg)
 			}

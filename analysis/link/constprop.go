@@ -106,8 +106,12 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 		return
 	}
 	if cd.pass == nil {
+		if cd.tailArg != nil {
+			ix.linkTail(l, file, c, cd)
+		}
 		return
 	}
+	ends := cd.lead != nil && cd.lead.Tail != nil && cd.lead.Prefix && ix.tailEnds(file, c, cd.lead)
 	decl := ix.taintDecl(file, c.Func, *cd.pass)
 	if decl < 0 {
 		return
@@ -127,6 +131,9 @@ func (ix *index) linkConst(l *linked, file int, c *facts.Call, cd *candidate) {
 				prefix = true
 			} else {
 				s, prefix = s+cd.lead.Value, cd.lead.Prefix
+				if ends {
+					s += "/" // the path the callers pass ends the origin
+				}
 			}
 		}
 		sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: s, Known: true, Prefix: prefix})
@@ -494,6 +501,9 @@ func (ix *index) linkConstRef(l *linked, file int, c *facts.Call, cd *candidate)
 	if r == nil {
 		return
 	}
+	if r.Prefix && cd.cref.Tail != nil && ix.tailEnds(file, c, cd.cref) && len(r.Value) < maxConstValue {
+		r.Value += "/" // `${API_BASE}${path}`: the path the callers pass ends the origin
+	}
 	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
 	sc := scope.Infer(fam, cd.passKind, r)
 	cs := &constScope{}
@@ -537,4 +547,57 @@ func (ix *index) pyConstArg(file int, a *facts.Arg) *facts.Arg {
 		return &facts.Arg{Value: v + a.Value, Known: true, Prefix: a.Prefix, Env: env, Func: -1}
 	}
 	return nil
+}
+
+// tailEnds reports whether every value the callers pass for the parameter
+// that ends a's known text (facts.Arg.Tail) starts with "/", "?" or "#":
+// then that text, a prefix such as "https://api.x.com", is a whole origin
+// and what follows cannot change its host. Tool input, a value that is not
+// literal or a caller passing nothing leaves it open (false).
+func (ix *index) tailEnds(file int, c *facts.Call, a *facts.Arg) bool {
+	decl := ix.taintDecl(file, c.Func, *a.Tail)
+	if decl < 0 {
+		return false
+	}
+	w := &constWalk{ix: ix, onPath: map[constKey]bool{}}
+	ans, _, _ := w.values(ix.base[file]+fnID(decl), a.Tail.Param, a.Tail.Path, 0)
+	if w.sites > maxConstSites || ans.open || len(ans.vals) == 0 {
+		return false
+	}
+	for _, v := range ans.vals {
+		if v.s == "" || !strings.ContainsRune("/?#", rune(v.s[0])) {
+			return false
+		}
+	}
+	return true
+}
+
+// linkTail decides the scope of a literal prefix, or a literal fallback's,
+// that a parameter ends (`${"https://api.x.com"}${path}`, opts.url ??
+// "https://api.x.com" then + path) when the callers' values of that
+// parameter end the origin (tailEnds).
+func (ix *index) linkTail(l *linked, file int, c *facts.Call, cd *candidate) {
+	a := cd.tailArg
+	v, open := a.Value, false
+	switch {
+	case a.Known && a.Prefix:
+	case a.Default != "" && a.DefaultPrefix:
+		v, open = a.Default, true
+	default:
+		return
+	}
+	if len(v) >= maxConstValue || !ix.tailEnds(file, c, a) {
+		return
+	}
+	fam := scope.Family(lang.For(ix.files[file].Lang).Family())
+	sc := scope.Infer(fam, cd.passKind, &facts.Arg{Value: v + "/", Known: true, Prefix: true, Func: -1})
+	if sc.State != scope.Known {
+		return
+	}
+	cs := &constScope{known: []string{sc.Value}, open: open}
+	if !open {
+		cs.env = a.Env
+	}
+	cs.addUsers(ix, sc.Value, []fnID{ix.base[file] + fnID(c.Func)})
+	l.prop = cs
 }

@@ -157,7 +157,11 @@ func (ix *index) goConstVals(file int, ref facts.ConstRef, tail string, tailPref
 // starts with a constant, variable or field (see goConstVals).
 func (ix *index) linkGoConst(l *linked, file int, c *facts.Call, cd *candidate) {
 	a := cd.cref
-	vals, open := ix.goConstVals(file, *a.Const, a.Value, a.Prefix, 0)
+	text := a.Value
+	if a.Prefix && a.Tail != nil && ix.tailEnds(file, c, a) {
+		text += "/" // c.base + path: the path the callers pass ends the origin
+	}
+	vals, open := ix.goConstVals(file, *a.Const, text, a.Prefix, 0)
 	if l.tainted && l.taintRole == finding.TaintTarget {
 		// Tool input reaches the scope argument too (a field of a decoded
 		// input struct): what the code stores there is not all it holds.

@@ -564,7 +564,7 @@ func (g *graphEdit) update(l linked, file int, c *facts.Call, cd *candidate) (li
 		l.server = nix.serverReach[fn] || len(l.tools) == 0
 		moved = true
 	}
-	if (cd.pass != nil || cd.cref != nil) && g.reachMoved != nil {
+	if (cd.pass != nil || cd.cref != nil || cd.tailArg != nil) && g.reachMoved != nil {
 		// Which tools need each scope follows the reach of the callers.
 		nix.linkConst(&l, file, c, cd)
 		moved = true

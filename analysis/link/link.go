@@ -85,7 +85,7 @@ type index struct {
 	// paths interns the access paths of taint questions; live memoises
 	// taintLive.
 	paths pathTable
-	live  map[liveKey]bool
+	live  *liveSet
 	// inFlight holds the open taint questions (taintOf), taintStack them in
 	// DFS order, taintNext the next DFS number.
 	inFlight   map[taintKey]taintFrame

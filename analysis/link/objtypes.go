@@ -177,6 +177,9 @@ func (ix *index) classMethods(fi int, s string) []fnID {
 		}
 		return nil
 	}
+	if cls, m, ok := strings.Cut(s, "."); ok && !strings.ContainsAny(cls, "(") && !strings.ContainsAny(m, ".(") && len(names[cls+"."+m]) > 0 {
+		return ix.fnIDs(fi, names[cls+"."+m]) // a static method: Markdownify.toMarkdown(…)
+	}
 	if inst, ok := instanceOfType(s); ok {
 		s = inst
 	} else if sym, rest, ok := objTypeKey(ix.files[fi], s); ok {

@@ -117,8 +117,9 @@ func reuseCandidates(l *Linker, d *fileDiff, each func(lo, hi int)) ([]candidate
 			}
 			for j := range fresh {
 				// A scope read from another file's constant is decided
-				// with the text after it: redone by a full link.
-				if fresh[j].cref != nil || olds[j].cref != nil || fresh[j].lead != nil || olds[j].lead != nil || !sameRefs(fresh[j].refs, olds[j].refs) || !sameRefs(fresh[j].payload, olds[j].payload) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
+				// with the text after it (so is one a tail parameter's
+				// callers may end): redone by a full link.
+				if fresh[j].cref != nil || olds[j].cref != nil || fresh[j].lead != nil || olds[j].lead != nil || fresh[j].tailArg != nil || olds[j].tailArg != nil || !sameRefs(fresh[j].refs, olds[j].refs) || !sameRefs(fresh[j].payload, olds[j].payload) || !samePass(fresh[j].pass, olds[j].pass) || fresh[j].passKind != olds[j].passKind {
 					return nil, false
 				}
 			}
@@ -238,11 +239,16 @@ func sameArgs(a, b []facts.Arg, lits bool) bool {
 }
 
 func sameArg(a, b *facts.Arg, lits bool) bool {
-	if a.Name != b.Name || a.Func != b.Func || a.Inst != b.Inst || a.Pass != b.Pass || a.Lead != b.Lead || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) || !sameConst(a.Const, b.Const) ||
+	if a.Name != b.Name || a.Func != b.Func || a.Inst != b.Inst || a.Pass != b.Pass || a.Lead != b.Lead || !sameTail(a.Tail, b.Tail) || len(a.Props) != len(b.Props) || !sameRefs(a.Refs, b.Refs) || !sameConst(a.Const, b.Const) ||
 		(lits && (a.Value != b.Value || a.Known != b.Known || a.Prefix != b.Prefix || a.Number != b.Number || a.Env != b.Env || a.Default != b.Default || a.DefaultPrefix != b.DefaultPrefix)) {
 		return false
 	}
 	return (len(a.Props) == 0 || sameProps(a.Props, b.Props, lits)) && sameArgs(a.Elems, b.Elems, lits)
+}
+
+// sameTail compares two tail parameters (facts.Arg.Tail), nil or not.
+func sameTail(a, b *facts.ParamRef) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
 }
 
 // sameProps compares property maps. Values are compared as copies: the
@@ -250,7 +256,7 @@ func sameArg(a, b *facts.Arg, lits bool) bool {
 func sameProps(a, b map[string]facts.Arg, lits bool) bool {
 	for k, pa := range a {
 		pb, ok := b[k]
-		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Inst != pb.Inst || pa.Pass != pb.Pass || pa.Lead != pb.Lead || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) || !sameConst(pa.Const, pb.Const) ||
+		if !ok || pa.Name != pb.Name || pa.Func != pb.Func || pa.Inst != pb.Inst || pa.Pass != pb.Pass || pa.Lead != pb.Lead || !sameTail(pa.Tail, pb.Tail) || len(pa.Props) != len(pb.Props) || !sameRefs(pa.Refs, pb.Refs) || !sameConst(pa.Const, pb.Const) ||
 			(lits && (pa.Value != pb.Value || pa.Known != pb.Known || pa.Prefix != pb.Prefix || pa.Number != pb.Number || pa.Env != pb.Env || pa.Default != pb.Default || pa.DefaultPrefix != pb.DefaultPrefix)) ||
 			(len(pa.Props) > 0 && !sameProps(pa.Props, pb.Props, lits)) || !sameArgs(pa.Elems, pb.Elems, lits) {
 			return false

@@ -86,6 +86,10 @@ type candidate struct {
 	// (facts.Arg.Lead): each value the callers pass is followed by its
 	// text (constprop.go).
 	lead *facts.Arg
+	// tailArg is the scope argument when a parameter ends its known text
+	// (facts.Arg.Tail): the callers' values of it may complete the origin
+	// (constprop.go, tailEnds).
+	tailArg *facts.Arg
 	// scopeOpen: scope is the default of a value that is not literal
 	// (facts.Arg.Default): other values reach the call too.
 	scopeOpen bool
@@ -240,6 +244,10 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 		if sc := scope.Infer(fam, m.ScopeKind, &facts.Arg{Value: a.Default, Known: true, Prefix: a.DefaultPrefix, Func: -1}); sc.State == scope.Known {
 			cd.scope, cd.scopeOpen = sc.Value, true
 		}
+	}
+	if a := m.ScopeArg; m.Scope.State == scope.Dynamic && a != nil && a.Tail != nil && cd.scope == "" && m.ScopeKind == "url" &&
+		slices.ContainsFunc(cd.refs, a.Tail.Equal) {
+		cd.tailArg, cd.passKind = a, m.ScopeKind
 	}
 	cd.hostLit = info.Scope == capability.ScopeHost && cd.scope != "" && !cd.scopeOpen && len(cd.stored) == 0
 	cd.critical = r.Capability == capability.SystemExec || r.Capability == capability.SystemCode

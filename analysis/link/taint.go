@@ -2,7 +2,9 @@ package link
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 	"github.com/mcpriv/mcpriv/analysis/finding"
@@ -94,7 +96,7 @@ func (ix *index) ask(file int, callFn int, ref facts.ParamRef, suffix pathID, jo
 	}
 	var p pathID
 	if joined {
-		p = ix.paths.join(ref.Path, suffix)
+		p = ix.paths.joinMemo(ref.Path, suffix)
 	} else {
 		p = ix.paths.intern(ref.Path)
 	}
@@ -197,7 +199,7 @@ func (ix *index) taintOf(fn fnID, param int, p pathID, only int) ([]taintSrc, in
 		if param == -1 {
 			refs = cs.recv
 		} else if param >= 0 && param < len(cs.args) {
-			refs = argRefs(&cs.args[param], nil, 2)
+			refs = ix.siteRefs(&cs.args[param])
 		}
 		callerFile := int(ix.owner[cs.caller])
 		callerIdx := int(cs.caller - ix.base[callerFile])
@@ -255,9 +257,16 @@ func inputField(in facts.ToolInput, p []string) (string, bool) {
 func argRefs(a *facts.Arg, out []facts.ParamRef, depth int) []facts.ParamRef {
 	out = append(out, a.Refs...)
 	if depth > 0 {
-		for k := range a.Props {
-			p := a.Props[k]
-			out = argRefs(&p, out, depth-1)
+		// In key order: the first source found is the one reported.
+		if len(a.Props) == 1 {
+			for _, p := range a.Props {
+				out = argRefs(&p, out, depth-1)
+			}
+		} else if len(a.Props) > 1 {
+			for _, k := range slices.Sorted(maps.Keys(a.Props)) {
+				p := a.Props[k]
+				out = argRefs(&p, out, depth-1)
+			}
 		}
 		for k := range a.Elems {
 			out = argRefs(&a.Elems[k], out, depth-1)
@@ -271,6 +280,20 @@ func argRefs(a *facts.Arg, out []facts.ParamRef, depth int) []facts.ParamRef {
 func dedupeTaint(in []taintSrc) []taintSrc {
 	if len(in) < 2 {
 		return in
+	}
+	if len(in) <= 32 {
+		// Few: a scan of the kept ones is cheaper than a map.
+		out := in[:0]
+	next:
+		for _, s := range in {
+			for _, k := range out {
+				if k == s {
+					continue next
+				}
+			}
+			out = append(out, s)
+		}
+		return out
 	}
 	seen := make(map[taintSrc]bool, len(in))
 	out := in[:0]

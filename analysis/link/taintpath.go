@@ -20,6 +20,7 @@ type pathTable struct {
 	ids   map[pathStep]pathID
 	nodes []pathNode // ID → node; nodes[0] is the empty path
 	buf   []string
+	memo  taintMemos
 }
 
 type pathStep struct {
@@ -125,9 +126,37 @@ type liveKey struct {
 // an explicit queue).
 func (ix *index) taintLive(fn fnID, param int) bool {
 	if ix.live == nil {
-		ix.live = ix.liveParams()
+		ix.live = newLiveSet(ix.liveParams(), len(ix.owner))
 	}
-	return ix.live[liveKey{fn, param}]
+	return ix.live.has(fn, param)
+}
+
+// liveSet holds the live parameters (taintLive) as one word of bits per
+// function, parameter p at bit p+1, with a map for parameters past the
+// word: taintLive is asked at every question, and hashing a key there was
+// a twentieth of a big bundle's link.
+type liveSet struct {
+	bits []uint64
+	more map[liveKey]bool
+}
+
+func newLiveSet(live map[liveKey]bool, nfn int) *liveSet {
+	s := &liveSet{bits: make([]uint64, nfn), more: map[liveKey]bool{}}
+	for k := range live {
+		if b := k.param + 1; b >= 0 && b < 64 && k.fn >= 0 && int(k.fn) < nfn {
+			s.bits[k.fn] |= 1 << b
+		} else {
+			s.more[k] = true
+		}
+	}
+	return s
+}
+
+func (s *liveSet) has(fn fnID, param int) bool {
+	if b := param + 1; b >= 0 && b < 64 && fn >= 0 && int(fn) < len(s.bits) {
+		return s.bits[fn]&(1<<b) != 0
+	}
+	return s.more[liveKey{fn, param}]
 }
 
 // liveParams returns the parameters from which a tool input is reachable

@@ -58,6 +58,9 @@ type tableItem struct {
 // tableElems lists the tools of registration t of file i, in list order;
 // nil when none is found.
 func (ix *index) tableElems(i int, t *facts.Tool) []tableElem {
+	if t.Table.Keyed {
+		return ix.keyedElems(i, t)
+	}
 	return ix.walkTable(t.Table, []tableItem{{file: i, mod: t.Table.Module, name: t.Table.Name, list: true}}, nil)
 }
 

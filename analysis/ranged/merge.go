@@ -167,6 +167,11 @@ func (r rewriter) arg(a facts.Arg) facts.Arg {
 	}
 	a.Func = r.fn(a.Func)
 	a.Refs = r.refs(a.Refs)
+	if a.Tail != nil {
+		t := *a.Tail
+		t.Fn = r.fn(t.Fn)
+		a.Tail = &t
+	}
 	if a.Props != nil {
 		props := make(map[string]facts.Arg, len(a.Props))
 		for k, v := range a.Props {

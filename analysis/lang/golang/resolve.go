@@ -1703,15 +1703,24 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		(strings.HasPrefix(args[0].str, "%s") || strings.HasPrefix(args[0].str, "%v")):
 		// Sprintf("%s/users/%s", c.baseURL, id): the field or constant,
 		// then the rest of the format.
-		rest, full := formatValue(args[0].str[2:], args[2:])
+		rest, full, cut := formatCut(args[0].str[2:], args[2:])
 		res.cref, res.str, res.prefix = args[1].cref, args[1].str, true
 		if !args[1].prefix {
 			res.str, res.prefix = args[1].str+rest, !full
+			if cut >= 0 {
+				res.tail = tailAfter(val{}, args[2+cut]) // Sprintf("%s%s", c.base, path)
+			}
+		} else {
+			res.tail = args[1].tail
 		}
 	case mod == "fmt" && (member == "Sprintf" || member == "Errorf") && len(args) > 0 && args[0].known:
 		p, full := formatPrefix(args[0].str)
 		if member == "Sprintf" && !args[0].prefix {
-			p, full = formatValue(args[0].str, args[1:])
+			var cut int
+			p, full, cut = formatCut(args[0].str, args[1:])
+			if cut >= 0 {
+				res.tail = tailAfter(val{}, args[1+cut]) // Sprintf("https://api.x.com%s", path)
+			}
 		}
 		res.str, res.known, res.prefix = p, true, !full || args[0].prefix
 		if !full || p != "" {

@@ -28,9 +28,9 @@ import (
 func literalOf(v val) literal {
 	switch {
 	case v.known:
-		return literal{str: v.str, known: true, prefix: v.prefix}
+		return literal{str: v.str, known: true, prefix: v.prefix, tail: v.tail}
 	case v.cref != nil:
-		return literal{str: v.str, prefix: v.prefix, cref: v.cref}
+		return literal{str: v.str, prefix: v.prefix, cref: v.cref, tail: v.tail}
 	case (v.inst.known || v.inst.cref != nil) && v.mod == "net/url":
 		return v.inst // a URL parsed from a literal or reference
 	}

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,10 @@ type val struct {
 	// here; "" for a library's member.
 	sel string
 	num string
+	// tail: the known text (str, or the text after cref) stops at this
+	// parameter's value, passed on unchanged (c.base + path,
+	// Sprintf("%s%s", c.base, path)): facts.Arg.Tail. Set only with prefix.
+	tail *facts.ParamRef
 
 	refs []facts.ParamRef
 	// direct: the value is a parameter or a field path into one, unchanged
@@ -113,6 +118,7 @@ type literal struct {
 	str           string
 	known, prefix bool
 	cref          *facts.ConstRef // the literal starts with this (see val.cref)
+	tail          *facts.ParamRef // see val.tail
 	// pass: the value is this parameter, passed on unchanged (a request
 	// built from a helper's url parameter).
 	pass *facts.ParamRef
@@ -197,6 +203,7 @@ func concat(a, b val) val {
 		v.str, v.known, v.prefix = a.str+b.str, true, b.prefix
 	case a.known:
 		v.str, v.known, v.prefix = a.str, true, true
+		v.tail = tailAfter(a, b)
 	}
 	if a.known {
 		v.env = a.env
@@ -206,12 +213,28 @@ func concat(a, b val) val {
 		v.cref, v.str, v.prefix = a.cref, a.str, true
 		if !a.prefix && b.known {
 			v.str, v.prefix = a.str+b.str, b.prefix
+		} else {
+			v.tail = tailAfter(a, b)
 		}
 	}
 	if len(v.str) > maxStr {
-		v.str, v.prefix = v.str[:maxStr], true
+		v.str, v.prefix, v.tail = v.str[:maxStr], true, nil
 	}
 	return v
+}
+
+// tailAfter is the tail of a's text followed by b when that is a prefix:
+// a's own tail when a was a prefix already, else b when b is a parameter
+// passed on unchanged, else nil.
+func tailAfter(a, b val) *facts.ParamRef {
+	switch {
+	case a.prefix:
+		return a.tail
+	case !b.known && b.cref == nil && b.direct && len(b.refs) == 1:
+		r := b.refs[0]
+		return &r
+	}
+	return nil
 }
 
 // formatPrefix is the known leading part of a Printf format: everything
@@ -240,6 +263,13 @@ func formatPrefix(format string) (prefix string, full bool) {
 // base URL held in a constant: Sprintf("%s/users/%s", base, id)); the
 // first verb whose value is not known ends it (full false).
 func formatValue(format string, args []val) (prefix string, full bool) {
+	prefix, full, _ = formatCut(format, args)
+	return prefix, full
+}
+
+// formatCut is formatValue, with the index of the argument whose verb
+// ended the known part (-1: none did).
+func formatCut(format string, args []val) (prefix string, full bool, cut int) {
 	var b strings.Builder
 	next := 0
 	for i := 0; i < len(format); i++ {
@@ -249,7 +279,7 @@ func formatValue(format string, args []val) (prefix string, full bool) {
 			continue
 		}
 		if i+1 >= len(format) {
-			return b.String(), false
+			return b.String(), false, -1
 		}
 		verb := format[i+1]
 		switch {
@@ -258,34 +288,44 @@ func formatValue(format string, args []val) (prefix string, full bool) {
 		case (verb == 's' || verb == 'v') && next < len(args) && args[next].known:
 			b.WriteString(args[next].str)
 			if args[next].prefix {
-				return b.String(), false
+				return b.String(), false, -1
 			}
 			next++
 		case verb == 'd' && next < len(args) && args[next].num != "" && !strings.ContainsAny(args[next].num, ".eExXoObB_"):
 			b.WriteString(args[next].num)
 			next++
+		case (verb == 's' || verb == 'v') && next < len(args):
+			return b.String(), false, next
 		default:
-			return b.String(), false
+			return b.String(), false, -1
 		}
 		i++
 	}
-	return b.String(), next == len(args)
+	return b.String(), next == len(args), -1
 }
 
 // arg converts a value to a call argument.
 func (x *extractor) arg(i int32, v val) facts.Arg {
 	a := facts.Arg{Func: v.fn, Refs: v.refs, Number: v.num, Props: v.props, Elems: v.elems}
 	isReq := v.mod == "net/http" && (v.member == "NewRequest()" || v.member == "NewRequestWithContext()")
+	var tail *facts.ParamRef
 	switch {
 	case v.known:
 		a.Value, a.Known, a.Prefix, a.Env = v.str, true, v.prefix, v.env
+		tail = v.tail
 	case v.cref != nil:
 		a.Const, a.Value, a.Prefix = v.cref, v.str, v.prefix
+		tail = v.tail
 	case v.inst.known && isReq:
 		// A request stands for its URL: client.Do(req) connects there.
 		a.Value, a.Known, a.Prefix = v.inst.str, true, v.inst.prefix
+		tail = v.inst.tail
 	case v.inst.cref != nil && isReq:
 		a.Const, a.Value, a.Prefix = v.inst.cref, v.inst.str, v.inst.prefix
+		tail = v.inst.tail
+	}
+	if tail != nil && a.Prefix && slices.ContainsFunc(a.Refs, tail.Equal) {
+		a.Tail = tail
 	}
 	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
 	if isReq && v.inst.pass != nil && !a.Known && a.Const == nil && len(a.Refs) == 1 && a.Refs[0].Equal(*v.inst.pass) {

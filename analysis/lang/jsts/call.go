@@ -143,6 +143,12 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 	if cv.each != nil && cv.byName && c.dispatcher >= 0 {
 		e.mapTools(n, cv, args, c) // handlers[name](args)
 	}
+	if cv.table != nil && cv.table.find != "" && cv.table.prop != "" && c.dispatcher >= 0 {
+		e.foundTools(n, calleeNode, cv, args, c) // tools.find((t) => t.name === name).handler(args)
+	}
+	if cv.table != nil && cv.table.keyed && c.dispatcher >= 0 {
+		e.keyedTools(n, cv, args, c) // importedHandlers[name](args)
+	}
 	if isMethod {
 		if propName == "addTool" {
 			e.fastMCPTool(n, args, c)
@@ -260,6 +266,11 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		// Schema validation returns its input: Schema.parse(args).path is args.path.
 		switch propName {
 		case "parse", "parseAsync":
+			if a := args[0].v; a.props != nil && a.sym == nil && propName == "parse" {
+				// ToolSchema.parse({ name: "x", … }): the object literal itself,
+				// so its constants (X.name) are known.
+				return a
+			}
 			return plain(args[0].v.taint)
 		case "safeParse", "safeParseAsync":
 			return val{taint: args[0].v.taint, parsed: true}
@@ -559,6 +570,9 @@ func (e *extractor) arg(n int32, v val, depth int) facts.Arg {
 		}
 	}
 	a.Pass = v.direct && !a.Known && len(a.Refs) == 1
+	if v.tail != nil && (a.Prefix || a.DefaultPrefix) && slices.ContainsFunc(a.Refs, v.tail.Equal) {
+		a.Tail = v.tail
+	}
 	if depth > 0 {
 		return a
 	}

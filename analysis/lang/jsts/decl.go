@@ -1,6 +1,8 @@
 package jsts
 
 import (
+	"strings"
+
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
 
@@ -122,7 +124,7 @@ func (e *extractor) typeInstance(ty int32, c *ctx) val {
 		case kGenericType:
 			ty = t.child(ty, "name")
 		case kTypeIdentifier:
-			if b := c.sc.lookupBytes(e.bytesOf(ty)); b != nil && b.kind == bImport && b.v.sym != nil {
+			if b := c.sc.lookupBytes(e.bytesOf(ty)); b != nil && b.kind == bImport && b.v.sym != nil && !protocolTypes(b.v.sym.mod) {
 				return val{sym: &symbol{mod: b.v.sym.mod, member: b.v.sym.member + "()"}}
 			}
 			return val{}
@@ -130,7 +132,7 @@ func (e *extractor) typeInstance(ty int32, c *ctx) val {
 			mod := t.child(ty, "module")
 			name := t.child(ty, "name")
 			if mod >= 0 && name >= 0 && t.k(mod) == kIdentifier {
-				if b := c.sc.lookupBytes(e.bytesOf(mod)); b != nil && b.kind == bImport && b.v.sym != nil {
+				if b := c.sc.lookupBytes(e.bytesOf(mod)); b != nil && b.kind == bImport && b.v.sym != nil && !protocolTypes(b.v.sym.mod) {
 					return val{sym: &symbol{mod: b.v.sym.mod, member: join(b.v.sym.member, e.text(name)) + "()"}}
 				}
 			}
@@ -457,7 +459,7 @@ func (ci *classInfo) field(key string, f val) val {
 	if !ci.reassigned[key] {
 		return f
 	}
-	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean, f.lead = "", false, false, "", nil, "", false, "", 0, nil
+	f.str, f.known, f.prefix, f.env, f.cref, f.dflt, f.dprefix, f.num, f.boolean, f.lead, f.tail = "", false, false, "", nil, "", false, "", 0, nil, nil
 	return f
 }
 
@@ -470,4 +472,13 @@ func withDefault(v *val, dv val) {
 		return
 	}
 	v.dflt, v.dprefix = dv.str, dv.prefix
+}
+
+// protocolTypes reports whether module m declares the MCP protocol's
+// message types (`request: CallToolRequest`): plain data, not an object
+// whose methods are calls, so a parameter of such a type stays the
+// request, read field by field (request.params.name).
+func protocolTypes(m string) bool {
+	m = strings.TrimSuffix(strings.TrimSuffix(m, ".js"), "/index")
+	return m == "@modelcontextprotocol/sdk/types" || m == "@modelcontextprotocol/sdk/spec.types"
 }

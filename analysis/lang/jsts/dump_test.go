@@ -77,6 +77,12 @@ func dump(f *facts.File) string {
 		if t.HandlerRef != nil {
 			fmt.Fprintf(&b, " handlerRef=%s", callee(*t.HandlerRef))
 		}
+		if t.NameExpr != "" {
+			fmt.Fprintf(&b, " expr=%q", t.NameExpr)
+		}
+		if t.Table != nil {
+			fmt.Fprintf(&b, " table=%+v", *t.Table)
+		}
 		for _, in := range t.Inputs {
 			fmt.Fprintf(&b, " input=%d%v", in.Index, in.Prefix)
 		}

@@ -2,6 +2,7 @@ package jsts
 
 import (
 	"bytes"
+	"cmp"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
@@ -111,6 +112,9 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 		}
 		if obj.props != nil && obj.sym == nil && c.isToolName(iv) {
 			return e.byNameItems(obj) // handlers[request.params.name]
+		}
+		if kv, ok := e.keyedHandler(obj, iv, n, c); ok {
+			return kv // importedHandlers[request.params.name]
 		}
 		if obj.sym == nil && (obj.props != nil || obj.alts != nil) {
 			if alts := tableFuncs(obj); alts != nil {
@@ -360,7 +364,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 		if obj.table.prop != "" {
 			return plain(extend(obj.taint, key))
 		}
-		return val{table: &tableRef{mod: obj.table.mod, name: obj.table.name, prop: key}, taint: extend(obj.taint, key)}
+		return val{table: &tableRef{mod: obj.table.mod, name: obj.table.name, prop: key, find: obj.table.find}, taint: extend(obj.taint, key)}
 	case obj.parsed && key == "data":
 		return plain(obj.taint)
 	case obj.req || obj.intr:
@@ -374,7 +378,7 @@ func (e *extractor) member(obj val, key string, c *ctx) val {
 		r := val{sym: &symbol{mod: obj.sym.mod, member: join(obj.sym.member, key)}, read: true, taint: obj.taint, ctor: obj.ctor}
 		if key == "href" {
 			// new URL(…).href
-			r.str, r.known, r.prefix, r.env, r.cref, r.lead, r.dflt, r.dprefix = obj.str, obj.known, obj.prefix, obj.env, obj.cref, obj.lead, obj.dflt, obj.dprefix
+			r.str, r.known, r.prefix, r.env, r.cref, r.lead, r.dflt, r.dprefix, r.tail = obj.str, obj.known, obj.prefix, obj.env, obj.cref, obj.lead, obj.dflt, obj.dprefix, obj.tail
 		}
 		if obj.sym.mod == "globalThis" && obj.sym.member == "" {
 			r.bare = true // globalThis.fetch is fetch
@@ -443,6 +447,7 @@ func (e *extractor) template(n int32, c *ctx) val {
 	var lead *facts.ParamRef
 	dflt := ""
 	var taint []facts.ParamRef
+	var tail *facts.ParamRef
 	for ch := nd.First; ch >= 0; ch = t.nodes[ch].Next {
 		if t.k(ch) != kTemplateSubst {
 			continue
@@ -493,8 +498,15 @@ func (e *extractor) template(n int32, c *ctx) val {
 				prefix = true
 			} else if decimalLiteral(sv.num) {
 				sb.WriteString(sv.num) // `http://localhost:${PORT}` with const PORT = 3000
+			} else if sv.envNum != "" {
+				sb.WriteString(sv.envNum) // PORT = process.env.PORT || 3000
 			} else {
-				prefix = true
+				prefix, tail = true, tailOf(sv)
+			}
+			if env == "" && (sv.known || sv.envNum != "") {
+				// `http://${HOST}:${PORT}` with env defaults: the text is
+				// the defaults', which the variable named changes.
+				env = sv.env
 			}
 		}
 		pos = t.nodes[ch].End
@@ -506,15 +518,15 @@ func (e *extractor) template(n int32, c *ctx) val {
 		}
 	}
 	if cref != nil {
-		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref, env: env}
+		return val{str: sb.String(), prefix: prefix, taint: taint, cref: cref, env: env, tail: tail}
 	}
 	if dflt != "" {
-		return val{dflt: dflt + sb.String(), dprefix: prefix, taint: taint}
+		return val{dflt: dflt + sb.String(), dprefix: prefix, taint: taint, tail: tail}
 	}
 	if lead != nil {
-		return val{str: sb.String(), prefix: prefix, taint: taint, lead: lead}
+		return val{str: sb.String(), prefix: prefix, taint: taint, lead: lead, tail: tail}
 	}
-	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env}
+	return val{str: sb.String(), known: known, prefix: prefix, taint: taint, env: env, tail: tail}
 }
 
 // binary evaluates operators; `+` concatenates known strings.
@@ -531,6 +543,13 @@ func (e *extractor) binary(n int32, c *ctx) val {
 			if v.cref == nil {
 				v.cref, v.str, v.prefix = constRef(r), "", false
 			}
+			return v
+		}
+	}
+	if name := envName(l); name != "" && decimalLiteral(r.num) {
+		if op := e.between(n, ln, rn); bytes.Equal(op, []byte("??")) || bytes.Equal(op, []byte("||")) {
+			// process.env.PORT || 3000: the default port when unset.
+			v.envNum, v.env = r.num, name
 			return v
 		}
 	}
@@ -551,6 +570,7 @@ func (e *extractor) binary(n int32, c *ctx) val {
 	if l.dflt != "" && !l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
 		// (opts.url ?? "https://…") + "/v1"
 		v.dflt, v.dprefix = appendText(l.dflt, l.dprefix, r)
+		v.tail = tailAfter(l.dprefix, l.tail, v.dprefix, r)
 		return v
 	}
 	if cr := l.cref; !l.known && (cr != nil || constRef(l) != nil) && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
@@ -560,6 +580,7 @@ func (e *extractor) binary(n int32, c *ctx) val {
 		}
 		v.cref = cr
 		v.str, v.prefix = appendText(l.str, l.prefix, r)
+		v.tail = tailAfter(l.prefix, l.tail, v.prefix, r)
 		if l.cref != nil {
 			v.env = l.env // (process.env.URL ?? DEFAULT_URL) + "/v1"
 		}
@@ -569,9 +590,11 @@ func (e *extractor) binary(n int32, c *ctx) val {
 		// this.baseUrl + "/v1": the text after a parameter's value.
 		v.lead = ld
 		if l.lead != nil {
-			v.str, v.prefix = l.str, l.prefix
+			v.str, v.prefix, v.tail = l.str, l.prefix, l.tail
 		}
+		was, wasTail := v.prefix, v.tail
 		v.str, v.prefix = appendText(v.str, v.prefix, r)
+		v.tail = tailAfter(was, wasTail, v.prefix, r)
 		return v
 	}
 	if l.known && len(l.str) >= maxValue {
@@ -580,13 +603,18 @@ func (e *extractor) binary(n int32, c *ctx) val {
 	} else if l.known && bytes.Equal(e.between(n, ln, rn), []byte("+")) {
 		v.known, v.env = true, l.env
 		if l.prefix {
-			v.str, v.prefix = l.str, true
+			v.str, v.prefix, v.tail = l.str, true, l.tail
 		} else if r.known {
 			v.str, v.prefix = l.str+r.str, r.prefix
+			if v.env == "" {
+				v.env = r.env // "http://" + HOST, HOST an env default
+			}
 		} else if r.num != "" {
 			v.str = l.str + r.num
+		} else if r.envNum != "" {
+			v.str, v.env = l.str+r.envNum, cmp.Or(v.env, r.env) // "http://localhost:" + PORT
 		} else {
-			v.str, v.prefix = l.str, true
+			v.str, v.prefix, v.tail = l.str, true, tailOf(r)
 		}
 	}
 	return v
@@ -729,6 +757,19 @@ func decimalLiteral(num string) bool {
 		}
 	}
 	return true
+}
+
+// tailAfter is the tail of text that was a prefix (wasPrefix, with tail
+// wasTail) or not, followed by r, now a prefix or not: the old tail, r
+// when r is the parameter that cut the text, else nil.
+func tailAfter(wasPrefix bool, wasTail *facts.ParamRef, prefix bool, r val) *facts.ParamRef {
+	switch {
+	case wasPrefix:
+		return wasTail
+	case prefix:
+		return tailOf(r)
+	}
+	return nil
 }
 
 // appendText is text s (prefix: only its start is known) followed by r in

@@ -62,44 +62,47 @@ type extractor struct {
 	lines *source.Lines
 	f     *facts.File
 
-	scopeIx         []int32 // by node: index+1 in scopeList of the scope it opens
-	scopeList       []*scope
-	calls           [][]facts.Call // in chunks: copying one growing slice costs more than filling it
-	module          *scope
-	fnIndex         []int32  // by node: index+1 in f.Functions of the function it starts, else 0
-	fnNodes         []int32  // index → function node (-1 for synthetic)
-	fnScope         []*scope // index → scope of its parameters
-	fnClass         []string
-	fnParams        [][]int32 // by function: parameter nodes
-	classes         map[string]*classInfo
-	wpTable         map[int32]bool          // module-table entry function nodes (webpack/ncc)
-	wpIDs           map[string]string       // module id → external module name
-	dispatch        map[int32]*dispatchSpec // function nodes registered as CallToolRequestSchema handlers
-	pending         []pendingHandler        // handler names to resolve after declaration
-	toolAnn         map[string]toolAnnotations
-	refSeen         map[[2]int32]bool
-	done            []bool                    // by function: already evaluated
-	fnRet           map[int32]val             // by function: the value its callers get (see noteReturn)
-	assigners       map[*binding][]int32      // variables assigned in functions other than their own
-	handlerArg      map[int32]bool            // argument nodes that are tool handlers (not Refs)
-	eachArg         map[int32][]eachItem      // callbacks of forEach/map over a tool table: their item
-	tableArg        map[int32]*tableRef       // callbacks of forEach/map over another file's tool table: their item
-	tableCalls      map[int32][]tableCall     // by function: its method calls on such items (lists.go)
-	topObjArgs      map[int32]map[string]prop // top-level object literals passed first to a call: their properties
-	regArgs         map[int32]bool            // argument lists of tool registrations
-	wrapperArgs     map[int32][]argVal        // by call node: the arguments of a call passed as a registration argument
-	factories       map[int32][]factoryTool   // by function: the tools it registers named by a parameter
-	unresolvedCalls map[int32][]int           // by factory: its tools made by calls that name them no better
-	exported        []exportedVal             // every export, for the type table (types.go)
-	written         map[string]bool           // member paths the file writes (consts.go)
-	retObjs         map[int32]*retObj         // by function: the object literal its returns agree on
-	cjsExports      map[string]*val           // exports.NAME writes: the value, nil when they disagree
-	assignRight     int32                     // the right side of the assignment assignTo stores, or -1
-	preStatics      map[string]map[string]val // top-level `Name.KEY = "…"`, by Name (consts.go)
-	preStaticNode   map[int32]bool            // their left sides
-	depth           int
-	buf             []int32
-	callHint        int // call and new expressions in the tree
+	scopeIx          []int32 // by node: index+1 in scopeList of the scope it opens
+	scopeList        []*scope
+	calls            [][]facts.Call // in chunks: copying one growing slice costs more than filling it
+	module           *scope
+	fnIndex          []int32  // by node: index+1 in f.Functions of the function it starts, else 0
+	fnNodes          []int32  // index → function node (-1 for synthetic)
+	fnScope          []*scope // index → scope of its parameters
+	fnClass          []string
+	fnParams         [][]int32 // by function: parameter nodes
+	classes          map[string]*classInfo
+	wpTable          map[int32]bool          // module-table entry function nodes (webpack/ncc)
+	wpIDs            map[string]string       // module id → external module name
+	dispatch         map[int32]*dispatchSpec // function nodes registered as CallToolRequestSchema handlers
+	pending          []pendingHandler        // handler names to resolve after declaration
+	maybeDispatch    []maybeDispatch         // setRequestHandler(x, h) with x an identifier (bundled.go)
+	keyedExprs       map[tableRef]string     // keyed handler maps of other files: the expression picking one (keyed.go)
+	toolsCallSchemas map[string]bool         // names of schemas built with method "tools/call" (bundled.go)
+	toolAnn          map[string]toolAnnotations
+	refSeen          map[[2]int32]bool
+	done             []bool                    // by function: already evaluated
+	fnRet            map[int32]val             // by function: the value its callers get (see noteReturn)
+	assigners        map[*binding][]int32      // variables assigned in functions other than their own
+	handlerArg       map[int32]bool            // argument nodes that are tool handlers (not Refs)
+	eachArg          map[int32][]eachItem      // callbacks of forEach/map over a tool table: their item
+	tableArg         map[int32]*tableRef       // callbacks of forEach/map over another file's tool table: their item
+	tableCalls       map[int32][]tableCall     // by function: its method calls on such items (lists.go)
+	topObjArgs       map[int32]map[string]prop // top-level object literals passed first to a call: their properties
+	regArgs          map[int32]bool            // argument lists of tool registrations
+	wrapperArgs      map[int32][]argVal        // by call node: the arguments of a call passed as a registration argument
+	factories        map[int32][]factoryTool   // by function: the tools it registers named by a parameter
+	unresolvedCalls  map[int32][]int           // by factory: its tools made by calls that name them no better
+	exported         []exportedVal             // every export, for the type table (types.go)
+	written          map[string]bool           // member paths the file writes (consts.go)
+	retObjs          map[int32]*retObj         // by function: the object literal its returns agree on
+	cjsExports       map[string]*val           // exports.NAME writes: the value, nil when they disagree
+	assignRight      int32                     // the right side of the assignment assignTo stores, or -1
+	preStatics       map[string]map[string]val // top-level `Name.KEY = "…"`, by Name (consts.go)
+	preStaticNode    map[int32]bool            // their left sides
+	depth            int
+	buf              []int32
+	callHint         int // call and new expressions in the tree
 }
 
 type classInfo struct {
@@ -154,6 +157,7 @@ func (e *extractor) run() {
 	e.fnScope = append(e.fnScope, e.module)
 	e.fnClass = append(e.fnClass, "")
 	e.declare(0, e.module, e.module, 0, "")
+	e.resolveBundledDispatch()
 	for _, p := range e.pending {
 		if p.method {
 			for _, ci := range e.classes {

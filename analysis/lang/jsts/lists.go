@@ -25,6 +25,12 @@ import (
 // Name of project module Mod ("" for a list of this file).
 type tableRef struct {
 	mod, name, prop string
+	// keyed: a handler picked from the object by the tool name
+	// (handlers[name], keyed.go).
+	keyed bool
+	// find is the property a dispatcher found the element by, equal to the
+	// tool name (tools.find((t) => t.name === name), found.go).
+	find string
 }
 
 // tableCall is a method call on a loop item (table) or on a parameter

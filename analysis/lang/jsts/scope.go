@@ -235,6 +235,7 @@ func (e *extractor) declare(n int32, sc, fsc *scope, fn int32, cls string) {
 		e.moduleTable(n)
 	case kCall:
 		e.noteDispatcher(n, sc)
+		e.noteToolsCallSchema(n)
 	case kAssign, kAugAssign:
 		if left := t.child(n, "left"); left >= 0 && t.k(left) == kIdentifier {
 			if b := sc.lookupBytes(e.bytesOf(left)); b != nil && b.writes < 255 {

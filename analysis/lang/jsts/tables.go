@@ -198,7 +198,11 @@ func (e *extractor) byNameItems(obj val) val {
 // element named by that property.
 func (e *extractor) findByName(obj val, argsNode int32, c *ctx) (val, bool) {
 	t := e.t
-	if c.dispatcher < 0 || len(obj.elems) == 0 || argsNode < 0 {
+	var table *tableRef
+	if len(obj.elems) == 0 || obj.list != "" {
+		table = tableOf(obj) // a list of another file, or with elements from one (found.go)
+	}
+	if c.dispatcher < 0 || len(obj.elems) == 0 && table == nil || argsNode < 0 {
 		return val{}, false
 	}
 	fn := e.unwrapCallee(t.firstNamed(argsNode))
@@ -246,6 +250,12 @@ func (e *extractor) findByName(obj val, argsNode int32, c *ctx) (val, bool) {
 	}
 	if key == "" {
 		return val{}, false
+	}
+	if table != nil {
+		if !toolNameKeys[key] {
+			return val{}, false // elements not seen here: only a property that names tools
+		}
+		return val{table: &tableRef{mod: table.mod, name: table.name, find: key}}, true
 	}
 	var items []eachItem
 	for _, el := range obj.elems {

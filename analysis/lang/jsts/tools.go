@@ -18,7 +18,13 @@ func (e *extractor) noteDispatcher(n int32, sc *scope) {
 		return
 	}
 	args := t.namedChildren(t.child(n, "arguments"), nil)
-	if len(args) < 2 || !bytes.HasSuffix(e.bytesOf(args[0]), []byte("CallToolRequestSchema")) {
+	if len(args) < 2 {
+		return
+	}
+	if !bytes.HasSuffix(e.bytesOf(args[0]), []byte("CallToolRequestSchema")) {
+		if t.k(args[0]) == kIdentifier { // a bundle's renamed schema (bundled.go)
+			e.maybeDispatch = append(e.maybeDispatch, maybeDispatch{schema: e.text(args[0]), call: n, sc: sc})
+		}
 		return
 	}
 	e.noteHandler(e.unwrapCallee(args[len(args)-1]), sc, true, stdDispatch)

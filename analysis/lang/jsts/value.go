@@ -51,7 +51,16 @@ type val struct {
 	// false: the other value may be used too (facts.Arg.Default).
 	dflt    string
 	dprefix bool
-	num     string
+	// tail: the known text (str, dflt, or the text after cref or lead)
+	// stops at this parameter's value, passed on unchanged
+	// (`${base}${path}`): facts.Arg.Tail. Set only with prefix or dprefix.
+	tail *facts.ParamRef
+	num  string
+	// envNum: a decimal number, the literal default of environment
+	// variable env when it is unset (process.env.PORT || 3000); known and
+	// num stay unset, so only text built from it (`localhost:${PORT}`)
+	// uses it, naming env.
+	envNum  string
 	boolean int8 // 1 false, 2 true
 	taint   []facts.ParamRef
 	// direct: the value is a parameter or a property path into one, unchanged
@@ -133,7 +142,7 @@ func merge(old, nv val) val {
 	}
 	r.taint = union(old.taint, nv.taint)
 	r.direct = old.direct && nv.direct && len(r.taint) == 1 // either value: the same parameter only
-	r.str, r.known, r.prefix, r.env, r.cref, r.dflt, r.dprefix, r.lead = "", false, false, "", nil, "", false, nil
+	r.str, r.known, r.prefix, r.env, r.cref, r.dflt, r.dprefix, r.lead, r.tail = "", false, false, "", nil, "", false, nil, nil
 	if old.lead != nil && nv.lead != nil && old.lead.Equal(*nv.lead) && old.str == nv.str && old.prefix == nv.prefix {
 		r.str, r.prefix, r.lead = nv.str, nv.prefix, nv.lead // either value: the same text
 	}
@@ -156,7 +165,10 @@ func merge(old, nv val) val {
 			r.str, r.known, r.prefix = old.str[:n], true, true
 		}
 	}
-	r.num, r.boolean = "", 0
+	r.num, r.boolean, r.envNum = "", 0, ""
+	if old.envNum != "" && old.envNum == nv.envNum && old.env == nv.env {
+		r.envNum, r.env = nv.envNum, nv.env
+	}
 	if old.num == nv.num {
 		r.num = nv.num
 	}
@@ -170,7 +182,7 @@ func merge(old, nv val) val {
 // caller: the callee's symbolic value or literal, without its taint (which
 // names the callee's parameters).
 func returned(v val) val {
-	v.taint, v.props, v.elems, v.each, v.byName, v.lead = nil, nil, nil, nil, false, nil
+	v.taint, v.props, v.elems, v.each, v.byName, v.lead, v.tail = nil, nil, nil, nil, false, nil, nil
 	v.read, v.impp, v.this, v.modObj, v.expObj, v.parsed, v.keyed = false, 0, false, false, false, false, false
 	return v
 }
@@ -305,6 +317,15 @@ func constName(name string) bool {
 		}
 	}
 	return true
+}
+
+// tailOf is the parameter v is when it is one, passed on unchanged, that
+// can end a known text (`${base}${path}`): nil otherwise.
+func tailOf(v val) *facts.ParamRef {
+	if v.lead != nil {
+		return nil
+	}
+	return leadOf(v)
 }
 
 // leadOf is the parameter v starts with, unchanged, when it is a string

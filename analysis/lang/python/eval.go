@@ -36,6 +36,10 @@ type val struct {
 	// false (facts.Arg.Default).
 	dflt    string
 	dprefix bool
+	// tail: the known text (s, or dflt) stops at this parameter's value,
+	// passed on unchanged (f"{base}{path}", base + path): facts.Arg.Tail.
+	// Set only with prefix or dprefix.
+	tail *facts.ParamRef
 	// cref: the value starts with a constant of another module (an
 	// imported name, facts.Arg.Const); s is the text after it, prefix set
 	// when not all of it is known; known is then false.
@@ -971,6 +975,7 @@ func merge(old, v val) val {
 		v.direct = v.direct && old.direct
 	}
 	v.refs = union(old.refs, v.refs)
+	v.tail = nil // either value: which parameter ends the text is not known
 	v.alts = mergeAlts(old.alts, val{alts: v.alts})
 	if !v.sym && !v.isFn && v.cls == "" && v.classDef == "" && v.meth == "" {
 		v.sym, v.mod, v.mem, v.isFn, v.fn, v.cls, v.classDef, v.meth, v.self = old.sym, old.mod, old.mem, old.isFn, old.fn, old.cls, old.classDef, old.meth, old.self

@@ -153,6 +153,8 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 	var refs []facts.ParamRef
 	env, first := "", true
 	var lead val // an imported constant or a fallback the string starts with
+	var tail *facts.ParamRef
+	cut := false
 	s, _, prefix := e.stringLit(n, func(ip int32) (string, bool) {
 		x := e.t.field(ip, "expression")
 		if x < 0 {
@@ -175,6 +177,17 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 			}
 		}
 		first = false
+		if env == "" && v.known {
+			// f"http://{HOST}:{PORT}" with env defaults: the text is the
+			// defaults', which the variable named changes.
+			env = v.env
+		}
+		if !(v.known && !v.prefix) && !cut {
+			cut = true
+			if !v.known && v.direct && len(v.refs) == 1 {
+				tail = &v.refs[0] // f"{base}{path}": path ends the known text
+			}
+		}
 		return v.s, v.known && !v.prefix
 	})
 	switch {
@@ -187,15 +200,23 @@ func (e *extractor) str(fc *fnCtx, n int32) val {
 				s = lead.s + s
 			}
 		}
-		return val{s: s, prefix: prefix, refs: refs, cref: lead.cref}
+		if lead.prefix {
+			tail = nil
+		}
+		return val{s: s, prefix: prefix, refs: refs, cref: lead.cref, tail: tail}
 	case lead.dflt != "":
 		d, dp := lead.dflt, lead.dprefix
 		if !dp {
 			d, dp = d+s, prefix
+		} else {
+			tail = nil
 		}
-		return val{dflt: d, dprefix: dp, refs: refs}
+		return val{dflt: d, dprefix: dp, refs: refs, tail: tail}
 	}
-	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs, env: env}
+	if !prefix {
+		tail = nil
+	}
+	return val{s: s, known: true, prefix: prefix, lit: true, refs: refs, env: env, tail: tail}
 }
 
 // constRef is the constant of another module that v names or starts with:
@@ -322,6 +343,7 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 				if !l.prefix && r.known && r.num == "" && len(l.s)+len(r.s) <= maxValue {
 					out.s, out.prefix = l.s+r.s, r.prefix
 				}
+				out.tail = tailAfter(l.prefix, l.tail, r)
 				return out
 			}
 			if l.dflt != "" {
@@ -329,6 +351,7 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 				if !l.dprefix && r.known && r.num == "" && len(l.dflt)+len(r.s) <= maxValue {
 					out.dflt, out.dprefix = l.dflt+r.s, r.prefix
 				}
+				out.tail = tailAfter(l.dprefix, l.tail, r)
 				return out
 			}
 		}
@@ -338,9 +361,14 @@ func (e *extractor) binary(fc *fnCtx, n int32) val {
 				if r.known {
 					out.s += r.s
 					out.prefix = r.prefix
+					if out.env == "" {
+						out.env = r.env // "http://" + HOST, HOST an env default
+					}
 				} else {
-					out.prefix = true
+					out.prefix, out.tail = true, tailAfter(false, nil, r)
 				}
+			} else {
+				out.tail = l.tail
 			}
 		}
 	case "%":
@@ -682,6 +710,11 @@ func (e *extractor) arg(fc *fnCtx, x int32, depth int) (facts.Arg, val) {
 		a.Func = v.fn
 	}
 	a.Refs = e.remap(fc, v.refs)
+	if v.tail != nil && (a.Prefix || a.DefaultPrefix) {
+		if tr := e.remap(fc, []facts.ParamRef{*v.tail}); slices.ContainsFunc(a.Refs, tr[0].Equal) {
+			a.Tail = &tr[0]
+		}
+	}
 	a.Pass = v.direct && !a.Known && a.Const == nil && len(a.Refs) == 1
 	return a, v
 }
@@ -798,6 +831,12 @@ func (e *extractor) call(fc *fnCtx, n int32) val {
 			}
 		case v.unbound != "":
 			e.emitLocal(fc, facts.Callee{Kind: "local", Name: name, Func: -1, Span: e.span(fu)}, al, nil, n, -1, false)
+		case (v.builtin == "int" || v.builtin == "str") && len(al.posV) == 1 && al.posV[0].env != "" &&
+			al.posV[0].known && !al.posV[0].prefix && isDecimal(al.posV[0].s):
+			// int(os.getenv("PORT", "8080")): the default port, named by
+			// the variable, as text where it is formatted into a URL.
+			p := al.posV[0]
+			res.s, res.known, res.num, res.env = p.s, true, p.s, p.env
 		case len(v.alts) > 0:
 			e.altCalls(fc, v, al, n, fu) // fn = HANDLERS.get(name); fn(cmd)
 		}
@@ -1068,6 +1107,11 @@ func envDefault(m val, al argList) (string, val, bool) {
 	}
 	if !key.known || key.prefix || key.s == "" {
 		return "", val{}, false
+	}
+	if !def.known && isDecimal(def.num) {
+		// os.environ.get("PORT", 8080): the default port, as text where
+		// it is formatted into a URL.
+		return key.s, val{s: def.num, known: true, num: def.num}, true
 	}
 	if !def.known || def.s == "" || def.s == "None" || def.num != "" {
 		if given && !(def.known && (def.s == "" || def.s == "None")) {
@@ -1550,4 +1594,19 @@ func (e *extractor) mutate(fc *fnCtx, obj int32, refs []facts.ParamRef) {
 		v.refs = union(v.refs, refs)
 		fc.scope.vars[name] = v
 	}
+}
+
+// tailAfter is the tail of a text that was a prefix (wasPrefix, with tail
+// wasTail) or not, followed by r: the old tail, or r when r is the
+// parameter, passed on unchanged, that cuts the text; nil otherwise.
+func tailAfter(wasPrefix bool, wasTail *facts.ParamRef, r val) *facts.ParamRef {
+	switch {
+	case wasPrefix:
+		return wasTail
+	case r.known:
+		return nil
+	case r.direct && len(r.refs) == 1:
+		return &r.refs[0]
+	}
+	return nil
 }
