@@ -502,6 +502,9 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 						if out := ix.resultMethods(fi, path); len(out) > 0 {
 							return out
 						}
+						// Not the function: it runs where it is called,
+						// a call of its own (see resultChain).
+						return ix.classMethods(fi, path)
 					}
 					member = member[:i]
 				}
