@@ -25,6 +25,18 @@ func TestURLHelperReturn(t *testing.T) {
   async list() { return fetch(this.buildURL("/v1/items")); } // here
 }
 `, wantScope{scope: "api.example.com"}, ""},
+		{"ts helper method below its caller", "s.ts", `class Api {
+  private baseUrl = "https://api.example.com";
+  async list() { return fetch(this.buildURL("/v1/items")); } // here
+  private buildURL(path: string): string { return ` + "`${this.baseUrl}${path}`" + `; }
+}
+`, wantScope{scope: "api.example.com"}, ""},
+		{"ts helper method below its caller over a constructor parameter", "s.ts", `class Api {
+  constructor(private baseUrl: string) {}
+  async list() { return fetch(this.buildURL("/v1/items")); } // here
+  private buildURL(path: string): string { return ` + "`${this.baseUrl}${path}`" + `; }
+}
+`, wantScope{}, ""},
 		{"js method concatenation through a variable", "s.js", `class Api {
   url(p) { return "https://api.example.com" + p; }
   async get(id) {

@@ -228,6 +228,9 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 		e.refArgs(c, args)
 		if cv.fnp > 0 {
+			if obj.this {
+				e.methodOnDemand(cv.fn())
+			}
 			result = e.withReturn(result, cv.fn())
 			result = e.withTemplate(result, cv.fn(), args, spread)
 		}

@@ -398,6 +398,11 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 			e.function(ctor, &cc)
 		}
 		for _, m := range methods {
+			if t.k(m) == kMethod {
+				e.pendingMethod(m, &cc)
+			}
+		}
+		for _, m := range methods {
 			if t.k(m) == kBlock {
 				e.evalBody(m, &cc)
 			} else {

@@ -78,3 +78,30 @@ func (e *extractor) withTemplate(result val, fn int32, args []argVal, spread boo
 	}
 	return r
 }
+
+// pendingMethod notes method node m of the class being evaluated, with the
+// class's context, until it is evaluated.
+func (e *extractor) pendingMethod(m int32, cc *ctx) {
+	if e.methodCtx == nil {
+		e.methodCtx = map[int32]*ctx{}
+	}
+	e.methodCtx[m] = cc
+}
+
+// methodOnDemand evaluates a method of the class being evaluated that
+// another method calls on `this` before the class body reached it
+// (buildURL defined below the methods using it), as the class body would:
+// after its fields and constructor, with the class's context. Its returned
+// value is then known to the caller.
+func (e *extractor) methodOnDemand(fn int32) {
+	if fn <= 0 || int(fn) >= len(e.fnNodes) || e.evaluated(fn) {
+		return
+	}
+	n := e.fnNodes[fn]
+	cc, ok := e.methodCtx[n]
+	if !ok {
+		return
+	}
+	delete(e.methodCtx, n)
+	e.function(n, cc)
+}
