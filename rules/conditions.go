@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/mcpriv/mcpriv/analysis/facts"
 )
@@ -15,6 +16,12 @@ type cond struct {
 // argument fails Matches and passes NotMatches; a present one whose value is
 // unknown gives Unknown.
 func (k *cond) holds(c *facts.Call) bool {
+	if k.Driver {
+		if d, ok := recvDriver(c); ok {
+			return k.holdsFor([]string{d})
+		}
+		return true // decided by the link over the tree's drivers (DriversHold)
+	}
 	a := findArg(c, k.Arg, k.Name, k.Key)
 	// After a spread, a missing argument may be there after all: its
 	// presence and value are unknown.
@@ -56,6 +63,64 @@ func (k *cond) holds(c *facts.Call) bool {
 		return false
 	}
 	return true
+}
+
+// recvDriver is the literal driver the call's receiver was opened with.
+func recvDriver(c *facts.Call) (string, bool) {
+	if c.Recv == nil {
+		return "", false
+	}
+	d, ok := c.Recv.Props[facts.SQLDriverProp]
+	if !ok || !d.Known || d.Prefix {
+		return "", false
+	}
+	return d.Value, true
+}
+
+// holdsFor evaluates a Driver condition over a set of driver names.
+func (k *cond) holdsFor(names []string) bool {
+	if len(names) == 0 {
+		return k.Unknown
+	}
+	if k.re != nil && !slices.ContainsFunc(names, k.re.MatchString) {
+		return false
+	}
+	if k.notRe != nil && !slices.ContainsFunc(names, func(n string) bool { return !k.notRe.MatchString(n) }) {
+		return false
+	}
+	return true
+}
+
+// DriverDeferred says whether the rule has Driver conditions the call's
+// receiver does not decide: the link decides them with DriversHold.
+func (r *Rule) DriverDeferred(c *facts.Call) bool {
+	if len(r.drivers) == 0 {
+		return false
+	}
+	_, ok := recvDriver(c)
+	return !ok
+}
+
+// DriversHold evaluates the rule's Driver conditions over the driver names
+// the linked tree imports (names: sorted, deduplicated).
+func (r *Rule) DriversHold(names []string) bool {
+	for i := range r.drivers {
+		if !r.drivers[i].holdsFor(names) {
+			return false
+		}
+	}
+	return true
+}
+
+// drivers are c's Driver conditions.
+func (c *compiled) drivers() []cond {
+	var out []cond
+	for _, k := range c.when {
+		if k.Driver {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func compile(r *Rule) *compiled {

@@ -204,6 +204,7 @@ func parseFile(name string, data []byte) ([]*Rule, error) {
 			continue
 		}
 		seen[r.ID] = field(n, "id")
+		r.drivers = compile(r).drivers() // once, here: built-in rules are shared by every Set
 		out = append(out, r)
 	}
 	return out, errors.Join(errs...)

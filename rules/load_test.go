@@ -165,6 +165,8 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"bad.yaml:7:22", `unknown field "knd"`}},
 		{"bad regexp", strings.Replace(goodRule, "    message:", "    when: [{arg: 1, matches: \"(w\"}]\n    message:", 1),
 			[]string{"bad.yaml:8:", "bad regular expression"}},
+		{"driver outside go", strings.Replace(goodRule, "    message:", "    when: [{driver: true, matches: sqlite}]\n    message:", 1),
+			[]string{"bad.yaml:8:", "a driver condition is for Go rules"}},
 		{"condition tests nothing", strings.Replace(goodRule, "    message:", "    when: [{arg: 1}]\n    message:", 1),
 			[]string{"bad.yaml:8:12", "condition tests nothing"}},
 		{"empty modules", strings.Replace(goodRule, `["@acme/sdk"]`, "[]", 1), []string{"bad.yaml:5:14", "no modules"}},

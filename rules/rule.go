@@ -59,6 +59,9 @@ type Rule struct {
 	// run through the real extractor by `mcpriv rules test`.
 	Examples *Examples `yaml:"examples,omitempty"`
 
+	// drivers are the compiled Driver conditions, for DriversHold.
+	drivers []cond
+
 	// Source is the file the rule came from ("embedded:node.yaml" or a path).
 	Source string `yaml:"-"`
 }
@@ -143,6 +146,13 @@ type Condition struct {
 	// end is computed ("sqlite:///" + path matches ^sqlite:), instead of
 	// giving Unknown. Only for patterns that look at the start of the value.
 	Prefix bool `yaml:"prefix,omitempty"`
+	// Driver makes the condition test the database/sql driver names of the
+	// instance instead of an argument (Go): the literal driver sql.Open was
+	// given when the receiver carries it (facts.Call.Recv.Props[facts.SQLDriverProp]), else the
+	// drivers the linked tree's Go files import (DriverOf). Over a set of
+	// names Matches holds when one name matches and NotMatches when one does
+	// not; no name at all gives Unknown.
+	Driver bool `yaml:"driver,omitempty"`
 }
 
 // Examples are a rule's test cases, in the manner of ast-grep's valid and

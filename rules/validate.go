@@ -151,6 +151,9 @@ func validate(file string, n *yaml.Node, r *Rule) []error {
 		if w.Matches == "" && w.NotMatches == "" && w.Absent == nil && w.Literal == nil {
 			bad(at, "condition tests nothing (set matches, notMatches, absent or literal)")
 		}
+		if w.Driver && (r.Language != "go" || w.Arg != 0 || w.Name != "" || w.Key != "" || w.Absent != nil || w.Literal != nil || w.Prefix) {
+			bad(field(at, "driver"), "a driver condition is for Go rules and takes only matches, notMatches and unknown")
+		}
 		for _, re := range []struct{ key, expr string }{{"matches", w.Matches}, {"notMatches", w.NotMatches}} {
 			if re.expr == "" {
 				continue

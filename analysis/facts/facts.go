@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 13
+const Version = 14
 
 // File is everything extracted from one source file.
 type File struct {
@@ -360,6 +360,13 @@ type Arg struct {
 // client.Do(req) with req from http.NewRequest): its taint is the call's
 // payload, the argument's own Refs (method and URL) its target.
 const BodyProp = "*body"
+
+// SQLDriverProp is the Recv.Props key of the literal driver name a Go
+// database/sql (or sqlx) instance was opened with: sql.Open("sqlite3", dsn)
+// gives db.Query(…) Recv.Props["*driver"] = "sqlite3". No field or key
+// of the analysed code can spell it, so a struct literal's own "driver"
+// field cannot pose as the database's driver.
+const SQLDriverProp = "*driver"
 
 // OpenProps is the Props key saying an object's properties are not all
 // known (see Arg.Props). No identifier or keyword argument can spell it.

@@ -72,10 +72,11 @@ type toolRef struct {
 func (o *linkOut) assemble(root string) *finding.Result {
 	res := &finding.Result{Root: root}
 	nFind, nSupp := 0, 0
+	drivers := o.sqlDrivers()
 	for i, ls := range o.links {
 		cands := o.statics[i].cands
 		for k := range ls {
-			if !ls[k].keep {
+			if !ls[k].keep || !drivers.hold(&cands[k]) {
 				continue
 			}
 			if cands[k].supp >= 0 {
@@ -102,10 +103,10 @@ func (o *linkOut) assemble(root string) *finding.Result {
 		}
 		for _, k := range st.order {
 			l := &ls[k]
-			if !l.keep {
+			cd := &st.cands[k]
+			if !l.keep || !drivers.hold(cd) {
 				continue
 			}
-			cd := &st.cands[k]
 			if cd.supp >= 0 {
 				res.Suppressed = res.Suppressed[:len(res.Suppressed)+1]
 				cd.fill(&res.Suppressed[len(res.Suppressed)-1], f, l)

@@ -51,6 +51,9 @@ type candidate struct {
 	// dynamic: whether the call's module is a project module depends on the
 	// other files (Python modules, Go packages), so it is decided per link.
 	dynamic bool
+	// driver: the rule's database/sql driver conditions are decided by the
+	// drivers the whole tree imports, at assembly (sqldrivers.go).
+	driver bool
 	// hostLit: the host is literal, so input filling the rest of a URL
 	// cannot redirect the connection: its taint does not escalate the risk.
 	hostLit bool
@@ -189,6 +192,7 @@ func newCandidate(f *facts.File, k int, c *facts.Call, m rules.Match, dynamic bo
 	r := m.Rule
 	info, _ := capability.Lookup(r.Capability)
 	cd := candidate{call: int32(k), dynamic: dynamic, rule: r, risk: info.BaseRisk, api: apiName(lang.For(f.Lang), c), scope: m.Scope.Value}
+	cd.driver = r.DriverDeferred(c)
 	if cd.scope != "" {
 		cd.scopeEnv, cd.scopeOverride = m.Env, m.Override
 		if m.Override != "" {

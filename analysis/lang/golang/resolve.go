@@ -1489,6 +1489,38 @@ func instanceLiteral(args []val) literal {
 	return literal{}
 }
 
+// sqlDriver is the literal driver name of a database/sql or sqlx open
+// call, which its instance's queries carry (rules' driver conditions).
+func sqlDriver(mod, member string, args []val) (string, bool) {
+	k := -1
+	switch mod {
+	case "database/sql":
+		if member == "Open" {
+			k = 0
+		}
+	case "github.com/jmoiron/sqlx":
+		switch member {
+		case "Open", "Connect", "MustOpen", "MustConnect":
+			k = 0
+		case "ConnectContext", "MustConnectContext", "NewDb":
+			k = 1
+		}
+	}
+	if k < 0 || k >= len(args) || !args[k].known || args[k].prefix {
+		return "", false
+	}
+	return args[k].str, true
+}
+
+// sqlDriverProp is the driver a database/sql instance v was opened with.
+func (v *val) sqlDriverProp() (facts.Arg, bool) {
+	if v == nil {
+		return facts.Arg{}, false
+	}
+	d, ok := v.props[facts.SQLDriverProp]
+	return d, ok
+}
+
 // wrapped passes a function through a call that takes exactly one function
 // (handler wrappers such as withLogging(h)), and a literal bool through
 // pointer helpers (ptr(true), mcp.ToBoolPtr(false), new(true)).
@@ -1577,6 +1609,16 @@ func (x *extractor) libCall(n, callee int32, mod, member string, sc *scope, c *f
 		}
 	}
 	res.inst = instanceLiteral(args)
+	if d, ok := sqlDriver(mod, member, args); ok {
+		res.props = map[string]facts.Arg{facts.SQLDriverProp: {Func: -1, Value: d, Known: true}}
+	} else if d, ok := recv.sqlDriverProp(); ok && strings.Contains(member, "().") {
+		// db.Begin(), db.Conn(ctx), db.Prepare(q): a transaction, connection
+		// or statement of the same database.
+		res.props = map[string]facts.Arg{facts.SQLDriverProp: d}
+		if !res.inst.known && res.inst.cref == nil {
+			res.inst = recv.inst
+		}
+	}
 	if mod == "net/http" && (member == "NewRequest" || member == "NewRequestWithContext") {
 		// The URL argument, by position: the method is not it.
 		k := 1
