@@ -92,7 +92,9 @@ func (e *extractor) pendingMethod(m int32, cc *ctx) {
 // another method calls on `this` before the class body reached it
 // (buildURL defined below the methods using it), as the class body would:
 // after its fields and constructor, with the class's context. Its returned
-// value is then known to the caller.
+// value is then known to the caller, and so are the fields it assigns
+// (this.pool = mysql.createPool(…) in an ensurePool() the caller awaits),
+// as when the method runs before the caller's next statement.
 func (e *extractor) methodOnDemand(fn int32) {
 	if fn <= 0 || int(fn) >= len(e.fnNodes) || e.evaluated(fn) {
 		return
