@@ -228,7 +228,11 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 		e.refArgs(c, args)
 		if cv.fnp > 0 {
+			if obj.this {
+				e.methodOnDemand(cv.fn())
+			}
 			result = e.withReturn(result, cv.fn())
+			result = e.withTemplate(result, cv.fn(), args, spread)
 		}
 	case cn >= 0 && t.k(cn) == kIdentifier:
 		name := e.text(cn)
@@ -240,6 +244,7 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			if cv.fnp > 0 {
 				e.evalOnDemand(cv.fn())
 				result = e.withReturn(result, cv.fn())
+				result = e.withTemplate(result, cv.fn(), args, spread)
 			}
 		}
 		e.refArgs(c, args)

@@ -208,6 +208,7 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 			fn := &e.f.Functions[c.self]
 			fn.Returns = union(fn.Returns, v.taint)
 			e.noteReturn(c.self, v)
+			e.noteReturnTmpl(c.self, v)
 			e.noteReturnObj(c.self, a, c.sc, v)
 			if v.fnp > 0 {
 				e.ref(c, v.fn(), a)
