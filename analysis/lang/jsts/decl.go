@@ -61,7 +61,7 @@ func (e *extractor) function(n int32, c *ctx) val {
 		rv := e.eval(body, nc)
 		f := &e.f.Functions[idx]
 		f.Returns = union(f.Returns, rv.taint)
-		e.noteReturn(idx, rv)
+		e.noteReturn(idx, rv, body)
 		e.noteReturnTmpl(idx, rv)
 		e.noteReturnObj(idx, body, nc.sc, rv)
 		if rv.fnp > 0 {
