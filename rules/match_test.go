@@ -170,7 +170,7 @@ func TestMatch(t *testing.T) {
 		{"logging basicConfig no file", "python", call("logging", "basicConfig", kw("level", dyn())), nil},
 		{"logging basicConfig file", "python", call("logging", "basicConfig", kw("filename", lit("app.log"))), []string{"python.logging.basic-config-file=app.log"}},
 		{"PyGithub", "python", call("github", "Github().get_repo", dyn()), []string{"python.github.api=api.github.com"}},
-		{"shutil.which stats PATH", "python", call("shutil", "which", lit("git")), []string{"python.shutil.which=git"}},
+		{"shutil.which stats PATH", "python", call("shutil", "which", lit("git")), []string{"python.shutil.which=/**/git"}},
 		// ------------------------------------------------------------- go
 		{"os.ReadFile", "go", call("os", "ReadFile", lit("config.yaml")), []string{"go.os.read=config.yaml"}},
 		{"os.OpenFile flags unknown", "go", call("os", "OpenFile", dyn(), dyn(), num("0o644")), []string{"go.os.openfile-write="}},

@@ -465,6 +465,13 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 			member = "default"
 		}
 		if i := strings.IndexAny(member, ".("); i >= 0 {
+			if resultChain(member[i:]) {
+				// createRuntime().store.list(): a method of what the
+				// function returned, not the function, which runs where
+				// it is called (a call of its own) — in a constructor or
+				// at start-up when the value is a field or module variable.
+				return ix.importedMethods(file, c.Module, c.Member)
+			}
 			member = member[:i]
 		}
 		if out := ix.exportsOf(file, c.Module, member); len(out) > 0 {
@@ -495,6 +502,9 @@ func (ix *index) resolveModuleCall(file int, c *facts.Call) []fnID {
 						if out := ix.resultMethods(fi, path); len(out) > 0 {
 							return out
 						}
+						// Not the function: it runs where it is called,
+						// a call of its own (see resultChain).
+						return ix.classMethods(fi, path)
 					}
 					member = member[:i]
 				}
@@ -865,4 +875,14 @@ func (ix *index) pyMayBeProject(c *facts.Call) bool {
 		}
 	}
 	return false
+}
+
+// resultChain reports whether a member path's tail, from its first "." or
+// "(", goes on past a call: "(…).store.list", not "(…)" or ".list".
+func resultChain(tail string) bool {
+	if !strings.HasPrefix(tail, "(") {
+		return false
+	}
+	i := strings.IndexByte(tail, ')')
+	return i >= 0 && i+1 < len(tail)
 }

@@ -22,12 +22,13 @@ func TestScopeAttacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := func(call string) map[string]string {
+	tsWith := func(decls, call string) map[string]string {
 		return map[string]string{"index.ts": `import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
 const BASE = "https://evil.com\\@api.github.com";
 declare const x: string;
+` + decls + `
 const server = new McpServer({ name: "x", version: "1" });
 server.registerTool("t", { description: "d" }, async () => {
   ` + call + `;
@@ -35,6 +36,7 @@ server.registerTool("t", { description: "d" }, async () => {
 });
 `}
 	}
+	ts := func(call string) map[string]string { return tsWith("", call) }
 	pyWith := func(decls, call string) map[string]string {
 		return map[string]string{"server.py": `import json
 import os
@@ -113,6 +115,10 @@ func t(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error
 	}{
 		// URL variants (session 7): characters WHATWG removes inside the
 		// literal, userinfo, percent-encoding, IPv6, protocol-relative.
+		{"js helper returning a literal or its parameter", tsWith(`function v(p: string) { if (p.length > 3) return "https://api.github.com/"; return p; }`, `await fetch(v(x))`), "network.client: [api.github.com]", finding.OutOfScope},
+		{"js helper returning a literal or a computed value", tsWith(`function v() { if (x) return "https://api.github.com/"; return atob("aHR0cHM6Ly9ldmlsLmNvbQ=="); }`, `await fetch(v())`), "network.client: [api.github.com]", finding.OutOfScope},
+		{"js helper returning one of two literals", tsWith(`function v(f: boolean) { if (f) return "https://api.github.com"; return "https://evil.com"; }`, `await fetch(v(x.length > 1))`), "network.client: [api.github.com]", finding.OutOfScope},
+		{"js helper returning a literal or null", tsWith(`function v(p: string) { if (!p) return null; return "https://api.github.com/v1"; }`, `await fetch(v(x)!)`), "network.client: [api.github.com]", finding.Declared},
 		{"js tab inside the host", ts(`await fetch("https://api.github.com\t.evil.com/x")`), "network.client: [api.github.com]", finding.OutOfScope},
 		{"js newline inside the host", ts(`await fetch("https://api.github.com\n.evil.com/x")`), "network.client: [api.github.com]", finding.OutOfScope},
 		{"js newline before @", ts(`await fetch("https://api.github.com\n@evil.com/x")`), "network.client: [api.github.com]", finding.OutOfScope},

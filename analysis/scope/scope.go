@@ -16,7 +16,7 @@ import (
 )
 
 // Kinds are the scope kinds a rule may name (rules.ScopeArg.Kind).
-var Kinds = []string{"url", "host", "hostport", "port", "addr", "path", "dir", "prefix", "command", "program", "env", "code", "library"}
+var Kinds = []string{"url", "host", "hostport", "port", "addr", "path", "dir", "prefix", "command", "program", "lookup", "env", "code", "library"}
 
 // KnownKind reports whether kind is one of Kinds.
 func KnownKind(kind string) bool {
@@ -96,6 +96,9 @@ func (s Scope) IsKnown() bool { return s.State == Known && s.Value != "" }
 //	          assignments), quotes stripped, otherwise as written
 //	          ("/usr/bin/git" stays a path); an argv list: its first element
 //	program   argv[0] (an argv list's first element, or the whole string)
+//	lookup    a program looked up in PATH (shutil.which, exec.LookPath): the
+//	          files read are that name in each PATH directory, "/**/NAME";
+//	          a name holding a separator is a path, as path gives it
 //	env       the variable name; a Prefix "APP_" gives "APP_*"
 //	library   the library path as written
 //	code      nothing: code has no scope (Dynamic)
@@ -165,6 +168,18 @@ func Infer(fam Family, kind string, a *facts.Arg) Scope {
 		}
 		v, ok = inferProgram(e)
 		return literal(e.Known && !e.Prefix, v, ok, "not a program name")
+	case "lookup":
+		if !a.Known || a.Prefix {
+			return dynamic
+		}
+		t := strings.TrimSpace(a.Value)
+		if strings.ContainsAny(t, "/\\") {
+			return inferPath(fam, t, false)
+		}
+		// A bare name is never a file in the working directory: the lookup
+		// stats it in PATH's directories, which the code does not name.
+		ok = t != "" && t != "." && t != ".." && !strings.ContainsAny(t, "*?[]{}\x00\n\r\t")
+		return literal(true, "/**/"+t, ok, "not a program name")
 	case "env":
 		if !a.Known {
 			return dynamic

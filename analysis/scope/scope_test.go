@@ -182,6 +182,14 @@ func TestInfer(t *testing.T) {
 		{"program", list(lit("uvx"), lit("tool")), "uvx", nil},
 		{"program", prefix("/opt/"), "", nil},
 		{"program", lit("a\nb"), "", nil},
+		// lookup: PATH's directories, never the working directory
+		{"lookup", lit("docker"), "/**/docker", nil},
+		{"lookup", lit("./bin/tool"), "bin/tool", nil},
+		{"lookup", lit("/usr/bin/git"), "/usr/bin/git", nil},
+		{"lookup", lit("*"), "", nil},
+		{"lookup", lit(".."), "", nil},
+		{"lookup", prefix("gi"), "", nil},
+		{"lookup", unknown(), "", nil},
 		// env
 		{"env", lit("GITHUB_TOKEN"), "GITHUB_TOKEN", nil},
 		{"env", prefix("APP_"), "APP_*", nil},

@@ -228,7 +228,11 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 		}
 		e.refArgs(c, args)
 		if cv.fnp > 0 {
+			if obj.this {
+				e.methodOnDemand(cv.fn())
+			}
 			result = e.withReturn(result, cv.fn())
+			result = e.withTemplate(result, cv.fn(), args, spread)
 		}
 	case cn >= 0 && t.k(cn) == kIdentifier:
 		name := e.text(cn)
@@ -240,6 +244,7 @@ func (e *extractor) call(n int32, c *ctx, isNew bool) val {
 			if cv.fnp > 0 {
 				e.evalOnDemand(cv.fn())
 				result = e.withReturn(result, cv.fn())
+				result = e.withTemplate(result, cv.fn(), args, spread)
 			}
 		}
 		e.refArgs(c, args)
@@ -287,6 +292,9 @@ func (e *extractor) withReturn(result val, fn int32) val {
 	if !ok {
 		return result
 	}
+	if e.fnRetMixed[fn] {
+		r = withoutText(r) // the first return's text is not all the function returns
+	}
 	r.taint = result.taint
 	if props := e.returnedObj(fn); props != nil && r.sym == nil && r.fnp == 0 {
 		r.props = props // getConfig().baseUrl: the literal every return gives
@@ -294,18 +302,69 @@ func (e *extractor) withReturn(result val, fn int32) val {
 	return r
 }
 
-// noteReturn remembers what function fn returns, for its callers.
-func (e *extractor) noteReturn(fn int32, v val) {
-	if !v.symbolic() && !v.known {
+// noteReturn remembers what function fn returns, for its callers: the
+// first return that is a library value, a function or a literal. Its text
+// (a URL, a path) is the callers' only when every return gives the same
+// text: a return of anything else (`return p`, a computed value) marks the
+// function mixed, so `v(input)` whose v returns "https://a.com" or its
+// parameter is never scoped a.com. A nullish return (`return null`)
+// gives no text to use and does not count.
+func (e *extractor) noteReturn(fn int32, v val, n int32) {
+	nullish := false
+	switch e.t.kind(n) {
+	case "null", "undefined":
+		nullish = true
+	}
+	if nullish {
 		return
 	}
-	if _, ok := e.fnRet[fn]; ok {
+	r := returned(v)
+	if prev, ok := e.fnRet[fn]; ok {
+		if textOf(prev) != textOf(r) {
+			e.markMixed(fn)
+		}
 		return
+	}
+	if !v.symbolic() && !v.known {
+		if e.fnRetOther == nil {
+			e.fnRetOther = map[int32]bool{}
+		}
+		e.fnRetOther[fn] = true
+		return
+	}
+	if e.fnRetOther[fn] {
+		e.markMixed(fn)
 	}
 	if e.fnRet == nil {
 		e.fnRet = map[int32]val{}
 	}
-	e.fnRet[fn] = returned(v)
+	e.fnRet[fn] = r
+}
+
+func (e *extractor) markMixed(fn int32) {
+	if e.fnRetMixed == nil {
+		e.fnRetMixed = map[int32]bool{}
+	}
+	e.fnRetMixed[fn] = true
+}
+
+// retText is the part of a returned value that scopes read.
+type retText struct {
+	str, env, dflt, num, envNum string
+	known, prefix, dprefix      bool
+	cref                        *facts.ConstRef
+}
+
+func textOf(v val) retText {
+	return retText{v.str, v.env, v.dflt, v.num, v.envNum, v.known, v.prefix, v.dprefix, v.cref}
+}
+
+// withoutText drops what a scope could read from v, keeping its type.
+func withoutText(v val) val {
+	v.str, v.env, v.dflt, v.num, v.envNum = "", "", "", "", ""
+	v.known, v.prefix, v.dprefix = false, false, false
+	v.cref, v.lead, v.tail = nil, nil, nil
+	return v
 }
 
 // evalOnDemand evaluates a function called before the evaluation reached

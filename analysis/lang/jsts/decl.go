@@ -54,13 +54,15 @@ func (e *extractor) function(n int32, c *ctx) val {
 	if body < 0 {
 		return v
 	}
+	defer e.endReturnTmpl(idx)
 	if t.k(body) == kBlock {
 		e.evalBody(body, nc)
 	} else {
 		rv := e.eval(body, nc)
 		f := &e.f.Functions[idx]
 		f.Returns = union(f.Returns, rv.taint)
-		e.noteReturn(idx, rv)
+		e.noteReturn(idx, rv, body)
+		e.noteReturnTmpl(idx, rv)
 		e.noteReturnObj(idx, body, nc.sc, rv)
 		if rv.fnp > 0 {
 			e.ref(nc, rv.fn(), body)
@@ -394,6 +396,11 @@ func (e *extractor) classDef(n int32, c *ctx) val {
 		}
 		if ctor >= 0 {
 			e.function(ctor, &cc)
+		}
+		for _, m := range methods {
+			if t.k(m) == kMethod {
+				e.pendingMethod(m, &cc)
+			}
 		}
 		for _, m := range methods {
 			if t.k(m) == kBlock {

@@ -207,7 +207,8 @@ func (e *extractor) evalRef(n int32, c *ctx, callee bool) val {
 			v := e.eval(a, c)
 			fn := &e.f.Functions[c.self]
 			fn.Returns = union(fn.Returns, v.taint)
-			e.noteReturn(c.self, v)
+			e.noteReturn(c.self, v, a)
+			e.noteReturnTmpl(c.self, v)
 			e.noteReturnObj(c.self, a, c.sc, v)
 			if v.fnp > 0 {
 				e.ref(c, v.fn(), a)

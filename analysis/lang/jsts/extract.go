@@ -83,6 +83,10 @@ type extractor struct {
 	refSeen          map[[2]int32]bool
 	done             []bool                    // by function: already evaluated
 	fnRet            map[int32]val             // by function: the value its callers get (see noteReturn)
+	fnRetOther       map[int32]bool            // by function: a return gave a value with no use to callers
+	fnRetMixed       map[int32]bool            // by function: its returns give different text (see noteReturn)
+	retTmpl          map[int32]retTmpl         // by function: literal text + parameter every return gives (rettmpl.go)
+	methodCtx        map[int32]*ctx            // methods of the class being evaluated, not yet evaluated: their class's context
 	assigners        map[*binding][]int32      // variables assigned in functions other than their own
 	handlerArg       map[int32]bool            // argument nodes that are tool handlers (not Refs)
 	eachArg          map[int32][]eachItem      // callbacks of forEach/map over a tool table: their item
