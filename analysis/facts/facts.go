@@ -36,7 +36,7 @@ import "github.com/mcpriv/mcpriv/analysis/source"
 
 // Version changes whenever the meaning of facts changes, so caches of old
 // facts are dropped.
-const Version = 14
+const Version = 15
 
 // File is everything extracted from one source file.
 type File struct {
@@ -48,6 +48,9 @@ type File struct {
 	Package string `json:"package"`
 	// Hash is the content hash the facts were extracted from (hex SHA-256).
 	Hash string `json:"hash"`
+	// Build is a Go file's //go:build constraint, as written after the
+	// directive (`doltlite`, `linux && cgo`); empty when it has none.
+	Build string `json:"build,omitempty"`
 
 	Imports      []Import      `json:"imports,omitempty"`
 	Functions    []Function    `json:"functions,omitempty"`

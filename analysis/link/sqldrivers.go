@@ -1,7 +1,9 @@
 package link
 
 import (
+	"go/build/constraint"
 	"slices"
+	"strings"
 
 	"github.com/mcpriv/mcpriv/analysis/lang"
 	"github.com/mcpriv/mcpriv/rules"
@@ -41,7 +43,7 @@ func (s *sqlDriverSet) hold(cd *candidate) bool {
 func treeDrivers(o *linkOut) []string {
 	var names []string
 	for _, f := range o.files {
-		if lang.For(f.Lang).Imports() != lang.ImportsPackages {
+		if lang.For(f.Lang).Imports() != lang.ImportsPackages || !defaultBuild(f.Build) {
 			continue
 		}
 		for _, im := range f.Imports {
@@ -52,4 +54,32 @@ func treeDrivers(o *linkOut) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// defaultBuild says whether a file with //go:build expression b is part of
+// a plain `go build`: tags of an operating system, an architecture, cgo,
+// the gc toolchain and Go versions may hold, custom tags (`doltlite`,
+// `integration`) do not. A driver imported only under a custom tag is not
+// the server's database unless someone builds it so.
+func defaultBuild(b string) bool {
+	if b == "" {
+		return true
+	}
+	x, err := constraint.Parse("//go:build " + b)
+	if err != nil {
+		return true
+	}
+	return x.Eval(func(tag string) bool {
+		return platformTags[tag] || tag == "cgo" || tag == "gc" || tag == "unix" || strings.HasPrefix(tag, "go1.")
+	})
+}
+
+// platformTags are the GOOS and GOARCH values (go tool dist list).
+var platformTags = map[string]bool{
+	"aix": true, "android": true, "darwin": true, "dragonfly": true, "freebsd": true, "hurd": true,
+	"illumos": true, "ios": true, "js": true, "linux": true, "nacl": true, "netbsd": true,
+	"openbsd": true, "plan9": true, "solaris": true, "wasip1": true, "windows": true, "zos": true,
+	"386": true, "amd64": true, "arm": true, "arm64": true, "loong64": true, "mips": true,
+	"mipsle": true, "mips64": true, "mips64le": true, "ppc64": true, "ppc64le": true,
+	"riscv64": true, "s390x": true, "wasm": true,
 }

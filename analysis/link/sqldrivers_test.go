@@ -39,7 +39,11 @@ func (s *Store) Add(n string) error {
 }
 `
 	main := func(imports string) string {
-		return "package main\n\nimport (\n\t\"database/sql\"\n" + imports + ")\n\nfunc open(p string) (*sql.DB, error) { return sql.Open(driver, p) }\n\nvar driver = \"x\"\n"
+		header := ""
+		if i := strings.Index(imports, "\t"); i > 0 {
+			header, imports = imports[:i]+"\n", imports[i:]
+		}
+		return header + "package main\n\nimport (\n\t\"database/sql\"\n" + imports + ")\n\nfunc open(p string) (*sql.DB, error) { return sql.Open(driver, p) }\n\nvar driver = \"x\"\n"
 	}
 	cases := []struct {
 		name, imports string
@@ -51,6 +55,10 @@ func (s *Store) Add(n string) error {
 		{"both", "\t_ \"github.com/lib/pq\"\n\t_ \"github.com/mattn/go-sqlite3\"\n",
 			[]string{"6 file.read", "6 network.client", "9 file.write", "9 network.client"}},
 		{"none", "", []string{"6 network.client", "9 network.client"}},
+		// A driver imported under a custom build tag is not in a plain build.
+		{"sqlite under a custom tag", "//go:build doltlite\n" + "\t_ \"modernc.org/sqlite\"\n", []string{"6 network.client", "9 network.client"}},
+		{"sqlite under a negated custom tag", "//go:build !doltlite\n" + "\t_ \"modernc.org/sqlite\"\n", []string{"6 file.read", "9 file.write"}},
+		{"sqlite under an OS tag", "// Copyright x\n/* c */\n//go:build linux || darwin\n" + "\t_ \"modernc.org/sqlite\"\n", []string{"6 file.read", "9 file.write"}},
 	}
 	e, err := newTestEngine()
 	if err != nil {

@@ -77,8 +77,10 @@
 package golang
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"go/build/constraint"
 	"path"
 	"sort"
 	"strings"
@@ -118,7 +120,46 @@ func Extract(path string, src []byte, tree *sitter.Tree) (f *facts.File, err err
 	}
 	x := newExtractor(path, src, flat, f)
 	x.run()
+	f.Build = buildConstraint(src)
 	return f, nil
+}
+
+// buildConstraint is the file's //go:build expression: the directive must
+// come before the package clause, after only blank lines and comments
+// (as go/build reads it). One that does not parse is left out.
+func buildConstraint(src []byte) string {
+	const most = 64 << 10 // a header of comments longer than this is not a Go file's
+	if len(src) > most {
+		src = src[:most]
+	}
+	inBlock := false
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		t := strings.TrimSpace(string(line))
+		switch {
+		case inBlock:
+			if strings.Contains(t, "*/") {
+				inBlock = false
+			}
+		case t == "":
+		case constraint.IsGoBuild(t):
+			if _, err := constraint.Parse(t); err != nil {
+				return ""
+			}
+			return strings.TrimSpace(strings.TrimPrefix(t, "//go:build"))
+		case strings.HasPrefix(t, "//"):
+		case strings.HasPrefix(t, "/*"):
+			inBlock = !strings.Contains(t[2:], "*/")
+		default:
+			return "" // the package clause, or anything else: no directive
+		}
+	}
+	return ""
 }
 
 // unread returns the facts of a file whose tree could not be read: its
