@@ -123,7 +123,7 @@ func (d *fileDiff) compare() {
 func (d *fileDiff) compareShape() {
 	a, b := d.old, d.nf
 	d.names = sameNames(a, b)
-	if !d.names || a.Package != b.Package || len(a.Imports) != len(b.Imports) || len(a.Tools) != len(b.Tools) ||
+	if !d.names || a.Package != b.Package || a.Build != b.Build || len(a.Imports) != len(b.Imports) || len(a.Tools) != len(b.Tools) ||
 		!sameMap(a.Exports, b.Exports) && !maps.Equal(a.Exports, b.Exports) ||
 		!sameMap(a.Constants, b.Constants) && !maps.Equal(a.Constants, b.Constants) ||
 		!sameMap(a.Types, b.Types) && !maps.Equal(a.Types, b.Types) ||
