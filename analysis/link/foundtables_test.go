@@ -38,14 +38,7 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
 });
 `
 	res := scanTexts(t, map[string]string{"tools.js": tools, "server.js": server})
-	got := map[string][]string{}
-	for _, tl := range res.Tools {
-		caps := []string{}
-		for _, c := range tl.Capabilities {
-			caps = append(caps, string(c))
-		}
-		got[tl.Name] = caps
-	}
+	got := toolCaps(res)
 	want := map[string][]string{"read_note": {"file.read"}, "run": {"system.exec"}}
 	if !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("tools %v, want %v", got, want)

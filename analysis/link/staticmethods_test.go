@@ -42,14 +42,7 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
 `,
 	}
 	res := scanTexts(t, texts)
-	got := map[string][]string{}
-	for _, tl := range res.Tools {
-		caps := []string{}
-		for _, c := range tl.Capabilities {
-			caps = append(caps, string(c))
-		}
-		got[tl.Name] = caps
-	}
+	got := toolCaps(res)
 	want := map[string][]string{"to-text": {"file.read"}, "other": {}}
 	if !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("tools %v, want %v", got, want)

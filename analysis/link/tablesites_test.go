@@ -79,14 +79,7 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := scanTexts(t, tc.texts)
-			got := map[string][]string{}
-			for _, tl := range res.Tools {
-				caps := []string{}
-				for _, c := range tl.Capabilities {
-					caps = append(caps, string(c))
-				}
-				got[tl.Name] = caps
-			}
+			got := toolCaps(res)
 			if !maps.EqualFunc(got, tc.want, slices.Equal) {
 				t.Errorf("tools %v, want %v", got, tc.want)
 			}
