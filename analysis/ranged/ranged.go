@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -120,6 +121,12 @@ func (s *State) Update(text []byte, lines *source.Lines, h Hooks) (*facts.File, 
 		return s.facts, s, nil // no change
 	}
 	eOld := len(old) - q
+	if !utf8.Valid(text) {
+		// Bytes that are not UTF-8 make the parser's error recovery reach
+		// past the statement they are in, so a chunk parsed alone need not
+		// read as it does in the file (FuzzUpdate found os.system missed).
+		return nil, nil, whole("the file holds bytes that are not UTF-8")
+	}
 
 	// R: the chunks (and gap lines) the edit touches, in old coordinates.
 	rs := oldLines.LineStart(oldLines.Pos(p).Line)
