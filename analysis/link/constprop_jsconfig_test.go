@@ -1,10 +1,7 @@
 package link
 
 import (
-	"maps"
-	"reflect"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -222,16 +219,7 @@ func TestRelinkLead(t *testing.T) {
 		{"config.js", "c.example.com", "e.example.com", []string{"b.example.com.x.example.org", "e.example.com.x.example.org"}},
 		{"config.js", "export const CONFIG = {", "export const CONFIG = {};\nexport const OLD = {", []string{"b.example.com.x.example.org"}},
 	} {
-		old, ok := cur[edit.file]
-		if !ok {
-			old = w.texts[edit.file]
-		}
-		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
-		edited := maps.Clone(cur)
-		got, want := relinkAndFull(t, e, w, edited)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
-		}
+		want := relinkEdit(t, e, w, cur, edit.file, edit.from, edit.to)
 		if len(want.Findings) != 1 {
 			t.Fatalf("%s %q → %q: findings %+v", edit.file, edit.from, edit.to, want.Findings)
 		}

@@ -1,7 +1,6 @@
 package link
 
 import (
-	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -318,16 +317,7 @@ func TestRelinkConstRef(t *testing.T) {
 		{"config.js", "export let BASE", "export const BASE", "b.example.com.c.example.org"},
 		{"server.js", "${BASE}", "${OTHER}", ""},
 	} {
-		old, ok := cur[edit.file]
-		if !ok {
-			old = w.texts[edit.file]
-		}
-		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
-		edited := maps.Clone(cur)
-		got, want := relinkAndFull(t, e, w, edited)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
-		}
+		want := relinkEdit(t, e, w, cur, edit.file, edit.from, edit.to)
 		if len(want.Findings) != 1 || want.Findings[0].Scope != edit.want {
 			t.Errorf("%s %q → %q: findings %+v, want scope %q", edit.file, edit.from, edit.to, want.Findings, edit.want)
 		}

@@ -1,9 +1,6 @@
 package link
 
 import (
-	"maps"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/mcpriv/mcpriv/analysis/capability"
@@ -392,16 +389,7 @@ func TestRelinkPyConstRef(t *testing.T) {
 		{"pkg/server.py", "{BASE}", "{settings.url}", "s.example.com.c.example.org", ""},
 		{"pkg/config.py", "s.example.com", "t.example.com", "t.example.com.c.example.org", ""},
 	} {
-		old, ok := cur[edit.file]
-		if !ok {
-			old = w.texts[edit.file]
-		}
-		cur[edit.file] = strings.Replace(old, edit.from, edit.to, 1)
-		edited := maps.Clone(cur)
-		got, want := relinkAndFull(t, e, w, edited)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", edit.file, edit.from, edit.to, diffResults(got, want))
-		}
+		want := relinkEdit(t, e, w, cur, edit.file, edit.from, edit.to)
 		var net []finding.Finding
 		for _, f := range want.Findings {
 			if f.Capability == capability.NetworkClient {

@@ -3,6 +3,7 @@ package link
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -227,6 +228,23 @@ func snapReused(prev, next *linkSnapshot) bool {
 // relinkAndFull links the edited texts twice: with e, which starts from its
 // previous link (the incremental path), and with a fresh engine (the plain
 // computation). Callers compare the two.
+// relinkEdit replaces from with to in file (its text in cur, else w's),
+// requires the incremental link of all edits so far to equal a full link,
+// and returns the full link's result.
+func relinkEdit(t *testing.T, e *testEngine, w *workspace, cur map[string]string, file, from, to string) *finding.Result {
+	t.Helper()
+	old, ok := cur[file]
+	if !ok {
+		old = w.texts[file]
+	}
+	cur[file] = strings.Replace(old, from, to, 1)
+	got, want := relinkAndFull(t, e, w, maps.Clone(cur))
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s %q → %q: the incremental result differs from a full link:\n%s", file, from, to, diffResults(got, want))
+	}
+	return want
+}
+
 func relinkAndFull(t *testing.T, e *testEngine, w *workspace, edited map[string]string) (got, want *finding.Result) {
 	t.Helper()
 	got = linkAndCheck(e, w.root, w.extract(t, e, edited))
